@@ -1,0 +1,74 @@
+// codec: one block's bytes → samples in host order, unpacked to whole bytes.
+// Codecs come from a registry keyed by the TIFF Compression code.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cogr/status.hpp"
+#include "cogr/types.hpp"
+
+namespace cogr::codec {
+
+/// TIFF Compression codes cogr knows by name.
+enum CompressionCode : uint16_t {
+  kNone = 1,
+  kLzw = 5,
+  kOldJpeg = 6,
+  kJpeg = 7,
+  kAdobeDeflate = 8,
+  kPackBits = 32773,
+  kDeflate = 32946,
+  kLerc = 34887,
+  kLzma = 34925,
+  kZstd = 50000,
+  kWebp = 50001,
+};
+
+/// cogr's name for a compression: "none", "deflate", "zstd", "lzw", "packbits", "jpeg",
+/// "webp", "lerc", "lerc_deflate", "lerc_zstd", "lzma"; "unknown(N)" otherwise.
+/// `lerc_parameters` is GDAL's LERC_PARAMETERS tag (version, additional compression).
+std::string CompressionName(uint16_t code, const std::vector<uint32_t>& lerc_parameters = {});
+
+/// Everything a decoder needs to know about one stored block.
+struct BlockInfo {
+  uint16_t compression = kNone;
+  uint16_t predictor = 1;          ///< 1 none, 2 horizontal, 3 floating point
+  uint32_t width = 0;              ///< pixels per row as stored (full tile width at edges)
+  uint32_t height = 0;             ///< rows stored in this block (a last strip may be short)
+  uint16_t samples = 1;            ///< samples per pixel in this block (1 for planar separate)
+  uint16_t bits_per_sample = 8;    ///< as stored: 1..64 (complex: the whole pair, e.g. 32 for CInt16)
+  uint16_t sample_format = 1;      ///< 1 uint, 2 int, 3 float, 5 complex int, 6 complex float
+  bool big_endian = false;         ///< the file's byte order
+  uint16_t photometric = 1;        ///< for JPEG/WebP colour handling (6 = YCbCr)
+  std::array<uint16_t, 2> ycbcr_subsampling{2, 2};
+  ByteSpan jpeg_tables;            ///< JPEGTables tag bytes, may be empty
+  std::vector<uint32_t> lerc_parameters;
+  uint64_t max_block_bytes = 1ull << 30;  ///< Limits::max_block_bytes
+};
+
+/// Bytes of one decoded sample: bits rounded up to 1, 2, 4 or 8 (complex: both parts),
+/// e.g. 1-bit → 1, 12-bit → 2, 24-bit → 4. 0 if unsupported (> 64 bits).
+uint32_t DecodedSampleBytes(const BlockInfo& info);
+
+/// width * height * samples * DecodedSampleBytes, or kLimitExceeded/kInvalidFile on overflow or
+/// above info.max_block_bytes.
+Result<uint64_t> DecodedSize(const BlockInfo& info);
+
+/// Decodes `in` (one block as stored in the file) into `out`, which must be exactly
+/// DecodedSize(info) bytes: decompress, undo the predictor, byte-swap to host order, unpack
+/// sub-byte/odd bit depths (MSB-first) to whole bytes. A stream that would produce more or fewer
+/// bytes than expected is kInvalidFile; a codec that is not built is kUnsupported naming it.
+/// Thread-safe; reuses per-thread scratch buffers.
+Status Decode(ByteSpan in, MutableByteSpan out, const BlockInfo& info);
+
+/// True if blocks with this compression code (and LERC parameters) can be decoded.
+bool IsSupported(uint16_t compression, const std::vector<uint32_t>& lerc_parameters = {});
+
+/// Names of the codecs compiled into this build, e.g. {"none","deflate","zstd","lzw","packbits"}.
+std::vector<std::string> SupportedCodecs();
+
+}  // namespace cogr::codec

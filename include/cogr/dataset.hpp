@@ -1,0 +1,140 @@
+// read: Dataset — open a GeoTIFF/COG and read bands and windows into arrays,
+// with rasterio's semantics (1-based bands, Window(col_off, row_off, width, height)).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cogr/geo.hpp"
+#include "cogr/io.hpp"
+#include "cogr/status.hpp"
+#include "cogr/tiff.hpp"
+#include "cogr/types.hpp"
+
+namespace cogr {
+
+/// A dense (bands, height, width) array in C order, host byte order.
+struct Array {
+  DataType dtype = DataType::kUnknown;
+  uint64_t bands = 0, height = 0, width = 0;
+  std::vector<uint8_t> data;  ///< bands*height*width*DataTypeSize(dtype) bytes
+
+  size_t sample_bytes() const { return DataTypeSize(dtype); }
+  template <class T>
+  const T* as() const { return reinterpret_cast<const T*>(data.data()); }
+  template <class T>
+  T* as() { return reinterpret_cast<T*>(data.data()); }
+};
+
+struct OpenOptions {
+  Limits limits;
+  /// First read of the header (bytes); more is fetched only if the IFDs reach past it.
+  uint64_t header_read_bytes = 64 * 1024;
+};
+
+struct ReadOptions {
+  /// 1-based band indexes; empty = all bands in order.
+  std::vector<int> bands;
+  /// Pixel window of the chosen level; unset = the whole level. Fractional offsets/sizes are
+  /// rounded as rasterio does (offsets floored, lengths ceiled).
+  std::optional<geo::Window> window;
+  /// Pixels of the window outside the image get `fill` (or nodata, or 0). Without boundless a
+  /// window reaching outside the image is kOutOfRange.
+  bool boundless = false;
+  std::optional<double> fill;
+  /// Overview level (0-based, as rasterio's overview_level); unset = full resolution.
+  std::optional<int> overview;
+};
+
+/// One image of the file at one resolution (the full image or an overview), plus its mask.
+struct Level {
+  int ifd_index = -1;       ///< index into tiff().ifds
+  int mask_ifd_index = -1;  ///< internal mask IFD of the same size, or -1
+  uint64_t width = 0, height = 0;
+};
+
+/// An open GeoTIFF/COG. Metadata is parsed at open; reads fetch and decode only the blocks
+/// they touch. Thread-safe: one Dataset may be read from many threads at once.
+class Dataset {
+ public:
+  /// Opens a path (or file:// URI). Errors name the file: "x.tif: not a TIFF file".
+  static Result<std::shared_ptr<Dataset>> Open(const std::string& uri, const OpenOptions& options = {});
+  /// Opens over an existing source (memory, custom I/O).
+  static Result<std::shared_ptr<Dataset>> Open(std::shared_ptr<io::Source> source,
+                                               const OpenOptions& options = {});
+
+  const std::string& uri() const { return source_->uri(); }
+  uint64_t width() const { return levels_[0].width; }
+  uint64_t height() const { return levels_[0].height; }
+  int count() const { return count_; }
+  DataType dtype() const { return dtype_; }
+  /// [block height, block width] of band 1 at full resolution.
+  std::array<uint64_t, 2> block_shape() const;
+  /// "none", "deflate", ... (codec::CompressionName).
+  std::string compression() const;
+  /// "pixel" (contiguous) or "band" (separate planes).
+  std::string interleave() const;
+  /// Photometric interpretation code of the full-resolution image.
+  uint16_t photometric() const;
+  std::optional<double> nodata() const { return nodata_; }
+  const geo::Affine& transform() const { return transform_; }
+  geo::Bounds bounds() const;
+  /// (x, y) pixel sizes (rasterio's res).
+  std::pair<double, double> res() const;
+  /// EPSG code of the CRS when the GeoKeys name one, else nullopt.
+  std::optional<int> crs_epsg() const { return crs_epsg_; }
+  /// WKT1_GDAL of the CRS when known (via PROJ), else nullopt.
+  std::optional<std::string> crs_wkt() const { return crs_wkt_; }
+  /// GeoKeys as parsed (empty when there are none).
+  const std::map<uint16_t, tiff::GeoKeyValue>& geokeys() const { return geokeys_; }
+  /// "Area" or "Point" (GTRasterTypeGeoKey).
+  bool pixel_is_point() const { return pixel_is_point_; }
+  /// Overview decimation factors of band 1, as rasterio's src.overviews(1).
+  std::vector<int> overviews() const;
+  /// Number of levels: 1 + overview count.
+  const std::vector<Level>& levels() const { return levels_; }
+  /// True if the file follows the COG layout (IFDs before data, GDAL ghost area or the
+  /// equivalent order of tiles).
+  bool is_cog() const { return is_cog_; }
+  bool has_mask() const { return levels_[0].mask_ifd_index >= 0; }
+  /// Per-band scale/offset/description from GDAL_METADATA (1.0 / 0.0 / "" by default).
+  const std::vector<double>& scales() const { return scales_; }
+  const std::vector<double>& offsets() const { return offsets_; }
+  const std::vector<std::string>& descriptions() const { return descriptions_; }
+  const tiff::TiffFile& tiff() const { return tiff_; }
+  const Limits& limits() const { return options_.limits; }
+
+  /// Reads bands/window of a level into a (bands, height, width) array of dtype().
+  Result<Array> Read(const ReadOptions& options = {}) const;
+  /// Reads the internal mask (255 valid, 0 invalid) for the same window; all 255 when the file
+  /// has no mask (and no nodata).
+  Result<Array> ReadMask(const ReadOptions& options = {}) const;
+
+  Dataset(std::shared_ptr<io::Source> source, OpenOptions options);  // use Open()
+
+ private:
+  Status Init();
+  Status ReadLevelInto(int ifd_index, const std::vector<int>& bands, int64_t col0, int64_t row0,
+                       uint64_t w, uint64_t h, Array& out, uint64_t out_col, uint64_t out_row) const;
+
+  std::shared_ptr<io::Source> source_;
+  OpenOptions options_;
+  tiff::TiffFile tiff_;
+  std::vector<Level> levels_;
+  int count_ = 0;
+  DataType dtype_ = DataType::kUnknown;
+  std::optional<double> nodata_;
+  geo::Affine transform_;
+  std::optional<int> crs_epsg_;
+  std::optional<std::string> crs_wkt_;
+  std::map<uint16_t, tiff::GeoKeyValue> geokeys_;
+  bool pixel_is_point_ = false;
+  bool is_cog_ = false;
+  std::vector<double> scales_, offsets_;
+  std::vector<std::string> descriptions_;
+};
+
+}  // namespace cogr

@@ -1,0 +1,86 @@
+// geo: Affine, Window and bounds with rasterio's semantics. Reads no pixels.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "cogr/status.hpp"
+
+namespace cogr::geo {
+
+/// rasterio/affine's Affine(a, b, c, d, e, f):  x = a*col + b*row + c,  y = d*col + e*row + f.
+struct Affine {
+  double a = 1, b = 0, c = 0, d = 0, e = 1, f = 0;
+
+  static Affine Identity() { return {}; }
+  static Affine Translation(double x, double y) { return {1, 0, x, 0, 1, y}; }
+  static Affine Scale(double sx, double sy) { return {sx, 0, 0, 0, sy, 0}; }
+  static Affine Scale(double s) { return Scale(s, s); }
+  /// Counter-clockwise rotation by `degrees` about the origin (affine.Affine.rotation).
+  static Affine Rotation(double degrees);
+
+  /// this * other: apply `other` first, then this (affine's `*`).
+  Affine operator*(const Affine& other) const;
+  /// Applies to a point (col, row) → (x, y).
+  std::pair<double, double> Apply(double col, double row) const;
+  double Determinant() const { return a * e - b * d; }
+  bool IsRectilinear() const { return b == 0 && d == 0; }
+  /// ~Affine; kInvalidArgument when not invertible.
+  Result<Affine> Inverse() const;
+  std::array<double, 6> ToArray() const { return {a, b, c, d, e, f}; }
+  /// GDAL order (c, a, b, f, d, e).
+  std::array<double, 6> ToGdal() const { return {c, a, b, f, d, e}; }
+  static Affine FromGdal(double c, double a, double b, double f, double d, double e) {
+    return {a, b, c, d, e, f};
+  }
+  bool operator==(const Affine&) const = default;
+};
+
+/// rasterio's BoundingBox(left, bottom, right, top).
+struct Bounds {
+  double left = 0, bottom = 0, right = 0, top = 0;
+  bool operator==(const Bounds&) const = default;
+};
+
+/// rasterio.windows.Window(col_off, row_off, width, height). Offsets and sizes may be fractional.
+struct Window {
+  double col_off = 0, row_off = 0, width = 0, height = 0;
+
+  /// Window.from_slices((row_start, row_stop), (col_start, col_stop)).
+  static Window FromSlices(std::pair<double, double> rows, std::pair<double, double> cols);
+  /// rasterio.windows.from_bounds(left, bottom, right, top, transform): kInvalidArgument for a
+  /// rotated transform or an empty box.
+  static Result<Window> FromBounds(const Bounds& bounds, const Affine& transform);
+
+  /// Window.round_offsets(): floor offsets (after adding a small tolerance as rasterio does).
+  Window RoundOffsets() const;
+  /// Window.round_lengths(): ceil lengths (rasterio's default "ceil" op, with tolerance).
+  Window RoundLengths() const;
+  /// Integer (col_off, row_off, width, height) after RoundOffsets + RoundLengths.
+  std::array<int64_t, 4> ToInts() const;
+  bool operator==(const Window&) const = default;
+};
+
+/// rasterio.windows.intersection; kOutOfRange ("windows do not intersect") when disjoint.
+Result<Window> Intersection(const Window& a, const Window& b);
+/// rasterio.windows.union: the smallest window containing both.
+Window Union(const Window& a, const Window& b);
+/// rasterio.windows.transform(window, transform): the transform of the window's upper-left.
+Affine WindowTransform(const Window& window, const Affine& transform);
+/// rasterio.windows.bounds(window, transform).
+Bounds WindowBounds(const Window& window, const Affine& transform);
+/// Bounds of an image of (width, height) under `transform` (rasterio's dataset.bounds).
+Bounds ImageBounds(const Affine& transform, double width, double height);
+
+enum class PixelOffset { kCenter, kUl, kUr, kLl, kLr };
+/// rasterio.transform.xy(transform, row, col, offset).
+std::pair<double, double> Xy(const Affine& transform, double row, double col,
+                             PixelOffset offset = PixelOffset::kCenter);
+/// rasterio.transform.rowcol(transform, x, y, op=floor) → (row, col); kInvalidArgument if the
+/// transform is not invertible.
+Result<std::pair<int64_t, int64_t>> RowCol(const Affine& transform, double x, double y);
+
+}  // namespace cogr::geo

@@ -1,0 +1,207 @@
+// tiff: bytes in, structs out. Never does I/O: it works on byte spans and says which
+// bytes it needs next (NeedBytes); tiff::Open drives that loop through a fetch callback.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "cogr/status.hpp"
+#include "cogr/types.hpp"
+
+namespace cogr::tiff {
+
+enum class ByteOrder : uint8_t { kLittle, kBig };
+
+struct Header {
+  ByteOrder byte_order = ByteOrder::kLittle;
+  bool bigtiff = false;
+  uint64_t first_ifd_offset = 0;
+  uint32_t size_bytes() const { return bigtiff ? 16 : 8; }
+};
+
+/// Parses the 8-byte (classic) or 16-byte (BigTIFF) header at the start of `bytes`.
+/// kInvalidFile "not a TIFF file" when the magic is wrong; "truncated" when too short.
+Result<Header> ParseHeader(ByteSpan bytes);
+
+/// Tag codes of the TIFF 6, GeoTIFF and GDAL specs that cogr reads.
+enum class TagCode : uint16_t {
+  kNewSubfileType = 254,
+  kImageWidth = 256,
+  kImageLength = 257,
+  kBitsPerSample = 258,
+  kCompression = 259,
+  kPhotometric = 262,
+  kImageDescription = 270,
+  kStripOffsets = 273,
+  kSamplesPerPixel = 277,
+  kRowsPerStrip = 278,
+  kStripByteCounts = 279,
+  kPlanarConfiguration = 284,
+  kPredictor = 317,
+  kTileWidth = 322,
+  kTileLength = 323,
+  kTileOffsets = 324,
+  kTileByteCounts = 325,
+  kSubIfds = 330,
+  kExtraSamples = 338,
+  kSampleFormat = 339,
+  kJpegTables = 347,
+  kYCbCrSubSampling = 530,
+  kModelPixelScale = 33550,
+  kModelTiepoint = 33922,
+  kModelTransformation = 34264,
+  kGeoKeyDirectory = 34735,
+  kGeoDoubleParams = 34736,
+  kGeoAsciiParams = 34737,
+  kGdalMetadata = 42112,
+  kGdalNodata = 42113,
+  kLercParameters = 50674,
+};
+
+enum class TagType : uint16_t {
+  kByte = 1, kAscii = 2, kShort = 3, kLong = 4, kRational = 5, kSByte = 6, kUndefined = 7,
+  kSShort = 8, kSLong = 9, kSRational = 10, kFloat = 11, kDouble = 12, kIfd = 13,
+  kLong8 = 16, kSLong8 = 17, kIfd8 = 18,
+};
+/// Bytes of one value of `type`; 0 for an unknown type.
+uint32_t TagTypeSize(TagType type);
+
+/// One raw IFD entry as stored.
+struct TagEntry {
+  uint16_t code = 0;
+  TagType type = TagType::kByte;
+  uint64_t count = 0;
+  /// File offset of the value bytes (inside the entry itself when the value is inline).
+  uint64_t value_offset = 0;
+  bool is_inline = false;
+};
+
+/// One IFD, with the well-known tags decoded (host order) and all entries kept raw.
+struct Ifd {
+  uint64_t offset = 0;           ///< file offset of this IFD
+  uint64_t next_ifd_offset = 0;  ///< 0 at the end of the chain
+  std::vector<TagEntry> entries;
+
+  uint64_t subfile_type = 0;  ///< NewSubfileType bits: 1 reduced resolution, 4 mask
+  uint64_t width = 0;
+  uint64_t height = 0;
+  uint16_t samples_per_pixel = 1;
+  std::vector<uint16_t> bits_per_sample;  ///< one per sample (a single value is repeated)
+  std::vector<uint16_t> sample_format;    ///< one per sample; default 1 (uint)
+  uint16_t compression = 1;
+  uint16_t photometric = 1;
+  uint16_t planar_config = 1;  ///< 1 contiguous ("pixel"), 2 separate ("band")
+  uint16_t predictor = 1;
+  bool tiled = false;
+  /// Block size: the tile size, or (width, rows per strip clamped to height) for strips.
+  uint64_t block_width = 0;
+  uint64_t block_height = 0;
+  /// One entry per block: row-major blocks, then (planar separate) plane after plane.
+  std::vector<uint64_t> block_offsets;
+  std::vector<uint64_t> block_byte_counts;
+  std::vector<uint16_t> extra_samples;
+  std::array<uint16_t, 2> ycbcr_subsampling{2, 2};
+  std::vector<uint8_t> jpeg_tables;
+  std::vector<uint32_t> lerc_parameters;  ///< GDAL's LERC_PARAMETERS: version, sub-codec
+  std::vector<uint64_t> sub_ifd_offsets;
+  std::optional<std::string> image_description;
+  std::optional<std::string> gdal_metadata;  ///< XML of tag 42112
+  std::optional<std::string> gdal_nodata;    ///< ASCII of tag 42113, trailing NULs removed
+  std::vector<double> model_pixel_scale;
+  std::vector<double> model_tiepoint;
+  std::vector<double> model_transformation;
+  std::vector<uint16_t> geokey_directory;
+  std::vector<double> geo_double_params;
+  std::string geo_ascii_params;
+
+  uint64_t blocks_across() const;  ///< ceil(width / block_width)
+  uint64_t blocks_down() const;    ///< ceil(height / block_height)
+  /// blocks_across * blocks_down * (planar separate ? samples : 1)
+  uint64_t block_count() const;
+};
+
+/// The bytes of the file the caller has fetched so far: any number of disjoint chunks.
+class ByteStore {
+ public:
+  /// Adds bytes [offset, offset + bytes.size()).
+  void Add(uint64_t offset, std::vector<uint8_t> bytes);
+  /// Pointer to `range` if one chunk holds all of it, else nullptr.
+  const uint8_t* Find(ByteRange range) const;
+  uint64_t total_bytes() const { return total_; }
+
+ private:
+  std::map<uint64_t, std::vector<uint8_t>> chunks_;  // keyed by start offset
+  uint64_t total_ = 0;
+};
+
+/// Asks the caller for more bytes.
+struct NeedBytes {
+  ByteRange range;
+};
+
+/// Parses the IFD at `ifd_offset` using the bytes in `have`. If its entries or a tag value
+/// it decodes lie outside `have`, returns NeedBytes (clamped to `file_size`): fetch, Add and
+/// call again. Every count, offset and size is checked against `file_size` and `limits`.
+Result<std::variant<Ifd, NeedBytes>> ParseIfd(const Header& header, uint64_t ifd_offset,
+                                              const ByteStore& have, uint64_t file_size,
+                                              const Limits& limits);
+
+/// GeoKey value: SHORT, DOUBLE(s) or ASCII.
+using GeoKeyValue = std::variant<uint16_t, std::vector<double>, std::string>;
+/// Keys of the GeoKeyDirectory by id (1024 GTModelType, 1025 RasterType, 2048 GeographicType,
+/// 3072 ProjectedCSType, ...). kInvalidFile when the directory points outside its params.
+Result<std::map<uint16_t, GeoKeyValue>> ParseGeoKeys(const Ifd& ifd);
+
+/// GDAL's structural metadata ("ghost area") written after the header by the COG driver.
+struct GhostArea {
+  bool present = false;
+  std::string text;  ///< the raw KEY=VALUE lines
+  bool layout_cog = false;                       ///< LAYOUT=IFDS_BEFORE_DATA
+  bool block_order_row_major = false;            ///< BLOCK_ORDER=ROW_MAJOR
+  bool block_leader_size_as_uint4 = false;       ///< BLOCK_LEADER=SIZE_AS_UINT4
+  bool block_trailer_last_4_bytes_repeated = false;
+  bool known_incompatible_edition = false;       ///< KNOWN_INCOMPATIBLE_EDITION=YES
+  bool mask_interleaved_with_imagery = false;
+};
+/// Parses the ghost area from the bytes that follow the header (`after_header` starts at
+/// offset header.size_bytes()). Absent → present=false, not an error.
+GhostArea ParseGhostArea(ByteSpan after_header);
+
+/// GDAL_METADATA (tag 42112) items that matter for reads.
+struct GdalMetadata {
+  std::map<std::string, std::string> dataset_items;    ///< <Item name="X">v</Item>
+  std::map<int, double> scales;                         ///< band (0-based) → SCALE
+  std::map<int, double> offsets;                        ///< band (0-based) → OFFSET
+  std::map<int, std::string> descriptions;              ///< band (0-based) → DESCRIPTION
+  std::map<int, std::map<std::string, std::string>> band_items;
+};
+/// Parses GDAL's small XML dialect; malformed XML → kInvalidFile.
+Result<GdalMetadata> ParseGdalMetadata(const std::string& xml);
+
+/// Every IFD of a file: the main chain in order, then SubIFDs (appended after the chain).
+struct TiffFile {
+  Header header;
+  std::vector<Ifd> ifds;
+  std::vector<int> parent;  ///< per IFD: index of the IFD whose SubIFDs tag named it, or -1
+  GhostArea ghost;
+  bool ifd_loop = false;    ///< the chain pointed back at an IFD already seen (chain stops there)
+  uint64_t header_bytes_fetched = 0;
+  uint32_t fetches = 0;
+};
+
+/// Fetches bytes of the file; short answers are errors of the callee.
+using FetchFn = std::function<Result<std::vector<uint8_t>>(ByteRange)>;
+
+/// Reads a prefix of `initial_read_bytes` (clamped to the file), then follows the IFD chain,
+/// fetching only what NeedBytes asks for (doubling small requests to save round trips).
+/// Bounded by limits.max_ifds and limits.max_header_bytes; a loop ends the chain.
+Result<TiffFile> Open(const FetchFn& fetch, uint64_t file_size, const Limits& limits,
+                      uint64_t initial_read_bytes = 64 * 1024);
+
+}  // namespace cogr::tiff

@@ -1,0 +1,56 @@
+// Basic value types shared by every module: data types, byte spans, limits.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace cogr {
+
+using ByteSpan = std::span<const uint8_t>;
+using MutableByteSpan = std::span<uint8_t>;
+
+/// A half-open byte range [offset, offset + length) of a file.
+struct ByteRange {
+  uint64_t offset = 0;
+  uint64_t length = 0;
+  uint64_t end() const { return offset + length; }
+  bool operator==(const ByteRange&) const = default;
+};
+
+/// Pixel data types, as rasterio/numpy name them (see DataTypeName).
+enum class DataType : uint8_t {
+  kUnknown = 0,
+  kUInt8, kInt8, kUInt16, kInt16, kUInt32, kInt32, kUInt64, kInt64,
+  kFloat32, kFloat64,
+  kCInt16, kCInt32, kCFloat32, kCFloat64,
+};
+
+/// Bytes of one sample (a complex sample counts both parts). 0 for kUnknown.
+size_t DataTypeSize(DataType t);
+/// numpy's name: "uint8" ... "float64", "complex_int16", "complex_int32", "complex64", "complex128".
+std::string_view DataTypeName(DataType t);
+/// numpy .npy descr for little-endian data: "|u1", "<i2", "<f4", "<c8"; complex_int16 is "<i2"
+/// pairs and has no numpy scalar, so it maps to a structured descr (see cli npy writer).
+std::string_view DataTypeNpyDescr(DataType t);
+bool IsFloat(DataType t);
+bool IsComplex(DataType t);
+bool IsSigned(DataType t);
+
+/// Caps on what hostile input can make cogr allocate or loop over. Defaults suit real files;
+/// fuzz targets tighten them; Unlimited() is an explicit opt-out.
+struct Limits {
+  uint32_t max_ifds = 4096;                        ///< IFDs in the chain (incl. SubIFDs)
+  uint32_t max_tags_per_ifd = 4096;                ///< entries of one IFD
+  uint64_t max_tag_bytes = 256ull << 20;           ///< bytes of one tag's value
+  uint64_t max_header_bytes = 512ull << 20;        ///< bytes fetched to parse all IFDs
+  uint64_t max_blocks_per_ifd = 64ull << 20;       ///< tiles/strips in one IFD
+  uint64_t max_block_bytes = 1ull << 30;           ///< decoded bytes of one block
+  uint64_t max_read_bytes = 16ull << 30;           ///< bytes of one read's output array
+  uint64_t max_image_dimension = 1ull << 31;       ///< width or height of an image
+
+  static Limits Unlimited();
+};
+
+}  // namespace cogr
