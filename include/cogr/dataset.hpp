@@ -117,8 +117,12 @@ class Dataset {
 
  private:
   Status Init();
-  Status ReadLevelInto(int ifd_index, const std::vector<int>& bands, int64_t col0, int64_t row0,
-                       uint64_t w, uint64_t h, Array& out, uint64_t out_col, uint64_t out_row) const;
+  Result<Array> ReadImpl(const ReadOptions& options, bool mask) const;
+  /// Fetches, decodes and assembles the blocks of IFD `ifd_index` that cover `rect` (image
+  /// coordinates, inside the image) for the 0-based `bands`, into `out` placed at (col0, row0).
+  Status ReadBlocks(int ifd_index, const std::vector<int>& bands, int64_t col0, int64_t row0,
+                    uint64_t x0, uint64_t y0, uint64_t x1, uint64_t y1, double sparse_fill,
+                    Array& out) const;
 
   std::shared_ptr<io::Source> source_;
   OpenOptions options_;

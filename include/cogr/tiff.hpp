@@ -86,6 +86,8 @@ struct TagEntry {
 struct Ifd {
   uint64_t offset = 0;           ///< file offset of this IFD
   uint64_t next_ifd_offset = 0;  ///< 0 at the end of the chain
+  /// Every entry in file order. Only the tags of TagCode are validated (type, count, bounds,
+  /// limits); the others are kept raw and unchecked: check their ranges before reading them.
   std::vector<TagEntry> entries;
 
   uint64_t subfile_type = 0;  ///< NewSubfileType bits: 1 reduced resolution, 4 mask
@@ -122,7 +124,8 @@ struct Ifd {
 
   uint64_t blocks_across() const;  ///< ceil(width / block_width)
   uint64_t blocks_down() const;    ///< ceil(height / block_height)
-  /// blocks_across * blocks_down * (planar separate ? samples : 1)
+  /// blocks_across * blocks_down * (planar separate ? samples : 1); saturates at UINT64_MAX.
+  /// ParseIfd guarantees block_offsets and block_byte_counts have exactly this many values.
   uint64_t block_count() const;
 };
 
@@ -175,7 +178,8 @@ GhostArea ParseGhostArea(ByteSpan after_header);
 
 /// GDAL_METADATA (tag 42112) items that matter for reads.
 struct GdalMetadata {
-  std::map<std::string, std::string> dataset_items;    ///< <Item name="X">v</Item>
+  /// <Item name="X">v</Item>; items of another domain are keyed "DOMAIN:X".
+  std::map<std::string, std::string> dataset_items;
   std::map<int, double> scales;                         ///< band (0-based) → SCALE
   std::map<int, double> offsets;                        ///< band (0-based) → OFFSET
   std::map<int, std::string> descriptions;              ///< band (0-based) → DESCRIPTION

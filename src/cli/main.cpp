@@ -1,6 +1,97 @@
-// Placeholder entry point; replaced by the CLI implementation.
+// The `cogr` tool: reads GeoTIFF/COG metadata and pixels through the public API only.
+#include <signal.h>
+
 #include <cstdio>
-int main() {
-  std::puts("cogr");
-  return 0;
+#include <exception>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "args.hpp"
+#include "cogr/codec.hpp"
+#include "cogr/version.hpp"
+#include "commands.hpp"
+#include "npy_writer.hpp"
+
+namespace cogr::cli {
+
+void PrintError(std::string_view message, std::string_view path) {
+  std::string line = "cogr: error: ";
+  if (!path.empty() && message.find(path) == std::string_view::npos) {
+    line += path;
+    line += ": ";
+  }
+  line += message;
+  // Scripts read exactly one line: fold any line breaks a message may carry (e.g. from PROJ).
+  for (char& c : line) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  line += '\n';
+  std::fflush(stdout);
+  std::fputs(line.c_str(), stderr);
+  std::fflush(stderr);
+}
+
+bool FinishStdout() {
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    PrintError("cannot write to standard output");
+    return false;
+  }
+  return true;
+}
+
+namespace {
+
+int PrintVersion() {
+  std::string codecs;
+  for (const std::string& name : codec::SupportedCodecs()) {
+    if (!codecs.empty()) codecs += ", ";
+    codecs += name;
+  }
+  std::printf("cogr %s\ncodecs: %s\n", COGR_VERSION_STRING, codecs.c_str());
+  return FinishStdout() ? 0 : kExitFailure;
+}
+
+int Run(int argc, char** argv) {
+  std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+  auto invocation = ParseArgs(args);
+  if (!invocation.ok()) {
+    PrintError(invocation.status().message());
+    return kExitUsage;
+  }
+  const Invocation& inv = *invocation;
+  if (inv.help) {
+    std::fputs(std::string(CommandUsage(inv.command)).c_str(), stdout);
+    return FinishStdout() ? 0 : kExitFailure;
+  }
+  if (inv.version) return PrintVersion();
+  switch (inv.command) {
+    case Command::kInfo: return RunInfo(inv.info);
+    case Command::kRead: return RunRead(inv.read);
+    case Command::kNone: break;
+  }
+  PrintError("missing command (see 'cogr --help')");
+  return kExitUsage;
+}
+
+}  // namespace
+}  // namespace cogr::cli
+
+int main(int argc, char** argv) {
+  // A closed pipe becomes a write error reported on stderr, not a death by SIGPIPE.
+  signal(SIGPIPE, SIG_IGN);
+  cogr::cli::InstallTempFileCleanup();
+  try {
+    return cogr::cli::Run(argc, argv);
+  } catch (const std::bad_alloc&) {
+    cogr::cli::RemovePendingTempFile();
+    cogr::cli::PrintError("out of memory");
+  } catch (const std::exception& e) {
+    cogr::cli::RemovePendingTempFile();
+    cogr::cli::PrintError(std::string("internal error: ") + e.what());
+  } catch (...) {
+    cogr::cli::RemovePendingTempFile();
+    cogr::cli::PrintError("internal error: unknown exception");
+  }
+  return cogr::cli::kExitFailure;
 }

@@ -7,6 +7,7 @@
 
 #include "cogr/io.hpp"
 #include "util/checked.hpp"
+#include "util/thread_pool.hpp"
 
 namespace cogr::io {
 namespace {
@@ -76,6 +77,30 @@ Result<std::vector<uint8_t>> Source::ReadRange(ByteRange range) const {
   return buf;
 }
 
+Status Source::ReadRanges(std::span<const ByteRange> ranges, const RangeCallback& on_range,
+                          size_t max_threads) const {
+  return internal::ParallelFor(
+      ranges.size(),
+      [&](size_t i) -> Status {
+        // One buffer per thread, reused across ranges and reads.
+        thread_local std::vector<uint8_t> buf;
+        const ByteRange r = ranges[i];
+        if (!internal::RangeInside(r.offset, r.length, size())) {
+          return Status::InvalidFile("needs bytes [" + std::to_string(r.offset) + ", " +
+                                     std::to_string(r.offset + r.length) + ") but the file has " +
+                                     std::to_string(size()) + " bytes");
+        }
+        buf.resize(static_cast<size_t>(r.length));
+        COGR_ASSIGN_OR_RETURN(size_t n, ReadAt(r.offset, buf));
+        if (n != buf.size()) {
+          return Status::InvalidFile("short read at offset " + std::to_string(r.offset) + ": got " +
+                                     std::to_string(n) + " of " + std::to_string(r.length) + " bytes");
+        }
+        return on_range(i, ByteSpan(buf.data(), buf.size()));
+      },
+      internal::ThreadPool::Default(), max_threads);
+}
+
 Result<std::shared_ptr<Source>> OpenFile(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -97,11 +122,8 @@ std::shared_ptr<Source> MemorySource(std::vector<uint8_t> bytes, std::string nam
 }
 
 Result<std::shared_ptr<Source>> Open(const std::string& uri) {
-  auto scheme_end = uri.find("://");
-  if (scheme_end == std::string::npos) return OpenFile(uri);
-  std::string scheme = uri.substr(0, scheme_end);
-  if (scheme == "file") return OpenFile(uri.substr(scheme_end + 3));
-  return Status::Unsupported(uri + ": scheme '" + scheme + "://' is not supported yet");
+  // The dispatch over schemes lives in src/io/open.cpp.
+  return Open(uri, SourceOptions{});
 }
 
 }  // namespace cogr::io

@@ -1,0 +1,15 @@
+// Process-wide setting for parallel fetch+decode.
+#pragma once
+
+#include <cstddef>
+
+namespace cogr {
+
+/// Threads a read may use to fetch and decode blocks (including the calling thread).
+/// 0 (default) = std::thread::hardware_concurrency(). Thread-safe; applies to reads that start
+/// after the call.
+void SetThreadCount(size_t threads);
+/// The effective value (>= 1).
+size_t ThreadCount();
+
+}  // namespace cogr

@@ -1,0 +1,330 @@
+#include "args.hpp"
+
+#include <charconv>
+#include <limits>
+#include <system_error>
+
+namespace cogr::cli {
+namespace {
+
+// Integers that convert to double exactly: geo::Window stores doubles.
+constexpr int64_t kMaxExact = int64_t{1} << 53;
+
+constexpr std::string_view kGeneralUsage =
+    "usage: cogr <command> [options]\n"
+    "       cogr --version | --help\n"
+    "\n"
+    "Reads GeoTIFF and Cloud-Optimized GeoTIFF files.\n"
+    "\n"
+    "commands:\n"
+    "  info   print the metadata of a file (--json for the machine-readable form)\n"
+    "  read   read bands and a window of a file into a NumPy .npy file\n"
+    "\n"
+    "Run 'cogr <command> --help' for the options of a command.\n";
+
+constexpr std::string_view kInfoUsage =
+    "usage: cogr info PATH [--json]\n"
+    "\n"
+    "Prints the metadata of a GeoTIFF/COG: size, bands, data type, blocks, compression,\n"
+    "CRS, transform, bounds, nodata, overviews.\n"
+    "\n"
+    "options:\n"
+    "  --json       print one JSON object on one line\n"
+    "  -h, --help   show this help and exit\n";
+
+constexpr std::string_view kReadUsage =
+    "usage: cogr read PATH [--bands 1,2] [--window COL_OFF,ROW_OFF,WIDTH,HEIGHT]\n"
+    "                 [--overview N] [--boundless] [--fill V] -o OUT.npy\n"
+    "\n"
+    "Reads pixels into a NumPy .npy file of shape (bands, height, width) and the file's\n"
+    "data type. The output appears only when the whole read succeeded.\n"
+    "\n"
+    "options:\n"
+    "  --bands LIST        1-based band indexes, comma-separated (default: all bands)\n"
+    "  --window C,R,W,H    pixel window: column offset, row offset, width, height\n"
+    "                      (default: the whole image)\n"
+    "  --overview N        read overview level N (0-based, largest first)\n"
+    "  --boundless         allow a window reaching outside the image (negative offsets too)\n"
+    "  --fill V            value of pixels outside the image (number or nan; default: nodata\n"
+    "                      or 0)\n"
+    "  --out-shape H,W     output height and width (resampled)\n"
+    "  --resampling NAME   nearest, bilinear, cubic, average or mode\n"
+    "  -o, --output OUT    the .npy file to write\n"
+    "  -h, --help          show this help and exit\n";
+
+constexpr std::string_view kResamplingNames[] = {"nearest", "bilinear", "cubic", "average",
+                                                 "mode"};
+
+Status Usage(std::string message) { return Status::InvalidArgument(std::move(message)); }
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  return s;
+}
+
+std::vector<std::string_view> Split(std::string_view text, char sep) {
+  std::vector<std::string_view> parts;
+  size_t start = 0;
+  while (true) {
+    size_t pos = text.find(sep, start);
+    if (pos == std::string_view::npos) {
+      parts.push_back(Trim(text.substr(start)));
+      return parts;
+    }
+    parts.push_back(Trim(text.substr(start, pos - start)));
+    start = pos + 1;
+  }
+}
+
+std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+// One option of a command: its spellings and whether it takes a value.
+struct OptionSpec {
+  std::string_view name;
+  std::string_view alias;
+  bool takes_value;
+};
+
+constexpr OptionSpec kInfoOptions[] = {{"--json", "", false}, {"--help", "-h", false}};
+constexpr OptionSpec kReadOptions[] = {
+    {"--bands", "", true},      {"--window", "", true},      {"--overview", "", true},
+    {"--boundless", "", false}, {"--fill", "", true},        {"--out-shape", "", true},
+    {"--resampling", "", true}, {"--output", "-o", true},    {"--help", "-h", false}};
+
+// Applies one parsed option of `cmd` to `inv`. `value` is set only for options taking a value.
+Status ApplyOption(Command cmd, std::string_view name, std::string_view value, Invocation& inv,
+                   std::optional<std::string>& window_text) {
+  if (name == "--help") {
+    inv.help = true;
+    return Status::OK();
+  }
+  if (cmd == Command::kInfo) {
+    if (name == "--json") inv.info.json = true;
+    return Status::OK();
+  }
+  ReadArgs& r = inv.read;
+  if (name == "--bands") {
+    auto bands = ParseBands(value);
+    if (!bands.ok()) return bands.status().WithContext(name);
+    r.bands = std::move(bands).value();
+  } else if (name == "--window") {
+    // Negative offsets depend on --boundless, which may come later: checked at the end.
+    window_text = std::string(value);
+  } else if (name == "--overview") {
+    auto n = ParseInt(value, 0, std::numeric_limits<int>::max());
+    if (!n.ok()) return n.status().WithContext(name);
+    r.overview = static_cast<int>(*n);
+  } else if (name == "--boundless") {
+    r.boundless = true;
+  } else if (name == "--fill") {
+    auto v = ParseDouble(value);
+    if (!v.ok()) return v.status().WithContext(name);
+    r.fill = *v;
+  } else if (name == "--out-shape") {
+    auto shape = ParseShape(value);
+    if (!shape.ok()) return shape.status().WithContext(name);
+    r.out_shape = *shape;
+  } else if (name == "--resampling") {
+    bool known = false;
+    for (std::string_view n : kResamplingNames) known = known || n == value;
+    if (!known) {
+      return Usage("--resampling: unknown method " + Quote(value) +
+                   " (expected nearest, bilinear, cubic, average or mode)");
+    }
+    r.resampling = std::string(value);
+  } else if (name == "--output") {
+    if (value.empty()) return Usage("--output: empty file name");
+    r.output = std::string(value);
+  }
+  return Status::OK();
+}
+
+Status ParseCommandArgs(Command cmd, std::span<const std::string> args, Invocation& inv) {
+  std::span<const OptionSpec> specs =
+      cmd == Command::kInfo ? std::span<const OptionSpec>(kInfoOptions)
+                            : std::span<const OptionSpec>(kReadOptions);
+  std::string_view cmd_name = cmd == Command::kInfo ? "info" : "read";
+  std::string& path = cmd == Command::kInfo ? inv.info.path : inv.read.path;
+  bool have_path = false;
+  bool options_done = false;
+  std::optional<std::string> window_text;
+
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string_view arg = args[i];
+    bool is_option = !options_done && arg.size() > 1 && arg[0] == '-';
+    if (is_option && arg == "--") {
+      options_done = true;
+      continue;
+    }
+    if (!is_option) {
+      if (have_path) return Usage(std::string(cmd_name) + ": unexpected argument " + Quote(arg));
+      path = std::string(arg);
+      have_path = true;
+      continue;
+    }
+    // "--name=value" or "--name value".
+    std::string_view name = arg;
+    std::optional<std::string_view> inline_value;
+    if (size_t eq = arg.find('='); arg.starts_with("--") && eq != std::string_view::npos) {
+      name = arg.substr(0, eq);
+      inline_value = arg.substr(eq + 1);
+    }
+    const OptionSpec* spec = nullptr;
+    for (const OptionSpec& s : specs) {
+      if (name == s.name || (!s.alias.empty() && name == s.alias)) spec = &s;
+    }
+    if (spec == nullptr) {
+      return Usage(std::string(cmd_name) + ": unknown option " + Quote(name) + " (see 'cogr " +
+                   std::string(cmd_name) + " --help')");
+    }
+    std::string_view value;
+    if (spec->takes_value) {
+      if (inline_value) {
+        value = *inline_value;
+      } else if (i + 1 < args.size()) {
+        value = args[++i];
+      } else {
+        return Usage(std::string(spec->name) + ": missing value");
+      }
+    } else if (inline_value) {
+      return Usage(std::string(spec->name) + ": takes no value");
+    }
+    // A named Status: COGR_RETURN_IF_ERROR binds a reference to its argument, which would dangle
+    // for a temporary.
+    Status applied = ApplyOption(cmd, spec->name, value, inv, window_text);
+    if (!applied.ok()) return applied;
+    // Like argparse: help ends parsing, so "cogr read --help" works without PATH or -o.
+    if (inv.help) return Status::OK();
+  }
+
+  if (!have_path) return Usage(std::string(cmd_name) + ": missing input PATH");
+  if (cmd == Command::kRead) {
+    if (window_text) {
+      auto window = ParseWindow(*window_text, inv.read.boundless);
+      if (!window.ok()) return window.status().WithContext("--window");
+      inv.read.window = *window;
+    }
+    if (inv.read.output.empty()) return Usage("read: missing output file (-o OUT.npy)");
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<Invocation> ParseArgs(std::span<const std::string> args) {
+  Invocation inv;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      inv.help = true;
+      return inv;
+    }
+    if (arg == "--version") {
+      inv.version = true;
+      return inv;
+    }
+    if (arg == "info" || arg == "read") {
+      inv.command = arg == "info" ? Command::kInfo : Command::kRead;
+      Status parsed = ParseCommandArgs(inv.command, args.subspan(i + 1), inv);
+      if (!parsed.ok()) return parsed;
+      return inv;
+    }
+    if (!arg.empty() && arg[0] == '-') {
+      return Usage("unknown option " + Quote(arg) + " (see 'cogr --help')");
+    }
+    return Usage("unknown command " + Quote(arg) + " (expected info or read)");
+  }
+  return Usage("missing command (see 'cogr --help')");
+}
+
+std::string_view GeneralUsage() { return kGeneralUsage; }
+
+std::string_view CommandUsage(Command command) {
+  switch (command) {
+    case Command::kInfo: return kInfoUsage;
+    case Command::kRead: return kReadUsage;
+    case Command::kNone: break;
+  }
+  return kGeneralUsage;
+}
+
+Result<int64_t> ParseInt(std::string_view text, int64_t min_value, int64_t max_value) {
+  int64_t value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec == std::errc::invalid_argument || ptr != end) {
+    return Usage("expected an integer, got " + Quote(text));
+  }
+  if (ec == std::errc::result_out_of_range || value < min_value || value > max_value) {
+    return Usage(Quote(text) + " is out of range [" + std::to_string(min_value) + ", " +
+                 std::to_string(max_value) + "]");
+  }
+  return value;
+}
+
+Result<double> ParseDouble(std::string_view text) {
+  std::string_view digits = text;
+  // from_chars has no '+'; strtod has, and users type "+5".
+  if (digits.size() > 1 && digits[0] == '+' && digits[1] != '-' && digits[1] != '+') {
+    digits.remove_prefix(1);
+  }
+  double value = 0;
+  const char* end = digits.data() + digits.size();
+  auto [ptr, ec] = std::from_chars(digits.data(), end, value, std::chars_format::general);
+  if (digits.empty() || ec == std::errc::invalid_argument || ptr != end) {
+    return Usage("expected a number, got " + Quote(text));
+  }
+  if (ec == std::errc::result_out_of_range) return Usage(Quote(text) + " is out of range");
+  return value;
+}
+
+Result<std::vector<int>> ParseBands(std::string_view text) {
+  std::vector<int> bands;
+  for (std::string_view item : Split(text, ',')) {
+    if (item.empty()) return Usage("empty band index in " + Quote(text));
+    auto band = ParseInt(item, 1, std::numeric_limits<int>::max());
+    if (!band.ok()) {
+      return Usage("band indexes are 1-based integers, got " + Quote(item) + " in " +
+                   Quote(text));
+    }
+    bands.push_back(static_cast<int>(*band));
+  }
+  return bands;
+}
+
+Result<std::array<int64_t, 4>> ParseWindow(std::string_view text, bool allow_negative_offsets) {
+  std::vector<std::string_view> items = Split(text, ',');
+  if (items.size() != 4) {
+    return Usage("expected COL_OFF,ROW_OFF,WIDTH,HEIGHT (4 integers), got " + Quote(text));
+  }
+  std::array<int64_t, 4> window{};
+  for (size_t i = 0; i < 4; ++i) {
+    auto v = ParseInt(items[i], -kMaxExact, kMaxExact);
+    if (!v.ok()) return Usage(v.status().message() + " in " + Quote(text));
+    window[i] = *v;
+  }
+  if (!allow_negative_offsets && (window[0] < 0 || window[1] < 0)) {
+    return Usage("negative offsets need --boundless, got " + Quote(text));
+  }
+  if (window[2] < 0 || window[3] < 0) {
+    return Usage("width and height must be >= 0, got " + Quote(text));
+  }
+  return window;
+}
+
+Result<std::array<uint64_t, 2>> ParseShape(std::string_view text) {
+  std::vector<std::string_view> items = Split(text, ',');
+  if (items.size() != 2) return Usage("expected HEIGHT,WIDTH (2 integers), got " + Quote(text));
+  std::array<uint64_t, 2> shape{};
+  for (size_t i = 0; i < 2; ++i) {
+    auto v = ParseInt(items[i], 1, kMaxExact);
+    if (!v.ok()) return Usage(v.status().message() + " in " + Quote(text));
+    shape[i] = static_cast<uint64_t>(*v);
+  }
+  return shape;
+}
+
+std::span<const std::string_view> ResamplingNames() { return kResamplingNames; }
+
+}  // namespace cogr::cli

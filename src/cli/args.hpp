@@ -1,0 +1,80 @@
+// cli: command-line parsing of the `cogr` tool. Pure functions (no I/O), so every rule of the
+// command-line contract is unit-tested without running the binary.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cogr/status.hpp"
+
+namespace cogr::cli {
+
+/// Exit statuses of the tool: 1 for a failure while running, 2 for a bad command line.
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+enum class Command { kNone, kInfo, kRead };
+
+/// `cogr info PATH [--json]`.
+struct InfoArgs {
+  std::string path;
+  bool json = false;
+};
+
+/// `cogr read PATH [--bands ..] [--window ..] [--overview N] [--boundless] [--fill V]
+/// [--out-shape H,W] [--resampling NAME] -o OUT`.
+struct ReadArgs {
+  std::string path;
+  std::vector<int> bands;  ///< 1-based; empty = all bands
+  /// col_off, row_off, width, height; offsets may be negative only with `boundless`.
+  std::optional<std::array<int64_t, 4>> window;
+  std::optional<int> overview;  ///< 0-based
+  bool boundless = false;
+  std::optional<double> fill;
+  std::optional<std::array<uint64_t, 2>> out_shape;  ///< height, width
+  std::optional<std::string> resampling;
+  std::string output;
+};
+
+/// What the command line asks for. `help`/`version` win over everything else that parsed.
+struct Invocation {
+  Command command = Command::kNone;
+  bool help = false;     ///< print the usage of `command` (or the general usage) to stdout
+  bool version = false;  ///< `cogr --version`
+  InfoArgs info;
+  ReadArgs read;
+};
+
+/// Parses argv without the program name. Errors are kInvalidArgument with a message meant to
+/// follow "cogr: error: " (e.g. "read: --window: expected 4 comma-separated integers, got '1,2'").
+Result<Invocation> ParseArgs(std::span<const std::string> args);
+
+/// General usage and per-command usage text (each ends with a newline).
+std::string_view GeneralUsage();
+std::string_view CommandUsage(Command command);
+
+// Value parsers, exposed for tests. Each rejects empty input, signs where not allowed, trailing
+// characters and values out of range, naming the offending text. Lists allow spaces around items.
+
+/// A decimal integer in [min_value, max_value].
+Result<int64_t> ParseInt(std::string_view text, int64_t min_value, int64_t max_value);
+/// A double as strtod reads it in the C locale, plus "nan", "inf", "-inf" (case-insensitive).
+Result<double> ParseDouble(std::string_view text);
+/// "1,2,3": 1-based band indexes (>= 1); duplicates are kept, as rasterio allows them.
+Result<std::vector<int>> ParseBands(std::string_view text);
+/// "COL_OFF,ROW_OFF,WIDTH,HEIGHT": integers of magnitude <= 2^53 (exact as doubles, which
+/// geo::Window holds); offsets >= 0 unless allow_negative_offsets; width and height >= 0.
+Result<std::array<int64_t, 4>> ParseWindow(std::string_view text, bool allow_negative_offsets);
+/// "H,W": two integers in [1, 2^53].
+Result<std::array<uint64_t, 2>> ParseShape(std::string_view text);
+
+/// The resampling names `--resampling` accepts (rasterio's): nearest, bilinear, cubic, average,
+/// mode.
+std::span<const std::string_view> ResamplingNames();
+
+}  // namespace cogr::cli

@@ -1,0 +1,176 @@
+#include "npy_writer.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <bit>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+namespace cogr::cli {
+namespace {
+
+constexpr char kMagic[] = "\x93NUMPY";
+constexpr size_t kMagicLen = 6;
+constexpr size_t kArrayAlign = 64;
+// numpy >= 1.24 leaves room for the first axis to grow to this many digits, so that a header
+// can be rewritten in place; matching it makes our headers byte-identical to numpy.save's.
+constexpr size_t kGrowthAxisMaxDigits = 21;
+
+// Path of the temporary file being written, for the signal handler. Written only while
+// g_temp_active is 0, so the handler never sees a half-copied path.
+char g_temp_path[4096];
+volatile sig_atomic_t g_temp_active = 0;
+
+extern "C" void RemoveTempAndReraise(int sig) {
+  if (g_temp_active) unlink(g_temp_path);  // async-signal-safe
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+std::string Errno(int err) { return std::strerror(err); }
+
+// write(2) until done, retrying short writes and EINTR.
+bool WriteAll(int fd, const uint8_t* data, size_t size, int& err) {
+  while (size > 0) {
+    // Linux writes at most ~2 GiB per call; smaller chunks keep that explicit.
+    size_t chunk = std::min<size_t>(size, size_t{1} << 30);
+    ssize_t n = write(fd, data, chunk);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      err = errno;
+      return false;
+    }
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<std::string> NpyHeader(std::string_view descr, std::span<const uint64_t> shape) {
+  // numpy: "{" + "'key': repr(value), " for sorted keys + "}", then growth spaces, then padding.
+  std::string shape_repr = "(";
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (i > 0) shape_repr += ", ";
+    shape_repr += std::to_string(shape[i]);
+  }
+  if (shape.size() == 1) shape_repr += ',';
+  shape_repr += ')';
+
+  std::string dict = "{'descr': ";
+  dict += descr;
+  dict += ", 'fortran_order': False, 'shape': ";
+  dict += shape_repr;
+  dict += ", }";
+  if (!shape.empty()) {
+    size_t first_len = std::to_string(shape[0]).size();
+    if (first_len < kGrowthAxisMaxDigits) dict.append(kGrowthAxisMaxDigits - first_len, ' ');
+  }
+
+  // Spaces and a final '\n' so that magic + version + length + header is a multiple of 64; an
+  // aligned header still gets 64 spaces more, as numpy's formula gives.
+  size_t hlen = dict.size() + 1;
+  size_t padlen = kArrayAlign - ((kMagicLen + 2 + 2 + hlen) % kArrayAlign);
+  size_t total = hlen + padlen;
+  if (total > 0xffff) {
+    return Status::InvalidArgument("npy header of " + std::to_string(total) +
+                                   " bytes does not fit format 1.0 (max 65535)");
+  }
+  std::string out(kMagic, kMagicLen);
+  out += '\x01';
+  out += '\x00';
+  out += static_cast<char>(total & 0xff);
+  out += static_cast<char>(total >> 8);
+  out += dict;
+  out.append(padlen, ' ');
+  out += '\n';
+  return out;
+}
+
+std::span<const uint8_t> LittleEndianData(const Array& array, std::vector<uint8_t>& scratch) {
+  if constexpr (std::endian::native == std::endian::little) {
+    (void)scratch;
+    return array.data;
+  } else {
+    // Each part of a complex sample is its own number in numpy's layout.
+    size_t part = array.sample_bytes();
+    if (IsComplex(array.dtype)) part /= 2;
+    if (part <= 1) return array.data;
+    scratch = array.data;
+    for (size_t i = 0; i + part <= scratch.size(); i += part) {
+      std::reverse(scratch.begin() + static_cast<ptrdiff_t>(i),
+                   scratch.begin() + static_cast<ptrdiff_t>(i + part));
+    }
+    return scratch;
+  }
+}
+
+Status WriteNpyFile(const std::string& path, const Array& array) {
+  std::string_view descr = DataTypeNpyDescr(array.dtype);
+  if (descr.empty()) {
+    return Status::Unsupported(path + ": no .npy type for data type " +
+                               std::string(DataTypeName(array.dtype)));
+  }
+  const uint64_t shape[3] = {array.bands, array.height, array.width};
+  COGR_ASSIGN_OR_RETURN(std::string header, NpyHeader(descr, shape));
+  std::vector<uint8_t> scratch;
+  std::span<const uint8_t> data = LittleEndianData(array, scratch);
+
+  const std::string temp = path + ".tmp." + std::to_string(static_cast<long>(getpid()));
+  if (temp.size() < sizeof(g_temp_path)) {
+    std::memcpy(g_temp_path, temp.c_str(), temp.size() + 1);
+    g_temp_active = 1;
+  }
+  auto fail = [&](const std::string& what, int error_number, bool created) {
+    if (created) unlink(temp.c_str());
+    g_temp_active = 0;
+    return Status::IoError(path + ": " + what + ": " + Errno(error_number));
+  };
+
+  // O_NOFOLLOW: never write through a symlink someone planted at the temporary name.
+  int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
+  int err = errno;  // saved before building messages, which may allocate and change errno
+  if (fd < 0) return fail("cannot create temporary file " + temp, err, false);
+  if (!WriteAll(fd, reinterpret_cast<const uint8_t*>(header.data()), header.size(), err) ||
+      !WriteAll(fd, data.data(), data.size(), err)) {
+    close(fd);
+    return fail("cannot write " + temp, err, true);
+  }
+  if (close(fd) != 0) {
+    err = errno;
+    return fail("cannot write " + temp, err, true);
+  }
+  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+    err = errno;
+    return fail("cannot rename " + temp + " to " + path, err, true);
+  }
+  g_temp_active = 0;
+  return Status::OK();
+}
+
+void RemovePendingTempFile() {
+  if (g_temp_active) unlink(g_temp_path);
+  g_temp_active = 0;
+}
+
+void InstallTempFileCleanup() {
+  struct sigaction action;
+  std::memset(&action, 0, sizeof(action));
+  action.sa_handler = RemoveTempAndReraise;
+  sigemptyset(&action.sa_mask);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    struct sigaction old;
+    // Keep an inherited "ignore" (nohup, background jobs): that is the caller's choice.
+    if (sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN) continue;
+    sigaction(sig, &action, nullptr);
+  }
+}
+
+}  // namespace cogr::cli

@@ -1,0 +1,51 @@
+// `cogr read`: bands and a window of a file into a NumPy .npy file.
+#include <string>
+
+#include "cogr/dataset.hpp"
+#include "commands.hpp"
+#include "npy_writer.hpp"
+
+namespace cogr::cli {
+
+int RunRead(const ReadArgs& args) {
+  // ReadOptions has no out_shape/resampling yet: refuse rather than silently read full size.
+  if (args.out_shape) {
+    PrintError("--out-shape is not supported yet");
+    return kExitUsage;
+  }
+  if (args.resampling) {
+    PrintError("--resampling is not supported yet");
+    return kExitUsage;
+  }
+
+  ReadOptions options;
+  options.bands = args.bands;
+  if (args.window) {
+    const auto& w = *args.window;
+    // Exact: the parser bounds every value to 2^53.
+    options.window = geo::Window{static_cast<double>(w[0]), static_cast<double>(w[1]),
+                                 static_cast<double>(w[2]), static_cast<double>(w[3])};
+  }
+  options.boundless = args.boundless;
+  options.fill = args.fill;
+  options.overview = args.overview;
+
+  auto opened = Dataset::Open(args.path);
+  if (!opened.ok()) {
+    PrintError(opened.status().message(), args.path);
+    return kExitFailure;
+  }
+  auto array = (*opened)->Read(options);
+  if (!array.ok()) {
+    PrintError(array.status().message(), args.path);
+    return kExitFailure;
+  }
+  Status written = WriteNpyFile(args.output, *array);
+  if (!written.ok()) {
+    PrintError(written.message());
+    return kExitFailure;
+  }
+  return 0;
+}
+
+}  // namespace cogr::cli

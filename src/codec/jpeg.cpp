@@ -1,0 +1,159 @@
+// Compression 7: JPEG ("new-style", TIFF Technical Note 2), decoded by libjpeg(-turbo).
+// The JPEGTables tag holds an abbreviated stream with the quantisation and Huffman tables; it is
+// read first, then the block's own stream, which libjpeg decodes with those tables.
+#ifdef COGR_HAVE_JPEG
+
+#include <csetjmp>
+#include <cstdio>
+#include <cstring>
+
+// clang-format off
+#include <jpeglib.h>
+#include <jerror.h>
+// clang-format on
+
+#include "codec/codec_internal.hpp"
+
+namespace cogr::internal {
+
+namespace {
+
+struct ErrorManager {
+  jpeg_error_mgr pub;  // first member: libjpeg hands back a pointer to it
+  std::jmp_buf jump;
+  bool truncated;
+  char message[JMSG_LENGTH_MAX];
+};
+
+// libjpeg's default error_exit calls exit(); ours unwinds to RunJpeg instead.
+void OnJpegError(j_common_ptr cinfo) {
+  auto* err = reinterpret_cast<ErrorManager*>(cinfo->err);
+  (*cinfo->err->format_message)(cinfo, err->message);
+  std::longjmp(err->jump, 1);
+}
+
+// Warnings are not printed. A premature end of data makes libjpeg invent the missing pixels,
+// which would hide a truncated block, so that one warning is remembered and turned into an error.
+void OnJpegMessage(j_common_ptr cinfo, int msg_level) {
+  if (msg_level < 0) {
+    auto* err = reinterpret_cast<ErrorManager*>(cinfo->err);
+    if (cinfo->err->msg_code == JWRN_JPEG_EOF) err->truncated = true;
+    ++cinfo->err->num_warnings;
+  }
+}
+
+enum class JpegFailure : uint8_t { kNone, kLibrary, kTablesHaveImage, kTruncated, kSize, kComponents, kPrecision };
+
+// What RunJpeg found; plain data so that nothing with a destructor lives across setjmp/longjmp.
+struct JpegOutcome {
+  JpegFailure failure = JpegFailure::kNone;
+  uint32_t width = 0;
+  uint32_t height = 0;
+  uint32_t components = 0;
+  uint32_t precision = 0;
+  char message[JMSG_LENGTH_MAX] = {};
+};
+
+void RunJpeg(const uint8_t* in, size_t in_size, const uint8_t* tables, size_t tables_size, uint8_t* out,
+             const codec::BlockInfo& info, JpegOutcome* res) {
+  jpeg_decompress_struct cinfo;
+  ErrorManager err;
+  cinfo.err = jpeg_std_error(&err.pub);
+  err.pub.error_exit = OnJpegError;
+  err.pub.emit_message = OnJpegMessage;
+  err.truncated = false;
+  err.message[0] = '\0';
+  if (setjmp(err.jump)) {
+    res->failure = JpegFailure::kLibrary;
+    std::memcpy(res->message, err.message, sizeof(res->message));
+    jpeg_destroy_decompress(&cinfo);
+    return;
+  }
+  jpeg_create_decompress(&cinfo);
+  if (tables_size > 0) {
+    jpeg_mem_src(&cinfo, tables, static_cast<unsigned long>(tables_size));
+    if (jpeg_read_header(&cinfo, FALSE) != JPEG_HEADER_TABLES_ONLY) {
+      res->failure = JpegFailure::kTablesHaveImage;
+      jpeg_destroy_decompress(&cinfo);
+      return;
+    }
+  }
+  jpeg_mem_src(&cinfo, in, static_cast<unsigned long>(in_size));
+  jpeg_read_header(&cinfo, TRUE);
+  res->width = cinfo.image_width;
+  res->height = cinfo.image_height;
+  res->components = static_cast<uint32_t>(cinfo.num_components);
+  res->precision = static_cast<uint32_t>(cinfo.data_precision);
+  if (cinfo.image_width != info.width || cinfo.image_height != info.height) {
+    res->failure = JpegFailure::kSize;
+  } else if (res->components != info.samples) {
+    res->failure = JpegFailure::kComponents;
+  } else if (cinfo.data_precision != 8) {
+    res->failure = JpegFailure::kPrecision;
+  }
+  if (res->failure != JpegFailure::kNone) {
+    jpeg_destroy_decompress(&cinfo);
+    return;
+  }
+  if (info.photometric == 6 && info.samples == 3) {
+    // YCbCr, usually 2x2 subsampled: libjpeg upsamples and converts to RGB, as GDAL asks
+    // libtiff to (JPEGCOLORMODE_RGB).
+    cinfo.jpeg_color_space = JCS_YCbCr;
+    cinfo.out_color_space = JCS_RGB;
+  } else {
+    // Anything else (RGB, gray, CMYK, separate planes) is returned as stored, like libtiff.
+    cinfo.jpeg_color_space = JCS_UNKNOWN;
+    cinfo.out_color_space = JCS_UNKNOWN;
+  }
+  jpeg_start_decompress(&cinfo);
+  if (cinfo.output_width != info.width || cinfo.output_height != info.height ||
+      static_cast<uint32_t>(cinfo.output_components) != info.samples) {
+    res->failure = JpegFailure::kComponents;
+    res->components = static_cast<uint32_t>(cinfo.output_components);
+    jpeg_destroy_decompress(&cinfo);
+    return;
+  }
+  const size_t stride = size_t{info.width} * info.samples;
+  while (cinfo.output_scanline < cinfo.output_height) {
+    JSAMPROW row = out + size_t{cinfo.output_scanline} * stride;
+    if (jpeg_read_scanlines(&cinfo, &row, 1) != 1) break;  // cannot happen with a memory source
+  }
+  if (cinfo.output_scanline < cinfo.output_height) {
+    res->failure = JpegFailure::kTruncated;
+    jpeg_destroy_decompress(&cinfo);
+    return;
+  }
+  jpeg_finish_decompress(&cinfo);
+  if (err.truncated) res->failure = JpegFailure::kTruncated;
+  jpeg_destroy_decompress(&cinfo);
+}
+
+}  // namespace
+
+Status DecodeJpeg(ByteSpan in, MutableByteSpan out, const codec::BlockInfo& info) {
+  if (info.bits_per_sample != 8) {
+    return Status::Unsupported("jpeg: " + Num(info.bits_per_sample) + "-bit samples are not supported");
+  }
+  if (in.empty()) return Status::InvalidFile("jpeg: empty block");
+  JpegOutcome res;
+  RunJpeg(in.data(), in.size(), info.jpeg_tables.data(), info.jpeg_tables.size(), out.data(), info, &res);
+  switch (res.failure) {
+    case JpegFailure::kNone: return Status::OK();
+    case JpegFailure::kLibrary: return Status::InvalidFile(std::string("jpeg: ") + res.message);
+    case JpegFailure::kTablesHaveImage: return Status::InvalidFile("jpeg: JPEGTables holds an image, not tables");
+    case JpegFailure::kTruncated: return Status::InvalidFile("jpeg: premature end of data");
+    case JpegFailure::kSize:
+      return Status::InvalidFile("jpeg: image is " + Num(res.width) + " x " + Num(res.height) + ", block is " +
+                                 Num(info.width) + " x " + Num(info.height));
+    case JpegFailure::kComponents:
+      return Status::InvalidFile("jpeg: " + Num(res.components) + " components, block has " + Num(info.samples) +
+                                 " samples per pixel");
+    case JpegFailure::kPrecision:
+      return Status::Unsupported("jpeg: " + Num(res.precision) + "-bit precision is not supported");
+  }
+  return Status::InvalidFile("jpeg: decoding failed");
+}
+
+}  // namespace cogr::internal
+
+#endif  // COGR_HAVE_JPEG

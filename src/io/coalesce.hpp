@@ -1,0 +1,34 @@
+// Range planning for remote reads: which requests serve a set of byte ranges.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "cogr/types.hpp"
+
+namespace cogr::io::internal {
+
+/// Where one caller range lies inside a planned request.
+struct Piece {
+  size_t index = 0;   ///< index of the range in the caller's list
+  uint64_t offset = 0;  ///< offset of the range inside the request's bytes
+  uint64_t length = 0;
+};
+
+/// One request: a byte range of the object and the caller ranges it serves.
+struct PlannedRequest {
+  ByteRange range;
+  std::vector<Piece> pieces;
+};
+
+/// Sorts `ranges` by offset and merges neighbours into requests, as Arrow's ReadRangeCache does:
+/// a range joins the current request when the gap before it is at most `hole_size_limit`
+/// bytes and the request stays within `range_size_limit` bytes (a single longer range keeps
+/// its own request). Overlapping and duplicate ranges share bytes. Zero-length ranges are
+/// left out (they need no bytes). Every other index appears in exactly one piece; requests
+/// come out sorted by offset.
+std::vector<PlannedRequest> CoalesceRanges(std::span<const ByteRange> ranges, uint64_t hole_size_limit,
+                                           uint64_t range_size_limit);
+
+}  // namespace cogr::io::internal

@@ -1,0 +1,79 @@
+// Process-wide libcurl multi loop: one thread owns one multi handle, so every HTTP source of
+// the process shares its connection cache (keep-alive), DNS cache and HTTP/2 connections
+// (transfers to the same host multiplex on one connection when the server offers h2).
+#pragma once
+
+#ifdef COGR_HAVE_CURL
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cogr/io.hpp"
+
+typedef void CURL;  // NOLINT: libcurl's own spelling of the easy handle type
+struct curl_slist;
+
+namespace cogr::io::internal {
+
+/// One GET of a byte range. The submitter owns it and keeps it alive until on_done has run.
+struct Transfer {
+  // ---- set by the submitter ----
+  std::string url;
+  std::vector<std::string> headers;  ///< "Name: value", the Range header included
+  const SourceOptions* options = nullptr;
+  uint64_t want_offset = 0;  ///< object offset of the bytes wanted
+  uint64_t want_length = 0;  ///< bytes wanted (> 0); `buffer` holds this many
+  uint8_t* buffer = nullptr;
+  /// For a 200 answer (Range ignored): the transfer may stop once the wanted bytes are in, if
+  /// the object size is known (from an earlier answer or Content-Length). Else it reads to the end.
+  bool size_known = false;
+  /// Runs on the client thread when the transfer ends for any reason; must be quick.
+  std::function<void(Transfer&)> on_done;
+
+  // ---- filled by the client ----
+  uint64_t id = 0;
+  long status = 0;  ///< HTTP status of the last response (0: none)
+  int curl_code = 0;
+  std::string curl_error;
+  std::string content_range, etag, last_modified, retry_after, content_encoding;
+  std::optional<uint64_t> content_length;
+  uint64_t body_bytes = 0;   ///< body bytes received, all of them
+  uint64_t written = 0;      ///< wanted bytes placed into `buffer`
+  bool overflow = false;     ///< a 206 body longer than the range asked for
+  bool stopped_early = false;  ///< 200 body cut once the wanted bytes were in (not an error)
+  bool over_cap = false;     ///< 200 body past options->max_ignored_range_bytes
+  bool cancelled = false;
+  std::string error_body;    ///< start of a non-2xx body (for messages)
+
+  // ---- private to the client ----
+  CURL* easy = nullptr;
+  curl_slist* slist = nullptr;
+  char errbuf[256] = {};
+};
+
+/// The process's client. Thread-safe.
+class HttpClient {
+ public:
+  static HttpClient& Global();
+
+  /// Queues `t` (its fields reset) and returns its id. on_done will run exactly once.
+  uint64_t Submit(Transfer* t);
+  /// Stops transfer `id` if it is still running: on_done runs with cancelled = true.
+  /// Unknown or finished ids are ignored.
+  void Cancel(uint64_t id);
+
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+ private:
+  HttpClient();
+  struct Impl;
+  Impl* impl_;  // never destroyed: the loop thread runs until the process exits
+};
+
+}  // namespace cogr::io::internal
+
+#endif  // COGR_HAVE_CURL

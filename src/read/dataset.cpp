@@ -1,0 +1,504 @@
+#include "cogr/dataset.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+#include "cogr/codec.hpp"
+#include "cogr/threads.hpp"
+#include "read/assemble.hpp"
+#include "read/plan.hpp"
+#include "util/checked.hpp"
+
+#ifdef COGR_HAVE_PROJ
+#include "cogr/crs.hpp"
+#endif
+
+namespace cogr {
+namespace {
+
+constexpr uint64_t kSubfileReduced = 1;
+constexpr uint64_t kSubfileMask = 4;
+constexpr uint16_t kPhotometricMask = 4;
+
+bool IsMaskIfd(const tiff::Ifd& ifd) {
+  return (ifd.subfile_type & kSubfileMask) != 0 && ifd.photometric == kPhotometricMask;
+}
+
+// The numpy dtype rasterio reports for (bits per sample, SampleFormat).
+Result<DataType> DataTypeFor(uint16_t bits, uint16_t sample_format) {
+  switch (sample_format) {
+    case 1:
+    case 4:  // "void": GDAL reads as unsigned
+      if (bits >= 1 && bits <= 8) return DataType::kUInt8;
+      if (bits <= 16) return DataType::kUInt16;
+      if (bits <= 32) return DataType::kUInt32;
+      if (bits <= 64) return DataType::kUInt64;
+      break;
+    case 2:
+      if (bits == 8) return DataType::kInt8;
+      if (bits == 16) return DataType::kInt16;
+      if (bits == 32) return DataType::kInt32;
+      if (bits == 64) return DataType::kInt64;
+      break;
+    case 3:
+      if (bits == 16 || bits == 24 || bits == 32) return DataType::kFloat32;
+      if (bits == 64) return DataType::kFloat64;
+      break;
+    case 5:
+      if (bits == 32) return DataType::kCInt16;
+      if (bits == 64) return DataType::kCInt32;
+      break;
+    case 6:
+      if (bits == 64) return DataType::kCFloat32;
+      if (bits == 128) return DataType::kCFloat64;
+      break;
+    default:
+      break;
+  }
+  return Status::Unsupported("unsupported sample layout: " + std::to_string(bits) +
+                             " bits per sample with SampleFormat " + std::to_string(sample_format));
+}
+
+std::optional<double> ParseNodata(const std::string& text, DataType dtype) {
+  std::string s = text;
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\0' || s.back() == '\n')) s.pop_back();
+  size_t start = s.find_first_not_of(' ');
+  if (start == std::string::npos) return std::nullopt;
+  s = s.substr(start);
+  char* end = nullptr;
+  double v = std::strtod(s.c_str(), &end);
+  if (end == s.c_str()) return std::nullopt;
+  // GDAL stores float32 nodata at float precision.
+  if (dtype == DataType::kFloat32 && std::isfinite(v)) v = static_cast<double>(static_cast<float>(v));
+  return v;
+}
+
+std::optional<uint16_t> ShortKey(const std::map<uint16_t, tiff::GeoKeyValue>& keys, uint16_t id) {
+  auto it = keys.find(id);
+  if (it == keys.end()) return std::nullopt;
+  if (const auto* v = std::get_if<uint16_t>(&it->second)) return *v;
+  return std::nullopt;
+}
+
+// Catches allocation failure at a public entry point.
+template <class F>
+auto Guard(const std::string& uri, F&& f) -> decltype(f()) {
+  try {
+    return f();
+  } catch (const std::bad_alloc&) {
+    return Status::LimitExceeded(uri + ": out of memory");
+  } catch (const std::length_error&) {
+    return Status::LimitExceeded(uri + ": allocation too large");
+  }
+}
+
+bool HasPrefix(const std::string& s, const std::string& p) { return s.compare(0, p.size(), p) == 0; }
+
+Status NameFile(const Status& st, const std::string& uri) {
+  if (st.ok() || HasPrefix(st.message(), uri)) return st;
+  return st.WithContext(uri);
+}
+
+}  // namespace
+
+Dataset::Dataset(std::shared_ptr<io::Source> source, OpenOptions options)
+    : source_(std::move(source)), options_(std::move(options)) {}
+
+Result<std::shared_ptr<Dataset>> Dataset::Open(const std::string& uri, const OpenOptions& options) {
+  auto source = io::Open(uri);
+  if (!source.ok()) return NameFile(source.status(), uri);
+  return Open(std::move(source).value(), options);
+}
+
+Result<std::shared_ptr<Dataset>> Dataset::Open(std::shared_ptr<io::Source> source,
+                                               const OpenOptions& options) {
+  const std::string uri = source->uri();
+  return Guard(uri, [&]() -> Result<std::shared_ptr<Dataset>> {
+    auto ds = std::make_shared<Dataset>(std::move(source), options);
+    Status st = ds->Init();
+    if (!st.ok()) return NameFile(st, uri);
+    return ds;
+  });
+}
+
+Status Dataset::Init() {
+  const io::Source& src = *source_;
+  if (src.size() == 0) return Status::InvalidFile("empty file (0 bytes), not a TIFF file");
+  tiff::FetchFn fetch = [&src](ByteRange r) { return src.ReadRange(r); };
+  COGR_ASSIGN_OR_RETURN(tiff_, tiff::Open(fetch, src.size(), options_.limits, options_.header_read_bytes));
+  if (tiff_.ifds.empty()) return Status::InvalidFile("no image in file");
+
+  // The first IFD is the full-resolution image (as GDAL opens it).
+  const tiff::Ifd& main = tiff_.ifds[0];
+  if (IsMaskIfd(main)) return Status::Unsupported("first IFD is a mask, not an image");
+  count_ = main.samples_per_pixel;
+  if (count_ < 1) return Status::InvalidFile("SamplesPerPixel is 0");
+  const uint16_t bits = main.bits_per_sample.empty() ? 1 : main.bits_per_sample[0];
+  const uint16_t sf = main.sample_format.empty() ? 1 : main.sample_format[0];
+  for (size_t i = 1; i < main.bits_per_sample.size(); ++i) {
+    if (main.bits_per_sample[i] != bits) {
+      return Status::Unsupported("bands with different BitsPerSample (" + std::to_string(bits) + " and " +
+                                 std::to_string(main.bits_per_sample[i]) + ")");
+    }
+  }
+  COGR_ASSIGN_OR_RETURN(dtype_, DataTypeFor(bits, sf));
+  if (!codec::IsSupported(main.compression, main.lerc_parameters)) {
+    // Metadata stays readable; reads will fail naming the codec.
+  }
+
+  // Levels: the main image, then reduced-resolution images of the same layout, largest first.
+  levels_.push_back(Level{0, -1, main.width, main.height});
+  for (size_t i = 1; i < tiff_.ifds.size(); ++i) {
+    const tiff::Ifd& ifd = tiff_.ifds[i];
+    if (IsMaskIfd(ifd)) continue;
+    if ((ifd.subfile_type & kSubfileReduced) == 0) continue;
+    if (ifd.samples_per_pixel != main.samples_per_pixel) continue;
+    if (ifd.bits_per_sample != main.bits_per_sample) continue;
+    if (ifd.width >= main.width && ifd.height >= main.height) continue;
+    levels_.push_back(Level{static_cast<int>(i), -1, ifd.width, ifd.height});
+  }
+  std::stable_sort(levels_.begin() + 1, levels_.end(),
+                   [](const Level& a, const Level& b) { return a.width > b.width; });
+  for (Level& level : levels_) {
+    for (size_t i = 0; i < tiff_.ifds.size(); ++i) {
+      const tiff::Ifd& ifd = tiff_.ifds[i];
+      if (IsMaskIfd(ifd) && ifd.width == level.width && ifd.height == level.height) {
+        level.mask_ifd_index = static_cast<int>(i);
+        break;
+      }
+    }
+  }
+
+  if (main.gdal_nodata) nodata_ = ParseNodata(*main.gdal_nodata, dtype_);
+
+  // GeoKeys and the geotransform.
+  if (!main.geokey_directory.empty()) {
+    auto keys = tiff::ParseGeoKeys(main);
+    if (keys.ok()) geokeys_ = std::move(keys).value();  // bad keys: no CRS, pixels still readable
+  }
+  pixel_is_point_ = ShortKey(geokeys_, 1025) == uint16_t{2};
+  // Several tiepoints without a pixel scale are GCPs: no geotransform and, as rasterio reports
+  // it, no dataset CRS (the CRS belongs to the GCPs).
+  const bool has_gcps = main.model_transformation.size() < 16 && main.model_tiepoint.size() >= 6 &&
+                        (main.model_pixel_scale.size() < 2 || main.model_tiepoint.size() >= 12);
+  if (main.model_transformation.size() >= 16) {
+    const auto& m = main.model_transformation;
+    transform_ = geo::Affine{m[0], m[1], m[3], m[4], m[5], m[7]};
+  } else if (main.model_pixel_scale.size() >= 2 && main.model_tiepoint.size() >= 6 &&
+             main.model_tiepoint.size() < 12) {
+    const auto& s = main.model_pixel_scale;
+    const auto& t = main.model_tiepoint;
+    transform_ = geo::Affine{s[0], 0, t[3] - t[0] * s[0], 0, -s[1], t[4] + t[1] * s[1]};
+  }
+  if (pixel_is_point_ && !(transform_ == geo::Affine::Identity())) {
+    // GDAL's default (GTIFF_POINT_GEO_IGNORE=NO): move the origin to the pixel corner.
+    transform_.c -= 0.5 * transform_.a + 0.5 * transform_.b;
+    transform_.f -= 0.5 * transform_.d + 0.5 * transform_.e;
+  }
+  if (has_gcps) {
+    // No dataset CRS.
+  } else if (auto proj = ShortKey(geokeys_, 3072); proj && *proj != 0 && *proj != 32767) {
+    crs_epsg_ = *proj;
+  } else if (auto geog = ShortKey(geokeys_, 2048); geog && *geog != 0 && *geog != 32767 &&
+                                                   ShortKey(geokeys_, 1024) != uint16_t{1}) {
+    crs_epsg_ = *geog;
+  }
+#ifdef COGR_HAVE_PROJ
+  if (!geokeys_.empty() && !has_gcps) {
+    auto crs = geo::Crs::FromGeoKeys(geokeys_);
+    if (crs.ok()) {
+      if (auto wkt = crs->ToWkt(geo::WktFormat::kWkt1Gdal); wkt.ok()) crs_wkt_ = *wkt;
+      if (!crs_epsg_) crs_epsg_ = crs->ToEpsg();
+    }
+  }
+#endif
+
+  // GDAL_METADATA: scales, offsets, descriptions.
+  scales_.assign(static_cast<size_t>(count_), 1.0);
+  offsets_.assign(static_cast<size_t>(count_), 0.0);
+  descriptions_.assign(static_cast<size_t>(count_), std::string());
+  if (main.gdal_metadata) {
+    auto md = tiff::ParseGdalMetadata(*main.gdal_metadata);
+    if (md.ok()) {
+      for (auto& [band, v] : md->scales) if (band >= 0 && band < count_) scales_[static_cast<size_t>(band)] = v;
+      for (auto& [band, v] : md->offsets) if (band >= 0 && band < count_) offsets_[static_cast<size_t>(band)] = v;
+      for (auto& [band, v] : md->descriptions) if (band >= 0 && band < count_) descriptions_[static_cast<size_t>(band)] = v;
+    }
+  }
+
+  // COG layout: tiled, and either GDAL's ghost area says so or every IFD precedes the data.
+  if (main.tiled) {
+    if (tiff_.ghost.present) {
+      is_cog_ = tiff_.ghost.layout_cog;
+    } else {
+      uint64_t last_ifd = 0, first_data = UINT64_MAX;
+      for (const auto& ifd : tiff_.ifds) {
+        last_ifd = std::max(last_ifd, ifd.offset);
+        for (size_t i = 0; i < ifd.block_offsets.size(); ++i) {
+          if (ifd.block_offsets[i] != 0 && ifd.block_byte_counts[i] != 0) {
+            first_data = std::min(first_data, ifd.block_offsets[i]);
+          }
+        }
+      }
+      is_cog_ = last_ifd < first_data;
+    }
+  }
+  return Status::OK();
+}
+
+std::array<uint64_t, 2> Dataset::block_shape() const {
+  const tiff::Ifd& main = tiff_.ifds[0];
+  return {main.block_height, main.block_width};
+}
+
+std::string Dataset::compression() const {
+  const tiff::Ifd& main = tiff_.ifds[0];
+  return codec::CompressionName(main.compression, main.lerc_parameters);
+}
+
+std::string Dataset::interleave() const {
+  const tiff::Ifd& main = tiff_.ifds[0];
+  return (main.planar_config == 2 || main.samples_per_pixel == 1) ? "band" : "pixel";
+}
+
+uint16_t Dataset::photometric() const { return tiff_.ifds[0].photometric; }
+
+geo::Bounds Dataset::bounds() const {
+  return geo::ImageBounds(transform_, static_cast<double>(width()), static_cast<double>(height()));
+}
+
+std::pair<double, double> Dataset::res() const {
+  return {std::hypot(transform_.a, transform_.d), std::hypot(transform_.b, transform_.e)};
+}
+
+std::vector<int> Dataset::overviews() const {
+  std::vector<int> out;
+  for (size_t i = 1; i < levels_.size(); ++i) {
+    out.push_back(static_cast<int>(std::lround(static_cast<double>(width()) / static_cast<double>(levels_[i].width))));
+  }
+  return out;
+}
+
+Result<Array> Dataset::Read(const ReadOptions& options) const {
+  return Guard(uri(), [&]() -> Result<Array> {
+    auto r = ReadImpl(options, false);
+    if (!r.ok()) return NameFile(r.status(), uri());
+    return r;
+  });
+}
+
+Result<Array> Dataset::ReadMask(const ReadOptions& options) const {
+  return Guard(uri(), [&]() -> Result<Array> {
+    auto r = ReadImpl(options, true);
+    if (!r.ok()) return NameFile(r.status(), uri());
+    return r;
+  });
+}
+
+Result<Array> Dataset::ReadImpl(const ReadOptions& options, bool mask) const {
+  int level_index = 0;
+  if (options.overview) {
+    const int n = static_cast<int>(levels_.size()) - 1;
+    if (*options.overview < 0 || *options.overview >= n) {
+      return Status::OutOfRange("overview level " + std::to_string(*options.overview) +
+                                " out of range (file has " + std::to_string(n) + " overviews)");
+    }
+    level_index = *options.overview + 1;
+  }
+  const Level& level = levels_[static_cast<size_t>(level_index)];
+
+  std::vector<int> bands;  // 0-based
+  if (options.bands.empty()) {
+    for (int b = 0; b < count_; ++b) bands.push_back(b);
+  } else {
+    for (int b : options.bands) {
+      if (b < 1 || b > count_) {
+        return Status::OutOfRange("band " + std::to_string(b) + " out of range (file has " +
+                                  std::to_string(count_) + " bands; bands are 1-based)");
+      }
+      bands.push_back(b - 1);
+    }
+  }
+
+  int64_t col0 = 0, row0 = 0, w = static_cast<int64_t>(level.width), h = static_cast<int64_t>(level.height);
+  if (options.window) {
+    const geo::Window& win = *options.window;
+    if (!std::isfinite(win.col_off) || !std::isfinite(win.row_off) || !std::isfinite(win.width) ||
+        !std::isfinite(win.height) || win.width < 0 || win.height < 0 ||
+        std::fabs(win.col_off) > 9e15 || std::fabs(win.row_off) > 9e15 || win.width > 9e15 || win.height > 9e15) {
+      return Status::InvalidArgument("invalid window");
+    }
+    auto ints = win.ToInts();
+    col0 = ints[0];
+    row0 = ints[1];
+    w = ints[2];
+    h = ints[3];
+  }
+  const bool inside = col0 >= 0 && row0 >= 0 && col0 + w <= static_cast<int64_t>(level.width) &&
+                      row0 + h <= static_cast<int64_t>(level.height);
+  if (!inside && !options.boundless) {
+    return Status::OutOfRange("window (" + std::to_string(col0) + ", " + std::to_string(row0) + ", " +
+                              std::to_string(w) + ", " + std::to_string(h) + ") is outside the image (" +
+                              std::to_string(level.width) + " x " + std::to_string(level.height) +
+                              "); use a boundless read");
+  }
+
+  Array out;
+  out.dtype = mask ? DataType::kUInt8 : dtype_;
+  out.bands = mask ? 1 : bands.size();
+  out.width = static_cast<uint64_t>(w);
+  out.height = static_cast<uint64_t>(h);
+  auto bytes = internal::CheckedMul(out.bands, out.width);
+  if (bytes) bytes = internal::CheckedMul(*bytes, out.height);
+  if (bytes) bytes = internal::CheckedMul(*bytes, DataTypeSize(out.dtype));
+  if (!bytes || *bytes > options_.limits.max_read_bytes) {
+    return Status::LimitExceeded("read of " + std::to_string(out.bands) + " x " + std::to_string(h) + " x " +
+                                 std::to_string(w) + " samples exceeds max_read_bytes " +
+                                 std::to_string(options_.limits.max_read_bytes));
+  }
+  out.data.resize(static_cast<size_t>(*bytes));
+
+  // Clip the window to the image; everything else is fill.
+  const uint64_t x0 = static_cast<uint64_t>(std::max<int64_t>(col0, 0));
+  const uint64_t y0 = static_cast<uint64_t>(std::max<int64_t>(row0, 0));
+  const uint64_t x1 = static_cast<uint64_t>(std::clamp<int64_t>(col0 + w, 0, static_cast<int64_t>(level.width)));
+  const uint64_t y1 = static_cast<uint64_t>(std::clamp<int64_t>(row0 + h, 0, static_cast<int64_t>(level.height)));
+
+  if (mask) {
+    if (level.mask_ifd_index >= 0) {
+      internal::FillArray(out, 0);  // outside the image: invalid
+      COGR_RETURN_IF_ERROR(ReadBlocks(level.mask_ifd_index, {0}, col0, row0, x0, y0, x1, y1, 0, out));
+      // 1-bit masks decode to 0/1; GDAL reports 0/255.
+      for (auto& v : out.data) v = v ? 255 : 0;
+      return out;
+    }
+    internal::FillArray(out, 0);
+    if (x1 <= x0 || y1 <= y0) return out;
+    if (!nodata_) {
+      for (uint64_t y = y0; y < y1; ++y) {
+        std::memset(out.data.data() + (y - static_cast<uint64_t>(row0)) * out.width + (x0 - static_cast<uint64_t>(col0)), 255, x1 - x0);
+      }
+      return out;
+    }
+    // Nodata mask: a pixel is valid if any band differs from nodata.
+    ReadOptions data_options = options;
+    data_options.bands.clear();
+    data_options.boundless = true;
+    data_options.fill = nodata_;
+    COGR_ASSIGN_OR_RETURN(Array data, ReadImpl(data_options, false));
+    const size_t sb = data.sample_bytes();
+    std::vector<uint8_t> nd(sb);
+    internal::StoreScalar(dtype_, *nodata_, nd.data());
+    const bool nan_nodata = std::isnan(*nodata_);
+    const uint64_t plane = data.width * data.height;
+    for (uint64_t b = 0; b < data.bands; ++b) {
+      for (uint64_t i = 0; i < plane; ++i) {
+        const uint8_t* p = data.data.data() + (b * plane + i) * sb;
+        bool is_nodata;
+        if (nan_nodata && dtype_ == DataType::kFloat32) {
+          float f;
+          std::memcpy(&f, p, 4);
+          is_nodata = std::isnan(f);
+        } else if (nan_nodata && dtype_ == DataType::kFloat64) {
+          double d;
+          std::memcpy(&d, p, 8);
+          is_nodata = std::isnan(d);
+        } else {
+          is_nodata = std::memcmp(p, nd.data(), sb) == 0;
+        }
+        if (!is_nodata) out.data[i] = 255;
+      }
+    }
+    return out;
+  }
+
+  const double fill = options.fill ? *options.fill : nodata_.value_or(0.0);
+  if (!inside) internal::FillArray(out, fill);
+  if (x1 > x0 && y1 > y0) {
+    COGR_RETURN_IF_ERROR(ReadBlocks(level.ifd_index, bands, col0, row0, x0, y0, x1, y1, nodata_.value_or(0.0), out));
+  }
+  return out;
+}
+
+Status Dataset::ReadBlocks(int ifd_index, const std::vector<int>& bands, int64_t col0, int64_t row0,
+                           uint64_t x0, uint64_t y0, uint64_t x1, uint64_t y1, double sparse_fill,
+                           Array& out) const {
+  const tiff::Ifd& ifd = tiff_.ifds[static_cast<size_t>(ifd_index)];
+  if (!codec::IsSupported(ifd.compression, ifd.lerc_parameters)) {
+    return Status::Unsupported("compression " + codec::CompressionName(ifd.compression, ifd.lerc_parameters) +
+                               " (" + std::to_string(ifd.compression) + ") is not supported by this build");
+  }
+  internal::PixelRect rect{x0, y0, x1, y1};
+  COGR_ASSIGN_OR_RETURN(std::vector<internal::BlockJob> jobs, internal::PlanBlocks(ifd, bands, rect));
+
+  codec::BlockInfo info;
+  info.compression = ifd.compression;
+  info.predictor = ifd.predictor;
+  info.width = static_cast<uint32_t>(ifd.block_width);
+  info.samples = (ifd.planar_config == 2) ? uint16_t{1} : ifd.samples_per_pixel;
+  info.bits_per_sample = ifd.bits_per_sample.empty() ? uint16_t{1} : ifd.bits_per_sample[0];
+  info.sample_format = ifd.sample_format.empty() ? uint16_t{1} : ifd.sample_format[0];
+  info.big_endian = tiff_.header.byte_order == tiff::ByteOrder::kBig;
+  info.photometric = ifd.photometric;
+  info.ycbcr_subsampling = ifd.ycbcr_subsampling;
+  info.jpeg_tables = ByteSpan(ifd.jpeg_tables.data(), ifd.jpeg_tables.size());
+  info.lerc_parameters = ifd.lerc_parameters;
+  info.max_block_bytes = options_.limits.max_block_bytes;
+  if (ifd.block_width > UINT32_MAX || ifd.block_height > UINT32_MAX) {
+    return Status::LimitExceeded("block size " + std::to_string(ifd.block_width) + " x " +
+                                 std::to_string(ifd.block_height) + " too large");
+  }
+  if (codec::DecodedSampleBytes(info) != DataTypeSize(out.dtype)) {
+    return Status::Unsupported(std::to_string(info.bits_per_sample) + "-bit samples of format " +
+                               std::to_string(info.sample_format) + " do not decode to " +
+                               std::string(DataTypeName(out.dtype)));
+  }
+
+  const internal::OutputPlace place{col0, row0};
+  const uint64_t file_size = source_->size();
+  // Sparse blocks are filled now; the others are fetched (coalesced/concurrent as the source
+  // can) and each decoded straight into `out` as its bytes arrive, in parallel.
+  std::vector<const internal::BlockJob*> fetch_jobs;
+  std::vector<ByteRange> ranges;
+  for (const internal::BlockJob& job : jobs) {
+    const uint64_t offset = ifd.block_offsets[job.block_index];
+    const uint64_t length = ifd.block_byte_counts[job.block_index];
+    if (offset == 0 || length == 0) {
+      internal::FillBlock(job, sparse_fill, out, place);
+      continue;
+    }
+    if (!internal::RangeInside(offset, length, file_size)) {
+      return Status::InvalidFile("block " + std::to_string(job.block_index) + " of IFD " + std::to_string(ifd_index) +
+                                 ": bytes [" + std::to_string(offset) + ", " + std::to_string(offset + length) +
+                                 ") past end of file (size " + std::to_string(file_size) + ")");
+    }
+    if (length > options_.limits.max_block_bytes) {
+      return Status::LimitExceeded("block " + std::to_string(job.block_index) + " has " + std::to_string(length) +
+                                   " bytes > max_block_bytes " + std::to_string(options_.limits.max_block_bytes));
+    }
+    fetch_jobs.push_back(&job);
+    ranges.push_back({offset, length});
+  }
+  auto decode_one = [&](size_t i, ByteSpan raw) -> Status {
+    const internal::BlockJob& job = *fetch_jobs[i];
+    codec::BlockInfo block_info = info;
+    block_info.height = job.rows;
+    COGR_ASSIGN_OR_RETURN(uint64_t decoded_size, codec::DecodedSize(block_info));
+    // One scratch block per thread, reused across blocks and reads.
+    thread_local std::vector<uint8_t> decoded;
+    decoded.resize(static_cast<size_t>(decoded_size));
+    Status st = codec::Decode(raw, decoded, block_info);
+    if (!st.ok()) {
+      return st.WithContext("block " + std::to_string(job.block_index) + " of IFD " + std::to_string(ifd_index));
+    }
+    internal::AssembleBlock(job, decoded, ifd.block_width, ifd.block_height, block_info.samples, out, place);
+    return Status::OK();
+  };
+  COGR_RETURN_IF_ERROR(source_->ReadRanges(ranges, decode_one, ThreadCount()));
+  return Status::OK();
+}
+
+}  // namespace cogr

@@ -1,0 +1,124 @@
+// JPEG (code 7): GDAL-written tiles with JPEGTables, YCbCr (2x2 subsampled) and RGB, compared
+// with rasterio's arrays and libtiff's decode; libtiff-written gray tiles; malformed streams.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <string>
+
+#include "codec/codec_test_util.hpp"
+#include "cogr/codec.hpp"
+
+namespace cogr::codec {
+namespace {
+
+void CheckJpegFixture(const std::string& name, uint16_t photometric) {
+  if (!IsSupported(kJpeg)) GTEST_SKIP() << "jpeg not built";
+  const std::string path = test::DataPath(name + ".tif");
+  const uint32_t blocks = test::CountBlocks(path);
+  ASSERT_EQ(blocks, 4u);
+  for (uint32_t i = 0; i < blocks; ++i) {
+    test::TiffBlock b;
+    ASSERT_TRUE(test::ReadTiffBlock(path, &b, i));
+    EXPECT_EQ(b.info.compression, kJpeg);
+    EXPECT_EQ(b.info.photometric, photometric);
+    EXPECT_FALSE(b.jpeg_tables.empty());
+    const std::vector<uint8_t> decoded = test::CogrDecode(b);
+    ASSERT_EQ(decoded.size(), 128u * 128u * 3u);
+    const auto [x0, y0] = test::BlockOrigin(b, i);
+    // Tolerance from expected/<name>.json: lossy codec, |diff| <= 16, mean <= 1.5.
+    EXPECT_GT(test::ExpectBlockMatchesNpy(decoded, b, name + ".full_b1.npy", 16, 1.5, x0, y0), 0u);
+    // Same libjpeg, same settings as libtiff in JPEGCOLORMODE_RGB: identical bytes.
+    ASSERT_EQ(b.libtiff.size(), decoded.size());
+    EXPECT_EQ(decoded, b.libtiff) << name << " block " << i;
+  }
+}
+
+TEST(CodecJpeg, YCbCrTilesBecomeRgb) { CheckJpegFixture("jpeg_rgb_ycbcr_t128", PHOTOMETRIC_YCBCR); }
+TEST(CodecJpeg, RgbTiles) { CheckJpegFixture("jpeg_rgb_noycbcr_t128", PHOTOMETRIC_RGB); }
+
+TEST(CodecJpeg, GrayTilesWrittenByLibtiff) {
+  if (!IsSupported(kJpeg)) GTEST_SKIP() << "jpeg not built";
+  test::TiffSpec spec;
+  spec.width = 32;
+  spec.height = 32;
+  spec.tile = 32;
+  spec.compression = COMPRESSION_JPEG;
+  std::vector<uint8_t> pixels(32 * 32);
+  for (size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<uint8_t>((i % 32) * 6 + (i / 32) * 2);
+  const std::string path = test::WriteTiff(spec, pixels, "jpeg_gray");
+  ASSERT_FALSE(path.empty());
+  test::TiffBlock b;
+  ASSERT_TRUE(test::ReadTiffBlock(path, &b));
+  const std::vector<uint8_t> decoded = test::CogrDecode(b);
+  ASSERT_EQ(decoded.size(), pixels.size());
+  EXPECT_EQ(decoded, b.libtiff);
+  int worst = 0;
+  for (size_t i = 0; i < pixels.size(); ++i) worst = std::max(worst, std::abs(int(decoded[i]) - int(pixels[i])));
+  EXPECT_LE(worst, 16);
+}
+
+class CodecJpegErrors : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!IsSupported(kJpeg)) GTEST_SKIP() << "jpeg not built";
+    ASSERT_TRUE(test::ReadTiffBlock(test::DataPath("jpeg_rgb_ycbcr_t128.tif"), &b_));
+    out_.resize(128 * 128 * 3);
+  }
+  test::TiffBlock b_;
+  std::vector<uint8_t> out_;
+};
+
+TEST_F(CodecJpegErrors, MissingTablesIsInvalidFile) {
+  BlockInfo info = b_.info;
+  info.jpeg_tables = {};
+  Status st = Decode(b_.raw, out_, info);
+  EXPECT_EQ(st.code(), Code::kInvalidFile);
+  EXPECT_EQ(st.message().rfind("jpeg: ", 0), 0u) << st.message();
+}
+
+TEST_F(CodecJpegErrors, SizeMismatchIsInvalidFile) {
+  BlockInfo info = b_.info;
+  info.width = 64;
+  out_.resize(64 * 128 * 3);
+  Status st = Decode(b_.raw, out_, info);
+  EXPECT_EQ(st.code(), Code::kInvalidFile);
+  EXPECT_EQ(st.message(), "jpeg: image is 128 x 128, block is 64 x 128");
+}
+
+TEST_F(CodecJpegErrors, ComponentMismatchIsInvalidFile) {
+  BlockInfo info = b_.info;
+  info.samples = 1;
+  out_.resize(128 * 128);
+  Status st = Decode(b_.raw, out_, info);
+  EXPECT_EQ(st.code(), Code::kInvalidFile);
+  EXPECT_EQ(st.message(), "jpeg: 3 components, block has 1 samples per pixel");
+}
+
+TEST_F(CodecJpegErrors, TruncatedIsInvalidFile) {
+  for (size_t keep : {b_.raw.size() / 2, size_t{20}, size_t{2}, size_t{0}}) {
+    std::vector<uint8_t> cut(b_.raw.begin(), b_.raw.begin() + static_cast<std::ptrdiff_t>(keep));
+    Status st = Decode(cut, out_, b_.info);
+    EXPECT_EQ(st.code(), Code::kInvalidFile) << keep;
+  }
+}
+
+TEST_F(CodecJpegErrors, GarbageIsInvalidFile) {
+  std::vector<uint8_t> garbage(500, 0x42);
+  EXPECT_EQ(Decode(garbage, out_, b_.info).code(), Code::kInvalidFile);
+  // Tables that are a whole image are refused, not decoded as the block.
+  BlockInfo info = b_.info;
+  std::vector<uint8_t> tables = b_.raw;
+  info.jpeg_tables = tables;
+  Status st = Decode(b_.raw, out_, info);
+  EXPECT_EQ(st.code(), Code::kInvalidFile);
+}
+
+TEST_F(CodecJpegErrors, TwelveBitIsUnsupported) {
+  BlockInfo info = b_.info;
+  info.bits_per_sample = 12;
+  out_.resize(128 * 128 * 3 * 2);
+  EXPECT_EQ(Decode(b_.raw, out_, info).message(), "jpeg: 12-bit samples are not supported");
+}
+
+}  // namespace
+}  // namespace cogr::codec

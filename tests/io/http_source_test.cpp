@@ -1,0 +1,368 @@
+// http(s) sources against a real nginx on 127.0.0.1 serving tests/data; request counts come
+// from nginx's access log.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <random>
+
+#include "cogr/dataset.hpp"
+#include "cogr/io.hpp"
+#include "io/header_cache.hpp"
+#include "io/test_servers.hpp"
+#include "test_util.hpp"
+
+namespace cogr::io {
+namespace {
+
+using cogr::test::DataPath;
+using cogr::test::ReadFileBytes;
+
+constexpr const char* kCog = "io/cog_u8_deflate_256_t32.tif";  // 8x8 tiles of 32x32, 67594 bytes
+
+uint32_t U32(const std::vector<uint8_t>& b, size_t at) {
+  return uint32_t{b[at]} | uint32_t{b[at + 1]} << 8 | uint32_t{b[at + 2]} << 16 | uint32_t{b[at + 3]} << 24;
+}
+
+// Tile byte ranges of the (little-endian, classic) fixture, row-major, read with a minimal
+// IFD walk so that the test does not depend on the tiff module.
+std::vector<ByteRange> TileRanges(const std::vector<uint8_t>& file) {
+  const uint32_t ifd = U32(file, 4);
+  const uint16_t n = static_cast<uint16_t>(file[ifd] | file[ifd + 1] << 8);
+  uint32_t offsets_at = 0, counts_at = 0, count = 0;
+  for (uint16_t i = 0; i < n; ++i) {
+    const size_t e = ifd + 2 + 12u * i;
+    const uint16_t tag = static_cast<uint16_t>(file[e] | file[e + 1] << 8);
+    if (tag == 324) offsets_at = U32(file, e + 8), count = U32(file, e + 4);
+    if (tag == 325) counts_at = U32(file, e + 8);
+  }
+  std::vector<ByteRange> out;
+  for (uint32_t i = 0; i < count; ++i) out.push_back({U32(file, offsets_at + 4 * i), U32(file, counts_at + 4 * i)});
+  return out;
+}
+
+class IoHttp : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    nginx_ = new test::NginxServer();
+    if (!nginx_->Start()) start_error_ = nginx_->error();
+  }
+  static void TearDownTestSuite() {
+    delete nginx_;
+    nginx_ = nullptr;
+  }
+  void SetUp() override {
+    if (!test::HaveHttp()) GTEST_SKIP() << "cogr was built without libcurl: http sources are unsupported";
+    ASSERT_TRUE(start_error_.empty()) << start_error_;
+    internal::HeaderCache::Global().Clear();
+    local_ = ReadFileBytes(DataPath(kCog));
+    ASSERT_EQ(local_.size(), 67594u);
+  }
+  static SourceOptions NoDiskCache() {
+    SourceOptions o;
+    o.persisted_header_cache = false;
+    return o;
+  }
+  // Opens `path` under a query that no other test uses, so that cache entries never leak.
+  std::string Url(const std::string& path) {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    return nginx_->Url(path) + "?t=" + info->name();
+  }
+
+  static test::NginxServer* nginx_;
+  static std::string start_error_;
+  std::vector<uint8_t> local_;
+};
+
+test::NginxServer* IoHttp::nginx_ = nullptr;
+std::string IoHttp::start_error_;
+
+TEST_F(IoHttp, RangesEqualTheLocalFile) {
+  auto src = Open(Url(kCog), NoDiskCache());
+  ASSERT_TRUE(src.ok()) << src.status().ToString();
+  ASSERT_EQ((*src)->size(), local_.size());
+  std::mt19937 rng(7);
+  for (int i = 0; i < 20; ++i) {
+    const uint64_t off = rng() % local_.size();
+    const uint64_t len = 1 + rng() % std::min<uint64_t>(40000, local_.size() - off);
+    auto got = (*src)->ReadRange({off, len});
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    ASSERT_EQ(*got, std::vector<uint8_t>(local_.begin() + off, local_.begin() + off + len)) << off << "+" << len;
+  }
+  // ReadAt clamps at the end; ReadRange past it names the numbers.
+  std::vector<uint8_t> tail(100);
+  auto n = (*src)->ReadAt(local_.size() - 10, tail);
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(*n, 10u);
+  EXPECT_EQ(0, std::memcmp(tail.data(), local_.data() + local_.size() - 10, 10));
+  auto past = (*src)->ReadRange({local_.size() - 10, 11});
+  EXPECT_EQ(past.status().code(), Code::kInvalidFile);
+  EXPECT_EQ(past.status().message(), "needs bytes [67584, 67595) but the file has 67594 bytes");
+}
+
+TEST_F(IoHttp, ColdOpenIsOneRequestAndSecondOpenNone) {
+  const size_t before = nginx_->RequestCount();
+  auto src = Open(Url(kCog), NoDiskCache());
+  ASSERT_TRUE(src.ok()) << src.status().ToString();
+  // tiff::Open's first read of the header: served from the prefix of the open.
+  auto head = (*src)->ReadRange({0, 32768});
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(*head, std::vector<uint8_t>(local_.begin(), local_.begin() + 32768));
+  auto log = nginx_->Log();
+  ASSERT_EQ(log.size(), before + 1);
+  EXPECT_EQ(log.back().range, "bytes=0-32767");
+  EXPECT_EQ(log.back().status, 206);
+  IoStats s = (*src)->stats();
+  EXPECT_EQ(s.requests, 1u);
+  EXPECT_EQ(s.bytes_fetched, 32768u);
+  EXPECT_EQ(s.bytes_used, 32768u);
+  EXPECT_EQ(s.retries, 0u);
+
+  auto again = Open(Url(kCog), NoDiskCache());
+  ASSERT_TRUE(again.ok());
+  auto head2 = (*again)->ReadRange({0, 32768});
+  ASSERT_TRUE(head2.ok());
+  EXPECT_EQ(*head2, *head);
+  EXPECT_EQ(nginx_->RequestCount(), before + 1);
+  EXPECT_EQ((*again)->stats().requests, 0u);
+  EXPECT_EQ((*again)->size(), local_.size());
+}
+
+TEST_F(IoHttp, HeaderReadsPastThePrefixAreCachedToo) {
+  SourceOptions o = NoDiskCache();
+  o.prefix_bytes = 1024;  // smaller than the header reads below
+  const size_t before = nginx_->RequestCount();
+  auto src = Open(Url(kCog), o);
+  ASSERT_TRUE(src.ok());
+  auto head = (*src)->ReadRange({0, 4096});
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(*head, std::vector<uint8_t>(local_.begin(), local_.begin() + 4096));
+  auto log = nginx_->Log();
+  ASSERT_EQ(log.size(), before + 2);
+  EXPECT_EQ(log[before].range, "bytes=0-1023");
+  EXPECT_EQ(log[before + 1].range, "bytes=1024-4095");  // only the missing part
+  auto again = Open(Url(kCog), o);
+  ASSERT_TRUE(again.ok());
+  auto head2 = (*again)->ReadRange({0, 4096});
+  ASSERT_TRUE(head2.ok());
+  EXPECT_EQ(*head2, *head);
+  EXPECT_EQ(nginx_->RequestCount(), before + 2);
+}
+
+TEST_F(IoHttp, PersistedCacheMakesAColdProcessOpenWithoutRequests) {
+  const std::string dir = std::filesystem::temp_directory_path() / ("cogr-hc-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  SourceOptions o;
+  o.header_cache_dir = dir;
+  const size_t before = nginx_->RequestCount();
+  {
+    auto src = Open(Url(kCog), o);
+    ASSERT_TRUE(src.ok()) << src.status().ToString();
+  }
+  EXPECT_EQ(nginx_->RequestCount(), before + 1);
+  EXPECT_TRUE(std::filesystem::exists(internal::PersistedPath(dir, Url(kCog))));
+
+  internal::HeaderCache::Global().Clear();  // as if this were a new process
+  auto src = Open(Url(kCog), o);
+  ASSERT_TRUE(src.ok());
+  EXPECT_EQ((*src)->size(), local_.size());
+  auto head = (*src)->ReadRange({0, 20000});
+  ASSERT_TRUE(head.ok());
+  EXPECT_EQ(*head, std::vector<uint8_t>(local_.begin(), local_.begin() + 20000));
+  EXPECT_EQ(nginx_->RequestCount(), before + 1);
+  EXPECT_EQ((*src)->stats().requests, 0u);
+  // Data reads still work (and check the cached ETag against the server's).
+  auto tail = (*src)->ReadRange({60000, 7594});
+  ASSERT_TRUE(tail.ok()) << tail.status().ToString();
+  EXPECT_EQ(*tail, std::vector<uint8_t>(local_.begin() + 60000, local_.end()));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_F(IoHttp, StaleCacheEntryIsDetectedByETagAndDropped) {
+  const std::string dir = std::filesystem::temp_directory_path() / ("cogr-hc-stale-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  // A persisted entry written when the object had another ETag.
+  internal::HeaderEntry e;
+  e.uri = Url(kCog);
+  e.size = local_.size();
+  e.etag = "\"stale\"";
+  e.chunks.push_back({0, std::vector<uint8_t>(local_.begin(), local_.begin() + 32768)});
+  ASSERT_TRUE(internal::StorePersisted(dir, e).ok());
+  SourceOptions o;
+  o.header_cache_dir = dir;
+  auto src = Open(Url(kCog), o);
+  ASSERT_TRUE(src.ok());
+  auto data = (*src)->ReadRange({40000, 100});
+  ASSERT_FALSE(data.ok());
+  EXPECT_EQ(data.status().code(), Code::kIoError);
+  EXPECT_NE(data.status().message().find(" changed on the server since it was opened (ETag \"stale\" at open, now \""),
+            std::string::npos)
+      << data.status().message();
+  // Both cache levels forgot it: the next open asks the server and reads fine.
+  EXPECT_FALSE(std::filesystem::exists(internal::PersistedPath(dir, Url(kCog))));
+  const size_t before = nginx_->RequestCount();
+  auto fresh = Open(Url(kCog), o);
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_EQ(nginx_->RequestCount(), before + 1);
+  auto ok = (*fresh)->ReadRange({40000, 100});
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(*ok, std::vector<uint8_t>(local_.begin() + 40000, local_.begin() + 40100));
+  std::filesystem::remove_all(dir);
+}
+
+// A 3x3 tile window of a row-major COG: three runs of three adjacent tiles. Rows 5..7 lie
+// past the 32 KiB prefix of the open, so every tile needs the server.
+std::vector<ByteRange> Window3x3(const std::vector<ByteRange>& tiles) {
+  std::vector<ByteRange> out;
+  for (int row = 5; row < 8; ++row) {
+    for (int col = 2; col < 5; ++col) out.push_back(tiles[static_cast<size_t>(row * 8 + col)]);
+  }
+  return out;
+}
+
+void CheckRanges(const Source& src, const std::vector<ByteRange>& ranges, const std::vector<uint8_t>& local,
+                 size_t threads) {
+  std::mutex mu;
+  std::map<size_t, int> seen;
+  Status st = src.ReadRanges(
+      ranges,
+      [&](size_t i, ByteSpan bytes) {
+        EXPECT_EQ(bytes.size(), ranges[i].length);
+        EXPECT_EQ(0, std::memcmp(bytes.data(), local.data() + ranges[i].offset, bytes.size())) << "range " << i;
+        std::lock_guard<std::mutex> lock(mu);
+        ++seen[i];
+        return Status::OK();
+      },
+      threads);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_EQ(seen.size(), ranges.size());
+  for (auto& [i, count] : seen) EXPECT_EQ(count, 1) << "range " << i;
+}
+
+TEST_F(IoHttp, ThreeByThreeTileWindowCoalescesIntoOneRequest) {
+  auto tiles = TileRanges(local_);
+  ASSERT_EQ(tiles.size(), 64u);
+  auto window = Window3x3(tiles);
+  auto src = Open(Url(kCog), NoDiskCache());
+  ASSERT_TRUE(src.ok());
+  const size_t before = nginx_->RequestCount();
+  const IoStats s0 = (*src)->stats();
+  CheckRanges(**src, window, local_, 4);
+  auto log = nginx_->Log();
+  ASSERT_EQ(log.size(), before + 1);
+  const uint64_t first = window.front().offset, last = window.back().end();
+  EXPECT_EQ(log.back().range, "bytes=" + std::to_string(first) + "-" + std::to_string(last - 1));
+  const IoStats d = (*src)->stats() - s0;
+  EXPECT_EQ(d.requests, 1u);
+  EXPECT_EQ(d.bytes_fetched, last - first);
+  uint64_t used = 0;
+  for (auto& r : window) used += r.length;
+  EXPECT_EQ(d.bytes_used, used);
+}
+
+TEST_F(IoHttp, HoleLimitDecidesTheRequestsOfTheWindow) {
+  // GDAL's COG layout puts a 4-byte leader and a 4-byte trailer around every tile, so tiles
+  // adjacent in a row are 8 bytes apart: hole limit 0 gives one request per tile, 8 one per
+  // row of the window.
+  auto window = Window3x3(TileRanges(local_));
+  for (uint64_t hole : {uint64_t{0}, uint64_t{8}}) {
+    internal::HeaderCache::Global().Clear();
+    SourceOptions o = NoDiskCache();
+    o.hole_size_limit = hole;
+    auto src = Open(Url(kCog), o);
+    ASSERT_TRUE(src.ok());
+    const size_t before = nginx_->RequestCount();
+    CheckRanges(**src, window, local_, 2);
+    auto log = nginx_->Log();
+    std::vector<std::string> got;
+    for (size_t i = before; i < log.size(); ++i) got.push_back(log[i].range);
+    std::sort(got.begin(), got.end());
+    std::vector<std::string> want;
+    if (hole == 0) {
+      for (const ByteRange& r : window) want.push_back("bytes=" + std::to_string(r.offset) + "-" + std::to_string(r.end() - 1));
+    } else {
+      for (size_t row = 0; row < 3; ++row) {
+        want.push_back("bytes=" + std::to_string(window[row * 3].offset) + "-" + std::to_string(window[row * 3 + 2].end() - 1));
+      }
+    }
+    std::sort(want.begin(), want.end());
+    EXPECT_EQ(got, want) << "hole_size_limit " << hole;
+  }
+}
+
+TEST_F(IoHttp, ManyRangesManyThreadsSmallRequests) {
+  // Every tile, requests capped at 4 KiB and 3 in flight, read from 4 threads at once.
+  auto tiles = TileRanges(local_);
+  SourceOptions o = NoDiskCache();
+  o.range_size_limit = 4096;
+  o.max_concurrent_requests = 3;
+  auto src = Open(Url(kCog), o);
+  ASSERT_TRUE(src.ok());
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) threads.emplace_back([&] { CheckRanges(**src, tiles, local_, 3); });
+  for (auto& t : threads) t.join();
+  const IoStats s = (*src)->stats();
+  EXPECT_GT(s.requests, 4u * 10u);
+  EXPECT_EQ(s.retries, 0u);
+}
+
+TEST_F(IoHttp, CallbackErrorStopsTheReadAndIsReturned) {
+  auto tiles = TileRanges(local_);
+  SourceOptions o = NoDiskCache();
+  o.hole_size_limit = 0;
+  o.range_size_limit = 1;  // one request per tile
+  o.max_concurrent_requests = 2;
+  auto src = Open(Url(kCog), o);
+  ASSERT_TRUE(src.ok());
+  std::atomic<int> calls{0};
+  Status st = (*src)->ReadRanges(
+      tiles,
+      [&](size_t i, ByteSpan) {
+        ++calls;
+        return i == 5 ? Status::InvalidFile("tile 5 is broken") : Status::OK();
+      },
+      2);
+  EXPECT_EQ(st.code(), Code::kInvalidFile);
+  EXPECT_EQ(st.message(), "tile 5 is broken");
+  EXPECT_LT(calls.load(), 64);
+}
+
+TEST_F(IoHttp, MissingObjectIsNotFound) {
+  auto src = Open(Url("io/no_such_file.tif"), NoDiskCache());
+  ASSERT_FALSE(src.ok());
+  EXPECT_EQ(src.status().code(), Code::kNotFound);
+  EXPECT_EQ(src.status().message(), Url("io/no_such_file.tif") + ": HTTP 404 (not found)");
+}
+
+TEST_F(IoHttp, DatasetOverHttpEqualsLocalRead) {
+  const std::string path = kCog;
+  auto local = Dataset::Open(DataPath(path));
+  ASSERT_TRUE(local.ok()) << local.status().ToString();
+  const size_t before = nginx_->RequestCount();
+  // The reader's first header read must fit in the io prefix (32 KiB) for a one-request open.
+  OpenOptions oo;
+  oo.header_read_bytes = 32 * 1024;
+  auto remote = Dataset::Open(Url(path), oo);
+  ASSERT_TRUE(remote.ok()) << remote.status().ToString();
+  EXPECT_EQ(nginx_->RequestCount(), before + 1);  // cold open of a COG: one request
+  EXPECT_EQ((*remote)->width(), 256u);
+  ReadOptions ro;
+  ro.window = geo::Window{64, 160, 96, 96};  // tiles (2..4, 5..7): a 3x3 window past the prefix
+  auto a = (*local)->Read(ro);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  auto b = (*remote)->Read(ro);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  EXPECT_EQ(a->width, 96u);
+  EXPECT_EQ(a->data, b->data);
+  EXPECT_EQ(nginx_->RequestCount(), before + 2);  // the 9 tiles: one coalesced request
+  // Pixel (x, y) = (3x + 7y + noise(0..63)) & 255: spot-check one against the formula's range.
+  const uint8_t v = a->data[0];
+  const int base = (64 * 3 + 160 * 7) & 255;
+  EXPECT_LT((v - base + 256) % 256, 64);
+}
+
+}  // namespace
+}  // namespace cogr::io
