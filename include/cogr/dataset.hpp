@@ -21,6 +21,9 @@ struct Array {
   DataType dtype = DataType::kUnknown;
   uint64_t bands = 0, height = 0, width = 0;
   std::vector<uint8_t> data;  ///< bands*height*width*DataTypeSize(dtype) bytes
+  /// Georeferencing of this array: the dataset transform moved to the window's corner and,
+  /// for overview or out_shape reads, scaled (transform * Affine::Scale(w0 / w, h0 / h)).
+  geo::Affine transform;
 
   size_t sample_bytes() const { return DataTypeSize(dtype); }
   template <class T>
@@ -35,6 +38,13 @@ struct OpenOptions {
   uint64_t header_read_bytes = 64 * 1024;
 };
 
+/// Resampling kernels for out_shape reads (GDAL's names and semantics).
+enum class Resampling : uint8_t { kNearest, kBilinear, kCubic, kAverage, kMode, kMin, kMax, kMed, kQ1, kQ3 };
+/// "nearest", "bilinear", "cubic", "average", "mode", "min", "max", "med", "q1", "q3".
+std::string_view ResamplingName(Resampling r);
+/// Inverse of ResamplingName; kInvalidArgument naming the accepted values.
+Result<Resampling> ParseResampling(std::string_view name);
+
 struct ReadOptions {
   /// 1-based band indexes; empty = all bands in order.
   std::vector<int> bands;
@@ -47,6 +57,10 @@ struct ReadOptions {
   std::optional<double> fill;
   /// Overview level (0-based, as rasterio's overview_level); unset = full resolution.
   std::optional<int> overview;
+  /// Output (height, width): the window is resampled to this size, reading the overview GDAL
+  /// would pick for the same request (rasterio's read(out_shape=...)).
+  std::optional<std::pair<uint64_t, uint64_t>> out_shape;
+  Resampling resampling = Resampling::kNearest;
 };
 
 /// One image of the file at one resolution (the full image or an overview), plus its mask.

@@ -104,6 +104,31 @@ Status NameFile(const Status& st, const std::string& uri) {
 
 }  // namespace
 
+std::string_view ResamplingName(Resampling r) {
+  switch (r) {
+    case Resampling::kNearest: return "nearest";
+    case Resampling::kBilinear: return "bilinear";
+    case Resampling::kCubic: return "cubic";
+    case Resampling::kAverage: return "average";
+    case Resampling::kMode: return "mode";
+    case Resampling::kMin: return "min";
+    case Resampling::kMax: return "max";
+    case Resampling::kMed: return "med";
+    case Resampling::kQ1: return "q1";
+    case Resampling::kQ3: return "q3";
+  }
+  return "nearest";
+}
+
+Result<Resampling> ParseResampling(std::string_view name) {
+  for (int i = 0; i <= static_cast<int>(Resampling::kQ3); ++i) {
+    auto r = static_cast<Resampling>(i);
+    if (ResamplingName(r) == name) return r;
+  }
+  return Status::InvalidArgument("unknown resampling '" + std::string(name) +
+                                 "' (expected nearest, bilinear, cubic, average, mode, min, max, med, q1 or q3)");
+}
+
 Dataset::Dataset(std::shared_ptr<io::Source> source, OpenOptions options)
     : source_(std::move(source)), options_(std::move(options)) {}
 
@@ -299,6 +324,7 @@ Result<Array> Dataset::ReadMask(const ReadOptions& options) const {
 }
 
 Result<Array> Dataset::ReadImpl(const ReadOptions& options, bool mask) const {
+  if (options.out_shape) return Status::Unsupported("out_shape reads are not implemented yet");
   int level_index = 0;
   if (options.overview) {
     const int n = static_cast<int>(levels_.size()) - 1;
@@ -351,6 +377,11 @@ Result<Array> Dataset::ReadImpl(const ReadOptions& options, bool mask) const {
   out.bands = mask ? 1 : bands.size();
   out.width = static_cast<uint64_t>(w);
   out.height = static_cast<uint64_t>(h);
+  // Level pixels are (width / level.width) full-resolution pixels wide.
+  const geo::Affine level_transform =
+      transform_ * geo::Affine::Scale(static_cast<double>(width()) / static_cast<double>(level.width),
+                                      static_cast<double>(height()) / static_cast<double>(level.height));
+  out.transform = level_transform * geo::Affine::Translation(static_cast<double>(col0), static_cast<double>(row0));
   auto bytes = internal::CheckedMul(out.bands, out.width);
   if (bytes) bytes = internal::CheckedMul(*bytes, out.height);
   if (bytes) bytes = internal::CheckedMul(*bytes, DataTypeSize(out.dtype));

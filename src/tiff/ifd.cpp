@@ -328,16 +328,16 @@ Result<std::variant<Ifd, NeedBytes>> ParseIfd(const Header& header, uint64_t ifd
     // Tags cogr does not decode are kept raw and never read, so never checked either.
     const int slot = SlotOf(e.code);
     if (slot < 0 || slots[slot].entry != nullptr) continue;  // first of duplicates wins
-    const std::string tag = Where(ifd_offset) + ": tag " + Num(e.code);
+    auto tag = [&] { return Where(ifd_offset) + ": tag " + Num(e.code); };
     if (type_size == 0) {
-      return Status::InvalidFile(tag + " has unknown type " + Num(static_cast<uint16_t>(e.type)));
+      return Status::InvalidFile(tag() + " has unknown type " + Num(static_cast<uint16_t>(e.type)));
     }
     if (!value_len) {
-      return Status::InvalidFile(tag + " count " + Num(e.count) + " x " + Num(type_size) +
+      return Status::InvalidFile(tag() + " count " + Num(e.count) + " x " + Num(type_size) +
                                  " bytes overflows");
     }
     if (*value_len > limits.max_tag_bytes) {
-      return Status::LimitExceeded(tag + " count " + Num(e.count) + " x " + Num(type_size) +
+      return Status::LimitExceeded(tag() + " count " + Num(e.count) + " x " + Num(type_size) +
                                    " bytes = " + Num(*value_len) + " > limit " +
                                    Num(limits.max_tag_bytes));
     }
@@ -350,7 +350,7 @@ Result<std::variant<Ifd, NeedBytes>> ParseIfd(const Header& header, uint64_t ifd
     }
     if (!RangeInside(e.value_offset, *value_len, file_size)) {
       const auto end = CheckedAdd(e.value_offset, *value_len);
-      return Status::InvalidFile(tag + " value " +
+      return Status::InvalidFile(tag() + " value " +
                                  (end ? RangeText(e.value_offset, *end)
                                       : "at " + Num(e.value_offset)) +
                                  " past end of file (size " + Num(file_size) + ")");

@@ -202,24 +202,31 @@ class NginxServer {
  public:
   static constexpr const char* kBinary = "/usr/sbin/nginx";
 
-  /// Starts nginx; error() says why not. `extra_locations` goes inside the server block.
-  bool Start(const std::string& extra_locations = "", const std::string& load_modules = "") {
+  /// Starts nginx; error() says why not. `extra_locations` goes inside the server block,
+  /// `extra_servers` beside it (it may listen on @PORT2@, see port2()), `load_modules` at the top.
+  bool Start(const std::string& extra_locations = "", const std::string& load_modules = "",
+             const std::string& extra_servers = "") {
     if (::access(kBinary, X_OK) != 0) {
       error_ = std::string(kBinary) + " not found (Debian package nginx-light)";
       return false;
     }
-    char tmpl[] = "/tmp/cogr-nginx-XXXXXX";
-    if (!::mkdtemp(tmpl)) {
-      error_ = "mkdtemp failed";
-      return false;
+    if (dir_.empty()) {
+      char tmpl[] = "/tmp/cogr-nginx-XXXXXX";
+      if (!::mkdtemp(tmpl)) {
+        error_ = "mkdtemp failed";
+        return false;
+      }
+      dir_ = tmpl;
     }
-    dir_ = tmpl;
     std::ifstream in(SourceDir() + "/tests/servers/nginx.conf.in");
     std::stringstream ss;
     ss << in.rdbuf();
     for (int attempt = 0; attempt < 5; ++attempt) {
       port_ = FreePort();
+      port2_ = extra_servers.empty() ? 0 : FreePort();
       std::string conf = ss.str();
+      conf = ReplaceAll(conf, "@EXTRA_SERVERS@", extra_servers);
+      conf = ReplaceAll(conf, "@PORT2@", std::to_string(port2_));
       conf = ReplaceAll(conf, "@PORT@", std::to_string(port_));
       conf = ReplaceAll(conf, "@ROOT@", COGR_TEST_DATA_DIR);
       conf = ReplaceAll(conf, "@TMP@", dir_);
@@ -231,7 +238,7 @@ class NginxServer {
         error_ = "cannot start nginx";
         return false;
       }
-      if (WaitForPort(port_, 5000)) return true;
+      if (WaitForPort(port_, 5000) && (port2_ == 0 || WaitForPort(port2_, 5000))) return true;
       proc_->Stop();  // port taken meanwhile, or nginx failed: try another port
     }
     std::ifstream err(dir_ + "/error.log");
@@ -250,8 +257,17 @@ class NginxServer {
   }
 
   int port() const { return port_; }
+  int port2() const { return port2_; }
   const std::string& error() const { return error_; }
   std::string Url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + "/" + path; }
+  /// The temporary prefix directory (logs, config; tests may put files there before Start).
+  const std::string& dir() {
+    if (dir_.empty()) {
+      char tmpl[] = "/tmp/cogr-nginx-XXXXXX";
+      if (::mkdtemp(tmpl)) dir_ = tmpl;
+    }
+    return dir_;
+  }
 
   /// The access log up to now. Makes a sentinel request first and waits (bounded) until it
   /// is logged: nginx logs a request when it finishes, so every request answered before the
@@ -296,6 +312,7 @@ class NginxServer {
   std::string dir_;
   std::string error_;
   int port_ = 0;
+  int port2_ = 0;
   int sentinels_ = 0;
 };
 
