@@ -21,8 +21,9 @@ namespace {
 using namespace cogr;
 
 test::NginxServer* Nginx() {
-  static test::NginxServer* server = [] {
-    auto* s = new test::NginxServer();
+  // Destroyed at exit, which stops nginx.
+  static std::unique_ptr<test::NginxServer> server = []() -> std::unique_ptr<test::NginxServer> {
+    auto s = std::make_unique<test::NginxServer>();
     const std::string echo = "/usr/lib/nginx/modules/ngx_http_echo_module.so";
     const bool have_echo = ::access(echo.c_str(), R_OK) == 0;
     const std::string slow =
@@ -30,12 +31,11 @@ test::NginxServer* Nginx() {
         "    location @file {\n      rewrite ^/slow/(.*)$ /$1 break;\n    }\n";
     if (!s->Start(have_echo ? slow : "", have_echo ? "load_module " + echo + ";" : "")) {
       std::fprintf(stderr, "nginx: %s\n", s->error().c_str());
-      delete s;
-      return static_cast<test::NginxServer*>(nullptr);
+      return nullptr;
     }
     return s;
   }();
-  return server;
+  return server.get();
 }
 
 struct Case {

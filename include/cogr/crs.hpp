@@ -32,7 +32,7 @@ enum class WktFormat : uint8_t {
 class Crs {
  public:
   /// EPSG:code from PROJ's database (rasterio's CRS.from_epsg). kInvalidArgument with PROJ's
-  /// message for an unknown code ("EPSG:99999: crs not found").
+  /// message for an unknown code ("EPSG:99999: proj_create_from_database: crs not found").
   static Result<Crs> FromEpsg(int code);
 
   /// rasterio's CRS.from_user_input for strings: "EPSG:4326", WKT1 (GDAL or ESRI dialect),
@@ -48,12 +48,16 @@ class Crs {
   /// 2057-2059, prime meridian 2051/2061, TOWGS84 2062, angular and linear units 2054/2055,
   /// 3076/3077, ProjCoordTransGeoKey 3075 with parameters 3078-3095, ProjectionGeoKey 3074
   /// EPSG conversion codes), citations (1026, 2049, 3073) and ESRI PE strings.
-  /// Vertical keys are ignored. kNotFound when `keys` is empty; kInvalidArgument when PROJ
-  /// rejects what the keys describe.
+  /// Vertical keys are ignored. A user-defined model type gives the ESRI PE string's CRS or a
+  /// LOCAL_CS, as in GDAL. kNotFound when the keys name no CRS at all (empty, or only
+  /// GTRasterTypeGeoKey); kInvalidArgument when PROJ rejects what the keys describe (e.g. a
+  /// NaN semi-major axis). Note: GDAL ignores the GeoKeys of a file georeferenced by GCPs
+  /// only; that rule belongs to the caller.
   static Result<Crs> FromGeoKeys(const std::map<uint16_t, cogr::tiff::GeoKeyValue>& keys);
 
   /// The EPSG code: the CRS's own EPSG identifier, else the code PROJ identifies with 100 %
-  /// confidence; nullopt otherwise (e.g. a user-defined LCC).
+  /// confidence; nullopt otherwise (e.g. a user-defined LCC). The first call may search
+  /// PROJ's database (milliseconds); the answer is kept.
   std::optional<int> ToEpsg() const;
 
   /// WKT in the requested dialect, on one line. kUnsupported when the dialect cannot express

@@ -35,7 +35,12 @@ struct Array {
 struct OpenOptions {
   Limits limits;
   /// First read of the header (bytes); more is fetched only if the IFDs reach past it.
-  uint64_t header_read_bytes = 64 * 1024;
+  /// Equal to the remote sources' speculative first GET, so a cold open of a COG whose
+  /// header fits is one request.
+  uint64_t header_read_bytes = 32 * 1024;
+  /// How remote sources fetch (coalescing, concurrency, retries, timeouts, header cache).
+  /// prefix_bytes = 0 takes header_read_bytes.
+  io::SourceOptions io;
 };
 
 /// Resampling kernels for out_shape reads (GDAL's names and semantics).
@@ -119,6 +124,10 @@ class Dataset {
   const std::vector<double>& offsets() const { return offsets_; }
   const std::vector<std::string>& descriptions() const { return descriptions_; }
   const tiff::TiffFile& tiff() const { return tiff_; }
+  /// What the source has cost so far: requests, bytes fetched/used, retries, wait time.
+  /// Per-read cost = difference of two snapshots (exact when reads do not overlap).
+  io::IoStats io_stats() const { return source_->stats(); }
+  const io::Source& source() const { return *source_; }
   const Limits& limits() const { return options_.limits; }
 
   /// Reads bands/window of a level into a (bands, height, width) array of dtype().

@@ -132,8 +132,7 @@ Result<std::shared_ptr<Source>> OpenFile(const std::string& path);
 /// A source over bytes held in memory (tests, fuzzing, embedding).
 std::shared_ptr<Source> MemorySource(std::vector<uint8_t> bytes, std::string name = "<memory>");
 
-/// Opens a path or URI. Local paths (and file://) today; http(s)/s3/gs/az give kUnsupported
-/// until remote sources land.
+/// Opens a path, file:// or http(s):// URI with default options (see the overload below).
 Result<std::shared_ptr<Source>> Open(const std::string& uri);
 
 /// Opens a path or URI with options for remote sources: local paths and file:// (counted,

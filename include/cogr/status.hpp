@@ -98,7 +98,7 @@ const Status& GetStatus(const Result<T>& r) { return r.status(); }
 
 #define COGR_RETURN_IF_ERROR(expr)                                      \
   do {                                                                  \
-    const ::cogr::Status& _cogr_st = ::cogr::internal::GetStatus(expr); \
+    const ::cogr::Status _cogr_st = ::cogr::internal::GetStatus(expr);  \
     if (!_cogr_st.ok()) return _cogr_st;                                \
   } while (0)
 

@@ -44,7 +44,7 @@ struct Limits {
   uint32_t max_ifds = 4096;                        ///< IFDs in the chain (incl. SubIFDs)
   uint32_t max_tags_per_ifd = 4096;                ///< entries of one IFD
   uint64_t max_tag_bytes = 256ull << 20;           ///< bytes of one tag's value
-  uint64_t max_header_bytes = 512ull << 20;        ///< bytes fetched to parse all IFDs
+  uint64_t max_header_bytes = 512ull << 20;        ///< bytes fetched + decoded to parse all IFDs
   uint64_t max_blocks_per_ifd = 64ull << 20;       ///< tiles/strips in one IFD
   uint64_t max_block_bytes = 1ull << 30;           ///< decoded bytes of one block
   uint64_t max_read_bytes = 16ull << 30;           ///< bytes of one read's output array

@@ -34,7 +34,8 @@ constexpr std::string_view kInfoUsage =
 
 constexpr std::string_view kReadUsage =
     "usage: cogr read PATH [--bands 1,2] [--window COL_OFF,ROW_OFF,WIDTH,HEIGHT]\n"
-    "                 [--overview N] [--boundless] [--fill V] -o OUT.npy\n"
+    "                 [--overview N] [--boundless] [--fill V]\n"
+    "                 [--out-shape H,W] [--resampling NAME] -o OUT.npy\n"
     "\n"
     "Reads pixels into a NumPy .npy file of shape (bands, height, width) and the file's\n"
     "data type. The output appears only when the whole read succeeded.\n"
@@ -47,13 +48,13 @@ constexpr std::string_view kReadUsage =
     "  --boundless         allow a window reaching outside the image (negative offsets too)\n"
     "  --fill V            value of pixels outside the image (number or nan; default: nodata\n"
     "                      or 0)\n"
-    "  --out-shape H,W     output height and width (resampled)\n"
-    "  --resampling NAME   nearest, bilinear, cubic, average or mode\n"
+    "  --out-shape H,W     resample the window to this height and width, reading the\n"
+    "                      overview GDAL would pick (rasterio's out_shape)\n"
+    "  --resampling NAME   kernel for --out-shape: nearest (default), bilinear, cubic,\n"
+    "                      average, mode, min, max, med, q1 or q3 (no effect without it,\n"
+    "                      as in rasterio)\n"
     "  -o, --output OUT    the .npy file to write\n"
     "  -h, --help          show this help and exit\n";
-
-constexpr std::string_view kResamplingNames[] = {"nearest", "bilinear", "cubic", "average",
-                                                 "mode"};
 
 Status Usage(std::string message) { return Status::InvalidArgument(std::move(message)); }
 
@@ -126,13 +127,9 @@ Status ApplyOption(Command cmd, std::string_view name, std::string_view value, I
     if (!shape.ok()) return shape.status().WithContext(name);
     r.out_shape = *shape;
   } else if (name == "--resampling") {
-    bool known = false;
-    for (std::string_view n : kResamplingNames) known = known || n == value;
-    if (!known) {
-      return Usage("--resampling: unknown method " + Quote(value) +
-                   " (expected nearest, bilinear, cubic, average or mode)");
-    }
-    r.resampling = std::string(value);
+    auto resampling = ParseResampling(value);
+    if (!resampling.ok()) return Usage(resampling.status().message()).WithContext(name);
+    r.resampling = *resampling;
   } else if (name == "--output") {
     if (value.empty()) return Usage("--output: empty file name");
     r.output = std::string(value);
@@ -324,7 +321,5 @@ Result<std::array<uint64_t, 2>> ParseShape(std::string_view text) {
   }
   return shape;
 }
-
-std::span<const std::string_view> ResamplingNames() { return kResamplingNames; }
 
 }  // namespace cogr::cli

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cogr/dataset.hpp"
 #include "cogr/status.hpp"
 
 namespace cogr::cli {
@@ -37,7 +38,7 @@ struct ReadArgs {
   bool boundless = false;
   std::optional<double> fill;
   std::optional<std::array<uint64_t, 2>> out_shape;  ///< height, width
-  std::optional<std::string> resampling;
+  std::optional<Resampling> resampling;              ///< used by out_shape reads
   std::string output;
 };
 
@@ -72,9 +73,5 @@ Result<std::vector<int>> ParseBands(std::string_view text);
 Result<std::array<int64_t, 4>> ParseWindow(std::string_view text, bool allow_negative_offsets);
 /// "H,W": two integers in [1, 2^53].
 Result<std::array<uint64_t, 2>> ParseShape(std::string_view text);
-
-/// The resampling names `--resampling` accepts (rasterio's): nearest, bilinear, cubic, average,
-/// mode.
-std::span<const std::string_view> ResamplingNames();
 
 }  // namespace cogr::cli

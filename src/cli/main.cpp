@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <exception>
 #include <new>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,9 @@ bool FinishStdout() {
   return true;
 }
 
+/// `cogr translate` (translate.cpp): 0, or kExitFailure/kExitUsage after printing the error.
+int RunTranslate(std::span<const std::string> args);
+
 namespace {
 
 int PrintVersion() {
@@ -54,6 +58,10 @@ int PrintVersion() {
 
 int Run(int argc, char** argv) {
   std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+  // `translate` parses its own options (src/cli/translate.cpp).
+  if (!args.empty() && args[0] == "translate") {
+    return RunTranslate(std::span<const std::string>(args).subspan(1));
+  }
   auto invocation = ParseArgs(args);
   if (!invocation.ok()) {
     PrintError(invocation.status().message());

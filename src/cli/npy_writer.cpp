@@ -112,7 +112,34 @@ std::span<const uint8_t> LittleEndianData(const Array& array, std::vector<uint8_
   }
 }
 
-Status WriteNpyFile(const std::string& path, const Array& array) {
+namespace {
+// numpy has no complex-integer scalar; rasterio returns complex_int16 as complex64 and
+// complex_int32 as complex128, and scripts compare against that, so the file holds those.
+template <class I, class F>
+Array WidenComplex(const Array& in, DataType to) {
+  Array out;
+  out.dtype = to;
+  out.bands = in.bands;
+  out.height = in.height;
+  out.width = in.width;
+  out.transform = in.transform;
+  const size_t n = in.data.size() / sizeof(I);
+  out.data.resize(n * sizeof(F));
+  for (size_t i = 0; i < n; ++i) {
+    I v;
+    std::memcpy(&v, in.data.data() + i * sizeof(I), sizeof(I));
+    const F f = static_cast<F>(v);
+    std::memcpy(out.data.data() + i * sizeof(F), &f, sizeof(F));
+  }
+  return out;
+}
+}  // namespace
+
+Status WriteNpyFile(const std::string& path, const Array& input) {
+  Array widened;
+  if (input.dtype == DataType::kCInt16) widened = WidenComplex<int16_t, float>(input, DataType::kCFloat32);
+  if (input.dtype == DataType::kCInt32) widened = WidenComplex<int32_t, double>(input, DataType::kCFloat64);
+  const Array& array = widened.dtype != DataType::kUnknown ? widened : input;
   std::string_view descr = DataTypeNpyDescr(array.dtype);
   if (descr.empty()) {
     return Status::Unsupported(path + ": no .npy type for data type " +

@@ -1,5 +1,6 @@
 // `cogr read`: bands and a window of a file into a NumPy .npy file.
 #include <string>
+#include <utility>
 
 #include "cogr/dataset.hpp"
 #include "commands.hpp"
@@ -8,16 +9,6 @@
 namespace cogr::cli {
 
 int RunRead(const ReadArgs& args) {
-  // ReadOptions has no out_shape/resampling yet: refuse rather than silently read full size.
-  if (args.out_shape) {
-    PrintError("--out-shape is not supported yet");
-    return kExitUsage;
-  }
-  if (args.resampling) {
-    PrintError("--resampling is not supported yet");
-    return kExitUsage;
-  }
-
   ReadOptions options;
   options.bands = args.bands;
   if (args.window) {
@@ -29,6 +20,10 @@ int RunRead(const ReadArgs& args) {
   options.boundless = args.boundless;
   options.fill = args.fill;
   options.overview = args.overview;
+  if (args.out_shape) options.out_shape = std::make_pair((*args.out_shape)[0], (*args.out_shape)[1]);
+  // Without --out-shape the read is at the window's own size and resampling has no effect
+  // (as in rasterio).
+  if (args.resampling) options.resampling = *args.resampling;
 
   auto opened = Dataset::Open(args.path);
   if (!opened.ok()) {

@@ -1,6 +1,7 @@
 // Compression 5: TIFF LZW. Codes are 9..12 bits, MSB-first, and the code width grows one code
 // early (TIFF 6.0 section 13). Old-style "compat" streams (LSB-first, width grows on time), as
 // written by pre-1990s libtiff, are recognised by their first bytes as libtiff does.
+#include <bit>
 #include <cstring>
 
 #include "codec/codec_internal.hpp"
@@ -15,104 +16,160 @@ constexpr uint32_t kFirstFree = 258;
 constexpr uint32_t kMaxWidth = 12;
 constexpr uint32_t kTableSize = 1u << kMaxWidth;
 
+// Every string in the table has already appeared in the output: a new entry is the previous
+// code's string plus the next byte, which is exactly what sits in the output where the previous
+// code was written. So an entry is just (offset, length) into the output, and emitting a code
+// is a copy from earlier output (as in LZ77) instead of a walk along a prefix chain.
 struct Entry {
-  uint16_t prefix;  // code of the string without its last byte
-  uint16_t length;  // bytes in the string (<= 4096)
-  uint8_t suffix;   // last byte
-  uint8_t first;    // first byte
+  uint32_t offset;
+  uint32_t length;
 };
 
-}  // namespace
+// Reads 8 bytes as one big- or little-endian number.
+template <bool kLittle>
+uint64_t LoadBytes(const uint8_t* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  if constexpr (std::endian::native == std::endian::little) {
+    return kLittle ? v : __builtin_bswap64(v);
+  } else {
+    return kLittle ? __builtin_bswap64(v) : v;
+  }
+}
 
-Status LzwDecompress(ByteSpan in, MutableByteSpan out) {
+// kCompat: old-style LSB-first codes whose width grows on time rather than one code early.
+template <bool kCompat>
+Status Lzw(ByteSpan in, MutableByteSpan out) {
   const uint8_t* src = in.data();
   const size_t in_size = in.size();
   uint8_t* dst = out.data();
   const size_t out_size = out.size();
-  // New-style streams start with a Clear code MSB-first (0x80 ...); old ones LSB-first.
-  const bool compat = in_size >= 2 && src[0] == 0 && (src[1] & 1) != 0;
-  const uint32_t early = compat ? 0 : 1;
+  constexpr uint32_t kEarly = kCompat ? 0 : 1;
 
   Entry table[kTableSize];
-  for (uint32_t i = 0; i < 256; ++i) table[i] = {0, 1, static_cast<uint8_t>(i), static_cast<uint8_t>(i)};
-
   uint32_t next = kFirstFree;
   uint32_t width = 9;
-  int32_t prev = -1;  // previous code, -1 right after a Clear
+  uint32_t widen_at = (1u << width) - kEarly;  // `next` at which codes get one bit wider
+  bool have_prev = false;  // false right after a Clear
+  size_t prev_pos = 0;     // where the previous code's string was written
+  size_t prev_len = 0;
   size_t ip = 0;
   size_t op = 0;
-  uint32_t acc = 0;    // bit accumulator
-  uint32_t nacc = 0;   // valid bits in acc
+  // Bit buffer: MSB-first streams keep the next bits at the top, LSB-first at the bottom. Bits
+  // past `nbits` may hold bytes not yet counted as read; later refills OR the same bits in at
+  // the same place, so they are harmless.
+  uint64_t bits = 0;
+  uint32_t nbits = 0;
 
   for (;;) {
-    // Read one code; a stream without EOI simply ends (libtiff tolerates that too).
-    while (nacc < width && ip < in_size) {
-      if (compat) {
-        acc |= uint32_t{src[ip++]} << nacc;
+    if (nbits < width) {
+      if (in_size - ip >= 8) {
+        const uint64_t v = LoadBytes<kCompat>(src + ip);
+        const uint32_t take = (63 - nbits) >> 3;
+        if constexpr (kCompat) {
+          bits |= v << nbits;
+        } else {
+          bits |= v >> nbits;
+        }
+        ip += take;
+        nbits += take * 8;
       } else {
-        acc = (acc << 8) | src[ip++];
+        while (nbits <= 56 && ip < in_size) {
+          if constexpr (kCompat) {
+            bits |= uint64_t{src[ip++]} << nbits;
+          } else {
+            bits |= uint64_t{src[ip++]} << (56 - nbits);
+          }
+          nbits += 8;
+        }
+        // A stream without EOI simply ends (libtiff tolerates that too).
+        if (nbits < width) break;
       }
-      nacc += 8;
     }
-    if (nacc < width) break;
     uint32_t code;
-    if (compat) {
-      code = acc & ((1u << width) - 1);
-      acc >>= width;
+    if constexpr (kCompat) {
+      code = static_cast<uint32_t>(bits & ((1u << width) - 1));
+      bits >>= width;
     } else {
-      code = (acc >> (nacc - width)) & ((1u << width) - 1);
+      code = static_cast<uint32_t>(bits >> (64 - width));
+      bits <<= width;
     }
-    nacc -= width;
+    nbits -= width;
 
-    if (code == kEoi) break;
     if (code == kClear) {
       next = kFirstFree;
       width = 9;
-      prev = -1;
+      widen_at = (1u << width) - kEarly;
+      have_prev = false;
       continue;
     }
-    if (op == out_size) {
-      return Status::InvalidFile("lzw: block decodes to more than " + Num(out_size) + " bytes");
-    }
-    if (prev < 0) {
+    if (code == kEoi) break;
+    if (!have_prev) {
       if (code > 255) return Status::InvalidFile("lzw: code " + Num(code) + " right after a clear code");
-      dst[op++] = static_cast<uint8_t>(code);
-      prev = static_cast<int32_t>(code);
+      if (op == out_size) return Status::InvalidFile("lzw: block decodes to more than " + Num(out_size) + " bytes");
+      dst[op] = static_cast<uint8_t>(code);
+      prev_pos = op++;
+      prev_len = 1;
+      have_prev = true;
       continue;
     }
-    const Entry& p = table[prev];
-    if (code < next) {
-      if (next < kTableSize) {
-        table[next] = {static_cast<uint16_t>(prev), static_cast<uint16_t>(p.length + 1), table[code].first, p.first};
-        ++next;
+    // code == next is the string being defined right now (previous string + its first byte);
+    // the entry added first makes it known before it is copied.
+    if (next < kTableSize) {
+      if (code > next) {
+        return Status::InvalidFile("lzw: code " + Num(code) + " beyond table of " + Num(next) + " entries");
       }
-    } else if (code == next && next < kTableSize) {
-      // The code being defined right now: previous string + its own first byte.
-      table[next] = {static_cast<uint16_t>(prev), static_cast<uint16_t>(p.length + 1), p.first, p.first};
-      ++next;
-    } else {
-      return Status::InvalidFile("lzw: code " + Num(code) + " beyond table of " + Num(next) + " entries");
+      table[next] = {static_cast<uint32_t>(prev_pos), static_cast<uint32_t>(prev_len + 1)};
+      if (++next >= widen_at && width < kMaxWidth) {
+        ++width;
+        widen_at = (1u << width) - kEarly;
+      }
     }
-    const Entry& e = table[code];
-    if (e.length > out_size - op) {
+    if (code < 256) {
+      if (op == out_size) return Status::InvalidFile("lzw: block decodes to more than " + Num(out_size) + " bytes");
+      dst[op] = static_cast<uint8_t>(code);
+      prev_pos = op++;
+      prev_len = 1;
+      continue;
+    }
+    const Entry e = table[code];
+    const size_t len = e.length;
+    if (len > out_size - op) {
       return Status::InvalidFile("lzw: block decodes to more than " + Num(out_size) + " bytes");
     }
-    // Write the string back to front along its prefix chain (prefixes are always smaller codes).
-    size_t pos = op + e.length;
-    uint32_t c = code;
-    while (c >= kFirstFree) {
-      dst[--pos] = table[c].suffix;
-      c = table[c].prefix;
+    const uint8_t* from = dst + e.offset;
+    uint8_t* to = dst + op;
+    if (e.offset + len <= op) {
+      if (len <= 8 && out_size - op >= 8) {
+        // Most strings are short: one 8-byte load then store (the source is read before
+        // anything is written; the extra bytes stay inside `out` and are overwritten later).
+        uint64_t w;
+        std::memcpy(&w, from, 8);
+        std::memcpy(to, &w, 8);
+      } else {
+        std::memcpy(to, from, len);
+      }
+    } else {
+      // Only the code being defined overlaps its source (its last byte is its first).
+      for (size_t i = 0; i < len; ++i) to[i] = from[i];
     }
-    dst[--pos] = static_cast<uint8_t>(c);
-    op += e.length;
-    prev = static_cast<int32_t>(code);
-    if (next + early >= (1u << width) && width < kMaxWidth) ++width;
+    prev_pos = op;
+    prev_len = len;
+    op += len;
   }
   if (op != out_size) {
     return Status::InvalidFile("lzw: block decoded to " + Num(op) + " bytes, expected " + Num(out_size));
   }
   return Status::OK();
+}
+
+}  // namespace
+
+Status LzwDecompress(ByteSpan in, MutableByteSpan out) {
+  if (out.size() > UINT32_MAX) return Status::LimitExceeded("lzw: block of " + Num(out.size()) + " bytes");
+  // New-style streams start with a Clear code MSB-first (0x80 ...); old ones LSB-first.
+  const bool compat = in.size() >= 2 && in[0] == 0 && (in[1] & 1) != 0;
+  return compat ? Lzw<true>(in, out) : Lzw<false>(in, out);
 }
 
 }  // namespace cogr::internal

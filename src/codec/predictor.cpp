@@ -9,21 +9,50 @@ namespace cogr::internal {
 
 namespace {
 
-template <class T>
+// Undoes differencing in each row. kSamples > 0 fixes the pixel stride at compile time so the
+// running sums stay in registers (reloading a value just stored costs a store-to-load round
+// trip per sample); kSamples == 0 handles any stride.
+template <class T, uint32_t kSamples>
 void AccumulateRows(uint8_t* data, uint64_t width, uint64_t rows, uint32_t samples) {
-  const uint64_t row_values = width * samples;
-  const size_t stride_bytes = size_t{samples} * sizeof(T);
+  const uint32_t n = kSamples > 0 ? kSamples : samples;
+  const uint64_t row_values = width * n;
+  if (row_values == 0) return;
   for (uint64_t r = 0; r < rows; ++r) {
     uint8_t* row = data + r * row_values * sizeof(T);
     // memcpy loads/stores: the caller's buffer has no alignment guarantee.
-    for (uint64_t i = samples; i < row_values; ++i) {
-      uint8_t* p = row + i * sizeof(T);
-      T prev, cur;
-      std::memcpy(&prev, p - stride_bytes, sizeof(T));
-      std::memcpy(&cur, p, sizeof(T));
-      cur = static_cast<T>(cur + prev);  // unsigned: wraps as the encoder's subtraction did
-      std::memcpy(p, &cur, sizeof(T));
+    if constexpr (kSamples > 0) {
+      T acc[kSamples];
+      std::memcpy(acc, row, sizeof(acc));
+      for (uint64_t i = kSamples; i < row_values; i += kSamples) {
+        for (uint32_t j = 0; j < kSamples; ++j) {
+          T cur;
+          std::memcpy(&cur, row + (i + j) * sizeof(T), sizeof(T));
+          acc[j] = static_cast<T>(acc[j] + cur);  // unsigned: wraps as the encoder's subtraction did
+          std::memcpy(row + (i + j) * sizeof(T), &acc[j], sizeof(T));
+        }
+      }
+    } else {
+      const size_t stride_bytes = size_t{n} * sizeof(T);
+      for (uint64_t i = n; i < row_values; ++i) {
+        uint8_t* p = row + i * sizeof(T);
+        T prev, cur;
+        std::memcpy(&prev, p - stride_bytes, sizeof(T));
+        std::memcpy(&cur, p, sizeof(T));
+        cur = static_cast<T>(cur + prev);
+        std::memcpy(p, &cur, sizeof(T));
+      }
     }
+  }
+}
+
+template <class T>
+void AccumulateRowsAnyStride(uint8_t* data, uint64_t width, uint64_t rows, uint32_t samples) {
+  switch (samples) {
+    case 1: AccumulateRows<T, 1>(data, width, rows, samples); break;
+    case 2: AccumulateRows<T, 2>(data, width, rows, samples); break;
+    case 3: AccumulateRows<T, 3>(data, width, rows, samples); break;
+    case 4: AccumulateRows<T, 4>(data, width, rows, samples); break;
+    default: AccumulateRows<T, 0>(data, width, rows, samples); break;
   }
 }
 
@@ -32,10 +61,10 @@ void AccumulateRows(uint8_t* data, uint64_t width, uint64_t rows, uint32_t sampl
 void UndoHorizontalPredictor(MutableByteSpan data, uint64_t width, uint64_t rows, uint32_t samples,
                              uint32_t word_bytes) {
   switch (word_bytes) {
-    case 1: AccumulateRows<uint8_t>(data.data(), width, rows, samples); break;
-    case 2: AccumulateRows<uint16_t>(data.data(), width, rows, samples); break;
-    case 4: AccumulateRows<uint32_t>(data.data(), width, rows, samples); break;
-    case 8: AccumulateRows<uint64_t>(data.data(), width, rows, samples); break;
+    case 1: AccumulateRowsAnyStride<uint8_t>(data.data(), width, rows, samples); break;
+    case 2: AccumulateRowsAnyStride<uint16_t>(data.data(), width, rows, samples); break;
+    case 4: AccumulateRowsAnyStride<uint32_t>(data.data(), width, rows, samples); break;
+    case 8: AccumulateRowsAnyStride<uint64_t>(data.data(), width, rows, samples); break;
     default: break;  // the registry only calls with 1, 2, 4 or 8
   }
 }
@@ -44,14 +73,36 @@ void UndoFloatPredictor(MutableByteSpan data, uint64_t width, uint64_t rows, uin
                         uint32_t word_bytes, MutableByteSpan row_scratch) {
   const uint64_t values = width * samples;
   const uint64_t row_bytes = values * word_bytes;
+  if (row_bytes == 0) return;
   constexpr bool kLittleHost = std::endian::native == std::endian::little;
   for (uint64_t r = 0; r < rows; ++r) {
     uint8_t* row = data.data() + r * row_bytes;
     // 1. Undo the byte-wise differencing, stride = samples bytes.
-    for (uint64_t i = samples; i < row_bytes; ++i) row[i] = static_cast<uint8_t>(row[i] + row[i - samples]);
+    if (samples == 1) {
+      uint8_t acc = row[0];
+      for (uint64_t i = 1; i < row_bytes; ++i) row[i] = acc = static_cast<uint8_t>(acc + row[i]);
+    } else {
+      for (uint64_t i = samples; i < row_bytes; ++i) row[i] = static_cast<uint8_t>(row[i] + row[i - samples]);
+    }
     // 2. The row is word_bytes planes of `values` bytes, the most significant plane first.
     std::memcpy(row_scratch.data(), row, static_cast<size_t>(row_bytes));
     const uint8_t* planes = row_scratch.data();
+    if (word_bytes == 4) {  // the common case, one sequential pass
+      const uint8_t *p0 = planes, *p1 = p0 + values, *p2 = p1 + values, *p3 = p2 + values;
+      for (uint64_t k = 0; k < values; ++k) {
+        const uint32_t v = (uint32_t{p0[k]} << 24) | (uint32_t{p1[k]} << 16) | (uint32_t{p2[k]} << 8) | p3[k];
+        std::memcpy(row + k * 4, &v, 4);  // host order by construction
+      }
+      continue;
+    }
+    if (word_bytes == 8) {
+      for (uint64_t k = 0; k < values; ++k) {
+        uint64_t v = 0;
+        for (uint32_t b = 0; b < 8; ++b) v = (v << 8) | planes[b * values + k];
+        std::memcpy(row + k * 8, &v, 8);
+      }
+      continue;
+    }
     for (uint32_t b = 0; b < word_bytes; ++b) {
       const uint8_t* plane = planes + uint64_t{b} * values;
       // Plane b holds byte b counted from the most significant end.

@@ -156,9 +156,7 @@ Status DecodeStream(const CodecEntry& entry, ByteSpan in, MutableByteSpan out, c
   const bool direct = word_bytes != 0 && word_bytes == out_bytes;
   MutableByteSpan buf =
       direct ? out : internal::Scratch(internal::ScratchSlot::kPacked, static_cast<size_t>(*packed));
-  // Not COGR_RETURN_IF_ERROR: that macro binds a reference to the temporary Status.
-  Status st = entry.stream(in, buf);
-  if (!st.ok()) return st;
+  COGR_RETURN_IF_ERROR(entry.stream(in, buf));
 
   if (word_bytes == 0) {
     internal::UnpackBits(buf, out, values_per_row, info.height, bits, out_bytes);

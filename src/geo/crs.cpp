@@ -51,6 +51,8 @@ struct CrsAccess {
 namespace {
 
 using internal::PjPtr;
+
+Status NoContext() { return Status::LimitExceeded("cannot create a PROJ context"); }
 using internal::ProjContext;
 using internal::ProjError;
 
@@ -213,6 +215,7 @@ Result<Crs> Crs::FromEpsg(int code) {
   const std::string definition = "EPSG:" + std::to_string(code);
   if (code <= 0) return Status::InvalidArgument(definition + ": EPSG codes are positive");
   PJ_CONTEXT* ctx = ProjContext();
+  if (ctx == nullptr) return NoContext();
   const std::string code_text = std::to_string(code);
   PjPtr pj(proj_create_from_database(ctx, "EPSG", code_text.c_str(), PJ_CATEGORY_CRS, false,
                                      nullptr));
@@ -234,6 +237,7 @@ Result<Crs> Crs::FromUserInput(const std::string& text) {
     definition += " +type=crs";
   }
   PJ_CONTEXT* ctx = ProjContext();
+  if (ctx == nullptr) return NoContext();
   PjPtr pj(proj_create(ctx, definition.c_str()));
   const std::string shown = definition.size() > 80 ? definition.substr(0, 77) + "..." : definition;
   if (!pj) return Status::InvalidArgument("\"" + shown + "\": " + ProjError(ctx));
@@ -245,6 +249,7 @@ Result<Crs> Crs::FromUserInput(const std::string& text) {
 
 Result<Crs> Crs::FromGeoKeys(const std::map<uint16_t, cogr::tiff::GeoKeyValue>& keys) {
   PJ_CONTEXT* ctx = ProjContext();
+  if (ctx == nullptr) return NoContext();
   COGR_ASSIGN_OR_RETURN(std::string wkt, internal::GeoKeysToGdalWkt(ctx, keys));
   // rasterio reads the WKT GDAL exports and parses it again; doing the same yields the same
   // object (and the same WKT) as rasterio's dataset.crs.
@@ -256,6 +261,7 @@ Result<Crs> Crs::FromGeoKeys(const std::map<uint16_t, cogr::tiff::GeoKeyValue>& 
 std::optional<int> Crs::ToEpsg() const {
   std::call_once(impl_->epsg_once, [this] {
     PJ_CONTEXT* ctx = ProjContext();
+    if (ctx == nullptr) return;
     auto pj = Instantiate(ctx, *this);
     if (pj.ok()) impl_->epsg = IdentifyEpsg(ctx, pj->get());
   });
@@ -287,13 +293,14 @@ std::string Crs::Name() const { return impl_->name; }
 Result<std::vector<std::pair<double, double>>> TransformPoints(
     const Crs& from, const Crs& to, std::vector<std::pair<double, double>> points) {
   PJ_CONTEXT* ctx = ProjContext();
+  if (ctx == nullptr) return NoContext();
   COGR_ASSIGN_OR_RETURN(PjPtr op, MakeTransformer(ctx, from, to));
   constexpr double kInf = std::numeric_limits<double>::infinity();
   for (auto& [x, y] : points) {
     proj_errno_reset(op.get());
     const PJ_COORD out = proj_trans(op.get(), PJ_FWD, proj_coord(x, y, 0, 0));
-    if (proj_errno(op.get()) != 0 || !std::isfinite(out.xy.x) || !std::isfinite(out.xy.y) ||
-        out.xy.x == HUGE_VAL || out.xy.y == HUGE_VAL) {
+    // PROJ reports a failed point with an errno and HUGE_VAL coordinates.
+    if (proj_errno(op.get()) != 0 || !std::isfinite(out.xy.x) || !std::isfinite(out.xy.y)) {
       x = kInf;
       y = kInf;
     } else {
@@ -313,6 +320,7 @@ Result<Bounds> TransformBounds(const Crs& from, const Crs& to, const Bounds& bou
                                    std::to_string(densify_pts) + " < 0");
   }
   PJ_CONTEXT* ctx = ProjContext();
+  if (ctx == nullptr) return NoContext();
   COGR_ASSIGN_OR_RETURN(PjPtr op, MakeTransformer(ctx, from, to));
   Bounds out;
   // The algorithm of GDAL's OCTTransformBounds, which rasterio calls (PROJ's is its port).

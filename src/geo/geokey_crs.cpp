@@ -1327,7 +1327,10 @@ Result<std::string> ExportWkt1(PJ_CONTEXT* ctx, const PJ* pj) {
 Result<PjPtr> Parse(PJ_CONTEXT* ctx, const std::string& wkt) {
   PjPtr pj(proj_create(ctx, wkt.c_str()));
   if (!pj) {
-    return Status::InvalidArgument("GeoKeys give an invalid CRS (" + ProjError(ctx) + "): " + wkt);
+    // The text comes from the file: show enough to recognize it, not all of it.
+    const std::string shown = wkt.size() > 160 ? wkt.substr(0, 157) + "..." : wkt;
+    return Status::InvalidArgument("GeoKeys give an invalid CRS (" + ProjError(ctx) +
+                                   "): " + shown);
   }
   return pj;
 }

@@ -4,12 +4,14 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <new>
 
 #include "cogr/codec.hpp"
 #include "cogr/threads.hpp"
 #include "read/assemble.hpp"
 #include "read/plan.hpp"
+#include "read/resample.hpp"
 #include "util/checked.hpp"
 
 #ifdef COGR_HAVE_PROJ
@@ -133,7 +135,9 @@ Dataset::Dataset(std::shared_ptr<io::Source> source, OpenOptions options)
     : source_(std::move(source)), options_(std::move(options)) {}
 
 Result<std::shared_ptr<Dataset>> Dataset::Open(const std::string& uri, const OpenOptions& options) {
-  auto source = io::Open(uri);
+  io::SourceOptions io_options = options.io;
+  if (io_options.prefix_bytes == 0) io_options.prefix_bytes = options.header_read_bytes;
+  auto source = io::Open(uri, io_options);
   if (!source.ok()) return NameFile(source.status(), uri);
   return Open(std::move(source).value(), options);
 }
@@ -187,13 +191,15 @@ Status Dataset::Init() {
   }
   std::stable_sort(levels_.begin() + 1, levels_.end(),
                    [](const Level& a, const Level& b) { return a.width > b.width; });
+  // Each level takes the first mask IFD of its size (one pass: a file may have thousands of IFDs).
+  std::map<std::pair<uint64_t, uint64_t>, int> first_mask;
+  for (size_t i = 0; i < tiff_.ifds.size(); ++i) {
+    const tiff::Ifd& ifd = tiff_.ifds[i];
+    if (IsMaskIfd(ifd)) first_mask.emplace(std::pair{ifd.width, ifd.height}, static_cast<int>(i));
+  }
   for (Level& level : levels_) {
-    for (size_t i = 0; i < tiff_.ifds.size(); ++i) {
-      const tiff::Ifd& ifd = tiff_.ifds[i];
-      if (IsMaskIfd(ifd) && ifd.width == level.width && ifd.height == level.height) {
-        level.mask_ifd_index = static_cast<int>(i);
-        break;
-      }
+    if (auto it = first_mask.find({level.width, level.height}); it != first_mask.end()) {
+      level.mask_ifd_index = it->second;
     }
   }
 
@@ -236,7 +242,9 @@ Status Dataset::Init() {
     auto crs = geo::Crs::FromGeoKeys(geokeys_);
     if (crs.ok()) {
       if (auto wkt = crs->ToWkt(geo::WktFormat::kWkt1Gdal); wkt.ok()) crs_wkt_ = *wkt;
-      if (!crs_epsg_) crs_epsg_ = crs->ToEpsg();
+      // PROJ's answer wins: it drops codes it does not know and finds codes the keys only
+      // describe (as GDAL does).
+      crs_epsg_ = crs->ToEpsg();
     }
   }
 #endif
@@ -324,7 +332,95 @@ Result<Array> Dataset::ReadMask(const ReadOptions& options) const {
 }
 
 Result<Array> Dataset::ReadImpl(const ReadOptions& options, bool mask) const {
-  if (options.out_shape) return Status::Unsupported("out_shape reads are not implemented yet");
+  if (options.out_shape) {
+    // Resampled read (read/resample.cpp): GDAL 3.6's overview choice and kernels.
+    if (mask) return Status::Unsupported("masks of out_shape reads are not supported");
+    internal::OutShapeDataset ds;
+    for (const Level& l : levels_) {
+      ds.levels.push_back({static_cast<int64_t>(l.width), static_cast<int64_t>(l.height)});
+      ds.block_widths.push_back(static_cast<int64_t>(tiff_.ifds[static_cast<size_t>(l.ifd_index)].block_width));
+      ds.level_has_mask.push_back(l.mask_ifd_index >= 0);
+      ds.jpeg_scale.push_back(0);
+    }
+    const tiff::Ifd& first_ifd = tiff_.ifds[0];
+    // GDAL reads JPEG files without overviews through DCT-scaled decodes at 1/2, 1/4, 1/8.
+    for (int scale : internal::ImplicitJpegOverviewScales(first_ifd, levels_.size() > 1)) {
+      const uint64_t sc = static_cast<uint64_t>(scale);
+      ds.levels.push_back({static_cast<int64_t>(internal::CeilDiv(first_ifd.width, sc)),
+                           static_cast<int64_t>(internal::CeilDiv(first_ifd.height, sc))});
+      ds.block_widths.push_back(static_cast<int64_t>(internal::CeilDiv(first_ifd.block_width, sc)));
+      ds.level_has_mask.push_back(false);
+      ds.jpeg_scale.push_back(scale);
+    }
+    const uint16_t bits = first_ifd.bits_per_sample.empty() ? uint16_t{1} : first_ifd.bits_per_sample[0];
+    ds.count = count_;
+    ds.dtype = dtype_;
+    if (!IsComplex(dtype_) && bits < DataTypeSize(dtype_) * 8) ds.nbits = bits;  // GDAL's NBITS
+    ds.nodata = nodata_;
+    // GDAL's alpha band: an extra sample marked associated (1) or unassociated (2) alpha.
+    const size_t extra = first_ifd.extra_samples.size();
+    if (extra <= static_cast<size_t>(count_)) {
+      for (size_t i = 0; i < extra; ++i) {
+        if (first_ifd.extra_samples[i] == 1 || first_ifd.extra_samples[i] == 2) {
+          ds.alpha_band = count_ - static_cast<int>(extra) + static_cast<int>(i);
+          break;
+        }
+      }
+    }
+    // Paletted bands: PHOTOMETRIC_PALETTE (its ColorMap is not parsed), or 1-bit gray, which
+    // GDAL gives a black/white color table.
+    if (first_ifd.photometric == 3) {
+      ds.palette = true;
+    } else if (bits == 1 && count_ == 1 && first_ifd.photometric <= 1) {
+      ds.palette = true;
+      const std::array<uint8_t, 4> black{0, 0, 0, 255}, white{255, 255, 255, 255};
+      ds.color_table = first_ifd.photometric == 0 ? std::vector<std::array<uint8_t, 4>>{white, black}
+                                                  : std::vector<std::array<uint8_t, 4>>{black, white};
+    }
+    ds.transform = transform_;
+    ds.limits = options_.limits;
+    ds.fetch = [this](int level, const std::vector<int>& b, int64_t x0, int64_t y0, int64_t x1, int64_t y1,
+                      Array& out) -> Status {
+      const int explicit_levels = static_cast<int>(levels_.size());
+      if (level >= explicit_levels) {
+        const int scale = 2 << (level - explicit_levels);  // implicit JPEG overview
+        auto read = [this](ByteRange r) { return source_->ReadRange(r); };
+        return internal::ReadJpegOverviewRegion(tiff_.ifds[0], scale, b, x0, y0, x1, y1, read, source_->size(),
+                                                options_.limits, out);
+      }
+      const Level& l = levels_[static_cast<size_t>(level)];
+      out.dtype = dtype_;
+      out.bands = b.size();
+      out.width = static_cast<uint64_t>(x1 - x0);
+      out.height = static_cast<uint64_t>(y1 - y0);
+      auto n = internal::CheckedMul(out.bands * DataTypeSize(dtype_), out.width);
+      if (n) n = internal::CheckedMul(*n, out.height);
+      if (!n || *n > options_.limits.max_read_bytes) {
+        return Status::LimitExceeded("source chunk exceeds max_read_bytes " +
+                                     std::to_string(options_.limits.max_read_bytes));
+      }
+      out.data.assign(static_cast<size_t>(*n), 0);
+      return ReadBlocks(l.ifd_index, b, x0, y0, static_cast<uint64_t>(x0), static_cast<uint64_t>(y0),
+                        static_cast<uint64_t>(x1), static_cast<uint64_t>(y1), nodata_.value_or(0.0), out);
+    };
+    ds.fetch_mask = [this](int level, int64_t x0, int64_t y0, int64_t x1, int64_t y1,
+                           std::vector<uint8_t>& out) -> Status {
+      const Level& l = levels_[static_cast<size_t>(level)];
+      Array m;
+      m.dtype = DataType::kUInt8;
+      m.bands = 1;
+      m.width = static_cast<uint64_t>(x1 - x0);
+      m.height = static_cast<uint64_t>(y1 - y0);
+      m.data.assign(static_cast<size_t>(m.width * m.height), 0);
+      COGR_RETURN_IF_ERROR(ReadBlocks(l.mask_ifd_index, {0}, x0, y0, static_cast<uint64_t>(x0),
+                                      static_cast<uint64_t>(y0), static_cast<uint64_t>(x1),
+                                      static_cast<uint64_t>(y1), 0, m));
+      out.resize(m.data.size());
+      for (size_t i = 0; i < m.data.size(); ++i) out[i] = m.data[i] ? 255 : 0;  // 1-bit masks decode to 0/1
+      return Status::OK();
+    };
+    return internal::ReadOutShape(ds, options);
+  }
   int level_index = 0;
   if (options.overview) {
     const int n = static_cast<int>(levels_.size()) - 1;

@@ -1,6 +1,7 @@
 // tiff::Open: header, ghost area and every IFD, fetching only what the parsers ask for.
 #include <algorithm>
 #include <new>
+#include <optional>
 #include <string>
 #include <unordered_set>
 
@@ -21,6 +22,22 @@ constexpr uint64_t kMaxSpeculativeBytes = 4 * 1024 * 1024;
 constexpr int kMaxParseRounds = 8;
 
 std::string Num(uint64_t v) { return std::to_string(v); }
+
+// Bytes one parsed IFD holds in memory. IFDs may share value bytes (every IFD of a file can
+// point at the same tile table), so the bytes fetched do not bound the bytes decoded: both count
+// toward max_header_bytes.
+uint64_t DecodedBytes(const Ifd& ifd) {
+  auto str = [](const std::optional<std::string>& s) -> uint64_t { return s ? s->size() : 0; };
+  return ifd.entries.size() * sizeof(TagEntry) +
+         (ifd.block_offsets.size() + ifd.block_byte_counts.size() + ifd.sub_ifd_offsets.size() +
+          ifd.model_pixel_scale.size() + ifd.model_tiepoint.size() + ifd.model_transformation.size() +
+          ifd.geo_double_params.size()) * 8 +
+         ifd.lerc_parameters.size() * 4 +
+         (ifd.bits_per_sample.size() + ifd.sample_format.size() + ifd.extra_samples.size() +
+          ifd.geokey_directory.size()) * 2 +
+         ifd.jpeg_tables.size() + ifd.geo_ascii_params.size() + str(ifd.image_description) +
+         str(ifd.gdal_metadata) + str(ifd.gdal_nodata);
+}
 
 class HeaderReader {
  public:
@@ -127,6 +144,19 @@ Result<TiffFile> OpenImpl(const FetchFn& fetch, uint64_t file_size, const Limits
     return Status::OK();
   };
 
+  uint64_t decoded = 0;
+  auto check_decoded = [&](const Ifd& ifd) -> Status {
+    decoded += DecodedBytes(ifd);
+    const uint64_t total = file.header_bytes_fetched + decoded;
+    if (total > limits.max_header_bytes) {
+      return Status::LimitExceeded(
+          "TIFF header decodes to more than limit " + Num(limits.max_header_bytes) + " bytes (IFD " +
+          Num(file.ifds.size()) + " at offset " + Num(ifd.offset) + " brings it to " + Num(total) +
+          " bytes: " + Num(file.header_bytes_fetched) + " fetched + " + Num(decoded) + " decoded)");
+    }
+    return Status::OK();
+  };
+
   // Main chain.
   uint64_t offset = header.first_ifd_offset;
   if (offset == 0) return Status::InvalidFile("first IFD offset is 0: the file has no image");
@@ -144,6 +174,7 @@ Result<TiffFile> OpenImpl(const FetchFn& fetch, uint64_t file_size, const Limits
     if (Status st = check_ifd_limit(); !st.ok()) return st;
     visited.insert(offset);
     COGR_ASSIGN_OR_RETURN(Ifd ifd, reader.ReadIfd(header, offset));
+    if (Status st = check_decoded(ifd); !st.ok()) return st;
     offset = ifd.next_ifd_offset;
     file.ifds.push_back(std::move(ifd));
     file.parent.push_back(-1);
@@ -163,6 +194,7 @@ Result<TiffFile> OpenImpl(const FetchFn& fetch, uint64_t file_size, const Limits
           if (ifd.status().code() == Code::kInvalidFile) break;
           return ifd.status();
         }
+        if (Status st = check_decoded(*ifd); !st.ok()) return st;
         off = ifd->next_ifd_offset;
         file.ifds.push_back(std::move(ifd).value());
         file.parent.push_back(static_cast<int>(i));

@@ -165,7 +165,12 @@ TEST(CliArgsTest, ReadArgumentsDefaultsAndEqualsForm) {
                        "o.npy"});
   ASSERT_TRUE(shaped.ok()) << shaped.status().message();
   EXPECT_EQ(*shaped->read.out_shape, (std::array<uint64_t, 2>{10, 20}));
-  EXPECT_EQ(*shaped->read.resampling, "average");
+  EXPECT_EQ(*shaped->read.resampling, Resampling::kAverage);
+  // As in rasterio, a resampling without out_shape is accepted (and has no effect).
+  auto plain = Parse({"read", "in.tif", "--resampling", "q3", "-o", "o.npy"});
+  ASSERT_TRUE(plain.ok()) << plain.status().message();
+  EXPECT_EQ(*plain->read.resampling, Resampling::kQ3);
+  EXPECT_FALSE(plain->read.out_shape.has_value());
 }
 
 TEST(CliArgsTest, ReadArgumentErrorsNameTheOption) {
@@ -184,8 +189,8 @@ TEST(CliArgsTest, ReadArgumentErrorsNameTheOption) {
   EXPECT_EQ(ParseError({"read", "in.tif", "-o", "o.npy", "--fill", "x"}),
             "--fill: expected a number, got 'x'");
   EXPECT_EQ(ParseError({"read", "in.tif", "-o", "o.npy", "--resampling", "lanczos"}),
-            "--resampling: unknown method 'lanczos' (expected nearest, bilinear, cubic, average "
-            "or mode)");
+            "--resampling: unknown resampling 'lanczos' (expected nearest, bilinear, cubic, "
+            "average, mode, min, max, med, q1 or q3)");
   EXPECT_EQ(ParseError({"read", "in.tif", "-o", "o.npy", "--stats"}),
             "read: unknown option '--stats' (see 'cogr read --help')");
   EXPECT_EQ(ParseError({"read", "in.tif", "-o", "o.npy", "--json"}),

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -228,6 +229,23 @@ TEST_F(CliTest, ReadWholeImageEqualsExpectedNpyBytes) {
   EXPECT_TRUE(test::ReadFileBytes(out) == want) << "bytes differ from numpy's file";
 }
 
+TEST_F(CliTest, ReadComplexInt16WritesComplex64LikeRasterio) {
+  // numpy has no complex-integer scalar: rasterio returns complex_int16 as complex64, and the
+  // .npy holds exactly that (the integer parts converted losslessly to float32).
+  std::string out = dir_ / "c.npy";
+  RunResult r = Run({"read", test::DataPath("fixtures/dt_cint16_none_strip16.tif"), "--window",
+                     "81,61,40,33", "-o", out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  test::Npy got = test::LoadNpy(out);
+  ASSERT_TRUE(got.ok) << got.error;
+  EXPECT_EQ(got.descr, "<c8");
+  EXPECT_EQ(got.shape, (std::vector<uint64_t>{1, 33, 40}));
+  test::Npy want =
+      test::LoadNpy(test::DataPath("fixtures/expected/dt_cint16_none_strip16.window_edge.npy"));
+  ASSERT_TRUE(want.ok) << want.error;
+  EXPECT_TRUE(got.data == want.data) << "values differ from rasterio's complex64 array";
+}
+
 TEST_F(CliTest, ReadBoundlessFillsOutside) {
   std::string out = dir_ / "b.npy";
   RunResult r = Run({"read", test::DataPath(kUint8File), "--window", "-10,-5,20,15",
@@ -314,13 +332,45 @@ TEST_F(CliTest, OutputInMissingDirectoryLeavesNothing) {
   EXPECT_TRUE(DirEntries().empty());
 }
 
-TEST_F(CliTest, OutShapeIsRejectedUntilSupported) {
+TEST_F(CliTest, ReadOutShapeNearestEqualsExpectedNpyBytes) {
+  std::string out = dir_ / "o.npy";
+  RunResult r = Run({"read", test::DataPath(kUint8File), "--bands", "1", "--out-shape", "63,74",
+                     "--resampling", "nearest", "-o", out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  std::vector<uint8_t> want = test::ReadFileBytes(
+      test::DataPath("fixtures/expected/dt_uint8_deflate_t128.outshape_nearest.npy"));
+  ASSERT_FALSE(want.empty());
+  EXPECT_TRUE(test::ReadFileBytes(out) == want) << "bytes differ from numpy's file";
+}
+
+TEST_F(CliTest, ReadOutShapeBilinearHasTheShapeAndCloseValues) {
   std::string out = dir_ / "o.npy";
   RunResult r = Run({"read", test::DataPath(kUint8File), "--out-shape", "63,74", "--resampling",
-                     "nearest", "-o", out});
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, "cogr: error: --out-shape is not supported yet\n");
-  EXPECT_TRUE(DirEntries().empty());
+                     "bilinear", "-o", out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  test::Npy got = test::LoadNpy(out);
+  test::Npy want =
+      test::LoadNpy(test::DataPath("fixtures/expected/dt_uint8_deflate_t128.outshape_bilinear.npy"));
+  ASSERT_TRUE(got.ok) << got.error;
+  ASSERT_TRUE(want.ok) << want.error;
+  EXPECT_EQ(got.descr, "|u1");
+  EXPECT_EQ(got.shape, (std::vector<uint64_t>{1, 63, 74}));
+  ASSERT_EQ(got.data.size(), want.data.size());
+  int max_diff = 0;
+  for (size_t i = 0; i < got.data.size(); ++i) {
+    max_diff = std::max(max_diff, std::abs(int{got.data[i]} - int{want.data[i]}));
+  }
+  EXPECT_LE(max_diff, 1);  // the fixture's tolerance is 3.3; cogr stays within 1
+}
+
+TEST_F(CliTest, ResamplingWithoutOutShapeIsANormalRead) {
+  std::string out = dir_ / "o.npy";
+  RunResult r = Run({"read", test::DataPath(kUint8File), "--resampling", "bilinear", "-o", out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<uint8_t> want =
+      test::ReadFileBytes(test::DataPath("fixtures/expected/dt_uint8_deflate_t128.full_b1.npy"));
+  EXPECT_TRUE(test::ReadFileBytes(out) == want);
 }
 
 }  // namespace

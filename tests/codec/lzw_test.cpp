@@ -39,6 +39,44 @@ std::vector<uint8_t> Pack9(const std::vector<uint16_t>& codes, bool msb_first) {
   return out;
 }
 
+// Packs a stream of Clear + literal codes + EOI, growing the code width where the decoder does:
+// when the next table slot reaches 2^width - 1 (new style) or 2^width (old style). Every literal
+// after the first adds a table entry, so long streams cross the 9 → 10 → 11-bit switches.
+std::vector<uint8_t> PackLiterals(const std::vector<uint8_t>& literals, bool old_style) {
+  std::vector<uint8_t> out;
+  uint64_t acc = 0;
+  uint32_t n = 0, width = 9, next = 258;
+  auto put = [&](uint32_t code) {
+    if (!old_style) {
+      acc = (acc << width) | code;
+      n += width;
+      while (n >= 8) {
+        out.push_back(static_cast<uint8_t>(acc >> (n - 8)));
+        n -= 8;
+      }
+    } else {
+      acc |= uint64_t{code} << n;
+      n += width;
+      while (n >= 8) {
+        out.push_back(static_cast<uint8_t>(acc));
+        acc >>= 8;
+        n -= 8;
+      }
+    }
+  };
+  put(kClearCode);
+  for (size_t i = 0; i < literals.size(); ++i) {
+    put(literals[i]);
+    if (i > 0 && next < 4096) {
+      ++next;
+      if (next >= (1u << width) - (old_style ? 0 : 1) && width < 12) ++width;
+    }
+  }
+  put(kEoiCode);
+  if (n > 0) out.push_back(static_cast<uint8_t>(old_style ? acc : acc << (8 - n)));
+  return out;
+}
+
 BlockInfo Info(uint32_t width, uint32_t height) {
   BlockInfo info;
   info.compression = kLzw;
@@ -67,6 +105,20 @@ TEST(CodecLzw, HandMadeOldStyleLsbFirst) {
   std::vector<uint8_t> out(7);
   ASSERT_TRUE(Decode(stream, out, Info(7, 1)).ok());
   EXPECT_EQ(out, Bytes("ABABABA"));
+}
+
+TEST(CodecLzw, LongLiteralStreamsCrossWidthSwitches) {
+  // 1500 literals: codes widen to 10 bits and then 11 bits part-way, in both styles.
+  std::vector<uint8_t> literals(1500);
+  for (size_t i = 0; i < literals.size(); ++i) literals[i] = static_cast<uint8_t>(i * 7 + i / 13);
+  for (bool old_style : {false, true}) {
+    const std::vector<uint8_t> stream = PackLiterals(literals, old_style);
+    ASSERT_EQ(stream[0], old_style ? 0x00 : 0x80);
+    std::vector<uint8_t> out(literals.size());
+    Status st = Decode(stream, out, Info(1500, 1));
+    ASSERT_TRUE(st.ok()) << old_style << " " << st.ToString();
+    EXPECT_EQ(out, literals) << old_style;
+  }
 }
 
 TEST(CodecLzw, ClearInTheMiddleAndMissingEoi) {

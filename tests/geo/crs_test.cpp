@@ -340,6 +340,95 @@ TEST(GeoCrs, FromGeoKeysUserDefinedKeyByKey) {
   }
 }
 
+TEST(GeoCrs, HostileGeoKeysGiveErrorsNotCrashes) {
+  REQUIRE_PROJ();
+  using V = std::vector<double>;
+  const double nan = std::nan("");
+  struct Row {
+    const char* what;
+    std::map<uint16_t, GeoKeyValue> keys;
+    Code code;               // kOk: a CRS comes back
+    const char* wkt_prefix;  // for kOk: how its WKT starts; else part of the message
+  };
+  const std::vector<Row> rows = {
+      {"NaN semi-major",
+       {{1024, uint16_t{2}}, {2048, uint16_t{32767}}, {2057, V{nan}}, {2059, V{298.0}}},
+       Code::kInvalidArgument, "GeoKeys give an invalid CRS"},
+      {"semi-minor > semi-major",
+       {{1024, uint16_t{2}}, {2048, uint16_t{32767}}, {2057, V{6e6}}, {2058, V{7e6}}},
+       Code::kInvalidArgument, "Invalid ellipsoid parameters"},
+      {"NaN projection parameter",
+       {{1024, uint16_t{1}}, {2048, uint16_t{4326}}, {3072, uint16_t{32767}},
+        {3075, uint16_t{8}}, {3078, V{nan}}, {3079, V{30.0}}},
+       Code::kInvalidArgument, "NaN"},
+      {"truncated ESRI PE string",
+       {{1024, uint16_t{32767}}, {3073, std::string("ESRI PE String = PROJCS[")}},
+       Code::kInvalidArgument, "PROJCS["},
+      // Codes that are in no database: GDAL falls back to a LOCAL_CS.
+      {"unknown codes",
+       {{1024, uint16_t{1}}, {2048, uint16_t{40000}}, {2050, uint16_t{65000}},
+        {2054, uint16_t{60000}}, {3072, uint16_t{65535}}, {3076, uint16_t{2}}},
+       Code::kOk, "LOCAL_CS[\"unnamed\""},
+      // CT 5 (Rosenmund oblique Mercator) has no GDAL setter: LOCAL_CS named after the PCS.
+      {"unsupported method",
+       {{1024, uint16_t{1}}, {1026, std::string("swiss")}, {2048, uint16_t{4326}},
+        {3072, uint16_t{32767}}, {3075, uint16_t{5}}},
+       Code::kOk, "LOCAL_CS[\"swiss\""},
+      // Quotes and brackets in a citation stay inside the name.
+      {"citation with WKT syntax",
+       {{1024, uint16_t{2}}, {2048, uint16_t{32767}}, {2050, uint16_t{6326}},
+        {2049, std::string("GCS Name = a\"],UNIT[\"x\",1]]|Primem = Greenwich")}},
+       Code::kOk, "GEOGCS[\"a'],UNIT['x',1]]\""},
+  };
+  for (const Row& row : rows) {
+    SCOPED_TRACE(row.what);
+    auto crs = Crs::FromGeoKeys(row.keys);
+    if (row.code == Code::kOk) {
+      ASSERT_TRUE(crs.ok()) << crs.status().ToString();
+      auto wkt = crs->ToWkt();
+      ASSERT_TRUE(wkt.ok()) << wkt.status().ToString();
+      EXPECT_EQ(wkt->rfind(row.wkt_prefix, 0), 0u) << *wkt;
+    } else {
+      ASSERT_FALSE(crs.ok());
+      EXPECT_EQ(crs.status().code(), row.code);
+      EXPECT_NE(crs.status().message().find(row.wkt_prefix), std::string::npos)
+          << crs.status().message();
+    }
+  }
+}
+
+TEST(GeoCrs, EveryCoordinateTransformationCode) {
+  REQUIRE_PROJ();
+  using V = std::vector<double>;
+  // GeoTIFF's CT codes and the WKT1 PROJECTION GDAL names for them.
+  const std::vector<std::pair<uint16_t, const char*>> methods = {
+      {1, "Transverse_Mercator"}, {3, "Hotine_Oblique_Mercator"},
+      {4, "Laborde_Oblique_Mercator"}, {7, "Mercator_2SP"},
+      {8, "Lambert_Conformal_Conic_2SP"}, {9, "Lambert_Conformal_Conic_1SP"},
+      {10, "Lambert_Azimuthal_Equal_Area"}, {11, "Albers_Conic_Equal_Area"},
+      {12, "Azimuthal_Equidistant"}, {13, "Equidistant_Conic"}, {14, "Stereographic"},
+      {15, "Polar_Stereographic"}, {16, "Oblique_Stereographic"}, {17, "Equirectangular"},
+      {18, "Cassini_Soldner"}, {19, "Gnomonic"}, {20, "Miller_Cylindrical"},
+      {21, "Orthographic"}, {22, "Polyconic"}, {23, "Robinson"}, {24, "Sinusoidal"},
+      {25, "VanDerGrinten"}, {26, "New_Zealand_Map_Grid"},
+      {27, "Transverse_Mercator_South_Orientated"}, {28, "Cylindrical_Equal_Area"},
+      {9815, "Hotine_Oblique_Mercator_Azimuth_Center"},
+  };
+  for (const auto& [ct, projection] : methods) {
+    SCOPED_TRACE(ct);
+    auto crs = Crs::FromGeoKeys({{1024, uint16_t{1}}, {2048, uint16_t{4326}},
+                                 {3072, uint16_t{32767}}, {3075, ct}, {3076, uint16_t{9001}},
+                                 {3078, V{30.0}}, {3079, V{40.0}}, {3080, V{20.0}},
+                                 {3081, V{10.0}}, {3092, V{0.5}}, {3094, V{45.0}}});
+    ASSERT_TRUE(crs.ok()) << crs.status().ToString();
+    auto wkt = crs->ToWkt();
+    ASSERT_TRUE(wkt.ok()) << wkt.status().ToString();
+    EXPECT_NE(wkt->find(std::string("PROJECTION[\"") + projection + "\"]"), std::string::npos)
+        << *wkt;
+    EXPECT_TRUE(crs->IsProjected());
+  }
+}
+
 TEST(GeoCrs, BadEpsgCode) {
   REQUIRE_PROJ();
   auto unknown = Crs::FromEpsg(99999);

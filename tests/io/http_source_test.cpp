@@ -309,6 +309,31 @@ TEST_F(IoHttp, ManyRangesManyThreadsSmallRequests) {
   EXPECT_EQ(s.retries, 0u);
 }
 
+TEST_F(IoHttp, ConcurrentReadAtFromManyThreads) {
+  // Header-like reads (some extend the cached bytes, some hit them) and data reads at once.
+  SourceOptions o = NoDiskCache();
+  o.prefix_bytes = 2048;
+  auto src = Open(Url(kCog), o);
+  ASSERT_TRUE(src.ok());
+  std::atomic<int> bad{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      std::mt19937 rng(static_cast<unsigned>(t));
+      std::vector<uint8_t> buf;
+      for (int i = 0; i < 30; ++i) {
+        const uint64_t off = (i % 3 == 0) ? rng() % 8192 : rng() % local_.size();
+        buf.resize(1 + rng() % 5000);
+        auto n = (*src)->ReadAt(off, buf);
+        const size_t want = static_cast<size_t>(std::min<uint64_t>(buf.size(), local_.size() - off));
+        if (!n.ok() || *n != want || std::memcmp(buf.data(), local_.data() + off, want) != 0) ++bad;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(bad.load(), 0);
+}
+
 TEST_F(IoHttp, CallbackErrorStopsTheReadAndIsReturned) {
   auto tiles = TileRanges(local_);
   SourceOptions o = NoDiskCache();

@@ -27,7 +27,7 @@ class IoHttps : public ::testing::Test {
     }
     nginx_ = new test::NginxServer();
     const std::string dir = nginx_->dir();
-    const std::string cmd = "/usr/bin/openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
+    const std::string cmd = "/usr/bin/openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=127.0.0.1 "
                             "-addext subjectAltName=IP:127.0.0.1 -keyout '" + dir + "/key.pem' -out '" + dir +
                             "/cert.pem' >/dev/null 2>&1";
     if (std::system(cmd.c_str()) != 0) {

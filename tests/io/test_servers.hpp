@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -111,9 +112,12 @@ class ChildProcess {
     pid_ = ::fork();
     if (pid_ < 0) return false;
     if (pid_ == 0) {
+      // Dies with the test process even if that one crashes before its destructors run.
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
       int devnull = ::open("/dev/null", O_RDWR);
       ::dup2(devnull, 0);
       ::dup2(capture_stdout ? pipefd[1] : devnull, 1);
+      ::dup2(devnull, 2);  // never hold the test's stderr (pipes to it would not close)
       ::execv(args[0], args.data());
       ::_exit(127);
     }
@@ -158,7 +162,15 @@ class ChildProcess {
     pid_ = -1;
   }
 
-  bool running() const { return pid_ > 0 && ::waitpid(pid_, nullptr, WNOHANG) == 0; }
+  /// False once the child has exited (then it is reaped here).
+  bool running() {
+    if (pid_ <= 0) return false;
+    if (::waitpid(pid_, nullptr, WNOHANG) == pid_) {
+      pid_ = -1;
+      return false;
+    }
+    return true;
+  }
 
  private:
   pid_t pid_ = -1;
@@ -238,8 +250,21 @@ class NginxServer {
         error_ = "cannot start nginx";
         return false;
       }
-      if (WaitForPort(port_, 5000) && (port2_ == 0 || WaitForPort(port2_, 5000))) return true;
-      proc_->Stop();  // port taken meanwhile, or nginx failed: try another port
+      // Bounded wait; stops early if nginx exited (bad config, or the port was taken meanwhile).
+      bool up = false;
+      for (int i = 0; i < 250 && proc_->running(); ++i) {
+        if (CanConnect(port_) && (port2_ == 0 || CanConnect(port2_))) {
+          up = true;
+          break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+      if (up) return true;
+      proc_->Stop();
+      std::ifstream log(dir_ + "/error.log");
+      std::stringstream ls;
+      ls << log.rdbuf();
+      if (ls.str().find("Address already in use") == std::string::npos) break;  // no point retrying
     }
     std::ifstream err(dir_ + "/error.log");
     std::stringstream es;

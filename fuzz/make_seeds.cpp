@@ -1,0 +1,201 @@
+// cogr_fuzz_seeds DATA_DIR OUT_DIR: builds the seed corpora of every fuzz target from the TIFF
+// files of DATA_DIR (tests/data), using cogr's own parser:
+//   OUT_DIR/tiff_open/      the files themselves (the header part of large ones)
+//   OUT_DIR/read_window/    files prefixed with a few read requests (util/fuzz.hpp layout)
+//   OUT_DIR/decode_<codec>/ stored blocks with their geometry header, per compression
+//   OUT_DIR/geokeys_crs/    the GeoTIFF tags of every georeferenced file
+// Run by fuzz/make_corpus.sh; the output is regenerated each run, never committed.
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "cogr/codec.hpp"
+#include "cogr/tiff.hpp"
+#include "util/fuzz.hpp"
+
+#ifdef COGR_FUZZ_SEEDS_HAVE_LZMA
+#include <lzma.h>
+#endif
+
+namespace fs = std::filesystem;
+using cogr::ByteRange;
+using cogr::Result;
+
+namespace {
+
+// Files above this size seed tiff_open with their first bytes only (their IFDs come first when
+// they are COGs; the fuzzer's time is better spent on small inputs) and are not used whole for
+// read_window.
+constexpr size_t kMaxWholeSeed = 160 * 1024;
+constexpr size_t kHeaderSeedBytes = 64 * 1024;
+constexpr int kBlocksPerIfd = 3;
+constexpr size_t kMaxIfds = 3;
+
+const std::map<uint16_t, std::string> kCodecTargets = {
+    {1, "none"},     {5, "lzw"},     {7, "jpeg"},    {8, "deflate"}, {32946, "deflate"},
+    {32773, "packbits"}, {34887, "lerc"}, {34925, "lzma"}, {50000, "zstd"}, {50001, "webp"},
+};
+
+int g_written = 0;
+
+void Write(const fs::path& dir, const std::string& name, const std::vector<uint8_t>& bytes) {
+  fs::create_directories(dir);
+  std::ofstream out(dir / name, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  ++g_written;
+}
+
+std::vector<uint8_t> ReadAll(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
+}
+
+void SeedBlocks(const std::string& stem, const cogr::tiff::TiffFile& tf, const std::vector<uint8_t>& file,
+                const fs::path& out) {
+  for (size_t i = 0; i < tf.ifds.size() && i < kMaxIfds; ++i) {
+    const cogr::tiff::Ifd& ifd = tf.ifds[i];
+    auto target = kCodecTargets.find(ifd.compression);
+    if (target == kCodecTargets.end()) continue;
+    cogr::codec::BlockInfo info;
+    info.compression = ifd.compression;
+    info.predictor = ifd.predictor;
+    info.width = static_cast<uint32_t>(ifd.block_width);
+    info.samples = ifd.planar_config == 2 ? uint16_t{1} : ifd.samples_per_pixel;
+    info.bits_per_sample = ifd.bits_per_sample[0];
+    info.sample_format = ifd.sample_format[0];
+    info.big_endian = tf.header.byte_order == cogr::tiff::ByteOrder::kBig;
+    info.photometric = ifd.photometric;
+    info.ycbcr_subsampling = ifd.ycbcr_subsampling;
+    info.jpeg_tables = cogr::ByteSpan(ifd.jpeg_tables.data(), ifd.jpeg_tables.size());
+    info.lerc_parameters = ifd.lerc_parameters;
+    int seeded = 0;
+    for (size_t b = 0; b < ifd.block_offsets.size() && seeded < kBlocksPerIfd; ++b) {
+      const uint64_t offset = ifd.block_offsets[b], length = ifd.block_byte_counts[b];
+      if (offset == 0 || length == 0 || offset > file.size() || length > file.size() - offset) continue;
+      const uint64_t row = (b % std::max<uint64_t>(1, ifd.blocks_across() * ifd.blocks_down())) /
+                           std::max<uint64_t>(1, ifd.blocks_across()) * ifd.block_height;
+      info.height = static_cast<uint32_t>(ifd.tiled ? ifd.block_height
+                                                    : std::min(ifd.block_height, ifd.height - row));
+      auto input = cogr::internal::EncodeFuzzDecodeInput(
+          info, cogr::ByteSpan(file.data() + offset, static_cast<size_t>(length)));
+      if (!input) continue;
+      Write(out / ("decode_" + target->second), stem + "-ifd" + std::to_string(i) + "-block" + std::to_string(b),
+            *input);
+      ++seeded;
+    }
+  }
+}
+
+void SeedReads(const std::string& stem, const cogr::tiff::TiffFile& tf, const std::vector<uint8_t>& file,
+               const fs::path& out) {
+  using cogr::internal::FuzzReadRequest;
+  const cogr::tiff::Ifd& main = tf.ifds[0];
+  const double w = static_cast<double>(std::min<uint64_t>(main.width, 64));
+  const double h = static_cast<double>(std::min<uint64_t>(main.height, 64));
+  std::vector<std::pair<std::string, FuzzReadRequest>> requests;
+  FuzzReadRequest r;
+  r.window = cogr::geo::Window{0, 0, w, h};
+  requests.emplace_back("window", r);
+  r = FuzzReadRequest{};
+  r.out_shape = std::pair<uint64_t, uint64_t>{32, 24};
+  r.resampling = cogr::Resampling::kBilinear;
+  r.bands = {1};
+  r.header_read_bytes = 1024;  // small first read: the NeedBytes loop runs
+  requests.emplace_back("outshape", r);
+  r = FuzzReadRequest{};
+  r.window = cogr::geo::Window{-8, -8, w, h};
+  r.boundless = true;
+  r.mask = true;
+  r.fill = 7;
+  requests.emplace_back("mask-boundless", r);
+  if (tf.ifds.size() > 1) {
+    r = FuzzReadRequest{};
+    r.overview = 0;
+    r.window = cogr::geo::Window{0, 0, 16, 16};
+    requests.emplace_back("overview", r);
+  }
+  for (const auto& [name, request] : requests) {
+    Write(out / "read_window", stem + "-" + name, cogr::internal::EncodeFuzzReadInput(request, file));
+  }
+}
+
+void SeedSynthetic(const fs::path& out) {
+#ifdef COGR_FUZZ_SEEDS_HAVE_LZMA
+  // A 32 x 16 uint8 gradient as an .xz stream, the way libtiff writes LZMA tiles.
+  std::vector<uint8_t> raw(32 * 16);
+  for (size_t i = 0; i < raw.size(); ++i) raw[i] = static_cast<uint8_t>(i * 7);
+  std::vector<uint8_t> xz(raw.size() + 1024);
+  size_t xz_len = 0;
+  if (lzma_easy_buffer_encode(6, LZMA_CHECK_NONE, nullptr, raw.data(), raw.size(), xz.data(), &xz_len,
+                              xz.size()) == LZMA_OK) {
+    xz.resize(xz_len);
+    cogr::codec::BlockInfo info;
+    info.width = 32;
+    info.height = 16;
+    auto input = cogr::internal::EncodeFuzzDecodeInput(info, xz);
+    if (input) Write(out / "decode_lzma", "synthetic-u8-32x16", *input);
+    info.predictor = 2;
+    input = cogr::internal::EncodeFuzzDecodeInput(info, xz);
+    if (input) Write(out / "decode_lzma", "synthetic-u8-32x16-pred2", *input);
+  }
+#endif
+  // A few GeoKeys directories no file of tests/data has: user-defined geographic CRS with an
+  // ellipsoid by axes, and a user-defined Transverse Mercator.
+  cogr::tiff::Ifd ifd;
+  ifd.geokey_directory = {1, 1, 0, 6,  1024, 0, 1, 2,  1025, 0, 1, 1,  2048, 0, 1, 32767,
+                          2050, 0, 1, 32767,  2056, 0, 1, 32767,  2057, 34736, 1, 0};
+  ifd.geo_double_params = {6378137.0};
+  Write(out / "geokeys_crs", "synthetic-user-geographic", cogr::internal::EncodeFuzzGeoKeysInput(ifd));
+  ifd.geokey_directory = {1, 1, 0, 8,  1024, 0, 1, 1,  1025, 0, 1, 1,  2048, 0, 1, 4326,
+                          3072, 0, 1, 32767,  3074, 0, 1, 32767,  3075, 0, 1, 1,
+                          3080, 34736, 1, 0,  3092, 34736, 1, 1};
+  ifd.geo_double_params = {-75.0, 0.9996};
+  Write(out / "geokeys_crs", "synthetic-user-tm", cogr::internal::EncodeFuzzGeoKeysInput(ifd));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 3) {
+    std::fprintf(stderr, "usage: %s DATA_DIR OUT_DIR\n", argv[0]);
+    return 2;
+  }
+  const fs::path data_dir = argv[1], out = argv[2];
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(data_dir)) {
+    const std::string ext = entry.path().extension().string();
+    if (entry.is_regular_file() && (ext == ".tif" || ext == ".tiff")) files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  for (const fs::path& path : files) {
+    const std::vector<uint8_t> file = ReadAll(path);
+    const std::string stem = path.stem().string();
+    const bool whole = file.size() <= kMaxWholeSeed;
+    Write(out / "tiff_open", stem,
+          whole ? file : std::vector<uint8_t>(file.begin(), file.begin() + kHeaderSeedBytes));
+    cogr::tiff::FetchFn fetch = [&file](ByteRange r) -> Result<std::vector<uint8_t>> {
+      if (r.offset > file.size() || r.length > file.size() - r.offset) {
+        return cogr::Status::InvalidFile("outside the file");
+      }
+      return std::vector<uint8_t>(file.begin() + static_cast<ptrdiff_t>(r.offset),
+                                  file.begin() + static_cast<ptrdiff_t>(r.offset + r.length));
+    };
+    auto tf = cogr::tiff::Open(fetch, file.size(), cogr::Limits{});
+    if (!tf.ok() || tf->ifds.empty()) {
+      std::fprintf(stderr, "%s: %s (seeds tiff_open only)\n", path.c_str(), tf.status().ToString().c_str());
+      continue;
+    }
+    SeedBlocks(stem, *tf, file, out);
+    if (whole) SeedReads(stem, *tf, file, out);
+    if (!tf->ifds[0].geokey_directory.empty()) {
+      Write(out / "geokeys_crs", stem, cogr::internal::EncodeFuzzGeoKeysInput(tf->ifds[0]));
+    }
+  }
+  SeedSynthetic(out);
+  std::printf("cogr_fuzz_seeds: %d seed files from %zu TIFFs in %s\n", g_written, files.size(), out.c_str());
+  return 0;
+}

@@ -1,0 +1,350 @@
+// `cogr translate`: read bands/a window of a file (optionally resampled) and write it as a tiled,
+// compressed GeoTIFF in COG layout, with internal overviews on request.
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "args.hpp"
+#include "cogr/dataset.hpp"
+#include "cogr/write.hpp"
+#include "commands.hpp"
+
+namespace cogr::cli {
+namespace {
+
+constexpr std::string_view kTranslateUsage =
+    "usage: cogr translate PATH -o OUT.tif [--bands 1,2] [--window COL_OFF,ROW_OFF,WIDTH,HEIGHT]\n"
+    "                      [--out-shape H,W [--resampling NAME]] [--compress NAME]\n"
+    "                      [--predictor N] [--blocksize N] [--interleave pixel|band]\n"
+    "                      [--overviews] [--bigtiff auto|yes|no]\n"
+    "\n"
+    "Writes bands and a window of a file as a tiled GeoTIFF in Cloud-Optimized layout, with the\n"
+    "source's CRS, nodata, scales, offsets and descriptions and the window's transform. The\n"
+    "output appears only when the whole write succeeded.\n"
+    "\n"
+    "options:\n"
+    "  --bands LIST        1-based band indexes, comma-separated (default: all bands)\n"
+    "  --window C,R,W,H    pixel window: column offset, row offset, width, height\n"
+    "  --out-shape H,W     output height and width (resampled)\n"
+    "  --resampling NAME   resampling of --out-shape: nearest, bilinear, cubic, average, mode\n"
+    "  --compress NAME     none, deflate, zstd or lzw (default: deflate)\n"
+    "  --predictor N       1 none, 2 horizontal (integers), 3 floating point (default: 1)\n"
+    "  --blocksize N       tile width and height, a multiple of 16 (default: 512)\n"
+    "  --interleave NAME   pixel or band (default: pixel)\n"
+    "  --overviews         add internal overviews 2, 4, 8, ... (average) until the smallest\n"
+    "                      fits one tile\n"
+    "  --bigtiff NAME      auto, yes or no (default: auto)\n"
+    "  -o, --output OUT    the GeoTIFF to write\n"
+    "  -h, --help          show this help and exit\n";
+
+struct TranslateArgs {
+  std::string path;
+  std::string output;
+  std::vector<int> bands;
+  std::optional<std::array<int64_t, 4>> window;
+  std::optional<std::array<uint64_t, 2>> out_shape;
+  std::optional<Resampling> resampling;
+  write::Compression compress = write::Compression::kDeflate;
+  int predictor = 1;
+  uint32_t blocksize = 512;
+  write::Interleave interleave = write::Interleave::kPixel;
+  bool overviews = false;
+  write::BigTiff bigtiff = write::BigTiff::kAuto;
+  bool help = false;
+};
+
+Status Usage(std::string message) { return Status::InvalidArgument("translate: " + std::move(message)); }
+
+Status ApplyOption(std::string_view name, std::string_view value, TranslateArgs& a) {
+  auto fail = [&](const Status& st) { return Usage(std::string(name) + ": " + st.message()); };
+  if (name == "--bands") {
+    auto bands = ParseBands(value);
+    if (!bands.ok()) return fail(bands.status());
+    a.bands = std::move(bands).value();
+  } else if (name == "--window") {
+    auto window = ParseWindow(value, false);
+    if (!window.ok()) return fail(window.status());
+    a.window = *window;
+  } else if (name == "--out-shape") {
+    auto shape = ParseShape(value);
+    if (!shape.ok()) return fail(shape.status());
+    a.out_shape = *shape;
+  } else if (name == "--resampling") {
+    auto r = ParseResampling(value);
+    if (!r.ok()) return fail(r.status());
+    a.resampling = *r;
+  } else if (name == "--compress") {
+    auto c = write::ParseCompression(value);
+    if (!c.ok()) return fail(c.status());
+    a.compress = *c;
+  } else if (name == "--predictor") {
+    auto n = ParseInt(value, 1, 3);
+    if (!n.ok()) return fail(n.status());
+    a.predictor = static_cast<int>(*n);
+  } else if (name == "--blocksize") {
+    auto n = ParseInt(value, 16, 1 << 16);
+    if (!n.ok()) return fail(n.status());
+    if (*n % 16 != 0) return Usage("--blocksize: must be a multiple of 16, got '" + std::string(value) + "'");
+    a.blocksize = static_cast<uint32_t>(*n);
+  } else if (name == "--interleave") {
+    if (value == "pixel") {
+      a.interleave = write::Interleave::kPixel;
+    } else if (value == "band") {
+      a.interleave = write::Interleave::kBand;
+    } else {
+      return Usage("--interleave: expected pixel or band, got '" + std::string(value) + "'");
+    }
+  } else if (name == "--bigtiff") {
+    if (value == "auto") {
+      a.bigtiff = write::BigTiff::kAuto;
+    } else if (value == "yes") {
+      a.bigtiff = write::BigTiff::kYes;
+    } else if (value == "no") {
+      a.bigtiff = write::BigTiff::kNo;
+    } else {
+      return Usage("--bigtiff: expected auto, yes or no, got '" + std::string(value) + "'");
+    }
+  } else if (name == "--overviews") {
+    a.overviews = true;
+  } else if (name == "--output") {
+    if (value.empty()) return Usage("--output: empty file name");
+    a.output = std::string(value);
+  } else if (name == "--help") {
+    a.help = true;
+  }
+  return Status::OK();
+}
+
+Result<TranslateArgs> ParseTranslateArgs(std::span<const std::string> args) {
+  struct Spec {
+    std::string_view name, alias;
+    bool takes_value;
+  };
+  static constexpr Spec kSpecs[] = {
+      {"--bands", "", true},      {"--window", "", true},     {"--out-shape", "", true},
+      {"--resampling", "", true}, {"--compress", "", true},   {"--predictor", "", true},
+      {"--blocksize", "", true},  {"--interleave", "", true}, {"--overviews", "", false},
+      {"--bigtiff", "", true},    {"--output", "-o", true},   {"--help", "-h", false}};
+  TranslateArgs a;
+  bool have_path = false, options_done = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string_view arg = args[i];
+    if (!options_done && arg == "--") {
+      options_done = true;
+      continue;
+    }
+    if (options_done || arg.size() < 2 || arg[0] != '-') {
+      if (have_path) return Usage("unexpected argument '" + std::string(arg) + "'");
+      a.path = std::string(arg);
+      have_path = true;
+      continue;
+    }
+    std::string_view name = arg;
+    std::optional<std::string_view> inline_value;
+    if (size_t eq = arg.find('='); arg.starts_with("--") && eq != std::string_view::npos) {
+      name = arg.substr(0, eq);
+      inline_value = arg.substr(eq + 1);
+    }
+    const Spec* spec = nullptr;
+    for (const Spec& s : kSpecs) {
+      if (name == s.name || (!s.alias.empty() && name == s.alias)) spec = &s;
+    }
+    if (spec == nullptr) {
+      return Usage("unknown option '" + std::string(name) + "' (see 'cogr translate --help')");
+    }
+    std::string_view value;
+    if (spec->takes_value) {
+      if (inline_value) {
+        value = *inline_value;
+      } else if (i + 1 < args.size()) {
+        value = args[++i];
+      } else {
+        return Usage(std::string(spec->name) + ": missing value");
+      }
+    } else if (inline_value) {
+      return Usage(std::string(spec->name) + ": takes no value");
+    }
+    Status applied = ApplyOption(spec->name, value, a);
+    if (!applied.ok()) return applied;
+    if (a.help) return a;
+  }
+  if (!have_path) return Usage("missing input PATH");
+  if (a.output.empty()) return Usage("missing output file (-o OUT.tif)");
+  if (a.resampling && !a.out_shape) return Usage("--resampling needs --out-shape");
+  return a;
+}
+
+// Overview factors 2, 4, 8, ... until the smallest overview fits one tile (GDAL's COG rule).
+std::vector<int> AutoOverviews(uint64_t width, uint64_t height, uint32_t blocksize) {
+  std::vector<int> factors;
+  for (uint64_t f = 2; width > blocksize || height > blocksize; f *= 2) {
+    factors.push_back(static_cast<int>(f));
+    const uint64_t w = (width + f - 1) / f, h = (height + f - 1) / f;
+    if ((w <= blocksize && h <= blocksize) || w <= 1 || h <= 1 || f >= (uint64_t{1} << 30)) break;
+  }
+  return factors;
+}
+
+// The temporary file of the write in progress, removed if a signal ends the process.
+char g_temp_path[4096];
+volatile sig_atomic_t g_temp_active = 0;
+
+extern "C" void RemoveTranslateTemp(int sig) {
+  if (g_temp_active) unlink(g_temp_path);  // async-signal-safe
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+void GuardTempFile(const std::string& output) {
+  // write::WriteGeoTiff's documented temporary name.
+  const std::string temp = output + ".tmp." + std::to_string(static_cast<long>(getpid()));
+  if (temp.size() >= sizeof(g_temp_path)) return;
+  std::memcpy(g_temp_path, temp.c_str(), temp.size() + 1);
+  g_temp_active = 1;
+  struct sigaction action;
+  std::memset(&action, 0, sizeof(action));
+  action.sa_handler = RemoveTranslateTemp;
+  sigemptyset(&action.sa_mask);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    struct sigaction old;
+    if (sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN) continue;
+    sigaction(sig, &action, nullptr);
+  }
+}
+
+// A one-line progress bar on stderr, drawn only on a terminal and only once the work has
+// lasted a moment (short runs stay silent).
+class ProgressBar {
+ public:
+  ProgressBar() : enabled_(isatty(STDERR_FILENO) == 1), start_(std::chrono::steady_clock::now()) {}
+  ~ProgressBar() { Finish(); }
+
+  bool Update(double fraction) {
+    if (!enabled_) return true;
+    const auto elapsed = std::chrono::steady_clock::now() - start_;
+    if (!drawn_ && elapsed < std::chrono::milliseconds(500)) return true;
+    const int percent = static_cast<int>(fraction * 100.0 + 0.5);
+    if (drawn_ && percent == last_percent_) return true;
+    constexpr int kWidth = 40;
+    const int filled = percent * kWidth / 100;
+    std::string bar = "\rcogr translate [";
+    bar.append(static_cast<size_t>(filled), '#');
+    bar.append(static_cast<size_t>(kWidth - filled), '.');
+    bar += "] " + std::to_string(percent) + "%";
+    std::fputs(bar.c_str(), stderr);
+    std::fflush(stderr);
+    drawn_ = true;
+    last_percent_ = percent;
+    return true;
+  }
+
+  void Finish() {
+    if (drawn_) {
+      std::fputs("\n", stderr);
+      std::fflush(stderr);
+    }
+    drawn_ = false;
+  }
+
+ private:
+  bool enabled_;
+  std::chrono::steady_clock::time_point start_;
+  bool drawn_ = false;
+  int last_percent_ = -1;
+};
+
+}  // namespace
+
+int RunTranslate(std::span<const std::string> argv) {
+  auto parsed = ParseTranslateArgs(argv);
+  if (!parsed.ok()) {
+    PrintError(parsed.status().message());
+    return kExitUsage;
+  }
+  const TranslateArgs& a = *parsed;
+  if (a.help) {
+    std::fputs(std::string(kTranslateUsage).c_str(), stdout);
+    return FinishStdout() ? 0 : kExitFailure;
+  }
+
+  auto opened = Dataset::Open(a.path);
+  if (!opened.ok()) {
+    PrintError(opened.status().message(), a.path);
+    return kExitFailure;
+  }
+  const Dataset& ds = **opened;
+  ReadOptions options;
+  options.bands = a.bands;
+  if (a.window) {
+    const auto& w = *a.window;
+    options.window = geo::Window{static_cast<double>(w[0]), static_cast<double>(w[1]),
+                                 static_cast<double>(w[2]), static_cast<double>(w[3])};
+  }
+  if (a.out_shape) options.out_shape = std::make_pair((*a.out_shape)[0], (*a.out_shape)[1]);
+  if (a.resampling) options.resampling = *a.resampling;
+  ProgressBar bar;
+  auto array = ds.Read(options);
+  if (!array.ok()) {
+    bar.Finish();
+    PrintError(array.status().message(), a.path);
+    return kExitFailure;
+  }
+
+  write::Profile profile;
+  profile.width = array->width;
+  profile.height = array->height;
+  profile.count = static_cast<int>(array->bands);
+  profile.dtype = array->dtype;
+  profile.transform = array->transform;
+  profile.crs_epsg = ds.crs_epsg();
+  if (!profile.crs_epsg) profile.crs_wkt = ds.crs_wkt();
+  profile.nodata = ds.nodata();
+  profile.blockxsize = profile.blockysize = a.blocksize;
+  profile.compress = a.compress;
+  profile.predictor = a.predictor;
+  profile.interleave = a.interleave;
+  profile.bigtiff = a.bigtiff;
+  std::vector<int> bands = a.bands;
+  if (bands.empty()) {
+    for (int b = 1; b <= ds.count(); ++b) bands.push_back(b);
+  }
+  for (int b : bands) {
+    const size_t i = static_cast<size_t>(b - 1);  // Read succeeded: every band is in range
+    profile.descriptions.push_back(i < ds.descriptions().size() ? ds.descriptions()[i] : "");
+    profile.scales.push_back(i < ds.scales().size() ? ds.scales()[i] : 1.0);
+    profile.offsets.push_back(i < ds.offsets().size() ? ds.offsets()[i] : 0.0);
+  }
+  // Keep an RGBA source's alpha meaning when its four bands are copied in order.
+  const auto& extra = ds.tiff().ifds[0].extra_samples;
+  if (bands == std::vector<int>{1, 2, 3, 4} && ds.photometric() == 2 && !extra.empty() &&
+      extra[0] <= 2) {
+    profile.alpha = static_cast<write::Alpha>(extra[0]);
+  }
+  if (a.overviews) {
+    profile.overviews = AutoOverviews(profile.width, profile.height, a.blocksize);
+    profile.overview_resampling = write::OverviewResampling::kAverage;
+  }
+
+  write::WriteOptions write_options;
+  write_options.progress = [&bar](double fraction) { return bar.Update(fraction); };
+  GuardTempFile(a.output);
+  Status written = write::WriteGeoTiff(a.output, profile, *array, write_options);
+  g_temp_active = 0;
+  bar.Finish();
+  if (!written.ok()) {
+    PrintError(written.message());
+    return written.code() == Code::kInvalidArgument ? kExitUsage : kExitFailure;
+  }
+  return 0;
+}
+
+}  // namespace cogr::cli

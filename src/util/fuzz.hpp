@@ -1,0 +1,105 @@
+// Fuzz entry points. They live in the library, not in fuzz/, so that tests/fuzz_regressions_test.cpp
+// replays every input of fuzz/regressions/ through exactly the code the fuzzers ran, in the
+// normal test build. The libFuzzer targets in fuzz/ are a few lines calling these.
+//
+// Contract of every Fuzz* function: any input bytes are accepted; hostile input ends in an
+// error Status, never a crash, a read outside a buffer, an allocation above FuzzLimits() or a
+// long loop. A broken internal invariant (e.g. a parsed IFD whose block table does not match
+// its geometry) aborts, so the fuzzer reports it as a crash.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "cogr/codec.hpp"
+#include "cogr/dataset.hpp"
+#include "cogr/status.hpp"
+#include "cogr/tiff.hpp"
+#include "cogr/types.hpp"
+
+namespace cogr::internal {
+
+/// The tight limits every fuzz entry point uses: small enough that one input cannot make a run
+/// allocate more than a few tens of MiB, large enough for every file of tests/data.
+Limits FuzzLimits();
+
+// ---- (1) header + IFD walk --------------------------------------------------------------------
+
+/// The bytes are a whole file: tiff::Open on them (through a fetch callback, with a small
+/// first read so the NeedBytes loop runs), then every IFD is walked: its block table checked
+/// against its geometry, GeoKeys and GDAL metadata parsed. Returns the first error.
+Status FuzzOpen(const uint8_t* data, size_t size);
+
+// ---- (2) one codec ----------------------------------------------------------------------------
+
+/// Bytes before the block in a FuzzDecode input.
+inline constexpr size_t kFuzzDecodeHeaderBytes = 10;
+
+/// FuzzDecode input layout (all little-endian):
+///   [0,2) width - 1 (low 12 bits)   [2,4) height - 1 (low 12 bits)
+///   [4]   bits 0-1 samples - 1, bits 2-6 index into the (bits, SampleFormat) table
+///   [5]   bits 0-1 predictor (1, 2, 3, 4), bit 2 big-endian, bits 3-5 photometric index
+///   [6]   bits 0-2 YCbCr subsampling index, bit 3 LERC parameters present, bits 4-5 LERC's
+///         additional compression (0 none, 1 deflate, 2 zstd, 3 unknown)
+///   [7,9) JPEGTables length (the bytes right after the header; clamped to what is there)
+///   [9]   reserved
+///   then the JPEGTables, then the block as stored.
+/// Decodes the block with `compression` into a buffer of exactly DecodedSize bytes.
+Status FuzzDecode(uint16_t compression, const uint8_t* data, size_t size);
+
+/// Builds a FuzzDecode input for `info` (whose compression is not encoded: the target fixes it).
+/// nullopt when the geometry cannot be expressed (e.g. a width above 4096 or a sample layout
+/// outside the table); used by the seed-corpus tool and the tests.
+std::optional<std::vector<uint8_t>> EncodeFuzzDecodeInput(const codec::BlockInfo& info, ByteSpan block);
+
+// ---- (3) open + one read ----------------------------------------------------------------------
+
+/// Bytes before the file in a FuzzRead input.
+inline constexpr size_t kFuzzReadHeaderBytes = 16;
+
+/// What the header of a FuzzRead input asks for.
+struct FuzzReadRequest {
+  std::optional<geo::Window> window;  ///< integer offsets in [-32768, 32767], sizes in [0, 65535]
+  bool boundless = false;
+  std::optional<int> overview;        ///< in [-128, 127]
+  bool mask = false;                  ///< ReadMask instead of Read
+  std::optional<std::pair<uint64_t, uint64_t>> out_shape;  ///< each in [1, 256]
+  Resampling resampling = Resampling::kNearest;
+  std::vector<int> bands;             ///< 1-based, each in [1, 8]
+  std::optional<double> fill;         ///< in [-128, 127]
+  uint64_t header_read_bytes = 64 * 1024;  ///< 16 << k, k in [0, 12]
+};
+
+/// FuzzRead input layout: [0] flags (bit 0 window, 1 boundless, 2 overview, 3 mask, 4 out_shape,
+/// 5 fill), [1,3) [3,5) col/row offset (int16), [5,7) [7,9) width/height (uint16), [9] overview
+/// (int8), [10] band bit set (bit i = band i + 1; 0 = all), [11] [12] out_shape height/width - 1,
+/// [13] resampling, [14] fill (int8), [15] header read size k; then the file.
+FuzzReadRequest DecodeFuzzReadRequest(const uint8_t* header);
+std::vector<uint8_t> EncodeFuzzReadInput(const FuzzReadRequest& request, ByteSpan file);
+
+/// Dataset::Open over an io::MemorySource of the file part, the metadata accessors, then one
+/// Read (or ReadMask) as the header asks. Returns the first error.
+Status FuzzRead(const uint8_t* data, size_t size);
+
+// ---- (5) GeoKeys → CRS ------------------------------------------------------------------------
+
+/// FuzzGeoKeys input layout: [0,2) n = number of GeoKeyDirectory SHORTs (LE; clamped), n SHORTs
+/// (LE), [1 byte] m = number of GeoDoubleParams, m doubles (LE), then GeoAsciiParams to the end.
+/// tiff::ParseGeoKeys on those three tags, then geo::Crs::FromGeoKeys and every Crs accessor.
+Status FuzzGeoKeys(const uint8_t* data, size_t size);
+
+/// Builds a FuzzGeoKeys input from an IFD's three GeoTIFF tags (directory clamped to 65535
+/// values, doubles to 255).
+std::vector<uint8_t> EncodeFuzzGeoKeysInput(const tiff::Ifd& ifd);
+
+// ---- replay ----------------------------------------------------------------------------------
+
+/// Runs the entry point of fuzz target `target` ("tiff_open", "read_window", "geokeys_crs",
+/// "decode_<codec>" for none, lzw, jpeg, deflate, packbits, lerc, lzma, zstd, webp) on the bytes;
+/// kInvalidArgument for an unknown target. Used by the regression test and cogr_fuzz_replay.
+Status FuzzReplay(std::string_view target, const uint8_t* data, size_t size);
+
+}  // namespace cogr::internal

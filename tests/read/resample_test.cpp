@@ -1,0 +1,505 @@
+// Resampling on read (read/resample.cpp): GDAL 3.6's overview choice, nearest index mapping and
+// kernels on tiny hand-computed arrays, then out_shape reads of real files (transform, overview
+// blocks touched, limits, errors). The fixture conformance suite compares every out_shape read
+// of every fixture with rasterio's arrays.
+#include "read/resample.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <mutex>
+#include <set>
+#include <vector>
+
+#include "cogr/dataset.hpp"
+#include "test_util.hpp"
+
+namespace cogr {
+namespace {
+
+using internal::IoWindow;
+using internal::LevelDims;
+using internal::MaskKind;
+using internal::ResampleBand;
+using internal::ResampleSource;
+
+IoWindow Whole(int64_t w, int64_t h) {
+  IoWindow win;
+  win.x_size = w;
+  win.y_size = h;
+  win.dx_size = static_cast<double>(w);
+  win.dy_size = static_cast<double>(h);
+  return win;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Overview choice
+
+TEST(ResampleChooseOverview, PicksCoarsestWithinOnePointTwoOfTheReduction) {
+  // ovr_u8_gtiff_average_t128: 312 x 240 with 2x, 4x, 8x overviews (GDAL used overview 0 for an
+  // 89 x 116 read and overview 2 for 34 x 44, per the fixture's gdal_source).
+  const LevelDims base{312, 240};
+  const std::vector<LevelDims> ovr{{156, 120}, {78, 60}, {39, 30}};
+  IoWindow a = Whole(312, 240);
+  EXPECT_EQ(internal::ChooseOverview(base, ovr, 116, 89, a), 0);
+  IoWindow b = Whole(312, 240);
+  // Reduction 7.06 (y, the least reduced axis): 8 < 1.2 * 7.06, so the 8x overview.
+  EXPECT_EQ(internal::ChooseOverview(base, ovr, 44, 34, b), 2);
+  EXPECT_EQ(b.x_size, 39);
+  EXPECT_EQ(b.y_size, 30);
+  EXPECT_DOUBLE_EQ(b.dx_size, 39.0);
+  // A reduction below every overview's factor stays at full resolution.
+  IoWindow c = Whole(312, 240);
+  EXPECT_EQ(internal::ChooseOverview(base, ovr, 300, 239, c), -1);
+  EXPECT_EQ(c.x_size, 312);
+}
+
+TEST(ResampleChooseOverview, ThresholdIsExclusive) {
+  const LevelDims base{120, 120};
+  const std::vector<LevelDims> ovr{{50, 50}};  // factor 2.4
+  // Requested reduction 2: the overview's 2.4 is not below 1.2 * 2, so full resolution...
+  IoWindow a = Whole(120, 120);
+  EXPECT_EQ(internal::ChooseOverview(base, ovr, 60, 60, a), -1);
+  // ...but a little more reduction takes it.
+  IoWindow b = Whole(120, 120);
+  EXPECT_EQ(internal::ChooseOverview(base, ovr, 59, 59, b), 0);
+}
+
+TEST(ResampleChooseOverview, LeastReducedAxisDecidesAndSingleRowUsesX) {
+  const LevelDims base{400, 400};
+  const std::vector<LevelDims> ovr{{200, 200}, {100, 100}};
+  // x reduced 4x, y only 1.25x: the y reduction (1.25) decides, no overview fits 1.5.
+  IoWindow a = Whole(400, 400);
+  EXPECT_EQ(internal::ChooseOverview(base, ovr, 100, 320, a), -1);
+  // One output row: the x reduction decides even though y is reduced 400x.
+  IoWindow b = Whole(400, 400);
+  EXPECT_EQ(internal::ChooseOverview(base, ovr, 100, 1, b), 1);
+}
+
+TEST(ResampleChooseOverview, WindowMovesIntoOverviewPixels) {
+  const LevelDims base{540, 390};
+  const std::vector<LevelDims> ovr{{270, 195}};
+  IoWindow w;
+  w.x_off = 10;
+  w.y_off = 21;
+  w.x_size = 100;
+  w.y_size = 51;
+  w.dx_off = 10;
+  w.dy_off = 21;
+  w.dx_size = 100;
+  w.dy_size = 51;
+  ASSERT_EQ(internal::ChooseOverview(base, ovr, 10, 5, w), 0);
+  // Integer window rounded as GDAL (int(v / 2 + 0.5)), the exact one divided.
+  EXPECT_EQ(w.x_off, 5);
+  EXPECT_EQ(w.y_off, 11);
+  EXPECT_EQ(w.x_size, 50);
+  EXPECT_EQ(w.y_size, 26);
+  EXPECT_DOUBLE_EQ(w.dx_off, 5.0);
+  EXPECT_DOUBLE_EQ(w.dy_off, 10.5);
+  EXPECT_DOUBLE_EQ(w.dy_size, 25.5);
+}
+
+TEST(ResampleChooseOverview, ImplicitJpegOverviewsFollowGdal) {
+  tiff::Ifd ifd;
+  ifd.compression = 7;
+  ifd.bits_per_sample = {8, 8, 8};
+  ifd.width = 1223;
+  ifd.height = 1223;
+  EXPECT_EQ(internal::ImplicitJpegOverviewScales(ifd, false), (std::vector<int>{2, 4, 8}));
+  EXPECT_TRUE(internal::ImplicitJpegOverviewScales(ifd, true).empty());  // real overviews win
+  ifd.width = 300;
+  ifd.height = 100;
+  EXPECT_EQ(internal::ImplicitJpegOverviewScales(ifd, false), (std::vector<int>{2}));
+  ifd.width = 255;
+  EXPECT_TRUE(internal::ImplicitJpegOverviewScales(ifd, false).empty());
+  ifd.width = 600;
+  ifd.jpeg_tables = {0xFF, 0xD8, 0x00};  // tables not ending with EOI: none
+  EXPECT_TRUE(internal::ImplicitJpegOverviewScales(ifd, false).empty());
+  ifd.jpeg_tables.clear();
+  ifd.compression = 8;
+  EXPECT_TRUE(internal::ImplicitJpegOverviewScales(ifd, false).empty());
+  // A corrupt block is an error naming it, not a crash.
+  const std::vector<uint8_t> junk{0xFF, 0xD8, 0x12, 0x34};
+  auto bad = internal::DecodeJpegScaled(ByteSpan(junk.data(), junk.size()), {}, 4, 2, 256, 256, 3, 1 << 20);
+  EXPECT_EQ(bad.status().code(), Code::kInvalidFile);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Nearest index mapping
+
+TEST(ResampleNearestIndexes, DownAndUpsampling) {
+  // floor((i + 0.5) * 10 / 4): 1.25, 3.75, 6.25, 8.75.
+  EXPECT_EQ(internal::NearestSourceIndexes(0, 10, 4, 10), (std::vector<int64_t>{1, 3, 6, 8}));
+  // 2 -> 5: 0.2, 0.6, 1.0 (+epsilon: 1), 1.4, 1.8.
+  EXPECT_EQ(internal::NearestSourceIndexes(0, 2, 5, 2), (std::vector<int64_t>{0, 0, 1, 1, 1}));
+  // A fractional offset shifts the samples; the last index is clamped to the level.
+  EXPECT_EQ(internal::NearestSourceIndexes(7.5, 2.5, 2, 9), (std::vector<int64_t>{8, 8}));
+  EXPECT_EQ(internal::NearestSourceIndexes(0, 3, 3, 3), (std::vector<int64_t>{0, 1, 2}));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kernels on in-memory levels
+
+// A one-level source over `values` (height x width, one band) of `dtype`.
+template <class T>
+ResampleSource MemorySource1(DataType dtype, int64_t width, int64_t height, std::vector<T> values,
+                             std::optional<double> nodata = std::nullopt) {
+  ResampleSource src;
+  src.width = width;
+  src.height = height;
+  src.block_width = width;
+  src.dtype = dtype;
+  src.nodata = nodata;
+  auto data = std::make_shared<std::vector<T>>(std::move(values));
+  src.fetch = [data, width, dtype](const std::vector<int>& bands, int64_t x0, int64_t y0, int64_t x1, int64_t y1,
+                                   Array& out) {
+    out.dtype = dtype;
+    out.bands = bands.size();
+    out.width = static_cast<uint64_t>(x1 - x0);
+    out.height = static_cast<uint64_t>(y1 - y0);
+    out.data.resize(out.bands * out.width * out.height * sizeof(T));
+    T* o = reinterpret_cast<T*>(out.data.data());
+    for (size_t b = 0; b < bands.size(); ++b) {
+      for (int64_t y = y0; y < y1; ++y) {
+        for (int64_t x = x0; x < x1; ++x) *o++ = (*data)[static_cast<size_t>(y * width + x)];
+      }
+    }
+    return Status::OK();
+  };
+  return src;
+}
+
+template <class T>
+std::vector<T> Values(const Array& a) {
+  std::vector<T> v(a.data.size() / sizeof(T));
+  std::memcpy(v.data(), a.data.data(), a.data.size());
+  return v;
+}
+
+const std::vector<ResampleBand> kBand1{{0, MaskKind::kAllValid}};
+const std::vector<ResampleBand> kBand1Nodata{{0, MaskKind::kNodata}};
+
+TEST(ResampleKernels, NearestPicksCenterPixels) {
+  std::vector<uint8_t> v(16);
+  for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<uint8_t>(i);
+  auto src = MemorySource1(DataType::kUInt8, 4, 4, v);
+  auto out = internal::ResampleWindow(src, kBand1, Whole(4, 4), 2, 2, Resampling::kNearest);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  // Rows and columns 1 and 3 (floor(0.5 * 2) = 1, floor(1.5 * 2) = 3).
+  EXPECT_EQ(Values<uint8_t>(*out), (std::vector<uint8_t>{5, 7, 13, 15}));
+  EXPECT_EQ(out->height, 2u);
+  EXPECT_EQ(out->width, 2u);
+}
+
+TEST(ResampleKernels, BilinearTwoByTwoToOne) {
+  // Reduction 2 widens the kernel to 2 source pixels each side: both pixels of each axis get
+  // weight 0.75, normalised to 0.5, i.e. the plain mean.
+  auto src8 = MemorySource1<uint8_t>(DataType::kUInt8, 2, 2, {10, 20, 30, 41});
+  auto out8 = internal::ResampleWindow(src8, kBand1, Whole(2, 2), 1, 1, Resampling::kBilinear);
+  ASSERT_TRUE(out8.ok()) << out8.status().ToString();
+  EXPECT_EQ(Values<uint8_t>(*out8), std::vector<uint8_t>{25});  // 25.25 rounded
+  auto srcf = MemorySource1<float>(DataType::kFloat32, 2, 2, {10, 20, 30, 41});
+  auto outf = internal::ResampleWindow(srcf, kBand1, Whole(2, 2), 1, 1, Resampling::kBilinear);
+  ASSERT_TRUE(outf.ok());
+  EXPECT_EQ(Values<float>(*outf), std::vector<float>{25.25f});
+  auto src16 = MemorySource1<int16_t>(DataType::kInt16, 2, 2, {-10, -20, -30, -41});
+  auto out16 = internal::ResampleWindow(src16, kBand1, Whole(2, 2), 1, 1, Resampling::kBilinear);
+  ASSERT_TRUE(out16.ok());
+  EXPECT_EQ(Values<int16_t>(*out16), std::vector<int16_t>{-25});
+}
+
+TEST(ResampleKernels, BilinearUpsamplingInterpolatesBetweenCenters) {
+  // Output centers at source x = 0.25, 0.75, 1.25, 1.75; pixel centers at 0.5 and 1.5, the
+  // edges clamp to the nearest pixel.
+  auto src = MemorySource1<float>(DataType::kFloat32, 2, 1, {0, 100});
+  auto out = internal::ResampleWindow(src, kBand1, Whole(2, 1), 4, 1, Resampling::kBilinear);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(Values<float>(*out), (std::vector<float>{0, 25, 75, 100}));
+}
+
+TEST(ResampleKernels, CubicKeepsConstantsAndClampsOvershoot) {
+  auto flat = MemorySource1<uint8_t>(DataType::kUInt8, 4, 4, std::vector<uint8_t>(16, 77));
+  auto a = internal::ResampleWindow(flat, kBand1, Whole(4, 4), 3, 3, Resampling::kCubic);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(Values<uint8_t>(*a), std::vector<uint8_t>(9, 77));
+  // A step 0 -> 255 upsampled: Catmull-Rom overshoots above 255 and below 0, clamped in uint8.
+  auto step = MemorySource1<uint8_t>(DataType::kUInt8, 4, 1, {0, 0, 255, 255});
+  auto b = internal::ResampleWindow(step, kBand1, Whole(4, 1), 16, 1, Resampling::kCubic);
+  ASSERT_TRUE(b.ok());
+  auto v = Values<uint8_t>(*b);
+  EXPECT_EQ(v.front(), 0);
+  EXPECT_EQ(v.back(), 255);
+  // The same in float shows the overshoot the uint8 output clamped.
+  auto stepf = MemorySource1<float>(DataType::kFloat32, 4, 1, {0, 0, 255, 255});
+  auto c = internal::ResampleWindow(stepf, kBand1, Whole(4, 1), 16, 1, Resampling::kCubic);
+  ASSERT_TRUE(c.ok());
+  auto f = Values<float>(*c);
+  EXPECT_LT(*std::min_element(f.begin(), f.end()), 0.0f);
+  EXPECT_GT(*std::max_element(f.begin(), f.end()), 255.0f);
+}
+
+TEST(ResampleKernels, AverageExcludesNodata) {
+  auto src = MemorySource1<uint8_t>(DataType::kUInt8, 2, 2, {10, 20, 30, 255}, 255.0);
+  auto out = internal::ResampleWindow(src, kBand1Nodata, Whole(2, 2), 1, 1, Resampling::kAverage);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(Values<uint8_t>(*out), std::vector<uint8_t>{20});  // (10 + 20 + 30) / 3
+  // All nodata: the output is nodata.
+  auto none = MemorySource1<uint8_t>(DataType::kUInt8, 2, 2, {255, 255, 255, 255}, 255.0);
+  auto out2 = internal::ResampleWindow(none, kBand1Nodata, Whole(2, 2), 1, 1, Resampling::kAverage);
+  ASSERT_TRUE(out2.ok());
+  EXPECT_EQ(Values<uint8_t>(*out2), std::vector<uint8_t>{255});
+  // A valid average that equals nodata is replaced by nodata + 1 (GDAL's replacement value).
+  auto eq = MemorySource1<uint8_t>(DataType::kUInt8, 2, 2, {10, 30, 20, 20}, 20.0);
+  auto out3 = internal::ResampleWindow(eq, kBand1Nodata, Whole(2, 2), 1, 1, Resampling::kAverage);
+  ASSERT_TRUE(out3.ok());
+  EXPECT_EQ(Values<uint8_t>(*out3), std::vector<uint8_t>{21});
+  // NaN nodata in float data.
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  auto fnan = MemorySource1<float>(DataType::kFloat32, 2, 2, {1, nan, 2, 6}, std::nan(""));
+  auto out4 = internal::ResampleWindow(fnan, kBand1Nodata, Whole(2, 2), 1, 1, Resampling::kAverage);
+  ASSERT_TRUE(out4.ok());
+  EXPECT_EQ(Values<float>(*out4), std::vector<float>{3.0f});
+}
+
+TEST(ResampleKernels, AverageWeightsPartialPixels) {
+  // 3 -> 2: output 0 covers pixel 0 and half of pixel 1: (0 * 1 + 10 * 0.5) / 1.5.
+  auto src = MemorySource1<float>(DataType::kFloat32, 3, 1, {0, 10, 20});
+  auto out = internal::ResampleWindow(src, kBand1, Whole(3, 1), 2, 1, Resampling::kAverage);
+  ASSERT_TRUE(out.ok());
+  auto v = Values<float>(*out);
+  EXPECT_FLOAT_EQ(v[0], 10.0f / 3.0f);
+  EXPECT_FLOAT_EQ(v[1], (10 * 0.5f + 20) / 1.5f);
+}
+
+TEST(ResampleKernels, BilinearSkipsNodataAndLeavesNodataWhereNothingIsValid) {
+  // Left column nodata: the right column alone makes the left output, as if it were not there.
+  auto src = MemorySource1<float>(DataType::kFloat32, 4, 2, {-1, 8, 12, 16, -1, 8, 12, 16}, -1.0);
+  auto out = internal::ResampleWindow(src, kBand1Nodata, Whole(4, 2), 2, 1, Resampling::kBilinear);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  auto v = Values<float>(*out);
+  // Output 0 (center 1.0, radius 2): pixels 0..2 weighted 0.75, 0.75, 0.25; pixel 0 invalid.
+  EXPECT_FLOAT_EQ(v[0], (8 * 0.75f + 12 * 0.25f) / 1.0f);
+  auto all = MemorySource1<float>(DataType::kFloat32, 2, 2, {-1, -1, -1, -1}, -1.0);
+  auto out2 = internal::ResampleWindow(all, kBand1Nodata, Whole(2, 2), 1, 1, Resampling::kBilinear);
+  ASSERT_TRUE(out2.ok());
+  EXPECT_EQ(Values<float>(*out2), std::vector<float>{-1.0f});
+}
+
+TEST(ResampleKernels, ModeTiesGoToTheValueThatReachedTheCountFirst) {
+  // 3 and 7 both appear twice; 7 reaches 2 first (third pixel), 3 only at the fourth.
+  auto src = MemorySource1<uint8_t>(DataType::kUInt8, 2, 2, {3, 7, 7, 3});
+  auto out = internal::ResampleWindow(src, kBand1, Whole(2, 2), 1, 1, Resampling::kMode);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(Values<uint8_t>(*out), std::vector<uint8_t>{7});
+  auto src2 = MemorySource1<uint8_t>(DataType::kUInt8, 2, 2, {5, 5, 9, 9});
+  EXPECT_EQ(Values<uint8_t>(*internal::ResampleWindow(src2, kBand1, Whole(2, 2), 1, 1, Resampling::kMode)),
+            std::vector<uint8_t>{5});
+  // Float bands use the same rule; nodata pixels do not vote.
+  auto f = MemorySource1<float>(DataType::kFloat32, 3, 2, {1.5f, 2.5f, 2.5f, -9, -9, 1.5f}, -9.0);
+  auto out3 = internal::ResampleWindow(f, kBand1Nodata, Whole(3, 2), 1, 1, Resampling::kMode);
+  ASSERT_TRUE(out3.ok());
+  EXPECT_EQ(Values<float>(*out3), std::vector<float>{2.5f});
+  // Byte bands skip nodata by value.
+  auto n = MemorySource1<uint8_t>(DataType::kUInt8, 2, 2, {0, 0, 0, 4}, 0.0);
+  EXPECT_EQ(Values<uint8_t>(*internal::ResampleWindow(n, kBand1Nodata, Whole(2, 2), 1, 1, Resampling::kMode)),
+            std::vector<uint8_t>{4});
+}
+
+TEST(ResampleKernels, MinMaxAndQuantiles) {
+  auto src = MemorySource1<int16_t>(DataType::kInt16, 2, 2, {4, -3, 2, 1});
+  auto run = [&](Resampling m) {
+    auto out = internal::ResampleWindow(src, kBand1, Whole(2, 2), 1, 1, m);
+    EXPECT_TRUE(out.ok());
+    return Values<int16_t>(*out).at(0);
+  };
+  EXPECT_EQ(run(Resampling::kMin), -3);
+  EXPECT_EQ(run(Resampling::kMax), 4);
+  // Sorted -3 1 2 4: index ceil(q * 4 - 1).
+  EXPECT_EQ(run(Resampling::kQ1), -3);
+  EXPECT_EQ(run(Resampling::kMed), 1);
+  EXPECT_EQ(run(Resampling::kQ3), 2);
+}
+
+TEST(ResampleKernels, SubWindowOnOutputGridEqualsPartOfFullRead) {
+  // GDAL shifts windows that start on the whole-level output grid so that they reproduce the
+  // corresponding part of a whole-level read exactly.
+  std::vector<float> v(64);
+  for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<float>((i * 37) % 23);
+  auto src = MemorySource1<float>(DataType::kFloat32, 8, 8, v);
+  auto full = internal::ResampleWindow(src, kBand1, Whole(8, 8), 4, 4, Resampling::kBilinear);
+  ASSERT_TRUE(full.ok());
+  IoWindow right = Whole(4, 8);
+  right.x_off = 4;
+  right.dx_off = 4;
+  auto part = internal::ResampleWindow(src, kBand1, right, 2, 4, Resampling::kBilinear);
+  ASSERT_TRUE(part.ok());
+  auto f = Values<float>(*full), p = Values<float>(*part);
+  for (int y = 0; y < 4; ++y) {
+    for (int x = 0; x < 2; ++x) EXPECT_EQ(p[static_cast<size_t>(y * 2 + x)], f[static_cast<size_t>(y * 4 + 2 + x)]);
+  }
+}
+
+TEST(ResampleKernels, SharedMaskAndLimits) {
+  auto src = MemorySource1<uint8_t>(DataType::kUInt8, 2, 2, {10, 20, 30, 200});
+  src.fetch_mask = [](int64_t, int64_t, int64_t, int64_t, std::vector<uint8_t>& out) {
+    out = {255, 255, 255, 0};
+    return Status::OK();
+  };
+  const std::vector<ResampleBand> shared{{0, MaskKind::kShared}};
+  auto out = internal::ResampleWindow(src, shared, Whole(2, 2), 1, 1, Resampling::kAverage);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(Values<uint8_t>(*out), std::vector<uint8_t>{20});
+  // Output bigger than the limit.
+  src.max_bytes = 100;
+  auto big = internal::ResampleWindow(src, kBand1, Whole(2, 2), 20, 20, Resampling::kBilinear);
+  EXPECT_EQ(big.status().code(), Code::kLimitExceeded) << big.status().ToString();
+  auto bad = internal::ResampleWindow(src, kBand1, Whole(2, 2), 0, 1, Resampling::kBilinear);
+  EXPECT_EQ(bad.status().code(), Code::kInvalidArgument);
+}
+
+TEST(ResampleKernels, FetchErrorsPropagate) {
+  auto src = MemorySource1<uint8_t>(DataType::kUInt8, 4, 4, std::vector<uint8_t>(16, 1));
+  src.fetch = [](const std::vector<int>&, int64_t, int64_t, int64_t, int64_t, Array&) {
+    return Status::InvalidFile("block 3 of IFD 0: truncated");
+  };
+  for (Resampling m : {Resampling::kNearest, Resampling::kBilinear, Resampling::kAverage, Resampling::kMode}) {
+    auto out = internal::ResampleWindow(src, kBand1, Whole(4, 4), 2, 2, m);
+    const Status st = out.status();
+    EXPECT_EQ(st.code(), Code::kInvalidFile);
+    EXPECT_EQ(st.message(), "block 3 of IFD 0: truncated");
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dataset::Read with out_shape
+
+constexpr char kOvrFile[] = "fixtures/ovr_u8_gtiff_average_t128.tif";
+
+// Records every range read after `armed` is set.
+class RecordingSource : public io::Source {
+ public:
+  explicit RecordingSource(std::shared_ptr<io::Source> inner) : inner_(std::move(inner)) {}
+  Result<size_t> ReadAt(uint64_t offset, MutableByteSpan out) const override {
+    if (armed_) {
+      std::lock_guard<std::mutex> lock(mu_);
+      ranges_.push_back({offset, out.size()});
+    }
+    return inner_->ReadAt(offset, out);
+  }
+  uint64_t size() const override { return inner_->size(); }
+  const std::string& uri() const override { return inner_->uri(); }
+  void Arm() { armed_.store(true); }
+  std::vector<ByteRange> ranges() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return ranges_;
+  }
+
+ private:
+  std::shared_ptr<io::Source> inner_;
+  std::atomic<bool> armed_{false};
+  mutable std::mutex mu_;
+  mutable std::vector<ByteRange> ranges_;
+};
+
+TEST(ResampleRead, DownsampledReadTouchesOnlyTheChosenOverview) {
+  auto file = io::OpenFile(test::DataPath(kOvrFile));
+  ASSERT_TRUE(file.ok());
+  auto rec = std::make_shared<RecordingSource>(*file);
+  auto ds = Dataset::Open(rec);
+  ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+  rec->Arm();
+  ReadOptions o;
+  o.out_shape = std::make_pair(34, 44);  // GDAL picks overview 2 (8x)
+  o.resampling = Resampling::kBilinear;
+  auto arr = (*ds)->Read(o);
+  ASSERT_TRUE(arr.ok()) << arr.status().ToString();
+  const tiff::Ifd& ovr = (*ds)->tiff().ifds[static_cast<size_t>((*ds)->levels()[3].ifd_index)];
+  std::set<uint64_t> allowed(ovr.block_offsets.begin(), ovr.block_offsets.end());
+  auto ranges = rec->ranges();
+  ASSERT_FALSE(ranges.empty());
+  for (const ByteRange& r : ranges) EXPECT_EQ(allowed.count(r.offset), 1u) << "read at " << r.offset;
+}
+
+TEST(ResampleRead, TransformIsScaledWindowTransform) {
+  auto ds = Dataset::Open(test::DataPath(kOvrFile));
+  ASSERT_TRUE(ds.ok());
+  ReadOptions o;
+  o.window = geo::Window{67, 81, 24, 18};
+  o.out_shape = std::make_pair(41, 55);
+  auto arr = (*ds)->Read(o);
+  ASSERT_TRUE(arr.ok()) << arr.status().ToString();
+  EXPECT_EQ(arr->height, 41u);
+  EXPECT_EQ(arr->width, 55u);
+  const geo::Affine t = (*ds)->transform();
+  const geo::Affine want = geo::WindowTransform(*o.window, t) * geo::Affine::Scale(24.0 / 55, 18.0 / 41);
+  EXPECT_DOUBLE_EQ(arr->transform.a, want.a);
+  EXPECT_DOUBLE_EQ(arr->transform.e, want.e);
+  EXPECT_DOUBLE_EQ(arr->transform.c, t.c + 67 * t.a);
+  EXPECT_DOUBLE_EQ(arr->transform.f, t.f + 81 * t.e);
+  // Whole image to 34 x 44: pixel size 312/44 by 240/34 (of the full-resolution pixels).
+  o.window.reset();
+  o.out_shape = std::make_pair(34, 44);
+  auto whole = (*ds)->Read(o);
+  ASSERT_TRUE(whole.ok());
+  EXPECT_DOUBLE_EQ(whole->transform.a, t.a * 312.0 / 44.0);
+  EXPECT_DOUBLE_EQ(whole->transform.e, t.e * 240.0 / 34.0);
+}
+
+TEST(ResampleRead, OverviewOptionResamplesFromThatLevel) {
+  auto ds = Dataset::Open(test::DataPath(kOvrFile));
+  ASSERT_TRUE(ds.ok());
+  // Overview 0 (156 x 120) read at its own size is that overview.
+  ReadOptions a;
+  a.overview = 0;
+  auto plain = (*ds)->Read(a);
+  ASSERT_TRUE(plain.ok());
+  a.out_shape = std::make_pair(120, 156);
+  a.resampling = Resampling::kBilinear;
+  auto same = (*ds)->Read(a);
+  ASSERT_TRUE(same.ok()) << same.status().ToString();
+  EXPECT_EQ(same->data, plain->data);
+}
+
+TEST(ResampleRead, ErrorsNameTheProblem) {
+  auto ds = Dataset::Open(test::DataPath(kOvrFile));
+  ASSERT_TRUE(ds.ok());
+  ReadOptions o;
+  o.out_shape = std::make_pair(0, 10);
+  EXPECT_EQ((*ds)->Read(o).status().code(), Code::kInvalidArgument);
+  o.out_shape = std::make_pair(10, 10);
+  o.window = geo::Window{300, 0, 20, 10};
+  const Status outside = (*ds)->Read(o).status();
+  EXPECT_EQ(outside.code(), Code::kOutOfRange);
+  EXPECT_NE(outside.message().find("window (300, 0, 20, 10) is outside the image (312 x 240)"), std::string::npos)
+      << outside.message();
+  o.boundless = true;
+  EXPECT_EQ((*ds)->Read(o).status().code(), Code::kUnsupported);
+  o.boundless = false;
+  o.window.reset();
+  o.bands = {2};
+  auto band = (*ds)->Read(o);
+  EXPECT_EQ(band.status().code(), Code::kOutOfRange);
+  o.bands = {1};
+  OpenOptions small;
+  small.limits.max_read_bytes = 1000;
+  auto ds2 = Dataset::Open(test::DataPath(kOvrFile), small);
+  ASSERT_TRUE(ds2.ok());
+  o.out_shape = std::make_pair(100, 100);
+  EXPECT_EQ((*ds2)->Read(o).status().code(), Code::kLimitExceeded);
+}
+
+TEST(ResampleRead, ResamplingNamesRoundTrip) {
+  for (int i = 0; i <= static_cast<int>(Resampling::kQ3); ++i) {
+    const auto r = static_cast<Resampling>(i);
+    auto parsed = ParseResampling(ResamplingName(r));
+    ASSERT_TRUE(parsed.ok());
+    EXPECT_EQ(*parsed, r);
+  }
+  EXPECT_EQ(ParseResampling("lanczos").status().code(), Code::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace cogr

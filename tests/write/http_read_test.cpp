@@ -1,0 +1,104 @@
+// A COG written by cogr, read back over HTTP (nginx on 127.0.0.1): opening costs the one prefix
+// request, and a window read costs one request per coalesced run of the blocks it needs —
+// GDAL's block leaders/trailers leave 8-byte gaps that coalescing must bridge.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "cogr/dataset.hpp"
+#include "cogr/io.hpp"
+#include "cogr/write.hpp"
+#include "io/test_servers.hpp"
+#include "write/write_test_util.hpp"
+
+namespace cogr {
+namespace {
+
+// Runs of `ranges` once ranges whose gap is at most `hole` bytes are merged.
+size_t CoalescedRuns(std::vector<ByteRange> ranges, uint64_t hole) {
+  std::sort(ranges.begin(), ranges.end(), [](const ByteRange& a, const ByteRange& b) { return a.offset < b.offset; });
+  size_t runs = 0;
+  uint64_t end = 0;
+  for (const ByteRange& r : ranges) {
+    if (runs == 0 || r.offset > end + hole) ++runs;
+    end = std::max(end, r.end());
+  }
+  return runs;
+}
+
+TEST(WriteHttp, WindowReadMakesOneRequestPerCoalescedRun) {
+  if (!test::HaveHttp()) GTEST_SKIP() << "cogr built without http support";
+  test::ScratchDir dir("http");
+  write::Profile p;
+  p.width = 1024;
+  p.height = 1024;
+  p.dtype = DataType::kUInt16;
+  p.blockxsize = p.blockysize = 128;
+  p.compress = write::Compression::kDeflate;
+  p.overviews = {2};
+  p.crs_epsg = 32618;
+  p.transform = geo::Affine{10, 0, 583020, 0, -10, 4507980};
+  // Noise: blocks of ~32 KiB that do not compress, so the file is far larger than the prefix.
+  Array data;
+  data.dtype = DataType::kUInt16;
+  data.bands = 1;
+  data.height = data.width = 1024;
+  data.data.resize(1024 * 1024 * 2);
+  uint32_t seed = 99;
+  for (uint8_t& b : data.data) {
+    seed = seed * 1664525u + 1013904223u;
+    b = static_cast<uint8_t>(seed >> 24);
+  }
+  ASSERT_TRUE(write::WriteGeoTiff(dir.File("cog.tif"), p, data).ok());
+
+  test::NginxServer nginx;
+  if (!nginx.Start("    location /written/ { alias " + dir.path().string() + "/; }\n")) {
+    GTEST_SKIP() << nginx.error();
+  }
+  const std::string url = nginx.Url("written/cog.tif");
+  const ReadOptions window_read = [] {
+    ReadOptions o;
+    o.window = geo::Window{100, 100, 200, 200};  // tiles 0..2 of block rows 0..2
+    return o;
+  }();
+
+  for (uint64_t hole : {uint64_t{16}, uint64_t{1} << 20}) {
+    io::SourceOptions o;
+    o.memory_header_cache = false;
+    o.persisted_header_cache = false;
+    o.hole_size_limit = hole;
+    const size_t before_open = nginx.RequestCount();
+    auto source = io::Open(url, o);
+    ASSERT_TRUE(source.ok()) << source.status().ToString();
+    auto ds = Dataset::Open(*source);
+    ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+    EXPECT_TRUE((*ds)->is_cog());
+    EXPECT_EQ(nginx.RequestCount() - before_open, 1u) << "open: one prefix request";
+
+    // The blocks the window needs, and how they coalesce, from the file's own tile table.
+    const tiff::Ifd& ifd = (*ds)->tiff().ifds[0];
+    std::vector<ByteRange> needed;
+    for (uint64_t row = 0; row < 3; ++row) {
+      for (uint64_t col = 0; col < 3; ++col) {
+        const size_t k = static_cast<size_t>(row * ifd.blocks_across() + col);
+        needed.push_back({ifd.block_offsets[k], ifd.block_byte_counts[k]});
+      }
+    }
+    const size_t runs = CoalescedRuns(needed, hole);
+    EXPECT_EQ(runs, hole == 16 ? 3u : 1u);  // one per block row, or all rows in one
+
+    const size_t before_read = nginx.RequestCount();
+    auto got = (*ds)->Read(window_read);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    EXPECT_EQ(nginx.RequestCount() - before_read, runs) << "hole_size_limit " << hole;
+    for (uint64_t y = 0; y < 200; ++y) {
+      ASSERT_EQ(std::memcmp(got->data.data() + y * 200 * 2, data.data.data() + ((100 + y) * 1024 + 100) * 2, 400), 0)
+          << "row " << y;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace cogr

@@ -1,0 +1,154 @@
+// `cogr translate` end to end: run the built tool, then check the output with `cogr info --json`
+// and with cogr's reader against the source.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "cogr/dataset.hpp"
+#include "test_util.hpp"
+#include "write/write_test_util.hpp"
+
+namespace cogr {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kSource[] = "dt_uint8_deflate_t128.tif";  // 200 x 169, EPSG:32618
+
+struct CliRun {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+std::string Quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+CliRun RunCogr(const test::ScratchDir& dir, const std::vector<std::string>& args) {
+  std::string cmd = Quote(COGR_CLI_PATH);
+  for (const std::string& a : args) cmd += " " + Quote(a);
+  const std::string out = dir.File("stdout.txt"), err = dir.File("stderr.txt");
+  cmd += " >" + Quote(out) + " 2>" + Quote(err);
+  const int status = std::system(cmd.c_str());
+  CliRun r;
+  if (status != -1 && WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
+  r.out = test::ReadFileText(out);
+  r.err = test::ReadFileText(err);
+  std::filesystem::remove(out);
+  std::filesystem::remove(err);
+  return r;
+}
+
+TEST(WriteTranslate, ZstdWithOverviewsKeepsGeoreferencingAndPixels) {
+  test::ScratchDir dir("translate_zstd");
+  const std::string src = test::DataPath(kSource), out = dir.File("out.tif");
+  CliRun r = RunCogr(dir, {"translate", src, "-o", out, "--compress", "zstd", "--overviews", "--blocksize", "64"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");  // not a terminal: no progress bar
+  EXPECT_EQ(dir.Entries(), std::vector<std::string>{"out.tif"});
+
+  CliRun info_out = RunCogr(dir, {"info", out, "--json"});
+  CliRun info_src = RunCogr(dir, {"info", src, "--json"});
+  ASSERT_EQ(info_out.exit_code, 0) << info_out.err;
+  ASSERT_EQ(info_src.exit_code, 0) << info_src.err;
+  const json o = json::parse(info_out.out), s = json::parse(info_src.out);
+  EXPECT_EQ(o["compression"], "zstd");
+  // 200 x 169 in 64-pixel tiles: 2x (100 x 85) does not fit one tile, 4x (50 x 43) does.
+  EXPECT_EQ(o["overviews"], json::array({2, 4}));
+  EXPECT_EQ(o["block_shape"], json::array({64, 64}));
+  EXPECT_EQ(o["is_cog"], true);
+  for (const char* key : {"transform", "crs_epsg", "crs_wkt", "width", "height", "count", "dtype", "bounds", "nodata"}) {
+    EXPECT_EQ(o[key], s[key]) << key;
+  }
+
+  auto a = Dataset::Open(src);
+  auto b = Dataset::Open(out);
+  ASSERT_TRUE(a.ok() && b.ok());
+  auto pa = (*a)->Read(), pb = (*b)->Read();
+  ASSERT_TRUE(pa.ok() && pb.ok());
+  EXPECT_EQ(test::FirstDifference(*pa, *pb), -1);
+  // The overviews are the average of the source pixels.
+  ReadOptions ovr;
+  ovr.overview = 1;
+  auto level = (*b)->Read(ovr);
+  ASSERT_TRUE(level.ok());
+  EXPECT_EQ(level->width, 50u);
+  EXPECT_EQ(level->height, 43u);
+  uint32_t sum = 0;
+  for (uint64_t y = 0; y < 4; ++y)
+    for (uint64_t x = 0; x < 4; ++x) sum += pa->as<uint8_t>()[y * pa->width + x];
+  EXPECT_EQ(level->as<uint8_t>()[0], static_cast<uint8_t>((sum + 8) / 16));
+}
+
+TEST(WriteTranslate, WindowAndBandsWithPredictor) {
+  test::ScratchDir dir("translate_window");
+  const std::string src = test::DataPath(kSource), out = dir.File("w.tif");
+  CliRun r = RunCogr(dir, {"translate", src, "-o", out, "--window", "10,20,100,50", "--bands", "1",
+                        "--compress", "lzw", "--predictor", "2", "--blocksize", "32"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto a = Dataset::Open(src);
+  auto b = Dataset::Open(out);
+  ASSERT_TRUE(a.ok() && b.ok());
+  ReadOptions w;
+  w.window = geo::Window{10, 20, 100, 50};
+  auto pa = (*a)->Read(w), pb = (*b)->Read();
+  ASSERT_TRUE(pa.ok() && pb.ok());
+  EXPECT_EQ(test::FirstDifference(*pa, *pb), -1);
+  // The window's transform: the source's moved to the window's corner.
+  const geo::Affine& t = (*a)->transform();
+  EXPECT_EQ((*b)->transform(), (geo::Affine{t.a, t.b, t.c + 10 * t.a, t.d, t.e, t.f + 20 * t.e}));
+  EXPECT_EQ((*b)->compression(), "lzw");
+  EXPECT_EQ((*b)->tiff().ifds[0].predictor, 2);
+  EXPECT_TRUE((*b)->overviews().empty());
+}
+
+TEST(WriteTranslate, FailuresPrintOneLineAndLeaveNoFile) {
+  test::ScratchDir dir("translate_fail");
+  const std::string src = test::DataPath(kSource);
+  CliRun r = RunCogr(dir, {"translate", src, "-o", dir.File("missing/dir/out.tif")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err.rfind("cogr: error: ", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find("cannot create temporary file"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1);
+
+  r = RunCogr(dir, {"translate", src, "-o", dir.File("x.tif"), "--window", "150,150,100,100"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err.rfind("cogr: error: ", 0), 0u) << r.err;
+
+  r = RunCogr(dir, {"translate", src, "-o", dir.File("x.tif"), "--compress", "jpeg"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "cogr: error: translate: --compress: unknown compression 'jpeg' (expected none, deflate, zstd or lzw)\n");
+
+  r = RunCogr(dir, {"translate", src, "-o", dir.File("x.tif"), "--predictor", "3"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("predictor 3 needs dtype float32 or float64, got uint8"), std::string::npos) << r.err;
+
+  r = RunCogr(dir, {"translate", src});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "cogr: error: translate: missing output file (-o OUT.tif)\n");
+
+  r = RunCogr(dir, {"translate", dir.File("nope.tif"), "-o", dir.File("x.tif")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("nope.tif"), std::string::npos) << r.err;
+  EXPECT_TRUE(dir.Entries().empty());
+}
+
+TEST(WriteTranslate, HelpGoesToStdout) {
+  test::ScratchDir dir("translate_help");
+  CliRun r = RunCogr(dir, {"translate", "--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out.rfind("usage: cogr translate PATH -o OUT.tif", 0), 0u) << r.out;
+  EXPECT_EQ(r.err, "");
+}
+
+}  // namespace
+}  // namespace cogr
