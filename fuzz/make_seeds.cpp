@@ -1,5 +1,5 @@
 // cogr_fuzz_seeds DATA_DIR OUT_DIR: builds the seed corpora of every fuzz target from the TIFF
-// files of DATA_DIR (tests/data), using cogr's own parser:
+// files under DATA_DIR (tests/data, recursively), using cogr's own parser:
 //   OUT_DIR/tiff_open/      the files themselves (the header part of large ones)
 //   OUT_DIR/read_window/    files prefixed with a few read requests (util/fuzz.hpp layout)
 //   OUT_DIR/decode_<codec>/ stored blocks with their geometry header, per compression
@@ -166,14 +166,16 @@ int main(int argc, char** argv) {
   }
   const fs::path data_dir = argv[1], out = argv[2];
   std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(data_dir)) {
+  for (const auto& entry : fs::recursive_directory_iterator(data_dir)) {
     const std::string ext = entry.path().extension().string();
     if (entry.is_regular_file() && (ext == ".tif" || ext == ".tiff")) files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
   for (const fs::path& path : files) {
     const std::vector<uint8_t> file = ReadAll(path);
-    const std::string stem = path.stem().string();
+    // Sub-folder in the name: tests/data/malformed/x.tif → malformed_x.
+    std::string stem = fs::relative(path, data_dir).replace_extension().string();
+    std::replace(stem.begin(), stem.end(), '/', '_');
     const bool whole = file.size() <= kMaxWholeSeed;
     Write(out / "tiff_open", stem,
           whole ? file : std::vector<uint8_t>(file.begin(), file.begin() + kHeaderSeedBytes));

@@ -69,13 +69,13 @@ TEST(FuzzRegressions, EveryInputReplaysToItsExpectedStatus) {
 // ---- the harnesses reach real decoding (a harness that always fails early finds nothing) ----------
 
 TEST(FuzzHarness, OpenWalksARealFile) {
-  const auto bytes = ReadFileBytes(DataPath("cog_u8_rgb_jpeg_mask_bs256.tif"));
+  const auto bytes = ReadFileBytes(DataPath("fixtures/cog_u8_rgb_jpeg_mask_bs256.tif"));
   ASSERT_FALSE(bytes.empty());
   EXPECT_EQ(FuzzOpen(bytes.data(), bytes.size()).ToString(), "ok");
 }
 
 TEST(FuzzHarness, DecodeInputRoundTripsARealTile) {
-  const auto file = ReadFileBytes(DataPath("dt_uint8_deflate_t128.tif"));
+  const auto file = ReadFileBytes(DataPath("fixtures/dt_uint8_deflate_t128.tif"));
   auto ds = Dataset::Open(io::MemorySource(file));
   ASSERT_TRUE(ds.ok()) << ds.status().ToString();
   const tiff::Ifd& ifd = (*ds)->tiff().ifds[0];
@@ -123,7 +123,7 @@ TEST(FuzzHarness, ReadRequestRoundTripsAndReads) {
   EXPECT_EQ(d.fill, -7.0);
   EXPECT_EQ(d.header_read_bytes, 1024u);
 
-  const auto file = ReadFileBytes(DataPath("ovr_u8_gtiff_average_t128.tif"));
+  const auto file = ReadFileBytes(DataPath("fixtures/ovr_u8_gtiff_average_t128.tif"));
   ASSERT_FALSE(file.empty());
   internal::FuzzReadRequest ok;
   ok.window = geo::Window{0, 0, 64, 64};
@@ -136,7 +136,7 @@ TEST(FuzzHarness, ReadRequestRoundTripsAndReads) {
 }
 
 TEST(FuzzHarness, GeoKeysInputReachesTheCrs) {
-  const auto file = ReadFileBytes(DataPath("crs_custom_lcc.tif"));
+  const auto file = ReadFileBytes(DataPath("fixtures/crs_custom_lcc.tif"));
   auto ds = Dataset::Open(io::MemorySource(file));
   ASSERT_TRUE(ds.ok()) << ds.status().ToString();
   const auto input = internal::EncodeFuzzGeoKeysInput((*ds)->tiff().ifds[0]);
@@ -410,7 +410,7 @@ TEST(Hardening, DecodedHeaderCountsTowardMaxHeaderBytes) {
 TEST(Hardening, ReadBytesAreCapped) {
   Limits limits;
   limits.max_read_bytes = 1000;
-  auto ds = OpenBytes(ReadFileBytes(DataPath("dt_uint8_deflate_t128.tif")), limits);
+  auto ds = OpenBytes(ReadFileBytes(DataPath("fixtures/dt_uint8_deflate_t128.tif")), limits);
   ASSERT_TRUE(ds.ok()) << ds.status().ToString();
   ReadOptions options;
   options.window = geo::Window{0, 0, 40, 25};
@@ -425,7 +425,7 @@ TEST(Hardening, ReadBytesAreCapped) {
 TEST(Hardening, DecodedBlockBytesAreCapped) {
   Limits limits;
   limits.max_block_bytes = 128 * 128 - 1;  // one 128x128 uint8 tile is 16384 bytes
-  auto ds = OpenBytes(ReadFileBytes(DataPath("dt_uint8_deflate_t128.tif")), limits);
+  auto ds = OpenBytes(ReadFileBytes(DataPath("fixtures/dt_uint8_deflate_t128.tif")), limits);
   ASSERT_TRUE(ds.ok()) << ds.status().ToString();
   ReadOptions options;
   options.window = geo::Window{0, 0, 1, 1};

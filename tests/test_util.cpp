@@ -6,7 +6,16 @@
 
 namespace cogr::test {
 
-std::string DataPath(const std::string& name) { return std::string(COGR_TEST_DATA_DIR) + "/" + name; }
+std::string DataPath(const std::string& name) {
+  // Fixture files live once, in tests/data/fixtures/ (answers in fixtures/expected/); tests may
+  // name them by bare file name.
+  const std::string root = std::string(COGR_TEST_DATA_DIR) + "/";
+  for (const std::string& dir : {std::string(), std::string("fixtures/"), std::string("fixtures/expected/")}) {
+    std::ifstream probe(root + dir + name, std::ios::binary);
+    if (probe.good()) return root + dir + name;
+  }
+  return root + name;
+}
 
 std::vector<uint8_t> ReadFileBytes(const std::string& path) {
   std::ifstream f(path, std::ios::binary);

@@ -7,7 +7,8 @@
 
 namespace cogr::test {
 
-/// Absolute path of tests/data/<name>.
+/// Absolute path of tests/data/<name>, else of tests/data/fixtures/<name> or
+/// tests/data/fixtures/expected/<name> (fixtures are stored once).
 std::string DataPath(const std::string& name);
 /// Whole file as bytes; empty vector if missing (tests then fail on their own assertions).
 std::vector<uint8_t> ReadFileBytes(const std::string& path);

@@ -22,7 +22,7 @@ using internal::GeoKeyMap;
 using nlohmann::json;
 
 json LoadExpected(const std::string& name) {
-  std::ifstream in(test::DataPath("expected/" + name));
+  std::ifstream in(test::DataPath("fixtures/expected/" + name));
   return json::parse(in, nullptr, /*allow_exceptions=*/false);
 }
 

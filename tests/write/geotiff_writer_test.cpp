@@ -240,7 +240,7 @@ TEST(WriteOverviews, NearestInt32WithNodata) { CheckOverviews<int32_t>(DataType:
 // GDAL (gdaladdo -r average, GDAL 3.6) made the 2x overview of this fixture; ours from the same
 // full-resolution pixels must be identical.
 TEST(WriteOverviews, AverageMatchesGdalForFactorTwo) {
-  const std::string fixture = test::DataPath("ovr_u8_gtiff_average_t128.tif");
+  const std::string fixture = test::DataPath("fixtures/ovr_u8_gtiff_average_t128.tif");
   auto gdal = Dataset::Open(fixture);
   ASSERT_TRUE(gdal.ok()) << gdal.status().ToString();
   auto full = (*gdal)->Read();

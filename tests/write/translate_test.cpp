@@ -20,7 +20,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr char kSource[] = "dt_uint8_deflate_t128.tif";  // 200 x 169, EPSG:32618
+constexpr char kSource[] = "fixtures/dt_uint8_deflate_t128.tif";  // 200 x 169, EPSG:32618
 
 struct CliRun {
   int exit_code = -1;

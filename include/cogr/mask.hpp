@@ -1,0 +1,106 @@
+// mask: vector geometries (GeoJSON), rasterization onto a pixel grid, and rasterio.mask.mask.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "cogr/dataset.hpp"
+#include "cogr/geo.hpp"
+#include "cogr/status.hpp"
+
+namespace cogr::mask {
+
+/// A position (x, y) in the coordinates of the shapes (the raster's CRS for Mask).
+struct Point {
+  double x = 0, y = 0;
+  bool operator==(const Point&) const = default;
+};
+/// An open path of positions (GeoJSON LineString).
+struct LineString {
+  std::vector<Point> points;
+};
+/// A closed exterior ring and optional hole rings (each ring closed: first == last).
+struct Polygon {
+  std::vector<Point> exterior;
+  std::vector<std::vector<Point>> holes;
+};
+struct MultiPoint {
+  std::vector<Point> points;
+};
+struct MultiLineString {
+  std::vector<LineString> lines;
+};
+struct MultiPolygon {
+  std::vector<Polygon> polygons;
+};
+struct GeometryCollection;
+
+/// One geometry of any GeoJSON type. A GeometryCollection holds nested Geometry values.
+struct Geometry {
+  std::variant<Point, LineString, Polygon, MultiPoint, MultiLineString, MultiPolygon,
+               std::vector<Geometry>>
+      value;
+  /// Bounding box (left=min x, bottom=min y, right=max x, top=max y); nullopt when the
+  /// geometry has no positions.
+  std::optional<geo::Bounds> Bounds() const;
+};
+
+/// Parses a GeoJSON geometry, Feature or FeatureCollection into geometries (features with a
+/// null geometry are skipped). Errors are kInvalidArgument starting with "GeoJSON: ".
+Result<std::vector<Geometry>> ParseGeoJson(std::string_view text);
+
+/// Burns `shapes` onto a (height, width) grid whose pixel (col, row) maps to the world by
+/// `transform`: returns height*width bytes, 1 where burned, 0 elsewhere. Polygons burn the
+/// pixels whose centre is inside (even-odd over exterior and holes, GDAL's scanline rule:
+/// a centre on a left edge is outside, on a right edge inside; on an upper edge inside,
+/// on a lower edge outside, in pixel space); with all_touched every pixel whose interior the
+/// polygon meets (an edge lying on a grid line does not burn the pixel beyond it). Lines and points burn every pixel they touch. kInvalidArgument for a
+/// non-invertible transform; kLimitExceeded when width*height overflows.
+Result<std::vector<uint8_t>> Rasterize(const std::vector<Geometry>& shapes, uint64_t width,
+                                       uint64_t height, const geo::Affine& transform,
+                                       bool all_touched);
+
+/// rasterio.features.geometry_mask: 1 (true) for pixels OUTSIDE the shapes, 0 inside;
+/// invert flips it (1 inside).
+Result<std::vector<uint8_t>> GeometryMask(const std::vector<Geometry>& shapes, uint64_t width,
+                                          uint64_t height, const geo::Affine& transform,
+                                          bool all_touched, bool invert);
+
+/// rasterio.features.geometry_window for the pixel grid of (width, height) under transform:
+/// the shapes' pixel-space bounds rounded outward (floor/ceil), grown by pad, intersected with
+/// the image. kInvalidArgument "Input shapes do not overlap raster." when disjoint.
+Result<geo::Window> GeometryWindow(const std::vector<Geometry>& shapes, uint64_t width,
+                                   uint64_t height, const geo::Affine& transform,
+                                   double pad_x = 0, double pad_y = 0);
+
+/// Options of Mask (rasterio.mask.mask's keyword arguments).
+struct MaskOptions {
+  bool crop = false;         ///< read only the window of the shapes' bounds
+  bool pad = false;          ///< with crop: grow that window by half a pixel each side
+  bool all_touched = false;  ///< burn every pixel the shapes touch
+  bool invert = false;       ///< mask inside the shapes instead of outside (not with crop)
+  bool filled = true;        ///< set masked pixels to nodata; false: return `valid` instead
+  std::optional<double> nodata;  ///< fill value; default the file's nodata, else 0
+  std::vector<int> indexes;  ///< 1-based bands; empty = all
+};
+
+struct MaskResult {
+  /// (bands, height, width) pixels; its transform is the output transform.
+  Array data;
+  /// With filled=false: height*width*bands bytes (band-major like data), 1 valid, 0 masked
+  /// (outside the shapes, or equal to the file's nodata). Empty when filled=true.
+  std::vector<uint8_t> valid;
+  geo::Affine transform;
+};
+
+/// rasterio.mask.mask. crop=true reads only the shapes' window (Dataset::Read with a window),
+/// never the whole image. Shapes that do not overlap the raster (or have no positions):
+/// kInvalidArgument "Input shapes do not overlap raster.". crop with invert:
+/// kInvalidArgument "crop and invert cannot both be True.".
+Result<MaskResult> Mask(const Dataset& dataset, const std::vector<Geometry>& shapes,
+                        const MaskOptions& options = {});
+
+}  // namespace cogr::mask

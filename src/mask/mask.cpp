@@ -1,0 +1,163 @@
+// rasterio.mask.mask: read the shapes' window (or the whole extent) and mask the rest.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <type_traits>
+
+#include "cogr/mask.hpp"
+
+namespace cogr::mask {
+
+namespace {
+
+constexpr char kNoOverlap[] = "Input shapes do not overlap raster.";
+
+// Value of sample i (real part for complex types) as double.
+double SampleAt(const Array& a, size_t i) {
+  const uint8_t* p = a.data.data() + i * a.sample_bytes();
+  auto get = [p]<class T>(T) {
+    T v;
+    std::memcpy(&v, p, sizeof(T));
+    return static_cast<double>(v);
+  };
+  switch (a.dtype) {
+    case DataType::kUInt8: return get(uint8_t{});
+    case DataType::kInt8: return get(int8_t{});
+    case DataType::kUInt16: return get(uint16_t{});
+    case DataType::kInt16: case DataType::kCInt16: return get(int16_t{});
+    case DataType::kUInt32: return get(uint32_t{});
+    case DataType::kInt32: case DataType::kCInt32: return get(int32_t{});
+    case DataType::kUInt64: return get(uint64_t{});
+    case DataType::kInt64: return get(int64_t{});
+    case DataType::kFloat32: case DataType::kCFloat32: return get(float{});
+    case DataType::kFloat64: case DataType::kCFloat64: return get(double{});
+    case DataType::kUnknown: break;
+  }
+  return 0;
+}
+
+// `value` converted to T; integers are clamped to T's range (NaN → 0) so the cast is defined.
+template <class T>
+T ConvertFill(double value) {
+  if constexpr (std::is_floating_point_v<T>) {
+    return static_cast<T>(value);
+  } else {
+    if (std::isnan(value)) return T{0};
+    const double lo = static_cast<double>(std::numeric_limits<T>::lowest());
+    const double hi = static_cast<double>(std::numeric_limits<T>::max());
+    if (value <= lo) return std::numeric_limits<T>::lowest();
+    if (value >= hi) return std::numeric_limits<T>::max();
+    return static_cast<T>(value);
+  }
+}
+
+// Bytes of one sample holding `value` (complex: real = value, imaginary = 0).
+std::vector<uint8_t> FillBytes(DataType dtype, double value) {
+  std::vector<uint8_t> out(DataTypeSize(dtype), 0);
+  auto put = [&out]<class T>(T v) { std::memcpy(out.data(), &v, sizeof(T)); };
+  switch (dtype) {
+    case DataType::kUInt8: put(ConvertFill<uint8_t>(value)); break;
+    case DataType::kInt8: put(ConvertFill<int8_t>(value)); break;
+    case DataType::kUInt16: put(ConvertFill<uint16_t>(value)); break;
+    case DataType::kInt16: case DataType::kCInt16: put(ConvertFill<int16_t>(value)); break;
+    case DataType::kUInt32: put(ConvertFill<uint32_t>(value)); break;
+    case DataType::kInt32: case DataType::kCInt32: put(ConvertFill<int32_t>(value)); break;
+    case DataType::kUInt64: put(ConvertFill<uint64_t>(value)); break;
+    case DataType::kInt64: put(ConvertFill<int64_t>(value)); break;
+    case DataType::kFloat32: case DataType::kCFloat32: put(ConvertFill<float>(value)); break;
+    case DataType::kFloat64: case DataType::kCFloat64: put(ConvertFill<double>(value)); break;
+    case DataType::kUnknown: break;
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<geo::Window> GeometryWindow(const std::vector<Geometry>& shapes, uint64_t width,
+                                   uint64_t height, const geo::Affine& transform, double pad_x,
+                                   double pad_y) {
+  COGR_ASSIGN_OR_RETURN(geo::Affine inv, transform.Inverse());
+  double col_min = std::numeric_limits<double>::infinity(), col_max = -col_min;
+  double row_min = col_min, row_max = -col_min;
+  bool any = false;
+  for (const Geometry& shape : shapes) {
+    const auto b = shape.Bounds();
+    if (!b) continue;
+    any = true;
+    // The corners of the world box bound the shape in pixel space for any affine transform.
+    for (const auto& [x, y] : {std::pair{b->left, b->bottom}, std::pair{b->left, b->top},
+                               std::pair{b->right, b->bottom}, std::pair{b->right, b->top}}) {
+      const auto [col, row] = inv.Apply(x, y);
+      col_min = std::min(col_min, col);
+      col_max = std::max(col_max, col);
+      row_min = std::min(row_min, row);
+      row_max = std::max(row_max, row);
+    }
+  }
+  if (!any || !std::isfinite(col_min) || !std::isfinite(col_max) || !std::isfinite(row_min) ||
+      !std::isfinite(row_max)) {
+    return Status::InvalidArgument(kNoOverlap);
+  }
+  const double col_start = std::floor(col_min - pad_x), col_stop = std::ceil(col_max + pad_x);
+  const double row_start = std::floor(row_min - pad_y), row_stop = std::ceil(row_max + pad_y);
+  const geo::Window shapes_window{col_start, row_start, std::max(col_stop - col_start, 0.0),
+                                  std::max(row_stop - row_start, 0.0)};
+  const geo::Window image{0, 0, static_cast<double>(width), static_cast<double>(height)};
+  auto inter = geo::Intersection(shapes_window, image);
+  if (!inter.ok() || inter->width <= 0 || inter->height <= 0) {
+    return Status::InvalidArgument(kNoOverlap);
+  }
+  return *inter;
+}
+
+Result<MaskResult> Mask(const Dataset& dataset, const std::vector<Geometry>& shapes,
+                        const MaskOptions& options) {
+  if (options.crop && options.invert) {
+    return Status::InvalidArgument("crop and invert cannot both be True.");
+  }
+  const double pad = (options.crop && options.pad) ? 0.5 : 0.0;
+  COGR_ASSIGN_OR_RETURN(geo::Window window,
+                        GeometryWindow(shapes, dataset.width(), dataset.height(),
+                                       dataset.transform(), pad, pad));
+  ReadOptions read;
+  read.bands = options.indexes;
+  if (options.crop) read.window = window;
+  COGR_ASSIGN_OR_RETURN(Array data, dataset.Read(read));
+  const geo::Affine transform = data.transform;
+  // 1 = outside the shapes (or inside with invert): rasterio's shape_mask.
+  COGR_ASSIGN_OR_RETURN(std::vector<uint8_t> shape_mask,
+                        GeometryMask(shapes, data.width, data.height, transform,
+                                     options.all_touched, options.invert));
+  const double fill = options.nodata ? *options.nodata : dataset.nodata().value_or(0.0);
+  const std::optional<double> file_nodata = dataset.nodata();
+  const size_t plane = shape_mask.size();
+  const size_t sample = data.sample_bytes();
+  const std::vector<uint8_t> fill_bytes = FillBytes(data.dtype, fill);
+
+  MaskResult result;
+  if (!options.filled) result.valid.assign(plane * data.bands, 1);
+  for (size_t band = 0; band < data.bands; ++band) {
+    for (size_t i = 0; i < plane; ++i) {
+      const size_t idx = band * plane + i;
+      bool masked = shape_mask[i] != 0;
+      if (!masked && file_nodata) {
+        // rasterio reads with masked=True: pixels equal to the file's nodata are invalid too.
+        const double v = SampleAt(data, idx);
+        masked = std::isnan(*file_nodata) ? std::isnan(v) : v == *file_nodata;
+      }
+      if (!masked) continue;
+      if (options.filled) {
+        std::memcpy(data.data.data() + idx * sample, fill_bytes.data(), sample);
+      } else {
+        result.valid[idx] = 0;
+      }
+    }
+  }
+  result.data = std::move(data);
+  result.transform = transform;
+  return result;
+}
+
+}  // namespace cogr::mask
