@@ -1,12 +1,16 @@
 // cogr_fuzz_seeds DATA_DIR OUT_DIR: builds the seed corpora of every fuzz target from the TIFF
 // files under DATA_DIR (tests/data, recursively), using cogr's own parser:
 //   OUT_DIR/tiff_open/      the files themselves (the header part of large ones)
-//   OUT_DIR/read_window/    files prefixed with a few read requests (util/fuzz.hpp layout)
+//   OUT_DIR/read_window/    files prefixed with a few read requests (util/fuzz.hpp layout),
+//                           their GeoKeys hidden (see WithoutGeoKeys)
 //   OUT_DIR/decode_<codec>/ stored blocks with their geometry header, per compression
 //   OUT_DIR/geokeys_crs/    the GeoTIFF tags of every georeferenced file
+//   OUT_DIR/geojson/        GeoJSON documents of every type on a few grids (synthetic)
 // Run by fuzz/make_corpus.sh; the output is regenerated each run, never committed.
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
+#include <iterator>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -90,9 +94,28 @@ void SeedBlocks(const std::string& stem, const cogr::tiff::TiffFile& tf, const s
   }
 }
 
-void SeedReads(const std::string& stem, const cogr::tiff::TiffFile& tf, const std::vector<uint8_t>& file,
+// Renames every GeoKeyDirectory tag (34735) to the private tag 65000: a user-defined CRS costs
+// Dataset::Open up to a second in PROJ (proj_identify), which would starve the read path of the
+// fuzzer's time. GeoKeys -> CRS has its own target (geokeys_crs).
+std::vector<uint8_t> WithoutGeoKeys(const cogr::tiff::TiffFile& tf, std::vector<uint8_t> file) {
+  const bool big = tf.header.byte_order == cogr::tiff::ByteOrder::kBig;
+  const uint64_t count_size = tf.header.bigtiff ? 8 : 2, entry_size = tf.header.bigtiff ? 20 : 12;
+  for (const cogr::tiff::Ifd& ifd : tf.ifds) {
+    for (size_t i = 0; i < ifd.entries.size(); ++i) {
+      if (ifd.entries[i].code != 34735) continue;
+      const uint64_t at = ifd.offset + count_size + i * entry_size;
+      if (at + 2 > file.size()) continue;
+      file[at] = big ? 0xfd : 0xe8;  // 65000 = 0xfde8
+      file[at + 1] = big ? 0xe8 : 0xfd;
+    }
+  }
+  return file;
+}
+
+void SeedReads(const std::string& stem, const cogr::tiff::TiffFile& tf, const std::vector<uint8_t>& raw,
                const fs::path& out) {
   using cogr::internal::FuzzReadRequest;
+  const std::vector<uint8_t> file = WithoutGeoKeys(tf, raw);
   const cogr::tiff::Ifd& main = tf.ifds[0];
   const double w = static_cast<double>(std::min<uint64_t>(main.width, 64));
   const double h = static_cast<double>(std::min<uint64_t>(main.height, 64));
@@ -123,7 +146,40 @@ void SeedReads(const std::string& stem, const cogr::tiff::TiffFile& tf, const st
   }
 }
 
+// GeoJSON documents of every type, each on a few grids (FuzzGeoJson header: width-1,
+// height-1, flags, pad).
+void SeedGeoJson(const fs::path& out) {
+  const std::pair<const char*, const char*> docs[] = {
+      {"point", R"({"type":"Point","coordinates":[3.5,-2.25]})"},
+      {"line", R"({"type":"LineString","coordinates":[[-9,9],[0,0],[9.5,-3]]})"},
+      {"polygon-hole",
+       R"({"type":"Polygon","coordinates":[[[-8,8],[8,8],[8,-8],[-8,-8],[-8,8]],[[-2,2],[2,2],[2,-2],[-2,2]]]})"},
+      {"multipolygon",
+       R"({"type":"MultiPolygon","coordinates":[[[[0,0],[4,0],[4,4],[0,0]]],[[[-5,-5],[-1,-5],[-1,-1],[-5,-5]]]]})"},
+      {"multipoint", R"({"type":"MultiPoint","coordinates":[[1,1],[2,-3]]})"},
+      {"multiline", R"({"type":"MultiLineString","coordinates":[[[0,0],[1,5]],[[2,2],[-3,4]]]})"},
+      {"collection",
+       R"({"type":"GeometryCollection","geometries":[{"type":"Point","coordinates":[0,0]},{"type":"GeometryCollection","geometries":[]}]})"},
+      {"feature", R"({"type":"Feature","properties":{"a":1},"geometry":{"type":"Point","coordinates":[1,2]}})"},
+      {"featurecollection",
+       R"({"type":"FeatureCollection","features":[{"type":"Feature","geometry":null,"properties":null},)"
+       R"({"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[-170,80],[170,80],[0,-80],[-170,80]]]}}]})"},
+  };
+  // 0.5-unit pixels over x [-10, 22), y (-22, 10]; the same with all_touched and pad; a
+  // 1-degree world grid with invert; a rotated grid.
+  const uint8_t headers[][4] = {{63, 63, 1 << 2, 0}, {63, 63, 1 | (1 << 2), 1}, {255, 179, 2 | (2 << 2), 0},
+                                {31, 31, 3 << 2, 2}};
+  for (const auto& [name, text] : docs) {
+    for (size_t h = 0; h < std::size(headers); ++h) {
+      std::vector<uint8_t> input(headers[h], headers[h] + 4);
+      input.insert(input.end(), text, text + std::strlen(text));
+      Write(out / "geojson", std::string(name) + "-grid" + std::to_string(h), input);
+    }
+  }
+}
+
 void SeedSynthetic(const fs::path& out) {
+  SeedGeoJson(out);
 #ifdef COGR_FUZZ_SEEDS_HAVE_LZMA
   // A 32 x 16 uint8 gradient as an .xz stream, the way libtiff writes LZMA tiles.
   std::vector<uint8_t> raw(32 * 16);

@@ -11,6 +11,7 @@ bin="$build/fuzz/${target}_fuzz"
 case "$target" in
   tiff_open|read_window) dict="$root/fuzz/tiff.dict" ;;
   geokeys_crs) dict="$root/fuzz/geokeys.dict" ;;
+  geojson) dict="$root/fuzz/geojson.dict" ;;
   decode_*) dict="$root/fuzz/codec.dict" ;;
   *) echo "unknown target $target" >&2; exit 2 ;;
 esac

@@ -12,7 +12,7 @@ set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 seconds="${1:-25}"
 shift || true
-all=(tiff_open read_window geokeys_crs decode_none decode_lzw decode_deflate decode_packbits
+all=(tiff_open read_window geokeys_crs geojson decode_none decode_lzw decode_deflate decode_packbits
      decode_zstd decode_lzma decode_jpeg decode_webp decode_lerc)
 if [[ $# -gt 0 ]]; then targets=("$@"); else targets=("${all[@]}"); fi
 build="$root/build/fuzz"

@@ -152,6 +152,24 @@ TEST(FuzzHarness, GeoKeysInputReachesTheCrs) {
             "invalid_file: IFD at offset 0: GeoKeyDirectory has 3 values, the header alone needs 4");
 }
 
+std::vector<uint8_t> GeoJsonInput(std::vector<uint8_t> header, const std::string& text) {
+  header.insert(header.end(), text.begin(), text.end());
+  return header;
+}
+
+TEST(FuzzHarness, GeoJsonInputReachesTheRasterizer) {
+  // A 4x4 square on a 10x10 identity grid, padded by 1 pixel.
+  const auto input = GeoJsonInput(
+      {9, 9, 0, 1}, R"({"type":"Polygon","coordinates":[[[2,2],[6,2],[6,6],[2,6],[2,2]]]})");
+  EXPECT_EQ(internal::FuzzGeoJson(input.data(), input.size()).ToString(), "ok");
+  const auto bad = GeoJsonInput({9, 9, 0, 0}, R"({"type":"Polygon","coordinates":[[[2,2],[6,2]]]})");
+  EXPECT_EQ(internal::FuzzGeoJson(bad.data(), bad.size()).ToString(),
+            "invalid_argument: GeoJSON: Polygon ring 0 has 2 positions, needs at least 4");
+  const auto outside = GeoJsonInput({9, 9, 0, 0}, R"({"type":"Point","coordinates":[50,50]})");
+  EXPECT_EQ(internal::FuzzGeoJson(outside.data(), outside.size()).ToString(),
+            "invalid_argument: Input shapes do not overlap raster.");
+}
+
 // ---- a tiny classic little-endian TIFF writer for hostile layouts --------------------------------
 
 struct Entry {

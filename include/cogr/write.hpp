@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -115,6 +116,36 @@ Status ValidateProfile(const Profile& profile);
 /// the blocks being encoded. Thread-safe for different paths.
 Status WriteGeoTiff(const std::string& path, const Profile& profile, const Array& data,
                     const WriteOptions& options = {});
+
+/// Writes the same file as WriteGeoTiff (byte for byte) from rows given top to bottom in any
+/// number of calls, so that the image never has to be in memory at once: it holds one block row
+/// of each level (plus, per average overview, `factor` full-resolution rows) and spools encoded
+/// blocks to a nameless scratch file next to `path` (disk: about the output size, twice).
+/// Overviews are computed from the rows as they pass, with WriteGeoTiff's semantics.
+/// Not thread-safe (one writer per thread; blocks are still encoded in parallel). After an
+/// error every call returns it. Destroying a writer that was not closed leaves no file.
+class StreamWriter {
+ public:
+  /// Checks the profile and the CRS and opens the scratch file. Errors name `path`.
+  static Result<std::unique_ptr<StreamWriter>> Create(const std::string& path, const Profile& profile,
+                                                      const WriteOptions& options = {});
+  ~StreamWriter();
+  StreamWriter(const StreamWriter&) = delete;
+  StreamWriter& operator=(const StreamWriter&) = delete;
+
+  /// Appends the next rows: `rows` is (count, n, width) of the profile's dtype, n >= 1, and at
+  /// most height - rows_written() rows. kInvalidArgument for a wrong shape or dtype.
+  Status WriteRows(const Array& rows);
+  uint64_t rows_written() const;
+  /// Once every row is written: writes `path` (temporary name, then rename). kInvalidArgument
+  /// when rows are missing.
+  Status Close();
+
+ private:
+  struct Impl;
+  explicit StreamWriter(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
 
 /// GDAL's GDAL_NODATA text for a value: "nan", "inf"/"-inf", integers without decimals
 /// ("-9999"), other values with %.18g.

@@ -27,6 +27,8 @@ struct Grid {
   }
   Point ToPixel(const Point& p) const {
     auto [col, row] = inv.Apply(p.x, p.y);
+    // NaN would make the integer conversions undefined; send it off the grid instead.
+    if (std::isnan(col) || std::isnan(row)) return {-kCoordClamp, -kCoordClamp};
     return {std::clamp(col, -kCoordClamp, kCoordClamp), std::clamp(row, -kCoordClamp, kCoordClamp)};
   }
 };
@@ -142,7 +144,8 @@ Result<std::vector<uint8_t>> Rasterize(const std::vector<Geometry>& shapes, uint
                                        uint64_t height, const geo::Affine& transform,
                                        bool all_touched) {
   const auto cells = internal::CheckedMul(width, height);
-  if (!cells || width > (1ull << 40) || height > (1ull << 40)) {
+  // Same cap as Limits::max_read_bytes: a mask never exceeds the read it belongs to.
+  if (!cells || *cells > Limits().max_read_bytes) {
     return Status::LimitExceeded("Rasterize: grid " + std::to_string(width) + "x" +
                                  std::to_string(height) + " is too large");
   }

@@ -95,10 +95,22 @@ Status FuzzGeoKeys(const uint8_t* data, size_t size);
 /// values, doubles to 255).
 std::vector<uint8_t> EncodeFuzzGeoKeysInput(const tiff::Ifd& ifd);
 
+// ---- (4) GeoJSON → rasterize ------------------------------------------------------------------
+
+/// Bytes before the GeoJSON text in a FuzzGeoJson input.
+inline constexpr size_t kFuzzGeoJsonHeaderBytes = 4;
+
+/// FuzzGeoJson input layout: [0] grid width - 1, [1] grid height - 1, [2] bit 0 all_touched,
+/// bit 1 invert, bits 2-3 transform (0 identity, 1 north-up 0.5-unit pixels at (-10, 10),
+/// 2 1-degree pixels at (-180, 90), 3 rotated), [3] pad (pixels) for GeometryWindow; then the
+/// GeoJSON text. mask::ParseGeoJson, then every geometry's Bounds, mask::Rasterize,
+/// mask::GeometryMask and mask::GeometryWindow on that grid. Returns the first error.
+Status FuzzGeoJson(const uint8_t* data, size_t size);
+
 // ---- replay ----------------------------------------------------------------------------------
 
 /// Runs the entry point of fuzz target `target` ("tiff_open", "read_window", "geokeys_crs",
-/// "decode_<codec>" for none, lzw, jpeg, deflate, packbits, lerc, lzma, zstd, webp) on the bytes;
+/// "geojson", "decode_<codec>" for none, lzw, jpeg, deflate, packbits, lerc, lzma, zstd, webp) on the bytes;
 /// kInvalidArgument for an unknown target. Used by the regression test and cogr_fuzz_replay.
 Status FuzzReplay(std::string_view target, const uint8_t* data, size_t size);
 

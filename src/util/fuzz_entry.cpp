@@ -9,6 +9,7 @@
 
 #include "cogr/crs.hpp"
 #include "cogr/io.hpp"
+#include "cogr/mask.hpp"
 #include "util/checked.hpp"
 #include "util/fuzz.hpp"
 
@@ -343,6 +344,41 @@ std::vector<uint8_t> EncodeFuzzGeoKeysInput(const tiff::Ifd& ifd) {
   return out;
 }
 
+// ---- (4) GeoJSON → rasterize ------------------------------------------------------------------
+
+Status FuzzGeoJson(const uint8_t* data, size_t size) {
+  if (size < kFuzzGeoJsonHeaderBytes) return Status::InvalidArgument("fuzz input shorter than its header");
+  const uint64_t width = data[0] + 1u, height = data[1] + 1u;
+  const bool all_touched = (data[2] & 1u) != 0, invert = (data[2] & 2u) != 0;
+  static const std::array<geo::Affine, 4> kTransforms = {{
+      geo::Affine::Identity(),
+      {0.5, 0, -10, 0, -0.5, 10},
+      {1, 0, -180, 0, -1, 90},
+      {0.8, 0.3, 5, 0.2, -0.9, 40},
+  }};
+  const geo::Affine& transform = kTransforms[(data[2] >> 2) & 3u];
+  const double pad = data[3];
+  const std::string_view text(reinterpret_cast<const char*>(data) + kFuzzGeoJsonHeaderBytes,
+                              size - kFuzzGeoJsonHeaderBytes);
+  auto shapes = mask::ParseGeoJson(text);
+  if (!shapes.ok()) return shapes.status();
+  for (const mask::Geometry& g : *shapes) (void)g.Bounds();
+  auto burned = mask::Rasterize(*shapes, width, height, transform, all_touched);
+  if (!burned.ok()) return burned.status();
+  COGR_FUZZ_CHECK(burned->size() == width * height, "Rasterize output size");
+  for (uint8_t v : *burned) COGR_FUZZ_CHECK(v <= 1, "Rasterize burns 0 or 1");
+  auto masked = mask::GeometryMask(*shapes, width, height, transform, all_touched, invert);
+  if (!masked.ok()) return masked.status();
+  COGR_FUZZ_CHECK(masked->size() == width * height, "GeometryMask output size");
+  auto window = mask::GeometryWindow(*shapes, width, height, transform, pad, pad);
+  if (!window.ok()) return window.status();
+  COGR_FUZZ_CHECK(window->col_off >= 0 && window->row_off >= 0 &&
+                      window->col_off + window->width <= static_cast<double>(width) &&
+                      window->row_off + window->height <= static_cast<double>(height),
+                  "GeometryWindow inside the image");
+  return Status::OK();
+}
+
 // ---- replay ----------------------------------------------------------------------------------
 
 Status FuzzReplay(std::string_view target, const uint8_t* data, size_t size) {
@@ -356,6 +392,7 @@ Status FuzzReplay(std::string_view target, const uint8_t* data, size_t size) {
   if (target == "tiff_open") return FuzzOpen(data, size);
   if (target == "read_window") return FuzzRead(data, size);
   if (target == "geokeys_crs") return FuzzGeoKeys(data, size);
+  if (target == "geojson") return FuzzGeoJson(data, size);
   for (const auto& [name, code] : kCodecs) {
     if (target == name) return FuzzDecode(code, data, size);
   }
