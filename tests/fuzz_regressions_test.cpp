@@ -190,8 +190,10 @@ class TiffWriter {
     bytes_.insert(bytes_.end(), b.begin(), b.end());
     return at;
   }
-  // Appends an IFD; links it from the header (first) or the previous IFD. Returns its offset.
-  uint32_t Ifd(const std::vector<Entry>& entries) {
+  // Appends an IFD; links it from the header (first) or the previous IFD. With `backwards`, the
+  // header points at the new IFD and the new IFD at the previous one instead, so the chain runs
+  // from the end of the file to its start. Returns its offset.
+  uint32_t Ifd(const std::vector<Entry>& entries, bool backwards = false) {
     if (bytes_.size() % 2) bytes_.push_back(0);
     const uint32_t at = size();
     Put16(static_cast<uint16_t>(entries.size()));
@@ -201,9 +203,14 @@ class TiffWriter {
       Put32(e.count);
       Put32(e.value);
     }
-    Put32(0);
-    Patch32(next_link_, at);
-    next_link_ = size() - 4;
+    Put32(backwards ? last_ifd_ : 0);
+    if (backwards) {
+      Patch32(4, at);
+    } else {
+      Patch32(next_link_, at);
+      next_link_ = size() - 4;
+    }
+    last_ifd_ = at;
     return at;
   }
   const std::vector<uint8_t>& bytes() const { return bytes_; }
@@ -221,6 +228,7 @@ class TiffWriter {
   }
   std::vector<uint8_t> bytes_;
   uint32_t next_link_ = 4;
+  uint32_t last_ifd_ = 0;
 };
 
 constexpr uint16_t kShort = 3, kLong = 4;
@@ -344,6 +352,24 @@ TEST(Hardening, FourThousandIfdsOpen) {
   ASSERT_TRUE(a.ok()) << a.status().ToString();
   ASSERT_EQ(a->data.size(), 1u);
   EXPECT_EQ(a->data[0], 4);  // IFD 3999 points at pixel 3999 % 4
+}
+
+TEST(Hardening, FourThousandIfdsChainedBackwardsOpen) {
+  // Each IFD sits before the previous one: every step of the chain needs bytes not fetched yet.
+  TiffWriter w;
+  const uint32_t pixels = w.Blob({1, 2, 3, 4});
+  for (int i = 3999; i >= 1; --i) w.Ifd(StripImage(1, 1, pixels + static_cast<uint32_t>(i % 4), 1), true);
+  w.Ifd(StripImage(2, 2, pixels), true);
+  auto ds = OpenBytes(w.bytes());
+  ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+  EXPECT_EQ((*ds)->tiff().ifds.size(), 4000u);
+  // Bytes fetched stay proportional to the file, not to IFDs x file.
+  EXPECT_LE((*ds)->tiff().header_bytes_fetched, 4 * w.bytes().size());
+  ReadOptions options;
+  options.overview = 3998;
+  auto a = (*ds)->Read(options);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  EXPECT_EQ(a->data[0], 4);
 }
 
 TEST(Hardening, IfdCountIsCapped) {

@@ -120,10 +120,12 @@ Status WriteGeoTiff(const std::string& path, const Profile& profile, const Array
 /// Writes the same file as WriteGeoTiff (byte for byte) from rows given top to bottom in any
 /// number of calls, so that the image never has to be in memory at once: it holds one block row
 /// of each level (plus, per average overview, `factor` full-resolution rows) and spools encoded
-/// blocks to a nameless scratch file next to `path` (disk: about the output size, twice).
+/// blocks to a scratch file next to `path` ("<path>.spool.<pid>", unlinked as soon as it is
+/// open, so it never outlives the process; disk: about the output size, twice).
 /// Overviews are computed from the rows as they pass, with WriteGeoTiff's semantics.
-/// Not thread-safe (one writer per thread; blocks are still encoded in parallel). After an
-/// error every call returns it. Destroying a writer that was not closed leaves no file.
+/// Not thread-safe (one writer per thread; blocks are still encoded in parallel). A rejected
+/// WriteRows argument (kInvalidArgument) changes nothing; after any other error every later
+/// call returns that error. Destroying a writer that was not closed leaves no file.
 class StreamWriter {
  public:
   /// Checks the profile and the CRS and opens the scratch file. Errors name `path`.

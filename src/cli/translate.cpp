@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -25,7 +26,7 @@ constexpr std::string_view kTranslateUsage =
     "usage: cogr translate PATH -o OUT.tif [--bands 1,2] [--window COL_OFF,ROW_OFF,WIDTH,HEIGHT]\n"
     "                      [--out-shape H,W [--resampling NAME]] [--compress NAME]\n"
     "                      [--predictor N] [--blocksize N] [--interleave pixel|band]\n"
-    "                      [--overviews] [--bigtiff auto|yes|no]\n"
+    "                      [--overviews] [--bigtiff auto|yes|no] [--read-rows N]\n"
     "\n"
     "Writes bands and a window of a file as a tiled GeoTIFF in Cloud-Optimized layout, with the\n"
     "source's CRS, nodata, scales, offsets and descriptions and the window's transform. The\n"
@@ -43,6 +44,8 @@ constexpr std::string_view kTranslateUsage =
     "  --overviews         add internal overviews 2, 4, 8, ... (average) until the smallest\n"
     "                      fits one tile\n"
     "  --bigtiff NAME      auto, yes or no (default: auto)\n"
+    "  --read-rows N       rows read and written at a time without --out-shape (default: about\n"
+    "                      64 MiB of pixels; memory use follows it)\n"
     "  -o, --output OUT    the GeoTIFF to write\n"
     "  -h, --help          show this help and exit\n";
 
@@ -59,6 +62,7 @@ struct TranslateArgs {
   write::Interleave interleave = write::Interleave::kPixel;
   bool overviews = false;
   write::BigTiff bigtiff = write::BigTiff::kAuto;
+  std::optional<uint64_t> read_rows;
   bool help = false;
 };
 
@@ -113,6 +117,10 @@ Status ApplyOption(std::string_view name, std::string_view value, TranslateArgs&
     } else {
       return Usage("--bigtiff: expected auto, yes or no, got '" + std::string(value) + "'");
     }
+  } else if (name == "--read-rows") {
+    auto n = ParseInt(value, 1, int64_t{1} << 31);
+    if (!n.ok()) return fail(n.status());
+    a.read_rows = static_cast<uint64_t>(*n);
   } else if (name == "--overviews") {
     a.overviews = true;
   } else if (name == "--output") {
@@ -133,7 +141,8 @@ Result<TranslateArgs> ParseTranslateArgs(std::span<const std::string> args) {
       {"--bands", "", true},      {"--window", "", true},     {"--out-shape", "", true},
       {"--resampling", "", true}, {"--compress", "", true},   {"--predictor", "", true},
       {"--blocksize", "", true},  {"--interleave", "", true}, {"--overviews", "", false},
-      {"--bigtiff", "", true},    {"--output", "-o", true},   {"--help", "-h", false}};
+      {"--bigtiff", "", true},    {"--read-rows", "", true},  {"--output", "-o", true},
+      {"--help", "-h", false}};
   TranslateArgs a;
   bool have_path = false, options_done = false;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -282,29 +291,62 @@ int RunTranslate(std::span<const std::string> argv) {
     return kExitFailure;
   }
   const Dataset& ds = **opened;
-  ReadOptions options;
-  options.bands = a.bands;
+  ProgressBar bar;
+  auto fail = [&](const Status& st, std::string_view path, int code) {
+    g_temp_active = 0;
+    bar.Finish();
+    PrintError(st.message(), path);
+    return code;
+  };
+
+  // The output window in source pixels (integers: ParseWindow says so).
+  int64_t col0 = 0, row0 = 0;
+  int64_t out_w = static_cast<int64_t>(ds.width()), out_h = static_cast<int64_t>(ds.height());
   if (a.window) {
     const auto& w = *a.window;
-    options.window = geo::Window{static_cast<double>(w[0]), static_cast<double>(w[1]),
-                                 static_cast<double>(w[2]), static_cast<double>(w[3])};
+    col0 = w[0];
+    row0 = w[1];
+    out_w = w[2];
+    out_h = w[3];
+    if (out_w == 0 || out_h == 0) {
+      return fail(Status::InvalidArgument("--window: width and height must be > 0"), {}, kExitUsage);
+    }
+    if (col0 + out_w > static_cast<int64_t>(ds.width()) || row0 + out_h > static_cast<int64_t>(ds.height())) {
+      return fail(Status::OutOfRange("window (" + std::to_string(col0) + ", " + std::to_string(row0) + ", " +
+                                     std::to_string(out_w) + ", " + std::to_string(out_h) +
+                                     ") is outside the image (" + std::to_string(ds.width()) + " x " +
+                                     std::to_string(ds.height()) + ")"),
+                  a.path, kExitFailure);
+    }
   }
-  if (a.out_shape) options.out_shape = std::make_pair((*a.out_shape)[0], (*a.out_shape)[1]);
-  if (a.resampling) options.resampling = *a.resampling;
-  ProgressBar bar;
-  auto array = ds.Read(options);
-  if (!array.ok()) {
-    bar.Finish();
-    PrintError(array.status().message(), a.path);
-    return kExitFailure;
+  ReadOptions options;
+  options.bands = a.bands;
+  options.window = geo::Window{static_cast<double>(col0), static_cast<double>(row0), static_cast<double>(out_w),
+                               static_cast<double>(out_h)};
+  // Without resampling the rows are read and written a slab at a time, so memory stays bounded
+  // whatever the image size; a resampled read is made whole.
+  uint64_t slab_rows = static_cast<uint64_t>(out_h);
+  if (a.out_shape) {
+    options.out_shape = std::make_pair((*a.out_shape)[0], (*a.out_shape)[1]);
+    if (a.resampling) options.resampling = *a.resampling;
+  } else {
+    const uint64_t count = a.bands.empty() ? static_cast<uint64_t>(ds.count()) : a.bands.size();
+    const uint64_t row_bytes = std::max<uint64_t>(1, static_cast<uint64_t>(out_w) * count * DataTypeSize(ds.dtype()));
+    constexpr uint64_t kSlabBytes = 64 << 20;
+    slab_rows = a.read_rows ? *a.read_rows
+                            : std::max<uint64_t>(a.blocksize, kSlabBytes / row_bytes / a.blocksize * a.blocksize);
+    slab_rows = std::min<uint64_t>(slab_rows, static_cast<uint64_t>(out_h));
+    options.window->height = static_cast<double>(slab_rows);
   }
+  auto first = ds.Read(options);
+  if (!first.ok()) return fail(first.status(), a.path, kExitFailure);
 
   write::Profile profile;
-  profile.width = array->width;
-  profile.height = array->height;
-  profile.count = static_cast<int>(array->bands);
-  profile.dtype = array->dtype;
-  profile.transform = array->transform;
+  profile.width = first->width;
+  profile.height = a.out_shape ? first->height : static_cast<uint64_t>(out_h);
+  profile.count = static_cast<int>(first->bands);
+  profile.dtype = first->dtype;
+  profile.transform = first->transform;
   profile.crs_epsg = ds.crs_epsg();
   if (!profile.crs_epsg) profile.crs_wkt = ds.crs_wkt();
   profile.nodata = ds.nodata();
@@ -337,13 +379,25 @@ int RunTranslate(std::span<const std::string> argv) {
   write::WriteOptions write_options;
   write_options.progress = [&bar](double fraction) { return bar.Update(fraction); };
   GuardTempFile(a.output);
-  Status written = write::WriteGeoTiff(a.output, profile, *array, write_options);
+  auto usage_or_failure = [](const Status& st) {
+    return st.code() == Code::kInvalidArgument ? kExitUsage : kExitFailure;
+  };
+  auto writer = write::StreamWriter::Create(a.output, profile, write_options);
+  if (!writer.ok()) return fail(writer.status(), {}, usage_or_failure(writer.status()));
+  Status st = (*writer)->WriteRows(*first);
+  std::vector<uint8_t>().swap(first->data);  // written: free it before reading the next slab
+  while (st.ok() && (*writer)->rows_written() < profile.height) {
+    const uint64_t done = (*writer)->rows_written();
+    options.window->row_off = static_cast<double>(row0) + static_cast<double>(done);
+    options.window->height = static_cast<double>(std::min<uint64_t>(slab_rows, profile.height - done));
+    auto slab = ds.Read(options);
+    if (!slab.ok()) return fail(slab.status(), a.path, kExitFailure);
+    st = (*writer)->WriteRows(*slab);
+  }
+  if (st.ok()) st = (*writer)->Close();
+  if (!st.ok()) return fail(st, {}, usage_or_failure(st));
   g_temp_active = 0;
   bar.Finish();
-  if (!written.ok()) {
-    PrintError(written.message());
-    return written.code() == Code::kInvalidArgument ? kExitUsage : kExitFailure;
-  }
   return 0;
 }
 

@@ -1,5 +1,7 @@
 // tiff::Open: header, ghost area and every IFD, fetching only what the parsers ask for.
 #include <algorithm>
+#include <iterator>
+#include <map>
 #include <new>
 #include <optional>
 #include <string>
@@ -46,26 +48,36 @@ class HeaderReader {
 
   const ByteStore& store() const { return store_; }
 
-  // Fetches [offset, offset + max(min_length, rounded)) clamped to the file; `need` must be
-  // inside the file. The rounding is dropped rather than exceed max_header_bytes.
+  // Fetches `need` (inside the file) and, with round_up, speculative bytes around it: forward
+  // up to the next bytes already held (never twice the same bytes), then backward down to the
+  // previous bytes held when the forward room is short of the speculative size. So an IFD chain
+  // running backwards through the file costs O(log n) requests and O(file) bytes, as a forward
+  // one does. The rounding is dropped rather than exceed max_header_bytes.
   Status Fetch(ByteRange need, bool round_up = true) {
-    uint64_t length = need.length;
+    uint64_t start = need.offset, end = need.end();
     if (round_up) {
       const uint64_t speculative =
           std::clamp(last_length_ * 2, kMinFetchBytes, kMaxSpeculativeBytes);
-      length = std::max(length, speculative);
+      const uint64_t forward_limit = std::min(file_size_, NextHeldStart(end));
+      end = std::max(end, start + std::min(forward_limit - start, speculative));
+      if (end - start < speculative) {
+        start = std::max(std::min(PrevHeldEnd(start), start), end - std::min(end, speculative));
+      }
     }
-    length = std::min(length, file_size_ - need.offset);
+    uint64_t length = end - start;
     const uint64_t budget = limits_.max_header_bytes - std::min(limits_.max_header_bytes,
                                                                 file_.header_bytes_fetched);
-    if (length > budget) length = std::max(need.length, budget);
+    if (length > budget) {
+      start = need.offset;
+      length = std::min(std::max(need.length, budget), file_size_ - need.offset);
+    }
     if (need.length > budget) {
       return Status::LimitExceeded(
           "TIFF header reads exceed limit " + Num(limits_.max_header_bytes) + " bytes (" +
           Num(file_.header_bytes_fetched) + " fetched, " + Num(need.length) + " more needed at offset " +
           Num(need.offset) + ")");
     }
-    const ByteRange range{need.offset, length};
+    const ByteRange range{start, length};
     COGR_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, fetch_(range));
     if (bytes.size() != length) {
       return Status::IoError("fetch of bytes [" + Num(range.offset) + ", " + Num(range.end()) +
@@ -75,6 +87,7 @@ class HeaderReader {
     file_.header_bytes_fetched += length;
     last_length_ = length;
     store_.Add(range.offset, std::move(bytes));
+    AddHeld(range.offset, range.end());
     return Status::OK();
   }
 
@@ -101,11 +114,38 @@ class HeaderReader {
   }
 
  private:
+  // Merged [start, end) intervals of every byte fetched so far (the ByteStore keeps chunks,
+  // which may overlap; this keeps their union to steer speculative reads).
+  void AddHeld(uint64_t start, uint64_t end) {
+    auto it = held_.upper_bound(start);
+    if (it != held_.begin() && std::prev(it)->second >= start) {
+      --it;
+      start = it->first;
+    }
+    while (it != held_.end() && it->first <= end) {
+      end = std::max(end, it->second);
+      it = held_.erase(it);
+    }
+    held_.emplace(start, end);
+  }
+  // Start of the first held byte at or after `x` (`x` itself when held); UINT64_MAX if none.
+  uint64_t NextHeldStart(uint64_t x) const {
+    auto it = held_.upper_bound(x);
+    if (it != held_.begin() && std::prev(it)->second > x) return x;
+    return it == held_.end() ? UINT64_MAX : it->first;
+  }
+  // End of the last held interval starting before `x`; 0 if none (may exceed `x`).
+  uint64_t PrevHeldEnd(uint64_t x) const {
+    auto it = held_.lower_bound(x);
+    return it == held_.begin() ? 0 : std::prev(it)->second;
+  }
+
   const FetchFn& fetch_;
   uint64_t file_size_;
   const Limits& limits_;
   TiffFile& file_;
   ByteStore store_;
+  std::map<uint64_t, uint64_t> held_;
   uint64_t last_length_ = 0;
 };
 
