@@ -12,7 +12,18 @@ packages=(
   # Test servers of the remote-read tests (tests/io): nginx serves tests/data over http(s),
   # python3 runs tests/servers/fault_server.py, openssl makes the TLS test certificate.
   nginx-light python3 openssl
+  # Request signing of s3:// and az:// sources (SHA-256, HMAC-SHA256).
+  libssl-dev
+  # The fuzz stage of scripts/test.sh: clang with libFuzzer and the sanitizer runtimes.
+  clang libclang-rt-14-dev
 )
+
+# The S3 and Azure emulators of the cloud tests (tests/io/cloud_test.cpp) are npm packages
+# (tests/servers/package.json: s3rver, azurite): they need node and npm. A machine that has
+# node from elsewhere (e.g. NodeSource, which bundles npm) keeps it.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -22,8 +33,23 @@ for p in "${packages[@]}"; do
   fi
 done
 
+# Installs the pinned emulators (package-lock.json) into tests/servers/node_modules once; the
+# test fixtures do the same when it is missing, and skip their tests if that fails.
+install_test_servers() {
+  local dir
+  dir="$(cd "$(dirname "$0")/.." && pwd)/tests/servers"
+  if [[ -x "$dir/node_modules/.bin/s3rver" && -x "$dir/node_modules/.bin/azurite-blob" ]]; then
+    return 0
+  fi
+  echo "install_deps: npm ci in $dir (s3rver, azurite)"
+  if ! (cd "$dir" && npm ci --no-audit --no-fund --ignore-scripts); then
+    echo "install_deps: warning: npm ci failed; the s3rver/azurite tests will try again or skip" >&2
+  fi
+}
+
 if [[ ${#missing[@]} -eq 0 ]]; then
   echo "install_deps: all ${#packages[@]} packages present"
+  install_test_servers
   exit 0
 fi
 
@@ -39,3 +65,4 @@ fi
 echo "install_deps: installing ${missing[*]}"
 "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
 "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+install_test_servers

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Builds cogr and runs the whole test suite twice: a Release build with warnings as errors
-# (preset `ci`, build/ci) and a Debug ASan+UBSan build (preset `asan-ubsan`, build/asan-ubsan).
+# (preset `ci`, build/ci) and a Debug ASan+UBSan build (preset `asan-ubsan`, build/asan-ubsan);
+# then builds the libFuzzer targets (preset `fuzz`, clang) and runs each of them for
+# COGR_FUZZ_SECONDS (default 20) on its seed corpus, two at a time (scripts/fuzz.sh), failing on
+# any crash, leak, timeout or OOM.
 # Installs missing Debian packages first (scripts/install_deps.sh). Idempotent; rerunning only
-# rebuilds what changed. Exits non-zero if any build or test fails (both stages always run).
+# rebuilds what changed. Exits non-zero if any build or test fails (every stage always runs).
 #
-# Usage: ./scripts/test.sh [PRESET...]    default: ci asan-ubsan
+# Usage: ./scripts/test.sh [PRESET...]    default: ci asan-ubsan fuzz
 #   COGR_SKIP_DEPS=1 skips the package check.
 set -uo pipefail
 
@@ -16,7 +19,7 @@ fi
 
 presets=("$@")
 if [[ ${#presets[@]} -eq 0 ]]; then
-  presets=(ci asan-ubsan)
+  presets=(ci asan-ubsan fuzz)
 fi
 jobs=$(nproc)
 
@@ -30,6 +33,13 @@ for preset in "${presets[@]}"; do
   echo "=== ${preset}: build (-j${jobs})"
   if ! cmake --build --preset "$preset" -j "$jobs"; then
     failed+=("${preset}:build")
+    continue
+  fi
+  if [[ "$preset" == fuzz ]]; then
+    echo "=== fuzz: every target for ${COGR_FUZZ_SECONDS:-20} s"
+    if ! FUZZ_SKIP_BUILD=1 FUZZ_JOBS="${FUZZ_JOBS:-2}" ./scripts/fuzz.sh "${COGR_FUZZ_SECONDS:-20}"; then
+      failed+=("fuzz:run")
+    fi
     continue
   fi
   echo "=== ${preset}: test"

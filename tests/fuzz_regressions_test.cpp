@@ -433,8 +433,10 @@ std::vector<uint8_t> SharedBlockTables(int ifds) {
 
 TEST(Hardening, DecodedHeaderCountsTowardMaxHeaderBytes) {
   // Fetched bytes alone (1 MiB) stay far below the cap; what the IFDs decode to does not.
+  // (Tables loaded at open: lazy tables, the default for large ones, decode to nothing.)
   Limits limits;
   limits.max_header_bytes = 16ull << 20;
+  limits.lazy_block_table_bytes = UINT64_MAX;
   auto ds = OpenBytes(SharedBlockTables(8), limits);
   ASSERT_FALSE(ds.ok());
   EXPECT_EQ(ds.status().code(), Code::kLimitExceeded) << ds.status().ToString();
@@ -447,6 +449,11 @@ TEST(Hardening, DecodedHeaderCountsTowardMaxHeaderBytes) {
   // The same file within the cap opens.
   ds = OpenBytes(SharedBlockTables(2), limits);
   ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+  // With lazy tables (the default) the 8 IFDs open: their tables stay in the file.
+  limits.lazy_block_table_bytes = Limits().lazy_block_table_bytes;
+  ds = OpenBytes(SharedBlockTables(8), limits);
+  ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+  EXPECT_TRUE((*ds)->tiff().ifds[7].lazy_offsets.has_value());
 }
 
 // ---- caps of one read ----------------------------------------------------------------------

@@ -50,8 +50,10 @@ class Crs {
   /// EPSG conversion codes), citations (1026, 2049, 3073) and ESRI PE strings.
   /// Vertical keys are ignored. A user-defined model type gives the ESRI PE string's CRS or a
   /// LOCAL_CS, as in GDAL. kNotFound when the keys name no CRS at all (empty, or only
-  /// GTRasterTypeGeoKey); kInvalidArgument when PROJ rejects what the keys describe (e.g. a
-  /// NaN semi-major axis). Note: GDAL ignores the GeoKeys of a file georeferenced by GCPs
+  /// GTRasterTypeGeoKey); kInvalidFile for values no CRS can have (non-finite or absurd
+  /// axes, prime meridian, unit sizes, TOWGS84 values or projection parameters: "GeoKeys:
+  /// ellipsoid axis nan is out of range"); kInvalidArgument when PROJ rejects what the keys
+  /// describe (e.g. semi-minor > semi-major). Note: GDAL ignores the GeoKeys of a file georeferenced by GCPs
   /// only; that rule belongs to the caller.
   static Result<Crs> FromGeoKeys(const std::map<uint16_t, cogr::tiff::GeoKeyValue>& keys);
 
@@ -75,6 +77,12 @@ class Crs {
   /// Name of the unit of the first horizontal axis: "metre", "US survey foot", "degree", ...;
   /// "unknown" when the CRS has none.
   std::string LinearUnits() const;
+
+  /// rasterio's crs.linear_units_factor: the unit of the first horizontal axis of a projected
+  /// CRS and its size in metres (("metre", 1), ("US survey foot", 0.3048006096012192)).
+  /// kInvalidArgument ("linear units factor is not defined for a non-projected CRS (\"name\")")
+  /// for geographic, geocentric and other CRSs without a linear horizontal unit.
+  Result<std::pair<std::string, double>> LinearUnitsFactor() const;
 
   /// The CRS's name ("WGS 84 / UTM zone 18N").
   std::string Name() const;

@@ -2,12 +2,17 @@
 // with rasterio's semantics (1-based bands, Window(col_off, row_off, width, height)).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "cogr/block_cache.hpp"
+#include "cogr/cancel.hpp"
 #include "cogr/geo.hpp"
 #include "cogr/io.hpp"
 #include "cogr/status.hpp"
@@ -15,6 +20,10 @@
 #include "cogr/types.hpp"
 
 namespace cogr {
+
+namespace internal {
+class BlockTableCache;
+}  // namespace internal
 
 /// A dense (bands, height, width) array in C order, host byte order.
 struct Array {
@@ -41,6 +50,14 @@ struct OpenOptions {
   /// How remote sources fetch (coalescing, concurrency, retries, timeouts, header cache).
   /// prefix_bytes = 0 takes header_read_bytes.
   io::SourceOptions io;
+  /// Cache of decoded blocks, so repeated reads of overlapping windows neither refetch nor
+  /// redecode (see BlockCache). The rule: `block_cache` when set (share one cache between
+  /// chosen Datasets); else unset block_cache_bytes = BlockCache::Default() (256 MiB shared
+  /// by the whole process); 0 = no cache (one-shot reads such as the CLI's); N > 0 = a cache
+  /// of N bytes for this Dataset alone. A read whose blocks would take more than half the
+  /// cache does not store them (one full-image read must not flush it), but still uses hits.
+  std::optional<uint64_t> block_cache_bytes;
+  std::shared_ptr<BlockCache> block_cache;
 };
 
 /// Resampling kernels for out_shape reads (GDAL's names and semantics).
@@ -66,6 +83,15 @@ struct ReadOptions {
   /// would pick for the same request (rasterio's read(out_shape=...)).
   std::optional<std::pair<uint64_t, uint64_t>> out_shape;
   Resampling resampling = Resampling::kNearest;
+  /// Past this time the read stops (remote transfers in flight are aborted) and returns
+  /// kCancelled "read deadline exceeded". Unset = no deadline.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  /// The same as deadline = (time the read starts) + timeout_ms; 0 = none. With both set, the
+  /// earlier wins. The message then says "read deadline exceeded (timeout N ms)".
+  uint32_t timeout_ms = 0;
+  /// Cancel() it from any thread: the read stops its transfers and returns kCancelled
+  /// "read cancelled" promptly. Null = not cancellable. The Dataset stays usable either way.
+  std::shared_ptr<CancelToken> cancel;
 };
 
 /// One image of the file at one resolution (the full image or an overview), plus its mask.
@@ -77,7 +103,7 @@ struct Level {
 
 /// An open GeoTIFF/COG. Metadata is parsed at open; reads fetch and decode only the blocks
 /// they touch. Thread-safe: one Dataset may be read from many threads at once.
-class Dataset {
+class Dataset : public std::enable_shared_from_this<Dataset> {
  public:
   /// Opens a path (or file:// URI). Errors name the file: "x.tif: not a TIFF file".
   static Result<std::shared_ptr<Dataset>> Open(const std::string& uri, const OpenOptions& options = {});
@@ -103,6 +129,19 @@ class Dataset {
   geo::Bounds bounds() const;
   /// (x, y) pixel sizes (rasterio's res).
   std::pair<double, double> res() const;
+  /// rasterio's dataset.xy(row, col, offset): the CRS coordinates (x, y) of a point of pixel
+  /// (row, col) under transform() (its centre by default; rotated transforms included).
+  std::pair<double, double> xy(double row, double col,
+                               geo::PixelOffset offset = geo::PixelOffset::kCenter) const {
+    return geo::Xy(transform_, row, col, offset);
+  }
+  /// rasterio's dataset.index(x, y, op): the (row, col) of the pixel holding (x, y), rounded
+  /// by `op` (floor by default). Not limited to the image: outside points give indexes < 0 or
+  /// >= height/width. kInvalidArgument for a non-invertible transform or a huge index.
+  Result<std::pair<int64_t, int64_t>> index(double x, double y,
+                                            geo::RoundOp op = geo::RoundOp::kFloor) const {
+    return geo::RowCol(transform_, x, y, op);
+  }
   /// EPSG code of the CRS when the GeoKeys name one, else nullopt.
   std::optional<int> crs_epsg() const { return crs_epsg_; }
   /// WKT1_GDAL of the CRS when known (via PROJ), else nullopt.
@@ -136,7 +175,26 @@ class Dataset {
   /// has no mask (and no nodata).
   Result<Array> ReadMask(const ReadOptions& options = {}) const;
 
+  /// Read(options) without blocking the caller: the read runs on cogr's async executor (a
+  /// fixed pool of AsyncReadThreads() threads shared by the process, never a thread per read;
+  /// reads beyond that wait in its queue, their deadlines counting) and the future gets its
+  /// result. The Dataset is kept alive until the read ends; it must be owned by a shared_ptr
+  /// (as Open returns it), else the future holds kInvalidArgument.
+  std::future<Result<Array>> ReadAsync(ReadOptions options = {}) const;
+  /// Callback form: `done` runs once, on an executor thread, with the result (it must not
+  /// block for long: it holds an executor thread).
+  void ReadAsync(ReadOptions options, std::function<void(Result<Array>)> done) const;
+  /// Threads of the async executor: max(4, 2 x hardware threads), fixed at first use.
+  static size_t AsyncReadThreads();
+
+  /// The decoded-block cache this Dataset uses, or null when it has none.
+  const std::shared_ptr<BlockCache>& block_cache() const { return cache_; }
+
   Dataset(std::shared_ptr<io::Source> source, OpenOptions options);  // use Open()
+  /// Drops this Dataset's blocks from its cache.
+  ~Dataset();
+  Dataset(const Dataset&) = delete;
+  Dataset& operator=(const Dataset&) = delete;
 
  private:
   Status Init();
@@ -147,8 +205,20 @@ class Dataset {
                     uint64_t x0, uint64_t y0, uint64_t x1, uint64_t y1, double sparse_fill,
                     Array& out) const;
 
+  /// Offsets and byte counts of blocks `blocks` of `ifd`, from its tables or, for lazy tables,
+  /// from tables_ (fetching the pages not cached). Values are as stored, not yet checked.
+  /// With `leader` (sized like blocks, 1 = use it) and lazy byte counts in a file whose ghost
+  /// area declares block leaders and trailers, a block followed by a later one in the file gets
+  /// no byte count: its entry is the span [offset - 4, next offset - 4), leader included (the
+  /// reader takes the block from the leader, see internal::BlockFromLeader), and leader = 1.
+  Status BlockEntries(const tiff::Ifd& ifd, const std::vector<uint64_t>& blocks, std::vector<uint64_t>& offsets,
+                      std::vector<uint64_t>& byte_counts, std::vector<uint8_t>* leader = nullptr) const;
+
   std::shared_ptr<io::Source> source_;
   OpenOptions options_;
+  std::shared_ptr<internal::BlockTableCache> tables_;  // pages of lazy block tables; null if none
+  std::shared_ptr<BlockCache> cache_;  // null = no cache
+  uint64_t cache_id_ = 0;              // this Dataset's key part in cache_
   tiff::TiffFile tiff_;
   std::vector<Level> levels_;
   int count_ = 0;

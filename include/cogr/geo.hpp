@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "cogr/status.hpp"
@@ -51,8 +52,11 @@ struct Window {
 
   /// Window.from_slices((row_start, row_stop), (col_start, col_stop)).
   static Window FromSlices(std::pair<double, double> rows, std::pair<double, double> cols);
-  /// rasterio.windows.from_bounds(left, bottom, right, top, transform): kInvalidArgument for a
-  /// rotated transform or an empty box.
+  /// rasterio.windows.from_bounds(left, bottom, right, top, transform) (rasterio >= 1.3): the
+  /// window spanning the pixel coordinates of the box's four corners, so a rotated transform
+  /// gives the window enclosing the rotated box. kInvalidArgument ("inconsistent") when
+  /// (right - left) / a < 0 or (bottom - top) / e < 0, or when a or e is 0 (Python divides by
+  /// zero there).
   static Result<Window> FromBounds(const Bounds& bounds, const Affine& transform);
 
   /// Window.round_offsets(): floor offsets (after adding a small tolerance as rasterio does).
@@ -82,5 +86,22 @@ std::pair<double, double> Xy(const Affine& transform, double row, double col,
 /// rasterio.transform.rowcol(transform, x, y, op=floor) → (row, col); kInvalidArgument if the
 /// transform is not invertible.
 Result<std::pair<int64_t, int64_t>> RowCol(const Affine& transform, double x, double y);
+
+/// The `op` of rasterio.transform.rowcol: math.floor, Python's round (half to even) or math.ceil.
+enum class RoundOp : uint8_t { kFloor, kRound, kCeil };
+/// "floor", "round", "ceil".
+std::string_view RoundOpName(RoundOp op);
+/// Inverse of RoundOpName; kInvalidArgument naming the accepted values.
+Result<RoundOp> ParseRoundOp(std::string_view name);
+/// "center", "ul", "ur", "ll", "lr".
+std::string_view PixelOffsetName(PixelOffset offset);
+/// Inverse of PixelOffsetName; kInvalidArgument naming the accepted values.
+Result<PixelOffset> ParsePixelOffset(std::string_view name);
+
+/// rasterio.transform.rowcol(transform, x, y, op=op) → (row, col): the fractional pixel
+/// coordinates of (x, y) under ~transform, rounded by `op`. kInvalidArgument if the transform
+/// is not invertible or the result does not fit an int64_t.
+Result<std::pair<int64_t, int64_t>> RowCol(const Affine& transform, double x, double y,
+                                           RoundOp op);
 
 }  // namespace cogr::geo

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -46,6 +47,53 @@ struct HttpRequest {
 };
 using SignFn = std::function<Status(HttpRequest& request)>;
 
+/// s3://bucket/key. Every field left empty/unset takes the AWS environment variable named.
+struct S3Options {
+  std::string access_key_id;      ///< AWS_ACCESS_KEY_ID
+  std::string secret_access_key;  ///< AWS_SECRET_ACCESS_KEY
+  std::string session_token;      ///< AWS_SESSION_TOKEN (sent as x-amz-security-token)
+  std::string region;             ///< AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1
+  /// S3-compatible server, e.g. "http://127.0.0.1:9000"; AWS_ENDPOINT_URL_S3, else
+  /// AWS_ENDPOINT_URL; empty = AWS (https://BUCKET.s3.REGION.amazonaws.com).
+  std::string endpoint_url;
+  /// Path-style addressing (ENDPOINT/BUCKET/KEY) instead of virtual-hosted (BUCKET.HOST/KEY).
+  /// Unset = AWS_S3_ADDRESSING_STYLE (path|virtual), else path when an endpoint is set.
+  std::optional<bool> path_style;
+  /// Unsigned requests (public buckets). Unset = AWS_NO_SIGN_REQUEST=YES|TRUE|1, else false.
+  /// Without it, an open that finds no credentials fails with kInvalidArgument saying so.
+  std::optional<bool> no_sign_request;
+  /// Sends "x-amz-request-payer: requester". Unset = AWS_REQUEST_PAYER=requester.
+  std::optional<bool> requester_pays;
+};
+
+/// gs://bucket/object, read over the XML API: GET ENDPOINT/BUCKET/OBJECT with Range.
+struct GcsOptions {
+  /// Empty = GCS_ENDPOINT_URL, else https://storage.googleapis.com.
+  std::string endpoint_url;
+  /// OAuth2 access token sent as "Authorization: Bearer ..."; empty = GOOGLE_OAUTH_ACCESS_TOKEN
+  /// (unset = anonymous: public objects only).
+  std::string access_token;
+};
+
+/// az://container/blob. Empty fields take the environment variable named; explicit fields
+/// win over the connection string, which wins over the separate variables.
+struct AzureOptions {
+  std::string account;            ///< AZURE_STORAGE_ACCOUNT
+  std::string access_key;         ///< AZURE_STORAGE_ACCESS_KEY (base64): Shared Key signing
+  std::string sas_token;          ///< AZURE_STORAGE_SAS_TOKEN ("sv=...&sig=...", '?' optional)
+  /// AZURE_STORAGE_CONNECTION_STRING: AccountName, AccountKey, SharedAccessSignature,
+  /// BlobEndpoint, DefaultEndpointsProtocol, EndpointSuffix.
+  std::string connection_string;
+  /// Blob service endpoint, e.g. "http://127.0.0.1:10000/devstoreaccount1" (azurite);
+  /// AZURE_STORAGE_ENDPOINT, else the connection string's BlobEndpoint, else
+  /// https://ACCOUNT.blob.core.windows.net.
+  std::string endpoint_url;
+  /// Anonymous requests (public containers) even when a key or SAS is set. Unset =
+  /// AZURE_NO_SIGN_REQUEST=YES|TRUE|1. Without it, an open that finds neither key nor SAS
+  /// fails with kInvalidArgument saying so.
+  std::optional<bool> no_sign_request;
+};
+
 /// Options of remote sources (http/https; s3/gs/az build on them). Defaults were measured
 /// against local nginx with the fixtures of tests/data (see src/io/http_source.hpp).
 struct SourceOptions {
@@ -87,10 +135,15 @@ struct SourceOptions {
   std::string header_cache_dir;
   /// Use the persisted header cache at all (false ignores COGR_HEADER_CACHE_DIR too).
   bool persisted_header_cache = true;
+  /// Cloud object stores (s3://, gs://, az://); ignored for other schemes. A `sign` hook,
+  /// when set, runs after the store's own signing.
+  S3Options s3;
+  GcsOptions gcs;
+  AzureOptions azure;
 };
 
 /// A random-access byte source. One primitive: a positional, const, thread-safe read.
-/// Implementations: local file (pread), memory; remote ones come with the remote issue.
+/// Implementations: local file (pread), memory, http(s) and the cloud stores (see Open).
 class Source {
  public:
   virtual ~Source() = default;
@@ -132,11 +185,14 @@ Result<std::shared_ptr<Source>> OpenFile(const std::string& path);
 /// A source over bytes held in memory (tests, fuzzing, embedding).
 std::shared_ptr<Source> MemorySource(std::vector<uint8_t> bytes, std::string name = "<memory>");
 
-/// Opens a path, file:// or http(s):// URI with default options (see the overload below).
+/// Opens a path, file://, http(s)://, s3://, gs:// or az:// URI with default options (see the overload below).
 Result<std::shared_ptr<Source>> Open(const std::string& uri);
 
 /// Opens a path or URI with options for remote sources: local paths and file:// (counted,
-/// see stats()), http:// and https:// (libcurl; kUnsupported when built without it).
+/// see stats()), http:// and https:// (libcurl; kUnsupported when built without it),
+/// s3://bucket/key (SigV4), gs://bucket/object (bearer token) and az://container/blob (Shared
+/// Key or SAS); signing needs OpenSSL (kUnsupported naming it when built without). The
+/// source's uri() is the URI as given; errors name it.
 /// A remote open makes at most one request (the prefix GET), none when the header cache has
 /// the URI. kNotFound for 404, kIoError for 401/403 ("access denied"), kUnavailable when
 /// transient failures outlast the retries.

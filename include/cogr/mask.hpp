@@ -3,10 +3,12 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
 
+#include "cogr/crs.hpp"
 #include "cogr/dataset.hpp"
 #include "cogr/geo.hpp"
 #include "cogr/status.hpp"
@@ -52,6 +54,40 @@ struct Geometry {
 /// null geometry are skipped). Errors are kInvalidArgument starting with "GeoJSON: ".
 Result<std::vector<Geometry>> ParseGeoJson(std::string_view text);
 
+/// Options of ParseGeoJsonDocument.
+struct GeoJsonOptions {
+  /// RFC 7946: a document without a "crs" member is in WGS 84 longitude/latitude. When true,
+  /// such a document gets crs = "OGC:CRS84"; when false (the default), crs stays unset and the
+  /// caller decides (rasterio and `rio mask` take the raster's CRS).
+  bool default_to_wgs84 = false;
+};
+
+/// A parsed GeoJSON document: its geometries and the CRS its coordinates are in.
+struct GeoJsonDocument {
+  std::vector<Geometry> geometries;
+  /// The document's "crs" member (GeoJSON 2008: {"type": "name", "properties": {"name":
+  /// "urn:ogc:def:crs:EPSG::32631"}}) as the name text, which geo::Crs::FromUserInput accepts;
+  /// "OGC:CRS84" when absent and GeoJsonOptions::default_to_wgs84; unset otherwise.
+  std::optional<std::string> crs;
+};
+
+/// ParseGeoJson plus the document's CRS. A "crs" member that is not a named CRS (e.g. the
+/// 2008 "link" form) is kInvalidArgument "GeoJSON: ...".
+Result<GeoJsonDocument> ParseGeoJsonDocument(std::string_view text,
+                                             const GeoJsonOptions& options = {});
+
+/// Reprojects geometries from `from` to `to` through PROJ (geo::TransformPoints, x =
+/// longitude/easting first), vertex by vertex. Edges of lines and rings are densified so that
+/// a straight edge in `from` stays close to its true image in `to`: an edge is split at its
+/// midpoint (in `from` coordinates) while the transformed midpoint lies farther than
+/// `tolerance` (in `to` units) from the midpoint of the transformed ends, at most 12 times in
+/// depth (4096 pieces per edge). Points are not densified. kInvalidArgument for tolerance <= 0
+/// or NaN, or naming the first vertex that cannot be transformed; kLimitExceeded beyond 16 Mi
+/// vertices.
+Result<std::vector<Geometry>> ReprojectGeometries(const std::vector<Geometry>& shapes,
+                                                  const geo::Crs& from, const geo::Crs& to,
+                                                  double tolerance);
+
 /// Burns `shapes` onto a (height, width) grid whose pixel (col, row) maps to the world by
 /// `transform`: returns height*width bytes, 1 where burned, 0 elsewhere. Polygons burn the
 /// pixels whose centre is inside (even-odd over exterior and holes, GDAL's scanline rule:
@@ -85,6 +121,11 @@ struct MaskOptions {
   bool filled = true;        ///< set masked pixels to nodata; false: return `valid` instead
   std::optional<double> nodata;  ///< fill value; default the file's nodata, else 0
   std::vector<int> indexes;  ///< 1-based bands; empty = all
+  /// CRS of the shapes' coordinates. Unset: they are in the raster's CRS (as in rasterio).
+  /// Set: they are reprojected to the raster's CRS (ReprojectGeometries with a tolerance of
+  /// 1/100 of the smaller pixel size) before anything else; a raster without a CRS is then
+  /// kInvalidArgument.
+  std::optional<geo::Crs> shapes_crs;
 };
 
 struct MaskResult {

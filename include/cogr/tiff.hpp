@@ -82,6 +82,24 @@ struct TagEntry {
   bool is_inline = false;
 };
 
+/// A block table (TileOffsets/StripOffsets or TileByteCounts/StripByteCounts) left in the file
+/// at open because it is large (> Limits::lazy_block_table_bytes) and its bytes were not among
+/// those fetched for the header. Reads fetch just the values they need (read::Dataset caches
+/// them in pages). ParseIfd checked that the values lie inside the file, that there is one per
+/// block, and that the type is SHORT, LONG or LONG8; each value still needs checking when used.
+struct LazyTable {
+  uint64_t offset = 0;  ///< file offset of value 0
+  uint64_t count = 0;   ///< values used: Ifd::block_count()
+  TagType type = TagType::kLong;
+  uint32_t value_size() const { return TagTypeSize(type); }
+  /// File bytes of values [first, first + n) (first + n <= count).
+  ByteRange Values(uint64_t first, uint64_t n) const {
+    return {offset + first * value_size(), n * value_size()};
+  }
+};
+/// Decodes one value of a lazy table whose bytes start at `p` (value_size() bytes).
+uint64_t LoadTableValue(const LazyTable& table, ByteOrder order, const uint8_t* p);
+
 /// One IFD, with the well-known tags decoded (host order) and all entries kept raw.
 struct Ifd {
   uint64_t offset = 0;           ///< file offset of this IFD
@@ -105,8 +123,12 @@ struct Ifd {
   uint64_t block_width = 0;
   uint64_t block_height = 0;
   /// One entry per block: row-major blocks, then (planar separate) plane after plane.
+  /// Empty when the table is lazy (the matching lazy_* below is set instead).
   std::vector<uint64_t> block_offsets;
   std::vector<uint64_t> block_byte_counts;
+  /// Set for a table left in the file (see LazyTable); each table is lazy or not on its own.
+  std::optional<LazyTable> lazy_offsets;
+  std::optional<LazyTable> lazy_byte_counts;
   std::vector<uint16_t> extra_samples;
   std::array<uint16_t, 2> ycbcr_subsampling{2, 2};
   std::vector<uint8_t> jpeg_tables;
@@ -125,8 +147,10 @@ struct Ifd {
   uint64_t blocks_across() const;  ///< ceil(width / block_width)
   uint64_t blocks_down() const;    ///< ceil(height / block_height)
   /// blocks_across * blocks_down * (planar separate ? samples : 1); saturates at UINT64_MAX.
-  /// ParseIfd guarantees block_offsets and block_byte_counts have exactly this many values.
+  /// ParseIfd guarantees block_offsets and block_byte_counts have exactly this many values,
+  /// unless the table is lazy (then lazy_offsets / lazy_byte_counts->count is this).
   uint64_t block_count() const;
+  bool has_lazy_tables() const { return lazy_offsets.has_value() || lazy_byte_counts.has_value(); }
 };
 
 /// The bytes of the file the caller has fetched so far: any number of disjoint chunks.
@@ -151,6 +175,8 @@ struct NeedBytes {
 /// Parses the IFD at `ifd_offset` using the bytes in `have`. If its entries or a tag value
 /// it decodes lie outside `have`, returns NeedBytes (clamped to `file_size`): fetch, Add and
 /// call again. Every count, offset and size is checked against `file_size` and `limits`.
+/// A block table larger than limits.lazy_block_table_bytes whose bytes are not in `have` is
+/// not asked for: it becomes a LazyTable (Ifd::lazy_offsets / lazy_byte_counts).
 Result<std::variant<Ifd, NeedBytes>> ParseIfd(const Header& header, uint64_t ifd_offset,
                                               const ByteStore& have, uint64_t file_size,
                                               const Limits& limits);

@@ -49,6 +49,10 @@ struct Limits {
   uint64_t max_block_bytes = 1ull << 30;           ///< decoded bytes of one block
   uint64_t max_read_bytes = 16ull << 30;           ///< bytes of one read's output array
   uint64_t max_image_dimension = 1ull << 31;       ///< width or height of an image
+  /// Not a cap: a block table (TileOffsets, TileByteCounts, StripOffsets, StripByteCounts)
+  /// larger than this many bytes whose bytes were not fetched with the header is not loaded at
+  /// open; reads fetch the entries they need (tiff::LazyTable). UINT64_MAX = always load.
+  uint64_t lazy_block_table_bytes = 64 * 1024;
 
   static Limits Unlimited();
 };

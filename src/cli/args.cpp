@@ -17,25 +17,32 @@ constexpr std::string_view kGeneralUsage =
     "Reads GeoTIFF and Cloud-Optimized GeoTIFF files.\n"
     "\n"
     "commands:\n"
-    "  info   print the metadata of a file (--json for the machine-readable form)\n"
-    "  read   read bands and a window of a file into a NumPy .npy file\n"
+    "  info        print the metadata of a file (--json for the machine-readable form)\n"
+    "  read        read bands and a window of a file into a NumPy .npy file\n"
+    "  translate   copy bands and a window of a file to a tiled GeoTIFF (COG layout)\n"
+    "  xy          print the coordinates of a pixel (rasterio's dataset.xy)\n"
+    "  index       print the pixel holding a point (rasterio's dataset.index)\n"
+    "  clip        mask/crop a file by GeoJSON shapes into a GeoTIFF or .npy file\n"
+    "  bench       time the same read of many files/URLs at once (requests, bytes, latency)\n"
     "\n"
     "Run 'cogr <command> --help' for the options of a command.\n";
 
 constexpr std::string_view kInfoUsage =
-    "usage: cogr info PATH [--json]\n"
+    "usage: cogr info PATH [--json] [--stats]\n"
     "\n"
     "Prints the metadata of a GeoTIFF/COG: size, bands, data type, blocks, compression,\n"
     "CRS, transform, bounds, nodata, overviews.\n"
     "\n"
     "options:\n"
     "  --json       print one JSON object on one line\n"
+    "  --stats      print what the I/O cost as one JSON line on stderr: requests,\n"
+    "               bytes_fetched, bytes_used, retries, wait_ms, cache_hits\n"
     "  -h, --help   show this help and exit\n";
 
 constexpr std::string_view kReadUsage =
     "usage: cogr read PATH [--bands 1,2] [--window COL_OFF,ROW_OFF,WIDTH,HEIGHT]\n"
     "                 [--overview N] [--boundless] [--fill V]\n"
-    "                 [--out-shape H,W] [--resampling NAME] -o OUT.npy\n"
+    "                 [--out-shape H,W] [--resampling NAME] [--stats] -o OUT.npy\n"
     "\n"
     "Reads pixels into a NumPy .npy file of shape (bands, height, width) and the file's\n"
     "data type. The output appears only when the whole read succeeded.\n"
@@ -54,6 +61,9 @@ constexpr std::string_view kReadUsage =
     "                      average, mode, min, max, med, q1 or q3 (no effect without it,\n"
     "                      as in rasterio)\n"
     "  -o, --output OUT    the .npy file to write\n"
+    "  --stats             print what the I/O cost (open + read) as one JSON line on\n"
+    "                      stderr: requests, bytes_fetched, bytes_used, retries, wait_ms,\n"
+    "                      cache_hits\n"
     "  -h, --help          show this help and exit\n";
 
 Status Usage(std::string message) { return Status::InvalidArgument(std::move(message)); }
@@ -87,11 +97,12 @@ struct OptionSpec {
   bool takes_value;
 };
 
-constexpr OptionSpec kInfoOptions[] = {{"--json", "", false}, {"--help", "-h", false}};
+constexpr OptionSpec kInfoOptions[] = {{"--json", "", false}, {"--stats", "", false}, {"--help", "-h", false}};
 constexpr OptionSpec kReadOptions[] = {
     {"--bands", "", true},      {"--window", "", true},      {"--overview", "", true},
     {"--boundless", "", false}, {"--fill", "", true},        {"--out-shape", "", true},
-    {"--resampling", "", true}, {"--output", "-o", true},    {"--help", "-h", false}};
+    {"--resampling", "", true}, {"--output", "-o", true},    {"--stats", "", false},
+    {"--help", "-h", false}};
 
 // Applies one parsed option of `cmd` to `inv`. `value` is set only for options taking a value.
 Status ApplyOption(Command cmd, std::string_view name, std::string_view value, Invocation& inv,
@@ -102,6 +113,7 @@ Status ApplyOption(Command cmd, std::string_view name, std::string_view value, I
   }
   if (cmd == Command::kInfo) {
     if (name == "--json") inv.info.json = true;
+    if (name == "--stats") inv.info.stats = true;
     return Status::OK();
   }
   ReadArgs& r = inv.read;
@@ -130,6 +142,8 @@ Status ApplyOption(Command cmd, std::string_view name, std::string_view value, I
     auto resampling = ParseResampling(value);
     if (!resampling.ok()) return Usage(resampling.status().message()).WithContext(name);
     r.resampling = *resampling;
+  } else if (name == "--stats") {
+    r.stats = true;
   } else if (name == "--output") {
     if (value.empty()) return Usage("--output: empty file name");
     r.output = std::string(value);
@@ -230,7 +244,7 @@ Result<Invocation> ParseArgs(std::span<const std::string> args) {
     if (!arg.empty() && arg[0] == '-') {
       return Usage("unknown option " + Quote(arg) + " (see 'cogr --help')");
     }
-    return Usage("unknown command " + Quote(arg) + " (expected info or read)");
+    return Usage("unknown command " + Quote(arg) + " (see 'cogr --help' for the commands)");
   }
   return Usage("missing command (see 'cogr --help')");
 }

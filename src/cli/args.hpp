@@ -21,10 +21,11 @@ inline constexpr int kExitUsage = 2;
 
 enum class Command { kNone, kInfo, kRead };
 
-/// `cogr info PATH [--json]`.
+/// `cogr info PATH [--json] [--stats]`.
 struct InfoArgs {
   std::string path;
   bool json = false;
+  bool stats = false;  ///< --stats: one JSON line of I/O cost on stderr (see stats.hpp)
 };
 
 /// `cogr read PATH [--bands ..] [--window ..] [--overview N] [--boundless] [--fill V]
@@ -40,6 +41,7 @@ struct ReadArgs {
   std::optional<std::array<uint64_t, 2>> out_shape;  ///< height, width
   std::optional<Resampling> resampling;              ///< used by out_shape reads
   std::string output;
+  bool stats = false;  ///< --stats: one JSON line of I/O cost on stderr (see stats.hpp)
 };
 
 /// What the command line asks for. `help`/`version` win over everything else that parsed.

@@ -3,9 +3,11 @@
 #include <cstdio>
 #include <string>
 
+#include "cogr/crs.hpp"
 #include "cogr/dataset.hpp"
 #include "commands.hpp"
 #include "json_writer.hpp"
+#include "stats.hpp"
 
 namespace cogr::cli {
 namespace {
@@ -126,7 +128,15 @@ void PrintSummary(const Dataset& ds) {
   if (!epsg && !wkt) {
     PrintLine("CRS:", "none");
   } else {
-    PrintLine("CRS:", epsg ? "EPSG:" + std::to_string(*epsg) : "(no EPSG code)");
+    // "EPSG:32631 (WGS 84 / UTM zone 31N)": the code and the CRS's name, as PROJ reads the
+    // WKT (the name alone when there is no code).
+    std::string name;
+    if (wkt) {
+      if (auto crs = geo::Crs::FromUserInput(*wkt); crs.ok()) name = crs->Name();
+    }
+    std::string line = epsg ? "EPSG:" + std::to_string(*epsg) : "(no EPSG code)";
+    if (!name.empty()) line = epsg ? line + " (" + name + ")" : name + " (no EPSG code)";
+    PrintLine("CRS:", line);
     if (wkt) {
       // The first line of the WKT, cut short: enough to recognise the CRS.
       constexpr size_t kMaxWktChars = 100;
@@ -184,7 +194,9 @@ int RunInfo(const InfoArgs& args) {
   } else {
     PrintSummary(ds);
   }
-  return FinishStdout() ? 0 : kExitFailure;
+  if (!FinishStdout()) return kExitFailure;
+  if (args.stats) PrintIoStats(ds.io_stats());
+  return 0;
 }
 
 }  // namespace cogr::cli

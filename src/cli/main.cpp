@@ -43,6 +43,12 @@ bool FinishStdout() {
 
 /// `cogr translate` (translate.cpp): 0, or kExitFailure/kExitUsage after printing the error.
 int RunTranslate(std::span<const std::string> args);
+/// `cogr xy`, `cogr index`, `cogr clip` (xy.cpp, index.cpp, clip.cpp): likewise.
+int RunXy(std::span<const std::string> args);
+int RunIndex(std::span<const std::string> args);
+int RunClip(std::span<const std::string> args);
+/// `cogr bench` (bench.cpp): likewise.
+int RunBench(std::span<const std::string> args);
 
 namespace {
 
@@ -61,6 +67,14 @@ int Run(int argc, char** argv) {
   // `translate` parses its own options (src/cli/translate.cpp).
   if (!args.empty() && args[0] == "translate") {
     return RunTranslate(std::span<const std::string>(args).subspan(1));
+  }
+  if (!args.empty() && args[0] == "bench") return RunBench(std::span<const std::string>(args).subspan(1));
+  // So do `xy`, `index` and `clip`.
+  if (!args.empty() && (args[0] == "xy" || args[0] == "index" || args[0] == "clip")) {
+    const auto rest = std::span<const std::string>(args).subspan(1);
+    if (args[0] == "xy") return RunXy(rest);
+    if (args[0] == "index") return RunIndex(rest);
+    return RunClip(rest);
   }
   auto invocation = ParseArgs(args);
   if (!invocation.ok()) {

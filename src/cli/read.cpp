@@ -5,6 +5,7 @@
 #include "cogr/dataset.hpp"
 #include "commands.hpp"
 #include "npy_writer.hpp"
+#include "stats.hpp"
 
 namespace cogr::cli {
 
@@ -25,7 +26,9 @@ int RunRead(const ReadArgs& args) {
   // (as in rasterio).
   if (args.resampling) options.resampling = *args.resampling;
 
-  auto opened = Dataset::Open(args.path);
+  OpenOptions open_options;
+  open_options.block_cache_bytes = 0;  // one read per process: caching decoded blocks only costs
+  auto opened = Dataset::Open(args.path, open_options);
   if (!opened.ok()) {
     PrintError(opened.status().message(), args.path);
     return kExitFailure;
@@ -40,6 +43,7 @@ int RunRead(const ReadArgs& args) {
     PrintError(written.message());
     return kExitFailure;
   }
+  if (args.stats) PrintIoStats((*opened)->io_stats());
   return 0;
 }
 

@@ -1,13 +1,8 @@
 // `cogr translate`: read bands/a window of a file (optionally resampled) and write it as a tiled,
 // compressed GeoTIFF in COG layout, with internal overviews on request.
-#include <signal.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
-#include <csignal>
 #include <cstdio>
-#include <cstring>
 #include <limits>
 #include <optional>
 #include <span>
@@ -18,6 +13,7 @@
 #include "cogr/dataset.hpp"
 #include "cogr/write.hpp"
 #include "commands.hpp"
+#include "subcommand.hpp"
 
 namespace cogr::cli {
 namespace {
@@ -203,74 +199,6 @@ std::vector<int> AutoOverviews(uint64_t width, uint64_t height, uint32_t blocksi
   return factors;
 }
 
-// The temporary file of the write in progress, removed if a signal ends the process.
-char g_temp_path[4096];
-volatile sig_atomic_t g_temp_active = 0;
-
-extern "C" void RemoveTranslateTemp(int sig) {
-  if (g_temp_active) unlink(g_temp_path);  // async-signal-safe
-  signal(sig, SIG_DFL);
-  raise(sig);
-}
-
-void GuardTempFile(const std::string& output) {
-  // write::WriteGeoTiff's documented temporary name.
-  const std::string temp = output + ".tmp." + std::to_string(static_cast<long>(getpid()));
-  if (temp.size() >= sizeof(g_temp_path)) return;
-  std::memcpy(g_temp_path, temp.c_str(), temp.size() + 1);
-  g_temp_active = 1;
-  struct sigaction action;
-  std::memset(&action, 0, sizeof(action));
-  action.sa_handler = RemoveTranslateTemp;
-  sigemptyset(&action.sa_mask);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
-    struct sigaction old;
-    if (sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN) continue;
-    sigaction(sig, &action, nullptr);
-  }
-}
-
-// A one-line progress bar on stderr, drawn only on a terminal and only once the work has
-// lasted a moment (short runs stay silent).
-class ProgressBar {
- public:
-  ProgressBar() : enabled_(isatty(STDERR_FILENO) == 1), start_(std::chrono::steady_clock::now()) {}
-  ~ProgressBar() { Finish(); }
-
-  bool Update(double fraction) {
-    if (!enabled_) return true;
-    const auto elapsed = std::chrono::steady_clock::now() - start_;
-    if (!drawn_ && elapsed < std::chrono::milliseconds(500)) return true;
-    const int percent = static_cast<int>(fraction * 100.0 + 0.5);
-    if (drawn_ && percent == last_percent_) return true;
-    constexpr int kWidth = 40;
-    const int filled = percent * kWidth / 100;
-    std::string bar = "\rcogr translate [";
-    bar.append(static_cast<size_t>(filled), '#');
-    bar.append(static_cast<size_t>(kWidth - filled), '.');
-    bar += "] " + std::to_string(percent) + "%";
-    std::fputs(bar.c_str(), stderr);
-    std::fflush(stderr);
-    drawn_ = true;
-    last_percent_ = percent;
-    return true;
-  }
-
-  void Finish() {
-    if (drawn_) {
-      std::fputs("\n", stderr);
-      std::fflush(stderr);
-    }
-    drawn_ = false;
-  }
-
- private:
-  bool enabled_;
-  std::chrono::steady_clock::time_point start_;
-  bool drawn_ = false;
-  int last_percent_ = -1;
-};
-
 }  // namespace
 
 int RunTranslate(std::span<const std::string> argv) {
@@ -285,15 +213,17 @@ int RunTranslate(std::span<const std::string> argv) {
     return FinishStdout() ? 0 : kExitFailure;
   }
 
-  auto opened = Dataset::Open(a.path);
+  OpenOptions open_options;
+  open_options.block_cache_bytes = 0;  // a one-shot CLI read: caching decoded blocks only costs
+  auto opened = Dataset::Open(a.path, open_options);
   if (!opened.ok()) {
     PrintError(opened.status().message(), a.path);
     return kExitFailure;
   }
   const Dataset& ds = **opened;
-  ProgressBar bar;
+  ProgressBar bar("cogr translate");
   auto fail = [&](const Status& st, std::string_view path, int code) {
-    g_temp_active = 0;
+    ReleaseWriteTempGuard();
     bar.Finish();
     PrintError(st.message(), path);
     return code;
@@ -378,7 +308,7 @@ int RunTranslate(std::span<const std::string> argv) {
 
   write::WriteOptions write_options;
   write_options.progress = [&bar](double fraction) { return bar.Update(fraction); };
-  GuardTempFile(a.output);
+  GuardWriteTemp(a.output);
   auto usage_or_failure = [](const Status& st) {
     return st.code() == Code::kInvalidArgument ? kExitUsage : kExitFailure;
   };
@@ -396,7 +326,7 @@ int RunTranslate(std::span<const std::string> argv) {
   }
   if (st.ok()) st = (*writer)->Close();
   if (!st.ok()) return fail(st, {}, usage_or_failure(st));
-  g_temp_active = 0;
+  ReleaseWriteTempGuard();
   bar.Finish();
   return 0;
 }

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "cogr/geo.hpp"
@@ -78,12 +79,28 @@ std::pair<double, double> Xy(const Affine& transform, double row, double col,
 }
 
 Result<std::pair<int64_t, int64_t>> RowCol(const Affine& transform, double x, double y) {
-  // rasterio 1.3 applies ~transform and floors; the epsilon of 1.2 is gone (rasterio#2432).
+  return RowCol(transform, x, y, RoundOp::kFloor);
+}
+
+Result<std::pair<int64_t, int64_t>> RowCol(const Affine& transform, double x, double y,
+                                           RoundOp op) {
+  // rasterio 1.3 applies ~transform and rounds with op; the epsilon of 1.2 is gone
+  // (rasterio#2432).
   auto inverse = transform.Inverse();
   if (!inverse.ok()) return inverse.status();
   const auto [fcol, frow] = inverse->Apply(x, y);
-  const double col = std::floor(fcol);
-  const double row = std::floor(frow);
+  auto round = [op](double v) {
+    switch (op) {
+      case RoundOp::kFloor: return std::floor(v);
+      case RoundOp::kCeil: return std::ceil(v);
+      case RoundOp::kRound: break;
+    }
+    // Python's round(): half to even. nearbyint rounds that way in the default FE_TONEAREST
+    // mode, which cogr never changes.
+    return std::nearbyint(v);
+  };
+  const double col = round(fcol);
+  const double row = round(frow);
   // 2^63 as a double; anything at or past it (or NaN) does not fit an int64_t.
   constexpr double kLimit = 9223372036854775808.0;
   if (!(col >= -kLimit && col < kLimit) || !(row >= -kLimit && row < kLimit)) {
@@ -92,6 +109,43 @@ Result<std::pair<int64_t, int64_t>> RowCol(const Affine& transform, double x, do
                                    std::to_string(fcol) + ") is not representable");
   }
   return std::pair<int64_t, int64_t>{static_cast<int64_t>(row), static_cast<int64_t>(col)};
+}
+
+std::string_view RoundOpName(RoundOp op) {
+  switch (op) {
+    case RoundOp::kFloor: return "floor";
+    case RoundOp::kRound: return "round";
+    case RoundOp::kCeil: return "ceil";
+  }
+  return "floor";
+}
+
+Result<RoundOp> ParseRoundOp(std::string_view name) {
+  for (RoundOp op : {RoundOp::kFloor, RoundOp::kRound, RoundOp::kCeil}) {
+    if (name == RoundOpName(op)) return op;
+  }
+  return Status::InvalidArgument("unknown rounding op '" + std::string(name) +
+                                 "' (expected floor, round or ceil)");
+}
+
+std::string_view PixelOffsetName(PixelOffset offset) {
+  switch (offset) {
+    case PixelOffset::kCenter: return "center";
+    case PixelOffset::kUl: return "ul";
+    case PixelOffset::kUr: return "ur";
+    case PixelOffset::kLl: return "ll";
+    case PixelOffset::kLr: return "lr";
+  }
+  return "center";
+}
+
+Result<PixelOffset> ParsePixelOffset(std::string_view name) {
+  for (PixelOffset o : {PixelOffset::kCenter, PixelOffset::kUl, PixelOffset::kUr,
+                        PixelOffset::kLl, PixelOffset::kLr}) {
+    if (name == PixelOffsetName(o)) return o;
+  }
+  return Status::InvalidArgument("unknown pixel offset '" + std::string(name) +
+                                 "' (expected center, ul, ur, ll or lr)");
 }
 
 }  // namespace cogr::geo

@@ -34,6 +34,7 @@ struct Crs::Impl {
   bool is_geographic = false;
   bool is_projected = false;
   std::string linear_units = "unknown";
+  double linear_units_factor = 0;  // metres per unit of the first axis; 0 when unknown
   // ToEpsg may have to search PROJ's database (proj_identify), which takes milliseconds;
   // it runs on first use only.
   mutable std::once_flag epsg_once;
@@ -169,11 +170,13 @@ Result<Crs> MakeCrs(PJ_CONTEXT* ctx, const PJ* pj, std::string definition) {
     impl->is_projected = type == PJ_TYPE_PROJECTED_CRS;
     if (PjPtr cs{proj_crs_get_coordinate_system(ctx, horizontal.get())}) {
       const char* unit_name = nullptr;
+      double unit_factor = 0;
       if (proj_cs_get_axis_count(ctx, cs.get()) > 0 &&
-          proj_cs_get_axis_info(ctx, cs.get(), 0, nullptr, nullptr, nullptr, nullptr, &unit_name,
-                                nullptr, nullptr) &&
+          proj_cs_get_axis_info(ctx, cs.get(), 0, nullptr, nullptr, nullptr, &unit_factor,
+                                &unit_name, nullptr, nullptr) &&
           unit_name != nullptr) {
         impl->linear_units = unit_name;
+        impl->linear_units_factor = unit_factor;
       }
     }
   }
@@ -290,6 +293,15 @@ bool Crs::IsProjected() const { return impl_->is_projected; }
 std::string Crs::LinearUnits() const { return impl_->linear_units; }
 std::string Crs::Name() const { return impl_->name; }
 
+Result<std::pair<std::string, double>> Crs::LinearUnitsFactor() const {
+  if (!impl_->is_projected || !(impl_->linear_units_factor > 0) ||
+      !std::isfinite(impl_->linear_units_factor)) {
+    return Status::InvalidArgument("linear units factor is not defined for a non-projected CRS (\"" +
+                                   impl_->name + "\")");
+  }
+  return std::pair<std::string, double>{impl_->linear_units, impl_->linear_units_factor};
+}
+
 Result<std::vector<std::pair<double, double>>> TransformPoints(
     const Crs& from, const Crs& to, std::vector<std::pair<double, double>> points) {
   PJ_CONTEXT* ctx = ProjContext();
@@ -356,6 +368,7 @@ bool Crs::IsGeographic() const { return false; }
 bool Crs::IsProjected() const { return false; }
 std::string Crs::LinearUnits() const { return "unknown"; }
 std::string Crs::Name() const { return std::string(); }
+Result<std::pair<std::string, double>> Crs::LinearUnitsFactor() const { return NoProj(); }
 Result<std::vector<std::pair<double, double>>> TransformPoints(
     const Crs&, const Crs&, std::vector<std::pair<double, double>>) {
   return NoProj();

@@ -890,6 +890,41 @@ Defn GetDefn(PJ_CONTEXT* ctx, const Keys& keys) {
   return d;
 }
 
+// Hostile GeoKeys: GDAL passes any double through, but PROJ's identification of a CRS with
+// a prime meridian at 1e218 degrees or a TOWGS84 shift of 1e257 m runs for minutes (found by
+// the geokeys_crs fuzzer). No real CRS is near these bounds, so such keys are an invalid file.
+Status CheckDefn(const Defn& d) {
+  auto bad = [](const char* what, double v) {
+    char text[32];
+    std::snprintf(text, sizeof(text), "%.6g", v);
+    return Status::InvalidFile(std::string("GeoKeys: ") + what + " " + text + " is out of range");
+  };
+  if (!std::isfinite(d.pm_long_to_greenwich) || std::fabs(d.pm_long_to_greenwich) > 360) {
+    return bad("prime meridian (degrees)", d.pm_long_to_greenwich);
+  }
+  for (double v : {d.semi_major, d.semi_minor}) {
+    if (!std::isfinite(v) || std::fabs(v) > 1e10) return bad("ellipsoid axis", v);
+  }
+  if (!std::isfinite(d.uom_length_in_meters) || std::fabs(d.uom_length_in_meters) > 1e10) {
+    return bad("linear unit size", d.uom_length_in_meters);
+  }
+  if (!std::isfinite(d.uom_angle_in_degrees) || std::fabs(d.uom_angle_in_degrees) > 1e4) {
+    return bad("angular unit size", d.uom_angle_in_degrees);
+  }
+  for (int i = 0; i < d.towgs84_count && i < 7; ++i) {
+    if (!std::isfinite(d.towgs84[i]) || std::fabs(d.towgs84[i]) > 1e8) return bad("TOWGS84 value", d.towgs84[i]);
+  }
+  for (int i = 0; i < 7; ++i) {
+    // Eastings/northings in metres; angles, scale factors and the rest below 1e7 (arc-seconds).
+    const bool length = d.proj_parm_id[i] == kProjFalseEasting || d.proj_parm_id[i] == kProjFalseNorthing ||
+                        d.proj_parm_id[i] == kProjFalseOriginEasting || d.proj_parm_id[i] == kProjFalseOriginNorthing ||
+                        d.proj_parm_id[i] == kProjCenterEasting || d.proj_parm_id[i] == kProjCenterNorthing;
+    const double v = d.proj_parm[i];
+    if (!std::isfinite(v) || std::fabs(v) > (length ? 1e12 : 1e7)) return bad("projection parameter", v);
+  }
+  return Status::OK();
+}
+
 // ---------------------------------------------------------------------------------------
 // GDAL's side: citations, names, the GEOGCS and the projection.
 
@@ -1414,6 +1449,7 @@ void CleanupImagineNames(std::string& citation) {
 
 Result<PjPtr> BuildCrs(PJ_CONTEXT* ctx, const Keys& keys) {
   Defn d = GetDefn(ctx, keys);
+  COGR_RETURN_IF_ERROR(CheckDefn(d));
   if (d.model == kUserDefined && d.pcs != kUserDefined) d.model = kModelProjected;
 
   Srs srs;

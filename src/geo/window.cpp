@@ -52,11 +52,6 @@ Window Window::FromSlices(std::pair<double, double> rows, std::pair<double, doub
 }
 
 Result<Window> Window::FromBounds(const Bounds& bounds, const Affine& transform) {
-  if (!transform.IsRectilinear()) {
-    return Status::InvalidArgument(
-        "from_bounds: the transform is rotated (b=" + std::to_string(transform.b) +
-        ", d=" + std::to_string(transform.d) + "); a window cannot follow its axes");
-  }
   // rasterio raises on these sign checks; a zero a or e would divide by zero in Python.
   if (transform.a == 0 || transform.e == 0 ||
       (bounds.right - bounds.left) / transform.a < 0 ||

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "cogr/io.hpp"
+#include "io/read_context.hpp"
 #include "util/checked.hpp"
 #include "util/thread_pool.hpp"
 
@@ -79,9 +80,13 @@ Result<std::vector<uint8_t>> Source::ReadRange(ByteRange range) const {
 
 Status Source::ReadRanges(std::span<const ByteRange> ranges, const RangeCallback& on_range,
                           size_t max_threads) const {
+  // The caller's deadline/cancel token, checked before every range (the workers do not see
+  // the caller's thread-local context).
+  const internal::ReadContext* context = internal::CurrentReadContext();
   return internal::ParallelFor(
       ranges.size(),
       [&](size_t i) -> Status {
+        COGR_RETURN_IF_ERROR(internal::CheckReadContext(context));
         // One buffer per thread, reused across ranges and reads.
         thread_local std::vector<uint8_t> buf;
         const ByteRange r = ranges[i];

@@ -13,6 +13,7 @@
 #include "io/coalesce.hpp"
 #include "io/header_cache.hpp"
 #include "io/http_client.hpp"
+#include "io/read_context.hpp"
 #include "io/retry.hpp"
 #include "io/stats.hpp"
 #include "util/checked.hpp"
@@ -38,8 +39,8 @@ std::string HeaderCacheDir(const SourceOptions& options) {
 
 #ifndef COGR_HAVE_CURL
 
-Result<std::shared_ptr<Source>> OpenHttp(const std::string& url, const SourceOptions&) {
-  return Status::Unsupported(url + ": http(s) needs libcurl, and cogr was built without it");
+Result<std::shared_ptr<Source>> OpenHttp(const std::string& url, const SourceOptions&, const std::string& name) {
+  return Status::Unsupported((name.empty() ? url : name) + ": remote reads need libcurl, and cogr was built without it");
 }
 
 #else
@@ -151,6 +152,30 @@ Status CheckValidators(const std::string& url, const ObjectInfo& known, const Tr
     return Changed(url, "Last-Modified " + known.last_modified + " at open, now " + t.last_modified);
   }
   return Status::OK();
+}
+
+// "<Code>X</Code>" and the first line of "<Message>Y</Message>" of an S3, GCS or Azure XML
+// error body, as " [X: Y]"; empty when the body has neither. Bounded: the body is at most
+// kMaxErrorBody bytes and the message is cut at 200 characters.
+std::string ErrorDetail(const std::string& body) {
+  auto element = [&body](const std::string& name) -> std::string {
+    const std::string open = "<" + name + ">", close = "</" + name + ">";
+    const size_t a = body.find(open);
+    if (a == std::string::npos) return {};
+    const size_t b = body.find(close, a + open.size());
+    if (b == std::string::npos) return {};
+    std::string v = body.substr(a + open.size(), std::min<size_t>(b - a - open.size(), 200));
+    if (const size_t nl = v.find_first_of("\r\n"); nl != std::string::npos) v.resize(nl);
+    for (char& c : v) {
+      if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+    }
+    return v;
+  };
+  const std::string code = element("Code"), message = element("Message");
+  if (code.empty() && message.empty()) return {};
+  if (message.empty()) return " [" + code + "]";
+  if (code.empty()) return " [" + message + "]";
+  return " [" + code + ": " + message + "]";
 }
 
 // Judges a finished transfer for `want` (bytes of the object). `known` is null for the probe
@@ -265,10 +290,10 @@ Outcome Judge(const std::string& url, const ObjectInfo* known, const Transfer& t
       return out;
     }
   } else if (st == 404 || st == 410) {
-    out.status = Status::NotFound(url + ": " + StatusText(st));
+    out.status = Status::NotFound(url + ": " + StatusText(st) + ErrorDetail(t.error_body));
     return out;
   } else if (st == 401 || st == 403) {
-    out.status = Status::IoError(url + ": access denied (" + StatusText(st) + ")");
+    out.status = Status::IoError(url + ": access denied (" + StatusText(st) + ")" + ErrorDetail(t.error_body));
     return out;
   } else if (IsTransientHttpStatus(st)) {
     out.status = Status::Unavailable(where + StatusText(st));
@@ -280,7 +305,7 @@ Outcome Judge(const std::string& url, const ObjectInfo* known, const Transfer& t
                                  std::to_string(known->size) + " bytes at open)");
     return out;
   } else {
-    out.status = Status::IoError(where + "unexpected " + StatusText(st));
+    out.status = Status::IoError(where + "unexpected " + StatusText(st) + ErrorDetail(t.error_body));
     return out;
   }
   if (!known) {
@@ -408,15 +433,20 @@ struct Exec {
 
 class HttpSource final : public Source {
  public:
-  HttpSource(std::string url, SourceOptions options, std::shared_ptr<const HeaderEntry> entry, std::string cache_dir)
-      : url_(std::move(url)), options_(std::move(options)), cache_dir_(std::move(cache_dir)), entry_(std::move(entry)) {
+  HttpSource(std::string url, std::string name, SourceOptions options, std::shared_ptr<const HeaderEntry> entry,
+             std::string cache_dir)
+      : url_(std::move(url)),
+        name_(std::move(name)),
+        options_(std::move(options)),
+        cache_dir_(std::move(cache_dir)),
+        entry_(std::move(entry)) {
     info_.size = entry_->size;
     info_.etag = entry_->etag;
     info_.last_modified = entry_->last_modified;
   }
 
   uint64_t size() const override { return info_.size; }
-  const std::string& uri() const override { return url_; }
+  const std::string& uri() const override { return name_; }
   IoStats stats() const override { return counters_.Snapshot(); }
   StatsCounters& counters() const { return counters_; }
 
@@ -543,7 +573,7 @@ class HttpSource final : public Source {
       Transfer& t = r.transfer;
       Status st = PrepareTransfer(url_, options_, r.plan.range, t);
       if (!st.ok()) {
-        exec->Fail(st.WithContext(url_));
+        exec->Fail(st.WithContext(name_));
         return false;
       }
       t.options = &options_;
@@ -563,9 +593,24 @@ class HttpSource final : public Source {
       return true;
     };
 
+    // The caller's deadline and cancel token (io/read_context.hpp): Cancel() wakes this loop and
+    // the deadline bounds its waits; either fails the call, which aborts the transfers in flight.
+    const cogr::internal::ReadContext* context = cogr::internal::CurrentReadContext();
+    const bool has_deadline = context != nullptr && context->deadline.has_value();
+    uint64_t cancel_subscription = 0;
+    if (context != nullptr && context->cancel) {
+      cancel_subscription = context->cancel->Subscribe([exec] {
+        { std::lock_guard<std::mutex> wake_lock(exec->mu); }
+        exec->cv.notify_all();
+      });
+    }
+
     std::unique_lock<std::mutex> lock(exec->mu);
     spawn_helpers(lock);
     for (;;) {
+      if (context != nullptr && !exec->failed) {
+        if (Status st = cogr::internal::CheckReadContext(context); !st.ok()) exec->Fail(st);
+      }
       // Start requests: retries that are due first, then new ones, up to the cap.
       if (!exec->failed) {
         const auto now = Clock::now();
@@ -603,7 +648,7 @@ class HttpSource final : public Source {
         const Transfer& t = r.transfer;
         counters_.AddFetched(t.body_bytes);
         if (t.status == 200 && !t.cancelled) counters_.AddFullBody();
-        Outcome out = Judge(url_, &info_, t, r.plan.range);
+        Outcome out = Judge(name_, &info_, t, r.plan.range);
         if (out.status.ok()) {
           std::shared_ptr<const std::vector<uint8_t>> keep = r.buffer;
           r.pending_items = r.plan.pieces.size();
@@ -648,17 +693,22 @@ class HttpSource final : public Source {
           const Exec::Request& r = exec->requests[ri];
           if (r.retry_pending) wake = std::min(wake, r.retry_at);
         }
+        if (has_deadline) wake = std::min(wake, *context->deadline);
         exec->cv.wait_until(lock, wake);
+      } else if (has_deadline && !exec->failed) {
+        exec->cv.wait_until(lock, *context->deadline);
       } else {
         exec->cv.wait(lock);
       }
     }
+    if (cancel_subscription != 0) context->cancel->Unsubscribe(cancel_subscription);
     exec->done = true;
     exec->work.clear();
     return exec->error;
   }
 
-  std::string url_;
+  std::string url_;   // requests go here (no credentials: SAS tokens are added by the signer)
+  std::string name_;  // uri() and error messages: the URI as the caller gave it
   SourceOptions options_;
   std::string cache_dir_;
   ObjectInfo info_;
@@ -668,8 +718,8 @@ class HttpSource final : public Source {
 };
 
 // The speculative first GET: size, validators and the first prefix_bytes of the object.
-Result<std::shared_ptr<const HeaderEntry>> Probe(const std::string& url, const SourceOptions& options,
-                                                 StatsCounters& counters) {
+Result<std::shared_ptr<const HeaderEntry>> Probe(const std::string& url, const std::string& name,
+                                                 const SourceOptions& options, StatsCounters& counters) {
   WaitTimer timer(counters);
   const uint64_t prefix = options.prefix_bytes > 0 ? options.prefix_bytes : DefaultPrefixBytes();
   const ByteRange want{0, prefix};
@@ -680,7 +730,7 @@ Result<std::shared_ptr<const HeaderEntry>> Probe(const std::string& url, const S
   std::mutex mu;
   std::condition_variable cv;
   for (;;) {
-    COGR_RETURN_IF_ERROR(PrepareTransfer(url, options, want, t).WithContext(url));
+    COGR_RETURN_IF_ERROR(PrepareTransfer(url, options, want, t).WithContext(name));
     t.options = &options;
     t.want_offset = 0;
     t.want_length = prefix;
@@ -700,7 +750,7 @@ Result<std::shared_ptr<const HeaderEntry>> Probe(const std::string& url, const S
     }
     counters.AddFetched(t.body_bytes);
     if (t.status == 200) counters.AddFullBody();
-    Outcome out = Judge(url, nullptr, t, want);
+    Outcome out = Judge(name, nullptr, t, want);
     if (out.status.ok()) {
       auto entry = std::make_shared<HeaderEntry>();
       entry->uri = url;
@@ -725,7 +775,9 @@ Result<std::shared_ptr<const HeaderEntry>> Probe(const std::string& url, const S
 
 }  // namespace
 
-Result<std::shared_ptr<Source>> OpenHttp(const std::string& url, const SourceOptions& options) {
+Result<std::shared_ptr<Source>> OpenHttp(const std::string& url, const SourceOptions& options,
+                                         const std::string& name) {
+  const std::string& display = name.empty() ? url : name;
   const std::string dir = HeaderCacheDir(options);
   std::shared_ptr<const HeaderEntry> entry;
   bool from_cache = false;
@@ -737,13 +789,13 @@ Result<std::shared_ptr<Source>> OpenHttp(const std::string& url, const SourceOpt
   from_cache = entry != nullptr;
   StatsCounters probe_counters;
   if (!entry) {
-    COGR_ASSIGN_OR_RETURN(entry, Probe(url, options, probe_counters));
+    COGR_ASSIGN_OR_RETURN(entry, Probe(url, display, options, probe_counters));
     if (options.memory_header_cache) HeaderCache::Global().Put(entry);
     if (!dir.empty() && (!entry->etag.empty() || !entry->last_modified.empty())) {
       (void)StorePersisted(dir, *entry);  // a cache that cannot be written is no error
     }
   }
-  auto source = std::make_shared<HttpSource>(url, options, entry, dir);
+  auto source = std::make_shared<HttpSource>(url, display, options, entry, dir);
   // The open's cost belongs to the source.
   const IoStats s = probe_counters.Snapshot();
   StatsCounters& c = source->counters();

@@ -34,7 +34,10 @@ uint64_t DefaultPrefixBytes();
 /// Header cache directory for `options` (option, else COGR_HEADER_CACHE_DIR); empty = none.
 std::string HeaderCacheDir(const SourceOptions& options);
 
-/// Opens an http(s) URL. kUnsupported when cogr was built without libcurl.
-Result<std::shared_ptr<Source>> OpenHttp(const std::string& url, const SourceOptions& options);
+/// Opens an http(s) URL. kUnsupported when cogr was built without libcurl. `name` (default:
+/// the URL) is the source's uri() and the name its errors give, e.g. "s3://bucket/key"; the
+/// header caches are keyed by `url`.
+Result<std::shared_ptr<Source>> OpenHttp(const std::string& url, const SourceOptions& options,
+                                         const std::string& name = {});
 
 }  // namespace cogr::io::internal

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "cogr/io.hpp"
+#include "io/cloud.hpp"
 #include "io/http_source.hpp"
 #include "io/stats.hpp"
 
@@ -22,7 +23,10 @@ Result<std::shared_ptr<Source>> Open(const std::string& uri, const SourceOptions
     return internal::CountingSource(std::move(file));
   }
   if (scheme == "http" || scheme == "https") return internal::OpenHttp(uri, options);
-  return Status::Unsupported(uri + ": scheme '" + scheme + "://' is not supported yet");
+  if (scheme == "s3") return internal::OpenS3(uri, options);
+  if (scheme == "gs") return internal::OpenGcs(uri, options);
+  if (scheme == "az") return internal::OpenAzure(uri, options);
+  return Status::Unsupported(uri + ": scheme '" + scheme + "://' is not supported (file, http, https, s3, gs, az)");
 }
 
 }  // namespace cogr::io

@@ -207,6 +207,38 @@ std::optional<geo::Bounds> Geometry::Bounds() const {
   return b;
 }
 
+Result<GeoJsonDocument> ParseGeoJsonDocument(std::string_view text,
+                                             const GeoJsonOptions& options) {
+  Json doc = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return Bad("invalid JSON");
+  try {
+    GeoJsonDocument out;
+    COGR_ASSIGN_OR_RETURN(out.geometries, ParseDocument(doc));
+    // ParseDocument checked that doc is an object.
+    auto crs = doc.find("crs");
+    if (crs != doc.end() && !crs->is_null()) {
+      // GeoJSON 2008's named CRS; the "link" form would need a fetch and is refused.
+      auto type = crs->is_object() ? crs->find("type") : crs->end();
+      if (!crs->is_object() || type == crs->end() || !type->is_string() ||
+          type->get<std::string>() != "name") {
+        return Bad("\"crs\" must be {\"type\": \"name\", \"properties\": {\"name\": ...}}");
+      }
+      auto props = crs->find("properties");
+      if (props == crs->end() || !props->is_object()) return Bad("\"crs\" has no \"properties\" object");
+      auto name = props->find("name");
+      if (name == props->end() || !name->is_string() || name->get<std::string>().empty()) {
+        return Bad("\"crs\" properties have no \"name\" string");
+      }
+      out.crs = name->get<std::string>();
+    } else if (options.default_to_wgs84) {
+      out.crs = "OGC:CRS84";
+    }
+    return out;
+  } catch (const std::exception& e) {
+    return Bad(std::string("invalid document: ") + e.what());
+  }
+}
+
 Result<std::vector<Geometry>> ParseGeoJson(std::string_view text) {
   // nlohmann throws on malformed text; its exceptions must not cross the API.
   Json doc = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);

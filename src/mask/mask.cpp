@@ -117,9 +117,29 @@ Result<MaskResult> Mask(const Dataset& dataset, const std::vector<Geometry>& sha
   if (options.crop && options.invert) {
     return Status::InvalidArgument("crop and invert cannot both be True.");
   }
+  // Shapes in another CRS: into the raster's CRS first, densified to 1/100 of a pixel.
+  std::vector<Geometry> reprojected;
+  if (options.shapes_crs) {
+    // The CRS the Dataset reports (which applies its rules, e.g. GCP-only files have none).
+    if (!dataset.crs_wkt() && !dataset.crs_epsg()) {
+      return Status::InvalidArgument(dataset.uri() +
+                                     ": the shapes have a CRS but the raster has none");
+    }
+    auto raster_crs = dataset.crs_wkt() ? geo::Crs::FromUserInput(*dataset.crs_wkt())
+                                        : geo::Crs::FromEpsg(*dataset.crs_epsg());
+    if (!raster_crs.ok()) return raster_crs.status().WithContext(dataset.uri());
+    const geo::Affine& t = dataset.transform();
+    const double pixel = std::min(std::hypot(t.a, t.d), std::hypot(t.b, t.e));
+    if (!(pixel > 0) || !std::isfinite(pixel)) {
+      return Status::InvalidArgument(dataset.uri() + ": degenerate transform");
+    }
+    COGR_ASSIGN_OR_RETURN(reprojected, ReprojectGeometries(shapes, *options.shapes_crs,
+                                                           *raster_crs, pixel / 100));
+  }
+  const std::vector<Geometry>& in_shapes = options.shapes_crs ? reprojected : shapes;
   const double pad = (options.crop && options.pad) ? 0.5 : 0.0;
   COGR_ASSIGN_OR_RETURN(geo::Window window,
-                        GeometryWindow(shapes, dataset.width(), dataset.height(),
+                        GeometryWindow(in_shapes, dataset.width(), dataset.height(),
                                        dataset.transform(), pad, pad));
   ReadOptions read;
   read.bands = options.indexes;
@@ -128,7 +148,7 @@ Result<MaskResult> Mask(const Dataset& dataset, const std::vector<Geometry>& sha
   const geo::Affine transform = data.transform;
   // 1 = outside the shapes (or inside with invert): rasterio's shape_mask.
   COGR_ASSIGN_OR_RETURN(std::vector<uint8_t> shape_mask,
-                        GeometryMask(shapes, data.width, data.height, transform,
+                        GeometryMask(in_shapes, data.width, data.height, transform,
                                      options.all_touched, options.invert));
   const double fill = options.nodata ? *options.nodata : dataset.nodata().value_or(0.0);
   const std::optional<double> file_nodata = dataset.nodata();

@@ -54,6 +54,15 @@ inline void CopyStrided(uint8_t* dst, const uint8_t* src, uint64_t n, size_t sb,
   }
 }
 
+// All `kSamples` samples of n uint8 pixels to kSamples planes in one pass over the source
+// (band-by-band strided copies would read every source row kSamples times).
+template <uint32_t kSamples>
+inline void Deinterleave8(uint8_t* const* dst, const uint8_t* src, uint64_t n) {
+  for (uint64_t i = 0; i < n; ++i) {
+    for (uint32_t s = 0; s < kSamples; ++s) dst[s][i] = src[i * kSamples + s];
+  }
+}
+
 }  // namespace
 
 void StoreScalar(DataType dtype, double value, uint8_t* dst) {
@@ -96,12 +105,38 @@ void AssembleBlock(const BlockJob& job, ByteSpan decoded, uint64_t block_width, 
   const uint64_t bx0 = job.block_col * block_width;
   const uint64_t by0 = job.block_row * block_height;
   const uint64_t n = job.rect.width();
+  const uint64_t ox = static_cast<uint64_t>(static_cast<int64_t>(job.rect.x0) - place.col0);
+  // Every sample of a pixel-interleaved uint8 block (RGB, RGBA, in any band order): one pass.
+  if (sb == 1 && (samples == 3 || samples == 4) && job.band_map.size() == samples) {
+    bool each_sample_once = true;
+    uint32_t seen = 0;
+    for (const auto& [sample, band] : job.band_map) {
+      each_sample_once &= sample < samples && (seen & (1u << sample)) == 0;
+      seen |= 1u << (sample & 31u);
+    }
+    if (each_sample_once) {
+      for (uint64_t y = job.rect.y0; y < job.rect.y1; ++y) {
+        const uint64_t src_px = (y - by0) * block_width + (job.rect.x0 - bx0);
+        const uint64_t oy = static_cast<uint64_t>(static_cast<int64_t>(y) - place.row0);
+        uint8_t* dst[4] = {nullptr, nullptr, nullptr, nullptr};
+        for (const auto& [sample, band] : job.band_map) {
+          dst[sample] = out.data.data() + (band * out.height + oy) * out.width + ox;
+        }
+        const uint8_t* src = decoded.data() + src_px * samples;
+        if (samples == 3) {
+          Deinterleave8<3>(dst, src, n);
+        } else {
+          Deinterleave8<4>(dst, src, n);
+        }
+      }
+      return;
+    }
+  }
   for (const auto& [sample, band] : job.band_map) {
     for (uint64_t y = job.rect.y0; y < job.rect.y1; ++y) {
       const uint64_t src_px = (y - by0) * block_width + (job.rect.x0 - bx0);
       const uint8_t* src = decoded.data() + (src_px * samples + sample) * sb;
       const uint64_t oy = static_cast<uint64_t>(static_cast<int64_t>(y) - place.row0);
-      const uint64_t ox = static_cast<uint64_t>(static_cast<int64_t>(job.rect.x0) - place.col0);
       uint8_t* dst = out.data.data() + ((band * out.height + oy) * out.width + ox) * sb;
       CopyStrided(dst, src, n, sb, samples);
     }

@@ -5,14 +5,20 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <mutex>
 #include <new>
 
 #include "cogr/codec.hpp"
 #include "cogr/threads.hpp"
+#include "io/read_context.hpp"
 #include "read/assemble.hpp"
+#include "read/block_table.hpp"
+#include "read/block_cache.hpp"
 #include "read/plan.hpp"
 #include "read/resample.hpp"
+#include "tiff/ghost_area.hpp"
 #include "util/checked.hpp"
+#include "util/thread_pool.hpp"
 
 #ifdef COGR_HAVE_PROJ
 #include "cogr/crs.hpp"
@@ -104,6 +110,21 @@ Status NameFile(const Status& st, const std::string& uri) {
   return st.WithContext(uri);
 }
 
+// A read's deadline (the earlier of deadline and now + timeout_ms) and cancel token.
+internal::ReadContext ReadContextOf(const ReadOptions& options) {
+  internal::ReadContext context;
+  context.cancel = options.cancel;
+  context.deadline = options.deadline;
+  if (options.timeout_ms > 0) {
+    const auto due = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.timeout_ms);
+    if (!context.deadline || due < *context.deadline) {
+      context.deadline = due;
+      context.timeout_ms = options.timeout_ms;
+    }
+  }
+  return context;
+}
+
 }  // namespace
 
 std::string_view ResamplingName(Resampling r) {
@@ -132,7 +153,21 @@ Result<Resampling> ParseResampling(std::string_view name) {
 }
 
 Dataset::Dataset(std::shared_ptr<io::Source> source, OpenOptions options)
-    : source_(std::move(source)), options_(std::move(options)) {}
+    : source_(std::move(source)), options_(std::move(options)) {
+  // The rule of OpenOptions::block_cache / block_cache_bytes.
+  if (options_.block_cache) {
+    cache_ = options_.block_cache;
+  } else if (!options_.block_cache_bytes) {
+    cache_ = BlockCache::Default();
+  } else if (*options_.block_cache_bytes > 0) {
+    cache_ = BlockCache::Create(*options_.block_cache_bytes);
+  }
+  if (cache_) cache_id_ = internal::BlockCacheImpl::NewSourceId();
+}
+
+Dataset::~Dataset() {
+  if (cache_) cache_->impl().EraseSource(cache_id_);
+}
 
 Result<std::shared_ptr<Dataset>> Dataset::Open(const std::string& uri, const OpenOptions& options) {
   io::SourceOptions io_options = options.io;
@@ -270,14 +305,17 @@ Status Dataset::Init() {
       uint64_t last_ifd = 0, first_data = UINT64_MAX;
       for (const auto& ifd : tiff_.ifds) {
         last_ifd = std::max(last_ifd, ifd.offset);
+        // Lazy tables are not fetched for this: their blocks do not count.
         for (size_t i = 0; i < ifd.block_offsets.size(); ++i) {
-          if (ifd.block_offsets[i] != 0 && ifd.block_byte_counts[i] != 0) {
-            first_data = std::min(first_data, ifd.block_offsets[i]);
-          }
+          const bool empty = !ifd.lazy_byte_counts && ifd.block_byte_counts[i] == 0;
+          if (ifd.block_offsets[i] != 0 && !empty) first_data = std::min(first_data, ifd.block_offsets[i]);
         }
       }
       is_cog_ = last_ifd < first_data;
     }
+  }
+  for (const auto& ifd : tiff_.ifds) {
+    if (ifd.has_lazy_tables()) tables_ = std::make_shared<internal::BlockTableCache>();
   }
   return Status::OK();
 }
@@ -316,6 +354,10 @@ std::vector<int> Dataset::overviews() const {
 }
 
 Result<Array> Dataset::Read(const ReadOptions& options) const {
+  // The deadline and cancel token reach the sources through the thread's read context.
+  const internal::ReadContext context = ReadContextOf(options);
+  const internal::ScopedReadContext scope(&context);
+  COGR_RETURN_IF_ERROR(NameFile(internal::CheckReadContext(&context), uri()));
   return Guard(uri(), [&]() -> Result<Array> {
     auto r = ReadImpl(options, false);
     if (!r.ok()) return NameFile(r.status(), uri());
@@ -324,6 +366,9 @@ Result<Array> Dataset::Read(const ReadOptions& options) const {
 }
 
 Result<Array> Dataset::ReadMask(const ReadOptions& options) const {
+  const internal::ReadContext context = ReadContextOf(options);
+  const internal::ScopedReadContext scope(&context);
+  COGR_RETURN_IF_ERROR(NameFile(internal::CheckReadContext(&context), uri()));
   return Guard(uri(), [&]() -> Result<Array> {
     auto r = ReadImpl(options, true);
     if (!r.ok()) return NameFile(r.status(), uri());
@@ -385,6 +430,18 @@ Result<Array> Dataset::ReadImpl(const ReadOptions& options, bool mask) const {
       if (level >= explicit_levels) {
         const int scale = 2 << (level - explicit_levels);  // implicit JPEG overview
         auto read = [this](ByteRange r) { return source_->ReadRange(r); };
+        if (tiff_.ifds[0].has_lazy_tables()) {
+          // This rare path walks the block tables itself: hand it a copy with the tables
+          // loaded (from the cached pages; each entry is still checked where it is used).
+          tiff::Ifd loaded = tiff_.ifds[0];
+          std::vector<uint64_t> all(static_cast<size_t>(loaded.block_count()));
+          for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+          COGR_RETURN_IF_ERROR(BlockEntries(loaded, all, loaded.block_offsets, loaded.block_byte_counts));
+          loaded.lazy_offsets.reset();
+          loaded.lazy_byte_counts.reset();
+          return internal::ReadJpegOverviewRegion(loaded, scale, b, x0, y0, x1, y1, read, source_->size(),
+                                                  options_.limits, out);
+        }
         return internal::ReadJpegOverviewRegion(tiff_.ifds[0], scale, b, x0, y0, x1, y1, read, source_->size(),
                                                 options_.limits, out);
       }
@@ -586,13 +643,35 @@ Status Dataset::ReadBlocks(int ifd_index, const std::vector<int>& bands, int64_t
 
   const internal::OutputPlace place{col0, row0};
   const uint64_t file_size = source_->size();
-  // Sparse blocks are filled now; the others are fetched (coalesced/concurrent as the source
-  // can) and each decoded straight into `out` as its bytes arrive, in parallel.
+  internal::BlockCacheImpl* cache = cache_ ? &cache_->impl() : nullptr;
+  auto key_of = [&](const internal::BlockJob& job) {
+    return internal::BlockKey{cache_id_, static_cast<uint64_t>(ifd_index), job.block_index};
+  };
+  auto decoded_size_of = [&](const internal::BlockJob& job) -> Result<uint64_t> {
+    codec::BlockInfo block_info = info;
+    block_info.height = job.rows;
+    return codec::DecodedSize(block_info);
+  };
+  // Sparse blocks are filled now and cached blocks copied; the others are fetched
+  // (coalesced/concurrent as the source can) and each decoded straight into `out` as its
+  // bytes arrive, in parallel.
   std::vector<const internal::BlockJob*> fetch_jobs;
   std::vector<ByteRange> ranges;
-  for (const internal::BlockJob& job : jobs) {
-    const uint64_t offset = ifd.block_offsets[job.block_index];
-    const uint64_t length = ifd.block_byte_counts[job.block_index];
+  std::vector<std::pair<const internal::BlockJob*, internal::CachedBlock>> hits;
+  uint64_t miss_bytes = 0;
+  // Table entries of the blocks (lazy tables: only the pages these blocks need are fetched).
+  // With GDAL block leaders and lazy byte counts, job_leader[j] = 1 marks a span holding the
+  // leader, the block and its trailer (see BlockEntries).
+  std::vector<uint64_t> job_blocks, job_offsets, job_lengths;
+  std::vector<uint8_t> job_leader;
+  for (const internal::BlockJob& job : jobs) job_blocks.push_back(job.block_index);
+  COGR_RETURN_IF_ERROR(BlockEntries(ifd, job_blocks, job_offsets, job_lengths, &job_leader));
+  std::mutex leader_mu;
+  std::vector<const internal::BlockJob*> leader_failed;
+  for (size_t j = 0; j < jobs.size(); ++j) {
+    const internal::BlockJob& job = jobs[j];
+    const uint64_t offset = job_offsets[j];
+    const uint64_t length = job_lengths[j];
     if (offset == 0 || length == 0) {
       internal::FillBlock(job, sparse_fill, out, place);
       continue;
@@ -606,25 +685,94 @@ Status Dataset::ReadBlocks(int ifd_index, const std::vector<int>& bands, int64_t
       return Status::LimitExceeded("block " + std::to_string(job.block_index) + " has " + std::to_string(length) +
                                    " bytes > max_block_bytes " + std::to_string(options_.limits.max_block_bytes));
     }
+    if (cache != nullptr) {
+      COGR_ASSIGN_OR_RETURN(uint64_t decoded_size, decoded_size_of(job));
+      if (internal::CachedBlock hit = cache->Lookup(key_of(job)); hit && hit.size == decoded_size) {
+        hits.emplace_back(&job, std::move(hit));
+        continue;
+      }
+      miss_bytes = internal::CheckedAdd(miss_bytes, decoded_size).value_or(UINT64_MAX);
+    }
     fetch_jobs.push_back(&job);
     ranges.push_back({offset, length});
   }
+  if (!hits.empty()) {
+    COGR_RETURN_IF_ERROR(internal::ParallelFor(
+        hits.size(),
+        [&](size_t i) -> Status {
+          const auto& [job, block] = hits[i];
+          internal::AssembleBlock(*job, block.bytes(), ifd.block_width, ifd.block_height, info.samples, out, place);
+          return Status::OK();
+        },
+        internal::ThreadPool::Default(), ThreadCount()));
+  }
+  if (ranges.empty()) return Status::OK();
+  // A read whose blocks would fill more than half the cache does not store them.
+  const bool store = cache != nullptr && miss_bytes <= cache->capacity() / 2;
   auto decode_one = [&](size_t i, ByteSpan raw) -> Status {
     const internal::BlockJob& job = *fetch_jobs[i];
+    if (job_leader[static_cast<size_t>(&job - jobs.data())]) {
+      // Leader and trailer must agree; if not, the block is fetched again by its byte count.
+      std::optional<ByteSpan> block = internal::BlockFromLeader(raw);
+      if (!block) {
+        std::lock_guard<std::mutex> lock(leader_mu);
+        leader_failed.push_back(&job);
+        return Status::OK();
+      }
+      raw = *block;
+    }
     codec::BlockInfo block_info = info;
     block_info.height = job.rows;
     COGR_ASSIGN_OR_RETURN(uint64_t decoded_size, codec::DecodedSize(block_info));
-    // One scratch block per thread, reused across blocks and reads.
-    thread_local std::vector<uint8_t> decoded;
-    decoded.resize(static_cast<size_t>(decoded_size));
+    MutableByteSpan decoded;
+    std::shared_ptr<uint8_t[]> owned;
+    if (store) {
+      // A block to keep gets its own buffer (no zero fill: the codec writes every byte).
+      owned = std::make_shared_for_overwrite<uint8_t[]>(static_cast<size_t>(decoded_size));
+      decoded = MutableByteSpan(owned.get(), static_cast<size_t>(decoded_size));
+    } else {
+      // One scratch block per thread, reused across blocks and reads.
+      thread_local std::vector<uint8_t> scratch;
+      if (scratch.size() < decoded_size) scratch.resize(static_cast<size_t>(decoded_size));
+      decoded = MutableByteSpan(scratch.data(), static_cast<size_t>(decoded_size));
+    }
     Status st = codec::Decode(raw, decoded, block_info);
     if (!st.ok()) {
       return st.WithContext("block " + std::to_string(job.block_index) + " of IFD " + std::to_string(ifd_index));
     }
     internal::AssembleBlock(job, decoded, ifd.block_width, ifd.block_height, block_info.samples, out, place);
+    if (store) cache->Insert(key_of(job), internal::CachedBlock{std::move(owned), decoded.size()});
     return Status::OK();
   };
   COGR_RETURN_IF_ERROR(source_->ReadRanges(ranges, decode_one, ThreadCount()));
+  if (!leader_failed.empty()) {
+    // Spans whose leader or trailer did not check out: those blocks by their byte counts.
+    std::vector<uint64_t> retry_blocks, retry_offsets, retry_lengths;
+    for (const internal::BlockJob* job : leader_failed) retry_blocks.push_back(job->block_index);
+    COGR_RETURN_IF_ERROR(BlockEntries(ifd, retry_blocks, retry_offsets, retry_lengths));
+    std::vector<const internal::BlockJob*> retry_jobs = std::move(leader_failed);
+    fetch_jobs.clear();
+    ranges.clear();
+    for (size_t k = 0; k < retry_jobs.size(); ++k) {
+      const internal::BlockJob& job = *retry_jobs[k];
+      job_leader[static_cast<size_t>(&job - jobs.data())] = 0;
+      const uint64_t offset = retry_offsets[k], length = retry_lengths[k];
+      if (offset == 0 || length == 0) {
+        internal::FillBlock(job, sparse_fill, out, place);
+        continue;
+      }
+      if (!internal::RangeInside(offset, length, file_size) || length > options_.limits.max_block_bytes) {
+        return Status::InvalidFile("block " + std::to_string(job.block_index) + " of IFD " + std::to_string(ifd_index) +
+                                   ": bytes at " + std::to_string(offset) + " (" + std::to_string(length) +
+                                   " bytes) past end of file (size " + std::to_string(file_size) +
+                                   ") or over max_block_bytes");
+      }
+      fetch_jobs.push_back(&job);
+      ranges.push_back({offset, length});
+    }
+    leader_failed.clear();
+    COGR_RETURN_IF_ERROR(source_->ReadRanges(ranges, decode_one, ThreadCount()));
+  }
   return Status::OK();
 }
 

@@ -24,7 +24,9 @@ Result<std::vector<BlockJob>> PlanBlocks(const tiff::Ifd& ifd, const std::vector
     job.block_col = bx;
     job.block_row = by;
     job.block_index = plane * per_plane + by * across + bx;
-    if (job.block_index >= ifd.block_offsets.size() || job.block_index >= ifd.block_byte_counts.size()) {
+    const uint64_t offsets = ifd.lazy_offsets ? ifd.lazy_offsets->count : ifd.block_offsets.size();
+    const uint64_t counts = ifd.lazy_byte_counts ? ifd.lazy_byte_counts->count : ifd.block_byte_counts.size();
+    if (job.block_index >= offsets || job.block_index >= counts) {
       return Status::InvalidFile("IFD at offset " + std::to_string(ifd.offset) + ": block " +
                                  std::to_string(job.block_index) + " has no offset/byte count");
     }

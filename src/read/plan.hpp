@@ -19,7 +19,7 @@ struct PixelRect {
 
 /// One block to fetch+decode, and where its samples go.
 struct BlockJob {
-  uint64_t block_index = 0;  ///< index into Ifd::block_offsets
+  uint64_t block_index = 0;  ///< index into the block tables (Ifd::block_offsets or lazy_offsets)
   uint64_t block_col = 0, block_row = 0;
   uint32_t rows = 0;         ///< rows stored in the block (a last strip may be short)
   PixelRect rect;            ///< the part of the block the read needs (image coordinates)

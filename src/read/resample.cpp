@@ -154,6 +154,9 @@ float ReplacementValue(DataType t, bool has_nodata, float nodata) {
     case DataType::kInt32: {
       // float has 24 bits: step until the value differs.
       const double top = t == DataType::kUInt32 ? 4294967295.0 - 128 : 2147483647.0 - 64;
+      // A nodata far outside the type never equals a computed (clamped) value, and stepping by
+      // 1 would never move a float of that size (found by the read_window fuzzer): keep it.
+      if (!(std::fabs(static_cast<double>(nodata)) <= 8589934592.0)) return nodata;
       float r = nodata + 1;
       double d = nodata;
       const double step = static_cast<double>(r) >= top ? -1.0 : 1.0;
@@ -1540,6 +1543,24 @@ Result<Array> ReadOutShape(const OutShapeDataset& ds, const ReadOptions& options
     if (o >= 0) chosen = base + 1 + o;
   }
   const LevelDims& lv = ds.levels[static_cast<size_t>(chosen)];
+  if (options.resampling != Resampling::kNearest) {
+    // Every pixel of the window (at the chosen level) goes through the kernel, so the work and
+    // the decoded bytes grow with the window, not with out_shape: bound them like a plain read
+    // of that window (a 24 x 32 read of a 2^20 x 2^20 window would otherwise run for hours).
+    const uint64_t sx = CheckedMul(static_cast<uint64_t>(win.x_size), lv.width).value_or(UINT64_MAX) /
+                        std::max<uint64_t>(1, level.width) + 1;
+    const uint64_t sy = CheckedMul(static_cast<uint64_t>(win.y_size), lv.height).value_or(UINT64_MAX) /
+                        std::max<uint64_t>(1, level.height) + 1;
+    const uint64_t bytes = CheckedMul(CheckedMul(sx, sy).value_or(UINT64_MAX),
+                                      CheckedMul(bands0.size(), DataTypeSize(ds.dtype)).value_or(UINT64_MAX))
+                               .value_or(UINT64_MAX);
+    if (bytes > ds.limits.max_read_bytes) {
+      return Status::LimitExceeded("resampled read decodes a " + std::to_string(sx) + " x " + std::to_string(sy) +
+                                   " window of " + std::to_string(bands0.size()) + " band(s) (" +
+                                   std::to_string(bytes) + " bytes) > limit max_read_bytes " +
+                                   std::to_string(ds.limits.max_read_bytes));
+    }
+  }
 
   ResampleSource src;
   src.width = lv.width;

@@ -10,6 +10,21 @@
 
 namespace cogr::internal {
 
+std::optional<ByteSpan> BlockFromLeader(ByteSpan span) {
+  if (span.size() < 8) return std::nullopt;
+  const uint64_t size = uint64_t{span[0]} | uint64_t{span[1]} << 8 | uint64_t{span[2]} << 16 |
+                        uint64_t{span[3]} << 24;
+  if (size == 0 || size > span.size() - 8) return std::nullopt;
+  const ByteSpan block = span.subspan(4, static_cast<size_t>(size));
+  uint8_t expect[4] = {0, 0, 0, 0};
+  const size_t tail = block.size() < 4 ? block.size() : 4;
+  for (size_t i = 0; i < tail; ++i) expect[4 - tail + i] = block[block.size() - tail + i];
+  for (size_t i = 0; i < 4; ++i) {
+    if (span[4 + size + i] != expect[i]) return std::nullopt;
+  }
+  return block;
+}
+
 std::optional<GhostExtent> FindGhostArea(ByteSpan after_header) {
   constexpr std::string_view kKey = "GDAL_STRUCTURAL_METADATA_SIZE=";
   const std::string_view text(reinterpret_cast<const char*>(after_header.data()),

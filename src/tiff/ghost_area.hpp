@@ -23,3 +23,14 @@ struct GhostExtent {
 std::optional<GhostExtent> FindGhostArea(ByteSpan after_header);
 
 }  // namespace cogr::internal
+
+namespace cogr::internal {
+
+/// GDAL's block leader and trailer (ghost area BLOCK_LEADER=SIZE_AS_UINT4 and
+/// BLOCK_TRAILER=LAST_4_BYTES_REPEATED): `span` holds [size as uint32 LE | block | last 4 bytes
+/// of the block again (zero-padded on the left when shorter) | anything]. Returns the block if
+/// the leader's size fits the span (> 0) and the trailer matches, else nullopt (then the caller
+/// uses the byte counts).
+std::optional<ByteSpan> BlockFromLeader(ByteSpan span);
+
+}  // namespace cogr::internal

@@ -24,6 +24,14 @@ using internal::RangeInside;
 uint64_t Ifd::blocks_across() const { return CeilDiv(width, block_width); }
 uint64_t Ifd::blocks_down() const { return CeilDiv(height, block_height); }
 
+uint64_t LoadTableValue(const LazyTable& table, ByteOrder order, const uint8_t* p) {
+  switch (table.type) {
+    case TagType::kShort: return internal::Load16(p, order);
+    case TagType::kLong: return internal::Load32(p, order);
+    default: return internal::Load64(p, order);  // kLong8: ParseIfd makes no other lazy table
+  }
+}
+
 uint64_t Ifd::block_count() const {
   // Saturates instead of wrapping: a huge count must fail the max_blocks_per_ifd check.
   auto n = CheckedMul(blocks_across(), blocks_down());
@@ -72,9 +80,24 @@ std::string RangeText(uint64_t a, uint64_t b) { return "[" + Num(a) + ", " + Num
 // One decoded tag: its entry and a pointer to its value bytes (count * type size of them).
 struct Slot {
   const TagEntry* entry = nullptr;
-  const uint8_t* bytes = nullptr;
+  const uint8_t* bytes = nullptr;  ///< null for a lazy block table
   uint32_t type_size = 0;
+  bool lazy = false;  ///< a block table left in the file (LazyTable)
 };
+
+bool IsBlockTable(uint16_t code) {
+  return code == static_cast<uint16_t>(TagCode::kTileOffsets) ||
+         code == static_cast<uint16_t>(TagCode::kTileByteCounts) ||
+         code == static_cast<uint16_t>(TagCode::kStripOffsets) ||
+         code == static_cast<uint16_t>(TagCode::kStripByteCounts);
+}
+
+// Types a lazy table may have (what LoadTableValue decodes); others are loaded at open.
+bool IsLazyType(TagType t) { return t == TagType::kShort || t == TagType::kLong || t == TagType::kLong8; }
+
+LazyTable MakeLazy(const Slot& s, uint64_t blocks) {
+  return LazyTable{s.entry->value_offset, blocks, s.entry->type};
+}
 
 class TagDecoder {
  public:
@@ -356,7 +379,14 @@ Result<std::variant<Ifd, NeedBytes>> ParseIfd(const Header& header, uint64_t ifd
                                  " past end of file (size " + Num(file_size) + ")");
     }
     s.bytes = have.Find({e.value_offset, *value_len});
-    if (s.bytes == nullptr) missing.push_back({e.value_offset, *value_len});
+    if (s.bytes == nullptr) {
+      // A large block table not in hand stays in the file: reads fetch the entries they need.
+      if (IsBlockTable(e.code) && *value_len > limits.lazy_block_table_bytes && IsLazyType(e.type)) {
+        s.lazy = true;
+        continue;
+      }
+      missing.push_back({e.value_offset, *value_len});
+    }
   }
 
   if (!missing.empty()) {
@@ -370,7 +400,7 @@ Result<std::variant<Ifd, NeedBytes>> ParseIfd(const Header& header, uint64_t ifd
     return IfdOrNeed(NeedBytes{cover});
   }
 
-  // ---- Phase 2: decode. Every Slot with an entry has its bytes.
+  // ---- Phase 2: decode. Every Slot with an entry has its bytes (lazy block tables excepted).
   TagDecoder dec(order, ifd_offset);
   auto get = [&](TagCode code) -> const Slot* {
     const Slot& s = slots[SlotOf(code)];
@@ -522,14 +552,22 @@ Result<std::variant<Ifd, NeedBytes>> ParseIfd(const Header& header, uint64_t ifd
                                Num(offsets->entry->count) + " " + kind + " offsets, " +
                                Num(blocks) + " blocks need one each");
   }
-  COGR_ASSIGN_OR_RETURN(ifd.block_offsets, dec.UInts(*offsets, blocks));
+  if (offsets->lazy) {
+    ifd.lazy_offsets = MakeLazy(*offsets, blocks);
+  } else {
+    COGR_ASSIGN_OR_RETURN(ifd.block_offsets, dec.UInts(*offsets, blocks));
+  }
   if (counts) {
     if (counts->entry->count < blocks) {
       return Status::InvalidFile(where + ": tag " + Num(counts->entry->code) + " has " +
                                  Num(counts->entry->count) + " " + kind + " byte counts, " +
                                  Num(blocks) + " blocks need one each");
     }
-    COGR_ASSIGN_OR_RETURN(ifd.block_byte_counts, dec.UInts(*counts, blocks));
+    if (counts->lazy) {
+      ifd.lazy_byte_counts = MakeLazy(*counts, blocks);
+    } else {
+      COGR_ASSIGN_OR_RETURN(ifd.block_byte_counts, dec.UInts(*counts, blocks));
+    }
   } else if (ifd.compression == 1) {
     COGR_ASSIGN_OR_RETURN(ifd.block_byte_counts, EstimateByteCounts(ifd));
   } else {

@@ -75,8 +75,12 @@ void CheckIfd(const tiff::Ifd& ifd, const Limits& limits) {
                   "IFD above max_image_dimension");
   COGR_FUZZ_CHECK(ifd.block_width > 0 && ifd.block_height > 0, "IFD with an empty block");
   COGR_FUZZ_CHECK(ifd.block_count() <= limits.max_blocks_per_ifd, "IFD above max_blocks_per_ifd");
-  COGR_FUZZ_CHECK(ifd.block_offsets.size() == ifd.block_count(), "block offsets != block count");
-  COGR_FUZZ_CHECK(ifd.block_byte_counts.size() == ifd.block_count(), "block byte counts != block count");
+  // A lazy table (tiff::LazyTable) holds one value per block in the file instead.
+  const uint64_t offsets = ifd.lazy_offsets ? ifd.lazy_offsets->count : ifd.block_offsets.size();
+  const uint64_t counts = ifd.lazy_byte_counts ? ifd.lazy_byte_counts->count : ifd.block_byte_counts.size();
+  COGR_FUZZ_CHECK(offsets == ifd.block_count(), "block offsets != block count");
+  COGR_FUZZ_CHECK(counts == ifd.block_count(), "block byte counts != block count");
+  COGR_FUZZ_CHECK(ifd.block_offsets.empty() || !ifd.lazy_offsets, "block offsets both lazy and loaded");
   COGR_FUZZ_CHECK(ifd.samples_per_pixel > 0, "SamplesPerPixel 0");
   COGR_FUZZ_CHECK(ifd.bits_per_sample.size() == ifd.samples_per_pixel, "BitsPerSample not per sample");
   COGR_FUZZ_CHECK(ifd.sample_format.size() == ifd.samples_per_pixel, "SampleFormat not per sample");

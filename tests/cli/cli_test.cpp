@@ -117,16 +117,16 @@ TEST_F(CliTest, HelpGoesToStdoutWithStatusZero) {
 TEST_F(CliTest, UsageErrorsExitTwoWithOneLine) {
   RunResult r = Run({"frobnicate"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, "cogr: error: unknown command 'frobnicate' (expected info or read)\n");
+  EXPECT_EQ(r.err, "cogr: error: unknown command 'frobnicate' (see 'cogr --help' for the commands)\n");
   EXPECT_EQ(r.out, "");
 
   r = Run({});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err, "cogr: error: missing command (see 'cogr --help')\n");
 
-  r = Run({"info", test::DataPath(kUint8File), "--stats"});
+  r = Run({"info", test::DataPath(kUint8File), "--bogus"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, "cogr: error: info: unknown option '--stats' (see 'cogr info --help')\n");
+  EXPECT_EQ(r.err, "cogr: error: info: unknown option '--bogus' (see 'cogr info --help')\n");
 }
 
 TEST_F(CliTest, InfoJsonMatchesFixtureContract) {
@@ -195,7 +195,7 @@ TEST_F(CliTest, InfoTextSummary) {
   for (const char* want :
        {"Driver:      GTiff/GeoTIFF\n", "Size:        200 x 169 pixels (width x height)\n",
         "Bands:       1\n", "Data type:   uint8\n", "Block:       128 x 128 (width x height)\n",
-        "Compression: deflate\n", "CRS:         EPSG:32618\n",
+        "Compression: deflate\n", "CRS:         EPSG:32618 (WGS 84 / UTM zone 18N)\n",
         "             PROJCS[\"WGS 84 / UTM zone 18N\",",
         "Transform:   (10.0, 0.0, 583020.0, 0.0, -10.0, 4507980.0)\n",
         "Resolution:  (10.0, 10.0)\n",

@@ -196,6 +196,49 @@ TEST(GeoRowCol, RoundTripsXyOnRotatedAndSouthUp) {
   }
 }
 
+TEST(GeoRowCol, RoundingOps) {
+  struct Row {
+    double x, y;
+    RoundOp op;
+    int64_t row, col;
+  };
+  // kExact inverse: col = 0.5*x - 50, row = -0.25*y + 50, all exact.
+  const std::vector<Row> rows = {
+      {101, 199, RoundOp::kFloor, 0, 0},   // col 0.5, row 0.25
+      {101, 199, RoundOp::kCeil, 1, 1},
+      {101, 199, RoundOp::kRound, 0, 0},   // Python round(0.5) == 0 (half to even)
+      {103, 194, RoundOp::kRound, 2, 2},   // col 1.5, row 1.5: round(1.5) == 2
+      {105, 190, RoundOp::kRound, 2, 2},   // col 2.5, row 2.5: round(2.5) == 2
+      {99, 202, RoundOp::kRound, 0, 0},    // col -0.5, row -0.5: round(-0.5) == -0 == 0
+      {99, 202, RoundOp::kFloor, -1, -1},
+      {99, 202, RoundOp::kCeil, 0, 0},
+      {104.2, 193.2, RoundOp::kRound, 2, 2},  // col 2.1, row 1.7
+      {102, 196, RoundOp::kCeil, 1, 1},     // exact corner: ceil leaves integers alone
+  };
+  for (const Row& row : rows) {
+    auto rc = RowCol(kExact, row.x, row.y, row.op);
+    ASSERT_TRUE(rc.ok()) << rc.status().ToString();
+    EXPECT_EQ(*rc, (std::pair<int64_t, int64_t>{row.row, row.col}))
+        << row.x << "," << row.y << " " << RoundOpName(row.op);
+  }
+  // The three-argument form is op=floor.
+  EXPECT_EQ(*RowCol(kUtm, 583035.5, 4507964.5), *RowCol(kUtm, 583035.5, 4507964.5, RoundOp::kFloor));
+}
+
+TEST(GeoRowCol, OpAndOffsetNames) {
+  for (RoundOp op : {RoundOp::kFloor, RoundOp::kRound, RoundOp::kCeil}) {
+    EXPECT_EQ(*ParseRoundOp(RoundOpName(op)), op);
+  }
+  for (PixelOffset o : {PixelOffset::kCenter, PixelOffset::kUl, PixelOffset::kUr,
+                        PixelOffset::kLl, PixelOffset::kLr}) {
+    EXPECT_EQ(*ParsePixelOffset(PixelOffsetName(o)), o);
+  }
+  EXPECT_EQ(ParseRoundOp("trunc").status().message(),
+            "unknown rounding op 'trunc' (expected floor, round or ceil)");
+  EXPECT_EQ(ParsePixelOffset("middle").status().message(),
+            "unknown pixel offset 'middle' (expected center, ul, ur, ll or lr)");
+}
+
 TEST(GeoRowCol, Errors) {
   auto degenerate = RowCol(Affine::Scale(0), 1, 1);
   ASSERT_FALSE(degenerate.ok());

@@ -351,16 +351,21 @@ TEST(GeoCrs, HostileGeoKeysGiveErrorsNotCrashes) {
     const char* wkt_prefix;  // for kOk: how its WKT starts; else part of the message
   };
   const std::vector<Row> rows = {
+      // Values no CRS can have are an invalid file before PROJ sees them (CheckDefn, from the
+      // geokeys_crs fuzzer's timeouts).
       {"NaN semi-major",
        {{1024, uint16_t{2}}, {2048, uint16_t{32767}}, {2057, V{nan}}, {2059, V{298.0}}},
-       Code::kInvalidArgument, "GeoKeys give an invalid CRS"},
+       Code::kInvalidFile, "GeoKeys: ellipsoid axis nan is out of range"},
+      {"absurd prime meridian",
+       {{1024, uint16_t{2}}, {2048, uint16_t{32767}}, {2051, uint16_t{32767}}, {2061, V{7e218}}},
+       Code::kInvalidFile, "GeoKeys: prime meridian (degrees) 7e+218 is out of range"},
       {"semi-minor > semi-major",
        {{1024, uint16_t{2}}, {2048, uint16_t{32767}}, {2057, V{6e6}}, {2058, V{7e6}}},
        Code::kInvalidArgument, "Invalid ellipsoid parameters"},
       {"NaN projection parameter",
        {{1024, uint16_t{1}}, {2048, uint16_t{4326}}, {3072, uint16_t{32767}},
         {3075, uint16_t{8}}, {3078, V{nan}}, {3079, V{30.0}}},
-       Code::kInvalidArgument, "NaN"},
+       Code::kInvalidFile, "GeoKeys: projection parameter nan is out of range"},
       {"truncated ESRI PE string",
        {{1024, uint16_t{32767}}, {3073, std::string("ESRI PE String = PROJCS[")}},
        Code::kInvalidArgument, "PROJCS["},
@@ -533,6 +538,96 @@ TEST(GeoCrs, Properties) {
   EXPECT_TRUE(lcc->IsProjected());
   EXPECT_FALSE(lcc->IsGeographic());
   EXPECT_EQ(lcc->LinearUnits(), "metre");
+}
+
+// Issue 5's CRS surface on three kinds of CRS: a geographic EPSG code, a projected EPSG code
+// and a user-defined projected CRS that only GeoKeys describe.
+TEST(GeoCrs, EpsgWktProjJsonAndUnitsOfThreeKinds) {
+  REQUIRE_PROJ();
+  auto wgs84 = Crs::FromEpsg(4326);
+  ASSERT_TRUE(wgs84.ok()) << wgs84.status().ToString();
+  EXPECT_EQ(wgs84->ToEpsg(), 4326);
+  EXPECT_TRUE(wgs84->IsGeographic());
+  EXPECT_FALSE(wgs84->IsProjected());
+  EXPECT_EQ(wgs84->LinearUnits(), "degree");
+  auto no_factor = wgs84->LinearUnitsFactor();
+  ASSERT_FALSE(no_factor.ok());
+  EXPECT_EQ(no_factor.status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(no_factor.status().message(),
+            "linear units factor is not defined for a non-projected CRS (\"WGS 84\")");
+  // GDAL's WKT1 of EPSG:4326 (rasterio's CRS.from_epsg(4326).to_wkt()).
+  EXPECT_EQ(*wgs84->ToWkt(WktFormat::kWkt1Gdal),
+            R"(GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AXIS["Latitude",NORTH],AXIS["Longitude",EAST],AUTHORITY["EPSG","4326"]])");
+  auto wkt2 = wgs84->ToWkt(WktFormat::kWkt2_2019);
+  ASSERT_TRUE(wkt2.ok());
+  EXPECT_EQ(wkt2->rfind("GEOGCRS[\"WGS 84\"", 0), 0u) << *wkt2;
+  EXPECT_NE(wkt2->find("ID[\"EPSG\",4326]"), std::string::npos) << *wkt2;
+  auto json = wgs84->ToProjJson();
+  ASSERT_TRUE(json.ok());
+  EXPECT_NE(json->find("\"type\":\"GeographicCRS\""), std::string::npos) << *json;
+  EXPECT_NE(json->find("\"code\":4326"), std::string::npos) << *json;
+
+  auto utm = Crs::FromUserInput("EPSG:32631");
+  ASSERT_TRUE(utm.ok()) << utm.status().ToString();
+  EXPECT_EQ(utm->ToEpsg(), 32631);
+  EXPECT_EQ(utm->Name(), "WGS 84 / UTM zone 31N");
+  EXPECT_FALSE(utm->IsGeographic());
+  EXPECT_TRUE(utm->IsProjected());
+  auto metre = utm->LinearUnitsFactor();
+  ASSERT_TRUE(metre.ok()) << metre.status().ToString();
+  EXPECT_EQ(*metre, (std::pair<std::string, double>{"metre", 1.0}));
+  // Zone 31 has central meridian 3 degrees east.
+  EXPECT_EQ(*utm->ToWkt(),
+            R"(PROJCS["WGS 84 / UTM zone 31N",GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AUTHORITY["EPSG","4326"]],PROJECTION["Transverse_Mercator"],PARAMETER["latitude_of_origin",0],PARAMETER["central_meridian",3],PARAMETER["scale_factor",0.9996],PARAMETER["false_easting",500000],PARAMETER["false_northing",0],UNIT["metre",1,AUTHORITY["EPSG","9001"]],AXIS["Easting",EAST],AXIS["Northing",NORTH],AUTHORITY["EPSG","32631"]])");
+  auto utm_wkt2 = utm->ToWkt(WktFormat::kWkt2_2019);
+  ASSERT_TRUE(utm_wkt2.ok());
+  EXPECT_EQ(utm_wkt2->rfind("PROJCRS[\"WGS 84 / UTM zone 31N\"", 0), 0u) << *utm_wkt2;
+  EXPECT_NE(utm_wkt2->find("ID[\"EPSG\",32631]"), std::string::npos) << *utm_wkt2;
+  // Parsing either WKT again gives the same CRS.
+  for (WktFormat f : {WktFormat::kWkt1Gdal, WktFormat::kWkt2_2019}) {
+    auto again = Crs::FromUserInput(*utm->ToWkt(f));
+    ASSERT_TRUE(again.ok()) << again.status().ToString();
+    EXPECT_EQ(again->ToEpsg(), 32631);
+  }
+  auto utm_json = utm->ToProjJson();
+  ASSERT_TRUE(utm_json.ok());
+  EXPECT_NE(utm_json->find("\"type\":\"ProjectedCRS\""), std::string::npos) << *utm_json;
+  EXPECT_NE(utm_json->find("\"code\":32631"), std::string::npos) << *utm_json;
+  auto from_json = Crs::FromUserInput(*utm_json);
+  ASSERT_TRUE(from_json.ok()) << from_json.status().ToString();
+  EXPECT_EQ(from_json->ToEpsg(), 32631);
+
+  // User-defined: ProjectionGeoKey 16018 (UTM 18N) on NAD83 in US survey feet. No EPSG code
+  // has this name, so to_epsg() is None, as in rasterio.
+  const std::map<uint16_t, GeoKeyValue> keys = {
+      {1024, uint16_t{1}}, {1026, std::string("my utm")}, {2048, uint16_t{4269}},
+      {3072, uint16_t{32767}}, {3074, uint16_t{16018}}, {3076, uint16_t{9003}}};
+  auto user = Crs::FromGeoKeys(keys);
+  ASSERT_TRUE(user.ok()) << user.status().ToString();
+  EXPECT_EQ(user->ToEpsg(), std::nullopt);
+  EXPECT_EQ(user->Name(), "my utm");
+  EXPECT_TRUE(user->IsProjected());
+  EXPECT_FALSE(user->IsGeographic());
+  auto feet = user->LinearUnitsFactor();
+  ASSERT_TRUE(feet.ok()) << feet.status().ToString();
+  EXPECT_EQ(feet->first, "US survey foot");
+  EXPECT_NEAR(feet->second, 1200.0 / 3937.0, 1e-15);  // the US survey foot's definition
+  auto user_wkt2 = user->ToWkt(WktFormat::kWkt2_2019);
+  ASSERT_TRUE(user_wkt2.ok());
+  EXPECT_EQ(user_wkt2->rfind("PROJCRS[\"my utm\"", 0), 0u) << *user_wkt2;
+  EXPECT_NE(user_wkt2->find("US survey foot"), std::string::npos) << *user_wkt2;
+  auto user_json = user->ToProjJson();
+  ASSERT_TRUE(user_json.ok());
+  EXPECT_NE(user_json->find("\"name\":\"my utm\""), std::string::npos) << *user_json;
+  // Its WKT2 and PROJJSON describe the same CRS as its WKT1.
+  for (const std::string& text : {*user_wkt2, *user_json}) {
+    auto again = Crs::FromUserInput(text);
+    ASSERT_TRUE(again.ok()) << again.status().ToString();
+    auto pts = TransformPoints(*user, *again, {{1640416.6666666667, 0.0}});
+    ASSERT_TRUE(pts.ok()) << pts.status().ToString();
+    EXPECT_NEAR((*pts)[0].first, 1640416.6666666667, 1e-6);
+    EXPECT_NEAR((*pts)[0].second, 0.0, 1e-6);
+  }
 }
 
 TEST(GeoCrs, OtherFormats) {

@@ -375,4 +375,181 @@ class FaultServer {
   int port_ = 0;
 };
 
+/// One HTTP/1.1 request on a fresh connection ("Connection: close"); the status code (0 on a
+/// connection failure) and the body. `headers` are "Name: value" lines (Host is added).
+struct RawResponse {
+  int status = 0;
+  std::string headers;
+  std::string body;
+};
+inline RawResponse RawRequest(int port, const std::string& method, const std::string& target,
+                              const std::vector<std::string>& headers, const std::string& body = "") {
+  RawResponse r;
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return r;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  timeval tv{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+  std::string out;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
+    std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\n";
+    for (const std::string& h : headers) req += h + "\r\n";
+    req += "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+    size_t sent = 0;
+    while (sent < req.size()) {
+      ssize_t n = ::send(fd, req.data() + sent, req.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) break;
+      sent += static_cast<size_t>(n);
+    }
+    char buf[4096];
+    for (;;) {
+      ssize_t n = ::recv(fd, buf, sizeof(buf), 0);
+      if (n <= 0) break;
+      out.append(buf, static_cast<size_t>(n));
+    }
+  }
+  ::close(fd);
+  const size_t sp = out.find(' ');
+  if (out.rfind("HTTP/", 0) != 0 || sp == std::string::npos) return r;
+  r.status = std::atoi(out.c_str() + sp + 1);
+  const size_t end = out.find("\r\n\r\n");
+  r.headers = out.substr(0, end);
+  if (end != std::string::npos) r.body = out.substr(end + 4);
+  return r;
+}
+
+/// Runs argv (PATH searched) with a time limit; true when it exited with status 0.
+inline bool RunCommand(const std::vector<std::string>& argv, int timeout_s) {
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = ::fork();
+  if (pid < 0) return false;
+  if (pid == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    int devnull = ::open("/dev/null", O_RDWR);
+    ::dup2(devnull, 0);
+    ::dup2(devnull, 1);
+    ::dup2(devnull, 2);
+    ::setpgid(0, 0);
+    ::execvp(args[0], args.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  for (;;) {
+    pid_t r = ::waitpid(pid, &status, WNOHANG);
+    if (r == pid) return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (r < 0 || std::chrono::steady_clock::now() > deadline) {
+      ::kill(-pid, SIGKILL);
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+/// The npm emulators of tests/servers/package.json (s3rver, azurite), installed into
+/// tests/servers/node_modules by scripts/install_deps.sh, or here (npm ci, under a file lock
+/// so that parallel test processes install once) when missing. Returns the .bin directory,
+/// or "" with `error` set when they cannot be installed (no node/npm, no registry).
+inline std::string NodeServersBin(std::string& error) {
+  const std::string dir = SourceDir() + "/tests/servers";
+  const std::string bin = dir + "/node_modules/.bin";
+  auto present = [&] {
+    return ::access((bin + "/s3rver").c_str(), X_OK) == 0 && ::access((bin + "/azurite-blob").c_str(), X_OK) == 0;
+  };
+  if (present()) return bin;
+  const std::string lock_path = dir + "/.npm-install.lock";
+  int lock = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock >= 0) {
+    for (int i = 0; i < 1200 && ::lockf(lock, F_TLOCK, 0) != 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));  // another process installs
+    }
+  }
+  if (!present()) {
+    RunCommand({"npm", "ci", "--prefix", dir, "--no-audit", "--no-fund", "--ignore-scripts"}, 600);
+  }
+  if (lock >= 0) ::close(lock);  // releases the lock
+  if (present()) return bin;
+  error = "the npm packages s3rver/azurite are not installed in " + dir +
+          "/node_modules and 'npm ci' there failed (needs node, npm and the npm registry; "
+          "scripts/install_deps.sh installs them)";
+  return "";
+}
+
+/// An npm emulator (s3rver or azurite-blob) on 127.0.0.1, data in a temporary directory.
+class NodeServer {
+ public:
+  /// `make_argv(bin, dir, port)` gives the command line.
+  template <class MakeArgv>
+  bool Start(const MakeArgv& make_argv) {
+    const std::string bin = NodeServersBin(error_);
+    if (bin.empty()) {
+      unavailable_ = true;
+      return false;
+    }
+    char tmpl[] = "/tmp/cogr-emulator-XXXXXX";
+    if (!::mkdtemp(tmpl)) {
+      error_ = "mkdtemp failed";
+      return false;
+    }
+    dir_ = tmpl;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      port_ = FreePort();
+      proc_ = std::make_unique<ChildProcess>();
+      if (!proc_->Start(make_argv(bin, dir_, port_), false)) {
+        error_ = "cannot start the emulator";
+        return false;
+      }
+      for (int i = 0; i < 1000 && proc_->running(); ++i) {  // up to 20 s: node starts slowly under load
+        if (CanConnect(port_)) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+      proc_->Stop();
+    }
+    error_ = "the emulator did not start listening on 127.0.0.1";
+    return false;
+  }
+  ~NodeServer() {
+    if (proc_) proc_->Stop();
+    if (!dir_.empty()) {
+      std::error_code ec;
+      std::filesystem::remove_all(dir_, ec);
+    }
+  }
+  int port() const { return port_; }
+  const std::string& error() const { return error_; }
+  /// True when the npm package could not be installed (tests skip), false for other failures.
+  bool unavailable() const { return unavailable_; }
+  std::string Endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  std::unique_ptr<ChildProcess> proc_;
+  std::string dir_;
+  std::string error_;
+  int port_ = 0;
+  bool unavailable_ = false;
+};
+
+/// s3rver (credentials S3RVER/S3RVER) with bucket `bucket` created at startup.
+inline bool StartS3rver(NodeServer& server, const std::string& bucket) {
+  return server.Start([&](const std::string& bin, const std::string& dir, int port) {
+    return std::vector<std::string>{bin + "/s3rver", "-d", dir, "-a", "127.0.0.1", "-p", std::to_string(port),
+                                    "--silent", "--configure-bucket", bucket};
+  });
+}
+
+/// azurite's blob service (account devstoreaccount1 and its well-known key), no telemetry.
+inline bool StartAzurite(NodeServer& server) {
+  return server.Start([](const std::string& bin, const std::string& dir, int port) {
+    return std::vector<std::string>{bin + "/azurite-blob", "--blobHost", "127.0.0.1", "--blobPort", std::to_string(port),
+                                    "--location", dir, "--silent", "--disableTelemetry", "--skipApiVersionCheck"};
+  });
+}
+
 }  // namespace cogr::test

@@ -21,19 +21,98 @@ then the file is served normally (default: always).
   /badrange/F    206 with a Content-Range one byte off
   /short/F       206 with a correct Content-Range but a body (and Content-Length) 1 byte short
   /status/CODE/F HTTP CODE (e.g. /status/404/F, /status/403/F)
+  /bearer/TOKEN/F  serves F only with "Authorization: Bearer TOKEN", else 401 (GCS tests)
+  /sigv4/F       an S3 stand-in that checks AWS Signature V4 independently of cogr (access key
+                 SIGV4_ACCESS_KEY, secret SIGV4_SECRET below, any region, service s3): 403
+                 with an S3 XML error (AccessDenied, SignatureDoesNotMatch, ...) otherwise
+  /sigv4rp/F     like /sigv4/ for a requester-pays bucket: also needs a signed
+                 "x-amz-request-payer: requester" header
+  /__headers?target=T  the request headers of the last request for target T, one per line
+  /slow/F        206 whose body trickles: `chunk` bytes (default 16) every `interval_ms`
+                 (default 100) ms; `skip=N` serves the first N requests normally (e.g. the
+                 open's prefix GET), so only later reads are slow
   /__count?target=T   number of requests seen for target T (path + query)
 """
+import datetime
+import hashlib
+import hmac
 import os
 import socket
 import struct
 import sys
 import threading
+import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 ROOT = os.path.abspath(sys.argv[1])
 COUNTS = {}
+HEADERS = {}
 LOCK = threading.Lock()
+
+SIGV4_ACCESS_KEY = "AKIDCOGRTEST"
+SIGV4_SECRET = "cogr/test+secret/KEY"
+
+
+def s3_error(code, message):
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>%s</Code><Message>%s</Message></Error>'
+            % (code, message)).encode()
+
+
+def check_sigv4(method, raw_path, headers, need_payer):
+    """None if the request carries a valid SigV4 signature, else (code, message)."""
+    auth = headers.get("Authorization")
+    if not auth:
+        return ("AccessDenied", "Access Denied")
+    if not auth.startswith("AWS4-HMAC-SHA256 "):
+        return ("InvalidRequest", "unsupported authorization type")
+    fields = {}
+    for part in auth[len("AWS4-HMAC-SHA256 "):].split(","):
+        k, _, v = part.strip().partition("=")
+        fields[k] = v
+    try:
+        access, date, region, service, term = fields["Credential"].split("/")
+        signed = fields["SignedHeaders"].split(";")
+        signature = fields["Signature"]
+    except (KeyError, ValueError):
+        return ("AuthorizationHeaderMalformed", "malformed Authorization header")
+    if access != SIGV4_ACCESS_KEY:
+        return ("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.")
+    if service != "s3" or term != "aws4_request" or "host" not in signed or "x-amz-date" not in signed:
+        return ("AuthorizationHeaderMalformed", "bad credential scope or signed headers")
+    amz_date = headers.get("x-amz-date", "")
+    if amz_date[:8] != date:
+        return ("AuthorizationHeaderMalformed", "x-amz-date does not match the credential date")
+    try:
+        when = datetime.datetime.strptime(amz_date, "%Y%m%dT%H%M%SZ").replace(tzinfo=datetime.timezone.utc)
+    except ValueError:
+        return ("AccessDenied", "bad x-amz-date")
+    if abs((datetime.datetime.now(datetime.timezone.utc) - when).total_seconds()) > 900:
+        return ("RequestTimeTooSkewed", "The difference between the request time and the current time is too large.")
+    payload = headers.get("x-amz-content-sha256")
+    if payload is None:
+        return ("InvalidRequest", "Missing required header for this request: x-amz-content-sha256")
+    if need_payer and (headers.get("x-amz-request-payer") != "requester" or "x-amz-request-payer" not in signed):
+        return ("AccessDenied", "Access Denied (requester pays bucket)")
+    path, _, query = raw_path.partition("?")
+    params = sorted(tuple(p.partition("=")[::2]) for p in query.split("&") if p)
+    canonical_query = "&".join("%s=%s" % kv for kv in params)
+    lines = []
+    for name in signed:
+        values = headers.get_all(name) or []
+        if not values:
+            return ("AccessDenied", "signed header %s is missing" % name)
+        lines.append("%s:%s\n" % (name, ",".join(" ".join(v.split()) for v in values)))
+    canonical = "\n".join([method, path, canonical_query, "".join(lines), ";".join(signed), payload])
+    scope = "/".join([date, region, service, term])
+    to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope, hashlib.sha256(canonical.encode()).hexdigest()])
+    key = ("AWS4" + SIGV4_SECRET).encode()
+    for part in (date, region, service, term):
+        key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+    expected = hmac.new(key, to_sign.encode(), hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected, signature):
+        return ("SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided.")
+    return None
 
 
 def parse_range(header, size):
@@ -83,9 +162,16 @@ class Handler(BaseHTTPRequestHandler):
                 n = COUNTS.get(target, 0)
             self.send_plain(200, str(n).encode())
             return
+        if url.path == "/__headers":
+            target = query.get("target", [""])[0]
+            with LOCK:
+                text = HEADERS.get(target, "")
+            self.send_plain(200, text.encode())
+            return
         with LOCK:
             n = COUNTS.get(self.path, 0) + 1
             COUNTS[self.path] = n
+            HEADERS[self.path] = "".join("%s: %s\n" % (k, v) for k, v in self.headers.items())
         parts = url.path.lstrip("/").split("/")
         mode = parts[0]
         rest = parts[1:]
@@ -93,8 +179,21 @@ class Handler(BaseHTTPRequestHandler):
         if mode == "status":
             code = int(rest[0])
             rest = rest[1:]
+        if mode == "bearer":
+            token = rest[0] if rest else ""
+            rest = rest[1:]
+            if self.headers.get("Authorization") != "Bearer " + token:
+                self.send_plain(401, b"<?xml version='1.0' encoding='UTF-8'?><Error><Code>AuthenticationRequired</Code>"
+                                     b"<Message>Anonymous caller does not have storage.objects.get access.</Message></Error>")
+                return
+        if mode in ("sigv4", "sigv4rp"):
+            err = check_sigv4("GET", self.path, self.headers, mode == "sigv4rp")
+            if err:
+                self.send_plain(403, s3_error(*err), [("Content-Type", "application/xml")])
+                return
         fail = int(query.get("fail", ["1000000"])[0])
-        faulty = n <= fail
+        skip = int(query.get("skip", ["0"])[0])
+        faulty = skip < n <= fail
         path = os.path.realpath(os.path.join(ROOT, *rest))
         if not path.startswith(ROOT + os.sep) or not os.path.isfile(path):
             self.send_plain(404, b"no such file\n")
@@ -145,6 +244,18 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Range", "bytes %d-%d/%d" % (cr_start, cr_end, size))
         self.send_header("Content-Length", str(length))
         self.end_headers()
+        if faulty and mode == "slow":
+            chunk = max(1, int(query.get("chunk", ["16"])[0]))
+            interval = int(query.get("interval_ms", ["100"])[0]) / 1000.0
+            try:
+                for i in range(0, len(body), chunk):
+                    self.wfile.write(body[i:i + chunk])
+                    self.wfile.flush()
+                    time.sleep(interval)
+            except OSError:
+                pass  # the client gave up (deadline or cancellation): what the tests want
+            self.close_connection = True
+            return
         if faulty and mode == "reset":
             self.wfile.write(body[: len(body) // 2])
             self.wfile.flush()

@@ -1,0 +1,133 @@
+#include "subcommand.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+
+namespace cogr::cli {
+namespace {
+
+bool LooksLikeNumber(std::string_view arg) {
+  return arg.size() > 1 && arg[0] == '-' &&
+         ((arg[1] >= '0' && arg[1] <= '9') || arg[1] == '.');
+}
+
+// The temporary file of the write in progress, removed if a signal ends the process.
+char g_temp_path[4096];
+volatile sig_atomic_t g_temp_active = 0;
+
+extern "C" void RemoveWriteTemp(int sig) {
+  if (g_temp_active) unlink(g_temp_path);  // async-signal-safe
+  signal(sig, SIG_DFL);
+  raise(sig);
+}
+
+}  // namespace
+
+Result<SubArgs> ParseSubArgs(std::string_view command, std::span<const std::string> args,
+                             std::span<const SubOption> specs) {
+  const std::string prefix = std::string(command) + ": ";
+  SubArgs out;
+  bool options_done = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string_view arg = args[i];
+    if (!options_done && arg == "--") {
+      options_done = true;
+      continue;
+    }
+    if (options_done || arg.size() < 2 || arg[0] != '-' || LooksLikeNumber(arg)) {
+      out.positional.emplace_back(arg);
+      continue;
+    }
+    std::string_view name = arg;
+    std::optional<std::string_view> inline_value;
+    if (size_t eq = arg.find('='); arg.starts_with("--") && eq != std::string_view::npos) {
+      name = arg.substr(0, eq);
+      inline_value = arg.substr(eq + 1);
+    }
+    if (name == "--help" || name == "-h") {
+      out.help = true;
+      return out;
+    }
+    const SubOption* spec = nullptr;
+    for (const SubOption& s : specs) {
+      if (name == s.name || (!s.alias.empty() && name == s.alias)) spec = &s;
+    }
+    if (spec == nullptr) {
+      return Status::InvalidArgument(prefix + "unknown option '" + std::string(name) +
+                                     "' (see 'cogr " + std::string(command) + " --help')");
+    }
+    std::string value;
+    if (spec->takes_value) {
+      if (inline_value) {
+        value = std::string(*inline_value);
+      } else if (i + 1 < args.size()) {
+        value = args[++i];
+      } else {
+        return Status::InvalidArgument(prefix + std::string(spec->name) + ": missing value");
+      }
+    } else if (inline_value) {
+      return Status::InvalidArgument(prefix + std::string(spec->name) + ": takes no value");
+    }
+    out.options.emplace_back(std::string(spec->name), std::move(value));
+  }
+  return out;
+}
+
+ProgressBar::ProgressBar(std::string label)
+    : label_(std::move(label)),
+      enabled_(isatty(STDERR_FILENO) == 1),
+      start_(std::chrono::steady_clock::now()) {}
+
+bool ProgressBar::Update(double fraction) {
+  if (!enabled_) return true;
+  const auto elapsed = std::chrono::steady_clock::now() - start_;
+  if (!drawn_ && elapsed < std::chrono::milliseconds(500)) return true;
+  if (!(fraction >= 0)) fraction = 0;
+  if (fraction > 1) fraction = 1;
+  const int percent = static_cast<int>(fraction * 100.0 + 0.5);
+  if (drawn_ && percent == last_percent_) return true;
+  constexpr int kWidth = 40;
+  const int filled = percent * kWidth / 100;
+  std::string bar = "\r" + label_ + " [";
+  bar.append(static_cast<size_t>(filled), '#');
+  bar.append(static_cast<size_t>(kWidth - filled), '.');
+  bar += "] " + std::to_string(percent) + "%";
+  std::fputs(bar.c_str(), stderr);
+  std::fflush(stderr);
+  drawn_ = true;
+  last_percent_ = percent;
+  return true;
+}
+
+void ProgressBar::Finish() {
+  if (drawn_) {
+    std::fputs("\n", stderr);
+    std::fflush(stderr);
+  }
+  drawn_ = false;
+}
+
+void GuardWriteTemp(const std::string& output) {
+  // write::WriteGeoTiff's documented temporary name.
+  const std::string temp = output + ".tmp." + std::to_string(static_cast<long>(getpid()));
+  if (temp.size() >= sizeof(g_temp_path)) return;
+  std::memcpy(g_temp_path, temp.c_str(), temp.size() + 1);
+  g_temp_active = 1;
+  struct sigaction action;
+  std::memset(&action, 0, sizeof(action));
+  action.sa_handler = RemoveWriteTemp;
+  sigemptyset(&action.sa_mask);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    struct sigaction old;
+    if (sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN) continue;
+    sigaction(sig, &action, nullptr);
+  }
+}
+
+void ReleaseWriteTempGuard() { g_temp_active = 0; }
+
+}  // namespace cogr::cli

@@ -1,0 +1,88 @@
+// `cogr xy PATH ROW COL [--offset center|ul|ur|ll|lr] [--json]`: rasterio's dataset.xy.
+#include <cstdio>
+#include <span>
+#include <string>
+
+#include "args.hpp"
+#include "cogr/dataset.hpp"
+#include "commands.hpp"
+#include "json_writer.hpp"
+#include "subcommand.hpp"
+
+namespace cogr::cli {
+namespace {
+
+constexpr std::string_view kXyUsage =
+    "usage: cogr xy PATH ROW COL [--offset center|ul|ur|ll|lr] [--json]\n"
+    "\n"
+    "Prints \"x y\": the coordinates, in the file's CRS, of a point of pixel (ROW, COL)\n"
+    "(rasterio's dataset.xy). ROW and COL are 0-based and may be fractional or outside the\n"
+    "image.\n"
+    "\n"
+    "options:\n"
+    "  --offset NAME   the point of the pixel: center (default), ul, ur, ll or lr (upper/lower,\n"
+    "                  left/right corner)\n"
+    "  --json          print {\"x\": X, \"y\": Y} on one line\n"
+    "  -h, --help      show this help and exit\n";
+
+constexpr SubOption kXyOptions[] = {{"--offset", "", true}, {"--json", "", false}};
+
+}  // namespace
+
+int RunXy(std::span<const std::string> argv) {
+  auto parsed = ParseSubArgs("xy", argv, kXyOptions);
+  if (!parsed.ok()) {
+    PrintError(parsed.status().message());
+    return kExitUsage;
+  }
+  if (parsed->help) {
+    std::fputs(std::string(kXyUsage).c_str(), stdout);
+    return FinishStdout() ? 0 : kExitFailure;
+  }
+  geo::PixelOffset offset = geo::PixelOffset::kCenter;
+  bool json = false;
+  for (const auto& [name, value] : parsed->options) {
+    if (name == "--offset") {
+      auto o = geo::ParsePixelOffset(value);
+      if (!o.ok()) {
+        PrintError("xy: --offset: " + o.status().message());
+        return kExitUsage;
+      }
+      offset = *o;
+    } else if (name == "--json") {
+      json = true;
+    }
+  }
+  const auto& pos = parsed->positional;
+  if (pos.size() != 3) {
+    PrintError(pos.size() < 3 ? "xy: expected PATH ROW COL (see 'cogr xy --help')"
+                              : "xy: unexpected argument '" + pos[3] + "'");
+    return kExitUsage;
+  }
+  auto row = ParseDouble(pos[1]);
+  auto col = ParseDouble(pos[2]);
+  if (!row.ok() || !col.ok()) {
+    PrintError("xy: " + (!row.ok() ? "ROW: " + row.status().message()
+                                   : "COL: " + col.status().message()));
+    return kExitUsage;
+  }
+  auto opened = Dataset::Open(pos[0]);
+  if (!opened.ok()) {
+    PrintError(opened.status().message(), pos[0]);
+    return kExitFailure;
+  }
+  const auto [x, y] = (*opened)->xy(*row, *col, offset);
+  std::string line;
+  if (json) {
+    JsonWriter w;
+    w.BeginObject().Key("x").Double(x).Key("y").Double(y).EndObject();
+    line = w.str();
+  } else {
+    line = FormatDouble(x) + " " + FormatDouble(y);
+  }
+  line += '\n';
+  std::fputs(line.c_str(), stdout);
+  return FinishStdout() ? 0 : kExitFailure;
+}
+
+}  // namespace cogr::cli
