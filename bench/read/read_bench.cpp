@@ -426,7 +426,9 @@ std::vector<uint32_t> TouchedTiles(const Prepared& p, const Window& w) {
 const char* WhichName(int which) { return which == 0 ? "full" : which == 1 ? "win512" : "win1000"; }
 
 
-void BM_Cogr(benchmark::State& state, const Spec* spec, int which, size_t threads, bool cached) {
+// reuse: Dataset::ReadInto into one array kept across reads (no allocation, no page faults),
+// else Read, which returns a fresh array each time.
+void BM_Cogr(benchmark::State& state, const Spec* spec, int which, size_t threads, bool cached, bool reuse) {
   Prepared& p = Prepare(*spec);
   if (!p.error.empty()) return state.SkipWithError(p.error.c_str());
   SetThreadCount(threads);
@@ -441,18 +443,30 @@ void BM_Cogr(benchmark::State& state, const Spec* spec, int which, size_t thread
     auto warm = ds.Read(ro);  // the cache holds the window's blocks from here on
     if (!warm.ok()) return state.SkipWithError(warm.status().ToString().c_str());
   }
+  Array kept;
+  if (reuse) {
+    Status st = ds.ReadInto(ro, kept);  // first touch of the array's pages, outside the timing
+    if (!st.ok()) return state.SkipWithError(st.ToString().c_str());
+  }
   const CpuCounter cpu;
   for (auto _ : state) {
-    auto a = ds.Read(ro);
-    if (!a.ok()) return state.SkipWithError(a.status().ToString().c_str());
-    benchmark::DoNotOptimize(a->data.data());
+    if (reuse) {
+      Status st = ds.ReadInto(ro, kept);
+      if (!st.ok()) return state.SkipWithError(st.ToString().c_str());
+      benchmark::DoNotOptimize(kept.data.data());
+    } else {
+      auto a = ds.Read(ro);
+      if (!a.ok()) return state.SkipWithError(a.status().ToString().c_str());
+      benchmark::DoNotOptimize(a->data.data());
+    }
   }
   cpu.Report(state);
   SetThreadCount(0);
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * OutBytes(*spec, w)));
 }
 
-void BM_Libtiff(benchmark::State& state, const Spec* spec, int which) {
+// reuse: one output array for all reads, as BM_Cogr's reuse.
+void BM_Libtiff(benchmark::State& state, const Spec* spec, int which, bool reuse) {
   Prepared& p = Prepare(*spec);
   if (!p.error.empty()) return state.SkipWithError(p.error.c_str());
   const Window w = Target(which, p.n);
@@ -462,10 +476,14 @@ void BM_Libtiff(benchmark::State& state, const Spec* spec, int which) {
   if (!tif) return state.SkipWithError("libtiff cannot open");
   if (spec->kind == Kind::kJpeg) TIFFSetField(tif, TIFFTAG_JPEGCOLORMODE, JPEGCOLORMODE_RGB);
   std::vector<uint8_t> tile(static_cast<size_t>(TIFFTileSize(tif)));
+  std::vector<uint8_t> kept;
+  if (reuse) kept.assign(static_cast<size_t>(OutBytes(*spec, w)), 1);
   const CpuCounter cpu;
   for (auto _ : state) {
-    // The (bands, h, w) array cogr returns; allocated per read as cogr's is.
-    std::vector<uint8_t> out(static_cast<size_t>(OutBytes(*spec, w)));
+    // The (bands, h, w) array cogr returns; allocated per read as cogr's Read does.
+    std::vector<uint8_t> fresh;
+    if (!reuse) fresh.resize(static_cast<size_t>(OutBytes(*spec, w)));
+    std::vector<uint8_t>& out = reuse ? kept : fresh;
     bool ok = true;
     for (uint64_t ty = w.row / kTile; ty <= (w.row + w.h - 1) / kTile && ok; ++ty) {
       for (uint64_t tx = w.col / kTile; tx <= (w.col + w.w - 1) / kTile && ok; ++tx) {
@@ -534,14 +552,22 @@ void RegisterAll() {
         }
       };
       configure(benchmark::RegisterBenchmark(Name("cogr", spec, which, "/threads:1").c_str(), BM_Cogr, &spec, which,
-                                             size_t{1}, false));
+                                             size_t{1}, false, false));
       configure(benchmark::RegisterBenchmark(Name("cogr", spec, which, all).c_str(), BM_Cogr, &spec, which, threads,
-                                             false));
+                                             false, false));
       if (which != 0) {
         configure(benchmark::RegisterBenchmark(Name("cogr", spec, which, "/cached").c_str(), BM_Cogr, &spec, which,
-                                               threads, true));
+                                               threads, true, false));
+      } else {
+        // Full image into a reused array (Dataset::ReadInto), and libtiff likewise.
+        configure(benchmark::RegisterBenchmark(Name("cogr", spec, which, "/reuse/threads:1").c_str(), BM_Cogr, &spec,
+                                               which, size_t{1}, false, true));
+        configure(benchmark::RegisterBenchmark(Name("cogr", spec, which, "/reuse" + all).c_str(), BM_Cogr, &spec,
+                                               which, threads, false, true));
+        configure(benchmark::RegisterBenchmark(Name("libtiff", spec, which, "/reuse").c_str(), BM_Libtiff, &spec,
+                                               which, true));
       }
-      configure(benchmark::RegisterBenchmark(Name("libtiff", spec, which).c_str(), BM_Libtiff, &spec, which));
+      configure(benchmark::RegisterBenchmark(Name("libtiff", spec, which).c_str(), BM_Libtiff, &spec, which, false));
       configure(benchmark::RegisterBenchmark(Name("raw", spec, which).c_str(), BM_Raw, &spec, which));
     }
   }
@@ -592,23 +618,29 @@ void PrintSummary(const Collector& c) {
   std::printf("\nSummary: %llu x %llu pixels, 512 x 512 tiles, %zu threads. MB/s = 10^6 bytes of decoded output per\n"
               "second of wall time; cpu = CPU time of the whole process per read (all threads).\n",
               static_cast<unsigned long long>(n), static_cast<unsigned long long>(n), threads);
-  std::printf("\nFull image (speed ratios: > 1 means cogr is faster):\n");
-  std::printf("| file | cogr 1T MB/s | cogr %zuT MB/s | libtiff MB/s | raw codec 1 core MB/s | cogr %zuT / libtiff | "
-              "cogr %zuT / (raw x %zu) | cogr 1T / raw | cpu: raw / cogr %zuT |\n",
-              threads, threads, threads, threads, threads);
-  std::printf("|---|---|---|---|---|---|---|---|---|\n");
-  for (const Spec& spec : kSpecs) {
-    const double bytes = static_cast<double>(OutBytes(spec, FullOf(n)));
-    const auto c1 = c.Get(Name("cogr", spec, 0, "/threads:1")), cn = c.Get(Name("cogr", spec, 0, all));
-    const auto lt = c.Get(Name("libtiff", spec, 0)), raw = c.Get(Name("raw", spec, 0));
-    if (c1.seconds < 0 && cn.seconds < 0 && lt.seconds < 0 && raw.seconds < 0) continue;
-    std::printf("| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", spec.name,
-                cell(mbps(bytes, c1.seconds), "%.0f").c_str(), cell(mbps(bytes, cn.seconds), "%.0f").c_str(),
-                cell(mbps(bytes, lt.seconds), "%.0f").c_str(), cell(mbps(bytes, raw.seconds), "%.0f").c_str(),
-                cell(ratio(lt.seconds, cn.seconds), "%.2f").c_str(),
-                cell(ratio(raw.seconds, cn.seconds * t), "%.2f").c_str(),
-                cell(ratio(raw.seconds, c1.seconds), "%.2f").c_str(), cell(ratio(raw.cpu, cn.cpu), "%.2f").c_str());
-  }
+  // One full-image table: cogr's runs named by `cogr_extra` + "/threads:..", libtiff's by `libtiff_extra`.
+  auto full_table = [&](const char* title, const std::string& cogr_extra, const std::string& libtiff_extra) {
+    std::printf("\n%s Speed ratios: > 1 means cogr is faster:\n", title);
+    std::printf("| file | cogr 1T MB/s | cogr %zuT MB/s | libtiff MB/s | raw codec 1 core MB/s | cogr %zuT / libtiff | "
+                "cogr %zuT / (raw x %zu) | cogr 1T / raw | cpu: raw / cogr %zuT |\n",
+                threads, threads, threads, threads, threads);
+    std::printf("|---|---|---|---|---|---|---|---|---|\n");
+    for (const Spec& spec : kSpecs) {
+      const double bytes = static_cast<double>(OutBytes(spec, FullOf(n)));
+      const auto c1 = c.Get(Name("cogr", spec, 0, cogr_extra + "/threads:1"));
+      const auto cn = c.Get(Name("cogr", spec, 0, cogr_extra + all));
+      const auto lt = c.Get(Name("libtiff", spec, 0, libtiff_extra)), raw = c.Get(Name("raw", spec, 0));
+      if (c1.seconds < 0 && cn.seconds < 0 && lt.seconds < 0) continue;
+      std::printf("| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", spec.name,
+                  cell(mbps(bytes, c1.seconds), "%.0f").c_str(), cell(mbps(bytes, cn.seconds), "%.0f").c_str(),
+                  cell(mbps(bytes, lt.seconds), "%.0f").c_str(), cell(mbps(bytes, raw.seconds), "%.0f").c_str(),
+                  cell(ratio(lt.seconds, cn.seconds), "%.2f").c_str(),
+                  cell(ratio(raw.seconds, cn.seconds * t), "%.2f").c_str(),
+                  cell(ratio(raw.seconds, c1.seconds), "%.2f").c_str(), cell(ratio(raw.cpu, cn.cpu), "%.2f").c_str());
+    }
+  };
+  full_table("Full image, a fresh array per read (Read; libtiff likewise).", "", "");
+  full_table("Full image into a reused array (ReadInto; libtiff likewise).", "/reuse", "/reuse");
   std::printf("\nWindows (ms per read; raw = single-core decode of the tiles the window touches; time ratios: < 1\n"
               "means cogr takes less time):\n");
   std::printf("| file | window | cogr 1T | cogr %zuT | cogr cached | libtiff | raw | cogr 1T / raw | cpu: cogr 1T / raw | "

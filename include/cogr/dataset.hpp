@@ -171,6 +171,14 @@ class Dataset : public std::enable_shared_from_this<Dataset> {
 
   /// Reads bands/window of a level into a (bands, height, width) array of dtype().
   Result<Array> Read(const ReadOptions& options = {}) const;
+  /// Read(options) into `out`, reusing its memory: when out.data already has the read's size
+  /// (e.g. the previous read of a loop over same-sized windows), it is neither reallocated nor
+  /// zero-filled, and every byte is overwritten (pixels, sparse blocks, boundless fill); else it
+  /// is resized. Sets dtype, bands, height, width and transform as Read does. This saves the
+  /// allocation and page faults of a fresh array, which for a large read of a fast codec cost
+  /// as much as the decode. On error the contents of `out` are unspecified. (out_shape reads
+  /// still build their result before moving it into `out`.)
+  Status ReadInto(const ReadOptions& options, Array& out) const;
   /// Reads the internal mask (255 valid, 0 invalid) for the same window; all 255 when the file
   /// has no mask (and no nodata).
   Result<Array> ReadMask(const ReadOptions& options = {}) const;
@@ -198,7 +206,7 @@ class Dataset : public std::enable_shared_from_this<Dataset> {
 
  private:
   Status Init();
-  Result<Array> ReadImpl(const ReadOptions& options, bool mask) const;
+  Status ReadImpl(const ReadOptions& options, bool mask, Array& out) const;
   /// Fetches, decodes and assembles the blocks of IFD `ifd_index` that cover `rect` (image
   /// coordinates, inside the image) for the 0-based `bands`, into `out` placed at (col0, row0).
   Status ReadBlocks(int ifd_index, const std::vector<int>& bands, int64_t col0, int64_t row0,

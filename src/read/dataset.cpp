@@ -354,15 +354,17 @@ std::vector<int> Dataset::overviews() const {
 }
 
 Result<Array> Dataset::Read(const ReadOptions& options) const {
+  Array out;
+  COGR_RETURN_IF_ERROR(ReadInto(options, out));
+  return out;
+}
+
+Status Dataset::ReadInto(const ReadOptions& options, Array& out) const {
   // The deadline and cancel token reach the sources through the thread's read context.
   const internal::ReadContext context = ReadContextOf(options);
   const internal::ScopedReadContext scope(&context);
   COGR_RETURN_IF_ERROR(NameFile(internal::CheckReadContext(&context), uri()));
-  return Guard(uri(), [&]() -> Result<Array> {
-    auto r = ReadImpl(options, false);
-    if (!r.ok()) return NameFile(r.status(), uri());
-    return r;
-  });
+  return Guard(uri(), [&]() -> Status { return NameFile(ReadImpl(options, false, out), uri()); });
 }
 
 Result<Array> Dataset::ReadMask(const ReadOptions& options) const {
@@ -370,13 +372,13 @@ Result<Array> Dataset::ReadMask(const ReadOptions& options) const {
   const internal::ScopedReadContext scope(&context);
   COGR_RETURN_IF_ERROR(NameFile(internal::CheckReadContext(&context), uri()));
   return Guard(uri(), [&]() -> Result<Array> {
-    auto r = ReadImpl(options, true);
-    if (!r.ok()) return NameFile(r.status(), uri());
-    return r;
+    Array out;
+    COGR_RETURN_IF_ERROR(NameFile(ReadImpl(options, true, out), uri()));
+    return out;
   });
 }
 
-Result<Array> Dataset::ReadImpl(const ReadOptions& options, bool mask) const {
+Status Dataset::ReadImpl(const ReadOptions& options, bool mask, Array& out) const {
   if (options.out_shape) {
     // Resampled read (read/resample.cpp): GDAL 3.6's overview choice and kernels.
     if (mask) return Status::Unsupported("masks of out_shape reads are not supported");
@@ -425,7 +427,7 @@ Result<Array> Dataset::ReadImpl(const ReadOptions& options, bool mask) const {
     ds.transform = transform_;
     ds.limits = options_.limits;
     ds.fetch = [this](int level, const std::vector<int>& b, int64_t x0, int64_t y0, int64_t x1, int64_t y1,
-                      Array& out) -> Status {
+                      Array& chunk) -> Status {
       const int explicit_levels = static_cast<int>(levels_.size());
       if (level >= explicit_levels) {
         const int scale = 2 << (level - explicit_levels);  // implicit JPEG overview
@@ -440,28 +442,28 @@ Result<Array> Dataset::ReadImpl(const ReadOptions& options, bool mask) const {
           loaded.lazy_offsets.reset();
           loaded.lazy_byte_counts.reset();
           return internal::ReadJpegOverviewRegion(loaded, scale, b, x0, y0, x1, y1, read, source_->size(),
-                                                  options_.limits, out);
+                                                  options_.limits, chunk);
         }
         return internal::ReadJpegOverviewRegion(tiff_.ifds[0], scale, b, x0, y0, x1, y1, read, source_->size(),
-                                                options_.limits, out);
+                                                options_.limits, chunk);
       }
       const Level& l = levels_[static_cast<size_t>(level)];
-      out.dtype = dtype_;
-      out.bands = b.size();
-      out.width = static_cast<uint64_t>(x1 - x0);
-      out.height = static_cast<uint64_t>(y1 - y0);
-      auto n = internal::CheckedMul(out.bands * DataTypeSize(dtype_), out.width);
-      if (n) n = internal::CheckedMul(*n, out.height);
+      chunk.dtype = dtype_;
+      chunk.bands = b.size();
+      chunk.width = static_cast<uint64_t>(x1 - x0);
+      chunk.height = static_cast<uint64_t>(y1 - y0);
+      auto n = internal::CheckedMul(chunk.bands * DataTypeSize(dtype_), chunk.width);
+      if (n) n = internal::CheckedMul(*n, chunk.height);
       if (!n || *n > options_.limits.max_read_bytes) {
         return Status::LimitExceeded("source chunk exceeds max_read_bytes " +
                                      std::to_string(options_.limits.max_read_bytes));
       }
-      out.data.assign(static_cast<size_t>(*n), 0);
+      chunk.data.assign(static_cast<size_t>(*n), 0);
       return ReadBlocks(l.ifd_index, b, x0, y0, static_cast<uint64_t>(x0), static_cast<uint64_t>(y0),
-                        static_cast<uint64_t>(x1), static_cast<uint64_t>(y1), nodata_.value_or(0.0), out);
+                        static_cast<uint64_t>(x1), static_cast<uint64_t>(y1), nodata_.value_or(0.0), chunk);
     };
     ds.fetch_mask = [this](int level, int64_t x0, int64_t y0, int64_t x1, int64_t y1,
-                           std::vector<uint8_t>& out) -> Status {
+                           std::vector<uint8_t>& mask_bytes) -> Status {
       const Level& l = levels_[static_cast<size_t>(level)];
       Array m;
       m.dtype = DataType::kUInt8;
@@ -472,11 +474,12 @@ Result<Array> Dataset::ReadImpl(const ReadOptions& options, bool mask) const {
       COGR_RETURN_IF_ERROR(ReadBlocks(l.mask_ifd_index, {0}, x0, y0, static_cast<uint64_t>(x0),
                                       static_cast<uint64_t>(y0), static_cast<uint64_t>(x1),
                                       static_cast<uint64_t>(y1), 0, m));
-      out.resize(m.data.size());
-      for (size_t i = 0; i < m.data.size(); ++i) out[i] = m.data[i] ? 255 : 0;  // 1-bit masks decode to 0/1
+      mask_bytes.resize(m.data.size());
+      for (size_t i = 0; i < m.data.size(); ++i) mask_bytes[i] = m.data[i] ? 255 : 0;  // 1-bit masks decode to 0/1
       return Status::OK();
     };
-    return internal::ReadOutShape(ds, options);
+    COGR_ASSIGN_OR_RETURN(out, internal::ReadOutShape(ds, options));
+    return Status::OK();
   }
   int level_index = 0;
   if (options.overview) {
@@ -525,7 +528,6 @@ Result<Array> Dataset::ReadImpl(const ReadOptions& options, bool mask) const {
                               "); use a boundless read");
   }
 
-  Array out;
   out.dtype = mask ? DataType::kUInt8 : dtype_;
   out.bands = mask ? 1 : bands.size();
   out.width = static_cast<uint64_t>(w);
@@ -543,7 +545,12 @@ Result<Array> Dataset::ReadImpl(const ReadOptions& options, bool mask) const {
                                  std::to_string(w) + " samples exceeds max_read_bytes " +
                                  std::to_string(options_.limits.max_read_bytes));
   }
-  out.data.resize(static_cast<size_t>(*bytes));
+  // Memory of an earlier read of the same size is reused as it is: every byte below is
+  // written (blocks, sparse blocks, fill), so neither a new allocation nor a zero fill.
+  if (out.data.size() != *bytes) {
+    out.data.clear();
+    out.data.resize(static_cast<size_t>(*bytes));
+  }
 
   // Clip the window to the image; everything else is fill.
   const uint64_t x0 = static_cast<uint64_t>(std::max<int64_t>(col0, 0));
@@ -557,22 +564,23 @@ Result<Array> Dataset::ReadImpl(const ReadOptions& options, bool mask) const {
       COGR_RETURN_IF_ERROR(ReadBlocks(level.mask_ifd_index, {0}, col0, row0, x0, y0, x1, y1, 0, out));
       // 1-bit masks decode to 0/1; GDAL reports 0/255.
       for (auto& v : out.data) v = v ? 255 : 0;
-      return out;
+      return Status::OK();
     }
     internal::FillArray(out, 0);
-    if (x1 <= x0 || y1 <= y0) return out;
+    if (x1 <= x0 || y1 <= y0) return Status::OK();
     if (!nodata_) {
       for (uint64_t y = y0; y < y1; ++y) {
         std::memset(out.data.data() + (y - static_cast<uint64_t>(row0)) * out.width + (x0 - static_cast<uint64_t>(col0)), 255, x1 - x0);
       }
-      return out;
+      return Status::OK();
     }
     // Nodata mask: a pixel is valid if any band differs from nodata.
     ReadOptions data_options = options;
     data_options.bands.clear();
     data_options.boundless = true;
     data_options.fill = nodata_;
-    COGR_ASSIGN_OR_RETURN(Array data, ReadImpl(data_options, false));
+    Array data;
+    COGR_RETURN_IF_ERROR(ReadImpl(data_options, false, data));
     const size_t sb = data.sample_bytes();
     std::vector<uint8_t> nd(sb);
     internal::StoreScalar(dtype_, *nodata_, nd.data());
@@ -596,7 +604,7 @@ Result<Array> Dataset::ReadImpl(const ReadOptions& options, bool mask) const {
         if (!is_nodata) out.data[i] = 255;
       }
     }
-    return out;
+    return Status::OK();
   }
 
   const double fill = options.fill ? *options.fill : nodata_.value_or(0.0);
@@ -604,7 +612,7 @@ Result<Array> Dataset::ReadImpl(const ReadOptions& options, bool mask) const {
   if (x1 > x0 && y1 > y0) {
     COGR_RETURN_IF_ERROR(ReadBlocks(level.ifd_index, bands, col0, row0, x0, y0, x1, y1, nodata_.value_or(0.0), out));
   }
-  return out;
+  return Status::OK();
 }
 
 Status Dataset::ReadBlocks(int ifd_index, const std::vector<int>& bands, int64_t col0, int64_t row0,

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <tiffio.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -145,8 +146,10 @@ struct TiffSpec {
 
 /// A fresh path under the test temp dir.
 inline std::string TempTiffPath(const std::string& stem) {
+  // ctest runs each test in its own process, two at a time: the pid keeps their files apart.
   static int counter = 0;
-  return ::testing::TempDir() + "cogr_codec_" + stem + "_" + std::to_string(++counter) + ".tif";
+  return ::testing::TempDir() + "cogr_codec_" + std::to_string(::getpid()) + "_" + stem + "_" +
+         std::to_string(++counter) + ".tif";
 }
 
 /// Writes `pixels` (pixel-interleaved, host order, packed rows for sub-byte depths) as the only
