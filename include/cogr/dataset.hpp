@@ -58,6 +58,14 @@ struct OpenOptions {
   /// cache does not store them (one full-image read must not flush it), but still uses hits.
   std::optional<uint64_t> block_cache_bytes;
   std::shared_ptr<BlockCache> block_cache;
+  /// Bounds of the open itself (the header requests), as ReadOptions bounds a read: past
+  /// `deadline`, or `timeout_ms` after Open starts (the earlier wins), or once `cancel` fires,
+  /// the open stops its transfers (a remote first GET in flight is aborted, no retry starts)
+  /// and returns kCancelled "open deadline exceeded (timeout N ms)" / "open cancelled",
+  /// naming the file. They do not carry over to the Dataset's reads.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  uint32_t timeout_ms = 0;
+  std::shared_ptr<CancelToken> cancel;
 };
 
 /// Resampling kernels for out_shape reads (GDAL's names and semantics).

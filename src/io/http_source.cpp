@@ -727,9 +727,33 @@ Result<std::shared_ptr<const HeaderEntry>> Probe(const std::string& url, const s
   Transfer t;
   Attempts attempts;
   attempts.first_start = Clock::now();
-  std::mutex mu;
-  std::condition_variable cv;
+  // Shared with the cancel callback, which CancelToken::Cancel may run after we unsubscribed.
+  struct Sync {
+    std::mutex mu;
+    std::condition_variable cv;
+  };
+  const auto sync = std::make_shared<Sync>();
+  std::mutex& mu = sync->mu;
+  std::condition_variable& cv = sync->cv;
+  // The open's deadline and cancel token (Dataset::Open installs them): Cancel() wakes the
+  // wait below, the deadline bounds it and the retry pauses; either aborts the transfer.
+  const cogr::internal::ReadContext* context = cogr::internal::CurrentReadContext();
+  uint64_t cancel_subscription = 0;
+  if (context != nullptr && context->cancel) {
+    cancel_subscription = context->cancel->Subscribe([sync] {
+      { std::lock_guard<std::mutex> wake_lock(sync->mu); }
+      sync->cv.notify_all();
+    });
+  }
+  struct Unsubscribe {
+    const cogr::internal::ReadContext* context;
+    uint64_t id;
+    ~Unsubscribe() {
+      if (context != nullptr && context->cancel) context->cancel->Unsubscribe(id);
+    }
+  } unsubscribe{context, cancel_subscription};
   for (;;) {
+    COGR_RETURN_IF_ERROR(cogr::internal::CheckReadContext(context));
     COGR_RETURN_IF_ERROR(PrepareTransfer(url, options, want, t).WithContext(name));
     t.options = &options;
     t.want_offset = 0;
@@ -743,10 +767,30 @@ Result<std::shared_ptr<const HeaderEntry>> Probe(const std::string& url, const s
       cv.notify_all();
     };
     counters.AddRequest();
-    HttpClient::Global().Submit(&t);
+    const uint64_t id = HttpClient::Global().Submit(&t);
+    Status stopped;
     {
       std::unique_lock<std::mutex> lock(mu);
+      while (!finished) {
+        if (context == nullptr) {
+          cv.wait(lock);
+          continue;
+        }
+        stopped = cogr::internal::CheckReadContext(context);
+        if (!stopped.ok()) break;
+        if (context->deadline) {
+          cv.wait_until(lock, *context->deadline);
+        } else {
+          cv.wait(lock);
+        }
+      }
+    }
+    if (!stopped.ok()) {
+      // Abort the transfer and wait for the client to hand it back (it owns `t` until then).
+      HttpClient::Global().Cancel(id);
+      std::unique_lock<std::mutex> lock(mu);
       cv.wait(lock, [&] { return finished; });
+      return stopped;
     }
     counters.AddFetched(t.body_bytes);
     if (t.status == 200) counters.AddFullBody();
@@ -767,7 +811,13 @@ Result<std::shared_ptr<const HeaderEntry>> Probe(const std::string& url, const s
     Status give_up;
     auto delay = attempts.NextDelayMs(options.retry, out, &give_up);
     if (!delay) return give_up;
-    std::this_thread::sleep_for(std::chrono::milliseconds(*delay));
+    {
+      // The pause ends early on cancellation or at the deadline (checked at the loop's top).
+      auto wake = Clock::now() + std::chrono::milliseconds(*delay);
+      if (context != nullptr && context->deadline) wake = std::min(wake, *context->deadline);
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait_until(lock, wake, [&] { return context != nullptr && context->cancel && context->cancel->cancelled(); });
+    }
     ++attempts.retries;
     counters.AddRetry();
   }

@@ -51,11 +51,12 @@ const ReadContext* CurrentReadContext() { return current_context; }
 
 Status CheckReadContext(const ReadContext* context) {
   if (context == nullptr) return Status::OK();
-  if (context->cancel && context->cancel->cancelled()) return Status::Cancelled("read cancelled");
+  const std::string what = context->what;
+  if (context->cancel && context->cancel->cancelled()) return Status::Cancelled(what + " cancelled");
   if (context->deadline && std::chrono::steady_clock::now() >= *context->deadline) {
     return Status::Cancelled(context->timeout_ms > 0
-                                 ? "read deadline exceeded (timeout " + std::to_string(context->timeout_ms) + " ms)"
-                                 : std::string("read deadline exceeded"));
+                                 ? what + " deadline exceeded (timeout " + std::to_string(context->timeout_ms) + " ms)"
+                                 : what + " deadline exceeded");
   }
   return Status::OK();
 }

@@ -18,12 +18,14 @@ struct ReadContext {
   std::shared_ptr<CancelToken> cancel;  ///< may be null
   std::optional<std::chrono::steady_clock::time_point> deadline;
   uint64_t timeout_ms = 0;  ///< the caller's budget, for the message (0: an absolute deadline)
+  /// What is bounded, for the messages: "read" (Dataset::Read) or "open" (Dataset::Open).
+  const char* what = "read";
 };
 
 /// The context installed on this thread, or null.
 const ReadContext* CurrentReadContext();
 
-/// kCancelled "read cancelled" when the token fired, kCancelled "read deadline exceeded ..."
+/// kCancelled "<what> cancelled" when the token fired, kCancelled "<what> deadline exceeded ..."
 /// when the deadline passed, else OK (also for null).
 Status CheckReadContext(const ReadContext* context);
 

@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <new>
+#include <optional>
 
 #include "cogr/codec.hpp"
 #include "cogr/threads.hpp"
@@ -110,9 +111,11 @@ Status NameFile(const Status& st, const std::string& uri) {
   return st.WithContext(uri);
 }
 
-// A read's deadline (the earlier of deadline and now + timeout_ms) and cancel token.
-internal::ReadContext ReadContextOf(const ReadOptions& options) {
+// A read's or an open's deadline (the earlier of deadline and now + timeout_ms) and cancel token.
+template <class Options>
+internal::ReadContext ContextOf(const Options& options, const char* what) {
   internal::ReadContext context;
+  context.what = what;
   context.cancel = options.cancel;
   context.deadline = options.deadline;
   if (options.timeout_ms > 0) {
@@ -124,6 +127,8 @@ internal::ReadContext ReadContextOf(const ReadOptions& options) {
   }
   return context;
 }
+
+internal::ReadContext ReadContextOf(const ReadOptions& options) { return ContextOf(options, "read"); }
 
 }  // namespace
 
@@ -170,6 +175,10 @@ Dataset::~Dataset() {
 }
 
 Result<std::shared_ptr<Dataset>> Dataset::Open(const std::string& uri, const OpenOptions& options) {
+  // The open's deadline and cancel token reach the sources through the thread's context.
+  const internal::ReadContext context = ContextOf(options, "open");
+  const internal::ScopedReadContext scope(&context);
+  COGR_RETURN_IF_ERROR(NameFile(internal::CheckReadContext(&context), uri));
   io::SourceOptions io_options = options.io;
   if (io_options.prefix_bytes == 0) io_options.prefix_bytes = options.header_read_bytes;
   auto source = io::Open(uri, io_options);
@@ -180,6 +189,15 @@ Result<std::shared_ptr<Dataset>> Dataset::Open(const std::string& uri, const Ope
 Result<std::shared_ptr<Dataset>> Dataset::Open(std::shared_ptr<io::Source> source,
                                                const OpenOptions& options) {
   const std::string uri = source->uri();
+  // Open(uri) has installed the open's context already (its timeout counts from its start).
+  internal::ReadContext context;
+  std::optional<internal::ScopedReadContext> scope;
+  const internal::ReadContext* outer = internal::CurrentReadContext();
+  if (outer == nullptr || std::strcmp(outer->what, "open") != 0) {
+    context = ContextOf(options, "open");
+    scope.emplace(&context);
+  }
+  COGR_RETURN_IF_ERROR(NameFile(internal::CheckReadContext(internal::CurrentReadContext()), uri));
   return Guard(uri, [&]() -> Result<std::shared_ptr<Dataset>> {
     auto ds = std::make_shared<Dataset>(std::move(source), options);
     Status st = ds->Init();

@@ -131,6 +131,61 @@ TEST_F(ReadControl, CancelFromAnotherThreadStopsTheTransfer) {
   EXPECT_EQ(again->data, expected_.data);
 }
 
+// Runs Dataset::Open on another thread and waits at most 60 s for it (a bound, not a timing
+// assertion): an open that ignored its deadline would trickle for minutes.
+Result<std::shared_ptr<Dataset>> OpenBounded(const std::string& url, const OpenOptions& o) {
+  auto f = std::async(std::launch::async, [url, o] { return Dataset::Open(url, o); });
+  if (f.wait_for(std::chrono::seconds(60)) != std::future_status::ready) {
+    return Status::IoError("the open did not end within 60 s");
+  }
+  return f.get();
+}
+
+TEST_F(ReadControl, OpenDeadlineEndsASlowFirstRequest) {
+  // The first request (the open's prefix GET) trickles 16 bytes per 100 ms: ~3 min for 32 KiB.
+  const std::string url =
+      server_.Url(std::string("slow/") + kFile + "?t=open_deadline&fail=1&chunk=16&interval_ms=100");
+  OpenOptions o = RemoteOptions();
+  o.timeout_ms = 300;
+  auto r = OpenBounded(url, o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kCancelled) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("open deadline exceeded (timeout 300 ms)"), std::string::npos)
+      << r.status().ToString();
+  EXPECT_EQ(r.status().message().rfind(url, 0), 0u) << "names the file: " << r.status().ToString();
+
+  // A deadline already past fails before any request; the bounds do not outlive the open.
+  OpenOptions past = RemoteOptions();
+  past.deadline = std::chrono::steady_clock::now() - std::chrono::milliseconds(1);
+  auto p = OpenBounded(url, past);
+  ASSERT_FALSE(p.ok());
+  EXPECT_NE(p.status().message().find("open deadline exceeded"), std::string::npos) << p.status().ToString();
+  OpenOptions later = RemoteOptions();
+  later.timeout_ms = 60000;  // the server is fast from the second request on
+  auto ok = OpenBounded(url, later);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  auto whole = (*ok)->Read();
+  ASSERT_TRUE(whole.ok()) << whole.status().ToString();
+  EXPECT_EQ(whole->data, expected_.data);
+}
+
+TEST_F(ReadControl, OpenCancelEndsARetryPause) {
+  // The first answer is a 429 asking to come back in 30 s; the cancel must not wait for that.
+  const std::string url = server_.Url(std::string("s429/") + kFile + "?t=open_cancel&fail=1&retry_after=30");
+  OpenOptions o = RemoteOptions();
+  o.io.retry.max_retries = 3;
+  o.cancel = CancelToken::Create();
+  std::thread canceller([token = o.cancel] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    token->Cancel();
+  });
+  auto r = OpenBounded(url, o);
+  canceller.join();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kCancelled) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("open cancelled"), std::string::npos) << r.status().ToString();
+}
+
 TEST(ReadControlLocal, CancelledTokenAndCallbacks) {
   auto ds = Dataset::Open(test::DataPath(kFile));
   ASSERT_TRUE(ds.ok());
