@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,6 +65,24 @@ Result<uint64_t> DecodedSize(const BlockInfo& info);
 /// bytes than expected is kInvalidFile; a codec that is not built is kUnsupported naming it.
 /// Thread-safe; reuses per-thread scratch buffers.
 Status Decode(ByteSpan in, MutableByteSpan out, const BlockInfo& info);
+
+/// Receives rows [first_row, first_row + rows) of a decoded block: `data` holds them without
+/// padding, each width * samples * DecodedSampleBytes bytes, in Decode's layout. Valid only
+/// during the call.
+using RowSink = std::function<void(uint32_t first_row, uint32_t rows, ByteSpan data)>;
+
+/// True when DecodeRows decodes blocks like `info` incrementally (JPEG: a band of rows at a
+/// time, stopping after the last row asked for); false when it would have to decode the whole
+/// block first (then call Decode).
+bool DecodesByRows(const BlockInfo& info);
+
+/// Decodes rows [row_begin, row_end) of a block (DecodesByRows(info) must be true) and hands
+/// them to `sink` in order, in bands of a few rows held in a small per-thread buffer, so the
+/// caller can copy each band while it is in cache. Rows past row_end are not decoded; rows
+/// before row_begin are decoded (JPEG is sequential) but not handed over. Errors as Decode,
+/// and kInvalidArgument for an empty or out-of-block row range. Rows handed over before an
+/// error are valid pixels. Thread-safe.
+Status DecodeRows(ByteSpan in, const BlockInfo& info, uint32_t row_begin, uint32_t row_end, const RowSink& sink);
 
 /// True if blocks with this compression code (and LERC parameters) can be decoded.
 bool IsSupported(uint16_t compression, const std::vector<uint32_t>& lerc_parameters = {});

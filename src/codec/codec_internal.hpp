@@ -49,6 +49,9 @@ Result<size_t> ZstdDecompressUpTo(ByteSpan in, MutableByteSpan out);
 // `out` is exactly codec::DecodedSize(info) bytes.
 #ifdef COGR_HAVE_JPEG
 Status DecodeJpeg(ByteSpan in, MutableByteSpan out, const codec::BlockInfo& info);
+/// codec::DecodeRows for JPEG: 16 rows at a time, stopping after row_end.
+Status DecodeJpegRows(ByteSpan in, const codec::BlockInfo& info, uint32_t row_begin, uint32_t row_end,
+                      const codec::RowSink& sink);
 #endif
 #ifdef COGR_HAVE_WEBP
 Status DecodeWebp(ByteSpan in, MutableByteSpan out, const codec::BlockInfo& info);

@@ -6,6 +6,7 @@
 #include <csetjmp>
 #include <cstdio>
 #include <cstring>
+#include <vector>
 
 // clang-format off
 #include <jpeglib.h>
@@ -54,7 +55,17 @@ struct JpegOutcome {
   char message[JMSG_LENGTH_MAX] = {};
 };
 
-void RunJpeg(const uint8_t* in, size_t in_size, const uint8_t* tables, size_t tables_size, uint8_t* out,
+// Where RunJpeg puts the rows. Whole-block mode: every row into `out` (rows_per_band = 0).
+// Band mode: rows [row_begin, row_end) through `sink`, decoded rows_per_band at a time into
+// `out` (rows_per_band rows); decoding stops after row_end.
+struct JpegRows {
+  uint8_t* out = nullptr;
+  uint32_t rows_per_band = 0;
+  uint32_t row_begin = 0, row_end = 0;
+  const codec::RowSink* sink = nullptr;
+};
+
+void RunJpeg(const uint8_t* in, size_t in_size, const uint8_t* tables, size_t tables_size, const JpegRows& dst,
              const codec::BlockInfo& info, JpegOutcome* res) {
   jpeg_decompress_struct cinfo;
   ErrorManager err;
@@ -114,29 +125,45 @@ void RunJpeg(const uint8_t* in, size_t in_size, const uint8_t* tables, size_t ta
     return;
   }
   const size_t stride = size_t{info.width} * info.samples;
-  while (cinfo.output_scanline < cinfo.output_height) {
-    JSAMPROW row = out + size_t{cinfo.output_scanline} * stride;
-    if (jpeg_read_scanlines(&cinfo, &row, 1) != 1) break;  // cannot happen with a memory source
+  const JDIMENSION last = dst.rows_per_band == 0 ? cinfo.output_height : dst.row_end;
+  while (cinfo.output_scanline < last) {
+    if (dst.rows_per_band == 0) {
+      JSAMPROW row = dst.out + size_t{cinfo.output_scanline} * stride;
+      if (jpeg_read_scanlines(&cinfo, &row, 1) != 1) break;  // cannot happen with a memory source
+      continue;
+    }
+    // A band of rows into the small buffer, then to the sink while it is still in cache.
+    const uint32_t first = cinfo.output_scanline;
+    uint32_t n = 0;
+    while (n < dst.rows_per_band && cinfo.output_scanline < last) {
+      JSAMPROW row = dst.out + size_t{n} * stride;
+      if (jpeg_read_scanlines(&cinfo, &row, 1) != 1) break;
+      ++n;
+    }
+    if (n == 0) break;
+    if (err.truncated) break;  // libjpeg invented these rows
+    if (first + n > dst.row_begin) {
+      const uint32_t skip = first < dst.row_begin ? dst.row_begin - first : 0;
+      (*dst.sink)(first + skip, n - skip, ByteSpan(dst.out + size_t{skip} * stride, size_t{n - skip} * stride));
+    }
   }
-  if (cinfo.output_scanline < cinfo.output_height) {
+  if (cinfo.output_scanline < last || err.truncated) {
     res->failure = JpegFailure::kTruncated;
     jpeg_destroy_decompress(&cinfo);
     return;
   }
-  jpeg_finish_decompress(&cinfo);
+  if (cinfo.output_scanline < cinfo.output_height) {
+    jpeg_abort_decompress(&cinfo);  // the rows below are not needed
+  } else {
+    jpeg_finish_decompress(&cinfo);
+  }
   if (err.truncated) res->failure = JpegFailure::kTruncated;
   jpeg_destroy_decompress(&cinfo);
 }
 
-}  // namespace
-
-Status DecodeJpeg(ByteSpan in, MutableByteSpan out, const codec::BlockInfo& info) {
-  if (info.bits_per_sample != 8) {
-    return Status::Unsupported("jpeg: " + Num(info.bits_per_sample) + "-bit samples are not supported");
-  }
-  if (in.empty()) return Status::InvalidFile("jpeg: empty block");
+Status JpegStatus(ByteSpan in, const JpegRows& dst, const codec::BlockInfo& info) {
   JpegOutcome res;
-  RunJpeg(in.data(), in.size(), info.jpeg_tables.data(), info.jpeg_tables.size(), out.data(), info, &res);
+  RunJpeg(in.data(), in.size(), info.jpeg_tables.data(), info.jpeg_tables.size(), dst, info, &res);
   switch (res.failure) {
     case JpegFailure::kNone: return Status::OK();
     case JpegFailure::kLibrary: return Status::InvalidFile(std::string("jpeg: ") + res.message);
@@ -152,6 +179,42 @@ Status DecodeJpeg(ByteSpan in, MutableByteSpan out, const codec::BlockInfo& info
       return Status::Unsupported("jpeg: " + Num(res.precision) + "-bit precision is not supported");
   }
   return Status::InvalidFile("jpeg: decoding failed");
+}
+
+}  // namespace
+
+Status DecodeJpeg(ByteSpan in, MutableByteSpan out, const codec::BlockInfo& info) {
+  if (info.bits_per_sample != 8) {
+    return Status::Unsupported("jpeg: " + Num(info.bits_per_sample) + "-bit samples are not supported");
+  }
+  if (in.empty()) return Status::InvalidFile("jpeg: empty block");
+  JpegRows dst;
+  dst.out = out.data();
+  return JpegStatus(in, dst, info);
+}
+
+Status DecodeJpegRows(ByteSpan in, const codec::BlockInfo& info, uint32_t row_begin, uint32_t row_end,
+                      const codec::RowSink& sink) {
+  if (info.bits_per_sample != 8) {
+    return Status::Unsupported("jpeg: " + Num(info.bits_per_sample) + "-bit samples are not supported");
+  }
+  if (in.empty()) return Status::InvalidFile("jpeg: empty block");
+  if (row_begin >= row_end || row_end > info.height) {
+    return Status::InvalidArgument("jpeg: rows [" + Num(row_begin) + ", " + Num(row_end) + ") of a block of " +
+                                   Num(info.height) + " rows");
+  }
+  // 16 rows: one MCU row of 2x2-subsampled YCbCr; 512 x 3 x 16 = 24 KiB stays in L1/L2.
+  constexpr uint32_t kBand = 16;
+  thread_local std::vector<uint8_t> band;
+  const size_t need = size_t{info.width} * info.samples * kBand;
+  if (band.size() < need) band.resize(need);
+  JpegRows dst;
+  dst.out = band.data();
+  dst.rows_per_band = kBand;
+  dst.row_begin = row_begin;
+  dst.row_end = row_end;
+  dst.sink = &sink;
+  return JpegStatus(in, dst, info);
 }
 
 }  // namespace cogr::internal

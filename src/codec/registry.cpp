@@ -272,6 +272,34 @@ Status Decode(ByteSpan in, MutableByteSpan out, const BlockInfo& info) {
   return st;
 }
 
+bool DecodesByRows(const BlockInfo& info) {
+#ifdef COGR_HAVE_JPEG
+  return info.compression == kJpeg && info.bits_per_sample == 8 && info.width > 0 && info.height > 0 &&
+         info.samples > 0;
+#else
+  (void)info;
+  return false;
+#endif
+}
+
+Status DecodeRows(ByteSpan in, const BlockInfo& info, uint32_t row_begin, uint32_t row_end, const RowSink& sink) {
+  if (!DecodesByRows(info)) {
+    return Status::InvalidArgument("DecodeRows: compression " + CompressionName(info.compression, info.lerc_parameters) +
+                                   " decodes whole blocks only");
+  }
+  Status st;
+  try {
+    COGR_ASSIGN_OR_RETURN(uint64_t expected, DecodedSize(info));
+    (void)expected;  // the size checks (max_block_bytes, overflow) of a whole decode
+#ifdef COGR_HAVE_JPEG
+    st = internal::DecodeJpegRows(in, info, row_begin, row_end, sink);
+#endif
+  } catch (const std::bad_alloc&) {
+    st = Status::LimitExceeded("out of memory decoding rows of a block");
+  }
+  return st;
+}
+
 bool IsSupported(uint16_t compression, const std::vector<uint32_t>& lerc_parameters) {
   const CodecEntry* entry = FindCodec(compression);
   if (entry == nullptr || !IsBuilt(*entry)) return false;

@@ -1,5 +1,6 @@
 #include "read/assemble.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -99,11 +100,13 @@ void FillArray(Array& out, double value) {
   for (size_t off = 0; off + sb <= out.data.size(); off += sb) std::memcpy(out.data.data() + off, pattern, sb);
 }
 
-void AssembleBlock(const BlockJob& job, ByteSpan decoded, uint64_t block_width, uint64_t block_height,
-                   uint32_t samples, Array& out, OutputPlace place) {
+void AssembleRows(const BlockJob& job, ByteSpan rows_data, uint64_t first_row, uint64_t rows, uint64_t block_width,
+                  uint64_t block_height, uint32_t samples, Array& out, OutputPlace place) {
   const size_t sb = out.sample_bytes();
   const uint64_t bx0 = job.block_col * block_width;
-  const uint64_t by0 = job.block_row * block_height;
+  // Image row of rows_data's first row; only the rows of job.rect among them are copied.
+  const uint64_t by0 = job.block_row * block_height + first_row;
+  const uint64_t y_begin = std::max(job.rect.y0, by0), y_end = std::min(job.rect.y1, by0 + rows);
   const uint64_t n = job.rect.width();
   const uint64_t ox = static_cast<uint64_t>(static_cast<int64_t>(job.rect.x0) - place.col0);
   // Every sample of a pixel-interleaved uint8 block (RGB, RGBA, in any band order): one pass.
@@ -115,14 +118,14 @@ void AssembleBlock(const BlockJob& job, ByteSpan decoded, uint64_t block_width, 
       seen |= 1u << (sample & 31u);
     }
     if (each_sample_once) {
-      for (uint64_t y = job.rect.y0; y < job.rect.y1; ++y) {
+      for (uint64_t y = y_begin; y < y_end; ++y) {
         const uint64_t src_px = (y - by0) * block_width + (job.rect.x0 - bx0);
         const uint64_t oy = static_cast<uint64_t>(static_cast<int64_t>(y) - place.row0);
         uint8_t* dst[4] = {nullptr, nullptr, nullptr, nullptr};
         for (const auto& [sample, band] : job.band_map) {
           dst[sample] = out.data.data() + (band * out.height + oy) * out.width + ox;
         }
-        const uint8_t* src = decoded.data() + src_px * samples;
+        const uint8_t* src = rows_data.data() + src_px * samples;
         if (samples == 3) {
           Deinterleave8<3>(dst, src, n);
         } else {
@@ -133,14 +136,19 @@ void AssembleBlock(const BlockJob& job, ByteSpan decoded, uint64_t block_width, 
     }
   }
   for (const auto& [sample, band] : job.band_map) {
-    for (uint64_t y = job.rect.y0; y < job.rect.y1; ++y) {
+    for (uint64_t y = y_begin; y < y_end; ++y) {
       const uint64_t src_px = (y - by0) * block_width + (job.rect.x0 - bx0);
-      const uint8_t* src = decoded.data() + (src_px * samples + sample) * sb;
+      const uint8_t* src = rows_data.data() + (src_px * samples + sample) * sb;
       const uint64_t oy = static_cast<uint64_t>(static_cast<int64_t>(y) - place.row0);
       uint8_t* dst = out.data.data() + ((band * out.height + oy) * out.width + ox) * sb;
       CopyStrided(dst, src, n, sb, samples);
     }
   }
+}
+
+void AssembleBlock(const BlockJob& job, ByteSpan decoded, uint64_t block_width, uint64_t block_height,
+                   uint32_t samples, Array& out, OutputPlace place) {
+  AssembleRows(job, decoded, 0, block_height, block_width, block_height, samples, out, place);
 }
 
 void FillBlock(const BlockJob& job, double value, Array& out, OutputPlace place) {

@@ -26,6 +26,11 @@ struct OutputPlace {
 void AssembleBlock(const BlockJob& job, ByteSpan decoded, uint64_t block_width, uint64_t block_height,
                    uint32_t samples, Array& out, OutputPlace place);
 
+/// AssembleBlock for a band of `rows` decoded rows starting at row `first_row` of the block
+/// (codec::DecodeRows): copies the part of job.rect those rows hold. `rows_data` covers them.
+void AssembleRows(const BlockJob& job, ByteSpan rows_data, uint64_t first_row, uint64_t rows, uint64_t block_width,
+                  uint64_t block_height, uint32_t samples, Array& out, OutputPlace place);
+
 /// Fills job.rect of every mapped band with `value` (a sparse block).
 void FillBlock(const BlockJob& job, double value, Array& out, OutputPlace place);
 

@@ -749,6 +749,22 @@ Status Dataset::ReadBlocks(int ifd_index, const std::vector<int>& bands, int64_t
     }
     codec::BlockInfo block_info = info;
     block_info.height = job.rows;
+    if (!store && codec::DecodesByRows(block_info)) {
+      // JPEG: a band of rows at a time, each copied into `out` while in cache, and no row
+      // below the window decoded.
+      const uint64_t block_top = job.block_row * ifd.block_height;
+      const auto row_begin = static_cast<uint32_t>(job.rect.y0 - block_top);
+      const auto row_end = static_cast<uint32_t>(job.rect.y1 - block_top);
+      Status st = codec::DecodeRows(raw, block_info, row_begin, row_end,
+                                    [&](uint32_t first_row, uint32_t rows, ByteSpan data) {
+                                      internal::AssembleRows(job, data, first_row, rows, ifd.block_width,
+                                                             ifd.block_height, block_info.samples, out, place);
+                                    });
+      if (!st.ok()) {
+        return st.WithContext("block " + std::to_string(job.block_index) + " of IFD " + std::to_string(ifd_index));
+      }
+      return Status::OK();
+    }
     COGR_ASSIGN_OR_RETURN(uint64_t decoded_size, codec::DecodedSize(block_info));
     MutableByteSpan decoded;
     std::shared_ptr<uint8_t[]> owned;

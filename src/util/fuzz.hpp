@@ -45,7 +45,7 @@ inline constexpr size_t kFuzzDecodeHeaderBytes = 10;
 ///   [6]   bits 0-2 YCbCr subsampling index, bit 3 LERC parameters present, bits 4-5 LERC's
 ///         additional compression (0 none, 1 deflate, 2 zstd, 3 unknown)
 ///   [7,9) JPEGTables length (the bytes right after the header; clamped to what is there)
-///   [9]   reserved
+///   [9]   picks the row range of the codec::DecodeRows check (codecs that decode by rows)
 ///   then the JPEGTables, then the block as stored.
 /// Decodes the block with `compression` into a buffer of exactly DecodedSize bytes.
 Status FuzzDecode(uint16_t compression, const uint8_t* data, size_t size);

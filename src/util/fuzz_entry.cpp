@@ -158,7 +158,27 @@ Status FuzzDecode(uint16_t compression, const uint8_t* data, size_t size) {
   COGR_FUZZ_CHECK(*expected <= info.max_block_bytes, "DecodedSize above max_block_bytes");
   // Exactly the promised size: ASan reports any write past it.
   std::vector<uint8_t> out(static_cast<size_t>(*expected));
-  return codec::Decode(block, out, info);
+  Status st = codec::Decode(block, out, info);
+  if (codec::DecodesByRows(info)) {
+    // The row-band path (reads without a block cache): a row range from the reserved byte.
+    const uint32_t begin = data[9] % info.height;
+    const uint32_t end = begin + 1 + (static_cast<uint32_t>(data[9]) * 7u) % (info.height - begin);
+    const size_t row_bytes = out.size() / info.height;
+    uint32_t next = begin;
+    Status rows = codec::DecodeRows(block, info, begin, end, [&](uint32_t first, uint32_t n, ByteSpan band) {
+      COGR_FUZZ_CHECK(first == next && n > 0 && first + n <= end, "DecodeRows bands out of order or range");
+      COGR_FUZZ_CHECK(band.size() == size_t{n} * row_bytes, "DecodeRows band size");
+      // Rows handed over are the whole decode's rows (when that succeeded).
+      if (st.ok()) {
+        COGR_FUZZ_CHECK(std::memcmp(band.data(), out.data() + size_t{first} * row_bytes, band.size()) == 0,
+                        "DecodeRows rows differ from Decode");
+      }
+      next = first + n;
+    });
+    if (rows.ok()) COGR_FUZZ_CHECK(next == end, "DecodeRows ended early without an error");
+    if (st.ok()) COGR_FUZZ_CHECK(rows.ok(), "DecodeRows failed where Decode succeeded");
+  }
+  return st;
 }
 
 std::optional<std::vector<uint8_t>> EncodeFuzzDecodeInput(const codec::BlockInfo& info, ByteSpan block) {

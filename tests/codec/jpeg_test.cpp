@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <string>
+#include <utility>
 
 #include "codec/codec_test_util.hpp"
 #include "cogr/codec.hpp"
@@ -118,6 +120,43 @@ TEST_F(CodecJpegErrors, TwelveBitIsUnsupported) {
   info.bits_per_sample = 12;
   out_.resize(128 * 128 * 3 * 2);
   EXPECT_EQ(Decode(b_.raw, out_, info).message(), "jpeg: 12-bit samples are not supported");
+}
+
+// DecodeRows hands over exactly Decode's rows, in order, in bands, and only those asked for.
+TEST_F(CodecJpegErrors, DecodeRowsEqualsDecodeRowByRow) {
+  ASSERT_TRUE(DecodesByRows(b_.info));
+  ASSERT_TRUE(Decode(b_.raw, out_, b_.info).ok());
+  const size_t stride = 128 * 3;
+  for (auto [begin, end] : {std::pair<uint32_t, uint32_t>{0, 128}, {5, 37}, {16, 32}, {127, 128}, {0, 1}}) {
+    SCOPED_TRACE(std::to_string(begin) + ".." + std::to_string(end));
+    uint32_t next = begin, calls = 0;
+    Status st = DecodeRows(b_.raw, b_.info, begin, end, [&](uint32_t first, uint32_t rows, ByteSpan data) {
+      ++calls;
+      EXPECT_EQ(first, next);
+      EXPECT_LE(rows, 16u);
+      ASSERT_EQ(data.size(), rows * stride);
+      EXPECT_EQ(std::memcmp(data.data(), out_.data() + first * stride, data.size()), 0) << "rows at " << first;
+      next = first + rows;
+    });
+    ASSERT_TRUE(st.ok()) << st.ToString();
+    EXPECT_EQ(next, end);
+    EXPECT_GE(calls, (end - begin + 15) / 16);
+  }
+}
+
+TEST_F(CodecJpegErrors, DecodeRowsErrors) {
+  auto ignore = [](uint32_t, uint32_t, ByteSpan) {};
+  EXPECT_EQ(DecodeRows(b_.raw, b_.info, 10, 10, ignore).code(), Code::kInvalidArgument);
+  EXPECT_EQ(DecodeRows(b_.raw, b_.info, 0, 129, ignore).code(), Code::kInvalidArgument);
+  // A block cut in half: the rows it still holds may be handed over, then the error.
+  std::vector<uint8_t> cut(b_.raw.begin(), b_.raw.begin() + static_cast<std::ptrdiff_t>(b_.raw.size() / 2));
+  Status st = DecodeRows(cut, b_.info, 0, 128, ignore);
+  EXPECT_EQ(st.code(), Code::kInvalidFile);
+  EXPECT_EQ(st.message(), "jpeg: premature end of data");
+  BlockInfo deflate = b_.info;
+  deflate.compression = kDeflate;
+  EXPECT_FALSE(DecodesByRows(deflate));
+  EXPECT_EQ(DecodeRows(b_.raw, deflate, 0, 1, ignore).code(), Code::kInvalidArgument);
 }
 
 }  // namespace
