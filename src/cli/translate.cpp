@@ -122,66 +122,26 @@ Status ApplyOption(std::string_view name, std::string_view value, TranslateArgs&
   } else if (name == "--output") {
     if (value.empty()) return Usage("--output: empty file name");
     a.output = std::string(value);
-  } else if (name == "--help") {
-    a.help = true;
   }
   return Status::OK();
 }
 
 Result<TranslateArgs> ParseTranslateArgs(std::span<const std::string> args) {
-  struct Spec {
-    std::string_view name, alias;
-    bool takes_value;
-  };
-  static constexpr Spec kSpecs[] = {
+  static constexpr SubOption kSpecs[] = {
       {"--bands", "", true},      {"--window", "", true},     {"--out-shape", "", true},
       {"--resampling", "", true}, {"--compress", "", true},   {"--predictor", "", true},
       {"--blocksize", "", true},  {"--interleave", "", true}, {"--overviews", "", false},
-      {"--bigtiff", "", true},    {"--read-rows", "", true},  {"--output", "-o", true},
-      {"--help", "-h", false}};
+      {"--bigtiff", "", true},    {"--read-rows", "", true},  {"--output", "-o", true}};
   TranslateArgs a;
-  bool have_path = false, options_done = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string_view arg = args[i];
-    if (!options_done && arg == "--") {
-      options_done = true;
-      continue;
-    }
-    if (options_done || arg.size() < 2 || arg[0] != '-') {
-      if (have_path) return Usage("unexpected argument '" + std::string(arg) + "'");
-      a.path = std::string(arg);
-      have_path = true;
-      continue;
-    }
-    std::string_view name = arg;
-    std::optional<std::string_view> inline_value;
-    if (size_t eq = arg.find('='); arg.starts_with("--") && eq != std::string_view::npos) {
-      name = arg.substr(0, eq);
-      inline_value = arg.substr(eq + 1);
-    }
-    const Spec* spec = nullptr;
-    for (const Spec& s : kSpecs) {
-      if (name == s.name || (!s.alias.empty() && name == s.alias)) spec = &s;
-    }
-    if (spec == nullptr) {
-      return Usage("unknown option '" + std::string(name) + "' (see 'cogr translate --help')");
-    }
-    std::string_view value;
-    if (spec->takes_value) {
-      if (inline_value) {
-        value = *inline_value;
-      } else if (i + 1 < args.size()) {
-        value = args[++i];
-      } else {
-        return Usage(std::string(spec->name) + ": missing value");
-      }
-    } else if (inline_value) {
-      return Usage(std::string(spec->name) + ": takes no value");
-    }
-    Status applied = ApplyOption(spec->name, value, a);
-    if (!applied.ok()) return applied;
-    if (a.help) return a;
+  COGR_ASSIGN_OR_RETURN(SubArgs parsed, ParseSubArgs("translate", args, kSpecs));
+  if (parsed.help) {
+    a.help = true;
+    return a;
   }
+  for (const auto& [name, value] : parsed.options) COGR_RETURN_IF_ERROR(ApplyOption(name, value, a));
+  if (parsed.positional.size() > 1) return Usage("unexpected argument '" + parsed.positional[1] + "'");
+  const bool have_path = !parsed.positional.empty();
+  if (have_path) a.path = parsed.positional[0];
   if (!have_path) return Usage("missing input PATH");
   if (a.output.empty()) return Usage("missing output file (-o OUT.tif)");
   if (a.resampling && !a.out_shape) return Usage("--resampling needs --out-shape");

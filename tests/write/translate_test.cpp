@@ -166,6 +166,18 @@ TEST(WriteTranslate, FailuresPrintOneLineAndLeaveNoFile) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err, "cogr: error: translate: missing output file (-o OUT.tif)\n");
 
+  // The command line itself (the parser shared with xy, index, clip and bench).
+  r = RunCogr(dir, {"translate", src, "-o", dir.File("x.tif"), "--bogus"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "cogr: error: translate: unknown option '--bogus' (see 'cogr translate --help')\n");
+  r = RunCogr(dir, {"translate", src, "extra.tif", "-o", dir.File("x.tif")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "cogr: error: translate: unexpected argument 'extra.tif'\n");
+  r = RunCogr(dir, {"translate", src, "--overviews=yes", "-o", dir.File("x.tif")});
+  EXPECT_EQ(r.err, "cogr: error: translate: --overviews: takes no value\n");
+  r = RunCogr(dir, {"translate", src, "-o"});
+  EXPECT_EQ(r.err, "cogr: error: translate: --output: missing value\n");
+
   r = RunCogr(dir, {"translate", dir.File("nope.tif"), "-o", dir.File("x.tif")});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("nope.tif"), std::string::npos) << r.err;
