@@ -63,6 +63,8 @@ size_t HeaderCallback(char* data, size_t size, size_t nitems, void* user) {
     t->retry_after = value;
   } else if (IEquals(name, "content-encoding")) {
     t->content_encoding = value;
+  } else if (IEquals(name, "x-amz-bucket-region")) {
+    t->bucket_region = value;
   } else if (IEquals(name, "content-length")) {
     const std::string v(value);
     char* end = nullptr;

@@ -39,6 +39,7 @@ struct Transfer {
   int curl_code = 0;
   std::string curl_error;
   std::string content_range, etag, last_modified, retry_after, content_encoding;
+  std::string bucket_region;  ///< S3's x-amz-bucket-region (sent with region redirects)
   std::optional<uint64_t> content_length;
   uint64_t body_bytes = 0;   ///< body bytes received, all of them
   uint64_t written = 0;      ///< wanted bytes placed into `buffer`

@@ -43,6 +43,11 @@ Result<std::shared_ptr<Source>> OpenHttp(const std::string& url, const SourceOpt
   return Status::Unsupported((name.empty() ? url : name) + ": remote reads need libcurl, and cogr was built without it");
 }
 
+Result<std::shared_ptr<Source>> OpenHttp(const std::string& url, const SourceOptions& options, const std::string& name,
+                                         std::string*, StatsCounters*) {
+  return OpenHttp(url, options, name);
+}
+
 #else
 
 namespace {
@@ -111,6 +116,11 @@ struct Outcome {
   ObjectInfo info;
   uint64_t prefix_bytes = 0;
 };
+
+// S3 names the bucket's region on wrong-region answers: worth saying in the error.
+std::string RegionDetail(const Transfer& t) {
+  return t.bucket_region.empty() ? std::string() : " (the bucket is in region " + t.bucket_region + ")";
+}
 
 std::string HttpReason(long status) {
   switch (status) {
@@ -293,7 +303,8 @@ Outcome Judge(const std::string& url, const ObjectInfo* known, const Transfer& t
     out.status = Status::NotFound(url + ": " + StatusText(st) + ErrorDetail(t.error_body));
     return out;
   } else if (st == 401 || st == 403) {
-    out.status = Status::IoError(url + ": access denied (" + StatusText(st) + ")" + ErrorDetail(t.error_body));
+    out.status = Status::IoError(url + ": access denied (" + StatusText(st) + ")" + ErrorDetail(t.error_body) +
+                                 RegionDetail(t));
     return out;
   } else if (IsTransientHttpStatus(st)) {
     out.status = Status::Unavailable(where + StatusText(st));
@@ -305,7 +316,7 @@ Outcome Judge(const std::string& url, const ObjectInfo* known, const Transfer& t
                                  std::to_string(known->size) + " bytes at open)");
     return out;
   } else {
-    out.status = Status::IoError(where + "unexpected " + StatusText(st) + ErrorDetail(t.error_body));
+    out.status = Status::IoError(where + "unexpected " + StatusText(st) + ErrorDetail(t.error_body) + RegionDetail(t));
     return out;
   }
   if (!known) {
@@ -719,7 +730,8 @@ class HttpSource final : public Source {
 
 // The speculative first GET: size, validators and the first prefix_bytes of the object.
 Result<std::shared_ptr<const HeaderEntry>> Probe(const std::string& url, const std::string& name,
-                                                 const SourceOptions& options, StatsCounters& counters) {
+                                                 const SourceOptions& options, StatsCounters& counters,
+                                                 std::string* bucket_region) {
   WaitTimer timer(counters);
   const uint64_t prefix = options.prefix_bytes > 0 ? options.prefix_bytes : DefaultPrefixBytes();
   const ByteRange want{0, prefix};
@@ -795,6 +807,7 @@ Result<std::shared_ptr<const HeaderEntry>> Probe(const std::string& url, const s
     counters.AddFetched(t.body_bytes);
     if (t.status == 200) counters.AddFullBody();
     Outcome out = Judge(name, nullptr, t, want);
+    if (!out.status.ok() && bucket_region != nullptr) *bucket_region = t.bucket_region;
     if (out.status.ok()) {
       auto entry = std::make_shared<HeaderEntry>();
       entry->uri = url;
@@ -827,6 +840,12 @@ Result<std::shared_ptr<const HeaderEntry>> Probe(const std::string& url, const s
 
 Result<std::shared_ptr<Source>> OpenHttp(const std::string& url, const SourceOptions& options,
                                          const std::string& name) {
+  return OpenHttp(url, options, name, nullptr, nullptr);
+}
+
+Result<std::shared_ptr<Source>> OpenHttp(const std::string& url, const SourceOptions& options,
+                                         const std::string& name, std::string* bucket_region,
+                                         StatsCounters* open_counters) {
   const std::string& display = name.empty() ? url : name;
   const std::string dir = HeaderCacheDir(options);
   std::shared_ptr<const HeaderEntry> entry;
@@ -837,9 +856,10 @@ Result<std::shared_ptr<Source>> OpenHttp(const std::string& url, const SourceOpt
     if (entry && options.memory_header_cache) HeaderCache::Global().Put(entry);
   }
   from_cache = entry != nullptr;
-  StatsCounters probe_counters;
+  StatsCounters local_counters;
+  StatsCounters& probe_counters = open_counters != nullptr ? *open_counters : local_counters;
   if (!entry) {
-    COGR_ASSIGN_OR_RETURN(entry, Probe(url, display, options, probe_counters));
+    COGR_ASSIGN_OR_RETURN(entry, Probe(url, display, options, probe_counters, bucket_region));
     if (options.memory_header_cache) HeaderCache::Global().Put(entry);
     if (!dir.empty() && (!entry->etag.empty() || !entry->last_modified.empty())) {
       (void)StorePersisted(dir, *entry);  // a cache that cannot be written is no error

@@ -27,6 +27,8 @@
 
 namespace cogr::io::internal {
 
+class StatsCounters;
+
 /// Prefix bytes of the speculative first read when SourceOptions::prefix_bytes is 0:
 /// COGR_HEADER_PREFIX_BYTES if set (clamped to [1 KiB, 64 MiB]), else 32 KiB.
 uint64_t DefaultPrefixBytes();
@@ -39,5 +41,14 @@ std::string HeaderCacheDir(const SourceOptions& options);
 /// header caches are keyed by `url`.
 Result<std::shared_ptr<Source>> OpenHttp(const std::string& url, const SourceOptions& options,
                                          const std::string& name = {});
+
+/// OpenHttp that also reports, when the open fails, the region an S3 server named in an
+/// x-amz-bucket-region header (AWS sends it with its redirect and wrong-region errors), so the
+/// S3 source can sign for that region and try again (empty when there was none). With
+/// `open_counters`, the open's requests are counted there (and it all goes to the source's
+/// stats), so a failed first attempt still shows in the stats of the source that follows.
+Result<std::shared_ptr<Source>> OpenHttp(const std::string& url, const SourceOptions& options,
+                                         const std::string& name, std::string* bucket_region,
+                                         StatsCounters* open_counters);
 
 }  // namespace cogr::io::internal

@@ -7,6 +7,7 @@
 #include "io/cloud.hpp"
 #include "io/crypto.hpp"
 #include "io/http_source.hpp"
+#include "io/stats.hpp"
 
 namespace cogr::io::internal {
 namespace {
@@ -165,8 +166,11 @@ Result<S3Target> ResolveS3(const std::string& uri, const S3Options& options) {
   return t;
 }
 
-Result<std::shared_ptr<Source>> OpenS3(const std::string& uri, const SourceOptions& options) {
-  COGR_ASSIGN_OR_RETURN(S3Target target, ResolveS3(uri, options.s3));
+namespace {
+
+Result<std::shared_ptr<Source>> OpenS3Target(const std::string& uri, const S3Target& target,
+                                             const SourceOptions& options, std::string* bucket_region,
+                                             StatsCounters* counters) {
   SourceOptions o = options;
   if (target.requester_pays) o.headers.push_back("x-amz-request-payer: requester");
   SignFn user_sign = options.sign;
@@ -177,7 +181,24 @@ Result<std::shared_ptr<Source>> OpenS3(const std::string& uri, const SourceOptio
       return user_sign ? user_sign(request) : Status::OK();
     };
   }
-  return OpenHttp(target.url, o, uri);
+  return OpenHttp(target.url, o, uri, bucket_region, counters);
+}
+
+}  // namespace
+
+Result<std::shared_ptr<Source>> OpenS3(const std::string& uri, const SourceOptions& options) {
+  COGR_ASSIGN_OR_RETURN(S3Target target, ResolveS3(uri, options.s3));
+  std::string bucket_region;
+  StatsCounters counters;  // both attempts' requests end up in the source's stats
+  auto opened = OpenS3Target(uri, target, options, &bucket_region, &counters);
+  if (opened.ok() || bucket_region.empty() || bucket_region == target.region) return opened;
+  // A bucket in another region than the one we signed for (AWS_REGION unset or wrong): S3
+  // answers with its region (301 PermanentRedirect, 400 AuthorizationHeaderMalformed, ...).
+  // Sign for that region (and, on AWS, use its endpoint) once, as GDAL and the AWS SDKs do.
+  SourceOptions redirected = options;
+  redirected.s3.region = bucket_region;
+  COGR_ASSIGN_OR_RETURN(S3Target moved, ResolveS3(uri, redirected.s3));
+  return OpenS3Target(uri, moved, redirected, nullptr, &counters);
 }
 
 }  // namespace cogr::io::internal

@@ -273,6 +273,37 @@ TEST_F(IoS3SigV4, CredentialsFromEnvironment) {
   ExpectSameAsLocal("s3://io/cog_u8_deflate_256_t32.tif", o);
 }
 
+TEST_F(IoS3SigV4, BucketInAnotherRegionIsSignedForItsRegion) {
+  // Options() signs for eu-central-1; the bucket is in eu-west-3. The first answer names the
+  // region; the open signs again for it (one more request, counted), and reads stay on it.
+  OpenOptions o = Options("sigv4region/eu-west-3");
+  auto ds = Dataset::Open("s3://io/cog_u8_deflate_256_t32.tif", o);
+  ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+  EXPECT_EQ((*ds)->io_stats().requests, 2u) << "the wrong-region answer, then the open";
+  auto whole = (*ds)->Read();
+  ASSERT_TRUE(whole.ok()) << whole.status().ToString();
+  EXPECT_TRUE(whole->data == LocalRead(kCog, ReadOptions{}));
+  const std::string headers = LastHeaders("/sigv4region/eu-west-3/io/cog_u8_deflate_256_t32.tif");
+  EXPECT_NE(headers.find("/eu-west-3/s3/aws4_request"), std::string::npos) << headers;
+}
+
+TEST_F(IoS3SigV4, WrongRegionErrorsNameTheBucketsRegion) {
+  // With a wrong secret too, the retry for the named region fails; without the retry (a
+  // plain http URL) the error says where the bucket is.
+  OpenOptions o = Options("sigv4region/eu-west-3");
+  o.io.s3.secret_access_key = "wrong";
+  auto ds = Dataset::Open("s3://io/cog_u8_deflate_256_t32.tif", o);
+  ASSERT_FALSE(ds.ok());
+  EXPECT_NE(ds.status().message().find("SignatureDoesNotMatch"), std::string::npos) << ds.status().ToString();
+  const std::string url = "http://127.0.0.1:" + std::to_string(server_->port()) +
+                          "/sigv4region/eu-west-3/io/cog_u8_deflate_256_t32.tif";
+  auto plain = Dataset::Open(url, NoCache());
+  ASSERT_FALSE(plain.ok());
+  EXPECT_EQ(plain.status().message(),
+            url + ": bytes [0, 32768): unexpected HTTP 400 [AuthorizationHeaderMalformed: The authorization header is malformed; the "
+                  "region '' is wrong; expecting 'eu-west-3'] (the bucket is in region eu-west-3)");
+}
+
 TEST_F(IoS3SigV4, WrongSecretIs403) {
   OpenOptions o = Options("sigv4");
   o.io.s3.secret_access_key = "wrong";

@@ -27,6 +27,8 @@ then the file is served normally (default: always).
                  with an S3 XML error (AccessDenied, SignatureDoesNotMatch, ...) otherwise
   /sigv4rp/F     like /sigv4/ for a requester-pays bucket: also needs a signed
                  "x-amz-request-payer: requester" header
+  /sigv4region/R/F  like /sigv4/ for a bucket in region R: a request signed for another region
+                 gets 400 AuthorizationHeaderMalformed with "x-amz-bucket-region: R", as S3 answers
   /__headers?target=T  the request headers of the last request for target T, one per line
   /slow/F        206 whose body trickles: `chunk` bytes (default 16) every `interval_ms`
                  (default 100) ms; `skip=N` serves the first N requests normally (e.g. the
@@ -186,6 +188,22 @@ class Handler(BaseHTTPRequestHandler):
                 self.send_plain(401, b"<?xml version='1.0' encoding='UTF-8'?><Error><Code>AuthenticationRequired</Code>"
                                      b"<Message>Anonymous caller does not have storage.objects.get access.</Message></Error>")
                 return
+        if mode == "sigv4region":
+            # A bucket in region rest[0]: a request signed for another region gets S3's answer
+            # to that (400 AuthorizationHeaderMalformed naming the region, with the
+            # x-amz-bucket-region header); then the signature is checked as /sigv4/ does.
+            bucket_region = rest[0] if rest else ""
+            rest = rest[1:]
+            auth = self.headers.get("Authorization", "")
+            cred = auth.partition("Credential=")[2].partition(",")[0].split("/")
+            signed_region = cred[2] if len(cred) > 2 else ""
+            if signed_region != bucket_region:
+                msg = ("The authorization header is malformed; the region '%s' is wrong; expecting '%s'"
+                       % (signed_region, bucket_region))
+                self.send_plain(400, s3_error("AuthorizationHeaderMalformed", msg),
+                                [("Content-Type", "application/xml"), ("x-amz-bucket-region", bucket_region)])
+                return
+            mode = "sigv4"
         if mode in ("sigv4", "sigv4rp"):
             err = check_sigv4("GET", self.path, self.headers, mode == "sigv4rp")
             if err:
