@@ -78,14 +78,19 @@ Result<SubArgs> ParseSubArgs(std::string_view command, std::span<const std::stri
 }
 
 ProgressBar::ProgressBar(std::string label)
+    : ProgressBar(std::move(label), stderr, isatty(STDERR_FILENO) == 1, std::chrono::milliseconds(500)) {}
+
+ProgressBar::ProgressBar(std::string label, std::FILE* out, bool enabled, std::chrono::milliseconds delay)
     : label_(std::move(label)),
-      enabled_(isatty(STDERR_FILENO) == 1),
+      out_(out),
+      enabled_(enabled),
+      delay_(delay),
       start_(std::chrono::steady_clock::now()) {}
 
 bool ProgressBar::Update(double fraction) {
   if (!enabled_) return true;
   const auto elapsed = std::chrono::steady_clock::now() - start_;
-  if (!drawn_ && elapsed < std::chrono::milliseconds(500)) return true;
+  if (!drawn_ && elapsed < delay_) return true;
   if (!(fraction >= 0)) fraction = 0;
   if (fraction > 1) fraction = 1;
   const int percent = static_cast<int>(fraction * 100.0 + 0.5);
@@ -96,8 +101,8 @@ bool ProgressBar::Update(double fraction) {
   bar.append(static_cast<size_t>(filled), '#');
   bar.append(static_cast<size_t>(kWidth - filled), '.');
   bar += "] " + std::to_string(percent) + "%";
-  std::fputs(bar.c_str(), stderr);
-  std::fflush(stderr);
+  std::fputs(bar.c_str(), out_);
+  std::fflush(out_);
   drawn_ = true;
   last_percent_ = percent;
   return true;
@@ -105,8 +110,8 @@ bool ProgressBar::Update(double fraction) {
 
 void ProgressBar::Finish() {
   if (drawn_) {
-    std::fputs("\n", stderr);
-    std::fflush(stderr);
+    std::fputs("\n", out_);
+    std::fflush(out_);
   }
   drawn_ = false;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdio>
 #include <optional>
 #include <span>
 #include <string>
@@ -41,6 +42,8 @@ Result<SubArgs> ParseSubArgs(std::string_view command, std::span<const std::stri
 class ProgressBar {
  public:
   explicit ProgressBar(std::string label);
+  /// The same on `out`, drawn when `enabled`, once `delay` has passed (for tests).
+  ProgressBar(std::string label, std::FILE* out, bool enabled, std::chrono::milliseconds delay);
   ~ProgressBar() { Finish(); }
   ProgressBar(const ProgressBar&) = delete;
   ProgressBar& operator=(const ProgressBar&) = delete;
@@ -51,7 +54,9 @@ class ProgressBar {
 
  private:
   std::string label_;
+  std::FILE* out_;
   bool enabled_;
+  std::chrono::milliseconds delay_;
   std::chrono::steady_clock::time_point start_;
   bool drawn_ = false;
   int last_percent_ = -1;
