@@ -124,6 +124,10 @@ void SeedReads(const std::string& stem, const cogr::tiff::TiffFile& tf, const st
   r.window = cogr::geo::Window{0, 0, w, h};
   requests.emplace_back("window", r);
   r = FuzzReadRequest{};
+  r.window = cogr::geo::Window{1, 3, w - 1, h - 3};
+  r.no_block_cache = true;  // the read path without a cache (JPEG decodes by rows)
+  requests.emplace_back("window-nocache", r);
+  r = FuzzReadRequest{};
   r.out_shape = std::pair<uint64_t, uint64_t>{32, 24};
   r.resampling = cogr::Resampling::kBilinear;
   r.bands = {1};

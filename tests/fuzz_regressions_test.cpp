@@ -105,6 +105,7 @@ TEST(FuzzHarness, ReadRequestRoundTripsAndReads) {
   r.boundless = true;
   r.overview = -2;
   r.mask = true;
+  r.no_block_cache = true;
   r.out_shape = std::pair<uint64_t, uint64_t>{256, 1};
   r.resampling = Resampling::kQ3;
   r.bands = {1, 3, 8};
@@ -117,6 +118,7 @@ TEST(FuzzHarness, ReadRequestRoundTripsAndReads) {
   EXPECT_EQ(d.boundless, true);
   EXPECT_EQ(d.overview, -2);
   EXPECT_EQ(d.mask, true);
+  EXPECT_EQ(d.no_block_cache, true);
   EXPECT_EQ(d.out_shape, r.out_shape);
   EXPECT_EQ(d.resampling, Resampling::kQ3);
   EXPECT_EQ(d.bands, r.bands);

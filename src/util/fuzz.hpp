@@ -71,10 +71,11 @@ struct FuzzReadRequest {
   std::vector<int> bands;             ///< 1-based, each in [1, 8]
   std::optional<double> fill;         ///< in [-128, 127]
   uint64_t header_read_bytes = 64 * 1024;  ///< 16 << k, k in [0, 12]
+  bool no_block_cache = false;        ///< block_cache_bytes = 0 (JPEG then decodes by rows)
 };
 
 /// FuzzRead input layout: [0] flags (bit 0 window, 1 boundless, 2 overview, 3 mask, 4 out_shape,
-/// 5 fill), [1,3) [3,5) col/row offset (int16), [5,7) [7,9) width/height (uint16), [9] overview
+/// 5 fill, 6 no block cache), [1,3) [3,5) col/row offset (int16), [5,7) [7,9) width/height (uint16), [9] overview
 /// (int8), [10] band bit set (bit i = band i + 1; 0 = all), [11] [12] out_shape height/width - 1,
 /// [13] resampling, [14] fill (int8), [15] header read size k; then the file.
 FuzzReadRequest DecodeFuzzReadRequest(const uint8_t* header);

@@ -218,6 +218,7 @@ FuzzReadRequest DecodeFuzzReadRequest(const uint8_t* h) {
   r.boundless = (flags & 2u) != 0;
   if (flags & 4u) r.overview = static_cast<int8_t>(h[9]);
   r.mask = (flags & 8u) != 0;
+  r.no_block_cache = (flags & 64u) != 0;
   if (flags & 16u) r.out_shape = std::pair<uint64_t, uint64_t>{h[11] + 1u, h[12] + 1u};
   r.resampling = static_cast<Resampling>(h[13] % (static_cast<int>(Resampling::kQ3) + 1));
   for (int b = 0; b < 8; ++b) {
@@ -249,6 +250,7 @@ std::vector<uint8_t> EncodeFuzzReadInput(const FuzzReadRequest& r, ByteSpan file
     out[9] = static_cast<uint8_t>(static_cast<int8_t>(std::clamp(*r.overview, -128, 127)));
   }
   if (r.mask) out[0] |= 8;
+  if (r.no_block_cache) out[0] |= 64;
   if (r.out_shape) {
     out[0] |= 16;
     out[11] = static_cast<uint8_t>(std::clamp<uint64_t>(r.out_shape->first, 1, 256) - 1);
@@ -275,6 +277,7 @@ Status FuzzRead(const uint8_t* data, size_t size) {
   OpenOptions open_options;
   open_options.limits = FuzzLimits();
   open_options.header_read_bytes = request.header_read_bytes;
+  if (request.no_block_cache) open_options.block_cache_bytes = 0;
   auto source = io::MemorySource(std::vector<uint8_t>(data + kFuzzReadHeaderBytes, data + size), "fuzz.tif");
   auto opened = Dataset::Open(std::move(source), open_options);
   if (!opened.ok()) return opened.status();
