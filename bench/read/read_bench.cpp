@@ -546,7 +546,7 @@ void RegisterAll() {
       auto configure = [&](benchmark::internal::Benchmark* b) {
         b->UseRealTime()->Unit(benchmark::kMillisecond);
         if (which == 0) {
-          b->Iterations(2);
+          b->Iterations(5);
         } else {
           b->MinTime(0.3);
         }
