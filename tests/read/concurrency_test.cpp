@@ -4,14 +4,17 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "cogr/block_cache.hpp"
+#include "cogr/codec.hpp"
 #include "cogr/dataset.hpp"
 #include "cogr/threads.hpp"
 #include "cogr/write.hpp"
+#include "test_util.hpp"
 #include "write/write_test_util.hpp"
 
 namespace cogr {
@@ -160,6 +163,36 @@ TEST_P(DatasetConcurrency, ManyThreadsEqualSerialReads) {
   std::thread ta([&] { ReadConcurrently(**a, reads, expected, 4, std::string(c.name) + ", dataset a"); });
   ReadConcurrently(**b, reads, expected, 4, std::string(c.name) + ", dataset b");
   ta.join();
+}
+
+// JPEG without a block cache goes through the row-band decoder (per-thread band buffers,
+// rows copied as they come); with a cache, through whole blocks. Both, from many threads.
+TEST(DatasetConcurrencyJpeg, RowAndBlockPathsEqualSerialReads) {
+  if (!codec::IsSupported(codec::kJpeg)) GTEST_SKIP() << "jpeg not built";
+  const std::string path = test::DataPath("fixtures/cog_u8_rgb_jpeg_mask_bs256.tif");
+  OpenOptions serial_options;
+  serial_options.block_cache_bytes = 0;
+  auto serial = Dataset::Open(path, serial_options);
+  ASSERT_TRUE(serial.ok()) << serial.status().ToString();
+  const std::vector<ReadOptions> reads =
+      MakeReads((*serial)->width(), (*serial)->height(), (*serial)->count(), 32, 5);
+  std::vector<std::vector<uint8_t>> expected;
+  {
+    ThreadCountScope one(1);
+    for (const ReadOptions& ro : reads) {
+      auto a = (*serial)->Read(ro);
+      ASSERT_TRUE(a.ok()) << a.status().ToString();
+      expected.push_back(std::move(a->data));
+    }
+  }
+  ThreadCountScope three(3);
+  for (std::optional<uint64_t> bytes : {std::optional<uint64_t>{0}, std::optional<uint64_t>{8ull << 20}}) {
+    OpenOptions o;
+    o.block_cache_bytes = bytes;
+    auto ds = Dataset::Open(path, o);
+    ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+    ReadConcurrently(**ds, reads, expected, 8, *bytes == 0 ? "jpeg rows" : "jpeg blocks, cached");
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(
