@@ -64,6 +64,16 @@ std::vector<ReadOptions> MakeReads(uint64_t width, uint64_t height, int count, s
   return reads;
 }
 
+// The answers: every read done one after the other with one decode thread.
+void SerialReads(const Dataset& ds, const std::vector<ReadOptions>& reads, std::vector<std::vector<uint8_t>>& out) {
+  ThreadCountScope one(1);
+  for (const ReadOptions& ro : reads) {
+    auto a = ds.Read(ro);
+    ASSERT_TRUE(a.ok()) << a.status().ToString();
+    out.push_back(std::move(a->data));
+  }
+}
+
 // Reads every entry of `reads` from `threads` threads (thread t takes t, t + threads, ...; every
 // thread also rereads entry 0, so all threads overlap) and compares with `expected`.
 void ReadConcurrently(const Dataset& ds, const std::vector<ReadOptions>& reads,
@@ -116,14 +126,7 @@ TEST_P(DatasetConcurrency, ManyThreadsEqualSerialReads) {
   ASSERT_TRUE(serial.ok()) << serial.status().ToString();
   const std::vector<ReadOptions> reads = MakeReads(p.width, p.height, c.count, 48, 17);
   std::vector<std::vector<uint8_t>> expected;
-  {
-    ThreadCountScope one(1);
-    for (const ReadOptions& ro : reads) {
-      auto a = (*serial)->Read(ro);
-      ASSERT_TRUE(a.ok()) << a.status().ToString();
-      expected.push_back(std::move(a->data));
-    }
-  }
+  ASSERT_NO_FATAL_FAILURE(SerialReads(**serial, reads, expected));
   // The whole-image read must also equal the written array.
   ASSERT_FALSE(reads[5].window.has_value());
   EXPECT_EQ(expected[5], data.data);
@@ -177,14 +180,7 @@ TEST(DatasetConcurrencyJpeg, RowAndBlockPathsEqualSerialReads) {
   const std::vector<ReadOptions> reads =
       MakeReads((*serial)->width(), (*serial)->height(), (*serial)->count(), 32, 5);
   std::vector<std::vector<uint8_t>> expected;
-  {
-    ThreadCountScope one(1);
-    for (const ReadOptions& ro : reads) {
-      auto a = (*serial)->Read(ro);
-      ASSERT_TRUE(a.ok()) << a.status().ToString();
-      expected.push_back(std::move(a->data));
-    }
-  }
+  ASSERT_NO_FATAL_FAILURE(SerialReads(**serial, reads, expected));
   ThreadCountScope three(3);
   for (std::optional<uint64_t> bytes : {std::optional<uint64_t>{0}, std::optional<uint64_t>{8ull << 20}}) {
     OpenOptions o;
