@@ -214,6 +214,8 @@ class Dataset : public std::enable_shared_from_this<Dataset> {
 
  private:
   Status Init();
+  /// Open(source) under the open context the caller has installed.
+  static Result<std::shared_ptr<Dataset>> OpenSource(std::shared_ptr<io::Source> source, const OpenOptions& options);
   Status ReadImpl(const ReadOptions& options, bool mask, Array& out) const;
   /// Fetches, decodes and assembles the blocks of IFD `ifd_index` that cover `rect` (image
   /// coordinates, inside the image) for the 0-based `bands`, into `out` placed at (col0, row0).

@@ -140,9 +140,8 @@ Result<TranslateArgs> ParseTranslateArgs(std::span<const std::string> args) {
   }
   for (const auto& [name, value] : parsed.options) COGR_RETURN_IF_ERROR(ApplyOption(name, value, a));
   if (parsed.positional.size() > 1) return Usage("unexpected argument '" + parsed.positional[1] + "'");
-  const bool have_path = !parsed.positional.empty();
-  if (have_path) a.path = parsed.positional[0];
-  if (!have_path) return Usage("missing input PATH");
+  if (parsed.positional.empty()) return Usage("missing input PATH");
+  a.path = parsed.positional[0];
   if (a.output.empty()) return Usage("missing output file (-o OUT.tif)");
   if (a.resampling && !a.out_shape) return Usage("--resampling needs --out-shape");
   return a;

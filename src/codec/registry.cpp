@@ -289,8 +289,8 @@ Status DecodeRows(ByteSpan in, const BlockInfo& info, uint32_t row_begin, uint32
   }
   Status st;
   try {
-    COGR_ASSIGN_OR_RETURN(uint64_t expected, DecodedSize(info));
-    (void)expected;  // the size checks (max_block_bytes, overflow) of a whole decode
+    // The size checks (overflow, max_block_bytes) of a whole decode.
+    COGR_RETURN_IF_ERROR(DecodedSize(info).status());
 #ifdef COGR_HAVE_JPEG
     st = internal::DecodeJpegRows(in, info, row_begin, row_end, sink);
 #endif

@@ -783,14 +783,8 @@ Result<std::shared_ptr<const HeaderEntry>> Probe(const std::string& url, const s
     Status stopped;
     {
       std::unique_lock<std::mutex> lock(mu);
-      while (!finished) {
-        if (context == nullptr) {
-          cv.wait(lock);
-          continue;
-        }
-        stopped = cogr::internal::CheckReadContext(context);
-        if (!stopped.ok()) break;
-        if (context->deadline) {
+      while (!finished && (stopped = cogr::internal::CheckReadContext(context)).ok()) {
+        if (context != nullptr && context->deadline) {
           cv.wait_until(lock, *context->deadline);
         } else {
           cv.wait(lock);

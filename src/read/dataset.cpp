@@ -183,20 +183,19 @@ Result<std::shared_ptr<Dataset>> Dataset::Open(const std::string& uri, const Ope
   if (io_options.prefix_bytes == 0) io_options.prefix_bytes = options.header_read_bytes;
   auto source = io::Open(uri, io_options);
   if (!source.ok()) return NameFile(source.status(), uri);
-  return Open(std::move(source).value(), options);
+  return OpenSource(std::move(source).value(), options);
 }
 
 Result<std::shared_ptr<Dataset>> Dataset::Open(std::shared_ptr<io::Source> source,
                                                const OpenOptions& options) {
+  const internal::ReadContext context = ContextOf(options, "open");
+  const internal::ScopedReadContext scope(&context);
+  return OpenSource(std::move(source), options);
+}
+
+Result<std::shared_ptr<Dataset>> Dataset::OpenSource(std::shared_ptr<io::Source> source,
+                                                     const OpenOptions& options) {
   const std::string uri = source->uri();
-  // Open(uri) has installed the open's context already (its timeout counts from its start).
-  internal::ReadContext context;
-  std::optional<internal::ScopedReadContext> scope;
-  const internal::ReadContext* outer = internal::CurrentReadContext();
-  if (outer == nullptr || std::strcmp(outer->what, "open") != 0) {
-    context = ContextOf(options, "open");
-    scope.emplace(&context);
-  }
   COGR_RETURN_IF_ERROR(NameFile(internal::CheckReadContext(internal::CurrentReadContext()), uri));
   return Guard(uri, [&]() -> Result<std::shared_ptr<Dataset>> {
     auto ds = std::make_shared<Dataset>(std::move(source), options);

@@ -186,6 +186,31 @@ TEST_F(ReadControl, OpenCancelEndsARetryPause) {
   EXPECT_NE(r.status().message().find("open cancelled"), std::string::npos) << r.status().ToString();
 }
 
+TEST(ReadControlLocal, OpenBoundsApplyToPathsAndSources) {
+  // A cancelled token or a past deadline stops an open before it reads anything, by path
+  // and by source; the same options without them open.
+  OpenOptions cancelled;
+  cancelled.cancel = CancelToken::Create();
+  cancelled.cancel->Cancel();
+  auto by_path = Dataset::Open(test::DataPath(kFile), cancelled);
+  ASSERT_FALSE(by_path.ok());
+  EXPECT_EQ(by_path.status().code(), Code::kCancelled);
+  EXPECT_EQ(by_path.status().message(), test::DataPath(kFile) + ": open cancelled");
+  auto source = io::OpenFile(test::DataPath(kFile));
+  ASSERT_TRUE(source.ok()) << source.status().ToString();
+  OpenOptions late;
+  late.deadline = std::chrono::steady_clock::now() - std::chrono::milliseconds(1);
+  auto by_source = Dataset::Open(*source, late);
+  ASSERT_FALSE(by_source.ok());
+  EXPECT_EQ(by_source.status().code(), Code::kCancelled);
+  EXPECT_NE(by_source.status().message().find("open deadline exceeded"), std::string::npos)
+      << by_source.status().ToString();
+  late.deadline.reset();
+  late.timeout_ms = 60000;
+  auto fine = Dataset::Open(*source, late);
+  ASSERT_TRUE(fine.ok()) << fine.status().ToString();
+}
+
 TEST(ReadControlLocal, CancelledTokenAndCallbacks) {
   auto ds = Dataset::Open(test::DataPath(kFile));
   ASSERT_TRUE(ds.ok());

@@ -175,6 +175,8 @@ TEST(WriteTranslate, FailuresPrintOneLineAndLeaveNoFile) {
   EXPECT_EQ(r.err, "cogr: error: translate: unexpected argument 'extra.tif'\n");
   r = RunCogr(dir, {"translate", src, "--overviews=yes", "-o", dir.File("x.tif")});
   EXPECT_EQ(r.err, "cogr: error: translate: --overviews: takes no value\n");
+  r = RunCogr(dir, {"translate", "-o", dir.File("x.tif")});
+  EXPECT_EQ(r.err, "cogr: error: translate: missing input PATH\n");
   r = RunCogr(dir, {"translate", src, "-o"});
   EXPECT_EQ(r.err, "cogr: error: translate: --output: missing value\n");
 
