@@ -5,6 +5,11 @@ Run once with Debian's Python (rasterio 1.3.5 / GDAL 3.6.2):
 
     /usr/bin/python3 scripts/record_mask_fixtures.py
 
+It also writes rasterize_NN.json: 1000 small grids with random transforms (north-up and
+south-up) and geometries (polygons, lines, points, multi-), and the pixels
+rasterio.features.rasterize burns with and without all_touched (packbits, hex), which
+tests/mask/mask_fixtures_test.cpp compares with mask::Rasterize.
+
 It writes small GeoTIFFs (r_*.tif, one per raster kind) and cases_NN.json (at most 40 cases
 each). A case is: the raster file, a list of GeoJSON geometries (world coordinates), the
 keyword arguments of rasterio.mask.mask (all_touched, invert, crop, pad, filled, nodata,
@@ -217,10 +222,55 @@ def run_case(path, shapes, opts):
     }
 
 
+def rasterize_cases(n, seed):
+    """Small grids, random transforms (north-up and south-up) and geometries, both all_touched
+    values: rasterio.features.rasterize's burned pixels."""
+    from rasterio.features import rasterize
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(n):
+        w, h = int(rng.integers(1, 13)), int(rng.integers(1, 13))
+        res = float(rng.choice([1, 0.5, 0.1, 1 / 3, 30, 0.25]))
+        ysign = -1 if rng.random() < 0.7 else 1
+        t = Affine(res, 0, float(rng.choice([0, 100.5, -7.3])), 0, ysign * res,
+                   float(rng.choice([0, 50, 12.7])))
+        step = [None, 0.5, 0.25, 1.0][int(rng.integers(4))]
+
+        def pt():
+            c, r = rng.uniform(-3, w + 3), rng.uniform(-3, h + 3)
+            if step:
+                c, r = round(c / step) * step, round(r / step) * step
+            x, y = t * (c, r)
+            return [round(x, 9), round(y, 9)]
+
+        kind = ["line", "poly", "poly", "point", "mline", "mpoint"][int(rng.integers(6))]
+        if kind == "line":
+            g = {"type": "LineString", "coordinates": [pt() for _ in range(int(rng.integers(2, 6)))]}
+        elif kind == "mline":
+            g = {"type": "MultiLineString",
+                 "coordinates": [[pt() for _ in range(int(rng.integers(2, 5)))] for _ in range(2)]}
+        elif kind == "point":
+            g = {"type": "Point", "coordinates": pt()}
+        elif kind == "mpoint":
+            g = {"type": "MultiPoint", "coordinates": [pt() for _ in range(3)]}
+        else:
+            ring = [pt() for _ in range(int(rng.integers(3, 8)))]
+            ring.append(list(ring[0]))
+            g = {"type": "Polygon", "coordinates": [ring]}
+        burned = {}
+        for at in (False, True):
+            a = rasterize([g], out_shape=(h, w), transform=t, all_touched=at, fill=0,
+                          default_value=1, dtype="uint8")
+            burned["all_touched" if at else "centre"] = np.packbits(a.ravel()).tobytes().hex()
+        out.append({"id": "rasterize/%04d" % i, "width": w, "height": h,
+                    "transform": list(t)[:6], "shape": g, "expected": burned})
+    return out
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     for name in os.listdir(OUT):
-        if name.startswith(("cases_", "r_")):
+        if name.startswith(("cases_", "r_", "rasterize_")):
             os.remove(os.path.join(OUT, name))
     cases = []
     for ri, (name, spec) in enumerate(sorted(RASTERS.items())):
@@ -256,6 +306,13 @@ def main():
         with open(out, "w") as f:
             json.dump({"rasterio": rasterio.__version__, "gdal": rasterio.__gdal_version__,
                        "cases": cases[n:n + CASES_PER_FILE]}, f, separators=(",", ":"))
+            f.write("\n")
+    rcases = rasterize_cases(1000, 424242)
+    for n in range(0, len(rcases), 200):
+        out = os.path.join(OUT, "rasterize_%02d.json" % (n // 200))
+        with open(out, "w") as f:
+            json.dump({"rasterio": rasterio.__version__, "gdal": rasterio.__gdal_version__,
+                       "cases": rcases[n:n + 200]}, f, separators=(",", ":"))
             f.write("\n")
     errors = sum(1 for c in cases if "error" in c["expected"])
     print("%d cases (%d errors) in %s" % (len(cases), errors, OUT))

@@ -198,5 +198,49 @@ TEST(MaskFixtures, EveryRecordedRasterioCaseMatches) {
   EXPECT_EQ(matched, total) << report;
 }
 
+TEST(MaskFixtures, EveryRecordedRasterioRasterizeMatches) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(test::DataPath("mask"))) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("rasterize_", 0) == 0 && entry.path().extension() == ".json") {
+      files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  ASSERT_EQ(files.size(), 5u);
+  size_t total = 0, matched = 0;
+  std::string report;
+  for (const auto& file : files) {
+    const json doc = json::parse(test::ReadFileText(file.string()));
+    for (const json& c : doc.at("cases")) {
+      auto shapes = ParseGeoJson(c.at("shape").dump());
+      ASSERT_TRUE(shapes.ok()) << shapes.status().ToString();
+      const auto t = c.at("transform").get<std::vector<double>>();
+      const geo::Affine transform{t[0], t[1], t[2], t[3], t[4], t[5]};
+      const auto w = c.at("width").get<uint64_t>(), h = c.at("height").get<uint64_t>();
+      for (const bool all_touched : {false, true}) {
+        ++total;
+        auto burned = Rasterize(*shapes, w, h, transform, all_touched);
+        ASSERT_TRUE(burned.ok()) << burned.status().ToString();
+        const std::string want =
+            c.at("expected").at(all_touched ? "all_touched" : "centre").get<std::string>();
+        const std::string got = PackBitsHex(*burned);
+        if (got == want) {
+          ++matched;
+        } else {
+          report += c.at("id").get<std::string>() + (all_touched ? " all_touched" : " centre") +
+                    ": " + std::to_string(CountBitDifferences(got, want)) + " pixels differ " +
+                    c.at("shape").dump() + "\n";
+        }
+      }
+    }
+  }
+  std::cout << "[ rasterize fixtures ] " << matched << " / " << total
+            << " grids match rasterio.features.rasterize\n";
+  EXPECT_EQ(total, 2000u);
+  EXPECT_EQ(matched, total) << report;
+}
+
 }  // namespace
 }  // namespace cogr::mask
