@@ -89,12 +89,13 @@ Result<std::vector<Geometry>> ReprojectGeometries(const std::vector<Geometry>& s
                                                   double tolerance);
 
 /// Burns `shapes` onto a (height, width) grid whose pixel (col, row) maps to the world by
-/// `transform`: returns height*width bytes, 1 where burned, 0 elsewhere. Polygons burn the
-/// pixels whose centre is inside (even-odd over exterior and holes, GDAL's scanline rule:
-/// a centre on a left edge is outside, on a right edge inside; on an upper edge inside,
-/// on a lower edge outside, in pixel space); with all_touched every pixel whose interior the
-/// polygon meets (an edge lying on a grid line does not burn the pixel beyond it). Lines and points burn every pixel they touch. kInvalidArgument for a
-/// non-invertible transform; kLimitExceeded when width*height overflows.
+/// `transform`: returns height*width bytes, 1 where burned, 0 elsewhere. GDAL 3.6.2's
+/// rasterizer as rasterio 1.3.5 calls it, bit for bit (docs/masking.md): polygons (rings made
+/// clockwise) burn the pixels whose centre the scanline fill puts inside (even-odd; a centre
+/// on a left edge is out, on a right edge in); all_touched adds GDAL's outline walk; lines
+/// are Bresenham (all_touched: every pixel crossed), points the pixel holding them.
+/// kInvalidArgument for a non-invertible transform; kLimitExceeded when width*height
+/// overflows or a side exceeds 2^31 - 1.
 Result<std::vector<uint8_t>> Rasterize(const std::vector<Geometry>& shapes, uint64_t width,
                                        uint64_t height, const geo::Affine& transform,
                                        bool all_touched);
@@ -121,6 +122,9 @@ struct MaskOptions {
   bool filled = true;        ///< set masked pixels to nodata; false: return `valid` instead
   std::optional<double> nodata;  ///< fill value; default the file's nodata, else 0
   std::vector<int> indexes;  ///< 1-based bands; empty = all
+  /// Shapes that do not overlap the raster: without crop rasterio warns and masks every pixel
+  /// (none with invert), which Mask does by default; true makes it the crop error instead.
+  bool error_if_disjoint = false;
   /// CRS of the shapes' coordinates. Unset: they are in the raster's CRS (as in rasterio).
   /// Set: they are reprojected to the raster's CRS (ReprojectGeometries with a tolerance of
   /// 1/100 of the smaller pixel size) before anything else; a raster without a CRS is then
@@ -137,9 +141,11 @@ struct MaskResult {
   geo::Affine transform;
 };
 
-/// rasterio.mask.mask. crop=true reads only the shapes' window (Dataset::Read with a window),
-/// never the whole image. Shapes that do not overlap the raster (or have no positions):
-/// kInvalidArgument "Input shapes do not overlap raster.". crop with invert:
+/// rasterio.mask.mask (rasterio 1.3.5 / GDAL 3.6.2, pixel for pixel: docs/masking.md). crop=true
+/// reads only the shapes' window (Dataset::Read with a window), never the whole image. Shapes
+/// that do not overlap the raster (or have no positions): with crop (or error_if_disjoint)
+/// kInvalidArgument "Input shapes do not overlap raster.", else every pixel masked (none with
+/// invert) as rasterio. crop with invert:
 /// kInvalidArgument "crop and invert cannot both be True.".
 Result<MaskResult> Mask(const Dataset& dataset, const std::vector<Geometry>& shapes,
                         const MaskOptions& options = {});

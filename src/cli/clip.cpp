@@ -175,6 +175,7 @@ int RunClip(std::span<const std::string> argv) {
     return kExitFailure;
   }
   const Dataset& ds = **opened;
+  options.error_if_disjoint = true;  // a clip of nothing is an error, with or without --crop
   auto masked = mask::Mask(ds, doc->geometries, options);
   if (!masked.ok()) {
     PrintError(masked.status().message(), path);

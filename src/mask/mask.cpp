@@ -5,6 +5,7 @@
 #include <limits>
 #include <string>
 #include <type_traits>
+#include <variant>
 
 #include "cogr/mask.hpp"
 
@@ -38,18 +39,34 @@ double SampleAt(const Array& a, size_t i) {
   return 0;
 }
 
-// `value` converted to T; integers are clamped to T's range (NaN → 0) so the cast is defined.
+// x86-64's cvttsd2si: truncation; NaN and out-of-range values give the "integer indefinite"
+// (the type's minimum).
+int32_t Cvtt32(double v) {
+  if (!(v > -2147483649.0 && v < 2147483648.0)) return std::numeric_limits<int32_t>::min();
+  return static_cast<int32_t>(v);
+}
+int64_t Cvtt64(double v) {
+  if (!(v >= -9223372036854775808.0 && v < 9223372036854775808.0)) {
+    return std::numeric_limits<int64_t>::min();
+  }
+  return static_cast<int64_t>(v);
+}
+
+// `value` converted to T as numpy's MaskedArray.filled(value) does (np.array(value,
+// dtype=T): a C cast compiled by GCC for x86-64): small integer types take the low bits of a
+// 32-bit conversion (-1.0 → 255 for uint8), uint32/int64 of a 64-bit one.
 template <class T>
 T ConvertFill(double value) {
   if constexpr (std::is_floating_point_v<T>) {
     return static_cast<T>(value);
+  } else if constexpr (sizeof(T) < 4 || std::is_same_v<T, int32_t>) {
+    return static_cast<T>(Cvtt32(value));
+  } else if constexpr (std::is_same_v<T, uint64_t>) {
+    constexpr double k2p63 = 9223372036854775808.0;
+    if (value < k2p63) return static_cast<uint64_t>(Cvtt64(value));
+    return static_cast<uint64_t>(Cvtt64(value - k2p63)) ^ (uint64_t{1} << 63);
   } else {
-    if (std::isnan(value)) return T{0};
-    const double lo = static_cast<double>(std::numeric_limits<T>::lowest());
-    const double hi = static_cast<double>(std::numeric_limits<T>::max());
-    if (value <= lo) return std::numeric_limits<T>::lowest();
-    if (value >= hi) return std::numeric_limits<T>::max();
-    return static_cast<T>(value);
+    return static_cast<T>(Cvtt64(value));
   }
 }
 
@@ -75,26 +92,56 @@ std::vector<uint8_t> FillBytes(DataType dtype, double value) {
 
 }  // namespace
 
+namespace {
+
+// Calls f(point) for every position of the geometry.
+template <class F>
+void ForEachPoint(const Geometry& g, F&& f, int depth = 0) {
+  if (depth > 64) return;
+  auto all = [&f](const std::vector<Point>& pts) {
+    for (const Point& p : pts) f(p);
+  };
+  if (const auto* p = std::get_if<Point>(&g.value)) {
+    f(*p);
+  } else if (const auto* l = std::get_if<LineString>(&g.value)) {
+    all(l->points);
+  } else if (const auto* poly = std::get_if<Polygon>(&g.value)) {
+    all(poly->exterior);
+    for (const auto& h : poly->holes) all(h);
+  } else if (const auto* mp = std::get_if<MultiPoint>(&g.value)) {
+    all(mp->points);
+  } else if (const auto* ml = std::get_if<MultiLineString>(&g.value)) {
+    for (const auto& line : ml->lines) all(line.points);
+  } else if (const auto* mpoly = std::get_if<MultiPolygon>(&g.value)) {
+    for (const auto& part : mpoly->polygons) {
+      all(part.exterior);
+      for (const auto& h : part.holes) all(h);
+    }
+  } else if (const auto* parts = std::get_if<std::vector<Geometry>>(&g.value)) {
+    for (const auto& part : *parts) ForEachPoint(part, f, depth + 1);
+  }
+}
+
+}  // namespace
+
 Result<geo::Window> GeometryWindow(const std::vector<Geometry>& shapes, uint64_t width,
                                    uint64_t height, const geo::Affine& transform, double pad_x,
                                    double pad_y) {
+  // rasterio.features.geometry_window: every vertex through ~transform (affine's inverse and
+  // its arithmetic), the pixel-space bounds grown by the pad, floored/ceiled.
   COGR_ASSIGN_OR_RETURN(geo::Affine inv, transform.Inverse());
   double col_min = std::numeric_limits<double>::infinity(), col_max = -col_min;
   double row_min = col_min, row_max = -col_min;
   bool any = false;
   for (const Geometry& shape : shapes) {
-    const auto b = shape.Bounds();
-    if (!b) continue;
-    any = true;
-    // The corners of the world box bound the shape in pixel space for any affine transform.
-    for (const auto& [x, y] : {std::pair{b->left, b->bottom}, std::pair{b->left, b->top},
-                               std::pair{b->right, b->bottom}, std::pair{b->right, b->top}}) {
-      const auto [col, row] = inv.Apply(x, y);
+    ForEachPoint(shape, [&](const Point& p) {
+      any = true;
+      const auto [col, row] = inv.Apply(p.x, p.y);
       col_min = std::min(col_min, col);
       col_max = std::max(col_max, col);
       row_min = std::min(row_min, row);
       row_max = std::max(row_max, row);
-    }
+    });
   }
   if (!any || !std::isfinite(col_min) || !std::isfinite(col_max) || !std::isfinite(row_min) ||
       !std::isfinite(row_max)) {
@@ -138,18 +185,27 @@ Result<MaskResult> Mask(const Dataset& dataset, const std::vector<Geometry>& sha
   }
   const std::vector<Geometry>& in_shapes = options.shapes_crs ? reprojected : shapes;
   const double pad = (options.crop && options.pad) ? 0.5 : 0.0;
-  COGR_ASSIGN_OR_RETURN(geo::Window window,
-                        GeometryWindow(in_shapes, dataset.width(), dataset.height(),
-                                       dataset.transform(), pad, pad));
+  auto window = GeometryWindow(in_shapes, dataset.width(), dataset.height(),
+                               dataset.transform(), pad, pad);
+  // rasterio.mask.raster_geometry_mask: shapes off the raster are an error with crop; without
+  // it rasterio warns and masks everything (nothing with invert).
+  const bool disjoint = !window.ok() && window.status().message() == kNoOverlap;
+  if (!window.ok() && (options.crop || options.error_if_disjoint || !disjoint)) {
+    return window.status();
+  }
   ReadOptions read;
   read.bands = options.indexes;
-  if (options.crop) read.window = window;
+  if (options.crop) read.window = *window;
   COGR_ASSIGN_OR_RETURN(Array data, dataset.Read(read));
   const geo::Affine transform = data.transform;
   // 1 = outside the shapes (or inside with invert): rasterio's shape_mask.
-  COGR_ASSIGN_OR_RETURN(std::vector<uint8_t> shape_mask,
-                        GeometryMask(in_shapes, data.width, data.height, transform,
-                                     options.all_touched, options.invert));
+  std::vector<uint8_t> shape_mask;
+  if (disjoint) {
+    shape_mask.assign(static_cast<size_t>(data.width * data.height), options.invert ? 0 : 1);
+  } else {
+    COGR_ASSIGN_OR_RETURN(shape_mask, GeometryMask(in_shapes, data.width, data.height, transform,
+                                                   options.all_touched, options.invert));
+  }
   const double fill = options.nodata ? *options.nodata : dataset.nodata().value_or(0.0);
   const std::optional<double> file_nodata = dataset.nodata();
   const size_t plane = shape_mask.size();

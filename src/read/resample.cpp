@@ -772,6 +772,15 @@ int KernelRadius(Resampling method) {
 
 // GDALNoDataMaskBand: 0 where the value equals nodata (NaN matches NaN), 255 elsewhere; a
 // nodata value the integer type cannot hold masks nothing.
+// GDAL's ARE_REAL_EQUAL (gdal_priv.h), which GDALNoDataMaskBand uses for floating types:
+// equal, or closer than 2 epsilons relative to |a + b|, computed in T. In float32 the sum
+// overflows to infinity for values of the sign of a huge nodata (e.g. every value below about
+// -1e31 "equals" a nodata of -FLT_MAX), which GDAL then treats as nodata: reproduced.
+template <class T>
+bool AreRealEqual(T a, T b) {
+  return a == b || std::abs(a - b) < std::numeric_limits<T>::epsilon() * std::abs(a + b) * T(2);
+}
+
 void NodataMask(DataType gdal_type, const uint8_t* data, size_t n, double nodata, std::vector<uint8_t>& mask) {
   mask.assign(n, 255);
   const size_t sz = DataTypeSize(gdal_type);
@@ -793,7 +802,14 @@ void NodataMask(DataType gdal_type, const uint8_t* data, size_t n, double nodata
     const float f = static_cast<float>(nodata);
     for (size_t i = 0; i < n; ++i) {
       const float v = LoadAs<float>(data + i * sz);
-      if (std::isnan(f) ? std::isnan(v) : v == f) mask[i] = 0;
+      if (std::isnan(f) ? std::isnan(v) : AreRealEqual(v, f)) mask[i] = 0;
+    }
+    return;
+  }
+  if (gdal_type == DataType::kFloat64) {
+    for (size_t i = 0; i < n; ++i) {
+      const double v = LoadAs<double>(data + i * sz);
+      if (std::isnan(nodata) ? std::isnan(v) : AreRealEqual(v, nodata)) mask[i] = 0;
     }
     return;
   }

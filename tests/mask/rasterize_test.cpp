@@ -47,8 +47,9 @@ TEST(MaskRasterize, Triangle) {
   const Geometry tri{Polygon{{{0, 0}, {4, 0}, {0, 4}, {0, 0}}, {}}};
   // Centre (c+.5, r+.5) burns when c + r <= 3 (the hypotenuse is a right edge: inclusive).
   EXPECT_EQ(Burn({tri}, 4, 4), "1111|1110|1100|1000");
-  // all_touched: every pixel whose interior meets x + y <= 4, i.e. c + r < 4.
-  EXPECT_EQ(Burn({tri}, 4, 4, true), "1111|1110|1100|1000");
+  // all_touched (GDAL 3.6.2's outline walk, as rasterio 1.3.5 answers): the hypotenuse also
+  // burns the pixels below it whose corner it passes through (c + r == 4).
+  EXPECT_EQ(Burn({tri}, 4, 4, true), "1111|1111|1110|1100");
   const Geometry tri2{Polygon{{{0, 0}, {3.5, 0}, {0, 3.5}, {0, 0}}, {}}};
   // Centre rule: c + r + 1 <= 3.5 strictly inside or on the right edge → c + r <= 2.
   EXPECT_EQ(Burn({tri2}, 4, 4), "1110|1100|1000|0000");
