@@ -75,8 +75,10 @@ struct BlockInfo {
 int RgbaBands(const tiff::Ifd& ifd, bool big_endian);
 
 /// Sets the fields of `info` that come from the block's IFD beyond the plain ones: `ifd`, and
-/// for an RGBA-converted image (RgbaBands != 0) the output layout and `stored_*`. kUnsupported
-/// for an old-style JPEG image libtiff cannot convert (GDAL reads those only as RGBA).
+/// for an RGBA-converted image (RgbaBands != 0) the output layout and `stored_*`. Call it
+/// after the plain fields (samples, bits_per_sample, ...) are set from the IFD. Decode then
+/// refuses what libtiff cannot read: old-style JPEG outside the RGBA interface (as GDAL) and
+/// band-interleaved RGBA conversions (kUnsupported).
 Status SetBlockIfd(const tiff::Ifd& ifd, BlockInfo& info);
 
 /// Bytes of one decoded sample: bits rounded up to 1, 2, 4 or 8 (complex: both parts),
