@@ -42,6 +42,7 @@ constexpr size_t kMaxIfds = 3;
 const std::map<uint16_t, std::string> kCodecTargets = {
     {1, "none"},     {5, "lzw"},     {7, "jpeg"},    {8, "deflate"}, {32946, "deflate"},
     {32773, "packbits"}, {34887, "lerc"}, {34925, "lzma"}, {50000, "zstd"}, {50001, "webp"},
+    {2, "ccittrle"}, {3, "ccittfax3"}, {4, "ccittfax4"}, {6, "ojpeg"}, {34676, "sgilog"}, {34677, "sgilog24"},
 };
 
 int g_written = 0;
@@ -76,6 +77,10 @@ void SeedBlocks(const std::string& stem, const cogr::tiff::TiffFile& tf, const s
     info.ycbcr_subsampling = ifd.ycbcr_subsampling;
     info.jpeg_tables = cogr::ByteSpan(ifd.jpeg_tables.data(), ifd.jpeg_tables.size());
     info.lerc_parameters = ifd.lerc_parameters;
+    // libtiff's RGBA conversion (YCbCr outside JPEG, CMYK): the seed asks for it too. The IFD's
+    // own tags (FillOrder, old-style JPEG tables) do not travel in a decode input.
+    if (!cogr::codec::SetBlockIfd(ifd, info).ok()) continue;
+    info.ifd = nullptr;
     int seeded = 0;
     for (size_t b = 0; b < ifd.block_offsets.size() && seeded < kBlocksPerIfd; ++b) {
       const uint64_t offset = ifd.block_offsets[b], length = ifd.block_byte_counts[b];

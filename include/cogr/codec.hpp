@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cogr/status.hpp"
+#include "cogr/tiff.hpp"
 #include "cogr/types.hpp"
 
 namespace cogr::codec {
@@ -17,6 +18,9 @@ namespace cogr::codec {
 /// TIFF Compression codes cogr knows by name.
 enum CompressionCode : uint16_t {
   kNone = 1,
+  kCcittRle = 2,
+  kCcittFax3 = 3,
+  kCcittFax4 = 4,
   kLzw = 5,
   kOldJpeg = 6,
   kJpeg = 7,
@@ -24,13 +28,16 @@ enum CompressionCode : uint16_t {
   kPackBits = 32773,
   kDeflate = 32946,
   kLerc = 34887,
+  kSgiLog = 34676,
+  kSgiLog24 = 34677,
   kLzma = 34925,
   kZstd = 50000,
   kWebp = 50001,
 };
 
 /// cogr's name for a compression: "none", "deflate", "zstd", "lzw", "packbits", "jpeg",
-/// "webp", "lerc", "lerc_deflate", "lerc_zstd", "lzma"; "unknown(N)" otherwise.
+/// "webp", "lerc", "lerc_deflate", "lerc_zstd", "lzma", "ccittrle", "ccittfax3", "ccittfax4",
+/// "ojpeg", "sgilog", "sgilog24"; "unknown(N)" otherwise.
 /// `lerc_parameters` is GDAL's LERC_PARAMETERS tag (version, additional compression).
 std::string CompressionName(uint16_t code, const std::vector<uint32_t>& lerc_parameters = {});
 
@@ -49,7 +56,30 @@ struct BlockInfo {
   ByteSpan jpeg_tables;            ///< JPEGTables tag bytes, may be empty
   std::vector<uint32_t> lerc_parameters;
   uint64_t max_block_bytes = 1ull << 30;  ///< Limits::max_block_bytes
+  /// The block's IFD, for the tags the libtiff-backed decoders need besides the fields above
+  /// (FillOrder, T4Options, InkSet, old-style JPEG tables, ExtraSamples); null means none.
+  /// Must outlive the Decode call.
+  const tiff::Ifd* ifd = nullptr;
+  /// Nonzero when libtiff converts the block to RGB(A) (see RgbaBands): the samples per pixel
+  /// and bits per sample as stored. `samples`, `bits_per_sample` and `sample_format` then
+  /// describe what Decode produces (RgbaBands samples of 8-bit unsigned).
+  uint16_t stored_samples = 0;
+  uint16_t stored_bits = 0;
 };
+
+/// Bands GDAL returns for an image it reads through libtiff's RGBA interface (pixels then
+/// come out as 8-bit R, G, B(, A)): 3 for YCbCr outside new-style JPEG (uncompressed, LZW,
+/// deflate, old-style JPEG ...), 4 for CMYK (InkSet 1) and CIELAB, when libtiff accepts the
+/// layout (8-bit, pixel-interleaved). 0 for every other image (read as stored) and when cogr
+/// is built without libtiff.
+int RgbaBands(const tiff::Ifd& ifd, bool big_endian);
+
+/// Sets the fields of `info` that come from the block's IFD beyond the plain ones: `ifd`, and
+/// for an RGBA-converted image (RgbaBands != 0) the output layout and `stored_*`. Call it
+/// after the plain fields (samples, bits_per_sample, ...) are set from the IFD. Decode then
+/// refuses what libtiff cannot read: old-style JPEG outside the RGBA interface (as GDAL) and
+/// band-interleaved RGBA conversions (kUnsupported).
+Status SetBlockIfd(const tiff::Ifd& ifd, BlockInfo& info);
 
 /// Bytes of one decoded sample: bits rounded up to 1, 2, 4 or 8 (complex: both parts),
 /// e.g. 1-bit → 1, 12-bit → 2, 24-bit → 4. 0 if unsupported (> 64 bits).

@@ -100,6 +100,25 @@ struct LazyTable {
 /// Decodes one value of a lazy table whose bytes start at `p` (value_size() bytes).
 uint64_t LoadTableValue(const LazyTable& table, ByteOrder order, const uint8_t* p);
 
+/// A tag kept as stored, for the libtiff-backed decoders (FillOrder, T4Options, T6Options,
+/// InkSet, YCbCrCoefficients, YCbCrPositioning, ReferenceBlackWhite, the old-style JPEG tags):
+/// cogr hands them to libtiff unchanged. ParseIfd checked type, count (<= kMaxRawTagBytes of
+/// value) and bounds.
+struct RawTag {
+  uint16_t code = 0;
+  TagType type = TagType::kByte;
+  uint64_t count = 0;
+  std::vector<uint8_t> value;  ///< count * TagTypeSize(type) bytes in the file's byte order
+  /// Old-style JPEG tags whose values are file offsets (JPEGInterchangeFormat 513, JPEGQTables
+  /// 519, JPEGDCTables 520, JPEGACTables 521): the bytes each offset points at, clamped to the
+  /// file and to kMaxOjpegTableBytes (kMaxOjpegHeaderBytes for 513).
+  std::vector<std::vector<uint8_t>> pointed;
+};
+/// Limits of RawTag values and of the old-style JPEG data they point at.
+inline constexpr uint64_t kMaxRawTagBytes = 4096;
+inline constexpr uint64_t kMaxOjpegTableBytes = 16 + 256;
+inline constexpr uint64_t kMaxOjpegHeaderBytes = 64 * 1024;
+
 /// One IFD, with the well-known tags decoded (host order) and all entries kept raw.
 struct Ifd {
   uint64_t offset = 0;           ///< file offset of this IFD
@@ -134,6 +153,7 @@ struct Ifd {
   std::vector<uint8_t> jpeg_tables;
   std::vector<uint32_t> lerc_parameters;  ///< GDAL's LERC_PARAMETERS: version, sub-codec
   std::vector<uint64_t> sub_ifd_offsets;
+  std::vector<RawTag> codec_tags;  ///< tags only libtiff-backed decoders use (see RawTag)
   std::optional<std::string> image_description;
   std::optional<std::string> gdal_metadata;  ///< XML of tag 42112
   std::optional<std::string> gdal_nodata;    ///< ASCII of tag 42113, trailing NULs removed

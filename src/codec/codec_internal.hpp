@@ -61,6 +61,18 @@ Status DecodeLerc(ByteSpan in, MutableByteSpan out, const codec::BlockInfo& info
 #endif
 
 // ---------------------------------------------------------------------------------------------
+// The libtiff-backed long tail (libtiff.cpp).
+/// Compressions only libtiff decodes: CCITT RLE/Group 3/Group 4, old-style JPEG, SGILog(24).
+bool IsLibtiffCompression(uint16_t compression);
+/// codec::RgbaBands (0 without libtiff).
+int LibtiffRgbaBands(const tiff::Ifd& ifd, bool big_endian);
+#ifdef COGR_HAVE_LIBTIFF
+/// Decodes a block through libtiff: TIFFReadEncodedStrip for the libtiff-only compressions,
+/// the RGBA interface when info.stored_samples != 0.
+Status DecodeLibtiff(ByteSpan in, MutableByteSpan out, const codec::BlockInfo& info);
+#endif
+
+// ---------------------------------------------------------------------------------------------
 // Sample post-processing (predictor.cpp, unpack.cpp). `data` holds `rows` rows of
 // `values_per_row` words of `word_bytes` bytes each, without padding; no alignment is assumed.
 

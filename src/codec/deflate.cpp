@@ -1,6 +1,7 @@
 // Compression 8 and 32946 (Adobe and old Deflate): zlib-wrapped deflate, decoded by libdeflate.
 #include <libdeflate.h>
 
+#include <cstring>
 #include <memory>
 
 #include "codec/codec_internal.hpp"
@@ -38,7 +39,33 @@ Result<size_t> InflateZlibUpTo(ByteSpan in, MutableByteSpan out) {
 }
 
 Status InflateZlib(ByteSpan in, MutableByteSpan out) {
-  COGR_ASSIGN_OR_RETURN(size_t produced, InflateZlibUpTo(in, out));
+  libdeflate_decompressor* d = ThreadDecompressor();
+  if (d == nullptr) return Status::LimitExceeded("deflate: cannot allocate a decompressor");
+  size_t produced = 0;
+  const libdeflate_result r = libdeflate_zlib_decompress(d, in.data(), in.size(), out.data(), out.size(), &produced);
+  if (r == LIBDEFLATE_INSUFFICIENT_SPACE) {
+    // The stream wants more room than the block. A stream cut short can look like that too
+    // (libdeflate reads a few zero bytes past the end), so first make sure the stream really
+    // holds more: decoded into twice the room it must end or still want more, not break.
+    const size_t room = out.size() <= SIZE_MAX / 2 ? out.size() * 2 : SIZE_MAX;
+    MutableByteSpan probe = Scratch(ScratchSlot::kLercBlob, room);
+    const libdeflate_result longer =
+        libdeflate_zlib_decompress(d, in.data(), in.size(), probe.data(), probe.size(), &produced);
+    if (longer != LIBDEFLATE_SUCCESS && longer != LIBDEFLATE_INSUFFICIENT_SPACE) {
+      return Status::InvalidFile("deflate: corrupt or truncated stream (" + Num(in.size()) + " bytes)");
+    }
+    // It does. libtiff (built with libdeflate, as GDAL 3.6 reads it) accepts this silently
+    // ("odd files in the wild": a short last strip coded with RowsPerStrip rows) and keeps what
+    // libdeflate wrote into the block before it stopped; the rest of GDAL's block buffer is
+    // zeros. Same here, so every byte of `out` is defined and equal to GDAL's: zeros, then the
+    // stream's bytes as far as libdeflate got (usually the whole block).
+    std::memset(out.data(), 0, out.size());
+    (void)libdeflate_zlib_decompress(d, in.data(), in.size(), out.data(), out.size(), &produced);
+    return Status::OK();
+  }
+  if (r != LIBDEFLATE_SUCCESS) {
+    return Status::InvalidFile("deflate: corrupt or truncated stream (" + Num(in.size()) + " bytes)");
+  }
   if (produced != out.size()) {
     return Status::InvalidFile("deflate: block decoded to " + Num(produced) + " bytes, expected " + Num(out.size()));
   }

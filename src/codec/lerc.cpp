@@ -115,12 +115,17 @@ Status DecodeLerc(ByteSpan in, MutableByteSpan out, const codec::BlockInfo& info
   const int rows = static_cast<int>(info.height);
   if (blob_info[3] > INT_MAX || blob_info[4] > INT_MAX) return Status::InvalidFile("lerc: blob too large");
 
+  // libtiff encodes the samples of a big-endian file in file order (it swaps them before the
+  // encoder) and swaps them back after decoding; GDAL reads them so. Masked samples are set
+  // after the swap.
+  const bool swap = sample_bytes > 1 && NeedsSwap(info.big_endian);
   if (band_sequential) {
     MutableByteSpan planes = Scratch(ScratchSlot::kLercBands, out.size());
     if (lerc_decode(blob.data(), blob_size, static_cast<int>(masks), mask, 1, cols, rows, static_cast<int>(bands),
                     type, planes.data()) != 0) {
       return Status::InvalidFile("lerc: corrupt blob (" + Num(blob.size()) + " bytes)");
     }
+    if (swap) SwapWords(planes, sample_bytes);
     for (uint64_t i = 0; i < pixels; ++i) {
       for (uint32_t j = 0; j < samples; ++j) {
         uint8_t* dst = out.data() + (i * samples + j) * sample_bytes;
@@ -139,6 +144,7 @@ Status DecodeLerc(ByteSpan in, MutableByteSpan out, const codec::BlockInfo& info
                   out.data()) != 0) {
     return Status::InvalidFile("lerc: corrupt blob (" + Num(blob.size()) + " bytes)");
   }
+  if (swap) SwapWords(out, sample_bytes);
   if (alpha_from_mask) {
     // The blob filled the first pixels * (samples - 1) bytes; spread them out from the end
     // (each pixel moves up, never over one not yet moved) and append alpha.

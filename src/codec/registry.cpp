@@ -173,6 +173,12 @@ Status DecodeStream(const CodecEntry& entry, ByteSpan in, MutableByteSpan out, c
     if (predictor == 2) {
       internal::UndoHorizontalPredictor(buf, info.width, info.height, info.samples, word_bytes);
     }
+    if (word_bytes == 3 && !is_float) {
+      // GDAL reads 24-bit integers as bit fields, most significant byte first, from the bytes
+      // libtiff hands it in host order (swapped for a big-endian file): the value is the host
+      // word read the other way round (file bytes 01 00 00 of a little-endian file are 65536).
+      internal::SwapWords(buf, 3);
+    }
   }
   if (!direct) internal::WidenWords(buf, out, word_bytes, out_bytes, is_float);
   return Status::OK();
@@ -187,6 +193,14 @@ Status DecodeImpl(ByteSpan in, MutableByteSpan out, const BlockInfo& info) {
   if (out.size() != expected) {
     return Status::InvalidArgument("output buffer has " + Num(out.size()) + " bytes, block decodes to " +
                                    Num(expected) + " bytes");
+  }
+  if (internal::IsLibtiffCompression(info.compression) || info.stored_samples != 0) {
+#ifdef COGR_HAVE_LIBTIFF
+    return internal::DecodeLibtiff(in, out, info);
+#else
+    return Status::Unsupported("compression " + CompressionName(info.compression) + " (" + Num(info.compression) +
+                               ") is not supported by this build (needs libtiff)");
+#endif
   }
   const CodecEntry* entry = FindCodec(info.compression);
   if (entry == nullptr) return Status::Unsupported("unsupported compression code " + Num(info.compression));
@@ -216,8 +230,16 @@ std::string CompressionName(uint16_t code, const std::vector<uint32_t>& lerc_par
       default: return "lerc";
     }
   }
-  // Old-style JPEG is known (rasterio calls it "ojpeg") but never decoded.
-  if (code == kOldJpeg) return "ojpeg";
+  // rasterio's names of the compressions libtiff decodes.
+  switch (code) {
+    case kCcittRle: return "ccittrle";
+    case kCcittFax3: return "ccittfax3";
+    case kCcittFax4: return "ccittfax4";
+    case kOldJpeg: return "ojpeg";
+    case kSgiLog: return "sgilog";
+    case kSgiLog24: return "sgilog24";
+    default: break;
+  }
   if (const CodecEntry* entry = FindCodec(code)) return entry->name;
   return "unknown(" + Num(code) + ")";
 }
@@ -301,6 +323,9 @@ Status DecodeRows(ByteSpan in, const BlockInfo& info, uint32_t row_begin, uint32
 }
 
 bool IsSupported(uint16_t compression, const std::vector<uint32_t>& lerc_parameters) {
+#ifdef COGR_HAVE_LIBTIFF
+  if (internal::IsLibtiffCompression(compression)) return true;
+#endif
   const CodecEntry* entry = FindCodec(compression);
   if (entry == nullptr || !IsBuilt(*entry)) return false;
   if (compression == kLerc) return LercAdditionalBuilt(LercAdditional(lerc_parameters));
@@ -320,7 +345,24 @@ std::vector<std::string> SupportedCodecs() {
   if (IsSupported(kLerc, {})) names.emplace_back("lerc");
   if (IsSupported(kLerc, {4, 1})) names.emplace_back("lerc_deflate");
   if (IsSupported(kLerc, {4, 2})) names.emplace_back("lerc_zstd");
+  for (uint16_t code : {kCcittRle, kCcittFax3, kCcittFax4, kOldJpeg, kSgiLog, kSgiLog24}) {
+    if (IsSupported(code)) names.push_back(CompressionName(code));
+  }
   return names;
+}
+
+int RgbaBands(const tiff::Ifd& ifd, bool big_endian) { return internal::LibtiffRgbaBands(ifd, big_endian); }
+
+Status SetBlockIfd(const tiff::Ifd& ifd, BlockInfo& info) {
+  info.ifd = &ifd;
+  const int bands = RgbaBands(ifd, info.big_endian);
+  if (bands == 0) return Status::OK();
+  info.stored_samples = ifd.samples_per_pixel;
+  info.stored_bits = info.bits_per_sample;
+  info.samples = static_cast<uint16_t>(bands);
+  info.bits_per_sample = 8;
+  info.sample_format = 1;
+  return Status::OK();
 }
 
 }  // namespace cogr::codec

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <new>
@@ -81,8 +82,26 @@ std::optional<double> ParseNodata(const std::string& text, DataType dtype) {
   char* end = nullptr;
   double v = std::strtod(s.c_str(), &end);
   if (end == s.c_str()) return std::nullopt;
-  // GDAL stores float32 nodata at float precision.
-  if (dtype == DataType::kFloat32 && std::isfinite(v)) v = static_cast<double>(static_cast<float>(v));
+  // GDAL stores float32 nodata at float precision (beyond its range: infinity).
+  if (dtype == DataType::kFloat32 && std::isfinite(v)) {
+    constexpr double kMax = std::numeric_limits<float>::max();
+    v = v > kMax ? HUGE_VAL : v < -kMax ? -HUGE_VAL : static_cast<double>(static_cast<float>(v));
+  }
+  // rasterio's rule: an integer band has no nodata unless the value lies in its dtype's range
+  // (NaN does not); a fraction inside the range stays as it is.
+  double lo = 0, hi = 0;
+  switch (dtype) {
+    case DataType::kUInt8: hi = 255; break;
+    case DataType::kInt8: lo = -128, hi = 127; break;
+    case DataType::kUInt16: hi = 65535; break;
+    case DataType::kInt16: lo = -32768, hi = 32767; break;
+    case DataType::kUInt32: hi = 4294967295.0; break;
+    case DataType::kInt32: lo = -2147483648.0, hi = 2147483647.0; break;
+    case DataType::kUInt64: hi = 18446744073709551615.0; break;
+    case DataType::kInt64: lo = -9223372036854775808.0, hi = 9223372036854775807.0; break;
+    default: return v;
+  }
+  if (!(v >= lo && v <= hi)) return std::nullopt;
   return v;
 }
 
@@ -230,20 +249,39 @@ Status Dataset::Init() {
   if (!codec::IsSupported(main.compression, main.lerc_parameters)) {
     // Metadata stays readable; reads will fail naming the codec.
   }
+  // Images GDAL reads through libtiff's RGBA interface (YCbCr outside JPEG, CMYK, CIELAB):
+  // 3 or 4 bands of uint8.
+  if (const int rgba = codec::RgbaBands(main, tiff_.header.byte_order == tiff::ByteOrder::kBig); rgba != 0) {
+    count_ = rgba;
+    dtype_ = DataType::kUInt8;
+  }
 
-  // Levels: the main image, then reduced-resolution images of the same layout, largest first.
+  // Levels: the main image, then reduced-resolution images of the same layout in GDAL's order,
+  // unsorted: each IFD of the main chain followed by the IFDs its SubIFDs tag lists (not the
+  // chains those continue). One as large as the image is an overview of factor 1.
   levels_.push_back(Level{0, -1, main.width, main.height});
-  for (size_t i = 1; i < tiff_.ifds.size(); ++i) {
+  std::vector<size_t> gdal_order;
+  for (size_t i = 0; i < tiff_.ifds.size(); ++i) {
+    if (tiff_.parent[i] != -1) continue;
+    gdal_order.push_back(i);
+    if (tiff_.ifds[i].sub_ifd_offsets.empty()) continue;
+    std::map<uint64_t, size_t> children;  // offset -> index of this IFD's SubIFDs
+    for (size_t j = i + 1; j < tiff_.ifds.size(); ++j) {
+      if (tiff_.parent[j] == static_cast<int>(i)) children.emplace(tiff_.ifds[j].offset, j);
+    }
+    for (uint64_t offset : tiff_.ifds[i].sub_ifd_offsets) {
+      if (auto it = children.find(offset); it != children.end()) gdal_order.push_back(it->second);
+    }
+  }
+  for (size_t i : gdal_order) {
     const tiff::Ifd& ifd = tiff_.ifds[i];
-    if (IsMaskIfd(ifd)) continue;
+    if (i == 0 || IsMaskIfd(ifd)) continue;
     if ((ifd.subfile_type & kSubfileReduced) == 0) continue;
     if (ifd.samples_per_pixel != main.samples_per_pixel) continue;
     if (ifd.bits_per_sample != main.bits_per_sample) continue;
-    if (ifd.width >= main.width && ifd.height >= main.height) continue;
+    if (ifd.width > main.width || ifd.height > main.height) continue;
     levels_.push_back(Level{static_cast<int>(i), -1, ifd.width, ifd.height});
   }
-  std::stable_sort(levels_.begin() + 1, levels_.end(),
-                   [](const Level& a, const Level& b) { return a.width > b.width; });
   // Each level takes the first mask IFD of its size (one pass: a file may have thousands of IFDs).
   std::map<std::pair<uint64_t, uint64_t>, int> first_mask;
   for (size_t i = 0; i < tiff_.ifds.size(); ++i) {
@@ -699,6 +737,7 @@ Status Dataset::ReadBlocks(int ifd_index, const std::vector<int>& bands, int64_t
   info.jpeg_tables = ByteSpan(ifd.jpeg_tables.data(), ifd.jpeg_tables.size());
   info.lerc_parameters = ifd.lerc_parameters;
   info.max_block_bytes = options_.limits.max_block_bytes;
+  COGR_RETURN_IF_ERROR(codec::SetBlockIfd(ifd, info));  // libtiff's tags; RGBA output layout
   if (ifd.block_width > UINT32_MAX || ifd.block_height > UINT32_MAX) {
     return Status::LimitExceeded("block size " + std::to_string(ifd.block_width) + " x " +
                                  std::to_string(ifd.block_height) + " too large");

@@ -85,6 +85,34 @@ struct Slot {
   bool lazy = false;  ///< a block table left in the file (LazyTable)
 };
 
+// Tags kept raw for the libtiff-backed decoders (tiff::RawTag).
+bool IsCodecTag(uint16_t code) {
+  switch (code) {
+    case 266:  // FillOrder
+    case 292:  // T4Options
+    case 293:  // T6Options
+    case 332:  // InkSet
+    case 512:  // JPEGProc
+    case 513:  // JPEGInterchangeFormat
+    case 514:  // JPEGInterchangeFormatLength
+    case 515:  // JPEGRestartInterval
+    case 517:  // JPEGLosslessPredictors
+    case 518:  // JPEGPointTransforms
+    case 519:  // JPEGQTables
+    case 520:  // JPEGDCTables
+    case 521:  // JPEGACTables
+    case 529:  // YCbCrCoefficients
+    case 531:  // YCbCrPositioning
+    case 532:  // ReferenceBlackWhite
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Old-style JPEG tags whose values are offsets of data libtiff reads.
+bool IsOjpegOffsetTag(uint16_t code) { return code == 513 || (code >= 519 && code <= 521); }
+
 bool IsBlockTable(uint16_t code) {
   return code == static_cast<uint16_t>(TagCode::kTileOffsets) ||
          code == static_cast<uint16_t>(TagCode::kTileByteCounts) ||
@@ -332,6 +360,7 @@ Result<std::variant<Ifd, NeedBytes>> ParseIfd(const Header& header, uint64_t ifd
 
   std::array<Slot, kDecodedTags.size()> slots{};
   std::vector<ByteRange> missing;
+  std::vector<std::pair<const TagEntry*, const uint8_t*>> codec_tags;
   ifd.entries.resize(entry_count);
   for (uint64_t i = 0; i < entry_count; ++i) {
     const uint64_t entry_offset = ifd_offset + count_size + i * entry_size;
@@ -348,6 +377,16 @@ Result<std::variant<Ifd, NeedBytes>> ParseIfd(const Header& header, uint64_t ifd
                      : header.bigtiff ? internal::Load64(value_field, order)
                                       : internal::Load32(value_field, order);
 
+    if (IsCodecTag(e.code) && type_size != 0 && value_len && *value_len <= kMaxRawTagBytes &&
+        std::none_of(codec_tags.begin(), codec_tags.end(), [&](const auto& t) { return t.first->code == e.code; })) {
+      // Kept for libtiff; a tag past the end of the file is left out (libtiff would ignore it).
+      const uint8_t* bytes = e.is_inline ? value_field : nullptr;
+      if (!e.is_inline && RangeInside(e.value_offset, *value_len, file_size)) {
+        bytes = have.Find({e.value_offset, *value_len});
+        if (bytes == nullptr) missing.push_back({e.value_offset, *value_len});
+      }
+      if (e.is_inline || RangeInside(e.value_offset, *value_len, file_size)) codec_tags.emplace_back(&e, bytes);
+    }
     // Tags cogr does not decode are kept raw and never read, so never checked either.
     const int slot = SlotOf(e.code);
     if (slot < 0 || slots[slot].entry != nullptr) continue;  // first of duplicates wins
@@ -505,6 +544,54 @@ Result<std::variant<Ifd, NeedBytes>> ParseIfd(const Header& header, uint64_t ifd
     COGR_ASSIGN_OR_RETURN(std::vector<uint8_t> b, dec.Bytes(*s));
     while (!b.empty() && b.back() == 0) b.pop_back();
     ifd.geo_ascii_params.assign(b.begin(), b.end());
+  }
+
+  // Tags for the libtiff-backed decoders, and for old-style JPEG the tables they point at.
+  for (const auto& [entry, bytes] : codec_tags) {
+    RawTag tag;
+    tag.code = entry->code;
+    tag.type = entry->type;
+    tag.count = entry->count;
+    tag.value.assign(bytes, bytes + entry->count * TagTypeSize(entry->type));
+    ifd.codec_tags.push_back(std::move(tag));
+  }
+  if (ifd.compression == 6) {
+    uint64_t header_length = kMaxOjpegHeaderBytes;
+    for (const RawTag& tag : ifd.codec_tags) {
+      if (tag.code == 514 && tag.count >= 1 && (tag.type == TagType::kLong || tag.type == TagType::kShort)) {
+        const uint64_t v = tag.type == TagType::kLong ? internal::Load32(tag.value.data(), order)
+                                                      : internal::Load16(tag.value.data(), order);
+        header_length = std::min(header_length, v);
+      }
+    }
+    std::vector<ByteRange> need;
+    for (RawTag& tag : ifd.codec_tags) {
+      if (!IsOjpegOffsetTag(tag.code) || (tag.type != TagType::kLong && tag.type != TagType::kShort)) continue;
+      // libtiff reads at most 3 tables (one per component) and one header.
+      const uint64_t n = std::min<uint64_t>(tag.count, 3);
+      const uint64_t cap = tag.code == 513 ? header_length : (tag.code == 519 ? 64 : kMaxOjpegTableBytes);
+      for (uint64_t i = 0; i < n; ++i) {
+        const uint8_t* p = tag.value.data() + i * TagTypeSize(tag.type);
+        const uint64_t off = tag.type == TagType::kLong ? internal::Load32(p, order) : internal::Load16(p, order);
+        const uint64_t len = off < file_size ? std::min(cap, file_size - off) : 0;
+        const uint8_t* data = len == 0 ? nullptr : have.Find({off, len});
+        if (len != 0 && data == nullptr) {
+          need.push_back({off, len});
+          continue;
+        }
+        tag.pointed.emplace_back(data, data + len);
+      }
+    }
+    if (!need.empty()) {
+      ByteRange cover = need.front();
+      for (const ByteRange& r : need) {
+        const uint64_t begin = std::min(cover.offset, r.offset);
+        cover = {begin, std::max(cover.end(), r.end()) - begin};
+      }
+      // All of an old-style JPEG's tables are small and near each other; one range if close.
+      if (cover.length > 2 * kMaxOjpegHeaderBytes) cover = need.front();
+      return IfdOrNeed(NeedBytes{cover});
+    }
   }
 
   // Block layout. libtiff stores Strip* and Tile* offsets in the same field, so a tiled

@@ -43,7 +43,9 @@ inline constexpr size_t kFuzzDecodeHeaderBytes = 10;
 ///   [4]   bits 0-1 samples - 1, bits 2-6 index into the (bits, SampleFormat) table
 ///   [5]   bits 0-1 predictor (1, 2, 3, 4), bit 2 big-endian, bits 3-5 photometric index
 ///   [6]   bits 0-2 YCbCr subsampling index, bit 3 LERC parameters present, bits 4-5 LERC's
-///         additional compression (0 none, 1 deflate, 2 zstd, 3 unknown)
+///         additional compression (0 none, 1 deflate, 2 zstd, 3 unknown), bit 6 libtiff's RGBA
+///         conversion (always on for old-style JPEG): the block decodes to 3 (YCbCr) or 4 bands
+///         of uint8 from `samples` stored samples
 ///   [7,9) JPEGTables length (the bytes right after the header; clamped to what is there)
 ///   [9]   picks the row range of the codec::DecodeRows check (codecs that decode by rows)
 ///   then the JPEGTables, then the block as stored.

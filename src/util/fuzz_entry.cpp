@@ -147,6 +147,14 @@ Status FuzzDecode(uint16_t compression, const uint8_t* data, size_t size) {
   info.ycbcr_subsampling = kSubsamplings[data[6] & 7u];
   if (data[6] & 8u) info.lerc_parameters = {4, static_cast<uint32_t>((data[6] >> 4) & 3u)};
   info.max_block_bytes = FuzzLimits().max_block_bytes;
+  if ((data[6] & 0x40u) || compression == codec::kOldJpeg) {
+    // libtiff's RGBA interface (as for YCbCr outside JPEG, CMYK, old-style JPEG): 8-bit output.
+    info.stored_samples = info.samples;
+    info.stored_bits = info.bits_per_sample;
+    info.samples = info.photometric == 6 ? 3 : 4;
+    info.bits_per_sample = 8;
+    info.sample_format = 1;
+  }
   const size_t rest = size - kFuzzDecodeHeaderBytes;
   const size_t tables_len = std::min<size_t>(Le16(data + 7), rest);
   const uint8_t* tables = data + kFuzzDecodeHeaderBytes;
@@ -197,7 +205,7 @@ std::optional<std::vector<uint8_t>> EncodeFuzzDecodeInput(const codec::BlockInfo
   if (info.lerc_parameters.size() >= 2) {
     lerc = static_cast<uint8_t>(8 | (std::min<uint32_t>(info.lerc_parameters[1], 3) << 4));
   }
-  out.push_back(static_cast<uint8_t>(*subsampling | lerc));
+  out.push_back(static_cast<uint8_t>(*subsampling | lerc | (info.stored_samples != 0 ? 0x40 : 0)));
   PutLe16(out, static_cast<uint16_t>(info.jpeg_tables.size()));
   out.push_back(0);
   out.insert(out.end(), info.jpeg_tables.begin(), info.jpeg_tables.end());

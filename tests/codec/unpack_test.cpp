@@ -71,11 +71,14 @@ TEST(CodecUnpack, SeventeenAndThirtyOneBits) {
   EXPECT_EQ(DecodeAs<uint32_t>({0xFF, 0xFF, 0xFF, 0xFE}, Info(1, 1, 31)), (std::vector<uint32_t>{0x7FFFFFFF}));
 }
 
-TEST(CodecUnpack, TwentyFourBitIntegersFollowTheByteOrder) {
-  // Whole-byte widths are words in the file's byte order (libtiff swabs 24-bit data).
+TEST(CodecUnpack, TwentyFourBitIntegersAsGdalReadsThem) {
+  // GDAL reads 24-bit integers as bit fields, most significant byte first, from the bytes libtiff
+  // hands it (swabbed to host order for a big-endian file): on a little-endian host the file's
+  // bytes read big-endian in a little-endian file and little-endian in a big-endian one
+  // (tests/data/longtail/u24_*.tif hold rasterio's answers).
   const std::vector<uint8_t> in = {0x01, 0x02, 0x03, 0xFF, 0x00, 0x80};
-  EXPECT_EQ(DecodeAs<uint32_t>(in, Info(2, 1, 24, 1, false)), (std::vector<uint32_t>{0x030201, 0x8000FF}));
-  EXPECT_EQ(DecodeAs<uint32_t>(in, Info(2, 1, 24, 1, true)), (std::vector<uint32_t>{0x010203, 0xFF0080}));
+  EXPECT_EQ(DecodeAs<uint32_t>(in, Info(2, 1, 24, 1, false)), (std::vector<uint32_t>{0x010203, 0xFF0080}));
+  EXPECT_EQ(DecodeAs<uint32_t>(in, Info(2, 1, 24, 1, true)), (std::vector<uint32_t>{0x030201, 0x8000FF}));
 }
 
 TEST(CodecUnpack, TwentyFourBitFloats) {
