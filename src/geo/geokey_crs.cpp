@@ -1542,6 +1542,9 @@ Result<PjPtr> BuildCrs(PJ_CONTEXT* ctx, const Keys& keys) {
   if (d.model == kModelGeographic) {
     COGR_ASSIGN_OR_RETURN(PjPtr crs, Parse(ctx, geogcs));
     crs = StripTowgs84IfKnownDatum(ctx, std::move(crs));
+    // GDAL sets WGS 84 as a well-known GEOGCS (AUTHORITY nodes throughout); any other GCS
+    // code is built key by key (EPSG:4807 keeps its grad-derived numbers).
+    if (d.gcs != 4326) return crs;
     return PreferDatabase(ctx, std::move(crs), d.gcs);
   }
 

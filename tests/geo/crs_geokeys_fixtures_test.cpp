@@ -43,10 +43,7 @@ std::map<uint16_t, GeoKeyValue> KeysFromJson(const json& j) {
 // EPSG code differs. Every other case must match exactly.
 const std::set<std::string>& KnownDifferences() {
   static const std::set<std::string> names = {
-      "compound_4269_5703_v11_citation",  // NAD83 horizontal: GDAL's key-by-key GEOGCS
       "geog_user_custom_pm_in_grads",     // GDAL converts a grad prime meridian twice more
-      "geog_epsg_4807_ntf_paris",         // GDAL's key-by-key NTF (Paris), not the database's
-      "geog_epsg_4807_with_units_key",
       "proj_lcc_on_user_geog_grads",      // last digit of a grad parameter in degrees
       "tm_south_user_defined",            // rasterio names EPSG:2053, PROJ matches it at 70 %
       "tm_south_projection_code_only",
