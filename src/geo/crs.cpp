@@ -268,10 +268,14 @@ Result<Crs> Crs::FromGeoKeys(const std::map<uint16_t, cogr::tiff::GeoKeyValue>& 
   COGR_ASSIGN_OR_RETURN(Crs crs, MakeCrs(ctx, pj.get(), std::move(wkt)));
   // rasterio's to_epsg (GDAL's OSRFindMatches, threshold 70) names the EPSG code of a
   // geographic or compound CRS built key by key from a 70 % match (the name differs: "WGS 84 +
-  // unknown" is EPSG:9707, a user-defined GCS on datum 6267 is EPSG:4267); projected CRSs
-  // keep the 100 % rule (a user-defined Albers is not EPSG:5070 for rasterio).
+  // unknown" is EPSG:9707, a user-defined GCS on datum 6267 is EPSG:4267), and of an unnamed
+  // projected CRS (a user-defined TM South Orientated on Hartebeesthoek94 is EPSG:2053); a
+  // named projected CRS keeps the 100 % rule (an ESRI Albers is not EPSG:5070 for rasterio).
   const PJ_TYPE type = proj_get_type(pj.get());
-  if (type == PJ_TYPE_COMPOUND_CRS || type == PJ_TYPE_GEOGRAPHIC_2D_CRS) {
+  const char* name = proj_get_name(pj.get());
+  const bool unnamed = name != nullptr && (std::string(name) == "unnamed" || std::string(name) == "unknown");
+  if (type == PJ_TYPE_COMPOUND_CRS || type == PJ_TYPE_GEOGRAPHIC_2D_CRS ||
+      (type == PJ_TYPE_PROJECTED_CRS && unnamed)) {
     std::const_pointer_cast<Impl>(crs.impl_)->epsg_confidence = 70;
   }
   return crs;

@@ -45,8 +45,6 @@ const std::set<std::string>& KnownDifferences() {
   static const std::set<std::string> names = {
       "geog_user_custom_pm_in_grads",     // GDAL converts a grad prime meridian twice more
       "proj_lcc_on_user_geog_grads",      // last digit of a grad parameter in degrees
-      "tm_south_user_defined",            // rasterio names EPSG:2053, PROJ matches it at 70 %
-      "tm_south_projection_code_only",
   };
   return names;
 }
