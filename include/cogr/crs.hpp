@@ -4,6 +4,7 @@
 // kUnsupported; the rest of cogr keeps working.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -48,14 +49,19 @@ class Crs {
   /// 2057-2059, prime meridian 2051/2061, TOWGS84 2062, angular and linear units 2054/2055,
   /// 3076/3077, ProjCoordTransGeoKey 3075 with parameters 3078-3095, ProjectionGeoKey 3074
   /// EPSG conversion codes), citations (1026, 2049, 3073) and ESRI PE strings.
-  /// Vertical keys are ignored. A user-defined model type gives the ESRI PE string's CRS or a
+  /// A user-defined model type gives the ESRI PE string's CRS or a
   /// LOCAL_CS, as in GDAL. kNotFound when the keys name no CRS at all (empty, or only
   /// GTRasterTypeGeoKey); kInvalidFile for values no CRS can have (non-finite or absurd
   /// axes, prime meridian, unit sizes, TOWGS84 values or projection parameters: "GeoKeys:
   /// ellipsoid axis nan is out of range"); kInvalidArgument when PROJ rejects what the keys
   /// describe (e.g. semi-minor > semi-major). Note: GDAL ignores the GeoKeys of a file georeferenced by GCPs
   /// only; that rule belongs to the caller.
-  static Result<Crs> FromGeoKeys(const std::map<uint16_t, cogr::tiff::GeoKeyValue>& keys);
+  ///
+  /// `key_directory_version` is the GeoKeyDirectory's header (KeyDirectoryVersion,
+  /// KeyRevision, MinorRevision). Vertical keys (4096-4099) make a COMPD_CS as GDAL 3.6 does,
+  /// except for version 1.1.0 (GeoTIFF 1.0), where GDAL strips the vertical part.
+  static Result<Crs> FromGeoKeys(const std::map<uint16_t, cogr::tiff::GeoKeyValue>& keys,
+                                 const std::array<uint16_t, 3>& key_directory_version = {1, 1, 0});
 
   /// The EPSG code: the CRS's own EPSG identifier, else the code PROJ identifies with 100 %
   /// confidence; nullopt otherwise (e.g. a user-defined LCC). The first call may search

@@ -39,6 +39,8 @@ struct Crs::Impl {
   // it runs on first use only.
   mutable std::once_flag epsg_once;
   mutable std::optional<int> epsg;
+  // Least proj_identify confidence ToEpsg accepts (see IdentifyEpsg).
+  int epsg_confidence = 100;
 };
 
 struct CrsAccess {
@@ -106,7 +108,11 @@ std::optional<int> ParseCode(const char* auth, const char* code) {
   return static_cast<int>(v);
 }
 
-std::optional<int> IdentifyEpsg(PJ_CONTEXT* ctx, const PJ* crs) {
+// The first EPSG match of PROJ's proj_identify with this confidence (what rasterio 1.3.5 reports
+// for the fixtures; GDAL's OSRFindMatches filters the weaker matches).
+constexpr int kEpsgConfidence = 100;
+
+std::optional<int> IdentifyEpsg(PJ_CONTEXT* ctx, const PJ* crs, int min_confidence = kEpsgConfidence) {
   if (auto code = ParseCode(proj_get_id_auth_name(crs, 0), proj_get_id_code(crs, 0))) {
     return code;
   }
@@ -126,7 +132,7 @@ std::optional<int> IdentifyEpsg(PJ_CONTEXT* ctx, const PJ* crs) {
   if (matches != nullptr && confidence != nullptr) {
     const int n = proj_list_get_count(matches);
     for (int i = 0; i < n && !result; ++i) {
-      if (confidence[i] < 100) continue;
+      if (confidence[i] < min_confidence) continue;
       PjPtr match(proj_list_get(ctx, matches, i));
       if (match) {
         result = ParseCode(proj_get_id_auth_name(match.get(), 0), proj_get_id_code(match.get(), 0));
@@ -250,15 +256,29 @@ Result<Crs> Crs::FromUserInput(const std::string& text) {
   return MakeCrs(ctx, pj.get(), std::move(definition));
 }
 
-Result<Crs> Crs::FromGeoKeys(const std::map<uint16_t, cogr::tiff::GeoKeyValue>& keys) {
+Result<Crs> Crs::FromGeoKeys(const std::map<uint16_t, cogr::tiff::GeoKeyValue>& keys,
+                             const std::array<uint16_t, 3>& key_directory_version) {
   PJ_CONTEXT* ctx = ProjContext();
   if (ctx == nullptr) return NoContext();
-  COGR_ASSIGN_OR_RETURN(std::string wkt, internal::GeoKeysToGdalWkt(ctx, keys));
+  COGR_ASSIGN_OR_RETURN(std::string wkt, internal::GeoKeysToGdalWkt(ctx, keys, key_directory_version));
   // rasterio reads the WKT GDAL exports and parses it again; doing the same yields the same
   // object (and the same WKT) as rasterio's dataset.crs.
   PjPtr pj(proj_create(ctx, wkt.c_str()));
   if (!pj) return Status::InvalidArgument("GeoKeys give an invalid CRS: " + ProjError(ctx));
-  return MakeCrs(ctx, pj.get(), std::move(wkt));
+  COGR_ASSIGN_OR_RETURN(Crs crs, MakeCrs(ctx, pj.get(), std::move(wkt)));
+  // rasterio's to_epsg (GDAL's OSRFindMatches, threshold 70) names the EPSG code of a
+  // geographic or compound CRS built key by key from a 70 % match (the name differs: "WGS 84 +
+  // unknown" is EPSG:9707, a user-defined GCS on datum 6267 is EPSG:4267), and of an unnamed
+  // projected CRS (a user-defined TM South Orientated on Hartebeesthoek94 is EPSG:2053); a
+  // named projected CRS keeps the 100 % rule (an ESRI Albers is not EPSG:5070 for rasterio).
+  const PJ_TYPE type = proj_get_type(pj.get());
+  const char* name = proj_get_name(pj.get());
+  const bool unnamed = name != nullptr && (std::string(name) == "unnamed" || std::string(name) == "unknown");
+  if (type == PJ_TYPE_COMPOUND_CRS || type == PJ_TYPE_GEOGRAPHIC_2D_CRS ||
+      (type == PJ_TYPE_PROJECTED_CRS && unnamed)) {
+    std::const_pointer_cast<Impl>(crs.impl_)->epsg_confidence = 70;
+  }
+  return crs;
 }
 
 std::optional<int> Crs::ToEpsg() const {
@@ -266,7 +286,7 @@ std::optional<int> Crs::ToEpsg() const {
     PJ_CONTEXT* ctx = ProjContext();
     if (ctx == nullptr) return;
     auto pj = Instantiate(ctx, *this);
-    if (pj.ok()) impl_->epsg = IdentifyEpsg(ctx, pj->get());
+    if (pj.ok()) impl_->epsg = IdentifyEpsg(ctx, pj->get(), impl_->epsg_confidence);
   });
   return impl_->epsg;
 }
@@ -357,7 +377,8 @@ Status NoProj() { return Status::Unsupported("cogr was built without PROJ: no CR
 
 Result<Crs> Crs::FromEpsg(int) { return NoProj(); }
 Result<Crs> Crs::FromUserInput(const std::string&) { return NoProj(); }
-Result<Crs> Crs::FromGeoKeys(const std::map<uint16_t, cogr::tiff::GeoKeyValue>&) {
+Result<Crs> Crs::FromGeoKeys(const std::map<uint16_t, cogr::tiff::GeoKeyValue>&,
+                             const std::array<uint16_t, 3>&) {
   return NoProj();
 }
 // No Crs can exist without PROJ; these only satisfy the linker.

@@ -11,6 +11,7 @@
 //
 // Left out: vertical CRS keys, ERDAS Imagine citation parsing, ESRI state-plane citations,
 // the GTIFF_LINEAR_UNITS=BROKEN hack.
+#include <array>
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -1121,10 +1122,15 @@ std::string BuildGeogCs(PJ_CONTEXT* ctx, const Keys& keys, Defn& d) {
   } else if (gcs_info) {
     geog_name = gcs_info->name;
   }
+  std::optional<std::string> raw_datum_name;
   if (!datum_name) {
     // Names from the database get GDAL's WKT1 massaging; names from citations do not
     // (rasterio prints "Unknown based on GRS80 ellipsoid using towgs84=0,0,0,0,0,0,0").
-    if (auto info = GetDatumInfo(ctx, d.datum)) datum_name = MassageDatum(info->name);
+    // GDAL names a user-defined GEOGCS after the datum before massaging it.
+    if (auto info = GetDatumInfo(ctx, d.datum)) {
+      raw_datum_name = info->name;
+      datum_name = MassageDatum(info->name);
+    }
   }
   double semi_major = 0;
   double inv_flattening = 0;
@@ -1173,7 +1179,18 @@ std::string BuildGeogCs(PJ_CONTEXT* ctx, const Keys& keys, Defn& d) {
       inv_flattening = kWgs84InvFlattening;
     }
   }
-  if (!geog_name || geog_name->empty()) geog_name = datum_name ? *datum_name : "unknown";
+  if (!geog_name || geog_name->empty()) {
+    geog_name = raw_datum_name ? *raw_datum_name : datum_name ? *datum_name : "unknown";
+  }
+  // A GeographicTypeGeoKey of 32767 (user-defined) with parts neither the keys nor the
+  // database name: "unnamed" datum and ellipsoid, and Greenwich when no key names a prime
+  // meridian (as rasterio reports). Without any GeographicTypeGeoKey GDAL keeps "unknown".
+  int gcs_key = 0;
+  if (keys.Short(kGeographicType, &gcs_key) && gcs_key == kUserDefined) {
+    if (!datum_name) datum_name = "unnamed";
+    if (!spheroid_name) spheroid_name = "unnamed";
+    if (!pm_name && !keys.Has(kGeogPrimeMeridian)) pm_name = "Greenwich";
+  }
 
   // PROJ's C API turns "degree" into EPSG:9122 whatever factor GDAL passes.
   std::string unit;
@@ -1181,7 +1198,10 @@ std::string BuildGeogCs(PJ_CONTEXT* ctx, const Keys& keys, Defn& d) {
   if (EqualNoCase(*angular_units, "degree")) {
     unit = "UNIT[\"degree\",0.0174532925199433,AUTHORITY[\"EPSG\",\"9122\"]]";
   } else {
-    unit = "UNIT[" + Quote(*angular_units) + "," + Num(to_radian) + "]";
+    unit = "UNIT[" + Quote(*angular_units) + "," + Num(to_radian);
+    // PROJ's C API identifies the grad by name and size (as for the degree above).
+    if (d.uom_angle == 9105 && EqualNoCase(*angular_units, "grad")) unit += "," + Authority(9105);
+    unit += "]";
   }
 
   std::string wkt = "GEOGCS[" + Quote(*geog_name) + ",DATUM[" +
@@ -1208,7 +1228,8 @@ std::string BuildGeogCs(PJ_CONTEXT* ctx, const Keys& keys, Defn& d) {
 // null for a method GDAL does not map (GDAL then falls back to a LOCAL_CS).
 struct Conversion {
   PjPtr conv;
-  // SetLAEA and SetPS build their own coordinate system: no unit authority, polar axes.
+  // SetLAEA, SetPS and SetTMSO build their own coordinate system: no unit authority, polar
+  // (or westing/southing) axes.
   bool own_cs = false;
   PJ_CARTESIAN_CS_2D_TYPE cs_type = PJ_CART2D_EASTING_NORTHING;
 };
@@ -1225,6 +1246,10 @@ Conversion MakeConversion(PJ_CONTEXT* ctx, const Defn& d) {
     case kCtTransvMercatorSouthOriented:
       conv(proj_create_conversion_transverse_mercator_south_oriented(
           ctx, p[0], p[1], p[4], p[5], p[6], nullptr, 0, nullptr, 0));
+      // SetTMSO builds its own coordinate system too: westing/southing axes, no unit
+      // authority (as rasterio prints it).
+      out.own_cs = true;
+      out.cs_type = PJ_CART2D_WESTING_SOUTHING;
       break;
     case kCtMercator:
       if (d.proj_parm_id[2] == kProjStdParallel1) {
@@ -1517,6 +1542,9 @@ Result<PjPtr> BuildCrs(PJ_CONTEXT* ctx, const Keys& keys) {
   if (d.model == kModelGeographic) {
     COGR_ASSIGN_OR_RETURN(PjPtr crs, Parse(ctx, geogcs));
     crs = StripTowgs84IfKnownDatum(ctx, std::move(crs));
+    // GDAL sets WGS 84 as a well-known GEOGCS (AUTHORITY nodes throughout); any other GCS
+    // code is built key by key (EPSG:4807 keeps its grad-derived numbers).
+    if (d.gcs != 4326) return crs;
     return PreferDatabase(ctx, std::move(crs), d.gcs);
   }
 
@@ -1626,12 +1654,109 @@ Result<PjPtr> BuildCrs(PJ_CONTEXT* ctx, const Keys& keys) {
 
 }  // namespace
 
+namespace {
+
+// The raw SHORT value of a vertical key (0 when absent or not a SHORT).
+uint16_t VerticalKey(const std::map<uint16_t, tiff::GeoKeyValue>& keys, uint16_t id) {
+  auto it = keys.find(id);
+  if (it == keys.end()) return 0;
+  const auto* v = std::get_if<uint16_t>(&it->second);
+  return v ? *v : 0;
+}
+
+bool IsHorizontalForCompound(const PJ* crs) {
+  switch (proj_get_type(crs)) {
+    case PJ_TYPE_GEOGRAPHIC_2D_CRS:
+    case PJ_TYPE_GEOGRAPHIC_3D_CRS:
+    case PJ_TYPE_PROJECTED_CRS:
+    case PJ_TYPE_ENGINEERING_CRS:
+    case PJ_TYPE_BOUND_CRS:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// GDAL 3.6's GTIFGetOGISDefnAsOSR, vertical part: VerticalCSTypeGeoKey (4096), citation
+// (4097), datum (4098) and units (4099) turn the horizontal CRS into a COMPD_CS named
+// "<horizontal> + <citation or unknown>". An EPSG vertical CRS comes from the database (the
+// units key is then ignored, as GDAL does); otherwise a VERT_CS is assembled from the datum
+// and units. Returns the horizontal CRS unchanged when there is nothing vertical, a value in
+// the private range (> 32767: GDAL warns and ignores them) or a code that is not a vertical
+// CRS.
+Result<PjPtr> AddVertical(PJ_CONTEXT* ctx, const std::map<uint16_t, tiff::GeoKeyValue>& keys,
+                          PjPtr horizontal) {
+  uint16_t cs = VerticalKey(keys, 4096), datum = VerticalKey(keys, 4098),
+           units = VerticalKey(keys, 4099);
+  if (cs > kUserDefined || datum > kUserDefined || units > kUserDefined) return horizontal;
+  if (cs == 0 && datum == 0 && units == 0) return horizontal;
+  if (!IsHorizontalForCompound(horizontal.get())) return horizontal;
+  std::string citation = "unknown";
+  if (auto it = keys.find(4097); it != keys.end()) {
+    if (const auto* text = std::get_if<std::string>(&it->second)) {
+      citation = *text;
+      if (StartsWithNoCase(citation, "VCS Name = ")) {
+        citation = citation.substr(11);
+        citation = citation.substr(0, citation.find('|'));
+      }
+    }
+  }
+  std::string vertical_wkt;
+  if (cs != kUserDefined && cs > 0) {
+    PjPtr vert(proj_create_from_database(ctx, "EPSG", Code(cs).c_str(), PJ_CATEGORY_CRS, 0, nullptr));
+    if (!vert || proj_get_type(vert.get()) != PJ_TYPE_VERTICAL_CRS) return horizontal;
+    COGR_ASSIGN_OR_RETURN(vertical_wkt, ExportWkt1(ctx, vert.get()));
+  } else {
+    std::string datum_name = "unknown";
+    std::string datum_type = "2005";  // CS_VD_GeoidModelDerived
+    std::string datum_auth;
+    if (datum > 0 && datum != kUserDefined) {
+      datum_auth = Authority(datum);
+      if (datum == 6326) {
+        datum_name = "WGS 84";
+        datum_type = "2002";  // CS_VD_Ellipsoidal
+      } else {
+        PjPtr d(proj_create_from_database(ctx, "EPSG", Code(datum).c_str(), PJ_CATEGORY_DATUM, 0, nullptr));
+        if (d && proj_get_name(d.get()) != nullptr) datum_name = proj_get_name(d.get());
+      }
+    }
+    std::string unit = R"(UNIT["metre",1.0,AUTHORITY["EPSG","9001"]])";
+    if (units > 0 && units != kUserDefined && units != 9001) {
+      if (auto info = GetLengthUnitInfo(ctx, units)) {
+        char size[64];
+        std::snprintf(size, sizeof size, "%.16g", info->factor);
+        unit = "UNIT[" + Quote(info->name) + "," + size + "," + Authority(units) + "]";
+      }
+    }
+    vertical_wkt = "VERT_CS[" + Quote(citation) + ",VERT_DATUM[" + Quote(datum_name) + "," +
+                   datum_type + (datum_auth.empty() ? "" : "," + datum_auth) + "]," + unit +
+                   R"(,AXIS["Up",UP]])";
+  }
+  COGR_ASSIGN_OR_RETURN(std::string horizontal_wkt, ExportWkt1(ctx, horizontal.get()));
+  const char* hname = proj_get_name(horizontal.get());
+  const std::string name = std::string(hname ? hname : "unknown") + " + " + citation;
+  const std::string compound =
+      "COMPD_CS[" + Quote(name) + "," + horizontal_wkt + "," + vertical_wkt + "]";
+  PjPtr out(proj_create(ctx, compound.c_str()));
+  if (!out) return horizontal;  // GDAL keeps the horizontal CRS when it cannot compose
+  return out;
+}
+
+}  // namespace
+
 Result<std::string> GeoKeysToGdalWkt(PJ_CONTEXT* ctx,
-                                     const std::map<uint16_t, tiff::GeoKeyValue>& keys) {
+                                     const std::map<uint16_t, tiff::GeoKeyValue>& keys,
+                                     const std::array<uint16_t, 3>& key_directory_version) {
   if (keys.empty()) return Status::NotFound("no GeoKeys: the file has no CRS");
   if (ctx == nullptr) return Status::LimitExceeded("cannot create a PROJ context");
   const Keys view(keys);
   COGR_ASSIGN_OR_RETURN(PjPtr crs, BuildCrs(ctx, view));
+  // GDAL reports the vertical part (GTIFF_REPORT_COMPD_CS) unless the key directory says
+  // GeoTIFF 1.0 (version 1.1.0), where it strips it.
+  const bool report_compound = key_directory_version != std::array<uint16_t, 3>{1, 1, 0};
+  if (report_compound) {
+    COGR_ASSIGN_OR_RETURN(crs, AddVertical(ctx, keys, std::move(crs)));
+  }
   return ExportWkt1(ctx, crs.get());
 }
 

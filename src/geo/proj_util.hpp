@@ -6,6 +6,7 @@
 
 #include <proj.h>
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -33,8 +34,11 @@ std::string ProjError(PJ_CONTEXT* ctx);
 /// The WKT1 (GDAL dialect) text GDAL's GTiff driver would export for these GeoKeys: an
 /// emulation of libgeotiff's GTIFGetDefn and GDAL's GTIFGetOGISDefnAsOSR (GDAL 3.6).
 /// kNotFound for no keys; kInvalidArgument when PROJ rejects the result.
+/// `key_directory_version`: the first three SHORTs of the GeoKeyDirectory; GDAL reports a
+/// vertical CRS (COMPD_CS) unless it is 1.1.0 (GeoTIFF 1.0).
 Result<std::string> GeoKeysToGdalWkt(PJ_CONTEXT* ctx,
-                                     const std::map<uint16_t, tiff::GeoKeyValue>& keys);
+                                     const std::map<uint16_t, tiff::GeoKeyValue>& keys,
+                                     const std::array<uint16_t, 3>& key_directory_version = {1, 1, 0});
 
 }  // namespace cogr::internal
 

@@ -349,7 +349,12 @@ Status FuzzGeoKeys(const uint8_t* data, size_t size) {
 
   auto keys = tiff::ParseGeoKeys(ifd);
   if (!keys.ok()) return keys.status();
-  auto crs = geo::Crs::FromGeoKeys(*keys);
+  // The directory's own header as the version, so that vertical keys (COMPD_CS) are fuzzed too.
+  std::array<uint16_t, 3> version{1, 1, 0};
+  if (ifd.geokey_directory.size() >= 3) {
+    version = {ifd.geokey_directory[0], ifd.geokey_directory[1], ifd.geokey_directory[2]};
+  }
+  auto crs = geo::Crs::FromGeoKeys(*keys, version);
   if (!crs.ok()) return crs.status();
   (void)crs->ToEpsg();
   (void)crs->IsGeographic();
