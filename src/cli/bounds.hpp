@@ -59,12 +59,4 @@ Result<uint64_t> ParseTimeoutSeconds(std::string_view text);
 /// 1024, case-insensitive, an optional "B" or "iB" after the letter): "1048576", "512M", "2G".
 Result<uint64_t> ParseByteSize(std::string_view text);
 
-/// Help text of the two options, for the usage of each command.
-inline constexpr std::string_view kTimeoutHelp =
-    "  --timeout SECONDS   give up after this long for the whole command (decimals allowed;\n"
-    "                      0 = no limit; default: env COGR_TIMEOUT, else no limit)\n";
-inline constexpr std::string_view kMaxMemoryHelp =
-    "  --max-memory BYTES  largest output array (and decoded block) a read may allocate:\n"
-    "                      bytes, or with K, M, G, T (powers of 1024), e.g. 512M\n";
-
 }  // namespace cogr::cli
