@@ -2,8 +2,11 @@
 # Builds the `fuzz` preset (clang, libFuzzer, ASan + UBSan), rebuilds the seed corpora from
 # tests/data, runs every fuzz target for SECONDS (default 25) on its corpus, and prints per target
 # the CPU time, executions, execs/s, edges covered (libFuzzer's cov:) and the outcome.
-# Exits non-zero if any target found a crash, leak, timeout (> 10 s for one input) or OOM
-# (> 2048 MiB RSS); the input is then in build/fuzz/work/artifacts/<target>/. Minimize it
+# Exits non-zero if any target found a crash, leak, timeout or OOM; the read-path targets
+# (tiff_open, read_window) run with -rss_limit_mb=512 -timeout=5, so an input that allocates
+# hundreds of MiB or works for seconds fails them; the others with 2048 MiB / 10 s (fuzz/run.sh;
+# FUZZ_RSS_MB and FUZZ_TIMEOUT override both). The input is then in
+# build/fuzz/work/artifacts/<target>/. Minimize it
 # (TARGET -minimize_crash=1 -runs=10000 FILE), fix the bug, and commit the input as
 # fuzz/regressions/<bug-class>/<target>-<what> so tests/fuzz_regressions_test.cpp replays it.
 #   scripts/fuzz.sh [SECONDS] [TARGET...]

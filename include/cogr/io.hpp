@@ -34,7 +34,9 @@ struct RetryOptions {
   uint32_t max_retries = 5;            ///< retries after the first attempt (0 = none)
   uint32_t initial_backoff_ms = 200;   ///< first delay; doubles per retry, +-50% jitter
   uint32_t max_backoff_ms = 10000;     ///< cap of one delay
-  uint32_t max_retry_after_ms = 30000; ///< cap on an honoured Retry-After header
+  /// A Retry-After above this gives up at once; below it, the wait is honoured only if it ends
+  /// within max_total_ms and before the caller's deadline (else the request fails at once).
+  uint32_t max_retry_after_ms = 30000;
   uint32_t max_total_ms = 60000;       ///< no retry starts after this much time in one request
 };
 
@@ -113,11 +115,16 @@ struct SourceOptions {
   /// failing; the bytes up to the end of the wanted range are kept, the rest is not read.
   uint64_t max_ignored_range_bytes = 64ull << 20;
   uint32_t connect_timeout_ms = 10000;
-  /// Abort a transfer slower than low_speed_bytes_per_s for low_speed_time_ms (0 = never).
-  uint32_t low_speed_bytes_per_s = 1;
-  uint32_t low_speed_time_ms = 30000;
+  /// Abort a request that receives less than low_speed_bytes_per_s on average over
+  /// low_speed_time_ms (either 0 = never): a server that trickles or holds the connection
+  /// silent is dropped within seconds (libcurl's low-speed limit, checked in whole seconds;
+  /// the abort is transient, so it is retried within `retry`). The CLI takes
+  /// COGR_LOW_SPEED_LIMIT and COGR_LOW_SPEED_TIME (seconds).
+  uint32_t low_speed_bytes_per_s = 1024;
+  uint32_t low_speed_time_ms = 5000;
   /// Whole-request cap (0 = none).
   uint32_t request_timeout_ms = 0;
+  /// Redirects followed per request; one more is kIoError "too many redirects (N)".
   uint32_t max_redirects = 8;
   RetryOptions retry;
   /// CA bundle file; empty = CURL_CA_BUNDLE or SSL_CERT_FILE or libcurl's default.

@@ -1,7 +1,9 @@
 // mask: vector geometries (GeoJSON), rasterization onto a pixel grid, and rasterio.mask.mask.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -130,6 +132,10 @@ struct MaskOptions {
   /// 1/100 of the smaller pixel size) before anything else; a raster without a CRS is then
   /// kInvalidArgument.
   std::optional<geo::Crs> shapes_crs;
+  /// Bounds of the read, as in ReadOptions: past `deadline` or once `cancel` fires, Mask
+  /// returns kCancelled.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  std::shared_ptr<CancelToken> cancel;
 };
 
 struct MaskResult {
@@ -139,14 +145,19 @@ struct MaskResult {
   /// (outside the shapes, or equal to the file's nodata). Empty when filled=true.
   std::vector<uint8_t> valid;
   geo::Affine transform;
+  /// rasterio's UserWarning, when it would warn (else empty): "shapes are outside bounds of
+  /// raster. Are they in different coordinate reference systems?" when the shapes' window
+  /// misses the raster or has no area without crop (everything is then masked).
+  std::string warning;
 };
 
 /// rasterio.mask.mask (rasterio 1.3.5 / GDAL 3.6.2, pixel for pixel: docs/masking.md). crop=true
 /// reads only the shapes' window (Dataset::Read with a window), never the whole image. Shapes
-/// that do not overlap the raster (or have no positions): with crop (or error_if_disjoint)
-/// kInvalidArgument "Input shapes do not overlap raster.", else every pixel masked (none with
-/// invert) as rasterio. crop with invert:
-/// kInvalidArgument "crop and invert cannot both be True.".
+/// whose window misses the raster or has no area (a point on a pixel corner): with crop (or
+/// error_if_disjoint), kInvalidArgument "Input shapes do not overlap raster."; without, as
+/// rasterio, every pixel is masked (none with invert) and `warning` says why. No shapes at
+/// all: kInvalidArgument "no shapes to mask with". crop with invert: kInvalidArgument "crop
+/// and invert cannot both be True.".
 Result<MaskResult> Mask(const Dataset& dataset, const std::vector<Geometry>& shapes,
                         const MaskOptions& options = {});
 

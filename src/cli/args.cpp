@@ -28,7 +28,7 @@ constexpr std::string_view kGeneralUsage =
     "Run 'cogr <command> --help' for the options of a command.\n";
 
 constexpr std::string_view kInfoUsage =
-    "usage: cogr info PATH [--json] [--stats]\n"
+    "usage: cogr info PATH [--json] [--stats] [--timeout SECONDS]\n"
     "\n"
     "Prints the metadata of a GeoTIFF/COG: size, bands, data type, blocks, compression,\n"
     "CRS, transform, bounds, nodata, overviews.\n"
@@ -37,12 +37,16 @@ constexpr std::string_view kInfoUsage =
     "  --json       print one JSON object on one line\n"
     "  --stats      print what the I/O cost as one JSON line on stderr: requests,\n"
     "               bytes_fetched, bytes_used, retries, wait_ms, cache_hits\n"
+    "  --timeout SECONDS\n"
+    "               give up after this long (decimals allowed; 0 = no limit; default: env\n"
+    "               COGR_TIMEOUT, else no limit)\n"
     "  -h, --help   show this help and exit\n";
 
 constexpr std::string_view kReadUsage =
     "usage: cogr read PATH [--bands 1,2] [--window COL_OFF,ROW_OFF,WIDTH,HEIGHT]\n"
     "                 [--overview N] [--boundless] [--fill V]\n"
-    "                 [--out-shape H,W] [--resampling NAME] [--stats] -o OUT.npy\n"
+    "                 [--out-shape H,W] [--resampling NAME] [--stats]\n"
+    "                 [--timeout SECONDS] [--max-memory BYTES] -o OUT.npy\n"
     "\n"
     "Reads pixels into a NumPy .npy file of shape (bands, height, width) and the file's\n"
     "data type. The output appears only when the whole read succeeded.\n"
@@ -64,6 +68,10 @@ constexpr std::string_view kReadUsage =
     "  --stats             print what the I/O cost (open + read) as one JSON line on\n"
     "                      stderr: requests, bytes_fetched, bytes_used, retries, wait_ms,\n"
     "                      cache_hits\n"
+    "  --timeout SECONDS   give up after this long for the whole command (decimals allowed;\n"
+    "                      0 = no limit; default: env COGR_TIMEOUT, else no limit)\n"
+    "  --max-memory BYTES  largest output array (and decoded block) the read may allocate:\n"
+    "                      bytes, or with K, M, G, T (powers of 1024), e.g. 512M\n"
     "  -h, --help          show this help and exit\n";
 
 Status Usage(std::string message) { return Status::InvalidArgument(std::move(message)); }
@@ -97,12 +105,13 @@ struct OptionSpec {
   bool takes_value;
 };
 
-constexpr OptionSpec kInfoOptions[] = {{"--json", "", false}, {"--stats", "", false}, {"--help", "-h", false}};
+constexpr OptionSpec kInfoOptions[] = {
+    {"--json", "", false}, {"--stats", "", false}, {"--timeout", "", true}, {"--help", "-h", false}};
 constexpr OptionSpec kReadOptions[] = {
     {"--bands", "", true},      {"--window", "", true},      {"--overview", "", true},
     {"--boundless", "", false}, {"--fill", "", true},        {"--out-shape", "", true},
     {"--resampling", "", true}, {"--output", "-o", true},    {"--stats", "", false},
-    {"--help", "-h", false}};
+    {"--timeout", "", true},    {"--max-memory", "", true},  {"--help", "-h", false}};
 
 // Applies one parsed option of `cmd` to `inv`. `value` is set only for options taking a value.
 Status ApplyOption(Command cmd, std::string_view name, std::string_view value, Invocation& inv,
@@ -110,6 +119,9 @@ Status ApplyOption(Command cmd, std::string_view name, std::string_view value, I
   if (name == "--help") {
     inv.help = true;
     return Status::OK();
+  }
+  if (IsBoundsOption(name)) {
+    return (cmd == Command::kInfo ? inv.info.bounds : inv.read.bounds).ApplyOption(name, value);
   }
   if (cmd == Command::kInfo) {
     if (name == "--json") inv.info.json = true;

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bounds.hpp"
 #include "cogr/dataset.hpp"
 #include "cogr/status.hpp"
 
@@ -21,15 +22,16 @@ inline constexpr int kExitUsage = 2;
 
 enum class Command { kNone, kInfo, kRead };
 
-/// `cogr info PATH [--json] [--stats]`.
+/// `cogr info PATH [--json] [--stats] [--timeout S]`.
 struct InfoArgs {
   std::string path;
   bool json = false;
   bool stats = false;  ///< --stats: one JSON line of I/O cost on stderr (see stats.hpp)
+  CommandBounds bounds;  ///< --timeout (main adds the environment and starts the clock)
 };
 
 /// `cogr read PATH [--bands ..] [--window ..] [--overview N] [--boundless] [--fill V]
-/// [--out-shape H,W] [--resampling NAME] -o OUT`.
+/// [--out-shape H,W] [--resampling NAME] [--timeout S] [--max-memory BYTES] -o OUT`.
 struct ReadArgs {
   std::string path;
   std::vector<int> bands;  ///< 1-based; empty = all bands
@@ -42,6 +44,7 @@ struct ReadArgs {
   std::optional<Resampling> resampling;              ///< used by out_shape reads
   std::string output;
   bool stats = false;  ///< --stats: one JSON line of I/O cost on stderr (see stats.hpp)
+  CommandBounds bounds;  ///< --timeout, --max-memory (main adds the environment, starts the clock)
 };
 
 /// What the command line asks for. `help`/`version` win over everything else that parsed.

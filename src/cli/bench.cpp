@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "args.hpp"
+#include "bounds.hpp"
 #include "cogr/dataset.hpp"
 #include "commands.hpp"
 #include "json_writer.hpp"
@@ -28,6 +29,7 @@ namespace {
 constexpr std::string_view kBenchUsage =
     "usage: cogr bench URI... [--window COL_OFF,ROW_OFF,WIDTH,HEIGHT] [--out-shape H,W]\n"
     "                  [--concurrency N] [--repeat N] [--header-cache DIR] [--json]\n"
+    "                  [--timeout SECONDS] [--max-memory BYTES]\n"
     "\n"
     "Opens every URI (path, http(s)://, s3://, gs://, az://) and reads the same window from\n"
     "each, up to N at once, REPEAT times, in one process. Each open+read is timed; the I/O\n"
@@ -44,11 +46,17 @@ constexpr std::string_view kBenchUsage =
     "  --header-cache DIR  persisted header cache: warm opens make no request (default: no\n"
     "                      header cache, every open is cold)\n"
     "  --json              print one JSON object on stdout (keys: see README 'cogr bench')\n"
+    "  --timeout SECONDS   give up after this long for the whole command: reads still\n"
+    "                      running then fail (decimals allowed; 0 = no limit; default: env\n"
+    "                      COGR_TIMEOUT, else no limit)\n"
+    "  --max-memory BYTES  largest array (and decoded block) one read may allocate: bytes, or\n"
+    "                      with K, M, G, T (powers of 1024), e.g. 512M\n"
     "  -h, --help          show this help and exit\n";
 
 constexpr SubOption kBenchOptions[] = {{"--window", "", true},      {"--out-shape", "", true},
                                        {"--concurrency", "", true}, {"--repeat", "", true},
-                                       {"--header-cache", "", true}, {"--json", "", false}};
+                                       {"--header-cache", "", true}, {"--json", "", false},
+                                       {"--timeout", "", true},      {"--max-memory", "", true}};
 
 constexpr int64_t kMaxConcurrency = 1024;
 constexpr int64_t kMaxRepeat = 1000000;
@@ -177,9 +185,15 @@ int RunBench(std::span<const std::string> argv) {
   int64_t concurrency = 8, repeat = 1;
   bool json = false;
   std::optional<std::array<int64_t, 4>> window;
+  CommandBounds bounds;
   for (const auto& [name, value] : parsed->options) {
     Status st;
-    if (name == "--window") {
+    if (IsBoundsOption(name)) {
+      if (Status applied = bounds.ApplyOption(name, value); !applied.ok()) {
+        PrintError("bench: " + applied.message());
+        return kExitUsage;
+      }
+    } else if (name == "--window") {
       auto w = ParseWindow(value, false);
       if (w.ok()) window = *w;
       st = w.status();
@@ -217,6 +231,13 @@ int RunBench(std::span<const std::string> argv) {
     PrintError("bench: missing URI (see 'cogr bench --help')");
     return kExitUsage;
   }
+  if (Status env = bounds.ApplyEnvironment(); !env.ok()) {
+    PrintError("bench: " + env.message());
+    return kExitUsage;
+  }
+  bounds.Start();
+  bounds.ApplyTo(open);
+  bounds.ApplyTo(read);
 
   // Tasks in repeat-major order, so that every URI is read at the same time.
   std::vector<UriResult> results(uris.size());
@@ -241,10 +262,10 @@ int RunBench(std::span<const std::string> argv) {
       if (ds.ok()) {
         auto array = (*ds)->Read(read);
         sample.ok = array.ok();
-        if (!array.ok()) sample.error = array.status().message();
+        if (!array.ok()) sample.error = bounds.Explain(array.status());
         sample.stats = (*ds)->io_stats();
       } else {
-        sample.error = ds.status().message();
+        sample.error = bounds.Explain(ds.status());
       }
       const auto t1 = std::chrono::steady_clock::now();
       sample.ms = Ms(t1 - t0);

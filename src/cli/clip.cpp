@@ -14,8 +14,10 @@
 #include "cogr/dataset.hpp"
 #include "cogr/mask.hpp"
 #include "cogr/write.hpp"
+#include "bounds.hpp"
 #include "commands.hpp"
 #include "npy_writer.hpp"
+#include "output_file.hpp"
 #include "subcommand.hpp"
 
 namespace cogr::cli {
@@ -24,7 +26,7 @@ namespace {
 constexpr std::string_view kClipUsage =
     "usage: cogr clip PATH --geojson AOI.geojson -o OUT.tif|OUT.npy [--crop] [--all-touched]\n"
     "                 [--invert] [--nodata V] [--geojson-crs CRS] [--bands 1,2]\n"
-    "                 [--compress NAME]\n"
+    "                 [--compress NAME] [--timeout SECONDS] [--max-memory BYTES]\n"
     "\n"
     "Masks the pixels outside the shapes of a GeoJSON geometry, Feature or FeatureCollection\n"
     "(rasterio.mask.mask): they get --nodata, else the file's nodata, else 0. A .tif output is a\n"
@@ -45,12 +47,17 @@ constexpr std::string_view kClipUsage =
     "  --bands LIST        1-based band indexes, comma-separated (default: all bands)\n"
     "  --compress NAME     .tif only: none, deflate, zstd or lzw (default: deflate)\n"
     "  -o, --output OUT    the .tif/.tiff or .npy file to write\n"
+    "  --timeout SECONDS   give up after this long for the whole command (decimals allowed;\n"
+    "                      0 = no limit; default: env COGR_TIMEOUT, else no limit)\n"
+    "  --max-memory BYTES  largest array (and decoded block) the read may allocate: bytes, or\n"
+    "                      with K, M, G, T (powers of 1024), e.g. 512M\n"
     "  -h, --help          show this help and exit\n";
 
 constexpr SubOption kClipOptions[] = {
     {"--geojson", "", true},   {"--geojson-crs", "", true}, {"--crop", "", false},
     {"--all-touched", "", false}, {"--invert", "", false},   {"--nodata", "", true},
-    {"--bands", "", true},     {"--compress", "", true},    {"--output", "-o", true}};
+    {"--bands", "", true},     {"--compress", "", true},    {"--output", "-o", true},
+    {"--timeout", "", true},   {"--max-memory", "", true}};
 
 // GeoJSON documents larger than this are refused before they are read.
 constexpr std::uintmax_t kMaxGeoJsonBytes = 256u << 20;
@@ -101,8 +108,11 @@ int RunClip(std::span<const std::string> argv) {
   mask::MaskOptions options;
   write::Compression compress = write::Compression::kDeflate;
   bool compress_given = false;
+  CommandBounds bounds;
   for (const auto& [name, value] : parsed->options) {
-    if (name == "--geojson") {
+    if (IsBoundsOption(name)) {
+      if (Status st = bounds.ApplyOption(name, value); !st.ok()) return usage(st.message());
+    } else if (name == "--geojson") {
       if (value.empty()) return usage("--geojson: empty file name");
       geojson_path = value;
     } else if (name == "--geojson-crs") {
@@ -144,6 +154,16 @@ int RunClip(std::span<const std::string> argv) {
   if (!to_tif && !to_npy) return usage("output must end in .tif, .tiff or .npy, got '" + output + "'");
   if (to_npy && compress_given) return usage("--compress applies to .tif output only");
   if (options.crop && options.invert) return usage("--crop and --invert cannot be used together");
+  if (Status st = bounds.ApplyEnvironment(); !st.ok()) return usage(st.message());
+  bounds.Start();
+
+  // The output first: a bad -o (a directory, say) fails before anything is read.
+  auto out = OutputFile::Create(output);
+  if (!out.ok()) {
+    PrintError(out.status().message());
+    return out.status().code() == Code::kInvalidArgument ? kExitUsage : kExitFailure;
+  }
+  OutputFile& out_file = **out;
 
   // The shapes and their CRS.
   auto text = ReadText(geojson_path);
@@ -154,6 +174,11 @@ int RunClip(std::span<const std::string> argv) {
   auto doc = mask::ParseGeoJsonDocument(*text);
   if (!doc.ok()) {
     PrintError(doc.status().message(), geojson_path);
+    return kExitFailure;
+  }
+  if (doc->geometries.empty()) {
+    // Features with a null geometry are skipped: nothing may be left.
+    PrintError("no geometries to clip with (no features, or only null geometries)", geojson_path);
     return kExitFailure;
   }
   const std::string crs_text = !geojson_crs.empty() ? geojson_crs : doc->crs.value_or("");
@@ -169,22 +194,33 @@ int RunClip(std::span<const std::string> argv) {
 
   OpenOptions open_options;
   open_options.block_cache_bytes = 0;  // a one-shot CLI read: caching decoded blocks only costs
+  bounds.ApplyTo(open_options);
   auto opened = Dataset::Open(path, open_options);
   if (!opened.ok()) {
-    PrintError(opened.status().message(), path);
+    PrintError(bounds.Explain(opened.status()), path);
     return kExitFailure;
   }
   const Dataset& ds = **opened;
-  options.error_if_disjoint = true;  // a clip of nothing is an error, with or without --crop
+  ReadOptions read_bounds;
+  bounds.ApplyTo(read_bounds);
+  options.deadline = read_bounds.deadline;
   auto masked = mask::Mask(ds, doc->geometries, options);
   if (!masked.ok()) {
-    PrintError(masked.status().message(), path);
+    PrintError(bounds.Explain(masked.status()), path);
+    return kExitFailure;
+  }
+  if (!masked->warning.empty()) PrintWarning(masked->warning, path);
+  // The writers create the file at the name they are given: hand them the temporary file's.
+  Status closed = out_file.CloseFd();
+  if (!closed.ok()) {
+    PrintError(closed.message());
     return kExitFailure;
   }
   if (to_npy) {
-    Status written = WriteNpyFile(output, masked->data);
+    Status written = WriteNpyFile(out_file.temp_path(), masked->data);
+    if (written.ok()) written = out_file.Commit();
     if (!written.ok()) {
-      PrintError(written.message());
+      PrintError(out_file.Rename(written.message()));
       return kExitFailure;
     }
     return 0;
@@ -216,12 +252,11 @@ int RunClip(std::span<const std::string> argv) {
   ProgressBar bar("cogr clip");
   write::WriteOptions write_options;
   write_options.progress = [&bar](double fraction) { return bar.Update(fraction); };
-  GuardWriteTemp(output);
-  Status st = write::WriteGeoTiff(output, profile, data, write_options);
-  ReleaseWriteTempGuard();
+  Status st = write::WriteGeoTiff(out_file.temp_path(), profile, data, write_options);
+  if (st.ok()) st = out_file.Commit();
   bar.Finish();
   if (!st.ok()) {
-    PrintError(st.message());
+    PrintError(out_file.Rename(st.message()));
     return kExitFailure;
   }
   return 0;

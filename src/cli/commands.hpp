@@ -18,6 +18,10 @@ int RunRead(const ReadArgs& args);
 /// spaces). If `path` is not empty and the message does not name it, "<path>: " goes first.
 void PrintError(std::string_view message, std::string_view path = {});
 
+/// Prints "cogr: warning: <message>" as one line on stderr (as PrintError, without failing):
+/// what rasterio says with a UserWarning.
+void PrintWarning(std::string_view message, std::string_view path = {});
+
 /// Flushes stdout; false (after printing the error) if the output could not be written, e.g.
 /// to a full disk or a closed pipe.
 bool FinishStdout();

@@ -7,6 +7,7 @@
 #include "args.hpp"
 #include "cogr/crs.hpp"
 #include "cogr/dataset.hpp"
+#include "bounds.hpp"
 #include "commands.hpp"
 #include "json_writer.hpp"
 #include "subcommand.hpp"
@@ -16,6 +17,7 @@ namespace {
 
 constexpr std::string_view kIndexUsage =
     "usage: cogr index PATH X Y [--crs CRS] [--op floor|round|ceil] [--json]\n"
+    "                  [--timeout SECONDS]\n"
     "\n"
     "Prints \"row col\": the 0-based pixel holding the point (X, Y) (rasterio's\n"
     "dataset.index). Points outside the image give rows/columns < 0 or >= the size.\n"
@@ -26,10 +28,13 @@ constexpr std::string_view kIndexUsage =
     "               file's CRS\n"
     "  --op NAME    rounding of the fractional pixel: floor (default), round or ceil\n"
     "  --json       print {\"row\": R, \"col\": C} on one line\n"
+    "  --timeout SECONDS\n"
+    "               give up after this long (decimals allowed; 0 = no limit; default: env\n"
+    "               COGR_TIMEOUT, else no limit)\n"
     "  -h, --help   show this help and exit\n";
 
 constexpr SubOption kIndexOptions[] = {
-    {"--crs", "", true}, {"--op", "", true}, {"--json", "", false}};
+    {"--crs", "", true}, {"--op", "", true}, {"--json", "", false}, {"--timeout", "", true}};
 
 }  // namespace
 
@@ -46,8 +51,14 @@ int RunIndex(std::span<const std::string> argv) {
   geo::RoundOp op = geo::RoundOp::kFloor;
   std::string crs_text;
   bool json = false;
+  CommandBounds bounds;
   for (const auto& [name, value] : parsed->options) {
-    if (name == "--op") {
+    if (IsBoundsOption(name)) {
+      if (Status st = bounds.ApplyOption(name, value); !st.ok()) {
+        PrintError("index: " + st.message());
+        return kExitUsage;
+      }
+    } else if (name == "--op") {
       auto o = geo::ParseRoundOp(value);
       if (!o.ok()) {
         PrintError("index: --op: " + o.status().message());
@@ -89,9 +100,16 @@ int RunIndex(std::span<const std::string> argv) {
     }
     from = *crs;
   }
-  auto opened = Dataset::Open(pos[0]);
+  if (Status st = bounds.ApplyEnvironment(); !st.ok()) {
+    PrintError("index: " + st.message());
+    return kExitUsage;
+  }
+  bounds.Start();
+  OpenOptions open_options;
+  bounds.ApplyTo(open_options);
+  auto opened = Dataset::Open(pos[0], open_options);
   if (!opened.ok()) {
-    PrintError(opened.status().message(), pos[0]);
+    PrintError(bounds.Explain(opened.status()), pos[0]);
     return kExitFailure;
   }
   const Dataset& ds = **opened;

@@ -181,9 +181,11 @@ void PrintSummary(const Dataset& ds) {
 }  // namespace
 
 int RunInfo(const InfoArgs& args) {
-  auto opened = Dataset::Open(args.path);
+  OpenOptions open_options;
+  args.bounds.ApplyTo(open_options);
+  auto opened = Dataset::Open(args.path, open_options);
   if (!opened.ok()) {
-    PrintError(opened.status().message(), args.path);
+    PrintError(args.bounds.Explain(opened.status()), args.path);
     return kExitFailure;
   }
   const Dataset& ds = **opened;

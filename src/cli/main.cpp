@@ -16,8 +16,12 @@
 
 namespace cogr::cli {
 
-void PrintError(std::string_view message, std::string_view path) {
-  std::string line = "cogr: error: ";
+namespace {
+
+void PrintLine(std::string_view kind, std::string_view message, std::string_view path) {
+  std::string line = "cogr: ";
+  line += kind;
+  line += ": ";
   if (!path.empty() && message.find(path) == std::string_view::npos) {
     line += path;
     line += ": ";
@@ -32,6 +36,12 @@ void PrintError(std::string_view message, std::string_view path) {
   std::fputs(line.c_str(), stderr);
   std::fflush(stderr);
 }
+
+}  // namespace
+
+void PrintError(std::string_view message, std::string_view path) { PrintLine("error", message, path); }
+
+void PrintWarning(std::string_view message, std::string_view path) { PrintLine("warning", message, path); }
 
 bool FinishStdout() {
   if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
@@ -81,12 +91,19 @@ int Run(int argc, char** argv) {
     PrintError(invocation.status().message());
     return kExitUsage;
   }
-  const Invocation& inv = *invocation;
+  Invocation& inv = *invocation;
   if (inv.help) {
     std::fputs(std::string(CommandUsage(inv.command)).c_str(), stdout);
     return FinishStdout() ? 0 : kExitFailure;
   }
   if (inv.version) return PrintVersion();
+  // The environment fills what the flags left unset; the command's clock starts now.
+  CommandBounds& bounds = inv.command == Command::kInfo ? inv.info.bounds : inv.read.bounds;
+  if (Status env = bounds.ApplyEnvironment(); !env.ok()) {
+    PrintError(env.message());
+    return kExitUsage;
+  }
+  bounds.Start();
   switch (inv.command) {
     case Command::kInfo: return RunInfo(inv.info);
     case Command::kRead: return RunRead(inv.read);

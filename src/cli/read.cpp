@@ -25,17 +25,19 @@ int RunRead(const ReadArgs& args) {
   // Without --out-shape the read is at the window's own size and resampling has no effect
   // (as in rasterio).
   if (args.resampling) options.resampling = *args.resampling;
+  args.bounds.ApplyTo(options);
 
   OpenOptions open_options;
   open_options.block_cache_bytes = 0;  // one read per process: caching decoded blocks only costs
+  args.bounds.ApplyTo(open_options);
   auto opened = Dataset::Open(args.path, open_options);
   if (!opened.ok()) {
-    PrintError(opened.status().message(), args.path);
+    PrintError(args.bounds.Explain(opened.status()), args.path);
     return kExitFailure;
   }
   auto array = (*opened)->Read(options);
   if (!array.ok()) {
-    PrintError(array.status().message(), args.path);
+    PrintError(args.bounds.Explain(array.status()), args.path);
     return kExitFailure;
   }
   Status written = WriteNpyFile(args.output, *array);

@@ -1,11 +1,8 @@
 #include "subcommand.hpp"
 
-#include <signal.h>
 #include <unistd.h>
 
-#include <csignal>
 #include <cstdio>
-#include <cstring>
 
 namespace cogr::cli {
 namespace {
@@ -13,16 +10,6 @@ namespace {
 bool LooksLikeNumber(std::string_view arg) {
   return arg.size() > 1 && arg[0] == '-' &&
          ((arg[1] >= '0' && arg[1] <= '9') || arg[1] == '.');
-}
-
-// The temporary file of the write in progress, removed if a signal ends the process.
-char g_temp_path[4096];
-volatile sig_atomic_t g_temp_active = 0;
-
-extern "C" void RemoveWriteTemp(int sig) {
-  if (g_temp_active) unlink(g_temp_path);  // async-signal-safe
-  signal(sig, SIG_DFL);
-  raise(sig);
 }
 
 }  // namespace
@@ -115,24 +102,5 @@ void ProgressBar::Finish() {
   }
   drawn_ = false;
 }
-
-void GuardWriteTemp(const std::string& output) {
-  // write::WriteGeoTiff's documented temporary name.
-  const std::string temp = output + ".tmp." + std::to_string(static_cast<long>(getpid()));
-  if (temp.size() >= sizeof(g_temp_path)) return;
-  std::memcpy(g_temp_path, temp.c_str(), temp.size() + 1);
-  g_temp_active = 1;
-  struct sigaction action;
-  std::memset(&action, 0, sizeof(action));
-  action.sa_handler = RemoveWriteTemp;
-  sigemptyset(&action.sa_mask);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
-    struct sigaction old;
-    if (sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN) continue;
-    sigaction(sig, &action, nullptr);
-  }
-}
-
-void ReleaseWriteTempGuard() { g_temp_active = 0; }
 
 }  // namespace cogr::cli

@@ -1,6 +1,6 @@
 // cli: shared pieces of the subcommands that parse their own options (translate, xy, index,
-// clip): a small option parser, a progress bar for long writes, and the signal guard that
-// removes a writer's temporary file.
+// clip): a small option parser and a progress bar for long writes (output files: see
+// output_file.hpp).
 #pragma once
 
 #include <chrono>
@@ -61,11 +61,5 @@ class ProgressBar {
   bool drawn_ = false;
   int last_percent_ = -1;
 };
-
-/// Installs SIGINT/SIGTERM/SIGHUP handlers that unlink write::WriteGeoTiff's/StreamWriter's
-/// temporary file for `output` ("<output>.tmp.<pid>") before the process dies. One guarded
-/// output per process; ReleaseWriteTempGuard() when the write has finished or failed.
-void GuardWriteTemp(const std::string& output);
-void ReleaseWriteTempGuard();
 
 }  // namespace cogr::cli

@@ -12,7 +12,9 @@
 #include "args.hpp"
 #include "cogr/dataset.hpp"
 #include "cogr/write.hpp"
+#include "bounds.hpp"
 #include "commands.hpp"
+#include "output_file.hpp"
 #include "subcommand.hpp"
 
 namespace cogr::cli {
@@ -23,6 +25,7 @@ constexpr std::string_view kTranslateUsage =
     "                      [--out-shape H,W [--resampling NAME]] [--compress NAME]\n"
     "                      [--predictor N] [--blocksize N] [--interleave pixel|band]\n"
     "                      [--overviews] [--bigtiff auto|yes|no] [--read-rows N]\n"
+    "                      [--timeout SECONDS] [--max-memory BYTES]\n"
     "\n"
     "Writes bands and a window of a file as a tiled GeoTIFF in Cloud-Optimized layout, with the\n"
     "source's CRS, nodata, scales, offsets and descriptions and the window's transform. The\n"
@@ -43,6 +46,11 @@ constexpr std::string_view kTranslateUsage =
     "  --read-rows N       rows read and written at a time without --out-shape (default: about\n"
     "                      64 MiB of pixels; memory use follows it)\n"
     "  -o, --output OUT    the GeoTIFF to write\n"
+    "  --timeout SECONDS   give up after this long for the whole command (decimals allowed;\n"
+    "                      0 = no limit; default: env COGR_TIMEOUT, else no limit)\n"
+    "  --max-memory BYTES  largest array (and decoded block) one read may allocate: bytes,\n"
+    "                      or with K, M, G, T (powers of 1024), e.g. 512M; also bounds the\n"
+    "                      rows read at a time\n"
     "  -h, --help          show this help and exit\n";
 
 struct TranslateArgs {
@@ -59,6 +67,7 @@ struct TranslateArgs {
   bool overviews = false;
   write::BigTiff bigtiff = write::BigTiff::kAuto;
   std::optional<uint64_t> read_rows;
+  CommandBounds bounds;
   bool help = false;
 };
 
@@ -66,6 +75,10 @@ Status Usage(std::string message) { return Status::InvalidArgument("translate: "
 
 Status ApplyOption(std::string_view name, std::string_view value, TranslateArgs& a) {
   auto fail = [&](const Status& st) { return Usage(std::string(name) + ": " + st.message()); };
+  if (IsBoundsOption(name)) {
+    Status applied = a.bounds.ApplyOption(name, value);
+    return applied.ok() ? applied : Usage(applied.message());
+  }
   if (name == "--bands") {
     auto bands = ParseBands(value);
     if (!bands.ok()) return fail(bands.status());
@@ -131,7 +144,8 @@ Result<TranslateArgs> ParseTranslateArgs(std::span<const std::string> args) {
       {"--bands", "", true},      {"--window", "", true},     {"--out-shape", "", true},
       {"--resampling", "", true}, {"--compress", "", true},   {"--predictor", "", true},
       {"--blocksize", "", true},  {"--interleave", "", true}, {"--overviews", "", false},
-      {"--bigtiff", "", true},    {"--read-rows", "", true},  {"--output", "-o", true}};
+      {"--bigtiff", "", true},    {"--read-rows", "", true},  {"--output", "-o", true},
+      {"--timeout", "", true},    {"--max-memory", "", true}};
   TranslateArgs a;
   COGR_ASSIGN_OR_RETURN(SubArgs parsed, ParseSubArgs("translate", args, kSpecs));
   if (parsed.help) {
@@ -144,6 +158,7 @@ Result<TranslateArgs> ParseTranslateArgs(std::span<const std::string> args) {
   a.path = parsed.positional[0];
   if (a.output.empty()) return Usage("missing output file (-o OUT.tif)");
   if (a.resampling && !a.out_shape) return Usage("--resampling needs --out-shape");
+  COGR_RETURN_IF_ERROR(a.bounds.ApplyEnvironment());
   return a;
 }
 
@@ -172,19 +187,29 @@ int RunTranslate(std::span<const std::string> argv) {
     return FinishStdout() ? 0 : kExitFailure;
   }
 
+  CommandBounds bounds = a.bounds;
+  bounds.Start();
+  // The output first: a bad -o (a directory, say) fails before anything is read.
+  auto out = OutputFile::Create(a.output);
+  if (!out.ok()) {
+    PrintError(out.status().message());
+    return out.status().code() == Code::kInvalidArgument ? kExitUsage : kExitFailure;
+  }
+  OutputFile& out_file = **out;
   OpenOptions open_options;
   open_options.block_cache_bytes = 0;  // a one-shot CLI read: caching decoded blocks only costs
+  bounds.ApplyTo(open_options);
   auto opened = Dataset::Open(a.path, open_options);
   if (!opened.ok()) {
-    PrintError(opened.status().message(), a.path);
+    PrintError(bounds.Explain(opened.status()), a.path);
     return kExitFailure;
   }
   const Dataset& ds = **opened;
   ProgressBar bar("cogr translate");
   auto fail = [&](const Status& st, std::string_view path, int code) {
-    ReleaseWriteTempGuard();
+    out_file.Discard();
     bar.Finish();
-    PrintError(st.message(), path);
+    PrintError(out_file.Rename(bounds.Explain(st)), path);
     return code;
   };
 
@@ -209,6 +234,7 @@ int RunTranslate(std::span<const std::string> argv) {
     }
   }
   ReadOptions options;
+  bounds.ApplyTo(options);
   options.bands = a.bands;
   options.window = geo::Window{static_cast<double>(col0), static_cast<double>(row0), static_cast<double>(out_w),
                                static_cast<double>(out_h)};
@@ -221,9 +247,10 @@ int RunTranslate(std::span<const std::string> argv) {
   } else {
     const uint64_t count = a.bands.empty() ? static_cast<uint64_t>(ds.count()) : a.bands.size();
     const uint64_t row_bytes = std::max<uint64_t>(1, static_cast<uint64_t>(out_w) * count * DataTypeSize(ds.dtype()));
-    constexpr uint64_t kSlabBytes = 64 << 20;
+    // About 64 MiB of pixels at a time, less under --max-memory (at least one tile row high).
+    const uint64_t slab_bytes = std::min<uint64_t>(64 << 20, open_options.limits.max_read_bytes);
     slab_rows = a.read_rows ? *a.read_rows
-                            : std::max<uint64_t>(a.blocksize, kSlabBytes / row_bytes / a.blocksize * a.blocksize);
+                            : std::max<uint64_t>(a.blocksize, slab_bytes / row_bytes / a.blocksize * a.blocksize);
     slab_rows = std::min<uint64_t>(slab_rows, static_cast<uint64_t>(out_h));
     options.window->height = static_cast<double>(slab_rows);
   }
@@ -267,11 +294,12 @@ int RunTranslate(std::span<const std::string> argv) {
 
   write::WriteOptions write_options;
   write_options.progress = [&bar](double fraction) { return bar.Update(fraction); };
-  GuardWriteTemp(a.output);
   auto usage_or_failure = [](const Status& st) {
     return st.code() == Code::kInvalidArgument ? kExitUsage : kExitFailure;
   };
-  auto writer = write::StreamWriter::Create(a.output, profile, write_options);
+  // The writer creates the file at the name it is given: hand it the temporary file's.
+  if (Status closed = out_file.CloseFd(); !closed.ok()) return fail(closed, {}, kExitFailure);
+  auto writer = write::StreamWriter::Create(out_file.temp_path(), profile, write_options);
   if (!writer.ok()) return fail(writer.status(), {}, usage_or_failure(writer.status()));
   Status st = (*writer)->WriteRows(*first);
   std::vector<uint8_t>().swap(first->data);  // written: free it before reading the next slab
@@ -284,8 +312,8 @@ int RunTranslate(std::span<const std::string> argv) {
     st = (*writer)->WriteRows(*slab);
   }
   if (st.ok()) st = (*writer)->Close();
+  if (st.ok()) st = out_file.Commit();
   if (!st.ok()) return fail(st, {}, usage_or_failure(st));
-  ReleaseWriteTempGuard();
   bar.Finish();
   return 0;
 }

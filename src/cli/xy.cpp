@@ -5,6 +5,7 @@
 
 #include "args.hpp"
 #include "cogr/dataset.hpp"
+#include "bounds.hpp"
 #include "commands.hpp"
 #include "json_writer.hpp"
 #include "subcommand.hpp"
@@ -13,7 +14,7 @@ namespace cogr::cli {
 namespace {
 
 constexpr std::string_view kXyUsage =
-    "usage: cogr xy PATH ROW COL [--offset center|ul|ur|ll|lr] [--json]\n"
+    "usage: cogr xy PATH ROW COL [--offset center|ul|ur|ll|lr] [--json] [--timeout SECONDS]\n"
     "\n"
     "Prints \"x y\": the coordinates, in the file's CRS, of a point of pixel (ROW, COL)\n"
     "(rasterio's dataset.xy). ROW and COL are 0-based and may be fractional or outside the\n"
@@ -23,9 +24,12 @@ constexpr std::string_view kXyUsage =
     "  --offset NAME   the point of the pixel: center (default), ul, ur, ll or lr (upper/lower,\n"
     "                  left/right corner)\n"
     "  --json          print {\"x\": X, \"y\": Y} on one line\n"
+    "  --timeout SECONDS\n"
+    "                  give up after this long (decimals allowed; 0 = no limit; default: env\n"
+    "                  COGR_TIMEOUT, else no limit)\n"
     "  -h, --help      show this help and exit\n";
 
-constexpr SubOption kXyOptions[] = {{"--offset", "", true}, {"--json", "", false}};
+constexpr SubOption kXyOptions[] = {{"--offset", "", true}, {"--json", "", false}, {"--timeout", "", true}};
 
 }  // namespace
 
@@ -41,8 +45,14 @@ int RunXy(std::span<const std::string> argv) {
   }
   geo::PixelOffset offset = geo::PixelOffset::kCenter;
   bool json = false;
+  CommandBounds bounds;
   for (const auto& [name, value] : parsed->options) {
-    if (name == "--offset") {
+    if (IsBoundsOption(name)) {
+      if (Status st = bounds.ApplyOption(name, value); !st.ok()) {
+        PrintError("xy: " + st.message());
+        return kExitUsage;
+      }
+    } else if (name == "--offset") {
       auto o = geo::ParsePixelOffset(value);
       if (!o.ok()) {
         PrintError("xy: --offset: " + o.status().message());
@@ -66,9 +76,16 @@ int RunXy(std::span<const std::string> argv) {
                                    : "COL: " + col.status().message()));
     return kExitUsage;
   }
-  auto opened = Dataset::Open(pos[0]);
+  if (Status st = bounds.ApplyEnvironment(); !st.ok()) {
+    PrintError("xy: " + st.message());
+    return kExitUsage;
+  }
+  bounds.Start();
+  OpenOptions open_options;
+  bounds.ApplyTo(open_options);
+  auto opened = Dataset::Open(pos[0], open_options);
   if (!opened.ok()) {
-    PrintError(opened.status().message(), pos[0]);
+    PrintError(bounds.Explain(opened.status()), pos[0]);
     return kExitFailure;
   }
   const auto [x, y] = (*opened)->xy(*row, *col, offset);

@@ -5,6 +5,8 @@
 // rasterio: floating-point addition is not associative.
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -14,6 +16,17 @@
 namespace cogr::geo {
 
 namespace {
+
+// The shortest "%.{p}g" text that reads back as `v` (Python's repr digits): messages stay
+// short for any value (std::to_string prints 1e308 with 309 digits).
+std::string ShortNumber(double v) {
+  char buf[32];
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(buf, sizeof(buf), "%.*g", precision, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
+  return buf;
+}
 
 // affine.cos_sin_deg: exact values at right angles so that Rotation(90) is a pure
 // axis swap, cos/sin of math.radians(deg % 360) otherwise.
@@ -104,9 +117,9 @@ Result<std::pair<int64_t, int64_t>> RowCol(const Affine& transform, double x, do
   // 2^63 as a double; anything at or past it (or NaN) does not fit an int64_t.
   constexpr double kLimit = 9223372036854775808.0;
   if (!(col >= -kLimit && col < kLimit) || !(row >= -kLimit && row < kLimit)) {
-    return Status::InvalidArgument("rowcol(" + std::to_string(x) + ", " + std::to_string(y) +
-                                   "): pixel (" + std::to_string(frow) + ", " +
-                                   std::to_string(fcol) + ") is not representable");
+    return Status::InvalidArgument("point (" + ShortNumber(x) + ", " + ShortNumber(y) + ") is at pixel (row " +
+                                   ShortNumber(frow) + ", col " + ShortNumber(fcol) +
+                                   "): not representable as a 64-bit row and column");
   }
   return std::pair<int64_t, int64_t>{static_cast<int64_t>(row), static_cast<int64_t>(col)};
 }

@@ -191,6 +191,9 @@ struct HttpClient::Impl {
     if (code != CURLE_OK) t->curl_error = t->errbuf[0] ? t->errbuf : curl_easy_strerror(code);
     long status = 0;
     if (curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK && status != 0) t->status = status;
+    t->too_many_redirects = code == CURLE_TOO_MANY_REDIRECTS;
+    long redirects = 0;
+    if (curl_easy_getinfo(t->easy, CURLINFO_REDIRECT_COUNT, &redirects) == CURLE_OK) t->redirects = redirects;
     curl_multi_remove_handle(multi, t->easy);
     idle_easy.push_back(t->easy);
     t->easy = nullptr;
@@ -269,7 +272,8 @@ uint64_t HttpClient::Submit(Transfer* t) {
   t->content_length.reset();
   t->body_bytes = 0;
   t->written = 0;
-  t->overflow = t->stopped_early = t->over_cap = t->cancelled = false;
+  t->overflow = t->stopped_early = t->over_cap = t->cancelled = t->too_many_redirects = false;
+  t->redirects = 0;
   t->error_body.clear();
   uint64_t id;
   {

@@ -47,6 +47,8 @@ struct Transfer {
   bool stopped_early = false;  ///< 200 body cut once the wanted bytes were in (not an error)
   bool over_cap = false;     ///< 200 body past options->max_ignored_range_bytes
   bool cancelled = false;
+  bool too_many_redirects = false;  ///< curl stopped after options->max_redirects redirects
+  long redirects = 0;        ///< redirects followed
   std::string error_body;    ///< start of a non-2xx body (for messages)
 
   // ---- private to the client ----

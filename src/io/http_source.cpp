@@ -207,6 +207,12 @@ Outcome Judge(const std::string& url, const ObjectInfo* known, const Transfer& t
                                  " bytes (SourceOptions::max_ignored_range_bytes)");
     return out;
   }
+  if (t.too_many_redirects) {
+    // The last answer was a redirect too: say so rather than "unexpected HTTP 302".
+    out.status = Status::IoError(where + "too many redirects (" + std::to_string(t.redirects) +
+                                 "; SourceOptions::max_redirects is " + std::to_string(t.options->max_redirects) + ")");
+    return out;
+  }
   if (t.curl_code != 0 && !t.stopped_early) {
     const bool got_response = t.status != 0 && t.status != 200 && t.status != 206;
     if (!got_response) {
@@ -326,24 +332,52 @@ Outcome Judge(const std::string& url, const ObjectInfo* known, const Transfer& t
   return out;
 }
 
+// What a transfer stopped by the caller's deadline or cancellation had got by then, for the
+// message: "waiting for bytes [0, 32768): HTTP 206, 31 body bytes received".
+std::string Unfinished(const Transfer& t, ByteRange want) {
+  std::string s = "waiting for " + RangeText(want) + ": ";
+  if (t.status == 0) return s + "no answer yet";
+  return s + "HTTP " + std::to_string(t.status) + ", " + std::to_string(t.body_bytes) + " body bytes received";
+}
+
 // Retry bookkeeping of one logical request.
 struct Attempts {
   uint32_t retries = 0;
   Clock::time_point first_start;
 
-  // nullopt: give up (the returned status says why).
-  std::optional<uint64_t> NextDelayMs(const RetryOptions& o, const Outcome& out, Status* give_up) {
-    const auto elapsed_ms = static_cast<uint64_t>(
-        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - first_start).count());
+  // nullopt: give up (the returned status says why). A wait is never started that would end
+  // past the retry time budget or the caller's deadline (`context`): the server's Retry-After
+  // is honoured only within them, and one above max_retry_after_ms gives up at once.
+  std::optional<uint64_t> NextDelayMs(const RetryOptions& o, const Outcome& out, Status* give_up,
+                                      const cogr::internal::ReadContext* context) {
+    const auto now = Clock::now();
+    const auto elapsed_ms =
+        static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(now - first_start).count());
+    const std::string after = " (gave up after " + std::to_string(retries) + (retries == 1 ? " retry" : " retries");
     if (retries >= o.max_retries) {
-      *give_up = Status::Unavailable(out.status.message() + " (gave up after " + std::to_string(retries) +
-                                     (retries == 1 ? " retry)" : " retries)"));
+      *give_up = Status::Unavailable(out.status.message() + after + ")");
+      return std::nullopt;
+    }
+    if (out.retry_after_ms && *out.retry_after_ms > o.max_retry_after_ms) {
+      *give_up = Status::Unavailable(out.status.message() + after + ": the server asks to wait " +
+                                     std::to_string(*out.retry_after_ms / 1000) + " s (Retry-After), more than " +
+                                     std::to_string(o.max_retry_after_ms) + " ms, RetryOptions::max_retry_after_ms)");
       return std::nullopt;
     }
     const uint64_t delay = BackoffMs(o, retries + 1, out.retry_after_ms);
     if (elapsed_ms + delay > o.max_total_ms) {
-      *give_up = Status::Unavailable(out.status.message() + " (gave up after " + std::to_string(retries) +
-                                     " retries: retry time limit of " + std::to_string(o.max_total_ms) + " ms)");
+      *give_up = Status::Unavailable(out.status.message() + after + ": a wait of " + std::to_string(delay) +
+                                     " ms would pass the retry time limit of " + std::to_string(o.max_total_ms) +
+                                     " ms)");
+      return std::nullopt;
+    }
+    if (context != nullptr && context->deadline && now + std::chrono::milliseconds(delay) >= *context->deadline) {
+      // The deadline would end the wait: fail now, as the deadline would, and say why.
+      const std::string retry_after =
+          out.retry_after_ms ? ", Retry-After " + std::to_string(*out.retry_after_ms / 1000) + " s" : "";
+      *give_up = Status::Cancelled(out.status.message() + ": " + cogr::internal::DeadlineExceeded(context).message() +
+                                   " before retry " + std::to_string(retries + 1) + " (a wait of " +
+                                   std::to_string(delay) + " ms" + retry_after + ")");
       return std::nullopt;
     }
     return delay;
@@ -616,11 +650,17 @@ class HttpSource final : public Source {
       });
     }
 
+    std::vector<size_t> stalled;  // requests in flight when the deadline or cancellation hit
     std::unique_lock<std::mutex> lock(exec->mu);
     spawn_helpers(lock);
     for (;;) {
       if (context != nullptr && !exec->failed) {
-        if (Status st = cogr::internal::CheckReadContext(context); !st.ok()) exec->Fail(st);
+        if (Status st = cogr::internal::CheckReadContext(context); !st.ok()) {
+          exec->Fail(st);
+          for (size_t ri = 0; ri < next; ++ri) {
+            if (exec->requests[ri].in_flight) stalled.push_back(ri);
+          }
+        }
       }
       // Start requests: retries that are due first, then new ones, up to the cap.
       if (!exec->failed) {
@@ -671,7 +711,7 @@ class HttpSource final : public Source {
         } else {
           std::optional<uint64_t> delay;
           Status give_up = out.status;
-          if (out.retry && !exec->failed) delay = r.attempts.NextDelayMs(options_.retry, out, &give_up);
+          if (out.retry && !exec->failed) delay = r.attempts.NextDelayMs(options_.retry, out, &give_up, context);
           if (delay) {
             r.retry_at = Clock::now() + std::chrono::milliseconds(*delay);
             r.retry_pending = true;
@@ -715,6 +755,13 @@ class HttpSource final : public Source {
     if (cancel_subscription != 0) context->cancel->Unsubscribe(cancel_subscription);
     exec->done = true;
     exec->work.clear();
+    if (!stalled.empty()) {
+      // Every transfer has ended (the loop waited for them): say what the first had got.
+      const Exec::Request& r = exec->requests[stalled.front()];
+      std::string detail = "; " + Unfinished(r.transfer, r.plan.range);
+      if (stalled.size() > 1) detail += " (and " + std::to_string(stalled.size() - 1) + " more requests)";
+      return Status(exec->error.code(), exec->error.message() + detail);
+    }
     return exec->error;
   }
 
@@ -796,7 +843,7 @@ Result<std::shared_ptr<const HeaderEntry>> Probe(const std::string& url, const s
       HttpClient::Global().Cancel(id);
       std::unique_lock<std::mutex> lock(mu);
       cv.wait(lock, [&] { return finished; });
-      return stopped;
+      return Status(stopped.code(), stopped.message() + "; " + Unfinished(t, want));
     }
     counters.AddFetched(t.body_bytes);
     if (t.status == 200) counters.AddFullBody();
@@ -816,7 +863,7 @@ Result<std::shared_ptr<const HeaderEntry>> Probe(const std::string& url, const s
     }
     if (!out.retry) return out.status;
     Status give_up;
-    auto delay = attempts.NextDelayMs(options.retry, out, &give_up);
+    auto delay = attempts.NextDelayMs(options.retry, out, &give_up, context);
     if (!delay) return give_up;
     {
       // The pause ends early on cancellation or at the deadline (checked at the loop's top).

@@ -53,12 +53,15 @@ Status CheckReadContext(const ReadContext* context) {
   if (context == nullptr) return Status::OK();
   const std::string what = context->what;
   if (context->cancel && context->cancel->cancelled()) return Status::Cancelled(what + " cancelled");
-  if (context->deadline && std::chrono::steady_clock::now() >= *context->deadline) {
-    return Status::Cancelled(context->timeout_ms > 0
-                                 ? what + " deadline exceeded (timeout " + std::to_string(context->timeout_ms) + " ms)"
-                                 : what + " deadline exceeded");
-  }
+  if (context->deadline && std::chrono::steady_clock::now() >= *context->deadline) return DeadlineExceeded(context);
   return Status::OK();
+}
+
+Status DeadlineExceeded(const ReadContext* context) {
+  const std::string what = context->what;
+  return Status::Cancelled(context->timeout_ms > 0
+                               ? what + " deadline exceeded (timeout " + std::to_string(context->timeout_ms) + " ms)"
+                               : what + " deadline exceeded");
 }
 
 ScopedReadContext::ScopedReadContext(const ReadContext* context) : previous_(current_context) {

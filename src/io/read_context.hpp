@@ -29,6 +29,10 @@ const ReadContext* CurrentReadContext();
 /// when the deadline passed, else OK (also for null).
 Status CheckReadContext(const ReadContext* context);
 
+/// kCancelled "<what> deadline exceeded" (with " (timeout N ms)" when the caller gave a
+/// timeout), whatever the time: for code that knows the deadline will pass before it is done.
+Status DeadlineExceeded(const ReadContext* context);
+
 /// Installs `context` on this thread for its lifetime (restores the previous one after).
 class ScopedReadContext {
  public:

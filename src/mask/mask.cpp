@@ -14,6 +14,8 @@ namespace cogr::mask {
 namespace {
 
 constexpr char kNoOverlap[] = "Input shapes do not overlap raster.";
+constexpr char kOutsideWarning[] =
+    "shapes are outside bounds of raster. Are they in different coordinate reference systems?";
 
 // Value of sample i (real part for complex types) as double.
 double SampleAt(const Array& a, size_t i) {
@@ -184,23 +186,30 @@ Result<MaskResult> Mask(const Dataset& dataset, const std::vector<Geometry>& sha
                                                            *raster_crs, pixel / 100));
   }
   const std::vector<Geometry>& in_shapes = options.shapes_crs ? reprojected : shapes;
+  if (in_shapes.empty()) {
+    // rasterio fails too (ValueError "min() arg is an empty sequence"); say what is wrong.
+    return Status::InvalidArgument("no shapes to mask with");
+  }
   const double pad = (options.crop && options.pad) ? 0.5 : 0.0;
-  auto window = GeometryWindow(in_shapes, dataset.width(), dataset.height(),
-                               dataset.transform(), pad, pad);
-  // rasterio.mask.raster_geometry_mask: shapes off the raster are an error with crop; without
-  // it rasterio warns and masks everything (nothing with invert).
-  const bool disjoint = !window.ok() && window.status().message() == kNoOverlap;
-  if (!window.ok() && (options.crop || options.error_if_disjoint || !disjoint)) {
-    return window.status();
+  auto shapes_window = GeometryWindow(in_shapes, dataset.width(), dataset.height(),
+                                      dataset.transform(), pad, pad);
+  // rasterio's raster_geometry_mask: shapes whose window misses the raster (or has no area,
+  // e.g. a point on a pixel corner) are an error with crop, else a warning and a mask of
+  // everything (of nothing with invert).
+  const bool outside = !shapes_window.ok() && shapes_window.status().message() == kNoOverlap;
+  if (!shapes_window.ok() && (options.crop || options.error_if_disjoint || !outside)) {
+    return shapes_window.status();
   }
   ReadOptions read;
   read.bands = options.indexes;
-  if (options.crop) read.window = *window;
+  read.deadline = options.deadline;
+  read.cancel = options.cancel;
+  if (options.crop) read.window = *shapes_window;
   COGR_ASSIGN_OR_RETURN(Array data, dataset.Read(read));
   const geo::Affine transform = data.transform;
   // 1 = outside the shapes (or inside with invert): rasterio's shape_mask.
   std::vector<uint8_t> shape_mask;
-  if (disjoint) {
+  if (outside) {
     shape_mask.assign(static_cast<size_t>(data.width * data.height), options.invert ? 0 : 1);
   } else {
     COGR_ASSIGN_OR_RETURN(shape_mask, GeometryMask(in_shapes, data.width, data.height, transform,
@@ -233,6 +242,7 @@ Result<MaskResult> Mask(const Dataset& dataset, const std::vector<Geometry>& sha
   }
   result.data = std::move(data);
   result.transform = transform;
+  if (outside) result.warning = kOutsideWarning;
   return result;
 }
 

@@ -311,10 +311,110 @@ TEST_F(ClipCli, ShapesInWgs84EqualTheSameShapesInUtm) {
   ASSERT_GT(want_bytes.size(), 128u);
   EXPECT_TRUE(test::ReadFileBytes(a) == want_bytes);
   EXPECT_TRUE(test::ReadFileBytes(b) == want_bytes);
-  // Without a CRS the degrees are taken as UTM metres: nowhere near the raster.
+  // Without a CRS the degrees are taken as UTM metres: nowhere near the raster. As rasterio
+  // does, that is a warning and everything masked (an error with --crop).
   r = Run({"clip", test::DataPath(kUtmFile), "--geojson", dir_ / "plain.geojson", "-o", dir_ / "x.npy"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "cogr: warning: " + test::DataPath(kUtmFile) +
+                       ": shapes are outside bounds of raster. Are they in different coordinate reference systems?\n");
+  test::Npy all_masked = test::LoadNpy(dir_ / "x.npy");
+  ASSERT_TRUE(all_masked.ok) << all_masked.error;
+  EXPECT_EQ(all_masked.shape, (std::vector<uint64_t>{1, kH, kW}));
+  EXPECT_EQ(std::count(all_masked.data.begin(), all_masked.data.end(), 0), static_cast<long>(kW * kH));
+  r = Run({"clip", test::DataPath(kUtmFile), "--geojson", dir_ / "plain.geojson", "--crop", "-o", dir_ / "y.npy"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("Input shapes do not overlap raster."), std::string::npos) << r.err;
+  EXPECT_EQ(r.err, "cogr: error: " + test::DataPath(kUtmFile) + ": Input shapes do not overlap raster.\n");
+}
+
+// Points, lines and empty inputs, against what rasterio 1.3.5 (GDAL 3.6.2) answers for
+// rasterio.mask.mask(ds, shapes, crop=...) on this file, recorded once with /usr/bin/python3:
+//   point at pixel centre (col 50.5, row 30.5): only pixel [30, 50] (value 91) unmasked, no
+//     warning; crop=True gives the 1x1 array [[91]] with transform origin (583520, 4507680);
+//   MultiPoint of centres (50.5, 30.5) and (60.5, 40.5): pixels [30, 50] and [40, 60] (78);
+//   point on a pixel corner (50, 30): its window has no area, so UserWarning "shapes are
+//     outside bounds of raster. ..." and everything masked; crop=True: ValueError "Input
+//     shapes do not overlap raster.";
+//   [] (no shapes) and [None]: ValueError / TypeError (cogr: a clear error instead).
+TEST_F(ClipCli, PointsAndEmptyShapesFollowRasterio) {
+  const std::string f = test::DataPath(kUtmFile);
+  auto point = [](double c, double r) {
+    const auto [x, y] = Utm(c, r);
+    return R"({"type": "Point", "coordinates": [)" + Num(x) + ", " + Num(y) + "]}";
+  };
+  ASSERT_EQ(full_.data[30 * kW + 50], 91);
+  ASSERT_EQ(full_.data[40 * kW + 60], 78);
+  WriteText("centre.geojson", point(50.5, 30.5));
+  WriteText("corner.geojson", point(50, 30));
+  const auto [x1, y1] = Utm(50.5, 30.5);
+  const auto [x2, y2] = Utm(60.5, 40.5);
+  WriteText("multi.geojson", R"({"type": "MultiPoint", "coordinates": [[)" + Num(x1) + ", " + Num(y1) + "], [" +
+                                 Num(x2) + ", " + Num(y2) + "]]}");
+  WriteText("empty.geojson", R"({"type": "FeatureCollection", "features": []})");
+  WriteText("nulls.geojson", R"({"type": "FeatureCollection", "features": [)"
+                             R"({"type": "Feature", "properties": {}, "geometry": null}]})");
+
+  const std::string out = dir_ / "out.npy";
+  test::CliRun r = Run({"clip", f, "--geojson", dir_ / "centre.geojson", "-o", out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  test::Npy npy = test::LoadNpy(out);
+  ASSERT_TRUE(npy.ok) << npy.error;
+  EXPECT_EQ(test::FirstDifference(FromNpy(npy), Expected(0, 0, kW, kH, 0, [](uint64_t c, uint64_t row) {
+                                    return c == 50 && row == 30;
+                                  })),
+            -1);
+
+  r = Run({"clip", f, "--geojson", dir_ / "centre.geojson", "--crop", "-o", out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  npy = test::LoadNpy(out);
+  ASSERT_TRUE(npy.ok) << npy.error;
+  EXPECT_EQ(npy.shape, (std::vector<uint64_t>{1, 1, 1}));
+  EXPECT_EQ(npy.data, std::vector<uint8_t>{91});
+
+  r = Run({"clip", f, "--geojson", dir_ / "multi.geojson", "-o", out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  npy = test::LoadNpy(out);
+  ASSERT_TRUE(npy.ok) << npy.error;
+  EXPECT_EQ(test::FirstDifference(FromNpy(npy), Expected(0, 0, kW, kH, 0, [](uint64_t c, uint64_t row) {
+                                    return (c == 50 && row == 30) || (c == 60 && row == 40);
+                                  })),
+            -1);
+
+  const std::string warning = "cogr: warning: " + f +
+                              ": shapes are outside bounds of raster. Are they in different coordinate reference "
+                              "systems?\n";
+  r = Run({"clip", f, "--geojson", dir_ / "corner.geojson", "-o", out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, warning);
+  npy = test::LoadNpy(out);
+  ASSERT_TRUE(npy.ok) << npy.error;
+  EXPECT_EQ(npy.shape, (std::vector<uint64_t>{1, kH, kW}));
+  EXPECT_EQ(std::count(npy.data.begin(), npy.data.end(), 0), static_cast<long>(kW * kH));
+  // --invert masks the inside of nothing: the file as it is (rasterio: a mask of False).
+  r = Run({"clip", f, "--geojson", dir_ / "corner.geojson", "--invert", "-o", out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, warning);
+  npy = test::LoadNpy(out);
+  ASSERT_TRUE(npy.ok) << npy.error;
+  EXPECT_EQ(npy.data, full_.data);
+  std::filesystem::remove(out);
+
+  const std::vector<std::pair<std::vector<std::string>, std::string>> errors = {
+      {{"clip", f, "--geojson", dir_ / "corner.geojson", "--crop", "-o", out},
+       "cogr: error: " + f + ": Input shapes do not overlap raster.\n"},
+      {{"clip", f, "--geojson", dir_ / "empty.geojson", "-o", out},
+       "cogr: error: " + (dir_ / "empty.geojson").string() +
+           ": no geometries to clip with (no features, or only null geometries)\n"},
+      {{"clip", f, "--geojson", dir_ / "nulls.geojson", "--crop", "-o", out},
+       "cogr: error: " + (dir_ / "nulls.geojson").string() +
+           ": no geometries to clip with (no features, or only null geometries)\n"},
+  };
+  for (const auto& [args, err] : errors) {
+    r = Run(args);
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_EQ(r.err, err);
+    EXPECT_FALSE(std::filesystem::exists(out));
+  }
 }
 
 TEST_F(ClipCli, ErrorsAreOneLineAndLeaveNoFile) {
@@ -331,7 +431,7 @@ TEST_F(ClipCli, ErrorsAreOneLineAndLeaveNoFile) {
     bool exact;
   };
   const std::vector<Row> rows = {
-      {{"clip", f, "--geojson", dir_ / "outside.geojson", "-o", dir_ / "o.tif"}, 1,
+      {{"clip", f, "--geojson", dir_ / "outside.geojson", "--crop", "-o", dir_ / "o.tif"}, 1,
        "cogr: error: " + f + ": Input shapes do not overlap raster.\n", true},
       {{"clip", f, "--geojson", dir_ / "outside.geojson", "--crop", "-o", dir_ / "o.npy"}, 1,
        "cogr: error: " + f + ": Input shapes do not overlap raster.\n", true},

@@ -2,7 +2,9 @@
 // ignore Range, truncated and reset transfers, ETag changes. Short backoffs keep it fast.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstring>
+#include <future>
 
 #include "cogr/io.hpp"
 #include "io/header_cache.hpp"
@@ -295,6 +297,94 @@ TEST_F(IoHttpFault, SignHookSeesAndChangesEveryAttempt) {
   ASSERT_FALSE(unsigned_src.ok());
   EXPECT_EQ(unsigned_src.status().code(), Code::kInvalidArgument);
   EXPECT_EQ(unsigned_src.status().message(), Url("ok") + ": no credentials");
+}
+
+TEST_F(IoHttpFault, RetryAfterAboveTheCapGivesUpAtOnce) {
+  // "Retry-After: 100000": waiting is pointless; one request, no retry, and the message says why.
+  SourceOptions o = Fast();  // max_retry_after_ms = 2000
+  auto src = Open(Url("s429", "retry_after=100000"), o);
+  ASSERT_FALSE(src.ok());
+  EXPECT_EQ(src.status().code(), Code::kUnavailable);
+  EXPECT_EQ(src.status().message(),
+            Url("s429", "retry_after=100000") +
+                ": bytes [0, 32768): HTTP 429 (too many requests) (gave up after 0 retries: the server asks to wait "
+                "100000 s (Retry-After), more than 2000 ms, RetryOptions::max_retry_after_ms)");
+  EXPECT_EQ(ServerCount(Url("s429", "retry_after=100000")), "1");
+  EXPECT_EQ(src.status().message().find("\n"), std::string::npos);
+}
+
+TEST_F(IoHttpFault, RetryAfterPastTheRetryBudgetGivesUpAtOnce) {
+  SourceOptions o = Fast();
+  o.retry.max_retry_after_ms = 5000;
+  o.retry.max_total_ms = 1500;  // a 3 s wait cannot fit
+  auto src = Open(Url("s429", "retry_after=3"), o);
+  ASSERT_FALSE(src.ok());
+  EXPECT_EQ(src.status().code(), Code::kUnavailable);
+  EXPECT_EQ(src.status().message(),
+            Url("s429", "retry_after=3") +
+                ": bytes [0, 32768): HTTP 429 (too many requests) (gave up after 0 retries: a wait of 3000 ms would "
+                "pass the retry time limit of 1500 ms)");
+  EXPECT_EQ(ServerCount(Url("s429", "retry_after=3")), "1");
+}
+
+TEST_F(IoHttpFault, RedirectLoopSaysTooManyRedirects) {
+  SourceOptions o = Fast();
+  o.max_redirects = 4;
+  auto src = Open(Url("redirect"), o);
+  ASSERT_FALSE(src.ok());
+  EXPECT_EQ(src.status().code(), Code::kIoError);  // not transient: no retry
+  EXPECT_EQ(src.status().message(), Url("redirect") +
+                                        ": bytes [0, 32768): too many redirects (4; SourceOptions::max_redirects is 4)");
+  EXPECT_EQ(ServerCount(Url("redirect")), "5");  // the first request and 4 redirects, then stop
+  // A finite chain within the cap is followed.
+  auto chain = Open(Url("redirect", "hops=3"), o);
+  ASSERT_TRUE(chain.ok()) << chain.status().ToString();
+  auto head = (*chain)->ReadRange({0, 100});
+  ASSERT_TRUE(head.ok()) << head.status().ToString();
+  EXPECT_EQ(*head, Local(0, 100));
+}
+
+TEST_F(IoHttpFault, DefaultLowSpeedLimitDropsATricklingServer) {
+  // 1 byte per 100 ms (10 B/s) is below the default 1024 B/s: the request is aborted once 5 s
+  // pass at that rate, not after the ~55 min the 32 KiB would take. No retry here; the bound
+  // of 60 s is the test's own (the test harness), not a speed claim.
+  SourceOptions o = Fast();
+  o.low_speed_bytes_per_s = SourceOptions{}.low_speed_bytes_per_s;
+  o.low_speed_time_ms = SourceOptions{}.low_speed_time_ms;
+  EXPECT_EQ(o.low_speed_bytes_per_s, 1024u);
+  EXPECT_EQ(o.low_speed_time_ms, 5000u);
+  o.retry.max_retries = 0;
+  const std::string url = Url("slow", "chunk=1&interval_ms=100");
+  auto f = std::async(std::launch::async, [&] { return Open(url, o); });
+  ASSERT_EQ(f.wait_for(std::chrono::seconds(60)), std::future_status::ready) << "the low-speed limit never fired";
+  auto src = f.get();
+  ASSERT_FALSE(src.ok());
+  EXPECT_EQ(src.status().code(), Code::kUnavailable);
+  const std::string& m = src.status().message();
+  EXPECT_EQ(m.rfind(url + ": bytes [0, 32768): Operation too slow. Less than 1024 bytes/sec transferred the last 5 "
+                          "seconds",
+                    0),
+            0u)
+      << m;
+}
+
+TEST_F(IoHttpFault, HeldConnectionEndsAtTheLowSpeedLimit) {
+  // Content-Length promises 32 KiB, half comes, then silence on an open connection.
+  SourceOptions o = Fast();
+  o.retry.max_retries = 0;
+  o.low_speed_bytes_per_s = 1024;
+  o.low_speed_time_ms = 1000;
+  const std::string url = Url("hold", "hold_ms=60000");
+  auto f = std::async(std::launch::async, [&] { return Open(url, o); });
+  ASSERT_EQ(f.wait_for(std::chrono::seconds(60)), std::future_status::ready) << "the low-speed limit never fired";
+  auto src = f.get();
+  ASSERT_FALSE(src.ok());
+  EXPECT_EQ(src.status().code(), Code::kUnavailable);
+  EXPECT_EQ(src.status().message().rfind(url + ": bytes [0, 32768): Operation too slow. Less than 1024 bytes/sec "
+                                               "transferred the last 1 seconds",
+                                         0),
+            0u)
+      << src.status().message();
 }
 
 }  // namespace

@@ -142,7 +142,7 @@ TEST_F(MaskFixture, Errors) {
   EXPECT_EQ(r.status().message(), "Input shapes do not overlap raster.");
   auto empty = Mask(*ds_, {}, opt);
   ASSERT_FALSE(empty.ok());
-  EXPECT_EQ(empty.status().message(), "Input shapes do not overlap raster.");
+  EXPECT_EQ(empty.status().message(), "no shapes to mask with");
   opt.invert = true;
   auto both = Mask(*ds_, {PixelPolygon({{1, 1}, {2, 1}, {2, 2}})}, opt);
   ASSERT_FALSE(both.ok());

@@ -33,12 +33,19 @@ then the file is served normally (default: always).
   /slow/F        206 whose body trickles: `chunk` bytes (default 16) every `interval_ms`
                  (default 100) ms; `skip=N` serves the first N requests normally (e.g. the
                  open's prefix GET), so only later reads are slow
+                 (`chunk=1&interval_ms=100` is a trickle of 10 bytes/s)
+  /hold/F        206 whose Content-Length promises the whole range but only half the body is
+                 sent; the connection is then held open, silent, for `hold_ms` (default 30000)
+                 or until the client closes it
+  /redirect/F    302 to the same target (a redirect loop); `hops=N` in the query = redirect to
+                 "<target>&hop=K" N times, then serve F normally (a finite chain)
   /__count?target=T   number of requests seen for target T (path + query)
 """
 import datetime
 import hashlib
 import hmac
 import os
+import select
 import socket
 import struct
 import sys
@@ -233,6 +240,19 @@ class Handler(BaseHTTPRequestHandler):
             ra = query.get("retry_after", ["1"])[0]
             self.send_plain(429, b"slow down\n", common + [("Retry-After", ra)])
             return
+        if faulty and mode == "redirect":
+            hops = int(query.get("hops", ["-1"])[0])
+            hop = int(query.get("hop", ["0"])[0])
+            if hops < 0:
+                location = self.path  # a loop: the same target again
+            elif hop < hops:
+                location = url.path + "?" + urllib.parse.urlencode(
+                    [(k, v) for k, vs in query.items() if k != "hop" for v in vs] + [("hop", str(hop + 1))])
+            else:
+                location = None
+            if location is not None:
+                self.send_plain(302, b"moved\n", [("Location", location)])
+                return
         if faulty and mode == "norange":
             self.send_plain(200, data, common)
             return
@@ -272,6 +292,20 @@ class Handler(BaseHTTPRequestHandler):
                     time.sleep(interval)
             except OSError:
                 pass  # the client gave up (deadline or cancellation): what the tests want
+            self.close_connection = True
+            return
+        if faulty and mode == "hold":
+            # Half the promised body, then silence on an open connection (no close, no reset).
+            try:
+                self.wfile.write(body[: len(body) // 2])
+                self.wfile.flush()
+                until = time.monotonic() + int(query.get("hold_ms", ["30000"])[0]) / 1000.0
+                while time.monotonic() < until:
+                    readable, _, _ = select.select([self.connection], [], [], 0.1)
+                    if readable and not self.connection.recv(4096):
+                        break  # the client closed the connection
+            except OSError:
+                pass
             self.close_connection = True
             return
         if faulty and mode == "reset":
