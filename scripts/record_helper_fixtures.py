@@ -16,13 +16,16 @@ Conventions (those of scripts/update_fixtures.py and tests/data/fixtures/expecte
   dtype names are numpy's; NaN, inf are the strings "nan", "inf", "-inf"; a complex value is
   [real, imag]; a mask is {"shape": [h, w], "runs": [value, length, ...]} (C order) or, when it has
   many runs, {"shape", "digest": "descr shape fnv1a64 sum"}: the FNV-1a 64 of its bytes (C order)
-  and the sum of its values; block_windows keep every k-th block of a file with many; an answer rasterio could not give is
+  and the sum of its values; block_windows keep every k-th block of a file with many, colormaps of more than 256
+  entries every 257th entry (and the last); an answer rasterio could not give is
   {"error": "<message>"}.
 
 Files this script makes (tests/data/helpers/):
   palette_u8_t32.tif   8-bit paletted 40x30 tiled deflate, written by rasterio, then its
                        ColorMap values overwritten with values that are not multiples of 257
                        (as other software writes them) to pin GDAL's 16 -> 8 bit scaling.
+  miniswhite_u16_strip.tif  1-band uint16 20x12 PhotometricInterpretation MinIsWhite, strips (GDAL
+                       gives it an inverted gray color table of 65536 entries).
   mask_nodata_u16_t16.tif  2-band uint16 48x40, 16x16 tiles, nodata 7, with an internal
                        per-dataset mask (GDAL_TIFF_INTERNAL_MASK) and overviews 2, 4.
 """
@@ -74,6 +77,15 @@ def make_palette():
                     struct.pack_into("<H", raw, value + 2 * k, v)
         f.seek(0)
         f.write(raw)
+    return path
+
+
+def make_miniswhite():
+    path = os.path.join(helpers, "miniswhite_u16_strip.tif")
+    arr = (np.arange(20 * 12).reshape(1, 12, 20) * 250).astype("uint16")
+    with rasterio.open(path, "w", driver="GTiff", width=20, height=12, count=1, dtype="uint16",
+                       photometric="miniswhite") as dst:
+        dst.write(arr)
     return path
 
 
@@ -172,7 +184,11 @@ def record(path):
             bns = [""] + sorted(set(src.tag_namespaces(b) or []) - {""})
             tags["bands"][str(b)] = {ns: guard(lambda: dict(src.tags(b, ns=ns or None))) for ns in bns}
         out["tags"] = tags
-        out["colormap"] = guard(lambda: {str(k): list(v) for k, v in src.colormap(1).items()})
+        def colormap():
+            cmap = src.colormap(1)
+            keep = sorted(cmap) if len(cmap) <= 256 else sorted(set(range(0, len(cmap), 257)) | {len(cmap) - 1})
+            return {"count": len(cmap), "entries": {str(k): list(cmap[k]) for k in keep}}
+        out["colormap"] = guard(colormap)
         bws = list(src.block_windows(0))
         step = 1 if len(bws) <= MAX_BLOCK_WINDOWS else len(bws) // 100
         keep = sorted(set(range(0, len(bws), step)) | {len(bws) - 1})
@@ -231,7 +247,7 @@ def cog_overviews():
 
 
 def main():
-    extra = [make_palette(), make_mask_nodata()]
+    extra = [make_palette(), make_mask_nodata(), make_miniswhite()]
     fx = os.path.join(data, "fixtures")
     files = sorted(os.path.join(fx, f) for f in os.listdir(fx) if f.endswith((".tif", ".tiff")))
     files += [os.path.join(data, "sample.tif")] + extra

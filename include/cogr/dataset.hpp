@@ -220,8 +220,9 @@ class Dataset : public std::enable_shared_from_this<Dataset> {
   /// range of the header). kOutOfRange for a band outside [0, count].
   Result<std::map<std::string, std::string>> tags(int band = 0, const std::string& ns = "") const;
   /// rasterio's colormap(bidx): 2^BitsPerSample entries from the ColorMap tag of a paletted
-  /// file (16-bit TIFF values scaled to 8 bits as GDAL 3.6 does, alpha 255); for 1-bit gray
-  /// files GDAL's implicit black/white table. kNotFound "<uri>: NULL color table" (rasterio's
+  /// file (16-bit TIFF values / 257, truncated, as GDAL 3.6; alpha 255); GDAL's implicit
+  /// tables for a single min-is-white integer band (inverted gray, 2^bits entries) and for
+  /// 1-bit min-is-black (black, white). kNotFound "<uri>: NULL color table" (rasterio's
   /// ValueError message) otherwise; kOutOfRange for a band outside [1, count].
   Result<Colormap> colormap(int band = 1) const;
   /// rasterio's block_windows(bidx): every block of the full-resolution image in row-major

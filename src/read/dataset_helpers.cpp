@@ -51,13 +51,17 @@ Result<std::vector<BlockWindow>> Dataset::block_windows(int band) const {
   const tiff::Ifd& main = tiff_.ifds[0];
   const uint64_t across = main.blocks_across(), down = main.blocks_down();
   auto n = internal::CheckedMul(across, down);
-  // One entry per block: bounded by the block table the file already holds (Limits).
-  if (!n || *n > options_.limits.max_read_bytes) {
+  // One entry per block: as many as the block table holds, which Limits already bounds.
+  if (!n || *n > options_.limits.max_blocks_per_ifd) {
     return Status::LimitExceeded(uri() + ": " + std::to_string(across) + " x " + std::to_string(down) +
                                  " blocks are too many to list");
   }
   std::vector<BlockWindow> out;
-  out.reserve(static_cast<size_t>(*n));
+  try {
+    out.reserve(static_cast<size_t>(*n));
+  } catch (const std::bad_alloc&) {
+    return Status::LimitExceeded(uri() + ": out of memory listing " + std::to_string(*n) + " blocks");
+  }
   for (uint64_t r = 0; r < down; ++r) {
     for (uint64_t c = 0; c < across; ++c) {
       const uint64_t x0 = c * main.block_width, y0 = r * main.block_height;
@@ -204,11 +208,18 @@ Result<Colormap> Dataset::colormap(int band) const {
       }
       return out;
     }
-  } else if (bits == 1 && count_ == 1 && main.photometric <= 1) {
-    // GDAL's implicit table of 1-bit gray images.
-    const std::array<uint8_t, 4> black{0, 0, 0, 255}, white{255, 255, 255, 255};
-    out[0] = main.photometric == 0 ? white : black;
-    out[1] = main.photometric == 0 ? black : white;
+  } else if (main.photometric == 0 && count_ == 1 && bits <= 16 && !IsFloat(dtype_) && !IsComplex(dtype_)) {
+    // GDAL gives a min-is-white band an inverted gray table: entry i = (n - 1 - i) * 255 / (n - 1).
+    const uint64_t n = uint64_t{1} << bits;
+    for (uint64_t i = 0; i < n; ++i) {
+      const auto v = static_cast<uint8_t>(n == 1 ? 255 : ((n - 1 - i) * 255) / (n - 1));
+      out[static_cast<int>(i)] = {v, v, v, 255};
+    }
+    return out;
+  } else if (bits == 1 && count_ == 1 && main.photometric == 1) {
+    // GDAL's implicit black/white table of 1-bit min-is-black images.
+    out[0] = {0, 0, 0, 255};
+    out[1] = {255, 255, 255, 255};
     return out;
   }
   return Status::NotFound(uri() + ": NULL color table");
