@@ -422,36 +422,6 @@ Result<Array> Dataset::ReadMask(const ReadOptions& options) const {
   });
 }
 
-namespace {
-
-// The ColorMap tag (320) of a paletted image as GDAL's GTiff driver turns it into a color
-// table: 2^bits entries (r, g, b) = value / 256, alpha 255. Empty when the tag is absent or
-// is not 3 * 2^bits SHORTs (GDAL then has no color table either).
-Result<std::vector<std::array<uint8_t, 4>>> ReadColorMap(const io::Source& source, tiff::ByteOrder order,
-                                                         const tiff::Ifd& ifd, uint16_t bits) {
-  std::vector<std::array<uint8_t, 4>> table;
-  if (bits == 0 || bits > 16) return table;
-  const uint64_t colors = uint64_t{1} << bits;
-  for (const tiff::TagEntry& e : ifd.entries) {
-    if (e.code != 320) continue;
-    if (e.type != tiff::TagType::kShort || e.count != 3 * colors) return table;
-    COGR_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, source.ReadRange({e.value_offset, 6 * colors}));
-    if (bytes.size() != 6 * colors) return table;
-    table.resize(static_cast<size_t>(colors));
-    for (uint64_t i = 0; i < colors; ++i) {
-      for (uint64_t c = 0; c < 3; ++c) {
-        const uint16_t v = internal::Load16(bytes.data() + 2 * (c * colors + i), order);
-        table[static_cast<size_t>(i)][static_cast<size_t>(c)] = static_cast<uint8_t>(v / 256);
-      }
-      table[static_cast<size_t>(i)][3] = 255;
-    }
-    return table;
-  }
-  return table;
-}
-
-}  // namespace
-
 Status Dataset::ReadImpl(const ReadOptions& options, bool mask, Array& out) const {
   if (options.out_shape) {
     // Resampled read (read/resample.cpp): GDAL 3.6's overview choice and kernels.
@@ -488,27 +458,16 @@ Status Dataset::ReadImpl(const ReadOptions& options, bool mask, Array& out) cons
         }
       }
     }
-    // Paletted bands: PHOTOMETRIC_PALETTE with its ColorMap (GDAL 3.6: entry = value / 256,
-    // alpha 255), or 1-bit gray, which GDAL gives a black/white color table.
-    if (first_ifd.photometric == 3) {
+    // Paletted bands resample through their color table as GDAL's do: a ColorMap, or the
+    // table GDAL gives min-is-white and 1-bit gray bands (colormap(), dataset_helpers.cpp).
+    if (Result<Colormap> table = colormap(1); table.ok()) {
       ds.palette = true;
-      COGR_ASSIGN_OR_RETURN(ds.color_table, ReadColorMap(*source_, tiff_.header.byte_order, first_ifd, bits));
-    } else if (first_ifd.photometric == 0 && count_ == 1 && bits <= 16 && !IsFloat(dtype_) &&
-               !IsComplex(dtype_)) {
-      // GDAL gives a min-is-white band an inverted gray table, so it resamples as a paletted
-      // band: entry i = (n - 1 - i) * 255 / (n - 1), n = 2^bits.
-      ds.palette = true;
-      const uint32_t n = uint32_t{1} << bits;
-      ds.color_table.resize(n);
-      for (uint32_t i = 0; i < n; ++i) {
-        const auto v = static_cast<uint8_t>(n == 1 ? 255 : (uint64_t{n - 1 - i} * 255) / (n - 1));
-        ds.color_table[i] = {v, v, v, 255};
-      }
-    } else if (bits == 1 && count_ == 1 && first_ifd.photometric <= 1) {
-      ds.palette = true;
-      const std::array<uint8_t, 4> black{0, 0, 0, 255}, white{255, 255, 255, 255};
-      ds.color_table = first_ifd.photometric == 0 ? std::vector<std::array<uint8_t, 4>>{white, black}
-                                                  : std::vector<std::array<uint8_t, 4>>{black, white};
+      ds.color_table.assign(static_cast<size_t>(table->rbegin()->first) + 1, {0, 0, 0, 255});
+      for (const auto& [index, rgba] : *table) ds.color_table[static_cast<size_t>(index)] = rgba;
+    } else if (table.status().code() != Code::kNotFound) {
+      return table.status();
+    } else if (first_ifd.photometric == 3) {
+      ds.palette = true;  // a palette without a usable ColorMap: GDAL has no table either
     }
     ds.transform = transform_;
     ds.limits = options_.limits;

@@ -16,7 +16,10 @@ void Dataset::ComputeCrs() const {
 #ifdef COGR_HAVE_PROJ
     if (geokeys_.empty() || has_gcps_) return;
     try {
-      auto crs = geo::Crs::FromGeoKeys(geokeys_);
+      // The key directory's version decides whether vertical keys count (GeoTIFF 1.1).
+      const std::vector<uint16_t>& dir = tiff_.ifds[0].geokey_directory;
+      auto crs = dir.size() >= 3 ? geo::Crs::FromGeoKeys(geokeys_, {dir[0], dir[1], dir[2]})
+                                 : geo::Crs::FromGeoKeys(geokeys_);
       if (!crs.ok()) {
         crs_status_ = crs.status().WithContext(uri());
         return;
