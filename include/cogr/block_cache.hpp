@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <memory>
 
+#include "cogr/export.hpp"
+
 namespace cogr {
 
 namespace internal {
@@ -33,7 +35,7 @@ struct BlockCacheStats {
 /// drops its blocks from the cache when it is destroyed.
 ///
 /// Thread-safe: every member may be called from many threads at once.
-class BlockCache {
+class COGR_EXPORT BlockCache {
  public:
   /// A cache holding at most `capacity_bytes` decoded bytes (0 = stores nothing).
   static std::shared_ptr<BlockCache> Create(uint64_t capacity_bytes);

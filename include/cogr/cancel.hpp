@@ -7,12 +7,14 @@
 #include <mutex>
 #include <vector>
 
+#include "cogr/export.hpp"
+
 namespace cogr {
 
 /// Cancels the reads it is passed to (ReadOptions::cancel). Thread-safe; Cancel() is sticky
 /// (a cancelled token stays cancelled: make a new one per request). A cancelled read stops its
 /// transfers and returns kCancelled "read cancelled" promptly; the Dataset stays usable.
-class CancelToken {
+class COGR_EXPORT CancelToken {
  public:
   static std::shared_ptr<CancelToken> Create() { return std::make_shared<CancelToken>(); }
 

@@ -39,7 +39,7 @@ enum CompressionCode : uint16_t {
 /// "webp", "lerc", "lerc_deflate", "lerc_zstd", "lzma", "ccittrle", "ccittfax3", "ccittfax4",
 /// "ojpeg", "sgilog", "sgilog24"; "unknown(N)" otherwise.
 /// `lerc_parameters` is GDAL's LERC_PARAMETERS tag (version, additional compression).
-std::string CompressionName(uint16_t code, const std::vector<uint32_t>& lerc_parameters = {});
+COGR_EXPORT std::string CompressionName(uint16_t code, const std::vector<uint32_t>& lerc_parameters = {});
 
 /// Everything a decoder needs to know about one stored block.
 struct BlockInfo {
@@ -83,18 +83,18 @@ Status SetBlockIfd(const tiff::Ifd& ifd, BlockInfo& info);
 
 /// Bytes of one decoded sample: bits rounded up to 1, 2, 4 or 8 (complex: both parts),
 /// e.g. 1-bit → 1, 12-bit → 2, 24-bit → 4. 0 if unsupported (> 64 bits).
-uint32_t DecodedSampleBytes(const BlockInfo& info);
+COGR_EXPORT uint32_t DecodedSampleBytes(const BlockInfo& info);
 
 /// width * height * samples * DecodedSampleBytes, or kLimitExceeded/kInvalidFile on overflow or
 /// above info.max_block_bytes.
-Result<uint64_t> DecodedSize(const BlockInfo& info);
+COGR_EXPORT Result<uint64_t> DecodedSize(const BlockInfo& info);
 
 /// Decodes `in` (one block as stored in the file) into `out`, which must be exactly
 /// DecodedSize(info) bytes: decompress, undo the predictor, byte-swap to host order, unpack
 /// sub-byte/odd bit depths (MSB-first) to whole bytes. A stream that would produce more or fewer
 /// bytes than expected is kInvalidFile; a codec that is not built is kUnsupported naming it.
 /// Thread-safe; reuses per-thread scratch buffers.
-Status Decode(ByteSpan in, MutableByteSpan out, const BlockInfo& info);
+COGR_EXPORT Status Decode(ByteSpan in, MutableByteSpan out, const BlockInfo& info);
 
 /// Receives rows [first_row, first_row + rows) of a decoded block: `data` holds them without
 /// padding, each width * samples * DecodedSampleBytes bytes, in Decode's layout. Valid only
@@ -104,7 +104,7 @@ using RowSink = std::function<void(uint32_t first_row, uint32_t rows, ByteSpan d
 /// True when DecodeRows decodes blocks like `info` incrementally (JPEG: a band of rows at a
 /// time, stopping after the last row asked for); false when it would have to decode the whole
 /// block first (then call Decode).
-bool DecodesByRows(const BlockInfo& info);
+COGR_EXPORT bool DecodesByRows(const BlockInfo& info);
 
 /// Decodes rows [row_begin, row_end) of a block (DecodesByRows(info) must be true) and hands
 /// them to `sink` in order, in bands of a few rows held in a small per-thread buffer, so the
@@ -112,12 +112,12 @@ bool DecodesByRows(const BlockInfo& info);
 /// before row_begin are decoded (JPEG is sequential) but not handed over. Errors as Decode,
 /// and kInvalidArgument for an empty or out-of-block row range. Rows handed over before an
 /// error are valid pixels. Thread-safe.
-Status DecodeRows(ByteSpan in, const BlockInfo& info, uint32_t row_begin, uint32_t row_end, const RowSink& sink);
+COGR_EXPORT Status DecodeRows(ByteSpan in, const BlockInfo& info, uint32_t row_begin, uint32_t row_end, const RowSink& sink);
 
 /// True if blocks with this compression code (and LERC parameters) can be decoded.
-bool IsSupported(uint16_t compression, const std::vector<uint32_t>& lerc_parameters = {});
+COGR_EXPORT bool IsSupported(uint16_t compression, const std::vector<uint32_t>& lerc_parameters = {});
 
 /// Names of the codecs compiled into this build, e.g. {"none","deflate","zstd","lzw","packbits"}.
-std::vector<std::string> SupportedCodecs();
+COGR_EXPORT std::vector<std::string> SupportedCodecs();
 
 }  // namespace cogr::codec

@@ -1,11 +1,19 @@
-// Umbrella header.
+// Umbrella header: every public header of cogr (tests/util/headers_test.cpp checks none is
+// missing).
 #pragma once
+#include "cogr/block_cache.hpp"
+#include "cogr/build_info.hpp"
+#include "cogr/cancel.hpp"
 #include "cogr/codec.hpp"
+#include "cogr/crs.hpp"
 #include "cogr/dataset.hpp"
+#include "cogr/export.hpp"
 #include "cogr/geo.hpp"
 #include "cogr/io.hpp"
+#include "cogr/mask.hpp"
 #include "cogr/status.hpp"
 #include "cogr/threads.hpp"
 #include "cogr/tiff.hpp"
 #include "cogr/types.hpp"
 #include "cogr/version.hpp"
+#include "cogr/write.hpp"

@@ -30,7 +30,7 @@ enum class WktFormat : uint8_t {
 /// Thread safety: a Crs holds no PROJ object, only its definition and the answers computed
 /// when it was built, so copies and concurrent calls from any number of threads are safe.
 /// Copies are cheap (shared, reference-counted state).
-class Crs {
+class COGR_EXPORT Crs {
  public:
   /// EPSG:code from PROJ's database (rasterio's CRS.from_epsg). kInvalidArgument with PROJ's
   /// message for an unknown code ("EPSG:99999: proj_create_from_database: crs not found").
@@ -103,14 +103,14 @@ class Crs {
 /// Transforms points (x, y) from `from` to `to` in traditional GIS order (longitude/easting
 /// first) whatever the CRSs' axis order, like rasterio.warp.transform. A point PROJ cannot
 /// transform comes back as (inf, inf). kInvalidArgument when no transformation exists.
-Result<std::vector<std::pair<double, double>>> TransformPoints(
+COGR_EXPORT Result<std::vector<std::pair<double, double>>> TransformPoints(
     const Crs& from, const Crs& to, std::vector<std::pair<double, double>> points);
 
 /// rasterio.warp.transform_bounds: the box in `to` that holds `bounds` (in `from`), found by
 /// transforming `densify_pts` extra points along each edge. For a geographic `to` a box that
 /// crosses the antimeridian comes back with left > right, as rasterio does.
 /// kInvalidArgument for densify_pts < 0 or when the edges cannot be transformed.
-Result<Bounds> TransformBounds(const Crs& from, const Crs& to, const Bounds& bounds,
+COGR_EXPORT Result<Bounds> TransformBounds(const Crs& from, const Crs& to, const Bounds& bounds,
                                int densify_pts = 21);
 
 }  // namespace cogr::geo

@@ -73,9 +73,9 @@ struct OpenOptions {
 /// Resampling kernels for out_shape reads (GDAL's names and semantics).
 enum class Resampling : uint8_t { kNearest, kBilinear, kCubic, kAverage, kMode, kMin, kMax, kMed, kQ1, kQ3 };
 /// "nearest", "bilinear", "cubic", "average", "mode", "min", "max", "med", "q1", "q3".
-std::string_view ResamplingName(Resampling r);
+COGR_EXPORT std::string_view ResamplingName(Resampling r);
 /// Inverse of ResamplingName; kInvalidArgument naming the accepted values.
-Result<Resampling> ParseResampling(std::string_view name);
+COGR_EXPORT Result<Resampling> ParseResampling(std::string_view name);
 
 struct ReadOptions {
   /// 1-based band indexes; empty = all bands in order.
@@ -113,7 +113,7 @@ struct Level {
 
 /// An open GeoTIFF/COG. Metadata is parsed at open; reads fetch and decode only the blocks
 /// they touch. Thread-safe: one Dataset may be read from many threads at once.
-class Dataset : public std::enable_shared_from_this<Dataset> {
+class COGR_EXPORT Dataset : public std::enable_shared_from_this<Dataset> {
  public:
   /// Opens a path (or file:// URI). Errors name the file: "x.tif: not a TIFF file".
   static Result<std::shared_ptr<Dataset>> Open(const std::string& uri, const OpenOptions& options = {});
@@ -258,7 +258,14 @@ class Dataset : public std::enable_shared_from_this<Dataset> {
   /// The decoded-block cache this Dataset uses, or null when it has none.
   const std::shared_ptr<BlockCache>& block_cache() const { return cache_; }
 
-  Dataset(std::shared_ptr<io::Source> source, OpenOptions options);  // use Open()
+ private:
+  struct OpenKey {
+    explicit OpenKey() = default;
+  };
+
+ public:
+  /// For Open() only: OpenKey is private, so a Dataset cannot be built any other way.
+  Dataset(OpenKey, std::shared_ptr<io::Source> source, OpenOptions options);
   /// Drops this Dataset's blocks from its cache.
   ~Dataset();
   Dataset(const Dataset&) = delete;

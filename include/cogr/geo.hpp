@@ -13,7 +13,7 @@
 namespace cogr::geo {
 
 /// rasterio/affine's Affine(a, b, c, d, e, f):  x = a*col + b*row + c,  y = d*col + e*row + f.
-struct Affine {
+struct COGR_EXPORT Affine {
   double a = 1, b = 0, c = 0, d = 0, e = 1, f = 0;
 
   static Affine Identity() { return {}; }
@@ -47,7 +47,7 @@ struct Bounds {
 };
 
 /// rasterio.windows.Window(col_off, row_off, width, height). Offsets and sizes may be fractional.
-struct Window {
+struct COGR_EXPORT Window {
   double col_off = 0, row_off = 0, width = 0, height = 0;
 
   /// Window.from_slices((row_start, row_stop), (col_start, col_stop)).
@@ -69,39 +69,39 @@ struct Window {
 };
 
 /// rasterio.windows.intersection; kOutOfRange ("windows do not intersect") when disjoint.
-Result<Window> Intersection(const Window& a, const Window& b);
+COGR_EXPORT Result<Window> Intersection(const Window& a, const Window& b);
 /// rasterio.windows.union: the smallest window containing both.
-Window Union(const Window& a, const Window& b);
+COGR_EXPORT Window Union(const Window& a, const Window& b);
 /// rasterio.windows.transform(window, transform): the transform of the window's upper-left.
-Affine WindowTransform(const Window& window, const Affine& transform);
+COGR_EXPORT Affine WindowTransform(const Window& window, const Affine& transform);
 /// rasterio.windows.bounds(window, transform).
-Bounds WindowBounds(const Window& window, const Affine& transform);
+COGR_EXPORT Bounds WindowBounds(const Window& window, const Affine& transform);
 /// Bounds of an image of (width, height) under `transform` (rasterio's dataset.bounds).
-Bounds ImageBounds(const Affine& transform, double width, double height);
+COGR_EXPORT Bounds ImageBounds(const Affine& transform, double width, double height);
 
 enum class PixelOffset { kCenter, kUl, kUr, kLl, kLr };
 /// rasterio.transform.xy(transform, row, col, offset).
-std::pair<double, double> Xy(const Affine& transform, double row, double col,
+COGR_EXPORT std::pair<double, double> Xy(const Affine& transform, double row, double col,
                              PixelOffset offset = PixelOffset::kCenter);
 /// rasterio.transform.rowcol(transform, x, y, op=floor) → (row, col); kInvalidArgument if the
 /// transform is not invertible.
-Result<std::pair<int64_t, int64_t>> RowCol(const Affine& transform, double x, double y);
+COGR_EXPORT Result<std::pair<int64_t, int64_t>> RowCol(const Affine& transform, double x, double y);
 
 /// The `op` of rasterio.transform.rowcol: math.floor, Python's round (half to even) or math.ceil.
 enum class RoundOp : uint8_t { kFloor, kRound, kCeil };
 /// "floor", "round", "ceil".
-std::string_view RoundOpName(RoundOp op);
+COGR_EXPORT std::string_view RoundOpName(RoundOp op);
 /// Inverse of RoundOpName; kInvalidArgument naming the accepted values.
-Result<RoundOp> ParseRoundOp(std::string_view name);
+COGR_EXPORT Result<RoundOp> ParseRoundOp(std::string_view name);
 /// "center", "ul", "ur", "ll", "lr".
-std::string_view PixelOffsetName(PixelOffset offset);
+COGR_EXPORT std::string_view PixelOffsetName(PixelOffset offset);
 /// Inverse of PixelOffsetName; kInvalidArgument naming the accepted values.
-Result<PixelOffset> ParsePixelOffset(std::string_view name);
+COGR_EXPORT Result<PixelOffset> ParsePixelOffset(std::string_view name);
 
 /// rasterio.transform.rowcol(transform, x, y, op=op) → (row, col): the fractional pixel
 /// coordinates of (x, y) under ~transform, rounded by `op`. kInvalidArgument if the transform
 /// is not invertible or the result does not fit an int64_t.
-Result<std::pair<int64_t, int64_t>> RowCol(const Affine& transform, double x, double y,
+COGR_EXPORT Result<std::pair<int64_t, int64_t>> RowCol(const Affine& transform, double x, double y,
                                            RoundOp op);
 
 }  // namespace cogr::geo

@@ -25,8 +25,8 @@ struct IoStats {
   uint64_t cache_hits = 0;     ///< reads served from memory (cached header prefix), no request
   uint64_t full_body_responses = 0;  ///< servers that ignored Range and answered 200
 };
-IoStats operator-(const IoStats& a, const IoStats& b);
-IoStats& operator+=(IoStats& a, const IoStats& b);
+COGR_EXPORT IoStats operator-(const IoStats& a, const IoStats& b);
+COGR_EXPORT IoStats& operator+=(IoStats& a, const IoStats& b);
 
 /// Retries of transient failures (connection errors, timeouts, HTTP 429 and 5xx): exponential
 /// backoff with jitter, bounded by count and by total time. Other 4xx are never retried.
@@ -151,7 +151,7 @@ struct SourceOptions {
 
 /// A random-access byte source. One primitive: a positional, const, thread-safe read.
 /// Implementations: local file (pread), memory, http(s) and the cloud stores (see Open).
-class Source {
+class COGR_EXPORT Source {
  public:
   virtual ~Source() = default;
 
@@ -187,13 +187,13 @@ class Source {
 };
 
 /// Opens a local file for positional reads. kNotFound if it does not exist.
-Result<std::shared_ptr<Source>> OpenFile(const std::string& path);
+COGR_EXPORT Result<std::shared_ptr<Source>> OpenFile(const std::string& path);
 
 /// A source over bytes held in memory (tests, fuzzing, embedding).
-std::shared_ptr<Source> MemorySource(std::vector<uint8_t> bytes, std::string name = "<memory>");
+COGR_EXPORT std::shared_ptr<Source> MemorySource(std::vector<uint8_t> bytes, std::string name = "<memory>");
 
 /// Opens a path, file://, http(s)://, s3://, gs:// or az:// URI with default options (see the overload below).
-Result<std::shared_ptr<Source>> Open(const std::string& uri);
+COGR_EXPORT Result<std::shared_ptr<Source>> Open(const std::string& uri);
 
 /// Opens a path or URI with options for remote sources: local paths and file:// (counted,
 /// see stats()), http:// and https:// (libcurl; kUnsupported when built without it),
@@ -203,6 +203,6 @@ Result<std::shared_ptr<Source>> Open(const std::string& uri);
 /// A remote open makes at most one request (the prefix GET), none when the header cache has
 /// the URI. kNotFound for 404, kIoError for 401/403 ("access denied"), kUnavailable when
 /// transient failures outlast the retries.
-Result<std::shared_ptr<Source>> Open(const std::string& uri, const SourceOptions& options);
+COGR_EXPORT Result<std::shared_ptr<Source>> Open(const std::string& uri, const SourceOptions& options);
 
 }  // namespace cogr::io

@@ -43,7 +43,7 @@ struct MultiPolygon {
 struct GeometryCollection;
 
 /// One geometry of any GeoJSON type. A GeometryCollection holds nested Geometry values.
-struct Geometry {
+struct COGR_EXPORT Geometry {
   std::variant<Point, LineString, Polygon, MultiPoint, MultiLineString, MultiPolygon,
                std::vector<Geometry>>
       value;
@@ -54,13 +54,13 @@ struct Geometry {
 
 /// Parses a GeoJSON geometry, Feature or FeatureCollection into geometries (features with a
 /// null geometry are skipped). Errors are kInvalidArgument starting with "GeoJSON: ".
-Result<std::vector<Geometry>> ParseGeoJson(std::string_view text);
+COGR_EXPORT Result<std::vector<Geometry>> ParseGeoJson(std::string_view text);
 
 /// ParseGeoJson on the contents of a file (e.g. the output of `ogr2ogr -f GeoJSON` or a
 /// geojson.io export). Errors name the path: kNotFound / kIoError when it cannot be read,
 /// kLimitExceeded for a file larger than `max_bytes` (default 256 MiB), and ParseGeoJson's
 /// "GeoJSON: ..." errors prefixed with "<path>: ".
-Result<std::vector<Geometry>> ParseGeoJsonFile(const std::string& path,
+COGR_EXPORT Result<std::vector<Geometry>> ParseGeoJsonFile(const std::string& path,
                                                uint64_t max_bytes = 256ull << 20);
 
 /// Options of ParseGeoJsonDocument.
@@ -82,7 +82,7 @@ struct GeoJsonDocument {
 
 /// ParseGeoJson plus the document's CRS. A "crs" member that is not a named CRS (e.g. the
 /// 2008 "link" form) is kInvalidArgument "GeoJSON: ...".
-Result<GeoJsonDocument> ParseGeoJsonDocument(std::string_view text,
+COGR_EXPORT Result<GeoJsonDocument> ParseGeoJsonDocument(std::string_view text,
                                              const GeoJsonOptions& options = {});
 
 /// Reprojects geometries from `from` to `to` through PROJ (geo::TransformPoints, x =
@@ -93,7 +93,7 @@ Result<GeoJsonDocument> ParseGeoJsonDocument(std::string_view text,
 /// depth (4096 pieces per edge). Points are not densified. kInvalidArgument for tolerance <= 0
 /// or NaN, or naming the first vertex that cannot be transformed; kLimitExceeded beyond 16 Mi
 /// vertices.
-Result<std::vector<Geometry>> ReprojectGeometries(const std::vector<Geometry>& shapes,
+COGR_EXPORT Result<std::vector<Geometry>> ReprojectGeometries(const std::vector<Geometry>& shapes,
                                                   const geo::Crs& from, const geo::Crs& to,
                                                   double tolerance);
 
@@ -105,20 +105,20 @@ Result<std::vector<Geometry>> ReprojectGeometries(const std::vector<Geometry>& s
 /// are Bresenham (all_touched: every pixel crossed), points the pixel holding them.
 /// kInvalidArgument for a non-invertible transform; kLimitExceeded when width*height
 /// overflows or a side exceeds 2^31 - 1.
-Result<std::vector<uint8_t>> Rasterize(const std::vector<Geometry>& shapes, uint64_t width,
+COGR_EXPORT Result<std::vector<uint8_t>> Rasterize(const std::vector<Geometry>& shapes, uint64_t width,
                                        uint64_t height, const geo::Affine& transform,
                                        bool all_touched);
 
 /// rasterio.features.geometry_mask: 1 (true) for pixels OUTSIDE the shapes, 0 inside;
 /// invert flips it (1 inside).
-Result<std::vector<uint8_t>> GeometryMask(const std::vector<Geometry>& shapes, uint64_t width,
+COGR_EXPORT Result<std::vector<uint8_t>> GeometryMask(const std::vector<Geometry>& shapes, uint64_t width,
                                           uint64_t height, const geo::Affine& transform,
                                           bool all_touched, bool invert);
 
 /// rasterio.features.geometry_window for the pixel grid of (width, height) under transform:
 /// the shapes' pixel-space bounds rounded outward (floor/ceil), grown by pad, intersected with
 /// the image. kInvalidArgument "Input shapes do not overlap raster." when disjoint.
-Result<geo::Window> GeometryWindow(const std::vector<Geometry>& shapes, uint64_t width,
+COGR_EXPORT Result<geo::Window> GeometryWindow(const std::vector<Geometry>& shapes, uint64_t width,
                                    uint64_t height, const geo::Affine& transform,
                                    double pad_x = 0, double pad_y = 0);
 
@@ -165,7 +165,7 @@ struct MaskResult {
 /// rasterio, every pixel is masked (none with invert) and `warning` says why. No shapes at
 /// all: kInvalidArgument "no shapes to mask with". crop with invert: kInvalidArgument "crop
 /// and invert cannot both be True.".
-Result<MaskResult> Mask(const Dataset& dataset, const std::vector<Geometry>& shapes,
+COGR_EXPORT Result<MaskResult> Mask(const Dataset& dataset, const std::vector<Geometry>& shapes,
                         const MaskOptions& options = {});
 
 }  // namespace cogr::mask

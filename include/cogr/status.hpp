@@ -3,11 +3,15 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
+
+#include "cogr/export.hpp"
 
 namespace cogr {
 
@@ -26,10 +30,11 @@ enum class Code : uint8_t {
 };
 
 /// Lower-case name of a code ("invalid_file").
-std::string_view CodeName(Code code);
+COGR_EXPORT std::string_view CodeName(Code code);
 
 /// OK or (code, message). Cheap to copy: OK is a null pointer.
-class [[nodiscard]] Status {
+class [[nodiscard]] Status;  // (GCC takes [[nodiscard]] and COGR_EXPORT only on separate declarations)
+class COGR_EXPORT Status {
  public:
   Status() = default;
   Status(Code code, std::string message);
@@ -62,7 +67,19 @@ class [[nodiscard]] Status {
   std::shared_ptr<const State> state_;
 };
 
-/// A value or the Status saying why there is none.
+namespace internal {
+/// Called when a Result holding an error is dereferenced: a programmer error, so it prints
+/// "cogr: value of a failed Result: <code>: <message>" to stderr and aborts (never undefined
+/// behaviour). Check ok() first.
+[[noreturn]] inline void FailedResultAccess(const Status& status) {
+  std::fprintf(stderr, "cogr: value of a failed Result: %s\n", status.ToString().c_str());
+  std::fflush(stderr);
+  std::abort();
+}
+}  // namespace internal
+
+/// A value or the Status saying why there is none. value(), `*` and `->` on a Result that is
+/// not ok() print its error to stderr and abort.
 template <class T>
 class [[nodiscard]] Result {
  public:
@@ -72,15 +89,24 @@ class [[nodiscard]] Result {
   }
   bool ok() const { return status_.ok(); }
   const Status& status() const { return status_; }
-  T& value() & { return *value_; }
-  const T& value() const& { return *value_; }
-  T&& value() && { return std::move(*value_); }
-  T& operator*() & { return *value_; }
-  const T& operator*() const& { return *value_; }
-  T* operator->() { return &*value_; }
-  const T* operator->() const { return &*value_; }
+  T& value() & { return Checked(); }
+  const T& value() const& { return Checked(); }
+  T&& value() && { return std::move(Checked()); }
+  T& operator*() & { return Checked(); }
+  const T& operator*() const& { return Checked(); }
+  T* operator->() { return &Checked(); }
+  const T* operator->() const { return &Checked(); }
 
  private:
+  T& Checked() {
+    if (!value_.has_value()) [[unlikely]] internal::FailedResultAccess(status_);
+    return *value_;
+  }
+  const T& Checked() const {
+    if (!value_.has_value()) [[unlikely]] internal::FailedResultAccess(status_);
+    return *value_;
+  }
+
   Status status_;
   std::optional<T> value_;
 };

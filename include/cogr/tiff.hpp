@@ -27,7 +27,7 @@ struct Header {
 
 /// Parses the 8-byte (classic) or 16-byte (BigTIFF) header at the start of `bytes`.
 /// kInvalidFile "not a TIFF file" when the magic is wrong; "truncated" when too short.
-Result<Header> ParseHeader(ByteSpan bytes);
+COGR_EXPORT Result<Header> ParseHeader(ByteSpan bytes);
 
 /// Tag codes of the TIFF 6, GeoTIFF and GDAL specs that cogr reads.
 enum class TagCode : uint16_t {
@@ -70,7 +70,7 @@ enum class TagType : uint16_t {
   kLong8 = 16, kSLong8 = 17, kIfd8 = 18,
 };
 /// Bytes of one value of `type`; 0 for an unknown type.
-uint32_t TagTypeSize(TagType type);
+COGR_EXPORT uint32_t TagTypeSize(TagType type);
 
 /// One raw IFD entry as stored.
 struct TagEntry {
@@ -120,7 +120,7 @@ inline constexpr uint64_t kMaxOjpegTableBytes = 16 + 256;
 inline constexpr uint64_t kMaxOjpegHeaderBytes = 64 * 1024;
 
 /// One IFD, with the well-known tags decoded (host order) and all entries kept raw.
-struct Ifd {
+struct COGR_EXPORT Ifd {
   uint64_t offset = 0;           ///< file offset of this IFD
   uint64_t next_ifd_offset = 0;  ///< 0 at the end of the chain
   /// Every entry in file order. Only the tags of TagCode are validated (type, count, bounds,
@@ -205,7 +205,7 @@ Result<std::variant<Ifd, NeedBytes>> ParseIfd(const Header& header, uint64_t ifd
 using GeoKeyValue = std::variant<uint16_t, std::vector<double>, std::string>;
 /// Keys of the GeoKeyDirectory by id (1024 GTModelType, 1025 RasterType, 2048 GeographicType,
 /// 3072 ProjectedCSType, ...). kInvalidFile when the directory points outside its params.
-Result<std::map<uint16_t, GeoKeyValue>> ParseGeoKeys(const Ifd& ifd);
+COGR_EXPORT Result<std::map<uint16_t, GeoKeyValue>> ParseGeoKeys(const Ifd& ifd);
 
 /// GDAL's structural metadata ("ghost area") written after the header by the COG driver.
 struct GhostArea {
@@ -220,7 +220,7 @@ struct GhostArea {
 };
 /// Parses the ghost area from the bytes that follow the header (`after_header` starts at
 /// offset header.size_bytes()). Absent → present=false, not an error.
-GhostArea ParseGhostArea(ByteSpan after_header);
+COGR_EXPORT GhostArea ParseGhostArea(ByteSpan after_header);
 
 /// GDAL_METADATA (tag 42112) items that matter for reads.
 struct GdalMetadata {
@@ -234,7 +234,7 @@ struct GdalMetadata {
   std::map<int, std::map<std::string, std::string>> band_items;
 };
 /// Parses GDAL's small XML dialect; malformed XML → kInvalidFile.
-Result<GdalMetadata> ParseGdalMetadata(const std::string& xml);
+COGR_EXPORT Result<GdalMetadata> ParseGdalMetadata(const std::string& xml);
 
 /// Every IFD of a file: the main chain in order, then SubIFDs (appended after the chain).
 struct TiffFile {
@@ -253,7 +253,7 @@ using FetchFn = std::function<Result<std::vector<uint8_t>>(ByteRange)>;
 /// Reads a prefix of `initial_read_bytes` (clamped to the file), then follows the IFD chain,
 /// fetching only what NeedBytes asks for (doubling small requests to save round trips).
 /// Bounded by limits.max_ifds and limits.max_header_bytes; a loop ends the chain.
-Result<TiffFile> Open(const FetchFn& fetch, uint64_t file_size, const Limits& limits,
+COGR_EXPORT Result<TiffFile> Open(const FetchFn& fetch, uint64_t file_size, const Limits& limits,
                       uint64_t initial_read_bytes = 64 * 1024);
 
 }  // namespace cogr::tiff

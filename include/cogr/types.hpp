@@ -6,6 +6,8 @@
 #include <span>
 #include <string_view>
 
+#include "cogr/export.hpp"
+
 namespace cogr {
 
 using ByteSpan = std::span<const uint8_t>;
@@ -28,19 +30,19 @@ enum class DataType : uint8_t {
 };
 
 /// Bytes of one sample (a complex sample counts both parts). 0 for kUnknown.
-size_t DataTypeSize(DataType t);
+COGR_EXPORT size_t DataTypeSize(DataType t);
 /// numpy's name: "uint8" ... "float64", "complex_int16", "complex_int32", "complex64", "complex128".
-std::string_view DataTypeName(DataType t);
+COGR_EXPORT std::string_view DataTypeName(DataType t);
 /// numpy .npy descr for little-endian data: "|u1", "<i2", "<f4", "<c8"; complex_int16 is "<i2"
 /// pairs and has no numpy scalar, so it maps to a structured descr (see cli npy writer).
-std::string_view DataTypeNpyDescr(DataType t);
-bool IsFloat(DataType t);
-bool IsComplex(DataType t);
-bool IsSigned(DataType t);
+COGR_EXPORT std::string_view DataTypeNpyDescr(DataType t);
+COGR_EXPORT bool IsFloat(DataType t);
+COGR_EXPORT bool IsComplex(DataType t);
+COGR_EXPORT bool IsSigned(DataType t);
 
 /// Caps on what hostile input can make cogr allocate or loop over. Defaults suit real files;
 /// fuzz targets tighten them; Unlimited() is an explicit opt-out.
-struct Limits {
+struct COGR_EXPORT Limits {
   uint32_t max_ifds = 4096;                        ///< IFDs in the chain (incl. SubIFDs)
   uint32_t max_tags_per_ifd = 4096;                ///< entries of one IFD
   uint64_t max_tag_bytes = 256ull << 20;           ///< bytes of one tag's value

@@ -24,9 +24,9 @@ namespace cogr::write {
 /// Block compression (TIFF Compression 1, 8, 50000, 5).
 enum class Compression : uint8_t { kNone, kDeflate, kZstd, kLzw };
 /// "none", "deflate", "zstd", "lzw".
-std::string_view CompressionName(Compression c);
+COGR_EXPORT std::string_view CompressionName(Compression c);
 /// Inverse of CompressionName (case-insensitive); kInvalidArgument naming the accepted values.
-Result<Compression> ParseCompression(std::string_view name);
+COGR_EXPORT Result<Compression> ParseCompression(std::string_view name);
 
 /// Sample layout: "pixel" = PlanarConfiguration 1 (contiguous), "band" = 2 (separate planes).
 enum class Interleave : uint8_t { kPixel, kBand };
@@ -132,7 +132,7 @@ struct WriteOptions {
 /// block sizes multiples of 16 (tiled), predictor matching the dtype, levels in range,
 /// overview factors, per-band vectors of size 0 or count, nodata representable in dtype,
 /// finite transform. kInvalidArgument naming the field and value.
-Status ValidateProfile(const Profile& profile);
+COGR_EXPORT Status ValidateProfile(const Profile& profile);
 
 /// Writes `data` ((count, height, width) of profile.dtype, C order) to `path`.
 /// The bytes go to "<path>.tmp.<pid>" in the same directory, renamed over `path` when complete;
@@ -140,7 +140,7 @@ Status ValidateProfile(const Profile& profile);
 /// path (kIoError with the system's reason, kInvalidArgument for a bad profile or array,
 /// kUnsupported for a CRS that GeoKeys cannot express). Memory: the array, the overviews and
 /// the blocks being encoded. Thread-safe for different paths.
-Status WriteGeoTiff(const std::string& path, const Profile& profile, const Array& data,
+COGR_EXPORT Status WriteGeoTiff(const std::string& path, const Profile& profile, const Array& data,
                     const WriteOptions& options = {});
 
 /// Writes the same file as WriteGeoTiff (byte for byte) from rows given top to bottom in any
@@ -152,7 +152,7 @@ Status WriteGeoTiff(const std::string& path, const Profile& profile, const Array
 /// Not thread-safe (one writer per thread; blocks are still encoded in parallel). A rejected
 /// WriteRows argument (kInvalidArgument) changes nothing; after any other error every later
 /// call returns that error. Destroying a writer that was not closed leaves no file.
-class StreamWriter {
+class COGR_EXPORT StreamWriter {
  public:
   /// Checks the profile and the CRS and opens the scratch file. Errors name `path`.
   static Result<std::unique_ptr<StreamWriter>> Create(const std::string& path, const Profile& profile,
@@ -177,6 +177,6 @@ class StreamWriter {
 
 /// GDAL's GDAL_NODATA text for a value: "nan", "inf"/"-inf", integers without decimals
 /// ("-9999"), other values with %.18g.
-std::string FormatNodata(double value);
+COGR_EXPORT std::string FormatNodata(double value);
 
 }  // namespace cogr::write

@@ -174,7 +174,7 @@ Result<Resampling> ParseResampling(std::string_view name) {
                                  "' (expected nearest, bilinear, cubic, average, mode, min, max, med, q1 or q3)");
 }
 
-Dataset::Dataset(std::shared_ptr<io::Source> source, OpenOptions options)
+Dataset::Dataset(OpenKey, std::shared_ptr<io::Source> source, OpenOptions options)
     : source_(std::move(source)), options_(std::move(options)) {
   // The rule of OpenOptions::block_cache / block_cache_bytes.
   if (options_.block_cache) {
@@ -215,7 +215,7 @@ Result<std::shared_ptr<Dataset>> Dataset::OpenSource(std::shared_ptr<io::Source>
   const std::string uri = source->uri();
   COGR_RETURN_IF_ERROR(NameFile(internal::CheckReadContext(internal::CurrentReadContext()), uri));
   return Guard(uri, [&]() -> Result<std::shared_ptr<Dataset>> {
-    auto ds = std::make_shared<Dataset>(std::move(source), options);
+    auto ds = std::make_shared<Dataset>(OpenKey{}, std::move(source), options);
     Status st = ds->Init();
     if (!st.ok()) return NameFile(st, uri);
     return ds;

@@ -283,15 +283,5 @@ TEST(AsyncRead, ThirtyTwoConcurrentRemoteReadsMatchSyncReads) {
   CheckAsyncReads(**ds);
 }
 
-TEST(AsyncRead, NeedsASharedDataset) {
-  auto source = io::OpenFile(test::DataPath(kFile));
-  ASSERT_TRUE(source.ok());
-  Dataset unowned(*source, OpenOptions{});
-  auto f = unowned.ReadAsync(ReadOptions{});
-  auto r = Await(f);
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
-}
-
 }  // namespace
 }  // namespace cogr

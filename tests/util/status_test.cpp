@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+
 #include "cogr/status.hpp"
 
 namespace cogr {
@@ -30,6 +33,46 @@ TEST(StatusTest, AssignOrReturnPropagates) {
   auto r = Quarter(6);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().message(), "odd: 3");
+}
+
+struct Pair {
+  int first = 0;
+};
+
+// Reaching for the value of a failed Result is a programmer error: every accessor aborts with
+// the error printed, instead of reading an empty optional.
+TEST(ResultDeathTest, AccessorsOfAFailedResultAbortWithItsError) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  const char* expected = "cogr: value of a failed Result: not_found: x\\.tif: no such file";
+  Result<std::string> r = Status::NotFound("x.tif: no such file");
+  const Result<std::string>& cr = r;
+  EXPECT_DEATH((void)*r, expected);
+  EXPECT_DEATH((void)*cr, expected);
+  EXPECT_DEATH((void)r.value(), expected);
+  EXPECT_DEATH((void)cr.value(), expected);
+  EXPECT_DEATH((void)std::move(r).value(), expected);
+  EXPECT_DEATH((void)r->size(), expected);
+  EXPECT_DEATH((void)cr->size(), expected);
+  Result<Pair> p = Status::InvalidFile("bad magic");
+  EXPECT_DEATH((void)p->first, "cogr: value of a failed Result: invalid_file: bad magic");
+}
+
+TEST(ResultDeathTest, ResultBuiltFromOkStatusIsAnErrorToo) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  Result<int> r = Status::OK();
+  ASSERT_FALSE(r.ok());
+  EXPECT_DEATH((void)*r, "invalid_argument: Result built from OK status");
+}
+
+TEST(ResultTest, AccessorsOfAnOkResultGiveTheValue) {
+  Result<std::string> r = std::string("abc");
+  const Result<std::string>& cr = r;
+  EXPECT_EQ(*r, "abc");
+  EXPECT_EQ(*cr, "abc");
+  EXPECT_EQ(r->size(), 3u);
+  EXPECT_EQ(cr.value(), "abc");
+  r.value() += "d";
+  EXPECT_EQ(std::move(r).value(), "abcd");
 }
 
 }  // namespace

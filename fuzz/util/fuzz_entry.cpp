@@ -1,4 +1,4 @@
-// Fuzz entry points (see util/fuzz.hpp): the code the libFuzzer targets and the regression
+// Fuzz entry points (see fuzz/util/fuzz.hpp): the code the libFuzzer targets and the regression
 // test run.
 #include <algorithm>
 #include <array>

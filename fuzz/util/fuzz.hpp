@@ -1,6 +1,7 @@
-// Fuzz entry points. They live in the library, not in fuzz/, so that tests/fuzz_regressions_test.cpp
-// replays every input of fuzz/regressions/ through exactly the code the fuzzers ran, in the
-// normal test build. The libFuzzer targets in fuzz/ are a few lines calling these.
+// Fuzz entry points: the harness library cogr_fuzz_harness (fuzz/CMakeLists.txt), not part of
+// libcogr. The libFuzzer targets in fuzz/ are a few lines calling these, and
+// tests/fuzz_regressions_test.cpp links the same library, so it replays every input of
+// fuzz/regressions/ through exactly the code the fuzzers ran, in the normal test build.
 //
 // Contract of every Fuzz* function: any input bytes are accepted; hostile input ends in an
 // error Status, never a crash, a read outside a buffer, an allocation above FuzzLimits() or a

@@ -1,2 +1,0 @@
-#pragma once
-#define COGR_VERSION_STRING "0.1.0"
