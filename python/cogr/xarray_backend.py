@@ -64,7 +64,8 @@ def _spatial_ref(ds):
     return xr.Variable((), np.int64(0), attrs)
 
 
-def open_cogr_dataset(filename_or_obj, drop_variables=None, **options):
+def open_cogr_dataset(filename_or_obj, drop_variables=None, mask_and_scale=True, decode_times=True,
+                      decode_coords=True, use_cftime=None, decode_timedelta=None, **options):
     ds = _open(os.fspath(filename_or_obj), **options)
     t = ds.transform
     coords = {"band": np.arange(1, ds.count + 1)}
@@ -83,9 +84,16 @@ def open_cogr_dataset(filename_or_obj, drop_variables=None, **options):
     data = indexing.LazilyIndexedArray(CogrBackendArray(ds))
     var = xr.Variable(("band", "y", "x"), data, attrs, encoding={"grid_mapping": "spatial_ref"})
     variables = {"band_data": var}
+    for name, value in coords.items():
+        variables[name] = value if isinstance(value, xr.Variable) else xr.Variable((name,), value)
     if drop_variables:
         variables = {k: v for k, v in variables.items() if k not in drop_variables}
-    out = xr.Dataset(variables, coords=coords)
+    # CF decoding as xarray's own backends do it: _FillValue masked to NaN, scale_factor/add_offset.
+    variables, attributes, _ = xr.conventions.decode_cf_variables(
+        variables, {}, mask_and_scale=mask_and_scale, decode_times=decode_times, decode_coords=decode_coords,
+        use_cftime=use_cftime, decode_timedelta=decode_timedelta)
+    out = xr.Dataset({k: v for k, v in variables.items() if k not in coords},
+                     coords={k: v for k, v in variables.items() if k in coords}, attrs=attributes)
     out.set_close(ds.close)
     return out
 
@@ -95,10 +103,14 @@ class CogrBackendEntrypoint(BackendEntrypoint):
 
     description = "Open GeoTIFF/COG files (local or remote) lazily with cogr"
     url = "https://github.com/"
-    open_dataset_parameters = ("filename_or_obj", "drop_variables")
+    open_dataset_parameters = ("filename_or_obj", "drop_variables", "mask_and_scale", "decode_times",
+                               "decode_coords", "use_cftime", "decode_timedelta")
 
-    def open_dataset(self, filename_or_obj, *, drop_variables=None, **options):
-        return open_cogr_dataset(filename_or_obj, drop_variables=drop_variables, **options)
+    def open_dataset(self, filename_or_obj, *, drop_variables=None, mask_and_scale=True, decode_times=True,
+                     decode_coords=True, use_cftime=None, decode_timedelta=None, **options):
+        return open_cogr_dataset(filename_or_obj, drop_variables=drop_variables, mask_and_scale=mask_and_scale,
+                                 decode_times=decode_times, decode_coords=decode_coords, use_cftime=use_cftime,
+                                 decode_timedelta=decode_timedelta, **options)
 
     def guess_can_open(self, filename_or_obj):
         try:
