@@ -5,7 +5,8 @@ then copied into the package. Offline: needs only cmake, a C++20 compiler and De
     /usr/bin/python3 -m pip install --no-build-isolation --break-system-packages ./python
 
 Environment: COGR_PYTHON_BUILD_DIR (default <repo>/build/python) keeps the CMake build between
-installs; COGR_PYTHON_BUILD_TYPE (default Release); CMAKE_BUILD_PARALLEL_LEVEL (default 2).
+installs; COGR_PYTHON_BUILD_TYPE (default Release); COGR_PYTHON_CMAKE_ARGS (more -D options, e.g.
+-DCOGR_WARNINGS_AS_ERRORS=ON); CMAKE_BUILD_PARALLEL_LEVEL (default 2).
 """
 import os
 import shutil
@@ -43,6 +44,7 @@ class CMakeBuild(build_ext):
             configure += ["-G", "Ninja"]
         if shutil.which("ccache"):
             configure += ["-DCMAKE_CXX_COMPILER_LAUNCHER=ccache", "-DCMAKE_C_COMPILER_LAUNCHER=ccache"]
+        configure += os.environ.get("COGR_PYTHON_CMAKE_ARGS", "").split()
         if os.path.isfile(os.path.join(build_dir, "CMakeCache.txt")):
             configure = [a for a in configure if a not in ("-G", "Ninja")]
         subprocess.check_call(configure)

@@ -200,6 +200,11 @@ class Dataset : public std::enable_shared_from_this<Dataset> {
   /// Callback form: `done` runs once, on an executor thread, with the result (it must not
   /// block for long: it holds an executor thread).
   void ReadAsync(ReadOptions options, std::function<void(Result<Array>)> done) const;
+  /// Open(uri, options) without blocking the caller: the open runs on the executor of
+  /// ReadAsync and `done` runs once, on an executor thread, with the result (it must not block
+  /// for long). For bindings whose event loop must not wait (Python's asyncio).
+  static void OpenAsync(std::string uri, OpenOptions options,
+                        std::function<void(Result<std::shared_ptr<Dataset>>)> done);
   /// Threads of the async executor: max(4, 2 x hardware threads), fixed at first use.
   static size_t AsyncReadThreads();
 

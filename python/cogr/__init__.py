@@ -14,7 +14,7 @@ import os
 import numpy as np
 
 from . import _cogr, errors
-from ._dataset import BoundingBox, Dataset, Resampling, Window, _affine, _bands, _window_tuple
+from ._dataset import BoundingBox, Dataset, Resampling, Window, _affine, _bands, _resolve, _window_tuple
 
 __version__ = _cogr.__version__
 
@@ -47,12 +47,20 @@ def open(fp, mode="r", **options):  # noqa: A001 - rasterio's name
 
 
 async def open_async(fp, **options):
-    """open() on asyncio: the open runs on a bounded executor and the awaiting task resumes when
-    it ends."""
+    """open() on asyncio, for reading: the open runs on cogr's async executor (Dataset::OpenAsync,
+    no Python thread) and the awaiting task resumes through loop.call_soon_threadsafe."""
     uri = _uri(fp)
     loop = asyncio.get_running_loop()
-    native = await loop.run_in_executor(None, lambda: _cogr.Dataset.open(uri, options))
-    return Dataset(native, uri, options)
+    fut = loop.create_future()
+
+    def done(native, exc):  # on a cogr executor thread, GIL held
+        try:
+            loop.call_soon_threadsafe(_resolve, fut, native, exc)
+        except RuntimeError:  # the loop was closed meanwhile
+            pass
+
+    _cogr.Dataset.open_async(uri, options, done)
+    return Dataset(await fut, uri, options)
 
 
 def set_thread_count(threads):

@@ -9,6 +9,7 @@
 #include <pybind11/stl.h>
 
 #include <cctype>
+#include <chrono>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -212,6 +213,16 @@ void CheckOut(const py::array& out, DataType dtype) {
   }
 }
 
+/// A Python callable held by C++ callbacks: released under the GIL wherever the last copy of
+/// the callback dies (an executor thread holds no GIL).
+std::shared_ptr<py::object> KeepCallback(py::object done) {
+  return std::shared_ptr<py::object>(new py::object(std::move(done)), [](py::object* p) {
+    if (!Py_IsInitialized()) return;  // interpreter gone: leak rather than crash
+    py::gil_scoped_acquire gil;
+    delete p;
+  });
+}
+
 /// The binding's Dataset: a shared, thread-safe cogr::Dataset.
 class PyDataset {
  public:
@@ -224,6 +235,27 @@ class PyDataset {
       return Dataset::Open(uri, options);
     }();
     return PyDataset(Take(std::move(r)));
+  }
+
+  /// Starts Dataset::OpenAsync; `done(dataset, None)` or `done(None, exception)` runs on a cogr
+  /// executor thread with the GIL held.
+  static void OpenAsync(const std::string& uri, const py::dict& kw, py::object done) {
+    cogr::OpenOptions options = OpenOptionsFrom(kw);
+    std::shared_ptr<py::object> cb = KeepCallback(std::move(done));
+    py::gil_scoped_release nogil;
+    Dataset::OpenAsync(uri, std::move(options), [cb](cogr::Result<std::shared_ptr<Dataset>> result) {
+      if (!Py_IsInitialized()) return;
+      py::gil_scoped_acquire gil;
+      try {
+        if (result.ok()) {
+          (*cb)(py::cast(PyDataset(std::move(result).value())), py::none());
+        } else {
+          (*cb)(py::none(), ErrorObject(result.status()));
+        }
+      } catch (py::error_already_set& e) {
+        e.discard_as_unraisable("cogr open_async callback");
+      }
+    });
   }
 
   const Dataset& ds() const { return *ds_; }
@@ -267,12 +299,7 @@ class PyDataset {
   /// Starts ds.ReadAsync(options); `done(array, None)` or `done(None, exception)` runs on a
   /// cogr executor thread with the GIL held.
   void ReadAsync(cogr::ReadOptions options, py::object done) const {
-    // The callback object is released under the GIL wherever the last copy of the lambda dies.
-    std::shared_ptr<py::object> cb(new py::object(std::move(done)), [](py::object* p) {
-      if (!Py_IsInitialized()) return;  // interpreter gone: leak rather than crash
-      py::gil_scoped_acquire gil;
-      delete p;
-    });
+    std::shared_ptr<py::object> cb = KeepCallback(std::move(done));
     py::gil_scoped_release nogil;
     ds_->ReadAsync(std::move(options), [cb](cogr::Result<Array> result) {
       if (!Py_IsInitialized()) return;
@@ -370,6 +397,7 @@ PYBIND11_MODULE(_cogr, m) {
 
   py::class_<PyDataset>(m, "Dataset")
       .def_static("open", &PyDataset::Open, py::arg("uri"), py::arg("options"))
+      .def_static("open_async", &PyDataset::OpenAsync, py::arg("uri"), py::arg("options"), py::arg("done"))
       .def_property_readonly("uri", [](const PyDataset& d) { return d.ds().uri(); })
       .def_property_readonly("width", [](const PyDataset& d) { return d.ds().width(); })
       .def_property_readonly("height", [](const PyDataset& d) { return d.ds().height(); })
@@ -528,6 +556,26 @@ PYBIND11_MODULE(_cogr, m) {
       st = cogr::write::WriteGeoTiff(path, profile, a);
     }
     Check(st);
+  });
+
+  // bench/python_read_bench.py: the C++ baseline in the same process, Dataset::ReadInto into
+  // one kept Array (no Python, no numpy), seconds per iteration.
+  m.def("_bench_read_into", [](const PyDataset& d, const std::vector<int>& bands, int iterations) {
+    std::vector<double> seconds;
+    cogr::ReadOptions o;
+    o.bands = bands;
+    Array kept;
+    Status st;
+    {
+      py::gil_scoped_release nogil;
+      for (int i = 0; i < iterations && st.ok(); ++i) {
+        const auto t0 = std::chrono::steady_clock::now();
+        st = d.ds().ReadInto(o, kept);
+        seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+      }
+    }
+    Check(st);
+    return seconds;
   });
 
   m.def("set_thread_count", &cogr::SetThreadCount, py::arg("threads"));

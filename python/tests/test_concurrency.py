@@ -125,3 +125,20 @@ def test_asyncio_does_not_block_the_loop(nginx):
         return ticks
 
     assert asyncio.run(main()) > 16
+
+
+def test_async_opens_and_reads_start_no_python_thread(nginx):
+    """open_async/read_async run on the C++ executor: the process has no more Python threads
+    while 8 opens and 32 reads are in flight (asyncio's default executor would add some)."""
+    before = threading.active_count()
+
+    async def main():
+        datasets = await asyncio.gather(*[cogr.open_async(nginx.url("sample.tif"), block_cache_bytes=0)
+                                          for _ in range(8)])
+        arrays = await asyncio.gather(*[d.read_async() for d in datasets for _ in range(4)])
+        return threading.active_count(), arrays
+
+    during, arrays = asyncio.run(main())
+    assert during == before
+    want = cogr.open(os.path.join(os.path.dirname(FIXTURES), "sample.tif")).read()
+    assert len(arrays) == 32 and all(np.array_equal(a, want) for a in arrays)

@@ -1,0 +1,61 @@
+# The extension module (pybind11); use the cogr package, not this module.
+from typing import Any, Callable, Optional, Sequence
+
+import numpy as np
+
+__version__: str
+
+class Dataset:
+    @staticmethod
+    def open(uri: str, options: dict[str, Any]) -> Dataset: ...
+    @staticmethod
+    def open_async(uri: str, options: dict[str, Any], done: Callable[[Optional[Dataset], Optional[BaseException]], None]) -> None: ...
+    uri: str
+    width: int
+    height: int
+    count: int
+    dtype: str
+    numpy_dtype: np.dtype[Any]
+    nodata: Optional[float]
+    transform: tuple[float, float, float, float, float, float]
+    crs_epsg: Optional[int]
+    crs_wkt: Optional[str]
+    bounds: tuple[float, float, float, float]
+    res: tuple[float, float]
+    block_shape: list[int]
+    compression: str
+    interleave: str
+    photometric: int
+    is_cog: bool
+    tiled: bool
+    has_mask: bool
+    pixel_is_point: bool
+    scales: list[float]
+    offsets: list[float]
+    descriptions: list[str]
+    overviews: list[int]
+    level_shapes: list[tuple[int, int]]
+    io_stats: dict[str, int]
+    def xy(self, row: float, col: float, offset: str = ...) -> tuple[float, float]: ...
+    def index(self, x: float, y: float, op: str = ...) -> tuple[int, int]: ...
+    def read(self, bands: Sequence[int], window: Optional[Sequence[float]], boundless: bool, fill: Optional[float],
+             overview: Optional[int], out_shape: Optional[tuple[int, int]], resampling: str, timeout_ms: int,
+             out: Optional[np.ndarray]) -> np.ndarray: ...
+    def read_mask(self, window: Optional[Sequence[float]], boundless: bool, overview: Optional[int]) -> np.ndarray: ...
+    def read_async(self, bands: Sequence[int], window: Optional[Sequence[float]], boundless: bool, fill: Optional[float],
+                   overview: Optional[int], out_shape: Optional[tuple[int, int]], resampling: str, timeout_ms: int,
+                   done: Callable[[Optional[np.ndarray], Optional[BaseException]], None]) -> None: ...
+
+def window_from_bounds(left: float, bottom: float, right: float, top: float, transform: Sequence[float]) -> tuple[float, float, float, float]: ...
+def window_transform(window: Sequence[float], transform: Sequence[float]) -> tuple[float, ...]: ...
+def resampling_names() -> list[str]: ...
+def crs_to_wkt(text: str) -> str: ...
+def mask(dataset: Dataset, geojson: Sequence[str], crop: bool, pad: bool, all_touched: bool, invert: bool, filled: bool,
+         nodata: Optional[float], indexes: Sequence[int]) -> tuple[np.ndarray, Optional[np.ndarray], tuple[float, ...]]: ...
+def geometry_mask(geojson: Sequence[str], height: int, width: int, transform: Sequence[float], all_touched: bool,
+                  invert: bool) -> np.ndarray: ...
+def write(path: str, profile: dict[str, Any], data: np.ndarray) -> None: ...
+def _bench_read_into(dataset: Dataset, bands: Sequence[int], iterations: int) -> list[float]: ...
+def set_thread_count(threads: int) -> None: ...
+def thread_count() -> int: ...
+def async_read_threads() -> int: ...
