@@ -20,7 +20,8 @@ __version__ = _cogr.__version__
 
 __all__ = [
     "open", "open_async", "write", "mask", "geometry_mask", "Dataset", "DatasetWriter", "Window",
-    "Resampling", "BoundingBox", "errors", "set_thread_count", "thread_count", "__version__",
+    "Resampling", "BoundingBox", "errors", "set_thread_count", "thread_count", "set_buffer_pool_bytes",
+    "buffer_pool_bytes", "__version__",
 ]
 
 
@@ -70,6 +71,18 @@ def set_thread_count(threads):
 
 def thread_count():
     return _cogr.thread_count()
+
+
+def set_buffer_pool_bytes(nbytes):
+    """Memory of freed read results (arrays of 1 MiB or more, at most 4) kept for the next reads
+    of the same size, so a loop of reads into fresh arrays costs what reads into one kept array
+    cost. Default 1 GiB; 0 turns the pool off and releases what it holds."""
+    _cogr.set_buffer_pool_bytes(int(nbytes))
+
+
+def buffer_pool_bytes():
+    """(capacity, bytes held now) of the pool of set_buffer_pool_bytes."""
+    return _cogr.buffer_pool_bytes(), _cogr.buffer_pool_held_bytes()
 
 
 # -- writing ------------------------------------------------------------------------------

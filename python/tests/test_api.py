@@ -257,3 +257,34 @@ def test_threads_setting():
         assert cogr.open(SAMPLE).read().shape == (4, 64, 64)
     finally:
         cogr.set_thread_count(0)
+
+
+def test_buffer_pool_reuses_freed_results_only():
+    path = os.path.join(FIXTURES, "tile256x128_u8_deflate.tif")  # 420 x 300 uint8: below 1 MiB
+    big = os.path.join(FIXTURES, "b7_u16_band_deflate_t128.tif")  # 7 x 130 x 169 uint16: below too
+    assert cogr.buffer_pool_bytes()[0] == 1 << 30
+    ds = cogr.open(SAMPLE)
+    cogr.set_buffer_pool_bytes(0)
+    assert cogr.buffer_pool_bytes() == (0, 0)
+    cogr.set_buffer_pool_bytes(64 << 20)
+    try:
+        # A 1 MiB+ read: boundless, 3 x 512 x 1024 uint8 = 1.5 MiB of fill and pixels.
+        win = cogr.Window(-100, -100, 1024, 512)
+        a = ds.read([1, 2, 3], window=win, boundless=True, fill_value=3)
+        b = ds.read([1, 2, 3], window=win, boundless=True, fill_value=3)
+        assert not np.shares_memory(a, b) and np.array_equal(a, b)
+        assert cogr.buffer_pool_bytes()[1] == 0
+        want = a.copy()
+        addr = a.__array_interface__["data"][0]
+        del a
+        assert cogr.buffer_pool_bytes()[1] == 3 * 512 * 1024
+        c = ds.read([1, 2, 3], window=win, boundless=True, fill_value=3)
+        assert c.__array_interface__["data"][0] == addr  # the freed memory, every byte rewritten
+        assert np.array_equal(c, want) and cogr.buffer_pool_bytes()[1] == 0
+        c[...] = 77  # caller's scribbles on a freed array do not reach the next read
+        del c
+        assert np.array_equal(ds.read([1, 2, 3], window=win, boundless=True, fill_value=3), want)
+        assert cogr.open(path).read().nbytes < (1 << 20) and cogr.open(big).read().nbytes < (1 << 20)
+        assert cogr.buffer_pool_bytes()[1] <= 3 * 512 * 1024
+    finally:
+        cogr.set_buffer_pool_bytes(1 << 30)
