@@ -7,12 +7,14 @@
 #include <functional>
 #include <future>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "cogr/block_cache.hpp"
 #include "cogr/cancel.hpp"
+#include "cogr/dataset_helpers.hpp"
 #include "cogr/geo.hpp"
 #include "cogr/io.hpp"
 #include "cogr/status.hpp"
@@ -150,10 +152,18 @@ class Dataset : public std::enable_shared_from_this<Dataset> {
                                             geo::RoundOp op = geo::RoundOp::kFloor) const {
     return geo::RowCol(transform_, x, y, op);
   }
-  /// EPSG code of the CRS when the GeoKeys name one, else nullopt.
-  std::optional<int> crs_epsg() const { return crs_epsg_; }
-  /// WKT1_GDAL of the CRS when known (via PROJ), else nullopt.
-  std::optional<std::string> crs_wkt() const { return crs_wkt_; }
+  /// EPSG code of the CRS (PROJ's identification, as rasterio's crs.to_epsg(); without PROJ
+  /// the code the GeoKeys name), else nullopt. Computed on first use of crs(), crs_epsg() or
+  /// crs_wkt() (Open never touches PROJ), then cached; thread-safe.
+  std::optional<int> crs_epsg() const;
+  /// WKT1_GDAL of the CRS when known (via PROJ), else nullopt. Lazy and cached as crs_epsg().
+  std::optional<std::string> crs_wkt() const;
+  /// The dataset CRS (rasterio's dataset.crs), built from the GeoKeys on first use (this loads
+  /// PROJ's database: milliseconds, more for a user-defined CRS), then cached; thread-safe.
+  /// kNotFound "<uri>: no CRS" when the file has none (no GeoKeys, or GCPs only);
+  /// kUnsupported without PROJ; the GeoKeys' error (kInvalidFile, kInvalidArgument) when
+  /// they cannot be turned into a CRS.
+  Result<geo::Crs> crs() const;
   /// GeoKeys as parsed (empty when there are none).
   const std::map<uint16_t, tiff::GeoKeyValue>& geokeys() const { return geokeys_; }
   /// "Area" or "Point" (GTRasterTypeGeoKey).
@@ -188,8 +198,49 @@ class Dataset : public std::enable_shared_from_this<Dataset> {
   /// still build their result before moving it into `out`.)
   Status ReadInto(const ReadOptions& options, Array& out) const;
   /// Reads the internal mask (255 valid, 0 invalid) for the same window; all 255 when the file
-  /// has no mask (and no nodata).
+  /// has no mask (and no nodata). With out_shape: the mask resampled to (height, width) by
+  /// options.resampling (rasterio's read_masks(out_shape=...)): the internal mask's level GDAL
+  /// would pick, or the nodata test applied to the data read at out_shape.
   Result<Array> ReadMask(const ReadOptions& options = {}) const;
+
+  // ---- rasterio helpers (src/read/dataset_helpers.cpp, src/read/sample.cpp) ----
+
+  /// rasterio's dataset.profile (see DatasetProfile for the keys and how absent keys map).
+  /// Asks for the CRS (loads PROJ on first call); a file whose GeoKeys give no CRS has
+  /// crs unset rather than failing.
+  DatasetProfile profile() const;
+  /// rasterio's tags(bidx=band, ns=ns): band 0 = the dataset's items, 1..count = the band's.
+  /// The default namespace ("") holds GDAL_METADATA items without a domain (band items with
+  /// a role such as scale/offset/description are not tags, as in GDAL), plus for the dataset
+  /// GDAL's TIFFTAG_* items (DOCUMENTNAME, IMAGEDESCRIPTION, SOFTWARE, DATETIME, ARTIST,
+  /// HOSTCOMPUTER, COPYRIGHT, XRESOLUTION, YRESOLUTION, RESOLUTIONUNIT, MINSAMPLEVALUE,
+  /// MAXSAMPLEVALUE) and AREA_OR_POINT when the file has GeoKeys. Another `ns` gives the
+  /// GDAL_METADATA items of that domain. GDAL's own namespaces (IMAGE_STRUCTURE, SUBDATASETS,
+  /// DERIVED_SUBDATASETS) are kUnsupported. May read the bytes of the TIFF ASCII tags (a small
+  /// range of the header). kOutOfRange for a band outside [0, count].
+  Result<std::map<std::string, std::string>> tags(int band = 0, const std::string& ns = "") const;
+  /// rasterio's colormap(bidx): 2^BitsPerSample entries from the ColorMap tag of a paletted
+  /// file (16-bit TIFF values scaled to 8 bits as GDAL 3.6 does, alpha 255); for 1-bit gray
+  /// files GDAL's implicit black/white table. kNotFound "<uri>: NULL color table" (rasterio's
+  /// ValueError message) otherwise; kOutOfRange for a band outside [1, count].
+  Result<Colormap> colormap(int band = 1) const;
+  /// rasterio's block_windows(bidx): every block of the full-resolution image in row-major
+  /// order, with its window clipped to the image. `band` 0 or 1..count (all bands share one
+  /// layout); kOutOfRange otherwise.
+  Result<std::vector<BlockWindow>> block_windows(int band = 0) const;
+  /// rasterio's dataset_mask(window, out_shape, boundless): (1, h, w) uint8 by GDAL's rule:
+  /// a per-dataset mask (internal mask IFD) when present; else the alpha band's values (an
+  /// ExtraSamples alpha: values as stored for uint8, scaled to 0..255 for uint16 as GDAL does);
+  /// else 0 where every band is nodata and 255 elsewhere; else all 255. Same window, bands
+  /// (ignored), boundless, overview, out_shape and deadline options as Read.
+  Result<Array> dataset_mask(const ReadOptions& options = {}) const;
+  /// rasterio's sample(xy, indexes): the values of the bands at each point (x, y) in the
+  /// dataset's CRS, as a (1, points, bands) Array of dtype() (row i = point i). A point is
+  /// mapped to its pixel by index(x, y) (floor); a point outside the image gets nodata (0 when
+  /// there is none), as rasterio does. Batched per block: each touched block is read (fetched
+  /// and decoded) once, whatever the number of points in it.
+  Result<Array> Sample(const std::vector<std::pair<double, double>>& points,
+                       const SampleOptions& options = {}) const;
 
   /// Read(options) without blocking the caller: the read runs on cogr's async executor (a
   /// fixed pool of AsyncReadThreads() threads shared by the process, never a thread per read;
@@ -248,8 +299,20 @@ class Dataset : public std::enable_shared_from_this<Dataset> {
   DataType dtype_ = DataType::kUnknown;
   std::optional<double> nodata_;
   geo::Affine transform_;
-  std::optional<int> crs_epsg_;
-  std::optional<std::string> crs_wkt_;
+  // The CRS, built on first use (ComputeCrs, src/read/dataset_crs.cpp) under crs_once_.
+  void ComputeCrs() const;
+  // Helpers of the rasterio helpers (src/read/dataset_helpers.cpp).
+  Status AddTiffTags(std::map<std::string, std::string>& out) const;  // GDAL's TIFFTAG_* items
+  int AlphaBand() const;  // 0-based band GDAL treats as alpha (ExtraSamples 1 or 2), or -1
+  Status ReadMaskOutShape(const ReadOptions& options, Array& out) const;  // ReadMask with out_shape
+  void NodataMask(const Array& data, uint8_t* mask) const;  // mask[i] = 255 where a band is not nodata
+  bool has_gcps_ = false;                // GCP-only georeferencing: no dataset CRS
+  std::optional<int> geokeys_epsg_;      // the EPSG code the GeoKeys name (no PROJ needed)
+  mutable std::once_flag crs_once_;
+  mutable std::optional<int> crs_epsg_;
+  mutable std::optional<std::string> crs_wkt_;
+  mutable std::optional<geo::Crs> crs_;
+  mutable Status crs_status_;
   std::map<uint16_t, tiff::GeoKeyValue> geokeys_;
   bool pixel_is_point_ = false;
   bool is_cog_ = false;

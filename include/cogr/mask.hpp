@@ -54,6 +54,13 @@ struct Geometry {
 /// null geometry are skipped). Errors are kInvalidArgument starting with "GeoJSON: ".
 Result<std::vector<Geometry>> ParseGeoJson(std::string_view text);
 
+/// ParseGeoJson on the contents of a file (e.g. the output of `ogr2ogr -f GeoJSON` or a
+/// geojson.io export). Errors name the path: kNotFound / kIoError when it cannot be read,
+/// kLimitExceeded for a file larger than `max_bytes` (default 256 MiB), and ParseGeoJson's
+/// "GeoJSON: ..." errors prefixed with "<path>: ".
+Result<std::vector<Geometry>> ParseGeoJsonFile(const std::string& path,
+                                               uint64_t max_bytes = 256ull << 20);
+
 /// Options of ParseGeoJsonDocument.
 struct GeoJsonOptions {
   /// RFC 7946: a document without a "crs" member is in WGS 84 longitude/latitude. When true,

@@ -209,6 +209,8 @@ struct GdalMetadata {
   std::map<int, double> scales;                         ///< band (0-based) → SCALE
   std::map<int, double> offsets;                        ///< band (0-based) → OFFSET
   std::map<int, std::string> descriptions;              ///< band (0-based) → DESCRIPTION
+  /// band (0-based) → its metadata items (keys as dataset_items), without the items whose
+  /// role attribute GDAL consumes (scale, offset, unittype, description, colorinterp).
   std::map<int, std::map<std::string, std::string>> band_items;
 };
 /// Parses GDAL's small XML dialect; malformed XML → kInvalidFile.

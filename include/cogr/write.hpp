@@ -90,7 +90,33 @@ struct Profile {
   std::vector<std::string> descriptions;
   std::vector<double> scales;
   std::vector<double> offsets;
+
+  /// rasterio's `dst_profile = src.profile` for an open dataset (src/write/profile_helpers.cpp):
+  /// width, height, count, dtype, CRS (as crs_epsg when PROJ identifies an EPSG code, else as
+  /// crs_wkt), transform, nodata, tiled, block sizes (strips keep their rows per strip),
+  /// interleave, predictor, descriptions,
+  /// scales, offsets, overview factors and an RGBA file's alpha. The compression is kept when
+  /// the writer has it (none, deflate, zstd, lzw); any other (jpeg, webp, lerc, packbits, ...)
+  /// becomes deflate, and the predictor is dropped with it. A tile size that is not a multiple
+  /// of 16 becomes 512. ValidateProfile's error (kInvalidArgument, prefixed with the dataset's
+  /// URI) when the result cannot be written.
+  static Result<Profile> FromDataset(const Dataset& dataset);
+
+  /// The COG preset: GDAL's COG driver defaults (tiled, blocksize 512, LZW, pixel
+  /// interleave) and its overview rule (CogOverviewFactors), for an image of this size.
+  static Profile Cog(uint64_t width, uint64_t height, int count, DataType dtype,
+                     uint32_t blocksize = 512);
 };
+
+/// The overview factors GDAL's COG driver builds for OVERVIEWS=AUTO: halve the size (integer
+/// division) while either side exceeds `blocksize`, one overview per halving, so the smallest
+/// overview fits in one block: {2, 4, ..., 2^n}; empty when the image fits in one block.
+/// (The writer sizes overview f as ceil(size / f), as gdaladdo does for explicit factors.)
+std::vector<int> CogOverviewFactors(uint64_t width, uint64_t height, uint32_t blocksize = 512);
+
+/// `profile` with the COG overview rule applied to its size and block size (overviews =
+/// CogOverviewFactors(width, height, max(blockxsize, blockysize))), tiled = true.
+Profile WithCogOverviews(Profile profile);
 
 /// Progress of a write, fraction in [0, 1]. Return false to cancel (the write then fails with
 /// kCancelled and leaves no file).

@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "geo/proj_calls.hpp"
+
 namespace cogr::internal {
 
 namespace {
@@ -47,6 +49,7 @@ ThreadProj& Local() {
 }  // namespace
 
 PJ_CONTEXT* ProjContext() {
+  CountProjContextCall();
   ThreadProj& local = Local();
   local.Reset();
   return local.ctx;

@@ -21,9 +21,6 @@
 #include "util/checked.hpp"
 #include "util/thread_pool.hpp"
 
-#ifdef COGR_HAVE_PROJ
-#include "cogr/crs.hpp"
-#endif
 
 namespace cogr {
 namespace {
@@ -281,25 +278,16 @@ Status Dataset::Init() {
     transform_.c -= 0.5 * transform_.a + 0.5 * transform_.b;
     transform_.f -= 0.5 * transform_.d + 0.5 * transform_.e;
   }
+  // The CRS itself is built on first use (ComputeCrs): an open never touches PROJ.
+  has_gcps_ = has_gcps;
   if (has_gcps) {
     // No dataset CRS.
   } else if (auto proj = ShortKey(geokeys_, 3072); proj && *proj != 0 && *proj != 32767) {
-    crs_epsg_ = *proj;
+    geokeys_epsg_ = *proj;
   } else if (auto geog = ShortKey(geokeys_, 2048); geog && *geog != 0 && *geog != 32767 &&
                                                    ShortKey(geokeys_, 1024) != uint16_t{1}) {
-    crs_epsg_ = *geog;
+    geokeys_epsg_ = *geog;
   }
-#ifdef COGR_HAVE_PROJ
-  if (!geokeys_.empty() && !has_gcps) {
-    auto crs = geo::Crs::FromGeoKeys(geokeys_);
-    if (crs.ok()) {
-      if (auto wkt = crs->ToWkt(geo::WktFormat::kWkt1Gdal); wkt.ok()) crs_wkt_ = *wkt;
-      // PROJ's answer wins: it drops codes it does not know and finds codes the keys only
-      // describe (as GDAL does).
-      crs_epsg_ = crs->ToEpsg();
-    }
-  }
-#endif
 
   // GDAL_METADATA: scales, offsets, descriptions.
   scales_.assign(static_cast<size_t>(count_), 1.0);
@@ -398,7 +386,7 @@ Result<Array> Dataset::ReadMask(const ReadOptions& options) const {
 Status Dataset::ReadImpl(const ReadOptions& options, bool mask, Array& out) const {
   if (options.out_shape) {
     // Resampled read (read/resample.cpp): GDAL 3.6's overview choice and kernels.
-    if (mask) return Status::Unsupported("masks of out_shape reads are not supported");
+    if (mask) return ReadMaskOutShape(options, out);  // src/read/dataset_helpers.cpp
     internal::OutShapeDataset ds;
     for (const Level& l : levels_) {
       ds.levels.push_back({static_cast<int64_t>(l.width), static_cast<int64_t>(l.height)});

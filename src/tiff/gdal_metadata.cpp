@@ -207,6 +207,12 @@ void AddItem(GdalMetadata& md, const std::map<std::string, std::string>& attrs,
       md.descriptions[band] = value;
     }
   }
+  // As GDAL: an item whose role attribute is one GDAL consumes is not band metadata.
+  const std::string* role_attr = find("role");
+  if (role_attr != nullptr && (*role_attr == "scale" || *role_attr == "offset" || *role_attr == "unittype" ||
+                               *role_attr == "description" || *role_attr == "colorinterp")) {
+    return;
+  }
   md.band_items[band].insert_or_assign(key, std::move(value));
 }
 
