@@ -234,6 +234,10 @@ class Dataset : public std::enable_shared_from_this<Dataset> {
   /// else 0 where every band is nodata and 255 elsewhere; else all 255. Same window, bands
   /// (ignored), boundless, overview, out_shape and deadline options as Read.
   Result<Array> dataset_mask(const ReadOptions& options = {}) const;
+  /// The 1-based band GDAL treats as alpha (an ExtraSamples value of 1 or 2), 0 when none.
+  /// Per GDAL, the other bands' mask is that band and the alpha band's own mask is all valid
+  /// (rasterio's read_masks; bindings build per-band masks from this and dataset_mask).
+  int alpha_band() const { return AlphaBand() + 1; }
   /// rasterio's sample(xy, indexes): the values of the bands at each point (x, y) in the
   /// dataset's CRS, as a (1, points, bands) Array of dtype() (row i = point i). A point is
   /// mapped to its pixel by index(x, y) (floor); a point outside the image gets nodata (0 when

@@ -249,15 +249,13 @@ class Dataset:
     def crs(self):
         """pyproj.CRS when pyproj is importable, else the WKT string; None without a CRS."""
         if not self._crs_done:
-            ds = self._native()
-            wkt, epsg = ds.crs_wkt, ds.crs_epsg
+            wkt, epsg = self._native().crs()
             crs = None
-            if _pyproj is not None and (epsg is not None or wkt):
-                crs = _pyproj.CRS.from_epsg(epsg) if epsg is not None else _pyproj.CRS.from_wkt(wkt)
-            elif wkt:
-                crs = wkt
-            elif epsg is not None:
-                crs = f"EPSG:{epsg}"
+            if wkt is not None:
+                if _pyproj is not None:
+                    crs = _pyproj.CRS.from_epsg(epsg) if epsg is not None else _pyproj.CRS.from_wkt(wkt)
+                else:
+                    crs = wkt
             self._crs, self._crs_done = crs, True
         return self._crs
 
@@ -329,29 +327,23 @@ class Dataset:
 
     @property
     def profile(self):
-        """rasterio's profile: the keys cogr.write() takes to make a file like this one."""
-        ds = self._native()
-        bh, bw = ds.block_shape
-        p = {
-            "driver": "GTiff",
-            "dtype": ds.dtype,
-            "nodata": ds.nodata,
-            "width": ds.width,
-            "height": ds.height,
-            "count": ds.count,
-            "crs": self.crs,
-            "transform": self.transform,
-        }
-        tiled = self.is_tiled
-        if tiled:
-            p["blockxsize"], p["blockysize"] = bw, bh
-        else:
-            p["blockysize"] = bh
-        p["tiled"] = tiled
-        if ds.compression != "none":
-            p["compress"] = ds.compression
-        p["interleave"] = ds.interleave
-        return p
+        """rasterio's profile (Dataset::profile): the keys cogr.write() takes to make a file like this one."""
+        p = self._native().profile()
+        p["crs"] = self.crs
+        p["transform"] = _affine(p["transform"])
+        order = ("driver", "dtype", "nodata", "width", "height", "count", "crs", "transform", "blockxsize",
+                 "blockysize", "tiled", "compress", "interleave", "photometric")
+        return {k: p[k] for k in order if k in p}
+
+    def tags(self, bidx=0, ns=None):
+        """rasterio's tags(bidx, ns): GDAL_METADATA items of the dataset (bidx 0) or a band, plus
+        GDAL's TIFFTAG_* items and AREA_OR_POINT for the dataset."""
+        return dict(self._native().tags(int(bidx), ns or ""))
+
+    def colormap(self, bidx=1):
+        """rasterio's colormap(bidx): {index: (r, g, b, a)} of a paletted band; cogr.errors.NotFound
+        ("NULL color table") when the band has none."""
+        return self._native().colormap(int(bidx))
 
     @property
     def meta(self):
@@ -396,13 +388,8 @@ class Dataset:
 
     def block_windows(self, bidx=0):
         """Yields ((block_row, block_col), Window) of every block, row by row (rasterio's)."""
-        if bidx:
-            self._check_band(bidx)
-        bh, bw = self._native().block_shape
-        h, w = self.height, self.width
-        for j, r in enumerate(range(0, h, bh)):
-            for i, c in enumerate(range(0, w, bw)):
-                yield (j, i), Window(c, r, min(bw, w - c), min(bh, h - r))
+        for row, col, c, r, w, h in self._native().block_windows(int(bidx)):
+            yield (row, col), Window(int(c), int(r), int(w), int(h))
 
     def block_window(self, bidx, i, j):
         for (bj, bi), win in self.block_windows(bidx):
@@ -459,23 +446,25 @@ class Dataset:
 
     def read_masks(self, indexes=None, out=None, out_shape=None, window=None, boundless=False,
                    resampling=Resampling.nearest, overview=None, timeout_ms=0):
-        """Per-band valid masks, uint8 255 valid / 0 invalid, rasterio's rule: the file's mask
-        (internal mask IFD) when it has one, else pixel != nodata band by band, else all valid
-        (outside the image in a boundless read: invalid)."""
+        """Per-band valid masks (uint8, 255 valid, 0 invalid) by GDAL's rule, as rasterio's:
+        a per-dataset mask (internal mask IFD) for every band; else with an alpha band, the
+        alpha values for the other bands and all valid for the alpha band itself; else with
+        nodata, pixel != nodata band by band; else all valid (outside the image in a boundless
+        read: invalid)."""
         ds = self._native()
         bands, squeeze = _bands(indexes, ds.count)
-        win = _window_tuple(window)
-        nodata = ds.nodata
-        if ds.has_mask or nodata is None:
-            if out_shape is not None:
-                from .errors import Unsupported
-
-                raise Unsupported("masks of out_shape reads are not supported")
-            m = ds.read_mask(window=win, boundless=bool(boundless), overview=overview)
-            masks = np.broadcast_to(m, (len(bands),) + m.shape[1:])
+        nodata, alpha = ds.nodata, ds.alpha_band
+        shape = None if out_shape is None else tuple(int(v) for v in tuple(out_shape)[-2:])
+        args = dict(window=_window_tuple(window), boundless=bool(boundless), overview=overview, out_shape=shape,
+                    resampling=_resampling_name(resampling))
+        if ds.has_mask or alpha or nodata is None:
+            m = ds.dataset_mask(**args)[0]
+            masks = np.empty((len(bands),) + m.shape, np.uint8)
+            for i, b in enumerate(bands):
+                masks[i] = 255 if (b == alpha and not ds.has_mask) else m
         else:
-            args, _ = self._read_args(bands, window, out_shape, resampling, boundless, nodata, overview, timeout_ms)
-            data = ds.read(out=None, **args)
+            rargs, _ = self._read_args(bands, window, out_shape, resampling, boundless, nodata, overview, timeout_ms)
+            data = ds.read(out=None, **rargs)
             valid = ~np.isnan(data) if np.isnan(nodata) else data != nodata
             masks = valid.astype(np.uint8) * np.uint8(255)
         if squeeze:
@@ -483,24 +472,32 @@ class Dataset:
         if out is not None:
             out[...] = masks
             return out
-        return np.ascontiguousarray(masks)
+        return masks
 
-    def dataset_mask(self, window=None, boundless=False, overview=None):
-        """One mask for all bands (GDAL's rule: the file's mask, else any band != nodata), 255/0."""
-        ds = self._native()
-        return ds.read_mask(window=_window_tuple(window), boundless=bool(boundless), overview=overview)[0]
+    def dataset_mask(self, window=None, out_shape=None, boundless=False, resampling=Resampling.nearest,
+                     overview=None):
+        """One (height, width) uint8 mask for all bands (Dataset::dataset_mask, GDAL's rule: the
+        file's mask, else the alpha band, else 0 where every band is nodata, else all 255)."""
+        shape = None if out_shape is None else tuple(int(v) for v in tuple(out_shape)[-2:])
+        return self._native().dataset_mask(window=_window_tuple(window), boundless=bool(boundless),
+                                           overview=overview, out_shape=shape,
+                                           resampling=_resampling_name(resampling))[0]
 
     def sample(self, xy, indexes=None, masked=False):
-        """Yields one array of band values (shape (bands,)) per (x, y), like rasterio's sample();
-        points outside the image give nodata (or 0)."""
+        """Yields one array of band values (shape (bands,)) per (x, y), like rasterio's sample()
+        (Dataset::Sample: each touched block read once); points outside the image give nodata
+        (or 0). masked=True: numpy.ma arrays masked by read_masks at each pixel."""
         ds = self._native()
         bands, _ = _bands(indexes, ds.count)
-        if isinstance(indexes, (int, np.integer)):
-            bands = [int(indexes)]
-        for x, y in xy:
-            row, col = ds.index(float(x), float(y), "floor")
-            arr = self.read(bands, window=Window(col, row, 1, 1), boundless=True, masked=masked)
-            yield arr[:, 0, 0]
+        points = [(float(x), float(y)) for x, y in xy]
+        values = ds.sample(points, bands)[0] if points else np.empty((0, len(bands)), ds.numpy_dtype)
+        for (x, y), v in zip(points, values):
+            if masked:
+                row, col = ds.index(x, y, "floor")
+                m = self.read_masks(bands, window=Window(col, row, 1, 1), boundless=True)[:, 0, 0]
+                yield np.ma.masked_array(v, mask=m == 0)
+            else:
+                yield v
 
     async def read_async(self, indexes=None, window=None, out_shape=None, boundless=False,
                          resampling=Resampling.nearest, fill_value=None, overview=None, timeout_ms=0):

@@ -523,6 +523,83 @@ PYBIND11_MODULE(_cogr, m) {
         out["cache_hits"] = s.cache_hits;
         return out;
       })
+      .def_property_readonly("alpha_band", [](const PyDataset& d) { return d.ds().alpha_band(); })
+      .def("crs", [](const PyDataset& d) {
+        // (wkt, epsg) of Dataset::crs(), (None, None) without a CRS; other errors raise.
+        cogr::Result<std::pair<std::string, std::optional<int>>> r =
+            [&]() -> cogr::Result<std::pair<std::string, std::optional<int>>> {
+          py::gil_scoped_release nogil;
+          COGR_ASSIGN_OR_RETURN(cogr::geo::Crs crs, d.ds().crs());
+          COGR_ASSIGN_OR_RETURN(std::string wkt, crs.ToWkt());
+          return std::make_pair(wkt, crs.ToEpsg());
+        }();
+        if (!r.ok() && r.status().code() == Code::kNotFound) return py::make_tuple(py::none(), py::none());
+        auto v = Take(std::move(r));
+        return py::make_tuple(v.first, v.second);
+      })
+      .def("profile", [](const PyDataset& d) {
+        cogr::DatasetProfile p = [&] {
+          py::gil_scoped_release nogil;
+          return d.ds().profile();
+        }();
+        py::dict out;
+        out["driver"] = p.driver;
+        out["dtype"] = std::string(cogr::DataTypeName(p.dtype));
+        out["nodata"] = p.nodata;
+        out["width"] = p.width;
+        out["height"] = p.height;
+        out["count"] = p.count;
+        out["transform"] = AffineTuple(p.transform);
+        if (p.blockxsize) out["blockxsize"] = *p.blockxsize;
+        out["blockysize"] = p.blockysize;
+        out["tiled"] = p.tiled;
+        if (p.compress) out["compress"] = *p.compress;
+        out["interleave"] = p.interleave;
+        if (p.photometric) out["photometric"] = *p.photometric;
+        return out;
+      })
+      .def("tags", [](const PyDataset& d, int band, const std::string& ns) {
+        auto r = [&] {
+          py::gil_scoped_release nogil;
+          return d.ds().tags(band, ns);
+        }();
+        return Take(std::move(r));
+      }, py::arg("band"), py::arg("ns"))
+      .def("colormap", [](const PyDataset& d, int band) {
+        cogr::Colormap c = Take(d.ds().colormap(band));
+        py::dict out;
+        for (const auto& [i, rgba] : c) out[py::int_(i)] = py::make_tuple(rgba[0], rgba[1], rgba[2], rgba[3]);
+        return out;
+      }, py::arg("band"))
+      .def("block_windows", [](const PyDataset& d, int band) {
+        std::vector<cogr::BlockWindow> blocks = Take(d.ds().block_windows(band));
+        py::list out;
+        for (const auto& b : blocks) {
+          out.append(py::make_tuple(b.row, b.col, b.window.col_off, b.window.row_off, b.window.width, b.window.height));
+        }
+        return out;
+      }, py::arg("band"))
+      .def("dataset_mask", [](const PyDataset& d, const std::optional<std::vector<double>>& window, bool boundless,
+                              std::optional<int> overview, const std::optional<std::pair<uint64_t, uint64_t>>& out_shape,
+                              const std::string& resampling) {
+        const cogr::ReadOptions o =
+            ReadOptionsFrom({}, window, boundless, std::nullopt, overview, out_shape, resampling, 0);
+        cogr::Result<Array> r = [&] {
+          py::gil_scoped_release nogil;
+          return d.ds().dataset_mask(o);
+        }();
+        return ToNumpy(Take(std::move(r)));
+      }, py::arg("window"), py::arg("boundless"), py::arg("overview"), py::arg("out_shape"), py::arg("resampling"))
+      .def("sample", [](const PyDataset& d, const std::vector<std::pair<double, double>>& points,
+                        const std::vector<int>& bands) {
+        cogr::SampleOptions o;
+        o.bands = bands;
+        cogr::Result<Array> r = [&] {
+          py::gil_scoped_release nogil;
+          return d.ds().Sample(points, o);
+        }();
+        return ToNumpy(Take(std::move(r)));
+      }, py::arg("points"), py::arg("bands"))
       .def("xy", [](const PyDataset& d, double row, double col, const std::string& offset) {
         return d.ds().xy(row, col, Take(cogr::geo::ParsePixelOffset(offset)));
       }, py::arg("row"), py::arg("col"), py::arg("offset") = "center")
@@ -537,9 +614,11 @@ PYBIND11_MODULE(_cogr, m) {
       }, py::arg("bands"), py::arg("window"), py::arg("boundless"), py::arg("fill"), py::arg("overview"),
          py::arg("out_shape"), py::arg("resampling"), py::arg("timeout_ms"), py::arg("out"))
       .def("read_mask", [](const PyDataset& d, const std::optional<std::vector<double>>& window, bool boundless,
-                           std::optional<int> overview) {
-        return d.ReadMask(ReadOptionsFrom({}, window, boundless, std::nullopt, overview, std::nullopt, "nearest", 0));
-      }, py::arg("window"), py::arg("boundless"), py::arg("overview"))
+                           std::optional<int> overview, const std::optional<std::pair<uint64_t, uint64_t>>& out_shape,
+                           const std::string& resampling) {
+        return d.ReadMask(ReadOptionsFrom({}, window, boundless, std::nullopt, overview, out_shape, resampling, 0));
+      }, py::arg("window"), py::arg("boundless"), py::arg("overview"), py::arg("out_shape") = std::nullopt,
+         py::arg("resampling") = "nearest")
       .def("read_async", [](const PyDataset& d, const std::vector<int>& bands, const std::optional<std::vector<double>>& window,
                             bool boundless, std::optional<double> fill, std::optional<int> overview,
                             const std::optional<std::pair<uint64_t, uint64_t>>& out_shape, const std::string& resampling,

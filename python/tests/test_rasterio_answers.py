@@ -13,13 +13,7 @@ FILES = load_answers()
 NAMES = sorted(FILES)
 
 # Known differences from rasterio that are the C++ library's to fix; strict, so a fix shows up.
-ALPHA = "GDAL's per-band mask rule for an alpha band (mask = alpha; the alpha band itself all valid) is not in the C++ library yet"
 XFAIL = {
-    ("read_masks", "fixtures/rgba_u8_pixel_alpha_deflate_t128.tif"): ALPHA,
-    ("dataset_mask", "fixtures/rgba_u8_pixel_alpha_deflate_t128.tif"): ALPHA,
-    ("masked", "fixtures/rgba_u8_pixel_alpha_deflate_t128.tif"): ALPHA,
-    ("boundless_masked", "fixtures/rgba_u8_pixel_alpha_deflate_t128.tif"): ALPHA,
-    ("boundless_masked", "sample.tif"): ALPHA,
     ("mask_all_touched", "fixtures/sparse_u8_nodata255_t128.tif"):
         "mask::Rasterize(all_touched) burns 3 edge pixels of the diamond differently from GDAL",
 }
