@@ -14,6 +14,10 @@ packages=(
   nginx-light python3 openssl
   # Request signing of s3:// and az:// sources (SHA-256, HMAC-SHA256).
   libssl-dev
+  # The Python package (python/, pybind11) and its tests (the python stage of scripts/test.sh).
+  pybind11-dev python3-dev python3-numpy python3-pytest python3-affine python3-pyproj
+  python3-xarray python3-dask python3-distributed python3-setuptools python3-pip python3-wheel
+  python3-venv
   # The fuzz stage of scripts/test.sh: clang with libFuzzer and the sanitizer runtimes.
   clang libclang-rt-14-dev
 )

@@ -3,11 +3,12 @@
 # (preset `ci`, build/ci) and a Debug ASan+UBSan build (preset `asan-ubsan`, build/asan-ubsan);
 # then builds the libFuzzer targets (preset `fuzz`, clang) and runs each of them for
 # COGR_FUZZ_SECONDS (default 20) on its seed corpus, two at a time (scripts/fuzz.sh), failing on
-# any crash, leak, timeout or OOM.
+# any crash, leak, timeout or OOM; then builds and installs the Python package into a venv and
+# runs its pytest suite (stage `python`, scripts/test_python.sh).
 # Installs missing Debian packages first (scripts/install_deps.sh). Idempotent; rerunning only
 # rebuilds what changed. Exits non-zero if any build or test fails (every stage always runs).
 #
-# Usage: ./scripts/test.sh [PRESET...]    default: ci asan-ubsan fuzz
+# Usage: ./scripts/test.sh [PRESET...]    default: ci asan-ubsan fuzz python
 #   COGR_SKIP_DEPS=1 skips the package check.
 set -uo pipefail
 
@@ -19,12 +20,19 @@ fi
 
 presets=("$@")
 if [[ ${#presets[@]} -eq 0 ]]; then
-  presets=(ci asan-ubsan fuzz)
+  presets=(ci asan-ubsan fuzz python)
 fi
 jobs=$(nproc)
 
 failed=()
 for preset in "${presets[@]}"; do
+  if [[ "$preset" == python ]]; then
+    echo "=== python: build + install the package (build/python-venv), pytest"
+    if ! ./scripts/test_python.sh; then
+      failed+=("python")
+    fi
+    continue
+  fi
   echo "=== ${preset}: configure"
   if ! cmake --preset "$preset"; then
     failed+=("${preset}:configure")

@@ -235,6 +235,10 @@ class COGR_EXPORT Dataset : public std::enable_shared_from_this<Dataset> {
   /// else 0 where every band is nodata and 255 elsewhere; else all 255. Same window, bands
   /// (ignored), boundless, overview, out_shape and deadline options as Read.
   Result<Array> dataset_mask(const ReadOptions& options = {}) const;
+  /// The 1-based band GDAL treats as alpha (an ExtraSamples value of 1 or 2), 0 when none.
+  /// Per GDAL, the other bands' mask is that band and the alpha band's own mask is all valid
+  /// (rasterio's read_masks; bindings build per-band masks from this and dataset_mask).
+  int alpha_band() const { return AlphaBand() + 1; }
   /// rasterio's sample(xy, indexes): the values of the bands at each point (x, y) in the
   /// dataset's CRS, as a (1, points, bands) Array of dtype() (row i = point i). A point is
   /// mapped to its pixel by index(x, y) (floor); a point outside the image gets nodata (0 when
@@ -252,6 +256,11 @@ class COGR_EXPORT Dataset : public std::enable_shared_from_this<Dataset> {
   /// Callback form: `done` runs once, on an executor thread, with the result (it must not
   /// block for long: it holds an executor thread).
   void ReadAsync(ReadOptions options, std::function<void(Result<Array>)> done) const;
+  /// Open(uri, options) without blocking the caller: the open runs on the executor of
+  /// ReadAsync and `done` runs once, on an executor thread, with the result (it must not block
+  /// for long). For bindings whose event loop must not wait (Python's asyncio).
+  static void OpenAsync(std::string uri, OpenOptions options,
+                        std::function<void(Result<std::shared_ptr<Dataset>>)> done);
   /// Threads of the async executor: max(4, 2 x hardware threads), fixed at first use.
   static size_t AsyncReadThreads();
 

@@ -32,6 +32,13 @@ void Dataset::ReadAsync(ReadOptions options, std::function<void(Result<Array>)> 
   });
 }
 
+void Dataset::OpenAsync(std::string uri, OpenOptions options,
+                        std::function<void(Result<std::shared_ptr<Dataset>>)> done) {
+  AsyncPool().Submit([uri = std::move(uri), options = std::move(options), done = std::move(done)]() mutable {
+    done(Open(uri, options));
+  });
+}
+
 std::future<Result<Array>> Dataset::ReadAsync(ReadOptions options) const {
   auto promise = std::make_shared<std::promise<Result<Array>>>();
   std::future<Result<Array>> future = promise->get_future();

@@ -33,10 +33,11 @@ uint64_t OpenRequests(const test::FaultServer& server) {
   return ds.ok() ? (*ds)->io_stats().requests : 0;
 }
 
-// Waits at most 60 s (a bound, not a timing assertion) for a read that must end.
-Result<Array> Await(std::future<Result<Array>>& f) {
+// Waits at most 60 s (a bound, not a timing assertion) for a read or open that must end.
+template <class T>
+Result<T> Await(std::future<Result<T>>& f) {
   if (f.wait_for(std::chrono::seconds(60)) != std::future_status::ready) {
-    return Status::IoError("the read did not end within 60 s");
+    return Status::IoError("the call did not end within 60 s");
   }
   return f.get();
 }
@@ -281,6 +282,23 @@ TEST(AsyncRead, ThirtyTwoConcurrentRemoteReadsMatchSyncReads) {
   auto ds = Dataset::Open(nginx.Url(kFile), RemoteOptions());
   ASSERT_TRUE(ds.ok()) << ds.status().ToString();
   CheckAsyncReads(**ds);
+}
+
+TEST(AsyncRead, OpenAsyncGivesTheDatasetOrTheError) {
+  std::promise<Result<std::shared_ptr<Dataset>>> p1, p2;
+  auto f1 = p1.get_future();
+  auto f2 = p2.get_future();
+  Dataset::OpenAsync(test::DataPath(kFile), {}, [&p1](Result<std::shared_ptr<Dataset>> r) { p1.set_value(std::move(r)); });
+  Dataset::OpenAsync(test::DataPath("no_such_file.tif"), {},
+                     [&p2](Result<std::shared_ptr<Dataset>> r) { p2.set_value(std::move(r)); });
+  auto ds = Await(f1);
+  ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+  EXPECT_EQ((*ds)->width(), 169u);
+  CheckAsyncReads(**ds);  // a Dataset from OpenAsync is shared: ReadAsync works on it
+  auto missing = Await(f2);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().code(), Code::kNotFound);
+  EXPECT_NE(missing.status().message().find("no_such_file.tif"), std::string::npos);
 }
 
 }  // namespace
