@@ -76,7 +76,7 @@ def thread_count():
 def set_buffer_pool_bytes(nbytes):
     """Memory of freed read results (arrays of 1 MiB or more, at most 4) kept for the next reads
     of the same size, so a loop of reads into fresh arrays costs what reads into one kept array
-    cost. Default 1 GiB; 0 turns the pool off and releases what it holds."""
+    cost. Default 256 MiB; 0 turns the pool off and releases what it holds."""
     _cogr.set_buffer_pool_bytes(int(nbytes))
 
 

@@ -167,7 +167,7 @@ class BufferPool {
   std::mutex mu_;
   std::vector<Bytes> free_;
   size_t held_ = 0;
-  size_t capacity_ = size_t{1} << 30;
+  size_t capacity_ = size_t{256} << 20;  // one 10240² uint16 image and some change
 };
 
 /// Reads into an Array whose memory comes from the pool (GIL released by the caller).
