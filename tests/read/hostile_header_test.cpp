@@ -186,7 +186,7 @@ TEST(ReadLimits, AbsurdOutShapeAndBoundlessWindowsAreLimitErrors) {
   auto r = (*ds)->Read(shaped);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Code::kLimitExceeded);
-  EXPECT_EQ(r.status().message(), uri + ": out_shape read of 1 x 100000 x 100000 samples (20000000000 bytes) "
+  EXPECT_EQ(r.status().message(), uri + ": out_shape read of 1 x 100000 x 100000 samples (20000000000 bytes, 40000000000 with the resampler's buffers) "
                                         "exceeds max_read_bytes " + limit);
   ReadOptions boundless;
   boundless.bands = {1};
@@ -197,6 +197,14 @@ TEST(ReadLimits, AbsurdOutShapeAndBoundlessWindowsAreLimitErrors) {
   EXPECT_EQ(r.status().code(), Code::kLimitExceeded);
   EXPECT_EQ(r.status().message(), uri + ": read of 1 x 100000 x 100000 samples (20000000000 bytes) exceeds "
                                         "max_read_bytes " + limit);
+  // A uint8 file: 10 GB of output, charged twice for the resampler's buffers.
+  auto u8 = Dataset::Open(test::DataPath("fixtures/dt_uint8_deflate_t128.tif"));
+  ASSERT_TRUE(u8.ok()) << u8.status().ToString();
+  auto r8 = (*u8)->Read(shaped);
+  ASSERT_FALSE(r8.ok());
+  EXPECT_EQ(r8.status().message(), (*u8)->uri() + ": out_shape read of 1 x 100000 x 100000 samples (10000000000 bytes, "
+                                                   "20000000000 with the resampler's buffers) exceeds max_read_bytes " +
+                                       limit);
   // ReadShape says the same before anything is read.
   EXPECT_EQ((*ds)->ReadShape(boundless).status().message(), r.status().message());
   EXPECT_EQ((*ds)->ReadShape(shaped).status().code(), Code::kLimitExceeded);
