@@ -472,7 +472,7 @@ TEST(Hardening, ReadBytesAreCapped) {
   auto a = (*ds)->Read(options);
   ASSERT_FALSE(a.ok());
   EXPECT_EQ(a.status().ToString(),
-            "limit_exceeded: hostile.tif: read of 1 x 26 x 40 samples exceeds max_read_bytes 1000");
+            "limit_exceeded: hostile.tif: read of 1 x 26 x 40 samples (1040 bytes) exceeds max_read_bytes 1000");
 }
 
 TEST(Hardening, DecodedBlockBytesAreCapped) {

@@ -2,14 +2,19 @@
 // with rasterio's semantics (1-based bands, Window(col_off, row_off, width, height)).
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <functional>
+#include <iterator>
 #include <future>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "cogr/block_cache.hpp"
@@ -27,11 +32,89 @@ namespace internal {
 class BlockTableCache;
 }  // namespace internal
 
+/// Bytes that are not zero-initialised: resize() and Buffer(n) allocate without writing, so a
+/// read writes each byte once (and pages it never touches cost no memory). A small vector-like
+/// interface (data, size, resize, assign, ==, iteration); copies are deep.
+class Buffer {
+ public:
+  using value_type = uint8_t;
+  using size_type = size_t;
+  using iterator = uint8_t*;
+  using const_iterator = const uint8_t*;
+
+  Buffer() = default;
+  /// `n` bytes of unspecified content.
+  explicit Buffer(size_t n) { resize(n); }
+  Buffer(size_t n, uint8_t value) { assign(n, value); }
+  Buffer(const std::vector<uint8_t>& bytes) { assign(bytes.begin(), bytes.end()); }  // NOLINT: implicit
+  Buffer(const Buffer& other) { assign(other.begin(), other.end()); }
+  Buffer(Buffer&& other) noexcept
+      : bytes_(std::move(other.bytes_)), size_(std::exchange(other.size_, 0)), capacity_(std::exchange(other.capacity_, 0)) {}
+  Buffer& operator=(const Buffer& other) {
+    if (this != &other) assign(other.begin(), other.end());
+    return *this;
+  }
+  Buffer& operator=(Buffer&& other) noexcept {
+    bytes_ = std::move(other.bytes_);
+    size_ = std::exchange(other.size_, 0);
+    capacity_ = std::exchange(other.capacity_, 0);
+    return *this;
+  }
+
+  uint8_t* data() { return bytes_.get(); }
+  const uint8_t* data() const { return bytes_.get(); }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  uint8_t& operator[](size_t i) { return bytes_[i]; }
+  uint8_t operator[](size_t i) const { return bytes_[i]; }
+  uint8_t* begin() { return data(); }
+  uint8_t* end() { return data() + size_; }
+  const uint8_t* begin() const { return data(); }
+  const uint8_t* end() const { return data() + size_; }
+
+  /// Size `n`: the first min(n, size()) bytes are kept, the others are unspecified (not zeroed).
+  void resize(size_t n) {
+    if (n > capacity_) {
+      std::unique_ptr<uint8_t[]> bigger(new uint8_t[n]);  // default-initialised: no zero fill
+      if (size_ > 0) std::memcpy(bigger.get(), bytes_.get(), size_);
+      bytes_ = std::move(bigger);
+      capacity_ = n;
+    }
+    size_ = n;
+  }
+  /// Size `n`, every byte `value`.
+  void assign(size_t n, uint8_t value) {
+    size_ = 0;
+    resize(n);
+    if (n > 0) std::memset(bytes_.get(), value, n);
+  }
+  template <class It>
+    requires(!std::is_integral_v<It>)
+  void assign(It first, It last) {
+    const auto n = static_cast<size_t>(std::distance(first, last));
+    size_ = 0;
+    resize(n);
+    std::copy(first, last, bytes_.get());
+  }
+  /// Size 0; the memory is released.
+  void clear() {
+    bytes_.reset();
+    size_ = capacity_ = 0;
+  }
+  friend bool operator==(const Buffer& a, const Buffer& b) {
+    return a.size_ == b.size_ && (a.size_ == 0 || std::memcmp(a.data(), b.data(), a.size_) == 0);
+  }
+
+ private:
+  std::unique_ptr<uint8_t[]> bytes_;
+  size_t size_ = 0, capacity_ = 0;
+};
+
 /// A dense (bands, height, width) array in C order, host byte order.
 struct Array {
   DataType dtype = DataType::kUnknown;
   uint64_t bands = 0, height = 0, width = 0;
-  std::vector<uint8_t> data;  ///< bands*height*width*DataTypeSize(dtype) bytes
+  Buffer data;  ///< bands*height*width*DataTypeSize(dtype) bytes
   /// Georeferencing of this array: the dataset transform moved to the window's corner and,
   /// for overview or out_shape reads, scaled (transform * Affine::Scale(w0 / w, h0 / h)).
   geo::Affine transform;
@@ -41,6 +124,43 @@ struct Array {
   const T* as() const { return reinterpret_cast<const T*>(data.data()); }
   template <class T>
   T* as() { return reinterpret_cast<T*>(data.data()); }
+};
+
+/// Memory the caller owns that Dataset::ReadInto writes (a numpy array, a mapped file, a
+/// kept buffer): a (bands, height, width) array of `dtype` in host byte order whose sample
+/// (b, y, x) is at data + b * band_stride + y * row_stride + x * col_stride (bytes). The
+/// samples of a row are contiguous (col_stride = DataTypeSize(dtype)); rows and bands may be
+/// strided (e.g. a slice of a larger array) but must not overlap. The caller keeps the memory
+/// alive and untouched for the read.
+struct ArrayView {
+  uint8_t* data = nullptr;
+  DataType dtype = DataType::kUnknown;
+  uint64_t bands = 0, height = 0, width = 0;
+  uint64_t band_stride = 0, row_stride = 0, col_stride = 0;
+
+  /// A C-order view of `bytes` (which must hold bands * height * width samples).
+  static ArrayView Contiguous(void* bytes, DataType dtype, uint64_t bands, uint64_t height, uint64_t width) {
+    ArrayView v;
+    v.data = static_cast<uint8_t*>(bytes);
+    v.dtype = dtype;
+    v.bands = bands;
+    v.height = height;
+    v.width = width;
+    v.col_stride = DataTypeSize(dtype);
+    v.row_stride = width * v.col_stride;
+    v.band_stride = height * v.row_stride;
+    return v;
+  }
+  /// The view of an Array's memory (sized for its shape).
+  static ArrayView Of(Array& a) { return Contiguous(a.data.data(), a.dtype, a.bands, a.height, a.width); }
+  size_t sample_bytes() const { return DataTypeSize(dtype); }
+  /// Address of sample (band, row, col).
+  uint8_t* At(uint64_t band, uint64_t row, uint64_t col) const {
+    return data + band * band_stride + row * row_stride + col * col_stride;
+  }
+  bool contiguous() const {
+    return col_stride == sample_bytes() && row_stride == width * col_stride && band_stride == height * row_stride;
+  }
 };
 
 struct OpenOptions {
@@ -197,6 +317,15 @@ class COGR_EXPORT Dataset : public std::enable_shared_from_this<Dataset> {
   /// as much as the decode. On error the contents of `out` are unspecified. (out_shape reads
   /// still build their result before moving it into `out`.)
   Status ReadInto(const ReadOptions& options, Array& out) const;
+  /// Read(options) into memory the caller owns: every byte of `out` (pixels, sparse blocks,
+  /// boundless fill, out_shape results) is written, or the read fails; nothing else is
+  /// allocated for the pixels (out_shape reads resample into a buffer of the output's size
+  /// first). `out` must have the read's dtype and shape (ReadShape tells them), else
+  /// kInvalidArgument naming both. On error the contents of `out` are unspecified.
+  Status ReadInto(const ReadOptions& options, const ArrayView& out) const;
+  /// What Read(options) returns, without reading pixels: dtype, bands, height, width and
+  /// transform set, data empty. Fails as Read would on bad bands, overview, window or limits.
+  Result<Array> ReadShape(const ReadOptions& options = {}) const;
   /// Reads the internal mask (255 valid, 0 invalid) for the same window; all 255 when the file
   /// has no mask (and no nodata). With out_shape: the mask resampled to (height, width) by
   /// options.resampling (rasterio's read_masks(out_shape=...)): the internal mask's level GDAL
@@ -247,12 +376,20 @@ class COGR_EXPORT Dataset : public std::enable_shared_from_this<Dataset> {
   Result<Array> Sample(const std::vector<std::pair<double, double>>& points,
                        const SampleOptions& options = {}) const;
 
+  /// Runs a task of ReadAsync: called once per read, it must run `task` exactly once, on any
+  /// thread (a thread pool of the caller's, an event loop, ...).
+  using ReadExecutor = std::function<void(std::function<void()> task)>;
   /// Read(options) without blocking the caller: the read runs on cogr's async executor (a
   /// fixed pool of AsyncReadThreads() threads shared by the process, never a thread per read;
   /// reads beyond that wait in its queue, their deadlines counting) and the future gets its
   /// result. The Dataset is kept alive until the read ends; it must be owned by a shared_ptr
   /// (as Open returns it), else the future holds kInvalidArgument.
+  /// Nested reads cannot deadlock: a ReadAsync issued while an asynchronous read or its
+  /// callback runs on this thread (e.g. a callback calling ReadAsync(...).get()) runs inline,
+  /// on the calling thread, and returns with its result ready.
   std::future<Result<Array>> ReadAsync(ReadOptions options = {}) const;
+  /// The same on the caller's executor (null = cogr's).
+  std::future<Result<Array>> ReadAsync(ReadOptions options, const ReadExecutor& executor) const;
   /// Callback form: `done` runs once, on an executor thread, with the result (it must not
   /// block for long: it holds an executor thread).
   void ReadAsync(ReadOptions options, std::function<void(Result<Array>)> done) const;
@@ -261,6 +398,8 @@ class COGR_EXPORT Dataset : public std::enable_shared_from_this<Dataset> {
   /// for long). For bindings whose event loop must not wait (Python's asyncio).
   static void OpenAsync(std::string uri, OpenOptions options,
                         std::function<void(Result<std::shared_ptr<Dataset>>)> done);
+  /// Callback form on the caller's executor (null = cogr's).
+  void ReadAsync(ReadOptions options, std::function<void(Result<Array>)> done, const ReadExecutor& executor) const;
   /// Threads of the async executor: max(4, 2 x hardware threads), fixed at first use.
   static size_t AsyncReadThreads();
 
@@ -284,12 +423,18 @@ class COGR_EXPORT Dataset : public std::enable_shared_from_this<Dataset> {
   Status Init();
   /// Open(source) under the open context the caller has installed.
   static Result<std::shared_ptr<Dataset>> OpenSource(std::shared_ptr<io::Source> source, const OpenOptions& options);
-  Status ReadImpl(const ReadOptions& options, bool mask, Array& out) const;
+  /// A read into `array` (sized here) or into `view` (checked here); exactly one is set.
+  /// With `shape_only`, sets array's shape and transform and reads nothing.
+  Status ReadImpl(const ReadOptions& options, bool mask, Array* array, const ArrayView* view,
+                  bool shape_only = false) const;
+  /// Checks what IFD `ifd_index` promises against what its codec and the limits allow (codec
+  /// built, components, decoded block size), before a read allocates anything. -1 = OK.
+  Status CheckReadable(int ifd_index) const;
   /// Fetches, decodes and assembles the blocks of IFD `ifd_index` that cover `rect` (image
   /// coordinates, inside the image) for the 0-based `bands`, into `out` placed at (col0, row0).
   Status ReadBlocks(int ifd_index, const std::vector<int>& bands, int64_t col0, int64_t row0,
                     uint64_t x0, uint64_t y0, uint64_t x1, uint64_t y1, double sparse_fill,
-                    Array& out) const;
+                    const ArrayView& out) const;
 
   /// Offsets and byte counts of blocks `blocks` of `ifd`, from its tables or, for lazy tables,
   /// from tables_ (fetching the pages not cached). Values are as stored, not yet checked.

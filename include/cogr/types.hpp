@@ -40,6 +40,10 @@ COGR_EXPORT bool IsFloat(DataType t);
 COGR_EXPORT bool IsComplex(DataType t);
 COGR_EXPORT bool IsSigned(DataType t);
 
+/// min(16 GiB, physical memory / 2): the default Limits::max_read_bytes (16 GiB when the
+/// physical memory is unknown). Computed once per process.
+uint64_t DefaultMaxReadBytes();
+
 /// Caps on what hostile input can make cogr allocate or loop over. Defaults suit real files;
 /// fuzz targets tighten them; Unlimited() is an explicit opt-out.
 struct COGR_EXPORT Limits {
@@ -49,7 +53,10 @@ struct COGR_EXPORT Limits {
   uint64_t max_header_bytes = 512ull << 20;        ///< bytes fetched + decoded to parse all IFDs
   uint64_t max_blocks_per_ifd = 64ull << 20;       ///< tiles/strips in one IFD
   uint64_t max_block_bytes = 1ull << 30;           ///< decoded bytes of one block
-  uint64_t max_read_bytes = 16ull << 30;           ///< bytes of one read's output array
+  /// Bytes of one read's output array, and of the buffers an out_shape or boundless read needs
+  /// for it: by default the lesser of 16 GiB and half of the machine's physical memory
+  /// (DefaultMaxReadBytes). The CLI's --max-memory sets it.
+  uint64_t max_read_bytes = DefaultMaxReadBytes();
   uint64_t max_image_dimension = 1ull << 31;       ///< width or height of an image
   /// Not a cap: a block table (TileOffsets, TileByteCounts, StripOffsets, StripByteCounts)
   /// larger than this many bytes whose bytes were not fetched with the header is not loaded at

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -97,13 +98,13 @@ Result<std::string> NpyHeader(std::string_view descr, std::span<const uint64_t> 
 std::span<const uint8_t> LittleEndianData(const Array& array, std::vector<uint8_t>& scratch) {
   if constexpr (std::endian::native == std::endian::little) {
     (void)scratch;
-    return array.data;
+    return std::span<const uint8_t>(array.data.data(), array.data.size());
   } else {
     // Each part of a complex sample is its own number in numpy's layout.
     size_t part = array.sample_bytes();
     if (IsComplex(array.dtype)) part /= 2;
-    if (part <= 1) return array.data;
-    scratch = array.data;
+    if (part <= 1) return std::span<const uint8_t>(array.data.data(), array.data.size());
+    scratch.assign(array.data.begin(), array.data.end());
     for (size_t i = 0; i + part <= scratch.size(); i += part) {
       std::reverse(scratch.begin() + static_cast<ptrdiff_t>(i),
                    scratch.begin() + static_cast<ptrdiff_t>(i + part));
@@ -180,6 +181,105 @@ Status WriteNpyFile(const std::string& path, const Array& input) {
   }
   g_temp_active = 0;
   return Status::OK();
+}
+
+bool NpyOutput::InPlace(DataType dtype) {
+  if constexpr (std::endian::native != std::endian::little) {
+    if (DataTypeSize(dtype) > 1) return false;
+  }
+  return dtype != DataType::kCInt16 && dtype != DataType::kCInt32 && !DataTypeNpyDescr(dtype).empty();
+}
+
+Status NpyOutput::Fail(const std::string& what, int error_number) {
+  if (map_ != nullptr) munmap(map_, map_bytes_);
+  map_ = nullptr;
+  if (fd_ >= 0) close(fd_);
+  fd_ = -1;
+  unlink(temp_.c_str());
+  g_temp_active = 0;
+  done_ = true;
+  return Status::IoError(path_ + ": " + what + ": " + Errno(error_number));
+}
+
+Result<std::unique_ptr<NpyOutput>> NpyOutput::Create(const std::string& path, DataType dtype, uint64_t bands,
+                                                     uint64_t height, uint64_t width) {
+  std::string_view descr = DataTypeNpyDescr(dtype);
+  if (!InPlace(dtype)) {
+    return Status::Unsupported(path + ": data type " + std::string(DataTypeName(dtype)) + " is not written in place");
+  }
+  const uint64_t shape[3] = {bands, height, width};
+  COGR_ASSIGN_OR_RETURN(std::string header, NpyHeader(descr, shape));
+  // The read's size was checked against max_read_bytes; this only guards the arithmetic.
+  uint64_t data_bytes = 0;
+  if (__builtin_mul_overflow(bands, height, &data_bytes) || __builtin_mul_overflow(data_bytes, width, &data_bytes) ||
+      __builtin_mul_overflow(data_bytes, uint64_t{DataTypeSize(dtype)}, &data_bytes) ||
+      data_bytes > (uint64_t{1} << 62)) {
+    return Status::LimitExceeded(path + ": array of " + std::to_string(bands) + " x " + std::to_string(height) +
+                                 " x " + std::to_string(width) + " samples is too large");
+  }
+  const size_t total = header.size() + static_cast<size_t>(data_bytes);
+
+  std::unique_ptr<NpyOutput> out(new NpyOutput());
+  out->path_ = path;
+  out->temp_ = path + ".tmp." + std::to_string(static_cast<long>(getpid()));
+  if (out->temp_.size() < sizeof(g_temp_path)) {
+    std::memcpy(g_temp_path, out->temp_.c_str(), out->temp_.size() + 1);
+    g_temp_active = 1;
+  }
+  // O_NOFOLLOW: never write through a symlink someone planted at the temporary name.
+  out->fd_ = open(out->temp_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
+  int err = errno;
+  if (out->fd_ < 0) {
+    g_temp_active = 0;
+    out->done_ = true;
+    return Status::IoError(path + ": cannot create temporary file " + out->temp_ + ": " + Errno(err));
+  }
+  // Reserve the blocks now, so that a full disk is an error here rather than a SIGBUS when a
+  // mapped page is first written. Filesystems without fallocate get a sparse file.
+  if (fallocate(out->fd_, 0, 0, static_cast<off_t>(total)) != 0) {
+    err = errno;
+    if (err != EOPNOTSUPP && err != ENOSYS) return out->Fail("cannot allocate " + out->temp_, err);
+    if (ftruncate(out->fd_, static_cast<off_t>(total)) != 0) {
+      err = errno;
+      return out->Fail("cannot size " + out->temp_, err);
+    }
+  }
+  out->map_bytes_ = total;
+  out->map_ = mmap(nullptr, total, PROT_READ | PROT_WRITE, MAP_SHARED, out->fd_, 0);
+  if (out->map_ == MAP_FAILED) {
+    err = errno;
+    out->map_ = nullptr;
+    return out->Fail("cannot map " + out->temp_, err);
+  }
+  std::memcpy(out->map_, header.data(), header.size());
+  out->view_ = ArrayView::Contiguous(static_cast<uint8_t*>(out->map_) + header.size(), dtype, bands, height, width);
+  return out;
+}
+
+Status NpyOutput::Commit() {
+  if (done_) return Status::IoError(path_ + ": output already closed");
+  // munmap leaves the dirty pages to the kernel's writeback, as close(2) after write(2) does.
+  if (munmap(map_, map_bytes_) != 0) {
+    map_ = nullptr;
+    return Fail("cannot unmap " + temp_, errno);
+  }
+  map_ = nullptr;
+  if (close(fd_) != 0) {
+    fd_ = -1;
+    return Fail("cannot write " + temp_, errno);
+  }
+  fd_ = -1;
+  if (std::rename(temp_.c_str(), path_.c_str()) != 0) {
+    const int err = errno;
+    return Fail("cannot rename " + temp_ + " to " + path_, err);
+  }
+  g_temp_active = 0;
+  done_ = true;
+  return Status::OK();
+}
+
+NpyOutput::~NpyOutput() {
+  if (!done_) (void)Fail("abandoned", 0);
 }
 
 void RemovePendingTempFile() {

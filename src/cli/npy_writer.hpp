@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -28,6 +29,39 @@ std::span<const uint8_t> LittleEndianData(const Array& array, std::vector<uint8_
 /// the path and the system error. A SIGINT/SIGTERM/SIGHUP during the write removes the temporary
 /// file too (see InstallTempFileCleanup). Not thread-safe: one write at a time per process.
 Status WriteNpyFile(const std::string& path, const Array& array);
+
+/// An .npy file that a read writes in place: "OUT.tmp.<pid>" is created at its final size in
+/// OUT's directory, mapped, and given its header; the caller decodes straight into view(),
+/// then Commit() renames it over OUT. Unless committed, the temporary file is removed (on
+/// error, on destruction, on SIGINT/SIGTERM/SIGHUP as for WriteNpyFile). The bytes are those
+/// WriteNpyFile writes for the same array. One at a time per process, like WriteNpyFile.
+class NpyOutput {
+ public:
+  /// False when the file's bytes are not the array's own (complex integers are widened,
+  /// big-endian hosts swap): write those with WriteNpyFile.
+  static bool InPlace(DataType dtype);
+  /// Creates and maps the file for a (bands, height, width) array of `dtype` (InPlace(dtype)).
+  /// Errors name the path and the system error; nothing is left behind.
+  static Result<std::unique_ptr<NpyOutput>> Create(const std::string& path, DataType dtype, uint64_t bands,
+                                                   uint64_t height, uint64_t width);
+  /// The data area of the mapped file (C order, contiguous).
+  const ArrayView& view() const { return view_; }
+  /// Unmaps and closes the file and renames it over OUT.
+  Status Commit();
+  ~NpyOutput();
+  NpyOutput(const NpyOutput&) = delete;
+  NpyOutput& operator=(const NpyOutput&) = delete;
+
+ private:
+  NpyOutput() = default;
+  Status Fail(const std::string& what, int error_number);
+  std::string path_, temp_;
+  int fd_ = -1;
+  void* map_ = nullptr;
+  size_t map_bytes_ = 0;
+  ArrayView view_;
+  bool done_ = false;
+};
 
 /// Removes the temporary file of a WriteNpyFile that an exception interrupted (main calls it
 /// from its catch handlers). No-op when no write is in progress.

@@ -35,15 +35,41 @@ int RunRead(const ReadArgs& args) {
     PrintError(args.bounds.Explain(opened.status()), args.path);
     return kExitFailure;
   }
-  auto array = (*opened)->Read(options);
-  if (!array.ok()) {
-    PrintError(args.bounds.Explain(array.status()), args.path);
+  const Dataset& ds = **opened;
+  // The shape first (bands, window and limits checked), then the output file at its final
+  // size, then the decode straight into its mapped pages.
+  auto shape = ds.ReadShape(options);
+  if (!shape.ok()) {
+    PrintError(args.bounds.Explain(shape.status()), args.path);
     return kExitFailure;
   }
-  Status written = WriteNpyFile(args.output, *array);
-  if (!written.ok()) {
-    PrintError(written.message());
-    return kExitFailure;
+  if (NpyOutput::InPlace(shape->dtype)) {
+    auto output = NpyOutput::Create(args.output, shape->dtype, shape->bands, shape->height, shape->width);
+    if (!output.ok()) {
+      PrintError(output.status().message());
+      return kExitFailure;
+    }
+    Status read = ds.ReadInto(options, (*output)->view());
+    if (!read.ok()) {
+      PrintError(args.bounds.Explain(read), args.path);
+      return kExitFailure;  // the temporary file goes with *output
+    }
+    Status written = (*output)->Commit();
+    if (!written.ok()) {
+      PrintError(written.message());
+      return kExitFailure;
+    }
+  } else {
+    auto array = ds.Read(options);
+    if (!array.ok()) {
+      PrintError(args.bounds.Explain(array.status()), args.path);
+      return kExitFailure;
+    }
+    Status written = WriteNpyFile(args.output, *array);
+    if (!written.ok()) {
+      PrintError(written.message());
+      return kExitFailure;
+    }
   }
   if (args.stats) PrintIoStats((*opened)->io_stats());
   return 0;

@@ -302,7 +302,7 @@ int RunTranslate(std::span<const std::string> argv) {
   auto writer = write::StreamWriter::Create(out_file.temp_path(), profile, write_options);
   if (!writer.ok()) return fail(writer.status(), {}, usage_or_failure(writer.status()));
   Status st = (*writer)->WriteRows(*first);
-  std::vector<uint8_t>().swap(first->data);  // written: free it before reading the next slab
+  first->data.clear();  // written: free it (Buffer::clear releases) before reading the next slab
   while (st.ok() && (*writer)->rows_written() < profile.height) {
     const uint64_t done = (*writer)->rows_written();
     options.window->row_off = static_cast<double>(row0) + static_cast<double>(done);

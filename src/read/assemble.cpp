@@ -166,22 +166,37 @@ void StoreScalar(DataType dtype, double value, uint8_t* dst) {
   }
 }
 
-void FillArray(Array& out, double value) {
+void FillArray(const ArrayView& out, double value) {
   const size_t sb = out.sample_bytes();
-  if (sb == 0 || out.data.empty()) return;
+  if (sb == 0 || out.bands == 0 || out.height == 0 || out.width == 0) return;
   uint8_t pattern[16];
   StoreScalar(out.dtype, value, pattern);
-  bool all_zero = true;
-  for (size_t i = 0; i < sb; ++i) all_zero &= pattern[i] == 0;
-  if (all_zero) {
-    std::memset(out.data.data(), 0, out.data.size());
+  bool same_bytes = true;
+  for (size_t i = 1; i < sb; ++i) same_bytes &= pattern[i] == pattern[0];
+  const size_t row_bytes = static_cast<size_t>(out.width) * sb;
+  if (out.contiguous()) {
+    const size_t total = row_bytes * static_cast<size_t>(out.height * out.bands);
+    if (same_bytes) {
+      std::memset(out.data, pattern[0], total);
+    } else {
+      for (size_t off = 0; off < total; off += sb) std::memcpy(out.data + off, pattern, sb);
+    }
     return;
   }
-  for (size_t off = 0; off + sb <= out.data.size(); off += sb) std::memcpy(out.data.data() + off, pattern, sb);
+  for (uint64_t b = 0; b < out.bands; ++b) {
+    for (uint64_t y = 0; y < out.height; ++y) {
+      uint8_t* row = out.At(b, y, 0);
+      if (same_bytes) {
+        std::memset(row, pattern[0], row_bytes);
+      } else {
+        for (size_t off = 0; off < row_bytes; off += sb) std::memcpy(row + off, pattern, sb);
+      }
+    }
+  }
 }
 
 void AssembleRows(const BlockJob& job, ByteSpan rows_data, uint64_t first_row, uint64_t rows, uint64_t block_width,
-                  uint64_t block_height, uint32_t samples, Array& out, OutputPlace place) {
+                  uint64_t block_height, uint32_t samples, const ArrayView& out, OutputPlace place) {
   const size_t sb = out.sample_bytes();
   const uint64_t bx0 = job.block_col * block_width;
   // Image row of rows_data's first row; only the rows of job.rect among them are copied.
@@ -203,7 +218,7 @@ void AssembleRows(const BlockJob& job, ByteSpan rows_data, uint64_t first_row, u
         const uint64_t oy = static_cast<uint64_t>(static_cast<int64_t>(y) - place.row0);
         uint8_t* dst[4] = {nullptr, nullptr, nullptr, nullptr};
         for (const auto& [sample, band] : job.band_map) {
-          dst[sample] = out.data.data() + (band * out.height + oy) * out.width + ox;
+          dst[sample] = out.At(band, oy, ox);
         }
         const uint8_t* src = rows_data.data() + src_px * samples;
         if (samples == 3) {
@@ -220,18 +235,18 @@ void AssembleRows(const BlockJob& job, ByteSpan rows_data, uint64_t first_row, u
       const uint64_t src_px = (y - by0) * block_width + (job.rect.x0 - bx0);
       const uint8_t* src = rows_data.data() + (src_px * samples + sample) * sb;
       const uint64_t oy = static_cast<uint64_t>(static_cast<int64_t>(y) - place.row0);
-      uint8_t* dst = out.data.data() + ((band * out.height + oy) * out.width + ox) * sb;
+      uint8_t* dst = out.At(band, oy, ox);
       CopyStrided(dst, src, n, sb, samples);
     }
   }
 }
 
 void AssembleBlock(const BlockJob& job, ByteSpan decoded, uint64_t block_width, uint64_t block_height,
-                   uint32_t samples, Array& out, OutputPlace place) {
+                   uint32_t samples, const ArrayView& out, OutputPlace place) {
   AssembleRows(job, decoded, 0, block_height, block_width, block_height, samples, out, place);
 }
 
-void FillBlock(const BlockJob& job, double value, Array& out, OutputPlace place) {
+void FillBlock(const BlockJob& job, double value, const ArrayView& out, OutputPlace place) {
   const size_t sb = out.sample_bytes();
   uint8_t pattern[16];
   StoreScalar(out.dtype, value, pattern);
@@ -240,7 +255,7 @@ void FillBlock(const BlockJob& job, double value, Array& out, OutputPlace place)
     for (uint64_t y = job.rect.y0; y < job.rect.y1; ++y) {
       const uint64_t oy = static_cast<uint64_t>(static_cast<int64_t>(y) - place.row0);
       const uint64_t ox = static_cast<uint64_t>(static_cast<int64_t>(job.rect.x0) - place.col0);
-      uint8_t* dst = out.data.data() + ((band * out.height + oy) * out.width + ox) * sb;
+      uint8_t* dst = out.At(band, oy, ox);
       for (uint64_t i = 0; i < job.rect.width(); ++i) std::memcpy(dst + i * sb, pattern, sb);
     }
   }

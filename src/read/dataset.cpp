@@ -109,16 +109,31 @@ std::optional<uint16_t> ShortKey(const std::map<uint16_t, tiff::GeoKeyValue>& ke
   return std::nullopt;
 }
 
-// Catches allocation failure at a public entry point.
+// The bytes of the allocation a read is making on this thread, for the message of a bad_alloc.
+thread_local uint64_t g_allocating = 0;
+
+// Catches allocation failure at a public entry point. The message names the bytes asked for
+// when known (the output and chunk buffers record them) and the read limit.
 template <class F>
-auto Guard(const std::string& uri, F&& f) -> decltype(f()) {
+auto Guard(const std::string& uri, F&& f, uint64_t max_read_bytes = 0) -> decltype(f()) {
+  g_allocating = 0;
+  const std::string limit = max_read_bytes > 0 ? " (max_read_bytes " + std::to_string(max_read_bytes) + ")" : "";
   try {
     return f();
   } catch (const std::bad_alloc&) {
-    return Status::LimitExceeded(uri + ": out of memory");
+    const uint64_t asked = std::exchange(g_allocating, 0);
+    return Status::LimitExceeded(uri + ": out of memory" +
+                                 (asked > 0 ? " allocating " + std::to_string(asked) + " bytes" : std::string()) + limit);
   } catch (const std::length_error&) {
-    return Status::LimitExceeded(uri + ": allocation too large");
+    return Status::LimitExceeded(uri + ": allocation too large" + limit);
   }
+}
+
+// Sizes `buffer` to `bytes` (not zero-filled), recording the size for Guard's message.
+void Allocate(Buffer& buffer, uint64_t bytes) {
+  g_allocating = bytes;
+  buffer.resize(static_cast<size_t>(bytes));
+  g_allocating = 0;
 }
 
 bool HasPrefix(const std::string& s, const std::string& p) { return s.compare(0, p.size(), p) == 0; }
@@ -408,24 +423,144 @@ Status Dataset::ReadInto(const ReadOptions& options, Array& out) const {
   const internal::ReadContext context = ReadContextOf(options);
   const internal::ScopedReadContext scope(&context);
   COGR_RETURN_IF_ERROR(NameFile(internal::CheckReadContext(&context), uri()));
-  return Guard(uri(), [&]() -> Status { return NameFile(ReadImpl(options, false, out), uri()); });
+  return Guard(
+      uri(), [&]() -> Status { return NameFile(ReadImpl(options, false, &out, nullptr), uri()); },
+      options_.limits.max_read_bytes);
+}
+
+Status Dataset::ReadInto(const ReadOptions& options, const ArrayView& out) const {
+  const internal::ReadContext context = ReadContextOf(options);
+  const internal::ScopedReadContext scope(&context);
+  COGR_RETURN_IF_ERROR(NameFile(internal::CheckReadContext(&context), uri()));
+  return Guard(
+      uri(), [&]() -> Status { return NameFile(ReadImpl(options, false, nullptr, &out), uri()); },
+      options_.limits.max_read_bytes);
+}
+
+Result<Array> Dataset::ReadShape(const ReadOptions& options) const {
+  Array out;
+  Status st = Guard(uri(), [&]() -> Status { return NameFile(ReadImpl(options, false, &out, nullptr, true), uri()); });
+  if (!st.ok()) return st;
+  return out;
 }
 
 Result<Array> Dataset::ReadMask(const ReadOptions& options) const {
   const internal::ReadContext context = ReadContextOf(options);
   const internal::ScopedReadContext scope(&context);
   COGR_RETURN_IF_ERROR(NameFile(internal::CheckReadContext(&context), uri()));
-  return Guard(uri(), [&]() -> Result<Array> {
-    Array out;
-    COGR_RETURN_IF_ERROR(NameFile(ReadImpl(options, true, out), uri()));
-    return out;
-  });
+  return Guard(
+      uri(),
+      [&]() -> Result<Array> {
+        Array out;
+        COGR_RETURN_IF_ERROR(NameFile(ReadImpl(options, true, &out, nullptr), uri()));
+        return out;
+      },
+      options_.limits.max_read_bytes);
 }
 
-Status Dataset::ReadImpl(const ReadOptions& options, bool mask, Array& out) const {
+namespace {
+
+std::string ShapeText(DataType dtype, uint64_t bands, uint64_t height, uint64_t width) {
+  return std::to_string(bands) + " x " + std::to_string(height) + " x " + std::to_string(width) + " " +
+         std::string(DataTypeName(dtype));
+}
+
+// A caller's view must be exactly the read's shape and dtype, rows of contiguous samples,
+// rows and bands not overlapping.
+Status CheckView(const ArrayView& view, DataType dtype, uint64_t bands, uint64_t height, uint64_t width) {
+  if (view.dtype != dtype || view.bands != bands || view.height != height || view.width != width) {
+    return Status::InvalidArgument("destination is " + ShapeText(view.dtype, view.bands, view.height, view.width) +
+                                   " but the read gives " + ShapeText(dtype, bands, height, width));
+  }
+  const uint64_t sb = DataTypeSize(dtype);
+  const auto row_bytes = internal::CheckedMul(width, sb);
+  const auto band_bytes = internal::CheckedMul(height, view.row_stride);
+  if (view.col_stride != sb || !row_bytes || (height > 1 && view.row_stride < *row_bytes) || !band_bytes ||
+      (bands > 1 && view.band_stride < *band_bytes)) {
+    return Status::InvalidArgument("destination strides (band " + std::to_string(view.band_stride) + ", row " +
+                                   std::to_string(view.row_stride) + ", column " + std::to_string(view.col_stride) +
+                                   " bytes) do not fit " + ShapeText(dtype, bands, height, width) +
+                                   " (the samples of a row must be contiguous, rows and bands must not overlap)");
+  }
+  if (view.data == nullptr && bands > 0 && height > 0 && width > 0) {
+    return Status::InvalidArgument("destination has no memory (null data)");
+  }
+  return Status::OK();
+}
+
+// Copies a read's array into the caller's view (same shape, checked).
+void CopyToView(const Array& a, const ArrayView& view) {
+  const size_t row_bytes = static_cast<size_t>(a.width) * a.sample_bytes();
+  for (uint64_t b = 0; b < a.bands; ++b) {
+    for (uint64_t y = 0; y < a.height; ++y) {
+      std::memcpy(view.At(b, y, 0), a.data.data() + ((b * a.height + y) * a.width) * a.sample_bytes(), row_bytes);
+    }
+  }
+}
+
+}  // namespace
+
+Status Dataset::ReadImpl(const ReadOptions& options, bool mask, Array* array, const ArrayView* view,
+                         bool shape_only) const {
   if (options.out_shape) {
     // Resampled read (read/resample.cpp): GDAL 3.6's overview choice and kernels.
-    if (mask) return ReadMaskOutShape(options, out);  // src/read/dataset_helpers.cpp
+    if (mask) return ReadMaskOutShape(options, *array);  // src/read/dataset_helpers.cpp
+    const uint64_t out_bands = options.bands.empty() ? static_cast<uint64_t>(count_) : options.bands.size();
+    {
+      auto bytes = internal::CheckedMul(out_bands, options.out_shape->first);
+      if (bytes) bytes = internal::CheckedMul(*bytes, options.out_shape->second);
+      if (bytes) bytes = internal::CheckedMul(*bytes, DataTypeSize(dtype_));
+      // The resampler's buffers come on top of the output (measured: 1.75x the output at
+      // peak), so an out_shape read is charged twice its output.
+      const auto charged = bytes ? internal::CheckedMul(*bytes, 2) : std::nullopt;
+      if (!charged || *charged > options_.limits.max_read_bytes) {
+        return Status::LimitExceeded(
+            "out_shape read of " + std::to_string(out_bands) + " x " + std::to_string(options.out_shape->first) +
+            " x " + std::to_string(options.out_shape->second) + " samples (" +
+            (charged ? std::to_string(*bytes) + " bytes, " + std::to_string(*charged) + " with the resampler's buffers"
+                     : std::string("over 2^64 bytes")) +
+            ") exceeds max_read_bytes " + std::to_string(options_.limits.max_read_bytes));
+      }
+    }
+    if (!shape_only) COGR_RETURN_IF_ERROR(CheckReadable(0));
+    if (view) {
+      COGR_RETURN_IF_ERROR(CheckView(*view, dtype_, out_bands, options.out_shape->first, options.out_shape->second));
+    }
+    if (shape_only) {
+      // The shape and georeferencing of the result (ReadOutShape validates the rest).
+      for (int b : options.bands) {
+        if (b < 1 || b > count_) {
+          return Status::OutOfRange("band " + std::to_string(b) + " out of range (file has " +
+                                    std::to_string(count_) + " bands; bands are 1-based)");
+        }
+      }
+      size_t base = 0;
+      if (options.overview) {
+        if (*options.overview < 0 || static_cast<size_t>(*options.overview) + 1 >= levels_.size()) {
+          return Status::OutOfRange("overview level " + std::to_string(*options.overview) + " out of range (file has " +
+                                    std::to_string(levels_.size() - 1) + " overviews)");
+        }
+        base = static_cast<size_t>(*options.overview) + 1;
+      }
+      const Level& level = levels_[base];
+      const auto [out_h, out_w] = *options.out_shape;
+      if (out_h == 0 || out_w == 0) return Status::InvalidArgument("out_shape must be positive");
+      const geo::Window requested =
+          options.window ? *options.window
+                         : geo::Window{0, 0, static_cast<double>(level.width), static_cast<double>(level.height)};
+      const geo::Affine level_transform =
+          transform_ * geo::Affine::Scale(static_cast<double>(width()) / static_cast<double>(level.width),
+                                          static_cast<double>(height()) / static_cast<double>(level.height));
+      array->dtype = dtype_;
+      array->bands = out_bands;
+      array->height = out_h;
+      array->width = out_w;
+      array->transform = geo::WindowTransform(requested, level_transform) *
+                         geo::Affine::Scale(requested.width / static_cast<double>(out_w),
+                                            requested.height / static_cast<double>(out_h));
+      array->data.clear();
+      return Status::OK();
+    }
     internal::OutShapeDataset ds;
     for (const Level& l : levels_) {
       ds.levels.push_back({static_cast<int64_t>(l.width), static_cast<int64_t>(l.height)});
@@ -476,7 +611,11 @@ Status Dataset::ReadImpl(const ReadOptions& options, bool mask, Array& out) cons
       const int explicit_levels = static_cast<int>(levels_.size());
       if (level >= explicit_levels) {
         const int scale = 2 << (level - explicit_levels);  // implicit JPEG overview
-        auto read = [this](ByteRange r) { return source_->ReadRange(r); };
+        const internal::ReadContext* context = internal::CurrentReadContext();
+        auto read = [this, context](ByteRange r) -> Result<std::vector<uint8_t>> {
+          COGR_RETURN_IF_ERROR(internal::CheckReadContext(context));  // per block
+          return source_->ReadRange(r);
+        };
         if (tiff_.ifds[0].has_lazy_tables()) {
           // This rare path walks the block tables itself: hand it a copy with the tables
           // loaded (from the cached pages; each entry is still checked where it is used).
@@ -503,9 +642,10 @@ Status Dataset::ReadImpl(const ReadOptions& options, bool mask, Array& out) cons
         return Status::LimitExceeded("source chunk exceeds max_read_bytes " +
                                      std::to_string(options_.limits.max_read_bytes));
       }
-      chunk.data.assign(static_cast<size_t>(*n), 0);
+      Allocate(chunk.data, *n);  // every byte is written by ReadBlocks
       return ReadBlocks(l.ifd_index, b, x0, y0, static_cast<uint64_t>(x0), static_cast<uint64_t>(y0),
-                        static_cast<uint64_t>(x1), static_cast<uint64_t>(y1), nodata_.value_or(0.0), chunk);
+                        static_cast<uint64_t>(x1), static_cast<uint64_t>(y1), nodata_.value_or(0.0),
+                        ArrayView::Of(chunk));
     };
     ds.fetch_mask = [this](int level, int64_t x0, int64_t y0, int64_t x1, int64_t y1,
                            std::vector<uint8_t>& mask_bytes) -> Status {
@@ -515,15 +655,20 @@ Status Dataset::ReadImpl(const ReadOptions& options, bool mask, Array& out) cons
       m.bands = 1;
       m.width = static_cast<uint64_t>(x1 - x0);
       m.height = static_cast<uint64_t>(y1 - y0);
-      m.data.assign(static_cast<size_t>(m.width * m.height), 0);
+      Allocate(m.data, m.width * m.height);  // every byte is written by ReadBlocks
       COGR_RETURN_IF_ERROR(ReadBlocks(l.mask_ifd_index, {0}, x0, y0, static_cast<uint64_t>(x0),
                                       static_cast<uint64_t>(y0), static_cast<uint64_t>(x1),
-                                      static_cast<uint64_t>(y1), 0, m));
+                                      static_cast<uint64_t>(y1), 0, ArrayView::Of(m)));
       mask_bytes.resize(m.data.size());
       for (size_t i = 0; i < m.data.size(); ++i) mask_bytes[i] = m.data[i] ? 255 : 0;  // 1-bit masks decode to 0/1
       return Status::OK();
     };
-    COGR_ASSIGN_OR_RETURN(out, internal::ReadOutShape(ds, options));
+    COGR_ASSIGN_OR_RETURN(Array result, internal::ReadOutShape(ds, options));
+    if (view) {
+      CopyToView(result, *view);
+    } else {
+      *array = std::move(result);
+    }
     return Status::OK();
   }
   int level_index = 0;
@@ -573,28 +718,47 @@ Status Dataset::ReadImpl(const ReadOptions& options, bool mask, Array& out) cons
                               "); use a boundless read");
   }
 
-  out.dtype = mask ? DataType::kUInt8 : dtype_;
-  out.bands = mask ? 1 : bands.size();
-  out.width = static_cast<uint64_t>(w);
-  out.height = static_cast<uint64_t>(h);
+  const DataType out_dtype = mask ? DataType::kUInt8 : dtype_;
+  const uint64_t out_bands = mask ? 1 : bands.size();
   // Level pixels are (width / level.width) full-resolution pixels wide.
   const geo::Affine level_transform =
       transform_ * geo::Affine::Scale(static_cast<double>(width()) / static_cast<double>(level.width),
                                       static_cast<double>(height()) / static_cast<double>(level.height));
-  out.transform = level_transform * geo::Affine::Translation(static_cast<double>(col0), static_cast<double>(row0));
-  auto bytes = internal::CheckedMul(out.bands, out.width);
-  if (bytes) bytes = internal::CheckedMul(*bytes, out.height);
-  if (bytes) bytes = internal::CheckedMul(*bytes, DataTypeSize(out.dtype));
+  const geo::Affine out_transform =
+      level_transform * geo::Affine::Translation(static_cast<double>(col0), static_cast<double>(row0));
+  auto bytes = internal::CheckedMul(out_bands, static_cast<uint64_t>(w));
+  if (bytes) bytes = internal::CheckedMul(*bytes, static_cast<uint64_t>(h));
+  if (bytes) bytes = internal::CheckedMul(*bytes, DataTypeSize(out_dtype));
   if (!bytes || *bytes > options_.limits.max_read_bytes) {
-    return Status::LimitExceeded("read of " + std::to_string(out.bands) + " x " + std::to_string(h) + " x " +
-                                 std::to_string(w) + " samples exceeds max_read_bytes " +
-                                 std::to_string(options_.limits.max_read_bytes));
+    return Status::LimitExceeded("read of " + std::to_string(out_bands) + " x " + std::to_string(h) + " x " +
+                                 std::to_string(w) + " samples (" +
+                                 (bytes ? std::to_string(*bytes) + " bytes" : std::string("over 2^64 bytes")) +
+                                 ") exceeds max_read_bytes " + std::to_string(options_.limits.max_read_bytes));
   }
-  // Memory of an earlier read of the same size is reused as it is: every byte below is
-  // written (blocks, sparse blocks, fill), so neither a new allocation nor a zero fill.
-  if (out.data.size() != *bytes) {
-    out.data.clear();
-    out.data.resize(static_cast<size_t>(*bytes));
+  // What the header promises is checked before any output memory is touched.
+  if (!shape_only) COGR_RETURN_IF_ERROR(CheckReadable(mask ? level.mask_ifd_index : level.ifd_index));
+  ArrayView dst;
+  if (view) {
+    COGR_RETURN_IF_ERROR(CheckView(*view, out_dtype, out_bands, static_cast<uint64_t>(h), static_cast<uint64_t>(w)));
+    dst = *view;
+  } else {
+    Array& out = *array;
+    out.dtype = out_dtype;
+    out.bands = out_bands;
+    out.width = static_cast<uint64_t>(w);
+    out.height = static_cast<uint64_t>(h);
+    out.transform = out_transform;
+    if (shape_only) {
+      out.data.clear();
+      return Status::OK();
+    }
+    // Memory of an earlier read of the same size is reused as it is, and new memory is not
+    // zero-filled: every byte below is written (blocks, sparse blocks, fill).
+    if (out.data.size() != *bytes) {
+      out.data.clear();
+      Allocate(out.data, *bytes);
+    }
+    dst = ArrayView::Of(out);
   }
 
   // Clip the window to the image; everything else is fill.
@@ -605,17 +769,20 @@ Status Dataset::ReadImpl(const ReadOptions& options, bool mask, Array& out) cons
 
   if (mask) {
     if (level.mask_ifd_index >= 0) {
-      internal::FillArray(out, 0);  // outside the image: invalid
-      COGR_RETURN_IF_ERROR(ReadBlocks(level.mask_ifd_index, {0}, col0, row0, x0, y0, x1, y1, 0, out));
+      if (!inside) internal::FillArray(dst, 0);  // outside the image: invalid
+      COGR_RETURN_IF_ERROR(ReadBlocks(level.mask_ifd_index, {0}, col0, row0, x0, y0, x1, y1, 0, dst));
       // 1-bit masks decode to 0/1; GDAL reports 0/255.
-      for (auto& v : out.data) v = v ? 255 : 0;
+      for (uint64_t y = 0; y < dst.height; ++y) {
+        uint8_t* row = dst.At(0, y, 0);
+        for (uint64_t x = 0; x < dst.width; ++x) row[x] = row[x] ? 255 : 0;
+      }
       return Status::OK();
     }
-    internal::FillArray(out, 0);
+    internal::FillArray(dst, 0);
     if (x1 <= x0 || y1 <= y0) return Status::OK();
     if (!nodata_) {
       for (uint64_t y = y0; y < y1; ++y) {
-        std::memset(out.data.data() + (y - static_cast<uint64_t>(row0)) * out.width + (x0 - static_cast<uint64_t>(col0)), 255, x1 - x0);
+        std::memset(dst.At(0, y - static_cast<uint64_t>(row0), x0 - static_cast<uint64_t>(col0)), 255, x1 - x0);
       }
       return Status::OK();
     }
@@ -625,7 +792,7 @@ Status Dataset::ReadImpl(const ReadOptions& options, bool mask, Array& out) cons
     data_options.boundless = true;
     data_options.fill = nodata_;
     Array data;
-    COGR_RETURN_IF_ERROR(ReadImpl(data_options, false, data));
+    COGR_RETURN_IF_ERROR(ReadImpl(data_options, false, &data, nullptr));
     const size_t sb = data.sample_bytes();
     std::vector<uint8_t> nd(sb);
     internal::StoreScalar(dtype_, *nodata_, nd.data());
@@ -646,23 +813,60 @@ Status Dataset::ReadImpl(const ReadOptions& options, bool mask, Array& out) cons
         } else {
           is_nodata = std::memcmp(p, nd.data(), sb) == 0;
         }
-        if (!is_nodata) out.data[i] = 255;
+        if (!is_nodata) *dst.At(0, i / data.width, i % data.width) = 255;
       }
     }
     return Status::OK();
   }
 
   const double fill = options.fill ? *options.fill : nodata_.value_or(0.0);
-  if (!inside) internal::FillArray(out, fill);
+  if (!inside) internal::FillArray(dst, fill);
   if (x1 > x0 && y1 > y0) {
-    COGR_RETURN_IF_ERROR(ReadBlocks(level.ifd_index, bands, col0, row0, x0, y0, x1, y1, nodata_.value_or(0.0), out));
+    COGR_RETURN_IF_ERROR(ReadBlocks(level.ifd_index, bands, col0, row0, x0, y0, x1, y1, nodata_.value_or(0.0), dst));
+  }
+  return Status::OK();
+}
+
+Status Dataset::CheckReadable(int ifd_index) const {
+  if (ifd_index < 0) return Status::OK();
+  const tiff::Ifd& ifd = tiff_.ifds[static_cast<size_t>(ifd_index)];
+  const std::string where = "IFD " + std::to_string(ifd_index) + ": ";
+  if (!codec::IsSupported(ifd.compression, ifd.lerc_parameters)) {
+    return Status::Unsupported("compression " + codec::CompressionName(ifd.compression, ifd.lerc_parameters) +
+                               " (" + std::to_string(ifd.compression) + ") is not supported by this build");
+  }
+  const uint32_t components = ifd.planar_config == 2 ? 1u : ifd.samples_per_pixel;
+  // JPEG and WebP streams hold at most 4 components.
+  if ((ifd.compression == codec::kJpeg || ifd.compression == codec::kWebp) && components > 4) {
+    return Status::InvalidFile(where + std::to_string(components) + " samples per pixel in one " +
+                               codec::CompressionName(ifd.compression, ifd.lerc_parameters) +
+                               " block (the codec holds at most 4)");
+  }
+  if (ifd.block_width > UINT32_MAX || ifd.block_height > UINT32_MAX) {
+    return Status::LimitExceeded(where + "block size " + std::to_string(ifd.block_width) + " x " +
+                                 std::to_string(ifd.block_height) + " too large");
+  }
+  // A whole block must fit max_block_bytes once decoded.
+  auto bytes = internal::CheckedMul(ifd.block_width, ifd.block_height);
+  if (bytes) bytes = internal::CheckedMul(*bytes, components);
+  if (bytes) bytes = internal::CheckedMul(*bytes, DataTypeSize(dtype_) == 0 ? 1 : DataTypeSize(dtype_));
+  if (!bytes || *bytes > options_.limits.max_block_bytes) {
+    return Status::LimitExceeded(where + "a " + std::to_string(ifd.block_width) + " x " +
+                                 std::to_string(ifd.block_height) + " block of " + std::to_string(components) +
+                                 " samples per pixel decodes to " +
+                                 (bytes ? std::to_string(*bytes) : std::string("over 2^64")) +
+                                 " bytes > max_block_bytes " + std::to_string(options_.limits.max_block_bytes));
   }
   return Status::OK();
 }
 
 Status Dataset::ReadBlocks(int ifd_index, const std::vector<int>& bands, int64_t col0, int64_t row0,
                            uint64_t x0, uint64_t y0, uint64_t x1, uint64_t y1, double sparse_fill,
-                           Array& out) const {
+                           const ArrayView& out) const {
+  // Each stage (a boundless fill, an out_shape chunk, a mask's data read) starts here: a read
+  // past its deadline or cancelled stops before fetching more, and ReadRanges checks per block.
+  const internal::ReadContext* context = internal::CurrentReadContext();
+  COGR_RETURN_IF_ERROR(internal::CheckReadContext(context));
   const tiff::Ifd& ifd = tiff_.ifds[static_cast<size_t>(ifd_index)];
   if (!codec::IsSupported(ifd.compression, ifd.lerc_parameters)) {
     return Status::Unsupported("compression " + codec::CompressionName(ifd.compression, ifd.lerc_parameters) +
@@ -722,12 +926,14 @@ Status Dataset::ReadBlocks(int ifd_index, const std::vector<int>& bands, int64_t
   COGR_RETURN_IF_ERROR(BlockEntries(ifd, job_blocks, job_offsets, job_lengths, &job_leader));
   std::mutex leader_mu;
   std::vector<const internal::BlockJob*> leader_failed;
+  // Every block is checked before any is filled, fetched or decoded.
+  std::vector<const internal::BlockJob*> sparse_jobs;
   for (size_t j = 0; j < jobs.size(); ++j) {
     const internal::BlockJob& job = jobs[j];
     const uint64_t offset = job_offsets[j];
     const uint64_t length = job_lengths[j];
     if (offset == 0 || length == 0) {
-      internal::FillBlock(job, sparse_fill, out, place);
+      sparse_jobs.push_back(&job);
       continue;
     }
     if (!internal::RangeInside(offset, length, file_size)) {
@@ -747,13 +953,35 @@ Status Dataset::ReadBlocks(int ifd_index, const std::vector<int>& bands, int64_t
       }
       miss_bytes = internal::CheckedAdd(miss_bytes, decoded_size).value_or(UINT64_MAX);
     }
+    if (!job_leader[j]) {
+      // No codec of a bounded kind makes a stream of more than twice its block plus a little
+      // (deflate, LZW, PackBits, zstd and raw at worst expand by a fraction).
+      // A whole block (a last strip may be stored at full height).
+      codec::BlockInfo full_info = info;
+      full_info.height = static_cast<uint32_t>(ifd.block_height);
+      COGR_ASSIGN_OR_RETURN(uint64_t decoded_size, codec::DecodedSize(full_info));
+      const bool bounded = info.compression == codec::kNone || info.compression == codec::kLzw ||
+                           info.compression == codec::kAdobeDeflate || info.compression == codec::kDeflate ||
+                           info.compression == codec::kPackBits || info.compression == codec::kZstd;
+      const uint64_t bound = internal::CheckedAdd(internal::CheckedMul(decoded_size, 2).value_or(UINT64_MAX), 65536)
+                                 .value_or(UINT64_MAX);
+      if (bounded && length > bound) {
+        return Status::InvalidFile("block " + std::to_string(job.block_index) + " of IFD " +
+                                   std::to_string(ifd_index) + ": " + std::to_string(length) +
+                                   " bytes for a block that decodes to " + std::to_string(decoded_size) +
+                                   " bytes (at most " + std::to_string(bound) + " with " +
+                                   codec::CompressionName(info.compression, info.lerc_parameters) + ")");
+      }
+    }
     fetch_jobs.push_back(&job);
     ranges.push_back({offset, length});
   }
+  for (const internal::BlockJob* job : sparse_jobs) internal::FillBlock(*job, sparse_fill, out, place);
   if (!hits.empty()) {
     COGR_RETURN_IF_ERROR(internal::ParallelFor(
         hits.size(),
         [&](size_t i) -> Status {
+          if (Status st = internal::CheckReadContext(context); !st.ok()) return st;
           const auto& [job, block] = hits[i];
           internal::AssembleBlock(*job, block.bytes(), ifd.block_width, ifd.block_height, info.samples, out, place);
           return Status::OK();

@@ -304,7 +304,7 @@ Status Dataset::ReadMaskOutShape(const ReadOptions& options, Array& out) const {
       COGR_RETURN_IF_ERROR(chunk_of(x0, y0, x1, y1, chunk));
       COGR_RETURN_IF_ERROR(ReadBlocks(mask_ifds[static_cast<size_t>(level)], {0}, x0, y0, static_cast<uint64_t>(x0),
                                       static_cast<uint64_t>(y0), static_cast<uint64_t>(x1),
-                                      static_cast<uint64_t>(y1), 0, chunk));
+                                      static_cast<uint64_t>(y1), 0, ArrayView::Of(chunk)));
       for (auto& v : chunk.data) v = v ? 255 : 0;  // 1-bit masks decode to 0/1
       return Status::OK();
     };
@@ -316,7 +316,7 @@ Status Dataset::ReadMaskOutShape(const ReadOptions& options, Array& out) const {
     ReadOptions data_options = options;
     data_options.bands.clear();
     Array data;
-    COGR_RETURN_IF_ERROR(ReadImpl(data_options, false, data));
+    COGR_RETURN_IF_ERROR(ReadImpl(data_options, false, &data, nullptr));
     out.dtype = DataType::kUInt8;
     out.bands = 1;
     out.width = data.width;

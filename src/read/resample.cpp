@@ -1425,7 +1425,7 @@ Result<Array> ResampleWindow(const ResampleSource& src, const std::vector<Resamp
                                  " x " + std::to_string(out_width) + " samples exceeds max_read_bytes " +
                                  std::to_string(src.max_bytes));
   }
-  out.data.resize(static_cast<size_t>(*bytes));
+  out.data.assign(static_cast<size_t>(*bytes), 0);  // zero-filled as before: not every kernel is known to write each pixel
   if (bands.empty()) return out;
 
   // Paletted bands: GDAL falls back to nearest for the convolution kernels.

@@ -83,10 +83,13 @@ struct ForState {
     for (;;) {
       const size_t i = next.fetch_add(1);
       if (i >= n) return;
-      Status st = failed.load() ? Status::Cancelled("skipped after an earlier error") : (*fn)(i);
+      // After the first error the remaining indices are only counted, never run: their
+      // "result" is that error, which is the one returned. Any error a call returns is kept,
+      // kCancelled included (a read past its deadline must never come back OK).
+      Status st = failed.load() ? Status::OK() : (*fn)(i);
       std::lock_guard<std::mutex> lock(mu);
-      if (!st.ok() && error.ok() && st.code() != Code::kCancelled) error = st;
-      if (!st.ok()) failed.store(true);
+      if (!st.ok() && error.ok()) error = std::move(st);
+      if (!error.ok()) failed.store(true);
       if (++done == n) cv.notify_all();
     }
   }

@@ -40,7 +40,8 @@ class ThreadPool {
 
 /// Runs fn(i) for every i in [0, n) using up to `max_threads` threads of `pool` plus the calling
 /// thread (so nested use cannot deadlock). After the first error no new indices start; returns
-/// that error. Returns when every started call has finished.
+/// that error, whatever its code (kCancelled too: a stage result is never turned into OK).
+/// Returns when every started call has finished.
 Status ParallelFor(size_t n, const std::function<Status(size_t)>& fn, ThreadPool& pool,
                    size_t max_threads);
 

@@ -1,3 +1,6 @@
+#include <unistd.h>
+
+#include <algorithm>
 #include <limits>
 
 #include "cogr/types.hpp"
@@ -77,6 +80,18 @@ bool IsSigned(DataType t) {
     default:
       return false;
   }
+}
+
+uint64_t DefaultMaxReadBytes() {
+  static const uint64_t bytes = [] {
+    constexpr uint64_t kCap = 16ull << 30;
+    const long pages = sysconf(_SC_PHYS_PAGES);
+    const long page_size = sysconf(_SC_PAGE_SIZE);
+    if (pages <= 0 || page_size <= 0) return kCap;
+    const uint64_t physical = static_cast<uint64_t>(pages) * static_cast<uint64_t>(page_size);
+    return std::min(kCap, physical / 2);
+  }();
+  return bytes;
 }
 
 Limits Limits::Unlimited() {

@@ -159,7 +159,7 @@ Result<Array> MakeOverview(const Array& full, int factor, write::OverviewResampl
   out.transform = full.transform * geo::Affine::Scale(sx, sy);
   const uint64_t bytes = out.bands * out.height * out.width * DataTypeSize(full.dtype);
   try {
-    out.data.resize(static_cast<size_t>(bytes));
+    out.data.assign(static_cast<size_t>(bytes), 0);  // zero-filled as before Array's Buffer
   } catch (const std::bad_alloc&) {
     return Status::LimitExceeded("overview " + std::to_string(factor) + ": cannot allocate " +
                                  std::to_string(bytes) + " bytes");

@@ -30,7 +30,7 @@ Array MakeArray(DataType dtype, uint64_t bands, uint64_t height, uint64_t width)
   a.bands = bands;
   a.height = height;
   a.width = width;
-  a.data.resize(static_cast<size_t>(bands * height * width * DataTypeSize(dtype)));
+  a.data.assign(static_cast<size_t>(bands * height * width * DataTypeSize(dtype)), 0);  // padding rows stay 0
   return a;
 }
 

@@ -87,7 +87,8 @@ std::vector<uint8_t> LocalRead(const std::string& name, const ReadOptions& r) {
   if (!ds.ok()) return {};
   auto a = (*ds)->Read(r);
   EXPECT_TRUE(a.ok()) << a.status().ToString();
-  return a.ok() ? a->data : std::vector<uint8_t>{};
+  if (!a.ok()) return {};
+  return std::vector<uint8_t>(a->data.begin(), a->data.end());
 }
 
 // Opens `uri`, checks the open cost one request, reads the 3x3-tile window (one more request

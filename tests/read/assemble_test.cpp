@@ -40,7 +40,7 @@ TEST(Assemble, InterleavedUint8SplitsIntoPlanesForEveryWidth) {
         out.height = 3;
         out.width = width;
         out.data.assign(samples * 3 * width, 0xEE);
-        AssembleBlock(job, block, kBlock, kBlock, samples, out, OutputPlace{static_cast<int64_t>(kBlock + x0), 2});
+        AssembleBlock(job, block, kBlock, kBlock, samples, ArrayView::Of(out), OutputPlace{static_cast<int64_t>(kBlock + x0), 2});
         size_t wrong = 0;
         for (uint32_t s = 0; s < samples; ++s) {
           const uint32_t band = samples - 1 - s;
@@ -72,7 +72,7 @@ TEST(Assemble, RowsOfABandLandOnlyWhereTheWindowIs) {
   out.width = 40;
   out.data.assign(3 * 30 * 40, 0xEE);
   const ByteSpan band(block.data() + 16 * kBlock * 3, 16 * kBlock * 3);
-  AssembleRows(job, band, 16, 16, kBlock, kBlock, 3, out, OutputPlace{0, 20});
+  AssembleRows(job, band, 16, 16, kBlock, kBlock, 3, ArrayView::Of(out), OutputPlace{0, 20});
   for (uint64_t y = 0; y < 30; ++y) {
     const bool written = y + 20 < 32;
     EXPECT_EQ(out.data[(1 * 30 + y) * 40 + 3], written ? static_cast<uint8_t>(3 * 7 + (y + 20) * 13 + 101) : 0xEE)

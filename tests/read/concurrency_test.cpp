@@ -70,7 +70,7 @@ void SerialReads(const Dataset& ds, const std::vector<ReadOptions>& reads, std::
   for (const ReadOptions& ro : reads) {
     auto a = ds.Read(ro);
     ASSERT_TRUE(a.ok()) << a.status().ToString();
-    out.push_back(std::move(a->data));
+    out.emplace_back(a->data.begin(), a->data.end());
   }
 }
 
