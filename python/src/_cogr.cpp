@@ -344,15 +344,19 @@ class PyDataset {
   const std::shared_ptr<Dataset>& shared() const { return ds_; }
 
   py::array Read(const cogr::ReadOptions& options, const std::optional<py::array>& out) const {
-    if (out) CheckOut(*out, ds_->dtype());
-    cogr::Result<Array> r = [&] {
-      py::gil_scoped_release nogil;
-      return PooledRead(*ds_, options);
-    }();
-    Array a = Take(std::move(r));
-    if (!out) return ToNumpy(std::move(a));
-    const std::vector<py::ssize_t> want{static_cast<py::ssize_t>(a.bands), static_cast<py::ssize_t>(a.height),
-                                        static_cast<py::ssize_t>(a.width)};
+    if (!out) {
+      cogr::Result<Array> r = [&] {
+        py::gil_scoped_release nogil;
+        return PooledRead(*ds_, options);
+      }();
+      return ToNumpy(Take(std::move(r)));
+    }
+    CheckOut(*out, ds_->dtype());
+    // The caller's array is the destination: its shape is checked against the read's, then
+    // the read writes every byte of it (Dataset::ReadInto with a view), no copy.
+    const Array shape = Take(ds_->ReadShape(options));
+    const std::vector<py::ssize_t> want{static_cast<py::ssize_t>(shape.bands), static_cast<py::ssize_t>(shape.height),
+                                        static_cast<py::ssize_t>(shape.width)};
     std::vector<py::ssize_t> have(out->shape(), out->shape() + out->ndim());
     // A 2-D out takes a one-band read.
     if (have.size() == 2 && want[0] == 1) have.insert(have.begin(), 1);
@@ -362,12 +366,14 @@ class PyDataset {
                             ", the read gives " + std::string(py::str(py::cast(want))));
     }
     py::array dest = *out;
-    void* dst = dest.mutable_data();
+    const cogr::ArrayView view =
+        cogr::ArrayView::Contiguous(dest.mutable_data(), shape.dtype, shape.bands, shape.height, shape.width);
+    Status st;
     {
       py::gil_scoped_release nogil;
-      std::memcpy(dst, a.data.data(), a.data.size());
-      BufferPool::Get().Give(std::move(a.data));
+      st = ds_->ReadInto(options, view);
     }
+    Check(st);
     return dest;
   }
 

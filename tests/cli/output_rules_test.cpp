@@ -35,7 +35,8 @@ std::vector<uint8_t> Pixels(const fs::path& p) {
   if (!ds.ok()) return {};
   auto a = (*ds)->Read();
   EXPECT_TRUE(a.ok()) << a.status().ToString();
-  return a.ok() ? a->data : std::vector<uint8_t>{};
+  if (!a.ok()) return {};
+  return std::vector<uint8_t>(a->data.begin(), a->data.end());
 }
 
 class OutputRules : public test::CliFixture {

@@ -25,7 +25,7 @@ using nlohmann::json;
 // FNV-1a 64 of the output's bytes with NaNs made canonical (numpy's quiet NaN), as the
 // recording script computes it.
 std::string Fnv64(const Array& a) {
-  std::vector<uint8_t> bytes = a.data;
+  std::vector<uint8_t> bytes(a.data.begin(), a.data.end());
   if (a.dtype == DataType::kFloat32) {
     for (size_t i = 0; i + 4 <= bytes.size(); i += 4) {
       float v;

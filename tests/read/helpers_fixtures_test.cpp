@@ -373,7 +373,7 @@ TEST(HelpersFixtures, SampleEqualsRasterio) {
           r.window = geo::Window{static_cast<double>(rc->second), static_cast<double>(rc->first), 1, 1};
           auto px = ds->Read(r);
           ASSERT_TRUE(px.ok());
-          want = px->data;
+          want.assign(px->data.begin(), px->data.end());
         }
         EXPECT_EQ(want, std::vector<uint8_t>(got->data.begin() + 4 * i, got->data.begin() + 4 * i + 4)) << i;
         ++complex_points;
@@ -447,7 +447,7 @@ TEST(HelpersFixtures, SampleReadsEachBlockOnce) {
     ASSERT_TRUE(px.ok());
     EXPECT_EQ(px->data[0], got->data[i]) << "point " << i;
   }
-  EXPECT_EQ(0, got->data.back());  // no nodata: 0, as rasterio
+  EXPECT_EQ(0, got->data[got->data.size() - 1]);  // no nodata: 0, as rasterio
 }
 
 }  // namespace

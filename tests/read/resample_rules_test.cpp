@@ -85,7 +85,7 @@ TEST(ResampleRules, EveryRecordedRasterioReadMatches) {
         continue;
       }
       const std::string want = r.at("hex").get<std::string>();
-      const std::string have = Hex(got->data);
+      const std::string have = Hex(std::vector<uint8_t>(got->data.begin(), got->data.end()));
       if (have != want) {
         const size_t sample = got->sample_bytes();
         size_t diff = 0;
