@@ -7,6 +7,7 @@
 #include "cogr/codec.hpp"
 #include "cogr/crs.hpp"
 #include "cogr/dataset.hpp"
+#include "cogr/dataset_helpers.hpp"
 #include "cogr/export.hpp"
 #include "cogr/geo.hpp"
 #include "cogr/io.hpp"

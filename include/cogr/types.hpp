@@ -42,7 +42,7 @@ COGR_EXPORT bool IsSigned(DataType t);
 
 /// min(16 GiB, physical memory / 2): the default Limits::max_read_bytes (16 GiB when the
 /// physical memory is unknown). Computed once per process.
-uint64_t DefaultMaxReadBytes();
+COGR_EXPORT uint64_t DefaultMaxReadBytes();
 
 /// Caps on what hostile input can make cogr allocate or loop over. Defaults suit real files;
 /// fuzz targets tighten them; Unlimited() is an explicit opt-out.

@@ -178,7 +178,9 @@ TEST_F(OutputRules, MaxMemoryBoundsTheRead) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   r = Run({"read", f, "--window", "0,0,100,100", "--max-memory=10000", "-o", out});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.err, "cogr: error: " + f + ": block 0 has 13034 bytes > max_block_bytes 10000\n");
+  EXPECT_EQ(r.err, "cogr: error: " + f +
+                       ": IFD 0: a 128 x 128 block of 1 samples per pixel decodes to 16384 bytes > "
+                       "max_block_bytes 10000\n");
   r = Run({"read", f, "--max-memory", "lots", "-o", out});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err,
