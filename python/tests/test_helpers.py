@@ -56,7 +56,7 @@ def check_mask(got, want, what):
 
 
 def test_recorded_for_every_fixture():
-    assert len(RECORDED) == 68
+    assert len(RECORDED) == 69
 
 
 @pytest.mark.parametrize("f", RECORDED, ids=IDS)
@@ -103,7 +103,9 @@ def test_colormap(f):
         assert str(e.value) == f"{ds.name}: {want['error']}"
         return
     got = ds.colormap(1)
-    assert {str(k): list(v) for k, v in got.items()} == want
+    assert len(got) == want["count"]
+    for i, rgba in want["entries"].items():  # the recording keeps a sample of large tables
+        assert list(got[int(i)]) == rgba, i
 
 
 @pytest.mark.parametrize("f", RECORDED, ids=IDS)

@@ -13,10 +13,7 @@ FILES = load_answers()
 NAMES = sorted(FILES)
 
 # Known differences from rasterio that are the C++ library's to fix; strict, so a fix shows up.
-XFAIL = {
-    ("mask_all_touched", "fixtures/sparse_u8_nodata255_t128.tif"):
-        "mask::Rasterize(all_touched) burns 3 edge pixels of the diamond differently from GDAL",
-}
+XFAIL = {}
 # rasterio's boundless reads go through a VRT whose sources treat nodata as transparent, so
 # pixels equal to nodata INSIDE the image also come back as fill_value; cogr fills only the
 # pixels outside the image.
