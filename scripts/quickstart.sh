@@ -33,7 +33,11 @@ if [[ -n "$py" && "$py" != /usr/bin/python3 ]] && ! "$py" -c 'import cogr' 2>/de
   debian=$(/usr/bin/python3 -c 'import sys; print(sys.version_info[:2])')
   if [[ "$same" == "$debian" ]]; then
     site=$("$py" -c 'import site; print(site.getsitepackages()[0])')
-    /usr/bin/python3 -c 'import site; print("\n".join(site.getsitepackages()))' > "$site/debian-dist-packages.pth"
+    {
+      /usr/bin/python3 -c 'import site; print("\n".join(site.getsitepackages()))'
+      # pyproj looks for PROJ's data under the interpreter's prefix; Debian's is here.
+      echo "import os; os.environ.setdefault('PROJ_DATA', '/usr/share/proj')"
+    } > "$site/debian-dist-packages.pth"
     echo "quickstart: $py now also sees Debian's Python packages ($site/debian-dist-packages.pth)"
   fi
 fi
