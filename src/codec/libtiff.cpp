@@ -148,7 +148,7 @@ class TiffBuilder {
       p += 12;
     }
     Put32(p, 0);  // no next IFD
-    std::memcpy(out.data() + values_at, values.data(), values.size());
+    if (!values.empty()) std::memcpy(out.data() + values_at, values.data(), values.size());
     return out;
   }
 
