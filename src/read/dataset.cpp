@@ -793,27 +793,13 @@ Status Dataset::ReadImpl(const ReadOptions& options, bool mask, Array* array, co
     data_options.fill = nodata_;
     Array data;
     COGR_RETURN_IF_ERROR(ReadImpl(data_options, false, &data, nullptr));
-    const size_t sb = data.sample_bytes();
-    std::vector<uint8_t> nd(sb);
-    internal::StoreScalar(dtype_, *nodata_, nd.data());
-    const bool nan_nodata = std::isnan(*nodata_);
-    const uint64_t plane = data.width * data.height;
-    for (uint64_t b = 0; b < data.bands; ++b) {
-      for (uint64_t i = 0; i < plane; ++i) {
-        const uint8_t* p = data.data.data() + (b * plane + i) * sb;
-        bool is_nodata;
-        if (nan_nodata && dtype_ == DataType::kFloat32) {
-          float f;
-          std::memcpy(&f, p, 4);
-          is_nodata = std::isnan(f);
-        } else if (nan_nodata && dtype_ == DataType::kFloat64) {
-          double d;
-          std::memcpy(&d, p, 8);
-          is_nodata = std::isnan(d);
-        } else {
-          is_nodata = std::memcmp(p, nd.data(), sb) == 0;
-        }
-        if (!is_nodata) *dst.At(0, i / data.width, i % data.width) = 255;
+    if (dst.contiguous()) {
+      NodataMask(data, dst.data);  // dst was zeroed above
+    } else {
+      std::vector<uint8_t> valid(static_cast<size_t>(data.width * data.height), 0);
+      NodataMask(data, valid.data());
+      for (uint64_t y = 0; y < dst.height; ++y) {
+        std::memcpy(dst.At(0, y, 0), valid.data() + y * dst.width, static_cast<size_t>(dst.width));
       }
     }
     return Status::OK();
