@@ -217,6 +217,11 @@ TEST(ReadLimits, DefaultIsTheLesserOf16GiBAndHalfThePhysicalMemory) {
 }
 
 TEST(ReadLimits, AllocationFailureNamesTheBytesAndTheLimit) {
+#if defined(__SANITIZE_ADDRESS__)
+  // ASan aborts on a 2^60-byte operator new instead of throwing std::bad_alloc, so the path
+  // under test cannot be reached here; the ci preset runs it.
+  GTEST_SKIP() << "AddressSanitizer aborts on allocations over 1 TiB instead of throwing";
+#endif
   // Unlimited: 2^60 bytes pass the checks and the allocation itself fails.
   OpenOptions o;
   o.limits = Limits::Unlimited();
