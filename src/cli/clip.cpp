@@ -210,20 +210,20 @@ int RunClip(std::span<const std::string> argv) {
     return kExitFailure;
   }
   if (!masked->warning.empty()) PrintWarning(masked->warning, path);
-  // The writers create the file at the name they are given: hand them the temporary file's.
+  if (to_npy) {
+    Status written = WriteNpy(out_file, masked->data);
+    if (written.ok()) written = out_file.Commit();
+    if (!written.ok()) {
+      PrintError(written.message());
+      return kExitFailure;
+    }
+    return 0;
+  }
+  // The GeoTIFF writer creates the file at the name it is given: hand it the temporary file's.
   Status closed = out_file.CloseFd();
   if (!closed.ok()) {
     PrintError(closed.message());
     return kExitFailure;
-  }
-  if (to_npy) {
-    Status written = WriteNpyFile(out_file.temp_path(), masked->data);
-    if (written.ok()) written = out_file.Commit();
-    if (!written.ok()) {
-      PrintError(out_file.Rename(written.message()));
-      return kExitFailure;
-    }
-    return 0;
   }
 
   const Array& data = masked->data;

@@ -119,17 +119,13 @@ int Run(int argc, char** argv) {
 int main(int argc, char** argv) {
   // A closed pipe becomes a write error reported on stderr, not a death by SIGPIPE.
   signal(SIGPIPE, SIG_IGN);
-  cogr::cli::InstallTempFileCleanup();
   try {
     return cogr::cli::Run(argc, argv);
   } catch (const std::bad_alloc&) {
-    cogr::cli::RemovePendingTempFile();
     cogr::cli::PrintError("out of memory");
   } catch (const std::exception& e) {
-    cogr::cli::RemovePendingTempFile();
     cogr::cli::PrintError(std::string("internal error: ") + e.what());
   } catch (...) {
-    cogr::cli::RemovePendingTempFile();
     cogr::cli::PrintError("internal error: unknown exception");
   }
   return cogr::cli::kExitFailure;

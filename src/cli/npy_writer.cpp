@@ -1,14 +1,14 @@
 #include "npy_writer.hpp"
 
 #include <fcntl.h>
-#include <signal.h>
+#include <linux/magic.h>
 #include <sys/mman.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <bit>
 #include <cerrno>
-#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <vector>
@@ -22,17 +22,6 @@ constexpr size_t kArrayAlign = 64;
 // numpy >= 1.24 leaves room for the first axis to grow to this many digits, so that a header
 // can be rewritten in place; matching it makes our headers byte-identical to numpy.save's.
 constexpr size_t kGrowthAxisMaxDigits = 21;
-
-// Path of the temporary file being written, for the signal handler. Written only while
-// g_temp_active is 0, so the handler never sees a half-copied path.
-char g_temp_path[4096];
-volatile sig_atomic_t g_temp_active = 0;
-
-extern "C" void RemoveTempAndReraise(int sig) {
-  if (g_temp_active) unlink(g_temp_path);  // async-signal-safe
-  signal(sig, SIG_DFL);
-  raise(sig);
-}
 
 std::string Errno(int err) { return std::strerror(err); }
 
@@ -136,51 +125,31 @@ Array WidenComplex(const Array& in, DataType to) {
 }
 }  // namespace
 
-Status WriteNpyFile(const std::string& path, const Array& input) {
+Status WriteNpy(OutputFile& out, const Array& input) {
   Array widened;
   if (input.dtype == DataType::kCInt16) widened = WidenComplex<int16_t, float>(input, DataType::kCFloat32);
   if (input.dtype == DataType::kCInt32) widened = WidenComplex<int32_t, double>(input, DataType::kCFloat64);
   const Array& array = widened.dtype != DataType::kUnknown ? widened : input;
   std::string_view descr = DataTypeNpyDescr(array.dtype);
   if (descr.empty()) {
-    return Status::Unsupported(path + ": no .npy type for data type " +
-                               std::string(DataTypeName(array.dtype)));
+    return Status::Unsupported(out.path() + ": no .npy type for data type " + std::string(DataTypeName(array.dtype)));
   }
   const uint64_t shape[3] = {array.bands, array.height, array.width};
   COGR_ASSIGN_OR_RETURN(std::string header, NpyHeader(descr, shape));
   std::vector<uint8_t> scratch;
   std::span<const uint8_t> data = LittleEndianData(array, scratch);
-
-  const std::string temp = path + ".tmp." + std::to_string(static_cast<long>(getpid()));
-  if (temp.size() < sizeof(g_temp_path)) {
-    std::memcpy(g_temp_path, temp.c_str(), temp.size() + 1);
-    g_temp_active = 1;
+  int err = 0;
+  if (!WriteAll(out.fd(), reinterpret_cast<const uint8_t*>(header.data()), header.size(), err) ||
+      !WriteAll(out.fd(), data.data(), data.size(), err)) {
+    return Status::IoError(out.path() + ": cannot write " + out.temp_path() + ": " + Errno(err));
   }
-  auto fail = [&](const std::string& what, int error_number, bool created) {
-    if (created) unlink(temp.c_str());
-    g_temp_active = 0;
-    return Status::IoError(path + ": " + what + ": " + Errno(error_number));
-  };
-
-  // O_NOFOLLOW: never write through a symlink someone planted at the temporary name.
-  int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
-  int err = errno;  // saved before building messages, which may allocate and change errno
-  if (fd < 0) return fail("cannot create temporary file " + temp, err, false);
-  if (!WriteAll(fd, reinterpret_cast<const uint8_t*>(header.data()), header.size(), err) ||
-      !WriteAll(fd, data.data(), data.size(), err)) {
-    close(fd);
-    return fail("cannot write " + temp, err, true);
-  }
-  if (close(fd) != 0) {
-    err = errno;
-    return fail("cannot write " + temp, err, true);
-  }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    err = errno;
-    return fail("cannot rename " + temp + " to " + path, err, true);
-  }
-  g_temp_active = 0;
   return Status::OK();
+}
+
+Status WriteNpyFile(const std::string& path, const Array& array) {
+  COGR_ASSIGN_OR_RETURN(std::unique_ptr<OutputFile> out, OutputFile::Create(path));
+  COGR_RETURN_IF_ERROR(WriteNpy(*out, array));
+  return out->Commit();  // the destructor removes the temporary file on any error above
 }
 
 bool NpyOutput::InPlace(DataType dtype) {
@@ -190,16 +159,16 @@ bool NpyOutput::InPlace(DataType dtype) {
   return dtype != DataType::kCInt16 && dtype != DataType::kCInt32 && !DataTypeNpyDescr(dtype).empty();
 }
 
-Status NpyOutput::Fail(const std::string& what, int error_number) {
+Status NpyOutput::Fail(Status status) {
   if (map_ != nullptr) munmap(map_, map_bytes_);
   map_ = nullptr;
-  if (fd_ >= 0) close(fd_);
-  fd_ = -1;
-  unlink(temp_.c_str());
-  g_temp_active = 0;
-  done_ = true;
-  return Status::IoError(path_ + ": " + what + ": " + Errno(error_number));
+  if (file_) file_->Discard();
+  return status;
 }
+
+namespace {
+constexpr size_t kHugePage = size_t{2} << 20;
+}  // namespace
 
 Result<std::unique_ptr<NpyOutput>> NpyOutput::Create(const std::string& path, DataType dtype, uint64_t bands,
                                                      uint64_t height, uint64_t width) {
@@ -217,87 +186,82 @@ Result<std::unique_ptr<NpyOutput>> NpyOutput::Create(const std::string& path, Da
     return Status::LimitExceeded(path + ": array of " + std::to_string(bands) + " x " + std::to_string(height) +
                                  " x " + std::to_string(width) + " samples is too large");
   }
-  const size_t total = header.size() + static_cast<size_t>(data_bytes);
-
   std::unique_ptr<NpyOutput> out(new NpyOutput());
-  out->path_ = path;
-  out->temp_ = path + ".tmp." + std::to_string(static_cast<long>(getpid()));
-  if (out->temp_.size() < sizeof(g_temp_path)) {
-    std::memcpy(g_temp_path, out->temp_.c_str(), out->temp_.size() + 1);
-    g_temp_active = 1;
-  }
-  // O_NOFOLLOW: never write through a symlink someone planted at the temporary name.
-  out->fd_ = open(out->temp_.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666);
-  int err = errno;
-  if (out->fd_ < 0) {
-    g_temp_active = 0;
-    out->done_ = true;
-    return Status::IoError(path + ": cannot create temporary file " + out->temp_ + ": " + Errno(err));
-  }
-  // Reserve the blocks now, so that a full disk is an error here rather than a SIGBUS when a
-  // mapped page is first written. Filesystems without fallocate get a sparse file.
-  if (fallocate(out->fd_, 0, 0, static_cast<off_t>(total)) != 0) {
-    err = errno;
-    if (err != EOPNOTSUPP && err != ENOSYS) return out->Fail("cannot allocate " + out->temp_, err);
-    if (ftruncate(out->fd_, static_cast<off_t>(total)) != 0) {
-      err = errno;
-      return out->Fail("cannot size " + out->temp_, err);
+  COGR_ASSIGN_OR_RETURN(out->file_, OutputFile::Create(path));
+  OutputFile& file = *out->file_;
+  out->header_ = std::move(header);
+  out->data_bytes_ = data_bytes;
+  const size_t total = out->header_.size() + static_cast<size_t>(data_bytes);
+  auto sys_fail = [&](const std::string& what, int err) {
+    return out->Fail(Status::IoError(path + ": " + what + " " + file.temp_path() + ": " + Errno(err)));
+  };
+
+  struct statfs fs {};
+  const bool tmpfs = fstatfs(file.fd(), &fs) == 0 && static_cast<unsigned long>(fs.f_type) == TMPFS_MAGIC;
+  if (tmpfs || data_bytes == 0) {
+    // Anonymous memory, aligned to and advised for transparent huge pages; Commit writes it.
+    const size_t bytes = std::max<size_t>(static_cast<size_t>(data_bytes), 1) + kHugePage;
+    void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) {
+      const int err = errno;
+      return out->Fail(Status::LimitExceeded(path + ": cannot allocate " + std::to_string(data_bytes) +
+                                             " bytes for the output: " + Errno(err)));
     }
+    out->map_ = p;
+    out->map_bytes_ = bytes;
+    const uintptr_t base = reinterpret_cast<uintptr_t>(p);
+    out->data_ = reinterpret_cast<uint8_t*>((base + kHugePage - 1) & ~uintptr_t{kHugePage - 1});
+#ifdef MADV_HUGEPAGE
+    if (data_bytes >= kHugePage) (void)madvise(out->data_, static_cast<size_t>(data_bytes), MADV_HUGEPAGE);
+#endif
+    out->mapped_file_ = false;
+  } else {
+    // Reserve the blocks now, so that a full disk is an error here rather than a SIGBUS when a
+    // mapped page is first written. File systems without fallocate get a sparse file.
+    if (fallocate(file.fd(), 0, 0, static_cast<off_t>(total)) != 0) {
+      const int err = errno;
+      if (err != EOPNOTSUPP && err != ENOSYS) return sys_fail("cannot allocate", err);
+      if (ftruncate(file.fd(), static_cast<off_t>(total)) != 0) return sys_fail("cannot size", errno);
+    }
+    void* p = mmap(nullptr, total, PROT_READ | PROT_WRITE, MAP_SHARED, file.fd(), 0);
+    if (p == MAP_FAILED) return sys_fail("cannot map", errno);
+    out->map_ = p;
+    out->map_bytes_ = total;
+    std::memcpy(p, out->header_.data(), out->header_.size());
+    out->data_ = static_cast<uint8_t*>(p) + out->header_.size();
+    out->mapped_file_ = true;
   }
-  out->map_bytes_ = total;
-  out->map_ = mmap(nullptr, total, PROT_READ | PROT_WRITE, MAP_SHARED, out->fd_, 0);
-  if (out->map_ == MAP_FAILED) {
-    err = errno;
-    out->map_ = nullptr;
-    return out->Fail("cannot map " + out->temp_, err);
-  }
-  std::memcpy(out->map_, header.data(), header.size());
-  out->view_ = ArrayView::Contiguous(static_cast<uint8_t*>(out->map_) + header.size(), dtype, bands, height, width);
+  out->view_ = ArrayView::Contiguous(out->data_, dtype, bands, height, width);
   return out;
 }
 
 Status NpyOutput::Commit() {
-  if (done_) return Status::IoError(path_ + ": output already closed");
-  // munmap leaves the dirty pages to the kernel's writeback, as close(2) after write(2) does.
-  if (munmap(map_, map_bytes_) != 0) {
-    map_ = nullptr;
-    return Fail("cannot unmap " + temp_, errno);
+  if (!file_ || map_ == nullptr) return Status::IoError("output already closed");
+  const std::string& path = file_->path();
+  if (mapped_file_) {
+    // munmap leaves the dirty pages to the kernel's writeback, as close(2) after write(2) does.
+    if (munmap(map_, map_bytes_) != 0) {
+      const int err = errno;
+      map_ = nullptr;
+      return Fail(Status::IoError(path + ": cannot unmap " + file_->temp_path() + ": " + Errno(err)));
+    }
+  } else {
+    int err = 0;
+    if (!WriteAll(file_->fd(), reinterpret_cast<const uint8_t*>(header_.data()), header_.size(), err) ||
+        !WriteAll(file_->fd(), data_, static_cast<size_t>(data_bytes_), err)) {
+      return Fail(Status::IoError(path + ": cannot write " + file_->temp_path() + ": " + Errno(err)));
+    }
+    munmap(map_, map_bytes_);
   }
   map_ = nullptr;
-  if (close(fd_) != 0) {
-    fd_ = -1;
-    return Fail("cannot write " + temp_, errno);
-  }
-  fd_ = -1;
-  if (std::rename(temp_.c_str(), path_.c_str()) != 0) {
-    const int err = errno;
-    return Fail("cannot rename " + temp_ + " to " + path_, err);
-  }
-  g_temp_active = 0;
-  done_ = true;
-  return Status::OK();
+  Status st = file_->Commit();
+  file_.reset();
+  return st;
 }
 
 NpyOutput::~NpyOutput() {
-  if (!done_) (void)Fail("abandoned", 0);
-}
-
-void RemovePendingTempFile() {
-  if (g_temp_active) unlink(g_temp_path);
-  g_temp_active = 0;
-}
-
-void InstallTempFileCleanup() {
-  struct sigaction action;
-  std::memset(&action, 0, sizeof(action));
-  action.sa_handler = RemoveTempAndReraise;
-  sigemptyset(&action.sa_mask);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
-    struct sigaction old;
-    // Keep an inherited "ignore" (nohup, background jobs): that is the caller's choice.
-    if (sigaction(sig, nullptr, &old) == 0 && old.sa_handler == SIG_IGN) continue;
-    sigaction(sig, &action, nullptr);
-  }
+  if (map_ != nullptr) munmap(map_, map_bytes_);
+  // file_'s destructor removes the temporary file unless Commit() succeeded.
 }
 
 }  // namespace cogr::cli

@@ -9,6 +9,7 @@
 
 #include "cogr/dataset.hpp"
 #include "cogr/status.hpp"
+#include "output_file.hpp"
 
 namespace cogr::cli {
 
@@ -23,30 +24,38 @@ Result<std::string> NpyHeader(std::string_view descr, std::span<const uint64_t> 
 /// little-endian hosts; byte-swaps each sample (each part of a complex sample) otherwise.
 std::span<const uint8_t> LittleEndianData(const Array& array, std::vector<uint8_t>& scratch);
 
-/// Writes `array` as OUT (shape (bands, height, width), C order, the array's dtype): the bytes go
-/// to "OUT.tmp.<pid>" in the same directory, which is renamed over OUT only once it is complete.
-/// On any failure the temporary file is removed, OUT is left as it was, and the Status names
-/// the path and the system error. A SIGINT/SIGTERM/SIGHUP during the write removes the temporary
-/// file too (see InstallTempFileCleanup). Not thread-safe: one write at a time per process.
+/// Writes `array` as an .npy file (shape (bands, height, width), C order; complex integers
+/// widened to complex64/128 as rasterio returns them) into `out`'s temporary file, which must be
+/// empty and open. The caller commits `out`. Errors name out.path() and the system error.
+Status WriteNpy(OutputFile& out, const Array& array);
+
+/// WriteNpy to a new OutputFile at `path`, committed: the output appears whole or not at all,
+/// with OutputFile's rules (symlinks followed, mode kept, cleanup on error and on signals).
 Status WriteNpyFile(const std::string& path, const Array& array);
 
-/// An .npy file that a read writes in place: "OUT.tmp.<pid>" is created at its final size in
-/// OUT's directory, mapped, and given its header; the caller decodes straight into view(),
-/// then Commit() renames it over OUT. Unless committed, the temporary file is removed (on
-/// error, on destruction, on SIGINT/SIGTERM/SIGHUP as for WriteNpyFile). The bytes are those
-/// WriteNpyFile writes for the same array. One at a time per process, like WriteNpyFile.
+/// An .npy file that a read writes in place. Create() makes the OutputFile (so a bad path fails
+/// before anything is read) and gives view(), the data area, for the decoder to write into;
+/// Commit() makes the file complete and renames it over OUT. Unless committed, nothing is left.
+///
+/// Where the bytes go first depends on the output's file system, by measurement (docs/cli.md,
+/// "cogr read" output): on a disk file system the file is sized, mapped and decoded into
+/// directly; on tmpfs, where every first write of a mapped page is a costly fault (200 MB: 0.66 s
+/// mapped, 0.08 s as transparent huge pages plus one write), the data area is anonymous memory
+/// with huge pages, written to the file by Commit().
 class NpyOutput {
  public:
   /// False when the file's bytes are not the array's own (complex integers are widened,
-  /// big-endian hosts swap): write those with WriteNpyFile.
+  /// big-endian hosts swap): write those with WriteNpy.
   static bool InPlace(DataType dtype);
-  /// Creates and maps the file for a (bands, height, width) array of `dtype` (InPlace(dtype)).
+  /// Creates the output for a (bands, height, width) array of `dtype` (InPlace(dtype)).
   /// Errors name the path and the system error; nothing is left behind.
   static Result<std::unique_ptr<NpyOutput>> Create(const std::string& path, DataType dtype, uint64_t bands,
                                                    uint64_t height, uint64_t width);
-  /// The data area of the mapped file (C order, contiguous).
+  /// The data area (C order, contiguous).
   const ArrayView& view() const { return view_; }
-  /// Unmaps and closes the file and renames it over OUT.
+  /// True when view() is the mapped file itself (false: memory written out by Commit()).
+  bool mapped_file() const { return mapped_file_; }
+  /// Writes or unmaps the data, closes the file and renames it over OUT.
   Status Commit();
   ~NpyOutput();
   NpyOutput(const NpyOutput&) = delete;
@@ -54,21 +63,15 @@ class NpyOutput {
 
  private:
   NpyOutput() = default;
-  Status Fail(const std::string& what, int error_number);
-  std::string path_, temp_;
-  int fd_ = -1;
-  void* map_ = nullptr;
+  Status Fail(Status status);
+  std::unique_ptr<OutputFile> file_;
+  std::string header_;
+  void* map_ = nullptr;     // the mapped file, or the anonymous data area
   size_t map_bytes_ = 0;
+  uint8_t* data_ = nullptr;  // start of the data inside map_
+  uint64_t data_bytes_ = 0;
+  bool mapped_file_ = false;
   ArrayView view_;
-  bool done_ = false;
 };
-
-/// Removes the temporary file of a WriteNpyFile that an exception interrupted (main calls it
-/// from its catch handlers). No-op when no write is in progress.
-void RemovePendingTempFile();
-
-/// Installs signal handlers that unlink the temporary file of a WriteNpyFile in progress before
-/// the process dies of SIGINT, SIGTERM or SIGHUP. Called once by main.
-void InstallTempFileCleanup();
 
 }  // namespace cogr::cli

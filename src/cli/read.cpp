@@ -60,12 +60,20 @@ int RunRead(const ReadArgs& args) {
       return kExitFailure;
     }
   } else {
+    // Complex integers are widened for numpy: read, then write. The output file first, so a
+    // bad -o fails before the read.
+    auto output = OutputFile::Create(args.output);
+    if (!output.ok()) {
+      PrintError(output.status().message());
+      return kExitFailure;
+    }
     auto array = ds.Read(options);
     if (!array.ok()) {
       PrintError(args.bounds.Explain(array.status()), args.path);
       return kExitFailure;
     }
-    Status written = WriteNpyFile(args.output, *array);
+    Status written = WriteNpy(**output, *array);
+    if (written.ok()) written = (*output)->Commit();
     if (!written.ok()) {
       PrintError(written.message());
       return kExitFailure;

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
 
 #include <filesystem>
 
@@ -189,28 +191,90 @@ TEST_F(CliNpyTest, MissingDirectoryFailsAndLeavesNothing) {
   EXPECT_TRUE(DirEntries().empty());
 }
 
-TEST_F(CliNpyTest, RenameFailureRemovesTempAndKeepsTarget) {
-  // The target is a non-empty directory: the temp file is written, the rename fails.
+TEST_F(CliNpyTest, DirectoryTargetFailsBeforeWritingAndKeepsIt) {
   fs::path target = dir_ / "out.npy";
   fs::create_directories(target / "child");
   Status s = WriteNpyFile(target, MakeU16(1, 2, 3));
   ASSERT_FALSE(s.ok());
-  EXPECT_EQ(s.code(), Code::kIoError);
-  EXPECT_NE(s.message().find("cannot rename"), std::string::npos) << s.message();
+  EXPECT_EQ(s.code(), Code::kInvalidArgument);
+  EXPECT_EQ(s.message(), target.string() + ": is a directory");
   EXPECT_EQ(DirEntries(), (std::vector<std::string>{"out.npy"}));
   EXPECT_TRUE(fs::is_directory(target / "child"));
 }
 
-TEST_F(CliNpyTest, SymlinkAtTempNameIsRefused) {
-  // O_NOFOLLOW: a symlink planted at the temporary name is not written through.
+TEST_F(CliNpyTest, SymlinkAtTempNameIsNotWrittenThrough) {
+  // A symlink planted at the temporary name is removed, never followed: the victim is untouched.
   std::string path = dir_ / "out.npy";
   fs::path victim = dir_ / "victim";
   fs::create_symlink(victim, path + ".tmp." + std::to_string(getpid()));
-  Status s = WriteNpyFile(path, MakeU16(1, 2, 3));
-  ASSERT_FALSE(s.ok());
-  EXPECT_NE(s.message().find("cannot create temporary file"), std::string::npos) << s.message();
-  EXPECT_FALSE(fs::exists(path));
+  ASSERT_TRUE(WriteNpyFile(path, MakeU16(1, 2, 3)).ok());
   EXPECT_FALSE(fs::exists(victim));
+  EXPECT_EQ(DirEntries(), (std::vector<std::string>{"out.npy"}));
+  test::Npy npy = test::LoadNpy(path);
+  ASSERT_TRUE(npy.ok) << npy.error;
+  EXPECT_EQ(npy.shape, (std::vector<uint64_t>{1, 2, 3}));
+}
+
+TEST_F(CliNpyTest, SymlinkOutputWritesItsTargetAndKeepsMode) {
+  fs::path real = dir_ / "real.npy";
+  ASSERT_TRUE(WriteNpyFile(real, MakeU16(1, 1, 1)).ok());
+  ASSERT_EQ(::chmod(real.c_str(), 0600), 0);
+  fs::create_symlink("real.npy", dir_ / "link.npy");
+  ASSERT_TRUE(WriteNpyFile(dir_ / "link.npy", MakeU16(1, 2, 2)).ok());
+  EXPECT_TRUE(fs::is_symlink(dir_ / "link.npy"));
+  struct stat st {};
+  ASSERT_EQ(::stat(real.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  test::Npy npy = test::LoadNpy(real);
+  ASSERT_TRUE(npy.ok) << npy.error;
+  EXPECT_EQ(npy.shape, (std::vector<uint64_t>{1, 2, 2}));
+}
+
+// NpyOutput writes the bytes WriteNpyFile writes, whether it maps the file (disk file systems)
+// or fills anonymous memory that Commit writes out (tmpfs). Every byte of the view is written
+// here, as a read does.
+void CheckNpyOutputIn(const fs::path& dir, bool expect_mapped) {
+  const std::string path = dir / ("cogr_npy_output_" + std::to_string(getpid()) + ".npy");
+  const Array expected = MakeU16(2, 300, 1000);  // 1.2 MB: several huge pages on tmpfs
+  auto out = NpyOutput::Create(path, DataType::kUInt16, 2, 300, 1000);
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  EXPECT_EQ((*out)->mapped_file(), expect_mapped);
+  const ArrayView& view = (*out)->view();
+  ASSERT_EQ(view.bands, 2u);
+  std::memcpy(view.data, expected.data.data(), expected.data.size());
+  EXPECT_FALSE(fs::exists(path));  // nothing at OUT before Commit
+  ASSERT_TRUE((*out)->Commit().ok());
+  test::Npy npy = test::LoadNpy(path);
+  ASSERT_TRUE(npy.ok) << npy.error;
+  EXPECT_EQ(npy.shape, (std::vector<uint64_t>{2, 300, 1000}));
+  EXPECT_EQ(npy.data, std::vector<uint8_t>(expected.data.begin(), expected.data.end()));
+  const std::string reference = path + ".ref.npy";
+  ASSERT_TRUE(WriteNpyFile(reference, expected).ok());
+  EXPECT_EQ(test::ReadFileBytes(path), test::ReadFileBytes(reference));
+  fs::remove(path);
+  fs::remove(reference);
+}
+
+bool IsTmpfs(const fs::path& dir) {
+  struct statfs s {};
+  return statfs(dir.c_str(), &s) == 0 && static_cast<unsigned long>(s.f_type) == TMPFS_MAGIC;
+}
+
+TEST_F(CliNpyTest, NpyOutputInThisDirectory) { CheckNpyOutputIn(dir_, !IsTmpfs(dir_)); }
+
+TEST_F(CliNpyTest, NpyOutputOnTmpfsUsesMemoryThenWrites) {
+  if (!IsTmpfs("/dev/shm")) GTEST_SKIP() << "/dev/shm is not a tmpfs on this machine";
+  CheckNpyOutputIn("/dev/shm", false);
+}
+
+TEST_F(CliNpyTest, NpyOutputNotCommittedLeavesNothing) {
+  const std::string path = dir_ / "never.npy";
+  {
+    auto out = NpyOutput::Create(path, DataType::kUInt8, 1, 10, 10);
+    ASSERT_TRUE(out.ok()) << out.status().message();
+    EXPECT_EQ(DirEntries().size(), 1u);  // the temporary file
+  }
+  EXPECT_TRUE(DirEntries().empty());
 }
 
 TEST_F(CliNpyTest, WriteErrorRemovesTempAndKeepsTarget) {
