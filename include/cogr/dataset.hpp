@@ -32,6 +32,16 @@ namespace internal {
 class BlockTableCache;
 }  // namespace internal
 
+namespace internal {
+/// Memory of a Buffer: `n` bytes, not initialised. Large blocks (>= 8 MiB) are mapped anonymous
+/// memory aligned to and advised for transparent huge pages, so a read's first write of them
+/// costs one fault per 2 MiB instead of one per 4 KiB; smaller ones come from operator new.
+/// Throws std::bad_alloc on failure, like new.
+COGR_EXPORT uint8_t* AllocateBufferBytes(size_t n);
+/// Frees what AllocateBufferBytes(n) returned (null: nothing).
+COGR_EXPORT void FreeBufferBytes(uint8_t* p, size_t n) noexcept;
+}  // namespace internal
+
 /// Bytes that are not zero-initialised: resize() and Buffer(n) allocate without writing, so a
 /// read writes each byte once (and pages it never touches cost no memory). A small vector-like
 /// interface (data, size, resize, assign, ==, iteration); copies are deep.
@@ -49,20 +59,26 @@ class Buffer {
   Buffer(const std::vector<uint8_t>& bytes) { assign(bytes.begin(), bytes.end()); }  // NOLINT: implicit
   Buffer(const Buffer& other) { assign(other.begin(), other.end()); }
   Buffer(Buffer&& other) noexcept
-      : bytes_(std::move(other.bytes_)), size_(std::exchange(other.size_, 0)), capacity_(std::exchange(other.capacity_, 0)) {}
+      : bytes_(std::exchange(other.bytes_, nullptr)),
+        size_(std::exchange(other.size_, 0)),
+        capacity_(std::exchange(other.capacity_, 0)) {}
   Buffer& operator=(const Buffer& other) {
     if (this != &other) assign(other.begin(), other.end());
     return *this;
   }
   Buffer& operator=(Buffer&& other) noexcept {
-    bytes_ = std::move(other.bytes_);
-    size_ = std::exchange(other.size_, 0);
-    capacity_ = std::exchange(other.capacity_, 0);
+    if (this != &other) {
+      internal::FreeBufferBytes(bytes_, capacity_);
+      bytes_ = std::exchange(other.bytes_, nullptr);
+      size_ = std::exchange(other.size_, 0);
+      capacity_ = std::exchange(other.capacity_, 0);
+    }
     return *this;
   }
+  ~Buffer() { internal::FreeBufferBytes(bytes_, capacity_); }
 
-  uint8_t* data() { return bytes_.get(); }
-  const uint8_t* data() const { return bytes_.get(); }
+  uint8_t* data() { return bytes_; }
+  const uint8_t* data() const { return bytes_; }
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   uint8_t& operator[](size_t i) { return bytes_[i]; }
@@ -75,9 +91,10 @@ class Buffer {
   /// Size `n`: the first min(n, size()) bytes are kept, the others are unspecified (not zeroed).
   void resize(size_t n) {
     if (n > capacity_) {
-      std::unique_ptr<uint8_t[]> bigger(new uint8_t[n]);  // default-initialised: no zero fill
-      if (size_ > 0) std::memcpy(bigger.get(), bytes_.get(), size_);
-      bytes_ = std::move(bigger);
+      uint8_t* bigger = internal::AllocateBufferBytes(n);  // no zero fill
+      if (size_ > 0) std::memcpy(bigger, bytes_, size_);
+      internal::FreeBufferBytes(bytes_, capacity_);
+      bytes_ = bigger;
       capacity_ = n;
     }
     size_ = n;
@@ -86,7 +103,7 @@ class Buffer {
   void assign(size_t n, uint8_t value) {
     size_ = 0;
     resize(n);
-    if (n > 0) std::memset(bytes_.get(), value, n);
+    if (n > 0) std::memset(bytes_, value, n);
   }
   template <class It>
     requires(!std::is_integral_v<It>)
@@ -94,11 +111,12 @@ class Buffer {
     const auto n = static_cast<size_t>(std::distance(first, last));
     size_ = 0;
     resize(n);
-    std::copy(first, last, bytes_.get());
+    std::copy(first, last, bytes_);
   }
   /// Size 0; the memory is released.
   void clear() {
-    bytes_.reset();
+    internal::FreeBufferBytes(bytes_, capacity_);
+    bytes_ = nullptr;
     size_ = capacity_ = 0;
   }
   friend bool operator==(const Buffer& a, const Buffer& b) {
@@ -106,7 +124,7 @@ class Buffer {
   }
 
  private:
-  std::unique_ptr<uint8_t[]> bytes_;
+  uint8_t* bytes_ = nullptr;
   size_t size_ = 0, capacity_ = 0;
 };
 

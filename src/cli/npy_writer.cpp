@@ -171,7 +171,7 @@ constexpr size_t kHugePage = size_t{2} << 20;
 }  // namespace
 
 Result<std::unique_ptr<NpyOutput>> NpyOutput::Create(const std::string& path, DataType dtype, uint64_t bands,
-                                                     uint64_t height, uint64_t width) {
+                                                     uint64_t height, uint64_t width, bool rows_ok) {
   std::string_view descr = DataTypeNpyDescr(dtype);
   if (!InPlace(dtype)) {
     return Status::Unsupported(path + ": data type " + std::string(DataTypeName(dtype)) + " is not written in place");
@@ -198,6 +198,15 @@ Result<std::unique_ptr<NpyOutput>> NpyOutput::Create(const std::string& path, Da
 
   struct statfs fs {};
   const bool tmpfs = fstatfs(file.fd(), &fs) == 0 && static_cast<unsigned long>(fs.f_type) == TMPFS_MAGIC;
+  out->bands_ = bands;
+  out->height_ = height;
+  out->row_bytes_ = width * DataTypeSize(dtype);
+  if (tmpfs && rows_ok && data_bytes > 0) {
+    out->streamed_ = true;
+    out->view_ = ArrayView{};
+    out->view_.dtype = dtype;
+    return out;
+  }
   if (tmpfs || data_bytes == 0) {
     // Anonymous memory, aligned to and advised for transparent huge pages; Commit writes it.
     const size_t bytes = std::max<size_t>(static_cast<size_t>(data_bytes), 1) + kHugePage;
@@ -235,10 +244,48 @@ Result<std::unique_ptr<NpyOutput>> NpyOutput::Create(const std::string& path, Da
   return out;
 }
 
+Status NpyOutput::WriteRows(uint64_t row0, const ArrayView& strip) {
+  if (!streamed_ || !file_) return Status::InvalidArgument("WriteRows on an output that is not streamed");
+  if (!strip.contiguous() || strip.bands != bands_ || strip.width * strip.sample_bytes() != row_bytes_ ||
+      row0 != rows_written_ || strip.height > height_ - row0) {
+    return Status::InvalidArgument(file_->path() + ": strip of rows [" + std::to_string(row0) + ", +" +
+                            std::to_string(strip.height) + ") does not continue the " + std::to_string(rows_written_) +
+                            " rows written");
+  }
+  const size_t bytes = static_cast<size_t>(strip.height * row_bytes_);
+  for (uint64_t b = 0; b < bands_; ++b) {
+    const uint8_t* src = strip.data + b * strip.band_stride;
+    uint64_t offset = header_.size() + (b * height_ + row0) * row_bytes_;
+    size_t left = bytes;
+    while (left > 0) {
+      const ssize_t n = pwrite(file_->fd(), src, std::min<size_t>(left, size_t{1} << 30), static_cast<off_t>(offset));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        const int err = n < 0 ? errno : EIO;
+        return Fail(Status::IoError(file_->path() + ": cannot write " + file_->temp_path() + ": " + Errno(err)));
+      }
+      src += n;
+      offset += static_cast<uint64_t>(n);
+      left -= static_cast<size_t>(n);
+    }
+  }
+  rows_written_ += strip.height;
+  return Status::OK();
+}
+
 Status NpyOutput::Commit() {
-  if (!file_ || map_ == nullptr) return Status::IoError("output already closed");
+  if (!file_ || (map_ == nullptr && !streamed_)) return Status::IoError("output already closed");
   const std::string& path = file_->path();
-  if (mapped_file_) {
+  if (streamed_) {
+    if (rows_written_ != height_) {
+      return Fail(Status::IoError(path + ": " + std::to_string(rows_written_) + " of " + std::to_string(height_) +
+                                   " rows written"));
+    }
+    if (pwrite(file_->fd(), header_.data(), header_.size(), 0) != static_cast<ssize_t>(header_.size())) {
+      const int err = errno;
+      return Fail(Status::IoError(path + ": cannot write " + file_->temp_path() + ": " + Errno(err)));
+    }
+  } else if (mapped_file_) {
     // munmap leaves the dirty pages to the kernel's writeback, as close(2) after write(2) does.
     if (munmap(map_, map_bytes_) != 0) {
       const int err = errno;
@@ -254,6 +301,7 @@ Status NpyOutput::Commit() {
     munmap(map_, map_bytes_);
   }
   map_ = nullptr;
+  streamed_ = false;
   Status st = file_->Commit();
   file_.reset();
   return st;

@@ -48,14 +48,22 @@ class NpyOutput {
   /// big-endian hosts swap): write those with WriteNpy.
   static bool InPlace(DataType dtype);
   /// Creates the output for a (bands, height, width) array of `dtype` (InPlace(dtype)).
-  /// Errors name the path and the system error; nothing is left behind.
+  /// `rows_ok`: the caller can also deliver the data as strips of rows (WriteRows); on tmpfs
+  /// the output then takes strips (streamed()), written while the next strip is read, instead of
+  /// a view of the whole array. Errors name the path and the system error; nothing is left behind.
   static Result<std::unique_ptr<NpyOutput>> Create(const std::string& path, DataType dtype, uint64_t bands,
-                                                   uint64_t height, uint64_t width);
-  /// The data area (C order, contiguous).
+                                                   uint64_t height, uint64_t width, bool rows_ok = false);
+  /// The data area (C order, contiguous); empty when streamed().
   const ArrayView& view() const { return view_; }
   /// True when view() is the mapped file itself (false: memory written out by Commit()).
   bool mapped_file() const { return mapped_file_; }
-  /// Writes or unmaps the data, closes the file and renames it over OUT.
+  /// True when the data must come through WriteRows, not view().
+  bool streamed() const { return streamed_; }
+  /// Writes rows [row0, row0 + strip.height) of every band (strip: bands x rows x width,
+  /// contiguous). Streamed outputs only; thread-compatible (one writer at a time).
+  Status WriteRows(uint64_t row0, const ArrayView& strip);
+  /// Writes or unmaps the data, closes the file and renames it over OUT. A streamed output
+  /// fails unless WriteRows covered every row.
   Status Commit();
   ~NpyOutput();
   NpyOutput(const NpyOutput&) = delete;
@@ -71,6 +79,8 @@ class NpyOutput {
   uint8_t* data_ = nullptr;  // start of the data inside map_
   uint64_t data_bytes_ = 0;
   bool mapped_file_ = false;
+  bool streamed_ = false;
+  uint64_t rows_written_ = 0, bands_ = 0, height_ = 0, row_bytes_ = 0;
   ArrayView view_;
 };
 

@@ -1,6 +1,9 @@
 // `cogr read` decodes into the mapped output file: same bytes as numpy's files, and a read that
 // fails after the temporary file exists leaves nothing behind.
 #include <gtest/gtest.h>
+#include <linux/magic.h>
+#include <sys/statfs.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -9,6 +12,7 @@
 
 #include "cli/cli_run_util.hpp"
 #include "cogr/dataset.hpp"
+#include "cogr/write.hpp"
 #include "test_util.hpp"
 
 namespace cogr {
@@ -90,6 +94,71 @@ TEST_F(ReadInPlace, AbsurdShapesAreLimitErrorsAndCreateNothing) {
                        ": read of 1 x 100000 x 100000 samples (20000000000 bytes) exceeds max_read_bytes " + limit +
                        "\n");
   EXPECT_TRUE(Entries().empty());
+}
+
+
+// On tmpfs (/dev/shm) a local plain read is streamed: strips of block rows read into two reused
+// buffers and written while the next strip decodes. The file must hold exactly what the mapped
+// path (a disk directory) and Dataset::Read give, for whole reads, windows that start inside a
+// block row, and boundless windows that start above the image.
+TEST_F(ReadInPlace, StreamedStripsOnTmpfsEqualTheMappedFileAndRead) {
+  struct statfs s {};
+  ASSERT_EQ(statfs("/dev/shm", &s), 0) << "the streamed path writes to /dev/shm";
+  ASSERT_EQ(static_cast<unsigned long>(s.f_type), static_cast<unsigned long>(TMPFS_MAGIC))
+      << "/dev/shm is not a tmpfs: the streamed path cannot be tested";
+  // 2 bands x 3100 x 2600 uint16 (32 MB), 256-row tiles: strips of 6 block rows (8 MB).
+  Array img;
+  img.dtype = DataType::kUInt16;
+  img.bands = 2;
+  img.height = 3100;
+  img.width = 2600;
+  img.data.resize(img.bands * img.height * img.width * 2);
+  uint16_t* p = reinterpret_cast<uint16_t*>(img.data.data());
+  for (uint64_t i = 0; i < img.bands * img.height * img.width; ++i) p[i] = static_cast<uint16_t>((i * 2654435761u) >> 7);
+  write::Profile profile;
+  profile.width = img.width;
+  profile.height = img.height;
+  profile.count = 2;
+  profile.dtype = DataType::kUInt16;
+  profile.blockxsize = 256;
+  profile.blockysize = 256;
+  profile.compress = write::Compression::kDeflate;
+  const std::string file = (dir_ / "big.tif").string();
+  ASSERT_TRUE(write::WriteGeoTiff(file, profile, img).ok());
+  auto ds = Dataset::Open(file);
+  ASSERT_TRUE(ds.ok());
+
+  const std::string shm = "/dev/shm/cogr_streamed_" + std::to_string(getpid()) + ".npy";
+  struct Case {
+    std::vector<std::string> args;
+    ReadOptions options;
+  };
+  std::vector<Case> cases(3);
+  cases[1].args = {"--window", "7,300,2500,2700"};
+  cases[1].options.window = geo::Window{7, 300, 2500, 2700};
+  cases[2].args = {"--window", "-5,-700,2600,4000", "--boundless", "--bands", "2"};
+  cases[2].options.window = geo::Window{-5, -700, 2600, 4000};
+  cases[2].options.boundless = true;
+  cases[2].options.bands = {2};
+  for (const Case& c : cases) {
+    std::vector<std::string> argv = {"read", file};
+    argv.insert(argv.end(), c.args.begin(), c.args.end());
+    std::vector<std::string> to_shm = argv, to_disk = argv;
+    to_shm.insert(to_shm.end(), {"-o", shm});
+    to_disk.insert(to_disk.end(), {"-o", (dir_ / "disk.npy").string()});
+    test::CliRun a = Run(to_shm);
+    ASSERT_EQ(a.exit_code, 0) << a.err;
+    test::CliRun b = Run(to_disk);
+    ASSERT_EQ(b.exit_code, 0) << b.err;
+    const std::vector<uint8_t> streamed = test::ReadFileBytes(shm);
+    std::filesystem::remove(shm);
+    EXPECT_EQ(streamed, test::ReadFileBytes((dir_ / "disk.npy").string())) << c.args.size();
+    auto want = (*ds)->Read(c.options);
+    ASSERT_TRUE(want.ok()) << want.status().message();
+    ASSERT_GE(streamed.size(), want->data.size());
+    EXPECT_TRUE(std::equal(want->data.begin(), want->data.end(), streamed.end() - static_cast<ptrdiff_t>(want->data.size())))
+        << c.args.size();
+  }
 }
 
 }  // namespace
