@@ -9,6 +9,7 @@
 #include <limits>
 #include <vector>
 
+#include "codec/codec_internal.hpp"
 #include "codec/codec_test_util.hpp"
 #include "cogr/codec.hpp"
 
@@ -232,3 +233,35 @@ TEST(CodecPredictor, FloatingPointWrittenByLibtiff) {
 
 }  // namespace
 }  // namespace cogr::codec
+
+namespace cogr::internal {
+namespace {
+
+// The vectorised one-sample prefix sum against a plain running sum: every width around the
+// vector sizes (tails of 0..lanes-1 samples), several rows, wrapping values, each word size.
+template <class T>
+void CheckOneSampleRows() {
+  for (uint64_t width : {1u, 2u, 7u, 8u, 9u, 15u, 16u, 17u, 31u, 33u, 64u, 70u, 513u}) {
+    const uint64_t rows = 3;
+    std::vector<T> values(width * rows);
+    for (size_t i = 0; i < values.size(); ++i) values[i] = static_cast<T>(0x9E3779B97F4A7C15ull * (i + 1) >> 13);
+    std::vector<T> want = values;
+    for (uint64_t r = 0; r < rows; ++r) {
+      for (uint64_t c = 1; c < width; ++c) want[r * width + c] = static_cast<T>(want[r * width + c] + want[r * width + c - 1]);
+    }
+    std::vector<T> got = values;
+    UndoHorizontalPredictor(MutableByteSpan(reinterpret_cast<uint8_t*>(got.data()), got.size() * sizeof(T)), width, rows,
+                            1, sizeof(T));
+    EXPECT_EQ(got, want) << sizeof(T) << " bytes, width " << width;
+  }
+}
+
+TEST(CodecPredictor, OneSampleRowsOfEveryWidthAndWordSize) {
+  CheckOneSampleRows<uint8_t>();
+  CheckOneSampleRows<uint16_t>();
+  CheckOneSampleRows<uint32_t>();
+  CheckOneSampleRows<uint64_t>();
+}
+
+}  // namespace
+}  // namespace cogr::internal
