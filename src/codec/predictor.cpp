@@ -151,8 +151,12 @@ void UndoFloatPredictor(MutableByteSpan data, uint64_t width, uint64_t rows, uin
     uint8_t* row = data.data() + r * row_bytes;
     // 1. Undo the byte-wise differencing, stride = samples bytes.
     if (samples == 1) {
+#if defined(__SSE2__)
+      AccumulateRowsOneSample<uint8_t>(row, row_bytes, 1);
+#else
       uint8_t acc = row[0];
       for (uint64_t i = 1; i < row_bytes; ++i) row[i] = acc = static_cast<uint8_t>(acc + row[i]);
+#endif
     } else {
       for (uint64_t i = samples; i < row_bytes; ++i) row[i] = static_cast<uint8_t>(row[i] + row[i - samples]);
     }
@@ -161,7 +165,26 @@ void UndoFloatPredictor(MutableByteSpan data, uint64_t width, uint64_t rows, uin
     const uint8_t* planes = row_scratch.data();
     if (word_bytes == 4) {  // the common case, one sequential pass
       const uint8_t *p0 = planes, *p1 = p0 + values, *p2 = p1 + values, *p3 = p2 + values;
-      for (uint64_t k = 0; k < values; ++k) {
+      uint64_t k = 0;
+#if defined(__SSE2__)
+      if constexpr (kLittleHost) {
+        // 16 words at a time: interleave the planes' bytes, least significant (p3) first.
+        for (; k + 16 <= values; k += 16) {
+          const __m128i b0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p0 + k));
+          const __m128i b1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p1 + k));
+          const __m128i b2 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p2 + k));
+          const __m128i b3 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p3 + k));
+          const __m128i lo32 = _mm_unpacklo_epi8(b3, b2), hi32 = _mm_unpackhi_epi8(b3, b2);
+          const __m128i lo10 = _mm_unpacklo_epi8(b1, b0), hi10 = _mm_unpackhi_epi8(b1, b0);
+          __m128i* out = reinterpret_cast<__m128i*>(row + k * 4);
+          _mm_storeu_si128(out + 0, _mm_unpacklo_epi16(lo32, lo10));
+          _mm_storeu_si128(out + 1, _mm_unpackhi_epi16(lo32, lo10));
+          _mm_storeu_si128(out + 2, _mm_unpacklo_epi16(hi32, hi10));
+          _mm_storeu_si128(out + 3, _mm_unpackhi_epi16(hi32, hi10));
+        }
+      }
+#endif
+      for (; k < values; ++k) {
         const uint32_t v = (uint32_t{p0[k]} << 24) | (uint32_t{p1[k]} << 16) | (uint32_t{p2[k]} << 8) | p3[k];
         std::memcpy(row + k * 4, &v, 4);  // host order by construction
       }

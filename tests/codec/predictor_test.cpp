@@ -187,6 +187,8 @@ void ExpectFloatRoundTrip(uint32_t width, uint32_t height, uint16_t samples) {
 
 TEST(CodecPredictor, FloatingPoint32And64BothByteOrders) {
   ExpectFloatRoundTrip<float>(17, 5, 1);
+  ExpectFloatRoundTrip<float>(45, 3, 1);  // two 16-value vectors and a tail of 13 per row
+  ExpectFloatRoundTrip<float>(64, 2, 1);
   ExpectFloatRoundTrip<float>(9, 4, 3);
   ExpectFloatRoundTrip<double>(13, 3, 1);
   ExpectFloatRoundTrip<double>(5, 2, 2);
