@@ -72,17 +72,25 @@ __m128i PrefixSum(__m128i x) {
 }
 
 template <class T>
-__m128i Splat(T v) {
-  if constexpr (sizeof(T) == 1) return _mm_set1_epi8(static_cast<char>(v));
-  if constexpr (sizeof(T) == 2) return _mm_set1_epi16(static_cast<short>(v));
-  return _mm_set1_epi32(static_cast<int>(v));
-}
-
-template <class T>
 __m128i Add(__m128i a, __m128i b) {
   if constexpr (sizeof(T) == 1) return _mm_add_epi8(a, b);
   if constexpr (sizeof(T) == 2) return _mm_add_epi16(a, b);
   return _mm_add_epi32(a, b);
+}
+
+// Every lane = the last lane of x (kept in registers: reloading it from the stored vector would
+// stall on store-to-load forwarding).
+template <class T>
+__m128i BroadcastLast(__m128i x) {
+  if constexpr (sizeof(T) == 1) {
+    x = _mm_unpackhi_epi8(x, x);   // b8 b8 .. b15 b15
+    x = _mm_unpackhi_epi16(x, x);  // b12 x4 .. b15 x4
+    return _mm_shuffle_epi32(x, 0xFF);
+  } else if constexpr (sizeof(T) == 2) {
+    return _mm_shuffle_epi32(_mm_shufflehi_epi16(x, 0xFF), 0xFF);
+  } else {
+    return _mm_shuffle_epi32(x, 0xFF);
+  }
 }
 
 template <class T>
@@ -90,14 +98,15 @@ void AccumulateRowsOneSample(uint8_t* data, uint64_t width, uint64_t rows) {
   constexpr uint64_t kLanes = 16 / sizeof(T);
   for (uint64_t r = 0; r < rows; ++r) {
     uint8_t* row = data + r * width * sizeof(T);
-    T last = 0;
+    __m128i carry = _mm_setzero_si128();
     uint64_t i = 0;
     for (; i + kLanes <= width; i += kLanes) {
       uint8_t* p = row + i * sizeof(T);
-      __m128i x = Add<T>(PrefixSum<T>(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))), Splat<T>(last));
+      const __m128i x = Add<T>(PrefixSum<T>(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))), carry);
       _mm_storeu_si128(reinterpret_cast<__m128i*>(p), x);
-      std::memcpy(&last, p + (kLanes - 1) * sizeof(T), sizeof(T));
+      carry = BroadcastLast<T>(x);
     }
+    T last = static_cast<T>(_mm_cvtsi128_si32(carry));
     for (; i < width; ++i) {
       uint8_t* p = row + i * sizeof(T);
       T cur;
