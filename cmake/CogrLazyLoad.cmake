@@ -84,10 +84,9 @@ function(cogr_write_dynamic_library_names target)
 /// (-DCOGR_LAZY_LOAD=OFF).
 #define COGR_LAZY_LOAD @lazy@
 @lines@")
-  if(COGR_LAZY_LOAD)
-    check_symbol_exists(dlopen "dlfcn.h" COGR_DLOPEN_IN_LIBC)
-    if(NOT COGR_DLOPEN_IN_LIBC AND CMAKE_DL_LIBS)
-      target_link_libraries(${target} PRIVATE ${CMAKE_DL_LIBS})
-    endif()
+  # util/dynamic_library.cpp is built either way.
+  check_symbol_exists(dlopen "dlfcn.h" COGR_DLOPEN_IN_LIBC)
+  if(NOT COGR_DLOPEN_IN_LIBC AND CMAKE_DL_LIBS)
+    target_link_libraries(${target} PRIVATE ${CMAKE_DL_LIBS})
   endif()
 endfunction()
