@@ -46,7 +46,9 @@ Status LoadLerc() {
 }
 
 const LercFunctions& LercApi() {
-  if (!loaded.load(std::memory_order_acquire) && !LoadLerc().ok()) DynamicLibraryNotLoaded("libLerc");
+  if (!loaded.load(std::memory_order_acquire)) {
+    if (Status s = LoadLerc(); !s.ok()) DynamicLibraryNotLoaded("libLerc", s.message());
+  }
   return table;
 }
 

@@ -46,7 +46,9 @@ Status LoadLzma() {
 }
 
 const LzmaFunctions& LzmaApi() {
-  if (!loaded.load(std::memory_order_acquire) && !LoadLzma().ok()) DynamicLibraryNotLoaded("liblzma");
+  if (!loaded.load(std::memory_order_acquire)) {
+    if (Status s = LoadLzma(); !s.ok()) DynamicLibraryNotLoaded("liblzma", s.message());
+  }
   return table;
 }
 

@@ -46,7 +46,9 @@ Status LoadTiff() {
 }
 
 const TiffFunctions& TiffApi() {
-  if (!loaded.load(std::memory_order_acquire) && !LoadTiff().ok()) DynamicLibraryNotLoaded("libtiff");
+  if (!loaded.load(std::memory_order_acquire)) {
+    if (Status s = LoadTiff(); !s.ok()) DynamicLibraryNotLoaded("libtiff", s.message());
+  }
   return table;
 }
 

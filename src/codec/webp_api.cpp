@@ -46,7 +46,9 @@ Status LoadWebp() {
 }
 
 const WebpFunctions& WebpApi() {
-  if (!loaded.load(std::memory_order_acquire) && !LoadWebp().ok()) DynamicLibraryNotLoaded("libwebp");
+  if (!loaded.load(std::memory_order_acquire)) {
+    if (Status s = LoadWebp(); !s.ok()) DynamicLibraryNotLoaded("libwebp", s.message());
+  }
   return table;
 }
 

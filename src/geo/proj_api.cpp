@@ -46,7 +46,9 @@ Status LoadProj() {
 }
 
 const ProjFunctions& Proj() {
-  if (!loaded.load(std::memory_order_acquire) && !LoadProj().ok()) DynamicLibraryNotLoaded("PROJ");
+  if (!loaded.load(std::memory_order_acquire)) {
+    if (Status s = LoadProj(); !s.ok()) DynamicLibraryNotLoaded("PROJ", s.message());
+  }
   return table;
 }
 

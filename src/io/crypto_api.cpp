@@ -46,7 +46,9 @@ Status LoadCrypto() {
 }
 
 const CryptoFunctions& CryptoApi() {
-  if (!loaded.load(std::memory_order_acquire) && !LoadCrypto().ok()) DynamicLibraryNotLoaded("libcrypto");
+  if (!loaded.load(std::memory_order_acquire)) {
+    if (Status s = LoadCrypto(); !s.ok()) DynamicLibraryNotLoaded("libcrypto", s.message());
+  }
   return table;
 }
 

@@ -46,7 +46,9 @@ Status LoadCurl() {
 }
 
 const CurlFunctions& Curl() {
-  if (!loaded.load(std::memory_order_acquire) && !LoadCurl().ok()) DynamicLibraryNotLoaded("libcurl");
+  if (!loaded.load(std::memory_order_acquire)) {
+    if (Status s = LoadCurl(); !s.ok()) DynamicLibraryNotLoaded("libcurl", s.message());
+  }
   return table;
 }
 

@@ -42,8 +42,8 @@ Status LoadDynamicLibrary(const DynamicLibrarySpec& spec,
   return Status::OK();
 }
 
-void DynamicLibraryNotLoaded(const char* what) {
-  std::fprintf(stderr, "cogr: internal error: %s used before it was loaded\n", what);
+void DynamicLibraryNotLoaded(const char* what, const std::string& load_error) {
+  std::fprintf(stderr, "cogr: internal error: %s called without its load check: %s\n", what, load_error.c_str());
   std::abort();
 }
 

@@ -37,8 +37,9 @@ std::string DynamicLibraryName(const DynamicLibrarySpec& spec);
 Status LoadDynamicLibrary(const DynamicLibrarySpec& spec,
                           std::initializer_list<std::pair<const char*, void**>> symbols);
 
-/// Prints `what` and aborts: a shim's table was used before its Load*() returned OK (a call
-/// path that lacks its gate; a programmer error, never caused by input).
-[[noreturn]] void DynamicLibraryNotLoaded(const char* what);
+/// Prints `what` and why it could not be loaded (`load_error`), then aborts: a shim's table was
+/// used although its Load*() failed (a call path that lacks its gate; a programmer error, never
+/// caused by input).
+[[noreturn]] void DynamicLibraryNotLoaded(const char* what, const std::string& load_error);
 
 }  // namespace cogr::internal
