@@ -5,7 +5,7 @@
 // the mask, also as libtiff does.
 #ifdef COGR_HAVE_LERC
 
-#include <Lerc_c_api.h>
+#include "codec/lerc_api.hpp"
 
 #include <climits>
 #include <cstring>
@@ -48,6 +48,7 @@ void SetInvalid(uint8_t* p, uint32_t type, uint32_t bytes) {
 }  // namespace
 
 Status DecodeLerc(ByteSpan in, MutableByteSpan out, const codec::BlockInfo& info) {
+  COGR_RETURN_IF_ERROR(LoadLerc());  // libLerc is opened here, on first use
   const uint32_t type = LercTypeOf(info);
   if (type == UINT32_MAX) {
     return Status::Unsupported("lerc: " + Num(info.bits_per_sample) + "-bit samples of sample format " +

@@ -21,7 +21,7 @@
 #include "util/checked.hpp"
 
 #ifdef COGR_HAVE_LIBTIFF
-#include <tiffio.h>
+#include "codec/tiff_api.hpp"
 #endif
 
 namespace cogr::internal {
@@ -276,6 +276,7 @@ class MemTiff {
   Status Open(const codec::BlockInfo& info, ByteSpan strip, uint64_t max_alloc) {
     if (info.width == 0 || info.height == 0) return Status::InvalidArgument("libtiff: empty block");
     if (strip.size() > UINT32_MAX) return Status::LimitExceeded("libtiff: block of " + Num(strip.size()) + " bytes");
+    COGR_RETURN_IF_ERROR(LoadTiff());  // libtiff is opened here, on first use
     file_.prefix = BuildPrefix(info, strip.size());
     file_.strip = strip;
     std::unique_ptr<TIFFOpenOptions, OptionsFree> opts(TIFFOpenOptionsAlloc());

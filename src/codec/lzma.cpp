@@ -1,7 +1,7 @@
 // Compression 34925: LZMA2 in an .xz stream, decoded by liblzma.
 #ifdef COGR_HAVE_LZMA
 
-#include <lzma.h>
+#include "codec/lzma_api.hpp"
 
 #include "codec/codec_internal.hpp"
 
@@ -24,6 +24,7 @@ struct ThreadLzma {
 }  // namespace
 
 Status LzmaDecompress(ByteSpan in, MutableByteSpan out) {
+  COGR_RETURN_IF_ERROR(LoadLzma());  // liblzma is opened here, on first use
   thread_local ThreadLzma t;
   lzma_stream& strm = t.strm;
   lzma_ret r = lzma_stream_decoder(&strm, kLzmaMemLimit, 0);

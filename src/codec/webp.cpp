@@ -1,13 +1,14 @@
 // Compression 50001: WebP (lossy or lossless), decoded by libwebp straight into the block.
 #ifdef COGR_HAVE_WEBP
 
-#include <webp/decode.h>
+#include "codec/webp_api.hpp"
 
 #include "codec/codec_internal.hpp"
 
 namespace cogr::internal {
 
 Status DecodeWebp(ByteSpan in, MutableByteSpan out, const codec::BlockInfo& info) {
+  COGR_RETURN_IF_ERROR(LoadWebp());  // libwebp is opened here, on first use
   if (info.bits_per_sample != 8 || (info.samples != 3 && info.samples != 4)) {
     return Status::Unsupported("webp: " + Num(info.samples) + " samples of " + Num(info.bits_per_sample) +
                                " bits are not supported (RGB or RGBA 8-bit only)");

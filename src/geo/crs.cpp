@@ -15,7 +15,7 @@
 #include <vector>
 
 #ifdef COGR_HAVE_PROJ
-#include <proj.h>
+#include "geo/proj_api.hpp"
 
 #include "geo/proj_util.hpp"
 #endif
@@ -55,7 +55,10 @@ namespace {
 
 using internal::PjPtr;
 
-Status NoContext() { return Status::LimitExceeded("cannot create a PROJ context"); }
+Status NoContext() {
+  if (Status loaded = internal::LoadProj(); !loaded.ok()) return loaded;
+  return Status::LimitExceeded("cannot create a PROJ context");
+}
 using internal::ProjContext;
 using internal::ProjError;
 

@@ -50,6 +50,7 @@ ThreadProj& Local() {
 
 PJ_CONTEXT* ProjContext() {
   CountProjContextCall();
+  if (!LoadProj().ok()) return nullptr;  // PROJ is opened here, on first use
   ThreadProj& local = Local();
   local.Reset();
   return local.ctx;

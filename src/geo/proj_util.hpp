@@ -4,7 +4,7 @@
 
 #ifdef COGR_HAVE_PROJ
 
-#include <proj.h>
+#include "geo/proj_api.hpp"
 
 #include <array>
 #include <cstdint>

@@ -3,8 +3,7 @@
 #include <cstdint>
 
 #ifdef COGR_HAVE_OPENSSL
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include "io/crypto_api.hpp"
 #endif
 
 namespace cogr::io::internal {
@@ -14,6 +13,7 @@ namespace cogr::io::internal {
 bool HaveCrypto() { return true; }
 
 Result<std::string> Sha256(std::string_view data) {
+  COGR_RETURN_IF_ERROR(::cogr::internal::LoadCrypto());  // libcrypto is opened here, on first use
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   if (EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr) != 1 || len != 32) {
@@ -23,6 +23,7 @@ Result<std::string> Sha256(std::string_view data) {
 }
 
 Result<std::string> HmacSha256(std::string_view key, std::string_view data) {
+  COGR_RETURN_IF_ERROR(::cogr::internal::LoadCrypto());
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),

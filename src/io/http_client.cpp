@@ -2,7 +2,7 @@
 
 #include "io/http_client.hpp"
 
-#include <curl/curl.h>
+#include "io/curl_api.hpp"
 
 #include <algorithm>
 #include <cctype>

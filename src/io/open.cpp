@@ -4,6 +4,7 @@
 
 #include "cogr/io.hpp"
 #include "io/cloud.hpp"
+#include "io/curl_api.hpp"
 #include "io/http_source.hpp"
 #include "io/stats.hpp"
 
@@ -22,6 +23,14 @@ Result<std::shared_ptr<Source>> Open(const std::string& uri, const SourceOptions
     COGR_ASSIGN_OR_RETURN(auto file, OpenFile(uri.substr(scheme_end + 3)));
     return internal::CountingSource(std::move(file));
   }
+#ifdef COGR_HAVE_CURL
+  // libcurl is opened on the first remote URI (io/curl_api.hpp); a local read never loads it.
+  if (scheme == "http" || scheme == "https" || scheme == "s3" || scheme == "gs" || scheme == "az") {
+    if (Status loaded = ::cogr::internal::LoadCurl(); !loaded.ok()) {
+      return Status::Unsupported(uri + ": " + loaded.message());
+    }
+  }
+#endif
   if (scheme == "http" || scheme == "https") return internal::OpenHttp(uri, options);
   if (scheme == "s3") return internal::OpenS3(uri, options);
   if (scheme == "gs") return internal::OpenGcs(uri, options);

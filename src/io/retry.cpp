@@ -8,7 +8,7 @@
 #include <string>
 
 #ifdef COGR_HAVE_CURL
-#include <curl/curl.h>
+#include "io/curl_api.hpp"
 #endif
 
 namespace cogr::io::internal {
@@ -36,6 +36,7 @@ std::optional<uint64_t> ParseRetryAfterMs(std::string_view value) {
     return std::stoull(std::string(value)) * 1000;
   }
 #ifdef COGR_HAVE_CURL
+  if (!::cogr::internal::LoadCurl().ok()) return std::nullopt;  // libcurl parses HTTP-dates
   const std::string text(value);
   const time_t when = curl_getdate(text.c_str(), nullptr);
   if (when < 0) return std::nullopt;

@@ -15,7 +15,7 @@
 #include "cogr/crs.hpp"
 
 #ifdef COGR_HAVE_PROJ
-#include <proj.h>
+#include "geo/proj_api.hpp"
 #endif
 
 namespace cogr::internal {
@@ -531,6 +531,7 @@ Result<GeoKeyMap> GeoKeysForCrs(const std::optional<int>& epsg,
                                    " is not an EPSG code GeoKeys can hold (1..32766)");
   }
 #ifdef COGR_HAVE_PROJ
+  COGR_RETURN_IF_ERROR(internal::LoadProj());
   std::unique_ptr<PJ_CONTEXT, ContextDeleter> ctx(proj_context_create());
   if (!ctx) return Status::LimitExceeded("cannot create a PROJ context");
   proj_log_level(ctx.get(), PJ_LOG_NONE);

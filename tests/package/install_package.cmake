@@ -5,7 +5,7 @@
 #   BUILD_DIR    with FROM_BUILD=ON: a configured, built tree of cogr to install from;
 #                else a directory where cogr is configured from SOURCE_DIR with only the
 #                library (no tests, no CLI) and built, reused between runs
-#   SOURCE_DIR, GENERATOR, CXX, C, BUILD_TYPE, CXX_FLAGS, WERROR, SANITIZE, LAUNCHER:
+#   SOURCE_DIR, GENERATOR, CXX, C, BUILD_TYPE, CXX_FLAGS, WERROR, SANITIZE, LAUNCHER, LAZY_LOAD:
 #                the options of the main build, repeated for that library-only build
 #   READELF, NM, CXXFILT: binutils used for the checks
 cmake_minimum_required(VERSION 3.21)
@@ -29,7 +29,8 @@ if(NOT FROM_BUILD)
     -DCMAKE_BUILD_TYPE=${BUILD_TYPE} -DCMAKE_CXX_COMPILER=${CXX} -DCMAKE_C_COMPILER=${C}
     "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}" -DBUILD_SHARED_LIBS=${shared}
     -DCOGR_BUILD_TESTS=OFF -DCOGR_BUILD_CLI=OFF -DCOGR_BUILD_BENCH=OFF -DCOGR_BUILD_FUZZERS=OFF
-    -DCOGR_INSTALL=ON -DCOGR_WARNINGS_AS_ERRORS=${WERROR} -DCOGR_SANITIZE=${SANITIZE})
+    -DCOGR_INSTALL=ON -DCOGR_WARNINGS_AS_ERRORS=${WERROR} -DCOGR_SANITIZE=${SANITIZE}
+    -DCOGR_LAZY_LOAD=${LAZY_LOAD})
   if(LAUNCHER)
     list(APPEND args -DCMAKE_CXX_COMPILER_LAUNCHER=${LAUNCHER} -DCMAKE_C_COMPILER_LAUNCHER=${LAUNCHER})
   endif()

@@ -71,6 +71,22 @@ endif()
 if(LINKAGE STREQUAL "static" AND run_output MATCHES "libcogr")
   message(FATAL_ERROR "${app} was linked against a shared libcogr:\n${run_output}")
 endif()
+# The libraries cogr opens on first use (COGR_LAZY_LOAD, docs/install.md) are linked neither by
+# the program nor by a shared libcogr.
+if(LAZY_LOAD)
+  set(lazy_re "Shared library: \\[(libcurl|libproj|libtiff|libcrypto|libssl|libwebp|libLerc|liblzma)[^]]*\\]")
+  if(run_output MATCHES "${lazy_re}")
+    message(FATAL_ERROR "${app} links ${CMAKE_MATCH_1}, which cogr opens on first use:\n${run_output}")
+  endif()
+  if(LINKAGE STREQUAL "shared")
+    file(GLOB_RECURSE libcogr "${PREFIX}/libcogr.so.*")
+    list(GET libcogr 0 libcogr)
+    run(${READELF} -d ${libcogr})
+    if(run_output MATCHES "${lazy_re}")
+      message(FATAL_ERROR "${libcogr} links ${CMAKE_MATCH_1}, which cogr opens on first use:\n${run_output}")
+    endif()
+  endif()
+endif()
 
 run(${app} ${DATA})
 # The file as rasterio reads it (tests/data/README.md), the versions, and the codecs and
