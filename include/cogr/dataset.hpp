@@ -33,9 +33,9 @@ class BlockTableCache;
 }  // namespace internal
 
 namespace internal {
-/// Memory of a Buffer: `n` bytes, not initialised. Large blocks (>= 8 MiB) are mapped anonymous
-/// memory aligned to and advised for transparent huge pages, so a read's first write of them
-/// costs one fault per 2 MiB instead of one per 4 KiB; smaller ones come from operator new.
+/// Memory of a Buffer: `n` bytes, not initialised. Blocks of 1 MiB and more are whole 2 MiB pages
+/// of anonymous memory advised for transparent huge pages, so a read's first write of them costs
+/// one fault per 2 MiB instead of one per 4 KiB; smaller ones come from operator new.
 /// Throws std::bad_alloc on failure, like new.
 COGR_EXPORT uint8_t* AllocateBufferBytes(size_t n);
 /// Frees what AllocateBufferBytes(n) returned (null: nothing).

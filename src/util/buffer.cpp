@@ -15,10 +15,11 @@ namespace cogr::internal {
 namespace {
 
 constexpr size_t kHugePage = size_t{2} << 20;
-constexpr size_t kMapThreshold = size_t{8} << 20;
+constexpr size_t kMapThreshold = size_t{1} << 20;
 
-// A mapping of n + kHugePage bytes, trimmed to [aligned, aligned + n rounded up to the page).
-size_t MappedBytes(size_t n) { return (n + 4095) & ~size_t{4095}; }
+// Whole huge pages: a block of 1 to 2 MiB takes one (at most 1 MiB more memory, for one fault
+// instead of up to 512).
+size_t MappedBytes(size_t n) { return (n + kHugePage - 1) & ~(kHugePage - 1); }
 
 }  // namespace
 
