@@ -24,41 +24,7 @@ namespace {
 constexpr uint16_t kUserDefined = 32767;
 constexpr uint16_t kAngularDegree = 9102;
 
-enum Key : uint16_t {
-  kGTModelType = 1024,
-  kGTRasterType = 1025,
-  kGTCitation = 1026,
-  kGeographicType = 2048,
-  kGeogCitation = 2049,
-  kGeogGeodeticDatum = 2050,
-  kGeogPrimeMeridian = 2051,
-  kGeogAngularUnits = 2054,
-  kGeogEllipsoid = 2056,
-  kGeogSemiMajorAxis = 2057,
-  kGeogSemiMinorAxis = 2058,
-  kGeogInvFlattening = 2059,
-  kGeogPrimeMeridianLong = 2061,
-  kGeogTOWGS84 = 2062,
-  kProjectedCSType = 3072,
-  kProjection = 3074,
-  kProjCoordTrans = 3075,
-  kProjLinearUnits = 3076,
-  kProjLinearUnitSize = 3077,
-  kProjStdParallel1 = 3078,
-  kProjStdParallel2 = 3079,
-  kProjNatOriginLong = 3080,
-  kProjNatOriginLat = 3081,
-  kProjFalseEasting = 3082,
-  kProjFalseNorthing = 3083,
-  kProjFalseOriginLong = 3084,
-  kProjFalseOriginLat = 3085,
-  kProjFalseOriginEasting = 3086,
-  kProjFalseOriginNorthing = 3087,
-  kProjCenterLong = 3088,
-  kProjCenterLat = 3089,
-  kProjScaleAtNatOrigin = 3092,
-  kProjStraightVertPoleLong = 3095,
-};
+using enum tiff::GeoKey;
 
 constexpr uint16_t kModelProjected = 1;
 constexpr uint16_t kModelGeographic = 2;
