@@ -1,7 +1,6 @@
 // CRS → GeoKeys with GDAL's choices (GDAL 3.6 gt_wkt_srs.cpp GTIFSetFromOGISDefnEx and
 // gt_citation.cpp SetGeogCSCitation), so files read back the same in GDAL, QGIS and cogr.
 #include "write/geokeys.hpp"
-#include "write/status_util.hpp"
 
 #include <array>
 #include <cmath>
@@ -282,7 +281,7 @@ void PutEllipsoidAxes(const Ellipsoid& e, GeoKeyMap& keys) {
 // with TOWGS84: everything spelled out, as GDAL does for a user-defined GEOGCS.
 Status PutUserGeographic(PJ_CONTEXT* ctx, const PJ* geog, const std::optional<std::array<double, 7>>& towgs84,
                          GeoKeyMap& keys) {
-  COGR_WRITE_RETURN_IF_ERROR(CheckDegrees(ctx, geog));
+  COGR_RETURN_IF_ERROR(CheckDegrees(ctx, geog));
   Pj datum(proj_crs_get_datum_forced(ctx, geog));
   COGR_ASSIGN_OR_RETURN(Ellipsoid ell, GetEllipsoid(ctx, geog));
   Pj pm(proj_get_prime_meridian(ctx, geog));
@@ -382,7 +381,7 @@ Result<GeoKeyMap> UserProjected(PJ_CONTEXT* ctx, const PJ* crs,
   keys[kGTCitation] = Name(crs);
   Pj geog(proj_crs_get_geodetic_crs(ctx, crs));
   if (!geog) return Status::Unsupported("projected CRS '" + Name(crs) + "' without a base CRS");
-  COGR_WRITE_RETURN_IF_ERROR(PutGeographicPart(ctx, geog.get(), towgs84, keys));
+  COGR_RETURN_IF_ERROR(PutGeographicPart(ctx, geog.get(), towgs84, keys));
   keys[kProjectedCSType] = kUserDefined;
   keys[kProjection] = kUserDefined;
   keys[kProjCoordTrans] = spec->ct;
@@ -434,7 +433,7 @@ Result<GeoKeyMap> EpsgKeys(PJ_CONTEXT* ctx, const PJ* crs, int code) {
     return keys;
   }
   // Geographic 2D (or 3D: its horizontal meaning is the same).
-  COGR_WRITE_RETURN_IF_ERROR(CheckDegrees(ctx, crs));
+  COGR_RETURN_IF_ERROR(CheckDegrees(ctx, crs));
   COGR_ASSIGN_OR_RETURN(Ellipsoid ell, GetEllipsoid(ctx, crs));
   keys[kGTModelType] = kModelGeographic;
   keys[kGeographicType] = static_cast<uint16_t>(code);
@@ -481,7 +480,7 @@ Result<GeoKeyMap> KeysForPj(PJ_CONTEXT* ctx, const PJ* input) {
   GeoKeyMap keys;
   keys[kGTModelType] = kModelGeographic;
   keys[kGTRasterType] = kRasterPixelIsArea;
-  COGR_WRITE_RETURN_IF_ERROR(PutUserGeographic(ctx, crs, towgs84, keys));
+  COGR_RETURN_IF_ERROR(PutUserGeographic(ctx, crs, towgs84, keys));
   return keys;
 }
 
