@@ -262,4 +262,6 @@ int RunClip(std::span<const std::string> argv) {
   return 0;
 }
 
+CommandSpec ClipCommand() { return {"clip", kClipOptions, kClipUsage, RunClip}; }
+
 }  // namespace cogr::cli

@@ -2,12 +2,41 @@
 // printed its output (stdout) or its one error line (stderr) when it returns.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 
 #include "args.hpp"
+#include "subcommand.hpp"
 
 namespace cogr::cli {
+
+/// One `cogr` command: its name, its options, its usage text (`cogr NAME --help`) and its entry
+/// point, which gets argv after the name and returns the exit status once it has printed its
+/// output or its one error line.
+struct CommandSpec {
+  std::string_view name;
+  std::span<const SubOption> options;
+  std::string_view usage;
+  int (*run)(std::span<const std::string> args);
+};
+
+/// Every command, in the order `cogr --help` lists them (main.cpp dispatches through it).
+std::span<const CommandSpec> Commands();
+
+/// The spec of each command, defined beside it (args.cpp: info and read; translate.cpp, xy.cpp,
+/// index.cpp, clip.cpp, bench.cpp).
+CommandSpec InfoCommand();
+CommandSpec ReadCommand();
+CommandSpec TranslateCommand();
+CommandSpec XyCommand();
+CommandSpec IndexCommand();
+CommandSpec ClipCommand();
+CommandSpec BenchCommand();
+
+/// `cogr info` / `cogr read` after ParseArgs (main.cpp): usage, environment, the run.
+int RunInfoCommand(std::span<const std::string> args);
+int RunReadCommand(std::span<const std::string> args);
 
 /// `cogr info`: 0, or kExitFailure after printing the error.
 int RunInfo(const InfoArgs& args);

@@ -156,4 +156,6 @@ int RunIndex(std::span<const std::string> argv) {
   return FinishStdout() ? 0 : kExitFailure;
 }
 
+CommandSpec IndexCommand() { return {"index", kIndexOptions, kIndexUsage, RunIndex}; }
+
 }  // namespace cogr::cli

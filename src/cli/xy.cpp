@@ -102,4 +102,6 @@ int RunXy(std::span<const std::string> argv) {
   return FinishStdout() ? 0 : kExitFailure;
 }
 
+CommandSpec XyCommand() { return {"xy", kXyOptions, kXyUsage, RunXy}; }
+
 }  // namespace cogr::cli
