@@ -2,6 +2,8 @@
 // printed its output (stdout) or its one error line (stderr) when it returns.
 #pragma once
 
+#include <cstdio>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -54,5 +56,24 @@ void PrintWarning(std::string_view message, std::string_view path = {});
 /// Flushes stdout; false (after printing the error) if the output could not be written, e.g.
 /// to a full disk or a closed pipe.
 bool FinishStdout();
+
+/// The start of a command that parses with ParseSubArgs: on a bad command line prints the error
+/// and returns kExitUsage; on -h/--help prints `usage` to stdout and returns 0 (kExitFailure if
+/// stdout fails); otherwise returns nullopt with the command line in `out`.
+inline std::optional<int> ParseOrFinish(std::string_view name, std::span<const std::string> argv,
+                                        std::span<const SubOption> options, std::string_view usage,
+                                        SubArgs& out) {
+  auto parsed = ParseSubArgs(name, argv, options);
+  if (!parsed.ok()) {
+    PrintError(parsed.status().message());
+    return kExitUsage;
+  }
+  if (parsed->help) {
+    std::fputs(std::string(usage).c_str(), stdout);
+    return FinishStdout() ? 0 : kExitFailure;
+  }
+  out = std::move(parsed).value();
+  return std::nullopt;
+}
 
 }  // namespace cogr::cli

@@ -23,6 +23,18 @@ std::optional<int> IdCode(const PJ* obj) {
   return std::atoi(code);
 }
 
+// The unit code of the first axis of `crs`'s coordinate system; nullopt when PROJ has none.
+std::optional<int> FirstAxisUnitCode(PJ_CONTEXT* ctx, const PJ* crs) {
+  PjPtr cs(proj_crs_get_coordinate_system(ctx, crs));
+  const char* unit_code = nullptr;
+  if (!cs || !proj_cs_get_axis_info(ctx, cs.get(), 0, nullptr, nullptr, nullptr, nullptr, nullptr,
+                                    nullptr, &unit_code) ||
+      unit_code == nullptr) {
+    return std::nullopt;
+  }
+  return std::atoi(unit_code);
+}
+
 }  // namespace
 
 std::optional<PcsInfo> GetPcsInfo(PJ_CONTEXT* ctx, int pcs) {
@@ -35,19 +47,13 @@ std::optional<PcsInfo> GetPcsInfo(PJ_CONTEXT* ctx, int pcs) {
   PjPtr conversion(proj_crs_get_coordoperation(ctx, crs.get()));
   if (!conversion) return std::nullopt;
   info.proj_op = IdCode(conversion.get()).value_or(kUserDefined);
-  PjPtr cs(proj_crs_get_coordinate_system(ctx, crs.get()));
-  const char* unit_code = nullptr;
-  if (!cs || !proj_cs_get_axis_info(ctx, cs.get(), 0, nullptr, nullptr, nullptr, nullptr, nullptr,
-                                    nullptr, &unit_code) ||
-      unit_code == nullptr) {
-    return std::nullopt;
-  }
-  info.uom_length = std::atoi(unit_code);
+  const std::optional<int> unit = FirstAxisUnitCode(ctx, crs.get());
+  if (!unit) return std::nullopt;
+  info.uom_length = *unit;
   PjPtr geod(proj_crs_get_geodetic_crs(ctx, crs.get()));
   info.gcs = IdCode(geod.get()).value_or(kUserDefined);
   return info;
 }
-
 
 std::optional<GcsInfo> GetGcsInfo(PJ_CONTEXT* ctx, int gcs) {
   GcsInfo info;
@@ -76,17 +82,11 @@ std::optional<GcsInfo> GetGcsInfo(PJ_CONTEXT* ctx, int gcs) {
   PjPtr pm(proj_get_prime_meridian(ctx, crs.get()));
   if (!pm) return std::nullopt;
   info.pm = IdCode(pm.get()).value_or(kUserDefined);
-  PjPtr cs(proj_crs_get_coordinate_system(ctx, crs.get()));
-  const char* unit_code = nullptr;
-  if (!cs || !proj_cs_get_axis_info(ctx, cs.get(), 0, nullptr, nullptr, nullptr, nullptr, nullptr,
-                                    nullptr, &unit_code) ||
-      unit_code == nullptr) {
-    return std::nullopt;
-  }
-  info.uom_angle = std::atoi(unit_code);
+  const std::optional<int> unit = FirstAxisUnitCode(ctx, crs.get());
+  if (!unit) return std::nullopt;
+  info.uom_angle = *unit;
   return info;
 }
-
 
 std::optional<DatumInfo> GetDatumInfo(PJ_CONTEXT* ctx, int datum_code) {
   switch (datum_code) {
@@ -113,7 +113,6 @@ std::optional<DatumInfo> GetDatumInfo(PJ_CONTEXT* ctx, int datum_code) {
   return info;
 }
 
-
 std::optional<EllipsoidInfo> GetEllipsoidInfo(PJ_CONTEXT* ctx, int code) {
   auto from_flattening = [](const char* name, double a, double rf) {
     return EllipsoidInfo{name, a, a * (1 - 1.0 / rf)};
@@ -136,7 +135,6 @@ std::optional<EllipsoidInfo> GetEllipsoidInfo(PJ_CONTEXT* ctx, int code) {
   return info;
 }
 
-
 std::optional<PmInfo> GetPmInfo(PJ_CONTEXT* ctx, int code) {
   if (code == 8901) return PmInfo{"Greenwich", 0.0};
   if (code == kUserDefined) return std::nullopt;
@@ -150,7 +148,6 @@ std::optional<PmInfo> GetPmInfo(PJ_CONTEXT* ctx, int code) {
   info.offset_degrees *= conv * 180.0 / kPi;
   return info;
 }
-
 
 std::optional<UnitInfo> GetLengthUnitInfo(PJ_CONTEXT* ctx, int code) {
   switch (code) {
