@@ -304,11 +304,14 @@ class COGR_EXPORT Dataset : public std::enable_shared_from_this<Dataset> {
   Result<geo::Crs> crs() const;
   /// GeoKeys as parsed (empty when there are none).
   const std::map<uint16_t, tiff::GeoKeyValue>& geokeys() const { return geokeys_; }
-  /// "Area" or "Point" (GTRasterTypeGeoKey).
+  /// True when GTRasterTypeGeoKey is 2 (RasterPixelIsPoint: AREA_OR_POINT "Point"); false for
+  /// PixelIsArea, no key or a file without GeoKeys.
   bool pixel_is_point() const { return pixel_is_point_; }
   /// Overview decimation factors of band 1, as rasterio's src.overviews(1).
   std::vector<int> overviews() const;
-  /// Number of levels: 1 + overview count.
+  /// The full-resolution image (levels()[0]) then each overview in the order GDAL lists them
+  /// (as overviews()): 1 + overview count entries, each with its IFD index, mask IFD index
+  /// (-1: none) and size.
   const std::vector<Level>& levels() const { return levels_; }
   /// True if the file follows the COG layout (IFDs before data, GDAL ghost area or the
   /// equivalent order of tiles).

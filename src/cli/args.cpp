@@ -98,16 +98,9 @@ std::vector<std::string_view> Split(std::string_view text, char sep) {
 
 std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
 
-// One option of a command: its spellings and whether it takes a value.
-struct OptionSpec {
-  std::string_view name;
-  std::string_view alias;
-  bool takes_value;
-};
-
-constexpr OptionSpec kInfoOptions[] = {
+constexpr SubOption kInfoOptions[] = {
     {"--json", "", false}, {"--stats", "", false}, {"--timeout", "", true}, {"--help", "-h", false}};
-constexpr OptionSpec kReadOptions[] = {
+constexpr SubOption kReadOptions[] = {
     {"--bands", "", true},      {"--window", "", true},      {"--overview", "", true},
     {"--boundless", "", false}, {"--fill", "", true},        {"--out-shape", "", true},
     {"--resampling", "", true}, {"--output", "-o", true},    {"--stats", "", false},
@@ -116,10 +109,6 @@ constexpr OptionSpec kReadOptions[] = {
 // Applies one parsed option of `cmd` to `inv`. `value` is set only for options taking a value.
 Status ApplyOption(Command cmd, std::string_view name, std::string_view value, Invocation& inv,
                    std::optional<std::string>& window_text) {
-  if (name == "--help") {
-    inv.help = true;
-    return Status::OK();
-  }
   if (IsBoundsOption(name)) {
     return (cmd == Command::kInfo ? inv.info.bounds : inv.read.bounds).ApplyOption(name, value);
   }
@@ -164,64 +153,30 @@ Status ApplyOption(Command cmd, std::string_view name, std::string_view value, I
 }
 
 Status ParseCommandArgs(Command cmd, std::span<const std::string> args, Invocation& inv) {
-  std::span<const OptionSpec> specs =
-      cmd == Command::kInfo ? std::span<const OptionSpec>(kInfoOptions)
-                            : std::span<const OptionSpec>(kReadOptions);
+  std::span<const SubOption> specs =
+      cmd == Command::kInfo ? std::span<const SubOption>(kInfoOptions)
+                            : std::span<const SubOption>(kReadOptions);
   std::string_view cmd_name = cmd == Command::kInfo ? "info" : "read";
-  std::string& path = cmd == Command::kInfo ? inv.info.path : inv.read.path;
-  bool have_path = false;
-  bool options_done = false;
   std::optional<std::string> window_text;
-
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string_view arg = args[i];
-    bool is_option = !options_done && arg.size() > 1 && arg[0] == '-';
-    if (is_option && arg == "--") {
-      options_done = true;
-      continue;
-    }
-    if (!is_option) {
-      if (have_path) return Usage(std::string(cmd_name) + ": unexpected argument " + Quote(arg));
-      path = std::string(arg);
-      have_path = true;
-      continue;
-    }
-    // "--name=value" or "--name value".
-    std::string_view name = arg;
-    std::optional<std::string_view> inline_value;
-    if (size_t eq = arg.find('='); arg.starts_with("--") && eq != std::string_view::npos) {
-      name = arg.substr(0, eq);
-      inline_value = arg.substr(eq + 1);
-    }
-    const OptionSpec* spec = nullptr;
-    for (const OptionSpec& s : specs) {
-      if (name == s.name || (!s.alias.empty() && name == s.alias)) spec = &s;
-    }
-    if (spec == nullptr) {
-      return Usage(std::string(cmd_name) + ": unknown option " + Quote(name) + " (see 'cogr " +
-                   std::string(cmd_name) + " --help')");
-    }
-    std::string_view value;
-    if (spec->takes_value) {
-      if (inline_value) {
-        value = *inline_value;
-      } else if (i + 1 < args.size()) {
-        value = args[++i];
-      } else {
-        return Usage(std::string(spec->name) + ": missing value");
-      }
-    } else if (inline_value) {
-      return Usage(std::string(spec->name) + ": takes no value");
-    }
-    // A named Status: COGR_RETURN_IF_ERROR binds a reference to its argument, which would dangle
-    // for a temporary.
-    Status applied = ApplyOption(cmd, spec->name, value, inv, window_text);
-    if (!applied.ok()) return applied;
-    // Like argparse: help ends parsing, so "cogr read --help" works without PATH or -o.
-    if (inv.help) return Status::OK();
+  // info and read keep the error wording of their first release: "--output: missing value",
+  // "-5" is an unknown option, each option is applied (and its value checked) where it stands.
+  ParseRules rules;
+  rules.numbers_are_positional = false;
+  rules.prefix_value_errors = false;
+  rules.help_ignores_value = false;
+  rules.max_positional = 1;
+  rules.on_option = [&](std::string_view name, std::string_view value) {
+    return ApplyOption(cmd, name, value, inv, window_text);
+  };
+  auto parsed = ParseSubArgs(cmd_name, args, specs, rules);
+  if (!parsed.ok()) return parsed.status();
+  // Like argparse: help ends parsing, so "cogr read --help" works without PATH or -o.
+  if (parsed->help) {
+    inv.help = true;
+    return Status::OK();
   }
-
-  if (!have_path) return Usage(std::string(cmd_name) + ": missing input PATH");
+  if (parsed->positional.empty()) return Usage(std::string(cmd_name) + ": missing input PATH");
+  (cmd == Command::kInfo ? inv.info.path : inv.read.path) = parsed->positional[0];
   if (cmd == Command::kRead) {
     if (window_text) {
       auto window = ParseWindow(*window_text, inv.read.boundless);
@@ -270,6 +225,15 @@ std::string_view CommandUsage(Command command) {
     case Command::kNone: break;
   }
   return kGeneralUsage;
+}
+
+std::span<const SubOption> CommandOptions(Command command) {
+  switch (command) {
+    case Command::kInfo: return kInfoOptions;
+    case Command::kRead: return kReadOptions;
+    case Command::kNone: break;
+  }
+  return {};
 }
 
 Result<int64_t> ParseInt(std::string_view text, int64_t min_value, int64_t max_value) {

@@ -13,6 +13,7 @@
 #include "bounds.hpp"
 #include "cogr/dataset.hpp"
 #include "cogr/status.hpp"
+#include "subcommand.hpp"
 
 namespace cogr::cli {
 
@@ -63,6 +64,8 @@ Result<Invocation> ParseArgs(std::span<const std::string> args);
 /// General usage and per-command usage text (each ends with a newline).
 std::string_view GeneralUsage();
 std::string_view CommandUsage(Command command);
+/// The options of info and read (empty for kNone).
+std::span<const SubOption> CommandOptions(Command command);
 
 // Value parsers, exposed for tests. Each rejects empty input, signs where not allowed, trailing
 // characters and values out of range, naming the offending text. Lists allow spaces around items.

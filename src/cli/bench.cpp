@@ -364,4 +364,6 @@ int RunBench(std::span<const std::string> argv) {
   return 0;
 }
 
+CommandSpec BenchCommand() { return {"bench", kBenchOptions, kBenchUsage, RunBench}; }
+
 }  // namespace cogr::cli

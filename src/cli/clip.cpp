@@ -91,15 +91,8 @@ Result<std::string> ReadText(const std::string& path) {
 }  // namespace
 
 int RunClip(std::span<const std::string> argv) {
-  auto parsed = ParseSubArgs("clip", argv, kClipOptions);
-  if (!parsed.ok()) {
-    PrintError(parsed.status().message());
-    return kExitUsage;
-  }
-  if (parsed->help) {
-    std::fputs(std::string(kClipUsage).c_str(), stdout);
-    return FinishStdout() ? 0 : kExitFailure;
-  }
+  SubArgs args;
+  if (auto done = ParseOrFinish("clip", argv, kClipOptions, kClipUsage, args)) return *done;
   auto usage = [](const std::string& message) {
     PrintError("clip: " + message);
     return kExitUsage;
@@ -109,7 +102,7 @@ int RunClip(std::span<const std::string> argv) {
   write::Compression compress = write::Compression::kDeflate;
   bool compress_given = false;
   CommandBounds bounds;
-  for (const auto& [name, value] : parsed->options) {
+  for (const auto& [name, value] : args.options) {
     if (IsBoundsOption(name)) {
       if (Status st = bounds.ApplyOption(name, value); !st.ok()) return usage(st.message());
     } else if (name == "--geojson") {
@@ -142,7 +135,7 @@ int RunClip(std::span<const std::string> argv) {
       output = value;
     }
   }
-  const auto& pos = parsed->positional;
+  const auto& pos = args.positional;
   if (pos.empty()) return usage("missing input PATH");
   if (pos.size() > 1) return usage("unexpected argument '" + pos[1] + "'");
   const std::string& path = pos[0];
@@ -261,5 +254,7 @@ int RunClip(std::span<const std::string> argv) {
   }
   return 0;
 }
+
+CommandSpec ClipCommand() { return {"clip", kClipOptions, kClipUsage, RunClip}; }
 
 }  // namespace cogr::cli

@@ -2,12 +2,43 @@
 // printed its output (stdout) or its one error line (stderr) when it returns.
 #pragma once
 
+#include <cstdio>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
 #include "args.hpp"
+#include "subcommand.hpp"
 
 namespace cogr::cli {
+
+/// One `cogr` command: its name, its options, its usage text (`cogr NAME --help`) and its entry
+/// point, which gets argv after the name and returns the exit status once it has printed its
+/// output or its one error line.
+struct CommandSpec {
+  std::string_view name;
+  std::span<const SubOption> options;
+  std::string_view usage;
+  int (*run)(std::span<const std::string> args);
+};
+
+/// Every command, in the order `cogr --help` lists them (main.cpp dispatches through it).
+std::span<const CommandSpec> Commands();
+
+/// The spec of each command, defined beside it (args.cpp: info and read; translate.cpp, xy.cpp,
+/// index.cpp, clip.cpp, bench.cpp).
+CommandSpec InfoCommand();
+CommandSpec ReadCommand();
+CommandSpec TranslateCommand();
+CommandSpec XyCommand();
+CommandSpec IndexCommand();
+CommandSpec ClipCommand();
+CommandSpec BenchCommand();
+
+/// `cogr info` / `cogr read` after ParseArgs (main.cpp): usage, environment, the run.
+int RunInfoCommand(std::span<const std::string> args);
+int RunReadCommand(std::span<const std::string> args);
 
 /// `cogr info`: 0, or kExitFailure after printing the error.
 int RunInfo(const InfoArgs& args);
@@ -25,5 +56,24 @@ void PrintWarning(std::string_view message, std::string_view path = {});
 /// Flushes stdout; false (after printing the error) if the output could not be written, e.g.
 /// to a full disk or a closed pipe.
 bool FinishStdout();
+
+/// The start of a command that parses with ParseSubArgs: on a bad command line prints the error
+/// and returns kExitUsage; on -h/--help prints `usage` to stdout and returns 0 (kExitFailure if
+/// stdout fails); otherwise returns nullopt with the command line in `out`.
+inline std::optional<int> ParseOrFinish(std::string_view name, std::span<const std::string> argv,
+                                        std::span<const SubOption> options, std::string_view usage,
+                                        SubArgs& out) {
+  auto parsed = ParseSubArgs(name, argv, options);
+  if (!parsed.ok()) {
+    PrintError(parsed.status().message());
+    return kExitUsage;
+  }
+  if (parsed->help) {
+    std::fputs(std::string(usage).c_str(), stdout);
+    return FinishStdout() ? 0 : kExitFailure;
+  }
+  out = std::move(parsed).value();
+  return std::nullopt;
+}
 
 }  // namespace cogr::cli

@@ -39,20 +39,13 @@ constexpr SubOption kIndexOptions[] = {
 }  // namespace
 
 int RunIndex(std::span<const std::string> argv) {
-  auto parsed = ParseSubArgs("index", argv, kIndexOptions);
-  if (!parsed.ok()) {
-    PrintError(parsed.status().message());
-    return kExitUsage;
-  }
-  if (parsed->help) {
-    std::fputs(std::string(kIndexUsage).c_str(), stdout);
-    return FinishStdout() ? 0 : kExitFailure;
-  }
+  SubArgs args;
+  if (auto done = ParseOrFinish("index", argv, kIndexOptions, kIndexUsage, args)) return *done;
   geo::RoundOp op = geo::RoundOp::kFloor;
   std::string crs_text;
   bool json = false;
   CommandBounds bounds;
-  for (const auto& [name, value] : parsed->options) {
+  for (const auto& [name, value] : args.options) {
     if (IsBoundsOption(name)) {
       if (Status st = bounds.ApplyOption(name, value); !st.ok()) {
         PrintError("index: " + st.message());
@@ -75,7 +68,7 @@ int RunIndex(std::span<const std::string> argv) {
       json = true;
     }
   }
-  const auto& pos = parsed->positional;
+  const auto& pos = args.positional;
   if (pos.size() != 3) {
     PrintError(pos.size() < 3 ? "index: expected PATH X Y (see 'cogr index --help')"
                               : "index: unexpected argument '" + pos[3] + "'");
@@ -155,5 +148,7 @@ int RunIndex(std::span<const std::string> argv) {
   std::fputs(line.c_str(), stdout);
   return FinishStdout() ? 0 : kExitFailure;
 }
+
+CommandSpec IndexCommand() { return {"index", kIndexOptions, kIndexUsage, RunIndex}; }
 
 }  // namespace cogr::cli

@@ -51,14 +51,27 @@ bool FinishStdout() {
   return true;
 }
 
-/// `cogr translate` (translate.cpp): 0, or kExitFailure/kExitUsage after printing the error.
+/// The commands' entry points (translate.cpp, xy.cpp, index.cpp, clip.cpp, bench.cpp): 0, or
+/// kExitFailure/kExitUsage after printing the error.
 int RunTranslate(std::span<const std::string> args);
-/// `cogr xy`, `cogr index`, `cogr clip` (xy.cpp, index.cpp, clip.cpp): likewise.
 int RunXy(std::span<const std::string> args);
 int RunIndex(std::span<const std::string> args);
 int RunClip(std::span<const std::string> args);
-/// `cogr bench` (bench.cpp): likewise.
 int RunBench(std::span<const std::string> args);
+
+std::span<const CommandSpec> Commands() {
+  static const CommandSpec kCommands[] = {InfoCommand(),  ReadCommand(),  TranslateCommand(),
+                                          XyCommand(),    IndexCommand(), ClipCommand(),
+                                          BenchCommand()};
+  return kCommands;
+}
+
+CommandSpec InfoCommand() {
+  return {"info", CommandOptions(Command::kInfo), CommandUsage(Command::kInfo), RunInfoCommand};
+}
+CommandSpec ReadCommand() {
+  return {"read", CommandOptions(Command::kRead), CommandUsage(Command::kRead), RunReadCommand};
+}
 
 namespace {
 
@@ -72,20 +85,8 @@ int PrintVersion() {
   return FinishStdout() ? 0 : kExitFailure;
 }
 
-int Run(int argc, char** argv) {
-  std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
-  // `translate` parses its own options (src/cli/translate.cpp).
-  if (!args.empty() && args[0] == "translate") {
-    return RunTranslate(std::span<const std::string>(args).subspan(1));
-  }
-  if (!args.empty() && args[0] == "bench") return RunBench(std::span<const std::string>(args).subspan(1));
-  // So do `xy`, `index` and `clip`.
-  if (!args.empty() && (args[0] == "xy" || args[0] == "index" || args[0] == "clip")) {
-    const auto rest = std::span<const std::string>(args).subspan(1);
-    if (args[0] == "xy") return RunXy(rest);
-    if (args[0] == "index") return RunIndex(rest);
-    return RunClip(rest);
-  }
+// The whole command line as ParseArgs reads it: --help, --version, info, read, errors.
+int RunInvocation(std::span<const std::string> args) {
   auto invocation = ParseArgs(args);
   if (!invocation.ok()) {
     PrintError(invocation.status().message());
@@ -113,7 +114,29 @@ int Run(int argc, char** argv) {
   return kExitUsage;
 }
 
+// info and read: the command line as ParseArgs reads it (name included), then the run.
+int RunParsed(std::string_view name, std::span<const std::string> rest) {
+  std::vector<std::string> args = {std::string(name)};
+  args.insert(args.end(), rest.begin(), rest.end());
+  return RunInvocation(args);
+}
+
+int Run(int argc, char** argv) {
+  std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+  if (!args.empty()) {
+    for (const CommandSpec& command : Commands()) {
+      if (args[0] == command.name) return command.run(std::span<const std::string>(args).subspan(1));
+    }
+  }
+  // No command: --help, --version, or the error for an unknown command or option.
+  return RunInvocation(args);
+}
+
 }  // namespace
+
+int RunInfoCommand(std::span<const std::string> args) { return RunParsed("info", args); }
+int RunReadCommand(std::span<const std::string> args) { return RunParsed("read", args); }
+
 }  // namespace cogr::cli
 
 int main(int argc, char** argv) {

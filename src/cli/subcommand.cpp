@@ -15,8 +15,9 @@ bool LooksLikeNumber(std::string_view arg) {
 }  // namespace
 
 Result<SubArgs> ParseSubArgs(std::string_view command, std::span<const std::string> args,
-                             std::span<const SubOption> specs) {
+                             std::span<const SubOption> specs, const ParseRules& rules) {
   const std::string prefix = std::string(command) + ": ";
+  const std::string value_prefix = rules.prefix_value_errors ? prefix : std::string();
   SubArgs out;
   bool options_done = false;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -25,7 +26,11 @@ Result<SubArgs> ParseSubArgs(std::string_view command, std::span<const std::stri
       options_done = true;
       continue;
     }
-    if (options_done || arg.size() < 2 || arg[0] != '-' || LooksLikeNumber(arg)) {
+    if (options_done || arg.size() < 2 || arg[0] != '-' ||
+        (rules.numbers_are_positional && LooksLikeNumber(arg))) {
+      if (out.positional.size() >= rules.max_positional) {
+        return Status::InvalidArgument(prefix + "unexpected argument '" + std::string(arg) + "'");
+      }
       out.positional.emplace_back(arg);
       continue;
     }
@@ -35,9 +40,12 @@ Result<SubArgs> ParseSubArgs(std::string_view command, std::span<const std::stri
       name = arg.substr(0, eq);
       inline_value = arg.substr(eq + 1);
     }
-    if (name == "--help" || name == "-h") {
+    if ((name == "--help" || name == "-h") && (rules.help_ignores_value || !inline_value)) {
       out.help = true;
       return out;
+    }
+    if (name == "--help" || name == "-h") {
+      return Status::InvalidArgument(value_prefix + "--help: takes no value");
     }
     const SubOption* spec = nullptr;
     for (const SubOption& s : specs) {
@@ -54,12 +62,18 @@ Result<SubArgs> ParseSubArgs(std::string_view command, std::span<const std::stri
       } else if (i + 1 < args.size()) {
         value = args[++i];
       } else {
-        return Status::InvalidArgument(prefix + std::string(spec->name) + ": missing value");
+        return Status::InvalidArgument(value_prefix + std::string(spec->name) + ": missing value");
       }
     } else if (inline_value) {
-      return Status::InvalidArgument(prefix + std::string(spec->name) + ": takes no value");
+      return Status::InvalidArgument(value_prefix + std::string(spec->name) + ": takes no value");
     }
-    out.options.emplace_back(std::string(spec->name), std::move(value));
+    if (rules.on_option) {
+      // A named Status: the callback's result is a temporary.
+      Status applied = rules.on_option(spec->name, value);
+      if (!applied.ok()) return applied;
+    } else {
+      out.options.emplace_back(std::string(spec->name), std::move(value));
+    }
   }
   return out;
 }

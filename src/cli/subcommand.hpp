@@ -4,7 +4,10 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdio>
+#include <functional>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -31,11 +34,30 @@ struct SubArgs {
   bool help = false;
 };
 
+/// How a command's parser words and orders its errors. The defaults are those of translate,
+/// xy, index, clip and bench; info and read keep the wording of their first release (see
+/// kInfoReadRules in args.cpp), which scripts already match.
+struct ParseRules {
+  /// An argument that looks like a negative number ("-75.5", "-1e3") is positional; otherwise
+  /// it is an (unknown) option.
+  bool numbers_are_positional = true;
+  /// "<command>: --x: missing value" / "takes no value"; false: "--x: missing value".
+  bool prefix_value_errors = true;
+  /// "--help=x" (or "-h=x") asks for help; false: "--help: takes no value" (with
+  /// prefix_value_errors false).
+  bool help_ignores_value = true;
+  /// More positional arguments than this: "<command>: unexpected argument 'x'" at that point.
+  size_t max_positional = std::numeric_limits<size_t>::max();
+  /// When set, called for each option in command-line order (value empty for flags) instead
+  /// of collecting it in SubArgs::options; an error stops parsing and is returned.
+  std::function<Status(std::string_view name, std::string_view value)> on_option;
+};
+
 /// Parses argv after the subcommand name. "--name=value" and "--name value" both work; "--"
-/// ends the options; an argument that looks like a negative number ("-75.5", "-1e3") is
-/// positional. Errors are kInvalidArgument "<command>: ..." (unknown option, missing value).
+/// ends the options; -h/--help stops parsing. Errors are kInvalidArgument "<command>: ..."
+/// (unknown option, missing value), worded as `rules` say.
 Result<SubArgs> ParseSubArgs(std::string_view command, std::span<const std::string> args,
-                             std::span<const SubOption> specs);
+                             std::span<const SubOption> specs, const ParseRules& rules = {});
 
 /// A one-line progress bar on stderr, drawn only when stderr is a terminal and only once the
 /// work has lasted half a second (short runs stay silent).

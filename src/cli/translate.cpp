@@ -139,15 +139,16 @@ Status ApplyOption(std::string_view name, std::string_view value, TranslateArgs&
   return Status::OK();
 }
 
+constexpr SubOption kTranslateOptions[] = {
+    {"--bands", "", true},      {"--window", "", true},     {"--out-shape", "", true},
+    {"--resampling", "", true}, {"--compress", "", true},   {"--predictor", "", true},
+    {"--blocksize", "", true},  {"--interleave", "", true}, {"--overviews", "", false},
+    {"--bigtiff", "", true},    {"--read-rows", "", true},  {"--output", "-o", true},
+    {"--timeout", "", true},    {"--max-memory", "", true}};
+
 Result<TranslateArgs> ParseTranslateArgs(std::span<const std::string> args) {
-  static constexpr SubOption kSpecs[] = {
-      {"--bands", "", true},      {"--window", "", true},     {"--out-shape", "", true},
-      {"--resampling", "", true}, {"--compress", "", true},   {"--predictor", "", true},
-      {"--blocksize", "", true},  {"--interleave", "", true}, {"--overviews", "", false},
-      {"--bigtiff", "", true},    {"--read-rows", "", true},  {"--output", "-o", true},
-      {"--timeout", "", true},    {"--max-memory", "", true}};
   TranslateArgs a;
-  COGR_ASSIGN_OR_RETURN(SubArgs parsed, ParseSubArgs("translate", args, kSpecs));
+  COGR_ASSIGN_OR_RETURN(SubArgs parsed, ParseSubArgs("translate", args, kTranslateOptions));
   if (parsed.help) {
     a.help = true;
     return a;
@@ -317,5 +318,7 @@ int RunTranslate(std::span<const std::string> argv) {
   bar.Finish();
   return 0;
 }
+
+CommandSpec TranslateCommand() { return {"translate", kTranslateOptions, kTranslateUsage, RunTranslate}; }
 
 }  // namespace cogr::cli

@@ -34,19 +34,12 @@ constexpr SubOption kXyOptions[] = {{"--offset", "", true}, {"--json", "", false
 }  // namespace
 
 int RunXy(std::span<const std::string> argv) {
-  auto parsed = ParseSubArgs("xy", argv, kXyOptions);
-  if (!parsed.ok()) {
-    PrintError(parsed.status().message());
-    return kExitUsage;
-  }
-  if (parsed->help) {
-    std::fputs(std::string(kXyUsage).c_str(), stdout);
-    return FinishStdout() ? 0 : kExitFailure;
-  }
+  SubArgs args;
+  if (auto done = ParseOrFinish("xy", argv, kXyOptions, kXyUsage, args)) return *done;
   geo::PixelOffset offset = geo::PixelOffset::kCenter;
   bool json = false;
   CommandBounds bounds;
-  for (const auto& [name, value] : parsed->options) {
+  for (const auto& [name, value] : args.options) {
     if (IsBoundsOption(name)) {
       if (Status st = bounds.ApplyOption(name, value); !st.ok()) {
         PrintError("xy: " + st.message());
@@ -63,7 +56,7 @@ int RunXy(std::span<const std::string> argv) {
       json = true;
     }
   }
-  const auto& pos = parsed->positional;
+  const auto& pos = args.positional;
   if (pos.size() != 3) {
     PrintError(pos.size() < 3 ? "xy: expected PATH ROW COL (see 'cogr xy --help')"
                               : "xy: unexpected argument '" + pos[3] + "'");
@@ -101,5 +94,7 @@ int RunXy(std::span<const std::string> argv) {
   std::fputs(line.c_str(), stdout);
   return FinishStdout() ? 0 : kExitFailure;
 }
+
+CommandSpec XyCommand() { return {"xy", kXyOptions, kXyUsage, RunXy}; }
 
 }  // namespace cogr::cli

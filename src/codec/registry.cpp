@@ -9,6 +9,7 @@
 #include "codec/codec_internal.hpp"
 #include "cogr/codec.hpp"
 #include "util/checked.hpp"
+#include "util/alloc_guard.hpp"
 
 namespace cogr::internal {
 
@@ -284,12 +285,9 @@ Result<uint64_t> DecodedSize(const BlockInfo& info) {
 }
 
 Status Decode(ByteSpan in, MutableByteSpan out, const BlockInfo& info) {
-  Status st;
-  try {
-    st = DecodeImpl(in, out, info);
-  } catch (const std::bad_alloc&) {
-    st = Status::LimitExceeded("out of memory decoding a block of " + Num(out.size()) + " bytes");
-  }
+  Status st = internal::GuardAlloc([&] { return DecodeImpl(in, out, info); }, [&] {
+    return "out of memory decoding a block of " + Num(out.size()) + " bytes";
+  });
   internal::TrimScratch();
   return st;
 }
@@ -309,17 +307,18 @@ Status DecodeRows(ByteSpan in, const BlockInfo& info, uint32_t row_begin, uint32
     return Status::InvalidArgument("DecodeRows: compression " + CompressionName(info.compression, info.lerc_parameters) +
                                    " decodes whole blocks only");
   }
-  Status st;
-  try {
-    // The size checks (overflow, max_block_bytes) of a whole decode.
-    COGR_RETURN_IF_ERROR(DecodedSize(info).status());
+  return internal::GuardAlloc(
+      [&]() -> Status {
+        // The size checks (overflow, max_block_bytes) of a whole decode.
+        COGR_RETURN_IF_ERROR(DecodedSize(info).status());
 #ifdef COGR_HAVE_JPEG
-    st = internal::DecodeJpegRows(in, info, row_begin, row_end, sink);
+        return internal::DecodeJpegRows(in, info, row_begin, row_end, sink);
+#else
+        (void)in, (void)row_begin, (void)row_end, (void)sink;
+        return Status::OK();
 #endif
-  } catch (const std::bad_alloc&) {
-    st = Status::LimitExceeded("out of memory decoding rows of a block");
-  }
-  return st;
+      },
+      [] { return "out of memory decoding rows of a block"; });
 }
 
 bool IsSupported(uint16_t compression, const std::vector<uint32_t>& lerc_parameters) {

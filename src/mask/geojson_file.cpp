@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "cogr/mask.hpp"
+#include "util/alloc_guard.hpp"
 
 namespace cogr::mask {
 
@@ -31,11 +32,12 @@ Result<std::vector<Geometry>> ParseGeoJsonFile(const std::string& path, uint64_t
                                  std::to_string(max_bytes) + " for a GeoJSON file");
   }
   std::string text;
-  try {
-    text.resize(static_cast<size_t>(size));
-  } catch (const std::bad_alloc&) {
-    return Status::LimitExceeded(path + ": out of memory for " + std::to_string(size) + " bytes");
-  }
+  COGR_RETURN_IF_ERROR(internal::GuardAlloc(
+      [&] {
+        text.resize(static_cast<size_t>(size));
+        return Status::OK();
+      },
+      [&] { return path + ": out of memory for " + std::to_string(size) + " bytes"; }));
   if (size > 0 && std::fread(text.data(), 1, text.size(), file.get()) != text.size()) {
     return Status::IoError(path + ": short read (expected " + std::to_string(size) + " bytes)");
   }

@@ -313,7 +313,7 @@ Status Dataset::Init() {
     auto keys = tiff::ParseGeoKeys(main);
     if (keys.ok()) geokeys_ = std::move(keys).value();  // bad keys: no CRS, pixels still readable
   }
-  pixel_is_point_ = ShortKey(geokeys_, 1025) == uint16_t{2};
+  pixel_is_point_ = ShortKey(geokeys_, tiff::kGTRasterType) == uint16_t{2};
   // Several tiepoints without a pixel scale are GCPs: no geotransform and, as rasterio reports
   // it, no dataset CRS (the CRS belongs to the GCPs).
   const bool has_gcps = main.model_transformation.size() < 16 && main.model_tiepoint.size() >= 6 &&
@@ -336,10 +336,10 @@ Status Dataset::Init() {
   has_gcps_ = has_gcps;
   if (has_gcps) {
     // No dataset CRS.
-  } else if (auto proj = ShortKey(geokeys_, 3072); proj && *proj != 0 && *proj != 32767) {
+  } else if (auto proj = ShortKey(geokeys_, tiff::kProjectedCSType); proj && *proj != 0 && *proj != 32767) {
     geokeys_epsg_ = *proj;
-  } else if (auto geog = ShortKey(geokeys_, 2048); geog && *geog != 0 && *geog != 32767 &&
-                                                   ShortKey(geokeys_, 1024) != uint16_t{1}) {
+  } else if (auto geog = ShortKey(geokeys_, tiff::kGeographicType); geog && *geog != 0 && *geog != 32767 &&
+                                                   ShortKey(geokeys_, tiff::kGTModelType) != uint16_t{1}) {
     geokeys_epsg_ = *geog;
   }
 

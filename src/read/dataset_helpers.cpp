@@ -13,6 +13,7 @@
 #include "read/assemble.hpp"
 #include "read/resample.hpp"
 #include "util/checked.hpp"
+#include "util/alloc_guard.hpp"
 
 namespace cogr {
 namespace {
@@ -57,11 +58,12 @@ Result<std::vector<BlockWindow>> Dataset::block_windows(int band) const {
                                  " blocks are too many to list");
   }
   std::vector<BlockWindow> out;
-  try {
-    out.reserve(static_cast<size_t>(*n));
-  } catch (const std::bad_alloc&) {
-    return Status::LimitExceeded(uri() + ": out of memory listing " + std::to_string(*n) + " blocks");
-  }
+  COGR_RETURN_IF_ERROR(internal::GuardAlloc(
+      [&] {
+        out.reserve(static_cast<size_t>(*n));
+        return Status::OK();
+      },
+      [&] { return uri() + ": out of memory listing " + std::to_string(*n) + " blocks"; }));
   for (uint64_t r = 0; r < down; ++r) {
     for (uint64_t c = 0; c < across; ++c) {
       const uint64_t x0 = c * main.block_width, y0 = r * main.block_height;

@@ -11,6 +11,7 @@
 #include "cogr/dataset.hpp"
 #include "read/assemble.hpp"
 #include "util/checked.hpp"
+#include "util/alloc_guard.hpp"
 
 namespace cogr {
 
@@ -30,7 +31,7 @@ Result<Array> Dataset::Sample(const std::vector<std::pair<double, double>>& poin
   if (det == 0 || !std::isfinite(det)) {
     return Status::InvalidArgument(uri() + ": the transform is not invertible, points cannot be sampled");
   }
-  try {
+  return internal::GuardAlloc([&]() -> Result<Array> {
     Array out;
     out.dtype = dtype_;
     out.bands = 1;
@@ -99,9 +100,7 @@ Result<Array> Dataset::Sample(const std::vector<std::pair<double, double>>& poin
       }
     }
     return out;
-  } catch (const std::bad_alloc&) {
-    return Status::LimitExceeded(uri() + ": out of memory");
-  }
+  }, [&] { return uri() + ": out of memory"; });
 }
 
 }  // namespace cogr

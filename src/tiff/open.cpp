@@ -10,6 +10,7 @@
 #include "cogr/tiff.hpp"
 #include "tiff/ghost_area.hpp"
 #include "util/checked.hpp"
+#include "util/alloc_guard.hpp"
 
 namespace cogr::tiff {
 namespace {
@@ -248,11 +249,8 @@ Result<TiffFile> OpenImpl(const FetchFn& fetch, uint64_t file_size, const Limits
 
 Result<TiffFile> Open(const FetchFn& fetch, uint64_t file_size, const Limits& limits,
                       uint64_t initial_read_bytes) {
-  try {
-    return OpenImpl(fetch, file_size, limits, initial_read_bytes);
-  } catch (const std::bad_alloc&) {
-    return Status::LimitExceeded("out of memory while reading the TIFF header");
-  }
+  return internal::GuardAlloc([&] { return OpenImpl(fetch, file_size, limits, initial_read_bytes); },
+                              [] { return "out of memory while reading the TIFF header"; });
 }
 
 }  // namespace cogr::tiff

@@ -1,7 +1,6 @@
 // CRS → GeoKeys with GDAL's choices (GDAL 3.6 gt_wkt_srs.cpp GTIFSetFromOGISDefnEx and
 // gt_citation.cpp SetGeogCSCitation), so files read back the same in GDAL, QGIS and cogr.
 #include "write/geokeys.hpp"
-#include "write/status_util.hpp"
 
 #include <array>
 #include <cmath>
@@ -24,41 +23,7 @@ namespace {
 constexpr uint16_t kUserDefined = 32767;
 constexpr uint16_t kAngularDegree = 9102;
 
-enum Key : uint16_t {
-  kGTModelType = 1024,
-  kGTRasterType = 1025,
-  kGTCitation = 1026,
-  kGeographicType = 2048,
-  kGeogCitation = 2049,
-  kGeogGeodeticDatum = 2050,
-  kGeogPrimeMeridian = 2051,
-  kGeogAngularUnits = 2054,
-  kGeogEllipsoid = 2056,
-  kGeogSemiMajorAxis = 2057,
-  kGeogSemiMinorAxis = 2058,
-  kGeogInvFlattening = 2059,
-  kGeogPrimeMeridianLong = 2061,
-  kGeogTOWGS84 = 2062,
-  kProjectedCSType = 3072,
-  kProjection = 3074,
-  kProjCoordTrans = 3075,
-  kProjLinearUnits = 3076,
-  kProjLinearUnitSize = 3077,
-  kProjStdParallel1 = 3078,
-  kProjStdParallel2 = 3079,
-  kProjNatOriginLong = 3080,
-  kProjNatOriginLat = 3081,
-  kProjFalseEasting = 3082,
-  kProjFalseNorthing = 3083,
-  kProjFalseOriginLong = 3084,
-  kProjFalseOriginLat = 3085,
-  kProjFalseOriginEasting = 3086,
-  kProjFalseOriginNorthing = 3087,
-  kProjCenterLong = 3088,
-  kProjCenterLat = 3089,
-  kProjScaleAtNatOrigin = 3092,
-  kProjStraightVertPoleLong = 3095,
-};
+using enum tiff::GeoKey;
 
 constexpr uint16_t kModelProjected = 1;
 constexpr uint16_t kModelGeographic = 2;
@@ -316,7 +281,7 @@ void PutEllipsoidAxes(const Ellipsoid& e, GeoKeyMap& keys) {
 // with TOWGS84: everything spelled out, as GDAL does for a user-defined GEOGCS.
 Status PutUserGeographic(PJ_CONTEXT* ctx, const PJ* geog, const std::optional<std::array<double, 7>>& towgs84,
                          GeoKeyMap& keys) {
-  COGR_WRITE_RETURN_IF_ERROR(CheckDegrees(ctx, geog));
+  COGR_RETURN_IF_ERROR(CheckDegrees(ctx, geog));
   Pj datum(proj_crs_get_datum_forced(ctx, geog));
   COGR_ASSIGN_OR_RETURN(Ellipsoid ell, GetEllipsoid(ctx, geog));
   Pj pm(proj_get_prime_meridian(ctx, geog));
@@ -416,7 +381,7 @@ Result<GeoKeyMap> UserProjected(PJ_CONTEXT* ctx, const PJ* crs,
   keys[kGTCitation] = Name(crs);
   Pj geog(proj_crs_get_geodetic_crs(ctx, crs));
   if (!geog) return Status::Unsupported("projected CRS '" + Name(crs) + "' without a base CRS");
-  COGR_WRITE_RETURN_IF_ERROR(PutGeographicPart(ctx, geog.get(), towgs84, keys));
+  COGR_RETURN_IF_ERROR(PutGeographicPart(ctx, geog.get(), towgs84, keys));
   keys[kProjectedCSType] = kUserDefined;
   keys[kProjection] = kUserDefined;
   keys[kProjCoordTrans] = spec->ct;
@@ -468,7 +433,7 @@ Result<GeoKeyMap> EpsgKeys(PJ_CONTEXT* ctx, const PJ* crs, int code) {
     return keys;
   }
   // Geographic 2D (or 3D: its horizontal meaning is the same).
-  COGR_WRITE_RETURN_IF_ERROR(CheckDegrees(ctx, crs));
+  COGR_RETURN_IF_ERROR(CheckDegrees(ctx, crs));
   COGR_ASSIGN_OR_RETURN(Ellipsoid ell, GetEllipsoid(ctx, crs));
   keys[kGTModelType] = kModelGeographic;
   keys[kGeographicType] = static_cast<uint16_t>(code);
@@ -515,7 +480,7 @@ Result<GeoKeyMap> KeysForPj(PJ_CONTEXT* ctx, const PJ* input) {
   GeoKeyMap keys;
   keys[kGTModelType] = kModelGeographic;
   keys[kGTRasterType] = kRasterPixelIsArea;
-  COGR_WRITE_RETURN_IF_ERROR(PutUserGeographic(ctx, crs, towgs84, keys));
+  COGR_RETURN_IF_ERROR(PutUserGeographic(ctx, crs, towgs84, keys));
   return keys;
 }
 

@@ -18,8 +18,8 @@
 #include "util/thread_pool.hpp"
 #include "write/encode.hpp"
 #include "write/overview.hpp"
-#include "write/status_util.hpp"
 #include "write/tiff_layout.hpp"
+#include "util/alloc_guard.hpp"
 
 namespace cogr::write {
 namespace {
@@ -63,14 +63,14 @@ Status CheckArray(const Profile& p, const Array& a) {
 
 Status WriteImpl(const std::string& path, const Profile& p, const Array& data,
                  const WriteOptions& options) {
-  COGR_WRITE_RETURN_IF_ERROR(ValidateProfile(p));
-  COGR_WRITE_RETURN_IF_ERROR(CheckArray(p, data));
+  COGR_RETURN_IF_ERROR(ValidateProfile(p));
+  COGR_RETURN_IF_ERROR(CheckArray(p, data));
   const size_t threads = options.threads != 0 ? options.threads : ThreadCount();
   auto report = [&](double fraction) -> Status {
     if (options.progress && !options.progress(fraction)) return Status::Cancelled("write cancelled");
     return Status::OK();
   };
-  COGR_WRITE_RETURN_IF_ERROR(report(0.0));
+  COGR_RETURN_IF_ERROR(report(0.0));
   COGR_ASSIGN_OR_RETURN(const internal::ProfileTags tags, internal::MakeProfileTags(p));
   internal::WriteLayout lay = internal::MakeLayout(p);
 
@@ -89,7 +89,7 @@ Status WriteImpl(const std::string& path, const Profile& p, const Array& data,
   const uint64_t data_start = internal::PlanFile(lay, levels, tags);
 
   internal::TempFile file(path);
-  COGR_WRITE_RETURN_IF_ERROR(file.Open());
+  COGR_RETURN_IF_ERROR(file.Open());
   uint64_t total_blocks = 0;
   for (const internal::LevelPlan& lv : levels) total_blocks += lv.blocks();
   uint64_t done_blocks = 0;
@@ -111,9 +111,9 @@ Status WriteImpl(const std::string& path, const Profile& p, const Array& data,
         return internal::EncodeBlock(lay, lv, pixels, 0, start + k, raw, scratch, encoded[k]);
       };
       if (threads > 1 && m > 1) {
-        COGR_WRITE_RETURN_IF_ERROR(internal::ParallelFor(m, encode, internal::ThreadPool::Default(), threads));
+        COGR_RETURN_IF_ERROR(internal::ParallelFor(m, encode, internal::ThreadPool::Default(), threads));
       } else {
-        for (size_t k = 0; k < m; ++k) COGR_WRITE_RETURN_IF_ERROR(encode(k));
+        for (size_t k = 0; k < m; ++k) COGR_RETURN_IF_ERROR(encode(k));
       }
       buffer.clear();
       for (size_t k = 0; k < m; ++k) {
@@ -121,15 +121,15 @@ Status WriteImpl(const std::string& path, const Profile& p, const Array& data,
         lv.counts[static_cast<size_t>(start + k)] = encoded[k].size();
       }
       if (!lay.big && pos + buffer.size() > kMaxClassicOffset) return TooBigForClassic(path);
-      COGR_WRITE_RETURN_IF_ERROR(file.WriteAt(pos, buffer));
+      COGR_RETURN_IF_ERROR(file.WriteAt(pos, buffer));
       pos += buffer.size();
       done_blocks += m;
-      COGR_WRITE_RETURN_IF_ERROR(report(0.99 * static_cast<double>(done_blocks) / static_cast<double>(total_blocks)));
+      COGR_RETURN_IF_ERROR(report(0.99 * static_cast<double>(done_blocks) / static_cast<double>(total_blocks)));
     }
     internal::FillOffsets(lv);
   }
-  COGR_WRITE_RETURN_IF_ERROR(file.WriteAt(0, internal::HeaderArea(lay, levels, data_start)));
-  COGR_WRITE_RETURN_IF_ERROR(file.Commit());
+  COGR_RETURN_IF_ERROR(file.WriteAt(0, internal::HeaderArea(lay, levels, data_start)));
+  COGR_RETURN_IF_ERROR(file.Commit());
   return report(1.0);
 }
 
@@ -263,12 +263,12 @@ Status ValidateProfile(const Profile& p) {
     }
     return Status::OK();
   };
-  COGR_WRITE_RETURN_IF_ERROR(check_size(p.descriptions.size(), "descriptions"));
-  COGR_WRITE_RETURN_IF_ERROR(check_size(p.scales.size(), "scales"));
-  COGR_WRITE_RETURN_IF_ERROR(check_size(p.offsets.size(), "offsets"));
+  COGR_RETURN_IF_ERROR(check_size(p.descriptions.size(), "descriptions"));
+  COGR_RETURN_IF_ERROR(check_size(p.scales.size(), "scales"));
+  COGR_RETURN_IF_ERROR(check_size(p.offsets.size(), "offsets"));
   for (double v : p.scales) if (!std::isfinite(v)) return Invalid("scales must be finite, got " + FormatDouble(v));
   for (double v : p.offsets) if (!std::isfinite(v)) return Invalid("offsets must be finite, got " + FormatDouble(v));
-  if (p.nodata) COGR_WRITE_RETURN_IF_ERROR(CheckNodata(p.dtype, *p.nodata));
+  if (p.nodata) COGR_RETURN_IF_ERROR(CheckNodata(p.dtype, *p.nodata));
   for (double v : p.transform.ToArray()) {
     if (!std::isfinite(v)) return Invalid("transform must be finite, got " + FormatDouble(v));
   }
@@ -280,14 +280,8 @@ Status ValidateProfile(const Profile& p) {
 
 Status WriteGeoTiff(const std::string& path, const Profile& profile, const Array& data,
                     const WriteOptions& options) {
-  Status st;
-  try {
-    st = WriteImpl(path, profile, data, options);
-  } catch (const std::bad_alloc&) {
-    st = Status::LimitExceeded("out of memory");
-  } catch (const std::length_error&) {
-    st = Status::LimitExceeded("allocation too large");
-  }
+  Status st = internal::GuardAlloc([&] { return WriteImpl(path, profile, data, options); },
+                                   [] { return "out of memory"; });
   if (st.ok() || st.message().compare(0, path.size(), path) == 0) return st;
   return st.WithContext(path);
 }

@@ -1,5 +1,4 @@
 #include "write/overview.hpp"
-#include "write/status_util.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -11,6 +10,7 @@
 
 #include "util/checked.hpp"
 #include "util/thread_pool.hpp"
+#include "util/alloc_guard.hpp"
 
 namespace cogr::internal {
 namespace {
@@ -131,7 +131,7 @@ Status Run(const Array& full, Array& out, uint64_t factor, write::OverviewResamp
     return Status::OK();
   };
   if (threads <= 1 || tasks <= 1) {
-    for (size_t i = 0; i < tasks; ++i) COGR_WRITE_RETURN_IF_ERROR(task(i));
+    for (size_t i = 0; i < tasks; ++i) COGR_RETURN_IF_ERROR(task(i));
     return Status::OK();
   }
   return ParallelFor(static_cast<size_t>(tasks), task, ThreadPool::Default(), threads);
@@ -158,12 +158,15 @@ Result<Array> MakeOverview(const Array& full, int factor, write::OverviewResampl
   const double sy = static_cast<double>(full.height) / static_cast<double>(out.height);
   out.transform = full.transform * geo::Affine::Scale(sx, sy);
   const uint64_t bytes = out.bands * out.height * out.width * DataTypeSize(full.dtype);
-  try {
-    out.data.assign(static_cast<size_t>(bytes), 0);  // zero-filled as before Array's Buffer
-  } catch (const std::bad_alloc&) {
-    return Status::LimitExceeded("overview " + std::to_string(factor) + ": cannot allocate " +
-                                 std::to_string(bytes) + " bytes");
-  }
+  COGR_RETURN_IF_ERROR(internal::GuardAlloc(
+      [&] {
+        out.data.assign(static_cast<size_t>(bytes), 0);  // zero-filled as before Array's Buffer
+        return Status::OK();
+      },
+      [&] {
+        return "overview " + std::to_string(factor) + ": cannot allocate " +
+               std::to_string(bytes) + " bytes";
+      }));
   const uint64_t f = static_cast<uint64_t>(factor);
   Status st;
   switch (full.dtype) {
@@ -183,7 +186,7 @@ Result<Array> MakeOverview(const Array& full, int factor, write::OverviewResampl
     case DataType::kCFloat64: st = Run<double>(full, out, f, resampling, nodata, 2, threads); break;
     case DataType::kUnknown: return Status::InvalidArgument("overview of an array of unknown dtype");
   }
-  COGR_WRITE_RETURN_IF_ERROR(st);
+  COGR_RETURN_IF_ERROR(st);
   return out;
 }
 

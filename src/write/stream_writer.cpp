@@ -13,8 +13,8 @@
 #include "util/checked.hpp"
 #include "util/thread_pool.hpp"
 #include "write/overview.hpp"
-#include "write/status_util.hpp"
 #include "write/tiff_layout.hpp"
+#include "util/alloc_guard.hpp"
 
 namespace cogr::write {
 
@@ -101,10 +101,10 @@ struct StreamWriter::Impl {
       return internal::EncodeBlock(layout, plan, lv.strip, row0, indexes[k], raw, scratch, encoded[k]);
     };
     if (threads > 1 && indexes.size() > 1) {
-      COGR_WRITE_RETURN_IF_ERROR(
+      COGR_RETURN_IF_ERROR(
           internal::ParallelFor(indexes.size(), encode, internal::ThreadPool::Default(), threads));
     } else {
-      for (size_t k = 0; k < indexes.size(); ++k) COGR_WRITE_RETURN_IF_ERROR(encode(k));
+      for (size_t k = 0; k < indexes.size(); ++k) COGR_RETURN_IF_ERROR(encode(k));
     }
     std::vector<uint8_t> buffer;
     std::vector<uint64_t> at(indexes.size());
@@ -171,7 +171,7 @@ struct StreamWriter::Impl {
         out_row[b] = dst;
       }
       ++lv.next_row;
-      COGR_WRITE_RETURN_IF_ERROR(PushRow(li, out_row));
+      COGR_RETURN_IF_ERROR(PushRow(li, out_row));
     }
     return Status::OK();
   }
@@ -202,8 +202,8 @@ struct StreamWriter::Impl {
       for (uint64_t b = 0; b < rows.bands; ++b) {
         row[b] = rows.data.data() + ((b * rows.height + r) * rows.width) * sb;
       }
-      COGR_WRITE_RETURN_IF_ERROR(PushRow(0, row));
-      for (size_t li = 1; li < levels.size(); ++li) COGR_WRITE_RETURN_IF_ERROR(FeedOverview(li, rows_written, row));
+      COGR_RETURN_IF_ERROR(PushRow(0, row));
+      for (size_t li = 1; li < levels.size(); ++li) COGR_RETURN_IF_ERROR(FeedOverview(li, rows_written, row));
       ++rows_written;
     }
     return Report(0.8 * static_cast<double>(rows_written) / static_cast<double>(profile.height));
@@ -220,7 +220,7 @@ struct StreamWriter::Impl {
     for (const StreamLevel& lv : levels) plans.push_back(lv.plan);
     const uint64_t data_start = internal::PlanFile(layout, plans, tags);
     internal::TempFile file(path);
-    COGR_WRITE_RETURN_IF_ERROR(file.Open());
+    COGR_RETURN_IF_ERROR(file.Open());
     uint64_t pos = data_start;
     std::vector<uint8_t> buffer, block;
     constexpr size_t kFlushBytes = 8 << 20;
@@ -235,7 +235,7 @@ struct StreamWriter::Impl {
       plan.counts.assign(static_cast<size_t>(n), 0);
       for (uint64_t i = 0; i < n; ++i) {
         block.resize(static_cast<size_t>(lv.sizes[static_cast<size_t>(i)]));
-        COGR_WRITE_RETURN_IF_ERROR(spool.ReadAt(lv.spool_offsets[static_cast<size_t>(i)], block));
+        COGR_RETURN_IF_ERROR(spool.ReadAt(lv.spool_offsets[static_cast<size_t>(i)], block));
         plan.offsets[static_cast<size_t>(i)] = pos + internal::AppendBlock(buffer, block, layout.cog);
         plan.counts[static_cast<size_t>(i)] = block.size();
         ++done_blocks;
@@ -244,17 +244,17 @@ struct StreamWriter::Impl {
             return Status::LimitExceeded(path + ": the file would exceed 4 GiB, which classic TIFF " +
                                          "cannot address (use bigtiff yes or auto)");
           }
-          COGR_WRITE_RETURN_IF_ERROR(file.WriteAt(pos, buffer));
+          COGR_RETURN_IF_ERROR(file.WriteAt(pos, buffer));
           pos += buffer.size();
           buffer.clear();
-          COGR_WRITE_RETURN_IF_ERROR(
+          COGR_RETURN_IF_ERROR(
               Report(0.8 + 0.19 * static_cast<double>(done_blocks) / static_cast<double>(total_blocks)));
         }
       }
       internal::FillOffsets(plan);
     }
-    COGR_WRITE_RETURN_IF_ERROR(file.WriteAt(0, internal::HeaderArea(layout, plans, data_start)));
-    COGR_WRITE_RETURN_IF_ERROR(file.Commit());
+    COGR_RETURN_IF_ERROR(file.WriteAt(0, internal::HeaderArea(layout, plans, data_start)));
+    COGR_RETURN_IF_ERROR(file.Commit());
     return Report(1.0);
   }
 };
@@ -264,14 +264,7 @@ namespace {
 // Runs `f`, turning allocation failures into kLimitExceeded and naming the path.
 template <class F>
 Status Guarded(const std::string& path, F&& f) {
-  Status st;
-  try {
-    st = f();
-  } catch (const std::bad_alloc&) {
-    st = Status::LimitExceeded("out of memory");
-  } catch (const std::length_error&) {
-    st = Status::LimitExceeded("allocation too large");
-  }
+  Status st = internal::GuardAlloc([&]() -> Status { return f(); }, [] { return "out of memory"; });
   if (st.ok() || st.message().compare(0, path.size(), path) == 0) return st;
   return st.WithContext(path);
 }
@@ -285,7 +278,7 @@ Result<std::unique_ptr<StreamWriter>> StreamWriter::Create(const std::string& pa
                                                            const WriteOptions& options) {
   auto impl = std::make_unique<Impl>();
   Status st = Guarded(path, [&]() -> Status {
-    COGR_WRITE_RETURN_IF_ERROR(ValidateProfile(profile));
+    COGR_RETURN_IF_ERROR(ValidateProfile(profile));
     impl->path = path;
     impl->profile = profile;
     impl->options = options;
@@ -310,7 +303,7 @@ Result<std::unique_ptr<StreamWriter>> StreamWriter::Create(const std::string& pa
         }
       }
     }
-    COGR_WRITE_RETURN_IF_ERROR(impl->spool.Open(path));
+    COGR_RETURN_IF_ERROR(impl->spool.Open(path));
     return impl->Report(0.0);
   });
   if (!st.ok()) return st;

@@ -13,7 +13,6 @@
 #include "util/checked.hpp"
 #include "write/encode.hpp"
 #include "write/gdal_tags.hpp"
-#include "write/status_util.hpp"
 
 namespace cogr::internal {
 namespace {

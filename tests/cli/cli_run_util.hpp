@@ -1,5 +1,5 @@
-// Helpers of the end-to-end tests of the subcommands xy, index and clip: run the built `cogr`
-// (COGR_CLI_PATH) with captured stdout/stderr in a scratch directory.
+// The one way tests run the built `cogr` (COGR_CLI_PATH): RunCogr, with stdout and stderr
+// captured in files of a scratch directory; CliFixture gives each test such a directory.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -33,6 +33,27 @@ inline std::string ShellQuoted(const std::string& s) {
   return q + "'";
 }
 
+/// Runs `prefix... cogr args...` through the shell (`prefix`: e.g. {"env", "-u", "COGR_TIMEOUT",
+/// "timeout", "60"}), stdout and stderr captured in `dir`/stdout.txt and stderr.txt, which are
+/// removed afterwards.
+inline CliRun RunCogr(const std::filesystem::path& dir, const std::vector<std::string>& args,
+                      const std::vector<std::string>& prefix = {}) {
+  std::string cmd;
+  for (const std::string& p : prefix) cmd += ShellQuoted(p) + " ";
+  cmd += ShellQuoted(COGR_CLI_PATH);
+  for (const std::string& a : args) cmd += " " + ShellQuoted(a);
+  const std::string out_path = dir / "stdout.txt", err_path = dir / "stderr.txt";
+  cmd += " >" + ShellQuoted(out_path) + " 2>" + ShellQuoted(err_path);
+  const int status = std::system(cmd.c_str());
+  CliRun r;
+  if (status != -1 && WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
+  r.out = ReadFileText(out_path);
+  r.err = ReadFileText(err_path);
+  std::filesystem::remove(out_path);
+  std::filesystem::remove(err_path);
+  return r;
+}
+
 /// A scratch directory per test, and `cogr` runs whose output is captured in it.
 class CliFixture : public ::testing::Test {
  protected:
@@ -46,20 +67,7 @@ class CliFixture : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
-  CliRun Run(const std::vector<std::string>& args) {
-    std::string cmd = ShellQuoted(COGR_CLI_PATH);
-    for (const std::string& a : args) cmd += " " + ShellQuoted(a);
-    const std::string out_path = dir_ / "stdout.txt", err_path = dir_ / "stderr.txt";
-    cmd += " >" + ShellQuoted(out_path) + " 2>" + ShellQuoted(err_path);
-    const int status = std::system(cmd.c_str());
-    CliRun r;
-    if (status != -1 && WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
-    r.out = ReadFileText(out_path);
-    r.err = ReadFileText(err_path);
-    std::filesystem::remove(out_path);
-    std::filesystem::remove(err_path);
-    return r;
-  }
+  CliRun Run(const std::vector<std::string>& args) { return RunCogr(dir_, args); }
 
   /// Names of the files in the scratch directory (after Run removed its capture files).
   std::vector<std::string> DirEntries() const {

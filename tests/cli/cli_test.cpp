@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "cogr/codec.hpp"
+#include "cli/cli_run_util.hpp"
 #include "test_util.hpp"
 
 namespace cogr {
@@ -27,22 +28,7 @@ using nlohmann::ordered_json;
 constexpr char kUint8File[] = "fixtures/dt_uint8_deflate_t128.tif";
 constexpr char kUint8Json[] = "fixtures/expected/dt_uint8_deflate_t128.json";
 
-struct RunResult {
-  int exit_code = -1;  // -1 if the process did not exit normally (a signal)
-  std::string out, err;
-};
-
-std::string ShellQuote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      q += "'\\''";
-    } else {
-      q += c;
-    }
-  }
-  return q + "'";
-}
+using RunResult = test::CliRun;
 
 class CliTest : public ::testing::Test {
  protected:
@@ -56,20 +42,7 @@ class CliTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   // Runs `cogr args...` with stdout and stderr captured in files of the test directory.
-  RunResult Run(const std::vector<std::string>& args) {
-    std::string cmd = ShellQuote(COGR_CLI_PATH);
-    for (const std::string& a : args) cmd += " " + ShellQuote(a);
-    std::string out_path = dir_ / "stdout.txt", err_path = dir_ / "stderr.txt";
-    cmd += " >" + ShellQuote(out_path) + " 2>" + ShellQuote(err_path);
-    int status = std::system(cmd.c_str());
-    RunResult r;
-    if (status != -1 && WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
-    r.out = test::ReadFileText(out_path);
-    r.err = test::ReadFileText(err_path);
-    fs::remove(out_path);
-    fs::remove(err_path);
-    return r;
-  }
+  RunResult Run(const std::vector<std::string>& args) { return test::RunCogr(dir_, args); }
 
   // Files in the test directory (after Run removed its capture files).
   std::vector<std::string> DirEntries() const {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_run_util.hpp"
+#include "io/server_suite.hpp"
 #include "io/test_servers.hpp"
 
 namespace cogr {
@@ -14,26 +15,19 @@ using nlohmann::json;
 
 constexpr const char* kCog = "io/cog_u8_deflate_256_t32.tif";  // 256x256, 32x32 tiles, 67594 bytes
 
-class CliRemote : public test::CliFixture {
+class CliRemote : public test::ServerSuite<CliRemote, test::NginxServer, test::CliFixture> {
  protected:
-  static void SetUpTestSuite() {
-    nginx_ = new test::NginxServer();
-    if (!nginx_->Start()) start_error_ = nginx_->error();
-  }
-  static void TearDownTestSuite() {
-    delete nginx_;
-    nginx_ = nullptr;
-  }
+
   void SetUp() override {
     test::CliFixture::SetUp();
     if (!test::HaveHttp()) GTEST_SKIP() << "cogr was built without libcurl";
-    ASSERT_TRUE(start_error_.empty()) << start_error_;
+    ASSERT_TRUE(ServerStarted()) << StartError();
     ::unsetenv("COGR_HEADER_CACHE_DIR");
   }
   // A URL of the fixture under a query of its own (fresh cache keys).
   std::string Url(const std::string& tag) {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    return nginx_->Url(kCog) + "?t=" + info->name() + "-" + tag;
+    return server_->Url(kCog) + "?t=" + info->name() + "-" + tag;
   }
   // The one line of stderr, parsed.
   static json StatsLine(const std::string& err) {
@@ -42,14 +36,10 @@ class CliRemote : public test::CliFixture {
     return json::parse(err, nullptr, false);
   }
 
-  static test::NginxServer* nginx_;
-  static std::string start_error_;
 };
-test::NginxServer* CliRemote::nginx_ = nullptr;
-std::string CliRemote::start_error_;
 
 TEST_F(CliRemote, InfoStatsIsOneJsonLineOnStderr) {
-  const size_t before = nginx_->RequestCount();
+  const size_t before = server_->RequestCount();
   test::CliRun r = Run({"info", Url("a"), "--json", "--stats"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(json::parse(r.out)["width"], 256);
@@ -62,7 +52,7 @@ TEST_F(CliRemote, InfoStatsIsOneJsonLineOnStderr) {
   EXPECT_EQ(stats["requests"], 1);  // one-request cold open
   EXPECT_EQ(stats["retries"], 0);
   EXPECT_EQ(stats["bytes_fetched"], 32768);
-  EXPECT_EQ(nginx_->RequestCount() - before, 1u);
+  EXPECT_EQ(server_->RequestCount() - before, 1u);
   // Without --stats, stderr stays empty.
   r = Run({"info", Url("b")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -70,14 +60,14 @@ TEST_F(CliRemote, InfoStatsIsOneJsonLineOnStderr) {
 }
 
 TEST_F(CliRemote, ReadStatsCountsOpenAndCoalescedRead) {
-  const size_t before = nginx_->RequestCount();
+  const size_t before = server_->RequestCount();
   const std::string out = (dir_ / "w.npy").string();
   test::CliRun r = Run({"read", Url("a"), "--window", "40,72,80,80", "-o", out, "--stats"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json stats = StatsLine(r.err);
   ASSERT_TRUE(stats.is_object()) << r.err;
   EXPECT_EQ(stats["requests"], 2);  // the open, then the 3x3 tiles in one merged request
-  EXPECT_EQ(nginx_->RequestCount() - before, 2u);
+  EXPECT_EQ(server_->RequestCount() - before, 2u);
   EXPECT_GE(stats["bytes_fetched"].get<uint64_t>(), stats["bytes_used"].get<uint64_t>() - 32768);
   // The same window read locally gives the same pixels.
   const std::string local = (dir_ / "l.npy").string();
@@ -86,7 +76,7 @@ TEST_F(CliRemote, ReadStatsCountsOpenAndCoalescedRead) {
 }
 
 TEST_F(CliRemote, BenchJsonCountsEveryRequest) {
-  const size_t before = nginx_->RequestCount();
+  const size_t before = server_->RequestCount();
   test::CliRun r = Run({"bench", Url("a"), Url("b"), "--window", "40,72,80,80", "--repeat", "3", "--concurrency", "4",
                         "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -121,7 +111,7 @@ TEST_F(CliRemote, BenchJsonCountsEveryRequest) {
   EXPECT_EQ(total["requests"], 12);
   EXPECT_EQ(total["bytes_fetched"].get<uint64_t>(),
             j["uris"][0]["bytes_fetched"].get<uint64_t>() + j["uris"][1]["bytes_fetched"].get<uint64_t>());
-  EXPECT_EQ(nginx_->RequestCount() - before, 12u);
+  EXPECT_EQ(server_->RequestCount() - before, 12u);
 }
 
 TEST_F(CliRemote, BenchHeaderCacheMakesWarmOpensFree) {
@@ -145,7 +135,7 @@ TEST_F(CliRemote, BenchTableAndFailures) {
   EXPECT_NE(r.out.find("\ntotal "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find(Url("a")), std::string::npos) << r.out;
 
-  const std::string missing = nginx_->Url("io/missing.tif");
+  const std::string missing = server_->Url("io/missing.tif");
   r = Run({"bench", Url("a"), missing, "--json"});
   EXPECT_EQ(r.exit_code, 1);
   const json j = json::parse(r.out, nullptr, false);

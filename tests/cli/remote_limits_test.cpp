@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cli/cli_run_util.hpp"
+#include "io/server_suite.hpp"
 #include "io/test_servers.hpp"
 #include "test_util.hpp"
 
@@ -20,20 +21,13 @@ namespace {
 
 constexpr const char* kFile = "io/cog_u8_deflate_256_t32.tif";  // 256x256 uint8, 67594 bytes
 
-class CliRemoteLimits : public test::CliFixture {
+class CliRemoteLimits : public test::ServerSuite<CliRemoteLimits, test::FaultServer, test::CliFixture> {
  protected:
-  static void SetUpTestSuite() {
-    server_ = new test::FaultServer();
-    if (!server_->Start()) start_error_ = server_->error();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
+
   void SetUp() override {
     test::CliFixture::SetUp();
     if (!test::HaveHttp()) GTEST_SKIP() << "cogr was built without libcurl";
-    ASSERT_TRUE(start_error_.empty()) << start_error_;
+    ASSERT_TRUE(ServerStarted()) << StartError();
   }
   // "<mode>/<kFile>?t=<test>-<tag>&<query>": fresh server counters per URL.
   std::string Url(const std::string& mode, const std::string& tag, const std::string& query) {
@@ -42,20 +36,11 @@ class CliRemoteLimits : public test::CliFixture {
   }
   // `env ENV... cogr ARGS...` bounded by `timeout 60`, the header cache off.
   test::CliRun RunBounded(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
-    std::string cmd = "env -u COGR_TIMEOUT -u COGR_LOW_SPEED_LIMIT -u COGR_LOW_SPEED_TIME -u COGR_HEADER_CACHE_DIR";
-    for (const std::string& e : env) cmd += " " + test::ShellQuoted(e);
-    cmd += " timeout -k 5 60 " + test::ShellQuoted(COGR_CLI_PATH);
-    for (const std::string& a : args) cmd += " " + test::ShellQuoted(a);
-    const std::string out_path = dir_ / "stdout.txt", err_path = dir_ / "stderr.txt";
-    cmd += " >" + test::ShellQuoted(out_path) + " 2>" + test::ShellQuoted(err_path);
-    const int status = std::system(cmd.c_str());
-    test::CliRun r;
-    if (status != -1 && WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
-    r.out = test::ReadFileText(out_path);
-    r.err = test::ReadFileText(err_path);
-    std::filesystem::remove(out_path);
-    std::filesystem::remove(err_path);
-    return r;
+    std::vector<std::string> prefix = {"env", "-u", "COGR_TIMEOUT", "-u", "COGR_LOW_SPEED_LIMIT", "-u",
+                                       "COGR_LOW_SPEED_TIME", "-u", "COGR_HEADER_CACHE_DIR"};
+    prefix.insert(prefix.end(), env.begin(), env.end());
+    prefix.insert(prefix.end(), {"timeout", "-k", "5", "60"});
+    return test::RunCogr(dir_, args, prefix);
   }
   // One line on stderr that starts with `prefix` and ends with `suffix`; exit status 1; no output.
   void ExpectOneError(const test::CliRun& r, const std::string& prefix, const std::string& suffix = "\n") {
@@ -71,11 +56,7 @@ class CliRemoteLimits : public test::CliFixture {
   }
   std::string Out() const { return (dir_ / "out.npy").string(); }
 
-  static test::FaultServer* server_;
-  static std::string start_error_;
 };
-test::FaultServer* CliRemoteLimits::server_ = nullptr;
-std::string CliRemoteLimits::start_error_;
 
 // The open's first request and the reads after it: `skip=1&fail=2` makes only the read's first
 // request faulty (the open's prefix GET is served normally).

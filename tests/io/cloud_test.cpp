@@ -15,6 +15,7 @@
 #include "cogr/io.hpp"
 #include "io/cloud.hpp"
 #include "io/crypto.hpp"
+#include "io/server_suite.hpp"
 #include "io/test_servers.hpp"
 #include "test_util.hpp"
 
@@ -217,20 +218,13 @@ TEST(IoCloudSigning, UnknownSchemeIsUnsupported) {
 
 // ---- S3 SigV4, verified independently (fault_server.py /sigv4/) ----
 
-class IoS3SigV4 : public ::testing::Test {
+class IoS3SigV4 : public test::ServerSuite<IoS3SigV4, test::FaultServer> {
  protected:
-  static void SetUpTestSuite() {
-    server_ = new test::FaultServer();
-    if (!server_->Start()) start_error_ = server_->error();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
+
   void SetUp() override {
     if (!test::HaveHttp()) GTEST_SKIP() << "cogr was built without libcurl";
     if (!internal::HaveCrypto()) GTEST_SKIP() << "cogr was built without OpenSSL";
-    ASSERT_TRUE(start_error_.empty()) << start_error_;
+    ASSERT_TRUE(ServerStarted()) << StartError();
     ClearCloudEnv(env_);
   }
   // Bucket "io" of the endpoint is tests/data/io.
@@ -247,12 +241,8 @@ class IoS3SigV4 : public ::testing::Test {
     return reply;
   }
 
-  static test::FaultServer* server_;
-  static std::string start_error_;
   EnvGuard env_;
 };
-test::FaultServer* IoS3SigV4::server_ = nullptr;
-std::string IoS3SigV4::start_error_;
 
 TEST_F(IoS3SigV4, SignedReadsMatchLocal) {
   OpenOptions o = Options("sigv4");
@@ -337,32 +327,26 @@ TEST_F(IoS3SigV4, RequesterPays) {
 
 // ---- S3 against s3rver (npm) ----
 
-class IoS3rver : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    server_ = new test::NodeServer();
-    if (!test::StartS3rver(*server_, "cogr")) {
-      start_error_ = server_->error();
-      return;
-    }
+class IoS3rver : public test::ServerSuite<IoS3rver, test::NodeServer> {
+ public:
+  static std::string StartServer(test::NodeServer& server) {
+    if (!test::StartS3rver(server, "cogr")) return server.error();
     // s3rver accepts anonymous writes: upload the fixtures with plain PUTs.
     for (const auto& [key, file] : {std::pair<std::string, std::string>{"cog.tif", kCog},
                                     std::pair<std::string, std::string>{"dir/with space.tif", kCog}}) {
       const std::vector<uint8_t> bytes = ReadFileBytes(DataPath(file));
-      auto r = test::RawRequest(server_->port(), "PUT", "/cogr/" + internal::UriEncode(key, true),
+      auto r = test::RawRequest(server.port(), "PUT", "/cogr/" + internal::UriEncode(key, true),
                                 {"Content-Type: image/tiff"}, std::string(bytes.begin(), bytes.end()));
-      if (r.status != 200) start_error_ = "s3rver PUT " + key + ": HTTP " + std::to_string(r.status) + " " + r.body;
+      if (r.status != 200) return "s3rver PUT " + key + ": HTTP " + std::to_string(r.status) + " " + r.body;
     }
+    return "";
   }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
+
+ protected:
   void SetUp() override {
     if (!test::HaveHttp()) GTEST_SKIP() << "cogr was built without libcurl";
     if (!internal::HaveCrypto()) GTEST_SKIP() << "cogr was built without OpenSSL";
-    if (server_->unavailable()) GTEST_SKIP() << "s3rver unavailable: " << server_->error();
-    ASSERT_TRUE(start_error_.empty()) << start_error_;
+    ASSERT_TRUE(ServerStarted()) << StartError();
     ClearCloudEnv(env_);
   }
   static OpenOptions Options() {
@@ -373,12 +357,8 @@ class IoS3rver : public ::testing::Test {
     return o;
   }
 
-  static test::NodeServer* server_;
-  static std::string start_error_;
   EnvGuard env_;
 };
-test::NodeServer* IoS3rver::server_ = nullptr;
-std::string IoS3rver::start_error_;
 
 TEST_F(IoS3rver, ReadsMatchLocal) {
   ExpectSameAsLocal("s3://cogr/cog.tif", Options());
@@ -449,21 +429,17 @@ std::string AccountSas(const std::string& key_b64, const std::string& expiry) {
          "&sig=" + internal::UriEncode(sig, false);
 }
 
-class IoAzurite : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    server_ = new test::NodeServer();
-    if (!internal::HaveCrypto()) return;
-    if (!test::StartAzurite(*server_)) {
-      start_error_ = server_->error();
-      return;
-    }
+class IoAzurite : public test::ServerSuite<IoAzurite, test::NodeServer> {
+ public:
+  static std::string StartServer(test::NodeServer& server) {
+    if (!internal::HaveCrypto()) return "";  // the tests skip: nothing to sign with
+    if (!test::StartAzurite(server)) return server.error();
     const std::string key = *internal::Base64Decode(kDevKey, "key");
     // Signed with cogr's own Shared Key signer: azurite checking it is part of the test.
     auto signed_request = [&](const std::string& target, std::vector<std::string> headers, const std::string& body) {
       HttpRequest req;
       req.method = "PUT";
-      req.url = server_->Endpoint() + target;
+      req.url = server.Endpoint() + target;
       req.headers = std::move(headers);
       req.headers.push_back("Content-Length: " + std::to_string(body.size()));
       Status st = internal::SignAzureSharedKey(req, kDevAccount, key, internal::Rfc1123Now());
@@ -471,37 +447,28 @@ class IoAzurite : public ::testing::Test {
       req.headers.erase(std::remove_if(req.headers.begin(), req.headers.end(),
                                        [](const std::string& h) { return h.rfind("Content-Length:", 0) == 0; }),
                         req.headers.end());
-      return test::RawRequest(server_->port(), "PUT", target, req.headers, body);
+      return test::RawRequest(server.port(), "PUT", target, req.headers, body);
     };
     auto r = signed_request(std::string("/") + kDevAccount + "/cogr?restype=container", {}, "");
-    if (r.status != 201) {
-      start_error_ = "azurite create container: HTTP " + std::to_string(r.status) + " " + r.body;
-      return;
-    }
+    if (r.status != 201) return "azurite create container: HTTP " + std::to_string(r.status) + " " + r.body;
     const std::vector<uint8_t> bytes = ReadFileBytes(DataPath(kCog));
     r = signed_request(std::string("/") + kDevAccount + "/cogr/dir/cog.tif",
                        {"x-ms-blob-type: BlockBlob", "Content-Type: image/tiff"}, std::string(bytes.begin(), bytes.end()));
-    if (r.status != 201) start_error_ = "azurite put blob: HTTP " + std::to_string(r.status) + " " + r.body;
+    if (r.status != 201) return "azurite put blob: HTTP " + std::to_string(r.status) + " " + r.body;
+    return "";
   }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
+
+ protected:
   void SetUp() override {
     if (!test::HaveHttp()) GTEST_SKIP() << "cogr was built without libcurl";
     if (!internal::HaveCrypto()) GTEST_SKIP() << "cogr was built without OpenSSL";
-    if (server_->unavailable()) GTEST_SKIP() << "azurite unavailable: " << server_->error();
-    ASSERT_TRUE(start_error_.empty()) << start_error_;
+    ASSERT_TRUE(ServerStarted()) << StartError();
     ClearCloudEnv(env_);
   }
   static std::string BlobEndpoint() { return server_->Endpoint() + "/" + kDevAccount; }
 
-  static test::NodeServer* server_;
-  static std::string start_error_;
   EnvGuard env_;
 };
-test::NodeServer* IoAzurite::server_ = nullptr;
-std::string IoAzurite::start_error_;
 
 TEST_F(IoAzurite, SharedKeyReadsMatchLocal) {
   OpenOptions o = NoCache();

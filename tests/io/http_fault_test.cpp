@@ -8,6 +8,7 @@
 
 #include "cogr/io.hpp"
 #include "io/header_cache.hpp"
+#include "io/server_suite.hpp"
 #include "io/test_servers.hpp"
 #include "test_util.hpp"
 
@@ -19,19 +20,12 @@ using cogr::test::ReadFileBytes;
 
 constexpr const char* kFile = "io/cog_u8_deflate_256_t32.tif";  // 67594 bytes
 
-class IoHttpFault : public ::testing::Test {
+class IoHttpFault : public test::ServerSuite<IoHttpFault, test::FaultServer> {
  protected:
-  static void SetUpTestSuite() {
-    server_ = new test::FaultServer();
-    if (!server_->Start()) start_error_ = server_->error();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
+
   void SetUp() override {
     if (!test::HaveHttp()) GTEST_SKIP() << "cogr was built without libcurl: http sources are unsupported";
-    ASSERT_TRUE(start_error_.empty()) << start_error_;
+    ASSERT_TRUE(ServerStarted()) << StartError();
     internal::HeaderCache::Global().Clear();
     local_ = ReadFileBytes(DataPath(kFile));
     ASSERT_EQ(local_.size(), 67594u);
@@ -73,13 +67,9 @@ class IoHttpFault : public ::testing::Test {
     return std::vector<uint8_t>(local_.begin() + off, local_.begin() + off + len);
   }
 
-  static test::FaultServer* server_;
-  static std::string start_error_;
   std::vector<uint8_t> local_;
 };
 
-test::FaultServer* IoHttpFault::server_ = nullptr;
-std::string IoHttpFault::start_error_;
 
 TEST_F(IoHttpFault, Two500sThenSuccessAtOpen) {
   auto src = Open(Url("s500", "fail=2"), Fast());

@@ -12,6 +12,7 @@
 #include "cogr/dataset.hpp"
 #include "cogr/io.hpp"
 #include "io/header_cache.hpp"
+#include "io/server_suite.hpp"
 #include "io/test_servers.hpp"
 #include "test_util.hpp"
 
@@ -44,19 +45,12 @@ std::vector<ByteRange> TileRanges(const std::vector<uint8_t>& file) {
   return out;
 }
 
-class IoHttp : public ::testing::Test {
+class IoHttp : public test::ServerSuite<IoHttp, test::NginxServer> {
  protected:
-  static void SetUpTestSuite() {
-    nginx_ = new test::NginxServer();
-    if (!nginx_->Start()) start_error_ = nginx_->error();
-  }
-  static void TearDownTestSuite() {
-    delete nginx_;
-    nginx_ = nullptr;
-  }
+
   void SetUp() override {
     if (!test::HaveHttp()) GTEST_SKIP() << "cogr was built without libcurl: http sources are unsupported";
-    ASSERT_TRUE(start_error_.empty()) << start_error_;
+    ASSERT_TRUE(ServerStarted()) << StartError();
     internal::HeaderCache::Global().Clear();
     local_ = ReadFileBytes(DataPath(kCog));
     ASSERT_EQ(local_.size(), 67594u);
@@ -69,16 +63,12 @@ class IoHttp : public ::testing::Test {
   // Opens `path` under a query that no other test uses, so that cache entries never leak.
   std::string Url(const std::string& path) {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    return nginx_->Url(path) + "?t=" + info->name();
+    return server_->Url(path) + "?t=" + info->name();
   }
 
-  static test::NginxServer* nginx_;
-  static std::string start_error_;
   std::vector<uint8_t> local_;
 };
 
-test::NginxServer* IoHttp::nginx_ = nullptr;
-std::string IoHttp::start_error_;
 
 TEST_F(IoHttp, RangesEqualTheLocalFile) {
   auto src = Open(Url(kCog), NoDiskCache());
@@ -104,14 +94,14 @@ TEST_F(IoHttp, RangesEqualTheLocalFile) {
 }
 
 TEST_F(IoHttp, ColdOpenIsOneRequestAndSecondOpenNone) {
-  const size_t before = nginx_->RequestCount();
+  const size_t before = server_->RequestCount();
   auto src = Open(Url(kCog), NoDiskCache());
   ASSERT_TRUE(src.ok()) << src.status().ToString();
   // tiff::Open's first read of the header: served from the prefix of the open.
   auto head = (*src)->ReadRange({0, 32768});
   ASSERT_TRUE(head.ok());
   EXPECT_EQ(*head, std::vector<uint8_t>(local_.begin(), local_.begin() + 32768));
-  auto log = nginx_->Log();
+  auto log = server_->Log();
   ASSERT_EQ(log.size(), before + 1);
   EXPECT_EQ(log.back().range, "bytes=0-32767");
   EXPECT_EQ(log.back().status, 206);
@@ -126,7 +116,7 @@ TEST_F(IoHttp, ColdOpenIsOneRequestAndSecondOpenNone) {
   auto head2 = (*again)->ReadRange({0, 32768});
   ASSERT_TRUE(head2.ok());
   EXPECT_EQ(*head2, *head);
-  EXPECT_EQ(nginx_->RequestCount(), before + 1);
+  EXPECT_EQ(server_->RequestCount(), before + 1);
   EXPECT_EQ((*again)->stats().requests, 0u);
   EXPECT_EQ((*again)->size(), local_.size());
 }
@@ -134,13 +124,13 @@ TEST_F(IoHttp, ColdOpenIsOneRequestAndSecondOpenNone) {
 TEST_F(IoHttp, HeaderReadsPastThePrefixAreCachedToo) {
   SourceOptions o = NoDiskCache();
   o.prefix_bytes = 1024;  // smaller than the header reads below
-  const size_t before = nginx_->RequestCount();
+  const size_t before = server_->RequestCount();
   auto src = Open(Url(kCog), o);
   ASSERT_TRUE(src.ok());
   auto head = (*src)->ReadRange({0, 4096});
   ASSERT_TRUE(head.ok());
   EXPECT_EQ(*head, std::vector<uint8_t>(local_.begin(), local_.begin() + 4096));
-  auto log = nginx_->Log();
+  auto log = server_->Log();
   ASSERT_EQ(log.size(), before + 2);
   EXPECT_EQ(log[before].range, "bytes=0-1023");
   EXPECT_EQ(log[before + 1].range, "bytes=1024-4095");  // only the missing part
@@ -149,7 +139,7 @@ TEST_F(IoHttp, HeaderReadsPastThePrefixAreCachedToo) {
   auto head2 = (*again)->ReadRange({0, 4096});
   ASSERT_TRUE(head2.ok());
   EXPECT_EQ(*head2, *head);
-  EXPECT_EQ(nginx_->RequestCount(), before + 2);
+  EXPECT_EQ(server_->RequestCount(), before + 2);
 }
 
 TEST_F(IoHttp, PersistedCacheMakesAColdProcessOpenWithoutRequests) {
@@ -157,12 +147,12 @@ TEST_F(IoHttp, PersistedCacheMakesAColdProcessOpenWithoutRequests) {
   std::filesystem::remove_all(dir);
   SourceOptions o;
   o.header_cache_dir = dir;
-  const size_t before = nginx_->RequestCount();
+  const size_t before = server_->RequestCount();
   {
     auto src = Open(Url(kCog), o);
     ASSERT_TRUE(src.ok()) << src.status().ToString();
   }
-  EXPECT_EQ(nginx_->RequestCount(), before + 1);
+  EXPECT_EQ(server_->RequestCount(), before + 1);
   EXPECT_TRUE(std::filesystem::exists(internal::PersistedPath(dir, Url(kCog))));
 
   internal::HeaderCache::Global().Clear();  // as if this were a new process
@@ -172,7 +162,7 @@ TEST_F(IoHttp, PersistedCacheMakesAColdProcessOpenWithoutRequests) {
   auto head = (*src)->ReadRange({0, 20000});
   ASSERT_TRUE(head.ok());
   EXPECT_EQ(*head, std::vector<uint8_t>(local_.begin(), local_.begin() + 20000));
-  EXPECT_EQ(nginx_->RequestCount(), before + 1);
+  EXPECT_EQ(server_->RequestCount(), before + 1);
   EXPECT_EQ((*src)->stats().requests, 0u);
   // Data reads still work (and check the cached ETag against the server's).
   auto tail = (*src)->ReadRange({60000, 7594});
@@ -203,10 +193,10 @@ TEST_F(IoHttp, StaleCacheEntryIsDetectedByETagAndDropped) {
       << data.status().message();
   // Both cache levels forgot it: the next open asks the server and reads fine.
   EXPECT_FALSE(std::filesystem::exists(internal::PersistedPath(dir, Url(kCog))));
-  const size_t before = nginx_->RequestCount();
+  const size_t before = server_->RequestCount();
   auto fresh = Open(Url(kCog), o);
   ASSERT_TRUE(fresh.ok());
-  EXPECT_EQ(nginx_->RequestCount(), before + 1);
+  EXPECT_EQ(server_->RequestCount(), before + 1);
   auto ok = (*fresh)->ReadRange({40000, 100});
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   EXPECT_EQ(*ok, std::vector<uint8_t>(local_.begin() + 40000, local_.begin() + 40100));
@@ -248,10 +238,10 @@ TEST_F(IoHttp, ThreeByThreeTileWindowCoalescesIntoOneRequest) {
   auto window = Window3x3(tiles);
   auto src = Open(Url(kCog), NoDiskCache());
   ASSERT_TRUE(src.ok());
-  const size_t before = nginx_->RequestCount();
+  const size_t before = server_->RequestCount();
   const IoStats s0 = (*src)->stats();
   CheckRanges(**src, window, local_, 4);
-  auto log = nginx_->Log();
+  auto log = server_->Log();
   ASSERT_EQ(log.size(), before + 1);
   const uint64_t first = window.front().offset, last = window.back().end();
   EXPECT_EQ(log.back().range, "bytes=" + std::to_string(first) + "-" + std::to_string(last - 1));
@@ -274,9 +264,9 @@ TEST_F(IoHttp, HoleLimitDecidesTheRequestsOfTheWindow) {
     o.hole_size_limit = hole;
     auto src = Open(Url(kCog), o);
     ASSERT_TRUE(src.ok());
-    const size_t before = nginx_->RequestCount();
+    const size_t before = server_->RequestCount();
     CheckRanges(**src, window, local_, 2);
-    auto log = nginx_->Log();
+    auto log = server_->Log();
     std::vector<std::string> got;
     for (size_t i = before; i < log.size(); ++i) got.push_back(log[i].range);
     std::sort(got.begin(), got.end());
@@ -366,13 +356,13 @@ TEST_F(IoHttp, DatasetOverHttpEqualsLocalRead) {
   const std::string path = kCog;
   auto local = Dataset::Open(DataPath(path));
   ASSERT_TRUE(local.ok()) << local.status().ToString();
-  const size_t before = nginx_->RequestCount();
+  const size_t before = server_->RequestCount();
   // The reader's first header read must fit in the io prefix (32 KiB) for a one-request open.
   OpenOptions oo;
   oo.header_read_bytes = 32 * 1024;
   auto remote = Dataset::Open(Url(path), oo);
   ASSERT_TRUE(remote.ok()) << remote.status().ToString();
-  EXPECT_EQ(nginx_->RequestCount(), before + 1);  // cold open of a COG: one request
+  EXPECT_EQ(server_->RequestCount(), before + 1);  // cold open of a COG: one request
   EXPECT_EQ((*remote)->width(), 256u);
   ReadOptions ro;
   ro.window = geo::Window{64, 160, 96, 96};  // tiles (2..4, 5..7): a 3x3 window past the prefix
@@ -382,7 +372,7 @@ TEST_F(IoHttp, DatasetOverHttpEqualsLocalRead) {
   ASSERT_TRUE(b.ok()) << b.status().ToString();
   EXPECT_EQ(a->width, 96u);
   EXPECT_EQ(a->data, b->data);
-  EXPECT_EQ(nginx_->RequestCount(), before + 2);  // the 9 tiles: one coalesced request
+  EXPECT_EQ(server_->RequestCount(), before + 2);  // the 9 tiles: one coalesced request
   // Pixel (x, y) = (3x + 7y + noise(0..63)) & 255: spot-check one against the formula's range.
   const uint8_t v = a->data[0];
   const int base = (64 * 3 + 160 * 7) & 255;

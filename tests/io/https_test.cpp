@@ -10,6 +10,7 @@
 
 #include "cogr/io.hpp"
 #include "io/header_cache.hpp"
+#include "io/server_suite.hpp"
 #include "io/test_servers.hpp"
 #include "test_util.hpp"
 
@@ -18,22 +19,18 @@ namespace {
 
 constexpr const char* kCog = "io/cog_u8_deflate_256_t32.tif";
 
-class IoHttps : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
+class IoHttps : public test::ServerSuite<IoHttps, test::NginxServer> {
+ public:
+  // nginx with a second, TLS + HTTP/2 server on port2() and a fresh self-signed certificate.
+  static std::string StartServer(test::NginxServer& server) {
     if (::access("/usr/bin/openssl", X_OK) != 0) {
-      skip_ = "openssl (to make a test certificate) is not installed";
-      return;
+      return "openssl (to make a test certificate) is not installed (scripts/install_deps.sh)";
     }
-    nginx_ = new test::NginxServer();
-    const std::string dir = nginx_->dir();
+    const std::string dir = server.dir();
     const std::string cmd = "/usr/bin/openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=127.0.0.1 "
                             "-addext subjectAltName=IP:127.0.0.1 -keyout '" + dir + "/key.pem' -out '" + dir +
                             "/cert.pem' >/dev/null 2>&1";
-    if (std::system(cmd.c_str()) != 0) {
-      start_error_ = "openssl could not make a certificate";
-      return;
-    }
+    if (std::system(cmd.c_str()) != 0) return "openssl could not make a certificate";
     const std::string tls =
         "  log_format cogr_tls '$request|$server_protocol|$connection|$status';\n"
         "  server {\n"
@@ -43,27 +40,24 @@ class IoHttps : public ::testing::Test {
         "    access_log @TMP@/tls_access.log cogr_tls;\n"
         "    root @ROOT@;\n"
         "  }\n";
-    if (!nginx_->Start("", "", tls)) start_error_ = nginx_->error();
+    return server.Start("", "", tls) ? "" : server.error();
   }
-  static void TearDownTestSuite() {
-    delete nginx_;
-    nginx_ = nullptr;
-  }
+
+ protected:
   void SetUp() override {
-    if (!skip_.empty()) GTEST_SKIP() << skip_;
     if (!test::HaveHttp()) GTEST_SKIP() << "cogr was built without libcurl";
-    ASSERT_TRUE(start_error_.empty()) << start_error_;
+    ASSERT_TRUE(ServerStarted()) << StartError();
     internal::HeaderCache::Global().Clear();
   }
   std::string Url(const std::string& path) {
-    return "https://127.0.0.1:" + std::to_string(nginx_->port2()) + "/" + path + "?t=" +
+    return "https://127.0.0.1:" + std::to_string(server_->port2()) + "/" + path + "?t=" +
            ::testing::UnitTest::GetInstance()->current_test_info()->name();
   }
   // (protocol, connection) of every logged request for `url`'s target.
   std::vector<std::pair<std::string, std::string>> TlsLog(const std::string& name) {
-    test::RawGet(nginx_->port(), "/__sentinel_tls");  // the plain server logs elsewhere; just a pause
+    test::RawGet(server_->port(), "/__sentinel_tls");  // the plain server logs elsewhere; just a pause
     std::vector<std::pair<std::string, std::string>> out;
-    std::ifstream in(nginx_->dir() + "/tls_access.log");
+    std::ifstream in(server_->dir() + "/tls_access.log");
     std::string line;
     while (std::getline(in, line)) {
       if (line.find("t=" + name + " ") == std::string::npos) continue;
@@ -75,20 +69,13 @@ class IoHttps : public ::testing::Test {
     }
     return out;
   }
-
-  static test::NginxServer* nginx_;
-  static std::string start_error_, skip_;
 };
-
-test::NginxServer* IoHttps::nginx_ = nullptr;
-std::string IoHttps::start_error_;
-std::string IoHttps::skip_;
 
 TEST_F(IoHttps, ConcurrentRangesMultiplexOverOneHttp2Connection) {
   const auto local = test::ReadFileBytes(test::DataPath(kCog));
   SourceOptions o;
   o.persisted_header_cache = false;
-  o.ca_bundle = nginx_->dir() + "/cert.pem";
+  o.ca_bundle = server_->dir() + "/cert.pem";
   o.hole_size_limit = 0;
   o.range_size_limit = 1;  // one request per range
   o.max_concurrent_requests = 8;

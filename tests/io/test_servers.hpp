@@ -524,7 +524,8 @@ class NodeServer {
   }
   int port() const { return port_; }
   const std::string& error() const { return error_; }
-  /// True when the npm package could not be installed (tests skip), false for other failures.
+  /// True when the npm package could not be installed (node, npm or the registry missing); the
+  /// suites fail with error() either way.
   bool unavailable() const { return unavailable_; }
   std::string Endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
 

@@ -434,12 +434,6 @@ class FixtureConformance : public ::testing::TestWithParam<Fixture> {
   bool no_crash_only_ = false;
 };
 
-// Reads with out_shape need resampling (GDAL's kernels and overview choice), a later issue:
-// ReadOptions::out_shape/resampling exist but Read rejects them until it lands. Set this to true
-// then; the reads below are built and compared like the others (their tolerances are in the
-// jsons).
-constexpr bool kCheckOutShapeReads = false;
-
 Result<ReadOptions> ToReadOptions(const json& args) {
   ReadOptions o;
   if (args.contains("bands") && args["bands"].is_array()) o.bands = args["bands"].get<std::vector<int>>();
@@ -500,15 +494,10 @@ TEST_P(FixtureConformance, Reads) {
     FAIL() << "Open(" << tif_ << ") failed: " << opened.status().ToString();
   }
   const Dataset& ds = **opened;
-  int out_shape_reads = 0;
   for (const json& read : doc_.at("reads")) {
     const std::string id = read.at("id").get<std::string>();
     SCOPED_TRACE("read '" + id + "': cogr read " + doc_["file"].get<std::string>() + Join(read["cli"]));
     const json& args = read.at("args");
-    if (!kCheckOutShapeReads && args.contains("out_shape") && !args["out_shape"].is_null()) {
-      ++out_shape_reads;  // resampling is a later issue: see kCheckOutShapeReads
-      continue;
-    }
     auto options = ToReadOptions(args);
     ASSERT_TRUE(options.ok()) << options.status().ToString();
     auto result = ds.Read(*options);
@@ -563,9 +552,6 @@ TEST_P(FixtureConformance, Reads) {
     }
     if (!cint16_as_c64 && expected_type != arr.dtype) continue;  // dtype failure reported above
     CompareArrays(arr, expected_type, npy.data, cmp);
-  }
-  if (out_shape_reads > 0) {
-    RecordProperty("out_shape_reads_not_checked", out_shape_reads);
   }
 }
 

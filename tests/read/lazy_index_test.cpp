@@ -184,7 +184,7 @@ TEST_F(LazyIndex, RemoteWindowReadFetchesOnlyTheTablePagesItNeeds) {
   const std::string& path = *path_;
   const test::ScratchDir& dir = *dir_;
   test::NginxServer nginx;
-  if (!nginx.Start("    location /written/ { alias " + dir.path().string() + "/; }\n")) GTEST_SKIP() << nginx.error();
+  if (!nginx.Start("    location /written/ { alias " + dir.path().string() + "/; }\n")) FAIL() << nginx.error();
 
   OpenOptions options;
   options.io.memory_header_cache = false;

@@ -46,7 +46,7 @@ class ReadControl : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!test::HaveHttp()) GTEST_SKIP() << "cogr built without http support";
-    if (!server_.Start()) GTEST_SKIP() << server_.error();
+    ASSERT_TRUE(server_.Start()) << server_.error();
     auto local = Dataset::Open(test::DataPath(kFile));
     ASSERT_TRUE(local.ok()) << local.status().ToString();
     auto whole = (*local)->Read();
@@ -278,7 +278,7 @@ TEST(AsyncRead, ThirtyTwoConcurrentLocalReadsMatchSyncReads) {
 TEST(AsyncRead, ThirtyTwoConcurrentRemoteReadsMatchSyncReads) {
   if (!test::HaveHttp()) GTEST_SKIP() << "cogr built without http support";
   test::NginxServer nginx;
-  if (!nginx.Start()) GTEST_SKIP() << nginx.error();
+  if (!nginx.Start()) FAIL() << nginx.error();
   auto ds = Dataset::Open(nginx.Url(kFile), RemoteOptions());
   ASSERT_TRUE(ds.ok()) << ds.status().ToString();
   CheckAsyncReads(**ds);

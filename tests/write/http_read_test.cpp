@@ -55,7 +55,7 @@ TEST(WriteHttp, WindowReadMakesOneRequestPerCoalescedRun) {
 
   test::NginxServer nginx;
   if (!nginx.Start("    location /written/ { alias " + dir.path().string() + "/; }\n")) {
-    GTEST_SKIP() << nginx.error();
+    FAIL() << nginx.error();
   }
   const std::string url = nginx.Url("written/cog.tif");
   const ReadOptions window_read = [] {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cogr/dataset.hpp"
+#include "cli/cli_run_util.hpp"
 #include "test_util.hpp"
 #include "write/write_test_util.hpp"
 
@@ -22,30 +23,10 @@ using nlohmann::json;
 
 constexpr char kSource[] = "fixtures/dt_uint8_deflate_t128.tif";  // 200 x 169, EPSG:32618
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
+using test::CliRun;
 
 CliRun RunCogr(const test::ScratchDir& dir, const std::vector<std::string>& args) {
-  std::string cmd = Quote(COGR_CLI_PATH);
-  for (const std::string& a : args) cmd += " " + Quote(a);
-  const std::string out = dir.File("stdout.txt"), err = dir.File("stderr.txt");
-  cmd += " >" + Quote(out) + " 2>" + Quote(err);
-  const int status = std::system(cmd.c_str());
-  CliRun r;
-  if (status != -1 && WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
-  r.out = test::ReadFileText(out);
-  r.err = test::ReadFileText(err);
-  std::filesystem::remove(out);
-  std::filesystem::remove(err);
-  return r;
+  return test::RunCogr(dir.path(), args);
 }
 
 TEST(WriteTranslate, ZstdWithOverviewsKeepsGeoreferencingAndPixels) {
