@@ -33,6 +33,19 @@ Result<std::shared_ptr<Source>> Open(const std::string& uri, const SourceOptions
 
 void OpenAsync(const std::string& uri, const SourceOptions& options, IoContext context,
                std::function<void(Result<std::shared_ptr<Source>>)> done) {
+  const auto scheme_end = uri.find("://");
+  std::string scheme = scheme_end == std::string::npos ? std::string() : uri.substr(0, scheme_end);
+  std::transform(scheme.begin(), scheme.end(), scheme.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (scheme == "http" || scheme == "https") {
+    // The probe runs on the I/O loop: no thread waits for it.
+    internal::OpenHttpAsync(uri, options, std::string(), std::move(context), nullptr,
+                            [done = std::move(done)](Result<std::shared_ptr<Source>> r, std::string) {
+                              done(std::move(r));
+                            });
+    return;
+  }
+  // Local files open at once; the cloud stores sign and probe through OpenHttp on a pool thread.
   cogr::internal::ThreadPool::Default().Submit(
       [uri, options, context = std::move(context), done = std::move(done)]() mutable {
         Status st = cogr::internal::CheckReadContext(&context);
