@@ -440,6 +440,9 @@ class COGR_EXPORT Dataset : public std::enable_shared_from_this<Dataset> {
   /// With `shape_only`, sets array's shape and transform and reads nothing.
   Status ReadImpl(const ReadOptions& options, bool mask, Array* array, const ArrayView* view,
                   bool shape_only = false) const;
+  /// ReadImpl of an out_shape read (src/read/dataset_out_shape.cpp).
+  Status ReadOutShapeImpl(const ReadOptions& options, bool mask, Array* array, const ArrayView* view,
+                          bool shape_only) const;
   /// Checks what IFD `ifd_index` promises against what its codec and the limits allow (codec
   /// built, components, decoded block size), before a read allocates anything. -1 = OK.
   Status CheckReadable(int ifd_index) const;

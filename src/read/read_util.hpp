@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstring>
 #include <cstdint>
 #include <new>
 #include <stdexcept>
@@ -11,6 +12,7 @@
 
 #include "cogr/dataset.hpp"
 #include "io/read_context.hpp"
+#include "util/checked.hpp"
 
 namespace cogr::internal {
 
@@ -63,6 +65,44 @@ ReadContext ContextOf(const Options& options, const char* what) {
     }
   }
   return context;
+}
+
+inline std::string ShapeText(DataType dtype, uint64_t bands, uint64_t height, uint64_t width) {
+  return std::to_string(bands) + " x " + std::to_string(height) + " x " + std::to_string(width) + " " +
+         std::string(DataTypeName(dtype));
+}
+
+// A caller's view must be exactly the read's shape and dtype, rows of contiguous samples,
+// rows and bands not overlapping.
+inline Status CheckView(const ArrayView& view, DataType dtype, uint64_t bands, uint64_t height, uint64_t width) {
+  if (view.dtype != dtype || view.bands != bands || view.height != height || view.width != width) {
+    return Status::InvalidArgument("destination is " + ShapeText(view.dtype, view.bands, view.height, view.width) +
+                                   " but the read gives " + ShapeText(dtype, bands, height, width));
+  }
+  const uint64_t sb = DataTypeSize(dtype);
+  const auto row_bytes = internal::CheckedMul(width, sb);
+  const auto band_bytes = internal::CheckedMul(height, view.row_stride);
+  if (view.col_stride != sb || !row_bytes || (height > 1 && view.row_stride < *row_bytes) || !band_bytes ||
+      (bands > 1 && view.band_stride < *band_bytes)) {
+    return Status::InvalidArgument("destination strides (band " + std::to_string(view.band_stride) + ", row " +
+                                   std::to_string(view.row_stride) + ", column " + std::to_string(view.col_stride) +
+                                   " bytes) do not fit " + ShapeText(dtype, bands, height, width) +
+                                   " (the samples of a row must be contiguous, rows and bands must not overlap)");
+  }
+  if (view.data == nullptr && bands > 0 && height > 0 && width > 0) {
+    return Status::InvalidArgument("destination has no memory (null data)");
+  }
+  return Status::OK();
+}
+
+// Copies a read's array into the caller's view (same shape, checked).
+inline void CopyToView(const Array& a, const ArrayView& view) {
+  const size_t row_bytes = static_cast<size_t>(a.width) * a.sample_bytes();
+  for (uint64_t b = 0; b < a.bands; ++b) {
+    for (uint64_t y = 0; y < a.height; ++y) {
+      std::memcpy(view.At(b, y, 0), a.data.data() + ((b * a.height + y) * a.width) * a.sample_bytes(), row_bytes);
+    }
+  }
 }
 
 }  // namespace cogr::internal
