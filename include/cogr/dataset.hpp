@@ -449,17 +449,17 @@ class COGR_EXPORT Dataset : public std::enable_shared_from_this<Dataset> {
   /// Resolves the options of a window read (no out_shape) into `req`: level, bands, window,
   /// limits, the destination (`view` checked, or `array` sized; with `shape_only` array's shape
   /// and transform set and nothing allocated).
-  Status ResolveRead(const ReadOptions& options, bool mask, Array* array, const ArrayView* view, bool shape_only,
+  COGR_NO_EXPORT Status ResolveRead(const ReadOptions& options, bool mask, Array* array, const ArrayView* view, bool shape_only,
                      internal::ReadRequest& req) const;
   /// The block reader (src/read/block_reader.cpp): checks the blocks of IFD `ifd_index` that
   /// cover [x0, x1) x [y0, y1) for the 0-based `bands`, fills the sparse ones, copies the cached
   /// ones into `out` (placed at (col0, row0)) and leaves in `br` the ranges to fetch and decode.
-  Status PrepareBlocks(int ifd_index, const std::vector<int>& bands, int64_t col0, int64_t row0, uint64_t x0,
+  COGR_NO_EXPORT Status PrepareBlocks(int ifd_index, const std::vector<int>& bands, int64_t col0, int64_t row0, uint64_t x0,
                        uint64_t y0, uint64_t x1, uint64_t y1, double sparse_fill, const ArrayView& out,
                        const io::IoContext* context, internal::BlockRead& br) const;
   /// After a fetch round of `br`: the ranges of the blocks whose GDAL leader did not check out,
   /// by their byte counts (none: br.ranges is empty).
-  Status PrepareLeaderRetry(internal::BlockRead& br) const;
+  COGR_NO_EXPORT Status PrepareLeaderRetry(internal::BlockRead& br) const;
   /// Everything Init does after the header is parsed into tiff_.
   Status InitFromTiff();
   /// A Dataset over `source` from its parsed header (the asynchronous open's last step).
