@@ -30,6 +30,8 @@ namespace cogr {
 
 namespace internal {
 class BlockTableCache;
+struct BlockRead;
+struct ReadRequest;
 }  // namespace internal
 
 namespace internal {
@@ -400,26 +402,37 @@ class COGR_EXPORT Dataset : public std::enable_shared_from_this<Dataset> {
   /// Runs a task of ReadAsync: called once per read, it must run `task` exactly once, on any
   /// thread (a thread pool of the caller's, an event loop, ...).
   using ReadExecutor = std::function<void(std::function<void()> task)>;
-  /// Read(options) without blocking the caller: the read runs on cogr's async executor (a
-  /// fixed pool of AsyncReadThreads() threads shared by the process, never a thread per read;
-  /// reads beyond that wait in its queue, their deadlines counting) and the future gets its
-  /// result. The Dataset is kept alive until the read ends; it must be owned by a shared_ptr
-  /// (as Open returns it), else the future holds kInvalidArgument.
-  /// Nested reads cannot deadlock: a ReadAsync issued while an asynchronous read or its
-  /// callback runs on this thread (e.g. a callback calling ReadAsync(...).get()) runs inline,
-  /// on the calling thread, and returns with its result ready.
+  /// Read(options) without blocking the caller, and without a thread waiting for bytes: the
+  /// read is resolved on the calling thread (bad bands, window or limits fail here), its blocks
+  /// are fetched through the source's asynchronous calls (remote sources: the process's one I/O
+  /// loop) and each is decoded on cogr's pool as its bytes arrive; the result goes to the future
+  /// (or `done`) from cogr's async executor, a fixed pool of AsyncReadThreads() threads. So
+  /// hundreds of reads can wait on the network at once with a fixed number of threads. Reads
+  /// with out_shape still run whole on the executor (their resampling stages read chunk by
+  /// chunk; such a read holds an executor thread while it waits). Deadline and cancel
+  /// (ReadOptions) abort the transfers as for Read. The Dataset is kept alive until the read
+  /// ends; it must be owned by a shared_ptr (as Open returns it), else the future holds
+  /// kInvalidArgument.
+  /// Nested reads cannot deadlock: a ReadAsync issued while an asynchronous read's callback runs
+  /// on this thread (e.g. a callback calling ReadAsync(...).get()) runs inline, on the calling
+  /// thread, as a synchronous Read, and returns with its result ready.
   std::future<Result<Array>> ReadAsync(ReadOptions options = {}) const;
-  /// The same on the caller's executor (null = cogr's).
+  /// The same, the result handed over on the caller's executor (null = cogr's): `executor` runs
+  /// one task per read, the one that completes the future (out_shape reads: the whole read).
   std::future<Result<Array>> ReadAsync(ReadOptions options, const ReadExecutor& executor) const;
   /// Callback form: `done` runs once, on an executor thread, with the result (it must not
   /// block for long: it holds an executor thread).
   void ReadAsync(ReadOptions options, std::function<void(Result<Array>)> done) const;
-  /// Open(uri, options) without blocking the caller: the open runs on the executor of
-  /// ReadAsync and `done` runs once, on an executor thread, with the result (it must not block
-  /// for long). For bindings whose event loop must not wait (Python's asyncio).
+  /// Open(uri, options) without blocking the caller and without a thread waiting for bytes: the
+  /// source opens asynchronously (remote: its first GET on the I/O loop), then the header is
+  /// parsed in callbacks, fetching with ReadAtAsync only what the parser asks for (a COG whose
+  /// header fits the first read costs that one request). `done` runs once, on an executor
+  /// thread of ReadAsync, with the Dataset or the error the synchronous Open would give (it must
+  /// not block for long). OpenOptions' deadline and cancel bound it as they bound Open. For
+  /// event loops that must not wait (Python's asyncio) and for many opens at once.
   static void OpenAsync(std::string uri, OpenOptions options,
                         std::function<void(Result<std::shared_ptr<Dataset>>)> done);
-  /// Callback form on the caller's executor (null = cogr's).
+  /// Callback form on the caller's executor (null = cogr's): `done` runs in the task.
   void ReadAsync(ReadOptions options, std::function<void(Result<Array>)> done, const ReadExecutor& executor) const;
   /// Threads of the async executor: max(4, 2 x hardware threads), fixed at first use.
   static size_t AsyncReadThreads();
@@ -448,9 +461,34 @@ class COGR_EXPORT Dataset : public std::enable_shared_from_this<Dataset> {
   /// With `shape_only`, sets array's shape and transform and reads nothing.
   Status ReadImpl(const ReadOptions& options, bool mask, Array* array, const ArrayView* view,
                   bool shape_only = false) const;
+  /// ReadImpl of an out_shape read (src/read/dataset_out_shape.cpp).
+  Status ReadOutShapeImpl(const ReadOptions& options, bool mask, Array* array, const ArrayView* view,
+                          bool shape_only) const;
   /// Checks what IFD `ifd_index` promises against what its codec and the limits allow (codec
   /// built, components, decoded block size), before a read allocates anything. -1 = OK.
   Status CheckReadable(int ifd_index) const;
+  /// Resolves the options of a window read (no out_shape) into `req`: level, bands, window,
+  /// limits, the destination (`view` checked, or `array` sized; with `shape_only` array's shape
+  /// and transform set and nothing allocated).
+  COGR_NO_EXPORT Status ResolveRead(const ReadOptions& options, bool mask, Array* array, const ArrayView* view, bool shape_only,
+                     internal::ReadRequest& req) const;
+  /// The block reader (src/read/block_reader.cpp): checks the blocks of IFD `ifd_index` that
+  /// cover [x0, x1) x [y0, y1) for the 0-based `bands`, fills the sparse ones, copies the cached
+  /// ones into `out` (placed at (col0, row0)) and leaves in `br` the ranges to fetch and decode.
+  COGR_NO_EXPORT Status PrepareBlocks(int ifd_index, const std::vector<int>& bands, int64_t col0, int64_t row0, uint64_t x0,
+                       uint64_t y0, uint64_t x1, uint64_t y1, double sparse_fill, const ArrayView& out,
+                       const io::IoContext* context, internal::BlockRead& br) const;
+  /// After a fetch round of `br`: the ranges of the blocks whose GDAL leader did not check out,
+  /// by their byte counts (none: br.ranges is empty).
+  COGR_NO_EXPORT Status PrepareLeaderRetry(internal::BlockRead& br) const;
+  /// Everything Init does after the header is parsed into tiff_.
+  Status InitFromTiff();
+  /// A Dataset over `source` from its parsed header (the asynchronous open's last step).
+  static Result<std::shared_ptr<Dataset>> FromTiff(std::shared_ptr<io::Source> source, const OpenOptions& options,
+                                                   tiff::TiffFile file);
+  /// ReadAsync of a window read without out_shape: resolved here, blocks fetched with
+  /// ReadRangesAsync and decoded as they arrive; `done` runs where the last fetch ends.
+  void StartRead(ReadOptions options, std::function<void(Result<Array>)> done) const;
   /// Fetches, decodes and assembles the blocks of IFD `ifd_index` that cover `rect` (image
   /// coordinates, inside the image) for the 0-based `bands`, into `out` placed at (col0, row0).
   Status ReadBlocks(int ifd_index, const std::vector<int>& bands, int64_t col0, int64_t row0,

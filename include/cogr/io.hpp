@@ -1,6 +1,7 @@
 // io: where bytes come from. Knows nothing of TIFF.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -9,10 +10,21 @@
 #include <string>
 #include <vector>
 
+#include "cogr/cancel.hpp"
 #include "cogr/status.hpp"
 #include "cogr/types.hpp"
 
 namespace cogr::io {
+
+/// Deadline and cancellation of one open or read, passed explicitly through source calls.
+/// A call that sees the token cancelled fails with kCancelled "<what> cancelled"; one that
+/// passes the deadline with kCancelled "<what> deadline exceeded" (+ " (timeout N ms)").
+struct IoContext {
+  std::shared_ptr<CancelToken> cancel;                              ///< may be null
+  std::optional<std::chrono::steady_clock::time_point> deadline;    ///< none = no deadline
+  uint64_t timeout_ms = 0;   ///< the caller's budget, for messages (0: absolute deadline)
+  const char* what = "read"; ///< "read" or "open", for messages
+};
 
 /// What a source's reads have cost: the numbers `cogr --stats` prints. Counters only grow;
 /// subtract two snapshots (operator-) for the cost of the reads between them.
@@ -181,6 +193,22 @@ class COGR_EXPORT Source {
   virtual Status ReadRanges(std::span<const ByteRange> ranges, const RangeCallback& on_range,
                             size_t max_threads) const;
 
+  /// Returns at once. on_range(index, bytes) runs once per range (possibly concurrently, on pool
+  /// threads; bytes valid during the call only), then on_done(status) exactly once, after every
+  /// on_range has returned. The first error (a read, a callback, cancellation, deadline) ends it:
+  /// no new range starts. No thread waits for the network. The source must stay alive until
+  /// on_done has run. A range past the end of the object is kInvalidFile, as in ReadRanges.
+  /// The default runs ReadRanges on cogr's thread pool (right for local files and memory:
+  /// pread does not wait on a network); http(s) and the cloud stores run on the I/O loop.
+  virtual void ReadRangesAsync(std::vector<ByteRange> ranges, RangeCallback on_range,
+                               std::function<void(Status)> on_done, IoContext context) const;
+
+  /// Returns at once; reads [offset, offset + out.size()) into `out` (the caller keeps it alive
+  /// until done runs), done(bytes read or error) exactly once. Same rules as ReadAt. The source
+  /// must stay alive until done has run. The default runs ReadAt on cogr's thread pool.
+  virtual void ReadAtAsync(uint64_t offset, MutableByteSpan out, std::function<void(Result<size_t>)> done,
+                           IoContext context) const;
+
   /// What reads through this source have cost so far (see IoStats). Thread-safe; a snapshot.
   /// The default returns zeros; sources made by Open() count (local files: every pread).
   virtual IoStats stats() const;
@@ -204,5 +232,12 @@ COGR_EXPORT Result<std::shared_ptr<Source>> Open(const std::string& uri);
 /// the URI. kNotFound for 404, kIoError for 401/403 ("access denied"), kUnavailable when
 /// transient failures outlast the retries.
 COGR_EXPORT Result<std::shared_ptr<Source>> Open(const std::string& uri, const SourceOptions& options);
+
+/// Opens a path or URI like Open(uri, options) without blocking: the remote probe runs on the
+/// I/O loop; done runs exactly once with the source or the error (on a pool or I/O thread, or
+/// on the calling thread when the answer needs no I/O). The context's deadline and cancel
+/// token bound the open (kCancelled "open cancelled" / "open deadline exceeded ...").
+COGR_EXPORT void OpenAsync(const std::string& uri, const SourceOptions& options, IoContext context,
+                           std::function<void(Result<std::shared_ptr<Source>>)> done);
 
 }  // namespace cogr::io

@@ -32,7 +32,8 @@ constexpr std::string_view kBenchUsage =
     "                  [--timeout SECONDS] [--max-memory BYTES]\n"
     "\n"
     "Opens every URI (path, http(s)://, s3://, gs://, az://) and reads the same window from\n"
-    "each, up to N at once, REPEAT times, in one process. Each open+read is timed; the I/O\n"
+    "each, all at once (or up to N at once), REPEAT times, in one process: opens and reads are\n"
+    "asynchronous, so no thread waits for the network. Each open+read is timed; the I/O\n"
     "cost comes from the datasets' counters. Prints a table (or one JSON object with --json)\n"
     "per URI and in total: reads, errors, wall time, p50/p95 latency, requests, bytes fetched\n"
     "and used, retries. A progress bar is drawn on stderr when it is a terminal.\n"
@@ -41,7 +42,7 @@ constexpr std::string_view kBenchUsage =
     "  --window C,R,W,H    pixel window (default: the whole image)\n"
     "  --out-shape H,W     resample the window to H x W (nearest; reads the overview GDAL\n"
     "                      would pick)\n"
-    "  --concurrency N     open+reads in flight at once (default: 8)\n"
+    "  --concurrency N     open+reads in flight at once (default: all of them)\n"
     "  --repeat N          reads per URI (default: 1); each one opens the URI again\n"
     "  --header-cache DIR  persisted header cache: warm opens make no request (default: no\n"
     "                      header cache, every open is cold)\n"
@@ -182,7 +183,7 @@ int RunBench(std::span<const std::string> argv) {
   open.io.memory_header_cache = false;  // every open is cold unless --header-cache
   open.io.persisted_header_cache = false;
   open.block_cache_bytes = 0;  // each task opens its own Dataset: cached blocks are never reused
-  int64_t concurrency = 8, repeat = 1;
+  int64_t concurrency = 0, repeat = 1;  // 0: every task in flight at once
   bool json = false;
   std::optional<std::array<int64_t, 4>> window;
   CommandBounds bounds;
@@ -246,52 +247,89 @@ int RunBench(std::span<const std::string> argv) {
     results[i].samples.resize(static_cast<size_t>(repeat));
   }
   const size_t total_tasks = uris.size() * static_cast<size_t>(repeat);
-  std::atomic<size_t> next{0};
+  const size_t in_flight_cap = concurrency > 0 ? std::min<size_t>(static_cast<size_t>(concurrency), total_tasks)
+                                               : total_tasks;
+  // One thread drives everything: it starts opens (OpenAsync), starts the read of each opened
+  // Dataset (ReadAsync) and records what finished. No thread waits for bytes, so every task can
+  // be in flight at once; the cap bounds open+reads in flight (and so connections).
+  struct Event {
+    size_t task = 0;
+    std::shared_ptr<Dataset> ds;  // set: the open succeeded, start the read
+    Status status;                // open error, or the read's outcome (ds null)
+    bool read_done = false;
+  };
   std::mutex mu;
   std::condition_variable cv;
-  size_t done = 0;
-  const auto start = std::chrono::steady_clock::now();
-  auto worker = [&] {
-    for (;;) {
-      const size_t task = next.fetch_add(1);
-      if (task >= total_tasks) return;
-      const size_t u = task % uris.size();
-      Sample& sample = results[u].samples[task / uris.size()];
-      const auto t0 = std::chrono::steady_clock::now();
-      auto ds = Dataset::Open(uris[u], open);
-      if (ds.ok()) {
-        auto array = (*ds)->Read(read);
-        sample.ok = array.ok();
-        if (!array.ok()) sample.error = bounds.Explain(array.status());
-        sample.stats = (*ds)->io_stats();
-      } else {
-        sample.error = bounds.Explain(ds.status());
-      }
-      const auto t1 = std::chrono::steady_clock::now();
-      sample.ms = Ms(t1 - t0);
-      std::lock_guard<std::mutex> lock(mu);
-      results[u].first_start = std::min(results[u].first_start, t0);
-      results[u].last_end = std::max(results[u].last_end, t1);
-      ++done;
-      cv.notify_all();
-    }
+  std::vector<Event> events;
+  auto post = [&](Event e) {
+    std::lock_guard<std::mutex> lock(mu);
+    events.push_back(std::move(e));
+    cv.notify_all();
   };
-  const size_t threads = std::min<size_t>(static_cast<size_t>(concurrency), total_tasks);
-  std::vector<std::thread> pool;
-  pool.reserve(threads);
-  for (size_t i = 0; i < threads; ++i) pool.emplace_back(worker);
+  std::vector<std::chrono::steady_clock::time_point> task_start(total_tasks);
+  size_t next = 0, in_flight = 0, done = 0;
+  const auto start = std::chrono::steady_clock::now();
+  auto start_task = [&](size_t task) {
+    const size_t u = task % uris.size();
+    task_start[task] = std::chrono::steady_clock::now();
+    Dataset::OpenAsync(uris[u], open, [&post, task](Result<std::shared_ptr<Dataset>> ds) {
+      Event e;
+      e.task = task;
+      if (ds.ok()) {
+        e.ds = std::move(ds).value();
+      } else {
+        e.status = ds.status();
+      }
+      post(std::move(e));
+    });
+  };
+  auto finish_task = [&](size_t task, const Status& st, const Dataset* ds) {
+    const size_t u = task % uris.size();
+    Sample& sample = results[u].samples[task / uris.size()];
+    const auto t1 = std::chrono::steady_clock::now();
+    sample.ok = st.ok();
+    if (!st.ok()) sample.error = bounds.Explain(st);
+    if (ds != nullptr) sample.stats = ds->io_stats();
+    sample.ms = Ms(t1 - task_start[task]);
+    results[u].first_start = std::min(results[u].first_start, task_start[task]);
+    results[u].last_end = std::max(results[u].last_end, t1);
+    --in_flight;
+    ++done;
+  };
   {
     ProgressBar bar("bench");
-    std::unique_lock<std::mutex> lock(mu);
+    std::vector<Event> batch;
     while (done < total_tasks) {
-      cv.wait_for(lock, std::chrono::milliseconds(100));
-      const double fraction = static_cast<double>(done) / static_cast<double>(total_tasks);
-      lock.unlock();
-      bar.Update(fraction);
-      lock.lock();
+      while (next < total_tasks && in_flight < in_flight_cap) {
+        ++in_flight;
+        start_task(next++);
+      }
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        cv.wait_for(lock, std::chrono::milliseconds(100), [&] { return !events.empty(); });
+        batch.swap(events);
+      }
+      for (Event& e : batch) {
+        if (e.read_done || !e.ds) {
+          finish_task(e.task, e.status, e.ds.get());
+          continue;
+        }
+        // Issued from this thread (not from a callback), so the read runs asynchronously too.
+        std::shared_ptr<Dataset> ds = e.ds;
+        const size_t task = e.task;
+        ds->ReadAsync(read, [&post, ds, task](Result<Array> array) {
+          Event r;
+          r.task = task;
+          r.ds = ds;
+          r.read_done = true;
+          r.status = array.status();
+          post(std::move(r));
+        });
+      }
+      batch.clear();
+      bar.Update(static_cast<double>(done) / static_cast<double>(total_tasks));
     }
   }
-  for (std::thread& t : pool) t.join();
   const double wall_ms = Ms(std::chrono::steady_clock::now() - start);
 
   std::vector<Summary> per_uri;
@@ -309,7 +347,7 @@ int RunBench(std::span<const std::string> argv) {
   if (json) {
     JsonWriter w;
     w.BeginObject();
-    w.Key("concurrency").UInt(static_cast<uint64_t>(concurrency));
+    w.Key("concurrency").UInt(in_flight_cap);
     w.Key("repeat").UInt(static_cast<uint64_t>(repeat));
     if (window) {
       w.Key("window").BeginArray();

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -90,6 +91,7 @@ size_t WriteCallback(char* data, size_t size, size_t nmemb, void* user) {
       t->overflow = true;
       return 0;  // aborts the transfer
     }
+    if (t->on_body) t->on_body(*t);
     return n;
   }
   if (t->status == 200) {
@@ -131,6 +133,11 @@ struct HttpClient::Impl {
   std::deque<Transfer*> to_add;
   std::vector<uint64_t> to_cancel;
   uint64_t next_id = 1;
+  struct Timer {
+    std::chrono::steady_clock::time_point when;
+    std::function<void()> fn;
+  };
+  std::map<uint64_t, Timer> timers;  // by id; few at a time, scanned per pass
 
   // Owned by the loop thread.
   CURLM* multi = nullptr;
@@ -241,7 +248,26 @@ struct HttpClient::Impl {
         active.erase(t->id);
         Finish(t, code);
       }
-      curl_multi_poll(multi, nullptr, 0, 1000, nullptr);
+      // Due timers run now; the next one bounds the wait.
+      int wait_ms = 1000;
+      std::vector<std::function<void()>> due;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        const auto now = std::chrono::steady_clock::now();
+        for (auto it = timers.begin(); it != timers.end();) {
+          if (it->second.when <= now) {
+            due.push_back(std::move(it->second.fn));
+            it = timers.erase(it);
+          } else {
+            const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(it->second.when - now).count() + 1;
+            wait_ms = static_cast<int>(std::min<long long>(wait_ms, ms));
+            ++it;
+          }
+        }
+      }
+      for (auto& fn : due) fn();
+      if (!due.empty()) continue;  // a timer may have queued transfers
+      curl_multi_poll(multi, nullptr, 0, wait_ms, nullptr);
     }
   }
 };
@@ -291,6 +317,26 @@ void HttpClient::Cancel(uint64_t id) {
     impl_->to_cancel.push_back(id);
   }
   curl_multi_wakeup(impl_->multi);
+}
+
+uint64_t HttpClient::AddTimer(std::chrono::steady_clock::time_point when, std::function<void()> fn) {
+  uint64_t id;
+  {
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    id = impl_->next_id++;
+    impl_->timers.emplace(id, Impl::Timer{when, std::move(fn)});
+  }
+  curl_multi_wakeup(impl_->multi);
+  return id;
+}
+
+void HttpClient::CancelTimer(uint64_t id) {
+  std::function<void()> drop;  // destroyed outside the lock
+  std::lock_guard<std::mutex> lock(impl_->mu);
+  auto it = impl_->timers.find(id);
+  if (it == impl_->timers.end()) return;
+  drop = std::move(it->second.fn);
+  impl_->timers.erase(it);
 }
 
 }  // namespace cogr::io::internal

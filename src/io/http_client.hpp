@@ -5,6 +5,7 @@
 
 #ifdef COGR_HAVE_CURL
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -32,6 +33,9 @@ struct Transfer {
   bool size_known = false;
   /// Runs on the client thread when the transfer ends for any reason; must be quick.
   std::function<void(Transfer&)> on_done;
+  /// Optional: runs on the client thread after body bytes of a 206 answer were placed into
+  /// `buffer` (`written` counts them); must be quick. Bytes below `written` are final.
+  std::function<void(Transfer&)> on_body;
 
   // ---- filled by the client ----
   uint64_t id = 0;
@@ -67,6 +71,13 @@ class HttpClient {
   /// Stops transfer `id` if it is still running: on_done runs with cancelled = true.
   /// Unknown or finished ids are ignored.
   void Cancel(uint64_t id);
+
+  /// Runs `fn` once on the client thread at `when` (or just after): retry pauses and
+  /// deadlines wait here, not on a sleeping thread. Returns an id for CancelTimer. `fn` must
+  /// be quick.
+  uint64_t AddTimer(std::chrono::steady_clock::time_point when, std::function<void()> fn);
+  /// Drops timer `id` unless it has run or is running. Unknown ids are ignored.
+  void CancelTimer(uint64_t id);
 
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;

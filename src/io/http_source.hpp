@@ -20,6 +20,7 @@
 // header-cache entries (memory and disk) of the URI, so the next open refetches.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -50,5 +51,13 @@ Result<std::shared_ptr<Source>> OpenHttp(const std::string& url, const SourceOpt
 Result<std::shared_ptr<Source>> OpenHttp(const std::string& url, const SourceOptions& options,
                                          const std::string& name, std::string* bucket_region,
                                          StatsCounters* open_counters);
+
+/// OpenHttp without blocking: a header-cache hit answers at once, else the probe runs on the
+/// I/O loop. done runs exactly once, on the pool, with the source or the error and the S3
+/// region an error answer named (empty when none). `open_counters` as in OpenHttp (it must
+/// outlive the call; synchronous callers only).
+void OpenHttpAsync(const std::string& url, const SourceOptions& options, const std::string& name, IoContext context,
+                   StatsCounters* open_counters,
+                   std::function<void(Result<std::shared_ptr<Source>>, std::string bucket_region)> done);
 
 }  // namespace cogr::io::internal

@@ -6,7 +6,9 @@
 #include "io/cloud.hpp"
 #include "io/curl_api.hpp"
 #include "io/http_source.hpp"
+#include "io/read_context.hpp"
 #include "io/stats.hpp"
+#include "util/thread_pool.hpp"
 
 namespace cogr::io {
 
@@ -36,6 +38,36 @@ Result<std::shared_ptr<Source>> Open(const std::string& uri, const SourceOptions
   if (scheme == "gs") return internal::OpenGcs(uri, options);
   if (scheme == "az") return internal::OpenAzure(uri, options);
   return Status::Unsupported(uri + ": scheme '" + scheme + "://' is not supported (file, http, https, s3, gs, az)");
+}
+
+void OpenAsync(const std::string& uri, const SourceOptions& options, IoContext context,
+               std::function<void(Result<std::shared_ptr<Source>>)> done) {
+  const auto scheme_end = uri.find("://");
+  std::string scheme = scheme_end == std::string::npos ? std::string() : uri.substr(0, scheme_end);
+  std::transform(scheme.begin(), scheme.end(), scheme.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (scheme == "http" || scheme == "https") {
+    // The probe runs on the I/O loop: no thread waits for it.
+    internal::OpenHttpAsync(uri, options, std::string(), std::move(context), nullptr,
+                            [done = std::move(done)](Result<std::shared_ptr<Source>> r, std::string) {
+                              done(std::move(r));
+                            });
+    return;
+  }
+  // Local files open at once; the cloud stores sign and probe through OpenHttp on a pool thread.
+  cogr::internal::ThreadPool::Default().Submit(
+      [uri, options, context = std::move(context), done = std::move(done)]() mutable {
+        Status st = cogr::internal::CheckReadContext(&context);
+        if (!st.ok()) {
+          done(std::move(st));
+          return;
+        }
+        Result<std::shared_ptr<Source>> r = [&] {
+          const cogr::internal::ScopedReadContext scope(&context);
+          return Open(uri, options);
+        }();
+        done(std::move(r));
+      });
 }
 
 }  // namespace cogr::io

@@ -49,6 +49,8 @@ thread_local const ReadContext* current_context = nullptr;
 
 const ReadContext* CurrentReadContext() { return current_context; }
 
+io::IoContext CurrentIoContext() { return current_context != nullptr ? *current_context : io::IoContext{}; }
+
 Status CheckReadContext(const ReadContext* context) {
   if (context == nullptr) return Status::OK();
   const std::string what = context->what;

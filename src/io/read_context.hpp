@@ -1,8 +1,7 @@
-// The deadline and cancel token of the read running on this thread, for sources to honour.
-//
-// Dataset::Read installs a ScopedReadContext on its thread; Source::ReadRanges implementations
-// look it up (CurrentReadContext) on the calling thread before they fan out, check it between
-// ranges, and remote sources abort their transfers when it fires.
+// Deadline and cancellation checks of an io::IoContext, and the thread-local bridge of the
+// synchronous API: Dataset::Read installs a ScopedReadContext on its thread, and the
+// synchronous Source calls (ReadRanges, ReadAt, Open) pass CurrentReadContext() on to the
+// asynchronous ones, which take the context explicitly.
 #pragma once
 
 #include <chrono>
@@ -10,17 +9,16 @@
 #include <optional>
 
 #include "cogr/cancel.hpp"
+#include "cogr/io.hpp"
 #include "cogr/status.hpp"
 
 namespace cogr::internal {
 
-struct ReadContext {
-  std::shared_ptr<CancelToken> cancel;  ///< may be null
-  std::optional<std::chrono::steady_clock::time_point> deadline;
-  uint64_t timeout_ms = 0;  ///< the caller's budget, for the message (0: an absolute deadline)
-  /// What is bounded, for the messages: "read" (Dataset::Read) or "open" (Dataset::Open).
-  const char* what = "read";
-};
+/// The public io::IoContext; the old name stays for the code that installs it on a thread.
+using ReadContext = io::IoContext;
+
+/// The context installed on this thread, or an empty one (no deadline, no token).
+io::IoContext CurrentIoContext();
 
 /// The context installed on this thread, or null.
 const ReadContext* CurrentReadContext();

@@ -17,7 +17,8 @@
 #include "read/block_table.hpp"
 #include "read/block_cache.hpp"
 #include "read/plan.hpp"
-#include "read/resample.hpp"
+#include "read/read_request.hpp"
+#include "read/read_util.hpp"
 #include "tiff/byte_order.hpp"
 #include "tiff/ghost_area.hpp"
 #include "util/checked.hpp"
@@ -109,56 +110,11 @@ std::optional<uint16_t> ShortKey(const std::map<uint16_t, tiff::GeoKeyValue>& ke
   return std::nullopt;
 }
 
-// The bytes of the allocation a read is making on this thread, for the message of a bad_alloc.
-thread_local uint64_t g_allocating = 0;
-
-// Catches allocation failure at a public entry point. The message names the bytes asked for
-// when known (the output and chunk buffers record them) and the read limit.
-template <class F>
-auto Guard(const std::string& uri, F&& f, uint64_t max_read_bytes = 0) -> decltype(f()) {
-  g_allocating = 0;
-  const std::string limit = max_read_bytes > 0 ? " (max_read_bytes " + std::to_string(max_read_bytes) + ")" : "";
-  try {
-    return f();
-  } catch (const std::bad_alloc&) {
-    const uint64_t asked = std::exchange(g_allocating, 0);
-    return Status::LimitExceeded(uri + ": out of memory" +
-                                 (asked > 0 ? " allocating " + std::to_string(asked) + " bytes" : std::string()) + limit);
-  } catch (const std::length_error&) {
-    return Status::LimitExceeded(uri + ": allocation too large" + limit);
-  }
-}
-
-// Sizes `buffer` to `bytes` (not zero-filled), recording the size for Guard's message.
-void Allocate(Buffer& buffer, uint64_t bytes) {
-  g_allocating = bytes;
-  buffer.resize(static_cast<size_t>(bytes));
-  g_allocating = 0;
-}
-
-bool HasPrefix(const std::string& s, const std::string& p) { return s.compare(0, p.size(), p) == 0; }
-
-Status NameFile(const Status& st, const std::string& uri) {
-  if (st.ok() || HasPrefix(st.message(), uri)) return st;
-  return st.WithContext(uri);
-}
-
-// A read's or an open's deadline (the earlier of deadline and now + timeout_ms) and cancel token.
-template <class Options>
-internal::ReadContext ContextOf(const Options& options, const char* what) {
-  internal::ReadContext context;
-  context.what = what;
-  context.cancel = options.cancel;
-  context.deadline = options.deadline;
-  if (options.timeout_ms > 0) {
-    const auto due = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.timeout_ms);
-    if (!context.deadline || due < *context.deadline) {
-      context.deadline = due;
-      context.timeout_ms = options.timeout_ms;
-    }
-  }
-  return context;
-}
+using internal::Allocate;
+using internal::CheckView;
+using internal::ContextOf;
+using internal::Guard;
+using internal::NameFile;
 
 internal::ReadContext ReadContextOf(const ReadOptions& options) { return ContextOf(options, "read"); }
 
@@ -242,6 +198,10 @@ Status Dataset::Init() {
   if (src.size() == 0) return Status::InvalidFile("empty file (0 bytes), not a TIFF file");
   tiff::FetchFn fetch = [&src](ByteRange r) { return src.ReadRange(r); };
   COGR_ASSIGN_OR_RETURN(tiff_, tiff::Open(fetch, src.size(), options_.limits, options_.header_read_bytes));
+  return InitFromTiff();
+}
+
+Status Dataset::InitFromTiff() {
   if (tiff_.ifds.empty()) return Status::InvalidFile("no image in file");
 
   // The first IFD is the full-resolution image (as GDAL opens it).
@@ -458,219 +418,9 @@ Result<Array> Dataset::ReadMask(const ReadOptions& options) const {
       options_.limits.max_read_bytes);
 }
 
-namespace {
 
-std::string ShapeText(DataType dtype, uint64_t bands, uint64_t height, uint64_t width) {
-  return std::to_string(bands) + " x " + std::to_string(height) + " x " + std::to_string(width) + " " +
-         std::string(DataTypeName(dtype));
-}
-
-// A caller's view must be exactly the read's shape and dtype, rows of contiguous samples,
-// rows and bands not overlapping.
-Status CheckView(const ArrayView& view, DataType dtype, uint64_t bands, uint64_t height, uint64_t width) {
-  if (view.dtype != dtype || view.bands != bands || view.height != height || view.width != width) {
-    return Status::InvalidArgument("destination is " + ShapeText(view.dtype, view.bands, view.height, view.width) +
-                                   " but the read gives " + ShapeText(dtype, bands, height, width));
-  }
-  const uint64_t sb = DataTypeSize(dtype);
-  const auto row_bytes = internal::CheckedMul(width, sb);
-  const auto band_bytes = internal::CheckedMul(height, view.row_stride);
-  if (view.col_stride != sb || !row_bytes || (height > 1 && view.row_stride < *row_bytes) || !band_bytes ||
-      (bands > 1 && view.band_stride < *band_bytes)) {
-    return Status::InvalidArgument("destination strides (band " + std::to_string(view.band_stride) + ", row " +
-                                   std::to_string(view.row_stride) + ", column " + std::to_string(view.col_stride) +
-                                   " bytes) do not fit " + ShapeText(dtype, bands, height, width) +
-                                   " (the samples of a row must be contiguous, rows and bands must not overlap)");
-  }
-  if (view.data == nullptr && bands > 0 && height > 0 && width > 0) {
-    return Status::InvalidArgument("destination has no memory (null data)");
-  }
-  return Status::OK();
-}
-
-// Copies a read's array into the caller's view (same shape, checked).
-void CopyToView(const Array& a, const ArrayView& view) {
-  const size_t row_bytes = static_cast<size_t>(a.width) * a.sample_bytes();
-  for (uint64_t b = 0; b < a.bands; ++b) {
-    for (uint64_t y = 0; y < a.height; ++y) {
-      std::memcpy(view.At(b, y, 0), a.data.data() + ((b * a.height + y) * a.width) * a.sample_bytes(), row_bytes);
-    }
-  }
-}
-
-}  // namespace
-
-Status Dataset::ReadImpl(const ReadOptions& options, bool mask, Array* array, const ArrayView* view,
-                         bool shape_only) const {
-  if (options.out_shape) {
-    // Resampled read (read/resample.cpp): GDAL 3.6's overview choice and kernels.
-    if (mask) return ReadMaskOutShape(options, *array);  // src/read/dataset_helpers.cpp
-    const uint64_t out_bands = options.bands.empty() ? static_cast<uint64_t>(count_) : options.bands.size();
-    {
-      auto bytes = internal::CheckedMul(out_bands, options.out_shape->first);
-      if (bytes) bytes = internal::CheckedMul(*bytes, options.out_shape->second);
-      if (bytes) bytes = internal::CheckedMul(*bytes, DataTypeSize(dtype_));
-      // The resampler's buffers come on top of the output (measured: 1.75x the output at
-      // peak), so an out_shape read is charged twice its output.
-      const auto charged = bytes ? internal::CheckedMul(*bytes, 2) : std::nullopt;
-      if (!charged || *charged > options_.limits.max_read_bytes) {
-        return Status::LimitExceeded(
-            "out_shape read of " + std::to_string(out_bands) + " x " + std::to_string(options.out_shape->first) +
-            " x " + std::to_string(options.out_shape->second) + " samples (" +
-            (charged ? std::to_string(*bytes) + " bytes, " + std::to_string(*charged) + " with the resampler's buffers"
-                     : std::string("over 2^64 bytes")) +
-            ") exceeds max_read_bytes " + std::to_string(options_.limits.max_read_bytes));
-      }
-    }
-    if (!shape_only) COGR_RETURN_IF_ERROR(CheckReadable(0));
-    if (view) {
-      COGR_RETURN_IF_ERROR(CheckView(*view, dtype_, out_bands, options.out_shape->first, options.out_shape->second));
-    }
-    if (shape_only) {
-      // The shape and georeferencing of the result (ReadOutShape validates the rest).
-      for (int b : options.bands) {
-        if (b < 1 || b > count_) {
-          return Status::OutOfRange("band " + std::to_string(b) + " out of range (file has " +
-                                    std::to_string(count_) + " bands; bands are 1-based)");
-        }
-      }
-      size_t base = 0;
-      if (options.overview) {
-        if (*options.overview < 0 || static_cast<size_t>(*options.overview) + 1 >= levels_.size()) {
-          return Status::OutOfRange("overview level " + std::to_string(*options.overview) + " out of range (file has " +
-                                    std::to_string(levels_.size() - 1) + " overviews)");
-        }
-        base = static_cast<size_t>(*options.overview) + 1;
-      }
-      const Level& level = levels_[base];
-      const auto [out_h, out_w] = *options.out_shape;
-      if (out_h == 0 || out_w == 0) return Status::InvalidArgument("out_shape must be positive");
-      const geo::Window requested =
-          options.window ? *options.window
-                         : geo::Window{0, 0, static_cast<double>(level.width), static_cast<double>(level.height)};
-      const geo::Affine level_transform =
-          transform_ * geo::Affine::Scale(static_cast<double>(width()) / static_cast<double>(level.width),
-                                          static_cast<double>(height()) / static_cast<double>(level.height));
-      array->dtype = dtype_;
-      array->bands = out_bands;
-      array->height = out_h;
-      array->width = out_w;
-      array->transform = geo::WindowTransform(requested, level_transform) *
-                         geo::Affine::Scale(requested.width / static_cast<double>(out_w),
-                                            requested.height / static_cast<double>(out_h));
-      array->data.clear();
-      return Status::OK();
-    }
-    internal::OutShapeDataset ds;
-    for (const Level& l : levels_) {
-      ds.levels.push_back({static_cast<int64_t>(l.width), static_cast<int64_t>(l.height)});
-      ds.block_widths.push_back(static_cast<int64_t>(tiff_.ifds[static_cast<size_t>(l.ifd_index)].block_width));
-      ds.level_has_mask.push_back(l.mask_ifd_index >= 0);
-      ds.jpeg_scale.push_back(0);
-    }
-    const tiff::Ifd& first_ifd = tiff_.ifds[0];
-    // GDAL reads JPEG files without overviews through DCT-scaled decodes at 1/2, 1/4, 1/8.
-    for (int scale : internal::ImplicitJpegOverviewScales(first_ifd, levels_.size() > 1)) {
-      const uint64_t sc = static_cast<uint64_t>(scale);
-      ds.levels.push_back({static_cast<int64_t>(internal::CeilDiv(first_ifd.width, sc)),
-                           static_cast<int64_t>(internal::CeilDiv(first_ifd.height, sc))});
-      ds.block_widths.push_back(static_cast<int64_t>(internal::CeilDiv(first_ifd.block_width, sc)));
-      ds.level_has_mask.push_back(false);
-      ds.jpeg_scale.push_back(scale);
-    }
-    const uint16_t bits = first_ifd.bits_per_sample.empty() ? uint16_t{1} : first_ifd.bits_per_sample[0];
-    ds.count = count_;
-    ds.dtype = dtype_;
-    if (!IsComplex(dtype_) && bits < DataTypeSize(dtype_) * 8) ds.nbits = bits;  // GDAL's NBITS
-    ds.nodata = nodata_;
-    // GDAL's alpha band: an extra sample marked associated (1) or unassociated (2) alpha.
-    const size_t extra = first_ifd.extra_samples.size();
-    if (extra <= static_cast<size_t>(count_)) {
-      for (size_t i = 0; i < extra; ++i) {
-        if (first_ifd.extra_samples[i] == 1 || first_ifd.extra_samples[i] == 2) {
-          ds.alpha_band = count_ - static_cast<int>(extra) + static_cast<int>(i);
-          break;
-        }
-      }
-    }
-    // Paletted bands resample through their color table as GDAL's do: a ColorMap, or the
-    // table GDAL gives min-is-white and 1-bit gray bands (colormap(), dataset_helpers.cpp).
-    if (Result<Colormap> table = colormap(1); table.ok()) {
-      ds.palette = true;
-      ds.color_table.assign(static_cast<size_t>(table->rbegin()->first) + 1, {0, 0, 0, 255});
-      for (const auto& [index, rgba] : *table) ds.color_table[static_cast<size_t>(index)] = rgba;
-    } else if (table.status().code() != Code::kNotFound) {
-      return table.status();
-    } else if (first_ifd.photometric == 3) {
-      ds.palette = true;  // a palette without a usable ColorMap: GDAL has no table either
-    }
-    ds.transform = transform_;
-    ds.limits = options_.limits;
-    ds.fetch = [this](int level, const std::vector<int>& b, int64_t x0, int64_t y0, int64_t x1, int64_t y1,
-                      Array& chunk) -> Status {
-      const int explicit_levels = static_cast<int>(levels_.size());
-      if (level >= explicit_levels) {
-        const int scale = 2 << (level - explicit_levels);  // implicit JPEG overview
-        const internal::ReadContext* context = internal::CurrentReadContext();
-        auto read = [this, context](ByteRange r) -> Result<std::vector<uint8_t>> {
-          COGR_RETURN_IF_ERROR(internal::CheckReadContext(context));  // per block
-          return source_->ReadRange(r);
-        };
-        if (tiff_.ifds[0].has_lazy_tables()) {
-          // This rare path walks the block tables itself: hand it a copy with the tables
-          // loaded (from the cached pages; each entry is still checked where it is used).
-          tiff::Ifd loaded = tiff_.ifds[0];
-          std::vector<uint64_t> all(static_cast<size_t>(loaded.block_count()));
-          for (size_t i = 0; i < all.size(); ++i) all[i] = i;
-          COGR_RETURN_IF_ERROR(BlockEntries(loaded, all, loaded.block_offsets, loaded.block_byte_counts));
-          loaded.lazy_offsets.reset();
-          loaded.lazy_byte_counts.reset();
-          return internal::ReadJpegOverviewRegion(loaded, scale, b, x0, y0, x1, y1, read, source_->size(),
-                                                  options_.limits, chunk);
-        }
-        return internal::ReadJpegOverviewRegion(tiff_.ifds[0], scale, b, x0, y0, x1, y1, read, source_->size(),
-                                                options_.limits, chunk);
-      }
-      const Level& l = levels_[static_cast<size_t>(level)];
-      chunk.dtype = dtype_;
-      chunk.bands = b.size();
-      chunk.width = static_cast<uint64_t>(x1 - x0);
-      chunk.height = static_cast<uint64_t>(y1 - y0);
-      auto n = internal::CheckedMul(chunk.bands * DataTypeSize(dtype_), chunk.width);
-      if (n) n = internal::CheckedMul(*n, chunk.height);
-      if (!n || *n > options_.limits.max_read_bytes) {
-        return Status::LimitExceeded("source chunk exceeds max_read_bytes " +
-                                     std::to_string(options_.limits.max_read_bytes));
-      }
-      Allocate(chunk.data, *n);  // every byte is written by ReadBlocks
-      return ReadBlocks(l.ifd_index, b, x0, y0, static_cast<uint64_t>(x0), static_cast<uint64_t>(y0),
-                        static_cast<uint64_t>(x1), static_cast<uint64_t>(y1), nodata_.value_or(0.0),
-                        ArrayView::Of(chunk));
-    };
-    ds.fetch_mask = [this](int level, int64_t x0, int64_t y0, int64_t x1, int64_t y1,
-                           std::vector<uint8_t>& mask_bytes) -> Status {
-      const Level& l = levels_[static_cast<size_t>(level)];
-      Array m;
-      m.dtype = DataType::kUInt8;
-      m.bands = 1;
-      m.width = static_cast<uint64_t>(x1 - x0);
-      m.height = static_cast<uint64_t>(y1 - y0);
-      Allocate(m.data, m.width * m.height);  // every byte is written by ReadBlocks
-      COGR_RETURN_IF_ERROR(ReadBlocks(l.mask_ifd_index, {0}, x0, y0, static_cast<uint64_t>(x0),
-                                      static_cast<uint64_t>(y0), static_cast<uint64_t>(x1),
-                                      static_cast<uint64_t>(y1), 0, ArrayView::Of(m)));
-      mask_bytes.resize(m.data.size());
-      for (size_t i = 0; i < m.data.size(); ++i) mask_bytes[i] = m.data[i] ? 255 : 0;  // 1-bit masks decode to 0/1
-      return Status::OK();
-    };
-    COGR_ASSIGN_OR_RETURN(Array result, internal::ReadOutShape(ds, options));
-    if (view) {
-      CopyToView(result, *view);
-    } else {
-      *array = std::move(result);
-    }
-    return Status::OK();
-  }
+Status Dataset::ResolveRead(const ReadOptions& options, bool mask, Array* array, const ArrayView* view,
+                            bool shape_only, internal::ReadRequest& req) const {
   int level_index = 0;
   if (options.overview) {
     const int n = static_cast<int>(levels_.size()) - 1;
@@ -767,6 +517,34 @@ Status Dataset::ReadImpl(const ReadOptions& options, bool mask, Array* array, co
   const uint64_t x1 = static_cast<uint64_t>(std::clamp<int64_t>(col0 + w, 0, static_cast<int64_t>(level.width)));
   const uint64_t y1 = static_cast<uint64_t>(std::clamp<int64_t>(row0 + h, 0, static_cast<int64_t>(level.height)));
 
+  req.level_index = level_index;
+  req.bands = std::move(bands);
+  req.col0 = col0;
+  req.row0 = row0;
+  req.width = w;
+  req.height = h;
+  req.inside = inside;
+  req.x0 = x0;
+  req.y0 = y0;
+  req.x1 = x1;
+  req.y1 = y1;
+  req.dst = dst;
+  req.fill = options.fill ? *options.fill : nodata_.value_or(0.0);
+  return Status::OK();
+}
+
+Status Dataset::ReadImpl(const ReadOptions& options, bool mask, Array* array, const ArrayView* view,
+                         bool shape_only) const {
+  if (options.out_shape) return ReadOutShapeImpl(options, mask, array, view, shape_only);  // dataset_out_shape.cpp
+  internal::ReadRequest req;
+  COGR_RETURN_IF_ERROR(ResolveRead(options, mask, array, view, shape_only, req));
+  if (shape_only) return Status::OK();
+  const Level& level = levels_[static_cast<size_t>(req.level_index)];
+  const ArrayView& dst = req.dst;
+  const int64_t col0 = req.col0, row0 = req.row0;
+  const bool inside = req.inside;
+  const uint64_t x0 = req.x0, y0 = req.y0, x1 = req.x1, y1 = req.y1;
+  const std::vector<int>& bands = req.bands;
   if (mask) {
     if (level.mask_ifd_index >= 0) {
       if (!inside) internal::FillArray(dst, 0);  // outside the image: invalid
@@ -791,8 +569,13 @@ Status Dataset::ReadImpl(const ReadOptions& options, bool mask, Array* array, co
     data_options.bands.clear();
     data_options.boundless = true;
     data_options.fill = nodata_;
+    // The pixels of every band, boundless with nodata: the same request resolved for the data.
     Array data;
-    COGR_RETURN_IF_ERROR(ReadImpl(data_options, false, &data, nullptr));
+    internal::ReadRequest data_req;
+    COGR_RETURN_IF_ERROR(ResolveRead(data_options, false, &data, nullptr, false, data_req));
+    if (!data_req.inside) internal::FillArray(data_req.dst, data_req.fill);
+    COGR_RETURN_IF_ERROR(ReadBlocks(level.ifd_index, data_req.bands, data_req.col0, data_req.row0, x0, y0, x1, y1,
+                                    nodata_.value_or(0.0), data_req.dst));
     if (dst.contiguous()) {
       NodataMask(data, dst.data);  // dst was zeroed above
     } else {
@@ -805,262 +588,9 @@ Status Dataset::ReadImpl(const ReadOptions& options, bool mask, Array* array, co
     return Status::OK();
   }
 
-  const double fill = options.fill ? *options.fill : nodata_.value_or(0.0);
-  if (!inside) internal::FillArray(dst, fill);
+  if (!inside) internal::FillArray(dst, req.fill);
   if (x1 > x0 && y1 > y0) {
     COGR_RETURN_IF_ERROR(ReadBlocks(level.ifd_index, bands, col0, row0, x0, y0, x1, y1, nodata_.value_or(0.0), dst));
-  }
-  return Status::OK();
-}
-
-Status Dataset::CheckReadable(int ifd_index) const {
-  if (ifd_index < 0) return Status::OK();
-  const tiff::Ifd& ifd = tiff_.ifds[static_cast<size_t>(ifd_index)];
-  const std::string where = "IFD " + std::to_string(ifd_index) + ": ";
-  if (!codec::IsSupported(ifd.compression, ifd.lerc_parameters)) {
-    return Status::Unsupported("compression " + codec::CompressionName(ifd.compression, ifd.lerc_parameters) +
-                               " (" + std::to_string(ifd.compression) + ") is not supported by this build");
-  }
-  const uint32_t components = ifd.planar_config == 2 ? 1u : ifd.samples_per_pixel;
-  // JPEG and WebP streams hold at most 4 components.
-  if ((ifd.compression == codec::kJpeg || ifd.compression == codec::kWebp) && components > 4) {
-    return Status::InvalidFile(where + std::to_string(components) + " samples per pixel in one " +
-                               codec::CompressionName(ifd.compression, ifd.lerc_parameters) +
-                               " block (the codec holds at most 4)");
-  }
-  if (ifd.block_width > UINT32_MAX || ifd.block_height > UINT32_MAX) {
-    return Status::LimitExceeded(where + "block size " + std::to_string(ifd.block_width) + " x " +
-                                 std::to_string(ifd.block_height) + " too large");
-  }
-  // A whole block must fit max_block_bytes once decoded.
-  auto bytes = internal::CheckedMul(ifd.block_width, ifd.block_height);
-  if (bytes) bytes = internal::CheckedMul(*bytes, components);
-  if (bytes) bytes = internal::CheckedMul(*bytes, DataTypeSize(dtype_) == 0 ? 1 : DataTypeSize(dtype_));
-  if (!bytes || *bytes > options_.limits.max_block_bytes) {
-    return Status::LimitExceeded(where + "a " + std::to_string(ifd.block_width) + " x " +
-                                 std::to_string(ifd.block_height) + " block of " + std::to_string(components) +
-                                 " samples per pixel decodes to " +
-                                 (bytes ? std::to_string(*bytes) : std::string("over 2^64")) +
-                                 " bytes > max_block_bytes " + std::to_string(options_.limits.max_block_bytes));
-  }
-  return Status::OK();
-}
-
-Status Dataset::ReadBlocks(int ifd_index, const std::vector<int>& bands, int64_t col0, int64_t row0,
-                           uint64_t x0, uint64_t y0, uint64_t x1, uint64_t y1, double sparse_fill,
-                           const ArrayView& out) const {
-  // Each stage (a boundless fill, an out_shape chunk, a mask's data read) starts here: a read
-  // past its deadline or cancelled stops before fetching more, and ReadRanges checks per block.
-  const internal::ReadContext* context = internal::CurrentReadContext();
-  COGR_RETURN_IF_ERROR(internal::CheckReadContext(context));
-  const tiff::Ifd& ifd = tiff_.ifds[static_cast<size_t>(ifd_index)];
-  if (!codec::IsSupported(ifd.compression, ifd.lerc_parameters)) {
-    return Status::Unsupported("compression " + codec::CompressionName(ifd.compression, ifd.lerc_parameters) +
-                               " (" + std::to_string(ifd.compression) + ") is not supported by this build");
-  }
-  internal::PixelRect rect{x0, y0, x1, y1};
-  COGR_ASSIGN_OR_RETURN(std::vector<internal::BlockJob> jobs, internal::PlanBlocks(ifd, bands, rect));
-
-  codec::BlockInfo info;
-  info.compression = ifd.compression;
-  info.predictor = ifd.predictor;
-  info.width = static_cast<uint32_t>(ifd.block_width);
-  info.samples = (ifd.planar_config == 2) ? uint16_t{1} : ifd.samples_per_pixel;
-  info.bits_per_sample = ifd.bits_per_sample.empty() ? uint16_t{1} : ifd.bits_per_sample[0];
-  info.sample_format = ifd.sample_format.empty() ? uint16_t{1} : ifd.sample_format[0];
-  info.big_endian = tiff_.header.byte_order == tiff::ByteOrder::kBig;
-  info.photometric = ifd.photometric;
-  info.ycbcr_subsampling = ifd.ycbcr_subsampling;
-  info.jpeg_tables = ByteSpan(ifd.jpeg_tables.data(), ifd.jpeg_tables.size());
-  info.lerc_parameters = ifd.lerc_parameters;
-  info.max_block_bytes = options_.limits.max_block_bytes;
-  COGR_RETURN_IF_ERROR(codec::SetBlockIfd(ifd, info));  // libtiff's tags; RGBA output layout
-  if (ifd.block_width > UINT32_MAX || ifd.block_height > UINT32_MAX) {
-    return Status::LimitExceeded("block size " + std::to_string(ifd.block_width) + " x " +
-                                 std::to_string(ifd.block_height) + " too large");
-  }
-  if (codec::DecodedSampleBytes(info) != DataTypeSize(out.dtype)) {
-    return Status::Unsupported(std::to_string(info.bits_per_sample) + "-bit samples of format " +
-                               std::to_string(info.sample_format) + " do not decode to " +
-                               std::string(DataTypeName(out.dtype)));
-  }
-
-  const internal::OutputPlace place{col0, row0};
-  const uint64_t file_size = source_->size();
-  internal::BlockCacheImpl* cache = cache_ ? &cache_->impl() : nullptr;
-  auto key_of = [&](const internal::BlockJob& job) {
-    return internal::BlockKey{cache_id_, static_cast<uint64_t>(ifd_index), job.block_index};
-  };
-  auto decoded_size_of = [&](const internal::BlockJob& job) -> Result<uint64_t> {
-    codec::BlockInfo block_info = info;
-    block_info.height = job.rows;
-    return codec::DecodedSize(block_info);
-  };
-  // Sparse blocks are filled now and cached blocks copied; the others are fetched
-  // (coalesced/concurrent as the source can) and each decoded straight into `out` as its
-  // bytes arrive, in parallel.
-  std::vector<const internal::BlockJob*> fetch_jobs;
-  std::vector<ByteRange> ranges;
-  std::vector<std::pair<const internal::BlockJob*, internal::CachedBlock>> hits;
-  uint64_t miss_bytes = 0;
-  // Table entries of the blocks (lazy tables: only the pages these blocks need are fetched).
-  // With GDAL block leaders and lazy byte counts, job_leader[j] = 1 marks a span holding the
-  // leader, the block and its trailer (see BlockEntries).
-  std::vector<uint64_t> job_blocks, job_offsets, job_lengths;
-  std::vector<uint8_t> job_leader;
-  for (const internal::BlockJob& job : jobs) job_blocks.push_back(job.block_index);
-  COGR_RETURN_IF_ERROR(BlockEntries(ifd, job_blocks, job_offsets, job_lengths, &job_leader));
-  std::mutex leader_mu;
-  std::vector<const internal::BlockJob*> leader_failed;
-  // Every block is checked before any is filled, fetched or decoded.
-  std::vector<const internal::BlockJob*> sparse_jobs;
-  for (size_t j = 0; j < jobs.size(); ++j) {
-    const internal::BlockJob& job = jobs[j];
-    const uint64_t offset = job_offsets[j];
-    const uint64_t length = job_lengths[j];
-    if (offset == 0 || length == 0) {
-      sparse_jobs.push_back(&job);
-      continue;
-    }
-    if (!internal::RangeInside(offset, length, file_size)) {
-      return Status::InvalidFile("block " + std::to_string(job.block_index) + " of IFD " + std::to_string(ifd_index) +
-                                 ": bytes [" + std::to_string(offset) + ", " + std::to_string(offset + length) +
-                                 ") past end of file (size " + std::to_string(file_size) + ")");
-    }
-    if (length > options_.limits.max_block_bytes) {
-      return Status::LimitExceeded("block " + std::to_string(job.block_index) + " has " + std::to_string(length) +
-                                   " bytes > max_block_bytes " + std::to_string(options_.limits.max_block_bytes));
-    }
-    if (cache != nullptr) {
-      COGR_ASSIGN_OR_RETURN(uint64_t decoded_size, decoded_size_of(job));
-      if (internal::CachedBlock hit = cache->Lookup(key_of(job)); hit && hit.size == decoded_size) {
-        hits.emplace_back(&job, std::move(hit));
-        continue;
-      }
-      miss_bytes = internal::CheckedAdd(miss_bytes, decoded_size).value_or(UINT64_MAX);
-    }
-    if (!job_leader[j]) {
-      // No codec of a bounded kind makes a stream of more than twice its block plus a little
-      // (deflate, LZW, PackBits, zstd and raw at worst expand by a fraction).
-      // A whole block (a last strip may be stored at full height).
-      codec::BlockInfo full_info = info;
-      full_info.height = static_cast<uint32_t>(ifd.block_height);
-      COGR_ASSIGN_OR_RETURN(uint64_t decoded_size, codec::DecodedSize(full_info));
-      const bool bounded = info.compression == codec::kNone || info.compression == codec::kLzw ||
-                           info.compression == codec::kAdobeDeflate || info.compression == codec::kDeflate ||
-                           info.compression == codec::kPackBits || info.compression == codec::kZstd;
-      const uint64_t bound = internal::CheckedAdd(internal::CheckedMul(decoded_size, 2).value_or(UINT64_MAX), 65536)
-                                 .value_or(UINT64_MAX);
-      if (bounded && length > bound) {
-        return Status::InvalidFile("block " + std::to_string(job.block_index) + " of IFD " +
-                                   std::to_string(ifd_index) + ": " + std::to_string(length) +
-                                   " bytes for a block that decodes to " + std::to_string(decoded_size) +
-                                   " bytes (at most " + std::to_string(bound) + " with " +
-                                   codec::CompressionName(info.compression, info.lerc_parameters) + ")");
-      }
-    }
-    fetch_jobs.push_back(&job);
-    ranges.push_back({offset, length});
-  }
-  for (const internal::BlockJob* job : sparse_jobs) internal::FillBlock(*job, sparse_fill, out, place);
-  if (!hits.empty()) {
-    COGR_RETURN_IF_ERROR(internal::ParallelFor(
-        hits.size(),
-        [&](size_t i) -> Status {
-          if (Status st = internal::CheckReadContext(context); !st.ok()) return st;
-          const auto& [job, block] = hits[i];
-          internal::AssembleBlock(*job, block.bytes(), ifd.block_width, ifd.block_height, info.samples, out, place);
-          return Status::OK();
-        },
-        internal::ThreadPool::Default(), ThreadCount()));
-  }
-  if (ranges.empty()) return Status::OK();
-  // A read whose blocks would fill more than half the cache does not store them.
-  const bool store = cache != nullptr && miss_bytes <= cache->capacity() / 2;
-  auto decode_one = [&](size_t i, ByteSpan raw) -> Status {
-    const internal::BlockJob& job = *fetch_jobs[i];
-    if (job_leader[static_cast<size_t>(&job - jobs.data())]) {
-      // Leader and trailer must agree; if not, the block is fetched again by its byte count.
-      std::optional<ByteSpan> block = internal::BlockFromLeader(raw);
-      if (!block) {
-        std::lock_guard<std::mutex> lock(leader_mu);
-        leader_failed.push_back(&job);
-        return Status::OK();
-      }
-      raw = *block;
-    }
-    codec::BlockInfo block_info = info;
-    block_info.height = job.rows;
-    if (!store && codec::DecodesByRows(block_info)) {
-      // JPEG: a band of rows at a time, each copied into `out` while in cache, and no row
-      // below the window decoded.
-      const uint64_t block_top = job.block_row * ifd.block_height;
-      const auto row_begin = static_cast<uint32_t>(job.rect.y0 - block_top);
-      const auto row_end = static_cast<uint32_t>(job.rect.y1 - block_top);
-      Status st = codec::DecodeRows(raw, block_info, row_begin, row_end,
-                                    [&](uint32_t first_row, uint32_t rows, ByteSpan data) {
-                                      internal::AssembleRows(job, data, first_row, rows, ifd.block_width,
-                                                             ifd.block_height, block_info.samples, out, place);
-                                    });
-      if (!st.ok()) {
-        return st.WithContext("block " + std::to_string(job.block_index) + " of IFD " + std::to_string(ifd_index));
-      }
-      return Status::OK();
-    }
-    COGR_ASSIGN_OR_RETURN(uint64_t decoded_size, codec::DecodedSize(block_info));
-    MutableByteSpan decoded;
-    std::shared_ptr<uint8_t[]> owned;
-    if (store) {
-      // A block to keep gets its own buffer (no zero fill: the codec writes every byte).
-      owned = std::make_shared_for_overwrite<uint8_t[]>(static_cast<size_t>(decoded_size));
-      decoded = MutableByteSpan(owned.get(), static_cast<size_t>(decoded_size));
-    } else {
-      // One scratch block per thread, reused across blocks and reads; not zero-filled (the
-      // codec writes every byte), which was ~10% of a short-lived `cogr read`.
-      thread_local std::unique_ptr<uint8_t[]> scratch;
-      thread_local uint64_t scratch_size = 0;
-      if (scratch_size < decoded_size) {
-        scratch = std::make_unique_for_overwrite<uint8_t[]>(static_cast<size_t>(decoded_size));
-        scratch_size = decoded_size;
-      }
-      decoded = MutableByteSpan(scratch.get(), static_cast<size_t>(decoded_size));
-    }
-    Status st = codec::Decode(raw, decoded, block_info);
-    if (!st.ok()) {
-      return st.WithContext("block " + std::to_string(job.block_index) + " of IFD " + std::to_string(ifd_index));
-    }
-    internal::AssembleBlock(job, decoded, ifd.block_width, ifd.block_height, block_info.samples, out, place);
-    if (store) cache->Insert(key_of(job), internal::CachedBlock{std::move(owned), decoded.size()});
-    return Status::OK();
-  };
-  COGR_RETURN_IF_ERROR(source_->ReadRanges(ranges, decode_one, ThreadCount()));
-  if (!leader_failed.empty()) {
-    // Spans whose leader or trailer did not check out: those blocks by their byte counts.
-    std::vector<uint64_t> retry_blocks, retry_offsets, retry_lengths;
-    for (const internal::BlockJob* job : leader_failed) retry_blocks.push_back(job->block_index);
-    COGR_RETURN_IF_ERROR(BlockEntries(ifd, retry_blocks, retry_offsets, retry_lengths));
-    std::vector<const internal::BlockJob*> retry_jobs = std::move(leader_failed);
-    fetch_jobs.clear();
-    ranges.clear();
-    for (size_t k = 0; k < retry_jobs.size(); ++k) {
-      const internal::BlockJob& job = *retry_jobs[k];
-      job_leader[static_cast<size_t>(&job - jobs.data())] = 0;
-      const uint64_t offset = retry_offsets[k], length = retry_lengths[k];
-      if (offset == 0 || length == 0) {
-        internal::FillBlock(job, sparse_fill, out, place);
-        continue;
-      }
-      if (!internal::RangeInside(offset, length, file_size) || length > options_.limits.max_block_bytes) {
-        return Status::InvalidFile("block " + std::to_string(job.block_index) + " of IFD " + std::to_string(ifd_index) +
-                                   ": bytes at " + std::to_string(offset) + " (" + std::to_string(length) +
-                                   " bytes) past end of file (size " + std::to_string(file_size) +
-                                   ") or over max_block_bytes");
-      }
-      fetch_jobs.push_back(&job);
-      ranges.push_back({offset, length});
-    }
-    leader_failed.clear();
-    COGR_RETURN_IF_ERROR(source_->ReadRanges(ranges, decode_one, ThreadCount()));
   }
   return Status::OK();
 }

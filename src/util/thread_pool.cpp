@@ -47,6 +47,27 @@ void ThreadPool::Submit(std::function<void()> task) {
   cv_.notify_one();
 }
 
+void ThreadPool::RunUntil(const std::atomic<bool>& done) {
+  std::unique_lock<std::mutex> lock(mu_);
+  // Bounded by `done`: every pass runs a task or sleeps until Submit or Wake.
+  while (!done.load()) {
+    if (queue_.empty()) {
+      cv_.wait(lock);
+      continue;
+    }
+    std::function<void()> task = std::move(queue_.front());
+    queue_.pop_front();
+    lock.unlock();
+    task();
+    lock.lock();
+  }
+}
+
+void ThreadPool::Wake() {
+  { std::lock_guard<std::mutex> lock(mu_); }
+  cv_.notify_all();
+}
+
 void ThreadPool::WorkerLoop() {
   for (;;) {
     std::function<void()> task;

@@ -2,6 +2,7 @@
 // fetches of a local file) and read (parallel decode).
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -25,6 +26,14 @@ class ThreadPool {
   /// Queues `task`. Tasks must not throw.
   void Submit(std::function<void()> task);
   size_t size() const { return workers_.size(); }
+
+  /// Runs queued tasks on the calling thread until `done` is true, then returns: a thread that
+  /// waits for asynchronous work (a synchronous call over an asynchronous one) helps instead of
+  /// parking, so a busy pool, or a wait on one of its own threads, cannot stall. Whoever sets
+  /// `done` must call Wake() afterwards.
+  void RunUntil(const std::atomic<bool>& done);
+  /// Wakes the threads in RunUntil to check their flags.
+  void Wake();
 
   /// The process-wide pool used for decoding (see cogr::SetThreadCount).
   static ThreadPool& Default();

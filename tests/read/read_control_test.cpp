@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
 #include <future>
 #include <string>
 #include <thread>
@@ -112,6 +114,23 @@ TEST_F(ReadControl, CancelFromAnotherThreadStopsTheTransfer) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   EXPECT_EQ((ds->io_stats() - before).requests, 1u);
+  // ... and the server has it (a request the client counts may not be sent yet; cancelled
+  // before it reaches the server, the next read would be the one the server trickles).
+  const std::string target = ds->uri().substr(ds->uri().find('/', std::strlen("http://")));
+  std::string encoded;
+  for (char c : target) {
+    if (c == '?') encoded += "%3F";
+    else if (c == '&') encoded += "%26";
+    else if (c == '=') encoded += "%3D";
+    else encoded += c;
+  }
+  const uint64_t want = ds->io_stats().requests;  // the open's requests + this read's
+  for (int i = 0; i < 500; ++i) {
+    const std::string answer = test::RawGet(server_.port(), "/__count?target=" + encoded);
+    const size_t body = answer.find("\r\n\r\n");
+    if (body != std::string::npos && std::strtoull(answer.c_str() + body + 4, nullptr, 10) >= want) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   std::thread canceller([token] { token->Cancel(); });
   canceller.join();
   auto r = Await(future);

@@ -33,7 +33,9 @@ then the file is served normally (default: always).
   /slow/F        206 whose body trickles: `chunk` bytes (default 16) every `interval_ms`
                  (default 100) ms; `skip=N` serves the first N requests normally (e.g. the
                  open's prefix GET), so only later reads are slow
-                 (`chunk=1&interval_ms=100` is a trickle of 10 bytes/s)
+                 (`chunk=1&interval_ms=100` is a trickle of 10 bytes/s); `reset_after=N`
+                 resets the connection (TCP RST) once N body bytes were sent and one
+                 interval has passed
   /hold/F        206 whose Content-Length promises the whole range but only half the body is
                  sent; the connection is then held open, silent, for `hold_ms` (default 30000)
                  or until the client closes it
@@ -285,11 +287,16 @@ class Handler(BaseHTTPRequestHandler):
         if faulty and mode == "slow":
             chunk = max(1, int(query.get("chunk", ["16"])[0]))
             interval = int(query.get("interval_ms", ["100"])[0]) / 1000.0
+            reset_after = int(query.get("reset_after", ["-1"])[0])
             try:
                 for i in range(0, len(body), chunk):
                     self.wfile.write(body[i:i + chunk])
                     self.wfile.flush()
                     time.sleep(interval)
+                    if 0 <= reset_after <= i + chunk:
+                        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                        self.connection.close()
+                        break
             except OSError:
                 pass  # the client gave up (deadline or cancellation): what the tests want
             self.close_connection = True

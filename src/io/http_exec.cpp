@@ -1,0 +1,501 @@
+#ifdef COGR_HAVE_CURL
+
+#include "io/http_exec.hpp"
+
+#include <algorithm>
+#include <deque>
+#include <mutex>
+
+#include "io/http_client.hpp"
+#include "io/http_source.hpp"
+#include "io/read_context.hpp"
+#include "util/thread_pool.hpp"
+
+namespace cogr::io::internal {
+namespace {
+
+using cogr::internal::ThreadPool;
+
+// on_done runs on the pool: never on the client thread, never inside the call that started
+// the work (a caller may hold a lock there that its on_done takes).
+void PostDone(std::function<void()> fn) { ThreadPool::Default().Submit(std::move(fn)); }
+
+uint64_t ElapsedUs(Clock::time_point start) {
+  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count());
+}
+
+class RangeExec : public std::enable_shared_from_this<RangeExec> {
+ public:
+  struct Item {
+    std::shared_ptr<const void> keep;  // owner of the bytes
+    const uint8_t* data = nullptr;
+    uint64_t length = 0;
+    size_t index = 0;
+    size_t request = SIZE_MAX;  // the request whose buffer holds the bytes; SIZE_MAX: none
+  };
+  struct Request {
+    PlannedRequest plan;  // pieces sorted by offset (CoalesceRanges sorts the ranges)
+    Transfer transfer;
+    std::shared_ptr<uint8_t[]> buffer;  // the current attempt's bytes: `attempt` of the object
+    ByteRange attempt;
+    Attempts attempts;
+    uint64_t retry_timer = 0;
+    size_t delivered = 0;  // pieces handed over (a prefix of plan.pieces)
+    size_t items_out = 0;  // handed over, callback not returned yet
+    bool started = false;
+    bool in_flight = false;
+    bool retry_pending = false;
+    bool headers_checked = false;
+    bool headers_ok = false;
+    bool retired = false;
+  };
+
+  RangeExec(ExecTarget target, Source::RangeCallback on_range, std::function<void(Status)> on_done,
+            IoContext context, size_t max_parallel)
+      : target_(std::move(target)),
+        on_range_(std::move(on_range)),
+        on_done_(std::move(on_done)),
+        context_(std::move(context)),
+        max_helpers_(std::max<size_t>(1, max_parallel)),
+        start_(Clock::now()) {}
+
+  void Start(std::vector<ReadyRange> ready, std::vector<PlannedRequest> requests) {
+    auto self = shared_from_this();
+    std::unique_lock<std::mutex> lock(mu_);
+    for (ReadyRange& r : ready) work_.push_back(Item{std::move(r.keep), r.data, r.length, r.index, SIZE_MAX});
+    requests_.resize(requests.size());
+    for (size_t i = 0; i < requests.size(); ++i) requests_[i].plan = std::move(requests[i]);
+    if (Status st = cogr::internal::CheckReadContext(&context_); !st.ok()) {
+      Fail(st);
+    } else {
+      if (context_.cancel) {
+        // The callback owns the executor: it may run after Unsubscribe returned.
+        cancel_subscription_ = context_.cancel->Subscribe([self] { self->Stop(/*deadline=*/false); });
+      }
+      if (context_.deadline) {
+        deadline_timer_ = HttpClient::Global().AddTimer(*context_.deadline, [self] { self->Stop(/*deadline=*/true); });
+      }
+      StartMore();
+      SpawnHelpers();
+    }
+    MaybeFinish(lock);
+  }
+
+ private:
+  // ---- state changes (mu_ held) ----
+
+  void Fail(const Status& st) {
+    if (failed_) return;
+    failed_ = true;
+    error_ = st;
+    work_.clear();
+    HttpClient& client = HttpClient::Global();
+    for (Request& r : requests_) {
+      if (r.in_flight) client.Cancel(r.transfer.id);
+      if (r.retry_pending) client.CancelTimer(r.retry_timer);
+      if (r.items_out == 0) r.buffer.reset();
+    }
+  }
+
+  // Deadline or cancellation: fail, remembering what the transfers in flight had got.
+  void Stop(bool deadline) {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (failed_ || finished_) return;
+    Status st = deadline ? cogr::internal::DeadlineExceeded(&context_) : cogr::internal::CheckReadContext(&context_);
+    if (st.ok()) return;
+    for (size_t ri = 0; ri < requests_.size(); ++ri) {
+      if (requests_[ri].in_flight) stalled_.push_back(ri);
+    }
+    Fail(st);
+    MaybeFinish(lock);
+  }
+
+  // Starts requests up to the cap of requests whose bytes are not all handed over.
+  void StartMore() {
+    const size_t cap = std::max<uint32_t>(1, target_.options->max_concurrent_requests);
+    while (!failed_ && next_ < requests_.size() && live_ < cap) {
+      Request& r = requests_[next_];
+      r.started = true;
+      r.attempts.first_start = Clock::now();
+      ++live_;
+      Submit(next_++);
+    }
+  }
+
+  // One attempt at the pieces of request `ri` not handed over yet, into a fresh buffer.
+  void Submit(size_t ri) {
+    Request& r = requests_[ri];
+    const uint64_t base = r.plan.range.offset;
+    uint64_t first = UINT64_MAX, last = 0;
+    for (size_t p = r.delivered; p < r.plan.pieces.size(); ++p) {
+      first = std::min(first, base + r.plan.pieces[p].offset);
+      last = std::max(last, base + r.plan.pieces[p].offset + r.plan.pieces[p].length);
+    }
+    r.attempt = ByteRange{first, last - first};
+    Transfer& t = r.transfer;
+    Status st = PrepareTransfer(*target_.url, *target_.options, r.attempt, t);
+    if (!st.ok()) {
+      Fail(st.WithContext(*target_.name));
+      Retire(r);
+      return;
+    }
+    r.buffer = std::shared_ptr<uint8_t[]>(new uint8_t[static_cast<size_t>(r.attempt.length)]);
+    r.headers_checked = r.headers_ok = false;
+    t.options = target_.options;
+    t.want_offset = r.attempt.offset;
+    t.want_length = r.attempt.length;
+    t.buffer = r.buffer.get();
+    t.size_known = true;
+    auto self = shared_from_this();
+    t.on_done = [self, ri](Transfer&) { self->OnTransferDone(ri); };
+    t.on_body = [self, ri](Transfer&) { self->OnBody(ri); };
+    r.in_flight = true;
+    ++in_flight_;
+    target_.counters->AddRequest();
+    HttpClient::Global().Submit(&t);
+  }
+
+  // Hands over the pieces whose bytes lie below object offset `have_end`.
+  void Deliver(size_t ri, uint64_t have_end) {
+    Request& r = requests_[ri];
+    const uint64_t base = r.plan.range.offset;
+    bool any = false;
+    while (r.delivered < r.plan.pieces.size()) {
+      const Piece& p = r.plan.pieces[r.delivered];
+      const uint64_t begin = base + p.offset, end = begin + p.length;
+      if (end > have_end) break;
+      std::shared_ptr<const void> keep(r.buffer, r.buffer.get());
+      work_.push_back(Item{std::move(keep), r.buffer.get() + (begin - r.attempt.offset), p.length, p.index, ri});
+      target_.counters->AddUsed(p.length);
+      ++r.delivered;
+      ++r.items_out;
+      any = true;
+    }
+    if (any) SpawnHelpers();
+  }
+
+  void Retire(Request& r) {
+    if (r.retired) return;
+    r.retired = true;
+    r.buffer.reset();
+    --live_;
+  }
+
+  void MaybeRetire(Request& r) {
+    if (r.delivered == r.plan.pieces.size() && r.items_out == 0 && !r.in_flight && !r.retry_pending) Retire(r);
+  }
+
+  void SpawnHelpers() {
+    size_t spawn = 0;
+    while (helpers_alive_ < max_helpers_ && helpers_alive_ < work_.size()) {
+      ++helpers_alive_;
+      ++spawn;
+    }
+    auto self = shared_from_this();
+    for (size_t i = 0; i < spawn; ++i) ThreadPool::Default().Submit([self] { self->Helper(); });
+  }
+
+  // Ends the call once nothing runs any more: on_done after every callback has returned.
+  void MaybeFinish(std::unique_lock<std::mutex>& lock) {
+    if (finished_ || in_flight_ > 0 || items_running_ > 0) return;
+    if (!failed_ && (next_ < requests_.size() || live_ > 0 || !work_.empty())) return;
+    finished_ = true;
+    Status st = error_;
+    if (!stalled_.empty()) {
+      // Every transfer has ended: say what the first stopped one had got.
+      const Request& r = requests_[stalled_.front()];
+      std::string detail = "; " + Unfinished(r.transfer, r.attempt);
+      if (stalled_.size() > 1) detail += " (and " + std::to_string(stalled_.size() - 1) + " more requests)";
+      st = Status(error_.code(), error_.message() + detail);
+    }
+    auto done = std::move(on_done_);
+    on_range_ = nullptr;
+    const uint64_t subscription = cancel_subscription_;
+    const uint64_t deadline_timer = deadline_timer_;
+    target_.counters->AddWaitUs(ElapsedUs(start_));
+    lock.unlock();
+    if (subscription != 0) context_.cancel->Unsubscribe(subscription);
+    if (deadline_timer != 0) HttpClient::Global().CancelTimer(deadline_timer);
+    PostDone([done = std::move(done), st = std::move(st)]() mutable { done(std::move(st)); });
+  }
+
+  // ---- events ----
+
+  // Client thread: body bytes of request `ri` arrived.
+  void OnBody(size_t ri) {
+    std::unique_lock<std::mutex> lock(mu_);
+    Request& r = requests_[ri];
+    if (failed_) return;
+    if (!r.headers_checked) {
+      r.headers_checked = true;
+      r.headers_ok = HeadersAccepted(*target_.info, r.transfer, r.attempt);
+    }
+    if (r.headers_ok) Deliver(ri, r.attempt.offset + r.transfer.written);
+  }
+
+  // Client thread: the transfer of request `ri` ended.
+  void OnTransferDone(size_t ri) {
+    std::unique_lock<std::mutex> lock(mu_);
+    Request& r = requests_[ri];
+    r.in_flight = false;
+    --in_flight_;
+    r.transfer.on_body = nullptr;  // it holds this executor
+    const Transfer& t = r.transfer;
+    target_.counters->AddFetched(t.body_bytes);
+    if (t.status == 200 && !t.cancelled) target_.counters->AddFullBody();
+    if (failed_) {
+      MaybeRetire(r);
+      if (r.items_out == 0) Retire(r);
+      MaybeFinish(lock);
+      return;
+    }
+    Outcome out = Judge(*target_.name, target_.info, t, r.attempt);
+    if (out.status.ok()) {
+      Deliver(ri, r.attempt.end());
+      MaybeRetire(r);
+    } else {
+      std::optional<uint64_t> delay;
+      Status give_up = out.status;
+      if (out.retry) delay = r.attempts.NextDelayMs(target_.options->retry, out, &give_up, &context_);
+      if (delay) {
+        r.retry_pending = true;
+        auto self = shared_from_this();
+        r.retry_timer = HttpClient::Global().AddTimer(Clock::now() + std::chrono::milliseconds(*delay),
+                                                      [self, ri] { self->OnRetryTimer(ri); });
+      } else {
+        if (IsChanged(out.status) && target_.forget) target_.forget();
+        Fail(give_up);
+        if (r.items_out == 0) Retire(r);
+      }
+    }
+    StartMore();
+    MaybeFinish(lock);
+  }
+
+  // Client thread: the backoff of request `ri` is over.
+  void OnRetryTimer(size_t ri) {
+    std::unique_lock<std::mutex> lock(mu_);
+    Request& r = requests_[ri];
+    if (!r.retry_pending) return;
+    r.retry_pending = false;
+    if (failed_) {
+      if (r.items_out == 0) Retire(r);
+      MaybeFinish(lock);
+      return;
+    }
+    ++r.attempts.retries;
+    target_.counters->AddRetry();
+    Submit(ri);
+    MaybeFinish(lock);
+  }
+
+  // Pool: runs handed-over pieces until none is left.
+  void Helper() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!finished_ && !failed_ && !work_.empty()) {
+      Item item = std::move(work_.front());
+      work_.pop_front();
+      ++items_running_;
+      lock.unlock();
+      Status st = on_range_(item.index, ByteSpan(item.data, static_cast<size_t>(item.length)));
+      item.keep.reset();
+      lock.lock();
+      --items_running_;
+      if (!st.ok()) Fail(st);
+      if (item.request != SIZE_MAX) {
+        Request& r = requests_[item.request];
+        --r.items_out;
+        if (failed_ && r.items_out == 0 && !r.in_flight) Retire(r);
+        MaybeRetire(r);
+      }
+      StartMore();
+    }
+    --helpers_alive_;
+    MaybeFinish(lock);
+  }
+
+  const ExecTarget target_;
+  Source::RangeCallback on_range_;
+  std::function<void(Status)> on_done_;
+  const IoContext context_;
+  const size_t max_helpers_;
+  const Clock::time_point start_;
+
+  std::mutex mu_;
+  std::deque<Item> work_;
+  std::vector<Request> requests_;  // never resized after Start: transfers live in it
+  size_t next_ = 0;                // next request to start
+  size_t live_ = 0;                // started, not retired
+  size_t in_flight_ = 0;
+  size_t items_running_ = 0;
+  size_t helpers_alive_ = 0;
+  bool failed_ = false;
+  bool finished_ = false;
+  Status error_;
+  std::vector<size_t> stalled_;
+  uint64_t cancel_subscription_ = 0;
+  uint64_t deadline_timer_ = 0;
+};
+
+// ---- the probe of an open ----
+
+class ProbeExec : public std::enable_shared_from_this<ProbeExec> {
+ public:
+  using Done = std::function<void(Result<std::shared_ptr<const HeaderEntry>>, std::string)>;
+
+  ProbeExec(std::string url, std::string name, const SourceOptions& options, std::shared_ptr<StatsCounters> counters,
+            IoContext context, Done done)
+      : url_(std::move(url)),
+        name_(std::move(name)),
+        options_(options),
+        counters_(std::move(counters)),
+        context_(std::move(context)),
+        done_(std::move(done)),
+        start_(Clock::now()) {
+    prefix_ = options_.prefix_bytes > 0 ? options_.prefix_bytes : DefaultPrefixBytes();
+  }
+
+  void Start() {
+    auto self = shared_from_this();
+    std::unique_lock<std::mutex> lock(mu_);
+    attempts_.first_start = Clock::now();
+    if (Status st = cogr::internal::CheckReadContext(&context_); !st.ok()) return Finish(lock, st);
+    if (context_.cancel) {
+      cancel_subscription_ = context_.cancel->Subscribe([self] { self->Stop(false); });
+    }
+    if (context_.deadline) {
+      deadline_timer_ = HttpClient::Global().AddTimer(*context_.deadline, [self] { self->Stop(true); });
+    }
+    Submit(lock);
+  }
+
+ private:
+  void Submit(std::unique_lock<std::mutex>& lock) {
+    if (Status st = cogr::internal::CheckReadContext(&context_); !st.ok()) return Finish(lock, st);
+    const ByteRange want{0, prefix_};
+    if (Status st = PrepareTransfer(url_, options_, want, t_); !st.ok()) return Finish(lock, st.WithContext(name_));
+    buffer_.resize(static_cast<size_t>(prefix_));
+    t_.options = &options_;
+    t_.want_offset = 0;
+    t_.want_length = prefix_;
+    t_.buffer = buffer_.data();
+    t_.size_known = false;
+    auto self = shared_from_this();
+    t_.on_done = [self](Transfer&) { self->OnTransferDone(); };
+    t_.on_body = nullptr;
+    in_flight_ = true;
+    counters_->AddRequest();
+    HttpClient::Global().Submit(&t_);
+  }
+
+  void Stop(bool deadline) {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (finished_ || stopped_) return;
+    Status st = deadline ? cogr::internal::DeadlineExceeded(&context_) : cogr::internal::CheckReadContext(&context_);
+    if (st.ok()) return;
+    stopped_ = true;
+    stop_status_ = st;
+    if (in_flight_) {
+      HttpClient::Global().Cancel(t_.id);  // OnTransferDone finishes
+    } else {
+      if (retry_timer_ != 0) HttpClient::Global().CancelTimer(retry_timer_);
+      Finish(lock, st);
+    }
+  }
+
+  void OnTransferDone() {
+    std::unique_lock<std::mutex> lock(mu_);
+    in_flight_ = false;
+    counters_->AddFetched(t_.body_bytes);
+    if (t_.status == 200 && !t_.cancelled) counters_->AddFullBody();
+    if (stopped_) {
+      return Finish(lock, Status(stop_status_.code(), stop_status_.message() + "; " + Unfinished(t_, {0, prefix_})));
+    }
+    Outcome out = Judge(name_, nullptr, t_, ByteRange{0, prefix_});
+    if (out.status.ok()) {
+      auto entry = std::make_shared<HeaderEntry>();
+      entry->uri = url_;
+      entry->size = out.info.size;
+      entry->etag = out.info.etag;
+      entry->last_modified = out.info.last_modified;
+      if (out.prefix_bytes > 0) {
+        buffer_.resize(static_cast<size_t>(out.prefix_bytes));
+        entry->chunks.push_back(HeaderEntry::Chunk{0, std::move(buffer_)});
+      }
+      return Finish(lock, std::shared_ptr<const HeaderEntry>(std::move(entry)));
+    }
+    region_ = t_.bucket_region;
+    if (!out.retry) return Finish(lock, out.status);
+    Status give_up;
+    auto delay = attempts_.NextDelayMs(options_.retry, out, &give_up, &context_);
+    if (!delay) return Finish(lock, give_up);
+    auto self = shared_from_this();
+    retry_timer_ = HttpClient::Global().AddTimer(Clock::now() + std::chrono::milliseconds(*delay), [self] {
+      std::unique_lock<std::mutex> timer_lock(self->mu_);
+      if (self->finished_) return;
+      self->retry_timer_ = 0;
+      ++self->attempts_.retries;
+      self->counters_->AddRetry();
+      self->Submit(timer_lock);
+    });
+  }
+
+  void Finish(std::unique_lock<std::mutex>& lock, Result<std::shared_ptr<const HeaderEntry>> result) {
+    if (finished_) return;
+    finished_ = true;
+    auto done = std::move(done_);
+    std::string region = region_;
+    const uint64_t subscription = cancel_subscription_;
+    const uint64_t deadline_timer = deadline_timer_;
+    counters_->AddWaitUs(ElapsedUs(start_));
+    lock.unlock();
+    if (subscription != 0) context_.cancel->Unsubscribe(subscription);
+    if (deadline_timer != 0) HttpClient::Global().CancelTimer(deadline_timer);
+    PostDone([done = std::move(done), result = std::move(result), region = std::move(region)]() mutable {
+      done(std::move(result), std::move(region));
+    });
+  }
+
+  const std::string url_, name_;
+  const SourceOptions options_;
+  const std::shared_ptr<StatsCounters> counters_;
+  const IoContext context_;
+  Done done_;
+  const Clock::time_point start_;
+  uint64_t prefix_ = 0;
+
+  std::mutex mu_;
+  Transfer t_;
+  std::vector<uint8_t> buffer_;
+  Attempts attempts_;
+  uint64_t retry_timer_ = 0;
+  uint64_t cancel_subscription_ = 0;
+  uint64_t deadline_timer_ = 0;
+  bool in_flight_ = false;
+  bool stopped_ = false;
+  bool finished_ = false;
+  Status stop_status_;
+  std::string region_;
+};
+
+}  // namespace
+
+void StartRangeExec(ExecTarget target, std::vector<ReadyRange> ready, std::vector<PlannedRequest> requests,
+                    Source::RangeCallback on_range, std::function<void(Status)> on_done, IoContext context,
+                    size_t max_parallel) {
+  auto exec = std::make_shared<RangeExec>(std::move(target), std::move(on_range), std::move(on_done),
+                                          std::move(context), max_parallel);
+  exec->Start(std::move(ready), std::move(requests));
+}
+
+void StartProbe(std::string url, std::string name, const SourceOptions& options,
+                std::shared_ptr<StatsCounters> counters, IoContext context,
+                std::function<void(Result<std::shared_ptr<const HeaderEntry>>, std::string bucket_region)> done) {
+  auto probe = std::make_shared<ProbeExec>(std::move(url), std::move(name), options, std::move(counters),
+                                           std::move(context), std::move(done));
+  probe->Start();
+}
+
+}  // namespace cogr::io::internal
+
+#endif  // COGR_HAVE_CURL

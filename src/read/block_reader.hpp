@@ -1,0 +1,48 @@
+// read: the block reader — the blocks of one rectangle of one IFD, read into one destination.
+//
+// Dataset::PrepareBlocks (block_reader.cpp) plans the blocks, checks every table entry, fills
+// sparse blocks and copies cached ones; what is left is a list of byte ranges, one per block,
+// that the caller fetches however it waits (Source::ReadRanges when synchronous,
+// ReadRangesAsync when not) and hands, range by range, to Decode. Decode is thread-safe: the
+// blocks of one read are decoded concurrently, each as soon as its bytes are in.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <vector>
+
+#include "cogr/codec.hpp"
+#include "cogr/dataset.hpp"
+#include "read/assemble.hpp"
+#include "read/block_cache.hpp"
+#include "read/plan.hpp"
+
+namespace cogr::internal {
+
+struct BlockRead {
+  int ifd_index = -1;
+  const tiff::Ifd* ifd = nullptr;
+  codec::BlockInfo info;  ///< decode parameters of a full block (height set per block)
+  std::vector<BlockJob> jobs;
+  /// 1 = the fetched span of jobs[j] holds the GDAL leader, the block and its trailer.
+  std::vector<uint8_t> job_leader;
+  /// The blocks to fetch: ranges[i] holds the bytes of jobs[fetch_jobs[i]].
+  std::vector<size_t> fetch_jobs;
+  std::vector<ByteRange> ranges;
+  ArrayView out;
+  OutputPlace place;
+  double sparse_fill = 0;
+  BlockCacheImpl* cache = nullptr;  ///< null = no cache
+  uint64_t cache_id = 0;
+  bool store = false;  ///< decoded blocks go into the cache
+
+  /// Decodes the bytes of ranges[i] and assembles them into `out` (and the cache).
+  /// A span whose leader and trailer disagree is set aside (leader_failed) for a second fetch
+  /// by its byte count (Dataset::PrepareLeaderRetry).
+  Status Decode(size_t i, ByteSpan raw);
+
+  std::mutex leader_mu;
+  std::vector<size_t> leader_failed;  ///< indexes into jobs
+};
+
+}  // namespace cogr::internal
