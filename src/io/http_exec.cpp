@@ -105,7 +105,8 @@ class RangeExec : public std::enable_shared_from_this<RangeExec> {
     for (Request& r : requests_) {
       if (r.in_flight) client.Cancel(r.transfer.id);
       if (r.retry_pending) client.CancelTimer(r.retry_timer);
-      if (r.items_out == 0) r.buffer.reset();
+      // A transfer in flight writes into its buffer until the client hands it back.
+      if (r.items_out == 0 && !r.in_flight) r.buffer.reset();
     }
   }
 
