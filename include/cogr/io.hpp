@@ -123,6 +123,14 @@ struct SourceOptions {
   /// Requests of one ReadRanges call in flight at once; bounds memory to about
   /// max_concurrent_requests * range_size_limit.
   uint32_t max_concurrent_requests = 8;
+  /// Plain http(s) only (never s3/gs/az, which do not support it): up to this many requests of
+  /// one ReadRanges call go out as one multi-range request ("Range: bytes=a-b,c-d"; the answer
+  /// is a multipart/byteranges 206, parsed as it streams and checked part by part) when
+  /// together they stay within range_size_limit. A cold window of several tile rows then
+  /// costs one round trip on the open connection instead of new connections. A server that
+  /// answers one with 200 or a single range gets single-range requests from then on (the
+  /// answer's body is not read). 1 = never.
+  uint32_t max_ranges_per_request = 16;
   /// A server that ignores Range (200 + whole body): read at most this many bytes of it before
   /// failing; the bytes up to the end of the wanted range are kept, the rest is not read.
   uint64_t max_ignored_range_bytes = 64ull << 20;

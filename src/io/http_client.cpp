@@ -45,6 +45,7 @@ size_t HeaderCallback(char* data, size_t size, size_t nitems, void* user) {
     t->last_modified.clear();
     t->retry_after.clear();
     t->content_encoding.clear();
+    t->content_type.clear();
     t->content_length.reset();
     const size_t sp = line.find(' ');
     t->status = sp == std::string_view::npos ? 0 : std::strtol(std::string(line.substr(sp + 1, 3)).c_str(), nullptr, 10);
@@ -62,6 +63,8 @@ size_t HeaderCallback(char* data, size_t size, size_t nitems, void* user) {
     t->last_modified = value;
   } else if (IEquals(name, "retry-after")) {
     t->retry_after = value;
+  } else if (IEquals(name, "content-type")) {
+    t->content_type = value;
   } else if (IEquals(name, "content-encoding")) {
     t->content_encoding = value;
   } else if (IEquals(name, "x-amz-bucket-region")) {
@@ -76,11 +79,140 @@ size_t HeaderCallback(char* data, size_t size, size_t nitems, void* user) {
   return n;
 }
 
+// "multipart/byteranges; boundary=XYZ" (boundary possibly quoted) -> XYZ; empty if not that.
+std::string Boundary(std::string_view type) {
+  constexpr std::string_view kType = "multipart/byteranges";
+  if (type.size() < kType.size() || !IEquals(type.substr(0, kType.size()), kType)) return {};
+  size_t at = std::string_view::npos;
+  for (size_t i = 0; i + 9 <= type.size(); ++i) {
+    if (IEquals(type.substr(i, 9), "boundary=")) {
+      at = i + 9;
+      break;
+    }
+  }
+  if (at == std::string_view::npos) return {};
+  std::string_view b = type.substr(at);
+  if (!b.empty() && b.front() == '"') {
+    b.remove_prefix(1);
+    b = b.substr(0, b.find('"'));
+  } else {
+    b = b.substr(0, b.find_first_of("; \t"));
+  }
+  return b.size() >= 1 && b.size() <= 70 ? std::string(b) : std::string();  // RFC 2046: 1-70 chars
+}
+
+bool ParsePartRange(std::string_view v, uint64_t* first, uint64_t* last, uint64_t* total) {
+  if (v.size() < 6 || !IEquals(v.substr(0, 6), "bytes ")) return false;
+  v.remove_prefix(6);
+  const size_t dash = v.find('-'), slash = v.find('/');
+  if (dash == std::string_view::npos || slash == std::string_view::npos || dash > slash) return false;
+  auto num = [](std::string_view s, uint64_t* out) {
+    if (s.empty() || s.size() > 19) return false;
+    uint64_t x = 0;
+    for (char c : s) {
+      if (c < '0' || c > '9') return false;
+      x = x * 10 + static_cast<uint64_t>(c - '0');
+    }
+    *out = x;
+    return true;
+  };
+  return num(v.substr(0, dash), first) && num(v.substr(dash + 1, slash - dash - 1), last) &&
+         num(v.substr(slash + 1), total) && *first <= *last;
+}
+
+// A multipart/byteranges body, parsed as it streams: part headers go through a bounded line
+// buffer, part bodies straight into the part's place in `buffer`. Every part must be one that
+// was asked for, each at most once. Returns false to abort (multipart_error says why).
+bool MultipartWrite(Transfer* t, const char* data, size_t n) {
+  enum { kSeek = 0, kHeaders = 1, kBody = 2, kEnd = 3 };
+  auto fail = [t](std::string why) {
+    t->multipart_error = std::move(why);
+    return false;
+  };
+  size_t i = 0;
+  while (i < n) {
+    if (t->mp_state == kBody) {
+      const size_t take = static_cast<size_t>(std::min<uint64_t>(t->mp_remaining, n - i));
+      uint64_t at = 0;
+      for (size_t k = 0; k < t->mp_part; ++k) at += t->parts[k].length;
+      std::memcpy(t->buffer + at + t->part_received[t->mp_part], data + i, take);
+      t->part_received[t->mp_part] += take;
+      t->written += take;
+      t->mp_remaining -= take;
+      i += take;
+      if (t->mp_remaining == 0) t->mp_state = kSeek;
+      continue;
+    }
+    if (t->mp_state == kEnd) return true;  // the epilogue is ignored (curl ends at Content-Length)
+    const char c = data[i++];
+    if (c != '\n') {
+      if (t->mp_line.size() >= 1024) return fail("a multipart header line longer than 1024 bytes");
+      t->mp_line.push_back(c);
+      continue;
+    }
+    std::string_view line(t->mp_line);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    const std::string delimiter = "--" + t->mp_boundary;
+    if (t->mp_state == kSeek) {
+      if (line == delimiter) {
+        t->mp_state = kHeaders;
+        t->mp_part_range.clear();
+      } else if (line == delimiter + "--") {
+        t->mp_state = kEnd;
+      } else if (!line.empty()) {
+        return fail("unexpected text between multipart parts");
+      }
+    } else if (!line.empty()) {  // kHeaders
+      const size_t colon = line.find(':');
+      if (colon != std::string_view::npos && IEquals(Trim(line.substr(0, colon)), "content-range")) {
+        t->mp_part_range = Trim(line.substr(colon + 1));
+      }
+    } else {  // end of the part's headers
+      uint64_t first = 0, last = 0, total = 0;
+      if (!ParsePartRange(t->mp_part_range, &first, &last, &total)) {
+        return fail("a multipart part with Content-Range '" + t->mp_part_range + "'");
+      }
+      size_t k = 0;
+      while (k < t->parts.size() && !(t->parts[k].offset == first && t->parts[k].end() == last + 1)) ++k;
+      if (k == t->parts.size() || t->part_received[k] != 0) {
+        return fail("a multipart part with Content-Range '" + t->mp_part_range + "' that was not asked for");
+      }
+      if (t->multipart_total && *t->multipart_total != total) return fail("multipart parts of different object sizes");
+      t->multipart_total = total;
+      t->mp_part = k;
+      t->mp_remaining = last - first + 1;
+      t->mp_state = kBody;
+    }
+    t->mp_line.clear();
+  }
+  return true;
+}
+
 size_t WriteCallback(char* data, size_t size, size_t nmemb, void* user) {
   auto* t = static_cast<Transfer*>(user);
   const size_t n = size * nmemb;
   const uint64_t pos = t->body_bytes;  // body offset of data[0]
   t->body_bytes += n;
+  if (t->parts.size() >= 2 && (t->status == 200 || t->status == 206)) {
+    if (pos == 0) {
+      t->mp_boundary = t->status == 206 ? Boundary(t->content_type) : std::string();
+      if (t->mp_boundary.empty()) {
+        // 200 (Range ignored) or one range for all: the caller asks again with single ranges.
+        t->multipart_refused = true;
+        return 0;
+      }
+      t->part_received.assign(t->parts.size(), 0);
+    }
+    uint64_t wanted = 0;
+    for (const ByteRange& r : t->parts) wanted += r.length;
+    if (t->body_bytes > wanted + 4096 * (t->parts.size() + 1)) {
+      t->multipart_error = "a multipart body longer than its parts allow";
+      return 0;
+    }
+    if (!MultipartWrite(t, data, n)) return 0;
+    if (t->on_body) t->on_body(*t);
+    return n;
+  }
   if (t->status == 206) {
     // The body is the range asked for; never write past the buffer.
     const uint64_t room = t->want_length - t->written;
@@ -295,7 +427,18 @@ uint64_t HttpClient::Submit(Transfer* t) {
   t->last_modified.clear();
   t->retry_after.clear();
   t->content_encoding.clear();
+  t->content_type.clear();
   t->content_length.reset();
+  t->multipart_refused = false;
+  t->multipart_error.clear();
+  t->part_received.assign(t->parts.size(), 0);
+  t->multipart_total.reset();
+  t->mp_state = 0;
+  t->mp_part = 0;
+  t->mp_remaining = 0;
+  t->mp_boundary.clear();
+  t->mp_line.clear();
+  t->mp_part_range.clear();
   t->body_bytes = 0;
   t->written = 0;
   t->overflow = t->stopped_early = t->over_cap = t->cancelled = t->too_many_redirects = false;

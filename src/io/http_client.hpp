@@ -25,6 +25,10 @@ struct Transfer {
   std::string url;
   std::vector<std::string> headers;  ///< "Name: value", the Range header included
   const SourceOptions* options = nullptr;
+  /// Two or more object ranges: a multi-range request ("Range: bytes=a-b,c-d"), whose 206
+  /// answer must be multipart/byteranges; `buffer` holds the parts back to back, in this
+  /// order, and want_offset/want_length are unused. Empty or one range: a single range.
+  std::vector<ByteRange> parts;
   uint64_t want_offset = 0;  ///< object offset of the bytes wanted
   uint64_t want_length = 0;  ///< bytes wanted (> 0); `buffer` holds this many
   uint8_t* buffer = nullptr;
@@ -42,7 +46,7 @@ struct Transfer {
   long status = 0;  ///< HTTP status of the last response (0: none)
   int curl_code = 0;
   std::string curl_error;
-  std::string content_range, etag, last_modified, retry_after, content_encoding;
+  std::string content_range, etag, last_modified, retry_after, content_encoding, content_type;
   std::string bucket_region;  ///< S3's x-amz-bucket-region (sent with region redirects)
   std::optional<uint64_t> content_length;
   uint64_t body_bytes = 0;   ///< body bytes received, all of them
@@ -54,6 +58,15 @@ struct Transfer {
   bool too_many_redirects = false;  ///< curl stopped after options->max_redirects redirects
   long redirects = 0;        ///< redirects followed
   std::string error_body;    ///< start of a non-2xx body (for messages)
+  // Multi-range answers (parts.size() >= 2).
+  bool multipart_refused = false;  ///< answered 200 or a single range: aborted at the first byte
+  std::string multipart_error;     ///< a malformed multipart body (the transfer was aborted)
+  std::vector<uint64_t> part_received;  ///< bytes of each part in, from its start
+  std::optional<uint64_t> multipart_total;  ///< object size the parts' Content-Range gave
+  int mp_state = 0;
+  size_t mp_part = 0;
+  uint64_t mp_remaining = 0;
+  std::string mp_boundary, mp_line, mp_part_range;
 
   // ---- private to the client ----
   CURL* easy = nullptr;

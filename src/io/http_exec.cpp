@@ -34,13 +34,19 @@ class RangeExec : public std::enable_shared_from_this<RangeExec> {
     size_t request = SIZE_MAX;  // the request whose buffer holds the bytes; SIZE_MAX: none
   };
   struct Request {
-    PlannedRequest plan;  // pieces sorted by offset (CoalesceRanges sorts the ranges)
+    // One planned request, or several sent as one multi-range request. Pieces of each plan
+    // are sorted by offset (CoalesceRanges sorts the ranges).
+    std::vector<PlannedRequest> plans;
+    std::vector<size_t> delivered;  // per plan: pieces handed over (a prefix of its pieces)
     Transfer transfer;
-    std::shared_ptr<uint8_t[]> buffer;  // the current attempt's bytes: `attempt` of the object
-    ByteRange attempt;
+    // The current attempt: its ranges (one per plan with pieces left), the plan of each and
+    // where each starts in `buffer`.
+    std::vector<ByteRange> attempt;
+    std::vector<size_t> attempt_plan;
+    std::vector<uint64_t> attempt_at;
+    std::shared_ptr<uint8_t[]> buffer;
     Attempts attempts;
     uint64_t retry_timer = 0;
-    size_t delivered = 0;  // pieces handed over (a prefix of plan.pieces)
     size_t items_out = 0;  // handed over, callback not returned yet
     bool started = false;
     bool in_flight = false;
@@ -48,6 +54,13 @@ class RangeExec : public std::enable_shared_from_this<RangeExec> {
     bool headers_checked = false;
     bool headers_ok = false;
     bool retired = false;
+
+    bool AllDelivered() const {
+      for (size_t k = 0; k < plans.size(); ++k) {
+        if (delivered[k] < plans[k].pieces.size()) return false;
+      }
+      return true;
+    }
   };
 
   RangeExec(ExecTarget target, Source::RangeCallback on_range, std::function<void(Status)> on_done,
@@ -59,12 +72,11 @@ class RangeExec : public std::enable_shared_from_this<RangeExec> {
         max_helpers_(std::max<size_t>(1, max_parallel)),
         start_(Clock::now()) {}
 
-  void Start(std::vector<ReadyRange> ready, std::vector<PlannedRequest> requests) {
+  void Start(std::vector<ReadyRange> ready, std::vector<std::vector<PlannedRequest>> requests) {
     auto self = shared_from_this();
     std::unique_lock<std::mutex> lock(mu_);
     for (ReadyRange& r : ready) work_.push_back(Item{std::move(r.keep), r.data, r.length, r.index, SIZE_MAX});
-    requests_.resize(requests.size());
-    for (size_t i = 0; i < requests.size(); ++i) requests_[i].plan = std::move(requests[i]);
+    for (auto& plans : requests) AddRequest(std::move(plans));
     if (Status st = cogr::internal::CheckReadContext(&context_); !st.ok()) {
       Fail(st);
     } else {
@@ -93,7 +105,8 @@ class RangeExec : public std::enable_shared_from_this<RangeExec> {
     for (Request& r : requests_) {
       if (r.in_flight) client.Cancel(r.transfer.id);
       if (r.retry_pending) client.CancelTimer(r.retry_timer);
-      if (r.items_out == 0) r.buffer.reset();
+      // A transfer in flight writes into its buffer until the client hands it back.
+      if (r.items_out == 0 && !r.in_flight) r.buffer.reset();
     }
   }
 
@@ -122,16 +135,32 @@ class RangeExec : public std::enable_shared_from_this<RangeExec> {
     }
   }
 
+  void AddRequest(std::vector<PlannedRequest> plans) {
+    Request& r = requests_.emplace_back();
+    r.delivered.assign(plans.size(), 0);
+    r.plans = std::move(plans);
+  }
+
   // One attempt at the pieces of request `ri` not handed over yet, into a fresh buffer.
   void Submit(size_t ri) {
     Request& r = requests_[ri];
-    const uint64_t base = r.plan.range.offset;
-    uint64_t first = UINT64_MAX, last = 0;
-    for (size_t p = r.delivered; p < r.plan.pieces.size(); ++p) {
-      first = std::min(first, base + r.plan.pieces[p].offset);
-      last = std::max(last, base + r.plan.pieces[p].offset + r.plan.pieces[p].length);
+    r.attempt.clear();
+    r.attempt_plan.clear();
+    r.attempt_at.clear();
+    uint64_t total = 0;
+    for (size_t k = 0; k < r.plans.size(); ++k) {
+      const PlannedRequest& plan = r.plans[k];
+      if (r.delivered[k] == plan.pieces.size()) continue;
+      uint64_t first = UINT64_MAX, last = 0;
+      for (size_t p = r.delivered[k]; p < plan.pieces.size(); ++p) {
+        first = std::min(first, plan.range.offset + plan.pieces[p].offset);
+        last = std::max(last, plan.range.offset + plan.pieces[p].offset + plan.pieces[p].length);
+      }
+      r.attempt.push_back(ByteRange{first, last - first});
+      r.attempt_plan.push_back(k);
+      r.attempt_at.push_back(total);
+      total += last - first;
     }
-    r.attempt = ByteRange{first, last - first};
     Transfer& t = r.transfer;
     Status st = PrepareTransfer(*target_.url, *target_.options, r.attempt, t);
     if (!st.ok()) {
@@ -139,11 +168,18 @@ class RangeExec : public std::enable_shared_from_this<RangeExec> {
       Retire(r);
       return;
     }
-    r.buffer = std::shared_ptr<uint8_t[]>(new uint8_t[static_cast<size_t>(r.attempt.length)]);
+    r.buffer = std::shared_ptr<uint8_t[]>(new uint8_t[static_cast<size_t>(total)]);
     r.headers_checked = r.headers_ok = false;
     t.options = target_.options;
-    t.want_offset = r.attempt.offset;
-    t.want_length = r.attempt.length;
+    if (r.attempt.size() >= 2) {
+      t.parts = r.attempt;
+      t.want_offset = 0;
+      t.want_length = total;
+    } else {
+      t.parts.clear();
+      t.want_offset = r.attempt[0].offset;
+      t.want_length = r.attempt[0].length;
+    }
     t.buffer = r.buffer.get();
     t.size_known = true;
     auto self = shared_from_this();
@@ -155,21 +191,33 @@ class RangeExec : public std::enable_shared_from_this<RangeExec> {
     HttpClient::Global().Submit(&t);
   }
 
-  // Hands over the pieces whose bytes lie below object offset `have_end`.
-  void Deliver(size_t ri, uint64_t have_end) {
+  // Bytes of attempt part j of request `ri` that are in (from the part's start).
+  uint64_t Received(const Request& r, size_t j, bool complete) const {
+    if (complete) return r.attempt[j].length;
+    if (r.attempt.size() == 1) return r.transfer.written;
+    return j < r.transfer.part_received.size() ? r.transfer.part_received[j] : 0;
+  }
+
+  // Hands over the pieces whose bytes are in (all of them when `complete`).
+  void Deliver(size_t ri, bool complete) {
     Request& r = requests_[ri];
-    const uint64_t base = r.plan.range.offset;
     bool any = false;
-    while (r.delivered < r.plan.pieces.size()) {
-      const Piece& p = r.plan.pieces[r.delivered];
-      const uint64_t begin = base + p.offset, end = begin + p.length;
-      if (end > have_end) break;
-      std::shared_ptr<const void> keep(r.buffer, r.buffer.get());
-      work_.push_back(Item{std::move(keep), r.buffer.get() + (begin - r.attempt.offset), p.length, p.index, ri});
-      target_.counters->AddUsed(p.length);
-      ++r.delivered;
-      ++r.items_out;
-      any = true;
+    for (size_t j = 0; j < r.attempt.size(); ++j) {
+      const size_t k = r.attempt_plan[j];
+      const PlannedRequest& plan = r.plans[k];
+      const uint64_t have_end = r.attempt[j].offset + Received(r, j, complete);
+      while (r.delivered[k] < plan.pieces.size()) {
+        const Piece& p = plan.pieces[r.delivered[k]];
+        const uint64_t begin = plan.range.offset + p.offset, end = begin + p.length;
+        if (end > have_end) break;
+        std::shared_ptr<const void> keep(r.buffer, r.buffer.get());
+        const uint8_t* data = r.buffer.get() + r.attempt_at[j] + (begin - r.attempt[j].offset);
+        work_.push_back(Item{std::move(keep), data, p.length, p.index, ri});
+        target_.counters->AddUsed(p.length);
+        ++r.delivered[k];
+        ++r.items_out;
+        any = true;
+      }
     }
     if (any) SpawnHelpers();
   }
@@ -182,7 +230,7 @@ class RangeExec : public std::enable_shared_from_this<RangeExec> {
   }
 
   void MaybeRetire(Request& r) {
-    if (r.delivered == r.plan.pieces.size() && r.items_out == 0 && !r.in_flight && !r.retry_pending) Retire(r);
+    if (r.AllDelivered() && r.items_out == 0 && !r.in_flight && !r.retry_pending) Retire(r);
   }
 
   void SpawnHelpers() {
@@ -204,7 +252,8 @@ class RangeExec : public std::enable_shared_from_this<RangeExec> {
     if (!stalled_.empty()) {
       // Every transfer has ended: say what the first stopped one had got.
       const Request& r = requests_[stalled_.front()];
-      std::string detail = "; " + Unfinished(r.transfer, r.attempt);
+      const ByteRange span{r.attempt.front().offset, r.attempt.back().end() - r.attempt.front().offset};
+      std::string detail = "; " + Unfinished(r.transfer, span);
       if (stalled_.size() > 1) detail += " (and " + std::to_string(stalled_.size() - 1) + " more requests)";
       st = Status(error_.code(), error_.message() + detail);
     }
@@ -228,9 +277,9 @@ class RangeExec : public std::enable_shared_from_this<RangeExec> {
     if (failed_) return;
     if (!r.headers_checked) {
       r.headers_checked = true;
-      r.headers_ok = HeadersAccepted(*target_.info, r.transfer, r.attempt);
+      r.headers_ok = HeadersAccepted(*target_.info, r.transfer, r.attempt.front());
     }
-    if (r.headers_ok) Deliver(ri, r.attempt.offset + r.transfer.written);
+    if (r.headers_ok) Deliver(ri, false);
   }
 
   // Client thread: the transfer of request `ri` ended.
@@ -249,9 +298,27 @@ class RangeExec : public std::enable_shared_from_this<RangeExec> {
       MaybeFinish(lock);
       return;
     }
-    Outcome out = Judge(*target_.name, target_.info, t, r.attempt);
+    if (t.multipart_refused) {
+      // 200 or one range for a multi-range request: this server gets single ranges from now
+      // on; the plans go out as requests of their own (no retry: nothing failed).
+      if (target_.multi_range_refused) target_.multi_range_refused->store(true);
+      for (size_t k = 1; k < r.plans.size(); ++k) {
+        std::vector<PlannedRequest> one;
+        one.push_back(std::move(r.plans[k]));
+        AddRequest(std::move(one));
+      }
+      Request& again = requests_[ri];  // a deque: references stay valid
+      again.plans.resize(1);
+      again.delivered.resize(1);
+      Submit(ri);
+      StartMore();
+      MaybeFinish(lock);
+      return;
+    }
+    Outcome out = r.attempt.size() >= 2 ? JudgeMultipart(*target_.name, *target_.info, t)
+                                         : Judge(*target_.name, target_.info, t, r.attempt.front());
     if (out.status.ok()) {
-      Deliver(ri, r.attempt.end());
+      Deliver(ri, true);
       MaybeRetire(r);
     } else {
       std::optional<uint64_t> delay;
@@ -323,7 +390,7 @@ class RangeExec : public std::enable_shared_from_this<RangeExec> {
 
   std::mutex mu_;
   std::deque<Item> work_;
-  std::vector<Request> requests_;  // never resized after Start: transfers live in it
+  std::deque<Request> requests_;  // grows at the back only: transfers live in it
   size_t next_ = 0;                // next request to start
   size_t live_ = 0;                // started, not retired
   size_t in_flight_ = 0;
@@ -480,7 +547,7 @@ class ProbeExec : public std::enable_shared_from_this<ProbeExec> {
 
 }  // namespace
 
-void StartRangeExec(ExecTarget target, std::vector<ReadyRange> ready, std::vector<PlannedRequest> requests,
+void StartRangeExec(ExecTarget target, std::vector<ReadyRange> ready, std::vector<std::vector<PlannedRequest>> requests,
                     Source::RangeCallback on_range, std::function<void(Status)> on_done, IoContext context,
                     size_t max_parallel) {
   auto exec = std::make_shared<RangeExec>(std::move(target), std::move(on_range), std::move(on_done),

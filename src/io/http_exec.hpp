@@ -12,6 +12,7 @@
 
 #ifdef COGR_HAVE_CURL
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -33,6 +34,8 @@ struct ExecTarget {
   const ObjectInfo* info = nullptr;
   StatsCounters* counters = nullptr;
   std::function<void()> forget;  ///< drops the header-cache entries (object changed)
+  /// Set when the server answered a multi-range request with 200 or a single range.
+  std::atomic<bool>* multi_range_refused = nullptr;
 };
 
 /// Bytes already in memory, handed to on_range without a request.
@@ -44,11 +47,12 @@ struct ReadyRange {
 };
 
 /// Starts one ReadRanges call: `ready` ranges go to on_range at once, `requests` (pieces
-/// indexed by the caller's range indices) are fetched with at most
+/// indexed by the caller's range indices; a group of several planned requests goes out as one
+/// multi-range request) are fetched with at most
 /// options->max_concurrent_requests in flight. Callbacks run on at most `max_parallel` pool
 /// tasks at once. on_done runs exactly once, after every on_range has returned; never on the
 /// client thread (it is posted to the pool from there).
-void StartRangeExec(ExecTarget target, std::vector<ReadyRange> ready, std::vector<PlannedRequest> requests,
+void StartRangeExec(ExecTarget target, std::vector<ReadyRange> ready, std::vector<std::vector<PlannedRequest>> requests,
                     Source::RangeCallback on_range, std::function<void(Status)> on_done, IoContext context,
                     size_t max_parallel);
 

@@ -277,10 +277,50 @@ Outcome Judge(const std::string& url, const ObjectInfo* known, const Transfer& t
 
 // What a transfer stopped by the caller's deadline or cancellation had got by then, for the
 // message: "waiting for bytes [0, 32768): HTTP 206, 31 body bytes received".
+Outcome JudgeMultipart(const std::string& url, const ObjectInfo& known, const Transfer& t) {
+  const ByteRange span{t.parts.front().offset, t.parts.back().end() - t.parts.front().offset};
+  if (t.multipart_error.empty() && (t.status != 206 || t.cancelled || t.overflow || t.curl_code != 0)) {
+    return Judge(url, &known, t, span);  // errors of any answer, as for a single range
+  }
+  Outcome out;
+  const std::string where = url + ": " + RangeText(t.parts.front()) + " and " + std::to_string(t.parts.size() - 1) +
+                            " more ranges: ";
+  if (!t.multipart_error.empty()) {
+    out.status = Status::IoError(where + "the server sent " + t.multipart_error);
+    return out;
+  }
+  out.status = CheckValidators(url, known, t);
+  if (!out.status.ok()) return out;
+  if (!t.content_encoding.empty() && t.content_encoding != "identity") {
+    out.status = Status::IoError(where + "the server applied Content-Encoding '" + t.content_encoding +
+                                 "', so byte ranges do not match the object");
+    return out;
+  }
+  if (t.multipart_total && *t.multipart_total != known.size) {
+    out.status = Changed(url, "size " + std::to_string(known.size) + " at open, now " + std::to_string(*t.multipart_total));
+    return out;
+  }
+  uint64_t got = 0, want = 0;
+  for (size_t i = 0; i < t.parts.size(); ++i) {
+    got += i < t.part_received.size() ? t.part_received[i] : 0;
+    want += t.parts[i].length;
+  }
+  if (got != want) {
+    out.status = Status::IoError(where + "short multipart body: got " + std::to_string(got) + " of " +
+                                 std::to_string(want) + " bytes of its parts");
+  }
+  return out;
+}
+
 bool HeadersAccepted(const ObjectInfo& known, const Transfer& t, ByteRange want) {
   if (t.status != 206 || t.cancelled || t.overflow) return false;
   if (!t.content_encoding.empty() && t.content_encoding != "identity") return false;
   if (!CheckValidators(std::string(), known, t).ok()) return false;
+  if (t.parts.size() >= 2) {
+    // Each part's Content-Range was matched to a part asked for as it came in.
+    return !t.mp_boundary.empty() && !t.multipart_refused && t.multipart_error.empty() &&
+           (!t.multipart_total || *t.multipart_total == known.size);
+  }
   auto cr = ParseContentRange(t.content_range);
   if (!cr || cr->unsatisfied || (cr->total && *cr->total != known.size)) return false;
   return cr->first == want.offset && cr->last == want.end() - 1;
@@ -329,18 +369,28 @@ std::optional<uint64_t> Attempts::NextDelayMs(const RetryOptions& o, const Outco
 
 namespace {
 
-std::vector<std::string> RequestHeaders(const SourceOptions& o, ByteRange r) {
+std::vector<std::string> RequestHeaders(const SourceOptions& o, const std::vector<ByteRange>& parts) {
   std::vector<std::string> h = o.headers;
-  h.push_back("Range: bytes=" + std::to_string(r.offset) + "-" + std::to_string(r.end() - 1));
+  std::string range = "Range: bytes=";
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) range += ",";
+    range += std::to_string(parts[i].offset) + "-" + std::to_string(parts[i].end() - 1);
+  }
+  h.push_back(std::move(range));
   return h;
 }
 
 }  // namespace
 
 Status PrepareTransfer(const std::string& url, const SourceOptions& o, ByteRange r, Transfer& t) {
+  return PrepareTransfer(url, o, std::vector<ByteRange>{r}, t);
+}
+
+Status PrepareTransfer(const std::string& url, const SourceOptions& o, const std::vector<ByteRange>& parts,
+                       Transfer& t) {
   HttpRequest req;
   req.url = url;
-  req.headers = RequestHeaders(o, r);
+  req.headers = RequestHeaders(o, parts);
   if (o.sign) COGR_RETURN_IF_ERROR(o.sign(req));
   t.url = std::move(req.url);
   t.headers = std::move(req.headers);

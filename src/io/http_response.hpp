@@ -63,6 +63,11 @@ Status CheckValidators(const std::string& url, const ObjectInfo& known, const Tr
 /// (size still unknown).
 Outcome Judge(const std::string& url, const ObjectInfo* known, const Transfer& t, ByteRange want);
 
+/// Judges a finished multi-range transfer (t.parts): a multipart/byteranges 206 with every
+/// part complete, or the error of any other answer (as Judge gives it). A refused multi-range
+/// request (t.multipart_refused) is the caller's to handle before this.
+Outcome JudgeMultipart(const std::string& url, const ObjectInfo& known, const Transfer& t);
+
 /// True when the headers of a 206 answer in progress (status, Content-Range, validators,
 /// Content-Encoding) are those of `want` of the known object, so the body bytes already
 /// written may be used before the transfer ends. False says nothing: Judge decides at the end.
@@ -86,6 +91,9 @@ struct Attempts {
 
 /// Applies the signing hook and fills url/headers of a transfer for one attempt at `r`.
 Status PrepareTransfer(const std::string& url, const SourceOptions& o, ByteRange r, Transfer& t);
+/// The same for a multi-range request ("Range: bytes=a-b,c-d,..."; one range: as above).
+Status PrepareTransfer(const std::string& url, const SourceOptions& o, const std::vector<ByteRange>& parts,
+                       Transfer& t);
 
 }  // namespace cogr::io::internal
 

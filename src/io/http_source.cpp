@@ -1,6 +1,7 @@
 #include "io/http_source.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -82,6 +83,8 @@ class HttpSource final : public Source {
     info_.size = entry_->size;
     info_.etag = entry_->etag;
     info_.last_modified = entry_->last_modified;
+    const std::string scheme = name_.substr(0, name_.find("://"));
+    multi_range_ok_ = scheme == "http" || scheme == "https" || scheme == "HTTP" || scheme == "HTTPS";
   }
 
   uint64_t size() const override { return info_.size; }
@@ -131,8 +134,8 @@ class HttpSource final : public Source {
     PlannedRequest request;
     request.range = rest;
     request.pieces.push_back(Piece{0, 0, rest.length});
-    std::vector<PlannedRequest> requests;
-    requests.push_back(std::move(request));
+    std::vector<std::vector<PlannedRequest>> requests(1);
+    requests[0].push_back(std::move(request));
     StartRangeExec(
         Target(), {}, std::move(requests),
         [dst](size_t, ByteSpan bytes) {
@@ -205,6 +208,7 @@ class HttpSource final : public Source {
     t.info = &info_;
     t.counters = &counters_;
     t.forget = [this] { Forget(); };
+    t.multi_range_refused = &multi_range_refused_;
     return t;
   }
 
@@ -230,9 +234,23 @@ class HttpSource final : public Source {
         remote_index.push_back(i);
       }
     }
-    std::vector<PlannedRequest> requests = CoalesceRanges(remote, options_.hole_size_limit, options_.range_size_limit);
-    for (PlannedRequest& p : requests) {
+    std::vector<PlannedRequest> planned = CoalesceRanges(remote, options_.hole_size_limit, options_.range_size_limit);
+    for (PlannedRequest& p : planned) {
       for (Piece& piece : p.pieces) piece.index = remote_index[piece.index];
+    }
+    // Neighbouring requests that together stay within range_size_limit go out as one
+    // multi-range request where the server takes them (see SourceOptions).
+    const bool multi = multi_range_ok_ && !multi_range_refused_.load() && options_.max_ranges_per_request > 1;
+    std::vector<std::vector<PlannedRequest>> requests;
+    uint64_t group_bytes = 0;
+    for (PlannedRequest& p : planned) {
+      if (requests.empty() || !multi || requests.back().size() >= options_.max_ranges_per_request ||
+          group_bytes + p.range.length > options_.range_size_limit) {
+        requests.emplace_back();
+        group_bytes = 0;
+      }
+      group_bytes += p.range.length;
+      requests.back().push_back(std::move(p));
     }
     StartRangeExec(Target(), std::move(ready), std::move(requests), std::move(on_range), std::move(on_done),
                    std::move(context), max_parallel);
@@ -246,6 +264,8 @@ class HttpSource final : public Source {
   mutable std::mutex entry_mu_;
   mutable std::shared_ptr<const HeaderEntry> entry_;
   mutable StatsCounters counters_;
+  bool multi_range_ok_ = false;  // plain http(s): the cloud stores take single ranges only
+  mutable std::atomic<bool> multi_range_refused_{false};
 };
 
 std::shared_ptr<Source> MakeSource(const std::string& url, const std::string& display, const SourceOptions& options,

@@ -262,6 +262,7 @@ TEST_F(IoHttp, HoleLimitDecidesTheRequestsOfTheWindow) {
     internal::HeaderCache::Global().Clear();
     SourceOptions o = NoDiskCache();
     o.hole_size_limit = hole;
+    o.max_ranges_per_request = 1;  // one range per request (multi-range: see below)
     auto src = Open(Url(kCog), o);
     ASSERT_TRUE(src.ok());
     const size_t before = server_->RequestCount();
@@ -281,6 +282,46 @@ TEST_F(IoHttp, HoleLimitDecidesTheRequestsOfTheWindow) {
     std::sort(want.begin(), want.end());
     EXPECT_EQ(got, want) << "hole_size_limit " << hole;
   }
+}
+
+TEST_F(IoHttp, RowsOfAWindowGoOutAsOneMultiRangeRequest) {
+  // Hole limit 8 makes one planned request per row of the 3x3 window; the three rows (within
+  // range_size_limit together) go out as one multi-range request and nginx answers
+  // multipart/byteranges.
+  auto window = Window3x3(TileRanges(local_));
+  SourceOptions o = NoDiskCache();
+  o.hole_size_limit = 8;
+  auto src = Open(Url(kCog), o);
+  ASSERT_TRUE(src.ok());
+  const size_t before = nginx_->RequestCount();
+  const IoStats s0 = (*src)->stats();
+  CheckRanges(**src, window, local_, 2);
+  auto log = nginx_->Log();
+  ASSERT_EQ(log.size(), before + 1);
+  std::string want = "bytes=";
+  for (size_t row = 0; row < 3; ++row) {
+    if (row > 0) want += ",";
+    want += std::to_string(window[row * 3].offset) + "-" + std::to_string(window[row * 3 + 2].end() - 1);
+  }
+  EXPECT_EQ(log.back().range, want);
+  EXPECT_EQ(log.back().status, 206);
+  const IoStats d = (*src)->stats() - s0;
+  EXPECT_EQ(d.requests, 1u);
+  EXPECT_EQ(d.retries, 0u);
+  uint64_t used = 0;
+  for (auto& r : window) used += r.length;
+  EXPECT_EQ(d.bytes_used, used);
+  EXPECT_GT(d.bytes_fetched, used);  // the part headers and boundaries
+  EXPECT_LT(d.bytes_fetched, used + 3 * 200 + 200);
+
+  // max_ranges_per_request 2: two requests (rows 1-2, then row 3).
+  internal::HeaderCache::Global().Clear();
+  o.max_ranges_per_request = 2;
+  auto two = Open(Url(kCog), o);
+  ASSERT_TRUE(two.ok());
+  const size_t before2 = nginx_->RequestCount();
+  CheckRanges(**two, window, local_, 2);
+  EXPECT_EQ(nginx_->RequestCount(), before2 + 2);
 }
 
 TEST_F(IoHttp, ManyRangesManyThreadsSmallRequests) {

@@ -233,6 +233,38 @@ TEST_F(IoHttpStream, DeadlineMidTransferIsCancelledAndNoCallbackFollowsDone) {
   EXPECT_EQ(rec.done_calls, 1);
 }
 
+TEST_F(IoHttpStream, RefusedMultiRangeFallsBackToSingleRanges) {
+  // The fault server takes single ranges only: it answers "bytes=a-b,c-d,e-f" with 200 and the
+  // whole object. That answer's body is not read; the three ranges go out alone, and from then
+  // on this source sends single ranges only.
+  const std::string url = Url("ok", "x=2");
+  SourceOptions o = Options();
+  o.hole_size_limit = 100;  // three planned requests, grouped into one multi-range request
+  auto src = Open(url, o);
+  ASSERT_TRUE(src.ok()) << src.status().ToString();
+  for (int pass = 0; pass < 2; ++pass) {
+    std::vector<std::vector<uint8_t>> got(3);
+    std::vector<int> calls(3, 0);
+    std::mutex mu;
+    Status st = (*src)->ReadRanges(
+        kRanges,
+        [&](size_t i, ByteSpan b) {
+          std::lock_guard<std::mutex> lock(mu);
+          ++calls[i];
+          got[i].assign(b.begin(), b.end());
+          return Status::OK();
+        },
+        2);
+    ASSERT_TRUE(st.ok()) << st.ToString();
+    EXPECT_EQ(calls, (std::vector<int>{1, 1, 1}));
+    for (size_t i = 0; i < 3; ++i) EXPECT_EQ(got[i], Local(kRanges[i])) << i;
+    // Probe + refused multi-range + 3 single ranges; then 3 single ranges.
+    EXPECT_EQ(ServerInfo("/__count", url), pass == 0 ? "5" : "8");
+    EXPECT_EQ((*src)->stats().requests, pass == 0 ? 5u : 8u);
+    EXPECT_EQ((*src)->stats().retries, 0u);
+  }
+}
+
 TEST_F(IoHttpStream, OpenAsyncProbesOnTheLoop) {
   const std::string url = Url("ok", "x=1");
   std::mutex mu;

@@ -190,6 +190,7 @@ TEST_F(LazyIndex, RemoteWindowReadFetchesOnlyTheTablePagesItNeeds) {
   options.io.memory_header_cache = false;
   options.io.persisted_header_cache = false;
   options.io.hole_size_limit = kPage;  // no merging across the 256 KiB between the tables
+  options.io.max_ranges_per_request = 1;  // one request per block row (no multi-range grouping)
   options.block_cache_bytes = 0;
   auto opened = Dataset::Open(nginx.Url("written/many_tiles.tif"), options);
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
