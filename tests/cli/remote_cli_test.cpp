@@ -117,7 +117,7 @@ TEST_F(CliRemote, BenchJsonCountsEveryRequest) {
 // Without --concurrency every open+read is in flight at once (asynchronous opens and reads);
 // the requests and results are those of the capped run.
 TEST_F(CliRemote, BenchDefaultKeepsEveryReadInFlight) {
-  const size_t before = nginx_->RequestCount();
+  const size_t before = server_->RequestCount();
   test::CliRun r = Run({"bench", Url("a"), Url("b"), "--window", "40,72,80,80", "--repeat", "3", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json j = json::parse(r.out, nullptr, false);
@@ -127,7 +127,7 @@ TEST_F(CliRemote, BenchDefaultKeepsEveryReadInFlight) {
   EXPECT_EQ(total["reads"], 6);
   EXPECT_EQ(total["errors"], 0);
   EXPECT_EQ(total["requests"], 12);  // per read: the cold open + one merged range request
-  EXPECT_EQ(nginx_->RequestCount() - before, 12u);
+  EXPECT_EQ(server_->RequestCount() - before, 12u);
 }
 
 TEST_F(CliRemote, BenchHeaderCacheMakesWarmOpensFree) {

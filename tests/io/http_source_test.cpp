@@ -293,10 +293,10 @@ TEST_F(IoHttp, RowsOfAWindowGoOutAsOneMultiRangeRequest) {
   o.hole_size_limit = 8;
   auto src = Open(Url(kCog), o);
   ASSERT_TRUE(src.ok());
-  const size_t before = nginx_->RequestCount();
+  const size_t before = server_->RequestCount();
   const IoStats s0 = (*src)->stats();
   CheckRanges(**src, window, local_, 2);
-  auto log = nginx_->Log();
+  auto log = server_->Log();
   ASSERT_EQ(log.size(), before + 1);
   std::string want = "bytes=";
   for (size_t row = 0; row < 3; ++row) {
@@ -319,9 +319,9 @@ TEST_F(IoHttp, RowsOfAWindowGoOutAsOneMultiRangeRequest) {
   o.max_ranges_per_request = 2;
   auto two = Open(Url(kCog), o);
   ASSERT_TRUE(two.ok());
-  const size_t before2 = nginx_->RequestCount();
+  const size_t before2 = server_->RequestCount();
   CheckRanges(**two, window, local_, 2);
-  EXPECT_EQ(nginx_->RequestCount(), before2 + 2);
+  EXPECT_EQ(server_->RequestCount(), before2 + 2);
 }
 
 TEST_F(IoHttp, ManyRangesManyThreadsSmallRequests) {
