@@ -34,16 +34,6 @@ struct BlockRead;
 struct ReadRequest;
 }  // namespace internal
 
-namespace internal {
-/// Memory of a Buffer: `n` bytes, not initialised. Blocks of 1 MiB and more are whole 2 MiB pages
-/// of anonymous memory advised for transparent huge pages, so a read's first write of them costs
-/// one fault per 2 MiB instead of one per 4 KiB; smaller ones come from operator new.
-/// Throws std::bad_alloc on failure, like new.
-COGR_EXPORT uint8_t* AllocateBufferBytes(size_t n);
-/// Frees what AllocateBufferBytes(n) returned (null: nothing).
-COGR_EXPORT void FreeBufferBytes(uint8_t* p, size_t n) noexcept;
-}  // namespace internal
-
 /// Bytes that are not zero-initialised: resize() and Buffer(n) allocate without writing, so a
 /// read writes each byte once (and pages it never touches cost no memory). A small vector-like
 /// interface (data, size, resize, assign, ==, iteration); copies are deep.
@@ -70,14 +60,14 @@ class Buffer {
   }
   Buffer& operator=(Buffer&& other) noexcept {
     if (this != &other) {
-      internal::FreeBufferBytes(bytes_, capacity_);
+      Free(bytes_, capacity_);
       bytes_ = std::exchange(other.bytes_, nullptr);
       size_ = std::exchange(other.size_, 0);
       capacity_ = std::exchange(other.capacity_, 0);
     }
     return *this;
   }
-  ~Buffer() { internal::FreeBufferBytes(bytes_, capacity_); }
+  ~Buffer() { Free(bytes_, capacity_); }
 
   uint8_t* data() { return bytes_; }
   const uint8_t* data() const { return bytes_; }
@@ -93,9 +83,9 @@ class Buffer {
   /// Size `n`: the first min(n, size()) bytes are kept, the others are unspecified (not zeroed).
   void resize(size_t n) {
     if (n > capacity_) {
-      uint8_t* bigger = internal::AllocateBufferBytes(n);  // no zero fill
+      uint8_t* bigger = Allocate(n);  // no zero fill
       if (size_ > 0) std::memcpy(bigger, bytes_, size_);
-      internal::FreeBufferBytes(bytes_, capacity_);
+      Free(bytes_, capacity_);
       bytes_ = bigger;
       capacity_ = n;
     }
@@ -117,13 +107,21 @@ class Buffer {
   }
   /// Size 0; the memory is released.
   void clear() {
-    internal::FreeBufferBytes(bytes_, capacity_);
+    Free(bytes_, capacity_);
     bytes_ = nullptr;
     size_ = capacity_ = 0;
   }
   friend bool operator==(const Buffer& a, const Buffer& b) {
     return a.size_ == b.size_ && (a.size_ == 0 || std::memcmp(a.data(), b.data(), a.size_) == 0);
   }
+
+  /// The memory behind a Buffer: `n` bytes, not initialised. Blocks of 1 MiB and more are whole
+  /// 2 MiB pages of anonymous memory advised for transparent huge pages, so a read's first write
+  /// of them costs one fault per 2 MiB instead of one per 4 KiB; smaller ones come from
+  /// operator new. Throws std::bad_alloc on failure, like new.
+  static COGR_EXPORT uint8_t* Allocate(size_t n);
+  /// Frees what Allocate(n) returned (null: nothing).
+  static COGR_EXPORT void Free(uint8_t* p, size_t n) noexcept;
 
  private:
   uint8_t* bytes_ = nullptr;

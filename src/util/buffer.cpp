@@ -11,7 +11,7 @@
 
 #include "cogr/dataset.hpp"
 
-namespace cogr::internal {
+namespace cogr {
 namespace {
 
 constexpr size_t kHugePage = size_t{2} << 20;
@@ -23,7 +23,7 @@ size_t MappedBytes(size_t n) { return (n + kHugePage - 1) & ~(kHugePage - 1); }
 
 }  // namespace
 
-uint8_t* AllocateBufferBytes(size_t n) {
+uint8_t* Buffer::Allocate(size_t n) {
   if (n < kMapThreshold) return new uint8_t[n];  // default-initialised: no zero fill
   if (n > SIZE_MAX - 2 * kHugePage) throw std::bad_alloc();
   const size_t span = MappedBytes(n) + kHugePage;
@@ -41,7 +41,7 @@ uint8_t* AllocateBufferBytes(size_t n) {
   return reinterpret_cast<uint8_t*>(aligned);
 }
 
-void FreeBufferBytes(uint8_t* p, size_t n) noexcept {
+void Buffer::Free(uint8_t* p, size_t n) noexcept {
   if (p == nullptr) return;
   if (n < kMapThreshold) {
     delete[] p;
@@ -50,4 +50,4 @@ void FreeBufferBytes(uint8_t* p, size_t n) noexcept {
   munmap(p, MappedBytes(n));
 }
 
-}  // namespace cogr::internal
+}  // namespace cogr
