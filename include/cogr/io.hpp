@@ -8,6 +8,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cogr/cancel.hpp"
@@ -227,6 +228,11 @@ COGR_EXPORT Result<std::shared_ptr<Source>> OpenFile(const std::string& path);
 
 /// A source over bytes held in memory (tests, fuzzing, embedding).
 COGR_EXPORT std::shared_ptr<Source> MemorySource(std::vector<uint8_t> bytes, std::string name = "<memory>");
+
+/// The scheme of a path or URI as Open dispatches on it, lower-cased: "file" for a plain path
+/// and for file://, else the text before "://" ("http", "https", "s3", "gs", "az", or one Open
+/// rejects).
+COGR_EXPORT std::string UriScheme(std::string_view uri);
 
 /// Opens a path, file://, http(s)://, s3://, gs:// or az:// URI with default options (see the overload below).
 COGR_EXPORT Result<std::shared_ptr<Source>> Open(const std::string& uri);

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "cogr/dataset.hpp"
+#include "cogr/io.hpp"
 #include "commands.hpp"
 #include "npy_writer.hpp"
 #include "stats.hpp"
@@ -19,10 +20,6 @@ namespace {
 // Strips of at least this many bytes: few enough that the hand-over between reader and writer
 // costs nothing, small enough that two of them stay in the caches' reach.
 constexpr uint64_t kMinStripBytes = uint64_t{8} << 20;
-
-bool IsLocalPath(const std::string& path) {
-  return path.find("://") == std::string::npos || path.rfind("file://", 0) == 0;
-}
 
 // Reads the window strip by strip into two reused buffers while a writer thread appends the
 // previous strip to `output` (streamed .npy on tmpfs): the pages of the output are written once,
@@ -50,7 +47,9 @@ Status ReadInStrips(const Dataset& ds, const ReadOptions& options, const Array& 
     return m;
   }();
 
-  Buffer buffers[2] = {Buffer(static_cast<size_t>(max_rows * row_bytes)), Buffer(static_cast<size_t>(max_rows * row_bytes))};
+  // One strip needs one buffer; the second is for the strip read while the first is written.
+  const size_t strip_bytes = static_cast<size_t>(max_rows * row_bytes);
+  Buffer buffers[2] = {Buffer(strip_bytes), Buffer(cuts.size() > 2 ? strip_bytes : 0)};
   std::mutex mu;
   std::condition_variable cv;
   struct Job {
@@ -145,7 +144,7 @@ int RunRead(const ReadArgs& args) {
   if (NpyOutput::InPlace(shape->dtype)) {
     // Strips need a plain read (no resampling, full resolution) of a local file: remote reads
     // go whole, so that all their requests are in flight at once.
-    const bool rows_ok = IsLocalPath(args.path) && !options.out_shape && !options.overview;
+    const bool rows_ok = io::UriScheme(args.path) == "file" && !options.out_shape && !options.overview;
     auto output = NpyOutput::Create(args.output, shape->dtype, shape->bands, shape->height, shape->width, rows_ok);
     if (!output.ok()) {
       PrintError(output.status().message());

@@ -12,17 +12,20 @@
 
 namespace cogr::io {
 
-Result<std::shared_ptr<Source>> Open(const std::string& uri, const SourceOptions& options) {
+std::string UriScheme(std::string_view uri) {
   const auto scheme_end = uri.find("://");
-  if (scheme_end == std::string::npos) {
-    COGR_ASSIGN_OR_RETURN(auto file, OpenFile(uri));
-    return internal::CountingSource(std::move(file));
-  }
-  std::string scheme = uri.substr(0, scheme_end);
+  if (scheme_end == std::string_view::npos) return "file";
+  std::string scheme(uri.substr(0, scheme_end));
   std::transform(scheme.begin(), scheme.end(), scheme.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return scheme;
+}
+
+Result<std::shared_ptr<Source>> Open(const std::string& uri, const SourceOptions& options) {
+  const std::string scheme = UriScheme(uri);
   if (scheme == "file") {
-    COGR_ASSIGN_OR_RETURN(auto file, OpenFile(uri.substr(scheme_end + 3)));
+    const auto scheme_end = uri.find("://");
+    COGR_ASSIGN_OR_RETURN(auto file, OpenFile(scheme_end == std::string::npos ? uri : uri.substr(scheme_end + 3)));
     return internal::CountingSource(std::move(file));
   }
 #ifdef COGR_HAVE_CURL
@@ -42,10 +45,7 @@ Result<std::shared_ptr<Source>> Open(const std::string& uri, const SourceOptions
 
 void OpenAsync(const std::string& uri, const SourceOptions& options, IoContext context,
                std::function<void(Result<std::shared_ptr<Source>>)> done) {
-  const auto scheme_end = uri.find("://");
-  std::string scheme = scheme_end == std::string::npos ? std::string() : uri.substr(0, scheme_end);
-  std::transform(scheme.begin(), scheme.end(), scheme.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string scheme = UriScheme(uri);
   if (scheme == "http" || scheme == "https") {
     // The probe runs on the I/O loop: no thread waits for it.
     internal::OpenHttpAsync(uri, options, std::string(), std::move(context), nullptr,
