@@ -18,16 +18,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cogr/write.hpp"
+#include "read/image_decode_util.hpp"
 #include "test_util.hpp"
-
-#ifdef COGR_TEST_HAVE_PNG
-#include <png.h>
-#endif
-#ifdef COGR_TEST_HAVE_JPEG
-// clang-format off
-#include <jpeglib.h>
-// clang-format on
-#endif
 
 namespace cogr {
 namespace {
@@ -263,39 +255,25 @@ QuicklookImage TestImage() {
 }
 
 #ifdef COGR_TEST_HAVE_PNG
-// libpng's decode of a PNG as RGBA (opaque PNGs get alpha 255).
-bool DecodePng(const std::vector<uint8_t>& bytes, QuicklookImage& out) {
-  png_image png;
-  std::memset(&png, 0, sizeof(png));
-  png.version = PNG_IMAGE_VERSION;
-  if (!png_image_begin_read_from_memory(&png, bytes.data(), bytes.size())) return false;
-  png.format = PNG_FORMAT_RGBA;
-  out.width = png.width;
-  out.height = png.height;
-  out.rgba.resize(PNG_IMAGE_SIZE(png));
-  const bool ok = png_image_finish_read(&png, nullptr, out.rgba.data(), 0, nullptr) != 0;
-  png_image_free(&png);
-  return ok;
-}
-
 TEST(QuicklookEncode, PngDecodesToTheSamePixels) {
   QuicklookImage im = TestImage();
   auto png = EncodePng(im);
   ASSERT_TRUE(png.ok()) << png.status().message();
   ASSERT_GT(png->size(), 8u);
   EXPECT_EQ(std::string(png->begin() + 1, png->begin() + 4), "PNG");
-  QuicklookImage back;
-  ASSERT_TRUE(DecodePng(*png, back));
+  test::DecodedImage back = test::DecodePngRgba(*png);
+  ASSERT_TRUE(back.ok);
   EXPECT_EQ(back.width, im.width);
   EXPECT_EQ(back.height, im.height);
-  EXPECT_EQ(back.rgba, im.rgba);
+  EXPECT_EQ(back.pixels, im.rgba);
   // Opaque: written as RGB, read back with alpha 255.
   for (size_t i = 3; i < im.rgba.size(); i += 4) im.rgba[i] = 255;
   png = EncodePng(im);
   ASSERT_TRUE(png.ok()) << png.status().message();
   EXPECT_EQ((*png)[25], 2) << "colour type RGB";  // IHDR colour type byte
-  ASSERT_TRUE(DecodePng(*png, back));
-  EXPECT_EQ(back.rgba, im.rgba);
+  back = test::DecodePngRgba(*png);
+  ASSERT_TRUE(back.ok);
+  EXPECT_EQ(back.pixels, im.rgba);
 }
 #endif
 
@@ -304,24 +282,11 @@ TEST(QuicklookEncode, JpegIsRgbOverBlack) {
   const QuicklookImage im = TestImage();
   auto jpg = EncodeJpeg(im, 95);
   ASSERT_TRUE(jpg.ok()) << jpg.status().message();
-  jpeg_decompress_struct cinfo;
-  jpeg_error_mgr err;
-  cinfo.err = jpeg_std_error(&err);
-  jpeg_create_decompress(&cinfo);
-  jpeg_mem_src(&cinfo, jpg->data(), static_cast<unsigned long>(jpg->size()));
-  ASSERT_EQ(jpeg_read_header(&cinfo, TRUE), JPEG_HEADER_OK);
-  EXPECT_EQ(cinfo.image_width, im.width);
-  EXPECT_EQ(cinfo.image_height, im.height);
-  EXPECT_EQ(cinfo.num_components, 3);
-  cinfo.out_color_space = JCS_RGB;
-  jpeg_start_decompress(&cinfo);
-  std::vector<uint8_t> rgb(im.width * im.height * 3);
-  while (cinfo.output_scanline < cinfo.output_height) {
-    JSAMPROW row = rgb.data() + cinfo.output_scanline * im.width * 3;
-    jpeg_read_scanlines(&cinfo, &row, 1);
-  }
-  jpeg_finish_decompress(&cinfo);
-  jpeg_destroy_decompress(&cinfo);
+  const test::DecodedImage back = test::DecodeJpegRgb(*jpg);
+  ASSERT_TRUE(back.ok);
+  EXPECT_EQ(back.width, im.width);
+  EXPECT_EQ(back.height, im.height);
+  const std::vector<uint8_t>& rgb = back.pixels;
   // Lossy: compare with the picture composited over black, on average.
   double sum = 0;
   for (size_t i = 0; i < im.width * im.height; ++i) {
