@@ -45,7 +45,7 @@ struct QuicklookOptions {
   /// else nodata in every band) is 0, or where a shown band is NaN. Without it, alpha comes
   /// only from an alpha band (its values, as dataset_mask gives them); otherwise it is 255.
   bool nodata_transparent = false;
-  /// Bounds of the reads, as in ReadOptions.
+  /// Bounds of the whole quicklook (every read it makes), as in ReadOptions.
   std::optional<std::chrono::steady_clock::time_point> deadline;
   uint32_t timeout_ms = 0;
   std::shared_ptr<CancelToken> cancel;
@@ -64,9 +64,10 @@ COGR_EXPORT std::pair<uint64_t, uint64_t> QuicklookShape(uint64_t width, uint64_
 
 /// The quicklook of `ds`. Reads the bands once at QuicklookShape with nearest resampling (the
 /// overview GDAL picks for that out_shape, so one data request for a COG with a small overview),
-/// plus Dataset::dataset_mask at the same shape when an alpha is needed. kInvalidArgument for a
-/// size of 0 or above kMaxQuicklookSize, a band count other than 1 or 3, a band out of range;
-/// kUnsupported for complex data; read errors as Read returns them.
+/// plus Dataset::dataset_mask at the same shape when the alpha or the stretch needs it (see
+/// docs/quicklook.md). kInvalidArgument for a size of 0 or above kMaxQuicklookSize, or a band
+/// count other than 1 or 3; kOutOfRange for a band outside 1..count(); kUnsupported for complex
+/// data; read errors as Read returns them. timeout_ms bounds the whole call (both reads).
 COGR_EXPORT Result<QuicklookImage> Quicklook(const Dataset& ds, const QuicklookOptions& options = {});
 
 /// The image as a PNG file's bytes: 8-bit RGB when every alpha is 255, else RGBA (libpng,

@@ -3,6 +3,7 @@
 #include "cogr/quicklook.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -113,7 +114,12 @@ Result<QuicklookImage> QuicklookImpl(const Dataset& ds, const QuicklookOptions& 
   read.bands = bands;
   read.out_shape = std::pair{out_h, out_w};
   read.resampling = Resampling::kNearest;
+  // One deadline for both reads; timeout_ms stays set so that the message names it.
   read.deadline = options.deadline;
+  if (options.timeout_ms > 0) {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.timeout_ms);
+    read.deadline = read.deadline ? std::min(*read.deadline, end) : end;
+  }
   read.timeout_ms = options.timeout_ms;
   read.cancel = options.cancel;
   COGR_ASSIGN_OR_RETURN(Array data, ds.Read(read));

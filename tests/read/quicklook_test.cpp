@@ -239,6 +239,23 @@ TEST(QuicklookErrors, ComplexDataIsUnsupported) {
       << im.status().message();
 }
 
+TEST(QuicklookErrors, DeadlineAndCancelStopTheReads) {
+  auto ds = Dataset::Open(test::DataPath("sample.tif"));
+  ASSERT_TRUE(ds.ok()) << ds.status().message();
+  QuicklookOptions o;
+  o.deadline = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+  auto im = Quicklook(**ds, o);
+  ASSERT_FALSE(im.ok());
+  EXPECT_EQ(im.status().code(), Code::kCancelled);
+  EXPECT_NE(im.status().message().find("read deadline exceeded"), std::string::npos) << im.status().message();
+  o.deadline.reset();
+  o.cancel = std::make_shared<CancelToken>();
+  o.cancel->Cancel();
+  im = Quicklook(**ds, o);
+  ASSERT_FALSE(im.ok());
+  EXPECT_EQ(im.status().code(), Code::kCancelled);
+}
+
 QuicklookImage TestImage() {
   QuicklookImage im;
   im.width = 37;
