@@ -106,6 +106,7 @@ Result<std::vector<uint8_t>> EncodePng(const QuicklookImage& image) {
         png.width = static_cast<png_uint_32>(image.width);
         png.height = static_cast<png_uint_32>(image.height);
         png.format = opaque ? PNG_FORMAT_RGB : PNG_FORMAT_RGBA;
+        png.flags = PNG_IMAGE_FLAG_FAST;
         png_alloc_size_t size = 0;
         // First the size, then the bytes.
         if (!png_image_write_to_memory(&png, nullptr, &size, 0, pixels, 0, nullptr)) {
