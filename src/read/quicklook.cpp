@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -110,8 +111,15 @@ Result<QuicklookImage> QuicklookImpl(const Dataset& ds, const QuicklookOptions& 
   }
   const auto [out_h, out_w] = QuicklookShape(ds.width(), ds.height(), options.size);
 
+  // GDAL's dataset mask of a file with an alpha band and no internal mask is that band (uint8 as
+  // stored, uint16 rescaled): read it with the shown bands, so that pixel-interleaved RGBA tiles
+  // are fetched and decoded once.
+  const int alpha_band = ds.alpha_band();
+  const bool alpha_in_read = alpha_band > 0 && !ds.has_mask() &&
+                             (ds.dtype() == DataType::kUInt8 || ds.dtype() == DataType::kUInt16);
   ReadOptions read;
   read.bands = bands;
+  if (alpha_in_read) read.bands.push_back(alpha_band);
   read.out_shape = std::pair{out_h, out_w};
   read.resampling = Resampling::kNearest;
   // One deadline for both reads; timeout_ms stays set so that the message names it.
@@ -132,9 +140,22 @@ Result<QuicklookImage> QuicklookImpl(const Dataset& ds, const QuicklookOptions& 
 
   // The dataset mask: the alpha (nodata_transparent, or an alpha band) and the pixels the
   // stretch leaves out (an internal mask).
-  const bool alpha_from_mask = options.nodata_transparent || ds.alpha_band() > 0;
+  const bool alpha_from_mask = options.nodata_transparent || alpha_band > 0;
   Array mask;
-  if (alpha_from_mask || ds.has_mask()) {
+  if (alpha_in_read) {
+    mask.dtype = DataType::kUInt8;
+    mask.data.resize(n);
+    const uint64_t last = data.bands - 1;
+    if (data.dtype == DataType::kUInt8) {
+      std::memcpy(mask.data.data(), data.as<uint8_t>() + last * n, n);
+    } else {
+      // GDALRescaledAlphaBand (as Dataset::dataset_mask): value / 257, but never 0 for a non-zero alpha.
+      const uint16_t* v = data.as<uint16_t>() + last * n;
+      for (size_t i = 0; i < n; ++i) {
+        mask.data[i] = v[i] > 0 && v[i] < 257 ? uint8_t{1} : static_cast<uint8_t>(v[i] / 257);
+      }
+    }
+  } else if (alpha_from_mask || ds.has_mask()) {
     ReadOptions mask_read = read;
     mask_read.bands.clear();
     COGR_ASSIGN_OR_RETURN(mask, ds.dataset_mask(mask_read));
@@ -175,7 +196,7 @@ Result<QuicklookImage> QuicklookImpl(const Dataset& ds, const QuicklookOptions& 
     }
   }
 
-  for (uint64_t b = 0; b < data.bands; ++b) {
+  for (uint64_t b = 0; b < bands.size(); ++b) {
     COGR_RETURN_IF_ERROR(BandValues(data, b, values));
     valid.clear();
     for (size_t i = 0; i < n; ++i) {

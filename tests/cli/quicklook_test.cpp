@@ -229,5 +229,25 @@ TEST_F(QuicklookRemote, InternalMaskCostsOneMoreRequest) {
   EXPECT_EQ(server_->RequestCount() - before, 3u);
 }
 
+TEST_F(QuicklookRemote, AlphaBandIsReadWithTheColours) {
+  // 200 x 169 RGBA (pixel-interleaved, alpha band, no overviews): the alpha comes from the same
+  // tiles as red, green and blue, fetched once: the header, then one request for the 2 x 2 tiles.
+  const size_t before = server_->RequestCount();
+  const CliRun r = Run({"quicklook", Url("cli", "fixtures/rgba_u8_pixel_alpha_deflate_t128.tif"), "-o",
+                        (dir_ / "a.png").string(), "--size", "64", "--stats"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json stats = nlohmann::json::parse(r.err, nullptr, false);
+  ASSERT_TRUE(stats.is_object()) << r.err;
+  EXPECT_EQ(stats["requests"], 2);
+  EXPECT_EQ(server_->RequestCount() - before, 2u);
+#ifdef COGR_TEST_HAVE_PNG
+  const test::DecodedImage png = test::DecodePngRgba(test::ReadFileBytes((dir_ / "a.png").string()));
+  ASSERT_TRUE(png.ok);
+  size_t transparent = 0;
+  for (size_t i = 3; i < png.pixels.size(); i += 4) transparent += png.pixels[i] == 0;
+  EXPECT_GT(transparent, 0u);
+#endif
+}
+
 }  // namespace
 }  // namespace cogr
