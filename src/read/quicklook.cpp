@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <future>
 #include <string>
 #include <vector>
 
@@ -130,19 +131,38 @@ Result<QuicklookImage> QuicklookImpl(const Dataset& ds, const QuicklookOptions& 
   }
   read.timeout_ms = options.timeout_ms;
   read.cancel = options.cancel;
-  COGR_ASSIGN_OR_RETURN(Array data, ds.Read(read));
+  const size_t n = static_cast<size_t>(out_h * out_w);
+
+  // The dataset mask: the alpha (nodata_transparent, or an alpha band) and the pixels the
+  // stretch leaves out (an internal mask). When it is a read of its own, it runs at the same
+  // time as the bands' read (one round trip for a remote COG, not two).
+  const bool alpha_from_mask = options.nodata_transparent || alpha_band > 0;
+  const bool read_mask = !alpha_in_read && (alpha_from_mask || ds.has_mask());
+  Result<Array> data_read = Array{};
+  Result<Array> mask_read = Array{};
+  if (read_mask) {
+    ReadOptions mask_options = read;
+    mask_options.bands.clear();
+    std::future<Result<Array>> pending = ds.ReadAsync(read);
+    mask_read = ds.dataset_mask(mask_options);
+    data_read = pending.get();  // always waited for: the read uses `ds`
+  } else {
+    data_read = ds.Read(read);
+  }
+  COGR_ASSIGN_OR_RETURN(Array data, std::move(data_read));
   if (data.height != out_h || data.width != out_w) {
     return Status::InvalidFile(ds.uri() + ": quicklook read returned " + std::to_string(data.height) + "x" +
                                std::to_string(data.width) + ", expected " + std::to_string(out_h) + "x" +
                                std::to_string(out_w));
   }
-  const size_t n = static_cast<size_t>(out_h * out_w);
-
-  // The dataset mask: the alpha (nodata_transparent, or an alpha band) and the pixels the
-  // stretch leaves out (an internal mask).
-  const bool alpha_from_mask = options.nodata_transparent || alpha_band > 0;
   Array mask;
-  if (alpha_in_read) {
+  if (read_mask) {
+    COGR_ASSIGN_OR_RETURN(mask, std::move(mask_read));
+    if (mask.dtype != DataType::kUInt8 || mask.width * mask.height != n) {
+      return Status::InvalidFile(ds.uri() + ": quicklook mask of " + std::to_string(mask.height) + "x" +
+                                 std::to_string(mask.width) + " does not match the image");
+    }
+  } else if (alpha_in_read) {
     mask.dtype = DataType::kUInt8;
     mask.data.resize(n);
     const uint64_t last = data.bands - 1;
@@ -154,14 +174,6 @@ Result<QuicklookImage> QuicklookImpl(const Dataset& ds, const QuicklookOptions& 
       for (size_t i = 0; i < n; ++i) {
         mask.data[i] = v[i] > 0 && v[i] < 257 ? uint8_t{1} : static_cast<uint8_t>(v[i] / 257);
       }
-    }
-  } else if (alpha_from_mask || ds.has_mask()) {
-    ReadOptions mask_read = read;
-    mask_read.bands.clear();
-    COGR_ASSIGN_OR_RETURN(mask, ds.dataset_mask(mask_read));
-    if (mask.dtype != DataType::kUInt8 || mask.width * mask.height != n) {
-      return Status::InvalidFile(ds.uri() + ": quicklook mask of " + std::to_string(mask.height) + "x" +
-                                 std::to_string(mask.width) + " does not match the image");
     }
   }
   const uint8_t* mask_px = mask.data.empty() ? nullptr : mask.data.data();
