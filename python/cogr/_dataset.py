@@ -483,6 +483,19 @@ class Dataset:
                                            overview=overview, out_shape=shape,
                                            resampling=_resampling_name(resampling))[0]
 
+    def quicklook(self, size=512, bands=None, stretch="minmax", nodata_transparent=False):
+        """A small 8-bit picture: a (height, width, 4) uint8 RGBA array (cogr::Quicklook; see
+        docs/quicklook.md). The longest side is min(size, the image's), read from the overview
+        that serves it with nearest resampling. bands: one (grey, or the palette of a paletted
+        band) or three (red, green, blue), 1-based; None = 1, 2, 3 when the file has three bands
+        that are not alpha, else 1. stretch: "minmax" or "p2-98" per band over the valid pixels.
+        nodata_transparent: alpha 0 where GDAL's dataset mask is 0 or a shown band is NaN; an
+        alpha band is the alpha either way."""
+        if isinstance(bands, int):
+            bands = [bands]
+        return self._native().quicklook(size=int(size), bands=[int(b) for b in (bands or [])],
+                                        stretch=str(stretch), nodata_transparent=bool(nodata_transparent))
+
     def sample(self, xy, indexes=None, masked=False):
         """Yields one array of band values (shape (bands,)) per (x, y), like rasterio's sample()
         (Dataset::Sample: each touched block read once); points outside the image give nodata

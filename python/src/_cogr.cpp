@@ -23,6 +23,7 @@
 #include "cogr/dataset.hpp"
 #include "cogr/geo.hpp"
 #include "cogr/mask.hpp"
+#include "cogr/quicklook.hpp"
 #include "cogr/threads.hpp"
 #include "cogr/version.hpp"
 #include "cogr/write.hpp"
@@ -596,6 +597,23 @@ PYBIND11_MODULE(_cogr, m) {
         }();
         return ToNumpy(Take(std::move(r)));
       }, py::arg("window"), py::arg("boundless"), py::arg("overview"), py::arg("out_shape"), py::arg("resampling"))
+      .def("quicklook", [](const PyDataset& d, uint32_t size, const std::vector<int>& bands, const std::string& stretch,
+                           bool nodata_transparent) {
+        cogr::QuicklookOptions o;
+        o.size = size;
+        o.bands = bands;
+        o.stretch = Take(cogr::ParseStretch(stretch));
+        o.nodata_transparent = nodata_transparent;
+        cogr::Result<cogr::QuicklookImage> r = [&] {
+          py::gil_scoped_release nogil;
+          return cogr::Quicklook(d.ds(), o);
+        }();
+        cogr::QuicklookImage image = Take(std::move(r));
+        py::array_t<uint8_t> out({static_cast<py::ssize_t>(image.height), static_cast<py::ssize_t>(image.width),
+                                  py::ssize_t{4}});
+        std::memcpy(out.mutable_data(), image.rgba.data(), image.rgba.size());
+        return out;
+      }, py::arg("size"), py::arg("bands"), py::arg("stretch"), py::arg("nodata_transparent"))
       .def("sample", [](const PyDataset& d, const std::vector<std::pair<double, double>>& points,
                         const std::vector<int>& bands) {
         cogr::SampleOptions o;

@@ -23,6 +23,7 @@ constexpr std::string_view kGeneralUsage =
     "  xy          print the coordinates of a pixel (rasterio's dataset.xy)\n"
     "  index       print the pixel holding a point (rasterio's dataset.index)\n"
     "  clip        mask/crop a file by GeoJSON shapes into a GeoTIFF or .npy file\n"
+    "  quicklook   write a small PNG/JPEG picture of a file from its best overview\n"
     "  bench       time the same read of many files/URLs at once (requests, bytes, latency)\n"
     "\n"
     "Run 'cogr <command> --help' for the options of a command.\n";

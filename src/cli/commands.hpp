@@ -27,13 +27,14 @@ struct CommandSpec {
 std::span<const CommandSpec> Commands();
 
 /// The spec of each command, defined beside it (args.cpp: info and read; translate.cpp, xy.cpp,
-/// index.cpp, clip.cpp, bench.cpp).
+/// index.cpp, clip.cpp, quicklook.cpp, bench.cpp).
 CommandSpec InfoCommand();
 CommandSpec ReadCommand();
 CommandSpec TranslateCommand();
 CommandSpec XyCommand();
 CommandSpec IndexCommand();
 CommandSpec ClipCommand();
+CommandSpec QuicklookCommand();
 CommandSpec BenchCommand();
 
 /// `cogr info` / `cogr read` after ParseArgs (main.cpp): usage, environment, the run.

@@ -51,18 +51,19 @@ bool FinishStdout() {
   return true;
 }
 
-/// The commands' entry points (translate.cpp, xy.cpp, index.cpp, clip.cpp, bench.cpp): 0, or
-/// kExitFailure/kExitUsage after printing the error.
+/// The commands' entry points (translate.cpp, xy.cpp, index.cpp, clip.cpp, quicklook.cpp,
+/// bench.cpp): 0, or kExitFailure/kExitUsage after printing the error.
 int RunTranslate(std::span<const std::string> args);
 int RunXy(std::span<const std::string> args);
 int RunIndex(std::span<const std::string> args);
 int RunClip(std::span<const std::string> args);
+int RunQuicklook(std::span<const std::string> args);
 int RunBench(std::span<const std::string> args);
 
 std::span<const CommandSpec> Commands() {
   static const CommandSpec kCommands[] = {InfoCommand(),  ReadCommand(),  TranslateCommand(),
                                           XyCommand(),    IndexCommand(), ClipCommand(),
-                                          BenchCommand()};
+                                          QuicklookCommand(), BenchCommand()};
   return kCommands;
 }
 

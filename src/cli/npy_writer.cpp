@@ -25,23 +25,6 @@ constexpr size_t kGrowthAxisMaxDigits = 21;
 
 std::string Errno(int err) { return std::strerror(err); }
 
-// write(2) until done, retrying short writes and EINTR.
-bool WriteAll(int fd, const uint8_t* data, size_t size, int& err) {
-  while (size > 0) {
-    // Linux writes at most ~2 GiB per call; smaller chunks keep that explicit.
-    size_t chunk = std::min<size_t>(size, size_t{1} << 30);
-    ssize_t n = write(fd, data, chunk);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      err = errno;
-      return false;
-    }
-    data += n;
-    size -= static_cast<size_t>(n);
-  }
-  return true;
-}
-
 }  // namespace
 
 Result<std::string> NpyHeader(std::string_view descr, std::span<const uint64_t> shape) {
@@ -138,12 +121,8 @@ Status WriteNpy(OutputFile& out, const Array& input) {
   COGR_ASSIGN_OR_RETURN(std::string header, NpyHeader(descr, shape));
   std::vector<uint8_t> scratch;
   std::span<const uint8_t> data = LittleEndianData(array, scratch);
-  int err = 0;
-  if (!WriteAll(out.fd(), reinterpret_cast<const uint8_t*>(header.data()), header.size(), err) ||
-      !WriteAll(out.fd(), data.data(), data.size(), err)) {
-    return Status::IoError(out.path() + ": cannot write " + out.temp_path() + ": " + Errno(err));
-  }
-  return Status::OK();
+  COGR_RETURN_IF_ERROR(out.Write(reinterpret_cast<const uint8_t*>(header.data()), header.size()));
+  return out.Write(data.data(), data.size());
 }
 
 Status WriteNpyFile(const std::string& path, const Array& array) {
@@ -293,11 +272,9 @@ Status NpyOutput::Commit() {
       return Fail(Status::IoError(path + ": cannot unmap " + file_->temp_path() + ": " + Errno(err)));
     }
   } else {
-    int err = 0;
-    if (!WriteAll(file_->fd(), reinterpret_cast<const uint8_t*>(header_.data()), header_.size(), err) ||
-        !WriteAll(file_->fd(), data_, static_cast<size_t>(data_bytes_), err)) {
-      return Fail(Status::IoError(path + ": cannot write " + file_->temp_path() + ": " + Errno(err)));
-    }
+    Status written = file_->Write(reinterpret_cast<const uint8_t*>(header_.data()), header_.size());
+    if (written.ok()) written = file_->Write(data_, static_cast<size_t>(data_bytes_));
+    if (!written.ok()) return Fail(std::move(written));
     munmap(map_, map_bytes_);
   }
   map_ = nullptr;

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -143,6 +144,21 @@ Result<std::unique_ptr<OutputFile>> OutputFile::Create(const std::string& path) 
 }
 
 OutputFile::~OutputFile() { Discard(); }
+
+Status OutputFile::Write(const uint8_t* data, size_t size) {
+  while (size > 0) {
+    // Linux writes at most ~2 GiB per call; smaller chunks keep that explicit.
+    const size_t chunk = std::min<size_t>(size, size_t{1} << 30);
+    const ssize_t n = ::write(fd_, data, chunk);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Status::IoError(path_ + ": cannot write " + temp_ + ": " + std::strerror(errno));
+    }
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
+  return Status::OK();
+}
 
 Status OutputFile::CloseFd() {
   if (fd_ < 0) return Status::OK();

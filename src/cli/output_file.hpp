@@ -2,6 +2,8 @@
 // beside the output, which replaces it only once complete: an output appears whole or not at all.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -47,6 +49,9 @@ class OutputFile {
   int fd() const { return fd_; }
   /// Closes fd() (for a writer that reopens temp_path() by name). Error if close(2) fails.
   Status CloseFd();
+  /// Appends `size` bytes to the temporary file through fd() (write(2) until done, short writes
+  /// and EINTR retried). kIoError "<path>: cannot write <temp>: <reason>".
+  Status Write(const uint8_t* data, size_t size);
 
   /// Closes fd(), gives the temporary file the kept mode and renames it over target(). On
   /// failure the temporary file is removed and the Status names path() and the system error.

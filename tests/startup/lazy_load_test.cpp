@@ -1,4 +1,4 @@
-// libcurl, PROJ, libtiff, libcrypto, libwebp, LERC and liblzma are opened with dlopen when first needed
+// libcurl, PROJ, libtiff, libcrypto, libwebp, libpng, LERC and liblzma are opened with dlopen when first needed
 // (util/dynamic_library.hpp): a local read loads none of them, the path that needs one loads
 // exactly it, and a library that cannot be loaded gives kUnsupported naming it and dlerror().
 // Each case runs cogr_load_probe (tests/startup/load_probe.cpp) in a fresh process: this test
@@ -81,7 +81,7 @@ TEST_F(LazyLoadTest, LocalReadLoadsNoOptionalLibrary) {
   EXPECT_EQ(r.status, "ok");
   EXPECT_TRUE(Loaded(r.libs, "libc.so")) << "the probe lists loaded libraries";
   for (const char* lib : {"libcurl", "libproj", "libtiff", "libcrypto", "libssl", "libsqlite3", "libgnutls",
-                          "libwebp", "libLerc", "liblzma"}) {
+                          "libwebp", "libpng", "libLerc", "liblzma"}) {
     EXPECT_FALSE(Loaded(r.libs, lib)) << lib << " was loaded by a local read";
   }
 }
@@ -93,6 +93,19 @@ TEST_F(LazyLoadTest, CrsLoadsProj) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.status, "ok");
   EXPECT_TRUE(r.libs.count(COGR_PROJ_SONAME)) << COGR_PROJ_SONAME << " not loaded for a CRS";
+#endif
+}
+
+TEST_F(LazyLoadTest, PngQuicklookLoadsLibpng) {
+#ifdef COGR_PNG_SONAME
+  const ProbeRun r = Probe("", "png", DataPath("sample.tif"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.status, "ok");
+  EXPECT_TRUE(r.libs.count(COGR_PNG_SONAME)) << COGR_PNG_SONAME << " not loaded for a PNG";
+  EXPECT_FALSE(Loaded(r.libs, "libcurl"));
+  EXPECT_FALSE(Loaded(r.libs, "libproj"));
+#else
+  GTEST_SKIP() << "libpng is linked (COGR_LAZY_LOAD=OFF) or absent";
 #endif
 }
 

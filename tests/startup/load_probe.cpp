@@ -5,6 +5,7 @@
 //
 //   cogr_load_probe read URI    open URI (no retries) and read its first <= 16x16 window
 //   cogr_load_probe crs URI     open URI and compute its CRS (WKT)
+//   cogr_load_probe png URI     open URI and encode a 16-pixel quicklook as PNG
 //
 // Output: "status: ok" or "status: <code>: <message>", then "lib: <file name>" per loaded
 // object (dl_iterate_phdr). Exit code 0 whenever it ran.
@@ -35,6 +36,12 @@ cogr::Status Run(const std::string& command, const std::string& uri) {
     COGR_ASSIGN_OR_RETURN(auto crs, dataset->crs());
     return crs.ToWkt().status();
   }
+  if (command == "png") {
+    cogr::QuicklookOptions quicklook;
+    quicklook.size = 16;
+    COGR_ASSIGN_OR_RETURN(auto image, cogr::Quicklook(*dataset, quicklook));
+    return cogr::EncodePng(image).status();
+  }
   cogr::ReadOptions read;
   read.window = cogr::geo::Window{0, 0, static_cast<double>(std::min<uint64_t>(dataset->width(), 16)),
                                   static_cast<double>(std::min<uint64_t>(dataset->height(), 16))};
@@ -44,8 +51,9 @@ cogr::Status Run(const std::string& command, const std::string& uri) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 3 || (std::string(argv[1]) != "read" && std::string(argv[1]) != "crs")) {
-    std::fprintf(stderr, "usage: cogr_load_probe read|crs URI\n");
+  const std::string command = argc == 3 ? argv[1] : "";
+  if (command != "read" && command != "crs" && command != "png") {
+    std::fprintf(stderr, "usage: cogr_load_probe read|crs|png URI\n");
     return 2;
   }
   const cogr::Status status = Run(argv[1], argv[2]);
