@@ -25,23 +25,6 @@ constexpr size_t kGrowthAxisMaxDigits = 21;
 
 std::string Errno(int err) { return std::strerror(err); }
 
-// write(2) until done, retrying short writes and EINTR.
-bool WriteAll(int fd, const uint8_t* data, size_t size, int& err) {
-  while (size > 0) {
-    // Linux writes at most ~2 GiB per call; smaller chunks keep that explicit.
-    size_t chunk = std::min<size_t>(size, size_t{1} << 30);
-    ssize_t n = write(fd, data, chunk);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      err = errno;
-      return false;
-    }
-    data += n;
-    size -= static_cast<size_t>(n);
-  }
-  return true;
-}
-
 }  // namespace
 
 Result<std::string> NpyHeader(std::string_view descr, std::span<const uint64_t> shape) {

@@ -2,6 +2,8 @@
 // beside the output, which replaces it only once complete: an output appears whole or not at all.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -67,5 +69,11 @@ class OutputFile {
   unsigned mode_ = 0;
   bool done_ = false;       // committed or discarded
 };
+
+/// write(2) until done, retrying short writes and EINTR; false with `err` = errno on failure.
+bool WriteAll(int fd, const uint8_t* data, size_t size, int& err);
+
+/// Writes `bytes` as the whole file `path` through an OutputFile (appears whole or not at all).
+Status WriteWholeFile(const std::string& path, std::string_view bytes);
 
 }  // namespace cogr::cli
