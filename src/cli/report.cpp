@@ -54,7 +54,7 @@ svg text{font:11px system-ui,sans-serif}.legend span{display:inline-block;width:
 <div id="summary"></div>
 <h2>Totals</h2><div id="table"></div>
 <h2>Latency per request</h2><div id="latency"></div>
-<h2>Bytes fetched vs used</h2><div id="bytes"></div>
+<h2>Bytes fetched vs used</h2><p>Body bytes received, and the part of them handed to the reader (the rest: holes of merged ranges, unused header prefix). Bytes served from a cached header prefix need no request and are not counted here.</p><div id="bytes"></div>
 <h2>Requests per URI</h2>
 <div class="legend"><span style="background:#9ecae1"></span>waiting (to first byte)<span style="background:#3182bd"></span>receiving<span style="background:#e6550d"></span>new connection (DNS/connect/TLS)<span style="background:#d62728"></span>failed</div>
 <div id="waterfall"></div>
