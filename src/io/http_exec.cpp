@@ -59,7 +59,9 @@ void TraceTransfer(Trace& trace, const std::string& uri, const char* kind, const
   e.local_port = static_cast<uint32_t>(times.local_port);
   if (t.cancelled) {
     e.error = "cancelled";
-  } else if (t.curl_code != 0 && !t.multipart_refused) {
+  } else if (t.multipart_refused) {
+    e.error = "multi-range request refused (" + StatusText(t.status) + "); sent again as single ranges";
+  } else if (t.curl_code != 0) {
     e.error = t.curl_error;
   } else if (t.status >= 400) {
     e.error = StatusText(t.status);

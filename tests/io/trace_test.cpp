@@ -15,6 +15,7 @@
 
 #include "cogr/dataset.hpp"
 #include "io/header_cache.hpp"
+#include "io/read_context.hpp"
 #include "io/server_suite.hpp"
 #include "io/test_servers.hpp"
 #include "test_util.hpp"
@@ -249,6 +250,82 @@ TEST_F(TraceHttp, AsyncOpenAndReadRecordToo) {
   ASSERT_TRUE(read.get_future().get().ok());
   EXPECT_EQ(trace->requests().size(), (*ds)->io_stats().requests);
   ExpectDecodesFollowPieces(*trace, url, "data");
+}
+
+// Retries and a refused multi-range request, against the fault server: each attempt is a
+// request of its own, with its status, retry number and error.
+class TraceFault : public test::ServerSuite<TraceFault, test::FaultServer> {
+ protected:
+  void SetUp() override {
+    if (!test::HaveHttp()) GTEST_SKIP() << "cogr was built without libcurl: http sources are unsupported";
+    ASSERT_TRUE(ServerStarted()) << StartError();
+    io::internal::HeaderCache::Global().Clear();
+  }
+  std::string Url(const std::string& mode, const std::string& query) {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    return server_->Url(mode + "/" + kCog + "?t=" + info->name() + "&" + query);
+  }
+  static io::SourceOptions Fast() {
+    io::SourceOptions o;
+    o.persisted_header_cache = false;
+    o.memory_header_cache = false;
+    o.prefix_bytes = 1024;
+    o.retry.max_retries = 3;
+    o.retry.initial_backoff_ms = 10;
+    o.retry.max_backoff_ms = 40;
+    return o;
+  }
+};
+
+TEST_F(TraceFault, EveryRetryIsARequestWithItsStatus) {
+  auto trace = std::make_shared<Trace>();
+  io::IoContext context;
+  context.trace = trace;
+  const cogr::internal::ScopedReadContext scope(&context);
+  auto src = io::Open(Url("s500", "fail=2"), Fast());
+  ASSERT_TRUE(src.ok()) << src.status().ToString();
+  const std::vector<Trace::Request> requests = trace->requests();
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_EQ(requests.size(), (*src)->stats().requests);
+  for (uint32_t i = 0; i < 3; ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(requests[i].kind, "header");
+    EXPECT_EQ(requests[i].retry, i);
+    EXPECT_EQ(requests[i].ranges, (std::vector<ByteRange>{{0, 1024}}));
+    EXPECT_EQ(requests[i].status, i < 2 ? 500 : 206);
+    EXPECT_EQ(requests[i].error, i < 2 ? "HTTP 500 (internal server error)" : "");
+    EXPECT_EQ(requests[i].pieces.size(), i < 2 ? 0u : 1u);
+    if (i > 0) {
+      EXPECT_GE(requests[i].start_us, requests[i - 1].end_us);  // after the backoff
+    }
+  }
+}
+
+TEST_F(TraceFault, RefusedMultiRangeRequestIsShownThenSingleRanges) {
+  auto trace = std::make_shared<Trace>();
+  io::SourceOptions o = Fast();
+  o.hole_size_limit = 100;  // three planned requests, grouped into one multi-range request
+  auto src = io::Open(Url("ok", "x=1"), o);  // (no trace: the open is not recorded)
+  ASSERT_TRUE(src.ok()) << src.status().ToString();
+  const std::vector<ByteRange> ranges{{2000, 1000}, {30000, 1000}, {50000, 1000}};
+  io::IoContext context;
+  context.trace = trace;
+  const cogr::internal::ScopedReadContext scope(&context);
+  ASSERT_TRUE((*src)->ReadRanges(ranges, [](size_t, ByteSpan) { return Status::OK(); }, 2).ok());
+  std::vector<Trace::Request> requests = trace->requests();
+  ASSERT_EQ(requests.size(), 4u);
+  EXPECT_EQ(requests[0].ranges, ranges);
+  EXPECT_EQ(requests[0].status, 200);
+  EXPECT_EQ(requests[0].error, "multi-range request refused (HTTP 200); sent again as single ranges");
+  EXPECT_TRUE(requests[0].pieces.empty());
+  std::sort(requests.begin() + 1, requests.end(),
+            [](const Trace::Request& a, const Trace::Request& b) { return a.ranges[0].offset < b.ranges[0].offset; });
+  for (size_t i = 1; i < 4; ++i) {
+    EXPECT_EQ(requests[i].ranges, (std::vector<ByteRange>{ranges[i - 1]}));
+    EXPECT_EQ(requests[i].status, 206);
+    EXPECT_TRUE(requests[i].error.empty()) << requests[i].error;
+    EXPECT_GE(requests[i].start_us, requests[0].end_us);
+  }
 }
 
 TEST(TraceLocal, WindowReadRecordsEveryPreadAndDecode) {
