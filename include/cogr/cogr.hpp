@@ -16,6 +16,7 @@
 #include "cogr/status.hpp"
 #include "cogr/threads.hpp"
 #include "cogr/tiff.hpp"
+#include "cogr/trace.hpp"
 #include "cogr/types.hpp"
 #include "cogr/version.hpp"
 #include "cogr/write.hpp"

@@ -24,6 +24,7 @@
 #include "cogr/io.hpp"
 #include "cogr/status.hpp"
 #include "cogr/tiff.hpp"
+#include "cogr/trace.hpp"
 #include "cogr/types.hpp"
 
 namespace cogr {
@@ -206,6 +207,8 @@ struct OpenOptions {
   std::optional<std::chrono::steady_clock::time_point> deadline;
   uint32_t timeout_ms = 0;
   std::shared_ptr<CancelToken> cancel;
+  /// Records the open's requests (see cogr/trace.hpp); null = none. Not kept for the reads.
+  std::shared_ptr<Trace> trace;
 };
 
 /// Resampling kernels for out_shape reads (GDAL's names and semantics).
@@ -240,6 +243,8 @@ struct ReadOptions {
   /// Cancel() it from any thread: the read stops its transfers and returns kCancelled
   /// "read cancelled" promptly. Null = not cancellable. The Dataset stays usable either way.
   std::shared_ptr<CancelToken> cancel;
+  /// Records the read's requests and block decodes (see cogr/trace.hpp); null = none.
+  std::shared_ptr<Trace> trace;
 };
 
 /// One image of the file at one resolution (the full image or an overview), plus its mask.

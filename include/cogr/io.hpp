@@ -15,6 +15,10 @@
 #include "cogr/status.hpp"
 #include "cogr/types.hpp"
 
+namespace cogr {
+class Trace;  // cogr/trace.hpp
+}  // namespace cogr
+
 namespace cogr::io {
 
 /// Deadline and cancellation of one open or read, passed explicitly through source calls.
@@ -25,6 +29,8 @@ struct IoContext {
   std::optional<std::chrono::steady_clock::time_point> deadline;    ///< none = no deadline
   uint64_t timeout_ms = 0;   ///< the caller's budget, for messages (0: absolute deadline)
   const char* what = "read"; ///< "read" or "open", for messages
+  /// Records every request (and, in reads, every block decode) of the call; null = none.
+  std::shared_ptr<Trace> trace;
 };
 
 /// What a source's reads have cost: the numbers `cogr --stats` prints. Counters only grow;

@@ -18,10 +18,13 @@ from ._dataset import BoundingBox, Dataset, Resampling, Window, _affine, _bands,
 
 __version__ = _cogr.__version__
 
+# The request timeline: open(..., trace=t), ds.read(..., trace=t), t.to_chrome_json() (docs/trace.md).
+Trace = _cogr.Trace
+
 __all__ = [
     "open", "open_async", "write", "mask", "geometry_mask", "Dataset", "DatasetWriter", "Window",
     "Resampling", "BoundingBox", "errors", "set_thread_count", "thread_count", "set_buffer_pool_bytes",
-    "buffer_pool_bytes", "__version__",
+    "buffer_pool_bytes", "Trace", "__version__",
 ]
 
 

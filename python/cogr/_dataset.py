@@ -398,7 +398,8 @@ class Dataset:
         raise IndexError(f"block ({i}, {j}) out of range")
 
     # -- reads -----------------------------------------------------------------------------
-    def _read_args(self, indexes, window, out_shape, resampling, boundless, fill_value, overview, timeout_ms):
+    def _read_args(self, indexes, window, out_shape, resampling, boundless, fill_value, overview, timeout_ms,
+                   trace=None):
         ds = self._native()
         bands, squeeze = _bands(indexes, ds.count)
         shape = None
@@ -406,10 +407,11 @@ class Dataset:
             shape = tuple(int(v) for v in tuple(out_shape)[-2:])
         return dict(bands=bands, window=_window_tuple(window), boundless=bool(boundless),
                     fill=None if fill_value is None else float(fill_value), overview=overview, out_shape=shape,
-                    resampling=_resampling_name(resampling), timeout_ms=int(timeout_ms)), squeeze
+                    resampling=_resampling_name(resampling), timeout_ms=int(timeout_ms), trace=trace), squeeze
 
     def read(self, indexes=None, out=None, window=None, masked=False, out_shape=None, boundless=False,
-             resampling=Resampling.nearest, fill_value=None, out_dtype=None, overview=None, timeout_ms=0):
+             resampling=Resampling.nearest, fill_value=None, out_dtype=None, overview=None, timeout_ms=0,
+             trace=None):
         """Reads bands into a numpy array (rasterio's read).
 
         indexes: a band (2-D result) or a list of bands (3-D), 1-based; default all bands.
@@ -420,10 +422,11 @@ class Dataset:
         shape to read into. masked: a numpy.ma array masked like rasterio (read_masks == 0).
         overview: read overview level N (0-based) instead of the full resolution.
         timeout_ms: fail with cogr.errors.Cancelled past this time (0 = none).
+        trace: a cogr.Trace that records the read's requests and block decodes (docs/trace.md).
         The array is the C++ read's own memory; the GIL is released while it reads.
         """
         args, squeeze = self._read_args(indexes, window, out_shape, resampling, boundless, fill_value, overview,
-                                        timeout_ms)
+                                        timeout_ms, trace)
         if out is not None:
             target = out.data if isinstance(out, np.ma.MaskedArray) else out
             if not isinstance(target, np.ndarray):
@@ -513,11 +516,12 @@ class Dataset:
                 yield v
 
     async def read_async(self, indexes=None, window=None, out_shape=None, boundless=False,
-                         resampling=Resampling.nearest, fill_value=None, overview=None, timeout_ms=0):
+                         resampling=Resampling.nearest, fill_value=None, overview=None, timeout_ms=0,
+                         trace=None):
         """read() on asyncio: the read runs on cogr's read executor (no Python thread) and the
         awaiting task resumes through loop.call_soon_threadsafe when it ends."""
         args, squeeze = self._read_args(indexes, window, out_shape, resampling, boundless, fill_value, overview,
-                                        timeout_ms)
+                                        timeout_ms, trace)
         loop = asyncio.get_running_loop()
         fut = loop.create_future()
 

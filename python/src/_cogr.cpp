@@ -262,6 +262,7 @@ cogr::OpenOptions OpenOptionsFrom(const py::dict& kw) {
     else if (key == "s3_requester_pays") o.io.s3.requester_pays = Cast<bool>(v, "s3_requester_pays");
     else if (key == "gcs_endpoint_url") o.io.gcs.endpoint_url = Cast<std::string>(v, "gcs_endpoint_url");
     else if (key == "gcs_access_token") o.io.gcs.access_token = Cast<std::string>(v, "gcs_access_token");
+    else if (key == "trace") o.trace = Cast<std::shared_ptr<cogr::Trace>>(v, "trace");
     else throw py::type_error("open() got an unexpected keyword argument '" + key + "'");
   }
   return o;
@@ -270,8 +271,10 @@ cogr::OpenOptions OpenOptionsFrom(const py::dict& kw) {
 cogr::ReadOptions ReadOptionsFrom(const std::vector<int>& bands, const std::optional<std::vector<double>>& window,
                                   bool boundless, std::optional<double> fill, std::optional<int> overview,
                                   const std::optional<std::pair<uint64_t, uint64_t>>& out_shape,
-                                  const std::string& resampling, uint32_t timeout_ms) {
+                                  const std::string& resampling, uint32_t timeout_ms,
+                                  std::shared_ptr<cogr::Trace> trace = nullptr) {
   cogr::ReadOptions o;
+  o.trace = std::move(trace);
   o.bands = bands;
   if (window) {
     if (window->size() != 4) throw py::value_error("a window is (col_off, row_off, width, height)");
@@ -485,6 +488,50 @@ PYBIND11_MODULE(_cogr, m) {
   m.doc() = "cogr's C++ API (use the cogr package, not this module)";
   m.attr("__version__") = std::string(COGR_VERSION_STRING);
 
+  // The request timeline (cogr/trace.hpp): attached with open(..., trace=t) / read(..., trace=t).
+  py::class_<cogr::Trace, std::shared_ptr<cogr::Trace>>(m, "Trace")
+      .def(py::init<>())
+      .def("to_chrome_json", &cogr::Trace::ToChromeJson)
+      .def("clear", &cogr::Trace::Clear)
+      .def_property_readonly("requests", [](const cogr::Trace& t) {
+        py::list out;
+        for (const cogr::Trace::Request& r : t.requests()) {
+          py::list ranges;
+          for (const cogr::ByteRange& b : r.ranges) ranges.append(py::make_tuple(b.offset, b.length));
+          py::dict d;
+          d["uri"] = r.uri;
+          d["kind"] = r.kind;
+          d["ranges"] = ranges;
+          d["start_us"] = r.start_us;
+          d["first_byte_us"] = r.first_byte_us;
+          d["end_us"] = r.end_us;
+          d["bytes"] = r.bytes;
+          d["status"] = r.status;
+          d["retry"] = r.retry;
+          d["new_connection"] = r.new_connection;
+          d["remote"] = r.remote;
+          d["error"] = r.error;
+          out.append(d);
+        }
+        return out;
+      })
+      .def_property_readonly("decodes", [](const cogr::Trace& t) {
+        py::list out;
+        for (const cogr::Trace::Decode& e : t.decodes()) {
+          py::dict d;
+          d["uri"] = e.uri;
+          d["block"] = e.block;
+          d["codec"] = e.codec;
+          d["start_us"] = e.start_us;
+          d["end_us"] = e.end_us;
+          d["thread"] = e.thread;
+          d["bytes_in"] = e.bytes_in;
+          d["bytes_out"] = e.bytes_out;
+          out.append(d);
+        }
+        return out;
+      });
+
   py::class_<PyDataset>(m, "Dataset")
       .def_static("open", &PyDataset::Open, py::arg("uri"), py::arg("options"))
       .def_static("open_async", &PyDataset::OpenAsync, py::arg("uri"), py::arg("options"), py::arg("done"))
@@ -633,10 +680,12 @@ PYBIND11_MODULE(_cogr, m) {
       .def("read", [](const PyDataset& d, const std::vector<int>& bands, const std::optional<std::vector<double>>& window,
                       bool boundless, std::optional<double> fill, std::optional<int> overview,
                       const std::optional<std::pair<uint64_t, uint64_t>>& out_shape, const std::string& resampling,
-                      uint32_t timeout_ms, const std::optional<py::array>& out) {
-        return d.Read(ReadOptionsFrom(bands, window, boundless, fill, overview, out_shape, resampling, timeout_ms), out);
+                      uint32_t timeout_ms, const std::optional<py::array>& out, std::shared_ptr<cogr::Trace> trace) {
+        return d.Read(
+            ReadOptionsFrom(bands, window, boundless, fill, overview, out_shape, resampling, timeout_ms, std::move(trace)),
+            out);
       }, py::arg("bands"), py::arg("window"), py::arg("boundless"), py::arg("fill"), py::arg("overview"),
-         py::arg("out_shape"), py::arg("resampling"), py::arg("timeout_ms"), py::arg("out"))
+         py::arg("out_shape"), py::arg("resampling"), py::arg("timeout_ms"), py::arg("out"), py::arg("trace") = nullptr)
       .def("read_mask", [](const PyDataset& d, const std::optional<std::vector<double>>& window, bool boundless,
                            std::optional<int> overview, const std::optional<std::pair<uint64_t, uint64_t>>& out_shape,
                            const std::string& resampling) {
@@ -646,11 +695,12 @@ PYBIND11_MODULE(_cogr, m) {
       .def("read_async", [](const PyDataset& d, const std::vector<int>& bands, const std::optional<std::vector<double>>& window,
                             bool boundless, std::optional<double> fill, std::optional<int> overview,
                             const std::optional<std::pair<uint64_t, uint64_t>>& out_shape, const std::string& resampling,
-                            uint32_t timeout_ms, py::object done) {
-        d.ReadAsync(ReadOptionsFrom(bands, window, boundless, fill, overview, out_shape, resampling, timeout_ms),
-                    std::move(done));
+                            uint32_t timeout_ms, py::object done, std::shared_ptr<cogr::Trace> trace) {
+        d.ReadAsync(
+            ReadOptionsFrom(bands, window, boundless, fill, overview, out_shape, resampling, timeout_ms, std::move(trace)),
+            std::move(done));
       }, py::arg("bands"), py::arg("window"), py::arg("boundless"), py::arg("fill"), py::arg("overview"),
-         py::arg("out_shape"), py::arg("resampling"), py::arg("timeout_ms"), py::arg("done"));
+         py::arg("out_shape"), py::arg("resampling"), py::arg("timeout_ms"), py::arg("done"), py::arg("trace") = nullptr);
 
   m.def("window_from_bounds", [](double left, double bottom, double right, double top, const std::vector<double>& t) {
     const auto w = Take(cogr::geo::Window::FromBounds({left, bottom, right, top}, AffineFrom(t)));

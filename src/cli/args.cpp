@@ -29,7 +29,7 @@ constexpr std::string_view kGeneralUsage =
     "Run 'cogr <command> --help' for the options of a command.\n";
 
 constexpr std::string_view kInfoUsage =
-    "usage: cogr info PATH [--json] [--stats] [--timeout SECONDS]\n"
+    "usage: cogr info PATH [--json] [--stats] [--trace FILE.json] [--timeout SECONDS]\n"
     "\n"
     "Prints the metadata of a GeoTIFF/COG: size, bands, data type, blocks, compression,\n"
     "CRS, transform, bounds, nodata, overviews.\n"
@@ -38,6 +38,8 @@ constexpr std::string_view kInfoUsage =
     "  --json       print one JSON object on one line\n"
     "  --stats      print what the I/O cost as one JSON line on stderr: requests,\n"
     "               bytes_fetched, bytes_used, retries, wait_ms, cache_hits\n"
+    "  --trace FILE.json\n"
+    "               write the open's requests as a Chrome trace (Perfetto, chrome://tracing)\n"
     "  --timeout SECONDS\n"
     "               give up after this long (decimals allowed; 0 = no limit; default: env\n"
     "               COGR_TIMEOUT, else no limit)\n"
@@ -46,7 +48,7 @@ constexpr std::string_view kInfoUsage =
 constexpr std::string_view kReadUsage =
     "usage: cogr read PATH [--bands 1,2] [--window COL_OFF,ROW_OFF,WIDTH,HEIGHT]\n"
     "                 [--overview N] [--boundless] [--fill V]\n"
-    "                 [--out-shape H,W] [--resampling NAME] [--stats]\n"
+    "                 [--out-shape H,W] [--resampling NAME] [--stats] [--trace FILE.json]\n"
     "                 [--timeout SECONDS] [--max-memory BYTES] -o OUT.npy\n"
     "\n"
     "Reads pixels into a NumPy .npy file of shape (bands, height, width) and the file's\n"
@@ -69,6 +71,9 @@ constexpr std::string_view kReadUsage =
     "  --stats             print what the I/O cost (open + read) as one JSON line on\n"
     "                      stderr: requests, bytes_fetched, bytes_used, retries, wait_ms,\n"
     "                      cache_hits\n"
+    "  --trace FILE.json   write every request and block decode (open + read) as a Chrome\n"
+    "                      trace (open it in Perfetto or chrome://tracing); written even\n"
+    "                      when the read fails\n"
     "  --timeout SECONDS   give up after this long for the whole command (decimals allowed;\n"
     "                      0 = no limit; default: env COGR_TIMEOUT, else no limit)\n"
     "  --max-memory BYTES  largest output array (and decoded block) the read may allocate:\n"
@@ -100,12 +105,14 @@ std::vector<std::string_view> Split(std::string_view text, char sep) {
 std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
 
 constexpr SubOption kInfoOptions[] = {
-    {"--json", "", false}, {"--stats", "", false}, {"--timeout", "", true}, {"--help", "-h", false}};
+    {"--json", "", false}, {"--stats", "", false}, {"--trace", "", true}, {"--timeout", "", true},
+    {"--help", "-h", false}};
 constexpr SubOption kReadOptions[] = {
     {"--bands", "", true},      {"--window", "", true},      {"--overview", "", true},
     {"--boundless", "", false}, {"--fill", "", true},        {"--out-shape", "", true},
     {"--resampling", "", true}, {"--output", "-o", true},    {"--stats", "", false},
-    {"--timeout", "", true},    {"--max-memory", "", true},  {"--help", "-h", false}};
+    {"--timeout", "", true},    {"--max-memory", "", true},  {"--trace", "", true},
+    {"--help", "-h", false}};
 
 // Applies one parsed option of `cmd` to `inv`. `value` is set only for options taking a value.
 Status ApplyOption(Command cmd, std::string_view name, std::string_view value, Invocation& inv,
@@ -116,6 +123,10 @@ Status ApplyOption(Command cmd, std::string_view name, std::string_view value, I
   if (cmd == Command::kInfo) {
     if (name == "--json") inv.info.json = true;
     if (name == "--stats") inv.info.stats = true;
+    if (name == "--trace") {
+      if (value.empty()) return Usage("--trace: empty file name");
+      inv.info.trace = std::string(value);
+    }
     return Status::OK();
   }
   ReadArgs& r = inv.read;
@@ -149,6 +160,9 @@ Status ApplyOption(Command cmd, std::string_view name, std::string_view value, I
   } else if (name == "--output") {
     if (value.empty()) return Usage("--output: empty file name");
     r.output = std::string(value);
+  } else if (name == "--trace") {
+    if (value.empty()) return Usage("--trace: empty file name");
+    r.trace = std::string(value);
   }
   return Status::OK();
 }

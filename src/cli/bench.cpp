@@ -20,7 +20,9 @@
 #include "cogr/dataset.hpp"
 #include "commands.hpp"
 #include "json_writer.hpp"
+#include "report.hpp"
 #include "stats.hpp"
+#include "trace_output.hpp"
 #include "subcommand.hpp"
 
 namespace cogr::cli {
@@ -30,6 +32,7 @@ constexpr std::string_view kBenchUsage =
     "usage: cogr bench URI... [--window COL_OFF,ROW_OFF,WIDTH,HEIGHT] [--out-shape H,W]\n"
     "                  [--concurrency N] [--repeat N] [--header-cache DIR] [--json]\n"
     "                  [--timeout SECONDS] [--max-memory BYTES]\n"
+    "                  [--trace FILE.json] [--report FILE.html]\n"
     "\n"
     "Opens every URI (path, http(s)://, s3://, gs://, az://) and reads the same window from\n"
     "each, all at once (or up to N at once), REPEAT times, in one process: opens and reads are\n"
@@ -47,7 +50,11 @@ constexpr std::string_view kBenchUsage =
     "  --header-cache DIR  persisted header cache: warm opens make no request (default: no\n"
     "                      header cache, every open is cold)\n"
     "  --json              print one JSON object on stdout (keys: see README 'cogr bench')\n"
-    "  --timeout SECONDS   give up after this long for the whole command: reads still\n"
+    "  --trace FILE.json   write every request and block decode as a Chrome trace (open it\n"
+    "                      in Perfetto or chrome://tracing; see docs/trace.md)\n"
+    "  --report FILE.html  write one self-contained HTML page: a waterfall of the requests\n"
+    "                      per URI, latency histogram and percentiles, bytes fetched vs\n"
+    "                      used, and the table above\n"    "  --timeout SECONDS   give up after this long for the whole command: reads still\n"
     "                      running then fail (decimals allowed; 0 = no limit; default: env\n"
     "                      COGR_TIMEOUT, else no limit)\n"
     "  --max-memory BYTES  largest array (and decoded block) one read may allocate: bytes, or\n"
@@ -57,7 +64,8 @@ constexpr std::string_view kBenchUsage =
 constexpr SubOption kBenchOptions[] = {{"--window", "", true},      {"--out-shape", "", true},
                                        {"--concurrency", "", true}, {"--repeat", "", true},
                                        {"--header-cache", "", true}, {"--json", "", false},
-                                       {"--timeout", "", true},      {"--max-memory", "", true}};
+                                       {"--timeout", "", true},      {"--max-memory", "", true},
+                                       {"--trace", "", true},        {"--report", "", true}};
 
 constexpr int64_t kMaxConcurrency = 1024;
 constexpr int64_t kMaxRepeat = 1000000;
@@ -166,6 +174,18 @@ void PrintRow(int uri_width, const std::string& name, const Summary& s) {
               Bytes(s.stats.bytes_used).c_str(), static_cast<unsigned long long>(s.stats.retries));
 }
 
+BenchRow RowOf(const std::string& name, const Summary& s) {
+  BenchRow row;
+  row.name = name;
+  row.reads = s.reads;
+  row.errors = s.errors;
+  row.wall_ms = s.wall_ms;
+  row.p50_ms = s.p50;
+  row.p95_ms = s.p95;
+  row.stats = s.stats;
+  return row;
+}
+
 }  // namespace
 
 int RunBench(std::span<const std::string> argv) {
@@ -185,6 +205,7 @@ int RunBench(std::span<const std::string> argv) {
   open.block_cache_bytes = 0;  // each task opens its own Dataset: cached blocks are never reused
   int64_t concurrency = 0, repeat = 1;  // 0: every task in flight at once
   bool json = false;
+  std::string trace_path, report_path;
   std::optional<std::array<int64_t, 4>> window;
   CommandBounds bounds;
   for (const auto& [name, value] : parsed->options) {
@@ -216,6 +237,9 @@ int RunBench(std::span<const std::string> argv) {
       open.io.header_cache_dir = value;
     } else if (name == "--json") {
       json = true;
+    } else if (name == "--trace" || name == "--report") {
+      if (value.empty()) st = Status::InvalidArgument("empty file name");
+      (name == "--trace" ? trace_path : report_path) = value;
     }
     if (!st.ok()) {
       PrintError("bench: " + name + ": " + st.message());
@@ -239,6 +263,12 @@ int RunBench(std::span<const std::string> argv) {
   bounds.Start();
   bounds.ApplyTo(open);
   bounds.ApplyTo(read);
+  std::shared_ptr<Trace> trace;
+  if (!trace_path.empty() || !report_path.empty()) {
+    trace = std::make_shared<Trace>();
+    open.trace = trace;
+    read.trace = trace;
+  }
 
   // Tasks in repeat-major order, so that every URI is read at the same time.
   std::vector<UriResult> results(uris.size());
@@ -390,6 +420,21 @@ int RunBench(std::span<const std::string> argv) {
     PrintRow(width, "total", total);
   }
   if (!FinishStdout()) return kExitFailure;
+  if (!trace_path.empty()) {
+    if (Status st = WriteTraceFile(*trace, trace_path); !st.ok()) {
+      PrintError(st.message());
+      return kExitFailure;
+    }
+  }
+  if (!report_path.empty()) {
+    std::vector<BenchRow> rows;
+    for (size_t i = 0; i < results.size(); ++i) rows.push_back(RowOf(results[i].uri, per_uri[i]));
+    rows.push_back(RowOf("total", total));
+    if (Status st = WriteBenchReport(*trace, rows, report_path); !st.ok()) {
+      PrintError(st.message());
+      return kExitFailure;
+    }
+  }
   if (total.errors > 0) {
     for (size_t i = 0; i < results.size(); ++i) {
       if (!per_uri[i].first_error.empty()) {

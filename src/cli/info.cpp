@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "json_writer.hpp"
 #include "stats.hpp"
+#include "trace_output.hpp"
 
 namespace cogr::cli {
 namespace {
@@ -178,10 +179,9 @@ void PrintSummary(const Dataset& ds) {
   }
 }
 
-}  // namespace
-
-int RunInfo(const InfoArgs& args) {
+int RunInfoTraced(const InfoArgs& args, std::shared_ptr<Trace> trace) {
   OpenOptions open_options;
+  open_options.trace = std::move(trace);
   args.bounds.ApplyTo(open_options);
   auto opened = Dataset::Open(args.path, open_options);
   if (!opened.ok()) {
@@ -199,6 +199,12 @@ int RunInfo(const InfoArgs& args) {
   if (!FinishStdout()) return kExitFailure;
   if (args.stats) PrintIoStats(ds.io_stats());
   return 0;
+}
+
+}  // namespace
+
+int RunInfo(const InfoArgs& args) {
+  return RunWithTrace(args.trace, [&args](std::shared_ptr<Trace> trace) { return RunInfoTraced(args, trace); });
 }
 
 }  // namespace cogr::cli

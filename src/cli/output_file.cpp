@@ -215,4 +215,30 @@ std::string OutputFile::Rename(std::string_view message) const {
   return out;
 }
 
+// write(2) until done, retrying short writes and EINTR.
+bool WriteAll(int fd, const uint8_t* data, size_t size, int& err) {
+  while (size > 0) {
+    // Linux writes at most ~2 GiB per call; smaller chunks keep that explicit.
+    size_t chunk = std::min<size_t>(size, size_t{1} << 30);
+    ssize_t n = write(fd, data, chunk);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      err = errno;
+      return false;
+    }
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
+  return true;
+}
+
+Status WriteWholeFile(const std::string& path, std::string_view bytes) {
+  COGR_ASSIGN_OR_RETURN(std::unique_ptr<OutputFile> out, OutputFile::Create(path));
+  int err = 0;
+  if (!WriteAll(out->fd(), reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), err)) {
+    return Status::IoError(path + ": " + std::strerror(err));
+  }
+  return out->Commit();
+}
+
 }  // namespace cogr::cli

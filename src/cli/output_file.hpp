@@ -73,4 +73,10 @@ class OutputFile {
   bool done_ = false;       // committed or discarded
 };
 
+/// write(2) until done, retrying short writes and EINTR; false with `err` = errno on failure.
+bool WriteAll(int fd, const uint8_t* data, size_t size, int& err);
+
+/// Writes `bytes` as the whole file `path` through an OutputFile (appears whole or not at all).
+Status WriteWholeFile(const std::string& path, std::string_view bytes);
+
 }  // namespace cogr::cli

@@ -12,6 +12,7 @@
 #include "commands.hpp"
 #include "npy_writer.hpp"
 #include "stats.hpp"
+#include "trace_output.hpp"
 
 namespace cogr::cli {
 
@@ -107,8 +108,11 @@ Status ReadInStrips(const Dataset& ds, const ReadOptions& options, const Array& 
 
 }  // namespace
 
-int RunRead(const ReadArgs& args) {
+namespace {
+
+int RunReadTraced(const ReadArgs& args, const std::shared_ptr<Trace>& trace) {
   ReadOptions options;
+  options.trace = trace;
   options.bands = args.bands;
   if (args.window) {
     const auto& w = *args.window;
@@ -126,6 +130,7 @@ int RunRead(const ReadArgs& args) {
   args.bounds.ApplyTo(options);
 
   OpenOptions open_options;
+  open_options.trace = trace;
   open_options.block_cache_bytes = 0;  // one read per process: caching decoded blocks only costs
   args.bounds.ApplyTo(open_options);
   auto opened = Dataset::Open(args.path, open_options);
@@ -183,6 +188,12 @@ int RunRead(const ReadArgs& args) {
   }
   if (args.stats) PrintIoStats((*opened)->io_stats());
   return 0;
+}
+
+}  // namespace
+
+int RunRead(const ReadArgs& args) {
+  return RunWithTrace(args.trace, [&args](std::shared_ptr<Trace> trace) { return RunReadTraced(args, trace); });
 }
 
 }  // namespace cogr::cli

@@ -96,7 +96,12 @@ Status Source::ReadRanges(std::span<const ByteRange> ranges, const RangeCallback
                                      std::to_string(size()) + " bytes");
         }
         buf.resize(static_cast<size_t>(r.length));
-        COGR_ASSIGN_OR_RETURN(size_t n, ReadAt(r.offset, buf));
+        Result<size_t> read = [&] {
+          // The caller's context on this worker too, for a source that records a trace.
+          const internal::ScopedReadContext scope(context);
+          return ReadAt(r.offset, buf);
+        }();
+        COGR_ASSIGN_OR_RETURN(size_t n, std::move(read));
         if (n != buf.size()) {
           return Status::InvalidFile("short read at offset " + std::to_string(r.offset) + ": got " +
                                      std::to_string(n) + " of " + std::to_string(r.length) + " bytes");

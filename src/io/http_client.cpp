@@ -325,6 +325,28 @@ struct HttpClient::Impl {
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
   }
 
+  // The phases of a finished transfer (a trace is recording): libcurl's timers, and which
+  // connection carried it.
+  static void RecordTimes(Transfer* t) {
+    TransferTimes& times = t->times;
+    times.finished = std::chrono::steady_clock::now();
+    auto phase = [t](CURLINFO info) -> int64_t {
+      curl_off_t us = 0;
+      if (curl_easy_getinfo(t->easy, info, &us) != CURLE_OK || us <= 0) return -1;
+      return static_cast<int64_t>(us);
+    };
+    times.namelookup_us = phase(CURLINFO_NAMELOOKUP_TIME_T);
+    times.connect_us = phase(CURLINFO_CONNECT_TIME_T);
+    times.appconnect_us = phase(CURLINFO_APPCONNECT_TIME_T);
+    times.starttransfer_us = phase(CURLINFO_STARTTRANSFER_TIME_T);
+    long value = 0;
+    if (curl_easy_getinfo(t->easy, CURLINFO_NUM_CONNECTS, &value) == CURLE_OK) times.num_connects = value;
+    if (curl_easy_getinfo(t->easy, CURLINFO_LOCAL_PORT, &value) == CURLE_OK) times.local_port = value;
+    if (curl_easy_getinfo(t->easy, CURLINFO_PRIMARY_PORT, &value) == CURLE_OK) times.primary_port = value;
+    char* ip = nullptr;
+    if (curl_easy_getinfo(t->easy, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip != nullptr) times.primary_ip = ip;
+  }
+
   void Finish(Transfer* t, CURLcode code) {
     t->curl_code = static_cast<int>(code);
     if (code != CURLE_OK) t->curl_error = t->errbuf[0] ? t->errbuf : curl_easy_strerror(code);
@@ -333,6 +355,7 @@ struct HttpClient::Impl {
     t->too_many_redirects = code == CURLE_TOO_MANY_REDIRECTS;
     long redirects = 0;
     if (curl_easy_getinfo(t->easy, CURLINFO_REDIRECT_COUNT, &redirects) == CURLE_OK) t->redirects = redirects;
+    if (t->timing) RecordTimes(t);
     curl_multi_remove_handle(multi, t->easy);
     idle_easy.push_back(t->easy);
     t->easy = nullptr;
@@ -357,6 +380,7 @@ struct HttpClient::Impl {
         cancels.swap(to_cancel);
       }
       for (Transfer* t : adds) {
+        if (t->timing) t->times.added = std::chrono::steady_clock::now();
         Configure(t);
         active.emplace(t->id, t);
         curl_multi_add_handle(multi, t->easy);
@@ -444,6 +468,10 @@ uint64_t HttpClient::Submit(Transfer* t) {
   t->overflow = t->stopped_early = t->over_cap = t->cancelled = t->too_many_redirects = false;
   t->redirects = 0;
   t->error_body.clear();
+  if (t->timing) {
+    t->times = TransferTimes{};
+    t->times.submitted = std::chrono::steady_clock::now();
+  }
   uint64_t id;
   {
     std::lock_guard<std::mutex> lock(impl_->mu);

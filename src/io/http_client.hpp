@@ -19,6 +19,19 @@ struct curl_slist;
 
 namespace cogr::io::internal {
 
+/// When a transfer's phases happened (filled only for a transfer submitted with `timing`: a
+/// trace is recording). Offsets are libcurl's, in microseconds from `added`; -1 = not reached.
+struct TransferTimes {
+  std::chrono::steady_clock::time_point submitted;  ///< Submit() called
+  std::chrono::steady_clock::time_point added;      ///< handed to libcurl by the loop thread
+  std::chrono::steady_clock::time_point finished;   ///< ended (before on_done)
+  int64_t namelookup_us = -1, connect_us = -1, appconnect_us = -1, starttransfer_us = -1;
+  long num_connects = 0;  ///< connections this transfer opened (0: it reused one)
+  long local_port = 0;
+  long primary_port = 0;
+  std::string primary_ip;
+};
+
 /// One GET of a byte range. The submitter owns it and keeps it alive until on_done has run.
 struct Transfer {
   // ---- set by the submitter ----
@@ -40,6 +53,8 @@ struct Transfer {
   /// Optional: runs on the client thread after body bytes of a 206 answer were placed into
   /// `buffer` (`written` counts them); must be quick. Bytes below `written` are final.
   std::function<void(Transfer&)> on_body;
+  /// Fill `times` (costs a clock read and a few curl_easy_getinfo per transfer).
+  bool timing = false;
 
   // ---- filled by the client ----
   uint64_t id = 0;
@@ -67,6 +82,7 @@ struct Transfer {
   size_t mp_part = 0;
   uint64_t mp_remaining = 0;
   std::string mp_boundary, mp_line, mp_part_range;
+  TransferTimes times;  ///< only when `timing`
 
   // ---- private to the client ----
   CURL* easy = nullptr;

@@ -6,6 +6,7 @@
 #include <deque>
 #include <mutex>
 
+#include "cogr/trace.hpp"
 #include "io/http_client.hpp"
 #include "io/http_source.hpp"
 #include "io/read_context.hpp"
@@ -22,6 +23,50 @@ void PostDone(std::function<void()> fn) { ThreadPool::Default().Submit(std::move
 
 uint64_t ElapsedUs(Clock::time_point start) {
   return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count());
+}
+
+// A finished attempt as a trace event (the transfer was submitted with timing on).
+void TraceTransfer(Trace& trace, const std::string& uri, const char* kind, const Transfer& t,
+                   std::vector<ByteRange> ranges, uint32_t retry, std::vector<Trace::Piece> pieces) {
+  const TransferTimes& times = t.times;
+  Trace::Request e;
+  e.uri = uri;
+  e.kind = kind;
+  e.ranges = std::move(ranges);
+  e.pieces = std::move(pieces);
+  e.start_us = trace.Us(times.submitted);
+  e.end_us = std::max(e.start_us, trace.Us(times.finished));
+  const int64_t added_us = trace.Us(times.added);
+  // libcurl's phases, clamped into [start, end]: its clock starts after `added`.
+  auto at = [&](int64_t phase_us) -> int64_t {
+    if (phase_us < 0) return -1;
+    return std::clamp<int64_t>(added_us + phase_us, e.start_us, e.end_us);
+  };
+  e.new_connection = times.num_connects > 0;
+  if (e.new_connection) {
+    e.dns_us = at(times.namelookup_us);
+    e.connect_us = at(times.connect_us);
+    e.tls_us = at(times.appconnect_us);
+  }
+  if (t.body_bytes > 0 || t.status != 0) e.first_byte_us = at(times.starttransfer_us);
+  e.bytes = t.body_bytes;
+  e.status = static_cast<int>(t.status);
+  e.retry = retry;
+  if (!times.primary_ip.empty()) {
+    const bool v6 = times.primary_ip.find(':') != std::string::npos;
+    e.remote = (v6 ? "[" + times.primary_ip + "]" : times.primary_ip) + ":" + std::to_string(times.primary_port);
+  }
+  e.local_port = static_cast<uint32_t>(times.local_port);
+  if (t.cancelled) {
+    e.error = "cancelled";
+  } else if (t.multipart_refused) {
+    e.error = "multi-range request refused (" + StatusText(t.status) + "); sent again as single ranges";
+  } else if (t.curl_code != 0) {
+    e.error = t.curl_error;
+  } else if (t.status >= 400) {
+    e.error = StatusText(t.status);
+  }
+  trace.Add(std::move(e));
 }
 
 class RangeExec : public std::enable_shared_from_this<RangeExec> {
@@ -45,6 +90,7 @@ class RangeExec : public std::enable_shared_from_this<RangeExec> {
     std::vector<size_t> attempt_plan;
     std::vector<uint64_t> attempt_at;
     std::shared_ptr<uint8_t[]> buffer;
+    std::vector<Trace::Piece> traced;  // pieces of the current attempt handed over (tracing)
     Attempts attempts;
     uint64_t retry_timer = 0;
     size_t items_out = 0;  // handed over, callback not returned yet
@@ -185,6 +231,8 @@ class RangeExec : public std::enable_shared_from_this<RangeExec> {
     auto self = shared_from_this();
     t.on_done = [self, ri](Transfer&) { self->OnTransferDone(ri); };
     t.on_body = [self, ri](Transfer&) { self->OnBody(ri); };
+    t.timing = context_.trace != nullptr;
+    r.traced.clear();
     r.in_flight = true;
     ++in_flight_;
     target_.counters->AddRequest();
@@ -213,6 +261,7 @@ class RangeExec : public std::enable_shared_from_this<RangeExec> {
         std::shared_ptr<const void> keep(r.buffer, r.buffer.get());
         const uint8_t* data = r.buffer.get() + r.attempt_at[j] + (begin - r.attempt[j].offset);
         work_.push_back(Item{std::move(keep), data, p.length, p.index, ri});
+        if (context_.trace) r.traced.push_back(Trace::Piece{begin, p.length, context_.trace->NowUs()});
         target_.counters->AddUsed(p.length);
         ++r.delivered[k];
         ++r.items_out;
@@ -292,7 +341,15 @@ class RangeExec : public std::enable_shared_from_this<RangeExec> {
     const Transfer& t = r.transfer;
     target_.counters->AddFetched(t.body_bytes);
     if (t.status == 200 && !t.cancelled) target_.counters->AddFullBody();
+    // The attempt's trace event, once the pieces it delivers are known.
+    auto trace = [this, &r] {
+      if (!context_.trace) return;
+      TraceTransfer(*context_.trace, *target_.name, "data", r.transfer, r.attempt, r.attempts.retries,
+                    std::move(r.traced));
+      r.traced.clear();
+    };
     if (failed_) {
+      trace();
       MaybeRetire(r);
       if (r.items_out == 0) Retire(r);
       MaybeFinish(lock);
@@ -301,6 +358,7 @@ class RangeExec : public std::enable_shared_from_this<RangeExec> {
     if (t.multipart_refused) {
       // 200 or one range for a multi-range request: this server gets single ranges from now
       // on; the plans go out as requests of their own (no retry: nothing failed).
+      trace();
       if (target_.multi_range_refused) target_.multi_range_refused->store(true);
       for (size_t k = 1; k < r.plans.size(); ++k) {
         std::vector<PlannedRequest> one;
@@ -319,8 +377,10 @@ class RangeExec : public std::enable_shared_from_this<RangeExec> {
                                          : Judge(*target_.name, target_.info, t, r.attempt.front());
     if (out.status.ok()) {
       Deliver(ri, true);
+      trace();
       MaybeRetire(r);
     } else {
+      trace();
       std::optional<uint64_t> delay;
       Status give_up = out.status;
       if (out.retry) delay = r.attempts.NextDelayMs(target_.options->retry, out, &give_up, &context_);
@@ -450,6 +510,7 @@ class ProbeExec : public std::enable_shared_from_this<ProbeExec> {
     auto self = shared_from_this();
     t_.on_done = [self](Transfer&) { self->OnTransferDone(); };
     t_.on_body = nullptr;
+    t_.timing = context_.trace != nullptr;
     in_flight_ = true;
     counters_->AddRequest();
     HttpClient::Global().Submit(&t_);
@@ -475,6 +536,12 @@ class ProbeExec : public std::enable_shared_from_this<ProbeExec> {
     in_flight_ = false;
     counters_->AddFetched(t_.body_bytes);
     if (t_.status == 200 && !t_.cancelled) counters_->AddFullBody();
+    if (context_.trace) {
+      // The prefix is the open's only piece; it is in when the transfer ends.
+      std::vector<Trace::Piece> pieces;
+      if (t_.status == 206 || t_.status == 200) pieces.push_back(Trace::Piece{0, t_.written, context_.trace->NowUs()});
+      TraceTransfer(*context_.trace, name_, "header", t_, {ByteRange{0, prefix_}}, attempts_.retries, std::move(pieces));
+    }
     if (stopped_) {
       return Finish(lock, Status(stop_status_.code(), stop_status_.message() + "; " + Unfinished(t_, {0, prefix_})));
     }

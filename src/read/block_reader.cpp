@@ -96,6 +96,10 @@ Status Dataset::PrepareBlocks(int ifd_index, const std::vector<int>& bands, int6
   }
 
   const uint64_t file_size = source_->size();
+  if (context != nullptr && context->trace) {
+    br.trace = context->trace.get();
+    br.uri = source_->uri();
+  }
   br.cache = cache_ ? &cache_->impl() : nullptr;
   br.cache_id = cache_id_;
   internal::BlockCacheImpl* cache = br.cache;
@@ -240,6 +244,27 @@ Status Dataset::ReadBlocks(int ifd_index, const std::vector<int>& bands, int64_t
 namespace internal {
 
 Status BlockRead::Decode(size_t i, ByteSpan raw) {
+  uint64_t bytes_out = 0;
+  if (trace == nullptr) return DecodeBlock(i, raw, &bytes_out);
+  Trace::Decode e;
+  e.start_us = trace->NowUs();
+  Status st = DecodeBlock(i, raw, &bytes_out);
+  e.end_us = trace->NowUs();
+  const BlockJob& job = jobs[fetch_jobs[i]];
+  e.uri = uri;
+  e.ifd = ifd_index;
+  e.block = job.block_index;
+  e.range = ranges[i];
+  e.codec = codec::CompressionName(info.compression, info.lerc_parameters);
+  e.thread = Trace::ThreadNumber();
+  e.bytes_in = raw.size();
+  e.bytes_out = bytes_out;
+  e.ok = st.ok();
+  trace->Add(std::move(e));
+  return st;
+}
+
+Status BlockRead::DecodeBlock(size_t i, ByteSpan raw, uint64_t* bytes_out) {
   const size_t j = fetch_jobs[i];
   const BlockJob& job = jobs[j];
   if (job_leader[j]) {
@@ -262,6 +287,7 @@ Status BlockRead::Decode(size_t i, ByteSpan raw) {
     const auto row_end = static_cast<uint32_t>(job.rect.y1 - block_top);
     Status st = codec::DecodeRows(raw, block_info, row_begin, row_end,
                                   [&](uint32_t first_row, uint32_t rows, ByteSpan data) {
+                                    *bytes_out += data.size();
                                     AssembleRows(job, data, first_row, rows, ifd->block_width, ifd->block_height,
                                                  block_info.samples, out, place);
                                   });
@@ -289,6 +315,7 @@ Status BlockRead::Decode(size_t i, ByteSpan raw) {
     decoded = MutableByteSpan(scratch.get(), static_cast<size_t>(decoded_size));
   }
   Status st = codec::Decode(raw, decoded, block_info);
+  *bytes_out = decoded.size();
   if (!st.ok()) {
     return st.WithContext("block " + std::to_string(job.block_index) + " of IFD " + std::to_string(ifd_index));
   }

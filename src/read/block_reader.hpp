@@ -13,6 +13,7 @@
 
 #include "cogr/codec.hpp"
 #include "cogr/dataset.hpp"
+#include "cogr/trace.hpp"
 #include "read/assemble.hpp"
 #include "read/block_cache.hpp"
 #include "read/plan.hpp"
@@ -35,11 +36,18 @@ struct BlockRead {
   BlockCacheImpl* cache = nullptr;  ///< null = no cache
   uint64_t cache_id = 0;
   bool store = false;  ///< decoded blocks go into the cache
+  Trace* trace = nullptr;  ///< records each Decode (the read's context owns it); null = none
+  std::string uri;         ///< the file, for trace events
 
   /// Decodes the bytes of ranges[i] and assembles them into `out` (and the cache).
   /// A span whose leader and trailer disagree is set aside (leader_failed) for a second fetch
   /// by its byte count (Dataset::PrepareLeaderRetry).
   Status Decode(size_t i, ByteSpan raw);
+
+ private:
+  Status DecodeBlock(size_t i, ByteSpan raw, uint64_t* bytes_out);
+
+ public:
 
   std::mutex leader_mu;
   std::vector<size_t> leader_failed;  ///< indexes into jobs

@@ -57,6 +57,7 @@ ReadContext ContextOf(const Options& options, const char* what) {
   context.what = what;
   context.cancel = options.cancel;
   context.deadline = options.deadline;
+  context.trace = options.trace;
   if (options.timeout_ms > 0) {
     const auto due = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.timeout_ms);
     if (!context.deadline || due < *context.deadline) {
