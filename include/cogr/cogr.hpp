@@ -12,6 +12,7 @@
 #include "cogr/geo.hpp"
 #include "cogr/io.hpp"
 #include "cogr/mask.hpp"
+#include "cogr/stack.hpp"
 #include "cogr/status.hpp"
 #include "cogr/threads.hpp"
 #include "cogr/tiff.hpp"
