@@ -62,7 +62,7 @@ int RunBench(std::span<const std::string> args);
 std::span<const CommandSpec> Commands() {
   static const CommandSpec kCommands[] = {InfoCommand(),  ReadCommand(),  TranslateCommand(),
                                           XyCommand(),    IndexCommand(), ClipCommand(),
-                                          BenchCommand()};
+                                          BenchCommand(), StackCommand(), SampleCommand()};
   return kCommands;
 }
 
