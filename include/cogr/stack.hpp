@@ -135,6 +135,12 @@ class COGR_EXPORT Stack {
   /// Errors name the scene: "scene 2 (b.tif): ...". kInvalidArgument for an empty list,
   /// mismatched dtypes, grids or CRSs, or a band a scene lacks.
   static Result<Stack> Open(const std::vector<std::string>& uris, const StackOptions& options = {});
+  /// Open(uris, options) then Read(read_options), with each scene's read started as soon as its
+  /// own open completes instead of after the slowest open (one round trip less in the common
+  /// case). Applies to pixel windows without out_shape (whose reads need no other scene);
+  /// otherwise it is Open + Read. The result and the errors are those of Open + Read.
+  static Result<StackRead> OpenAndRead(const std::vector<std::string>& uris, const StackOptions& options,
+                                       const StackReadOptions& read_options = {});
   /// The same over Datasets already open.
   static Result<Stack> FromDatasets(const std::vector<std::shared_ptr<Dataset>>& datasets,
                                     const StackOptions& options = {});

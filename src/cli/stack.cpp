@@ -5,6 +5,9 @@
 #include <cmath>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <memory>
+#include <optional>
 #include <fstream>
 #include <sstream>
 #include <span>
@@ -54,8 +57,9 @@ constexpr std::string_view kStackUsage =
     "  --fill V            value of pixels outside a scene (and of failed scenes)\n"
     "  --fill-failed       a scene that fails to open or read is filled and reported on stderr\n"
     "                      (one warning per scene) instead of failing the command\n"
-    "  --stats             one JSON line per scene on stderr (scene, uri, ms, requests, bytes),\n"
-    "                      then one for the whole stack\n"
+    "  --stats             one JSON line per scene on stderr (scene, uri, ok, ms, requests, bytes),\n"
+    "                      then one for the whole stack (scenes, failed, open_ms, ms, requests,\n"
+    "                      bytes); with --window each read starts at its scene's open (open_ms null)\n"
     "  -o, --output OUT    the .npy file to write\n"
     "  --timeout SECONDS   give up after this long for the whole command (0 = no limit; default:\n"
     "                      env COGR_TIMEOUT, else no limit)\n"
@@ -208,26 +212,6 @@ int RunStack(std::span<const std::string> argv) {
   bounds.ApplyTo(options.open);
   options.on_error = fill_failed ? StackOnError::kFill : StackOnError::kFail;
 
-  const auto start = std::chrono::steady_clock::now();
-  auto stack = Stack::Open(uris, options);
-  if (!stack.ok()) {
-    PrintError(bounds.Explain(stack.status()));
-    return kExitFailure;
-  }
-  const double open_ms = Ms(std::chrono::steady_clock::now() - start);
-  const Stack& s = *stack;
-  if (!NpyOutput::InPlace(s.dtype())) {
-    PrintError("stack: data type " + std::string(DataTypeName(s.dtype())) + " is not supported for .npy stacks");
-    return kExitFailure;
-  }
-  // The .npy is written in place: its data area is (T*C, H, W), which is the bytes of
-  // (T, C, H, W) too; the header says which shape.
-  const std::vector<uint64_t> shape = s.shape();
-  auto out = NpyOutput::Create(output, s.dtype(), s.count() * s.band_count(), s.height(), s.width(), false, shape);
-  if (!out.ok()) {
-    PrintError(out.status().message());
-    return kExitFailure;
-  }
   StackReadOptions read;
   ReadOptions deadline;
   bounds.ApplyTo(deadline);
@@ -237,16 +221,62 @@ int RunStack(std::span<const std::string> argv) {
   read.progress = [&bar](size_t done, size_t total) {
     bar.Update(static_cast<double>(done) / static_cast<double>(std::max<size_t>(1, total)));
   };
+  const auto start = std::chrono::steady_clock::now();
+  std::optional<double> open_ms;  // unset: reads started at each scene's open (no phases)
   StackRead result;
-  const auto read_start = std::chrono::steady_clock::now();
-  Status st = s.ReadInto((*out)->view(), read, &result);
-  bar.Finish();
-  const double read_ms = Ms(std::chrono::steady_clock::now() - read_start);
-  if (!st.ok()) {
-    PrintError(bounds.Explain(st));
-    return kExitFailure;
+  std::unique_ptr<NpyOutput> out;
+  if (options.window && !options.out_shape) {
+    // Each scene's read starts as soon as its own open completes (Stack::OpenAndRead); the
+    // .npy is then written from the result.
+    auto r = Stack::OpenAndRead(uris, options, read);
+    bar.Finish();
+    if (!r.ok()) {
+      PrintError(bounds.Explain(r.status()));
+      return kExitFailure;
+    }
+    result = std::move(r).value();
+    if (!NpyOutput::InPlace(result.data.dtype)) {
+      PrintError("stack: data type " + std::string(DataTypeName(result.data.dtype)) + " is not supported for .npy stacks");
+      return kExitFailure;
+    }
+    auto created = NpyOutput::Create(output, result.data.dtype, result.data.bands, result.data.height,
+                                     result.data.width, false, result.shape);
+    if (!created.ok()) {
+      PrintError(created.status().message());
+      return kExitFailure;
+    }
+    out = std::move(created).value();
+    if (!result.data.data.empty()) std::memcpy(out->view().data, result.data.data.data(), result.data.data.size());
+  } else {
+    auto stack = Stack::Open(uris, options);
+    if (!stack.ok()) {
+      PrintError(bounds.Explain(stack.status()));
+      return kExitFailure;
+    }
+    open_ms = Ms(std::chrono::steady_clock::now() - start);
+    const Stack& s = *stack;
+    if (!NpyOutput::InPlace(s.dtype())) {
+      PrintError("stack: data type " + std::string(DataTypeName(s.dtype())) + " is not supported for .npy stacks");
+      return kExitFailure;
+    }
+    // The .npy is written in place: its data area is (T*C, H, W), which is the bytes of
+    // (T, C, H, W) too; the header says which shape.
+    const std::vector<uint64_t> shape = s.shape();
+    auto created = NpyOutput::Create(output, s.dtype(), s.count() * s.band_count(), s.height(), s.width(), false, shape);
+    if (!created.ok()) {
+      PrintError(created.status().message());
+      return kExitFailure;
+    }
+    out = std::move(created).value();
+    Status st = s.ReadInto(out->view(), read, &result);
+    bar.Finish();
+    if (!st.ok()) {
+      PrintError(bounds.Explain(st));
+      return kExitFailure;
+    }
   }
-  Status written = (*out)->Commit();
+  const double total_ms = Ms(std::chrono::steady_clock::now() - start);
+  Status written = out->Commit();
   if (!written.ok()) {
     PrintError(written.message());
     return kExitFailure;
@@ -262,7 +292,7 @@ int RunStack(std::span<const std::string> argv) {
       JsonWriter w;
       w.BeginObject();
       w.Key("scene").UInt(i);
-      w.Key("uri").String(s.scenes()[i].uri);
+      w.Key("uri").String(uris[i]);
       w.Key("ok").Bool(r.status.ok());
       w.Key("ms").Double(r.ms);
       w.Key("requests").UInt(r.io.requests);
@@ -274,10 +304,14 @@ int RunStack(std::span<const std::string> argv) {
     }
     JsonWriter w;
     w.BeginObject();
-    w.Key("scenes").UInt(s.count());
+    w.Key("scenes").UInt(uris.size());
     w.Key("failed").UInt(result.failed.size());
-    w.Key("open_ms").Double(open_ms);
-    w.Key("read_ms").Double(read_ms);
+    if (open_ms) {
+      w.Key("open_ms").Double(*open_ms);
+    } else {
+      w.Key("open_ms").Null();
+    }
+    w.Key("ms").Double(total_ms);
     w.Key("requests").UInt(total.requests);
     w.Key("bytes_fetched").UInt(total.bytes_fetched);
     w.Key("bytes_used").UInt(total.bytes_used);

@@ -134,6 +134,192 @@ Result<Stack> Stack::Open(const std::vector<std::string>& uris, const StackOptio
   return stack;
 }
 
+Result<StackRead> Stack::OpenAndRead(const std::vector<std::string>& uris, const StackOptions& options,
+                                     const StackReadOptions& read_options) {
+  if (uris.empty() || !options.window || options.bounds || options.out_shape) {
+    COGR_ASSIGN_OR_RETURN(Stack s, Open(uris, options));
+    return s.Read(read_options);
+  }
+  const geo::Window& given = *options.window;
+  if (!std::isfinite(given.col_off) || !std::isfinite(given.row_off) || !(given.width > 0) || !(given.height > 0) ||
+      !std::isfinite(given.width) || !std::isfinite(given.height)) {
+    return Status::InvalidArgument("stack: window must have a positive, finite size");
+  }
+  const auto ints = given.ToInts();
+  const geo::Window window{static_cast<double>(ints[0]), static_cast<double>(ints[1]), static_cast<double>(ints[2]),
+                           static_cast<double>(ints[3])};
+  const uint64_t h = static_cast<uint64_t>(ints[3]), w = static_cast<uint64_t>(ints[2]);
+  const size_t n = uris.size();
+
+  // One thread (this one) starts the reads: callbacks only post what finished, so each read is
+  // started outside any callback and runs asynchronously.
+  struct Event {
+    size_t scene = 0;
+    bool is_open = false;
+    Result<std::shared_ptr<Dataset>> ds = Status::Unavailable("");
+    Status read;
+  };
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<Event> events;
+  auto post = [&](Event e) {
+    std::lock_guard<std::mutex> lock(mu);
+    events.push_back(std::move(e));
+    cv.notify_all();
+  };
+  std::shared_ptr<CancelToken> cancel = read_options.cancel ? read_options.cancel : CancelToken::Create();
+  std::vector<Result<std::shared_ptr<Dataset>>> opened(n, Status::Unavailable("not opened"));
+  std::vector<std::optional<Status>> read_status(n);
+  std::vector<double> read_ms(n, 0);
+  std::shared_ptr<Dataset> ref;
+  bool speculate = true;  // false once the output turned out too large to allocate here
+  std::vector<int> bands;
+  StackRead result;
+  size_t opens_left = n, reads_left = 0;
+  const auto start = std::chrono::steady_clock::now();
+  for (size_t i = 0; i < n; ++i) {
+    Dataset::OpenAsync(uris[i], options.open, [&post, i](Result<std::shared_ptr<Dataset>> ds) {
+      Event e;
+      e.scene = i;
+      e.is_open = true;
+      e.ds = std::move(ds);
+      post(std::move(e));
+    });
+  }
+  std::vector<Event> batch;
+  while (opens_left > 0 || reads_left > 0) {
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait(lock, [&] { return !events.empty(); });
+      batch.swap(events);
+    }
+    for (Event& e : batch) {
+      if (!e.is_open) {
+        read_status[e.scene] = std::move(e.read);
+        read_ms[e.scene] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        if (!read_status[e.scene]->ok() && read_options.on_error == StackOnError::kFail && !read_options.cancel) {
+          cancel->Cancel();
+        }
+        --reads_left;
+        continue;
+      }
+      --opens_left;
+      opened[e.scene] = std::move(e.ds);
+      if (!opened[e.scene].ok()) {
+        if (options.on_error == StackOnError::kFail && !read_options.cancel) cancel->Cancel();
+        continue;
+      }
+      const std::shared_ptr<Dataset>& ds = *opened[e.scene];
+      if (!speculate) continue;
+      if (!ref) {
+        // The first scene open sets the output's shape; Open's checks (against scene 0's
+        // grid) run once all are open, and a scene that does not fit is not read here.
+        ref = ds;
+        bands = options.bands;
+        if (bands.empty()) {
+          for (int b = 1; b <= ref->count(); ++b) bands.push_back(b);
+        }
+        result.data.dtype = ref->dtype();
+        result.data.bands = n * bands.size();
+        result.data.height = h;
+        result.data.width = w;
+        auto bytes = internal::CheckedMul(result.data.bands, h);
+        if (bytes) bytes = internal::CheckedMul(*bytes, w);
+        if (bytes) bytes = internal::CheckedMul(*bytes, DataTypeSize(ref->dtype()));
+        if (!bytes || *bytes > internal::CheckedMul(ref->limits().max_read_bytes, n).value_or(UINT64_MAX)) {
+          ref = nullptr;  // too large for the speculative path: Open + Read say why
+          speculate = false;
+          continue;
+        }
+        result.data.data.resize(static_cast<size_t>(*bytes));
+      }
+      if (cancel->cancelled() || ds->dtype() != ref->dtype() || !(ds->transform() == ref->transform()) ||
+          std::any_of(bands.begin(), bands.end(), [&](int b) { return b < 1 || b > ds->count(); })) {
+        continue;
+      }
+      ReadOptions read;
+      read.bands = bands;
+      read.window = window;
+      read.boundless = true;
+      read.fill = options.fill.value_or(ds->nodata().value_or(0.0));
+      read.deadline = read_options.deadline;
+      read.timeout_ms = read_options.timeout_ms;
+      read.cancel = cancel;
+      const uint64_t nb = bands.size();
+      const ArrayView slice = SubView(ArrayView::Of(result.data), e.scene * nb, nb, 0, h, 0, w);
+      ++reads_left;
+      const size_t i = e.scene;
+      ds->ReadIntoAsync(std::move(read), slice, [&post, i](Status st) {
+        Event r;
+        r.scene = i;
+        r.read = std::move(st);
+        post(std::move(r));
+      });
+    }
+    batch.clear();
+    if (read_options.progress) read_options.progress(n - opens_left, n);
+  }
+
+  // Open's checks and errors, in scene order.
+  std::vector<std::shared_ptr<Dataset>> datasets(n);
+  std::vector<std::string> errors(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (opened[i].ok()) {
+      datasets[i] = *opened[i];
+      continue;
+    }
+    const Status named = NameScene(opened[i].status(), i, uris[i]);
+    if (options.on_error == StackOnError::kFail) return named;
+    errors[i] = named.message();
+  }
+  if (std::none_of(datasets.begin(), datasets.end(), [](const auto& d) { return d != nullptr; })) {
+    return Status(opened[0].status().code(), "stack: every scene failed to open; " + errors[0]);
+  }
+  COGR_ASSIGN_OR_RETURN(Stack s, FromDatasets(datasets, options));
+  for (size_t i = 0; i < n; ++i) {
+    s.scenes_[i].uri = uris[i];
+    s.scenes_[i].error = errors[i];
+  }
+  bool all_read = ref != nullptr && s.bands_ == bands && s.dtype_ == result.data.dtype && s.height_ == h && s.width_ == w;
+  for (size_t i = 0; i < n && all_read; ++i) {
+    if (datasets[i] && (!read_status[i] || read_status[i]->code() == Code::kCancelled) && !read_options.cancel &&
+        read_options.on_error == StackOnError::kFill) {
+      all_read = false;  // cancelled by a failure that kFill forgives: read again
+    }
+    if (datasets[i] && !read_status[i] && read_options.on_error == StackOnError::kFail) {
+      // Not started: only after a failure, which decides the outcome below.
+      bool any_failed = false;
+      for (const auto& r : read_status) any_failed = any_failed || (r && !r->ok());
+      if (!any_failed) all_read = false;
+    }
+  }
+  if (!all_read) return s.Read(read_options);
+
+  const uint64_t nb = bands.size();
+  Status first_error;
+  result.scenes.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    Status st = !datasets[i] ? Status::IoError(errors[i])
+                             : (read_status[i] ? *read_status[i] : Status::Cancelled("read not started"));
+    if (datasets[i] && !st.ok()) st = NameScene(st, i, uris[i]);
+    result.scenes[i].status = st;
+    result.scenes[i].ms = read_ms[i];
+    if (datasets[i]) result.scenes[i].io = datasets[i]->io_stats();
+    if (st.ok()) continue;
+    if (read_options.on_error == StackOnError::kFill) {
+      internal::FillArray(SubView(ArrayView::Of(result.data), i * nb, nb, 0, h, 0, w), s.scenes_[i].fill);
+      result.failed.push_back(i);
+      result.failed_messages.push_back(st.message());
+    } else if (first_error.ok() || (first_error.code() == Code::kCancelled && st.code() != Code::kCancelled)) {
+      first_error = st;
+    }
+  }
+  if (!first_error.ok()) return first_error;
+  result.data.transform = s.transform_;
+  result.shape = s.shape();
+  return result;
+}
+
 Result<Stack> Stack::FromDatasets(const std::vector<std::shared_ptr<Dataset>>& datasets, const StackOptions& options) {
   if (datasets.empty()) return Status::InvalidArgument("stack: no scenes given");
   size_t ref_index = datasets.size();

@@ -78,6 +78,44 @@ TEST(StackFixtures, EqualRasterioPerSceneReads) {
   }
 }
 
+// OpenAndRead (each read started at its own open) gives what Open + Read give.
+TEST(StackFixtures, OpenAndReadEqualsOpenThenRead) {
+  const json cases = Cases();
+  size_t checked = 0;
+  for (const auto& c : cases["cases"]) {
+    SCOPED_TRACE(c["name"].get<std::string>());
+    const StackOptions options = OptionsOf(c);
+    auto read = Stack::OpenAndRead(Paths(c["scenes"]), options);
+    ASSERT_TRUE(read.ok()) << read.status().message();
+    const test::Npy want = test::LoadNpy(StackPath(c["npy"].get<std::string>()));
+    EXPECT_EQ(read->shape, want.shape);
+    ASSERT_EQ(read->data.data.size(), want.data.size());
+    EXPECT_TRUE(std::memcmp(read->data.data.data(), want.data.data(), want.data.size()) == 0);
+    ASSERT_EQ(read->scenes.size(), want.shape[0]);
+    for (const auto& s : read->scenes) EXPECT_TRUE(s.status.ok()) << s.status.message();
+    ++checked;
+  }
+  EXPECT_EQ(checked, 7u);
+  // Errors as Open + Read: the missing scene named, or filled and listed.
+  const std::string missing = StackPath("no_such_scene.tif");
+  StackOptions o;
+  o.window = geo::Window{8, 16, 24, 20};
+  auto failed = Stack::OpenAndRead({StackPath("s0.tif"), missing, StackPath("s1.tif")}, o);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().message().rfind("scene 1 (" + missing + "): ", 0), 0u) << failed.status().message();
+  o.on_error = StackOnError::kFill;
+  StackReadOptions ro;
+  ro.on_error = StackOnError::kFill;
+  auto filled = Stack::OpenAndRead({StackPath("s0.tif"), missing, StackPath("s1.tif")}, o, ro);
+  ASSERT_TRUE(filled.ok()) << filled.status().message();
+  EXPECT_EQ(filled->failed, std::vector<size_t>{1});
+  const auto* px = filled->data.as<uint16_t>();
+  for (size_t i = 2 * 20 * 24; i < 4 * 20 * 24; ++i) ASSERT_EQ(px[i], 65535u) << i;
+  auto other = Stack::OpenAndRead({StackPath("s0.tif"), StackPath("s4_32634.tif")}, o);
+  ASSERT_FALSE(other.ok());
+  EXPECT_NE(other.status().message().find("CRS EPSG:32634 differs"), std::string::npos) << other.status().message();
+}
+
 TEST(StackFixtures, ConcatIsTheSameBytesAsTCHW) {
   const json c = Cases()["cases"][1];  // window_boundless
   StackOptions o = OptionsOf(c);
