@@ -13,6 +13,7 @@
 #include <mutex>
 #include <new>
 #include <string>
+#include <system_error>
 #include <utility>
 
 #include "read/assemble.hpp"
@@ -231,7 +232,13 @@ Result<StackRead> Stack::OpenAndRead(const std::vector<std::string>& uris, const
           speculate = false;
           continue;
         }
-        result.data.data.resize(static_cast<size_t>(*bytes));
+        try {
+          result.data.data.resize(static_cast<size_t>(*bytes));
+        } catch (const std::bad_alloc&) {
+          ref = nullptr;  // Open + Read report it
+          speculate = false;
+          continue;
+        }
       }
       if (cancel->cancelled() || ds->dtype() != ref->dtype() || !(ds->transform() == ref->transform()) ||
           std::any_of(bands.begin(), bands.end(), [&](int b) { return b < 1 || b > ds->count(); })) {
@@ -707,7 +714,11 @@ Result<StackSample> Stack::Sample(const std::vector<std::pair<double, double>>& 
     return Status::LimitExceeded("stack: sample of " + std::to_string(n) + " scenes x " + std::to_string(xy.size()) +
                                  " points x " + std::to_string(nb) + " bands exceeds max_read_bytes");
   }
-  out.data.data.resize(static_cast<size_t>(*bytes));
+  try {
+    out.data.data.resize(static_cast<size_t>(*bytes));
+  } catch (const std::bad_alloc&) {
+    return Status::LimitExceeded("stack: cannot allocate " + std::to_string(*bytes) + " bytes for the samples");
+  }
   SampleOptions sample;
   sample.bands = bands;
   sample.deadline = options.deadline;
@@ -725,7 +736,12 @@ Result<StackSample> Stack::Sample(const std::vector<std::pair<double, double>>& 
                                                               : scenes_[i].error);
         continue;
       }
-      running.push_back(std::async(std::launch::async, [&, i] { results[i] = scenes_[i].dataset->Sample(xy, sample); }));
+      try {
+        running.push_back(
+            std::async(std::launch::async, [&, i] { results[i] = scenes_[i].dataset->Sample(xy, sample); }));
+      } catch (const std::system_error&) {
+        results[i] = scenes_[i].dataset->Sample(xy, sample);  // no thread to spare: here
+      }
     }
     for (auto& f : running) f.get();
   }

@@ -57,6 +57,18 @@ TEST_F(StackRemote, OneHeaderRequestAndOneDataRequestPerScene) {
   }
 }
 
+TEST_F(StackRemote, OpenAndReadCostsTheSame) {
+  StackOptions o;
+  o.window = geo::Window{40, 72, 80, 80};
+  o.open.block_cache_bytes = 0;
+  const size_t before = server_->RequestCount();
+  auto read = Stack::OpenAndRead(Uris(4), o);
+  ASSERT_TRUE(read.ok()) << read.status().message();
+  EXPECT_EQ(server_->RequestCount() - before, 8u);
+  EXPECT_EQ(read->shape, (std::vector<uint64_t>{4, 1, 80, 80}));
+  for (const auto& s : read->scenes) EXPECT_EQ(s.io.requests, 2u);
+}
+
 TEST_F(StackRemote, MissingSceneNamedOrFilled) {
   std::vector<std::string> uris = Uris(2);
   const std::string missing = server_->Url("io/missing.tif");
