@@ -2,6 +2,7 @@
 // (tests/data/stack/), the CSV holds rasterio's sample() values, errors name the scene.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -155,6 +156,23 @@ TEST_F(CliStack, SampleCsvEqualsRasterio) {
   r = Run(a);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err, "cogr: error: " + (dir_ / "bad.csv").string() + ": line 1: the header must name columns x and y\n");
+}
+
+TEST_F(CliStack, SampleFailedSceneFilled) {
+  WriteText("points.csv", "x,y\n500123,4099777\n");
+  const std::string out = (dir_ / "out.csv").string(), missing = StackPath("missing.tif");
+  test::CliRun r = Run({"sample", StackPath("s0.tif"), missing, "--points", (dir_ / "points.csv").string(), "-o", out});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err.rfind("cogr: error: scene 1 (" + missing + "): ", 0), 0u) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  r = Run({"sample", StackPath("s0.tif"), missing, "--points", (dir_ / "points.csv").string(), "--fill-failed", "-o",
+           out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err.rfind("cogr: warning: filled failed scene 1: scene 1 (" + missing + "): ", 0), 0u) << r.err;
+  // s0 at (500123, 4099777): rasterio's sample() gives (25954, 42727) for bands (1, 2); the
+  // failed scene gets s0's nodata.
+  EXPECT_EQ(test::ReadFileText(out), "scene,x,y,b1,b2\n" + StackPath("s0.tif") + ",500123.0,4099777.0,25954,42727\n" +
+                                         missing + ",500123.0,4099777.0,65535,65535\n");
 }
 
 }  // namespace
