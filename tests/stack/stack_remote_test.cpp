@@ -45,6 +45,16 @@ TEST_F(StackRemote, OneHeaderRequestAndOneDataRequestPerScene) {
   EXPECT_EQ(server_->RequestCount() - before, 10u);
   ASSERT_EQ(read->scenes.size(), 5u);
   for (const auto& s : read->scenes) EXPECT_EQ(s.io.requests, 2u);
+  // The log: the 5 header GETs (the open's prefix), then the 5 window GETs, one range each,
+  // the same for every scene.
+  const auto log = server_->Log();
+  ASSERT_GE(log.size(), before + 10);
+  for (size_t i = before; i < before + 5; ++i) EXPECT_EQ(log[i].range, "bytes=0-32767") << i;
+  for (size_t i = before + 5; i < before + 10; ++i) {
+    EXPECT_NE(log[i].range, "bytes=0-32767") << i;
+    EXPECT_EQ(log[i].range, log[before + 5].range) << i;
+    EXPECT_EQ(log[i].status, 206) << i;
+  }
   // Every scene holds what the local file gives.
   auto local = Stack::Open({test::DataPath(kCog)}, o);
   ASSERT_TRUE(local.ok());
