@@ -59,6 +59,16 @@ TEST_F(CliStack, WindowConcat) {
   EXPECT_EQ(got.data, want.data);
 }
 
+TEST_F(CliStack, OutShapeAverage) {
+  const std::string out = (dir_ / "chips.npy").string();
+  test::CliRun r = Run({"stack", StackPath("s0.tif"), StackPath("s1.tif"), StackPath("s2.tif"), "--window",
+                        "0,0,64,64", "--out-shape", "16,16", "--resampling", "average", "-o", out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const test::Npy got = test::LoadNpy(out), want = test::LoadNpy(StackPath("out_shape_average.npy"));
+  EXPECT_EQ(got.shape, (std::vector<uint64_t>{3, 2, 16, 16}));
+  EXPECT_EQ(got.data, want.data);
+}
+
 TEST_F(CliStack, FailedScene) {
   const std::string out = (dir_ / "chips.npy").string();
   const std::string missing = StackPath("missing.tif");
