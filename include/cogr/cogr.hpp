@@ -13,6 +13,7 @@
 #include "cogr/io.hpp"
 #include "cogr/mask.hpp"
 #include "cogr/quicklook.hpp"
+#include "cogr/stack.hpp"
 #include "cogr/status.hpp"
 #include "cogr/threads.hpp"
 #include "cogr/tiff.hpp"

@@ -100,6 +100,10 @@ class COGR_EXPORT Crs {
   friend struct CrsAccess;  // src/geo/crs.cpp builds and reads Crs values
 };
 
+/// True when `a` and `b` are the same CRS for cogr's purposes: the same EPSG code (ToEpsg),
+/// else the same WKT1_GDAL text. No PROJ search beyond ToEpsg; never reprojects.
+COGR_EXPORT bool SameCrs(const Crs& a, const Crs& b);
+
 /// Transforms points (x, y) from `from` to `to` in traditional GIS order (longitude/easting
 /// first) whatever the CRSs' axis order, like rasterio.warp.transform. A point PROJ cannot
 /// transform comes back as (inf, inf). kInvalidArgument when no transformation exists.

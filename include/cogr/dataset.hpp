@@ -437,6 +437,13 @@ class COGR_EXPORT Dataset : public std::enable_shared_from_this<Dataset> {
                         std::function<void(Result<std::shared_ptr<Dataset>>)> done);
   /// Callback form on the caller's executor (null = cogr's): `done` runs in the task.
   void ReadAsync(ReadOptions options, std::function<void(Result<Array>)> done, const ReadExecutor& executor) const;
+  /// ReadInto(options, out) asynchronously, as ReadAsync: the samples are decoded straight into
+  /// `out` (which the caller keeps alive and untouched until `done` runs); `done` runs once, on
+  /// `executor` (null = cogr's), with OK once every byte of `out` is written, or the error (the
+  /// contents of `out` are then unspecified). Many of these in flight into disjoint slices of one
+  /// array is how a Stack reads its scenes.
+  void ReadIntoAsync(ReadOptions options, const ArrayView& out, std::function<void(Status)> done,
+                     const ReadExecutor& executor = {}) const;
   /// Threads of the async executor: max(4, 2 x hardware threads), fixed at first use.
   static size_t AsyncReadThreads();
 
@@ -491,7 +498,8 @@ class COGR_EXPORT Dataset : public std::enable_shared_from_this<Dataset> {
                                                    tiff::TiffFile file);
   /// ReadAsync of a window read without out_shape: resolved here, blocks fetched with
   /// ReadRangesAsync and decoded as they arrive; `done` runs where the last fetch ends.
-  void StartRead(ReadOptions options, std::function<void(Result<Array>)> done) const;
+  /// With `view` set the samples go there (ReadIntoAsync) and `done` gets an empty Array.
+  void StartRead(ReadOptions options, const ArrayView* view, std::function<void(Result<Array>)> done) const;
   /// Fetches, decodes and assembles the blocks of IFD `ifd_index` that cover `rect` (image
   /// coordinates, inside the image) for the 0-based `bands`, into `out` placed at (col0, row0).
   Status ReadBlocks(int ifd_index, const std::vector<int>& bands, int64_t col0, int64_t row0,

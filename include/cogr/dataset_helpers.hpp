@@ -68,6 +68,10 @@ using Colormap = std::map<int, std::array<uint8_t, 4>>;
 struct SampleOptions {
   /// 1-based band indexes; empty = all bands in order (rasterio's indexes=None).
   std::vector<int> bands;
+  /// CRS of the points' coordinates; unset = the dataset's CRS. When set and not the
+  /// dataset's CRS (SameCrs), the points are transformed to it first (geo::TransformPoints,
+  /// as rasterio.warp.transform); a dataset without a CRS is then kNotFound.
+  std::optional<geo::Crs> crs;
   /// Bounds of the whole call, as for ReadOptions.
   std::optional<std::chrono::steady_clock::time_point> deadline;
   uint32_t timeout_ms = 0;

@@ -15,6 +15,7 @@ import numpy as np
 
 from . import _cogr, errors
 from ._dataset import BoundingBox, Dataset, Resampling, Window, _affine, _bands, _resolve, _window_tuple
+from ._stack import Stack, stack
 
 __version__ = _cogr.__version__
 
@@ -22,7 +23,7 @@ __version__ = _cogr.__version__
 Trace = _cogr.Trace
 
 __all__ = [
-    "open", "open_async", "write", "mask", "geometry_mask", "Dataset", "DatasetWriter", "Window",
+    "open", "open_async", "stack", "Stack", "write", "mask", "geometry_mask", "Dataset", "DatasetWriter", "Window",
     "Resampling", "BoundingBox", "errors", "set_thread_count", "thread_count", "set_buffer_pool_bytes",
     "buffer_pool_bytes", "Trace", "__version__",
 ]

@@ -702,6 +702,138 @@ PYBIND11_MODULE(_cogr, m) {
       }, py::arg("bands"), py::arg("window"), py::arg("boundless"), py::arg("fill"), py::arg("overview"),
          py::arg("out_shape"), py::arg("resampling"), py::arg("timeout_ms"), py::arg("done"), py::arg("trace") = nullptr);
 
+  // cogr::Stack: many scenes as one lazy array (cogr/stack.hpp); python/cogr/_stack.py wraps it.
+  py::class_<cogr::Stack>(m, "Stack")
+      .def_static("open", [](const std::vector<std::string>& uris, const py::dict& kw, const std::vector<int>& bands,
+                             const std::optional<std::vector<double>>& window,
+                             const std::optional<std::vector<double>>& bounds, const std::optional<std::string>& bounds_crs,
+                             const std::optional<std::string>& crs, const std::optional<std::pair<double, double>>& res,
+                             const std::optional<std::pair<uint64_t, uint64_t>>& out_shape, const std::string& resampling,
+                             std::optional<double> fill, bool stacked, bool fill_failed) {
+        cogr::StackOptions o;
+        o.open = OpenOptionsFrom(kw);
+        o.bands = bands;
+        if (window) {
+          if (window->size() != 4) throw py::value_error("window must be (col_off, row_off, width, height)");
+          o.window = cogr::geo::Window{(*window)[0], (*window)[1], (*window)[2], (*window)[3]};
+        }
+        if (bounds) {
+          if (bounds->size() != 4) throw py::value_error("bounds must be (left, bottom, right, top)");
+          o.bounds = cogr::geo::Bounds{(*bounds)[0], (*bounds)[1], (*bounds)[2], (*bounds)[3]};
+        }
+        if (bounds_crs) o.bounds_crs = Take(cogr::geo::Crs::FromUserInput(*bounds_crs));
+        if (crs) o.crs = Take(cogr::geo::Crs::FromUserInput(*crs));
+        o.resolution = res;
+        o.out_shape = out_shape;
+        o.resampling = Take(cogr::ParseResampling(resampling));
+        o.fill = fill;
+        o.stack = stacked;
+        o.on_error = fill_failed ? cogr::StackOnError::kFill : cogr::StackOnError::kFail;
+        cogr::Result<cogr::Stack> r = [&] {
+          py::gil_scoped_release nogil;
+          return cogr::Stack::Open(uris, o);
+        }();
+        return Take(std::move(r));
+      }, py::arg("uris"), py::arg("options"), py::arg("bands"), py::arg("window"), py::arg("bounds"),
+         py::arg("bounds_crs"), py::arg("crs"), py::arg("res"), py::arg("out_shape"), py::arg("resampling"),
+         py::arg("fill"), py::arg("stack"), py::arg("fill_failed"))
+      .def_property_readonly("shape", [](const cogr::Stack& s) {
+        py::tuple t(s.shape().size());
+        for (size_t i = 0; i < s.shape().size(); ++i) t[i] = s.shape()[i];
+        return t;
+      })
+      .def_property_readonly("numpy_dtype", [](const cogr::Stack& s) { return NumpyDtype(s.dtype()); })
+      .def_property_readonly("transform", [](const cogr::Stack& s) { return AffineTuple(s.transform()); })
+      .def_property_readonly("bounds", [](const cogr::Stack& s) {
+        const auto b = s.bounds();
+        return py::make_tuple(b.left, b.bottom, b.right, b.top);
+      })
+      .def_property_readonly("bands", [](const cogr::Stack& s) { return s.bands(); })
+      .def_property_readonly("crs_wkt", [](const cogr::Stack& s) -> std::optional<std::string> {
+        if (!s.crs()) return std::nullopt;
+        auto w = s.crs()->ToWkt();
+        return w.ok() ? std::optional<std::string>(*w) : std::nullopt;
+      })
+      .def_property_readonly("crs_epsg", [](const cogr::Stack& s) -> std::optional<int> {
+        return s.crs() ? s.crs()->ToEpsg() : std::nullopt;
+      })
+      .def_property_readonly("scenes", [](const cogr::Stack& s) {
+        // One dict per scene: uri, window (its own pixels), fill, error (None when open).
+        py::list out;
+        for (const cogr::StackScene& sc : s.scenes()) {
+          py::dict d;
+          d["uri"] = sc.uri;
+          d["window"] = py::make_tuple(sc.window.col_off, sc.window.row_off, sc.window.width, sc.window.height);
+          d["fill"] = sc.fill;
+          d["error"] = sc.dataset ? py::object(py::none()) : py::object(py::str(sc.error));
+          if (sc.dataset) {
+            d["nodata"] = sc.dataset->nodata();
+            d["transform"] = AffineTuple(sc.dataset->transform());
+            d["width"] = sc.dataset->width();
+            d["height"] = sc.dataset->height();
+          }
+          out.append(d);
+        }
+        return out;
+      })
+      .def("select", [](const cogr::Stack& s, const std::vector<size_t>& scenes, const std::vector<size_t>& bands,
+                        const std::optional<std::vector<double>>& window) {
+        std::optional<cogr::geo::Window> w;
+        if (window) {
+          if (window->size() != 4) throw py::value_error("window must be (col_off, row_off, width, height)");
+          w = cogr::geo::Window{(*window)[0], (*window)[1], (*window)[2], (*window)[3]};
+        }
+        return Take(s.Select(scenes, bands, w));
+      }, py::arg("scenes"), py::arg("bands"), py::arg("window"))
+      .def("read", [](const cogr::Stack& s, bool fill_failed, uint32_t timeout_ms) {
+        // The result array is allocated here and every scene decodes into its slice of it.
+        const std::vector<uint64_t> shape = s.shape();
+        std::vector<py::ssize_t> dims(shape.begin(), shape.end());
+        py::array out(NumpyDtype(s.dtype()), dims);
+        const cogr::ArrayView view = cogr::ArrayView::Contiguous(
+            out.mutable_data(), s.dtype(), s.count() * s.band_count(), s.height(), s.width());
+        cogr::StackReadOptions o;
+        o.on_error = fill_failed ? cogr::StackOnError::kFill : cogr::StackOnError::kFail;
+        o.timeout_ms = timeout_ms;
+        cogr::StackRead result;
+        Status st;
+        {
+          py::gil_scoped_release nogil;
+          st = s.ReadInto(view, o, &result);
+        }
+        Check(st);
+        py::list failed;
+        for (size_t i = 0; i < result.failed.size(); ++i) {
+          failed.append(py::make_tuple(result.failed[i], result.failed_messages[i]));
+        }
+        py::list stats;
+        for (const auto& r : result.scenes) {
+          py::dict d;
+          d["ms"] = r.ms;
+          d["requests"] = r.io.requests;
+          d["bytes_fetched"] = r.io.bytes_fetched;
+          stats.append(d);
+        }
+        return py::make_tuple(out, failed, stats);
+      }, py::arg("fill_failed"), py::arg("timeout_ms"))
+      .def("sample", [](const cogr::Stack& s, const std::vector<std::pair<double, double>>& points,
+                        const std::vector<int>& bands, const std::optional<std::string>& crs, bool fill_failed) {
+        cogr::StackSampleOptions o;
+        o.bands = bands;
+        if (crs) o.crs = Take(cogr::geo::Crs::FromUserInput(*crs));
+        o.on_error = fill_failed ? cogr::StackOnError::kFill : cogr::StackOnError::kFail;
+        cogr::Result<cogr::StackSample> r = [&] {
+          py::gil_scoped_release nogil;
+          return s.Sample(points, o);
+        }();
+        cogr::StackSample sample = Take(std::move(r));
+        py::list failed;
+        for (size_t i = 0; i < sample.failed.size(); ++i) {
+          failed.append(py::make_tuple(sample.failed[i], sample.failed_messages[i]));
+        }
+        return py::make_tuple(ToNumpy(std::move(sample.data)), failed);
+      }, py::arg("points"), py::arg("bands"), py::arg("crs"), py::arg("fill_failed"));
+
   m.def("window_from_bounds", [](double left, double bottom, double right, double top, const std::vector<double>& t) {
     const auto w = Take(cogr::geo::Window::FromBounds({left, bottom, right, top}, AffineFrom(t)));
     return py::make_tuple(w.col_off, w.row_off, w.width, w.height);

@@ -25,6 +25,8 @@ constexpr std::string_view kGeneralUsage =
     "  clip        mask/crop a file by GeoJSON shapes into a GeoTIFF or .npy file\n"
     "  quicklook   write a small PNG/JPEG picture of a file from its best overview\n"
     "  bench       time the same read of many files/URLs at once (requests, bytes, latency)\n"
+    "  stack       read the same window of many scenes into one (T, C, H, W) .npy file\n"
+    "  sample      values of many scenes at points (CSV or GeoJSON) into a CSV file\n"
     "\n"
     "Run 'cogr <command> --help' for the options of a command.\n";
 

@@ -36,6 +36,8 @@ CommandSpec IndexCommand();
 CommandSpec ClipCommand();
 CommandSpec QuicklookCommand();
 CommandSpec BenchCommand();
+CommandSpec StackCommand();   // stack.cpp: `cogr stack` and `cogr sample`
+CommandSpec SampleCommand();
 
 /// `cogr info` / `cogr read` after ParseArgs (main.cpp): usage, environment, the run.
 int RunInfoCommand(std::span<const std::string> args);

@@ -63,7 +63,8 @@ int RunBench(std::span<const std::string> args);
 std::span<const CommandSpec> Commands() {
   static const CommandSpec kCommands[] = {InfoCommand(),  ReadCommand(),  TranslateCommand(),
                                           XyCommand(),    IndexCommand(), ClipCommand(),
-                                          QuicklookCommand(), BenchCommand()};
+                                          QuicklookCommand(), BenchCommand(), StackCommand(),
+                                          SampleCommand()};
   return kCommands;
 }
 

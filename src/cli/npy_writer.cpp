@@ -150,13 +150,22 @@ constexpr size_t kHugePage = size_t{2} << 20;
 }  // namespace
 
 Result<std::unique_ptr<NpyOutput>> NpyOutput::Create(const std::string& path, DataType dtype, uint64_t bands,
-                                                     uint64_t height, uint64_t width, bool rows_ok) {
+                                                     uint64_t height, uint64_t width, bool rows_ok,
+                                                     std::span<const uint64_t> header_shape) {
   std::string_view descr = DataTypeNpyDescr(dtype);
   if (!InPlace(dtype)) {
     return Status::Unsupported(path + ": data type " + std::string(DataTypeName(dtype)) + " is not written in place");
   }
   const uint64_t shape[3] = {bands, height, width};
-  COGR_ASSIGN_OR_RETURN(std::string header, NpyHeader(descr, shape));
+  if (!header_shape.empty()) {
+    uint64_t n = 1, m = 0;
+    for (uint64_t d : header_shape) n = __builtin_mul_overflow(n, d, &m) ? 0 : m;
+    if (bands != 0 && height != 0 && width != 0 && n != bands * height * width) {
+      return Status::InvalidArgument(path + ": .npy shape does not hold the array's samples");
+    }
+  }
+  COGR_ASSIGN_OR_RETURN(std::string header,
+                        NpyHeader(descr, header_shape.empty() ? std::span<const uint64_t>(shape) : header_shape));
   // The read's size was checked against max_read_bytes; this only guards the arithmetic.
   uint64_t data_bytes = 0;
   if (__builtin_mul_overflow(bands, height, &data_bytes) || __builtin_mul_overflow(data_bytes, width, &data_bytes) ||

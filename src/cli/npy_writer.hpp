@@ -48,11 +48,14 @@ class NpyOutput {
   /// big-endian hosts swap): write those with WriteNpy.
   static bool InPlace(DataType dtype);
   /// Creates the output for a (bands, height, width) array of `dtype` (InPlace(dtype)).
+  /// `header_shape` (same number of samples, e.g. (T, C, H, W) for T*C bands) is the shape the
+  /// .npy header declares; empty = (bands, height, width).
   /// `rows_ok`: the caller can also deliver the data as strips of rows (WriteRows); on tmpfs
   /// the output then takes strips (streamed()), written while the next strip is read, instead of
   /// a view of the whole array. Errors name the path and the system error; nothing is left behind.
   static Result<std::unique_ptr<NpyOutput>> Create(const std::string& path, DataType dtype, uint64_t bands,
-                                                   uint64_t height, uint64_t width, bool rows_ok = false);
+                                                   uint64_t height, uint64_t width, bool rows_ok = false,
+                                                   std::span<const uint64_t> header_shape = {});
   /// The data area (C order, contiguous); empty when streamed().
   const ArrayView& view() const { return view_; }
   /// True when view() is the mapped file itself (false: memory written out by Commit()).

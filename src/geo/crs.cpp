@@ -401,4 +401,11 @@ Result<Bounds> TransformBounds(const Crs&, const Crs&, const Bounds&, int) { ret
 
 #endif  // COGR_HAVE_PROJ
 
+bool SameCrs(const Crs& a, const Crs& b) {
+  const std::optional<int> ea = a.ToEpsg(), eb = b.ToEpsg();
+  if (ea && eb) return *ea == *eb;
+  auto wa = a.ToWkt(), wb = b.ToWkt();
+  return wa.ok() && wb.ok() && *wa == *wb;
+}
+
 }  // namespace cogr::geo

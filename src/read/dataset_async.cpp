@@ -204,11 +204,13 @@ void Dataset::OpenAsync(std::string uri, OpenOptions options,
   });
 }
 
-void Dataset::StartRead(ReadOptions options, std::function<void(Result<Array>)> done) const {
+void Dataset::StartRead(ReadOptions options, const ArrayView* view, std::function<void(Result<Array>)> done) const {
   struct State {
     std::shared_ptr<const Dataset> self;
     internal::ReadContext context;
     Array out;
+    ArrayView view;
+    bool into_view = false;
     internal::BlockRead br;
     std::function<void(Result<Array>)> done;
   };
@@ -216,6 +218,10 @@ void Dataset::StartRead(ReadOptions options, std::function<void(Result<Array>)> 
   state->self = shared_from_this();
   state->context = internal::ContextOf(options, "read");
   state->done = std::move(done);
+  if (view != nullptr) {
+    state->view = *view;
+    state->into_view = true;
+  }
   auto finish = [state](Status st) {
     auto d = std::move(state->done);
     if (!st.ok()) {
@@ -233,7 +239,9 @@ void Dataset::StartRead(ReadOptions options, std::function<void(Result<Array>)> 
         uri(),
         [&]() -> Status {
           internal::ReadRequest req;
-          COGR_RETURN_IF_ERROR(ResolveRead(options, false, &state->out, nullptr, false, req));
+          COGR_RETURN_IF_ERROR(state->into_view
+                                   ? ResolveRead(options, false, nullptr, &state->view, false, req)
+                                   : ResolveRead(options, false, &state->out, nullptr, false, req));
           if (!req.inside) internal::FillArray(req.dst, req.fill);
           if (req.x1 <= req.x0 || req.y1 <= req.y0) return Status::OK();
           const Level& level = levels_[static_cast<size_t>(req.level_index)];
@@ -294,10 +302,37 @@ void Dataset::ReadAsync(ReadOptions options, std::function<void(Result<Array>)> 
     return;
   }
   // The read waits on no thread; its result is handed to `done` on the executor.
-  self->StartRead(std::move(options), [executor, done = std::move(done)](Result<Array> result) mutable {
+  self->StartRead(std::move(options), nullptr, [executor, done = std::move(done)](Result<Array> result) mutable {
     Post(executor, [done = std::move(done), result = std::move(result)]() mutable {
       const AsyncScope scope;
       done(std::move(result));
+    });
+  });
+}
+
+void Dataset::ReadIntoAsync(ReadOptions options, const ArrayView& out, std::function<void(Status)> done,
+                            const ReadExecutor& executor) const {
+  std::shared_ptr<const Dataset> self = weak_from_this().lock();
+  if (!self) {
+    done(Status::InvalidArgument(uri() + ": ReadIntoAsync needs a Dataset owned by a shared_ptr (use Dataset::Open)"));
+    return;
+  }
+  if (g_async_depth > 0) {
+    const AsyncScope scope;
+    done(self->ReadInto(options, out));
+    return;
+  }
+  if (options.out_shape) {
+    Post(executor, [self = std::move(self), options = std::move(options), out, done = std::move(done)]() mutable {
+      const AsyncScope scope;
+      done(self->ReadInto(options, out));
+    });
+    return;
+  }
+  self->StartRead(std::move(options), &out, [executor, done = std::move(done)](Result<Array> result) mutable {
+    Post(executor, [done = std::move(done), st = result.status()]() mutable {
+      const AsyncScope scope;
+      done(st);
     });
   });
 }

@@ -8,6 +8,7 @@
 #include <new>
 #include <vector>
 
+#include "cogr/crs.hpp"
 #include "cogr/dataset.hpp"
 #include "read/assemble.hpp"
 #include "util/checked.hpp"
@@ -17,6 +18,16 @@ namespace cogr {
 
 Result<Array> Dataset::Sample(const std::vector<std::pair<double, double>>& points,
                               const SampleOptions& options) const {
+  if (options.crs) {
+    COGR_ASSIGN_OR_RETURN(geo::Crs own, crs());
+    if (!geo::SameCrs(*options.crs, own)) {
+      auto moved = geo::TransformPoints(*options.crs, own, points);
+      if (!moved.ok()) return Status(moved.status().code(), uri() + ": points: " + moved.status().message());
+      SampleOptions rest = options;
+      rest.crs.reset();
+      return Sample(*moved, rest);
+    }
+  }
   std::vector<int> bands = options.bands;
   if (bands.empty()) {
     for (int b = 1; b <= count_; ++b) bands.push_back(b);

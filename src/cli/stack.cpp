@@ -1,0 +1,586 @@
+// `cogr stack URI... -o OUT.npy`: many scenes read as one (T, C, H, W) array (cogr::Stack), and
+// `cogr sample PATH... --points FILE -o OUT.csv`: values at points across scenes.
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <fstream>
+#include <sstream>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "args.hpp"
+#include "bounds.hpp"
+#include "cogr/crs.hpp"
+#include "cogr/mask.hpp"
+#include "cogr/stack.hpp"
+#include "commands.hpp"
+#include "json_writer.hpp"
+#include "npy_writer.hpp"
+#include "output_file.hpp"
+#include "stats.hpp"
+#include "subcommand.hpp"
+
+namespace cogr::cli {
+namespace {
+
+constexpr std::string_view kStackUsage =
+    "usage: cogr stack URI... (--window C,R,W,H | --bounds L,B,R,T [--bounds-crs CRS] [--res R])\n"
+    "                  [--bands 1,2] [--out-shape H,W] [--resampling NAME] [--concat] [--fill V]\n"
+    "                  [--fill-failed] [--stats] [--timeout SECONDS] [--max-memory BYTES] -o OUT.npy\n"
+    "\n"
+    "Reads the same window of every scene into one array: OUT.npy has shape (T, C, H, W) (T\n"
+    "scenes in the order given, C bands), or (T*C, H, W) with --concat, in the scenes' data type.\n"
+    "Every open, then every read, is in flight at once. Pixels outside a scene get --fill, else\n"
+    "its nodata, else 0. Without --window or --bounds the whole image is read (all scenes must\n"
+    "then share one grid). The output appears only when the whole stack was read.\n"
+    "\n"
+    "options:\n"
+    "  --window C,R,W,H    pixel window of the scenes' common grid (may reach outside: boundless)\n"
+    "  --bounds L,B,R,T    a box in --bounds-crs (default: the first scene's CRS); the target grid\n"
+    "                      is the box at --res (default: the first scene's pixel size) in the first\n"
+    "                      scene's CRS; each scene reads its own window for it, resampled with\n"
+    "                      --resampling when its pixel size differs. Scenes in another CRS are an\n"
+    "                      error (no reprojection)\n"
+    "  --bounds-crs CRS    CRS of --bounds (EPSG:4326, WKT, PROJ string)\n"
+    "  --res R | RX,RY     pixel size of the target grid (with --bounds)\n"
+    "  --bands LIST        1-based band indexes, comma-separated (default: all bands)\n"
+    "  --out-shape H,W     resample each chip to this size\n"
+    "  --resampling NAME   nearest (default), bilinear, cubic, average, mode, min, max, med, q1, q3\n"
+    "  --concat            write (T*C, H, W) instead of (T, C, H, W)\n"
+    "  --fill V            value of pixels outside a scene (and of failed scenes)\n"
+    "  --fill-failed       a scene that fails to open or read is filled and reported on stderr\n"
+    "                      (one warning per scene) instead of failing the command\n"
+    "  --stats             one JSON line per scene on stderr (scene, uri, ok, ms, requests, bytes),\n"
+    "                      then one for the whole stack (scenes, failed, open_ms, ms, requests,\n"
+    "                      bytes); with --window each read starts at its scene's open (open_ms null)\n"
+    "  -o, --output OUT    the .npy file to write\n"
+    "  --timeout SECONDS   give up after this long for the whole command (0 = no limit; default:\n"
+    "                      env COGR_TIMEOUT, else no limit)\n"
+    "  --max-memory BYTES  largest read of one scene: bytes, or with K, M, G, T, e.g. 512M\n"
+    "  -h, --help          show this help and exit\n";
+
+constexpr SubOption kStackOptions[] = {
+    {"--window", "", true},     {"--bounds", "", true},    {"--bounds-crs", "", true}, {"--res", "", true},
+    {"--bands", "", true},      {"--out-shape", "", true}, {"--resampling", "", true}, {"--concat", "", false},
+    {"--fill", "", true},       {"--fill-failed", "", false}, {"--stats", "", false},  {"--output", "-o", true},
+    {"--timeout", "", true},    {"--max-memory", "", true}};
+
+constexpr std::string_view kSampleUsage =
+    "usage: cogr sample PATH... --points FILE [--crs CRS] [--bands 1,2] [--fill-failed]\n"
+    "                   [--timeout SECONDS] -o OUT.csv\n"
+    "\n"
+    "Values of the bands at each point in every scene (rasterio's sample(): the pixel holding\n"
+    "the point; a point outside a scene gets its nodata, else 0). The scenes are sampled at once.\n"
+    "\n"
+    "Points: a .csv file with a header naming columns x and y (others are ignored), or a\n"
+    ".geojson/.json file of Point and MultiPoint geometries (Features or a FeatureCollection).\n"
+    "\n"
+    "OUT.csv: a header 'scene,x,y,b<i>...' (one column per band, named by its 1-based index),\n"
+    "then one row per scene and point, scenes in the order given and points in file order; scene\n"
+    "is the path as given, x and y the point as given (shortest round-trip decimal), values as\n"
+    "integers or as floats (nan, inf). Fields with a comma or a quote are quoted (RFC 4180).\n"
+    "\n"
+    "options:\n"
+    "  --points FILE       the points (required)\n"
+    "  --crs CRS           CRS of the points (default: the GeoJSON's \"crs\" member, else the\n"
+    "                      first scene's CRS); they are transformed to the scenes' CRS\n"
+    "  --bands LIST        1-based band indexes (default: all bands of the first scene)\n"
+    "  --fill-failed       a scene that fails gets nodata values and a warning on stderr\n"
+    "  -o, --output OUT    the .csv file to write\n"
+    "  --timeout SECONDS   give up after this long (0 = no limit; default: env COGR_TIMEOUT)\n"
+    "  -h, --help          show this help and exit\n";
+
+constexpr SubOption kSampleOptions[] = {{"--points", "", true}, {"--crs", "", true},    {"--bands", "", true},
+                                        {"--fill-failed", "", false}, {"--output", "-o", true},
+                                        {"--timeout", "", true}};
+
+double Ms(std::chrono::steady_clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+// "A,B,C,D" of doubles.
+Result<std::vector<double>> ParseDoubles(std::string_view text, size_t n) {
+  std::vector<double> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t comma = text.find(',', start);
+    const std::string_view item = text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    auto v = ParseDouble(item);
+    if (!v.ok() || !std::isfinite(*v)) {
+      return Status::InvalidArgument("expected " + std::to_string(n) + " comma-separated numbers, got '" +
+                                     std::string(text) + "'");
+    }
+    out.push_back(*v);
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  if (out.size() != n) {
+    return Status::InvalidArgument("expected " + std::to_string(n) + " comma-separated numbers, got '" +
+                                   std::string(text) + "'");
+  }
+  return out;
+}
+
+void PrintStderrLine(const std::string& line) {
+  std::fflush(stdout);
+  std::fputs((line + "\n").c_str(), stderr);
+  std::fflush(stderr);
+}
+
+}  // namespace
+
+int RunStack(std::span<const std::string> argv) {
+  SubArgs args;
+  if (auto done = ParseOrFinish("stack", argv, kStackOptions, kStackUsage, args)) return *done;
+  auto usage = [](const std::string& message) {
+    PrintError("stack: " + message);
+    return kExitUsage;
+  };
+  StackOptions options;
+  options.open.block_cache_bytes = 0;  // one read per scene: caching decoded blocks only costs
+  std::string output, bounds_crs;
+  bool fill_failed = false, stats = false;
+  CommandBounds bounds;
+  for (const auto& [name, value] : args.options) {
+    if (IsBoundsOption(name)) {
+      if (Status st = bounds.ApplyOption(name, value); !st.ok()) return usage(st.message());
+    } else if (name == "--window") {
+      auto w = ParseWindow(value, true);
+      if (!w.ok()) return usage("--window: " + w.status().message());
+      if ((*w)[2] == 0 || (*w)[3] == 0) return usage("--window: width and height must be >= 1");
+      options.window = geo::Window{static_cast<double>((*w)[0]), static_cast<double>((*w)[1]),
+                                   static_cast<double>((*w)[2]), static_cast<double>((*w)[3])};
+    } else if (name == "--bounds") {
+      auto b = ParseDoubles(value, 4);
+      if (!b.ok()) return usage("--bounds: " + b.status().message());
+      options.bounds = geo::Bounds{(*b)[0], (*b)[1], (*b)[2], (*b)[3]};
+    } else if (name == "--bounds-crs") {
+      if (value.empty()) return usage("--bounds-crs: empty CRS");
+      bounds_crs = value;
+    } else if (name == "--res") {
+      auto r = ParseDoubles(value, value.find(',') == std::string::npos ? 1 : 2);
+      if (!r.ok()) return usage("--res: " + r.status().message());
+      const double rx = (*r)[0], ry = r->size() > 1 ? (*r)[1] : (*r)[0];
+      if (!(rx > 0) || !(ry > 0)) return usage("--res: must be positive");
+      options.resolution = std::make_pair(rx, ry);
+    } else if (name == "--bands") {
+      auto b = ParseBands(value);
+      if (!b.ok()) return usage("--bands: " + b.status().message());
+      options.bands = std::move(b).value();
+    } else if (name == "--out-shape") {
+      auto s = ParseShape(value);
+      if (!s.ok()) return usage("--out-shape: " + s.status().message());
+      options.out_shape = std::make_pair((*s)[0], (*s)[1]);
+    } else if (name == "--resampling") {
+      auto r = ParseResampling(value);
+      if (!r.ok()) return usage("--resampling: " + r.status().message());
+      options.resampling = *r;
+    } else if (name == "--concat") {
+      options.stack = false;
+    } else if (name == "--fill") {
+      auto v = ParseDouble(value);
+      if (!v.ok()) return usage("--fill: " + v.status().message());
+      options.fill = *v;
+    } else if (name == "--fill-failed") {
+      fill_failed = true;
+    } else if (name == "--stats") {
+      stats = true;
+    } else if (name == "--output") {
+      if (value.empty()) return usage("--output: empty file name");
+      output = value;
+    }
+  }
+  const std::vector<std::string>& uris = args.positional;
+  if (uris.empty()) return usage("missing URI (see 'cogr stack --help')");
+  if (output.empty()) return usage("missing output file (-o OUT.npy)");
+  if (options.window && options.bounds) return usage("--window and --bounds cannot be used together");
+  if (!options.bounds && (!bounds_crs.empty() || options.resolution)) {
+    return usage("--bounds-crs and --res need --bounds");
+  }
+  if (!bounds_crs.empty()) {
+    auto crs = geo::Crs::FromUserInput(bounds_crs);
+    if (!crs.ok()) return usage("--bounds-crs: " + crs.status().message());
+    options.bounds_crs = *crs;
+  }
+  if (Status st = bounds.ApplyEnvironment(); !st.ok()) return usage(st.message());
+  bounds.Start();
+  bounds.ApplyTo(options.open);
+  options.on_error = fill_failed ? StackOnError::kFill : StackOnError::kFail;
+
+  StackReadOptions read;
+  ReadOptions deadline;
+  bounds.ApplyTo(deadline);
+  read.deadline = deadline.deadline;
+  read.on_error = options.on_error;
+  ProgressBar bar("cogr stack");
+  read.progress = [&bar](size_t done, size_t total) {
+    bar.Update(static_cast<double>(done) / static_cast<double>(std::max<size_t>(1, total)));
+  };
+  const auto start = std::chrono::steady_clock::now();
+  std::optional<double> open_ms;  // unset: reads started at each scene's open (no phases)
+  StackRead result;
+  std::unique_ptr<NpyOutput> out;
+  if (options.window && !options.out_shape) {
+    // Each scene's read starts as soon as its own open completes (Stack::OpenAndRead); the
+    // .npy is then written from the result.
+    auto r = Stack::OpenAndRead(uris, options, read);
+    bar.Finish();
+    if (!r.ok()) {
+      PrintError(bounds.Explain(r.status()));
+      return kExitFailure;
+    }
+    result = std::move(r).value();
+    if (!NpyOutput::InPlace(result.data.dtype)) {
+      PrintError("stack: data type " + std::string(DataTypeName(result.data.dtype)) + " is not supported for .npy stacks");
+      return kExitFailure;
+    }
+    auto created = NpyOutput::Create(output, result.data.dtype, result.data.bands, result.data.height,
+                                     result.data.width, false, result.shape);
+    if (!created.ok()) {
+      PrintError(created.status().message());
+      return kExitFailure;
+    }
+    out = std::move(created).value();
+    if (!result.data.data.empty()) std::memcpy(out->view().data, result.data.data.data(), result.data.data.size());
+  } else {
+    auto stack = Stack::Open(uris, options);
+    if (!stack.ok()) {
+      PrintError(bounds.Explain(stack.status()));
+      return kExitFailure;
+    }
+    open_ms = Ms(std::chrono::steady_clock::now() - start);
+    const Stack& s = *stack;
+    if (!NpyOutput::InPlace(s.dtype())) {
+      PrintError("stack: data type " + std::string(DataTypeName(s.dtype())) + " is not supported for .npy stacks");
+      return kExitFailure;
+    }
+    // The .npy is written in place: its data area is (T*C, H, W), which is the bytes of
+    // (T, C, H, W) too; the header says which shape.
+    const std::vector<uint64_t> shape = s.shape();
+    auto created = NpyOutput::Create(output, s.dtype(), s.count() * s.band_count(), s.height(), s.width(), false, shape);
+    if (!created.ok()) {
+      PrintError(created.status().message());
+      return kExitFailure;
+    }
+    out = std::move(created).value();
+    Status st = s.ReadInto(out->view(), read, &result);
+    bar.Finish();
+    if (!st.ok()) {
+      PrintError(bounds.Explain(st));
+      return kExitFailure;
+    }
+  }
+  const double total_ms = Ms(std::chrono::steady_clock::now() - start);
+  Status written = out->Commit();
+  if (!written.ok()) {
+    PrintError(written.message());
+    return kExitFailure;
+  }
+  for (size_t i = 0; i < result.failed.size(); ++i) {
+    PrintWarning("filled failed scene " + std::to_string(result.failed[i]) + ": " + result.failed_messages[i]);
+  }
+  if (stats) {
+    io::IoStats total;
+    for (size_t i = 0; i < result.scenes.size(); ++i) {
+      const StackSceneResult& r = result.scenes[i];
+      total += r.io;
+      JsonWriter w;
+      w.BeginObject();
+      w.Key("scene").UInt(i);
+      w.Key("uri").String(uris[i]);
+      w.Key("ok").Bool(r.status.ok());
+      w.Key("ms").Double(r.ms);
+      w.Key("requests").UInt(r.io.requests);
+      w.Key("bytes_fetched").UInt(r.io.bytes_fetched);
+      w.Key("bytes_used").UInt(r.io.bytes_used);
+      w.Key("retries").UInt(r.io.retries);
+      w.EndObject();
+      PrintStderrLine(w.str());
+    }
+    JsonWriter w;
+    w.BeginObject();
+    w.Key("scenes").UInt(uris.size());
+    w.Key("failed").UInt(result.failed.size());
+    if (open_ms) {
+      w.Key("open_ms").Double(*open_ms);
+    } else {
+      w.Key("open_ms").Null();
+    }
+    w.Key("ms").Double(total_ms);
+    w.Key("requests").UInt(total.requests);
+    w.Key("bytes_fetched").UInt(total.bytes_fetched);
+    w.Key("bytes_used").UInt(total.bytes_used);
+    w.Key("retries").UInt(total.retries);
+    w.EndObject();
+    PrintStderrLine(w.str());
+  }
+  return 0;
+}
+
+namespace {
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+std::string Trim(const std::string& s) {
+  const size_t a = s.find_first_not_of(" \t\r");
+  if (a == std::string::npos) return "";
+  const size_t b = s.find_last_not_of(" \t\r");
+  return s.substr(a, b - a + 1);
+}
+
+std::vector<std::string> SplitCsv(const std::string& line) {
+  std::vector<std::string> out;
+  std::string cur;
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        cur += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        cur += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      out.push_back(Trim(cur));
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  out.push_back(Trim(cur));
+  return out;
+}
+
+std::string CsvField(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char c : s) {
+    if (c == '"') q += '"';
+    q += c;
+  }
+  return q + "\"";
+}
+
+struct Points {
+  std::vector<std::pair<double, double>> xy;
+  std::optional<std::string> crs;  // the GeoJSON's "crs" member
+};
+
+void AddPoints(const mask::Geometry& g, std::vector<std::pair<double, double>>& out, bool& other) {
+  if (const auto* p = std::get_if<mask::Point>(&g.value)) {
+    out.emplace_back(p->x, p->y);
+  } else if (const auto* mp = std::get_if<mask::MultiPoint>(&g.value)) {
+    for (const auto& q : mp->points) out.emplace_back(q.x, q.y);
+  } else if (const auto* gc = std::get_if<std::vector<mask::Geometry>>(&g.value)) {
+    for (const auto& child : *gc) AddPoints(child, out, other);
+  } else {
+    other = true;
+  }
+}
+
+Result<Points> ReadPoints(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound(path + ": cannot open the points file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string text = ss.str();
+  if (text.size() > (256u << 20)) return Status::LimitExceeded(path + ": points file larger than 256 MiB");
+  Points points;
+  const std::string lower = Lower(path);
+  const bool json = lower.size() >= 5 && (lower.ends_with(".json") || lower.ends_with(".geojson"));
+  if (json) {
+    auto doc = mask::ParseGeoJsonDocument(text);
+    if (!doc.ok()) return Status(doc.status().code(), path + ": " + doc.status().message());
+    bool other = false;
+    for (const auto& g : doc->geometries) AddPoints(g, points.xy, other);
+    if (other) return Status::InvalidArgument(path + ": only Point and MultiPoint geometries can be sampled");
+    points.crs = doc->crs;
+    return points;
+  }
+  std::istringstream lines(text);
+  std::string line;
+  size_t line_no = 0;
+  int xcol = -1, ycol = -1;
+  while (std::getline(lines, line)) {
+    ++line_no;
+    if (Trim(line).empty()) continue;
+    const std::vector<std::string> fields = SplitCsv(line);
+    if (xcol < 0) {
+      for (size_t i = 0; i < fields.size(); ++i) {
+        const std::string f = Lower(fields[i]);
+        if (f == "x") xcol = static_cast<int>(i);
+        if (f == "y") ycol = static_cast<int>(i);
+      }
+      if (xcol < 0 || ycol < 0) return Status::InvalidArgument(path + ": line 1: the header must name columns x and y");
+      continue;
+    }
+    const auto need = static_cast<size_t>(std::max(xcol, ycol));
+    if (fields.size() <= need) {
+      return Status::InvalidArgument(path + ": line " + std::to_string(line_no) + ": " + std::to_string(fields.size()) +
+                                     " fields, x and y need " + std::to_string(need + 1));
+    }
+    auto x = ParseDouble(fields[static_cast<size_t>(xcol)]);
+    auto y = ParseDouble(fields[static_cast<size_t>(ycol)]);
+    if (!x.ok() || !y.ok()) {
+      return Status::InvalidArgument(path + ": line " + std::to_string(line_no) + ": " +
+                                     (!x.ok() ? "x: " + x.status().message() : "y: " + y.status().message()));
+    }
+    points.xy.emplace_back(*x, *y);
+  }
+  if (xcol < 0) return Status::InvalidArgument(path + ": empty points file (expected a header naming x and y)");
+  return points;
+}
+
+std::string FormatSample(DataType dtype, const uint8_t* p) {
+  switch (dtype) {
+    case DataType::kUInt8: return std::to_string(*p);
+    case DataType::kInt8: return std::to_string(*reinterpret_cast<const int8_t*>(p));
+    case DataType::kUInt16: return std::to_string(*reinterpret_cast<const uint16_t*>(p));
+    case DataType::kInt16: return std::to_string(*reinterpret_cast<const int16_t*>(p));
+    case DataType::kUInt32: return std::to_string(*reinterpret_cast<const uint32_t*>(p));
+    case DataType::kInt32: return std::to_string(*reinterpret_cast<const int32_t*>(p));
+    case DataType::kUInt64: return std::to_string(*reinterpret_cast<const uint64_t*>(p));
+    case DataType::kInt64: return std::to_string(*reinterpret_cast<const int64_t*>(p));
+    case DataType::kFloat32: return FormatDouble(static_cast<double>(*reinterpret_cast<const float*>(p)));
+    case DataType::kFloat64: return FormatDouble(*reinterpret_cast<const double*>(p));
+    default: return "";
+  }
+}
+
+}  // namespace
+
+int RunSample(std::span<const std::string> argv) {
+  SubArgs args;
+  if (auto done = ParseOrFinish("sample", argv, kSampleOptions, kSampleUsage, args)) return *done;
+  auto usage = [](const std::string& message) {
+    PrintError("sample: " + message);
+    return kExitUsage;
+  };
+  std::string points_path, crs_text, output;
+  StackSampleOptions options;
+  CommandBounds bounds;
+  for (const auto& [name, value] : args.options) {
+    if (IsBoundsOption(name)) {
+      if (Status st = bounds.ApplyOption(name, value); !st.ok()) return usage(st.message());
+    } else if (name == "--points") {
+      if (value.empty()) return usage("--points: empty file name");
+      points_path = value;
+    } else if (name == "--crs") {
+      if (value.empty()) return usage("--crs: empty CRS");
+      crs_text = value;
+    } else if (name == "--bands") {
+      auto b = ParseBands(value);
+      if (!b.ok()) return usage("--bands: " + b.status().message());
+      options.bands = std::move(b).value();
+    } else if (name == "--fill-failed") {
+      options.on_error = StackOnError::kFill;
+    } else if (name == "--output") {
+      if (value.empty()) return usage("--output: empty file name");
+      output = value;
+    }
+  }
+  const std::vector<std::string>& uris = args.positional;
+  if (uris.empty()) return usage("missing PATH (see 'cogr sample --help')");
+  if (points_path.empty()) return usage("missing --points FILE");
+  if (output.empty()) return usage("missing output file (-o OUT.csv)");
+  std::optional<geo::Crs> crs;
+  if (!crs_text.empty()) {
+    auto c = geo::Crs::FromUserInput(crs_text);
+    if (!c.ok()) return usage("--crs: " + c.status().message());
+    crs = *c;
+  }
+  if (Status st = bounds.ApplyEnvironment(); !st.ok()) return usage(st.message());
+  bounds.Start();
+
+  auto out = OutputFile::Create(output);
+  if (!out.ok()) {
+    PrintError(out.status().message());
+    return out.status().code() == Code::kInvalidArgument ? kExitUsage : kExitFailure;
+  }
+  auto points = ReadPoints(points_path);
+  if (!points.ok()) {
+    PrintError(points.status().message());
+    return kExitFailure;
+  }
+  if (!crs && points->crs) {
+    auto c = geo::Crs::FromUserInput(*points->crs);
+    if (!c.ok()) {
+      PrintError("\"crs\": " + c.status().message(), points_path);
+      return kExitFailure;
+    }
+    crs = *c;
+  }
+  options.crs = crs;
+
+  // The stack's grid does not matter for sampling: scenes on different grids are fine.
+  StackOptions stack_options;
+  stack_options.open.block_cache_bytes = 0;
+  stack_options.bands = options.bands;
+  stack_options.on_error = options.on_error;
+  bounds.ApplyTo(stack_options.open);
+  // Lazy: no pixel is read; scenes on other grids than the first are fine (the stack's grid
+  // does not matter for sampling), scenes in other CRSs are not.
+  auto stack = Stack::Open(uris, stack_options);
+  if (!stack.ok()) {
+    PrintError(bounds.Explain(stack.status()));
+    return kExitFailure;
+  }
+  ReadOptions deadline;
+  bounds.ApplyTo(deadline);
+  options.deadline = deadline.deadline;
+  auto sampled = stack->Sample(points->xy, options);
+  if (!sampled.ok()) {
+    PrintError(bounds.Explain(sampled.status()));
+    return kExitFailure;
+  }
+  const std::vector<int>& bands = options.bands.empty() ? stack->bands() : options.bands;
+  std::string csv = "scene,x,y";
+  for (int b : bands) csv += ",b" + std::to_string(b);
+  csv += "\n";
+  const Array& data = sampled->data;
+  const size_t sb = DataTypeSize(data.dtype);
+  for (size_t t = 0; t < stack->count(); ++t) {
+    const std::string scene = CsvField(uris[t]);
+    for (size_t p = 0; p < points->xy.size(); ++p) {
+      csv += scene + "," + FormatDouble(points->xy[p].first) + "," + FormatDouble(points->xy[p].second);
+      for (size_t b = 0; b < bands.size(); ++b) {
+        csv += "," + FormatSample(data.dtype, data.data.data() + ((t * points->xy.size() + p) * bands.size() + b) * sb);
+      }
+      csv += "\n";
+    }
+  }
+  Status st;
+  {
+    std::FILE* f = std::fopen((*out)->temp_path().c_str(), "wb");
+    if (f == nullptr || std::fwrite(csv.data(), 1, csv.size(), f) != csv.size() || std::fclose(f) != 0) {
+      st = Status::IoError(output + ": cannot write");
+    }
+  }
+  if (st.ok()) st = (*out)->Commit();
+  if (!st.ok()) {
+    PrintError(st.message());
+    return kExitFailure;
+  }
+  for (size_t i = 0; i < sampled->failed.size(); ++i) {
+    PrintWarning("filled failed scene " + std::to_string(sampled->failed[i]) + ": " + sampled->failed_messages[i]);
+  }
+  return 0;
+}
+
+CommandSpec StackCommand() { return {"stack", kStackOptions, kStackUsage, RunStack}; }
+CommandSpec SampleCommand() { return {"sample", kSampleOptions, kSampleUsage, RunSample}; }
+
+}  // namespace cogr::cli
