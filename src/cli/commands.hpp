@@ -35,6 +35,7 @@ CommandSpec XyCommand();
 CommandSpec IndexCommand();
 CommandSpec ClipCommand();
 CommandSpec BenchCommand();
+CommandSpec CatalogCommand();
 
 /// `cogr info` / `cogr read` after ParseArgs (main.cpp): usage, environment, the run.
 int RunInfoCommand(std::span<const std::string> args);

@@ -58,11 +58,12 @@ int RunXy(std::span<const std::string> args);
 int RunIndex(std::span<const std::string> args);
 int RunClip(std::span<const std::string> args);
 int RunBench(std::span<const std::string> args);
+int RunCatalog(std::span<const std::string> args);
 
 std::span<const CommandSpec> Commands() {
   static const CommandSpec kCommands[] = {InfoCommand(),  ReadCommand(),  TranslateCommand(),
                                           XyCommand(),    IndexCommand(), ClipCommand(),
-                                          BenchCommand()};
+                                          BenchCommand(), CatalogCommand()};
   return kCommands;
 }
 

@@ -6,6 +6,7 @@
 #include "io/cloud.hpp"
 #include "io/curl_api.hpp"
 #include "io/http_source.hpp"
+#include "io/known_header.hpp"
 #include "io/read_context.hpp"
 #include "io/stats.hpp"
 #include "util/thread_pool.hpp"
@@ -16,6 +17,7 @@ Result<std::shared_ptr<Source>> Open(const std::string& uri, const SourceOptions
   const auto scheme_end = uri.find("://");
   if (scheme_end == std::string::npos) {
     COGR_ASSIGN_OR_RETURN(auto file, OpenFile(uri));
+    if (options.known_header) return internal::WithKnownHeader(internal::CountingSource(std::move(file)), options.known_header);
     return internal::CountingSource(std::move(file));
   }
   std::string scheme = uri.substr(0, scheme_end);
@@ -23,6 +25,7 @@ Result<std::shared_ptr<Source>> Open(const std::string& uri, const SourceOptions
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (scheme == "file") {
     COGR_ASSIGN_OR_RETURN(auto file, OpenFile(uri.substr(scheme_end + 3)));
+    if (options.known_header) return internal::WithKnownHeader(internal::CountingSource(std::move(file)), options.known_header);
     return internal::CountingSource(std::move(file));
   }
 #ifdef COGR_HAVE_CURL
