@@ -145,7 +145,8 @@ TEST_F(CatalogTest, RecordsMatchTheRecordedRasterioAnswers) {
     EXPECT_DOUBLE_EQ(std::max(r.bounds.bottom, r.bounds.top), std::max(b[1].get<double>(), b[3].get<double>()));
     EXPECT_DOUBLE_EQ(std::min(r.bounds.bottom, r.bounds.top), std::min(b[1].get<double>(), b[3].get<double>()));
     // In EPSG:4326: PROJ's transform_bounds of the same box (the R-tree keeps float32, rounded
-    // outwards, so the stored envelope holds it within 1e-5 degrees).
+    // outwards by up to one float32 step, ~8e-6 degrees here), so the stored envelope holds it
+    // within 3e-5 degrees).
     if (kScenes[i] == "gcps_only_4326") {
       EXPECT_FALSE(r.bounds_4326.has_value());
       continue;
@@ -159,10 +160,10 @@ TEST_F(CatalogTest, RecordsMatchTheRecordedRasterioAnswers) {
     EXPECT_GE(r.bounds_4326->right, want->right);
     EXPECT_LE(r.bounds_4326->bottom, want->bottom);
     EXPECT_GE(r.bounds_4326->top, want->top);
-    EXPECT_NEAR(r.bounds_4326->left, want->left, 1e-5);
-    EXPECT_NEAR(r.bounds_4326->right, want->right, 1e-5);
-    EXPECT_NEAR(r.bounds_4326->bottom, want->bottom, 1e-5);
-    EXPECT_NEAR(r.bounds_4326->top, want->top, 1e-5);
+    EXPECT_NEAR(r.bounds_4326->left, want->left, 3e-5);
+    EXPECT_NEAR(r.bounds_4326->right, want->right, 3e-5);
+    EXPECT_NEAR(r.bounds_4326->bottom, want->bottom, 3e-5);
+    EXPECT_NEAR(r.bounds_4326->top, want->top, 3e-5);
   }
   EXPECT_EQ(Catalog::Uris(*records)[1], FixturePath(kScenes[1]));
 }
@@ -306,7 +307,7 @@ TEST_F(CatalogTest, DamagedStoredHeaderIsAnErrorNamingTheScene) {
   ASSERT_TRUE(catalog.ok());
   auto records = (*catalog)->Query();
   ASSERT_TRUE(records.ok());
-  const char* expect[] = {"chunks > limit 256", "has 16777215 bytes, blob has 1 left", "lies outside the",
+  const char* expect[] = {"chunks > limit 256", "has 4294967040 bytes, blob has 1 left", "lies outside the",
                           "is not a cogr header blob"};
   for (int i = 0; i < 4; ++i) {
     auto ds = (*catalog)->OpenScene((*records)[static_cast<size_t>(i)]);
