@@ -78,7 +78,7 @@ int main(int argc, char** argv) {
   }
   const long rss_after = PeakRssKiB();
   std::printf("scenes %llu  build %.0f ms (%.0f scenes/s)  header bytes %llu  catalog %llu bytes\n",
-              static_cast<unsigned long long>(built->scenes), build_ms, built->scenes / (build_ms / 1000),
+              static_cast<unsigned long long>(built->scenes), build_ms, static_cast<double>(built->scenes) / (build_ms / 1000),
               static_cast<unsigned long long>(built->header_bytes),
               static_cast<unsigned long long>(std::filesystem::file_size(gpkg)));
   std::printf("peak RSS before build %ld KiB, after %ld KiB\n", rss_before, rss_after);
