@@ -291,6 +291,26 @@ TEST_F(CatalogTest, OpenSceneMakesNoHeaderRead) {
   EXPECT_EQ(got->data, want->data);
 }
 
+TEST_F(CatalogTest, LocalFileOfAnotherSizeFailsTheOpen) {
+  const std::string copy = (dir_ / "copy.tif").string();
+  fs::copy_file(FixturePath(kScenes[2]), copy);
+  const std::string path = (dir_ / "copy.gpkg").string();
+  ASSERT_TRUE(Catalog::Build({copy}, path).ok());
+  std::ofstream(copy, std::ios::app) << "x";
+  auto catalog = Catalog::Open(path);
+  ASSERT_TRUE(catalog.ok());
+  auto records = (*catalog)->Query();
+  ASSERT_TRUE(records.ok());
+  auto ds = (*catalog)->OpenScene((*records)[0]);
+  ASSERT_FALSE(ds.ok());
+  EXPECT_EQ(ds.status().code(), Code::kIoError);
+  const uint64_t size = fs::file_size(FixturePath(kScenes[2]));
+  EXPECT_NE(ds.status().message().find(copy + " changed since its header was recorded (size " + std::to_string(size) +
+                                       ", now " + std::to_string(size + 1) + ")"),
+            std::string::npos)
+      << ds.status().message();
+}
+
 #ifdef COGR_TEST_HAVE_SQLITE
 TEST_F(CatalogTest, DamagedStoredHeaderIsAnErrorNamingTheScene) {
   const std::string copy = (dir_ / "damaged.gpkg").string();
