@@ -64,3 +64,29 @@ def async_read_threads() -> int: ...
 def set_buffer_pool_bytes(bytes: int) -> None: ...
 def buffer_pool_bytes() -> int: ...
 def buffer_pool_held_bytes() -> int: ...
+class SceneRecord:
+    id: int
+    uri: str
+    size: int
+    etag: str
+    width: int
+    height: int
+    count: int
+    dtype: str
+    compression: str
+    crs_epsg: int | None
+    crs_wkt: str
+    nodata: float | None
+    overviews: list[int]
+    block_shape: tuple[int, int]
+    transform: tuple[float, ...]
+    bounds: tuple[float, float, float, float]
+    bounds_4326: tuple[float, float, float, float] | None
+class Catalog:
+    @staticmethod
+    def open(path: str) -> Catalog: ...
+    @staticmethod
+    def build(uris: Sequence[str], path: str, options: dict[str, Any], concurrency: int, batch_rows: int) -> dict[str, int]: ...
+    def info(self) -> dict[str, Any]: ...
+    def query(self, bounds: tuple[float, float, float, float] | None, bounds_crs: str, where: str, limit: int) -> list[SceneRecord]: ...
+    def open_scene(self, record: SceneRecord, options: dict[str, Any]) -> Dataset: ...
