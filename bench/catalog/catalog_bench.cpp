@@ -1,7 +1,7 @@
 // Catalog build of many local scenes (bounded memory) and R-tree bbox queries.
 //
-//   cmake --preset ci -DCOGR_BUILD_BENCH=ON && cmake --build --preset ci --target cogr_bench_catalog
-//   build/ci/bench/cogr_bench_catalog N DIR
+//   cmake --preset ci -DCOGR_BUILD_BENCH=ON && cmake --build --preset ci --target
+//   cogr_bench_catalog build/ci/bench/cogr_bench_catalog N DIR
 //
 // Writes N small COGs (64x64 uint8, deflate, EPSG:32633, one per 640 m cell of a 100-column
 // grid) into DIR once (kept between runs), builds DIR/scenes.gpkg from them with
@@ -30,7 +30,9 @@ long PeakRssKiB() {
   return u.ru_maxrss;
 }
 
-double Ms(std::chrono::steady_clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+double Ms(std::chrono::steady_clock::duration d) {
+  return std::chrono::duration<double, std::milli>(d).count();
+}
 
 constexpr int kColumns = 100;
 constexpr double kCell = 640;  // metres: 64 px x 10 m
@@ -59,8 +61,10 @@ int main(int argc, char** argv) {
     const std::string path = (dir / ("scene_" + std::to_string(i) + ".tif")).string();
     uris.push_back(path);
     if (std::filesystem::exists(path)) continue;
-    for (size_t k = 0; k < a.data.size(); ++k) a.data[k] = static_cast<uint8_t>((k + static_cast<size_t>(i)) & 0xff);
-    p.transform = cogr::geo::Affine{10, 0, 400000 + kCell * (i % kColumns), 0, -10, 5000000 - kCell * (i / kColumns)};
+    for (size_t k = 0; k < a.data.size(); ++k)
+      a.data[k] = static_cast<uint8_t>((k + static_cast<size_t>(i)) & 0xff);
+    p.transform = cogr::geo::Affine{10, 0,   400000 + kCell * (i % kColumns),
+                                    0,  -10, 5000000 - kCell * (i / kColumns)};
     if (cogr::Status st = cogr::write::WriteGeoTiff(path, p, a); !st.ok()) {
       std::fprintf(stderr, "%s\n", st.ToString().c_str());
       return 1;
@@ -78,7 +82,8 @@ int main(int argc, char** argv) {
   }
   const long rss_after = PeakRssKiB();
   std::printf("scenes %llu  build %.0f ms (%.0f scenes/s)  header bytes %llu  catalog %llu bytes\n",
-              static_cast<unsigned long long>(built->scenes), build_ms, static_cast<double>(built->scenes) / (build_ms / 1000),
+              static_cast<unsigned long long>(built->scenes), build_ms,
+              static_cast<double>(built->scenes) / (build_ms / 1000),
               static_cast<unsigned long long>(built->header_bytes),
               static_cast<unsigned long long>(std::filesystem::file_size(gpkg)));
   std::printf("peak RSS before build %ld KiB, after %ld KiB\n", rss_before, rss_after);
@@ -102,8 +107,9 @@ int main(int argc, char** argv) {
     hits += r->size();
   }
   std::sort(times.begin(), times.end());
-  std::printf("bbox query (incl. bounds reprojection): median %.2f ms, p90 %.2f ms, %.1f hits per query\n",
-              times[times.size() / 2], times[times.size() * 9 / 10], static_cast<double>(hits) / 200);
+  std::printf(
+      "bbox query (incl. bounds reprojection): median %.2f ms, p90 %.2f ms, %.1f hits per query\n",
+      times[times.size() / 2], times[times.size() * 9 / 10], static_cast<double>(hits) / 200);
   // The same in EPSG:4326 (no reprojection): a box of 0.05 degrees around a scene's footprint.
   auto all = (*catalog)->Query();
   if (!all.ok() || all->empty()) return 1;
@@ -112,7 +118,8 @@ int main(int argc, char** argv) {
   for (int q = 0; q < 200; ++q) {
     const auto& b = *(*all)[static_cast<size_t>(q) * 37 % all->size()].bounds_4326;
     cogr::CatalogQuery query;
-    query.bounds = cogr::geo::Bounds{b.left - 0.025, b.bottom - 0.025, b.right + 0.025, b.top + 0.025};
+    query.bounds =
+        cogr::geo::Bounds{b.left - 0.025, b.bottom - 0.025, b.right + 0.025, b.top + 0.025};
     const auto q0 = std::chrono::steady_clock::now();
     auto r = (*catalog)->Query(query);
     times.push_back(Ms(std::chrono::steady_clock::now() - q0));
@@ -120,13 +127,14 @@ int main(int argc, char** argv) {
     hits += r->size();
   }
   std::sort(times.begin(), times.end());
-  std::printf("bbox query in EPSG:4326: median %.2f ms, p90 %.2f ms, %.1f hits per query\n", times[times.size() / 2],
-              times[times.size() * 9 / 10], static_cast<double>(hits) / 200);
+  std::printf("bbox query in EPSG:4326: median %.2f ms, p90 %.2f ms, %.1f hits per query\n",
+              times[times.size() / 2], times[times.size() * 9 / 10],
+              static_cast<double>(hits) / 200);
   cogr::CatalogQuery where;
   where.where = "width = 64 AND crs_epsg = 32633 AND fid % 100 = 0";
   const auto w0 = std::chrono::steady_clock::now();
   auto w = (*catalog)->Query(where);
-  std::printf("--where over all rows: %.2f ms, %zu hits\n", Ms(std::chrono::steady_clock::now() - w0),
-              w.ok() ? w->size() : 0);
+  std::printf("--where over all rows: %.2f ms, %zu hits\n",
+              Ms(std::chrono::steady_clock::now() - w0), w.ok() ? w->size() : 0);
   return 0;
 }

@@ -29,15 +29,15 @@ struct SceneRecord {
   std::string last_modified;  ///< may be empty
   uint64_t width = 0, height = 0;
   int count = 0;
-  std::string dtype;          ///< "uint8", "float32", ... (DataTypeName)
+  std::string dtype;  ///< "uint8", "float32", ... (DataTypeName)
   uint64_t block_height = 0, block_width = 0;
-  std::string compression;    ///< "deflate", ... (Dataset::compression)
+  std::string compression;  ///< "deflate", ... (Dataset::compression)
   geo::Affine transform;
   std::optional<int> crs_epsg;
-  std::string crs_wkt;        ///< WKT1_GDAL; empty when the file has no CRS
+  std::string crs_wkt;  ///< WKT1_GDAL; empty when the file has no CRS
   std::optional<double> nodata;
-  std::vector<int> overviews; ///< decimation factors (Dataset::overviews)
-  geo::Bounds bounds;         ///< in the scene's CRS (Dataset::bounds)
+  std::vector<int> overviews;  ///< decimation factors (Dataset::overviews)
+  geo::Bounds bounds;          ///< in the scene's CRS (Dataset::bounds)
   /// Envelope of the footprint in EPSG:4326 (lon/lat); unset when the scene has no CRS or
   /// PROJ is missing (such a scene has an empty geometry and no R-tree row).
   std::optional<geo::Bounds> bounds_4326;
@@ -102,7 +102,8 @@ class COGR_EXPORT Catalog {
   /// per scene to a new GeoPackage at `path` (which must not exist or be empty), in
   /// transactions of batch_rows as opens complete. The first failing URI fails the build,
   /// naming it; the file is then incomplete (the CLI writes through a temporary file).
-  static Result<CatalogBuildSummary> Build(const std::vector<std::string>& uris, const std::string& path,
+  static Result<CatalogBuildSummary> Build(const std::vector<std::string>& uris,
+                                           const std::string& path,
                                            const CatalogBuildOptions& options = {});
 
   /// Opens a catalog. kInvalidFile naming `path` when it is not a GeoPackage written by
@@ -117,7 +118,8 @@ class COGR_EXPORT Catalog {
   Result<std::shared_ptr<const io::KnownHeader>> Header(int64_t id) const;
   /// Opens the scene from its stored header: no header request (remote: the first request is
   /// for pixels; a later answer with another ETag fails that read, naming the URI).
-  Result<std::shared_ptr<Dataset>> OpenScene(const SceneRecord& record, OpenOptions options = {}) const;
+  Result<std::shared_ptr<Dataset>> OpenScene(const SceneRecord& record,
+                                             OpenOptions options = {}) const;
   /// The URIs of `records`, in order (e.g. the input of a stack).
   static std::vector<std::string> Uris(const std::vector<SceneRecord>& records);
 

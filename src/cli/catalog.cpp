@@ -2,9 +2,9 @@
 // docs/catalog.md and include/cogr/catalog.hpp).
 #include <unistd.h>
 
-#include <cstdio>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <span>
@@ -50,9 +50,9 @@ constexpr std::string_view kCatalogUsage =
     "  -h, --help        show this help and exit\n";
 
 constexpr SubOption kCatalogOptions[] = {
-    {"--from-file", "", true}, {"--output", "-o", true},    {"--concurrency", "", true},
-    {"--batch", "", true},     {"--header-bytes", "", true}, {"--bounds", "", true},
-    {"--bounds-crs", "", true}, {"--where", "", true},       {"--limit", "", true}};
+    {"--from-file", "", true},  {"--output", "-o", true},     {"--concurrency", "", true},
+    {"--batch", "", true},      {"--header-bytes", "", true}, {"--bounds", "", true},
+    {"--bounds-crs", "", true}, {"--where", "", true},        {"--limit", "", true}};
 
 Status ReadList(const std::string& path, std::vector<std::string>& uris) {
   std::ifstream file;
@@ -63,7 +63,8 @@ Status ReadList(const std::string& path, std::vector<std::string>& uris) {
     in = &file;
   }
   for (std::string line; std::getline(*in, line);) {
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.pop_back();
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+      line.pop_back();
     const size_t start = line.find_first_not_of(" \t");
     if (start == std::string::npos || line[start] == '#') continue;
     uris.push_back(line.substr(start));
@@ -95,7 +96,8 @@ int Build(const SubArgs& args) {
     } else if (name == "--output") {
       output = value;
     } else if (name == "--concurrency" || name == "--batch" || name == "--header-bytes") {
-      auto n = ParseInt(value, name == "--header-bytes" ? 512 : 1, name == "--header-bytes" ? (64 << 20) : 1000000);
+      auto n = ParseInt(value, name == "--header-bytes" ? 512 : 1,
+                        name == "--header-bytes" ? (64 << 20) : 1000000);
       if (!n.ok()) {
         PrintError("catalog: " + name + ": " + n.status().message());
         return kExitUsage;
@@ -141,9 +143,11 @@ int Build(const SubArgs& args) {
     return kExitFailure;
   }
   std::printf("%s: %llu scenes, %llu header bytes stored", output.c_str(),
-              static_cast<unsigned long long>(summary->scenes), static_cast<unsigned long long>(summary->header_bytes));
+              static_cast<unsigned long long>(summary->scenes),
+              static_cast<unsigned long long>(summary->header_bytes));
   if (summary->without_crs) {
-    std::printf(" (%llu without a CRS: no footprint)", static_cast<unsigned long long>(summary->without_crs));
+    std::printf(" (%llu without a CRS: no footprint)",
+                static_cast<unsigned long long>(summary->without_crs));
   }
   std::printf("\n");
   return FinishStdout() ? 0 : kExitFailure;
@@ -201,14 +205,16 @@ int Query(const SubArgs& args) {
       bool ok = true;
       while (ok && start <= value.size()) {
         const size_t comma = value.find(',', start);
-        auto d = ParseDouble(value.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+        auto d = ParseDouble(
+            value.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
         ok = d.ok() && std::isfinite(*d);
         if (ok) v.push_back(*d);
         if (comma == std::string::npos) break;
         start = comma + 1;
       }
       if (!ok || v.size() != 4 || v[0] > v[2] || v[1] > v[3]) {
-        PrintError("catalog query: --bounds: expected L,B,R,T with L <= R and B <= T, got '" + value + "'");
+        PrintError("catalog query: --bounds: expected L,B,R,T with L <= R and B <= T, got '" +
+                   value + "'");
         return kExitUsage;
       }
       query.bounds = geo::Bounds{v[0], v[1], v[2], v[3]};
@@ -270,7 +276,8 @@ int Query(const SubArgs& args) {
 
 int RunCatalog(std::span<const std::string> argv) {
   SubArgs args;
-  if (auto done = ParseOrFinish("catalog", argv, kCatalogOptions, kCatalogUsage, args)) return *done;
+  if (auto done = ParseOrFinish("catalog", argv, kCatalogOptions, kCatalogUsage, args))
+    return *done;
   const std::string action = args.positional.empty() ? std::string() : args.positional[0];
   if (action == "build") return Build(args);
   if (action == "info") return Info(args);

@@ -13,17 +13,18 @@ Status CheckKnownHeader(const KnownHeader& known, const std::string& uri) {
     const KnownHeader::Chunk& c = known.chunks[i];
     if (c.bytes.empty() || !cogr::internal::RangeInside(c.offset, c.bytes.size(), known.size) ||
         (i > 0 && c.offset <= end)) {
-      return Status::InvalidArgument(uri + ": known header chunk " + std::to_string(i) + " at offset " +
-                                     std::to_string(c.offset) + " (" + std::to_string(c.bytes.size()) +
-                                     " bytes) is empty, overlaps its predecessor or lies outside the " +
-                                     std::to_string(known.size) + "-byte object");
+      return Status::InvalidArgument(
+          uri + ": known header chunk " + std::to_string(i) + " at offset " +
+          std::to_string(c.offset) + " (" + std::to_string(c.bytes.size()) +
+          " bytes) is empty, overlaps its predecessor or lies outside the " +
+          std::to_string(known.size) + "-byte object");
     }
     end = c.offset + c.bytes.size();
     total += c.bytes.size();
   }
   if (total > kMaxHeaderEntryBytes) {
-    return Status::InvalidArgument(uri + ": known header of " + std::to_string(total) + " bytes > limit " +
-                                   std::to_string(kMaxHeaderEntryBytes));
+    return Status::InvalidArgument(uri + ": known header of " + std::to_string(total) +
+                                   " bytes > limit " + std::to_string(kMaxHeaderEntryBytes));
   }
   return Status::OK();
 }
@@ -59,9 +60,10 @@ class KnownHeaderSource final : public Source {
                     size_t max_threads) const override {
     return inner_->ReadRanges(ranges, on_range, max_threads);
   }
-  void ReadRangesAsync(std::vector<ByteRange> ranges, RangeCallback on_range, std::function<void(Status)> on_done,
-                       IoContext context) const override {
-    inner_->ReadRangesAsync(std::move(ranges), std::move(on_range), std::move(on_done), std::move(context));
+  void ReadRangesAsync(std::vector<ByteRange> ranges, RangeCallback on_range,
+                       std::function<void(Status)> on_done, IoContext context) const override {
+    inner_->ReadRangesAsync(std::move(ranges), std::move(on_range), std::move(on_done),
+                            std::move(context));
   }
   uint64_t size() const override { return inner_->size(); }
   const std::string& uri() const override { return inner_->uri(); }
@@ -103,9 +105,11 @@ Result<std::shared_ptr<Source>> WithKnownHeader(std::shared_ptr<Source> file,
   COGR_RETURN_IF_ERROR(CheckKnownHeader(*known, file->uri()));
   if (file->size() != known->size) {
     return Status::IoError(file->uri() + " changed since its header was recorded (size " +
-                           std::to_string(known->size) + ", now " + std::to_string(file->size()) + "); open it again");
+                           std::to_string(known->size) + ", now " + std::to_string(file->size()) +
+                           "); open it again");
   }
-  return std::shared_ptr<Source>(std::make_shared<KnownHeaderSource>(std::move(file), std::move(known)));
+  return std::shared_ptr<Source>(
+      std::make_shared<KnownHeaderSource>(std::move(file), std::move(known)));
 }
 
 }  // namespace cogr::io::internal

@@ -26,7 +26,8 @@ namespace cogr {
 #ifndef COGR_HAVE_SQLITE
 
 struct Catalog::Impl {};
-Catalog::Catalog(std::unique_ptr<Impl> impl, std::string path) : impl_(std::move(impl)), path_(std::move(path)) {}
+Catalog::Catalog(std::unique_ptr<Impl> impl, std::string path)
+    : impl_(std::move(impl)), path_(std::move(path)) {}
 Catalog::~Catalog() = default;
 namespace {
 Status NoSqlite(const std::string& path) {
@@ -39,9 +40,15 @@ Result<CatalogBuildSummary> Catalog::Build(const std::vector<std::string>&, cons
 }
 Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& path) { return NoSqlite(path); }
 Result<CatalogInfo> Catalog::Info() const { return NoSqlite(path_); }
-Result<std::vector<SceneRecord>> Catalog::Query(const CatalogQuery&) const { return NoSqlite(path_); }
-Result<std::shared_ptr<const io::KnownHeader>> Catalog::Header(int64_t) const { return NoSqlite(path_); }
-Result<std::shared_ptr<Dataset>> Catalog::OpenScene(const SceneRecord&, OpenOptions) const { return NoSqlite(path_); }
+Result<std::vector<SceneRecord>> Catalog::Query(const CatalogQuery&) const {
+  return NoSqlite(path_);
+}
+Result<std::shared_ptr<const io::KnownHeader>> Catalog::Header(int64_t) const {
+  return NoSqlite(path_);
+}
+Result<std::shared_ptr<Dataset>> Catalog::OpenScene(const SceneRecord&, OpenOptions) const {
+  return NoSqlite(path_);
+}
 
 #else
 
@@ -52,9 +59,12 @@ constexpr int64_t kUserVersion = 10300;         // GeoPackage 1.3.0
 constexpr int kFormatVersion = 1;               // cogr_catalog.format_version
 
 constexpr const char* kWgs84Wkt =
-    "GEOGCS[\"WGS 84\",DATUM[\"WGS_1984\",SPHEROID[\"WGS 84\",6378137,298.257223563,AUTHORITY[\"EPSG\",\"7030\"]],"
-    "AUTHORITY[\"EPSG\",\"6326\"]],PRIMEM[\"Greenwich\",0,AUTHORITY[\"EPSG\",\"8901\"]],UNIT[\"degree\","
-    "0.0174532925199433,AUTHORITY[\"EPSG\",\"9122\"]],AXIS[\"Latitude\",NORTH],AXIS[\"Longitude\",EAST],"
+    "GEOGCS[\"WGS 84\",DATUM[\"WGS_1984\",SPHEROID[\"WGS "
+    "84\",6378137,298.257223563,AUTHORITY[\"EPSG\",\"7030\"]],"
+    "AUTHORITY[\"EPSG\",\"6326\"]],PRIMEM[\"Greenwich\",0,AUTHORITY[\"EPSG\",\"8901\"]],UNIT["
+    "\"degree\","
+    "0.0174532925199433,AUTHORITY[\"EPSG\",\"9122\"]],AXIS[\"Latitude\",NORTH],AXIS[\"Longitude\","
+    "EAST],"
     "AUTHORITY[\"EPSG\",\"4326\"]]";
 
 // The GeoPackage 1.3 core tables (section 1.1.2, 1.1.3, 2.1.5, 2.3), the R-tree of the
@@ -86,8 +96,10 @@ CREATE TABLE cogr_catalog (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
 
 // Columns of a record, in Query's SELECT order.
 constexpr const char* kRecordColumns =
-    "fid, uri, size, etag, last_modified, width, height, count, dtype, block_width, block_height, compression, "
-    "transform_a, transform_b, transform_c, transform_d, transform_e, transform_f, crs_epsg, crs_wkt, nodata, "
+    "fid, uri, size, etag, last_modified, width, height, count, dtype, block_width, block_height, "
+    "compression, "
+    "transform_a, transform_b, transform_c, transform_d, transform_e, transform_f, crs_epsg, "
+    "crs_wkt, nodata, "
     "overviews, minx, miny, maxx, maxy, "
     "(SELECT r.minx FROM rtree_scenes_geom r WHERE r.id = scenes.fid), "
     "(SELECT r.miny FROM rtree_scenes_geom r WHERE r.id = scenes.fid), "
@@ -101,7 +113,8 @@ using Db = std::unique_ptr<sqlite3, DbCloser>;
 
 Status DbError(sqlite3* db, const std::string& path, const std::string& what) {
   const std::string msg = db != nullptr ? sqlite3_errmsg(db) : "out of memory";
-  if (msg.find("not a database") != std::string::npos || msg.find("malformed") != std::string::npos) {
+  if (msg.find("not a database") != std::string::npos ||
+      msg.find("malformed") != std::string::npos) {
     return Status::InvalidFile(path + ": not a GeoPackage (" + msg + ")");
   }
   return Status::IoError(path + ": " + what + ": " + msg);
@@ -117,7 +130,8 @@ class Stmt {
   Status Prepare(sqlite3* db, const std::string& sql, const std::string& path) {
     sqlite3_finalize(stmt_);
     stmt_ = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(db, sql.c_str(), static_cast<int>(sql.size()), &stmt_, nullptr) !=
+        SQLITE_OK) {
       return DbError(db, path, "preparing a statement");
     }
     return Status::OK();
@@ -137,7 +151,8 @@ class Stmt {
   double Double(int i) const { return sqlite3_column_double(stmt_, i); }
   std::string Text(int i) const {
     const unsigned char* p = sqlite3_column_text(stmt_, i);
-    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(stmt_, i)))
+    return p ? std::string(reinterpret_cast<const char*>(p),
+                           static_cast<size_t>(sqlite3_column_bytes(stmt_, i)))
              : std::string();
   }
 
@@ -188,8 +203,8 @@ std::vector<std::pair<double, double>> Ring(const geo::Affine& t, double w, doub
   return ring;
 }
 
-Result<Row> MakeRow(const Dataset& ds, internal::RecordingSource& rec_source, const CatalogBuildOptions& options,
-                    const std::optional<geo::Crs>& wgs84) {
+Result<Row> MakeRow(const Dataset& ds, internal::RecordingSource& rec_source,
+                    const CatalogBuildOptions& options, const std::optional<geo::Crs>& wgs84) {
   Row row;
   SceneRecord& r = row.rec;
   r.uri = ds.uri();
@@ -214,16 +229,19 @@ Result<Row> MakeRow(const Dataset& ds, internal::RecordingSource& rec_source, co
     if (auto wkt = crs->ToWkt(); wkt.ok()) r.crs_wkt = *wkt;
   }
   const int n = std::max(0, options.densify_pts);
-  const auto ring = Ring(r.transform, static_cast<double>(r.width), static_cast<double>(r.height), n);
+  const auto ring =
+      Ring(r.transform, static_cast<double>(r.width), static_cast<double>(r.height), n);
   row.native_srs = r.crs_epsg.value_or(-1);
-  row.footprint = internal::GpkgPolygon(Ring(r.transform, static_cast<double>(r.width), static_cast<double>(r.height), 0),
-                                        row.native_srs);
+  row.footprint = internal::GpkgPolygon(
+      Ring(r.transform, static_cast<double>(r.width), static_cast<double>(r.height), 0),
+      row.native_srs);
   if (crs.ok() && wgs84) {
     auto lonlat = geo::TransformPoints(*crs, *wgs84, ring);
     if (lonlat.ok() && std::all_of(lonlat->begin(), lonlat->end(), [](const auto& p) {
           return std::isfinite(p.first) && std::isfinite(p.second);
         })) {
-      geo::Bounds b{(*lonlat)[0].first, (*lonlat)[0].second, (*lonlat)[0].first, (*lonlat)[0].second};
+      geo::Bounds b{(*lonlat)[0].first, (*lonlat)[0].second, (*lonlat)[0].first,
+                    (*lonlat)[0].second};
       for (const auto& [x, y] : *lonlat) {
         b.left = std::min(b.left, x);
         b.right = std::max(b.right, x);
@@ -234,7 +252,8 @@ Result<Row> MakeRow(const Dataset& ds, internal::RecordingSource& rec_source, co
       row.geom = internal::GpkgPolygon(*lonlat, 4326);
     }
   }
-  io::KnownHeader header = internal::StoredHeader(rec_source.Take(), r.size, ds.tiff(), ds.limits());
+  io::KnownHeader header =
+      internal::StoredHeader(rec_source.Take(), r.size, ds.tiff(), ds.limits());
   header.etag = r.etag;
   header.last_modified = r.last_modified;
   row.header_blob = internal::EncodeHeader(header);
@@ -246,14 +265,16 @@ class Writer {
   Writer(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
 
   Status Prepare() {
-    COGR_RETURN_IF_ERROR(rtree_.Prepare(db_, "INSERT INTO rtree_scenes_geom VALUES (?, ?, ?, ?, ?)", path_));
-    return insert_.Prepare(db_,
-                           "INSERT INTO scenes (geom, uri, size, etag, last_modified, width, height, count, dtype, "
-                           "block_width, block_height, compression, transform_a, transform_b, transform_c, "
-                           "transform_d, transform_e, transform_f, crs_epsg, crs_wkt, nodata, overviews, minx, miny, "
-                           "maxx, maxy, footprint, header, header_bytes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-                           "?,?,?,?,?,?,?,?,?,?,?)",
-                           path_);
+    COGR_RETURN_IF_ERROR(
+        rtree_.Prepare(db_, "INSERT INTO rtree_scenes_geom VALUES (?, ?, ?, ?, ?)", path_));
+    return insert_.Prepare(
+        db_,
+        "INSERT INTO scenes (geom, uri, size, etag, last_modified, width, height, count, dtype, "
+        "block_width, block_height, compression, transform_a, transform_b, transform_c, "
+        "transform_d, transform_e, transform_f, crs_epsg, crs_wkt, nodata, overviews, minx, miny, "
+        "maxx, maxy, footprint, header, header_bytes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+        "?,?,?,?,?,?,?,?,?,?,?)",
+        path_);
   }
 
   Status Write(const Row& row) {
@@ -298,7 +319,8 @@ class Writer {
     insert_.BindBlob(i++, row.footprint);
     insert_.BindBlob(i++, row.header_blob);
     insert_.BindInt(i++, static_cast<int64_t>(row.header_blob.size()));
-    if (sqlite3_step(insert_.get()) != SQLITE_DONE) return DbError(db_, path_, "inserting " + r.uri);
+    if (sqlite3_step(insert_.get()) != SQLITE_DONE)
+      return DbError(db_, path_, "inserting " + r.uri);
     const int64_t fid = sqlite3_last_insert_rowid(db_);
     if (r.bounds_4326) {
       const geo::Bounds& b = *r.bounds_4326;
@@ -308,7 +330,8 @@ class Writer {
       rtree_.BindDouble(3, b.right);
       rtree_.BindDouble(4, b.bottom);
       rtree_.BindDouble(5, b.top);
-      if (sqlite3_step(rtree_.get()) != SQLITE_DONE) return DbError(db_, path_, "indexing " + r.uri);
+      if (sqlite3_step(rtree_.get()) != SQLITE_DONE)
+        return DbError(db_, path_, "indexing " + r.uri);
       if (!extent_) {
         extent_ = b;
       } else {
@@ -320,14 +343,15 @@ class Writer {
     }
     if (r.crs_epsg && r.crs_epsg != 4326 && !r.crs_wkt.empty() && srs_.insert(*r.crs_epsg).second) {
       Stmt srs;
-      COGR_RETURN_IF_ERROR(srs.Prepare(db_,
-                                       "INSERT OR IGNORE INTO gpkg_spatial_ref_sys VALUES (?, ?, 'EPSG', ?, ?, NULL)",
-                                       path_));
+      COGR_RETURN_IF_ERROR(srs.Prepare(
+          db_, "INSERT OR IGNORE INTO gpkg_spatial_ref_sys VALUES (?, ?, 'EPSG', ?, ?, NULL)",
+          path_));
       srs.BindText(1, "EPSG:" + std::to_string(*r.crs_epsg));
       srs.BindInt(2, *r.crs_epsg);
       srs.BindInt(3, *r.crs_epsg);
       srs.BindText(4, r.crs_wkt);
-      if (sqlite3_step(srs.get()) != SQLITE_DONE) return DbError(db_, path_, "inserting a spatial reference");
+      if (sqlite3_step(srs.get()) != SQLITE_DONE)
+        return DbError(db_, path_, "inserting a spatial reference");
     }
     return Status::OK();
   }
@@ -359,21 +383,26 @@ Status CreateSchema(sqlite3* db, const std::string& path) {
   Stmt s;
   COGR_RETURN_IF_ERROR(s.Prepare(db,
                                  "INSERT INTO gpkg_spatial_ref_sys VALUES "
-                                 "('Undefined cartesian SRS', -1, 'NONE', -1, 'undefined', 'undefined cartesian coordinate reference system'),"
-                                 "('Undefined geographic SRS', 0, 'NONE', 0, 'undefined', 'undefined geographic coordinate reference system'),"
-                                 "('WGS 84 geodetic', 4326, 'EPSG', 4326, ?, 'longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid')",
+                                 "('Undefined cartesian SRS', -1, 'NONE', -1, 'undefined', "
+                                 "'undefined cartesian coordinate reference system'),"
+                                 "('Undefined geographic SRS', 0, 'NONE', 0, 'undefined', "
+                                 "'undefined geographic coordinate reference system'),"
+                                 "('WGS 84 geodetic', 4326, 'EPSG', 4326, ?, 'longitude/latitude "
+                                 "coordinates in decimal degrees on the WGS 84 spheroid')",
                                  path));
   s.BindText(1, kWgs84Wkt);
-  if (sqlite3_step(s.get()) != SQLITE_DONE) return DbError(db, path, "writing gpkg_spatial_ref_sys");
-  return Exec(db,
-              "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) VALUES "
-              "('scenes', 'features', 'scenes', 'cogr scene catalog: footprints and parsed headers', 4326);"
-              "INSERT INTO gpkg_geometry_columns VALUES ('scenes', 'geom', 'POLYGON', 4326, 0, 0);"
-              "INSERT INTO gpkg_extensions VALUES ('scenes', 'geom', 'gpkg_rtree_index', "
-              "'http://www.geopackage.org/spec120/#extension_rtree', 'write-only');"
-              "INSERT INTO cogr_catalog VALUES ('format_version', '" +
-                  std::to_string(kFormatVersion) + "'); COMMIT;",
-              path);
+  if (sqlite3_step(s.get()) != SQLITE_DONE)
+    return DbError(db, path, "writing gpkg_spatial_ref_sys");
+  return Exec(
+      db,
+      "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id) VALUES "
+      "('scenes', 'features', 'scenes', 'cogr scene catalog: footprints and parsed headers', 4326);"
+      "INSERT INTO gpkg_geometry_columns VALUES ('scenes', 'geom', 'POLYGON', 4326, 0, 0);"
+      "INSERT INTO gpkg_extensions VALUES ('scenes', 'geom', 'gpkg_rtree_index', "
+      "'http://www.geopackage.org/spec120/#extension_rtree', 'write-only');"
+      "INSERT INTO cogr_catalog VALUES ('format_version', '" +
+          std::to_string(kFormatVersion) + "'); COMMIT;",
+      path);
 }
 
 }  // namespace
@@ -383,18 +412,22 @@ struct Catalog::Impl {
   mutable std::mutex mu;
 };
 
-Catalog::Catalog(std::unique_ptr<Impl> impl, std::string path) : impl_(std::move(impl)), path_(std::move(path)) {}
+Catalog::Catalog(std::unique_ptr<Impl> impl, std::string path)
+    : impl_(std::move(impl)), path_(std::move(path)) {}
 Catalog::~Catalog() = default;
 
-Result<CatalogBuildSummary> Catalog::Build(const std::vector<std::string>& uris, const std::string& path,
+Result<CatalogBuildSummary> Catalog::Build(const std::vector<std::string>& uris,
+                                           const std::string& path,
                                            const CatalogBuildOptions& options) {
   COGR_RETURN_IF_ERROR(internal::LoadSqlite());
   std::error_code ec;
   if (std::filesystem::exists(path, ec) && std::filesystem::file_size(path, ec) != 0) {
-    return Status::InvalidArgument(path + ": exists and is not empty (a catalog is written to a new file)");
+    return Status::InvalidArgument(
+        path + ": exists and is not empty (a catalog is written to a new file)");
   }
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   Db db(raw);
   if (rc != SQLITE_OK) return DbError(raw, path, "creating the catalog");
   COGR_RETURN_IF_ERROR(CreateSchema(db.get(), path));
@@ -428,22 +461,24 @@ Result<CatalogBuildSummary> Catalog::Build(const std::vector<std::string>& uris,
   auto start = [&](size_t i) {
     io::SourceOptions io_options = open.io;
     if (io_options.prefix_bytes == 0) io_options.prefix_bytes = open.header_read_bytes;
-    io::OpenAsync(uris[i], io_options, io::IoContext{}, [&, i](Result<std::shared_ptr<io::Source>> source) {
-      if (!source.ok()) {
-        Status st = source.status();
-        post({i, st.message().find(uris[i]) == std::string::npos ? Status(st.code(), uris[i] + ": " + st.message())
-                                                                  : st});
-        return;
-      }
-      auto recorder = std::make_shared<internal::RecordingSource>(std::move(source).value());
-      Dataset::OpenAsync(recorder, open, [&, i, recorder](Result<std::shared_ptr<Dataset>> ds) {
-        if (!ds.ok()) {
-          post({i, ds.status()});
-          return;
-        }
-        post({i, MakeRow(**ds, *recorder, options, wgs84)});
-      });
-    });
+    io::OpenAsync(
+        uris[i], io_options, io::IoContext{}, [&, i](Result<std::shared_ptr<io::Source>> source) {
+          if (!source.ok()) {
+            Status st = source.status();
+            post({i, st.message().find(uris[i]) == std::string::npos
+                         ? Status(st.code(), uris[i] + ": " + st.message())
+                         : st});
+            return;
+          }
+          auto recorder = std::make_shared<internal::RecordingSource>(std::move(source).value());
+          Dataset::OpenAsync(recorder, open, [&, i, recorder](Result<std::shared_ptr<Dataset>> ds) {
+            if (!ds.ok()) {
+              post({i, ds.status()});
+              return;
+            }
+            post({i, MakeRow(**ds, *recorder, options, wgs84)});
+          });
+        });
   };
   // Rows are written in input order (fid = position in `uris`): a completed open waits in
   // `ready` until those before it are written, and counts as in flight until then, so memory
@@ -497,11 +532,12 @@ Result<CatalogBuildSummary> Catalog::Build(const std::vector<std::string>& uris,
   if (!failed.ok()) return failed;
   if (in_txn) COGR_RETURN_IF_ERROR(Exec(db.get(), "COMMIT", path));
   if (const auto& e = writer.extent()) {
-    COGR_RETURN_IF_ERROR(Exec(db.get(),
-                              "UPDATE gpkg_contents SET min_x = " + Writer::Num(e->left) + ", min_y = " +
-                                  Writer::Num(e->bottom) + ", max_x = " + Writer::Num(e->right) + ", max_y = " +
-                                  Writer::Num(e->top) + " WHERE table_name = 'scenes'",
-                              path));
+    COGR_RETURN_IF_ERROR(
+        Exec(db.get(),
+             "UPDATE gpkg_contents SET min_x = " + Writer::Num(e->left) +
+                 ", min_y = " + Writer::Num(e->bottom) + ", max_x = " + Writer::Num(e->right) +
+                 ", max_y = " + Writer::Num(e->top) + " WHERE table_name = 'scenes'",
+             path));
   }
   if (options.progress) options.progress(done, uris.size());
   return summary;
@@ -520,19 +556,24 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& path) {
   COGR_RETURN_IF_ERROR(s.Prepare(db.get(), "PRAGMA application_id", path));
   if (sqlite3_step(s.get()) != SQLITE_ROW) return DbError(db.get(), path, "reading application_id");
   if (s.Int(0) != kApplicationId) {
-    return Status::InvalidFile(path + ": not a GeoPackage (application_id " + std::to_string(s.Int(0)) + ")");
+    return Status::InvalidFile(path + ": not a GeoPackage (application_id " +
+                               std::to_string(s.Int(0)) + ")");
   }
   Stmt v;
-  if (!v.Prepare(db.get(), "SELECT value FROM cogr_catalog WHERE key = 'format_version'", path).ok() ||
+  if (!v.Prepare(db.get(), "SELECT value FROM cogr_catalog WHERE key = 'format_version'", path)
+           .ok() ||
       sqlite3_step(v.get()) != SQLITE_ROW) {
-    return Status::InvalidFile(path + ": a GeoPackage but not a cogr catalog (no cogr_catalog table)");
+    return Status::InvalidFile(path +
+                               ": a GeoPackage but not a cogr catalog (no cogr_catalog table)");
   }
   if (v.Text(0) != std::to_string(kFormatVersion)) {
-    return Status::Unsupported(path + ": catalog format version " + v.Text(0) + " (this cogr reads " +
-                               std::to_string(kFormatVersion) + ")");
+    return Status::Unsupported(path + ": catalog format version " + v.Text(0) +
+                               " (this cogr reads " + std::to_string(kFormatVersion) + ")");
   }
   Stmt cols;
-  if (!cols.Prepare(db.get(), std::string("SELECT ") + kRecordColumns + ", header FROM scenes LIMIT 0", path).ok()) {
+  if (!cols.Prepare(db.get(),
+                    std::string("SELECT ") + kRecordColumns + ", header FROM scenes LIMIT 0", path)
+           .ok()) {
     return Status::InvalidFile(path + ": the scenes table lacks cogr's columns");
   }
   auto impl = std::make_unique<Impl>();
@@ -555,18 +596,23 @@ Result<CatalogInfo> Catalog::Info() const {
   COGR_RETURN_IF_ERROR(s.Prepare(db, "SELECT count(*) FROM scenes", path_));
   if (sqlite3_step(s.get()) != SQLITE_ROW) return DbError(db, path_, "counting scenes");
   info.scenes = static_cast<uint64_t>(s.Int(0));
-  COGR_RETURN_IF_ERROR(
-      s.Prepare(db, "SELECT min(minx), min(miny), max(maxx), max(maxy), count(*) FROM rtree_scenes_geom", path_));
+  COGR_RETURN_IF_ERROR(s.Prepare(
+      db, "SELECT min(minx), min(miny), max(maxx), max(maxy), count(*) FROM rtree_scenes_geom",
+      path_));
   if (sqlite3_step(s.get()) == SQLITE_ROW && s.Int(4) > 0) {
     info.extent_4326 = geo::Bounds{s.Double(0), s.Double(1), s.Double(2), s.Double(3)};
   }
-  COGR_RETURN_IF_ERROR(s.Prepare(db, "SELECT crs_epsg, crs_wkt = '', count(*) FROM scenes GROUP BY 1, 2", path_));
+  COGR_RETURN_IF_ERROR(
+      s.Prepare(db, "SELECT crs_epsg, crs_wkt = '', count(*) FROM scenes GROUP BY 1, 2", path_));
   while (sqlite3_step(s.get()) == SQLITE_ROW) {
-    const std::string key = !s.IsNull(0) ? "EPSG:" + std::to_string(s.Int(0)) : s.Int(1) ? "none" : "other";
+    const std::string key = !s.IsNull(0) ? "EPSG:" + std::to_string(s.Int(0))
+                            : s.Int(1)   ? "none"
+                                         : "other";
     info.crs[key] += static_cast<uint64_t>(s.Int(2));
   }
   COGR_RETURN_IF_ERROR(s.Prepare(db, "SELECT dtype, count(*) FROM scenes GROUP BY 1", path_));
-  while (sqlite3_step(s.get()) == SQLITE_ROW) info.dtypes[s.Text(0)] += static_cast<uint64_t>(s.Int(1));
+  while (sqlite3_step(s.get()) == SQLITE_ROW)
+    info.dtypes[s.Text(0)] += static_cast<uint64_t>(s.Int(1));
   return info;
 }
 
@@ -576,19 +622,20 @@ namespace {
 // selecting and calling functions; nothing else (no writes, pragmas, attach, other tables).
 int WhereAuthorizer(void*, int action, const char* a, const char*, const char*, const char*) {
   switch (action) {
-    case SQLITE_SELECT:
-      return SQLITE_OK;
+    case SQLITE_SELECT: return SQLITE_OK;
     case SQLITE_READ: {
       const std::string table = a ? a : "";
-      return table == "scenes" || table.rfind("rtree_scenes_geom", 0) == 0 ? SQLITE_OK : SQLITE_DENY;
+      return table == "scenes" || table.rfind("rtree_scenes_geom", 0) == 0 ? SQLITE_OK
+                                                                           : SQLITE_DENY;
     }
     case SQLITE_FUNCTION: {
       const std::string fn = a ? a : "";
-      return fn == "load_extension" || fn == "readfile" || fn == "writefile" || fn == "fts3_tokenizer" ? SQLITE_DENY
-                                                                                                      : SQLITE_OK;
+      return fn == "load_extension" || fn == "readfile" || fn == "writefile" ||
+                     fn == "fts3_tokenizer"
+                 ? SQLITE_DENY
+                 : SQLITE_OK;
     }
-    default:
-      return SQLITE_DENY;
+    default: return SQLITE_DENY;
   }
 }
 
@@ -630,7 +677,8 @@ SceneRecord ReadRecord(const Stmt& s) {
   }
   r.bounds = {s.Double(i), s.Double(i + 1), s.Double(i + 2), s.Double(i + 3)};
   i += 4;
-  if (!s.IsNull(i)) r.bounds_4326 = geo::Bounds{s.Double(i), s.Double(i + 1), s.Double(i + 2), s.Double(i + 3)};
+  if (!s.IsNull(i))
+    r.bounds_4326 = geo::Bounds{s.Double(i), s.Double(i + 1), s.Double(i + 2), s.Double(i + 3)};
   return r;
 }
 
@@ -639,7 +687,8 @@ SceneRecord ReadRecord(const Stmt& s) {
 Result<std::vector<SceneRecord>> Catalog::Query(const CatalogQuery& query) const {
   if (query.where.find(';') != std::string::npos || query.where.find("--") != std::string::npos ||
       query.where.find("/*") != std::string::npos) {
-    return Status::InvalidArgument("--where: only an expression over the catalog's columns is allowed (no ';' or comments)");
+    return Status::InvalidArgument(
+        "--where: only an expression over the catalog's columns is allowed (no ';' or comments)");
   }
   std::optional<geo::Bounds> box = query.bounds;
   if (box && !query.bounds_crs.empty()) {
@@ -647,10 +696,13 @@ Result<std::vector<SceneRecord>> Catalog::Query(const CatalogQuery& query) const
     COGR_ASSIGN_OR_RETURN(geo::Crs to, geo::Crs::FromEpsg(4326));
     COGR_ASSIGN_OR_RETURN(box, geo::TransformBounds(from, to, *box));
   }
-  std::string sql = std::string("SELECT ") + kRecordColumns + (query.with_headers ? ", header" : "") + " FROM scenes";
+  std::string sql = std::string("SELECT ") + kRecordColumns +
+                    (query.with_headers ? ", header" : "") + " FROM scenes";
   std::vector<std::string> conds;
   if (box) {
-    conds.push_back("fid IN (SELECT id FROM rtree_scenes_geom WHERE minx <= ?1 AND maxx >= ?2 AND miny <= ?3 AND maxy >= ?4)");
+    conds.push_back(
+        "fid IN (SELECT id FROM rtree_scenes_geom WHERE minx <= ?1 AND maxx >= ?2 AND miny <= ?3 "
+        "AND maxy >= ?4)");
   }
   if (!query.where.empty()) conds.push_back("(" + query.where + ")");
   for (size_t i = 0; i < conds.size(); ++i) sql += (i ? " AND " : " WHERE ") + conds[i];
@@ -683,9 +735,10 @@ Result<std::vector<SceneRecord>> Catalog::Query(const CatalogQuery& query) const
       const int col = 30;
       const auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(s.get(), col));
       const int n = sqlite3_column_bytes(s.get(), col);
-      COGR_ASSIGN_OR_RETURN(io::KnownHeader h, internal::DecodeHeader(p, static_cast<size_t>(std::max(0, n)), r.size,
-                                                                     path_ + ": scene " + std::to_string(r.id) + " (" +
-                                                                         r.uri + ")"));
+      COGR_ASSIGN_OR_RETURN(
+          io::KnownHeader h,
+          internal::DecodeHeader(p, static_cast<size_t>(std::max(0, n)), r.size,
+                                 path_ + ": scene " + std::to_string(r.id) + " (" + r.uri + ")"));
       h.etag = r.etag;
       h.last_modified = r.last_modified;
       r.header = std::make_shared<const io::KnownHeader>(std::move(h));
@@ -693,7 +746,8 @@ Result<std::vector<SceneRecord>> Catalog::Query(const CatalogQuery& query) const
     out.push_back(std::move(r));
   }
   if (rc != SQLITE_DONE) {
-    if (!query.where.empty()) return Status::InvalidArgument("--where \"" + query.where + "\": " + sqlite3_errmsg(db));
+    if (!query.where.empty())
+      return Status::InvalidArgument("--where \"" + query.where + "\": " + sqlite3_errmsg(db));
     return DbError(db, path_, "querying scenes");
   }
   return out;
@@ -703,22 +757,29 @@ Result<std::shared_ptr<const io::KnownHeader>> Catalog::Header(int64_t id) const
   std::lock_guard<std::mutex> lock(impl_->mu);
   sqlite3* db = impl_->db.get();
   Stmt s;
-  COGR_RETURN_IF_ERROR(s.Prepare(db, "SELECT header, size, etag, last_modified, uri FROM scenes WHERE fid = ?", path_));
+  COGR_RETURN_IF_ERROR(s.Prepare(
+      db, "SELECT header, size, etag, last_modified, uri FROM scenes WHERE fid = ?", path_));
   s.BindInt(1, id);
-  if (sqlite3_step(s.get()) != SQLITE_ROW) return Status::NotFound(path_ + ": no scene " + std::to_string(id));
+  if (sqlite3_step(s.get()) != SQLITE_ROW)
+    return Status::NotFound(path_ + ": no scene " + std::to_string(id));
   const auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(s.get(), 0));
   const int n = sqlite3_column_bytes(s.get(), 0);
   const int64_t size = s.Int(1);
-  if (size <= 0) return Status::InvalidFile(path_ + ": scene " + std::to_string(id) + " has size " + std::to_string(size));
-  COGR_ASSIGN_OR_RETURN(io::KnownHeader h,
-                        internal::DecodeHeader(p, static_cast<size_t>(std::max(0, n)), static_cast<uint64_t>(size),
-                                               path_ + ": scene " + std::to_string(id) + " (" + s.Text(4) + ")"));
+  if (size <= 0)
+    return Status::InvalidFile(path_ + ": scene " + std::to_string(id) + " has size " +
+                               std::to_string(size));
+  COGR_ASSIGN_OR_RETURN(
+      io::KnownHeader h,
+      internal::DecodeHeader(p, static_cast<size_t>(std::max(0, n)), static_cast<uint64_t>(size),
+                             path_ + ": scene " + std::to_string(id) + " (" + s.Text(4) + ")"));
   h.etag = s.Text(2);
   h.last_modified = s.Text(3);
-  return std::shared_ptr<const io::KnownHeader>(std::make_shared<const io::KnownHeader>(std::move(h)));
+  return std::shared_ptr<const io::KnownHeader>(
+      std::make_shared<const io::KnownHeader>(std::move(h)));
 }
 
-Result<std::shared_ptr<Dataset>> Catalog::OpenScene(const SceneRecord& record, OpenOptions options) const {
+Result<std::shared_ptr<Dataset>> Catalog::OpenScene(const SceneRecord& record,
+                                                    OpenOptions options) const {
   if (!record.header) {
     COGR_ASSIGN_OR_RETURN(auto header, Header(record.id));
     SceneRecord with = record;

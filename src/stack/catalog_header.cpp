@@ -43,30 +43,38 @@ std::vector<uint8_t> EncodeHeader(const io::KnownHeader& header) {
   return out;
 }
 
-Result<io::KnownHeader> DecodeHeader(const uint8_t* data, size_t n, uint64_t size, const std::string& where) {
-  auto bad = [&](const std::string& what) { return Status::InvalidFile(where + ": stored header " + what); };
-  if (data == nullptr || n < 12 || std::memcmp(data, "CGHB", 4) != 0) return bad("is not a cogr header blob");
-  if (GetLe(data + 4, 4) != 1) return bad("has version " + std::to_string(GetLe(data + 4, 4)) + " (expected 1)");
+Result<io::KnownHeader> DecodeHeader(const uint8_t* data, size_t n, uint64_t size,
+                                     const std::string& where) {
+  auto bad = [&](const std::string& what) {
+    return Status::InvalidFile(where + ": stored header " + what);
+  };
+  if (data == nullptr || n < 12 || std::memcmp(data, "CGHB", 4) != 0)
+    return bad("is not a cogr header blob");
+  if (GetLe(data + 4, 4) != 1)
+    return bad("has version " + std::to_string(GetLe(data + 4, 4)) + " (expected 1)");
   const uint64_t count = GetLe(data + 8, 4);
   if (count > kMaxStoredChunks) {
-    return bad("has " + std::to_string(count) + " chunks > limit " + std::to_string(kMaxStoredChunks));
+    return bad("has " + std::to_string(count) + " chunks > limit " +
+               std::to_string(kMaxStoredChunks));
   }
   io::KnownHeader h;
   h.size = size;
   size_t pos = 12;
   uint64_t total = 0, end = 0;
   for (uint64_t i = 0; i < count; ++i) {
-    if (n - pos < 12) return bad("ends inside chunk " + std::to_string(i) + " (" + std::to_string(n) + " bytes)");
+    if (n - pos < 12)
+      return bad("ends inside chunk " + std::to_string(i) + " (" + std::to_string(n) + " bytes)");
     const uint64_t offset = GetLe(data + pos, 8);
     const uint64_t length = GetLe(data + pos + 8, 4);
     pos += 12;
     if (length == 0 || length > n - pos) {
-      return bad("chunk " + std::to_string(i) + " has " + std::to_string(length) + " bytes, blob has " +
-                 std::to_string(n - pos) + " left");
+      return bad("chunk " + std::to_string(i) + " has " + std::to_string(length) +
+                 " bytes, blob has " + std::to_string(n - pos) + " left");
     }
     if (!RangeInside(offset, length, size) || (i > 0 && offset <= end)) {
-      return bad("chunk " + std::to_string(i) + " [" + std::to_string(offset) + ", +" + std::to_string(length) +
-                 ") overlaps its predecessor or lies outside the " + std::to_string(size) + "-byte file");
+      return bad("chunk " + std::to_string(i) + " [" + std::to_string(offset) + ", +" +
+                 std::to_string(length) + ") overlaps its predecessor or lies outside the " +
+                 std::to_string(size) + "-byte file");
     }
     total += length;
     if (total > kMaxStoredHeaderBytes) {
@@ -86,7 +94,8 @@ Result<size_t> RecordingSource::ReadAt(uint64_t offset, MutableByteSpan out) con
   return n;
 }
 
-void RecordingSource::ReadAtAsync(uint64_t offset, MutableByteSpan out, std::function<void(Result<size_t>)> done,
+void RecordingSource::ReadAtAsync(uint64_t offset, MutableByteSpan out,
+                                  std::function<void(Result<size_t>)> done,
                                   io::IoContext context) const {
   inner_->ReadAtAsync(
       offset, out,
@@ -111,15 +120,19 @@ std::vector<std::pair<uint64_t, std::vector<uint8_t>>> RecordingSource::Take() {
 namespace {
 
 // Sorted, merged chunks (touching or overlapping reads joined).
-std::vector<io::KnownHeader::Chunk> Merge(std::vector<std::pair<uint64_t, std::vector<uint8_t>>> reads) {
-  std::sort(reads.begin(), reads.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+std::vector<io::KnownHeader::Chunk> Merge(
+    std::vector<std::pair<uint64_t, std::vector<uint8_t>>> reads) {
+  std::sort(reads.begin(), reads.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<io::KnownHeader::Chunk> chunks;
   for (auto& [offset, bytes] : reads) {
     if (!chunks.empty() && offset <= chunks.back().offset + chunks.back().bytes.size()) {
       io::KnownHeader::Chunk& last = chunks.back();
       const uint64_t last_end = last.offset + last.bytes.size();
       const uint64_t end = offset + bytes.size();
-      if (end > last_end) last.bytes.insert(last.bytes.end(), bytes.end() - static_cast<ptrdiff_t>(end - last_end), bytes.end());
+      if (end > last_end)
+        last.bytes.insert(last.bytes.end(), bytes.end() - static_cast<ptrdiff_t>(end - last_end),
+                          bytes.end());
       continue;
     }
     chunks.push_back({offset, std::move(bytes)});
@@ -151,8 +164,8 @@ bool ParsesSame(const std::vector<io::KnownHeader::Chunk>& chunks, uint64_t pref
 
 }  // namespace
 
-io::KnownHeader StoredHeader(std::vector<std::pair<uint64_t, std::vector<uint8_t>>> reads, uint64_t size,
-                             const tiff::TiffFile& parsed, const Limits& limits) {
+io::KnownHeader StoredHeader(std::vector<std::pair<uint64_t, std::vector<uint8_t>>> reads,
+                             uint64_t size, const tiff::TiffFile& parsed, const Limits& limits) {
   io::KnownHeader h;
   h.size = size;
   if (reads.empty()) return h;
@@ -160,13 +173,15 @@ io::KnownHeader StoredHeader(std::vector<std::pair<uint64_t, std::vector<uint8_t
   const uint64_t prefix_end = reads[0].first == 0 ? reads[0].second.size() : 0;
   uint64_t need = 0;
   for (size_t i = 1; i < reads.size(); ++i) {
-    if (reads[i].first < prefix_end) need = std::max<uint64_t>(need, reads[i].first + reads[i].second.size());
+    if (reads[i].first < prefix_end)
+      need = std::max<uint64_t>(need, reads[i].first + reads[i].second.size());
   }
   h.chunks = Merge(std::move(reads));
   if (h.chunks.empty() || h.chunks[0].offset != 0) return h;
   const uint64_t full = h.chunks[0].bytes.size();
   // Smallest multiple of kTrimStep (or the whole chunk) that parses the same: binary search.
-  uint64_t lo = std::max<uint64_t>(1, (need + kTrimStep - 1) / kTrimStep), hi = (full + kTrimStep - 1) / kTrimStep;
+  uint64_t lo = std::max<uint64_t>(1, (need + kTrimStep - 1) / kTrimStep),
+           hi = (full + kTrimStep - 1) / kTrimStep;
   if (lo >= hi) return h;
   while (lo < hi) {
     const uint64_t mid = lo + (hi - lo) / 2;
@@ -177,11 +192,13 @@ io::KnownHeader StoredHeader(std::vector<std::pair<uint64_t, std::vector<uint8_t
     }
   }
   const uint64_t cut = std::min(full, lo * kTrimStep);
-  if (cut < full && ParsesSame(h.chunks, cut, size, parsed, limits)) h.chunks[0].bytes.resize(static_cast<size_t>(cut));
+  if (cut < full && ParsesSame(h.chunks, cut, size, parsed, limits))
+    h.chunks[0].bytes.resize(static_cast<size_t>(cut));
   return h;
 }
 
-std::vector<uint8_t> GpkgPolygon(const std::vector<std::pair<double, double>>& ring, int32_t srs_id) {
+std::vector<uint8_t> GpkgPolygon(const std::vector<std::pair<double, double>>& ring,
+                                 int32_t srs_id) {
   double minx = ring[0].first, maxx = minx, miny = ring[0].second, maxy = miny;
   for (const auto& [x, y] : ring) {
     minx = std::min(minx, x);
@@ -197,9 +214,9 @@ std::vector<uint8_t> GpkgPolygon(const std::vector<std::pair<double, double>>& r
   PutF64(out, maxx);
   PutF64(out, miny);
   PutF64(out, maxy);
-  out.push_back(1);   // WKB little-endian
-  PutU32(out, 3);     // Polygon
-  PutU32(out, 1);     // rings
+  out.push_back(1);  // WKB little-endian
+  PutU32(out, 3);    // Polygon
+  PutU32(out, 1);    // rings
   PutU32(out, static_cast<uint32_t>(ring.size() + 1));
   for (const auto& [x, y] : ring) {
     PutF64(out, x);

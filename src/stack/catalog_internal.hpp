@@ -26,7 +26,8 @@ std::vector<uint8_t> EncodeHeader(const io::KnownHeader& header);
 /// Decodes and checks a stored blob as untrusted input (magic, counts, lengths against the
 /// blob, chunks sorted, disjoint, non-empty and inside `size`, total within the limit).
 /// kInvalidFile naming `where` (e.g. "scenes.gpkg: scene 3").
-Result<io::KnownHeader> DecodeHeader(const uint8_t* data, size_t n, uint64_t size, const std::string& where);
+Result<io::KnownHeader> DecodeHeader(const uint8_t* data, size_t n, uint64_t size,
+                                     const std::string& where);
 
 /// A Source that passes everything to `inner` and keeps a copy of what ReadAt/ReadAtAsync
 /// returned (the header reads of an open; pixel reads go through ReadRanges and are not kept).
@@ -40,9 +41,10 @@ class RecordingSource final : public io::Source {
                     size_t max_threads) const override {
     return inner_->ReadRanges(ranges, on_range, max_threads);
   }
-  void ReadRangesAsync(std::vector<ByteRange> ranges, RangeCallback on_range, std::function<void(Status)> on_done,
-                       io::IoContext context) const override {
-    inner_->ReadRangesAsync(std::move(ranges), std::move(on_range), std::move(on_done), std::move(context));
+  void ReadRangesAsync(std::vector<ByteRange> ranges, RangeCallback on_range,
+                       std::function<void(Status)> on_done, io::IoContext context) const override {
+    inner_->ReadRangesAsync(std::move(ranges), std::move(on_range), std::move(on_done),
+                            std::move(context));
   }
   uint64_t size() const override { return inner_->size(); }
   const std::string& uri() const override { return inner_->uri(); }
@@ -63,11 +65,12 @@ class RecordingSource final : public io::Source {
 /// The header to store for an open that read `reads` (first = the prefix at offset 0):
 /// merged into chunks, the prefix cut to the shortest length (a multiple of 512 bytes) with
 /// which tiff::Open parses to the same IFDs (count, lazy tables) as `parsed` did.
-io::KnownHeader StoredHeader(std::vector<std::pair<uint64_t, std::vector<uint8_t>>> reads, uint64_t size,
-                             const tiff::TiffFile& parsed, const Limits& limits);
+io::KnownHeader StoredHeader(std::vector<std::pair<uint64_t, std::vector<uint8_t>>> reads,
+                             uint64_t size, const tiff::TiffFile& parsed, const Limits& limits);
 
 /// GeoPackage geometry blob (GP header, little-endian, xy envelope) of a polygon with one ring
 /// (closed here: the first point is repeated at the end).
-std::vector<uint8_t> GpkgPolygon(const std::vector<std::pair<double, double>>& ring, int32_t srs_id);
+std::vector<uint8_t> GpkgPolygon(const std::vector<std::pair<double, double>>& ring,
+                                 int32_t srs_id);
 
 }  // namespace cogr::internal

@@ -1,4 +1,5 @@
-// The loader of stack/sqlite_api.hpp (without its name macros: this file names the table's members).
+// The loader of stack/sqlite_api.hpp (without its name macros: this file names the table's
+// members).
 #ifdef COGR_HAVE_SQLITE
 
 #define COGR_SQLITE_NO_NAME_MACROS
@@ -22,7 +23,6 @@ std::atomic<bool> loaded{false};
 constexpr DynamicLibrarySpec kSpec{COGR_SQLITE_SONAME, "COGR_LIBSQLITE"};
 
 }  // namespace
-
 
 Status LoadSqlite() {
   // A function-local static: initialised once, thread-safe, and no static initializer at

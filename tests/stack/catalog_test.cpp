@@ -32,11 +32,13 @@ using json = nlohmann::json;
 namespace fs = std::filesystem;
 
 // Fixtures with a recorded rasterio contract, in build order (fid = position + 1).
-const std::vector<std::string> kScenes = {"b7_u16_band_deflate_t128", "cog_u8_rgb_jpeg_mask_bs256",
-                                          "dt_int16_deflate_t128",    "crs_custom_lcc",
-                                          "cog_f32_lerc_nan_nodata_bs128", "gcps_only_4326"};
+const std::vector<std::string> kScenes = {
+    "b7_u16_band_deflate_t128", "cog_u8_rgb_jpeg_mask_bs256",    "dt_int16_deflate_t128",
+    "crs_custom_lcc",           "cog_f32_lerc_nan_nodata_bs128", "gcps_only_4326"};
 
-std::string FixturePath(const std::string& name) { return test::DataPath("fixtures/" + name + ".tif"); }
+std::string FixturePath(const std::string& name) {
+  return test::DataPath("fixtures/" + name + ".tif");
+}
 
 json Contract(const std::string& name) {
   std::ifstream in(test::DataPath("fixtures/expected/" + name + ".json"));
@@ -53,14 +55,16 @@ bool HasSqlite() {
 class Sql {
  public:
   explicit Sql(const std::string& path, bool write = false) {
-    sqlite3_open_v2(path.c_str(), &db_, write ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY, nullptr);
+    sqlite3_open_v2(path.c_str(), &db_, write ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY,
+                    nullptr);
   }
   ~Sql() { sqlite3_close(db_); }
   // Rows of `sql`, each column as text (BLOBs as hex).
   std::vector<std::vector<std::string>> Rows(const std::string& sql) {
     std::vector<std::vector<std::string>> rows;
     sqlite3_stmt* s = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr), SQLITE_OK) << sql << ": " << sqlite3_errmsg(db_);
+    EXPECT_EQ(sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr), SQLITE_OK)
+        << sql << ": " << sqlite3_errmsg(db_);
     while (s && sqlite3_step(s) == SQLITE_ROW) {
       std::vector<std::string> row;
       for (int i = 0; i < sqlite3_column_count(s); ++i) {
@@ -76,7 +80,9 @@ class Sql {
     auto rows = Rows(sql);
     return rows.empty() || rows[0].empty() ? "<none>" : rows[0][0];
   }
-  bool Exec(const std::string& sql) { return sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK; }
+  bool Exec(const std::string& sql) {
+    return sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK;
+  }
 
  private:
   sqlite3* db_ = nullptr;
@@ -87,7 +93,9 @@ class CatalogTest : public test::CliFixture {
  protected:
   void SetUp() override {
     test::CliFixture::SetUp();
-    if (!HasSqlite()) GTEST_SKIP() << "cogr was built without libsqlite3: catalogs are kUnsupported (CatalogNoSqlite)";
+    if (!HasSqlite())
+      GTEST_SKIP()
+          << "cogr was built without libsqlite3: catalogs are kUnsupported (CatalogNoSqlite)";
 #ifndef COGR_TEST_HAVE_SQLITE
     FAIL() << "cogr has sqlite but the tests were built without it";
 #endif
@@ -141,9 +149,12 @@ TEST_F(CatalogTest, RecordsMatchTheRecordedRasterioAnswers) {
     EXPECT_EQ(r.overviews, c["overviews"].get<std::vector<int>>());
     // Footprint in the scene's CRS = rasterio's bounds (gcps_only: rasterio's y-up bounds).
     const auto b = c["bounds"];
-    EXPECT_DOUBLE_EQ(std::min(r.bounds.left, r.bounds.right), std::min(b[0].get<double>(), b[2].get<double>()));
-    EXPECT_DOUBLE_EQ(std::max(r.bounds.bottom, r.bounds.top), std::max(b[1].get<double>(), b[3].get<double>()));
-    EXPECT_DOUBLE_EQ(std::min(r.bounds.bottom, r.bounds.top), std::min(b[1].get<double>(), b[3].get<double>()));
+    EXPECT_DOUBLE_EQ(std::min(r.bounds.left, r.bounds.right),
+                     std::min(b[0].get<double>(), b[2].get<double>()));
+    EXPECT_DOUBLE_EQ(std::max(r.bounds.bottom, r.bounds.top),
+                     std::max(b[1].get<double>(), b[3].get<double>()));
+    EXPECT_DOUBLE_EQ(std::min(r.bounds.bottom, r.bounds.top),
+                     std::min(b[1].get<double>(), b[3].get<double>()));
     // In EPSG:4326: PROJ's transform_bounds of the same box (the R-tree keeps float32, rounded
     // outwards by up to one float32 step, ~8e-6 degrees here), so the stored envelope holds it
     // within 3e-5 degrees).
@@ -178,24 +189,32 @@ TEST_F(CatalogTest, IsAGeoPackageOfFootprints) {
   auto contents = sql.Rows("SELECT table_name, data_type, srs_id FROM gpkg_contents");
   ASSERT_EQ(contents.size(), 1u);
   EXPECT_EQ(contents[0], (std::vector<std::string>{"scenes", "features", "4326"}));
-  EXPECT_EQ(sql.Rows("SELECT table_name, column_name, geometry_type_name, srs_id, z, m FROM gpkg_geometry_columns"),
-            (std::vector<std::vector<std::string>>{{"scenes", "geom", "POLYGON", "4326", "0", "0"}}));
-  EXPECT_EQ(sql.One("SELECT count(*) FROM gpkg_spatial_ref_sys WHERE srs_id IN (-1, 0, 4326)"), "3");
-  EXPECT_EQ(sql.One("SELECT organization || ':' || organization_coordsys_id FROM gpkg_spatial_ref_sys WHERE srs_id = 32618"),
+  EXPECT_EQ(
+      sql.Rows("SELECT table_name, column_name, geometry_type_name, srs_id, z, m FROM "
+               "gpkg_geometry_columns"),
+      (std::vector<std::vector<std::string>>{{"scenes", "geom", "POLYGON", "4326", "0", "0"}}));
+  EXPECT_EQ(sql.One("SELECT count(*) FROM gpkg_spatial_ref_sys WHERE srs_id IN (-1, 0, 4326)"),
+            "3");
+  EXPECT_EQ(sql.One("SELECT organization || ':' || organization_coordsys_id FROM "
+                    "gpkg_spatial_ref_sys WHERE srs_id = 32618"),
             "EPSG:32618");
   EXPECT_EQ(sql.Rows("SELECT table_name, column_name, extension_name, scope FROM gpkg_extensions"),
-            (std::vector<std::vector<std::string>>{{"scenes", "geom", "gpkg_rtree_index", "write-only"}}));
+            (std::vector<std::vector<std::string>>{
+                {"scenes", "geom", "gpkg_rtree_index", "write-only"}}));
   // Geometry blob: "GP", version 0, flags 0x03 (little-endian, xy envelope), srs_id 4326 LE,
   // then WKB: little-endian Polygon (type 3) with one ring.
-  EXPECT_EQ(sql.One("SELECT hex(substr(geom, 1, 8)) FROM scenes WHERE fid = 1"), "47500003E6100000");
-  EXPECT_EQ(sql.One("SELECT hex(substr(geom, 41, 9)) FROM scenes WHERE fid = 1"), "010300000001000000");
+  EXPECT_EQ(sql.One("SELECT hex(substr(geom, 1, 8)) FROM scenes WHERE fid = 1"),
+            "47500003E6100000");
+  EXPECT_EQ(sql.One("SELECT hex(substr(geom, 41, 9)) FROM scenes WHERE fid = 1"),
+            "010300000001000000");
   // 4 edges x (1 + 21) points, closed: 89 points.
   EXPECT_EQ(sql.One("SELECT hex(substr(geom, 50, 4)) FROM scenes WHERE fid = 1"), "59000000");
   EXPECT_EQ(sql.One("SELECT geom IS NULL FROM scenes WHERE fid = 6"), "1");  // no CRS: no footprint
   // One R-tree row per footprint, the envelope of the blob's.
   EXPECT_EQ(sql.One("SELECT count(*) FROM rtree_scenes_geom"), "5");
   EXPECT_EQ(sql.One("SELECT group_concat(id) FROM rtree_scenes_geom ORDER BY id"), "1,2,3,4,5");
-  EXPECT_EQ(sql.One("SELECT count(*) FROM scenes s JOIN rtree_scenes_geom r ON r.id = s.fid WHERE s.geom IS NOT NULL"),
+  EXPECT_EQ(sql.One("SELECT count(*) FROM scenes s JOIN rtree_scenes_geom r ON r.id = s.fid WHERE "
+                    "s.geom IS NOT NULL"),
             "5");
 }
 #endif
@@ -242,8 +261,8 @@ TEST_F(CatalogTest, WhereCannotWriteOrReadOtherTables) {
   const auto before = fs::last_write_time(path_);
   const auto size_before = fs::file_size(path_);
   for (const std::string where : {"1); DELETE FROM scenes; SELECT (1", "1 -- comment", "1 /* x */",
-                                  "(SELECT count(*) FROM gpkg_contents) > 0", "load_extension('x') IS NULL",
-                                  "no_such_column = 1"}) {
+                                  "(SELECT count(*) FROM gpkg_contents) > 0",
+                                  "load_extension('x') IS NULL", "no_such_column = 1"}) {
     SCOPED_TRACE(where);
     CatalogQuery q;
     q.where = where;
@@ -305,9 +324,10 @@ TEST_F(CatalogTest, LocalFileOfAnotherSizeFailsTheOpen) {
   ASSERT_FALSE(ds.ok());
   EXPECT_EQ(ds.status().code(), Code::kIoError);
   const uint64_t size = fs::file_size(FixturePath(kScenes[2]));
-  EXPECT_NE(ds.status().message().find(copy + " changed since its header was recorded (size " + std::to_string(size) +
-                                       ", now " + std::to_string(size + 1) + ")"),
-            std::string::npos)
+  EXPECT_NE(
+      ds.status().message().find(copy + " changed since its header was recorded (size " +
+                                 std::to_string(size) + ", now " + std::to_string(size + 1) + ")"),
+      std::string::npos)
       << ds.status().message();
 }
 
@@ -319,16 +339,20 @@ TEST_F(CatalogTest, DamagedStoredHeaderIsAnErrorNamingTheScene) {
     Sql sql(copy, true);
     // A chunk count of 2^32-1, a length past the blob, a chunk outside the file.
     ASSERT_TRUE(sql.Exec("UPDATE scenes SET header = X'4347484201000000FFFFFFFF' WHERE fid = 1"));
-    ASSERT_TRUE(sql.Exec("UPDATE scenes SET header = X'434748420100000001000000000000000000000000FFFFFF00' WHERE fid = 2"));
-    ASSERT_TRUE(sql.Exec("UPDATE scenes SET header = X'43474842010000000100000000FFFFFF0000000001000000AA' WHERE fid = 3"));
+    ASSERT_TRUE(
+        sql.Exec("UPDATE scenes SET header = X'434748420100000001000000000000000000000000FFFFFF00' "
+                 "WHERE fid = 2"));
+    ASSERT_TRUE(
+        sql.Exec("UPDATE scenes SET header = X'43474842010000000100000000FFFFFF0000000001000000AA' "
+                 "WHERE fid = 3"));
     ASSERT_TRUE(sql.Exec("UPDATE scenes SET header = X'00' WHERE fid = 4"));
   }
   auto catalog = Catalog::Open(copy);
   ASSERT_TRUE(catalog.ok());
   auto records = (*catalog)->Query();
   ASSERT_TRUE(records.ok());
-  const char* expect[] = {"chunks > limit 256", "has 4294967040 bytes, blob has 1 left", "lies outside the",
-                          "is not a cogr header blob"};
+  const char* expect[] = {"chunks > limit 256", "has 4294967040 bytes, blob has 1 left",
+                          "lies outside the", "is not a cogr header blob"};
   for (int i = 0; i < 4; ++i) {
     auto ds = (*catalog)->OpenScene((*records)[static_cast<size_t>(i)]);
     ASSERT_FALSE(ds.ok());
@@ -350,7 +374,8 @@ TEST_F(CatalogTest, NotACatalog) {
   auto a = Catalog::Open((dir_ / "notes.gpkg").string());
   ASSERT_FALSE(a.ok());
   EXPECT_EQ(a.status().code(), Code::kInvalidFile);
-  EXPECT_NE(a.status().message().find("notes.gpkg: not a GeoPackage"), std::string::npos) << a.status().message();
+  EXPECT_NE(a.status().message().find("notes.gpkg: not a GeoPackage"), std::string::npos)
+      << a.status().message();
   auto b = Catalog::Open(test::DataPath("sample.tif"));
   ASSERT_FALSE(b.ok());
   EXPECT_EQ(b.status().code(), Code::kInvalidFile);
@@ -364,19 +389,23 @@ TEST_F(CatalogTest, NotACatalog) {
 // ---- CLI ----
 
 TEST_F(CatalogTest, CliBuildInfoQuery) {
-  WriteText("list.txt", "# scenes\n" + FixturePath(kScenes[0]) + "\n\n" + FixturePath(kScenes[2]) + "\n");
-  auto build = Run({"catalog", "build", FixturePath(kScenes[1]), "--from-file", (dir_ / "list.txt").string(), "-o",
-                    (dir_ / "cli.gpkg").string(), "--concurrency", "2"});
+  WriteText("list.txt",
+            "# scenes\n" + FixturePath(kScenes[0]) + "\n\n" + FixturePath(kScenes[2]) + "\n");
+  auto build =
+      Run({"catalog", "build", FixturePath(kScenes[1]), "--from-file", (dir_ / "list.txt").string(),
+           "-o", (dir_ / "cli.gpkg").string(), "--concurrency", "2"});
   ASSERT_EQ(build.exit_code, 0) << build.err;
   EXPECT_NE(build.out.find("cli.gpkg: 3 scenes, "), std::string::npos) << build.out;
   auto info = Run({"catalog", "info", (dir_ / "cli.gpkg").string()});
   ASSERT_EQ(info.exit_code, 0) << info.err;
   EXPECT_NE(info.out.find("scenes: 3\n"), std::string::npos) << info.out;
   EXPECT_NE(info.out.find("crs: EPSG:32618 (3)\n"), std::string::npos) << info.out;
-  EXPECT_NE(info.out.find("dtypes: int16 (1) uint16 (1) uint8 (1)\n"), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find("dtypes: int16 (1) uint16 (1) uint8 (1)\n"), std::string::npos)
+      << info.out;
   EXPECT_NE(info.out.find("extent (EPSG:4326): -74.0"), std::string::npos) << info.out;
-  auto query = Run({"catalog", "query", (dir_ / "cli.gpkg").string(), "--bounds", "585500,4505000,586000,4506000",
-                    "--bounds-crs", "EPSG:32618", "-o", (dir_ / "hits.txt").string()});
+  auto query = Run({"catalog", "query", (dir_ / "cli.gpkg").string(), "--bounds",
+                    "585500,4505000,586000,4506000", "--bounds-crs", "EPSG:32618", "-o",
+                    (dir_ / "hits.txt").string()});
   ASSERT_EQ(query.exit_code, 0) << query.err;
   EXPECT_EQ(test::ReadFileText((dir_ / "hits.txt").string()), FixturePath(kScenes[1]) + "\n");
   auto where = Run({"catalog", "query", (dir_ / "cli.gpkg").string(), "--where", "count < 3"});
@@ -393,13 +422,20 @@ TEST_F(CatalogTest, CliErrors) {
                          ": not a GeoPackage (file is not a database)\n");
   auto write = Run({"catalog", "query", path_, "--where", "1; DROP TABLE scenes"});
   EXPECT_EQ(write.exit_code, 2);
-  EXPECT_EQ(write.err, "cogr: error: --where: only an expression over the catalog's columns is allowed (no ';' or comments)\n");
-  auto other = Run({"catalog", "query", path_, "--where", "(SELECT count(*) FROM gpkg_contents) > 0"});
+  EXPECT_EQ(write.err,
+            "cogr: error: --where: only an expression over the catalog's columns is allowed (no "
+            "';' or comments)\n");
+  auto other =
+      Run({"catalog", "query", path_, "--where", "(SELECT count(*) FROM gpkg_contents) > 0"});
   EXPECT_EQ(other.exit_code, 2);
-  EXPECT_EQ(other.err.rfind("cogr: error: --where \"(SELECT count(*) FROM gpkg_contents) > 0\": ", 0), 0u) << other.err;
+  EXPECT_EQ(
+      other.err.rfind("cogr: error: --where \"(SELECT count(*) FROM gpkg_contents) > 0\": ", 0), 0u)
+      << other.err;
   auto bounds = Run({"catalog", "query", path_, "--bounds", "1,2,3"});
   EXPECT_EQ(bounds.exit_code, 2);
-  EXPECT_EQ(bounds.err, "cogr: error: catalog query: --bounds: expected L,B,R,T with L <= R and B <= T, got '1,2,3'\n");
+  EXPECT_EQ(bounds.err,
+            "cogr: error: catalog query: --bounds: expected L,B,R,T with L <= R and B <= T, got "
+            "'1,2,3'\n");
   auto no_out = Run({"catalog", "build", FixturePath(kScenes[0])});
   EXPECT_EQ(no_out.exit_code, 2);
   EXPECT_EQ(no_out.err, "cogr: error: catalog build: -o CATALOG.gpkg is required\n");
@@ -408,7 +444,8 @@ TEST_F(CatalogTest, CliErrors) {
   EXPECT_EQ(action.err, "cogr: error: catalog: unknown action 'list' (build, info or query)\n");
   // A scene that cannot be opened fails the build, naming it, and leaves no file behind.
   const std::string missing = (dir_ / "missing.tif").string();
-  auto failed = Run({"catalog", "build", FixturePath(kScenes[0]), missing, "-o", (dir_ / "out.gpkg").string()});
+  auto failed = Run(
+      {"catalog", "build", FixturePath(kScenes[0]), missing, "-o", (dir_ / "out.gpkg").string()});
   EXPECT_EQ(failed.exit_code, 1);
   EXPECT_EQ(failed.err.rfind("cogr: error: " + missing + ": ", 0), 0u) << failed.err;
   EXPECT_EQ(failed.err.find('\n'), failed.err.size() - 1) << failed.err;
@@ -421,7 +458,9 @@ TEST_F(CatalogTest, CliErrors) {
 class CatalogHttp : public test::ServerSuite<CatalogHttp, test::NginxServer, test::CliFixture> {
  public:
   // /cat/ serves a directory of copies whose mtime (and so ETag) a test may change.
-  static std::string ServedDir() { return "/tmp/cogr-catalog-served-" + std::to_string(::getpid()); }
+  static std::string ServedDir() {
+    return "/tmp/cogr-catalog-served-" + std::to_string(::getpid());
+  }
   static std::string StartServer(test::NginxServer& server) {
     fs::remove_all(ServedDir());
     fs::create_directories(ServedDir());
@@ -445,7 +484,8 @@ class CatalogHttp : public test::ServerSuite<CatalogHttp, test::NginxServer, tes
   std::string Serve(const std::string& name) {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     const std::string file = std::string(info->name()) + "_" + name + ".tif";
-    fs::copy_file(FixturePath(name), ServedDir() + "/" + file, fs::copy_options::overwrite_existing);
+    fs::copy_file(FixturePath(name), ServedDir() + "/" + file,
+                  fs::copy_options::overwrite_existing);
     return file;
   }
 };
