@@ -22,7 +22,7 @@ namespace cogr {
 
 /// One scene of a catalog: what its header said when the catalog was built.
 struct SceneRecord {
-  int64_t id = 0;  ///< the row's fid (1-based, in build order)
+  int64_t id = 0;  ///< the row's fid: 1-based position in the build's input
   std::string uri;
   uint64_t size = 0;          ///< bytes of the object
   std::string etag;           ///< remote objects: as the server sent it; may be empty
@@ -49,7 +49,9 @@ struct SceneRecord {
 struct CatalogBuildOptions {
   /// Opens in flight at once (connections, memory): each holds one header.
   size_t concurrency = 64;
-  /// Rows per transaction: memory holds at most concurrency + batch_rows scenes' rows.
+  /// Rows per transaction. Memory holds at most `concurrency` scenes' rows (a completed open
+  /// counts as in flight until its row is written, in input order); SQLite keeps a
+  /// transaction's pages in its cache until the commit.
   size_t batch_rows = 500;
   /// How the scenes are opened (header_read_bytes, io options, limits). The catalog stores
   /// the header bytes the open read, trimmed to the prefix the parse needs.
@@ -58,12 +60,17 @@ struct CatalogBuildOptions {
   int densify_pts = 21;
   /// Called on the building thread after each committed batch with (scenes done, total).
   std::function<void(size_t, size_t)> progress;
+  /// A scene that cannot be opened is left out (counted in CatalogBuildSummary::skipped, its
+  /// error kept in errors) instead of failing the build. fid stays the input position.
+  bool skip_errors = false;
 };
 
 struct CatalogBuildSummary {
   uint64_t scenes = 0;
   uint64_t header_bytes = 0;  ///< header bytes stored, all scenes
   uint64_t without_crs = 0;   ///< scenes with no CRS (no footprint in EPSG:4326)
+  uint64_t skipped = 0;       ///< scenes left out (skip_errors)
+  std::vector<Status> errors; ///< the first 100 of their errors, in input order
 };
 
 struct CatalogQuery {

@@ -19,14 +19,16 @@ def _path(p):
     return os.fspath(p)
 
 
-def build(uris, path, concurrency=64, batch_rows=500, **options):
+def build(uris, path, concurrency=64, batch_rows=500, skip_errors=False, **options):
     """Opens every URI (concurrency in flight) and writes the catalog at path (a new file).
 
     options are the open options of cogr.open (header_read_bytes, timeout_ms, headers, ...).
-    Returns {"scenes", "header_bytes", "without_crs"}. The GIL is released while it runs.
+    skip_errors leaves out scenes that cannot be opened instead of raising. Returns
+    {"scenes", "header_bytes", "without_crs", "skipped", "errors"} (errors: the first 100
+    messages). The GIL is released while it runs.
     """
     return _cogr.Catalog.build([_path(u) if isinstance(u, os.PathLike) else u for u in uris], _path(path),
-                               options, int(concurrency), int(batch_rows))
+                               options, int(concurrency), int(batch_rows), bool(skip_errors))
 
 
 def open(path):  # noqa: A001 - as cogr.open

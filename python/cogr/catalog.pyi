@@ -5,7 +5,7 @@ from ._cogr import SceneRecord
 from . import Dataset
 
 def build(uris: Iterable[str | os.PathLike[str]], path: str | os.PathLike[str], concurrency: int = ...,
-          batch_rows: int = ..., **options: Any) -> dict[str, int]: ...
+          batch_rows: int = ..., skip_errors: bool = ..., **options: Any) -> dict[str, Any]: ...
 def open(path: str | os.PathLike[str]) -> Catalog: ...  # noqa: A001
 
 class Catalog:

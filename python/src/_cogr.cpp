@@ -809,8 +809,9 @@ PYBIND11_MODULE(_cogr, m) {
         return PyCatalog{std::shared_ptr<cogr::Catalog>(Take(std::move(r)))};
       }, py::arg("path"))
       .def_static("build", [](const std::vector<std::string>& uris, const std::string& path, const py::dict& kw,
-                              size_t concurrency, size_t batch_rows) {
+                              size_t concurrency, size_t batch_rows, bool skip_errors) {
         cogr::CatalogBuildOptions o;
+        o.skip_errors = skip_errors;
         o.open = OpenOptionsFrom(kw);
         o.concurrency = concurrency;
         o.batch_rows = batch_rows;
@@ -823,8 +824,13 @@ PYBIND11_MODULE(_cogr, m) {
         d["scenes"] = s.scenes;
         d["header_bytes"] = s.header_bytes;
         d["without_crs"] = s.without_crs;
+        d["skipped"] = s.skipped;
+        std::vector<std::string> errors;
+        for (const Status& st : s.errors) errors.push_back(st.message());
+        d["errors"] = errors;
         return d;
-      }, py::arg("uris"), py::arg("path"), py::arg("options"), py::arg("concurrency"), py::arg("batch_rows"))
+      }, py::arg("uris"), py::arg("path"), py::arg("options"), py::arg("concurrency"), py::arg("batch_rows"),
+      py::arg("skip_errors"))
       .def("info", [](const PyCatalog& c) {
         cogr::Result<cogr::CatalogInfo> r = [&] {
           py::gil_scoped_release nogil;

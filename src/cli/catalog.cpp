@@ -23,7 +23,7 @@ namespace {
 
 constexpr std::string_view kCatalogUsage =
     "usage: cogr catalog build URI... [--from-file LIST] -o CATALOG.gpkg [--concurrency N]\n"
-    "                          [--batch N] [--header-bytes N]\n"
+    "                          [--batch N] [--header-bytes N] [--skip-errors]\n"
     "       cogr catalog info CATALOG.gpkg\n"
     "       cogr catalog query CATALOG.gpkg [--bounds L,B,R,T] [--bounds-crs CRS]\n"
     "                          [--where EXPR] [--limit N] [-o HITS.txt]\n"
@@ -42,6 +42,8 @@ constexpr std::string_view kCatalogUsage =
     "  --batch N         rows per transaction (default 500)\n"
     "  --header-bytes N  first read of each header (default 16384); the stored header is\n"
     "                    cut to what the parse needs\n"
+    "  --skip-errors     leave out scenes that cannot be opened (a warning line each)\n"
+    "                    instead of failing the build\n"
     "  --bounds L,B,R,T  left,bottom,right,top in --bounds-crs (default EPSG:4326)\n"
     "  --bounds-crs CRS  the CRS of --bounds (EPSG:3857, WKT, PROJ string, ...)\n"
     "  --where EXPR      SQL expression over the catalog's columns (\"count >= 4 AND\n"
@@ -52,7 +54,7 @@ constexpr std::string_view kCatalogUsage =
 constexpr SubOption kCatalogOptions[] = {
     {"--from-file", "", true},  {"--output", "-o", true},     {"--concurrency", "", true},
     {"--batch", "", true},      {"--header-bytes", "", true}, {"--bounds", "", true},
-    {"--bounds-crs", "", true}, {"--where", "", true},        {"--limit", "", true}};
+    {"--bounds-crs", "", true}, {"--where", "", true},        {"--limit", "", true}, {"--skip-errors", "", false}};
 
 Status ReadList(const std::string& path, std::vector<std::string>& uris) {
   std::ifstream file;
@@ -95,6 +97,8 @@ int Build(const SubArgs& args) {
       }
     } else if (name == "--output") {
       output = value;
+    } else if (name == "--skip-errors") {
+      options.skip_errors = true;
     } else if (name == "--concurrency" || name == "--batch" || name == "--header-bytes") {
       auto n = ParseInt(value, name == "--header-bytes" ? 512 : 1,
                         name == "--header-bytes" ? (64 << 20) : 1000000);
@@ -142,9 +146,14 @@ int Build(const SubArgs& args) {
     PrintError(st.message());
     return kExitFailure;
   }
+  for (const Status& st : summary->errors) PrintWarning("skipped: " + st.message());
+  if (summary->skipped > summary->errors.size()) {
+    PrintWarning("skipped " + std::to_string(summary->skipped - summary->errors.size()) + " more scenes");
+  }
   std::printf("%s: %llu scenes, %llu header bytes stored", output.c_str(),
               static_cast<unsigned long long>(summary->scenes),
               static_cast<unsigned long long>(summary->header_bytes));
+  if (summary->skipped) std::printf(", %llu skipped", static_cast<unsigned long long>(summary->skipped));
   if (summary->without_crs) {
     std::printf(" (%llu without a CRS: no footprint)",
                 static_cast<unsigned long long>(summary->without_crs));

@@ -57,6 +57,7 @@ namespace {
 constexpr int64_t kApplicationId = 0x47504B47;  // "GPKG"
 constexpr int64_t kUserVersion = 10300;         // GeoPackage 1.3.0
 constexpr int kFormatVersion = 1;               // cogr_catalog.format_version
+constexpr size_t kMaxKeptErrors = 100;          // CatalogBuildSummary::errors
 
 constexpr const char* kWgs84Wkt =
     "GEOGCS[\"WGS 84\",DATUM[\"WGS_1984\",SPHEROID[\"WGS "
@@ -269,18 +270,19 @@ class Writer {
         rtree_.Prepare(db_, "INSERT INTO rtree_scenes_geom VALUES (?, ?, ?, ?, ?)", path_));
     return insert_.Prepare(
         db_,
-        "INSERT INTO scenes (geom, uri, size, etag, last_modified, width, height, count, dtype, "
+        "INSERT INTO scenes (fid, geom, uri, size, etag, last_modified, width, height, count, dtype, "
         "block_width, block_height, compression, transform_a, transform_b, transform_c, "
         "transform_d, transform_e, transform_f, crs_epsg, crs_wkt, nodata, overviews, minx, miny, "
-        "maxx, maxy, footprint, header, header_bytes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+        "maxx, maxy, footprint, header, header_bytes) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
         "?,?,?,?,?,?,?,?,?,?,?)",
         path_);
   }
 
-  Status Write(const Row& row) {
+  Status Write(const Row& row, int64_t fid) {
     const SceneRecord& r = row.rec;
     sqlite3_reset(insert_.get());
     int i = 1;
+    insert_.BindInt(i++, fid);
     if (row.geom.empty()) {
       insert_.BindNull(i++);
     } else {
@@ -321,7 +323,6 @@ class Writer {
     insert_.BindInt(i++, static_cast<int64_t>(row.header_blob.size()));
     if (sqlite3_step(insert_.get()) != SQLITE_DONE)
       return DbError(db_, path_, "inserting " + r.uri);
-    const int64_t fid = sqlite3_last_insert_rowid(db_);
     if (r.bounds_4326) {
       const geo::Bounds& b = *r.bounds_4326;
       sqlite3_reset(rtree_.get());
@@ -507,7 +508,12 @@ Result<CatalogBuildSummary> Catalog::Build(const std::vector<std::string>& uris,
       ++next_write;
       if (!failed.ok()) continue;
       if (!it->second.ok()) {
-        failed = it->second.status();
+        if (!options.skip_errors) {
+          failed = it->second.status();
+        } else {
+          ++summary.skipped;
+          if (summary.errors.size() < kMaxKeptErrors) summary.errors.push_back(it->second.status());
+        }
         continue;
       }
       const Row& row = *it->second;
@@ -516,7 +522,7 @@ Result<CatalogBuildSummary> Catalog::Build(const std::vector<std::string>& uris,
         if (!failed.ok()) continue;
         in_txn = true;
       }
-      failed = writer.Write(row);
+      failed = writer.Write(row, static_cast<int64_t>(it->first) + 1);
       if (!failed.ok()) continue;
       ++summary.scenes;
       summary.header_bytes += row.header_blob.size();

@@ -453,6 +453,27 @@ TEST_F(CatalogTest, CliErrors) {
   EXPECT_EQ(DirEntries(), (std::vector<std::string>{"notes.gpkg", "scenes.gpkg"}));
 }
 
+TEST_F(CatalogTest, CliSkipErrorsLeavesOutScenesKeepingFids) {
+  const std::string missing = (dir_ / "missing.tif").string();
+  auto r = Run({"catalog", "build", FixturePath(kScenes[0]), missing, FixturePath(kScenes[2]), "--skip-errors", "-o",
+                (dir_ / "skip.gpkg").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("skip.gpkg: 2 scenes, "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(", 1 skipped\n"), std::string::npos) << r.out;
+  EXPECT_EQ(r.err.rfind("cogr: warning: skipped: " + missing + ": ", 0), 0u) << r.err;
+  auto catalog = Catalog::Open((dir_ / "skip.gpkg").string());
+  ASSERT_TRUE(catalog.ok());
+  auto records = (*catalog)->Query();
+  ASSERT_TRUE(records.ok());
+  ASSERT_EQ(records->size(), 2u);
+  EXPECT_EQ((*records)[0].id, 1);
+  EXPECT_EQ((*records)[1].id, 3);  // the input position: scene 2 is missing
+  EXPECT_EQ((*records)[1].uri, FixturePath(kScenes[2]));
+  auto ds = (*catalog)->OpenScene((*records)[1]);
+  ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+  EXPECT_EQ((*ds)->width(), 200u);
+}
+
 // ---- remote: nginx ----
 
 class CatalogHttp : public test::ServerSuite<CatalogHttp, test::NginxServer, test::CliFixture> {
