@@ -9,6 +9,8 @@ packages=(
   libdeflate-dev libzstd-dev libtiff-dev libcurl4-openssl-dev libproj-dev liblzma-dev
   libwebp-dev liblerc-dev libjpeg62-turbo-dev libpng-dev nlohmann-json3-dev
   libgtest-dev googletest libbenchmark-dev
+  # Scene catalogs (GeoPackage files: cogr catalog).
+  libsqlite3-dev
   # Test servers of the remote-read tests (tests/io): nginx serves tests/data over http(s),
   # python3 runs tests/servers/fault_server.py, openssl makes the TLS test certificate.
   nginx-light python3 openssl

@@ -4,6 +4,7 @@
 #include "cogr/block_cache.hpp"
 #include "cogr/build_info.hpp"
 #include "cogr/cancel.hpp"
+#include "cogr/catalog.hpp"
 #include "cogr/codec.hpp"
 #include "cogr/crs.hpp"
 #include "cogr/dataset.hpp"

@@ -435,6 +435,10 @@ class COGR_EXPORT Dataset : public std::enable_shared_from_this<Dataset> {
   /// event loops that must not wait (Python's asyncio) and for many opens at once.
   static void OpenAsync(std::string uri, OpenOptions options,
                         std::function<void(Result<std::shared_ptr<Dataset>>)> done);
+  /// OpenAsync over an existing source (a decorator of the caller's, e.g. one that records the
+  /// header bytes the parse reads): the parse fetches with source->ReadAtAsync.
+  static void OpenAsync(std::shared_ptr<io::Source> source, OpenOptions options,
+                        std::function<void(Result<std::shared_ptr<Dataset>>)> done);
   /// Callback form on the caller's executor (null = cogr's): `done` runs in the task.
   void ReadAsync(ReadOptions options, std::function<void(Result<Array>)> done, const ReadExecutor& executor) const;
   /// ReadInto(options, out) asynchronously, as ReadAsync: the samples are decoded straight into

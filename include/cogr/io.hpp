@@ -115,6 +115,24 @@ struct AzureOptions {
   std::optional<bool> no_sign_request;
 };
 
+/// An object's header bytes known ahead of its open (a collection's record of a scene, see
+/// cogr/catalog.hpp): with SourceOptions::known_header set, an open sends no request. Reads
+/// inside `chunks` are served from memory; every other read is checked as after any open: a
+/// remote answer whose size or ETag (else Last-Modified) differs from these fails the read with
+/// kIoError "<uri> changed on the server since it was opened (...)"; a local file whose size
+/// differs fails the open.
+struct KnownHeader {
+  struct Chunk {
+    uint64_t offset = 0;
+    std::vector<uint8_t> bytes;
+  };
+  uint64_t size = 0;          ///< the object's size in bytes
+  std::string etag;           ///< as the server sent it (quotes included); may be empty
+  std::string last_modified;  ///< may be empty
+  /// Sorted by offset, disjoint, inside [0, size); at most 4 MiB in all (kInvalidArgument else).
+  std::vector<Chunk> chunks;
+};
+
 /// Options of remote sources (http/https; s3/gs/az build on them). Defaults were measured
 /// against local nginx with the fixtures of tests/data (see src/io/http_source.hpp).
 struct SourceOptions {
@@ -174,6 +192,9 @@ struct SourceOptions {
   S3Options s3;
   GcsOptions gcs;
   AzureOptions azure;
+  /// Header bytes, size and validators recorded earlier (see KnownHeader): the open makes no
+  /// request and neither reads nor writes the header caches. Null = probe as usual.
+  std::shared_ptr<const KnownHeader> known_header;
 };
 
 /// A random-access byte source. One primitive: a positional, const, thread-safe read.
@@ -189,6 +210,10 @@ class COGR_EXPORT Source {
 
   /// Total size of the object in bytes.
   virtual uint64_t size() const = 0;
+
+  /// The ETag / Last-Modified the server sent at open (remote sources), else empty.
+  virtual std::string etag() const { return {}; }
+  virtual std::string last_modified() const { return {}; }
 
   /// The path or URI the source was opened from (used in error messages).
   virtual const std::string& uri() const = 0;

@@ -94,3 +94,30 @@ class Stack:
     def read(self, fill_failed: bool, timeout_ms: int) -> tuple[np.ndarray, list[tuple[int, str]], list[dict[str, float]]]: ...
     def sample(self, points: Sequence[tuple[float, float]], bands: Sequence[int], crs: Optional[str],
                fill_failed: bool) -> tuple[np.ndarray, list[tuple[int, str]]]: ...
+class SceneRecord:
+    id: int
+    uri: str
+    size: int
+    etag: str
+    width: int
+    height: int
+    count: int
+    dtype: str
+    compression: str
+    crs_epsg: int | None
+    crs_wkt: str
+    nodata: float | None
+    overviews: list[int]
+    block_shape: tuple[int, int]
+    transform: tuple[float, ...]
+    bounds: tuple[float, float, float, float]
+    bounds_4326: tuple[float, float, float, float] | None
+class Catalog:
+    @staticmethod
+    def open(path: str) -> Catalog: ...
+    @staticmethod
+    def build(uris: Sequence[str], path: str, options: dict[str, Any], concurrency: int, batch_rows: int,
+              skip_errors: bool) -> dict[str, Any]: ...
+    def info(self) -> dict[str, Any]: ...
+    def query(self, bounds: tuple[float, float, float, float] | None, bounds_crs: str, where: str, limit: int) -> list[SceneRecord]: ...
+    def open_scene(self, record: SceneRecord, options: dict[str, Any]) -> Dataset: ...

@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "cogr/catalog.hpp"
 #include "cogr/cogr.hpp"
 #include "cogr/crs.hpp"
 #include "cogr/dataset.hpp"
@@ -483,6 +484,20 @@ cogr::write::Profile ProfileFrom(const py::dict& p) {
 }
 
 }  // namespace
+
+/// The binding's Catalog (cogr/catalog.hpp): shared, calls serialised by the C++ class.
+struct PyCatalog {
+  std::shared_ptr<cogr::Catalog> catalog;
+};
+
+py::dict BoundsDict(const cogr::geo::Bounds& b) {
+  py::dict d;
+  d["left"] = b.left;
+  d["bottom"] = b.bottom;
+  d["right"] = b.right;
+  d["top"] = b.top;
+  return d;
+}
 
 PYBIND11_MODULE(_cogr, m) {
   m.doc() = "cogr's C++ API (use the cogr package, not this module)";
@@ -959,4 +974,95 @@ PYBIND11_MODULE(_cogr, m) {
   m.def("set_thread_count", &cogr::SetThreadCount, py::arg("threads"));
   m.def("thread_count", &cogr::ThreadCount);
   m.def("async_read_threads", &Dataset::AsyncReadThreads);
+
+  py::class_<cogr::SceneRecord>(m, "SceneRecord")
+      .def_readonly("id", &cogr::SceneRecord::id)
+      .def_readonly("uri", &cogr::SceneRecord::uri)
+      .def_readonly("size", &cogr::SceneRecord::size)
+      .def_readonly("etag", &cogr::SceneRecord::etag)
+      .def_readonly("width", &cogr::SceneRecord::width)
+      .def_readonly("height", &cogr::SceneRecord::height)
+      .def_readonly("count", &cogr::SceneRecord::count)
+      .def_readonly("dtype", &cogr::SceneRecord::dtype)
+      .def_readonly("compression", &cogr::SceneRecord::compression)
+      .def_readonly("crs_epsg", &cogr::SceneRecord::crs_epsg)
+      .def_readonly("crs_wkt", &cogr::SceneRecord::crs_wkt)
+      .def_readonly("nodata", &cogr::SceneRecord::nodata)
+      .def_readonly("overviews", &cogr::SceneRecord::overviews)
+      .def_property_readonly("block_shape", [](const cogr::SceneRecord& r) { return py::make_tuple(r.block_height, r.block_width); })
+      .def_property_readonly("transform", [](const cogr::SceneRecord& r) { return AffineTuple(r.transform); })
+      .def_property_readonly("bounds", [](const cogr::SceneRecord& r) {
+        return py::make_tuple(r.bounds.left, r.bounds.bottom, r.bounds.right, r.bounds.top);
+      })
+      .def_property_readonly("bounds_4326", [](const cogr::SceneRecord& r) -> py::object {
+        if (!r.bounds_4326) return py::none();
+        const auto& b = *r.bounds_4326;
+        return py::make_tuple(b.left, b.bottom, b.right, b.top);
+      });
+
+  py::class_<PyCatalog>(m, "Catalog")
+      .def_static("open", [](const std::string& path) {
+        cogr::Result<std::unique_ptr<cogr::Catalog>> r = [&] {
+          py::gil_scoped_release nogil;
+          return cogr::Catalog::Open(path);
+        }();
+        return PyCatalog{std::shared_ptr<cogr::Catalog>(Take(std::move(r)))};
+      }, py::arg("path"))
+      .def_static("build", [](const std::vector<std::string>& uris, const std::string& path, const py::dict& kw,
+                              size_t concurrency, size_t batch_rows, bool skip_errors) {
+        cogr::CatalogBuildOptions o;
+        o.skip_errors = skip_errors;
+        o.open = OpenOptionsFrom(kw);
+        o.concurrency = concurrency;
+        o.batch_rows = batch_rows;
+        cogr::Result<cogr::CatalogBuildSummary> r = [&] {
+          py::gil_scoped_release nogil;
+          return cogr::Catalog::Build(uris, path, o);
+        }();
+        const cogr::CatalogBuildSummary s = Take(std::move(r));
+        py::dict d;
+        d["scenes"] = s.scenes;
+        d["header_bytes"] = s.header_bytes;
+        d["without_crs"] = s.without_crs;
+        d["skipped"] = s.skipped;
+        std::vector<std::string> errors;
+        for (const Status& st : s.errors) errors.push_back(st.message());
+        d["errors"] = errors;
+        return d;
+      }, py::arg("uris"), py::arg("path"), py::arg("options"), py::arg("concurrency"), py::arg("batch_rows"),
+      py::arg("skip_errors"))
+      .def("info", [](const PyCatalog& c) {
+        cogr::Result<cogr::CatalogInfo> r = [&] {
+          py::gil_scoped_release nogil;
+          return c.catalog->Info();
+        }();
+        const cogr::CatalogInfo info = Take(std::move(r));
+        py::dict d;
+        d["scenes"] = info.scenes;
+        d["extent_4326"] = info.extent_4326 ? py::object(BoundsDict(*info.extent_4326)) : py::object(py::none());
+        d["crs"] = info.crs;
+        d["dtypes"] = info.dtypes;
+        return d;
+      })
+      .def("query", [](const PyCatalog& c, std::optional<std::array<double, 4>> bounds, const std::string& bounds_crs,
+                       const std::string& where, uint64_t limit) {
+        cogr::CatalogQuery q;
+        if (bounds) q.bounds = cogr::geo::Bounds{(*bounds)[0], (*bounds)[1], (*bounds)[2], (*bounds)[3]};
+        q.bounds_crs = bounds_crs;
+        q.where = where;
+        q.limit = limit;
+        cogr::Result<std::vector<cogr::SceneRecord>> r = [&] {
+          py::gil_scoped_release nogil;
+          return c.catalog->Query(q);
+        }();
+        return Take(std::move(r));
+      }, py::arg("bounds"), py::arg("bounds_crs"), py::arg("where"), py::arg("limit"))
+      .def("open_scene", [](const PyCatalog& c, const cogr::SceneRecord& record, const py::dict& kw) {
+        cogr::OpenOptions options = OpenOptionsFrom(kw);
+        cogr::Result<std::shared_ptr<Dataset>> r = [&] {
+          py::gil_scoped_release nogil;
+          return c.catalog->OpenScene(record, options);
+        }();
+        return PyDataset(Take(std::move(r)));
+      }, py::arg("record"), py::arg("options"));
 }

@@ -38,6 +38,7 @@ CommandSpec QuicklookCommand();
 CommandSpec BenchCommand();
 CommandSpec StackCommand();   // stack.cpp: `cogr stack` and `cogr sample`
 CommandSpec SampleCommand();
+CommandSpec CatalogCommand();
 
 /// `cogr info` / `cogr read` after ParseArgs (main.cpp): usage, environment, the run.
 int RunInfoCommand(std::span<const std::string> args);

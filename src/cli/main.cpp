@@ -59,12 +59,13 @@ int RunIndex(std::span<const std::string> args);
 int RunClip(std::span<const std::string> args);
 int RunQuicklook(std::span<const std::string> args);
 int RunBench(std::span<const std::string> args);
+int RunCatalog(std::span<const std::string> args);
 
 std::span<const CommandSpec> Commands() {
   static const CommandSpec kCommands[] = {InfoCommand(),  ReadCommand(),  TranslateCommand(),
                                           XyCommand(),    IndexCommand(), ClipCommand(),
                                           QuicklookCommand(), BenchCommand(), StackCommand(),
-                                          SampleCommand()};
+                                          SampleCommand(),  CatalogCommand()};
   return kCommands;
 }
 

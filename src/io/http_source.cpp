@@ -10,6 +10,7 @@
 #include "io/header_cache.hpp"
 #include "io/http_exec.hpp"
 #include "io/http_response.hpp"
+#include "io/known_header.hpp"
 #include "io/read_context.hpp"
 #include "io/stats.hpp"
 #include "util/checked.hpp"
@@ -89,6 +90,8 @@ class HttpSource final : public Source {
 
   uint64_t size() const override { return info_.size; }
   const std::string& uri() const override { return name_; }
+  std::string etag() const override { return info_.etag; }
+  std::string last_modified() const override { return info_.last_modified; }
   IoStats stats() const override { return counters_.Snapshot(); }
   StatsCounters& counters() const { return counters_; }
 
@@ -282,6 +285,18 @@ void OpenHttpAsync(const std::string& url, const SourceOptions& options, const s
                    StatsCounters* open_counters,
                    std::function<void(Result<std::shared_ptr<Source>>, std::string)> done) {
   const std::string display = name.empty() ? url : name;
+  if (options.known_header) {
+    // Recorded earlier (a catalog): no probe, and the header caches stay as they are.
+    if (Status st = CheckKnownHeader(*options.known_header, display); !st.ok()) {
+      Post([done = std::move(done), st]() mutable { done(st, std::string()); });
+      return;
+    }
+    SourceOptions own = options;
+    own.memory_header_cache = false;
+    auto source = MakeSource(url, display, own, EntryOf(*options.known_header, url), std::string(), IoStats{});
+    Post([done = std::move(done), source = std::move(source)]() mutable { done(std::move(source), std::string()); });
+    return;
+  }
   const std::string dir = HeaderCacheDir(options);
   std::shared_ptr<const HeaderEntry> entry;
   if (options.memory_header_cache) entry = HeaderCache::Global().Get(url);

@@ -6,6 +6,7 @@
 #include "io/cloud.hpp"
 #include "io/curl_api.hpp"
 #include "io/http_source.hpp"
+#include "io/known_header.hpp"
 #include "io/read_context.hpp"
 #include "io/stats.hpp"
 #include "util/thread_pool.hpp"
@@ -26,6 +27,7 @@ Result<std::shared_ptr<Source>> Open(const std::string& uri, const SourceOptions
   if (scheme == "file") {
     const auto scheme_end = uri.find("://");
     COGR_ASSIGN_OR_RETURN(auto file, OpenFile(scheme_end == std::string::npos ? uri : uri.substr(scheme_end + 3)));
+    if (options.known_header) return internal::WithKnownHeader(internal::CountingSource(std::move(file)), options.known_header);
     return internal::CountingSource(std::move(file));
   }
 #ifdef COGR_HAVE_CURL

@@ -349,4 +349,16 @@ std::future<Result<Array>> Dataset::ReadAsync(ReadOptions options, const ReadExe
   return future;
 }
 
+void Dataset::OpenAsync(std::shared_ptr<io::Source> source, OpenOptions options,
+                        std::function<void(Result<std::shared_ptr<Dataset>>)> done) {
+  auto p = std::make_shared<HeaderParse>();
+  p->context = internal::ContextOf(options, "open");
+  p->done = std::move(done);
+  p->options = std::move(options);
+  p->source = std::move(source);
+  p->finish = [p = p.get()](tiff::TiffFile file) { return FromTiff(p->source, p->options, std::move(file)); };
+  p->sync_open = [p = p.get()]() { return OpenSource(p->source, p->options); };
+  ParseHeader(p);
+}
+
 }  // namespace cogr

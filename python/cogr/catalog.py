@@ -1,0 +1,58 @@
+"""Scene catalogs: a GeoPackage of scenes with their parsed headers (docs/catalog.md).
+
+    import cogr.catalog
+    cogr.catalog.build(["a.tif", "https://host/b.tif"], "scenes.gpkg")
+    cat = cogr.catalog.open("scenes.gpkg")
+    hits = cat.query(bounds=(12.3, 41.8, 12.6, 42.0), where="count >= 4")
+    with cat.open_scene(hits[0]) as ds:      # no header request
+        band = ds.read(1)
+"""
+import os
+
+from . import _cogr
+from ._dataset import Dataset
+
+__all__ = ["build", "open", "Catalog"]
+
+
+def _path(p):
+    return os.fspath(p)
+
+
+def build(uris, path, concurrency=64, batch_rows=500, skip_errors=False, **options):
+    """Opens every URI (concurrency in flight) and writes the catalog at path (a new file).
+
+    options are the open options of cogr.open (header_read_bytes, timeout_ms, headers, ...).
+    skip_errors leaves out scenes that cannot be opened instead of raising. Returns
+    {"scenes", "header_bytes", "without_crs", "skipped", "errors"} (errors: the first 100
+    messages). The GIL is released while it runs.
+    """
+    return _cogr.Catalog.build([_path(u) if isinstance(u, os.PathLike) else u for u in uris], _path(path),
+                               options, int(concurrency), int(batch_rows), bool(skip_errors))
+
+
+def open(path):  # noqa: A001 - as cogr.open
+    """Opens a catalog read-only."""
+    return Catalog(_cogr.Catalog.open(_path(path)))
+
+
+class Catalog:
+    """A catalog open for reading (thread-safe)."""
+
+    def __init__(self, native):
+        self._cat = native
+
+    def info(self):
+        """{"scenes", "extent_4326", "crs", "dtypes"}."""
+        return self._cat.info()
+
+    def query(self, bounds=None, bounds_crs="", where="", limit=0):
+        """SceneRecords whose EPSG:4326 footprint envelope intersects bounds (left, bottom,
+        right, top in bounds_crs, default EPSG:4326) and for which the SQL expression where
+        holds (read-only, catalog columns only), in build order."""
+        return self._cat.query(None if bounds is None else tuple(float(v) for v in bounds), bounds_crs or "",
+                               where or "", int(limit))
+
+    def open_scene(self, record, **options):
+        """The scene's Dataset, opened from its stored header: no header request."""
+        return Dataset(self._cat.open_scene(record, options), record.uri, options)
