@@ -14,6 +14,8 @@ packages=(
   # Test servers of the remote-read tests (tests/io): nginx serves tests/data over http(s),
   # python3 runs tests/servers/fault_server.py, openssl makes the TLS test certificate.
   nginx-light python3 openssl
+  # The bench report test renders the HTML page in headless Chromium (tests/cli/trace_cli_test.cpp).
+  chromium
   # Request signing of s3:// and az:// sources (SHA-256, HMAC-SHA256).
   libssl-dev
   # The Python package (python/, pybind11) and its tests (the python stage of scripts/test.sh).

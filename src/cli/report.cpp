@@ -91,11 +91,11 @@ for(let i=0;i<bins;i++){const h1=c1[i]/top*hgt,h2=c2[i]/top*hgt;
 el('rect',{x:40+i*bw,y:10+hgt-h2,width:bw/2-1,height:h2,fill:'#3182bd'},svg).appendChild(el('title',{},null,c2[i]+' requests, total '+(i*max/bins).toFixed(2)+'-'+((i+1)*max/bins).toFixed(2)+' ms'));
 el('rect',{x:40+i*bw+bw/2,y:10+hgt-h1,width:bw/2-1,height:h1,fill:'#9ecae1'},svg).appendChild(el('title',{},null,c1[i]+' requests, first byte '+(i*max/bins).toFixed(2)+'-'+((i+1)*max/bins).toFixed(2)+' ms'));}
 el('line',{x1:40,y1:10+hgt,x2:40+w,y2:10+hgt,stroke:'#444'},svg);
-for(let k=0;k<=4;k++){el('text',{x:40+k*w/4,y:hgt+26,'text-anchor':'middle'},svg,(k*max/4).toFixed(1)+' ms');}
+for(let k=0;k<=4;k++){el('text',{x:40+k*w/4,y:hgt+26,'text-anchor':'middle'},svg,(k*max/4).toFixed(max<4?3:1)+' ms');}
 el('text',{x:2,y:20},svg,top);el('text',{x:w-200,y:20},svg,'dark: total, light: first byte');}
 // Bytes fetched vs used per URI.
 {const d=document.getElementById('bytes');const w=520;const max=Math.max(1,...data.uris.map(u=>u.bytes_fetched));
-const svg=el('svg',{width:w+420,height:data.uris.length*34+10},d);
+const svg=el('svg',{width:w+520,height:data.uris.length*34+10},d);
 data.uris.forEach((u,i)=>{const y=6+i*34;el('text',{x:0,y:y+11},svg,u.uri.length>60?'...'+u.uri.slice(-57):u.uri);
 el('rect',{x:400,y:y,width:u.bytes_fetched/max*w,height:12,fill:'#fdae6b'},svg);el('rect',{x:400,y:y+14,width:u.bytes_used/max*w,height:12,fill:'#31a354'},svg);
 el('text',{x:404+u.bytes_fetched/max*w,y:y+10},svg,'fetched '+bytes(u.bytes_fetched));el('text',{x:404+u.bytes_used/max*w,y:y+24},svg,'used '+bytes(u.bytes_used));});}

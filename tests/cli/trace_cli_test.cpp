@@ -1,6 +1,11 @@
 // `cogr read|info|bench --trace FILE.json` and `cogr bench --report FILE.html`, end to end:
 // locally and against nginx on 127.0.0.1 (request counts checked against --stats / --json).
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
 
 #include <nlohmann/json.hpp>
 
@@ -45,6 +50,23 @@ json ReportData(const std::string& html) {
   const size_t b = html.find("</script>", a);
   if (b == std::string::npos) return json();
   return json::parse(html.substr(a + open.size(), b - a - open.size()), nullptr, false);
+}
+
+// The number of request rows (one <g> each) in the waterfall of `report` as headless Chromium
+// draws it (--dump-dom: the DOM after the page's script ran); -1 if Chromium did not run.
+int64_t RenderedWaterfallRows(const std::filesystem::path& dir, const std::string& report) {
+  const std::string dom = (dir / "dom.html").string();
+  const std::string cmd = "timeout 120 chromium --headless --no-sandbox --disable-gpu --dump-dom " +
+                          test::ShellQuoted("file://" + report) + " >" + test::ShellQuoted(dom) + " 2>/dev/null";
+  const int status = std::system(cmd.c_str());
+  EXPECT_TRUE(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+      << "headless chromium failed (scripts/install_deps.sh installs it): " << cmd;
+  const std::string html = test::ReadFileText(dom);
+  const size_t wf = html.find("id=\"waterfall\"");
+  if (wf == std::string::npos) return -1;
+  int64_t rows = 0;
+  for (size_t at = html.find("<g>", wf); at != std::string::npos; at = html.find("<g>", at + 3)) ++rows;
+  return rows;
 }
 
 class CliTraceLocal : public test::CliFixture {};
@@ -171,6 +193,9 @@ TEST_F(CliTraceRemote, BenchReportHasOneWaterfallRowPerRequest) {
   const ChromeSummary s = Summarize(j);
   EXPECT_EQ(s.http + s.file, rows);
   EXPECT_EQ(s.decode, 3u * 2u * 9u);
+  // The page renders: headless Chromium runs its script, and the waterfall it draws has one
+  // bar group (<g> with the request's <title>) per request.
+  EXPECT_EQ(RenderedWaterfallRows(dir_, report), static_cast<int64_t>(rows));
 }
 
 }  // namespace
