@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,6 +48,11 @@ struct CommandBounds {
   /// `status`'s message, with the timeout's origin after "deadline exceeded" when the command's
   /// deadline has passed ("open deadline exceeded (--timeout 3)").
   std::string Explain(const Status& status) const;
+
+  /// Opens `path` for a command that reads it once: no block cache (caching decoded blocks
+  /// only costs), bounded by these limits. On failure prints the error naming `path` and
+  /// returns null.
+  std::shared_ptr<Dataset> OpenDataset(const std::string& path, OpenOptions options = {}) const;
 };
 
 /// True for the option names CommandBounds::ApplyOption takes.

@@ -132,15 +132,9 @@ int RunQuicklook(std::span<const std::string> argv) {
   }
   OutputFile& out_file = **out;
 
-  OpenOptions open_options;
-  open_options.block_cache_bytes = 0;  // a one-shot CLI read: caching decoded blocks only costs
-  bounds.ApplyTo(open_options);
-  auto opened = Dataset::Open(path, open_options);
-  if (!opened.ok()) {
-    PrintError(bounds.Explain(opened.status()), path);
-    return kExitFailure;
-  }
-  const Dataset& ds = **opened;
+  const std::shared_ptr<Dataset> opened = bounds.OpenDataset(path);
+  if (!opened) return kExitFailure;
+  const Dataset& ds = *opened;
   ReadOptions read_bounds;
   bounds.ApplyTo(read_bounds);
   options.deadline = read_bounds.deadline;

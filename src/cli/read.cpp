@@ -131,14 +131,9 @@ int RunReadTraced(const ReadArgs& args, const std::shared_ptr<Trace>& trace) {
 
   OpenOptions open_options;
   open_options.trace = trace;
-  open_options.block_cache_bytes = 0;  // one read per process: caching decoded blocks only costs
-  args.bounds.ApplyTo(open_options);
-  auto opened = Dataset::Open(args.path, open_options);
-  if (!opened.ok()) {
-    PrintError(args.bounds.Explain(opened.status()), args.path);
-    return kExitFailure;
-  }
-  const Dataset& ds = **opened;
+  const std::shared_ptr<Dataset> opened = args.bounds.OpenDataset(args.path, open_options);
+  if (!opened) return kExitFailure;
+  const Dataset& ds = *opened;
   // The shape first (bands, window and limits checked), then the output file at its final
   // size, then the decode straight into its mapped pages.
   auto shape = ds.ReadShape(options);
@@ -186,7 +181,7 @@ int RunReadTraced(const ReadArgs& args, const std::shared_ptr<Trace>& trace) {
       return kExitFailure;
     }
   }
-  if (args.stats) PrintIoStats((*opened)->io_stats());
+  if (args.stats) PrintIoStats(opened->io_stats());
   return 0;
 }
 

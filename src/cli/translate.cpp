@@ -197,15 +197,9 @@ int RunTranslate(std::span<const std::string> argv) {
     return out.status().code() == Code::kInvalidArgument ? kExitUsage : kExitFailure;
   }
   OutputFile& out_file = **out;
-  OpenOptions open_options;
-  open_options.block_cache_bytes = 0;  // a one-shot CLI read: caching decoded blocks only costs
-  bounds.ApplyTo(open_options);
-  auto opened = Dataset::Open(a.path, open_options);
-  if (!opened.ok()) {
-    PrintError(bounds.Explain(opened.status()), a.path);
-    return kExitFailure;
-  }
-  const Dataset& ds = **opened;
+  const std::shared_ptr<Dataset> opened = bounds.OpenDataset(a.path);
+  if (!opened) return kExitFailure;
+  const Dataset& ds = *opened;
   ProgressBar bar("cogr translate");
   auto fail = [&](const Status& st, std::string_view path, int code) {
     out_file.Discard();
@@ -249,7 +243,7 @@ int RunTranslate(std::span<const std::string> argv) {
     const uint64_t count = a.bands.empty() ? static_cast<uint64_t>(ds.count()) : a.bands.size();
     const uint64_t row_bytes = std::max<uint64_t>(1, static_cast<uint64_t>(out_w) * count * DataTypeSize(ds.dtype()));
     // About 64 MiB of pixels at a time, less under --max-memory (at least one tile row high).
-    const uint64_t slab_bytes = std::min<uint64_t>(64 << 20, open_options.limits.max_read_bytes);
+    const uint64_t slab_bytes = std::min<uint64_t>(64 << 20, ds.limits().max_read_bytes);
     slab_rows = a.read_rows ? *a.read_rows
                             : std::max<uint64_t>(a.blocksize, slab_bytes / row_bytes / a.blocksize * a.blocksize);
     slab_rows = std::min<uint64_t>(slab_rows, static_cast<uint64_t>(out_h));
