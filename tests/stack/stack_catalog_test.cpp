@@ -260,5 +260,51 @@ TEST_F(StackCatalog, CliSampleThroughCatalogEqualsSampleOfUris) {
   EXPECT_EQ(got.rfind(first, 0), 0u) << got;
 }
 
+// Local scenes, no server: the catalog query takes --bounds (EPSG:4326 by default) and --where.
+class StackCatalogCli : public test::CliFixture {
+ protected:
+  void SetUp() override {
+    test::CliFixture::SetUp();
+    if (!HasSqlite()) GTEST_SKIP() << "cogr was built without libsqlite3";
+  }
+};
+
+TEST_F(StackCatalogCli, BoundsInLonLatSelectScenesAndGrid) {
+  // s0..s2: one 64x64 grid in EPSG:32633 near (15.0 E, 37.04 N); s4 is in EPSG:32634, far east.
+  std::vector<std::string> scenes;
+  for (const char* s : {"s0.tif", "s1.tif", "s4_32634.tif", "s2.tif"})
+    scenes.push_back(test::DataPath(std::string("stack/") + s));
+  const std::string cat = (dir_ / "local.gpkg").string();
+  std::vector<std::string> build = {"catalog", "build"};
+  build.insert(build.end(), scenes.begin(), scenes.end());
+  build.insert(build.end(), {"-o", cat});
+  test::CliRun b = Run(build);
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  const std::string box = "15.0011,37.0417,15.0045,37.0444";  // lon/lat inside s0's footprint
+  test::CliRun r = Run({"stack", "--catalog", cat, "--bounds", box, "--res", "10", "-o",
+                        (dir_ / "cat.npy").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  test::CliRun d = Run({"stack", scenes[0], scenes[1], scenes[3], "--bounds", box, "--bounds-crs",
+                        "EPSG:4326", "--res", "10", "-o", (dir_ / "direct.npy").string()});
+  ASSERT_EQ(d.exit_code, 0) << d.err;
+  const test::Npy got = test::LoadNpy((dir_ / "cat.npy").string());
+  const test::Npy want = test::LoadNpy((dir_ / "direct.npy").string());
+  ASSERT_TRUE(got.ok) << got.error;
+  ASSERT_TRUE(want.ok) << want.error;
+  ASSERT_EQ(got.shape.size(), 4u);
+  EXPECT_EQ(got.shape[0], 3u);  // s4 is outside the box
+  EXPECT_EQ(got.shape, want.shape);
+  EXPECT_EQ(got.data, want.data);
+  // --where narrows the hits: fid is the build's input position (s2 is 4).
+  test::CliRun w = Run({"stack", "--catalog", cat, "--bounds", box, "--res", "10", "--where",
+                        "fid = 4", "-o", (dir_ / "w.npy").string()});
+  ASSERT_EQ(w.exit_code, 0) << w.err;
+  const test::Npy one = test::LoadNpy((dir_ / "w.npy").string());
+  ASSERT_TRUE(one.ok) << one.error;
+  EXPECT_EQ(one.shape[0], 1u);
+  const size_t chip = want.data.size() / 3;
+  EXPECT_TRUE(std::equal(one.data.begin(), one.data.end(), want.data.begin() + 2 * chip));
+}
+
 }  // namespace
 }  // namespace cogr
