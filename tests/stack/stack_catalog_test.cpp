@@ -110,7 +110,6 @@ TEST_F(StackCatalog, StackFromRecordsSendsOneDataRequestPerSceneAndNoHeaderReque
   // The log: one window GET per scene, each past the stored header, the same range for all.
   const auto log = server_->Log();
   ASSERT_EQ(log.size(), before + kScenes);
-  std::set<std::string> paths;
   for (size_t i = before; i < log.size(); ++i) {
     const std::string& range = log[i].range;
     ASSERT_EQ(range.rfind("bytes=", 0), 0u) << range;
@@ -241,7 +240,7 @@ TEST_F(StackCatalog, CliSampleThroughCatalogEqualsSampleOfUris) {
   test::CliRun r =
       Run({"sample", "--catalog", cat, "--points", points, "-o", (dir_ / "cat.csv").string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  // One data request per scene and point run; no header request: every range is past offset 0.
+  // No header request: no GET of the prefix at offset 0 (the points' blocks only).
   const auto log = server_->Log();
   ASSERT_GT(log.size(), before);
   for (size_t i = before; i < log.size(); ++i)
