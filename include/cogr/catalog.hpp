@@ -16,6 +16,7 @@
 #include "cogr/export.hpp"
 #include "cogr/geo.hpp"
 #include "cogr/io.hpp"
+#include "cogr/stack.hpp"
 #include "cogr/status.hpp"
 
 namespace cogr {
@@ -127,6 +128,12 @@ class COGR_EXPORT Catalog {
   /// for pixels; a later answer with another ETag fails that read, naming the URI).
   Result<std::shared_ptr<Dataset>> OpenScene(const SceneRecord& record,
                                              OpenOptions options = {}) const;
+  /// `options` with StackOptions::scene_open set from `records` (one per record, in order, each
+  /// SceneOpenOptions(record, options.open)): Stack::Open(Uris(records), ...) then opens every
+  /// scene from its stored header, with no header request. Headers missing from the records
+  /// are loaded (Header); its errors name the catalog and the scene.
+  Result<StackOptions> SceneStackOptions(const std::vector<SceneRecord>& records,
+                                         StackOptions options) const;
   /// The URIs of `records`, in order (e.g. the input of a stack).
   static std::vector<std::string> Uris(const std::vector<SceneRecord>& records);
 

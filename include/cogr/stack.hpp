@@ -60,6 +60,10 @@ struct StackOptions {
   /// as fill (its error in StackScene::error).
   StackOnError on_error = StackOnError::kFail;
   OpenOptions open;
+  /// Per-scene open options, one per URI in order (e.g. each from a catalog's stored header:
+  /// SceneOpenOptions / CatalogStackOptions in cogr/catalog.hpp); empty = `open` for every scene.
+  /// Another size is kInvalidArgument.
+  std::vector<OpenOptions> scene_open;
 };
 
 /// One scene of a Stack: where it is read from and what is known without reading pixels.
@@ -82,6 +86,9 @@ struct StackReadOptions {
   std::optional<std::chrono::steady_clock::time_point> deadline;
   uint32_t timeout_ms = 0;
   std::shared_ptr<CancelToken> cancel;
+  /// Records every scene's read requests and decodes (cogr/trace.hpp); null = none. Opens are
+  /// traced through OpenOptions::trace.
+  std::shared_ptr<Trace> trace;
   /// Called on the reading thread as scenes finish (done, total). May be empty.
   std::function<void(size_t done, size_t total)> progress;
 };

@@ -220,8 +220,9 @@ class Stack:
     def sample(self, xy: Iterable[Tuple[float, float]], indexes: Union[None, int, Sequence[int]] = ...,
                crs: Optional[str] = ..., fill_failed: bool = ...) -> np.ndarray: ...
 
-def stack(uris: Iterable[Union[str, os.PathLike[str]]], indexes: Union[None, int, Sequence[int]] = ...,
+def stack(uris: Optional[Iterable[Union[str, os.PathLike[str]]]] = ..., indexes: Union[None, int, Sequence[int]] = ...,
           window: Union[None, Window, Sequence[float]] = ..., bounds: Optional[Sequence[float]] = ...,
           bounds_crs: Optional[str] = ..., crs: Optional[str] = ..., res: Union[None, float, Tuple[float, float]] = ...,
           out_shape: Optional[Tuple[int, int]] = ..., resampling: Union[str, Resampling] = ...,
-          fill_value: Optional[float] = ..., stack: bool = ..., fill_failed: bool = ..., **options: Any) -> Stack: ...
+          fill_value: Optional[float] = ..., stack: bool = ..., fill_failed: bool = ...,
+          catalog: Any = ..., where: str = ..., **options: Any) -> Stack: ...

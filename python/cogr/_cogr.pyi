@@ -81,7 +81,8 @@ class Stack:
     def open(uris: Sequence[str], options: dict[str, Any], bands: Sequence[int], window: Optional[Sequence[float]],
              bounds: Optional[Sequence[float]], bounds_crs: Optional[str], crs: Optional[str],
              res: Optional[tuple[float, float]], out_shape: Optional[tuple[int, int]], resampling: str,
-             fill: Optional[float], stack: bool, fill_failed: bool) -> Stack: ...
+             fill: Optional[float], stack: bool, fill_failed: bool, catalog: Optional[Catalog] = ...,
+             records: Sequence[SceneRecord] = ...) -> Stack: ...
     shape: tuple[int, ...]
     numpy_dtype: np.dtype[Any]
     transform: tuple[float, ...]

@@ -1,7 +1,7 @@
 """cogr.stack: many scenes as one lazy (T, C, H, W) array, a thin layer over cogr::Stack."""
 import os
 
-from . import _cogr
+from . import _cogr, errors
 from ._dataset import BoundingBox, _affine, _resampling_name, _window_tuple
 
 
@@ -130,8 +130,9 @@ class Stack:
         return arr
 
 
-def stack(uris, indexes=None, window=None, bounds=None, bounds_crs=None, crs=None, res=None, out_shape=None,
-          resampling="nearest", fill_value=None, stack=True, fill_failed=False, **options):  # noqa: A002
+def stack(uris=None, indexes=None, window=None, bounds=None, bounds_crs=None, crs=None, res=None, out_shape=None,
+          resampling="nearest", fill_value=None, stack=True, fill_failed=False, catalog=None, where="",
+          **options):  # noqa: A002
     """Opens the scenes (all opens in flight at once) as a lazy Stack (cogr::Stack).
 
     indexes: 1-based bands (default: all of the first scene). window: a pixel window
@@ -142,7 +143,29 @@ def stack(uris, indexes=None, window=None, bounds=None, bounds_crs=None, crs=Non
     another CRS raises. out_shape: (H, W) of the result. fill_value: pixels outside a scene
     (default its nodata, else 0). stack=False gives (T*C, H, W). fill_failed: scenes that fail
     to open are kept and read as fill. options: open options as for cogr.open.
+
+    catalog (a cogr.catalog.Catalog or its path) instead of uris: the scenes matching bounds
+    (in bounds_crs, default EPSG:4326 here) and the SQL expression where, in the catalog's
+    order, each opened from its stored header (no header request).
     """
+    records = []
+    if catalog is not None:
+        if uris is not None:
+            raise ValueError("give uris or catalog, not both")
+        from . import catalog as _catalog
+
+        cat = catalog if isinstance(catalog, _catalog.Catalog) else _catalog.open(catalog)
+        name = cat.path
+        if bounds is not None and bounds_crs is None:
+            bounds_crs = "EPSG:4326"
+        records = cat.query(bounds=bounds, bounds_crs=bounds_crs or "", where=where)
+        if not records:
+            raise errors.NotFound(f"{name}: no scene matches the query")
+        uris = [r.uri for r in records]
+    elif where:
+        raise ValueError("where needs catalog")
+    if uris is None:
+        raise ValueError("give uris or catalog")
     paths = [os.fspath(u) for u in uris]
     bands = [] if indexes is None else ([int(indexes)] if isinstance(indexes, int) else [int(b) for b in indexes])
     if window is None:
@@ -157,5 +180,6 @@ def stack(uris, indexes=None, window=None, bounds=None, bounds_crs=None, crs=Non
     shape = None if out_shape is None else (int(out_shape[-2]), int(out_shape[-1]))
     native = _cogr.Stack.open(paths, options, bands, win, box, None if bounds_crs is None else str(bounds_crs),
                               None if crs is None else str(crs), None if res is None else (float(res[0]), float(res[1])),
-                              shape, _resampling_name(resampling), fill_value, bool(stack), bool(fill_failed))
+                              shape, _resampling_name(resampling), fill_value, bool(stack), bool(fill_failed),
+                              cat._cat if records else None, records)
     return Stack(native)

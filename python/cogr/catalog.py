@@ -6,6 +6,7 @@
     hits = cat.query(bounds=(12.3, 41.8, 12.6, 42.0), where="count >= 4")
     with cat.open_scene(hits[0]) as ds:      # no header request
         band = ds.read(1)
+    chips = cat.stack(bounds=(12.3, 41.8, 12.6, 42.0), res=10).read()  # (T, C, H, W)
 """
 import os
 
@@ -33,14 +34,15 @@ def build(uris, path, concurrency=64, batch_rows=500, skip_errors=False, **optio
 
 def open(path):  # noqa: A001 - as cogr.open
     """Opens a catalog read-only."""
-    return Catalog(_cogr.Catalog.open(_path(path)))
+    return Catalog(_cogr.Catalog.open(_path(path)), _path(path))
 
 
 class Catalog:
     """A catalog open for reading (thread-safe)."""
 
-    def __init__(self, native):
+    def __init__(self, native, path=""):
         self._cat = native
+        self.path = path
 
     def info(self):
         """{"scenes", "extent_4326", "crs", "dtypes"}."""
@@ -52,6 +54,13 @@ class Catalog:
         holds (read-only, catalog columns only), in build order."""
         return self._cat.query(None if bounds is None else tuple(float(v) for v in bounds), bounds_crs or "",
                                where or "", int(limit))
+
+    def stack(self, bounds=None, where="", **kwargs):
+        """cogr.stack(catalog=self, bounds=..., where=..., ...): the matching scenes as one lazy
+        Stack, each opened from its stored header (no header request)."""
+        from ._stack import stack
+
+        return stack(catalog=self, bounds=bounds, where=where, **kwargs)
 
     def open_scene(self, record, **options):
         """The scene's Dataset, opened from its stored header: no header request."""

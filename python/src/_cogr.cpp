@@ -724,7 +724,8 @@ PYBIND11_MODULE(_cogr, m) {
                              const std::optional<std::vector<double>>& bounds, const std::optional<std::string>& bounds_crs,
                              const std::optional<std::string>& crs, const std::optional<std::pair<double, double>>& res,
                              const std::optional<std::pair<uint64_t, uint64_t>>& out_shape, const std::string& resampling,
-                             std::optional<double> fill, bool stacked, bool fill_failed) {
+                             std::optional<double> fill, bool stacked, bool fill_failed, const PyCatalog* catalog,
+                             const std::vector<cogr::SceneRecord>& records) {
         cogr::StackOptions o;
         o.open = OpenOptionsFrom(kw);
         o.bands = bands;
@@ -744,14 +745,19 @@ PYBIND11_MODULE(_cogr, m) {
         o.fill = fill;
         o.stack = stacked;
         o.on_error = fill_failed ? cogr::StackOnError::kFill : cogr::StackOnError::kFail;
-        cogr::Result<cogr::Stack> r = [&] {
+        cogr::Result<cogr::Stack> r = [&]() -> cogr::Result<cogr::Stack> {
           py::gil_scoped_release nogil;
+          if (catalog != nullptr) {
+            // Each scene opens from its record's stored header (Catalog::SceneStackOptions).
+            COGR_ASSIGN_OR_RETURN(o, catalog->catalog->SceneStackOptions(records, std::move(o)));
+          }
           return cogr::Stack::Open(uris, o);
         }();
         return Take(std::move(r));
       }, py::arg("uris"), py::arg("options"), py::arg("bands"), py::arg("window"), py::arg("bounds"),
          py::arg("bounds_crs"), py::arg("crs"), py::arg("res"), py::arg("out_shape"), py::arg("resampling"),
-         py::arg("fill"), py::arg("stack"), py::arg("fill_failed"))
+         py::arg("fill"), py::arg("stack"), py::arg("fill_failed"), py::arg("catalog") = nullptr,
+         py::arg("records") = std::vector<cogr::SceneRecord>{})
       .def_property_readonly("shape", [](const cogr::Stack& s) {
         py::tuple t(s.shape().size());
         for (size_t i = 0; i < s.shape().size(); ++i) t[i] = s.shape()[i];

@@ -110,3 +110,36 @@ def test_sample_equals_rasterio():
     assert got.shape == want.shape
     np.testing.assert_array_equal(got, want)
     np.testing.assert_array_equal(st.sample(s["points_4326"], indexes=s["bands"], crs="EPSG:4326"), want)
+
+
+def test_stack_through_catalog_sends_no_header_request(nginx, tmp_path):
+    """A catalog of 3 scenes over nginx, then cogr.stack(catalog=...): one data GET per scene,
+    none for a header, the pixels of cogr.stack(uris)."""
+    import cogr.catalog
+
+    uris = [nginx.url(f"io/cog_u8_deflate_256_t32.tif?t=py-cat-{i}") for i in range(3)]
+    cogr.catalog.build(uris, tmp_path / "scenes.gpkg", memory_header_cache=False, persisted_header_cache=False)
+    cat = cogr.catalog.open(tmp_path / "scenes.gpkg")
+    before = len(nginx.requests())
+    st = cogr.stack(catalog=cat, where="fid >= 2", window=(40, 72, 80, 80), block_cache_bytes=0)
+    assert st.uris == uris[1:]
+    assert len(nginx.requests()) == before  # the opens sent nothing
+    arr, failed, stats = st.read_stats()
+    assert failed == []
+    assert [s["requests"] for s in stats] == [1, 1]
+    lines = nginx.requests()[before:]
+    assert len(lines) == 2
+    for line in lines:  # window bytes only: no GET of the header prefix (bytes=0-...)
+        assert line[0].startswith("GET /io/cog_u8_deflate_256_t32.tif?t=py-cat-")
+        assert line[2] == "206"
+        assert line[1].startswith("bytes=") and not line[1].startswith("bytes=0-")
+    direct = cogr.stack([u + "-direct" for u in uris[1:]], window=(40, 72, 80, 80),
+                        memory_header_cache=False, persisted_header_cache=False).read()
+    assert arr.shape == (2, 1, 80, 80)
+    assert np.array_equal(arr, direct)
+    # Catalog.stack is the same call.
+    assert np.array_equal(cat.stack(where="fid >= 2", window=(40, 72, 80, 80)).read(), direct)
+    with pytest.raises(cogr.errors.NotFound, match="no scene matches the query"):
+        cogr.stack(catalog=cat, where="fid > 9", window=(0, 0, 8, 8))
+    with pytest.raises(ValueError, match="give uris or catalog, not both"):
+        cogr.stack(uris, catalog=cat)

@@ -17,6 +17,7 @@
 
 #include "args.hpp"
 #include "bounds.hpp"
+#include "cogr/catalog.hpp"
 #include "cogr/crs.hpp"
 #include "cogr/mask.hpp"
 #include "cogr/stack.hpp"
@@ -26,14 +27,17 @@
 #include "output_file.hpp"
 #include "stats.hpp"
 #include "subcommand.hpp"
+#include "trace_output.hpp"
 
 namespace cogr::cli {
 namespace {
 
 constexpr std::string_view kStackUsage =
-    "usage: cogr stack URI... (--window C,R,W,H | --bounds L,B,R,T [--bounds-crs CRS] [--res R])\n"
+    "usage: cogr stack (URI... | --catalog F.gpkg [--where EXPR])\n"
+    "                  (--window C,R,W,H | --bounds L,B,R,T [--bounds-crs CRS] [--res R])\n"
     "                  [--bands 1,2] [--out-shape H,W] [--resampling NAME] [--concat] [--fill V]\n"
-    "                  [--fill-failed] [--stats] [--timeout SECONDS] [--max-memory BYTES] -o OUT.npy\n"
+    "                  [--fill-failed] [--stats] [--trace FILE.json] [--timeout SECONDS]\n"
+    "                  [--max-memory BYTES] -o OUT.npy\n"
     "\n"
     "Reads the same window of every scene into one array: OUT.npy has shape (T, C, H, W) (T\n"
     "scenes in the order given, C bands), or (T*C, H, W) with --concat, in the scenes' data type.\n"
@@ -42,6 +46,10 @@ constexpr std::string_view kStackUsage =
     "then share one grid). The output appears only when the whole stack was read.\n"
     "\n"
     "options:\n"
+    "  --catalog F.gpkg    the scenes of a catalog (cogr catalog build) matching --bounds and\n"
+    "                      --where, in the catalog's order; each opens from its stored header (no\n"
+    "                      header request). With --catalog, --bounds-crs defaults to EPSG:4326\n"
+    "  --where EXPR        SQL filter over the catalog's columns (see cogr catalog query --help)\n"
     "  --window C,R,W,H    pixel window of the scenes' common grid (may reach outside: boundless)\n"
     "  --bounds L,B,R,T    a box in --bounds-crs (default: the first scene's CRS); the target grid\n"
     "                      is the box at --res (default: the first scene's pixel size) in the first\n"
@@ -60,6 +68,8 @@ constexpr std::string_view kStackUsage =
     "  --stats             one JSON line per scene on stderr (scene, uri, ok, ms, requests, bytes),\n"
     "                      then one for the whole stack (scenes, failed, open_ms, ms, requests,\n"
     "                      bytes); with --window each read starts at its scene's open (open_ms null)\n"
+    "  --trace FILE.json   write the opens' and reads' requests and decodes as a Chrome trace\n"
+    "                      (one process per scene; open in https://ui.perfetto.dev)\n"
     "  -o, --output OUT    the .npy file to write\n"
     "  --timeout SECONDS   give up after this long for the whole command (0 = no limit; default:\n"
     "                      env COGR_TIMEOUT, else no limit)\n"
@@ -70,10 +80,12 @@ constexpr SubOption kStackOptions[] = {
     {"--window", "", true},     {"--bounds", "", true},    {"--bounds-crs", "", true}, {"--res", "", true},
     {"--bands", "", true},      {"--out-shape", "", true}, {"--resampling", "", true}, {"--concat", "", false},
     {"--fill", "", true},       {"--fill-failed", "", false}, {"--stats", "", false},  {"--output", "-o", true},
-    {"--timeout", "", true},    {"--max-memory", "", true}};
+    {"--timeout", "", true},    {"--max-memory", "", true}, {"--catalog", "", true},   {"--where", "", true},
+    {"--trace", "", true}};
 
 constexpr std::string_view kSampleUsage =
-    "usage: cogr sample PATH... --points FILE [--crs CRS] [--bands 1,2] [--fill-failed]\n"
+    "usage: cogr sample (PATH... | --catalog F.gpkg [--where EXPR]) --points FILE [--crs CRS]\n"
+    "                   [--bands 1,2] [--fill-failed]\n"
     "                   [--timeout SECONDS] -o OUT.csv\n"
     "\n"
     "Values of the bands at each point in every scene (rasterio's sample(): the pixel holding\n"
@@ -89,6 +101,9 @@ constexpr std::string_view kSampleUsage =
     "\n"
     "options:\n"
     "  --points FILE       the points (required)\n"
+    "  --catalog F.gpkg    the scenes of a catalog (cogr catalog build) matching --where, in the\n"
+    "                      catalog's order, each opened from its stored header (no header request)\n"
+    "  --where EXPR        SQL filter over the catalog's columns (see cogr catalog query --help)\n"
     "  --crs CRS           CRS of the points (default: the GeoJSON's \"crs\" member, else the\n"
     "                      first scene's CRS); they are transformed to the scenes' CRS\n"
     "  --bands LIST        1-based band indexes (default: all bands of the first scene)\n"
@@ -99,7 +114,8 @@ constexpr std::string_view kSampleUsage =
 
 constexpr SubOption kSampleOptions[] = {{"--points", "", true}, {"--crs", "", true},    {"--bands", "", true},
                                         {"--fill-failed", "", false}, {"--output", "-o", true},
-                                        {"--timeout", "", true}};
+                                        {"--timeout", "", true}, {"--catalog", "", true},
+                                        {"--where", "", true}};
 
 double Ms(std::chrono::steady_clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
@@ -126,11 +142,25 @@ Result<std::vector<double>> ParseDoubles(std::string_view text, size_t n) {
   return out;
 }
 
+// The scenes of `--catalog path`: those matching `query`, in the catalog's order; `options`
+// gets each one's open options from its stored header (set options.open first).
+Result<std::vector<std::string>> CatalogScenes(const std::string& path, CatalogQuery query, StackOptions& options) {
+  COGR_ASSIGN_OR_RETURN(std::unique_ptr<Catalog> catalog, Catalog::Open(path));
+  query.with_headers = true;
+  COGR_ASSIGN_OR_RETURN(std::vector<SceneRecord> records, catalog->Query(query));
+  if (records.empty()) return Status::NotFound(path + ": no scene matches the query");
+  COGR_ASSIGN_OR_RETURN(options, catalog->SceneStackOptions(records, std::move(options)));
+  return Catalog::Uris(records);
+}
+
 void PrintStderrLine(const std::string& line) {
   std::fflush(stdout);
   std::fputs((line + "\n").c_str(), stderr);
   std::fflush(stderr);
 }
+
+int RunStackRead(const std::vector<std::string>& uris, const StackOptions& options, const std::string& output,
+                 bool stats, const CommandBounds& bounds, const std::shared_ptr<Trace>& trace);
 
 }  // namespace
 
@@ -143,12 +173,21 @@ int RunStack(std::span<const std::string> argv) {
   };
   StackOptions options;
   options.open.block_cache_bytes = 0;  // one read per scene: caching decoded blocks only costs
-  std::string output, bounds_crs;
+  std::string output, bounds_crs, catalog_path, trace_path;
+  CatalogQuery query;
   bool fill_failed = false, stats = false;
   CommandBounds bounds;
   for (const auto& [name, value] : args.options) {
     if (IsBoundsOption(name)) {
       if (Status st = bounds.ApplyOption(name, value); !st.ok()) return usage(st.message());
+    } else if (name == "--catalog") {
+      if (value.empty()) return usage("--catalog: empty file name");
+      catalog_path = value;
+    } else if (name == "--where") {
+      query.where = value;
+    } else if (name == "--trace") {
+      if (value.empty()) return usage("--trace: empty file name");
+      trace_path = value;
     } else if (name == "--window") {
       auto w = ParseWindow(value, true);
       if (!w.ok()) return usage("--window: " + w.status().message());
@@ -195,13 +234,16 @@ int RunStack(std::span<const std::string> argv) {
       output = value;
     }
   }
-  const std::vector<std::string>& uris = args.positional;
-  if (uris.empty()) return usage("missing URI (see 'cogr stack --help')");
+  if (!catalog_path.empty() && !args.positional.empty()) return usage("give URIs or --catalog, not both");
+  if (catalog_path.empty() && !query.where.empty()) return usage("--where needs --catalog");
+  if (catalog_path.empty() && args.positional.empty()) return usage("missing URI (see 'cogr stack --help')");
   if (output.empty()) return usage("missing output file (-o OUT.npy)");
   if (options.window && options.bounds) return usage("--window and --bounds cannot be used together");
   if (!options.bounds && (!bounds_crs.empty() || options.resolution)) {
     return usage("--bounds-crs and --res need --bounds");
   }
+  // Through a catalog the scenes' CRS is not known before the query: bounds default to lon/lat.
+  if (!catalog_path.empty() && options.bounds && bounds_crs.empty()) bounds_crs = "EPSG:4326";
   if (!bounds_crs.empty()) {
     auto crs = geo::Crs::FromUserInput(bounds_crs);
     if (!crs.ok()) return usage("--bounds-crs: " + crs.status().message());
@@ -211,12 +253,34 @@ int RunStack(std::span<const std::string> argv) {
   bounds.Start();
   bounds.ApplyTo(options.open);
   options.on_error = fill_failed ? StackOnError::kFill : StackOnError::kFail;
+  return RunWithTrace(trace_path, [&](std::shared_ptr<Trace> trace) {
+    options.open.trace = trace;
+    std::vector<std::string> uris = args.positional;
+    if (!catalog_path.empty()) {
+      query.bounds = options.bounds;
+      query.bounds_crs = bounds_crs;
+      auto scenes = CatalogScenes(catalog_path, query, options);
+      if (!scenes.ok()) {
+        PrintError(scenes.status().message());
+        return kExitFailure;
+      }
+      uris = std::move(scenes).value();
+    }
+    return RunStackRead(uris, options, output, stats, bounds, trace);
+  });
+}
+
+namespace {
+
+int RunStackRead(const std::vector<std::string>& uris, const StackOptions& options, const std::string& output,
+                 bool stats, const CommandBounds& bounds, const std::shared_ptr<Trace>& trace) {
 
   StackReadOptions read;
   ReadOptions deadline;
   bounds.ApplyTo(deadline);
   read.deadline = deadline.deadline;
   read.on_error = options.on_error;
+  read.trace = trace;
   ProgressBar bar("cogr stack");
   read.progress = [&bar](size_t done, size_t total) {
     bar.Update(static_cast<double>(done) / static_cast<double>(std::max<size_t>(1, total)));
@@ -321,8 +385,6 @@ int RunStack(std::span<const std::string> argv) {
   }
   return 0;
 }
-
-namespace {
 
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -469,12 +531,18 @@ int RunSample(std::span<const std::string> argv) {
     PrintError("sample: " + message);
     return kExitUsage;
   };
-  std::string points_path, crs_text, output;
+  std::string points_path, crs_text, output, catalog_path;
+  CatalogQuery query;
   StackSampleOptions options;
   CommandBounds bounds;
   for (const auto& [name, value] : args.options) {
     if (IsBoundsOption(name)) {
       if (Status st = bounds.ApplyOption(name, value); !st.ok()) return usage(st.message());
+    } else if (name == "--catalog") {
+      if (value.empty()) return usage("--catalog: empty file name");
+      catalog_path = value;
+    } else if (name == "--where") {
+      query.where = value;
     } else if (name == "--points") {
       if (value.empty()) return usage("--points: empty file name");
       points_path = value;
@@ -492,8 +560,9 @@ int RunSample(std::span<const std::string> argv) {
       output = value;
     }
   }
-  const std::vector<std::string>& uris = args.positional;
-  if (uris.empty()) return usage("missing PATH (see 'cogr sample --help')");
+  if (!catalog_path.empty() && !args.positional.empty()) return usage("give PATHs or --catalog, not both");
+  if (catalog_path.empty() && !query.where.empty()) return usage("--where needs --catalog");
+  if (catalog_path.empty() && args.positional.empty()) return usage("missing PATH (see 'cogr sample --help')");
   if (points_path.empty()) return usage("missing --points FILE");
   if (output.empty()) return usage("missing output file (-o OUT.csv)");
   std::optional<geo::Crs> crs;
@@ -531,6 +600,15 @@ int RunSample(std::span<const std::string> argv) {
   stack_options.bands = options.bands;
   stack_options.on_error = options.on_error;
   bounds.ApplyTo(stack_options.open);
+  std::vector<std::string> uris = args.positional;
+  if (!catalog_path.empty()) {
+    auto scenes = CatalogScenes(catalog_path, query, stack_options);
+    if (!scenes.ok()) {
+      PrintError(scenes.status().message());
+      return kExitFailure;
+    }
+    uris = std::move(scenes).value();
+  }
   // Lazy: no pixel is read; scenes on other grids than the first are fine (the stack's grid
   // does not matter for sampling), scenes in other CRSs are not.
   auto stack = Stack::Open(uris, stack_options);

@@ -804,6 +804,23 @@ std::vector<std::string> Catalog::Uris(const std::vector<SceneRecord>& records) 
   return uris;
 }
 
+Result<StackOptions> Catalog::SceneStackOptions(const std::vector<SceneRecord>& records,
+                                                StackOptions options) const {
+  options.scene_open.clear();
+  options.scene_open.reserve(records.size());
+  for (const SceneRecord& record : records) {
+    if (record.header) {
+      options.scene_open.push_back(SceneOpenOptions(record, options.open));
+      continue;
+    }
+    COGR_ASSIGN_OR_RETURN(auto header, Header(record.id));
+    SceneRecord with = record;
+    with.header = std::move(header);
+    options.scene_open.push_back(SceneOpenOptions(with, options.open));
+  }
+  return options;
+}
+
 OpenOptions SceneOpenOptions(const SceneRecord& record, OpenOptions options) {
   if (!record.header) return options;
   options.io.known_header = record.header;

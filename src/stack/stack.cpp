@@ -48,6 +48,17 @@ Status NameScene(const Status& st, size_t i, const std::string& uri) {
   return Status(st.code(), SceneName(i, uri) + ": " + message);
 }
 
+// The options scene i opens with: its own (StackOptions::scene_open) or the shared ones.
+const OpenOptions& SceneOpen(const StackOptions& options, size_t i) {
+  return options.scene_open.empty() ? options.open : options.scene_open[i];
+}
+
+Status CheckSceneOpen(const std::vector<std::string>& uris, const StackOptions& options) {
+  if (options.scene_open.empty() || options.scene_open.size() == uris.size()) return Status::OK();
+  return Status::InvalidArgument("stack: " + std::to_string(options.scene_open.size()) + " scene open options for " +
+                                 std::to_string(uris.size()) + " scenes");
+}
+
 std::string CrsLabel(const geo::Crs& crs) {
   if (auto epsg = crs.ToEpsg()) return "EPSG:" + std::to_string(*epsg);
   return "\"" + crs.Name() + "\"";
@@ -102,11 +113,12 @@ std::vector<uint64_t> Stack::shape() const {
 
 Result<Stack> Stack::Open(const std::vector<std::string>& uris, const StackOptions& options) {
   if (uris.empty()) return Status::InvalidArgument("stack: no scenes given");
+  COGR_RETURN_IF_ERROR(CheckSceneOpen(uris, options));
   // Every open in flight at once; the callbacks only store their result.
   std::vector<Result<std::shared_ptr<Dataset>>> opened(uris.size(), Status::Unavailable("not opened"));
   Latch latch(uris.size());
   for (size_t i = 0; i < uris.size(); ++i) {
-    Dataset::OpenAsync(uris[i], options.open, [&opened, &latch, i](Result<std::shared_ptr<Dataset>> ds) {
+    Dataset::OpenAsync(uris[i], SceneOpen(options, i), [&opened, &latch, i](Result<std::shared_ptr<Dataset>> ds) {
       opened[i] = std::move(ds);
       latch.CountDown();
     });
@@ -141,6 +153,7 @@ Result<StackRead> Stack::OpenAndRead(const std::vector<std::string>& uris, const
     COGR_ASSIGN_OR_RETURN(Stack s, Open(uris, options));
     return s.Read(read_options);
   }
+  COGR_RETURN_IF_ERROR(CheckSceneOpen(uris, options));
   const geo::Window& given = *options.window;
   if (!std::isfinite(given.col_off) || !std::isfinite(given.row_off) || !(given.width > 0) || !(given.height > 0) ||
       !std::isfinite(given.width) || !std::isfinite(given.height)) {
@@ -179,7 +192,7 @@ Result<StackRead> Stack::OpenAndRead(const std::vector<std::string>& uris, const
   size_t opens_left = n, reads_left = 0;
   const auto start = std::chrono::steady_clock::now();
   for (size_t i = 0; i < n; ++i) {
-    Dataset::OpenAsync(uris[i], options.open, [&post, i](Result<std::shared_ptr<Dataset>> ds) {
+    Dataset::OpenAsync(uris[i], SceneOpen(options, i), [&post, i](Result<std::shared_ptr<Dataset>> ds) {
       Event e;
       e.scene = i;
       e.is_open = true;
@@ -252,6 +265,7 @@ Result<StackRead> Stack::OpenAndRead(const std::vector<std::string>& uris, const
       read.deadline = read_options.deadline;
       read.timeout_ms = read_options.timeout_ms;
       read.cancel = cancel;
+      read.trace = read_options.trace;
       const uint64_t nb = bands.size();
       const ArrayView slice = SubView(ArrayView::Of(result.data), e.scene * nb, nb, 0, h, 0, w);
       ++reads_left;
@@ -604,6 +618,7 @@ Status Stack::ReadInto(const ArrayView& out, const StackReadOptions& options, St
     read.deadline = options.deadline;
     read.timeout_ms = options.timeout_ms;
     read.cancel = cancel;
+    read.trace = options.trace;
     read.resampling = resampling_;
     const geo::Window& w = scene.window;
     const double sx = w.width / static_cast<double>(width_), sy = w.height / static_cast<double>(height_);
