@@ -186,6 +186,10 @@ class COGR_EXPORT Stack {
                              const StackSampleOptions& options = {}) const;
 
  private:
+  /// A stack of the scenes whose opens ended with `opened` (in order): the failed ones named
+  /// and, with StackOnError::kFill, kept as failed scenes.
+  static Result<Stack> FromOpened(const std::vector<std::string>& uris,
+                                  std::vector<Result<std::shared_ptr<Dataset>>>& opened, const StackOptions& options);
   Stack() = default;
   std::vector<StackScene> scenes_;
   std::vector<int> bands_;

@@ -9,7 +9,6 @@
 #include <system_error>
 
 #include "args.hpp"
-#include "commands.hpp"
 
 namespace cogr::cli {
 namespace {
@@ -140,17 +139,6 @@ std::string CommandBounds::Explain(const Status& status) const {
   if (at == std::string::npos) return message;
   message.insert(at + kExceeded.size(), " (" + timeout_origin + ")");
   return message;
-}
-
-std::shared_ptr<Dataset> CommandBounds::OpenDataset(const std::string& path, OpenOptions options) const {
-  options.block_cache_bytes = 0;
-  ApplyTo(options);
-  auto opened = Dataset::Open(path, options);
-  if (!opened.ok()) {
-    PrintError(Explain(opened.status()), path);
-    return nullptr;
-  }
-  return *std::move(opened);
 }
 
 }  // namespace cogr::cli

@@ -124,11 +124,16 @@ Result<Stack> Stack::Open(const std::vector<std::string>& uris, const StackOptio
     });
   }
   latch.Wait();
+  return FromOpened(uris, opened, options);
+}
+
+Result<Stack> Stack::FromOpened(const std::vector<std::string>& uris,
+                                std::vector<Result<std::shared_ptr<Dataset>>>& opened, const StackOptions& options) {
   std::vector<std::shared_ptr<Dataset>> datasets(uris.size());
   std::vector<std::string> errors(uris.size());
   for (size_t i = 0; i < uris.size(); ++i) {
     if (opened[i].ok()) {
-      datasets[i] = std::move(opened[i]).value();
+      datasets[i] = *opened[i];
       continue;
     }
     const Status named = NameScene(opened[i].status(), i, uris[i]);
@@ -138,11 +143,10 @@ Result<Stack> Stack::Open(const std::vector<std::string>& uris, const StackOptio
   if (std::none_of(datasets.begin(), datasets.end(), [](const auto& d) { return d != nullptr; })) {
     return Status(opened[0].status().code(), "stack: every scene failed to open; " + errors[0]);
   }
-  auto stack = FromDatasets(datasets, options);
-  if (!stack.ok()) return stack;
+  COGR_ASSIGN_OR_RETURN(Stack stack, FromDatasets(datasets, options));
   for (size_t i = 0; i < uris.size(); ++i) {
-    stack->scenes_[i].uri = uris[i];
-    stack->scenes_[i].error = errors[i];
+    stack.scenes_[i].uri = uris[i];
+    stack.scenes_[i].error = errors[i];
   }
   return stack;
 }
@@ -282,32 +286,14 @@ Result<StackRead> Stack::OpenAndRead(const std::vector<std::string>& uris, const
   }
 
   // Open's checks and errors, in scene order.
-  std::vector<std::shared_ptr<Dataset>> datasets(n);
-  std::vector<std::string> errors(n);
-  for (size_t i = 0; i < n; ++i) {
-    if (opened[i].ok()) {
-      datasets[i] = *opened[i];
-      continue;
-    }
-    const Status named = NameScene(opened[i].status(), i, uris[i]);
-    if (options.on_error == StackOnError::kFail) return named;
-    errors[i] = named.message();
-  }
-  if (std::none_of(datasets.begin(), datasets.end(), [](const auto& d) { return d != nullptr; })) {
-    return Status(opened[0].status().code(), "stack: every scene failed to open; " + errors[0]);
-  }
-  COGR_ASSIGN_OR_RETURN(Stack s, FromDatasets(datasets, options));
-  for (size_t i = 0; i < n; ++i) {
-    s.scenes_[i].uri = uris[i];
-    s.scenes_[i].error = errors[i];
-  }
+  COGR_ASSIGN_OR_RETURN(Stack s, FromOpened(uris, opened, options));
   bool all_read = ref != nullptr && s.bands_ == bands && s.dtype_ == result.data.dtype && s.height_ == h && s.width_ == w;
   for (size_t i = 0; i < n && all_read; ++i) {
-    if (datasets[i] && (!read_status[i] || read_status[i]->code() == Code::kCancelled) && !read_options.cancel &&
+    if (s.scenes_[i].dataset && (!read_status[i] || read_status[i]->code() == Code::kCancelled) && !read_options.cancel &&
         read_options.on_error == StackOnError::kFill) {
       all_read = false;  // cancelled by a failure that kFill forgives: read again
     }
-    if (datasets[i] && !read_status[i] && read_options.on_error == StackOnError::kFail) {
+    if (s.scenes_[i].dataset && !read_status[i] && read_options.on_error == StackOnError::kFail) {
       // Not started: only after a failure, which decides the outcome below.
       bool any_failed = false;
       for (const auto& r : read_status) any_failed = any_failed || (r && !r->ok());
@@ -320,12 +306,12 @@ Result<StackRead> Stack::OpenAndRead(const std::vector<std::string>& uris, const
   Status first_error;
   result.scenes.resize(n);
   for (size_t i = 0; i < n; ++i) {
-    Status st = !datasets[i] ? Status::IoError(errors[i])
+    Status st = !s.scenes_[i].dataset ? Status::IoError(s.scenes_[i].error)
                              : (read_status[i] ? *read_status[i] : Status::Cancelled("read not started"));
-    if (datasets[i] && !st.ok()) st = NameScene(st, i, uris[i]);
+    if (s.scenes_[i].dataset && !st.ok()) st = NameScene(st, i, uris[i]);
     result.scenes[i].status = st;
     result.scenes[i].ms = read_ms[i];
-    if (datasets[i]) result.scenes[i].io = datasets[i]->io_stats();
+    if (s.scenes_[i].dataset) result.scenes[i].io = s.scenes_[i].dataset->io_stats();
     if (st.ok()) continue;
     if (read_options.on_error == StackOnError::kFill) {
       internal::FillArray(SubView(ArrayView::Of(result.data), i * nb, nb, 0, h, 0, w), s.scenes_[i].fill);
