@@ -1,7 +1,9 @@
-// CommandBounds::OpenDataset: the open of a command that reads a file once (its own file, as
-// tests/cli/bounds_test.cpp compiles bounds.cpp without the CLI's error printing).
+// The CLI commands' input and output: CommandBounds::OpenDataset (the open of a command that
+// reads a file once) and CreateCommandOutput, in their own file because they print errors and
+// tests/cli/*_test.cpp compile bounds.cpp and output_file.cpp without the CLI's PrintError.
 #include "bounds.hpp"
 #include "commands.hpp"
+#include "output_file.hpp"
 
 namespace cogr::cli {
 
@@ -14,6 +16,16 @@ std::shared_ptr<Dataset> CommandBounds::OpenDataset(const std::string& path, Ope
     return nullptr;
   }
   return *std::move(opened);
+}
+
+std::unique_ptr<OutputFile> CreateCommandOutput(const std::string& path, int& exit_code) {
+  auto out = OutputFile::Create(path);
+  if (!out.ok()) {
+    PrintError(out.status().message());
+    exit_code = out.status().code() == Code::kInvalidArgument ? kExitUsage : kExitFailure;
+    return nullptr;
+  }
+  return std::move(out).value();
 }
 
 }  // namespace cogr::cli

@@ -79,4 +79,9 @@ bool WriteAll(int fd, const uint8_t* data, size_t size, int& err);
 /// Writes `bytes` as the whole file `path` through an OutputFile (appears whole or not at all).
 Status WriteWholeFile(const std::string& path, std::string_view bytes);
 
+/// OutputFile::Create for a command's -o: on failure prints the error and sets `exit_code`
+/// (kExitUsage for a path that cannot be an output, e.g. a directory; else kExitFailure) and
+/// returns null (src/cli/open_dataset.cpp).
+std::unique_ptr<OutputFile> CreateCommandOutput(const std::string& path, int& exit_code);
+
 }  // namespace cogr::cli

@@ -125,12 +125,10 @@ int RunQuicklook(std::span<const std::string> argv) {
   bounds.Start();
 
   // The output first: a bad -o (a directory, say) fails before anything is read.
-  auto out = OutputFile::Create(output);
-  if (!out.ok()) {
-    PrintError(out.status().message());
-    return out.status().code() == Code::kInvalidArgument ? kExitUsage : kExitFailure;
-  }
-  OutputFile& out_file = **out;
+  int exit_code = kExitFailure;
+  const std::unique_ptr<OutputFile> out = CreateCommandOutput(output, exit_code);
+  if (!out) return exit_code;
+  OutputFile& out_file = *out;
 
   const std::shared_ptr<Dataset> opened = bounds.OpenDataset(path);
   if (!opened) return kExitFailure;

@@ -574,11 +574,9 @@ int RunSample(std::span<const std::string> argv) {
   if (Status st = bounds.ApplyEnvironment(); !st.ok()) return usage(st.message());
   bounds.Start();
 
-  auto out = OutputFile::Create(output);
-  if (!out.ok()) {
-    PrintError(out.status().message());
-    return out.status().code() == Code::kInvalidArgument ? kExitUsage : kExitFailure;
-  }
+  int exit_code = kExitFailure;
+  const std::unique_ptr<OutputFile> out = CreateCommandOutput(output, exit_code);
+  if (!out) return exit_code;
   auto points = ReadPoints(points_path);
   if (!points.ok()) {
     PrintError(points.status().message());
@@ -642,12 +640,12 @@ int RunSample(std::span<const std::string> argv) {
   }
   Status st;
   {
-    std::FILE* f = std::fopen((*out)->temp_path().c_str(), "wb");
+    std::FILE* f = std::fopen(out->temp_path().c_str(), "wb");
     if (f == nullptr || std::fwrite(csv.data(), 1, csv.size(), f) != csv.size() || std::fclose(f) != 0) {
       st = Status::IoError(output + ": cannot write");
     }
   }
-  if (st.ok()) st = (*out)->Commit();
+  if (st.ok()) st = out->Commit();
   if (!st.ok()) {
     PrintError(st.message());
     return kExitFailure;
