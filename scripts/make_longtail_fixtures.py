@@ -133,6 +133,31 @@ def ojpeg_jif(stream, width, height, photometric, samples, subsampling, rows_per
     return t
 
 
+def ojpeg_jif_strips(stream, width, height, rows_per_strip, subsampling):
+    """Several strips: JPEGInterchangeFormat points at the stream's header (through SOS), shared by
+    every strip; each strip holds one restart interval of the scan (the RST markers dropped)."""
+    segs, scan = jpeg_segments(stream)
+    header = stream[:len(stream) - len(scan)]
+    end = scan.rfind(b"\xff\xd9")
+    scan = scan[:end] if end >= 0 else scan
+    parts, last = [], 0
+    for i in range(len(scan) - 1):
+        if scan[i] == 0xFF and 0xD0 <= scan[i + 1] <= 0xD7:
+            parts.append(scan[last:i])
+            last = i + 2
+    parts.append(scan[last:])
+    assert len(parts) == (height + rows_per_strip - 1) // rows_per_strip, len(parts)
+    t = RawTiff()
+    header_off = t.blob(header)
+    offs = [t.blob(p) for p in parts]
+    tags = {256: (LONG, [width]), 257: (LONG, [height]), 258: (SHORT, [8, 8, 8]), 259: (SHORT, [6]),
+            262: (SHORT, [6]), 273: (LONG, offs), 277: (SHORT, [3]), 278: (LONG, [rows_per_strip]),
+            279: (LONG, [len(p) for p in parts]), 284: (SHORT, [1]), 512: (SHORT, [1]),
+            513: (LONG, [header_off]), 514: (LONG, [len(header)]), 530: (SHORT, list(subsampling))}
+    t.set_first(t.ifd(tags))
+    return t
+
+
 def ojpeg_tables(stream, width, height, subsampling):
     """No JPEGInterchangeFormat: the tables by offset (JPEGQTables, JPEGDCTables, JPEGACTables)
     and the strip holding only the entropy-coded scan."""
@@ -181,6 +206,8 @@ def build_raw_fixtures(tmp):
     ojpeg_jif(jpg("ojpeg_ycbcr21.jpg"), 40, 24, 6, 3, (2, 1)).save(os.path.join(tmp, "ojpeg_ycbcr21_jif.tif"))
     ojpeg_jif(jpg("ojpeg_gray.jpg"), 40, 24, 1, 1, None).save(os.path.join(tmp, "ojpeg_gray_jif.tif"))
     ojpeg_tables(jpg("ojpeg_ycbcr22.jpg"), 48, 32, (2, 2)).save(os.path.join(tmp, "ojpeg_ycbcr22_tables.tif"))
+    ojpeg_jif_strips(jpg("ojpeg_ycbcr22_rst.jpg"), 48, 48, 16, (2, 2)).save(
+        os.path.join(tmp, "ojpeg_ycbcr22_jif_strips.tif"))
 
     # SubIFD overviews: the main image lists two reduced-resolution SubIFDs that also chain to
     # each other (ov32 -> ov16), given smallest first.
