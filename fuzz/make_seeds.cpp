@@ -19,6 +19,7 @@
 
 #include "cogr/codec.hpp"
 #include "cogr/tiff.hpp"
+#include "tiff/ifd_parse.hpp"
 #include "util/fuzz.hpp"
 
 #ifdef COGR_FUZZ_SEEDS_HAVE_LZMA

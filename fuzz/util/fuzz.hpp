@@ -19,6 +19,7 @@
 #include "cogr/dataset.hpp"
 #include "cogr/status.hpp"
 #include "cogr/tiff.hpp"
+#include "tiff/ifd_parse.hpp"
 #include "cogr/types.hpp"
 
 namespace cogr::internal {

@@ -1,5 +1,5 @@
-// tiff: bytes in, structs out. Never does I/O: it works on byte spans and says which
-// bytes it needs next (NeedBytes); tiff::Open drives that loop through a fetch callback.
+// tiff: bytes in, structs out. Never does I/O: tiff::Open parses a file through a fetch
+// callback, asking only for the bytes each step needs (the parser itself: src/tiff/ifd_parse.hpp).
 #pragma once
 
 #include <array>
@@ -150,8 +150,6 @@ struct LazyTable {
     return {offset + first * value_size(), n * value_size()};
   }
 };
-/// Decodes one value of a lazy table whose bytes start at `p` (value_size() bytes).
-uint64_t LoadTableValue(const LazyTable& table, ByteOrder order, const uint8_t* p);
 
 /// A tag kept as stored, for the libtiff-backed decoders (FillOrder, T4Options, T6Options,
 /// InkSet, YCbCrCoefficients, YCbCrPositioning, ReferenceBlackWhite, the old-style JPEG tags):
@@ -225,34 +223,6 @@ struct COGR_EXPORT Ifd {
   uint64_t block_count() const;
   bool has_lazy_tables() const { return lazy_offsets.has_value() || lazy_byte_counts.has_value(); }
 };
-
-/// The bytes of the file the caller has fetched so far: any number of disjoint chunks.
-class ByteStore {
- public:
-  /// Adds bytes [offset, offset + bytes.size()).
-  void Add(uint64_t offset, std::vector<uint8_t> bytes);
-  /// Pointer to `range` if one chunk holds all of it, else nullptr.
-  const uint8_t* Find(ByteRange range) const;
-  uint64_t total_bytes() const { return total_; }
-
- private:
-  std::map<uint64_t, std::vector<uint8_t>> chunks_;  // keyed by start offset
-  uint64_t total_ = 0;
-};
-
-/// Asks the caller for more bytes.
-struct NeedBytes {
-  ByteRange range;
-};
-
-/// Parses the IFD at `ifd_offset` using the bytes in `have`. If its entries or a tag value
-/// it decodes lie outside `have`, returns NeedBytes (clamped to `file_size`): fetch, Add and
-/// call again. Every count, offset and size is checked against `file_size` and `limits`.
-/// A block table larger than limits.lazy_block_table_bytes whose bytes are not in `have` is
-/// not asked for: it becomes a LazyTable (Ifd::lazy_offsets / lazy_byte_counts).
-Result<std::variant<Ifd, NeedBytes>> ParseIfd(const Header& header, uint64_t ifd_offset,
-                                              const ByteStore& have, uint64_t file_size,
-                                              const Limits& limits);
 
 /// GeoKey value: SHORT, DOUBLE(s) or ASCII.
 using GeoKeyValue = std::variant<uint16_t, std::vector<double>, std::string>;

@@ -4,6 +4,8 @@
 #include <cstring>
 #include <string>
 
+#include "tiff/ifd_parse.hpp"
+
 namespace cogr::internal {
 
 size_t BlockTableCache::pages() const {

@@ -6,6 +6,7 @@
 #include <iterator>
 
 #include "cogr/tiff.hpp"
+#include "tiff/ifd_parse.hpp"
 #include "util/checked.hpp"
 
 namespace cogr::tiff {

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "cogr/tiff.hpp"
+#include "tiff/ifd_parse.hpp"
 #include "tiff/byte_order.hpp"
 #include "util/checked.hpp"
 

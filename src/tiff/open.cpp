@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "cogr/tiff.hpp"
+#include "tiff/ifd_parse.hpp"
 #include "tiff/ghost_area.hpp"
 #include "util/checked.hpp"
 #include "util/alloc_guard.hpp"

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cogr/tiff.hpp"
+#include "tiff/ifd_parse.hpp"
 
 namespace cogr::tiff {
 namespace {

@@ -8,6 +8,7 @@
 #include "cogr/dataset.hpp"
 #include "cogr/io.hpp"
 #include "cogr/write.hpp"
+#include "tiff/ifd_parse.hpp"
 #include "tiff/tiff_test_util.hpp"
 #include "write/write_test_util.hpp"
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "cogr/tiff.hpp"
+#include "tiff/ifd_parse.hpp"
 #include "test_util.hpp"
 #include "tiff/tiff_test_util.hpp"
 
