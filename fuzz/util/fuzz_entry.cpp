@@ -433,6 +433,7 @@ Status FuzzReplay(std::string_view target, const uint8_t* data, size_t size) {
   if (target == "read_window") return FuzzRead(data, size);
   if (target == "geokeys_crs") return FuzzGeoKeys(data, size);
   if (target == "geojson") return FuzzGeoJson(data, size);
+  if (target == "catalog_header") return FuzzCatalogHeader(data, size);
   for (const auto& [name, code] : kCodecs) {
     if (target == name) return FuzzDecode(code, data, size);
   }

@@ -22,9 +22,10 @@ namespace cogr {
 using namespace internal::stack_detail;  // NOLINT(google-build-using-namespace)
 
 Result<StackRead> Stack::OpenAndRead(const std::vector<std::string>& uris, const StackOptions& options,
-                                     const StackReadOptions& read_options) {
+                                     const StackReadOptions& read_options, std::optional<Stack>* opened_stack) {
   if (uris.empty() || !options.window || options.bounds || options.out_shape) {
     COGR_ASSIGN_OR_RETURN(Stack s, Open(uris, options));
+    if (opened_stack) *opened_stack = s;
     return s.Read(read_options);
   }
   COGR_RETURN_IF_ERROR(CheckSceneOpen(uris, options));
@@ -144,6 +145,7 @@ Result<StackRead> Stack::OpenAndRead(const std::vector<std::string>& uris, const
 
   // Open's checks and errors, in scene order.
   COGR_ASSIGN_OR_RETURN(Stack s, FromOpened(uris, opened, options));
+  if (opened_stack) *opened_stack = s;
   bool all_read = ref != nullptr && s.bands_ == bands && s.dtype_ == result.data.dtype && s.height_ == h && s.width_ == w;
   for (size_t i = 0; i < n && all_read; ++i) {
     if (s.scenes_[i].dataset && (!read_status[i] || read_status[i]->code() == Code::kCancelled) && !read_options.cancel &&
