@@ -11,6 +11,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -20,6 +22,16 @@
 #include "cogr/status.hpp"
 #include "cogr/tiff.hpp"
 #include "cogr/types.hpp"
+
+// A broken invariant is a bug of cogr, not of the input: abort so that the fuzzer keeps the
+// input as a crash (and the regression test fails loudly).
+#define COGR_FUZZ_CHECK(cond, what)                                            \
+  do {                                                                         \
+    if (!(cond)) {                                                             \
+      std::fprintf(stderr, "fuzz invariant violated: %s (%s)\n", what, #cond); \
+      std::abort();                                                            \
+    }                                                                          \
+  } while (0)
 
 namespace cogr::internal {
 

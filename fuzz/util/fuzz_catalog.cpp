@@ -13,14 +13,6 @@
 namespace cogr::internal {
 namespace {
 
-#define COGR_FUZZ_CHECK(cond, what)                                            \
-  do {                                                                         \
-    if (!(cond)) {                                                             \
-      std::fprintf(stderr, "fuzz invariant violated: %s (%s)\n", what, #cond); \
-      std::abort();                                                            \
-    }                                                                          \
-  } while (0)
-
 constexpr uint64_t kMaxRebuiltFile = 4ull << 20;
 const std::string kWhere = "fuzz.gpkg: scene 1 (fuzz.tif)";
 
