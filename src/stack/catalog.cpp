@@ -245,6 +245,7 @@ class PolygonFilter {
       COGR_ASSIGN_OR_RETURN(geo::Crs crs, geo::Crs::FromUserInput(query.intersects_crs));
       if (crs.ToEpsg() != 4326) {
         f.crs_ = crs;
+        f.epsg_ = crs.ToEpsg();
         COGR_ASSIGN_OR_RETURN(f.wgs84_, geo::Crs::FromEpsg(4326));
       }
     }
@@ -256,7 +257,7 @@ class PolygonFilter {
   Result<bool> Test(const SceneRecord& r, const uint8_t* geom, size_t n,
                     const std::string& where) const {
     if (geom == nullptr) return false;  // no CRS, no footprint
-    if (crs_ && r.crs_epsg && r.crs_epsg == crs_->ToEpsg()) {
+    if (crs_ && r.crs_epsg && r.crs_epsg == epsg_) {
       // The scene is in the polygons' CRS: its own outline, exactly.
       return internal::Intersects(area_,
                                   internal::OutlineRing(r.transform, static_cast<double>(r.width),
@@ -276,6 +277,7 @@ class PolygonFilter {
  private:
   internal::QueryArea area_;
   std::optional<geo::Crs> crs_, wgs84_;
+  std::optional<int> epsg_;  // of crs_ (identified once)
 };
 
 }  // namespace
