@@ -6,6 +6,7 @@
 //   OUT_DIR/decode_<codec>/ stored blocks with their geometry header, per compression
 //   OUT_DIR/geokeys_crs/    the GeoTIFF tags of every georeferenced file
 //   OUT_DIR/geojson/        GeoJSON documents of every type on a few grids (synthetic)
+//   OUT_DIR/catalog_header/ each file's stored header and footprint, as a catalog keeps them
 // Run by fuzz/make_corpus.sh; the output is regenerated each run, never committed.
 #include <algorithm>
 #include <cstdio>
@@ -256,6 +257,12 @@ int main(int argc, char** argv) {
     if (!tf.ok() || tf->ifds.empty()) {
       std::fprintf(stderr, "%s: %s (seeds tiff_open only)\n", path.c_str(), tf.status().ToString().c_str());
       continue;
+    }
+    if (whole) {
+      const auto catalog_inputs = cogr::internal::EncodeFuzzCatalogInputs(file);
+      for (size_t i = 0; i < catalog_inputs.size(); ++i) {
+        Write(out / "catalog_header", stem + (i == 0 ? "-header" : "-footprint"), catalog_inputs[i]);
+      }
     }
     SeedBlocks(stem, *tf, file, out);
     if (whole) SeedReads(stem, *tf, file, out);

@@ -16,6 +16,7 @@ case "$target" in
   tiff_open|read_window) dict="$root/fuzz/tiff.dict" rss_mb=512 timeout_s=5 ;;
   geokeys_crs) dict="$root/fuzz/geokeys.dict" ;;
   geojson) dict="$root/fuzz/geojson.dict" ;;
+  catalog_header) dict="$root/fuzz/catalog.dict" ;;
   decode_*) dict="$root/fuzz/codec.dict" ;;
   *) echo "unknown target $target" >&2; exit 2 ;;
 esac

@@ -15,7 +15,7 @@ set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 seconds="${1:-25}"
 shift || true
-all=(tiff_open read_window geokeys_crs geojson decode_none decode_lzw decode_deflate decode_packbits
+all=(tiff_open read_window geokeys_crs geojson catalog_header decode_none decode_lzw decode_deflate decode_packbits
      decode_zstd decode_lzma decode_jpeg decode_webp decode_lerc decode_ccittrle decode_ccittfax3
      decode_ccittfax4 decode_ojpeg decode_sgilog decode_sgilog24)
 if [[ $# -gt 0 ]]; then targets=("$@"); else targets=("${all[@]}"); fi

@@ -11,6 +11,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -21,6 +23,16 @@
 #include "cogr/tiff.hpp"
 #include "tiff/ifd_parse.hpp"
 #include "cogr/types.hpp"
+
+// A broken invariant is a bug of cogr, not of the input: abort so that the fuzzer keeps the
+// input as a crash (and the regression test fails loudly).
+#define COGR_FUZZ_CHECK(cond, what)                                            \
+  do {                                                                         \
+    if (!(cond)) {                                                             \
+      std::fprintf(stderr, "fuzz invariant violated: %s (%s)\n", what, #cond); \
+      std::abort();                                                            \
+    }                                                                          \
+  } while (0)
 
 namespace cogr::internal {
 
@@ -112,10 +124,28 @@ inline constexpr size_t kFuzzGeoJsonHeaderBytes = 4;
 /// mask::GeometryMask and mask::GeometryWindow on that grid. Returns the first error.
 Status FuzzGeoJson(const uint8_t* data, size_t size);
 
+// ---- (6) catalog stored headers and footprints -------------------------------------------------
+
+/// Bytes before the blob in a FuzzCatalogHeader input.
+inline constexpr size_t kFuzzCatalogHeaderBytes = 9;
+
+/// FuzzCatalogHeader input layout: [0] bit 0 set: the blob is a footprint geometry, else a
+/// stored header; [1,9) the object's size (LE uint64); then the blob, as a catalog's `header`
+/// (or `geom`) column holds it. A header goes through internal::DecodeHeader (as Catalog::Header
+/// and Query read it); when it decodes, it must re-encode to a blob that decodes the same, and
+/// for an object of at most 4 MiB the file is rebuilt from the chunks (zeros elsewhere) and
+/// opened with the header as io::KnownHeader (Dataset::Open, FuzzLimits), as OpenScene does.
+/// A footprint goes through internal::ParseGpkgPolygon and the polygon-query test.
+Status FuzzCatalogHeader(const uint8_t* data, size_t size);
+
+/// FuzzCatalogHeader inputs for one TIFF file (seeds): its stored header as Catalog::Build
+/// makes it, and its outline as a footprint blob. Empty when the file does not open.
+std::vector<std::vector<uint8_t>> EncodeFuzzCatalogInputs(const std::vector<uint8_t>& file);
+
 // ---- replay ----------------------------------------------------------------------------------
 
 /// Runs the entry point of fuzz target `target` ("tiff_open", "read_window", "geokeys_crs",
-/// "geojson", "decode_<codec>" for none, lzw, jpeg, deflate, packbits, lerc, lzma, zstd, webp) on the bytes;
+/// "geojson", "catalog_header", "decode_<codec>" for none, lzw, jpeg, deflate, packbits, lerc, lzma, zstd, webp) on the bytes;
 /// kInvalidArgument for an unknown target. Used by the regression test and cogr_fuzz_replay.
 Status FuzzReplay(std::string_view target, const uint8_t* data, size_t size);
 

@@ -16,6 +16,7 @@
 #include "cogr/export.hpp"
 #include "cogr/geo.hpp"
 #include "cogr/io.hpp"
+#include "cogr/mask.hpp"
 #include "cogr/stack.hpp"
 #include "cogr/status.hpp"
 
@@ -80,6 +81,18 @@ struct CatalogQuery {
   std::optional<geo::Bounds> bounds;
   /// CRS of `bounds` (anything Crs::FromUserInput takes); empty = EPSG:4326.
   std::string bounds_crs;
+  /// Scenes whose footprint shares a point with these geometries (Polygon and MultiPolygon, with
+  /// holes; GeometryCollections of them), e.g. mask::ParseGeoJsonDocument's of a GeoJSON
+  /// geometry, Feature or FeatureCollection. The R-tree selects the footprints whose envelope
+  /// meets the polygons' bounding box, then each footprint polygon is tested exactly: in
+  /// EPSG:4326 (the stored densified footprint), or, for another `intersects_crs`, in that CRS
+  /// (the scene's own outline when the scene is in it, else the EPSG:4326 footprint
+  /// transformed). Empty = no polygon filter. With `bounds` too, both must hold. Other
+  /// geometry types are kInvalidArgument "intersects: ...".
+  std::vector<mask::Geometry> intersects;
+  /// CRS of `intersects` (anything Crs::FromUserInput takes); empty = EPSG:4326 (lon/lat, as
+  /// RFC 7946 GeoJSON).
+  std::string intersects_crs;
   /// An SQL expression over the catalog's columns (docs/catalog.md), e.g. "count >= 4 AND
   /// dtype = 'uint16'". It runs on a read-only connection whose authorizer allows reading the
   /// scenes table only; ';' is rejected. kInvalidArgument "--where: ..." otherwise.
@@ -120,7 +133,9 @@ class COGR_EXPORT Catalog {
 
   const std::string& path() const { return path_; }
   Result<CatalogInfo> Info() const;
-  /// Records of the scenes matching `query` (bounds through the R-tree), in id order.
+  /// Records of the scenes matching `query` (bounds and the polygons' box through the R-tree,
+  /// then the exact polygon test), in id order. A stored footprint that is not a valid
+  /// GeoPackage polygon is kInvalidFile naming the catalog and the scene.
   Result<std::vector<SceneRecord>> Query(const CatalogQuery& query = {}) const;
   /// The stored header of scene `id`, checked (sizes, counts, chunk bounds) as untrusted input.
   Result<std::shared_ptr<const io::KnownHeader>> Header(int64_t id) const;

@@ -9,6 +9,7 @@
 #include "cogr/crs.hpp"
 #include "cogr/dataset.hpp"
 #include "cogr/dataset_helpers.hpp"
+#include "cogr/event_queue.hpp"
 #include "cogr/export.hpp"
 #include "cogr/geo.hpp"
 #include "cogr/io.hpp"

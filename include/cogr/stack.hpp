@@ -146,8 +146,11 @@ class COGR_EXPORT Stack {
   /// own open completes instead of after the slowest open (one round trip less in the common
   /// case). Applies to pixel windows without out_shape (whose reads need no other scene);
   /// otherwise it is Open + Read. The result and the errors are those of Open + Read.
+  /// `opened_stack` (optional) gets the Stack once every scene is open, also when the read
+  /// then fails (it is left as it was when the open fails).
   static Result<StackRead> OpenAndRead(const std::vector<std::string>& uris, const StackOptions& options,
-                                       const StackReadOptions& read_options = {});
+                                       const StackReadOptions& read_options = {},
+                                       std::optional<Stack>* opened_stack = nullptr);
   /// The same over Datasets already open.
   static Result<Stack> FromDatasets(const std::vector<std::shared_ptr<Dataset>>& datasets,
                                     const StackOptions& options = {});

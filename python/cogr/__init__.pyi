@@ -225,4 +225,5 @@ def stack(uris: Optional[Iterable[Union[str, os.PathLike[str]]]] = ..., indexes:
           bounds_crs: Optional[str] = ..., crs: Optional[str] = ..., res: Union[None, float, Tuple[float, float]] = ...,
           out_shape: Optional[Tuple[int, int]] = ..., resampling: Union[str, Resampling] = ...,
           fill_value: Optional[float] = ..., stack: bool = ..., fill_failed: bool = ...,
-          catalog: Any = ..., where: str = ..., **options: Any) -> Stack: ...
+          catalog: Any = ..., where: str = ..., intersects: Any = ..., intersects_crs: str = ...,
+          **options: Any) -> Stack: ...

@@ -37,10 +37,32 @@ def _span(sel, n, what):
 
 class Stack:
     """Scenes read as one array. Lazy: shape, dtype, transform and scenes are known without
-    reading pixels; isel() gives a new lazy Stack; read() reads every scene at once."""
+    reading pixels; isel() gives a new lazy Stack; read() reads every scene at once.
 
-    def __init__(self, native):
-        self._native = native
+    cogr.stack() opens nothing yet: the first use opens every scene (all opens in flight). When
+    that first use is read(), each scene's read starts as soon as its own open completes
+    (cogr::Stack::OpenAndRead) instead of after the slowest open. Errors of the opens (naming
+    the scene) are raised by that first use."""
+
+    def __init__(self, native=None, open_args=None):
+        self._opened = native
+        self._open_args = open_args
+
+    @property
+    def _native(self):
+        if self._opened is None:
+            self._opened = _cogr.Stack.open(*self._open_args)
+            self._open_args = None
+        return self._opened
+
+    def _read(self, fill_failed, timeout_ms):
+        if self._opened is None:
+            native, arr, failed, stats = _cogr.Stack.open(*self._open_args, read=True,
+                                                          read_fill_failed=bool(fill_failed),
+                                                          timeout_ms=int(timeout_ms))
+            self._opened, self._open_args = native, None
+            return arr, failed, stats
+        return self._native.read(bool(fill_failed), int(timeout_ms))
 
     @property
     def shape(self):
@@ -112,13 +134,13 @@ class Stack:
         scene decodes straight into its slice. A failing scene raises (its URI in the message)
         unless fill_failed=True: it is then filled. return_failed=True returns (array, failed),
         failed a list of (scene index, message)."""
-        arr, failed, _ = self._native.read(bool(fill_failed), int(timeout_ms))
+        arr, failed, _ = self._read(fill_failed, timeout_ms)
         return (arr, failed) if return_failed else arr
 
     def read_stats(self, fill_failed=False, timeout_ms=0):
         """read() that also returns the per-scene costs: (array, failed, stats), stats one dict
         per scene (ms, requests, bytes_fetched)."""
-        return self._native.read(bool(fill_failed), int(timeout_ms))
+        return self._read(fill_failed, timeout_ms)
 
     def sample(self, xy, indexes=None, crs=None, fill_failed=False):
         """Values at points (x, y) in every scene, as rasterio's sample() scene by scene: an
@@ -132,8 +154,9 @@ class Stack:
 
 def stack(uris=None, indexes=None, window=None, bounds=None, bounds_crs=None, crs=None, res=None, out_shape=None,
           resampling="nearest", fill_value=None, stack=True, fill_failed=False, catalog=None, where="",
-          **options):  # noqa: A002
-    """Opens the scenes (all opens in flight at once) as a lazy Stack (cogr::Stack).
+          intersects=None, intersects_crs="", **options):  # noqa: A002
+    """The scenes as a lazy Stack (cogr::Stack), opened (all opens in flight at once) on first
+    use; a first read() starts each scene's read as its open completes.
 
     indexes: 1-based bands (default: all of the first scene). window: a pixel window
     (cogr.Window or (col_off, row_off, width, height)) of the scenes' common grid. bounds:
@@ -146,7 +169,9 @@ def stack(uris=None, indexes=None, window=None, bounds=None, bounds_crs=None, cr
 
     catalog (a cogr.catalog.Catalog or its path) instead of uris: the scenes matching bounds
     (in bounds_crs, default EPSG:4326 here) and the SQL expression where, in the catalog's
-    order, each opened from its stored header (no header request).
+    order, each opened from its stored header (no header request). intersects (GeoJSON-like
+    polygons, see Catalog.query, in intersects_crs, default EPSG:4326) keeps the scenes whose
+    footprint meets them; without window and bounds their bounding box is the bounds.
     """
     records = []
     if catalog is not None:
@@ -156,14 +181,17 @@ def stack(uris=None, indexes=None, window=None, bounds=None, bounds_crs=None, cr
 
         cat = catalog if isinstance(catalog, _catalog.Catalog) else _catalog.open(catalog)
         name = cat.path
+        if intersects is not None and window is None and bounds is None:
+            bounds, bounds_crs = _catalog._intersects_bounds(intersects), intersects_crs or None
         if bounds is not None and bounds_crs is None:
             bounds_crs = "EPSG:4326"
-        records = cat.query(bounds=bounds, bounds_crs=bounds_crs or "", where=where)
+        records = cat.query(bounds=bounds, bounds_crs=bounds_crs or "", where=where, intersects=intersects,
+                            intersects_crs=intersects_crs)
         if not records:
             raise errors.NotFound(f"{name}: no scene matches the query")
         uris = [r.uri for r in records]
-    elif where:
-        raise ValueError("where needs catalog")
+    elif where or intersects is not None:
+        raise ValueError("where and intersects need catalog")
     if uris is None:
         raise ValueError("give uris or catalog")
     paths = [os.fspath(u) for u in uris]
@@ -178,8 +206,7 @@ def stack(uris=None, indexes=None, window=None, bounds=None, bounds_crs=None, cr
     if res is not None and not isinstance(res, (tuple, list)):
         res = (float(res), float(res))
     shape = None if out_shape is None else (int(out_shape[-2]), int(out_shape[-1]))
-    native = _cogr.Stack.open(paths, options, bands, win, box, None if bounds_crs is None else str(bounds_crs),
-                              None if crs is None else str(crs), None if res is None else (float(res[0]), float(res[1])),
-                              shape, _resampling_name(resampling), fill_value, bool(stack), bool(fill_failed),
-                              cat._cat if records else None, records)
-    return Stack(native)
+    return Stack(open_args=(paths, options, bands, win, box, None if bounds_crs is None else str(bounds_crs),
+                            None if crs is None else str(crs), None if res is None else (float(res[0]), float(res[1])),
+                            shape, _resampling_name(resampling), fill_value, bool(stack), bool(fill_failed),
+                            cat._cat if records else None, records))

@@ -20,6 +20,23 @@ def _path(p):
     return os.fspath(p)
 
 
+def _shape_texts(intersects):
+    """GeoJSON text of polygons given as one GeoJSON-like object (dict, text, object with
+    __geo_interface__) or a list of them."""
+    if intersects is None:
+        return []
+    from . import _geojson_texts
+
+    if isinstance(intersects, (list, tuple)):
+        return _geojson_texts(intersects)
+    return _geojson_texts([intersects])
+
+
+def _intersects_bounds(intersects):
+    """(left, bottom, right, top) of the polygons, in their own coordinates."""
+    return _cogr.geojson_bounds(_shape_texts(intersects))
+
+
 def build(uris, path, concurrency=64, batch_rows=500, skip_errors=False, **options):
     """Opens every URI (concurrency in flight) and writes the catalog at path (a new file).
 
@@ -48,19 +65,22 @@ class Catalog:
         """{"scenes", "extent_4326", "crs", "dtypes"}."""
         return self._cat.info()
 
-    def query(self, bounds=None, bounds_crs="", where="", limit=0):
+    def query(self, bounds=None, bounds_crs="", where="", limit=0, intersects=None, intersects_crs=""):
         """SceneRecords whose EPSG:4326 footprint envelope intersects bounds (left, bottom,
-        right, top in bounds_crs, default EPSG:4326) and for which the SQL expression where
-        holds (read-only, catalog columns only), in build order."""
+        right, top in bounds_crs, default EPSG:4326), whose footprint polygon shares a point with
+        intersects (Polygon/MultiPolygon GeoJSON-like dicts, text or __geo_interface__ objects:
+        a geometry, Feature, FeatureCollection or a list of them; holes count; in
+        intersects_crs, default EPSG:4326) and for which the SQL expression where holds
+        (read-only, catalog columns only), in build order."""
         return self._cat.query(None if bounds is None else tuple(float(v) for v in bounds), bounds_crs or "",
-                               where or "", int(limit))
+                               where or "", int(limit), _shape_texts(intersects), intersects_crs or "")
 
-    def stack(self, bounds=None, where="", **kwargs):
-        """cogr.stack(catalog=self, bounds=..., where=..., ...): the matching scenes as one lazy
-        Stack, each opened from its stored header (no header request)."""
+    def stack(self, bounds=None, where="", intersects=None, **kwargs):
+        """cogr.stack(catalog=self, bounds=..., where=..., intersects=..., ...): the matching
+        scenes as one lazy Stack, each opened from its stored header (no header request)."""
         from ._stack import stack
 
-        return stack(catalog=self, bounds=bounds, where=where, **kwargs)
+        return stack(catalog=self, bounds=bounds, where=where, intersects=intersects, **kwargs)
 
     def open_scene(self, record, **options):
         """The scene's Dataset, opened from its stored header: no header request."""

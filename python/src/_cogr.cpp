@@ -201,6 +201,24 @@ py::array ToNumpy(Array&& array) {
   return py::array(dt, shape, strides, owned->data.data(), owner);
 }
 
+/// (array, failed, stats) of a stack read: failed = [(scene index, message)], stats one dict
+/// per scene (ms, requests, bytes_fetched).
+py::tuple StackReadTuple(py::object array, const cogr::StackRead& result) {
+  py::list failed;
+  for (size_t i = 0; i < result.failed.size(); ++i) {
+    failed.append(py::make_tuple(result.failed[i], result.failed_messages[i]));
+  }
+  py::list stats;
+  for (const auto& r : result.scenes) {
+    py::dict d;
+    d["ms"] = r.ms;
+    d["requests"] = r.io.requests;
+    d["bytes_fetched"] = r.io.bytes_fetched;
+    stats.append(d);
+  }
+  return py::make_tuple(std::move(array), failed, stats);
+}
+
 py::tuple AffineTuple(const cogr::geo::Affine& t) { return py::make_tuple(t.a, t.b, t.c, t.d, t.e, t.f); }
 
 cogr::geo::Affine AffineFrom(const std::vector<double>& v) {
@@ -725,7 +743,8 @@ PYBIND11_MODULE(_cogr, m) {
                              const std::optional<std::string>& crs, const std::optional<std::pair<double, double>>& res,
                              const std::optional<std::pair<uint64_t, uint64_t>>& out_shape, const std::string& resampling,
                              std::optional<double> fill, bool stacked, bool fill_failed, const PyCatalog* catalog,
-                             const std::vector<cogr::SceneRecord>& records) {
+                             const std::vector<cogr::SceneRecord>& records, bool read, bool read_fill_failed,
+                             uint32_t timeout_ms) -> py::object {
         cogr::StackOptions o;
         o.open = OpenOptionsFrom(kw);
         o.bands = bands;
@@ -745,19 +764,37 @@ PYBIND11_MODULE(_cogr, m) {
         o.fill = fill;
         o.stack = stacked;
         o.on_error = fill_failed ? cogr::StackOnError::kFill : cogr::StackOnError::kFail;
-        cogr::Result<cogr::Stack> r = [&]() -> cogr::Result<cogr::Stack> {
+        // read: Stack::OpenAndRead, each scene's read started as its open completes; returns
+        // (stack, array, failed, stats). Otherwise the lazy Stack.
+        std::optional<cogr::Stack> opened;
+        cogr::Result<cogr::StackRead> r = [&]() -> cogr::Result<cogr::StackRead> {
           py::gil_scoped_release nogil;
           if (catalog != nullptr) {
             // Each scene opens from its record's stored header (Catalog::SceneStackOptions).
             COGR_ASSIGN_OR_RETURN(o, catalog->catalog->SceneStackOptions(records, std::move(o)));
           }
-          return cogr::Stack::Open(uris, o);
+          if (!read) {
+            COGR_ASSIGN_OR_RETURN(opened, cogr::Stack::Open(uris, o));
+            return cogr::StackRead{};
+          }
+          cogr::StackReadOptions ro;
+          ro.on_error = read_fill_failed ? cogr::StackOnError::kFill : cogr::StackOnError::kFail;
+          ro.timeout_ms = timeout_ms;
+          return cogr::Stack::OpenAndRead(uris, o, ro, &opened);
         }();
-        return Take(std::move(r));
+        if (!read) {
+          Check(r.status());
+          return py::cast(std::move(*opened));
+        }
+        cogr::StackRead result = Take(std::move(r));
+        std::vector<py::ssize_t> dims(result.shape.begin(), result.shape.end());
+        const py::tuple out = StackReadTuple(ToNumpy(std::move(result.data)).attr("reshape")(py::tuple(py::cast(dims))), result);
+        return py::make_tuple(py::cast(std::move(*opened)), out[0], out[1], out[2]);
       }, py::arg("uris"), py::arg("options"), py::arg("bands"), py::arg("window"), py::arg("bounds"),
          py::arg("bounds_crs"), py::arg("crs"), py::arg("res"), py::arg("out_shape"), py::arg("resampling"),
          py::arg("fill"), py::arg("stack"), py::arg("fill_failed"), py::arg("catalog") = nullptr,
-         py::arg("records") = std::vector<cogr::SceneRecord>{})
+         py::arg("records") = std::vector<cogr::SceneRecord>{}, py::arg("read") = false,
+         py::arg("read_fill_failed") = false, py::arg("timeout_ms") = 0)
       .def_property_readonly("shape", [](const cogr::Stack& s) {
         py::tuple t(s.shape().size());
         for (size_t i = 0; i < s.shape().size(); ++i) t[i] = s.shape()[i];
@@ -823,19 +860,7 @@ PYBIND11_MODULE(_cogr, m) {
           st = s.ReadInto(view, o, &result);
         }
         Check(st);
-        py::list failed;
-        for (size_t i = 0; i < result.failed.size(); ++i) {
-          failed.append(py::make_tuple(result.failed[i], result.failed_messages[i]));
-        }
-        py::list stats;
-        for (const auto& r : result.scenes) {
-          py::dict d;
-          d["ms"] = r.ms;
-          d["requests"] = r.io.requests;
-          d["bytes_fetched"] = r.io.bytes_fetched;
-          stats.append(d);
-        }
-        return py::make_tuple(out, failed, stats);
+        return StackReadTuple(out, result);
       }, py::arg("fill_failed"), py::arg("timeout_ms"))
       .def("sample", [](const cogr::Stack& s, const std::vector<std::pair<double, double>>& points,
                         const std::vector<int>& bands, const std::optional<std::string>& crs, bool fill_failed) {
@@ -854,6 +879,20 @@ PYBIND11_MODULE(_cogr, m) {
         }
         return py::make_tuple(ToNumpy(std::move(sample.data)), failed);
       }, py::arg("points"), py::arg("bands"), py::arg("crs"), py::arg("fill_failed"));
+
+  m.def("geojson_bounds", [](const std::vector<std::string>& geojson) -> std::optional<py::tuple> {
+    // The bounding box of GeoJSON shapes (mask::Geometry::Bounds); None without positions.
+    std::optional<cogr::geo::Bounds> out;
+    for (const cogr::mask::Geometry& g : ParseShapes(geojson)) {
+      const auto b = g.Bounds();
+      if (!b) continue;
+      out = out ? cogr::geo::Bounds{std::min(out->left, b->left), std::min(out->bottom, b->bottom),
+                                    std::max(out->right, b->right), std::max(out->top, b->top)}
+                : *b;
+    }
+    if (!out) return std::nullopt;
+    return py::make_tuple(out->left, out->bottom, out->right, out->top);
+  }, py::arg("geojson"));
 
   m.def("window_from_bounds", [](double left, double bottom, double right, double top, const std::vector<double>& t) {
     const auto w = Take(cogr::geo::Window::FromBounds({left, bottom, right, top}, AffineFrom(t)));
@@ -1051,8 +1090,11 @@ PYBIND11_MODULE(_cogr, m) {
         return d;
       })
       .def("query", [](const PyCatalog& c, std::optional<std::array<double, 4>> bounds, const std::string& bounds_crs,
-                       const std::string& where, uint64_t limit) {
+                       const std::string& where, uint64_t limit, const std::vector<std::string>& intersects,
+                       const std::string& intersects_crs) {
         cogr::CatalogQuery q;
+        q.intersects = ParseShapes(intersects);
+        q.intersects_crs = intersects_crs;
         if (bounds) q.bounds = cogr::geo::Bounds{(*bounds)[0], (*bounds)[1], (*bounds)[2], (*bounds)[3]};
         q.bounds_crs = bounds_crs;
         q.where = where;
@@ -1062,7 +1104,8 @@ PYBIND11_MODULE(_cogr, m) {
           return c.catalog->Query(q);
         }();
         return Take(std::move(r));
-      }, py::arg("bounds"), py::arg("bounds_crs"), py::arg("where"), py::arg("limit"))
+      }, py::arg("bounds"), py::arg("bounds_crs"), py::arg("where"), py::arg("limit"),
+         py::arg("intersects") = std::vector<std::string>{}, py::arg("intersects_crs") = "")
       .def("open_scene", [](const PyCatalog& c, const cogr::SceneRecord& record, const py::dict& kw) {
         cogr::OpenOptions options = OpenOptionsFrom(kw);
         cogr::Result<std::shared_ptr<Dataset>> r = [&] {

@@ -63,3 +63,35 @@ def test_build_skip_errors(tmp_path):
     assert summary["scenes"] == 1 and summary["skipped"] == 1
     assert len(summary["errors"]) == 1 and missing in summary["errors"][0]
     assert [r.id for r in cogr.catalog.open(tmp_path / "b.gpkg").query()] == [1]
+
+
+# EPSG:32618 (the first two scenes): b7 = [583020, 584710] x [4506680, 4507980], the JPEG one
+# [583020, 588420] x [4504080, 4507980]. The triangle's box meets both; the triangle (below its
+# hypotenuse, y = 4505032 at b7's right edge x = 584710) only the JPEG one.
+TRIANGLE = {"type": "Polygon",
+            "coordinates": [[[584000, 4504500], [588000, 4504500], [588000, 4507500], [584000, 4504500]]]}
+TRIANGLE_BOX = (584000, 4504500, 588000, 4507500)
+
+
+def test_query_intersects_polygon(catalog):
+    assert [h.uri for h in catalog.query(bounds=TRIANGLE_BOX, bounds_crs="EPSG:32618")] == SCENES[:2]
+    assert [h.uri for h in catalog.query(intersects=TRIANGLE, intersects_crs="EPSG:32618")] == [SCENES[1]]
+    # A square around both with a hole holding b7 whole: b7 is out, the JPEG scene crosses it.
+    square = [[582000, 4503000], [589000, 4503000], [589000, 4509000], [582000, 4509000], [582000, 4503000]]
+    hole = [[582900, 4506600], [584800, 4506600], [584800, 4508100], [582900, 4508100], [582900, 4506600]]
+    holed = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [square, hole]}}]}
+    assert [h.uri for h in catalog.query(intersects=holed, intersects_crs="EPSG:32618")] == [SCENES[1]]
+    assert [h.uri for h in catalog.query(intersects={"type": "Polygon", "coordinates": [square]},
+                                         intersects_crs="EPSG:32618")] == SCENES[:2]
+    with pytest.raises(cogr.errors.InvalidArgument, match="only Polygon and MultiPolygon"):
+        catalog.query(intersects={"type": "Point", "coordinates": [584000, 4504500]})
+
+
+def test_stack_intersects_reads_the_polygons_box(catalog):
+    # Without window or bounds the polygon's bounding box is read: 4000 m x 3000 m at 10 m.
+    st = catalog.stack(intersects=TRIANGLE, intersects_crs="EPSG:32618")
+    got = st.read()
+    assert got.shape == (1, 3, 300, 400)
+    want = cogr.stack([SCENES[1]], bounds=TRIANGLE_BOX, bounds_crs="EPSG:32618").read()
+    np.testing.assert_array_equal(got, want)

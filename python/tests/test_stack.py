@@ -78,8 +78,12 @@ def test_isel_is_lazy_and_equals_the_slice():
 
 def test_missing_scene_raises_naming_it():
     missing = path("no_such_scene.tif")
+    # The opens happen on first use: metadata, or read() (opens and reads overlapping).
     with pytest.raises(cogr.errors.NotFound) as e:
-        cogr.stack([path("s0.tif"), missing])
+        cogr.stack([path("s0.tif"), missing]).shape
+    assert str(e.value).startswith(f"scene 1 ({missing}): ")
+    with pytest.raises(cogr.errors.NotFound) as e:
+        cogr.stack([path("s0.tif"), missing], window=(8, 16, 24, 20)).read()
     assert str(e.value).startswith(f"scene 1 ({missing}): ")
 
 
@@ -98,7 +102,7 @@ def test_missing_scene_filled_and_listed():
 def test_other_crs_raises_naming_it():
     other = path("s4_32634.tif")
     with pytest.raises(cogr.errors.InvalidArgument) as e:
-        cogr.stack([path("s0.tif"), other])
+        cogr.stack([path("s0.tif"), other]).read()
     assert str(e.value) == f"scene 1 ({other}): CRS EPSG:32634 differs from the stack's EPSG:32633 (a stack does not reproject)"
 
 
@@ -143,3 +147,16 @@ def test_stack_through_catalog_sends_no_header_request(nginx, tmp_path):
         cogr.stack(catalog=cat, where="fid > 9", window=(0, 0, 8, 8))
     with pytest.raises(ValueError, match="give uris or catalog, not both"):
         cogr.stack(uris, catalog=cat)
+
+
+@pytest.mark.parametrize("name", [c["name"] for c in cases()["cases"]])
+def test_read_first_opens_and_reads_at_once(name):
+    # read() before any metadata: each scene's read starts as its open completes
+    # (cogr::Stack::OpenAndRead); the metadata then comes from the stack that read opened.
+    c = case(name)
+    want = np.load(path(c["npy"]))
+    st = open_case(c)
+    got, failed, stats = st.read_stats()
+    np.testing.assert_array_equal(got, want)
+    assert failed == [] and len(stats) == len(c["scenes"])
+    assert st.shape == want.shape and st.dtype == np.uint16

@@ -6,9 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
-#include <condition_variable>
 #include <cstdio>
-#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -18,6 +16,7 @@
 #include "args.hpp"
 #include "bounds.hpp"
 #include "cogr/dataset.hpp"
+#include "cogr/event_queue.hpp"
 #include "commands.hpp"
 #include "json_writer.hpp"
 #include "report.hpp"
@@ -145,10 +144,7 @@ void WriteSummary(JsonWriter& w, const Summary& s) {
   w.Key("max").Double(Round3(s.max));
   w.Key("mean").Double(Round3(s.mean));
   w.EndObject();
-  w.Key("requests").UInt(s.stats.requests);
-  w.Key("bytes_fetched").UInt(s.stats.bytes_fetched);
-  w.Key("bytes_used").UInt(s.stats.bytes_used);
-  w.Key("retries").UInt(s.stats.retries);
+  WriteIoCounters(w, s.stats);
   w.Key("wait_ms").Double(Round3(static_cast<double>(s.stats.wait_us) / 1000.0));
   w.Key("cache_hits").UInt(s.stats.cache_hits);
 }
@@ -288,14 +284,8 @@ int RunBench(std::span<const std::string> argv) {
     Status status;                // open error, or the read's outcome (ds null)
     bool read_done = false;
   };
-  std::mutex mu;
-  std::condition_variable cv;
-  std::vector<Event> events;
-  auto post = [&](Event e) {
-    std::lock_guard<std::mutex> lock(mu);
-    events.push_back(std::move(e));
-    cv.notify_all();
-  };
+  EventQueue<Event> events;
+  auto post = [&events](Event e) { events.Post(std::move(e)); };
   std::vector<std::chrono::steady_clock::time_point> task_start(total_tasks);
   size_t next = 0, in_flight = 0, done = 0;
   const auto start = std::chrono::steady_clock::now();
@@ -328,18 +318,12 @@ int RunBench(std::span<const std::string> argv) {
   };
   {
     ProgressBar bar("bench");
-    std::vector<Event> batch;
     while (done < total_tasks) {
       while (next < total_tasks && in_flight < in_flight_cap) {
         ++in_flight;
         start_task(next++);
       }
-      {
-        std::unique_lock<std::mutex> lock(mu);
-        cv.wait_for(lock, std::chrono::milliseconds(100), [&] { return !events.empty(); });
-        batch.swap(events);
-      }
-      for (Event& e : batch) {
+      for (Event& e : events.WaitFor(std::chrono::milliseconds(100))) {
         if (e.read_done || !e.ds) {
           finish_task(e.task, e.status, e.ds.get());
           continue;
@@ -356,7 +340,6 @@ int RunBench(std::span<const std::string> argv) {
           post(std::move(r));
         });
       }
-      batch.clear();
       bar.Update(static_cast<double>(done) / static_cast<double>(total_tasks));
     }
   }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "args.hpp"
+#include "catalog_select.hpp"
 #include "cogr/catalog.hpp"
 #include "commands.hpp"
 #include "json_writer.hpp"
@@ -26,13 +27,15 @@ constexpr std::string_view kCatalogUsage =
     "                          [--batch N] [--header-bytes N] [--skip-errors]\n"
     "       cogr catalog info CATALOG.gpkg\n"
     "       cogr catalog query CATALOG.gpkg [--bounds L,B,R,T] [--bounds-crs CRS]\n"
-    "                          [--where EXPR] [--limit N] [-o HITS.txt]\n"
+    "                          [--intersects F.geojson [--crs CRS]] [--where EXPR]\n"
+    "                          [--limit N] [-o HITS.txt]\n"
     "\n"
     "build: opens every scene once (all opens in flight, up to --concurrency) and writes a\n"
     "GeoPackage of their footprints (EPSG:4326 polygons, R-tree indexed) with the parsed\n"
     "header of each, so that opening a scene through the catalog sends no header request.\n"
     "info: scene count, extent, CRSs and dtypes. query: the URIs of the scenes whose\n"
-    "footprint envelope intersects --bounds and for which --where holds, one per line.\n"
+    "footprint envelope intersects --bounds, whose footprint meets the --intersects polygons\n"
+    "and for which --where holds, one per line.\n"
     "\n"
     "options:\n"
     "  --from-file LIST  read URIs from LIST too, one per line ('-' = stdin; blank lines\n"
@@ -46,6 +49,9 @@ constexpr std::string_view kCatalogUsage =
     "                    instead of failing the build\n"
     "  --bounds L,B,R,T  left,bottom,right,top in --bounds-crs (default EPSG:4326)\n"
     "  --bounds-crs CRS  the CRS of --bounds (EPSG:3857, WKT, PROJ string, ...)\n"
+    "  --intersects FILE GeoJSON Polygon/MultiPolygon (geometry, Feature or FeatureCollection):\n"
+    "                    scenes whose footprint polygon shares a point with it (holes excluded)\n"
+    "  --crs CRS         the CRS of --intersects (default: its \"crs\" member, else EPSG:4326)\n"
     "  --where EXPR      SQL expression over the catalog's columns (\"count >= 4 AND\n"
     "                    dtype = 'uint16'\"); read-only, the scenes table only\n"
     "  --limit N         at most N hits\n"
@@ -54,7 +60,8 @@ constexpr std::string_view kCatalogUsage =
 constexpr SubOption kCatalogOptions[] = {
     {"--from-file", "", true},  {"--output", "-o", true},     {"--concurrency", "", true},
     {"--batch", "", true},      {"--header-bytes", "", true}, {"--bounds", "", true},
-    {"--bounds-crs", "", true}, {"--where", "", true},        {"--limit", "", true}, {"--skip-errors", "", false}};
+    {"--bounds-crs", "", true}, {"--where", "", true},        {"--limit", "", true}, {"--skip-errors", "", false},
+    {"--intersects", "", true}, {"--crs", "", true}};
 
 Status ReadList(const std::string& path, std::vector<std::string>& uris) {
   std::ifstream file;
@@ -205,9 +212,16 @@ int Query(const SubArgs& args) {
     return kExitUsage;
   }
   const std::string& path = args.positional[1];
-  CatalogQuery query;
+  CatalogSelection selection;
+  CatalogQuery& query = selection.query;
   std::string output;
   for (const auto& [name, value] : args.options) {
+    auto taken = selection.ApplyOption(name, value, "--crs");
+    if (!taken.ok()) {
+      PrintError("catalog query: " + taken.status().message());
+      return kExitUsage;
+    }
+    if (*taken) continue;
     if (name == "--bounds") {
       std::vector<double> v;
       size_t start = 0;
@@ -229,8 +243,6 @@ int Query(const SubArgs& args) {
       query.bounds = geo::Bounds{v[0], v[1], v[2], v[3]};
     } else if (name == "--bounds-crs") {
       query.bounds_crs = value;
-    } else if (name == "--where") {
-      query.where = value;
     } else if (name == "--limit") {
       auto n = ParseInt(value, 1, INT64_MAX);
       if (!n.ok()) {
@@ -244,6 +256,14 @@ int Query(const SubArgs& args) {
       PrintError("catalog query: " + name + " applies to build only");
       return kExitUsage;
     }
+  }
+  if (Status st = selection.Check(true); !st.ok()) {
+    PrintError("catalog query: " + st.message());
+    return kExitUsage;
+  }
+  if (Status st = selection.Load(); !st.ok()) {
+    PrintError(st.message());
+    return kExitFailure;
   }
   std::unique_ptr<OutputFile> out;
   if (!output.empty()) {

@@ -201,15 +201,19 @@ std::string BenchReportJson(const Trace& trace, const std::vector<BenchRow>& row
     w.Key("wall_ms").Double(row.wall_ms);
     w.Key("p50_ms").Double(row.p50_ms);
     w.Key("p95_ms").Double(row.p95_ms);
-    w.Key("requests").UInt(row.stats.requests);
-    w.Key("bytes_fetched").UInt(row.stats.bytes_fetched);
-    w.Key("bytes_used").UInt(row.stats.bytes_used);
-    w.Key("retries").UInt(row.stats.retries);
+    WriteIoCounters(w, row.stats);
     w.EndObject();
   }
   w.EndArray();
   w.EndObject();
   return w.str();
+}
+
+void WriteIoCounters(JsonWriter& w, const io::IoStats& s) {
+  w.Key("requests").UInt(s.requests);
+  w.Key("bytes_fetched").UInt(s.bytes_fetched);
+  w.Key("bytes_used").UInt(s.bytes_used);
+  w.Key("retries").UInt(s.retries);
 }
 
 Status WriteBenchReport(const Trace& trace, const std::vector<BenchRow>& rows, const std::string& path) {

@@ -10,6 +10,7 @@
 #include "cogr/io.hpp"
 #include "cogr/status.hpp"
 #include "cogr/trace.hpp"
+#include "json_writer.hpp"
 
 namespace cogr::cli {
 
@@ -28,6 +29,10 @@ struct BenchRow {
 /// "table": [{"name", "reads", "errors", "wall_ms", "p50_ms", "p95_ms", "requests",
 /// "bytes_fetched", "bytes_used", "retries"}...]}. Requests are in start order, one per request.
 std::string BenchReportJson(const Trace& trace, const std::vector<BenchRow>& rows);
+
+/// The keys "requests", "bytes_fetched", "bytes_used", "retries" of `s`, into an open object
+/// (the bench table's, `cogr stack --stats` lines).
+void WriteIoCounters(JsonWriter& w, const io::IoStats& s);
 
 /// The page around BenchReportJson, written through OutputFile (whole or not at all).
 Status WriteBenchReport(const Trace& trace, const std::vector<BenchRow>& rows, const std::string& path);

@@ -17,6 +17,7 @@
 
 #include "args.hpp"
 #include "bounds.hpp"
+#include "catalog_select.hpp"
 #include "cogr/catalog.hpp"
 #include "cogr/crs.hpp"
 #include "cogr/mask.hpp"
@@ -25,6 +26,7 @@
 #include "json_writer.hpp"
 #include "npy_writer.hpp"
 #include "output_file.hpp"
+#include "report.hpp"
 #include "stats.hpp"
 #include "subcommand.hpp"
 #include "trace_output.hpp"
@@ -33,7 +35,8 @@ namespace cogr::cli {
 namespace {
 
 constexpr std::string_view kStackUsage =
-    "usage: cogr stack (URI... | --catalog F.gpkg [--where EXPR])\n"
+    "usage: cogr stack (URI... | --catalog F.gpkg [--where EXPR] [--intersects F.geojson\n"
+    "                  [--intersects-crs CRS]])\n"
     "                  (--window C,R,W,H | --bounds L,B,R,T [--bounds-crs CRS] [--res R])\n"
     "                  [--bands 1,2] [--out-shape H,W] [--resampling NAME] [--concat] [--fill V]\n"
     "                  [--fill-failed] [--stats] [--trace FILE.json] [--timeout SECONDS]\n"
@@ -50,6 +53,10 @@ constexpr std::string_view kStackUsage =
     "                      --where, in the catalog's order; each opens from its stored header (no\n"
     "                      header request). With --catalog, --bounds-crs defaults to EPSG:4326\n"
     "  --where EXPR        SQL filter over the catalog's columns (see cogr catalog query --help)\n"
+    "  --intersects FILE   with --catalog: only scenes whose footprint meets the polygons of this\n"
+    "                      GeoJSON (Polygon/MultiPolygon geometry, Feature or FeatureCollection);\n"
+    "                      without --window or --bounds, --bounds is their bounding box\n"
+    "  --intersects-crs CRS  CRS of --intersects (default: its \"crs\" member, else EPSG:4326)\n"
     "  --window C,R,W,H    pixel window of the scenes' common grid (may reach outside: boundless)\n"
     "  --bounds L,B,R,T    a box in --bounds-crs (default: the first scene's CRS); the target grid\n"
     "                      is the box at --res (default: the first scene's pixel size) in the first\n"
@@ -81,10 +88,11 @@ constexpr SubOption kStackOptions[] = {
     {"--bands", "", true},      {"--out-shape", "", true}, {"--resampling", "", true}, {"--concat", "", false},
     {"--fill", "", true},       {"--fill-failed", "", false}, {"--stats", "", false},  {"--output", "-o", true},
     {"--timeout", "", true},    {"--max-memory", "", true}, {"--catalog", "", true},   {"--where", "", true},
-    {"--trace", "", true}};
+    {"--trace", "", true},      {"--intersects", "", true}, {"--intersects-crs", "", true}};
 
 constexpr std::string_view kSampleUsage =
-    "usage: cogr sample (PATH... | --catalog F.gpkg [--where EXPR]) --points FILE [--crs CRS]\n"
+    "usage: cogr sample (PATH... | --catalog F.gpkg [--where EXPR] [--bounds L,B,R,T [--bounds-crs CRS]]\n"
+    "                   [--intersects F.geojson [--intersects-crs CRS]]) --points FILE [--crs CRS]\n"
     "                   [--bands 1,2] [--fill-failed]\n"
     "                   [--timeout SECONDS] -o OUT.csv\n"
     "\n"
@@ -101,9 +109,14 @@ constexpr std::string_view kSampleUsage =
     "\n"
     "options:\n"
     "  --points FILE       the points (required)\n"
-    "  --catalog F.gpkg    the scenes of a catalog (cogr catalog build) matching --where, in the\n"
-    "                      catalog's order, each opened from its stored header (no header request)\n"
+    "  --catalog F.gpkg    the scenes of a catalog (cogr catalog build) matching --where, --bounds\n"
+    "                      and --intersects, in the catalog's order, each opened from its stored\n"
+    "                      header (no header request)\n"
     "  --where EXPR        SQL filter over the catalog's columns (see cogr catalog query --help)\n"
+    "  --bounds L,B,R,T    with --catalog: only scenes whose footprint envelope meets this box\n"
+    "  --bounds-crs CRS    CRS of --bounds (default EPSG:4326)\n"
+    "  --intersects FILE   with --catalog: only scenes whose footprint meets these GeoJSON polygons\n"
+    "  --intersects-crs CRS  CRS of --intersects (default: its \"crs\" member, else EPSG:4326)\n"
     "  --crs CRS           CRS of the points (default: the GeoJSON's \"crs\" member, else the\n"
     "                      first scene's CRS); they are transformed to the scenes' CRS\n"
     "  --bands LIST        1-based band indexes (default: all bands of the first scene)\n"
@@ -115,7 +128,9 @@ constexpr std::string_view kSampleUsage =
 constexpr SubOption kSampleOptions[] = {{"--points", "", true}, {"--crs", "", true},    {"--bands", "", true},
                                         {"--fill-failed", "", false}, {"--output", "-o", true},
                                         {"--timeout", "", true}, {"--catalog", "", true},
-                                        {"--where", "", true}};
+                                        {"--where", "", true}, {"--bounds", "", true},
+                                        {"--bounds-crs", "", true}, {"--intersects", "", true},
+                                        {"--intersects-crs", "", true}};
 
 double Ms(std::chrono::steady_clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
 
@@ -142,17 +157,6 @@ Result<std::vector<double>> ParseDoubles(std::string_view text, size_t n) {
   return out;
 }
 
-// The scenes of `--catalog path`: those matching `query`, in the catalog's order; `options`
-// gets each one's open options from its stored header (set options.open first).
-Result<std::vector<std::string>> CatalogScenes(const std::string& path, CatalogQuery query, StackOptions& options) {
-  COGR_ASSIGN_OR_RETURN(std::unique_ptr<Catalog> catalog, Catalog::Open(path));
-  query.with_headers = true;
-  COGR_ASSIGN_OR_RETURN(std::vector<SceneRecord> records, catalog->Query(query));
-  if (records.empty()) return Status::NotFound(path + ": no scene matches the query");
-  COGR_ASSIGN_OR_RETURN(options, catalog->SceneStackOptions(records, std::move(options)));
-  return Catalog::Uris(records);
-}
-
 void PrintStderrLine(const std::string& line) {
   std::fflush(stdout);
   std::fputs((line + "\n").c_str(), stderr);
@@ -173,18 +177,16 @@ int RunStack(std::span<const std::string> argv) {
   };
   StackOptions options;
   options.open.block_cache_bytes = 0;  // one read per scene: caching decoded blocks only costs
-  std::string output, bounds_crs, catalog_path, trace_path;
-  CatalogQuery query;
+  std::string output, bounds_crs, trace_path;
+  CatalogSelection selection;
   bool fill_failed = false, stats = false;
   CommandBounds bounds;
   for (const auto& [name, value] : args.options) {
+    auto taken = selection.ApplyOption(name, value);
+    if (!taken.ok()) return usage(taken.status().message());
+    if (*taken) continue;
     if (IsBoundsOption(name)) {
       if (Status st = bounds.ApplyOption(name, value); !st.ok()) return usage(st.message());
-    } else if (name == "--catalog") {
-      if (value.empty()) return usage("--catalog: empty file name");
-      catalog_path = value;
-    } else if (name == "--where") {
-      query.where = value;
     } else if (name == "--trace") {
       if (value.empty()) return usage("--trace: empty file name");
       trace_path = value;
@@ -234,16 +236,25 @@ int RunStack(std::span<const std::string> argv) {
       output = value;
     }
   }
-  if (!catalog_path.empty() && !args.positional.empty()) return usage("give URIs or --catalog, not both");
-  if (catalog_path.empty() && !query.where.empty()) return usage("--where needs --catalog");
-  if (catalog_path.empty() && args.positional.empty()) return usage("missing URI (see 'cogr stack --help')");
+  if (!selection.path.empty() && !args.positional.empty()) return usage("give URIs or --catalog, not both");
+  if (Status st = selection.Check(); !st.ok()) return usage(st.message());
+  if (selection.path.empty() && args.positional.empty()) return usage("missing URI (see 'cogr stack --help')");
   if (output.empty()) return usage("missing output file (-o OUT.npy)");
   if (options.window && options.bounds) return usage("--window and --bounds cannot be used together");
-  if (!options.bounds && (!bounds_crs.empty() || options.resolution)) {
+  if (!options.bounds && selection.intersects_path.empty() && (!bounds_crs.empty() || options.resolution)) {
     return usage("--bounds-crs and --res need --bounds");
   }
+  if (Status st = selection.Load(); !st.ok()) {
+    PrintError(st.message());
+    return kExitFailure;
+  }
+  if (!selection.query.intersects.empty() && !options.window && !options.bounds) {
+    // The polygons' bounding box is the area read.
+    options.bounds = selection.IntersectsBounds();
+    bounds_crs = selection.query.intersects_crs;
+  }
   // Through a catalog the scenes' CRS is not known before the query: bounds default to lon/lat.
-  if (!catalog_path.empty() && options.bounds && bounds_crs.empty()) bounds_crs = "EPSG:4326";
+  if (!selection.path.empty() && options.bounds && bounds_crs.empty()) bounds_crs = "EPSG:4326";
   if (!bounds_crs.empty()) {
     auto crs = geo::Crs::FromUserInput(bounds_crs);
     if (!crs.ok()) return usage("--bounds-crs: " + crs.status().message());
@@ -256,10 +267,10 @@ int RunStack(std::span<const std::string> argv) {
   return RunWithTrace(trace_path, [&](std::shared_ptr<Trace> trace) {
     options.open.trace = trace;
     std::vector<std::string> uris = args.positional;
-    if (!catalog_path.empty()) {
-      query.bounds = options.bounds;
-      query.bounds_crs = bounds_crs;
-      auto scenes = CatalogScenes(catalog_path, query, options);
+    if (!selection.path.empty()) {
+      selection.query.bounds = options.bounds;
+      selection.query.bounds_crs = bounds_crs;
+      auto scenes = selection.Scenes(options);
       if (!scenes.ok()) {
         PrintError(scenes.status().message());
         return kExitFailure;
@@ -359,10 +370,7 @@ int RunStackRead(const std::vector<std::string>& uris, const StackOptions& optio
       w.Key("uri").String(uris[i]);
       w.Key("ok").Bool(r.status.ok());
       w.Key("ms").Double(r.ms);
-      w.Key("requests").UInt(r.io.requests);
-      w.Key("bytes_fetched").UInt(r.io.bytes_fetched);
-      w.Key("bytes_used").UInt(r.io.bytes_used);
-      w.Key("retries").UInt(r.io.retries);
+      WriteIoCounters(w, r.io);
       w.EndObject();
       PrintStderrLine(w.str());
     }
@@ -376,10 +384,7 @@ int RunStackRead(const std::vector<std::string>& uris, const StackOptions& optio
       w.Key("open_ms").Null();
     }
     w.Key("ms").Double(total_ms);
-    w.Key("requests").UInt(total.requests);
-    w.Key("bytes_fetched").UInt(total.bytes_fetched);
-    w.Key("bytes_used").UInt(total.bytes_used);
-    w.Key("retries").UInt(total.retries);
+    WriteIoCounters(w, total);
     w.EndObject();
     PrintStderrLine(w.str());
   }
@@ -454,12 +459,7 @@ void AddPoints(const mask::Geometry& g, std::vector<std::pair<double, double>>& 
 }
 
 Result<Points> ReadPoints(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound(path + ": cannot open the points file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string text = ss.str();
-  if (text.size() > (256u << 20)) return Status::LimitExceeded(path + ": points file larger than 256 MiB");
+  COGR_ASSIGN_OR_RETURN(const std::string text, ReadInputFile(path, "points"));
   Points points;
   const std::string lower = Lower(path);
   const bool json = lower.size() >= 5 && (lower.ends_with(".json") || lower.ends_with(".geojson"));
@@ -531,18 +531,23 @@ int RunSample(std::span<const std::string> argv) {
     PrintError("sample: " + message);
     return kExitUsage;
   };
-  std::string points_path, crs_text, output, catalog_path;
-  CatalogQuery query;
+  std::string points_path, crs_text, output;
+  CatalogSelection selection;
   StackSampleOptions options;
   CommandBounds bounds;
   for (const auto& [name, value] : args.options) {
+    auto taken = selection.ApplyOption(name, value);
+    if (!taken.ok()) return usage(taken.status().message());
+    if (*taken) continue;
     if (IsBoundsOption(name)) {
       if (Status st = bounds.ApplyOption(name, value); !st.ok()) return usage(st.message());
-    } else if (name == "--catalog") {
-      if (value.empty()) return usage("--catalog: empty file name");
-      catalog_path = value;
-    } else if (name == "--where") {
-      query.where = value;
+    } else if (name == "--bounds") {
+      auto b = ParseDoubles(value, 4);
+      if (!b.ok()) return usage("--bounds: " + b.status().message());
+      selection.query.bounds = geo::Bounds{(*b)[0], (*b)[1], (*b)[2], (*b)[3]};
+    } else if (name == "--bounds-crs") {
+      if (value.empty()) return usage("--bounds-crs: empty CRS");
+      selection.query.bounds_crs = value;
     } else if (name == "--points") {
       if (value.empty()) return usage("--points: empty file name");
       points_path = value;
@@ -560,9 +565,11 @@ int RunSample(std::span<const std::string> argv) {
       output = value;
     }
   }
-  if (!catalog_path.empty() && !args.positional.empty()) return usage("give PATHs or --catalog, not both");
-  if (catalog_path.empty() && !query.where.empty()) return usage("--where needs --catalog");
-  if (catalog_path.empty() && args.positional.empty()) return usage("missing PATH (see 'cogr sample --help')");
+  if (!selection.path.empty() && !args.positional.empty()) return usage("give PATHs or --catalog, not both");
+  if (Status st = selection.Check(); !st.ok()) return usage(st.message());
+  if (selection.path.empty() && selection.query.bounds) return usage("--bounds needs --catalog");
+  if (!selection.query.bounds && !selection.query.bounds_crs.empty()) return usage("--bounds-crs needs --bounds");
+  if (selection.path.empty() && args.positional.empty()) return usage("missing PATH (see 'cogr sample --help')");
   if (points_path.empty()) return usage("missing --points FILE");
   if (output.empty()) return usage("missing output file (-o OUT.csv)");
   std::optional<geo::Crs> crs;
@@ -577,6 +584,10 @@ int RunSample(std::span<const std::string> argv) {
   int exit_code = kExitFailure;
   const std::unique_ptr<OutputFile> out = CreateCommandOutput(output, exit_code);
   if (!out) return exit_code;
+  if (Status st = selection.Load(); !st.ok()) {
+    PrintError(st.message());
+    return kExitFailure;
+  }
   auto points = ReadPoints(points_path);
   if (!points.ok()) {
     PrintError(points.status().message());
@@ -599,8 +610,8 @@ int RunSample(std::span<const std::string> argv) {
   stack_options.on_error = options.on_error;
   bounds.ApplyTo(stack_options.open);
   std::vector<std::string> uris = args.positional;
-  if (!catalog_path.empty()) {
-    auto scenes = CatalogScenes(catalog_path, query, stack_options);
+  if (!selection.path.empty()) {
+    auto scenes = selection.Scenes(stack_options);
     if (!scenes.ok()) {
       PrintError(scenes.status().message());
       return kExitFailure;

@@ -11,10 +11,17 @@
 
 #include "cogr/geo.hpp"
 #include "cogr/io.hpp"
+#include "cogr/mask.hpp"
 #include "cogr/status.hpp"
 #include "cogr/tiff.hpp"
 
 namespace cogr::internal {
+
+/// PRAGMA application_id ("GPKG"), PRAGMA user_version (GeoPackage 1.3.0) and
+/// cogr_catalog.format_version of the catalogs this cogr writes and reads.
+inline constexpr int64_t kApplicationId = 0x47504B47;
+inline constexpr int64_t kUserVersion = 10300;
+inline constexpr int kFormatVersion = 1;
 
 /// Chunks at most in a stored header, and bytes at most (the header cache's entry limit).
 inline constexpr uint32_t kMaxStoredChunks = 256;
@@ -72,5 +79,34 @@ io::KnownHeader StoredHeader(std::vector<std::pair<uint64_t, std::vector<uint8_t
 /// (closed here: the first point is repeated at the end).
 std::vector<uint8_t> GpkgPolygon(const std::vector<std::pair<double, double>>& ring,
                                  int32_t srs_id);
+
+/// The outline of a (width x height) image under `t` (rotated transforms included): its four
+/// corners, each edge with n extra points, not closed.
+std::vector<std::pair<double, double>> OutlineRing(const geo::Affine& t, double w, double h, int n);
+
+/// The exterior ring of a GeoPackage polygon blob (GeoPackage 1.3 section 2.1.3 header, then
+/// WKB Polygon, either byte order), checked as untrusted input: kInvalidFile naming `where`.
+/// An empty geometry gives no points.
+Result<std::vector<std::pair<double, double>>> ParseGpkgPolygon(const uint8_t* data, size_t n,
+                                                                const std::string& where);
+
+/// The area of a polygon query: polygons with holes, each with its bounding box.
+struct QueryArea {
+  struct Part {
+    std::vector<std::pair<double, double>> exterior;
+    std::vector<std::vector<std::pair<double, double>>> holes;
+    geo::Bounds bounds;
+  };
+  std::vector<Part> parts;
+  geo::Bounds bounds;  ///< of all parts
+};
+
+/// The Polygons and MultiPolygons of `shapes` (GeometryCollections entered). kInvalidArgument
+/// "intersects: ..." for another geometry type, or when no polygon has 3 positions.
+Result<QueryArea> MakeQueryArea(const std::vector<mask::Geometry>& shapes);
+
+/// Does the polygon `ring` (a footprint: closed or not, no holes) share a point with `area`
+/// (boundaries touching included; a ring inside a hole does not)?
+bool Intersects(const QueryArea& area, const std::vector<std::pair<double, double>>& ring);
 
 }  // namespace cogr::internal
