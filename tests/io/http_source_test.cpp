@@ -324,6 +324,51 @@ TEST_F(IoHttp, RowsOfAWindowGoOutAsOneMultiRangeRequest) {
   EXPECT_EQ(server_->RequestCount(), before2 + 2);
 }
 
+TEST_F(IoHttp, GapsInsideAMultiRangeRequestAreLeftOut) {
+  // The default hole limit (1 MiB) plans the 3x3 window as one request from its first tile to
+  // its last. Gaps wider than multi_range_hole_limit are left out of it (the rows are 5 tiles
+  // apart, the tiles of a row 8 bytes): still one request, now with the three rows as parts,
+  // and only the window's bytes (plus part headers) are fetched.
+  auto window = Window3x3(TileRanges(local_));
+  SourceOptions o = NoDiskCache();
+  o.multi_range_hole_limit = 8;
+  auto src = Open(Url(kCog), o);
+  ASSERT_TRUE(src.ok());
+  const size_t before = server_->RequestCount();
+  const IoStats s0 = (*src)->stats();
+  CheckRanges(**src, window, local_, 2);
+  auto log = server_->Log();
+  ASSERT_EQ(log.size(), before + 1);
+  std::string want = "bytes=";
+  for (size_t row = 0; row < 3; ++row) {
+    if (row > 0) want += ",";
+    want += std::to_string(window[row * 3].offset) + "-" + std::to_string(window[row * 3 + 2].end() - 1);
+  }
+  EXPECT_EQ(log.back().range, want);
+  EXPECT_EQ(log.back().status, 206);
+  const IoStats d = (*src)->stats() - s0;
+  EXPECT_EQ(d.requests, 1u);
+  uint64_t rows = 0;
+  for (size_t row = 0; row < 3; ++row) rows += window[row * 3 + 2].end() - window[row * 3].offset;
+  EXPECT_GT(d.bytes_fetched, rows);  // the part headers and boundaries
+  EXPECT_LT(d.bytes_fetched, rows + 3 * 200 + 200);
+  EXPECT_LT(d.bytes_fetched, window.back().end() - window.front().offset);
+
+  // A part budget of 2: only the wider of the two gaps between the rows is left out.
+  internal::HeaderCache::Global().Clear();
+  o.max_ranges_per_request = 2;
+  auto two = Open(Url(kCog), o);
+  ASSERT_TRUE(two.ok());
+  const size_t before2 = server_->RequestCount();
+  CheckRanges(**two, window, local_, 2);
+  log = server_->Log();
+  ASSERT_EQ(log.size(), before2 + 1);
+  const uint64_t gap1 = window[3].offset - window[2].end(), gap2 = window[6].offset - window[5].end();
+  const size_t cut = gap1 >= gap2 ? 3 : 6;  // the first tile after the wider gap
+  EXPECT_EQ(log.back().range, "bytes=" + std::to_string(window[0].offset) + "-" + std::to_string(window[cut - 1].end() - 1) +
+                                  "," + std::to_string(window[cut].offset) + "-" + std::to_string(window[8].end() - 1));
+}
+
 TEST_F(IoHttp, ManyRangesManyThreadsSmallRequests) {
   // Every tile, requests capped at 4 KiB and 3 in flight, read from 4 threads at once.
   auto tiles = TileRanges(local_);
