@@ -30,6 +30,18 @@ class StackRemote : public test::ServerSuite<StackRemote, test::NginxServer> {
     for (size_t i = 0; i < n; ++i) out.push_back(server_->Url(kCog) + "?t=" + info->name() + "-" + std::to_string(i));
     return out;
   }
+  // Every scene of `read` holds what the local fixture gives with the same options.
+  static void ExpectEveryChipIsTheLocalOne(const StackRead& read, const StackOptions& o) {
+    auto local = Stack::Open({test::DataPath(kCog)}, o);
+    ASSERT_TRUE(local.ok());
+    auto want = local->Read();
+    ASSERT_TRUE(want.ok());
+    const size_t chip = want->data.data.size();
+    ASSERT_EQ(read.data.data.size(), chip * read.scenes.size());
+    for (size_t t = 0; t < read.scenes.size(); ++t) {
+      EXPECT_TRUE(std::equal(want->data.data.begin(), want->data.data.end(), read.data.data.begin() + t * chip)) << t;
+    }
+  }
 };
 
 TEST_F(StackRemote, OneHeaderRequestAndOneDataRequestPerScene) {
@@ -56,16 +68,8 @@ TEST_F(StackRemote, OneHeaderRequestAndOneDataRequestPerScene) {
     EXPECT_EQ(log[i].range, log[before + 5].range) << i;
     EXPECT_EQ(log[i].status, 206) << i;
   }
-  // Every scene holds what the local file gives.
-  auto local = Stack::Open({test::DataPath(kCog)}, o);
-  ASSERT_TRUE(local.ok());
-  auto want = local->Read();
-  ASSERT_TRUE(want.ok());
   EXPECT_EQ(read->shape, (std::vector<uint64_t>{5, 1, 80, 80}));
-  const size_t chip = want->data.data.size();
-  for (size_t t = 0; t < 5; ++t) {
-    EXPECT_TRUE(std::equal(want->data.data.begin(), want->data.data.end(), read->data.data.begin() + t * chip)) << t;
-  }
+  ExpectEveryChipIsTheLocalOne(*read, o);
 }
 
 TEST_F(StackRemote, TwoTileRowsGoOutAsOneMultiRangeRequestWithoutTheGap) {
@@ -96,15 +100,8 @@ TEST_F(StackRemote, TwoTileRowsGoOutAsOneMultiRangeRequestWithoutTheGap) {
     EXPECT_EQ(s.io.requests, 2u);
     EXPECT_LT(s.io.bytes_fetched, 32768u + s.io.bytes_used + 400u);  // the header prefix + tiles + part headers
   }
-  auto local = Stack::Open({test::DataPath(kCog)}, o);
-  ASSERT_TRUE(local.ok());
-  auto want = local->Read();
-  ASSERT_TRUE(want.ok());
-  ASSERT_EQ(read->shape, (std::vector<uint64_t>{3, 1, 64, 64}));
-  const size_t chip = want->data.data.size();
-  for (size_t t = 0; t < 3; ++t) {
-    EXPECT_TRUE(std::equal(want->data.data.begin(), want->data.data.end(), read->data.data.begin() + t * chip)) << t;
-  }
+  EXPECT_EQ(read->shape, (std::vector<uint64_t>{3, 1, 64, 64}));
+  ExpectEveryChipIsTheLocalOne(*read, o);
 }
 
 TEST_F(StackRemote, OpenAndReadCostsTheSame) {
