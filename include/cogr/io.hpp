@@ -154,8 +154,15 @@ struct SourceOptions {
   /// together they stay within range_size_limit. A cold window of several tile rows then
   /// costs one round trip on the open connection instead of new connections. A server that
   /// answers one with 200 or a single range gets single-range requests from then on (the
-  /// answer's body is not read). 1 = never.
+  /// answer's body is not read), and so do the other sources of the process on the same
+  /// scheme://host:port. 1 = never.
   uint32_t max_ranges_per_request = 16;
+  /// When ranges go out as one multi-range request, a gap between two of them only costs its
+  /// bytes (a part costs ~100 bytes of multipart header, and no round trip), so gaps wider
+  /// than this are left out of the request while it has parts to spare (widest first, up to
+  /// max_ranges_per_request); hole_size_limit still decides which ranges share a request.
+  /// Single-range requests (s3/gs/az, a server that refused multi-range) use hole_size_limit.
+  uint64_t multi_range_hole_limit = 16 << 10;
   /// A server that ignores Range (200 + whole body): read at most this many bytes of it before
   /// failing; the bytes up to the end of the wanted range are kept, the rest is not read.
   uint64_t max_ignored_range_bytes = 64ull << 20;

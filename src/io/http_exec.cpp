@@ -358,8 +358,16 @@ class RangeExec : public std::enable_shared_from_this<RangeExec> {
     if (t.multipart_refused) {
       // 200 or one range for a multi-range request: this server gets single ranges from now
       // on; the plans go out as requests of their own (no retry: nothing failed).
+      // Gaps left out for the multi-range request are fetched again where single requests
+      // would have been merged (hole_size_limit), so a refusal costs one request, not more.
       trace();
       if (target_.multi_range_refused) target_.multi_range_refused->store(true);
+      if (target_.on_multi_range_refused) target_.on_multi_range_refused();
+      if (std::all_of(r.delivered.begin(), r.delivered.end(), [](size_t d) { return d == 0; })) {
+        r.plans = MergeRequests(std::move(r.plans), target_.options->hole_size_limit,
+                                target_.options->range_size_limit);
+        r.delivered.assign(r.plans.size(), 0);
+      }
       for (size_t k = 1; k < r.plans.size(); ++k) {
         std::vector<PlannedRequest> one;
         one.push_back(std::move(r.plans[k]));

@@ -36,6 +36,7 @@ struct ExecTarget {
   std::function<void()> forget;  ///< drops the header-cache entries (object changed)
   /// Set when the server answered a multi-range request with 200 or a single range.
   std::atomic<bool>* multi_range_refused = nullptr;
+  std::function<void()> on_multi_range_refused;  ///< runs (client thread) when it is set
 };
 
 /// Bytes already in memory, handed to on_range without a request.

@@ -36,6 +36,8 @@ std::string HeaderCacheDir(const SourceOptions& options) {
 
 #ifndef COGR_HAVE_CURL
 
+void ForgetMultiRangeRefusals() {}
+
 Result<std::shared_ptr<Source>> OpenHttp(const std::string& url, const SourceOptions&, const std::string& name) {
   return Status::Unsupported((name.empty() ? url : name) + ": remote reads need libcurl, and cogr was built without it");
 }
@@ -72,6 +74,44 @@ Status OutsideObject(ByteRange r, uint64_t size) {
 
 void Post(std::function<void()> fn) { cogr::internal::ThreadPool::Default().Submit(std::move(fn)); }
 
+// "scheme://host:port" of a URL: the sources of one server share what it does with multi-range
+// requests.
+std::string ServerOf(const std::string& url) {
+  const size_t scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) return url;
+  return url.substr(0, url.find_first_of("/?#", scheme_end + 3));
+}
+
+// Servers of the process that answered a multi-range request with 200 or a single range.
+class MultiRangeRefusals {
+ public:
+  static MultiRangeRefusals& Global() {
+    static MultiRangeRefusals* refusals = new MultiRangeRefusals();  // never destroyed
+    return *refusals;
+  }
+  bool Refused(const std::string& server) const {
+    if (count_.load(std::memory_order_acquire) == 0) return false;
+    std::lock_guard<std::mutex> lock(mu_);
+    return std::find(servers_.begin(), servers_.end(), server) != servers_.end();
+  }
+  void Clear() {
+    std::lock_guard<std::mutex> lock(mu_);
+    servers_.clear();
+    count_.store(0, std::memory_order_release);
+  }
+  void Add(const std::string& server) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (std::find(servers_.begin(), servers_.end(), server) != servers_.end()) return;
+    servers_.push_back(server);
+    count_.store(servers_.size(), std::memory_order_release);
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<std::string> servers_;
+  std::atomic<size_t> count_{0};
+};
+
 class HttpSource final : public Source {
  public:
   HttpSource(std::string url, std::string name, SourceOptions options, std::shared_ptr<const HeaderEntry> entry,
@@ -86,6 +126,7 @@ class HttpSource final : public Source {
     info_.last_modified = entry_->last_modified;
     const std::string scheme = name_.substr(0, name_.find("://"));
     multi_range_ok_ = scheme == "http" || scheme == "https" || scheme == "HTTP" || scheme == "HTTPS";
+    server_ = ServerOf(url_);
   }
 
   uint64_t size() const override { return info_.size; }
@@ -212,6 +253,7 @@ class HttpSource final : public Source {
     t.counters = &counters_;
     t.forget = [this] { Forget(); };
     t.multi_range_refused = &multi_range_refused_;
+    t.on_multi_range_refused = [this] { MultiRangeRefusals::Global().Add(server_); };
     return t;
   }
 
@@ -243,7 +285,8 @@ class HttpSource final : public Source {
     }
     // Neighbouring requests that together stay within range_size_limit go out as one
     // multi-range request where the server takes them (see SourceOptions).
-    const bool multi = multi_range_ok_ && !multi_range_refused_.load() && options_.max_ranges_per_request > 1;
+    const bool multi = multi_range_ok_ && options_.max_ranges_per_request > 1 && !multi_range_refused_.load() &&
+                       !MultiRangeRefusals::Global().Refused(server_);
     std::vector<std::vector<PlannedRequest>> requests;
     uint64_t group_bytes = 0;
     for (PlannedRequest& p : planned) {
@@ -254,6 +297,12 @@ class HttpSource final : public Source {
       }
       group_bytes += p.range.length;
       requests.back().push_back(std::move(p));
+    }
+    if (multi && options_.multi_range_hole_limit < options_.hole_size_limit) {
+      // Gaps inside one request cost bytes only: leave the wide ones out (same requests).
+      for (std::vector<PlannedRequest>& group : requests) {
+        group = SplitAtGaps(std::move(group), options_.multi_range_hole_limit, options_.max_ranges_per_request);
+      }
     }
     StartRangeExec(Target(), std::move(ready), std::move(requests), std::move(on_range), std::move(on_done),
                    std::move(context), max_parallel);
@@ -268,6 +317,7 @@ class HttpSource final : public Source {
   mutable std::shared_ptr<const HeaderEntry> entry_;
   mutable StatsCounters counters_;
   bool multi_range_ok_ = false;  // plain http(s): the cloud stores take single ranges only
+  std::string server_;           // scheme://host:port of url_
   mutable std::atomic<bool> multi_range_refused_{false};
 };
 
@@ -280,6 +330,8 @@ std::shared_ptr<Source> MakeSource(const std::string& url, const std::string& di
 }
 
 }  // namespace
+
+void ForgetMultiRangeRefusals() { MultiRangeRefusals::Global().Clear(); }
 
 void OpenHttpAsync(const std::string& url, const SourceOptions& options, const std::string& name, IoContext context,
                    StatsCounters* open_counters,

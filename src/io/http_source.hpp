@@ -14,6 +14,9 @@
 //    request while gap / bandwidth < time to first byte (1 MiB at 100 MB/s ~ 10 ms).
 //  - range_size_limit 16 MiB and 8 requests in flight: keeps large windows split into
 //    parallel requests and memory bounded to ~128 MiB of in-flight bytes.
+//  - multi_range_hole_limit 16 KiB: inside one multi-range request a gap costs its bytes and
+//    no round trip, so gaps wider than that are left out (a 256² window of a 1024² scene with
+//    256² tiles: 300 KB instead of 449 KB, still one request; docs/performance.md, Stacks).
 //
 // Data reads check every answer against the size and ETag (else Last-Modified) seen at open;
 // a difference fails the read with "... changed on the server (ETag ...)" and drops the
@@ -33,6 +36,10 @@ class StatsCounters;
 /// Prefix bytes of the speculative first read when SourceOptions::prefix_bytes is 0:
 /// COGR_HEADER_PREFIX_BYTES if set (clamped to [1 KiB, 64 MiB]), else 32 KiB.
 uint64_t DefaultPrefixBytes();
+
+/// Forgets which servers refused multi-range requests (they are remembered per
+/// scheme://host:port for the life of the process); for tests that need a fresh start.
+void ForgetMultiRangeRefusals();
 
 /// Header cache directory for `options` (option, else COGR_HEADER_CACHE_DIR); empty = none.
 std::string HeaderCacheDir(const SourceOptions& options);

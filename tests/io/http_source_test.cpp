@@ -66,6 +66,10 @@ class IoHttp : public test::ServerSuite<IoHttp, test::NginxServer> {
     return server_->Url(path) + "?t=" + info->name();
   }
 
+  // Reads `window` through a fresh source with `o`: one request, whose Range header must be
+  // `want` and whose answer a 206; returns what the read cost.
+  IoStats ReadInOneRequest(const SourceOptions& o, const std::vector<ByteRange>& window, const std::string& want);
+
   std::vector<uint8_t> local_;
 };
 
@@ -284,6 +288,37 @@ TEST_F(IoHttp, HoleLimitDecidesTheRequestsOfTheWindow) {
   }
 }
 
+IoStats IoHttp::ReadInOneRequest(const SourceOptions& o, const std::vector<ByteRange>& window,
+                                 const std::string& want) {
+  internal::HeaderCache::Global().Clear();
+  auto src = Open(Url(kCog), o);
+  EXPECT_TRUE(src.ok());
+  if (!src.ok()) return {};
+  const size_t before = server_->RequestCount();
+  const IoStats s0 = (*src)->stats();
+  CheckRanges(**src, window, local_, 2);
+  auto log = server_->Log();
+  EXPECT_EQ(log.size(), before + 1);
+  if (log.size() == before + 1) {
+    EXPECT_EQ(log.back().range, want);
+    EXPECT_EQ(log.back().status, 206);
+  }
+  const IoStats d = (*src)->stats() - s0;
+  EXPECT_EQ(d.requests, 1u);
+  EXPECT_EQ(d.retries, 0u);
+  return d;
+}
+
+// "bytes=a-b,c-d,e-f": the three rows of a 3x3 tile window as one multi-range request.
+std::string RowsRange(const std::vector<ByteRange>& window) {
+  std::string out = "bytes=";
+  for (size_t row = 0; row < 3; ++row) {
+    if (row > 0) out += ",";
+    out += std::to_string(window[row * 3].offset) + "-" + std::to_string(window[row * 3 + 2].end() - 1);
+  }
+  return out;
+}
+
 TEST_F(IoHttp, RowsOfAWindowGoOutAsOneMultiRangeRequest) {
   // Hole limit 8 makes one planned request per row of the 3x3 window; the three rows (within
   // range_size_limit together) go out as one multi-range request and nginx answers
@@ -291,23 +326,7 @@ TEST_F(IoHttp, RowsOfAWindowGoOutAsOneMultiRangeRequest) {
   auto window = Window3x3(TileRanges(local_));
   SourceOptions o = NoDiskCache();
   o.hole_size_limit = 8;
-  auto src = Open(Url(kCog), o);
-  ASSERT_TRUE(src.ok());
-  const size_t before = server_->RequestCount();
-  const IoStats s0 = (*src)->stats();
-  CheckRanges(**src, window, local_, 2);
-  auto log = server_->Log();
-  ASSERT_EQ(log.size(), before + 1);
-  std::string want = "bytes=";
-  for (size_t row = 0; row < 3; ++row) {
-    if (row > 0) want += ",";
-    want += std::to_string(window[row * 3].offset) + "-" + std::to_string(window[row * 3 + 2].end() - 1);
-  }
-  EXPECT_EQ(log.back().range, want);
-  EXPECT_EQ(log.back().status, 206);
-  const IoStats d = (*src)->stats() - s0;
-  EXPECT_EQ(d.requests, 1u);
-  EXPECT_EQ(d.retries, 0u);
+  const IoStats d = ReadInOneRequest(o, window, RowsRange(window));
   uint64_t used = 0;
   for (auto& r : window) used += r.length;
   EXPECT_EQ(d.bytes_used, used);
@@ -322,6 +341,30 @@ TEST_F(IoHttp, RowsOfAWindowGoOutAsOneMultiRangeRequest) {
   const size_t before2 = server_->RequestCount();
   CheckRanges(**two, window, local_, 2);
   EXPECT_EQ(server_->RequestCount(), before2 + 2);
+}
+
+TEST_F(IoHttp, GapsInsideAMultiRangeRequestAreLeftOut) {
+  // The default hole limit (1 MiB) plans the 3x3 window as one request from its first tile to
+  // its last. Gaps wider than multi_range_hole_limit are left out of it (the rows are 5 tiles
+  // apart, the tiles of a row 8 bytes): still one request, now with the three rows as parts,
+  // and only the window's bytes (plus part headers) are fetched.
+  auto window = Window3x3(TileRanges(local_));
+  SourceOptions o = NoDiskCache();
+  o.multi_range_hole_limit = 8;
+  const IoStats d = ReadInOneRequest(o, window, RowsRange(window));
+  uint64_t rows = 0;
+  for (size_t row = 0; row < 3; ++row) rows += window[row * 3 + 2].end() - window[row * 3].offset;
+  EXPECT_GT(d.bytes_fetched, rows);  // the part headers and boundaries
+  EXPECT_LT(d.bytes_fetched, rows + 3 * 200 + 200);
+  EXPECT_LT(d.bytes_fetched, window.back().end() - window.front().offset);
+
+  // A part budget of 2: only the wider of the two gaps between the rows is left out.
+  o.max_ranges_per_request = 2;
+  const uint64_t gap1 = window[3].offset - window[2].end(), gap2 = window[6].offset - window[5].end();
+  const size_t cut = gap1 >= gap2 ? 3 : 6;  // the first tile after the wider gap
+  ReadInOneRequest(o, window,
+                   "bytes=" + std::to_string(window[0].offset) + "-" + std::to_string(window[cut - 1].end() - 1) + "," +
+                       std::to_string(window[cut].offset) + "-" + std::to_string(window[8].end() - 1));
 }
 
 TEST_F(IoHttp, ManyRangesManyThreadsSmallRequests) {

@@ -12,6 +12,7 @@
 
 #include "cogr/io.hpp"
 #include "io/header_cache.hpp"
+#include "io/http_source.hpp"
 #include "io/test_servers.hpp"
 #include "test_util.hpp"
 
@@ -77,6 +78,7 @@ class IoHttpStream : public ::testing::Test {
     if (!test::HaveHttp()) GTEST_SKIP() << "cogr was built without libcurl: http sources are unsupported";
     ASSERT_TRUE(start_error_.empty()) << start_error_;
     internal::HeaderCache::Global().Clear();
+    internal::ForgetMultiRangeRefusals();  // this server refuses them; each test starts fresh
     local_ = ReadFileBytes(DataPath(kFile));
     ASSERT_EQ(local_.size(), 67594u);
   }
@@ -88,6 +90,9 @@ class IoHttpStream : public ::testing::Test {
     o.retry.max_retries = 3;
     o.retry.initial_backoff_ms = 10;
     o.retry.max_backoff_ms = 40;
+    // This server takes single ranges only: keep the gaps inside the one coalesced request
+    // (what a multi-range request would leave out is tested on its own below).
+    o.multi_range_hole_limit = o.hole_size_limit;
     return o;
   }
   std::string Url(const std::string& mode, const std::string& query) {
@@ -263,6 +268,45 @@ TEST_F(IoHttpStream, RefusedMultiRangeFallsBackToSingleRanges) {
     EXPECT_EQ((*src)->stats().requests, pass == 0 ? 5u : 8u);
     EXPECT_EQ((*src)->stats().retries, 0u);
   }
+}
+
+TEST_F(IoHttpStream, RefusedMultiRangeWithGapsLeftOutGoesOutAsTheCoalescedRange) {
+  // The default multi_range_hole_limit (16 KiB) leaves the gaps of 17000 and 29000 bytes out of
+  // the one request [2000, 51000): a multi-range request, which this server refuses. The
+  // ranges then go out as single requests would have been planned (hole_size_limit 1 MiB):
+  // one request, not three. The refusal is remembered for the server: the next read, and a
+  // source of another object on it, send the single range at once.
+  SourceOptions o = Options();
+  o.multi_range_hole_limit = SourceOptions().multi_range_hole_limit;
+  auto read = [&](const std::shared_ptr<Source>& src) {
+    std::vector<std::vector<uint8_t>> got(3);
+    std::mutex mu;
+    Status st = src->ReadRanges(
+        kRanges,
+        [&](size_t i, ByteSpan b) {
+          std::lock_guard<std::mutex> lock(mu);
+          got[i].assign(b.begin(), b.end());
+          return Status::OK();
+        },
+        2);
+    ASSERT_TRUE(st.ok()) << st.ToString();
+    for (size_t i = 0; i < 3; ++i) EXPECT_EQ(got[i], Local(kRanges[i])) << i;
+  };
+  const std::string url = Url("ok", "x=3");
+  auto src = Open(url, o);
+  ASSERT_TRUE(src.ok()) << src.status().ToString();
+  read(*src);
+  EXPECT_EQ(ServerInfo("/__count", url), "3");  // probe + refused multi-range + [2000, 51000)
+  EXPECT_EQ((*src)->stats().requests, 3u);
+  EXPECT_EQ((*src)->stats().bytes_used, 3000u);
+  read(*src);
+  EXPECT_EQ(ServerInfo("/__count", url), "4");
+  const std::string other = Url("ok", "x=4");
+  auto second = Open(other, o);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  read(*second);
+  EXPECT_EQ(ServerInfo("/__count", other), "2");  // probe + [2000, 51000)
+  EXPECT_EQ((*second)->stats().bytes_fetched, 1024u + 49000u);
 }
 
 TEST_F(IoHttpStream, OpenAsyncProbesOnTheLoop) {

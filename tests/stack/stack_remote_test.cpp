@@ -3,6 +3,7 @@
 // files give.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,18 @@ class StackRemote : public test::ServerSuite<StackRemote, test::NginxServer> {
     std::vector<std::string> out;
     for (size_t i = 0; i < n; ++i) out.push_back(server_->Url(kCog) + "?t=" + info->name() + "-" + std::to_string(i));
     return out;
+  }
+  // Every scene of `read` holds what the local fixture gives with the same options.
+  static void ExpectEveryChipIsTheLocalOne(const StackRead& read, const StackOptions& o) {
+    auto local = Stack::Open({test::DataPath(kCog)}, o);
+    ASSERT_TRUE(local.ok());
+    auto want = local->Read();
+    ASSERT_TRUE(want.ok());
+    const size_t chip = want->data.data.size();
+    ASSERT_EQ(read.data.data.size(), chip * read.scenes.size());
+    for (size_t t = 0; t < read.scenes.size(); ++t) {
+      EXPECT_TRUE(std::equal(want->data.data.begin(), want->data.data.end(), read.data.data.begin() + t * chip)) << t;
+    }
   }
 };
 
@@ -55,16 +68,40 @@ TEST_F(StackRemote, OneHeaderRequestAndOneDataRequestPerScene) {
     EXPECT_EQ(log[i].range, log[before + 5].range) << i;
     EXPECT_EQ(log[i].status, 206) << i;
   }
-  // Every scene holds what the local file gives.
-  auto local = Stack::Open({test::DataPath(kCog)}, o);
-  ASSERT_TRUE(local.ok());
-  auto want = local->Read();
-  ASSERT_TRUE(want.ok());
   EXPECT_EQ(read->shape, (std::vector<uint64_t>{5, 1, 80, 80}));
-  const size_t chip = want->data.data.size();
-  for (size_t t = 0; t < 5; ++t) {
-    EXPECT_TRUE(std::equal(want->data.data.begin(), want->data.data.end(), read->data.data.begin() + t * chip)) << t;
+  ExpectEveryChipIsTheLocalOne(*read, o);
+}
+
+TEST_F(StackRemote, TwoTileRowsGoOutAsOneMultiRangeRequestWithoutTheGap) {
+  // A 2 x 2 tile window past the 32 KiB header prefix: two runs of two tiles, six tiles
+  // apart. The hole limit (1 MiB)
+  // puts them in one request; the gap between them (wider than multi_range_hole_limit, set to
+  // 64 bytes here as the fixture's tiles are small) is left out of it: one data request per
+  // scene, with two ranges.
+  StackOptions o;
+  o.window = geo::Window{32, 160, 64, 64};
+  o.open.block_cache_bytes = 0;
+  o.open.io.multi_range_hole_limit = 64;
+  const size_t before = server_->RequestCount();
+  auto read = Stack::OpenAndRead(Uris(3), o);
+  ASSERT_TRUE(read.ok()) << read.status().message();
+  EXPECT_EQ(server_->RequestCount() - before, 6u);
+  const auto log = server_->Log();
+  ASSERT_GE(log.size(), before + 6);
+  size_t data = 0;
+  for (size_t i = before; i < before + 6; ++i) {
+    if (log[i].range == "bytes=0-32767") continue;
+    ++data;
+    EXPECT_EQ(log[i].status, 206) << i;
+    EXPECT_EQ(std::count(log[i].range.begin(), log[i].range.end(), ','), 1) << log[i].range;
   }
+  EXPECT_EQ(data, 3u);
+  for (const auto& s : read->scenes) {
+    EXPECT_EQ(s.io.requests, 2u);
+    EXPECT_LT(s.io.bytes_fetched, 32768u + s.io.bytes_used + 400u);  // the header prefix + tiles + part headers
+  }
+  EXPECT_EQ(read->shape, (std::vector<uint64_t>{3, 1, 64, 64}));
+  ExpectEveryChipIsTheLocalOne(*read, o);
 }
 
 TEST_F(StackRemote, OpenAndReadCostsTheSame) {
