@@ -4,8 +4,8 @@ JPEG, SGILog, subsampled YCbCr, CMYK, 24-bit integers) and of a few layouts wher
 used to differ (big-endian LERC, deflate streams with trailing data, SubIFD overviews, nodata the
 dtype cannot hold, a full-size reduced-resolution IFD), with rasterio's answers beside them.
 
-Usage (developer tool, not run by CI; needs cc, libtiff-dev, libjpeg-dev, zlib and
-python3-rasterio):
+Usage (developer tool, not run by CI; needs cc, libtiff-dev, libtiff-tools, libjpeg-dev, zlib
+and python3-rasterio):
     /usr/bin/python3 scripts/make_longtail_fixtures.py
 
 For each NAME.tif it writes NAME.json:
@@ -239,6 +239,19 @@ def build_raw_fixtures(tmp):
         t.save(os.path.join(tmp, name + ".tif"))
 
 
+def build_tiffcp_fixtures(tmp):
+    """Band-interleaved copies of the pixel-interleaved CMYK fixtures (libtiff-tools' tiffcp)."""
+    def tiffcp(src, dst, *args):
+        subprocess.check_call(["tiffcp", *args, os.path.join(tmp, src), os.path.join(tmp, dst)])
+
+    tiffcp("cmyk_pixel.tif", "cmyk_band_strips.tif", "-p", "separate", "-r", "8")
+    tiffcp("cmyk_pixel.tif", "cmyk_band_tiled.tif", "-p", "separate", "-t", "-w", "16", "-l", "16")
+    tiffcp("cmyk_pixel.tif", "cmyk_band_be_lzw.tif", "-B", "-p", "separate", "-c", "lzw", "-r", "5")
+    # GDAL reports 4 bands but libtiff's RGBA reader refuses band-interleaved CMYK with an
+    # extra sample: rasterio's read fails, so must cogr's.
+    tiffcp("cmyk_pixel_extra_alpha.tif", "cmyk_band_extra_alpha.tif", "-p", "separate", "-r", "8")
+
+
 def record(tmp, name):
     src = os.path.join(tmp, name + ".tif")
     os.replace(src, os.path.join(OUT, name + ".tif"))
@@ -280,6 +293,7 @@ def main():
                                "-ltiff", "-ljpeg", "-lz", "-lm"])
         subprocess.check_call([exe, tmp])
         build_raw_fixtures(tmp)
+        build_tiffcp_fixtures(tmp)
         for f in sorted(os.listdir(tmp)):
             if f.endswith(".tif"):
                 info = record(tmp, f[:-4])

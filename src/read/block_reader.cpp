@@ -63,8 +63,6 @@ Status Dataset::PrepareBlocks(int ifd_index, const std::vector<int>& bands, int6
     return Status::Unsupported("compression " + codec::CompressionName(ifd.compression, ifd.lerc_parameters) +
                                " (" + std::to_string(ifd.compression) + ") is not supported by this build");
   }
-  internal::PixelRect rect{x0, y0, x1, y1};
-  COGR_ASSIGN_OR_RETURN(br.jobs, internal::PlanBlocks(ifd, bands, rect));
   br.ifd_index = ifd_index;
   br.ifd = &ifd;
   br.out = out;
@@ -85,6 +83,11 @@ Status Dataset::PrepareBlocks(int ifd_index, const std::vector<int>& bands, int6
   info.lerc_parameters = ifd.lerc_parameters;
   info.max_block_bytes = options_.limits.max_block_bytes;
   COGR_RETURN_IF_ERROR(codec::SetBlockIfd(ifd, info));  // libtiff's tags; RGBA output layout
+  // A band-interleaved image libtiff converts to RGBA decodes from every plane's block at once.
+  const bool joined = info.stored_samples != 0 && ifd.planar_config == 2 && ifd.samples_per_pixel > 1;
+  const uint16_t planes = joined ? ifd.samples_per_pixel : uint16_t{1};
+  internal::PixelRect rect{x0, y0, x1, y1};
+  COGR_ASSIGN_OR_RETURN(br.jobs, internal::PlanBlocks(ifd, bands, rect, joined));
   if (ifd.block_width > UINT32_MAX || ifd.block_height > UINT32_MAX) {
     return Status::LimitExceeded("block size " + std::to_string(ifd.block_width) + " x " +
                                  std::to_string(ifd.block_height) + " too large");
@@ -117,27 +120,53 @@ Status Dataset::PrepareBlocks(int ifd_index, const std::vector<int>& bands, int6
   // Table entries of the blocks (lazy tables: only the pages these blocks need are fetched).
   // With GDAL block leaders and lazy byte counts, job_leader[j] = 1 marks a span holding the
   // leader, the block and its trailer (see BlockEntries).
+  // Joined planes: entry j * planes + p is plane p's block of job j (no GDAL leaders: each
+  // plane is fetched by its byte count).
   std::vector<uint64_t> job_blocks, job_offsets, job_lengths;
-  for (const internal::BlockJob& job : jobs) job_blocks.push_back(job.block_index);
-  COGR_RETURN_IF_ERROR(BlockEntries(ifd, job_blocks, job_offsets, job_lengths, &br.job_leader));
+  for (const internal::BlockJob& job : jobs) {
+    for (uint64_t p = 0; p < planes; ++p) job_blocks.push_back(job.block_index + p * job.plane_stride);
+  }
+  COGR_RETURN_IF_ERROR(BlockEntries(ifd, job_blocks, job_offsets, job_lengths, joined ? nullptr : &br.job_leader));
+  if (joined) {
+    br.job_leader.assign(jobs.size(), 0);
+    br.joined.resize(jobs.size());
+  }
   // Every block is checked before any is filled, fetched or decoded.
   std::vector<const internal::BlockJob*> sparse_jobs;
   for (size_t j = 0; j < jobs.size(); ++j) {
     const internal::BlockJob& job = jobs[j];
-    const uint64_t offset = job_offsets[j];
-    const uint64_t length = job_lengths[j];
-    if (offset == 0 || length == 0) {
+    const uint64_t* offsets = job_offsets.data() + j * planes;
+    const uint64_t* lengths = job_lengths.data() + j * planes;
+    size_t empty_planes = 0;
+    uint64_t length = 0;  // of all planes
+    for (uint16_t p = 0; p < planes; ++p) {
+      const uint64_t block = job.block_index + p * job.plane_stride;
+      if (offsets[p] == 0 || lengths[p] == 0) {
+        ++empty_planes;
+        continue;
+      }
+      if (!internal::RangeInside(offsets[p], lengths[p], file_size)) {
+        return Status::InvalidFile("block " + std::to_string(block) + " of IFD " + std::to_string(ifd_index) +
+                                   ": bytes [" + std::to_string(offsets[p]) + ", " +
+                                   std::to_string(offsets[p] + lengths[p]) + ") past end of file (size " +
+                                   std::to_string(file_size) + ")");
+      }
+      length = internal::CheckedAdd(length, lengths[p]).value_or(UINT64_MAX);
+    }
+    if (empty_planes == planes) {
       sparse_jobs.push_back(&job);
       continue;
     }
-    if (!internal::RangeInside(offset, length, file_size)) {
+    if (empty_planes != 0) {
+      // libtiff reads no pixel of a position that lacks a plane.
       return Status::InvalidFile("block " + std::to_string(job.block_index) + " of IFD " + std::to_string(ifd_index) +
-                                 ": bytes [" + std::to_string(offset) + ", " + std::to_string(offset + length) +
-                                 ") past end of file (size " + std::to_string(file_size) + ")");
+                                 ": " + std::to_string(empty_planes) + " of its " + std::to_string(planes) +
+                                 " planes have no bytes");
     }
     if (length > options_.limits.max_block_bytes) {
       return Status::LimitExceeded("block " + std::to_string(job.block_index) + " has " + std::to_string(length) +
-                                   " bytes > max_block_bytes " + std::to_string(options_.limits.max_block_bytes));
+                                   " bytes" + (joined ? " in its " + std::to_string(planes) + " planes" : "") +
+                                   " > max_block_bytes " + std::to_string(options_.limits.max_block_bytes));
     }
     if (cache != nullptr) {
       COGR_ASSIGN_OR_RETURN(uint64_t decoded_size, decoded_size_of(job));
@@ -169,8 +198,13 @@ Status Dataset::PrepareBlocks(int ifd_index, const std::vector<int>& bands, int6
                                    codec::CompressionName(info.compression, info.lerc_parameters) + ")");
       }
     }
-    br.fetch_jobs.push_back(j);
-    br.ranges.push_back({offset, length});
+    // One range per plane: the source coalesces neighbours; Decode joins the planes.
+    for (uint16_t p = 0; p < planes; ++p) {
+      br.fetch_jobs.push_back(j);
+      br.fetch_plane.push_back(p);
+      br.ranges.push_back({offsets[p], lengths[p]});
+      if (joined) br.joined[j].plane_bytes.push_back(lengths[p]);
+    }
   }
   for (const internal::BlockJob* job : sparse_jobs) internal::FillBlock(*job, sparse_fill, out, br.place);
   if (!hits.empty()) {
@@ -199,6 +233,7 @@ Status Dataset::PrepareLeaderRetry(internal::BlockRead& br) const {
     br.leader_failed.clear();
   }
   br.fetch_jobs.clear();
+  br.fetch_plane.clear();
   br.ranges.clear();
   if (retry_jobs.empty()) return Status::OK();
   std::vector<uint64_t> retry_blocks, retry_offsets, retry_lengths;
@@ -221,6 +256,7 @@ Status Dataset::PrepareLeaderRetry(internal::BlockRead& br) const {
                                  std::to_string(file_size) + ") or over max_block_bytes");
     }
     br.fetch_jobs.push_back(j);
+    br.fetch_plane.push_back(0);
     br.ranges.push_back({offset, length});
   }
   return Status::OK();
@@ -264,9 +300,39 @@ Status BlockRead::Decode(size_t i, ByteSpan raw) {
   return st;
 }
 
+Status BlockRead::JoinPlane(size_t i, ByteSpan raw, uint64_t* bytes_out) {
+  const size_t j = fetch_jobs[i];
+  const BlockJob& job = jobs[j];
+  const uint16_t plane = fetch_plane[i];
+  JoinedPlanes& parts = joined[j];
+  if (raw.size() != parts.plane_bytes[plane]) {
+    return Status::IoError("block " + std::to_string(job.block_index + plane * job.plane_stride) + " of IFD " +
+                           std::to_string(ifd_index) + ": " + std::to_string(raw.size()) + " bytes fetched, " +
+                           std::to_string(parts.plane_bytes[plane]) + " asked for");
+  }
+  std::vector<uint8_t> whole;
+  {
+    std::lock_guard<std::mutex> lock(joined_mu);
+    uint64_t at = 0, total = 0;
+    for (uint16_t p = 0; p < job.planes; ++p) {
+      if (p < plane) at += parts.plane_bytes[p];
+      total += parts.plane_bytes[p];  // <= max_block_bytes (PrepareBlocks)
+    }
+    if (parts.bytes.empty()) parts.bytes.resize(static_cast<size_t>(total));
+    std::copy(raw.begin(), raw.end(), parts.bytes.begin() + static_cast<ptrdiff_t>(at));
+    if (++parts.arrived < job.planes) return Status::OK();
+    whole = std::move(parts.bytes);
+  }
+  codec::BlockInfo block_info = info;
+  block_info.height = job.rows;
+  block_info.plane_bytes = parts.plane_bytes;  // not changed once fetching starts
+  return DecodeWhole(job, ByteSpan(whole.data(), whole.size()), block_info, bytes_out);
+}
+
 Status BlockRead::DecodeBlock(size_t i, ByteSpan raw, uint64_t* bytes_out) {
   const size_t j = fetch_jobs[i];
   const BlockJob& job = jobs[j];
+  if (job.planes > 1) return JoinPlane(i, raw, bytes_out);
   if (job_leader[j]) {
     // Leader and trailer must agree; if not, the block is fetched again by its byte count.
     std::optional<ByteSpan> block = BlockFromLeader(raw);
@@ -296,6 +362,11 @@ Status BlockRead::DecodeBlock(size_t i, ByteSpan raw, uint64_t* bytes_out) {
     }
     return Status::OK();
   }
+  return DecodeWhole(job, raw, block_info, bytes_out);
+}
+
+Status BlockRead::DecodeWhole(const BlockJob& job, ByteSpan raw, const codec::BlockInfo& block_info,
+                               uint64_t* bytes_out) {
   COGR_ASSIGN_OR_RETURN(uint64_t decoded_size, codec::DecodedSize(block_info));
   MutableByteSpan decoded;
   std::shared_ptr<uint8_t[]> owned;

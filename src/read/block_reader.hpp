@@ -27,9 +27,20 @@ struct BlockRead {
   std::vector<BlockJob> jobs;
   /// 1 = the fetched span of jobs[j] holds the GDAL leader, the block and its trailer.
   std::vector<uint8_t> job_leader;
-  /// The blocks to fetch: ranges[i] holds the bytes of jobs[fetch_jobs[i]].
+  /// The blocks to fetch: ranges[i] holds the bytes of plane fetch_plane[i] of
+  /// jobs[fetch_jobs[i]] (plane 0 unless the job joins planes).
   std::vector<size_t> fetch_jobs;
+  std::vector<uint16_t> fetch_plane;
   std::vector<ByteRange> ranges;
+  /// Jobs that join planes (BlockJob::planes > 1): the planes' bytes gathered as they arrive,
+  /// in plane order; the range completing a job decodes it. Indexed like `jobs` (empty when
+  /// no job joins planes).
+  struct JoinedPlanes {
+    std::vector<uint64_t> plane_bytes;  ///< byte count of each plane's block
+    std::vector<uint8_t> bytes;         ///< allocated at the first plane's arrival
+    uint16_t arrived = 0;
+  };
+  std::vector<JoinedPlanes> joined;
   ArrayView out;
   OutputPlace place;
   double sparse_fill = 0;
@@ -46,11 +57,15 @@ struct BlockRead {
 
  private:
   Status DecodeBlock(size_t i, ByteSpan raw, uint64_t* bytes_out);
+  /// Keeps plane fetch_plane[i] of a joined job; once every plane is in, decodes the job.
+  Status JoinPlane(size_t i, ByteSpan raw, uint64_t* bytes_out);
+  Status DecodeWhole(const BlockJob& job, ByteSpan raw, const codec::BlockInfo& block_info, uint64_t* bytes_out);
 
  public:
 
   std::mutex leader_mu;
   std::vector<size_t> leader_failed;  ///< indexes into jobs
+  std::mutex joined_mu;
 };
 
 }  // namespace cogr::internal
