@@ -99,7 +99,7 @@ void SeedBlocks(const std::string& stem, const cogr::tiff::TiffFile& tf, const s
         plane_bytes.push_back(length);
       }
       if (plane_bytes.size() != planes) continue;
-      if (joined) info.plane_bytes = plane_bytes;
+      if (joined) info.part_bytes = plane_bytes;
       const uint64_t row = (b % per_plane) / std::max<uint64_t>(1, ifd.blocks_across()) * ifd.block_height;
       info.height = static_cast<uint32_t>(ifd.tiled ? ifd.block_height
                                                     : std::min(ifd.block_height, ifd.height - row));

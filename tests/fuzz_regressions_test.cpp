@@ -123,7 +123,7 @@ TEST(FuzzHarness, DecodeInputRoundTripsBandInterleavedPlanes) {
                   file.begin() + static_cast<ptrdiff_t>(ifd.block_offsets[p] + ifd.block_byte_counts[p]));
     plane_bytes.push_back(ifd.block_byte_counts[p]);
   }
-  info.plane_bytes = plane_bytes;
+  info.part_bytes = plane_bytes;
   info.ifd = nullptr;  // the fuzz input carries no IFD
   auto input = internal::EncodeFuzzDecodeInput(info, ByteSpan(planes.data(), planes.size()));
   ASSERT_TRUE(input.has_value());

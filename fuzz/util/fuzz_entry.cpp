@@ -173,7 +173,7 @@ Status FuzzDecode(uint16_t compression, const uint8_t* data, size_t size) {
     }
     plane_bytes.push_back(left);
     block = block.subspan(4 * counted);
-    info.plane_bytes = plane_bytes;
+    info.part_bytes = plane_bytes;
   }
 
   auto expected = codec::DecodedSize(info);
@@ -223,16 +223,16 @@ std::optional<std::vector<uint8_t>> EncodeFuzzDecodeInput(const codec::BlockInfo
   if (info.lerc_parameters.size() >= 2) {
     lerc = static_cast<uint8_t>(8 | (std::min<uint32_t>(info.lerc_parameters[1], 3) << 4));
   }
-  const bool planes = !info.plane_bytes.empty();
-  if (planes && (info.stored_samples == 0 || info.plane_bytes.size() != info.stored_samples)) return std::nullopt;
+  const bool planes = !info.part_bytes.empty();
+  if (planes && (info.stored_samples == 0 || info.part_bytes.size() != info.stored_samples)) return std::nullopt;
   out.push_back(static_cast<uint8_t>(*subsampling | lerc | (info.stored_samples != 0 ? 0x40 : 0) | (planes ? 0x80 : 0)));
   PutLe16(out, static_cast<uint16_t>(info.jpeg_tables.size()));
   out.push_back(0);
   out.insert(out.end(), info.jpeg_tables.begin(), info.jpeg_tables.end());
-  for (size_t p = 0; p + 1 < info.plane_bytes.size(); ++p) {
-    if (info.plane_bytes[p] > UINT32_MAX) return std::nullopt;
-    PutLe16(out, static_cast<uint16_t>(info.plane_bytes[p] & 0xffff));
-    PutLe16(out, static_cast<uint16_t>(info.plane_bytes[p] >> 16));
+  for (size_t p = 0; p + 1 < info.part_bytes.size(); ++p) {
+    if (info.part_bytes[p] > UINT32_MAX) return std::nullopt;
+    PutLe16(out, static_cast<uint16_t>(info.part_bytes[p] & 0xffff));
+    PutLe16(out, static_cast<uint16_t>(info.part_bytes[p] >> 16));
   }
   out.insert(out.end(), block.begin(), block.end());
   return out;

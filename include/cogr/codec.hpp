@@ -66,11 +66,16 @@ struct BlockInfo {
   /// describe what Decode produces (RgbaBands samples of 8-bit unsigned).
   uint16_t stored_samples = 0;
   uint16_t stored_bits = 0;
-  /// A band-interleaved image converted to RGBA (PlanarConfiguration 2, stored_samples != 0):
-  /// the byte count of each plane's block at this block position, one entry per stored sample,
-  /// the planes' bytes following each other in Decode's `in`. Empty for every other block.
-  /// The caller owns the values; they must outlive the Decode call.
-  std::span<const uint64_t> plane_bytes;
+  /// Blocks decoded together through libtiff's RGBA interface (stored_samples != 0), their
+  /// bytes following each other in Decode's `in`; empty for every other block. The caller owns
+  /// the values; they must outlive the Decode call.
+  /// - part_rows == 0: a band-interleaved image (PlanarConfiguration 2): the byte count of each
+  ///   plane's block at this block position, one per stored sample.
+  /// - part_rows > 0: old-style JPEG strips 0..n-1 of part_rows rows each, as libtiff reads
+  ///   them (it decodes the earlier strips of the one JPEG stream to reach a later one); the
+  ///   block is their last `height` rows (whole strips, the last one possibly short).
+  std::span<const uint64_t> part_bytes;
+  uint32_t part_rows = 0;
 };
 
 /// Bands GDAL returns for an image it reads through libtiff's RGBA interface (pixels then

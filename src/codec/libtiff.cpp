@@ -253,20 +253,30 @@ struct OptionsFree {
 uint16_t StoredSamples(const codec::BlockInfo& info) { return info.stored_samples ? info.stored_samples : info.samples; }
 uint16_t StoredBits(const codec::BlockInfo& info) { return info.stored_samples ? info.stored_bits : info.bits_per_sample; }
 
-// A TIFF of `width` x `height` pixels with one strip, or one strip per plane for a
-// band-interleaved block (info.plane_bytes), around the block's bytes.
+// Old-style JPEG strips (info.part_rows > 0): the row of the first strip the block holds, its
+// last `height` rows being whole strips of the parts (DecodeLibtiff checked they fit).
+uint32_t FirstRow(const codec::BlockInfo& info) {
+  if (info.part_rows == 0) return 0;
+  const uint64_t strips = CeilDiv(info.height, info.part_rows);
+  return static_cast<uint32_t>((info.part_bytes.size() - strips) * info.part_rows);
+}
+
+// A TIFF of `width` x `height` pixels with one strip around the block's bytes; or one strip per
+// plane for a band-interleaved block; or, for old-style JPEG strips, FirstRow + `height` rows
+// in strips of part_rows.
 std::vector<uint8_t> BuildPrefix(const codec::BlockInfo& info, std::span<const uint64_t> strip_bytes) {
   TiffBuilder b(info.big_endian);
   const uint16_t samples = StoredSamples(info);
   const tiff::Ifd* ifd = info.ifd;
+  const bool planes = !info.part_bytes.empty() && info.part_rows == 0;
   b.Long(256, info.width);
-  b.Long(257, info.height);
+  b.Long(257, FirstRow(info) + info.height);
   b.Shorts(258, std::vector<uint16_t>(samples, StoredBits(info)));
   b.Shorts(259, {info.compression});
   b.Shorts(262, {info.photometric});
   b.Shorts(277, {samples});
-  b.Long(278, info.height);
-  b.Shorts(284, {static_cast<uint16_t>(info.plane_bytes.empty() ? 1 : 2)});
+  b.Long(278, info.part_rows != 0 ? info.part_rows : info.height);
+  b.Shorts(284, {static_cast<uint16_t>(planes ? 2 : 1)});
   if (info.predictor != 1) b.Shorts(317, {info.predictor});
   const uint16_t format = info.stored_samples ? (ifd && !ifd->sample_format.empty() ? ifd->sample_format[0] : 1)
                                               : info.sample_format;
@@ -290,7 +300,7 @@ class MemTiff {
     if (strip.size() > UINT32_MAX) return Status::LimitExceeded("libtiff: block of " + Num(strip.size()) + " bytes");
     COGR_RETURN_IF_ERROR(LoadTiff());  // libtiff is opened here, on first use
     const uint64_t whole = strip.size();
-    file_.prefix = BuildPrefix(info, info.plane_bytes.empty() ? std::span<const uint64_t>(&whole, 1) : info.plane_bytes);
+    file_.prefix = BuildPrefix(info, info.part_bytes.empty() ? std::span<const uint64_t>(&whole, 1) : info.part_bytes);
     file_.strip = strip;
     std::unique_ptr<TIFFOpenOptions, OptionsFree> opts(TIFFOpenOptionsAlloc());
     if (!opts) return Status::LimitExceeded("libtiff: out of memory");
@@ -343,6 +353,7 @@ Status DecodeRgba(MemTiff& t, MutableByteSpan out, const codec::BlockInfo& info)
     return t.Failure(std::string("libtiff cannot convert it to RGBA: ") + emsg);
   }
   img.req_orientation = ORIENTATION_TOPLEFT;
+  img.row_offset = static_cast<int>(FirstRow(info));  // libtiff decodes the strips above itself
   const uint64_t pixels = uint64_t{info.width} * info.height;
   MutableByteSpan raster = Scratch(ScratchSlot::kRow, static_cast<size_t>(pixels * 4));
   std::memset(raster.data(), 0, raster.size());
@@ -394,20 +405,25 @@ Status DecodeLibtiff(ByteSpan in, MutableByteSpan out, const codec::BlockInfo& i
     return Status::Unsupported("old-style JPEG (compression 6) of photometric " + Num(info.photometric) +
                                " is read only through libtiff's RGBA interface (as GDAL does), which cannot read it");
   }
-  if (!info.plane_bytes.empty()) {
-    // Band-interleaved: the planes' blocks one after the other, as the block reader joined them.
-    if (info.stored_samples == 0 || info.plane_bytes.size() != info.stored_samples) {
-      return Status::InvalidArgument(CodecName(info) + ": " + Num(info.plane_bytes.size()) + " planes for " +
-                                     Num(info.stored_samples) + " stored samples");
+  if (!info.part_bytes.empty()) {
+    // Planes' blocks or old-style JPEG strips one after the other, as the block reader joined
+    // them.
+    if (info.stored_samples == 0 || info.height == 0 ||
+        (info.part_rows == 0 && info.part_bytes.size() != info.stored_samples) ||
+        (info.part_rows != 0 && (CeilDiv(info.height, info.part_rows) > info.part_bytes.size() ||
+                                 uint64_t{info.part_rows} * info.part_bytes.size() > UINT32_MAX))) {
+      return Status::InvalidArgument(CodecName(info) + ": " + Num(info.part_bytes.size()) + " parts of " +
+                                     Num(info.part_rows) + " rows for " + Num(info.stored_samples) +
+                                     " stored samples and " + Num(info.height) + " rows");
     }
     uint64_t sum = 0;
-    for (uint64_t n : info.plane_bytes) sum = CheckedAdd(sum, n).value_or(UINT64_MAX);
+    for (uint64_t n : info.part_bytes) sum = CheckedAdd(sum, n).value_or(UINT64_MAX);
     if (sum != in.size()) {
-      return Status::InvalidArgument(CodecName(info) + ": planes of " + Num(sum) + " bytes in all, block of " +
+      return Status::InvalidArgument(CodecName(info) + ": parts of " + Num(sum) + " bytes in all, block of " +
                                      Num(in.size()));
     }
   } else if (info.stored_samples != 0 && info.ifd != nullptr && info.ifd->planar_config == 2) {
-    return Status::InvalidArgument(CodecName(info) + ": a band-interleaved block needs every plane (plane_bytes)");
+    return Status::InvalidArgument(CodecName(info) + ": a band-interleaved block needs every plane (part_bytes)");
   }
   MemTiff t;
   t.SetName(CodecName(info));
@@ -439,7 +455,7 @@ int LibtiffRgbaBands(const tiff::Ifd& ifd, bool big_endian) {
   // One byte per strip: libtiff's verdict needs the tags only.
   const std::vector<uint64_t> planes(ifd.planar_config == 2 ? ifd.samples_per_pixel : 0, 1);
   const std::vector<uint8_t> no_data(std::max<size_t>(planes.size(), 1), 0);
-  info.plane_bytes = planes;
+  info.part_bytes = planes;
   MemTiff t;
   if (!t.Open(info, ByteSpan(no_data.data(), no_data.size()), 16u << 20).ok()) return 0;
   char emsg[1024] = {};

@@ -26,8 +26,9 @@ Result<std::vector<BlockJob>> PlanBlocks(const tiff::Ifd& ifd, const std::vector
     job.block_col = bx;
     job.block_row = by;
     job.block_index = plane * per_plane + by * across + bx;
-    job.planes = planes;
-    job.plane_stride = per_plane;
+    job.parts = planes;
+    job.part0 = job.block_index;
+    job.part_stride = per_plane;
     const uint64_t offsets = ifd.lazy_offsets ? ifd.lazy_offsets->count : ifd.block_offsets.size();
     const uint64_t counts = ifd.lazy_byte_counts ? ifd.lazy_byte_counts->count : ifd.block_byte_counts.size();
     const uint64_t last = job.block_index + (planes - 1u) * per_plane;

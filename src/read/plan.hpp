@@ -25,11 +25,14 @@ struct BlockJob {
   PixelRect rect;            ///< the part of the block the read needs (image coordinates)
   /// (sample index inside the decoded block, output band index) pairs.
   std::vector<std::pair<uint16_t, uint32_t>> band_map;
-  /// Above 1: the block is decoded from the blocks of every plane at this position, plane p's
-  /// at table index block_index + p * plane_stride (band-interleaved images libtiff converts
-  /// to RGBA, see PlanBlocks' `joined_planes`).
-  uint16_t planes = 1;
-  uint64_t plane_stride = 0;
+  /// Above 1: the block is decoded from `parts` stored blocks, part p at table index
+  /// part0 + p * part_stride: every plane at this position (band-interleaved images libtiff
+  /// converts to RGBA, see PlanBlocks' `joined_planes`), or with `strip_parts` the strips
+  /// 0..k of an old-style JPEG, the job then covering `rows` rows from block_row's strip on.
+  uint32_t parts = 1;
+  uint64_t part0 = 0;
+  uint64_t part_stride = 0;
+  bool strip_parts = false;
 };
 
 /// Lists the blocks of `ifd` that `rect` (inside the image) touches for the 0-based `bands`,

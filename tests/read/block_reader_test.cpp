@@ -1,7 +1,7 @@
-// The block reader on band-interleaved images libtiff converts to RGBA (CMYK, PlanarConfiguration
-// 2): one job per block position fetches every plane's block, remote reads coalesce those
-// fetches like any others, limits apply to the planes' sum, and a bad plane is an error naming
-// the file. Pixels are compared with rasterio's recordings (tests/data/longtail, see
+// The block reader on blocks libtiff decodes together: band-interleaved images it converts to
+// RGBA (CMYK, PlanarConfiguration 2), where one job per block position fetches every plane's
+// block (remote reads coalesce those fetches like any others, limits apply to the planes' sum,
+// a bad plane is an error naming the file), and old-style JPEG strips, decoded from strip 0. Pixels are compared with rasterio's recordings (tests/data/longtail, see
 // scripts/make_longtail_fixtures.py) and with libtiff's own RGBA reader as a second opinion.
 #include <gtest/gtest.h>
 
@@ -241,6 +241,72 @@ TEST(BlockReaderJoinedPlanes, ShortOrMissingPlaneIsInvalidFileNamingTheFile) {
   EXPECT_EQ(b.status().message().rfind(missing, 0), 0u) << b.status().message();
   EXPECT_NE(b.status().message().find("block 0 of IFD 0: 1 of its 4 planes have no bytes"), std::string::npos)
       << b.status().message();
+}
+
+// Old-style JPEG in several strips: libtiff reads strip k as part of the image's one JPEG
+// stream, decoding strips 0..k-1 first. A window of the last strip alone gives rasterio's rows;
+// a stream whose JPEGInterchangeFormat also covers the scan (no restart markers) reads strip 0
+// and fails from strip 1 on, as in GDAL.
+TEST(BlockReaderOjpegStrips, WindowsDecodeFromTheFirstStripAsLibtiffDoes) {
+  const test::Npy npy = test::LoadNpy(test::DataPath("longtail/ojpeg_ycbcr22_whole_jif_rst_strips.r0.npy"));
+  ASSERT_TRUE(npy.ok) << npy.error;
+  ASSERT_EQ(npy.shape, (std::vector<uint64_t>{3, 48, 48}));
+  for (const char* name : {"ojpeg_ycbcr22_whole_jif_rst_strips.tif", "ojpeg_ycbcr22_jif_strips.tif"}) {
+    OpenOptions o;
+    o.block_cache_bytes = 0;
+    auto ds = Dataset::Open(test::DataPath(std::string("longtail/") + name), o);
+    ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+    for (uint64_t row0 : {0u, 16u, 32u, 20u}) {
+      ReadOptions window;
+      window.window = geo::Window{0, static_cast<double>(row0), 48, static_cast<double>(48 - row0)};
+      auto a = (*ds)->Read(window);
+      ASSERT_TRUE(a.ok()) << name << " " << row0 << ": " << a.status().ToString();
+      EXPECT_TRUE(a->data == Rows(npy.data, 3, 48, 48, row0, 48)) << name << " rows from " << row0;
+    }
+  }
+  const std::string broken = test::DataPath("longtail/ojpeg_ycbcr22_strips_norst_whole_jif.tif");
+  auto ds = Dataset::Open(broken);
+  ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+  ReadOptions first;
+  first.window = geo::Window{0, 0, 48, 16};
+  EXPECT_TRUE((*ds)->Read(first).ok());
+  ReadOptions second;
+  second.window = geo::Window{0, 16, 48, 16};
+  auto b = (*ds)->Read(second);
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(b.status().code(), Code::kInvalidFile) << b.status().message();
+  EXPECT_EQ(b.status().message().rfind(broken, 0), 0u) << b.status().message();
+  EXPECT_NE(b.status().message().find("ojpeg: corrupt block"), std::string::npos) << b.status().message();
+}
+
+// Strip 0..k of a window are one job: a missing strip before the window is an error.
+TEST(BlockReaderOjpegStrips, MissingEarlierStripIsInvalidFile) {
+  std::vector<uint8_t> bytes = test::ReadFileBytes(test::DataPath("longtail/ojpeg_ycbcr22_whole_jif_rst_strips.tif"));
+  auto u16 = [&](size_t at) { return static_cast<uint32_t>(bytes[at] | bytes[at + 1] << 8); };
+  auto u32 = [&](size_t at) { return u16(at) | u16(at + 2) << 16; };
+  const size_t ifd = u32(4);
+  bool done = false;
+  for (uint32_t i = 0; i < u16(ifd) && !done; ++i) {
+    const size_t e = ifd + 2 + 12 * i;
+    if (u16(e) != 279 || u16(e + 2) != 4 || u32(e + 4) != 3) continue;  // StripByteCounts, 3 LONGs
+    const size_t at = u32(e + 8) + 4;  // strip 1
+    for (int k = 0; k < 4; ++k) bytes[at + static_cast<size_t>(k)] = 0;
+    done = true;
+  }
+  ASSERT_TRUE(done);
+  const std::string path = TempPath("ojpeg_missing_strip.tif");
+  WriteBytes(path, bytes);
+  auto ds = Dataset::Open(path);
+  ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+  ReadOptions last;
+  last.window = geo::Window{0, 32, 48, 16};
+  auto a = (*ds)->Read(last);
+  std::remove(path.c_str());
+  ASSERT_FALSE(a.ok());
+  EXPECT_EQ(a.status().code(), Code::kInvalidFile) << a.status().message();
+  EXPECT_EQ(a.status().message().rfind(path, 0), 0u) << a.status().message();
+  EXPECT_NE(a.status().message().find("block 2 of IFD 0: 1 of its 3 strips have no bytes"), std::string::npos)
+      << a.status().message();
 }
 
 }  // namespace

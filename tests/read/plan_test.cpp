@@ -56,8 +56,8 @@ TEST(ReadPlanTest, JoinedPlanesGetOneJobPerPositionNamingEveryPlane) {
   EXPECT_EQ((*jobs)[0].block_index, 2u);
   EXPECT_EQ((*jobs)[1].block_index, 3u);
   for (const BlockJob& job : *jobs) {
-    EXPECT_EQ(job.planes, 4u);
-    EXPECT_EQ(job.plane_stride, 4u);
+    EXPECT_EQ(job.parts, 4u);
+    EXPECT_EQ(job.part_stride, 4u);
     // Bands index the decoded (RGBA) block like a pixel-interleaved one.
     EXPECT_EQ(job.band_map, (std::vector<std::pair<uint16_t, uint32_t>>{{3, 0}, {0, 1}}));
   }
@@ -69,7 +69,7 @@ TEST(ReadPlanTest, JoinedPlanesGetOneJobPerPositionNamingEveryPlane) {
   EXPECT_NE(jobs.status().message().find("block 15 has no offset/byte count"), std::string::npos)
       << jobs.status().message();
   // Without joined planes (or pixel-interleaved) nothing changes.
-  EXPECT_EQ(PlanBlocks(TiledIfd(256, 256, 128, 128, 4, 1), {0}, PixelRect{0, 0, 10, 10}, true)->at(0).planes, 1u);
+  EXPECT_EQ(PlanBlocks(TiledIfd(256, 256, 128, 128, 4, 1), {0}, PixelRect{0, 0, 10, 10}, true)->at(0).parts, 1u);
 }
 
 TEST(ReadPlanTest, LastStripIsShort) {
