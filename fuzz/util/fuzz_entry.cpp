@@ -162,8 +162,14 @@ Status FuzzDecode(uint16_t compression, const uint8_t* data, size_t size) {
   ByteSpan block(tables + tables_len, rest - tables_len);
   std::vector<uint64_t> plane_bytes;
   if ((data[6] & 0x80u) && info.stored_samples != 0) {
-    // Band-interleaved: the planes' byte counts, then the planes one after the other.
-    const size_t counted = std::min<size_t>(size_t{info.stored_samples} - 1, block.size() / 4);
+    // Band-interleaved planes, or old-style JPEG strips: the parts' byte counts, then the parts
+    // one after the other.
+    size_t parts = info.stored_samples;
+    if (compression == codec::kOldJpeg) {
+      parts = (data[9] >> 4) + 1u;
+      info.part_rows = 8u * ((data[9] & 15u) + 1u);
+    }
+    const size_t counted = std::min<size_t>(parts - 1, block.size() / 4);
     uint64_t left = block.size() - 4 * counted;
     for (size_t p = 0; p < counted; ++p) {
       const uint64_t n = std::min<uint64_t>(Le16(block.data() + 4 * p) | uint64_t{Le16(block.data() + 4 * p + 2)} << 16,
@@ -224,10 +230,17 @@ std::optional<std::vector<uint8_t>> EncodeFuzzDecodeInput(const codec::BlockInfo
     lerc = static_cast<uint8_t>(8 | (std::min<uint32_t>(info.lerc_parameters[1], 3) << 4));
   }
   const bool planes = !info.part_bytes.empty();
-  if (planes && (info.stored_samples == 0 || info.part_bytes.size() != info.stored_samples)) return std::nullopt;
+  if (planes && info.stored_samples == 0) return std::nullopt;
+  if (planes && info.part_rows == 0 && info.part_bytes.size() != info.stored_samples) return std::nullopt;
+  if (planes && info.part_rows != 0 &&
+      (info.part_bytes.size() > 16 || info.part_rows % 8 != 0 || info.part_rows < 8 || info.part_rows > 128)) {
+    return std::nullopt;
+  }
   out.push_back(static_cast<uint8_t>(*subsampling | lerc | (info.stored_samples != 0 ? 0x40 : 0) | (planes ? 0x80 : 0)));
   PutLe16(out, static_cast<uint16_t>(info.jpeg_tables.size()));
-  out.push_back(0);
+  // Old-style JPEG strips: their count and rows (the row-range byte is unused for RGBA).
+  out.push_back(info.part_rows == 0 ? uint8_t{0}
+                                    : static_cast<uint8_t>((info.part_bytes.size() - 1) << 4 | (info.part_rows / 8 - 1)));
   out.insert(out.end(), info.jpeg_tables.begin(), info.jpeg_tables.end());
   for (size_t p = 0; p + 1 < info.part_bytes.size(); ++p) {
     if (info.part_bytes[p] > UINT32_MAX) return std::nullopt;

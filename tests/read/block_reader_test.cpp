@@ -36,18 +36,6 @@ void WriteBytes(const std::string& path, const std::vector<uint8_t>& bytes) {
   std::fclose(f);
 }
 
-// Runs of `ranges` once ranges whose gap is at most `hole` bytes are merged.
-size_t CoalescedRuns(std::vector<ByteRange> ranges, uint64_t hole) {
-  std::sort(ranges.begin(), ranges.end(), [](const ByteRange& a, const ByteRange& b) { return a.offset < b.offset; });
-  size_t runs = 0;
-  uint64_t end = 0;
-  for (const ByteRange& r : ranges) {
-    if (runs == 0 || r.offset > end + hole) ++runs;
-    end = std::max(end, r.end());
-  }
-  return runs;
-}
-
 // An uncompressed band-interleaved CMYK(+alpha) image of size x size pixels, strips of `rps`
 // rows, pixels from a fixed pseudo-random sequence.
 std::string WriteUncompressedCmyk(const std::string& name, uint16_t samples, uint32_t size = 16, uint32_t rps = 16) {
@@ -141,7 +129,7 @@ TEST(BlockReaderJoinedPlanes, RemoteReadFetchesEveryPlaneInCoalescedRequests) {
     // Whole image: all 16 strips, written one after the other.
     std::vector<ByteRange> all;
     for (size_t k = 0; k < 16; ++k) all.push_back({ifd.block_offsets[k], ifd.block_byte_counts[k]});
-    EXPECT_EQ(CoalescedRuns(all, hole), 1u);
+    EXPECT_EQ(test::CoalescedRuns(all, hole), 1u);
     size_t before = nginx.RequestCount();
     auto a = (*ds)->Read(ReadOptions{});
     ASSERT_TRUE(a.ok()) << a.status().ToString();
@@ -151,7 +139,7 @@ TEST(BlockReaderJoinedPlanes, RemoteReadFetchesEveryPlaneInCoalescedRequests) {
     // Rows [192, 256): the last strip of each plane, four ranges 48 KiB apart.
     std::vector<ByteRange> last;
     for (size_t p = 0; p < 4; ++p) last.push_back({ifd.block_offsets[p * 4 + 3], ifd.block_byte_counts[p * 4 + 3]});
-    const size_t runs = CoalescedRuns(last, hole);
+    const size_t runs = test::CoalescedRuns(last, hole);
     EXPECT_EQ(runs, hole == 0 ? 4u : 1u);
     ReadOptions window;
     window.window = geo::Window{0, 192, 256, 64};
@@ -193,21 +181,21 @@ TEST(BlockReaderJoinedPlanes, LimitsApplyToThePlanesSumAndPixelsAreLibtiffs) {
   std::remove(five.c_str());
 }
 
-// cmyk_band.tif (little-endian, one deflate strip per plane, byte counts 50 63 106 584 as
-// SHORTs) with plane `plane`'s byte count set to `count`.
-std::string WithPlaneByteCount(int plane, uint32_t count) {
-  std::vector<uint8_t> bytes = test::ReadFileBytes(test::DataPath("longtail/cmyk_band.tif"));
+// A copy of tests/data/longtail/<name> (little-endian classic TIFF) with StripByteCounts value
+// `index` set to `count`; empty if the tag is not there with `type` (3 SHORT, 4 LONG) and `n`
+// values stored out of line.
+std::string WithStripByteCount(const std::string& name, uint16_t type, uint32_t n, uint32_t index, uint32_t count) {
+  std::vector<uint8_t> bytes = test::ReadFileBytes(test::DataPath("longtail/" + name));
   auto u16 = [&](size_t at) { return static_cast<uint32_t>(bytes[at] | bytes[at + 1] << 8); };
   auto u32 = [&](size_t at) { return u16(at) | u16(at + 2) << 16; };
   if (bytes.size() < 8 || bytes[0] != 'I') return "";
   const size_t ifd = u32(4);
   for (uint32_t i = 0; i < u16(ifd); ++i) {
     const size_t e = ifd + 2 + 12 * i;
-    if (u16(e) != 279 || u16(e + 2) != 3 || u32(e + 4) != 4) continue;  // StripByteCounts, 4 SHORTs
-    const size_t at = u32(e + 8) + 2 * static_cast<size_t>(plane);
-    bytes[at] = static_cast<uint8_t>(count);
-    bytes[at + 1] = static_cast<uint8_t>(count >> 8);
-    const std::string path = TempPath("plane" + std::to_string(plane) + "_" + std::to_string(count) + ".tif");
+    if (u16(e) != 279 || u16(e + 2) != type || u32(e + 4) != n) continue;
+    const size_t at = u32(e + 8) + (type == 3 ? 2u : 4u) * index;
+    for (uint32_t k = 0; k < (type == 3 ? 2u : 4u); ++k) bytes[at + k] = static_cast<uint8_t>(count >> (8 * k));
+    const std::string path = TempPath(std::to_string(index) + "_" + std::to_string(count) + "_" + name);
     WriteBytes(path, bytes);
     return path;
   }
@@ -215,8 +203,9 @@ std::string WithPlaneByteCount(int plane, uint32_t count) {
 }
 
 TEST(BlockReaderJoinedPlanes, ShortOrMissingPlaneIsInvalidFileNamingTheFile) {
-  // Plane 2's deflate stream cut from 106 to 40 bytes: libtiff's decoder fails on it.
-  const std::string short_plane = WithPlaneByteCount(2, 40);
+  // cmyk_band.tif: one deflate strip per plane, byte counts 50 63 106 584 as SHORTs. Plane 2's
+  // stream cut from 106 to 40 bytes: libtiff's decoder fails on it.
+  const std::string short_plane = WithStripByteCount("cmyk_band.tif", 3, 4, 2, 40);
   ASSERT_FALSE(short_plane.empty());
   auto ds = Dataset::Open(short_plane);
   ASSERT_TRUE(ds.ok()) << ds.status().ToString();
@@ -230,7 +219,7 @@ TEST(BlockReaderJoinedPlanes, ShortOrMissingPlaneIsInvalidFileNamingTheFile) {
   EXPECT_NE(m.find("deflate (libtiff RGBA)"), std::string::npos) << m;
 
   // Plane 1 without bytes while the others have some.
-  const std::string missing = WithPlaneByteCount(1, 0);
+  const std::string missing = WithStripByteCount("cmyk_band.tif", 3, 4, 1, 0);
   ASSERT_FALSE(missing.empty());
   auto ds2 = Dataset::Open(missing);
   ASSERT_TRUE(ds2.ok()) << ds2.status().ToString();
@@ -281,21 +270,9 @@ TEST(BlockReaderOjpegStrips, WindowsDecodeFromTheFirstStripAsLibtiffDoes) {
 
 // Strip 0..k of a window are one job: a missing strip before the window is an error.
 TEST(BlockReaderOjpegStrips, MissingEarlierStripIsInvalidFile) {
-  std::vector<uint8_t> bytes = test::ReadFileBytes(test::DataPath("longtail/ojpeg_ycbcr22_whole_jif_rst_strips.tif"));
-  auto u16 = [&](size_t at) { return static_cast<uint32_t>(bytes[at] | bytes[at + 1] << 8); };
-  auto u32 = [&](size_t at) { return u16(at) | u16(at + 2) << 16; };
-  const size_t ifd = u32(4);
-  bool done = false;
-  for (uint32_t i = 0; i < u16(ifd) && !done; ++i) {
-    const size_t e = ifd + 2 + 12 * i;
-    if (u16(e) != 279 || u16(e + 2) != 4 || u32(e + 4) != 3) continue;  // StripByteCounts, 3 LONGs
-    const size_t at = u32(e + 8) + 4;  // strip 1
-    for (int k = 0; k < 4; ++k) bytes[at + static_cast<size_t>(k)] = 0;
-    done = true;
-  }
-  ASSERT_TRUE(done);
-  const std::string path = TempPath("ojpeg_missing_strip.tif");
-  WriteBytes(path, bytes);
+  // Strip 1 of 3 (LONG byte counts) without bytes.
+  const std::string path = WithStripByteCount("ojpeg_ycbcr22_whole_jif_rst_strips.tif", 4, 3, 1, 0);
+  ASSERT_FALSE(path.empty());
   auto ds = Dataset::Open(path);
   ASSERT_TRUE(ds.ok()) << ds.status().ToString();
   ReadOptions last;
