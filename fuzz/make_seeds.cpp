@@ -83,16 +83,29 @@ void SeedBlocks(const std::string& stem, const cogr::tiff::TiffFile& tf, const s
     // own tags (FillOrder, old-style JPEG tables) do not travel in a decode input.
     if (!cogr::codec::SetBlockIfd(ifd, info).ok()) continue;
     info.ifd = nullptr;
+    // A band-interleaved image converted to RGBA decodes every plane's block at once.
+    const bool joined = info.stored_samples != 0 && ifd.planar_config == 2;
+    const uint64_t per_plane = std::max<uint64_t>(1, ifd.blocks_across() * ifd.blocks_down());
+    const uint64_t planes = joined ? ifd.samples_per_pixel : 1;
     int seeded = 0;
     for (size_t b = 0; b < ifd.block_offsets.size() && seeded < kBlocksPerIfd; ++b) {
-      const uint64_t offset = ifd.block_offsets[b], length = ifd.block_byte_counts[b];
-      if (offset == 0 || length == 0 || offset > file.size() || length > file.size() - offset) continue;
-      const uint64_t row = (b % std::max<uint64_t>(1, ifd.blocks_across() * ifd.blocks_down())) /
-                           std::max<uint64_t>(1, ifd.blocks_across()) * ifd.block_height;
+      std::vector<uint8_t> bytes;
+      std::vector<uint64_t> plane_bytes;
+      for (uint64_t p = 0; p < planes; ++p) {
+        const uint64_t k = b + p * per_plane;
+        if (k >= ifd.block_offsets.size() || k >= ifd.block_byte_counts.size()) break;
+        const uint64_t offset = ifd.block_offsets[k], length = ifd.block_byte_counts[k];
+        if (offset == 0 || length == 0 || offset > file.size() || length > file.size() - offset) break;
+        bytes.insert(bytes.end(), file.begin() + static_cast<ptrdiff_t>(offset),
+                     file.begin() + static_cast<ptrdiff_t>(offset + length));
+        plane_bytes.push_back(length);
+      }
+      if (plane_bytes.size() != planes) continue;
+      if (joined) info.part_bytes = plane_bytes;
+      const uint64_t row = (b % per_plane) / std::max<uint64_t>(1, ifd.blocks_across()) * ifd.block_height;
       info.height = static_cast<uint32_t>(ifd.tiled ? ifd.block_height
                                                     : std::min(ifd.block_height, ifd.height - row));
-      auto input = cogr::internal::EncodeFuzzDecodeInput(
-          info, cogr::ByteSpan(file.data() + offset, static_cast<size_t>(length)));
+      auto input = cogr::internal::EncodeFuzzDecodeInput(info, cogr::ByteSpan(bytes.data(), bytes.size()));
       if (!input) continue;
       Write(out / ("decode_" + target->second), stem + "-ifd" + std::to_string(i) + "-block" + std::to_string(b),
             *input);

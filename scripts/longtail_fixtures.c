@@ -409,5 +409,6 @@ int main(int argc, char** argv) {
   WriteJpeg("ojpeg_ycbcr21.jpg", 3, 2, 1, 40, 24, 0);
   WriteJpeg("ojpeg_gray.jpg", 1, 1, 1, 40, 24, 0);
   WriteJpeg("ojpeg_ycbcr22_rst.jpg", 3, 2, 2, 48, 48, 1);
+  WriteJpeg("ojpeg_ycbcr22_48.jpg", 3, 2, 2, 48, 48, 0);
   return 0;
 }

@@ -4,8 +4,8 @@ JPEG, SGILog, subsampled YCbCr, CMYK, 24-bit integers) and of a few layouts wher
 used to differ (big-endian LERC, deflate streams with trailing data, SubIFD overviews, nodata the
 dtype cannot hold, a full-size reduced-resolution IFD), with rasterio's answers beside them.
 
-Usage (developer tool, not run by CI; needs cc, libtiff-dev, libjpeg-dev, zlib and
-python3-rasterio):
+Usage (developer tool, not run by CI; needs cc, libtiff-dev, libtiff-tools, libjpeg-dev, zlib
+and python3-rasterio):
     /usr/bin/python3 scripts/make_longtail_fixtures.py
 
 For each NAME.tif it writes NAME.json:
@@ -158,6 +158,59 @@ def ojpeg_jif_strips(stream, width, height, rows_per_strip, subsampling):
     return t
 
 
+def ojpeg_whole_jif_rst_strips(stream, width, height, rows_per_strip, subsampling):
+    """Several strips inside one JPEG stream with restart markers, as old scanners wrote them:
+    JPEGInterchangeFormat(Length) cover the whole stream; strip k starts after the k-th RST
+    marker and ends before the next."""
+    segs, scan = jpeg_segments(stream)
+    header = stream[:len(stream) - len(scan)]
+    rst = [i for i in range(len(scan) - 1) if scan[i] == 0xFF and 0xD0 <= scan[i + 1] <= 0xD7]
+    end = scan.rfind(b"\xff\xd9")
+    starts, ends = [0] + [i + 2 for i in rst], rst + [end]
+    assert len(starts) == (height + rows_per_strip - 1) // rows_per_strip, len(starts)
+    t = RawTiff()
+    off = t.blob(stream)
+    base = off + len(header)
+    tags = {256: (LONG, [width]), 257: (LONG, [height]), 258: (SHORT, [8, 8, 8]), 259: (SHORT, [6]),
+            262: (SHORT, [6]), 273: (LONG, [base + s for s in starts]), 277: (SHORT, [3]),
+            278: (LONG, [rows_per_strip]), 279: (LONG, [e - s for s, e in zip(starts, ends)]), 284: (SHORT, [1]),
+            512: (SHORT, [1]), 513: (LONG, [off]), 514: (LONG, [len(stream)]), 530: (SHORT, list(subsampling))}
+    t.set_first(t.ifd(tags))
+    return t
+
+
+def ojpeg_jif_strips_continuing(stream, width, height, rows_per_strip, subsampling, whole_jif):
+    """Several strips of one entropy-coded scan without restart markers, cut at arbitrary bytes:
+    a strip continues the previous one's bit stream (libtiff decodes the earlier strips to reach
+    a later one). JPEGInterchangeFormat points at the header (through SOS), or with `whole_jif`
+    at the whole stream, scan and EOI included (its length then covers the strips too)."""
+    segs, scan = jpeg_segments(stream)
+    header = stream[:len(stream) - len(scan)]
+    end = scan.rfind(b"\xff\xd9")
+    scan = scan[:end] if end >= 0 else scan
+    strips = (height + rows_per_strip - 1) // rows_per_strip
+    cuts = [0] + [len(scan) * (i + 1) // strips + 3 * i for i in range(strips - 1)] + [len(scan)]
+    parts = [scan[cuts[i]:cuts[i + 1]] for i in range(strips)]
+    t = RawTiff()
+    if whole_jif:
+        jif_off = t.blob(stream)
+        offs, at = [], jif_off + len(header)
+        for p in parts:
+            offs.append(at)
+            at += len(p)
+        jif_len = len(stream)
+    else:
+        jif_off = t.blob(header)
+        offs = [t.blob(p) for p in parts]
+        jif_len = len(header)
+    tags = {256: (LONG, [width]), 257: (LONG, [height]), 258: (SHORT, [8, 8, 8]), 259: (SHORT, [6]),
+            262: (SHORT, [6]), 273: (LONG, offs), 277: (SHORT, [3]), 278: (LONG, [rows_per_strip]),
+            279: (LONG, [len(p) for p in parts]), 284: (SHORT, [1]), 512: (SHORT, [1]),
+            513: (LONG, [jif_off]), 514: (LONG, [jif_len]), 530: (SHORT, list(subsampling))}
+    t.set_first(t.ifd(tags))
+    return t
+
+
 def ojpeg_tables(stream, width, height, subsampling):
     """No JPEGInterchangeFormat: the tables by offset (JPEGQTables, JPEGDCTables, JPEGACTables)
     and the strip holding only the entropy-coded scan."""
@@ -208,6 +261,12 @@ def build_raw_fixtures(tmp):
     ojpeg_tables(jpg("ojpeg_ycbcr22.jpg"), 48, 32, (2, 2)).save(os.path.join(tmp, "ojpeg_ycbcr22_tables.tif"))
     ojpeg_jif_strips(jpg("ojpeg_ycbcr22_rst.jpg"), 48, 48, 16, (2, 2)).save(
         os.path.join(tmp, "ojpeg_ycbcr22_jif_strips.tif"))
+    ojpeg_whole_jif_rst_strips(jpg("ojpeg_ycbcr22_rst.jpg"), 48, 48, 16, (2, 2)).save(
+        os.path.join(tmp, "ojpeg_ycbcr22_whole_jif_rst_strips.tif"))
+    ojpeg_jif_strips_continuing(jpg("ojpeg_ycbcr22_48.jpg"), 48, 48, 16, (2, 2), False).save(
+        os.path.join(tmp, "ojpeg_ycbcr22_strips_norst.tif"))
+    ojpeg_jif_strips_continuing(jpg("ojpeg_ycbcr22_48.jpg"), 48, 48, 16, (2, 2), True).save(
+        os.path.join(tmp, "ojpeg_ycbcr22_strips_norst_whole_jif.tif"))
 
     # SubIFD overviews: the main image lists two reduced-resolution SubIFDs that also chain to
     # each other (ov32 -> ov16), given smallest first.
@@ -237,6 +296,19 @@ def build_raw_fixtures(tmp):
         t = RawTiff()
         t.set_first(add_gray_image(t, 10, 6, 0, {42113: (ASCII, text)}, dtype=dtype))
         t.save(os.path.join(tmp, name + ".tif"))
+
+
+def build_tiffcp_fixtures(tmp):
+    """Band-interleaved copies of the pixel-interleaved CMYK fixtures (libtiff-tools' tiffcp)."""
+    def tiffcp(src, dst, *args):
+        subprocess.check_call(["tiffcp", *args, os.path.join(tmp, src), os.path.join(tmp, dst)])
+
+    tiffcp("cmyk_pixel.tif", "cmyk_band_strips.tif", "-p", "separate", "-r", "8")
+    tiffcp("cmyk_pixel.tif", "cmyk_band_tiled.tif", "-p", "separate", "-t", "-w", "16", "-l", "16")
+    tiffcp("cmyk_pixel.tif", "cmyk_band_be_lzw.tif", "-B", "-p", "separate", "-c", "lzw", "-r", "5")
+    # GDAL reports 4 bands but libtiff's RGBA reader refuses band-interleaved CMYK with an
+    # extra sample: rasterio's read fails, so must cogr's.
+    tiffcp("cmyk_pixel_extra_alpha.tif", "cmyk_band_extra_alpha.tif", "-p", "separate", "-r", "8")
 
 
 def record(tmp, name):
@@ -280,6 +352,7 @@ def main():
                                "-ltiff", "-ljpeg", "-lz", "-lm"])
         subprocess.check_call([exe, tmp])
         build_raw_fixtures(tmp)
+        build_tiffcp_fixtures(tmp)
         for f in sorted(os.listdir(tmp)):
             if f.endswith(".tif"):
                 info = record(tmp, f[:-4])

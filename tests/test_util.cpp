@@ -1,5 +1,6 @@
 #include "test_util.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -20,6 +21,17 @@ std::string DataPath(const std::string& name) {
 std::vector<uint8_t> ReadFileBytes(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   return std::vector<uint8_t>(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+}
+
+size_t CoalescedRuns(std::vector<ByteRange> ranges, uint64_t hole) {
+  std::sort(ranges.begin(), ranges.end(), [](const ByteRange& a, const ByteRange& b) { return a.offset < b.offset; });
+  size_t runs = 0;
+  uint64_t end = 0;
+  for (const ByteRange& r : ranges) {
+    if (runs == 0 || r.offset > end + hole) ++runs;
+    end = std::max(end, r.end());
+  }
+  return runs;
 }
 
 std::string ReadFileText(const std::string& path) {

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "cogr/types.hpp"
+
 namespace cogr::test {
 
 /// Absolute path of tests/data/<name>, else of tests/data/fixtures/<name> or
@@ -24,5 +26,9 @@ struct Npy {
 };
 Npy LoadNpy(const std::string& path);
 Npy ParseNpy(const std::vector<uint8_t>& bytes);
+
+/// Runs of `ranges` once ranges whose gap is at most `hole` bytes are merged: the requests a
+/// coalescing source makes for them.
+size_t CoalescedRuns(std::vector<ByteRange> ranges, uint64_t hole);
 
 }  // namespace cogr::test

@@ -59,7 +59,11 @@ inline constexpr size_t kFuzzDecodeHeaderBytes = 10;
 ///   [6]   bits 0-2 YCbCr subsampling index, bit 3 LERC parameters present, bits 4-5 LERC's
 ///         additional compression (0 none, 1 deflate, 2 zstd, 3 unknown), bit 6 libtiff's RGBA
 ///         conversion (always on for old-style JPEG): the block decodes to 3 (YCbCr) or 4 bands
-///         of uint8 from `samples` stored samples
+///         of uint8 from `samples` stored samples; bit 7 (with bit 6) band-interleaved: the
+///         block is `samples` planes, the byte counts of all but the last given as LE32 values
+///         at the block's start (clamped to what is there), the last plane the rest; for
+///         old-style JPEG the parts are instead (byte [9] >> 4) + 1 strips of
+///         8 * ((byte [9] & 15) + 1) rows (codec::BlockInfo::part_rows), counted the same way
 ///   [7,9) JPEGTables length (the bytes right after the header; clamped to what is there)
 ///   [9]   picks the row range of the codec::DecodeRows check (codecs that decode by rows)
 ///   then the JPEGTables, then the block as stored.

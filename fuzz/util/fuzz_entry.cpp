@@ -149,7 +149,28 @@ Status FuzzDecode(uint16_t compression, const uint8_t* data, size_t size) {
   const size_t tables_len = std::min<size_t>(Le16(data + 7), rest);
   const uint8_t* tables = data + kFuzzDecodeHeaderBytes;
   info.jpeg_tables = ByteSpan(tables, tables_len);
-  const ByteSpan block(tables + tables_len, rest - tables_len);
+  ByteSpan block(tables + tables_len, rest - tables_len);
+  std::vector<uint64_t> plane_bytes;
+  if ((data[6] & 0x80u) && info.stored_samples != 0) {
+    // Band-interleaved planes, or old-style JPEG strips: the parts' byte counts, then the parts
+    // one after the other.
+    size_t parts = info.stored_samples;
+    if (compression == codec::kOldJpeg) {
+      parts = (data[9] >> 4) + 1u;
+      info.part_rows = 8u * ((data[9] & 15u) + 1u);
+    }
+    const size_t counted = std::min<size_t>(parts - 1, block.size() / 4);
+    uint64_t left = block.size() - 4 * counted;
+    for (size_t p = 0; p < counted; ++p) {
+      const uint64_t n = std::min<uint64_t>(Le16(block.data() + 4 * p) | uint64_t{Le16(block.data() + 4 * p + 2)} << 16,
+                                            left);
+      plane_bytes.push_back(n);
+      left -= n;
+    }
+    plane_bytes.push_back(left);
+    block = block.subspan(4 * counted);
+    info.part_bytes = plane_bytes;
+  }
 
   auto expected = codec::DecodedSize(info);
   if (!expected.ok()) return expected.status();
@@ -181,24 +202,41 @@ Status FuzzDecode(uint16_t compression, const uint8_t* data, size_t size) {
 
 std::optional<std::vector<uint8_t>> EncodeFuzzDecodeInput(const codec::BlockInfo& info, ByteSpan block) {
   if (info.width < 1 || info.width > 4096 || info.height < 1 || info.height > 4096) return std::nullopt;
-  if (info.samples < 1 || info.samples > 4 || info.predictor < 1 || info.predictor > 4) return std::nullopt;
-  const auto layout = IndexOf(kLayouts, SampleLayout{info.bits_per_sample, info.sample_format});
+  // The header holds the samples and bits as stored (RGBA conversion: stored_*).
+  const uint16_t samples = info.stored_samples != 0 ? info.stored_samples : info.samples;
+  const uint16_t bits = info.stored_samples != 0 ? info.stored_bits : info.bits_per_sample;
+  if (samples < 1 || samples > 4 || info.predictor < 1 || info.predictor > 4) return std::nullopt;
+  const auto layout = IndexOf(kLayouts, SampleLayout{bits, info.sample_format});
   const auto photometric = IndexOf(kPhotometrics, info.photometric);
   const auto subsampling = IndexOf(kSubsamplings, info.ycbcr_subsampling);
   if (!layout || !photometric || !subsampling || info.jpeg_tables.size() > 0xffff) return std::nullopt;
   std::vector<uint8_t> out;
   PutLe16(out, static_cast<uint16_t>(info.width - 1));
   PutLe16(out, static_cast<uint16_t>(info.height - 1));
-  out.push_back(static_cast<uint8_t>((info.samples - 1) | (*layout << 2)));
+  out.push_back(static_cast<uint8_t>((samples - 1) | (*layout << 2)));
   out.push_back(static_cast<uint8_t>((info.predictor - 1) | (info.big_endian ? 4 : 0) | (*photometric << 3)));
   uint8_t lerc = 0;
   if (info.lerc_parameters.size() >= 2) {
     lerc = static_cast<uint8_t>(8 | (std::min<uint32_t>(info.lerc_parameters[1], 3) << 4));
   }
-  out.push_back(static_cast<uint8_t>(*subsampling | lerc | (info.stored_samples != 0 ? 0x40 : 0)));
+  const bool planes = !info.part_bytes.empty();
+  if (planes && info.stored_samples == 0) return std::nullopt;
+  if (planes && info.part_rows == 0 && info.part_bytes.size() != info.stored_samples) return std::nullopt;
+  if (planes && info.part_rows != 0 &&
+      (info.part_bytes.size() > 16 || info.part_rows % 8 != 0 || info.part_rows < 8 || info.part_rows > 128)) {
+    return std::nullopt;
+  }
+  out.push_back(static_cast<uint8_t>(*subsampling | lerc | (info.stored_samples != 0 ? 0x40 : 0) | (planes ? 0x80 : 0)));
   PutLe16(out, static_cast<uint16_t>(info.jpeg_tables.size()));
-  out.push_back(0);
+  // Old-style JPEG strips: their count and rows (the row-range byte is unused for RGBA).
+  out.push_back(info.part_rows == 0 ? uint8_t{0}
+                                    : static_cast<uint8_t>((info.part_bytes.size() - 1) << 4 | (info.part_rows / 8 - 1)));
   out.insert(out.end(), info.jpeg_tables.begin(), info.jpeg_tables.end());
+  for (size_t p = 0; p + 1 < info.part_bytes.size(); ++p) {
+    if (info.part_bytes[p] > UINT32_MAX) return std::nullopt;
+    PutLe16(out, static_cast<uint16_t>(info.part_bytes[p] & 0xffff));
+    PutLe16(out, static_cast<uint16_t>(info.part_bytes[p] >> 16));
+  }
   out.insert(out.end(), block.begin(), block.end());
   return out;
 }

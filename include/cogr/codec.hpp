@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -65,20 +66,32 @@ struct BlockInfo {
   /// describe what Decode produces (RgbaBands samples of 8-bit unsigned).
   uint16_t stored_samples = 0;
   uint16_t stored_bits = 0;
+  /// Blocks decoded together through libtiff's RGBA interface (stored_samples != 0), their
+  /// bytes following each other in Decode's `in`; empty for every other block. The caller owns
+  /// the values; they must outlive the Decode call.
+  /// - part_rows == 0: a band-interleaved image (PlanarConfiguration 2): the byte count of each
+  ///   plane's block at this block position, one per stored sample.
+  /// - part_rows > 0: old-style JPEG strips 0..n-1 of part_rows rows each, as libtiff reads
+  ///   them (it decodes the earlier strips of the one JPEG stream to reach a later one); the
+  ///   block is their last `height` rows (whole strips, the last one possibly short).
+  std::span<const uint64_t> part_bytes;
+  uint32_t part_rows = 0;
 };
 
 /// Bands GDAL returns for an image it reads through libtiff's RGBA interface (pixels then
 /// come out as 8-bit R, G, B(, A)): 3 for YCbCr outside new-style JPEG (uncompressed, LZW,
 /// deflate, old-style JPEG ...), 4 for CMYK (InkSet 1) and CIELAB, when libtiff accepts the
-/// layout (8-bit, pixel-interleaved). 0 for every other image (read as stored) and when cogr
+/// layout (8-bit; pixel- or band-interleaved, as libtiff's TIFFRGBAImageOK says: GDAL then
+/// reports 4 bands even where libtiff's reader later refuses the layout, e.g. band-interleaved
+/// CMYK with an extra sample, and the read fails). 0 for every other image (read as stored) and when cogr
 /// is built without libtiff.
 int RgbaBands(const tiff::Ifd& ifd, bool big_endian);
 
 /// Sets the fields of `info` that come from the block's IFD beyond the plain ones: `ifd`, and
 /// for an RGBA-converted image (RgbaBands != 0) the output layout and `stored_*`. Call it
 /// after the plain fields (samples, bits_per_sample, ...) are set from the IFD. Decode then
-/// refuses what libtiff cannot read: old-style JPEG outside the RGBA interface (as GDAL) and
-/// band-interleaved RGBA conversions (kUnsupported).
+/// refuses what libtiff cannot read: old-style JPEG outside the RGBA interface (as GDAL),
+/// kUnsupported. A band-interleaved RGBA-converted block needs every plane (`plane_bytes`).
 Status SetBlockIfd(const tiff::Ifd& ifd, BlockInfo& info);
 
 /// Bytes of one decoded sample: bits rounded up to 1, 2, 4 or 8 (complex: both parts),

@@ -5,13 +5,16 @@
 // cogr's parser, planning and fetching stay: libtiff sees one block at a time, as the only strip
 // of a small TIFF built in memory around the block's bytes (the header and IFD come from
 // BlockInfo and the tags kept in tiff::Ifd::codec_tags, in the file's byte order; the block's
-// bytes are not copied). Each decode opens its own TIFF handle with per-handle error and warning
+// bytes are not copied). A band-interleaved block converted to RGBA is one strip per plane
+// (PlanarConfiguration 2), the planes' blocks at one position that the block reader fetched
+// together. Each decode opens its own TIFF handle with per-handle error and warning
 // handlers and an allocation cap, so decodes run concurrently and report errors as Status.
 #include <algorithm>
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -78,12 +81,17 @@ class TiffBuilder {
     return std::any_of(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.code == code; });
   }
 
-  // Header, IFD and values, laid out so that the strip (`strip_bytes`, appended by the reader
-  // without copying) starts at the returned prefix's end.
-  std::vector<uint8_t> Build(uint64_t strip_bytes) {
+  // Header, IFD and values, laid out so that the strips (`strip_bytes`, one per plane, appended
+  // one after the other by the reader without copying) start at the returned prefix's end.
+  std::vector<uint8_t> Build(std::span<const uint64_t> strip_bytes) {
+    const size_t strips = strip_bytes.size();
+    // StripOffsets / StripByteCounts: the offsets are filled in once the prefix size is known.
+    std::vector<uint8_t> counts(4 * strips);
+    for (size_t i = 0; i < strips; ++i) Put32(counts.data() + 4 * i, static_cast<uint32_t>(strip_bytes[i]));
+    Raw(273, tiff::TagType::kLong, strips, std::vector<uint8_t>(4 * strips));
+    Raw(279, tiff::TagType::kLong, strips, std::move(counts));
     std::sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) { return a.code < b.code; });
-    // StripOffsets / StripByteCounts are filled in once the prefix size is known.
-    const size_t ifd_size = 2 + 12 * (entries_.size() + 2) + 4;
+    const size_t ifd_size = 2 + 12 * entries_.size() + 4;
     std::vector<uint8_t> values;
     size_t values_at = 8 + ifd_size;
     struct Placed {
@@ -120,13 +128,16 @@ class TiffBuilder {
     }
     if (values.size() % 2) values.push_back(0);
     const size_t prefix = values_at + values.size();
-    Placed offsets{273, tiff::TagType::kLong, 1, std::vector<uint8_t>(4), SIZE_MAX};
-    Put32(offsets.field.data(), static_cast<uint32_t>(prefix));
-    Placed counts{279, tiff::TagType::kLong, 1, std::vector<uint8_t>(4), SIZE_MAX};
-    Put32(counts.field.data(), static_cast<uint32_t>(strip_bytes));
-    placed.push_back(std::move(offsets));
-    placed.push_back(std::move(counts));
-    std::stable_sort(placed.begin(), placed.end(), [](const Placed& a, const Placed& b) { return a.code < b.code; });
+    // The strips follow the prefix, in plane order.
+    for (Placed& e : placed) {
+      if (e.code != 273) continue;
+      uint8_t* at = e.value_pos == SIZE_MAX ? e.field.data() : values.data() + e.value_pos;
+      uint64_t offset = prefix;
+      for (size_t i = 0; i < strips; ++i) {
+        Put32(at + 4 * i, static_cast<uint32_t>(offset));
+        offset += strip_bytes[i];
+      }
+    }
 
     std::vector<uint8_t> out(prefix, 0);
     const bool big = order_ == tiff::ByteOrder::kBig;
@@ -242,19 +253,30 @@ struct OptionsFree {
 uint16_t StoredSamples(const codec::BlockInfo& info) { return info.stored_samples ? info.stored_samples : info.samples; }
 uint16_t StoredBits(const codec::BlockInfo& info) { return info.stored_samples ? info.stored_bits : info.bits_per_sample; }
 
-// A one-strip TIFF of `width` x `height` pixels around `strip`.
-std::vector<uint8_t> BuildPrefix(const codec::BlockInfo& info, uint64_t strip_bytes) {
+// Old-style JPEG strips (info.part_rows > 0): the row of the first strip the block holds, its
+// last `height` rows being whole strips of the parts (DecodeLibtiff checked they fit).
+uint32_t FirstRow(const codec::BlockInfo& info) {
+  if (info.part_rows == 0) return 0;
+  const uint64_t strips = CeilDiv(info.height, info.part_rows);
+  return static_cast<uint32_t>((info.part_bytes.size() - strips) * info.part_rows);
+}
+
+// A TIFF of `width` x `height` pixels with one strip around the block's bytes; or one strip per
+// plane for a band-interleaved block; or, for old-style JPEG strips, FirstRow + `height` rows
+// in strips of part_rows.
+std::vector<uint8_t> BuildPrefix(const codec::BlockInfo& info, std::span<const uint64_t> strip_bytes) {
   TiffBuilder b(info.big_endian);
   const uint16_t samples = StoredSamples(info);
   const tiff::Ifd* ifd = info.ifd;
+  const bool planes = !info.part_bytes.empty() && info.part_rows == 0;
   b.Long(256, info.width);
-  b.Long(257, info.height);
+  b.Long(257, FirstRow(info) + info.height);
   b.Shorts(258, std::vector<uint16_t>(samples, StoredBits(info)));
   b.Shorts(259, {info.compression});
   b.Shorts(262, {info.photometric});
   b.Shorts(277, {samples});
-  b.Long(278, info.height);
-  b.Shorts(284, {1});
+  b.Long(278, info.part_rows != 0 ? info.part_rows : info.height);
+  b.Shorts(284, {static_cast<uint16_t>(planes ? 2 : 1)});
   if (info.predictor != 1) b.Shorts(317, {info.predictor});
   const uint16_t format = info.stored_samples ? (ifd && !ifd->sample_format.empty() ? ifd->sample_format[0] : 1)
                                               : info.sample_format;
@@ -277,7 +299,8 @@ class MemTiff {
     if (info.width == 0 || info.height == 0) return Status::InvalidArgument("libtiff: empty block");
     if (strip.size() > UINT32_MAX) return Status::LimitExceeded("libtiff: block of " + Num(strip.size()) + " bytes");
     COGR_RETURN_IF_ERROR(LoadTiff());  // libtiff is opened here, on first use
-    file_.prefix = BuildPrefix(info, strip.size());
+    const uint64_t whole = strip.size();
+    file_.prefix = BuildPrefix(info, info.part_bytes.empty() ? std::span<const uint64_t>(&whole, 1) : info.part_bytes);
     file_.strip = strip;
     std::unique_ptr<TIFFOpenOptions, OptionsFree> opts(TIFFOpenOptionsAlloc());
     if (!opts) return Status::LimitExceeded("libtiff: out of memory");
@@ -330,6 +353,7 @@ Status DecodeRgba(MemTiff& t, MutableByteSpan out, const codec::BlockInfo& info)
     return t.Failure(std::string("libtiff cannot convert it to RGBA: ") + emsg);
   }
   img.req_orientation = ORIENTATION_TOPLEFT;
+  img.row_offset = static_cast<int>(FirstRow(info));  // libtiff decodes the strips above itself
   const uint64_t pixels = uint64_t{info.width} * info.height;
   MutableByteSpan raster = Scratch(ScratchSlot::kRow, static_cast<size_t>(pixels * 4));
   std::memset(raster.data(), 0, raster.size());
@@ -381,9 +405,25 @@ Status DecodeLibtiff(ByteSpan in, MutableByteSpan out, const codec::BlockInfo& i
     return Status::Unsupported("old-style JPEG (compression 6) of photometric " + Num(info.photometric) +
                                " is read only through libtiff's RGBA interface (as GDAL does), which cannot read it");
   }
-  if (info.stored_samples != 0 && info.ifd != nullptr && info.ifd->planar_config == 2) {
-    return Status::Unsupported("band-interleaved images converted to RGBA (photometric " + Num(info.photometric) +
-                               ") are not supported");
+  if (!info.part_bytes.empty()) {
+    // Planes' blocks or old-style JPEG strips one after the other, as the block reader joined
+    // them.
+    if (info.stored_samples == 0 || info.height == 0 ||
+        (info.part_rows == 0 && info.part_bytes.size() != info.stored_samples) ||
+        (info.part_rows != 0 && (CeilDiv(info.height, info.part_rows) > info.part_bytes.size() ||
+                                 uint64_t{info.part_rows} * info.part_bytes.size() > UINT32_MAX))) {
+      return Status::InvalidArgument(CodecName(info) + ": " + Num(info.part_bytes.size()) + " parts of " +
+                                     Num(info.part_rows) + " rows for " + Num(info.stored_samples) +
+                                     " stored samples and " + Num(info.height) + " rows");
+    }
+    uint64_t sum = 0;
+    for (uint64_t n : info.part_bytes) sum = CheckedAdd(sum, n).value_or(UINT64_MAX);
+    if (sum != in.size()) {
+      return Status::InvalidArgument(CodecName(info) + ": parts of " + Num(sum) + " bytes in all, block of " +
+                                     Num(in.size()));
+    }
+  } else if (info.stored_samples != 0 && info.ifd != nullptr && info.ifd->planar_config == 2) {
+    return Status::InvalidArgument(CodecName(info) + ": a band-interleaved block needs every plane (part_bytes)");
   }
   MemTiff t;
   t.SetName(CodecName(info));
@@ -412,9 +452,12 @@ int LibtiffRgbaBands(const tiff::Ifd& ifd, bool big_endian) {
   info.photometric = ph;
   info.ycbcr_subsampling = ifd.ycbcr_subsampling;
   info.ifd = &ifd;
-  static const uint8_t kNoData[1] = {0};
+  // One byte per strip: libtiff's verdict needs the tags only.
+  const std::vector<uint64_t> planes(ifd.planar_config == 2 ? ifd.samples_per_pixel : 0, 1);
+  const std::vector<uint8_t> no_data(std::max<size_t>(planes.size(), 1), 0);
+  info.part_bytes = planes;
   MemTiff t;
-  if (!t.Open(info, ByteSpan(kNoData, 1), 16u << 20).ok()) return 0;
+  if (!t.Open(info, ByteSpan(no_data.data(), no_data.size()), 16u << 20).ok()) return 0;
   char emsg[1024] = {};
   if (TIFFRGBAImageOK(t.get(), emsg) != 1) return 0;
   return ph == kPhotometricYCbCr ? 3 : 4;

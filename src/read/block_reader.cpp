@@ -63,8 +63,6 @@ Status Dataset::PrepareBlocks(int ifd_index, const std::vector<int>& bands, int6
     return Status::Unsupported("compression " + codec::CompressionName(ifd.compression, ifd.lerc_parameters) +
                                " (" + std::to_string(ifd.compression) + ") is not supported by this build");
   }
-  internal::PixelRect rect{x0, y0, x1, y1};
-  COGR_ASSIGN_OR_RETURN(br.jobs, internal::PlanBlocks(ifd, bands, rect));
   br.ifd_index = ifd_index;
   br.ifd = &ifd;
   br.out = out;
@@ -85,6 +83,26 @@ Status Dataset::PrepareBlocks(int ifd_index, const std::vector<int>& bands, int6
   info.lerc_parameters = ifd.lerc_parameters;
   info.max_block_bytes = options_.limits.max_block_bytes;
   COGR_RETURN_IF_ERROR(codec::SetBlockIfd(ifd, info));  // libtiff's tags; RGBA output layout
+  // A band-interleaved image libtiff converts to RGBA decodes from every plane's block at once.
+  const bool joined = info.stored_samples != 0 && ifd.planar_config == 2 && ifd.samples_per_pixel > 1;
+  internal::PixelRect rect{x0, y0, x1, y1};
+  COGR_ASSIGN_OR_RETURN(br.jobs, internal::PlanBlocks(ifd, bands, rect, joined));
+  // Old-style JPEG in several strips: libtiff reads a strip as part of the image's one JPEG
+  // stream, decoding the strips before it (GDAL reads them in order), so the strips a read
+  // needs are one job decoded from strip 0 on, never strip by strip.
+  const bool ojpeg_strips = info.compression == codec::kOldJpeg && info.stored_samples != 0 && !ifd.tiled &&
+                            ifd.planar_config == 1 && ifd.blocks_down() > 1;
+  if (ojpeg_strips && !br.jobs.empty()) {
+    internal::BlockJob tall = br.jobs.front();
+    tall.rows = 0;
+    for (const internal::BlockJob& job : br.jobs) tall.rows += job.rows;
+    tall.rect.y1 = br.jobs.back().rect.y1;
+    tall.parts = static_cast<uint32_t>(br.jobs.back().block_index + 1);
+    tall.part0 = 0;
+    tall.part_stride = 1;
+    tall.strip_parts = true;
+    br.jobs.assign(1, std::move(tall));
+  }
   if (ifd.block_width > UINT32_MAX || ifd.block_height > UINT32_MAX) {
     return Status::LimitExceeded("block size " + std::to_string(ifd.block_width) + " x " +
                                  std::to_string(ifd.block_height) + " too large");
@@ -117,29 +135,59 @@ Status Dataset::PrepareBlocks(int ifd_index, const std::vector<int>& bands, int6
   // Table entries of the blocks (lazy tables: only the pages these blocks need are fetched).
   // With GDAL block leaders and lazy byte counts, job_leader[j] = 1 marks a span holding the
   // leader, the block and its trailer (see BlockEntries).
-  std::vector<uint64_t> job_blocks, job_offsets, job_lengths;
-  for (const internal::BlockJob& job : jobs) job_blocks.push_back(job.block_index);
-  COGR_RETURN_IF_ERROR(BlockEntries(ifd, job_blocks, job_offsets, job_lengths, &br.job_leader));
+  // Joined parts: entry first_entry[j] + p is part p of job j (no GDAL leaders: each part is
+  // fetched by its byte count).
+  const bool any_parts = joined || ojpeg_strips;
+  std::vector<uint64_t> job_blocks, job_offsets, job_lengths, first_entry;
+  for (const internal::BlockJob& job : jobs) {
+    first_entry.push_back(job_blocks.size());
+    if (job.parts == 1) job_blocks.push_back(job.block_index);
+    for (uint64_t p = 0; p < job.parts && job.parts > 1; ++p) job_blocks.push_back(job.part0 + p * job.part_stride);
+  }
+  COGR_RETURN_IF_ERROR(BlockEntries(ifd, job_blocks, job_offsets, job_lengths, any_parts ? nullptr : &br.job_leader));
+  if (any_parts) {
+    br.job_leader.assign(jobs.size(), 0);
+    br.joined.resize(jobs.size());
+  }
   // Every block is checked before any is filled, fetched or decoded.
   std::vector<const internal::BlockJob*> sparse_jobs;
   for (size_t j = 0; j < jobs.size(); ++j) {
     const internal::BlockJob& job = jobs[j];
-    const uint64_t offset = job_offsets[j];
-    const uint64_t length = job_lengths[j];
-    if (offset == 0 || length == 0) {
+    const uint64_t* offsets = job_offsets.data() + first_entry[j];
+    const uint64_t* lengths = job_lengths.data() + first_entry[j];
+    const char* noun = job.strip_parts ? " strips" : " planes";
+    size_t empty_parts = 0;
+    uint64_t length = 0;  // of all parts
+    for (uint32_t p = 0; p < job.parts; ++p) {
+      const uint64_t block = job.parts == 1 ? job.block_index : job.part0 + p * job.part_stride;
+      if (offsets[p] == 0 || lengths[p] == 0) {
+        ++empty_parts;
+        continue;
+      }
+      if (!internal::RangeInside(offsets[p], lengths[p], file_size)) {
+        return Status::InvalidFile("block " + std::to_string(block) + " of IFD " + std::to_string(ifd_index) +
+                                   ": bytes [" + std::to_string(offsets[p]) + ", " +
+                                   std::to_string(offsets[p] + lengths[p]) + ") past end of file (size " +
+                                   std::to_string(file_size) + ")");
+      }
+      length = internal::CheckedAdd(length, lengths[p]).value_or(UINT64_MAX);
+    }
+    if (empty_parts == job.parts) {
       sparse_jobs.push_back(&job);
       continue;
     }
-    if (!internal::RangeInside(offset, length, file_size)) {
+    if (empty_parts != 0) {
+      // libtiff reads no pixel of a position that lacks a plane, nor past a missing strip.
       return Status::InvalidFile("block " + std::to_string(job.block_index) + " of IFD " + std::to_string(ifd_index) +
-                                 ": bytes [" + std::to_string(offset) + ", " + std::to_string(offset + length) +
-                                 ") past end of file (size " + std::to_string(file_size) + ")");
+                                 ": " + std::to_string(empty_parts) + " of its " + std::to_string(job.parts) + noun +
+                                 " have no bytes");
     }
     if (length > options_.limits.max_block_bytes) {
       return Status::LimitExceeded("block " + std::to_string(job.block_index) + " has " + std::to_string(length) +
-                                   " bytes > max_block_bytes " + std::to_string(options_.limits.max_block_bytes));
+                                   " bytes" + (job.parts > 1 ? " in its " + std::to_string(job.parts) + noun : "") +
+                                   " > max_block_bytes " + std::to_string(options_.limits.max_block_bytes));
     }
-    if (cache != nullptr) {
+    if (cache != nullptr && !job.strip_parts) {  // a job of strips is no block to cache
       COGR_ASSIGN_OR_RETURN(uint64_t decoded_size, decoded_size_of(job));
       if (internal::CachedBlock hit =
               cache->Lookup(internal::BlockKey{cache_id_, static_cast<uint64_t>(ifd_index), job.block_index});
@@ -169,8 +217,13 @@ Status Dataset::PrepareBlocks(int ifd_index, const std::vector<int>& bands, int6
                                    codec::CompressionName(info.compression, info.lerc_parameters) + ")");
       }
     }
-    br.fetch_jobs.push_back(j);
-    br.ranges.push_back({offset, length});
+    // One range per part: the source coalesces neighbours; Decode joins the parts.
+    for (uint32_t p = 0; p < job.parts; ++p) {
+      br.fetch_jobs.push_back(j);
+      br.fetch_part.push_back(p);
+      br.ranges.push_back({offsets[p], lengths[p]});
+      if (job.parts > 1) br.joined[j].part_bytes.push_back(lengths[p]);
+    }
   }
   for (const internal::BlockJob* job : sparse_jobs) internal::FillBlock(*job, sparse_fill, out, br.place);
   if (!hits.empty()) {
@@ -199,6 +252,7 @@ Status Dataset::PrepareLeaderRetry(internal::BlockRead& br) const {
     br.leader_failed.clear();
   }
   br.fetch_jobs.clear();
+  br.fetch_part.clear();
   br.ranges.clear();
   if (retry_jobs.empty()) return Status::OK();
   std::vector<uint64_t> retry_blocks, retry_offsets, retry_lengths;
@@ -221,6 +275,7 @@ Status Dataset::PrepareLeaderRetry(internal::BlockRead& br) const {
                                  std::to_string(file_size) + ") or over max_block_bytes");
     }
     br.fetch_jobs.push_back(j);
+    br.fetch_part.push_back(0);
     br.ranges.push_back({offset, length});
   }
   return Status::OK();
@@ -264,9 +319,40 @@ Status BlockRead::Decode(size_t i, ByteSpan raw) {
   return st;
 }
 
+Status BlockRead::JoinPart(size_t i, ByteSpan raw, uint64_t* bytes_out) {
+  const size_t j = fetch_jobs[i];
+  const BlockJob& job = jobs[j];
+  const uint32_t part = fetch_part[i];
+  JoinedParts& parts = joined[j];
+  if (raw.size() != parts.part_bytes[part]) {
+    return Status::IoError("block " + std::to_string(job.part0 + part * job.part_stride) + " of IFD " +
+                           std::to_string(ifd_index) + ": " + std::to_string(raw.size()) + " bytes fetched, " +
+                           std::to_string(parts.part_bytes[part]) + " asked for");
+  }
+  std::vector<uint8_t> whole;
+  {
+    std::lock_guard<std::mutex> lock(joined_mu);
+    uint64_t at = 0, total = 0;
+    for (uint32_t p = 0; p < job.parts; ++p) {
+      if (p < part) at += parts.part_bytes[p];
+      total += parts.part_bytes[p];  // <= max_block_bytes (PrepareBlocks)
+    }
+    if (parts.bytes.empty()) parts.bytes.resize(static_cast<size_t>(total));
+    std::copy(raw.begin(), raw.end(), parts.bytes.begin() + static_cast<ptrdiff_t>(at));
+    if (++parts.arrived < job.parts) return Status::OK();
+    whole = std::move(parts.bytes);
+  }
+  codec::BlockInfo block_info = info;
+  block_info.height = job.rows;
+  block_info.part_bytes = parts.part_bytes;  // not changed once fetching starts
+  if (job.strip_parts) block_info.part_rows = static_cast<uint32_t>(ifd->block_height);
+  return DecodeWhole(job, ByteSpan(whole.data(), whole.size()), block_info, bytes_out);
+}
+
 Status BlockRead::DecodeBlock(size_t i, ByteSpan raw, uint64_t* bytes_out) {
   const size_t j = fetch_jobs[i];
   const BlockJob& job = jobs[j];
+  if (job.parts > 1) return JoinPart(i, raw, bytes_out);
   if (job_leader[j]) {
     // Leader and trailer must agree; if not, the block is fetched again by its byte count.
     std::optional<ByteSpan> block = BlockFromLeader(raw);
@@ -296,10 +382,16 @@ Status BlockRead::DecodeBlock(size_t i, ByteSpan raw, uint64_t* bytes_out) {
     }
     return Status::OK();
   }
+  return DecodeWhole(job, raw, block_info, bytes_out);
+}
+
+Status BlockRead::DecodeWhole(const BlockJob& job, ByteSpan raw, const codec::BlockInfo& block_info,
+                               uint64_t* bytes_out) {
   COGR_ASSIGN_OR_RETURN(uint64_t decoded_size, codec::DecodedSize(block_info));
   MutableByteSpan decoded;
   std::shared_ptr<uint8_t[]> owned;
-  if (store) {
+  const bool keep = store && !job.strip_parts;
+  if (keep) {
     // A block to keep gets its own buffer (no zero fill: the codec writes every byte).
     owned = std::make_shared_for_overwrite<uint8_t[]>(static_cast<size_t>(decoded_size));
     decoded = MutableByteSpan(owned.get(), static_cast<size_t>(decoded_size));
@@ -319,8 +411,10 @@ Status BlockRead::DecodeBlock(size_t i, ByteSpan raw, uint64_t* bytes_out) {
   if (!st.ok()) {
     return st.WithContext("block " + std::to_string(job.block_index) + " of IFD " + std::to_string(ifd_index));
   }
-  AssembleBlock(job, decoded, ifd->block_width, ifd->block_height, block_info.samples, out, place);
-  if (store) {
+  // job.rows rows (a job of old-style JPEG strips spans several strips).
+  AssembleRows(job, decoded, 0, block_info.height, ifd->block_width, ifd->block_height, block_info.samples, out,
+               place);
+  if (keep) {
     cache->Insert(BlockKey{cache_id, static_cast<uint64_t>(ifd_index), job.block_index},
                   CachedBlock{std::move(owned), decoded.size()});
   }

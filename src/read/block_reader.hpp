@@ -27,9 +27,20 @@ struct BlockRead {
   std::vector<BlockJob> jobs;
   /// 1 = the fetched span of jobs[j] holds the GDAL leader, the block and its trailer.
   std::vector<uint8_t> job_leader;
-  /// The blocks to fetch: ranges[i] holds the bytes of jobs[fetch_jobs[i]].
+  /// The blocks to fetch: ranges[i] holds the bytes of part fetch_part[i] of
+  /// jobs[fetch_jobs[i]] (part 0 unless the job joins parts, BlockJob::parts > 1).
   std::vector<size_t> fetch_jobs;
+  std::vector<uint32_t> fetch_part;
   std::vector<ByteRange> ranges;
+  /// Jobs that join parts (planes, or old-style JPEG strips): the parts' bytes gathered as they
+  /// arrive, in part order; the range completing a job decodes it. Indexed like `jobs` (empty
+  /// when no job joins parts).
+  struct JoinedParts {
+    std::vector<uint64_t> part_bytes;  ///< byte count of each part
+    std::vector<uint8_t> bytes;        ///< allocated at the first part's arrival
+    uint32_t arrived = 0;
+  };
+  std::vector<JoinedParts> joined;
   ArrayView out;
   OutputPlace place;
   double sparse_fill = 0;
@@ -46,11 +57,15 @@ struct BlockRead {
 
  private:
   Status DecodeBlock(size_t i, ByteSpan raw, uint64_t* bytes_out);
+  /// Keeps part fetch_part[i] of a joined job; once every part is in, decodes the job.
+  Status JoinPart(size_t i, ByteSpan raw, uint64_t* bytes_out);
+  Status DecodeWhole(const BlockJob& job, ByteSpan raw, const codec::BlockInfo& block_info, uint64_t* bytes_out);
 
  public:
 
   std::mutex leader_mu;
   std::vector<size_t> leader_failed;  ///< indexes into jobs
+  std::mutex joined_mu;
 };
 
 }  // namespace cogr::internal

@@ -6,7 +6,7 @@
 namespace cogr::internal {
 
 Result<std::vector<BlockJob>> PlanBlocks(const tiff::Ifd& ifd, const std::vector<int>& bands,
-                                         const PixelRect& rect) {
+                                         const PixelRect& rect, bool joined_planes) {
   std::vector<BlockJob> jobs;
   if (rect.empty()) return jobs;
   if (ifd.block_width == 0 || ifd.block_height == 0) {
@@ -15,7 +15,9 @@ Result<std::vector<BlockJob>> PlanBlocks(const tiff::Ifd& ifd, const std::vector
   const uint64_t across = ifd.blocks_across();
   const uint64_t down = ifd.blocks_down();
   const uint64_t per_plane = across * down;  // bounded: the parser checked block_count()
-  const bool separate = ifd.planar_config == 2 && ifd.samples_per_pixel > 1;
+  const bool planar = ifd.planar_config == 2 && ifd.samples_per_pixel > 1;
+  const bool separate = planar && !joined_planes;
+  const uint16_t planes = planar && joined_planes ? ifd.samples_per_pixel : uint16_t{1};
   const uint64_t bx0 = rect.x0 / ifd.block_width, bx1 = (rect.x1 - 1) / ifd.block_width;
   const uint64_t by0 = rect.y0 / ifd.block_height, by1 = (rect.y1 - 1) / ifd.block_height;
 
@@ -24,11 +26,15 @@ Result<std::vector<BlockJob>> PlanBlocks(const tiff::Ifd& ifd, const std::vector
     job.block_col = bx;
     job.block_row = by;
     job.block_index = plane * per_plane + by * across + bx;
+    job.parts = planes;
+    job.part0 = job.block_index;
+    job.part_stride = per_plane;
     const uint64_t offsets = ifd.lazy_offsets ? ifd.lazy_offsets->count : ifd.block_offsets.size();
     const uint64_t counts = ifd.lazy_byte_counts ? ifd.lazy_byte_counts->count : ifd.block_byte_counts.size();
-    if (job.block_index >= offsets || job.block_index >= counts) {
-      return Status::InvalidFile("IFD at offset " + std::to_string(ifd.offset) + ": block " +
-                                 std::to_string(job.block_index) + " has no offset/byte count");
+    const uint64_t last = job.block_index + (planes - 1u) * per_plane;
+    if (last >= offsets || last >= counts) {
+      return Status::InvalidFile("IFD at offset " + std::to_string(ifd.offset) + ": block " + std::to_string(last) +
+                                 " has no offset/byte count");
     }
     const uint64_t bx_start = bx * ifd.block_width, by_start = by * ifd.block_height;
     job.rect.x0 = std::max(rect.x0, bx_start);

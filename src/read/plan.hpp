@@ -25,12 +25,23 @@ struct BlockJob {
   PixelRect rect;            ///< the part of the block the read needs (image coordinates)
   /// (sample index inside the decoded block, output band index) pairs.
   std::vector<std::pair<uint16_t, uint32_t>> band_map;
+  /// Above 1: the block is decoded from `parts` stored blocks, part p at table index
+  /// part0 + p * part_stride: every plane at this position (band-interleaved images libtiff
+  /// converts to RGBA, see PlanBlocks' `joined_planes`), or with `strip_parts` the strips
+  /// 0..k of an old-style JPEG, the job then covering `rows` rows from block_row's strip on.
+  uint32_t parts = 1;
+  uint64_t part0 = 0;
+  uint64_t part_stride = 0;
+  bool strip_parts = false;
 };
 
 /// Lists the blocks of `ifd` that `rect` (inside the image) touches for the 0-based `bands`,
 /// in block order. Planar-separate files get one job per (band, block); contiguous files one
-/// job per block carrying every requested band. Fails if the block tables are too short.
+/// job per block carrying every requested band. With `joined_planes` (a planar-separate image
+/// whose planes decode together, e.g. CMYK converted to RGBA), one job per block position
+/// carries every requested band of the decoded block and names every plane's block.
+/// Fails if the block tables are too short.
 Result<std::vector<BlockJob>> PlanBlocks(const tiff::Ifd& ifd, const std::vector<int>& bands,
-                                         const PixelRect& rect);
+                                         const PixelRect& rect, bool joined_planes = false);
 
 }  // namespace cogr::internal

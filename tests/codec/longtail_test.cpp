@@ -80,17 +80,6 @@ TEST_P(Longtail, MatchesRasterio) {
   }
   EXPECT_EQ(d.overviews(), expected.at("overviews").get<std::vector<int>>());
 
-  // Known gap (docs/formats.md): band-interleaved images GDAL converts to RGBA. The metadata
-  // matches GDAL's; the read is refused, never answered with other pixels.
-  if (name == "cmyk_band") {
-    auto a = d.Read(ReadOptions{});
-    ASSERT_FALSE(a.ok());
-    EXPECT_EQ(a.status().code(), Code::kUnsupported) << a.status().message();
-    EXPECT_NE(a.status().message().find("band-interleaved images converted to RGBA"), std::string::npos)
-        << a.status().message();
-    return;
-  }
-
   for (const json& read : expected.at("reads")) {
     ReadOptions options;
     if (!read.at("overview").is_null()) options.overview = read["overview"].get<int>();

@@ -47,6 +47,31 @@ TEST(ReadPlanTest, SeparatePlanesGetOneJobPerBand) {
   EXPECT_EQ((*jobs)[1].band_map[0], (std::pair<uint16_t, uint32_t>{0, 1}));
 }
 
+TEST(ReadPlanTest, JoinedPlanesGetOneJobPerPositionNamingEveryPlane) {
+  // 4 planes of a 2x2 tile grid: plane p of position k is table entry p * 4 + k.
+  auto ifd = TiledIfd(256, 256, 128, 128, 4, 2);
+  auto jobs = PlanBlocks(ifd, {3, 0}, PixelRect{100, 130, 200, 140}, /*joined_planes=*/true);
+  ASSERT_TRUE(jobs.ok());
+  ASSERT_EQ(jobs->size(), 2u);  // positions 2 and 3 (second tile row)
+  EXPECT_EQ((*jobs)[0].block_index, 2u);
+  EXPECT_EQ((*jobs)[1].block_index, 3u);
+  for (const BlockJob& job : *jobs) {
+    EXPECT_EQ(job.parts, 4u);
+    EXPECT_EQ(job.part_stride, 4u);
+    // Bands index the decoded (RGBA) block like a pixel-interleaved one.
+    EXPECT_EQ(job.band_map, (std::vector<std::pair<uint16_t, uint32_t>>{{3, 0}, {0, 1}}));
+  }
+  // The last plane's entries must exist too.
+  ifd.block_offsets.resize(15);
+  ifd.block_byte_counts.resize(15);
+  jobs = PlanBlocks(ifd, {0}, PixelRect{200, 200, 210, 210}, true);
+  ASSERT_FALSE(jobs.ok());
+  EXPECT_NE(jobs.status().message().find("block 15 has no offset/byte count"), std::string::npos)
+      << jobs.status().message();
+  // Without joined planes (or pixel-interleaved) nothing changes.
+  EXPECT_EQ(PlanBlocks(TiledIfd(256, 256, 128, 128, 4, 1), {0}, PixelRect{0, 0, 10, 10}, true)->at(0).parts, 1u);
+}
+
 TEST(ReadPlanTest, LastStripIsShort) {
   tiff::Ifd ifd = TiledIfd(10, 30, 10, 13, 1, 1);
   ifd.tiled = false;

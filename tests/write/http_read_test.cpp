@@ -11,22 +11,11 @@
 #include "cogr/io.hpp"
 #include "cogr/write.hpp"
 #include "io/test_servers.hpp"
+#include "test_util.hpp"
 #include "write/write_test_util.hpp"
 
 namespace cogr {
 namespace {
-
-// Runs of `ranges` once ranges whose gap is at most `hole` bytes are merged.
-size_t CoalescedRuns(std::vector<ByteRange> ranges, uint64_t hole) {
-  std::sort(ranges.begin(), ranges.end(), [](const ByteRange& a, const ByteRange& b) { return a.offset < b.offset; });
-  size_t runs = 0;
-  uint64_t end = 0;
-  for (const ByteRange& r : ranges) {
-    if (runs == 0 || r.offset > end + hole) ++runs;
-    end = std::max(end, r.end());
-  }
-  return runs;
-}
 
 TEST(WriteHttp, WindowReadMakesOneRequestPerCoalescedRun) {
   if (!test::HaveHttp()) GTEST_SKIP() << "cogr built without http support";
@@ -87,7 +76,7 @@ TEST(WriteHttp, WindowReadMakesOneRequestPerCoalescedRun) {
         needed.push_back({ifd.block_offsets[k], ifd.block_byte_counts[k]});
       }
     }
-    const size_t runs = CoalescedRuns(needed, hole);
+    const size_t runs = test::CoalescedRuns(needed, hole);
     EXPECT_EQ(runs, hole == 16 ? 3u : 1u);  // one per block row, or all rows in one
 
     const size_t before_read = nginx.RequestCount();
