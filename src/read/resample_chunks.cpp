@@ -167,6 +167,26 @@ void RunKernel(const ChunkJob& job, WorkType wt, const KernelGeom& g, const Work
   }
 }
 
+// Source pixels [first, first + size) along one axis that output pixels [dst, dst + count) of a
+// chunk read: those they cover plus the kernel margin, clipped to the level (size may be <= 0).
+struct ChunkAxis {
+  int64_t first = 0, size = 0;
+};
+
+ChunkAxis ChunkSource(int64_t dst, int64_t count, double ratio, int64_t win_off, int64_t level_len,
+                      int64_t margin) {
+  const int64_t c0 = win_off + static_cast<int64_t>(static_cast<double>(dst) * ratio);
+  int64_t c1 = win_off + 1 + static_cast<int64_t>(std::ceil(static_cast<double>(dst + count) * ratio));
+  c1 = std::min(c1, level_len);
+  ChunkAxis a{c0 - margin, (c1 - c0) + 2 * margin};
+  if (a.first < 0) {
+    a.size += a.first;
+    a.first = 0;
+  }
+  if (a.first + a.size > level_len) a.size = level_len - a.first;
+  return a;
+}
+
 // GDALRasterBand::RasterIOResampled / GDALDataset::RasterIOResampled for the bands listed in
 // `out_index` (positions in `bands` and in `out`): splits the output into chunks whose source
 // (plus margins of radius x reduction) stays under ~1M pixels, reads each chunk once for all
@@ -246,29 +266,13 @@ Status ResampleChunks(const ChunkJob& job, const std::vector<ResampleBand>& band
 
   for (int64_t dst_y = 0; dst_y < out_h; dst_y += block_y) {
     const int64_t y_count = std::min(block_y, out_h - dst_y);
-    const int64_t cy0 = win.y_off + static_cast<int64_t>(static_cast<double>(dst_y) * ratio_y);
-    int64_t cy1 = win.y_off + 1 + static_cast<int64_t>(std::ceil(static_cast<double>(dst_y + y_count) * ratio_y));
-    cy1 = std::min(cy1, H);
-    int64_t qy0 = cy0 - radius * factor_y;
-    int64_t qy_size = (cy1 - cy0) + 2 * radius * factor_y;
-    if (qy0 < 0) {
-      qy_size += qy0;
-      qy0 = 0;
-    }
-    if (qy0 + qy_size > H) qy_size = H - qy0;
+    const ChunkAxis rows = ChunkSource(dst_y, y_count, ratio_y, win.y_off, H, radius * factor_y);
+    const int64_t qy0 = rows.first, qy_size = rows.size;
 
     for (int64_t dst_x = 0; dst_x < out_w; dst_x += block_x) {
       const int64_t x_count = std::min(block_x, out_w - dst_x);
-      const int64_t cx0 = win.x_off + static_cast<int64_t>(static_cast<double>(dst_x) * ratio_x);
-      int64_t cx1 = win.x_off + 1 + static_cast<int64_t>(std::ceil(static_cast<double>(dst_x + x_count) * ratio_x));
-      cx1 = std::min(cx1, W);
-      int64_t qx0 = cx0 - radius * factor_x;
-      int64_t qx_size = (cx1 - cx0) + 2 * radius * factor_x;
-      if (qx0 < 0) {
-        qx_size += qx0;
-        qx0 = 0;
-      }
-      if (qx0 + qx_size > W) qx_size = W - qx0;
+      const ChunkAxis cols = ChunkSource(dst_x, x_count, ratio_x, win.x_off, W, radius * factor_x);
+      const int64_t qx0 = cols.first, qx_size = cols.size;
 
       KernelGeom g;
       g.ratio_x = ratio_x;
