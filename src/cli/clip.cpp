@@ -167,9 +167,7 @@ int RunClip(std::span<const std::string> argv) {
   const std::shared_ptr<Dataset> opened = bounds.OpenDataset(path);
   if (!opened) return kExitFailure;
   const Dataset& ds = *opened;
-  ReadOptions read_bounds;
-  bounds.ApplyTo(read_bounds);
-  options.deadline = read_bounds.deadline;
+  options.deadline = bounds.deadline;
   auto masked = mask::Mask(ds, doc->geometries, options);
   if (!masked.ok()) {
     PrintError(bounds.Explain(masked.status()), path);
@@ -219,13 +217,8 @@ int RunClip(std::span<const std::string> argv) {
   write::WriteOptions write_options;
   write_options.progress = [&bar](double fraction) { return bar.Update(fraction); };
   Status st = write::WriteGeoTiff(out_file.temp_path(), profile, data, write_options);
-  if (st.ok()) st = out_file.Commit();
   bar.Finish();
-  if (!st.ok()) {
-    PrintError(out_file.Rename(st.message()));
-    return kExitFailure;
-  }
-  return 0;
+  return CommitOutput(out_file, st);
 }
 
 CommandSpec ClipCommand() { return {"clip", kClipOptions, kClipUsage, RunClip}; }

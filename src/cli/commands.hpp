@@ -10,6 +10,7 @@
 
 #include "args.hpp"
 #include "bounds.hpp"
+#include "output_file.hpp"
 #include "subcommand.hpp"
 
 namespace cogr::cli {
@@ -67,6 +68,10 @@ int UsageError(std::string_view command, const std::string& message);
 
 /// Prints `line` and a newline on stdout; returns 0, or kExitFailure if stdout fails.
 int PrintLine(std::string line);
+
+/// Finishes a command's output file: commits it when `written` is OK. Returns 0, or prints the
+/// error (naming the user's file, not the temporary one) and returns kExitFailure.
+int CommitOutput(OutputFile& out, Status written);
 
 /// Takes an option every file-reading command shares: its bounds (--timeout, --max-memory) and,
 /// when `output` is not null, -o/--output (a non-empty file name). Returns false for the

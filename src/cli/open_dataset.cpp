@@ -32,6 +32,15 @@ std::unique_ptr<OutputFile> CreateCommandOutput(const std::string& path, int& ex
   return std::move(out).value();
 }
 
+int CommitOutput(OutputFile& out, Status written) {
+  if (written.ok()) written = out.Commit();
+  if (!written.ok()) {
+    PrintError(out.Rename(written.message()));
+    return kExitFailure;
+  }
+  return 0;
+}
+
 int UsageError(std::string_view command, const std::string& message) {
   PrintError(std::string(command) + ": " + message);
   return kExitUsage;

@@ -114,9 +114,7 @@ int RunQuicklook(std::span<const std::string> argv) {
   const std::shared_ptr<Dataset> opened = bounds.OpenDataset(path);
   if (!opened) return kExitFailure;
   const Dataset& ds = *opened;
-  ReadOptions read_bounds;
-  bounds.ApplyTo(read_bounds);
-  options.deadline = read_bounds.deadline;
+  options.deadline = bounds.deadline;
   auto image = Quicklook(ds, options);
   if (stats) PrintIoStats(ds.io_stats());
   if (!image.ok()) {
@@ -126,12 +124,7 @@ int RunQuicklook(std::span<const std::string> argv) {
   auto encoded = to_png ? EncodePng(*image) : EncodeJpeg(*image);
   Status st = encoded.status();
   if (st.ok()) st = out_file.Write(encoded->data(), encoded->size());
-  if (st.ok()) st = out_file.Commit();
-  if (!st.ok()) {
-    PrintError(out_file.Rename(st.message()));
-    return kExitFailure;
-  }
-  return 0;
+  return CommitOutput(out_file, st);
 }
 
 CommandSpec QuicklookCommand() { return {"quicklook", kQuicklookOptions, kQuicklookUsage, RunQuicklook}; }
