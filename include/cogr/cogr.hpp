@@ -2,6 +2,7 @@
 // missing).
 #pragma once
 #include "cogr/block_cache.hpp"
+#include "cogr/buffer.hpp"
 #include "cogr/build_info.hpp"
 #include "cogr/cancel.hpp"
 #include "cogr/catalog.hpp"

@@ -1,7 +1,5 @@
 // `cogr clip`: rasterio.mask.mask of a file by GeoJSON shapes, written as a tiled GeoTIFF or a
 // NumPy .npy file.
-#include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -62,16 +60,6 @@ constexpr SubOption kClipOptions[] = {
 // GeoJSON documents larger than this are refused before they are read.
 constexpr std::uintmax_t kMaxGeoJsonBytes = 256u << 20;
 
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-bool EndsWith(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 Result<std::string> ReadText(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::NotFound(path + ": cannot open the GeoJSON file");
@@ -93,19 +81,17 @@ Result<std::string> ReadText(const std::string& path) {
 int RunClip(std::span<const std::string> argv) {
   SubArgs args;
   if (auto done = ParseOrFinish("clip", argv, kClipOptions, kClipUsage, args)) return *done;
-  auto usage = [](const std::string& message) {
-    PrintError("clip: " + message);
-    return kExitUsage;
-  };
+  auto usage = [](const std::string& message) { return UsageError("clip", message); };
   std::string geojson_path, geojson_crs, output;
   mask::MaskOptions options;
   write::Compression compress = write::Compression::kDeflate;
   bool compress_given = false;
   CommandBounds bounds;
   for (const auto& [name, value] : args.options) {
-    if (IsBoundsOption(name)) {
-      if (Status st = bounds.ApplyOption(name, value); !st.ok()) return usage(st.message());
-    } else if (name == "--geojson") {
+    auto shared = TakeSharedOption(name, value, bounds, &output);
+    if (!shared.ok()) return usage(shared.status().message());
+    if (*shared) continue;
+    if (name == "--geojson") {
       if (value.empty()) return usage("--geojson: empty file name");
       geojson_path = value;
     } else if (name == "--geojson-crs") {
@@ -130,20 +116,15 @@ int RunClip(std::span<const std::string> argv) {
       if (!c.ok()) return usage("--compress: " + c.status().message());
       compress = *c;
       compress_given = true;
-    } else if (name == "--output") {
-      if (value.empty()) return usage("--output: empty file name");
-      output = value;
     }
   }
-  const auto& pos = args.positional;
-  if (pos.empty()) return usage("missing input PATH");
-  if (pos.size() > 1) return usage("unexpected argument '" + pos[1] + "'");
-  const std::string& path = pos[0];
+  auto input = OneInputPath(args);
+  if (!input.ok()) return usage(input.status().message());
+  const std::string& path = *input;
   if (geojson_path.empty()) return usage("missing --geojson AOI.geojson");
   if (output.empty()) return usage("missing output file (-o OUT.tif or -o OUT.npy)");
-  const std::string ext = Lower(output);
-  const bool to_tif = EndsWith(ext, ".tif") || EndsWith(ext, ".tiff");
-  const bool to_npy = EndsWith(ext, ".npy");
+  const bool to_tif = EndsWithIgnoringCase(output, ".tif") || EndsWithIgnoringCase(output, ".tiff");
+  const bool to_npy = EndsWithIgnoringCase(output, ".npy");
   if (!to_tif && !to_npy) return usage("output must end in .tif, .tiff or .npy, got '" + output + "'");
   if (to_npy && compress_given) return usage("--compress applies to .tif output only");
   if (options.crop && options.invert) return usage("--crop and --invert cannot be used together");
@@ -186,9 +167,7 @@ int RunClip(std::span<const std::string> argv) {
   const std::shared_ptr<Dataset> opened = bounds.OpenDataset(path);
   if (!opened) return kExitFailure;
   const Dataset& ds = *opened;
-  ReadOptions read_bounds;
-  bounds.ApplyTo(read_bounds);
-  options.deadline = read_bounds.deadline;
+  options.deadline = bounds.deadline;
   auto masked = mask::Mask(ds, doc->geometries, options);
   if (!masked.ok()) {
     PrintError(bounds.Explain(masked.status()), path);
@@ -238,13 +217,8 @@ int RunClip(std::span<const std::string> argv) {
   write::WriteOptions write_options;
   write_options.progress = [&bar](double fraction) { return bar.Update(fraction); };
   Status st = write::WriteGeoTiff(out_file.temp_path(), profile, data, write_options);
-  if (st.ok()) st = out_file.Commit();
   bar.Finish();
-  if (!st.ok()) {
-    PrintError(out_file.Rename(st.message()));
-    return kExitFailure;
-  }
-  return 0;
+  return CommitOutput(out_file, st);
 }
 
 CommandSpec ClipCommand() { return {"clip", kClipOptions, kClipUsage, RunClip}; }

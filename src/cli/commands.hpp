@@ -9,6 +9,8 @@
 #include <string_view>
 
 #include "args.hpp"
+#include "bounds.hpp"
+#include "output_file.hpp"
 #include "subcommand.hpp"
 
 namespace cogr::cli {
@@ -60,6 +62,32 @@ void PrintWarning(std::string_view message, std::string_view path = {});
 /// Flushes stdout; false (after printing the error) if the output could not be written, e.g.
 /// to a full disk or a closed pipe.
 bool FinishStdout();
+
+/// Prints "<command>: <message>" as the error line; returns kExitUsage.
+int UsageError(std::string_view command, const std::string& message);
+
+/// Prints `line` and a newline on stdout; returns 0, or kExitFailure if stdout fails.
+int PrintLine(std::string line);
+
+/// Finishes a command's output file: commits it when `written` is OK. Returns 0, or prints the
+/// error (naming the user's file, not the temporary one) and returns kExitFailure.
+int CommitOutput(OutputFile& out, Status written);
+
+/// Takes an option every file-reading command shares: its bounds (--timeout, --max-memory) and,
+/// when `output` is not null, -o/--output (a non-empty file name). Returns false for the
+/// command's own options. A bad value: kInvalidArgument with what to print after "<command>: ".
+Result<bool> TakeSharedOption(const std::string& name, const std::string& value, CommandBounds& bounds,
+                              std::string* output);
+
+/// The one positional PATH of a command that reads one file (clip, quicklook): kInvalidArgument
+/// "missing input PATH" or "unexpected argument 'x'" otherwise.
+Result<std::string> OneInputPath(const SubArgs& args);
+
+/// The positional "PATH A B" of a command that takes a point (index: PATH X Y, xy: PATH ROW COL),
+/// A and B as numbers into `a` and `b`. Otherwise prints the usage error ("<command>: expected
+/// PATH A B (see 'cogr <command> --help')", "<command>: A: <why>") and returns false.
+bool ParsePointArgs(std::string_view command, const SubArgs& args, const std::string& a_name,
+                    const std::string& b_name, double& a, double& b);
 
 /// The start of a command that parses with ParseSubArgs: on a bad command line prints the error
 /// and returns kExitUsage; on -h/--help prints `usage` to stdout and returns 0 (kExitFailure if

@@ -1,6 +1,6 @@
 // `cogr index PATH X Y [--crs CRS] [--op floor|round|ceil] [--json]`: rasterio's dataset.index.
 #include <cmath>
-#include <cstdio>
+#include <memory>
 #include <span>
 #include <string>
 
@@ -46,107 +46,71 @@ int RunIndex(std::span<const std::string> argv) {
   bool json = false;
   CommandBounds bounds;
   for (const auto& [name, value] : args.options) {
-    if (IsBoundsOption(name)) {
-      if (Status st = bounds.ApplyOption(name, value); !st.ok()) {
-        PrintError("index: " + st.message());
-        return kExitUsage;
-      }
-    } else if (name == "--op") {
+    auto shared = TakeSharedOption(name, value, bounds, nullptr);
+    if (!shared.ok()) return UsageError("index", shared.status().message());
+    if (*shared) continue;
+    if (name == "--op") {
       auto o = geo::ParseRoundOp(value);
-      if (!o.ok()) {
-        PrintError("index: --op: " + o.status().message());
-        return kExitUsage;
-      }
+      if (!o.ok()) return UsageError("index", "--op: " + o.status().message());
       op = *o;
     } else if (name == "--crs") {
-      if (value.empty()) {
-        PrintError("index: --crs: empty CRS");
-        return kExitUsage;
-      }
+      if (value.empty()) return UsageError("index", "--crs: empty CRS");
       crs_text = value;
     } else if (name == "--json") {
       json = true;
     }
   }
-  const auto& pos = args.positional;
-  if (pos.size() != 3) {
-    PrintError(pos.size() < 3 ? "index: expected PATH X Y (see 'cogr index --help')"
-                              : "index: unexpected argument '" + pos[3] + "'");
-    return kExitUsage;
-  }
-  auto x = ParseDouble(pos[1]);
-  auto y = ParseDouble(pos[2]);
-  if (!x.ok() || !y.ok()) {
-    PrintError("index: " + (!x.ok() ? "X: " + x.status().message() : "Y: " + y.status().message()));
-    return kExitUsage;
-  }
-  if (!std::isfinite(*x) || !std::isfinite(*y)) {
-    PrintError("index: X and Y must be finite");
-    return kExitUsage;
-  }
+  double x = 0, y = 0;
+  if (!ParsePointArgs("index", args, "X", "Y", x, y)) return kExitUsage;
+  if (!std::isfinite(x) || !std::isfinite(y)) return UsageError("index", "X and Y must be finite");
   std::optional<geo::Crs> from;
   if (!crs_text.empty()) {
     auto crs = geo::Crs::FromUserInput(crs_text);
-    if (!crs.ok()) {
-      PrintError("index: --crs: " + crs.status().message());
-      return kExitUsage;
-    }
+    if (!crs.ok()) return UsageError("index", "--crs: " + crs.status().message());
     from = *crs;
   }
-  if (Status st = bounds.ApplyEnvironment(); !st.ok()) {
-    PrintError("index: " + st.message());
-    return kExitUsage;
-  }
+  if (Status st = bounds.ApplyEnvironment(); !st.ok()) return UsageError("index", st.message());
   bounds.Start();
-  OpenOptions open_options;
-  bounds.ApplyTo(open_options);
-  auto opened = Dataset::Open(pos[0], open_options);
-  if (!opened.ok()) {
-    PrintError(bounds.Explain(opened.status()), pos[0]);
-    return kExitFailure;
-  }
-  const Dataset& ds = **opened;
-  double px = *x, py = *y;
+  const std::string& path = args.positional[0];
+  const std::shared_ptr<Dataset> opened = bounds.OpenDataset(path);
+  if (!opened) return kExitFailure;
+  const Dataset& ds = *opened;
+  double px = x, py = y;
   if (from) {
     if (!ds.crs_wkt() && !ds.crs_epsg()) {
-      PrintError("the file has no CRS to transform --crs coordinates to", pos[0]);
+      PrintError("the file has no CRS to transform --crs coordinates to", path);
       return kExitFailure;
     }
     auto to = ds.crs_wkt() ? geo::Crs::FromUserInput(*ds.crs_wkt()) : geo::Crs::FromEpsg(*ds.crs_epsg());
     if (!to.ok()) {
-      PrintError(to.status().message(), pos[0]);
+      PrintError(to.status().message(), path);
       return kExitFailure;
     }
     auto pts = geo::TransformPoints(*from, *to, {{px, py}});
     if (!pts.ok()) {
-      PrintError(pts.status().message(), pos[0]);
+      PrintError(pts.status().message(), path);
       return kExitFailure;
     }
     px = (*pts)[0].first;
     py = (*pts)[0].second;
     if (!std::isfinite(px) || !std::isfinite(py)) {
-      PrintError("point (" + FormatDouble(*x) + ", " + FormatDouble(*y) + ") cannot be transformed from \"" +
+      PrintError("point (" + FormatDouble(x) + ", " + FormatDouble(y) + ") cannot be transformed from \"" +
                      from->Name() + "\" to \"" + to->Name() + "\"",
-                 pos[0]);
+                 path);
       return kExitFailure;
     }
   }
   auto rc = ds.index(px, py, op);
   if (!rc.ok()) {
-    PrintError(rc.status().message(), pos[0]);
+    PrintError(rc.status().message(), path);
     return kExitFailure;
   }
-  std::string line;
   if (json) {
     JsonWriter w;
     w.BeginObject().Key("row").Int(rc->first).Key("col").Int(rc->second).EndObject();
-    line = w.str();
-  } else {
-    line = std::to_string(rc->first) + " " + std::to_string(rc->second);
+    return PrintLine(w.str());
   }
-  line += '\n';
-  std::fputs(line.c_str(), stdout);
-  return FinishStdout() ? 0 : kExitFailure;
+  return PrintLine(std::to_string(rc->first) + " " + std::to_string(rc->second));
 }
 
 CommandSpec IndexCommand() { return {"index", kIndexOptions, kIndexUsage, RunIndex}; }

@@ -1,7 +1,5 @@
 // `cogr quicklook`: a small PNG or JPEG picture of a file (cogr::Quicklook, cogr::EncodePng,
 // cogr::EncodeJpeg), written through the OutputFile guard.
-#include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <span>
 #include <string>
@@ -51,16 +49,6 @@ constexpr SubOption kQuicklookOptions[] = {
     {"--stretch", "", true},  {"--nodata-transparent", "", false}, {"--stats", "", false},
     {"--timeout", "", true},  {"--max-memory", "", true}};
 
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-bool EndsWith(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 Result<uint32_t> ParseSize(std::string_view text) {
   uint64_t v = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
@@ -76,21 +64,16 @@ Result<uint32_t> ParseSize(std::string_view text) {
 int RunQuicklook(std::span<const std::string> argv) {
   SubArgs args;
   if (auto done = ParseOrFinish("quicklook", argv, kQuicklookOptions, kQuicklookUsage, args)) return *done;
-  auto usage = [](const std::string& message) {
-    PrintError("quicklook: " + message);
-    return kExitUsage;
-  };
+  auto usage = [](const std::string& message) { return UsageError("quicklook", message); };
   QuicklookOptions options;
   std::string output;
   bool stats = false;
   CommandBounds bounds;
   for (const auto& [name, value] : args.options) {
-    if (IsBoundsOption(name)) {
-      if (Status st = bounds.ApplyOption(name, value); !st.ok()) return usage(st.message());
-    } else if (name == "--output") {
-      if (value.empty()) return usage("--output: empty file name");
-      output = value;
-    } else if (name == "--size") {
+    auto shared = TakeSharedOption(name, value, bounds, &output);
+    if (!shared.ok()) return usage(shared.status().message());
+    if (*shared) continue;
+    if (name == "--size") {
       auto size = ParseSize(value);
       if (!size.ok()) return usage("--size: " + size.status().message());
       options.size = *size;
@@ -112,14 +95,12 @@ int RunQuicklook(std::span<const std::string> argv) {
       stats = true;
     }
   }
-  const auto& pos = args.positional;
-  if (pos.empty()) return usage("missing input PATH");
-  if (pos.size() > 1) return usage("unexpected argument '" + pos[1] + "'");
-  const std::string& path = pos[0];
+  auto input = OneInputPath(args);
+  if (!input.ok()) return usage(input.status().message());
+  const std::string& path = *input;
   if (output.empty()) return usage("missing output file (-o OUT.png or -o OUT.jpg)");
-  const std::string ext = Lower(output);
-  const bool to_png = EndsWith(ext, ".png");
-  const bool to_jpeg = EndsWith(ext, ".jpg") || EndsWith(ext, ".jpeg");
+  const bool to_png = EndsWithIgnoringCase(output, ".png");
+  const bool to_jpeg = EndsWithIgnoringCase(output, ".jpg") || EndsWithIgnoringCase(output, ".jpeg");
   if (!to_png && !to_jpeg) return usage("output must end in .png, .jpg or .jpeg, got '" + output + "'");
   if (Status st = bounds.ApplyEnvironment(); !st.ok()) return usage(st.message());
   bounds.Start();
@@ -133,9 +114,7 @@ int RunQuicklook(std::span<const std::string> argv) {
   const std::shared_ptr<Dataset> opened = bounds.OpenDataset(path);
   if (!opened) return kExitFailure;
   const Dataset& ds = *opened;
-  ReadOptions read_bounds;
-  bounds.ApplyTo(read_bounds);
-  options.deadline = read_bounds.deadline;
+  options.deadline = bounds.deadline;
   auto image = Quicklook(ds, options);
   if (stats) PrintIoStats(ds.io_stats());
   if (!image.ok()) {
@@ -145,12 +124,7 @@ int RunQuicklook(std::span<const std::string> argv) {
   auto encoded = to_png ? EncodePng(*image) : EncodeJpeg(*image);
   Status st = encoded.status();
   if (st.ok()) st = out_file.Write(encoded->data(), encoded->size());
-  if (st.ok()) st = out_file.Commit();
-  if (!st.ok()) {
-    PrintError(out_file.Rename(st.message()));
-    return kExitFailure;
-  }
-  return 0;
+  return CommitOutput(out_file, st);
 }
 
 CommandSpec QuicklookCommand() { return {"quicklook", kQuicklookOptions, kQuicklookUsage, RunQuicklook}; }

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdio>
 
 namespace cogr::cli {
@@ -13,6 +14,17 @@ bool LooksLikeNumber(std::string_view arg) {
 }
 
 }  // namespace
+
+bool EndsWithIgnoringCase(std::string_view path, std::string_view suffix) {
+  if (path.size() < suffix.size()) return false;
+  const std::string_view tail = path.substr(path.size() - suffix.size());
+  for (size_t i = 0; i < tail.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(tail[i])) != std::tolower(static_cast<unsigned char>(suffix[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
 
 Result<SubArgs> ParseSubArgs(std::string_view command, std::span<const std::string> args,
                              std::span<const SubOption> specs, const ParseRules& rules) {

@@ -59,6 +59,9 @@ struct ParseRules {
 Result<SubArgs> ParseSubArgs(std::string_view command, std::span<const std::string> args,
                              std::span<const SubOption> specs, const ParseRules& rules = {});
 
+/// True when `path` ends in `suffix`, ignoring ASCII case (".tif" matches "A.TIF").
+bool EndsWithIgnoringCase(std::string_view path, std::string_view suffix);
+
 /// A one-line progress bar on stderr, drawn only when stderr is a terminal and only once the
 /// work has lasted half a second (short runs stay silent).
 class ProgressBar {

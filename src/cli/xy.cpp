@@ -1,5 +1,5 @@
 // `cogr xy PATH ROW COL [--offset center|ul|ur|ll|lr] [--json]`: rasterio's dataset.xy.
-#include <cstdio>
+#include <memory>
 #include <span>
 #include <string>
 
@@ -40,59 +40,30 @@ int RunXy(std::span<const std::string> argv) {
   bool json = false;
   CommandBounds bounds;
   for (const auto& [name, value] : args.options) {
-    if (IsBoundsOption(name)) {
-      if (Status st = bounds.ApplyOption(name, value); !st.ok()) {
-        PrintError("xy: " + st.message());
-        return kExitUsage;
-      }
-    } else if (name == "--offset") {
+    auto shared = TakeSharedOption(name, value, bounds, nullptr);
+    if (!shared.ok()) return UsageError("xy", shared.status().message());
+    if (*shared) continue;
+    if (name == "--offset") {
       auto o = geo::ParsePixelOffset(value);
-      if (!o.ok()) {
-        PrintError("xy: --offset: " + o.status().message());
-        return kExitUsage;
-      }
+      if (!o.ok()) return UsageError("xy", "--offset: " + o.status().message());
       offset = *o;
     } else if (name == "--json") {
       json = true;
     }
   }
-  const auto& pos = args.positional;
-  if (pos.size() != 3) {
-    PrintError(pos.size() < 3 ? "xy: expected PATH ROW COL (see 'cogr xy --help')"
-                              : "xy: unexpected argument '" + pos[3] + "'");
-    return kExitUsage;
-  }
-  auto row = ParseDouble(pos[1]);
-  auto col = ParseDouble(pos[2]);
-  if (!row.ok() || !col.ok()) {
-    PrintError("xy: " + (!row.ok() ? "ROW: " + row.status().message()
-                                   : "COL: " + col.status().message()));
-    return kExitUsage;
-  }
-  if (Status st = bounds.ApplyEnvironment(); !st.ok()) {
-    PrintError("xy: " + st.message());
-    return kExitUsage;
-  }
+  double row = 0, col = 0;
+  if (!ParsePointArgs("xy", args, "ROW", "COL", row, col)) return kExitUsage;
+  if (Status st = bounds.ApplyEnvironment(); !st.ok()) return UsageError("xy", st.message());
   bounds.Start();
-  OpenOptions open_options;
-  bounds.ApplyTo(open_options);
-  auto opened = Dataset::Open(pos[0], open_options);
-  if (!opened.ok()) {
-    PrintError(bounds.Explain(opened.status()), pos[0]);
-    return kExitFailure;
-  }
-  const auto [x, y] = (*opened)->xy(*row, *col, offset);
-  std::string line;
+  const std::shared_ptr<Dataset> opened = bounds.OpenDataset(args.positional[0]);
+  if (!opened) return kExitFailure;
+  const auto [x, y] = opened->xy(row, col, offset);
   if (json) {
     JsonWriter w;
     w.BeginObject().Key("x").Double(x).Key("y").Double(y).EndObject();
-    line = w.str();
-  } else {
-    line = FormatDouble(x) + " " + FormatDouble(y);
+    return PrintLine(w.str());
   }
-  line += '\n';
-  std::fputs(line.c_str(), stdout);
-  return FinishStdout() ? 0 : kExitFailure;
+  return PrintLine(FormatDouble(x) + " " + FormatDouble(y));
 }
 
 CommandSpec XyCommand() { return {"xy", kXyOptions, kXyUsage, RunXy}; }

@@ -4,8 +4,6 @@
 #define COGR_LERC_NO_NAME_MACROS
 #include "codec/lerc_api.hpp"
 
-#include <atomic>
-
 #include "dynamic_library_names.hpp"  // generated: COGR_LAZY_LOAD, COGR_LERC_SONAME
 #include "util/dynamic_library.hpp"
 
@@ -16,41 +14,18 @@
 namespace cogr::internal {
 namespace {
 
-LercFunctions table;
-std::atomic<bool> loaded{false};
+Status BindLerc(LercFunctions& table, const DynamicLibrarySpec& spec) {
+  COGR_BIND_FUNCTIONS(COGR_LERC_FUNCTIONS);
+}
 
-constexpr DynamicLibrarySpec kSpec{COGR_LERC_SONAME, "COGR_LIBLERC"};
+constinit LazyLibrary<LercFunctions, BindLerc> library{{COGR_LERC_SONAME, "COGR_LIBLERC"},
+                                                       "libLerc"};
 
 }  // namespace
 
-std::string LercLibraryName() { return DynamicLibraryName(kSpec); }
+Status LoadLerc() { return library.Load(); }
 
-Status LoadLerc() {
-  // A function-local static: initialised once, thread-safe, and no static initializer at
-  // process start.
-  static const Status status = [] {
-    Status load_status;
-#if COGR_LAZY_LOAD
-#define COGR_LERC_SLOT(name) {#name, reinterpret_cast<void**>(&table.name)},
-    load_status = LoadDynamicLibrary(kSpec, {COGR_LERC_FUNCTIONS(COGR_LERC_SLOT)});
-#undef COGR_LERC_SLOT
-#else  // linked at build time (COGR_LAZY_LOAD=OFF)
-#define COGR_LERC_SLOT(name) table.name = &::name;
-    COGR_LERC_FUNCTIONS(COGR_LERC_SLOT)
-#undef COGR_LERC_SLOT
-#endif
-    loaded.store(load_status.ok(), std::memory_order_release);
-    return load_status;
-  }();
-  return status;
-}
-
-const LercFunctions& LercApi() {
-  if (!loaded.load(std::memory_order_acquire)) {
-    if (Status s = LoadLerc(); !s.ok()) DynamicLibraryNotLoaded("libLerc", s.message());
-  }
-  return table;
-}
+const LercFunctions& LercApi() { return library.Get(); }
 
 }  // namespace cogr::internal
 

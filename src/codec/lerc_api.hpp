@@ -16,6 +16,7 @@
 #include <string>
 
 #include "cogr/status.hpp"
+#include "util/dynamic_library.hpp"
 
 // X(name) for every function called through the table.
 #define COGR_LERC_FUNCTIONS(X) \
@@ -26,14 +27,8 @@ namespace cogr::internal {
 
 /// The library's functions, typed from its header.
 struct LercFunctions {
-#define COGR_LERC_DECLARE(name) decltype(&::name) name = nullptr;
-  COGR_LERC_FUNCTIONS(COGR_LERC_DECLARE)
-#undef COGR_LERC_DECLARE
+  COGR_LERC_FUNCTIONS(COGR_DYNAMIC_FUNCTION)
 };
-
-/// The file dlopen opens: $COGR_LIBLERC when set and non-empty, else the SONAME the build linked
-/// against (e.g. "libLerc.so.4").
-std::string LercLibraryName();
 
 /// Loads the library and resolves LercFunctions once per process (thread-safe; later calls
 /// return the first result). kUnsupported "libLerc.so.4 could not be loaded: <dlerror()>" when the

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "cogr/status.hpp"
+#include "util/dynamic_library.hpp"
 
 // X(name) for every function called through the table.
 #define COGR_LZMA_FUNCTIONS(X) \
@@ -27,14 +28,8 @@ namespace cogr::internal {
 
 /// The library's functions, typed from its header.
 struct LzmaFunctions {
-#define COGR_LZMA_DECLARE(name) decltype(&::name) name = nullptr;
-  COGR_LZMA_FUNCTIONS(COGR_LZMA_DECLARE)
-#undef COGR_LZMA_DECLARE
+  COGR_LZMA_FUNCTIONS(COGR_DYNAMIC_FUNCTION)
 };
-
-/// The file dlopen opens: $COGR_LIBLZMA when set and non-empty, else the SONAME the build linked
-/// against (e.g. "liblzma.so.5").
-std::string LzmaLibraryName();
 
 /// Loads the library and resolves LzmaFunctions once per process (thread-safe; later calls
 /// return the first result). kUnsupported "liblzma.so.5 could not be loaded: <dlerror()>" when the

@@ -4,8 +4,6 @@
 #define COGR_PNG_NO_NAME_MACROS
 #include "codec/png_api.hpp"
 
-#include <atomic>
-
 #include "dynamic_library_names.hpp"  // generated: COGR_LAZY_LOAD, COGR_PNG_SONAME
 #include "util/dynamic_library.hpp"
 
@@ -16,41 +14,17 @@
 namespace cogr::internal {
 namespace {
 
-PngFunctions table;
-std::atomic<bool> loaded{false};
+Status BindPng(PngFunctions& table, const DynamicLibrarySpec& spec) {
+  COGR_BIND_FUNCTIONS(COGR_PNG_FUNCTIONS);
+}
 
-constexpr DynamicLibrarySpec kSpec{COGR_PNG_SONAME, "COGR_LIBPNG"};
+constinit LazyLibrary<PngFunctions, BindPng> library{{COGR_PNG_SONAME, "COGR_LIBPNG"}, "libpng"};
 
 }  // namespace
 
-std::string PngLibraryName() { return DynamicLibraryName(kSpec); }
+Status LoadPng() { return library.Load(); }
 
-Status LoadPng() {
-  // A function-local static: initialised once, thread-safe, and no static initializer at
-  // process start.
-  static const Status status = [] {
-    Status load_status;
-#if COGR_LAZY_LOAD
-#define COGR_PNG_SLOT(name) {#name, reinterpret_cast<void**>(&table.name)},
-    load_status = LoadDynamicLibrary(kSpec, {COGR_PNG_FUNCTIONS(COGR_PNG_SLOT)});
-#undef COGR_PNG_SLOT
-#else  // linked at build time (COGR_LAZY_LOAD=OFF)
-#define COGR_PNG_SLOT(name) table.name = &::name;
-    COGR_PNG_FUNCTIONS(COGR_PNG_SLOT)
-#undef COGR_PNG_SLOT
-#endif
-    loaded.store(load_status.ok(), std::memory_order_release);
-    return load_status;
-  }();
-  return status;
-}
-
-const PngFunctions& PngApi() {
-  if (!loaded.load(std::memory_order_acquire)) {
-    if (Status s = LoadPng(); !s.ok()) DynamicLibraryNotLoaded("libpng", s.message());
-  }
-  return table;
-}
+const PngFunctions& PngApi() { return library.Get(); }
 
 }  // namespace cogr::internal
 

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "cogr/status.hpp"
+#include "util/dynamic_library.hpp"
 
 // X(name) for every function called through the table.
 #define COGR_PNG_FUNCTIONS(X) \
@@ -23,14 +24,8 @@ namespace cogr::internal {
 
 /// The library's functions, typed from its header.
 struct PngFunctions {
-#define COGR_PNG_DECLARE(name) decltype(&::name) name = nullptr;
-  COGR_PNG_FUNCTIONS(COGR_PNG_DECLARE)
-#undef COGR_PNG_DECLARE
+  COGR_PNG_FUNCTIONS(COGR_DYNAMIC_FUNCTION)
 };
-
-/// The file dlopen opens: $COGR_LIBPNG when set and non-empty, else the SONAME the build linked
-/// against (e.g. "libpng16.so.16").
-std::string PngLibraryName();
 
 /// Loads the library and resolves PngFunctions once per process (thread-safe; later calls
 /// return the first result). kUnsupported "libpng16.so.16 could not be loaded: <dlerror()>".

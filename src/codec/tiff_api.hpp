@@ -16,6 +16,7 @@
 #include <string>
 
 #include "cogr/status.hpp"
+#include "util/dynamic_library.hpp"
 
 // X(name) for every function called through the table.
 #define COGR_LIBTIFF_FUNCTIONS(X) \
@@ -37,14 +38,8 @@ namespace cogr::internal {
 
 /// The library's functions, typed from its header.
 struct TiffFunctions {
-#define COGR_LIBTIFF_DECLARE(name) decltype(&::name) name = nullptr;
-  COGR_LIBTIFF_FUNCTIONS(COGR_LIBTIFF_DECLARE)
-#undef COGR_LIBTIFF_DECLARE
+  COGR_LIBTIFF_FUNCTIONS(COGR_DYNAMIC_FUNCTION)
 };
-
-/// The file dlopen opens: $COGR_LIBTIFF when set and non-empty, else the SONAME the build linked
-/// against (e.g. "libtiff.so.6").
-std::string TiffLibraryName();
 
 /// Loads the library and resolves TiffFunctions once per process (thread-safe; later calls
 /// return the first result). kUnsupported "libtiff.so.6 could not be loaded: <dlerror()>" when the

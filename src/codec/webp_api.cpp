@@ -4,8 +4,6 @@
 #define COGR_WEBP_NO_NAME_MACROS
 #include "codec/webp_api.hpp"
 
-#include <atomic>
-
 #include "dynamic_library_names.hpp"  // generated: COGR_LAZY_LOAD, COGR_WEBP_SONAME
 #include "util/dynamic_library.hpp"
 
@@ -16,41 +14,18 @@
 namespace cogr::internal {
 namespace {
 
-WebpFunctions table;
-std::atomic<bool> loaded{false};
+Status BindWebp(WebpFunctions& table, const DynamicLibrarySpec& spec) {
+  COGR_BIND_FUNCTIONS(COGR_WEBP_FUNCTIONS);
+}
 
-constexpr DynamicLibrarySpec kSpec{COGR_WEBP_SONAME, "COGR_LIBWEBP"};
+constinit LazyLibrary<WebpFunctions, BindWebp> library{{COGR_WEBP_SONAME, "COGR_LIBWEBP"},
+                                                       "libwebp"};
 
 }  // namespace
 
-std::string WebpLibraryName() { return DynamicLibraryName(kSpec); }
+Status LoadWebp() { return library.Load(); }
 
-Status LoadWebp() {
-  // A function-local static: initialised once, thread-safe, and no static initializer at
-  // process start.
-  static const Status status = [] {
-    Status load_status;
-#if COGR_LAZY_LOAD
-#define COGR_WEBP_SLOT(name) {#name, reinterpret_cast<void**>(&table.name)},
-    load_status = LoadDynamicLibrary(kSpec, {COGR_WEBP_FUNCTIONS(COGR_WEBP_SLOT)});
-#undef COGR_WEBP_SLOT
-#else  // linked at build time (COGR_LAZY_LOAD=OFF)
-#define COGR_WEBP_SLOT(name) table.name = &::name;
-    COGR_WEBP_FUNCTIONS(COGR_WEBP_SLOT)
-#undef COGR_WEBP_SLOT
-#endif
-    loaded.store(load_status.ok(), std::memory_order_release);
-    return load_status;
-  }();
-  return status;
-}
-
-const WebpFunctions& WebpApi() {
-  if (!loaded.load(std::memory_order_acquire)) {
-    if (Status s = LoadWebp(); !s.ok()) DynamicLibraryNotLoaded("libwebp", s.message());
-  }
-  return table;
-}
+const WebpFunctions& WebpApi() { return library.Get(); }
 
 }  // namespace cogr::internal
 

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "cogr/status.hpp"
+#include "util/dynamic_library.hpp"
 
 // X(name) for every function called through the table.
 #define COGR_WEBP_FUNCTIONS(X) \
@@ -27,14 +28,8 @@ namespace cogr::internal {
 
 /// The library's functions, typed from its header.
 struct WebpFunctions {
-#define COGR_WEBP_DECLARE(name) decltype(&::name) name = nullptr;
-  COGR_WEBP_FUNCTIONS(COGR_WEBP_DECLARE)
-#undef COGR_WEBP_DECLARE
+  COGR_WEBP_FUNCTIONS(COGR_DYNAMIC_FUNCTION)
 };
-
-/// The file dlopen opens: $COGR_LIBWEBP when set and non-empty, else the SONAME the build linked
-/// against (e.g. "libwebp.so.7").
-std::string WebpLibraryName();
 
 /// Loads the library and resolves WebpFunctions once per process (thread-safe; later calls
 /// return the first result). kUnsupported "libwebp.so.7 could not be loaded: <dlerror()>" when the

@@ -4,8 +4,6 @@
 #define COGR_PROJ_NO_NAME_MACROS
 #include "geo/proj_api.hpp"
 
-#include <atomic>
-
 #include "dynamic_library_names.hpp"  // generated: COGR_LAZY_LOAD, COGR_PROJ_SONAME
 #include "util/dynamic_library.hpp"
 
@@ -16,41 +14,17 @@
 namespace cogr::internal {
 namespace {
 
-ProjFunctions table;
-std::atomic<bool> loaded{false};
+Status BindProj(ProjFunctions& table, const DynamicLibrarySpec& spec) {
+  COGR_BIND_FUNCTIONS(COGR_PROJ_FUNCTIONS);
+}
 
-constexpr DynamicLibrarySpec kProjSpec{COGR_PROJ_SONAME, "COGR_LIBPROJ"};
+constinit LazyLibrary<ProjFunctions, BindProj> library{{COGR_PROJ_SONAME, "COGR_LIBPROJ"}, "PROJ"};
 
 }  // namespace
 
-std::string ProjLibraryName() { return DynamicLibraryName(kProjSpec); }
+Status LoadProj() { return library.Load(); }
 
-Status LoadProj() {
-  // A function-local static: initialised once, thread-safe, and no static initializer at
-  // process start.
-  static const Status status = [] {
-    Status load_status;
-#if COGR_LAZY_LOAD
-#define COGR_PROJ_SLOT(name) {#name, reinterpret_cast<void**>(&table.name)},
-    load_status = LoadDynamicLibrary(kProjSpec, {COGR_PROJ_FUNCTIONS(COGR_PROJ_SLOT)});
-#undef COGR_PROJ_SLOT
-#else  // linked at build time (COGR_LAZY_LOAD=OFF)
-#define COGR_PROJ_SLOT(name) table.name = &::name;
-    COGR_PROJ_FUNCTIONS(COGR_PROJ_SLOT)
-#undef COGR_PROJ_SLOT
-#endif
-    loaded.store(load_status.ok(), std::memory_order_release);
-    return load_status;
-  }();
-  return status;
-}
-
-const ProjFunctions& Proj() {
-  if (!loaded.load(std::memory_order_acquire)) {
-    if (Status s = LoadProj(); !s.ok()) DynamicLibraryNotLoaded("PROJ", s.message());
-  }
-  return table;
-}
+const ProjFunctions& Proj() { return library.Get(); }
 
 }  // namespace cogr::internal
 

@@ -17,6 +17,7 @@
 #include <string>
 
 #include "cogr/status.hpp"
+#include "util/dynamic_library.hpp"
 
 // X(name) for every PROJ function called through the table.
 #define COGR_PROJ_FUNCTIONS(X) \
@@ -108,14 +109,8 @@ namespace cogr::internal {
 
 /// PROJ's functions, typed from its headers.
 struct ProjFunctions {
-#define COGR_PROJ_DECLARE(name) decltype(&::name) name = nullptr;
-  COGR_PROJ_FUNCTIONS(COGR_PROJ_DECLARE)
-#undef COGR_PROJ_DECLARE
+  COGR_PROJ_FUNCTIONS(COGR_DYNAMIC_FUNCTION)
 };
-
-/// The file dlopen opens for PROJ: $COGR_LIBPROJ when set and non-empty, else the SONAME the
-/// build linked against (e.g. "libproj.so.25").
-std::string ProjLibraryName();
 
 /// Loads PROJ and resolves ProjFunctions once per process (thread-safe; later calls return the
 /// first result). kUnsupported "libproj.so.25 could not be loaded: <dlerror()>" when the

@@ -4,8 +4,6 @@
 #define COGR_CRYPTO_NO_NAME_MACROS
 #include "io/crypto_api.hpp"
 
-#include <atomic>
-
 #include "dynamic_library_names.hpp"  // generated: COGR_LAZY_LOAD, COGR_CRYPTO_SONAME
 #include "util/dynamic_library.hpp"
 
@@ -16,41 +14,18 @@
 namespace cogr::internal {
 namespace {
 
-CryptoFunctions table;
-std::atomic<bool> loaded{false};
+Status BindCrypto(CryptoFunctions& table, const DynamicLibrarySpec& spec) {
+  COGR_BIND_FUNCTIONS(COGR_CRYPTO_FUNCTIONS);
+}
 
-constexpr DynamicLibrarySpec kSpec{COGR_CRYPTO_SONAME, "COGR_LIBCRYPTO"};
+constinit LazyLibrary<CryptoFunctions, BindCrypto> library{{COGR_CRYPTO_SONAME, "COGR_LIBCRYPTO"},
+                                                           "libcrypto"};
 
 }  // namespace
 
-std::string CryptoLibraryName() { return DynamicLibraryName(kSpec); }
+Status LoadCrypto() { return library.Load(); }
 
-Status LoadCrypto() {
-  // A function-local static: initialised once, thread-safe, and no static initializer at
-  // process start.
-  static const Status status = [] {
-    Status load_status;
-#if COGR_LAZY_LOAD
-#define COGR_CRYPTO_SLOT(name) {#name, reinterpret_cast<void**>(&table.name)},
-    load_status = LoadDynamicLibrary(kSpec, {COGR_CRYPTO_FUNCTIONS(COGR_CRYPTO_SLOT)});
-#undef COGR_CRYPTO_SLOT
-#else  // linked at build time (COGR_LAZY_LOAD=OFF)
-#define COGR_CRYPTO_SLOT(name) table.name = &::name;
-    COGR_CRYPTO_FUNCTIONS(COGR_CRYPTO_SLOT)
-#undef COGR_CRYPTO_SLOT
-#endif
-    loaded.store(load_status.ok(), std::memory_order_release);
-    return load_status;
-  }();
-  return status;
-}
-
-const CryptoFunctions& CryptoApi() {
-  if (!loaded.load(std::memory_order_acquire)) {
-    if (Status s = LoadCrypto(); !s.ok()) DynamicLibraryNotLoaded("libcrypto", s.message());
-  }
-  return table;
-}
+const CryptoFunctions& CryptoApi() { return library.Get(); }
 
 }  // namespace cogr::internal
 

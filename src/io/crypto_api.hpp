@@ -16,6 +16,7 @@
 #include <string>
 
 #include "cogr/status.hpp"
+#include "util/dynamic_library.hpp"
 
 // X(name) for every function called through the table.
 #define COGR_CRYPTO_FUNCTIONS(X) \
@@ -27,14 +28,8 @@ namespace cogr::internal {
 
 /// The library's functions, typed from its header.
 struct CryptoFunctions {
-#define COGR_CRYPTO_DECLARE(name) decltype(&::name) name = nullptr;
-  COGR_CRYPTO_FUNCTIONS(COGR_CRYPTO_DECLARE)
-#undef COGR_CRYPTO_DECLARE
+  COGR_CRYPTO_FUNCTIONS(COGR_DYNAMIC_FUNCTION)
 };
-
-/// The file dlopen opens: $COGR_LIBCRYPTO when set and non-empty, else the SONAME the build linked
-/// against (e.g. "libcrypto.so.3").
-std::string CryptoLibraryName();
 
 /// Loads the library and resolves CryptoFunctions once per process (thread-safe; later calls
 /// return the first result). kUnsupported "libcrypto.so.3 could not be loaded: <dlerror()>" when the

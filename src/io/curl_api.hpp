@@ -14,6 +14,7 @@
 #include <curl/curl.h>
 
 #include "cogr/status.hpp"
+#include "util/dynamic_library.hpp"
 
 // X(name) for every libcurl function called through the table.
 #define COGR_CURL_FUNCTIONS(X) \
@@ -60,14 +61,8 @@ namespace cogr::internal {
 
 /// libcurl's functions, typed from its header.
 struct CurlFunctions {
-#define COGR_CURL_DECLARE(name) decltype(&::name) name = nullptr;
-  COGR_CURL_FUNCTIONS(COGR_CURL_DECLARE)
-#undef COGR_CURL_DECLARE
+  COGR_CURL_FUNCTIONS(COGR_DYNAMIC_FUNCTION)
 };
-
-/// The file dlopen opens for libcurl: $COGR_LIBCURL when set and non-empty, else the SONAME
-/// the build linked against (e.g. "libcurl.so.4").
-std::string CurlLibraryName();
 
 /// Loads libcurl and resolves CurlFunctions once per process (thread-safe; later calls return
 /// the first result). kUnsupported "libcurl.so.4 could not be loaded: <dlerror()>" when the

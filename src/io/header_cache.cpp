@@ -80,51 +80,31 @@ HeaderCache& HeaderCache::Global() {
 
 std::shared_ptr<const HeaderEntry> HeaderCache::Get(const std::string& uri) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = map_.find(uri);
-  if (it == map_.end()) return nullptr;
-  lru_.splice(lru_.begin(), lru_, it->second.lru_it);
-  return it->second.entry;
+  const std::shared_ptr<const HeaderEntry>* entry = lru_.Find(uri);
+  return entry ? *entry : nullptr;
 }
 
 void HeaderCache::Put(std::shared_ptr<const HeaderEntry> entry) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = map_.find(entry->uri);
-  if (it != map_.end()) {
-    bytes_ -= it->second.entry->cached_bytes();
-    it->second.entry = entry;
-    lru_.splice(lru_.begin(), lru_, it->second.lru_it);
-  } else {
-    lru_.push_front(entry->uri);
-    map_.emplace(entry->uri, Slot{entry, lru_.begin()});
-  }
-  bytes_ += entry->cached_bytes();
+  const uint64_t bytes = entry->cached_bytes();
+  const std::string uri = entry->uri;
+  lru_.Insert(uri, std::move(entry), bytes);
   EvictLocked();
 }
 
 void HeaderCache::EvictLocked() {
   // Keep at least the newest entry even if it alone is over budget.
-  while (bytes_ > capacity_bytes_ && lru_.size() > 1) {
-    auto it = map_.find(lru_.back());
-    bytes_ -= it->second.entry->cached_bytes();
-    map_.erase(it);
-    lru_.pop_back();
-  }
+  lru_.EvictTo(capacity_bytes_, 1);
 }
 
 void HeaderCache::Erase(const std::string& uri) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = map_.find(uri);
-  if (it == map_.end()) return;
-  bytes_ -= it->second.entry->cached_bytes();
-  lru_.erase(it->second.lru_it);
-  map_.erase(it);
+  lru_.Erase(uri);
 }
 
 void HeaderCache::Clear() {
   std::lock_guard<std::mutex> lock(mu_);
-  map_.clear();
-  lru_.clear();
-  bytes_ = 0;
+  lru_.Clear();
 }
 
 void HeaderCache::set_capacity_bytes(uint64_t bytes) {
@@ -135,7 +115,7 @@ void HeaderCache::set_capacity_bytes(uint64_t bytes) {
 
 size_t HeaderCache::entry_count() {
   std::lock_guard<std::mutex> lock(mu_);
-  return map_.size();
+  return lru_.size();
 }
 
 // ---- persisted entries ----

@@ -1,18 +1,18 @@
 // Header cache of remote sources: the bytes read at open (prefix and any further header reads)
-// plus the object's size and validators, in memory per process and optionally on disk.
+// plus the object's size and validators, in memory per process (an util/lru_map.hpp, shared
+// with the block cache, read/block_cache.hpp) and optionally on disk.
 #pragma once
 
 #include <cstdint>
-#include <list>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "cogr/status.hpp"
 #include "cogr/types.hpp"
+#include "util/lru_map.hpp"
 
 namespace cogr::io::internal {
 
@@ -58,13 +58,7 @@ class HeaderCache {
   void EvictLocked();
   std::mutex mu_;
   uint64_t capacity_bytes_ = 64ull << 20;
-  uint64_t bytes_ = 0;
-  std::list<std::string> lru_;  // front = most recent
-  struct Slot {
-    std::shared_ptr<const HeaderEntry> entry;
-    std::list<std::string>::iterator lru_it;
-  };
-  std::unordered_map<std::string, Slot> map_;
+  ::cogr::internal::LruMap<std::string, std::shared_ptr<const HeaderEntry>> lru_;
 };
 
 /// 64-bit FNV-1a, used to name cache files.

@@ -65,6 +65,20 @@ Result<LineString> ParseLine(const Json& j, const std::string& type) {
   return LineString{std::move(pts)};
 }
 
+// The parts of a Multi* geometry: `parse` of each element of `coords`, named
+// "<type> <part> <i>" in messages.
+template <class Part>
+Result<std::vector<Part>> ParseParts(const Json& coords, const std::string& type, const char* part,
+                                     Result<Part> (*parse)(const Json&, const std::string&)) {
+  if (!coords.is_array()) return Bad(type + ": coordinates must be an array");
+  std::vector<Part> parts;
+  for (size_t i = 0; i < coords.size(); ++i) {
+    COGR_ASSIGN_OR_RETURN(Part p, parse(coords[i], type + " " + part + " " + std::to_string(i)));
+    parts.push_back(std::move(p));
+  }
+  return parts;
+}
+
 Result<Geometry> ParseGeometry(const Json& j, int depth) {
   if (depth > kMaxDepth) return Bad("GeometryCollection nested deeper than 64");
   if (!j.is_object()) return Bad("a geometry must be an object");
@@ -97,28 +111,16 @@ Result<Geometry> ParseGeometry(const Json& j, int depth) {
     return Geometry{std::move(line)};
   }
   if (type == "MultiLineString") {
-    if (!coords.is_array()) return Bad(type + ": coordinates must be an array");
-    MultiLineString ml;
-    for (size_t i = 0; i < coords.size(); ++i) {
-      COGR_ASSIGN_OR_RETURN(LineString line,
-                            ParseLine(coords[i], type + " line " + std::to_string(i)));
-      ml.lines.push_back(std::move(line));
-    }
-    return Geometry{std::move(ml)};
+    COGR_ASSIGN_OR_RETURN(std::vector<LineString> lines, ParseParts(coords, type, "line", ParseLine));
+    return Geometry{MultiLineString{std::move(lines)}};
   }
   if (type == "Polygon") {
     COGR_ASSIGN_OR_RETURN(Polygon poly, ParsePolygon(coords, type));
     return Geometry{std::move(poly)};
   }
   if (type == "MultiPolygon") {
-    if (!coords.is_array()) return Bad(type + ": coordinates must be an array");
-    MultiPolygon mp;
-    for (size_t i = 0; i < coords.size(); ++i) {
-      COGR_ASSIGN_OR_RETURN(Polygon poly,
-                            ParsePolygon(coords[i], type + " polygon " + std::to_string(i)));
-      mp.polygons.push_back(std::move(poly));
-    }
-    return Geometry{std::move(mp)};
+    COGR_ASSIGN_OR_RETURN(std::vector<Polygon> polygons, ParseParts(coords, type, "polygon", ParsePolygon));
+    return Geometry{MultiPolygon{std::move(polygons)}};
   }
   return Bad("unknown geometry type \"" + type + "\"");
 }

@@ -1,56 +1,37 @@
 #include "read/block_cache.hpp"
 
 #include <atomic>
-#include <iterator>
+#include <utility>
 
 namespace cogr {
 namespace internal {
 
 CachedBlock BlockCacheImpl::Lookup(const BlockKey& key) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = map_.find(key);
-  if (it == map_.end()) {
+  const CachedBlock* block = lru_.Find(key);
+  if (!block) {
     ++counters_.misses;
     return {};
   }
   ++counters_.hits;
-  lru_.splice(lru_.begin(), lru_, it->second);
-  return it->second->block;
+  return *block;
 }
 
 void BlockCacheImpl::Insert(const BlockKey& key, CachedBlock block) {
   if (!block) return;
   std::lock_guard<std::mutex> lock(mu_);
   if (block.size > capacity_) return;
-  if (auto it = map_.find(key); it != map_.end()) EraseLocked(it->second);
-  lru_.push_front(Entry{key, std::move(block)});
-  map_.emplace(key, lru_.begin());
-  bytes_ += lru_.front().block.size;
+  const size_t size = block.size;
+  lru_.Insert(key, std::move(block), size);
   ++counters_.insertions;
   EvictLocked();
 }
 
-void BlockCacheImpl::EraseLocked(std::list<Entry>::iterator it) {
-  bytes_ -= it->block.size;
-  map_.erase(it->key);
-  lru_.erase(it);
-}
-
-void BlockCacheImpl::EvictLocked() {
-  // Bounded: every iteration removes one entry.
-  while (bytes_ > capacity_ && !lru_.empty()) {
-    EraseLocked(std::prev(lru_.end()));
-    ++counters_.evictions;
-  }
-}
+void BlockCacheImpl::EvictLocked() { counters_.evictions += lru_.EvictTo(capacity_); }
 
 void BlockCacheImpl::EraseSource(uint64_t source) {
   std::lock_guard<std::mutex> lock(mu_);
-  for (auto it = lru_.begin(); it != lru_.end();) {
-    auto next = std::next(it);
-    if (it->key.source == source) EraseLocked(it);
-    it = next;
-  }
+  lru_.EraseIf([source](const BlockKey& key) { return key.source == source; });
 }
 
 uint64_t BlockCacheImpl::NewSourceId() {
@@ -71,15 +52,13 @@ void BlockCacheImpl::SetCapacity(uint64_t capacity_bytes) {
 
 void BlockCacheImpl::Clear() {
   std::lock_guard<std::mutex> lock(mu_);
-  map_.clear();
-  lru_.clear();
-  bytes_ = 0;
+  lru_.Clear();
 }
 
 BlockCacheStats BlockCacheImpl::stats() const {
   std::lock_guard<std::mutex> lock(mu_);
   BlockCacheStats s = counters_;
-  s.bytes = bytes_;
+  s.bytes = lru_.bytes();
   s.entries = lru_.size();
   return s;
 }

@@ -1,14 +1,14 @@
-// read::block_cache — the LRU map behind cogr::BlockCache (include/cogr/block_cache.hpp).
+// read::block_cache — the LRU map behind cogr::BlockCache (include/cogr/block_cache.hpp), an
+// util/lru_map.hpp shared with the header cache (io/header_cache.hpp).
 #pragma once
 
 #include <cstdint>
-#include <list>
 #include <memory>
 #include <mutex>
-#include <unordered_map>
 
 #include "cogr/block_cache.hpp"
 #include "cogr/types.hpp"
+#include "util/lru_map.hpp"
 
 namespace cogr::internal {
 
@@ -58,18 +58,11 @@ class BlockCacheImpl {
       return static_cast<size_t>(h);
     }
   };
-  struct Entry {
-    BlockKey key;
-    CachedBlock block;
-  };
   void EvictLocked();  // mu_ held
-  void EraseLocked(std::list<Entry>::iterator it);
 
   mutable std::mutex mu_;
-  std::list<Entry> lru_;  // front = most recently used
-  std::unordered_map<BlockKey, std::list<Entry>::iterator, KeyHash> map_;
+  LruMap<BlockKey, CachedBlock, KeyHash> lru_;
   uint64_t capacity_ = 0;
-  uint64_t bytes_ = 0;
   BlockCacheStats counters_;  // hits/misses/insertions/evictions
 };
 

@@ -1,4 +1,4 @@
-// Memory of cogr::Buffer (include/cogr/dataset.hpp): large blocks as transparent huge pages.
+// Memory of cogr::Buffer (include/cogr/buffer.hpp): large blocks as transparent huge pages.
 //
 // A whole-image read writes hundreds of MB that the process has never touched. With 4 KiB pages
 // each first write is a page fault; with 2 MiB pages there are 512 times fewer. Measured on the
@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <new>
 
-#include "cogr/dataset.hpp"
+#include "cogr/buffer.hpp"
 
 namespace cogr {
 namespace {

@@ -1,5 +1,6 @@
-// The one way tests run the built `cogr` (COGR_CLI_PATH): RunCogr, with stdout and stderr
-// captured in files of a scratch directory; CliFixture gives each test such a directory.
+// The one way tests run the built `cogr` (COGR_CLI_PATH) or another program of the build:
+// RunCogr / RunProgram, with stdout and stderr captured in files of a scratch directory;
+// CliFixture gives each test such a directory.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -33,14 +34,14 @@ inline std::string ShellQuoted(const std::string& s) {
   return q + "'";
 }
 
-/// Runs `prefix... cogr args...` through the shell (`prefix`: e.g. {"env", "-u", "COGR_TIMEOUT",
-/// "timeout", "60"}), stdout and stderr captured in `dir`/stdout.txt and stderr.txt, which are
-/// removed afterwards.
-inline CliRun RunCogr(const std::filesystem::path& dir, const std::vector<std::string>& args,
-                      const std::vector<std::string>& prefix = {}) {
+/// Runs `prefix... program args...` through the shell (`prefix`: e.g. {"env", "-u",
+/// "COGR_TIMEOUT", "timeout", "60"}), stdout and stderr captured in `dir`/stdout.txt and
+/// stderr.txt, which are removed afterwards.
+inline CliRun RunProgram(const std::filesystem::path& dir, const std::string& program,
+                         const std::vector<std::string>& args, const std::vector<std::string>& prefix = {}) {
   std::string cmd;
   for (const std::string& p : prefix) cmd += ShellQuoted(p) + " ";
-  cmd += ShellQuoted(COGR_CLI_PATH);
+  cmd += ShellQuoted(program);
   for (const std::string& a : args) cmd += " " + ShellQuoted(a);
   const std::string out_path = dir / "stdout.txt", err_path = dir / "stderr.txt";
   cmd += " >" + ShellQuoted(out_path) + " 2>" + ShellQuoted(err_path);
@@ -52,6 +53,12 @@ inline CliRun RunCogr(const std::filesystem::path& dir, const std::vector<std::s
   std::filesystem::remove(out_path);
   std::filesystem::remove(err_path);
   return r;
+}
+
+/// Runs the built `cogr` (COGR_CLI_PATH) as RunProgram does.
+inline CliRun RunCogr(const std::filesystem::path& dir, const std::vector<std::string>& args,
+                      const std::vector<std::string>& prefix = {}) {
+  return RunProgram(dir, COGR_CLI_PATH, args, prefix);
 }
 
 /// A scratch directory per test, and `cogr` runs whose output is captured in it.

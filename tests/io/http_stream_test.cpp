@@ -13,6 +13,7 @@
 #include "cogr/io.hpp"
 #include "io/header_cache.hpp"
 #include "io/http_source.hpp"
+#include "io/server_suite.hpp"
 #include "io/test_servers.hpp"
 #include "test_util.hpp"
 
@@ -64,19 +65,11 @@ struct Recorder {
   }
 };
 
-class IoHttpStream : public ::testing::Test {
+class IoHttpStream : public test::ServerSuite<IoHttpStream, test::FaultServer> {
  protected:
-  static void SetUpTestSuite() {
-    server_ = new test::FaultServer();
-    if (!server_->Start()) start_error_ = server_->error();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
   void SetUp() override {
     if (!test::HaveHttp()) GTEST_SKIP() << "cogr was built without libcurl: http sources are unsupported";
-    ASSERT_TRUE(start_error_.empty()) << start_error_;
+    ASSERT_TRUE(ServerStarted()) << StartError();
     internal::HeaderCache::Global().Clear();
     internal::ForgetMultiRangeRefusals();  // this server refuses them; each test starts fresh
     local_ = ReadFileBytes(DataPath(kFile));
@@ -117,13 +110,9 @@ class IoHttpStream : public ::testing::Test {
     return std::vector<uint8_t>(local_.begin() + static_cast<long>(r.offset), local_.begin() + static_cast<long>(r.end()));
   }
 
-  static test::FaultServer* server_;
-  static std::string start_error_;
   std::vector<uint8_t> local_;
 };
 
-test::FaultServer* IoHttpStream::server_ = nullptr;
-std::string IoHttpStream::start_error_;
 
 TEST_F(IoHttpStream, PiecesAreHandedOverBeforeTheResponseEnds) {
   // The probe (request 1) is served at once; the range request's body comes in 8 KiB chunks

@@ -4,7 +4,6 @@
 // Each case runs cogr_load_probe (tests/startup/load_probe.cpp) in a fresh process: this test
 // binary links libtiff and has loaded whatever earlier tests needed.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -57,18 +56,16 @@ class LazyLoadTest : public ::testing::Test {
 
   /// Runs `env` (VAR=value words, may be empty) cogr_load_probe command uri.
   ProbeRun Probe(const std::string& env, const std::string& command, const std::string& uri) {
-    const std::string out_path = dir_ / "out.txt", err_path = dir_ / "err.txt";
-    const std::string cmd = "env " + env + " " + ShellQuoted(COGR_LOAD_PROBE_PATH) + " " + command + " " +
-                            ShellQuoted(uri) + " >" + ShellQuoted(out_path) + " 2>" + ShellQuoted(err_path);
-    const int status = std::system(cmd.c_str());
+    const CliRun run = RunProgram(dir_, COGR_LOAD_PROBE_PATH, {command, uri},
+                                  env.empty() ? std::vector<std::string>{} : std::vector<std::string>{"env", env});
     ProbeRun r;
-    if (status != -1 && WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
-    std::istringstream lines(ReadFileText(out_path));
+    r.exit_code = run.exit_code;
+    std::istringstream lines(run.out);
     for (std::string line; std::getline(lines, line);) {
       if (line.rfind("status: ", 0) == 0) r.status = line.substr(8);
       if (line.rfind("lib: ", 0) == 0) r.libs.insert(line.substr(5));
     }
-    r.err = ReadFileText(err_path);
+    r.err = run.err;
     return r;
   }
 
@@ -152,13 +149,9 @@ TEST_F(LazyLoadTest, MissingCurlCliError) {
   if (!HasFeature("curl")) GTEST_SKIP() << "built without libcurl";
   const std::string url = "http://127.0.0.1:" + std::to_string(FreePort()) + "/sample.tif";
   const std::string out = dir_ / "x.npy";
-  const std::string cmd = std::string("env COGR_LIBCURL=") + kMissing + " " + ShellQuoted(COGR_CLI_PATH) + " read " +
-                          ShellQuoted(url) + " -o " + ShellQuoted(out) + " 2>" + ShellQuoted(dir_ / "err.txt");
-  const int status = std::system(cmd.c_str());
-  ASSERT_TRUE(status != -1 && WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 1);
-  EXPECT_EQ(ReadFileText(dir_ / "err.txt"),
-            "cogr: error: " + url + ": " + kMissing + " could not be loaded: " + kDlerror + "\n");
+  const CliRun r = RunCogr(dir_, {"read", url, "-o", out}, {"env", std::string("COGR_LIBCURL=") + kMissing});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "cogr: error: " + url + ": " + kMissing + " could not be loaded: " + kDlerror + "\n");
   EXPECT_FALSE(std::filesystem::exists(out));
 }
 
