@@ -209,6 +209,19 @@ Result<PjPtr> Parse(PJ_CONTEXT* ctx, const std::string& wkt) {
   return pj;
 }
 
+// One pass through WKT1 text (export, parse), as GDAL's OGRSpatialReference takes when it
+// rebuilds its PROJ object from its WKT nodes, and as rasterio does once more than Crs. PROJ
+// writes a PRIMEM in degrees and reads it in the GEOGCS's angular unit, so each pass turns a
+// prime meridian of g grads into 0.9 g (only "Paris" is mapped back), and the unit keeps its
+// 15 printed digits (0.015707963267949 for the grad). A CRS PROJ cannot write or read back
+// as WKT1 stays as it is.
+PjPtr PassThroughWkt1(PJ_CONTEXT* ctx, PjPtr pj) {
+  const char* wkt = proj_as_wkt(ctx, pj.get(), PJ_WKT1_GDAL, kWkt1Options);
+  if (wkt == nullptr) return pj;
+  PjPtr again(proj_create(ctx, wkt));
+  return again ? std::move(again) : std::move(pj);
+}
+
 // The base of a BoundCRS, or the CRS itself.
 PjPtr Unbound(PJ_CONTEXT* ctx, const PJ* crs) {
   if (proj_get_type(crs) == PJ_TYPE_BOUND_CRS) return PjPtr(proj_get_source_crs(ctx, crs));
@@ -355,6 +368,7 @@ Result<PjPtr> BuildCrs(PJ_CONTEXT* ctx, const Keys& keys) {
 
   if (d.model == kModelGeographic) {
     COGR_ASSIGN_OR_RETURN(PjPtr crs, Parse(ctx, geogcs));
+    crs = PassThroughWkt1(ctx, std::move(crs));
     crs = StripTowgs84IfKnownDatum(ctx, std::move(crs));
     // GDAL sets WGS 84 as a well-known GEOGCS (AUTHORITY nodes throughout); any other GCS
     // code is built key by key (EPSG:4807 keeps its grad-derived numbers).
@@ -428,6 +442,9 @@ Result<PjPtr> BuildCrs(PJ_CONTEXT* ctx, const Keys& keys) {
   }
 
   COGR_ASSIGN_OR_RETURN(PjPtr geog, Parse(ctx, geogcs));
+  // The projection's angular parameters are written in the unit the pass leaves (52 degrees
+  // are 57.7777777777777 grads of 0.015707963267949 rad, not ...778).
+  geog = PassThroughWkt1(ctx, std::move(geog));
   PjPtr base_geog = Unbound(ctx, geog.get());
   Conversion conversion = MakeConversion(ctx, d);
   if (!conversion.conv) {
@@ -568,6 +585,8 @@ Result<std::string> GeoKeysToGdalWkt(PJ_CONTEXT* ctx,
   if (report_compound) {
     COGR_ASSIGN_OR_RETURN(crs, geokeys::AddVertical(ctx, keys, std::move(crs)));
   }
+  // rasterio's WKT has been through WKT1 text once more than the one Crs parses.
+  crs = geokeys::PassThroughWkt1(ctx, std::move(crs));
   return geokeys::ExportWkt1(ctx, crs.get());
 }
 
