@@ -1,4 +1,4 @@
-// Buffer: bytes that are not zero-initialised, the storage of Array (cogr/dataset.hpp). Its
+// Buffer: bytes that are not zero-initialised, the storage of Array (cogr/array.hpp). Its
 // memory (util/buffer.cpp) comes from the ground floor, which includes only this header.
 #pragma once
 

@@ -1,6 +1,7 @@
 // Umbrella header: every public header of cogr (tests/util/headers_test.cpp checks none is
 // missing).
 #pragma once
+#include "cogr/array.hpp"
 #include "cogr/block_cache.hpp"
 #include "cogr/buffer.hpp"
 #include "cogr/build_info.hpp"

@@ -14,10 +14,14 @@
 #include <string_view>
 #include <vector>
 
-#include "cogr/dataset.hpp"
+#include "cogr/array.hpp"
 #include "cogr/geo.hpp"
 #include "cogr/status.hpp"
 #include "cogr/types.hpp"
+
+namespace cogr {
+class Dataset;
+}  // namespace cogr
 
 namespace cogr::write {
 

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <optional>
 
-#include "cogr/dataset.hpp"
+#include "cogr/array.hpp"
 #include "cogr/status.hpp"
 #include "cogr/write.hpp"
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "cogr/dataset.hpp"
 #include "cogr/write.hpp"
 
 namespace cogr::write {

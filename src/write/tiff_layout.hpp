@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "cogr/dataset.hpp"
+#include "cogr/array.hpp"
 #include "cogr/status.hpp"
 #include "cogr/tiff.hpp"
 #include "cogr/write.hpp"
