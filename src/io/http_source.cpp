@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
+#include <string>
+#include <string_view>
 
 #include "io/coalesce.hpp"
 #include "io/header_cache.hpp"
@@ -32,6 +35,20 @@ std::string HeaderCacheDir(const SourceOptions& options) {
   if (!options.header_cache_dir.empty()) return options.header_cache_dir;
   if (const char* v = std::getenv("COGR_HEADER_CACHE_DIR"); v && *v) return v;
   return {};
+}
+
+bool SingleRangeCloudHost(const std::string& url) {
+  const size_t scheme_end = url.find("://");
+  const size_t start = scheme_end == std::string::npos ? 0 : scheme_end + 3;
+  const size_t end = url.find_first_of(":/?#", start);
+  std::string host = url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  if (const size_t at = host.rfind('@'); at != std::string::npos) host.erase(0, at + 1);
+  for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  auto ends_with = [&](std::string_view suffix) {
+    return host.size() >= suffix.size() && host.compare(host.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  return ends_with(".amazonaws.com") || host == "storage.googleapis.com" || ends_with(".storage.googleapis.com") ||
+         ends_with(".blob.core.windows.net");
 }
 
 #ifndef COGR_HAVE_CURL
@@ -125,7 +142,8 @@ class HttpSource final : public Source {
     info_.etag = entry_->etag;
     info_.last_modified = entry_->last_modified;
     const std::string scheme = name_.substr(0, name_.find("://"));
-    multi_range_ok_ = scheme == "http" || scheme == "https" || scheme == "HTTP" || scheme == "HTTPS";
+    multi_range_ok_ = (scheme == "http" || scheme == "https" || scheme == "HTTP" || scheme == "HTTPS") &&
+                      !SingleRangeCloudHost(url_);
     server_ = ServerOf(url_);
   }
 

@@ -41,6 +41,12 @@ uint64_t DefaultPrefixBytes();
 /// scheme://host:port for the life of the process); for tests that need a fresh start.
 void ForgetMultiRangeRefusals();
 
+/// True for the https endpoints of the cloud stores, which answer a multi-range request with the
+/// whole object (S3: 200 and every byte) or ignore it: `url`'s host is *.amazonaws.com,
+/// storage.googleapis.com (or a subdomain) or *.blob.core.windows.net. Their sources send
+/// single ranges from the first request, as s3://, gs:// and az:// do.
+bool SingleRangeCloudHost(const std::string& url);
+
 /// Header cache directory for `options` (option, else COGR_HEADER_CACHE_DIR); empty = none.
 std::string HeaderCacheDir(const SourceOptions& options);
 

@@ -12,6 +12,7 @@
 #include "cogr/dataset.hpp"
 #include "cogr/io.hpp"
 #include "io/header_cache.hpp"
+#include "io/http_source.hpp"
 #include "io/server_suite.hpp"
 #include "io/test_servers.hpp"
 #include "test_util.hpp"
@@ -461,6 +462,23 @@ TEST_F(IoHttp, DatasetOverHttpEqualsLocalRead) {
   const uint8_t v = a->data[0];
   const int base = (64 * 3 + 160 * 7) & 255;
   EXPECT_LT((v - base + 256) % 256, 64);
+}
+
+// The cloud stores' https endpoints take one range per request (S3 answers a multi-range request
+// with 200 and the whole object): their sources never send a multi-range request.
+TEST(IoHttpCloudHosts, CloudStoreEndpointsTakeSingleRangesOnly) {
+  EXPECT_TRUE(internal::SingleRangeCloudHost("https://sentinel-cogs.s3.us-west-2.amazonaws.com/a/b.tif"));
+  EXPECT_TRUE(internal::SingleRangeCloudHost("https://s3.amazonaws.com/bucket/b.tif?x=1"));
+  EXPECT_TRUE(internal::SingleRangeCloudHost("HTTPS://Bucket.S3.AmazonAWS.com:443/b.tif"));
+  EXPECT_TRUE(internal::SingleRangeCloudHost("https://storage.googleapis.com/bucket/b.tif"));
+  EXPECT_TRUE(internal::SingleRangeCloudHost("https://bucket.storage.googleapis.com/b.tif"));
+  EXPECT_TRUE(internal::SingleRangeCloudHost("https://acct.blob.core.windows.net/c/b.tif"));
+  EXPECT_TRUE(internal::SingleRangeCloudHost("https://user@acct.blob.core.windows.net/c/b.tif"));
+  EXPECT_FALSE(internal::SingleRangeCloudHost("http://127.0.0.1:8080/b.tif"));
+  EXPECT_FALSE(internal::SingleRangeCloudHost("https://example.com/amazonaws.com/b.tif"));
+  EXPECT_FALSE(internal::SingleRangeCloudHost("https://notamazonaws.com/b.tif"));
+  EXPECT_FALSE(internal::SingleRangeCloudHost("https://storage.googleapis.com.example.org/b.tif"));
+  EXPECT_FALSE(internal::SingleRangeCloudHost("https://example.com/?h=x.blob.core.windows.net"));
 }
 
 }  // namespace
