@@ -157,7 +157,9 @@ class HttpSource final : public Source {
   Result<size_t> ReadAt(uint64_t offset, MutableByteSpan out) const override {
     if (offset >= info_.size || out.empty()) return size_t{0};
     const uint64_t len = std::min<uint64_t>(out.size(), info_.size - offset);
-    if (const uint8_t* p = Entry()->Find(offset, len)) {  // no wait for cached header bytes
+    // Hold the entry while copying from it: another thread may replace it (and free its bytes).
+    const std::shared_ptr<const HeaderEntry> entry = Entry();
+    if (const uint8_t* p = entry->Find(offset, len)) {  // no wait for cached header bytes
       std::memcpy(out.data(), p, static_cast<size_t>(len));
       counters_.AddCacheHit();
       counters_.AddUsed(len);
