@@ -10,34 +10,46 @@ namespace {
 
 // Tags whose values decide sizes, counts and where bytes are: what a hostile header lies about.
 constexpr std::array<uint16_t, 19> kStructuralTags = {
-    256,    // ImageWidth
-    257,    // ImageLength
-    258,    // BitsPerSample
-    259,    // Compression
-    262,    // Photometric
-    273,    // StripOffsets
-    277,    // SamplesPerPixel
-    278,    // RowsPerStrip
-    279,    // StripByteCounts
-    284,    // PlanarConfiguration
-    317,    // Predictor
-    322,    // TileWidth
-    323,    // TileLength
-    324,    // TileOffsets
-    325,    // TileByteCounts
-    330,    // SubIFDs
-    338,    // ExtraSamples
-    339,    // SampleFormat
-    347,    // JPEGTables
+    256,  // ImageWidth
+    257,  // ImageLength
+    258,  // BitsPerSample
+    259,  // Compression
+    262,  // Photometric
+    273,  // StripOffsets
+    277,  // SamplesPerPixel
+    278,  // RowsPerStrip
+    279,  // StripByteCounts
+    284,  // PlanarConfiguration
+    317,  // Predictor
+    322,  // TileWidth
+    323,  // TileLength
+    324,  // TileOffsets
+    325,  // TileByteCounts
+    330,  // SubIFDs
+    338,  // ExtraSamples
+    339,  // SampleFormat
+    347,  // JPEGTables
 };
 
 // TIFF field types and their sizes (0 = unknown type).
 uint32_t TypeSize(uint16_t type) {
   switch (type) {
-    case 1: case 2: case 6: case 7: return 1;   // BYTE ASCII SBYTE UNDEFINED
-    case 3: case 8: return 2;                   // SHORT SSHORT
-    case 4: case 9: case 11: case 13: return 4; // LONG SLONG FLOAT IFD
-    case 5: case 10: case 12: case 16: case 17: case 18: return 8;  // RATIONAL ... LONG8 SLONG8 IFD8
+    case 1:
+    case 2:
+    case 6:
+    case 7: return 1;  // BYTE ASCII SBYTE UNDEFINED
+    case 3:
+    case 8: return 2;  // SHORT SSHORT
+    case 4:
+    case 9:
+    case 11:
+    case 13: return 4;  // LONG SLONG FLOAT IFD
+    case 5:
+    case 10:
+    case 12:
+    case 16:
+    case 17:
+    case 18: return 8;  // RATIONAL ... LONG8 SLONG8 IFD8
     default: return 0;
   }
 }
@@ -68,7 +80,7 @@ struct EntryRef {
   size_t at = 0;  // file offset of the entry
   uint16_t tag = 0, type = 0;
   uint64_t count = 0;
-  size_t value_at = 0;   // where the value (or its first element) is, if inside the file
+  size_t value_at = 0;  // where the value (or its first element) is, if inside the file
   bool value_inside = false;
 };
 
@@ -108,7 +120,8 @@ std::vector<EntryRef> Entries(const uint8_t* data, size_t size, Layout& layout) 
       e.count = Get(data + at + 4, layout.bigtiff ? 8 : 4, be);
       const size_t field = static_cast<size_t>(at + (layout.bigtiff ? 12 : 8));
       const uint32_t tsize = TypeSize(e.type);
-      const uint64_t bytes = tsize == 0 || e.count > (uint64_t{1} << 40) ? UINT64_MAX : tsize * e.count;
+      const uint64_t bytes =
+          tsize == 0 || e.count > (uint64_t{1} << 40) ? UINT64_MAX : tsize * e.count;
       if (bytes <= off_bytes) {
         e.value_at = field;
         e.value_inside = true;
@@ -130,8 +143,10 @@ std::vector<EntryRef> Entries(const uint8_t* data, size_t size, Layout& layout) 
 // Boundary values a header can lie with, plus values derived from the old one and the file.
 uint64_t PickValue(std::minstd_rand& rng, uint64_t old, size_t file_size) {
   static constexpr std::array<uint64_t, 24> kValues = {
-      0,     1,     2,     3,      4,      7,          8,          15,         16,          17,
-      255,   256,   257,   4095,   4096,   65281,      65535,      65536,      1u << 20,    (1u << 24) + 1,
+      0,         1,           2,           3,          4,
+      7,         8,           15,          16,         17,
+      255,       256,         257,         4095,       4096,
+      65281,     65535,       65536,       1u << 20,   (1u << 24) + 1,
       134217728, 0x7fffffffu, 0x80000000u, 0xffffffffu};
   switch (rng() % 8) {
     case 0: return old + 1;
@@ -166,7 +181,8 @@ size_t MutateTiffStructure(uint8_t* data, size_t size, unsigned seed) {
   const bool be = layout.big_endian;
   const unsigned count_bytes = layout.bigtiff ? 8 : 4;
   switch (rng() % 10) {
-    case 0: case 1: {  // the count: arrays longer or shorter than the geometry needs
+    case 0:
+    case 1: {  // the count: arrays longer or shorter than the geometry needs
       const uint64_t v = PickValue(rng, e.count, size);
       Put(data + e.at + 4, count_bytes, be, layout.bigtiff ? v : static_cast<uint32_t>(v));
       break;
@@ -183,7 +199,8 @@ size_t MutateTiffStructure(uint8_t* data, size_t size, unsigned seed) {
     default: {  // a value: the inline one, or one element of an out-of-line array
       const uint32_t tsize = TypeSize(e.type);
       if (tsize == 0 || !e.value_inside) {
-        Put(data + e.at + (layout.bigtiff ? 12 : 8), layout.bigtiff ? 8 : 4, be, PickValue(rng, 0, size));
+        Put(data + e.at + (layout.bigtiff ? 12 : 8), layout.bigtiff ? 8 : 4, be,
+            PickValue(rng, 0, size));
         break;
       }
       const unsigned width = std::min<uint32_t>(tsize, 8);

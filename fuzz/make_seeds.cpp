@@ -11,9 +11,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
-#include <iterator>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
@@ -42,9 +42,10 @@ constexpr int kBlocksPerIfd = 3;
 constexpr size_t kMaxIfds = 3;
 
 const std::map<uint16_t, std::string> kCodecTargets = {
-    {1, "none"},     {5, "lzw"},     {7, "jpeg"},    {8, "deflate"}, {32946, "deflate"},
-    {32773, "packbits"}, {34887, "lerc"}, {34925, "lzma"}, {50000, "zstd"}, {50001, "webp"},
-    {2, "ccittrle"}, {3, "ccittfax3"}, {4, "ccittfax4"}, {6, "ojpeg"}, {34676, "sgilog"}, {34677, "sgilog24"},
+    {1, "none"},        {5, "lzw"},          {7, "jpeg"},       {8, "deflate"},
+    {32946, "deflate"}, {32773, "packbits"}, {34887, "lerc"},   {34925, "lzma"},
+    {50000, "zstd"},    {50001, "webp"},     {2, "ccittrle"},   {3, "ccittfax3"},
+    {4, "ccittfax4"},   {6, "ojpeg"},        {34676, "sgilog"}, {34677, "sgilog24"},
 };
 
 int g_written = 0;
@@ -52,7 +53,8 @@ int g_written = 0;
 void Write(const fs::path& dir, const std::string& name, const std::vector<uint8_t>& bytes) {
   fs::create_directories(dir);
   std::ofstream out(dir / name, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
   ++g_written;
 }
 
@@ -61,8 +63,8 @@ std::vector<uint8_t> ReadAll(const fs::path& path) {
   return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
 }
 
-void SeedBlocks(const std::string& stem, const cogr::tiff::TiffFile& tf, const std::vector<uint8_t>& file,
-                const fs::path& out) {
+void SeedBlocks(const std::string& stem, const cogr::tiff::TiffFile& tf,
+                const std::vector<uint8_t>& file, const fs::path& out) {
   for (size_t i = 0; i < tf.ifds.size() && i < kMaxIfds; ++i) {
     const cogr::tiff::Ifd& ifd = tf.ifds[i];
     auto target = kCodecTargets.find(ifd.compression);
@@ -95,20 +97,23 @@ void SeedBlocks(const std::string& stem, const cogr::tiff::TiffFile& tf, const s
         const uint64_t k = b + p * per_plane;
         if (k >= ifd.block_offsets.size() || k >= ifd.block_byte_counts.size()) break;
         const uint64_t offset = ifd.block_offsets[k], length = ifd.block_byte_counts[k];
-        if (offset == 0 || length == 0 || offset > file.size() || length > file.size() - offset) break;
+        if (offset == 0 || length == 0 || offset > file.size() || length > file.size() - offset)
+          break;
         bytes.insert(bytes.end(), file.begin() + static_cast<ptrdiff_t>(offset),
                      file.begin() + static_cast<ptrdiff_t>(offset + length));
         plane_bytes.push_back(length);
       }
       if (plane_bytes.size() != planes) continue;
       if (joined) info.part_bytes = plane_bytes;
-      const uint64_t row = (b % per_plane) / std::max<uint64_t>(1, ifd.blocks_across()) * ifd.block_height;
+      const uint64_t row =
+          (b % per_plane) / std::max<uint64_t>(1, ifd.blocks_across()) * ifd.block_height;
       info.height = static_cast<uint32_t>(ifd.tiled ? ifd.block_height
                                                     : std::min(ifd.block_height, ifd.height - row));
-      auto input = cogr::internal::EncodeFuzzDecodeInput(info, cogr::ByteSpan(bytes.data(), bytes.size()));
+      auto input =
+          cogr::internal::EncodeFuzzDecodeInput(info, cogr::ByteSpan(bytes.data(), bytes.size()));
       if (!input) continue;
-      Write(out / ("decode_" + target->second), stem + "-ifd" + std::to_string(i) + "-block" + std::to_string(b),
-            *input);
+      Write(out / ("decode_" + target->second),
+            stem + "-ifd" + std::to_string(i) + "-block" + std::to_string(b), *input);
       ++seeded;
     }
   }
@@ -132,8 +137,8 @@ std::vector<uint8_t> WithoutGeoKeys(const cogr::tiff::TiffFile& tf, std::vector<
   return file;
 }
 
-void SeedReads(const std::string& stem, const cogr::tiff::TiffFile& tf, const std::vector<uint8_t>& raw,
-               const fs::path& out) {
+void SeedReads(const std::string& stem, const cogr::tiff::TiffFile& tf,
+               const std::vector<uint8_t>& raw, const fs::path& out) {
   using cogr::internal::FuzzReadRequest;
   const std::vector<uint8_t> file = WithoutGeoKeys(tf, raw);
   const cogr::tiff::Ifd& main = tf.ifds[0];
@@ -166,7 +171,8 @@ void SeedReads(const std::string& stem, const cogr::tiff::TiffFile& tf, const st
     requests.emplace_back("overview", r);
   }
   for (const auto& [name, request] : requests) {
-    Write(out / "read_window", stem + "-" + name, cogr::internal::EncodeFuzzReadInput(request, file));
+    Write(out / "read_window", stem + "-" + name,
+          cogr::internal::EncodeFuzzReadInput(request, file));
   }
 }
 
@@ -184,14 +190,17 @@ void SeedGeoJson(const fs::path& out) {
       {"multiline", R"({"type":"MultiLineString","coordinates":[[[0,0],[1,5]],[[2,2],[-3,4]]]})"},
       {"collection",
        R"({"type":"GeometryCollection","geometries":[{"type":"Point","coordinates":[0,0]},{"type":"GeometryCollection","geometries":[]}]})"},
-      {"feature", R"({"type":"Feature","properties":{"a":1},"geometry":{"type":"Point","coordinates":[1,2]}})"},
+      {"feature",
+       R"({"type":"Feature","properties":{"a":1},"geometry":{"type":"Point","coordinates":[1,2]}})"},
       {"featurecollection",
        R"({"type":"FeatureCollection","features":[{"type":"Feature","geometry":null,"properties":null},)"
        R"({"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[-170,80],[170,80],[0,-80],[-170,80]]]}}]})"},
   };
   // 0.5-unit pixels over x [-10, 22), y (-22, 10]; the same with all_touched and pad; a
   // 1-degree world grid with invert; a rotated grid.
-  const uint8_t headers[][4] = {{63, 63, 1 << 2, 0}, {63, 63, 1 | (1 << 2), 1}, {255, 179, 2 | (2 << 2), 0},
+  const uint8_t headers[][4] = {{63, 63, 1 << 2, 0},
+                                {63, 63, 1 | (1 << 2), 1},
+                                {255, 179, 2 | (2 << 2), 0},
                                 {31, 31, 3 << 2, 2}};
   for (const auto& [name, text] : docs) {
     for (size_t h = 0; h < std::size(headers); ++h) {
@@ -210,8 +219,8 @@ void SeedSynthetic(const fs::path& out) {
   for (size_t i = 0; i < raw.size(); ++i) raw[i] = static_cast<uint8_t>(i * 7);
   std::vector<uint8_t> xz(raw.size() + 1024);
   size_t xz_len = 0;
-  if (lzma_easy_buffer_encode(6, LZMA_CHECK_NONE, nullptr, raw.data(), raw.size(), xz.data(), &xz_len,
-                              xz.size()) == LZMA_OK) {
+  if (lzma_easy_buffer_encode(6, LZMA_CHECK_NONE, nullptr, raw.data(), raw.size(), xz.data(),
+                              &xz_len, xz.size()) == LZMA_OK) {
     xz.resize(xz_len);
     cogr::codec::BlockInfo info;
     info.width = 32;
@@ -226,13 +235,14 @@ void SeedSynthetic(const fs::path& out) {
   // A few GeoKeys directories no file of tests/data has: user-defined geographic CRS with an
   // ellipsoid by axes, and a user-defined Transverse Mercator.
   cogr::tiff::Ifd ifd;
-  ifd.geokey_directory = {1, 1, 0, 6,  1024, 0, 1, 2,  1025, 0, 1, 1,  2048, 0, 1, 32767,
-                          2050, 0, 1, 32767,  2056, 0, 1, 32767,  2057, 34736, 1, 0};
+  ifd.geokey_directory = {1,     1,    0, 6, 1024,  0,    1, 2, 1025,  0,    1,     1, 2048, 0, 1,
+                          32767, 2050, 0, 1, 32767, 2056, 0, 1, 32767, 2057, 34736, 1, 0};
   ifd.geo_double_params = {6378137.0};
-  Write(out / "geokeys_crs", "synthetic-user-geographic", cogr::internal::EncodeFuzzGeoKeysInput(ifd));
-  ifd.geokey_directory = {1, 1, 0, 8,  1024, 0, 1, 1,  1025, 0, 1, 1,  2048, 0, 1, 4326,
-                          3072, 0, 1, 32767,  3074, 0, 1, 32767,  3075, 0, 1, 1,
-                          3080, 34736, 1, 0,  3092, 34736, 1, 1};
+  Write(out / "geokeys_crs", "synthetic-user-geographic",
+        cogr::internal::EncodeFuzzGeoKeysInput(ifd));
+  ifd.geokey_directory = {1,    1, 0, 8,    1024, 0,     1, 1,     1025, 0,     1, 1,
+                          2048, 0, 1, 4326, 3072, 0,     1, 32767, 3074, 0,     1, 32767,
+                          3075, 0, 1, 1,    3080, 34736, 1, 0,     3092, 34736, 1, 1};
   ifd.geo_double_params = {-75.0, 0.9996};
   Write(out / "geokeys_crs", "synthetic-user-tm", cogr::internal::EncodeFuzzGeoKeysInput(ifd));
 }
@@ -268,13 +278,15 @@ int main(int argc, char** argv) {
     };
     auto tf = cogr::tiff::Open(fetch, file.size(), cogr::Limits{});
     if (!tf.ok() || tf->ifds.empty()) {
-      std::fprintf(stderr, "%s: %s (seeds tiff_open only)\n", path.c_str(), tf.status().ToString().c_str());
+      std::fprintf(stderr, "%s: %s (seeds tiff_open only)\n", path.c_str(),
+                   tf.status().ToString().c_str());
       continue;
     }
     if (whole) {
       const auto catalog_inputs = cogr::internal::EncodeFuzzCatalogInputs(file);
       for (size_t i = 0; i < catalog_inputs.size(); ++i) {
-        Write(out / "catalog_header", stem + (i == 0 ? "-header" : "-footprint"), catalog_inputs[i]);
+        Write(out / "catalog_header", stem + (i == 0 ? "-header" : "-footprint"),
+              catalog_inputs[i]);
       }
     }
     SeedBlocks(stem, *tf, file, out);
@@ -284,6 +296,7 @@ int main(int argc, char** argv) {
     }
   }
   SeedSynthetic(out);
-  std::printf("cogr_fuzz_seeds: %d seed files from %zu TIFFs in %s\n", g_written, files.size(), out.c_str());
+  std::printf("cogr_fuzz_seeds: %d seed files from %zu TIFFs in %s\n", g_written, files.size(),
+              out.c_str());
   return 0;
 }

@@ -17,7 +17,8 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
   return 0;
 }
 
-extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max_size, unsigned int seed) {
+extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max_size,
+                                          unsigned int seed) {
   constexpr size_t kHeader = cogr::internal::kFuzzReadHeaderBytes;
   if (seed % 2 == 0 && size > kHeader) {
     if (cogr::fuzz::MutateTiffStructure(data + kHeader, size - kHeader, seed / 2) > 0) return size;

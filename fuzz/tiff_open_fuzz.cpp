@@ -8,7 +8,8 @@
 
 extern "C" size_t LLVMFuzzerMutate(uint8_t* data, size_t size, size_t max_size);
 
-extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max_size, unsigned int seed) {
+extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max_size,
+                                          unsigned int seed) {
   if (seed % 2 == 0) {
     if (size_t n = cogr::fuzz::MutateTiffStructure(data, size, seed / 2); n > 0) return n;
   }

@@ -24,6 +24,8 @@ packages=(
   python3-venv
   # The fuzz stage of scripts/test.sh: clang with libFuzzer and the sanitizer runtimes.
   clang libclang-rt-14-dev
+  # The `format` test (scripts/format.sh --check against .clang-format).
+  clang-format
 )
 
 # The S3 and Azure emulators of the cloud tests (tests/io/cloud_test.cpp) are npm packages

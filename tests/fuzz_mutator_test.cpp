@@ -74,7 +74,8 @@ void CheckMutations(const std::string& name, const std::vector<int>& must_reach)
   int unchanged = 0;
   for (unsigned seed = 1; seed <= 4000; ++seed) {
     std::vector<uint8_t> m = original;
-    ASSERT_EQ(MutateTiffStructure(m.data(), m.size(), seed), original.size()) << name << " seed " << seed;
+    ASSERT_EQ(MutateTiffStructure(m.data(), m.size(), seed), original.size())
+        << name << " seed " << seed;
     std::vector<uint8_t> again = original;
     MutateTiffStructure(again.data(), again.size(), seed);
     ASSERT_EQ(m, again) << "not deterministic: " << name << " seed " << seed;
@@ -82,7 +83,8 @@ void CheckMutations(const std::string& name, const std::vector<int>& must_reach)
     for (size_t i = 0; i < m.size(); ++i) {
       if (m[i] == original[i]) continue;
       const int tag = TagAt(original, regions, i);
-      ASSERT_GE(tag, 0) << name << " seed " << seed << " changed byte " << i << " outside every IFD and value";
+      ASSERT_GE(tag, 0) << name << " seed " << seed << " changed byte " << i
+                        << " outside every IFD and value";
       tags.insert(tag);
     }
     if (tags.empty()) ++unchanged;  // e.g. a value set to what it was
@@ -92,7 +94,8 @@ void CheckMutations(const std::string& name, const std::vector<int>& must_reach)
   EXPECT_LT(unchanged, 1000) << name;
   // What the hostile files of the read path lie about: all reached, and often.
   for (int tag : must_reach) {
-    EXPECT_GE(changed_tags[tag], 20) << name << ": tag " << tag << " changed " << changed_tags[tag] << " times";
+    EXPECT_GE(changed_tags[tag], 20)
+        << name << ": tag " << tag << " changed " << changed_tags[tag] << " times";
   }
 }
 
@@ -104,7 +107,9 @@ TEST(FuzzMutator, ChangesOnlyIfdFieldsOfALittleEndianCog) {
   CheckMutations("io/cog_u8_deflate_256_t32.tif", kTiled);
 }
 
-TEST(FuzzMutator, ChangesOnlyIfdFieldsOfABigEndianCog) { CheckMutations("fixtures/cogeotiff__be_cog.tiff", kTiled); }
+TEST(FuzzMutator, ChangesOnlyIfdFieldsOfABigEndianCog) {
+  CheckMutations("fixtures/cogeotiff__be_cog.tiff", kTiled);
+}
 
 TEST(FuzzMutator, ChangesOnlyIfdFieldsOfABigEndianBigTiff) {
   CheckMutations("fixtures/libertiff__be_bigtiff_strip_single_band.tif", kStrips);

@@ -33,7 +33,9 @@ using internal::FuzzRead;
 using test::DataPath;
 using test::ReadFileBytes;
 
-fs::path RegressionsDir() { return fs::path(COGR_TEST_DATA_DIR).parent_path().parent_path() / "fuzz" / "regressions"; }
+fs::path RegressionsDir() {
+  return fs::path(COGR_TEST_DATA_DIR).parent_path().parent_path() / "fuzz" / "regressions";
+}
 
 std::string Trim(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
@@ -66,7 +68,8 @@ TEST(FuzzRegressions, EveryInputReplaysToItsExpectedStatus) {
   EXPECT_GE(replayed, 1);
 }
 
-// ---- the harnesses reach real decoding (a harness that always fails early finds nothing) ----------
+// ---- the harnesses reach real decoding (a harness that always fails early finds nothing)
+// ----------
 
 TEST(FuzzHarness, OpenWalksARealFile) {
   const auto bytes = ReadFileBytes(DataPath("fixtures/cog_u8_rgb_jpeg_mask_bs256.tif"));
@@ -119,8 +122,9 @@ TEST(FuzzHarness, DecodeInputRoundTripsBandInterleavedPlanes) {
   std::vector<uint8_t> planes;
   std::vector<uint64_t> plane_bytes;
   for (size_t p = 0; p < 4; ++p) {
-    planes.insert(planes.end(), file.begin() + static_cast<ptrdiff_t>(ifd.block_offsets[p]),
-                  file.begin() + static_cast<ptrdiff_t>(ifd.block_offsets[p] + ifd.block_byte_counts[p]));
+    planes.insert(
+        planes.end(), file.begin() + static_cast<ptrdiff_t>(ifd.block_offsets[p]),
+        file.begin() + static_cast<ptrdiff_t>(ifd.block_offsets[p] + ifd.block_byte_counts[p]));
     plane_bytes.push_back(ifd.block_byte_counts[p]);
   }
   info.part_bytes = plane_bytes;
@@ -136,14 +140,17 @@ TEST(FuzzHarness, DecodeInputRoundTripsBandInterleavedPlanes) {
   ASSERT_TRUE(npy.ok) << npy.error;
   const size_t pixels = size_t{info.width} * info.height;
   for (size_t i = 0; i < pixels; ++i) {
-    for (size_t b = 0; b < 4; ++b) ASSERT_EQ(out[i * 4 + b], npy.data[b * pixels + i]) << i << " " << b;
+    for (size_t b = 0; b < 4; ++b)
+      ASSERT_EQ(out[i * 4 + b], npy.data[b * pixels + i]) << i << " " << b;
   }
   // The last plane (584 bytes) 40 bytes short: libtiff's inflate runs out of data. (One byte
   // short still decodes: it is the zlib checksum, which libtiff, like GDAL, never reads.)
-  EXPECT_EQ(FuzzDecode(ifd.compression, input->data(), input->size() - 40).code(), Code::kInvalidFile);
+  EXPECT_EQ(FuzzDecode(ifd.compression, input->data(), input->size() - 40).code(),
+            Code::kInvalidFile);
   // Plane sizes that do not add up to the block are the caller's error.
   plane_bytes[3] += 1;
-  EXPECT_EQ(codec::Decode(ByteSpan(planes.data(), planes.size()), out, info).code(), Code::kInvalidArgument);
+  EXPECT_EQ(codec::Decode(ByteSpan(planes.data(), planes.size()), out, info).code(),
+            Code::kInvalidArgument);
 }
 
 // Old-style JPEG strips 0..2 decoded together: the strips' count, rows and byte counts travel
@@ -164,8 +171,9 @@ TEST(FuzzHarness, DecodeInputRoundTripsOldJpegStrips) {
   std::vector<uint8_t> strips;
   std::vector<uint64_t> strip_bytes;
   for (size_t k = 0; k < 3; ++k) {
-    strips.insert(strips.end(), file.begin() + static_cast<ptrdiff_t>(ifd.block_offsets[k]),
-                  file.begin() + static_cast<ptrdiff_t>(ifd.block_offsets[k] + ifd.block_byte_counts[k]));
+    strips.insert(
+        strips.end(), file.begin() + static_cast<ptrdiff_t>(ifd.block_offsets[k]),
+        file.begin() + static_cast<ptrdiff_t>(ifd.block_offsets[k] + ifd.block_byte_counts[k]));
     strip_bytes.push_back(ifd.block_byte_counts[k]);
   }
   info.part_bytes = strip_bytes;
@@ -176,7 +184,8 @@ TEST(FuzzHarness, DecodeInputRoundTripsOldJpegStrips) {
   const test::Npy npy = test::LoadNpy(DataPath("longtail/ojpeg_ycbcr22_jif_strips.r0.npy"));
   ASSERT_TRUE(npy.ok) << npy.error;
   for (size_t i = 0; i < 48 * 16; ++i) {
-    for (size_t b = 0; b < 3; ++b) ASSERT_EQ(out[i * 3 + b], npy.data[b * 48 * 48 + 32 * 48 + i]) << i << " " << b;
+    for (size_t b = 0; b < 3; ++b)
+      ASSERT_EQ(out[i * 3 + b], npy.data[b * 48 * 48 + 32 * 48 + i]) << i << " " << b;
   }
   // The old-style JPEG tables come from the IFD; without it (as in a fuzz input) libtiff finds
   // no JPEG header, so the round trip checks the layout only: the same parts decode the same.
@@ -190,7 +199,8 @@ TEST(FuzzHarness, DecodeInputRoundTripsOldJpegStrips) {
   // More rows than the strips hold is the caller's error.
   info.height = 64;
   out.resize(3u * 48 * 64);
-  EXPECT_EQ(codec::Decode(ByteSpan(strips.data(), strips.size()), out, info).code(), Code::kInvalidArgument);
+  EXPECT_EQ(codec::Decode(ByteSpan(strips.data(), strips.size()), out, info).code(),
+            Code::kInvalidArgument);
 }
 
 TEST(FuzzHarness, ReadRequestRoundTripsAndReads) {
@@ -244,8 +254,9 @@ TEST(FuzzHarness, GeoKeysInputReachesTheCrs) {
   }
   // Fewer directory values than the header promises.
   const std::vector<uint8_t> short_dir = {3, 0, 1, 0, 1, 0, 0, 0};
-  EXPECT_EQ(FuzzGeoKeys(short_dir.data(), short_dir.size()).ToString(),
-            "invalid_file: IFD at offset 0: GeoKeyDirectory has 3 values, the header alone needs 4");
+  EXPECT_EQ(
+      FuzzGeoKeys(short_dir.data(), short_dir.size()).ToString(),
+      "invalid_file: IFD at offset 0: GeoKeyDirectory has 3 values, the header alone needs 4");
 }
 
 std::vector<uint8_t> GeoJsonInput(std::vector<uint8_t> header, const std::string& text) {
@@ -258,7 +269,8 @@ TEST(FuzzHarness, GeoJsonInputReachesTheRasterizer) {
   const auto input = GeoJsonInput(
       {9, 9, 0, 1}, R"({"type":"Polygon","coordinates":[[[2,2],[6,2],[6,6],[2,6],[2,2]]]})");
   EXPECT_EQ(internal::FuzzGeoJson(input.data(), input.size()).ToString(), "ok");
-  const auto bad = GeoJsonInput({9, 9, 0, 0}, R"({"type":"Polygon","coordinates":[[[2,2],[6,2]]]})");
+  const auto bad =
+      GeoJsonInput({9, 9, 0, 0}, R"({"type":"Polygon","coordinates":[[[2,2],[6,2]]]})");
   EXPECT_EQ(internal::FuzzGeoJson(bad.data(), bad.size()).ToString(),
             "invalid_argument: GeoJSON: Polygon ring 0 has 2 positions, needs at least 4");
   const auto outside = GeoJsonInput({9, 9, 0, 0}, R"({"type":"Point","coordinates":[50,50]})");
@@ -266,7 +278,8 @@ TEST(FuzzHarness, GeoJsonInputReachesTheRasterizer) {
             "invalid_argument: Input shapes do not overlap raster.");
 }
 
-// ---- a tiny classic little-endian TIFF writer for hostile layouts --------------------------------
+// ---- a tiny classic little-endian TIFF writer for hostile layouts
+// --------------------------------
 
 struct Entry {
   uint16_t code;
@@ -320,7 +333,8 @@ class TiffWriter {
     for (int i = 0; i < 4; ++i) bytes_.push_back(static_cast<uint8_t>(v >> (8 * i)));
   }
   void Patch32(uint32_t at, uint32_t v) {
-    for (int i = 0; i < 4; ++i) bytes_[at + static_cast<uint32_t>(i)] = static_cast<uint8_t>(v >> (8 * i));
+    for (int i = 0; i < 4; ++i)
+      bytes_[at + static_cast<uint32_t>(i)] = static_cast<uint8_t>(v >> (8 * i));
   }
   std::vector<uint8_t> bytes_;
   uint32_t next_link_ = 4;
@@ -331,9 +345,14 @@ constexpr uint16_t kShort = 3, kLong = 4;
 
 // A 1-strip uint8 image of w x h whose pixels are at `data` (w * h bytes).
 std::vector<Entry> StripImage(uint32_t w, uint32_t h, uint32_t data, uint32_t subfile_type = 0) {
-  return {{254, kLong, 1, subfile_type}, {256, kLong, 1, w},   {257, kLong, 1, h},
-          {258, kShort, 1, 8},           {273, kLong, 1, data}, {277, kShort, 1, 1},
-          {278, kLong, 1, h},            {279, kLong, 1, w * h}};
+  return {{254, kLong, 1, subfile_type},
+          {256, kLong, 1, w},
+          {257, kLong, 1, h},
+          {258, kShort, 1, 8},
+          {273, kLong, 1, data},
+          {277, kShort, 1, 1},
+          {278, kLong, 1, h},
+          {279, kLong, 1, w * h}};
 }
 
 Result<std::shared_ptr<Dataset>> OpenBytes(std::vector<uint8_t> bytes, const Limits& limits = {}) {
@@ -347,7 +366,8 @@ Result<std::shared_ptr<Dataset>> OpenBytes(std::vector<uint8_t> bytes, const Lim
 TEST(Hardening, FourByteFileIsNotATiff) {
   auto ds = OpenBytes({'a', 'b', 'c', 'd'});
   ASSERT_FALSE(ds.ok());
-  EXPECT_EQ(ds.status().ToString(), "invalid_file: hostile.tif: not a TIFF file (bad magic 61 62 63 64)");
+  EXPECT_EQ(ds.status().ToString(),
+            "invalid_file: hostile.tif: not a TIFF file (bad magic 61 62 63 64)");
 }
 
 TEST(Hardening, FourByteTiffMagicIsTruncated) {
@@ -387,7 +407,8 @@ class GarbageFile : public ::testing::Test {
         // "II*\0" + first IFD at 64 MiB: the parser must still fail on the garbage it finds.
         chunk[0] = 0x04000000002a4949ull;  // little-endian bytes 49 49 2a 00, then 0x04000000
       }
-      out.write(reinterpret_cast<const char*>(chunk.data()), static_cast<std::streamsize>(chunk.size() * 8));
+      out.write(reinterpret_cast<const char*>(chunk.data()),
+                static_cast<std::streamsize>(chunk.size() * 8));
     }
   }
   void TearDown() override { fs::remove(path_); }
@@ -403,7 +424,8 @@ TEST_F(GarbageFile, HundredMegabytesOfGarbageFailFast) {
   auto ds = Dataset::Open(counting);
   ASSERT_FALSE(ds.ok());
   EXPECT_EQ(ds.status().code(), Code::kInvalidFile);
-  EXPECT_NE(ds.status().message().find("not a TIFF file (bad magic"), std::string::npos) << ds.status().ToString();
+  EXPECT_NE(ds.status().message().find("not a TIFF file (bad magic"), std::string::npos)
+      << ds.status().ToString();
   EXPECT_LE(counting->bytes_read(), 64u * 1024);  // the first read only
 }
 
@@ -421,7 +443,8 @@ TEST_F(GarbageTiff, HundredMegabytesBehindATiffMagicFailFast) {
   auto counting = std::make_shared<CountingSource>(std::move(file).value());
   auto ds = Dataset::Open(counting);
   ASSERT_FALSE(ds.ok());
-  EXPECT_TRUE(ds.status().code() == Code::kInvalidFile || ds.status().code() == Code::kLimitExceeded)
+  EXPECT_TRUE(ds.status().code() == Code::kInvalidFile ||
+              ds.status().code() == Code::kLimitExceeded)
       << ds.status().ToString();
   EXPECT_LT(counting->bytes_read(), 1u << 20) << ds.status().ToString();
 }
@@ -454,7 +477,8 @@ TEST(Hardening, FourThousandIfdsChainedBackwardsOpen) {
   // Each IFD sits before the previous one: every step of the chain needs bytes not fetched yet.
   TiffWriter w;
   const uint32_t pixels = w.Blob({1, 2, 3, 4});
-  for (int i = 3999; i >= 1; --i) w.Ifd(StripImage(1, 1, pixels + static_cast<uint32_t>(i % 4), 1), true);
+  for (int i = 3999; i >= 1; --i)
+    w.Ifd(StripImage(1, 1, pixels + static_cast<uint32_t>(i % 4), 1), true);
   w.Ifd(StripImage(2, 2, pixels), true);
   auto ds = OpenBytes(w.bytes());
   ASSERT_TRUE(ds.ok()) << ds.status().ToString();
@@ -471,7 +495,8 @@ TEST(Hardening, FourThousandIfdsChainedBackwardsOpen) {
 TEST(Hardening, IfdCountIsCapped) {
   auto ds = OpenBytes(ManyIfds(5000));
   ASSERT_FALSE(ds.ok());
-  EXPECT_EQ(ds.status().ToString(), "limit_exceeded: hostile.tif: more than 4096 IFDs (limit 4096)");
+  EXPECT_EQ(ds.status().ToString(),
+            "limit_exceeded: hostile.tif: more than 4096 IFDs (limit 4096)");
   Limits limits;
   limits.max_ifds = 100;
   ds = OpenBytes(ManyIfds(4000), limits);
@@ -495,7 +520,8 @@ TEST(Hardening, TagCountIsCapped) {
   EXPECT_EQ((*ds)->tiff().ifds[0].entries.size(), 4096u);
   ds = OpenBytes(ManyTags(4096 - 7));
   ASSERT_FALSE(ds.ok());
-  EXPECT_EQ(ds.status().ToString(), "limit_exceeded: hostile.tif: IFD at offset 10: 4097 entries > limit 4096");
+  EXPECT_EQ(ds.status().ToString(),
+            "limit_exceeded: hostile.tif: IFD at offset 10: 4097 entries > limit 4096");
 }
 
 TEST(Hardening, TagBytesAreCapped) {
@@ -511,7 +537,8 @@ TEST(Hardening, TagBytesAreCapped) {
   auto ds = OpenBytes(w.bytes(), limits);
   ASSERT_FALSE(ds.ok());
   EXPECT_EQ(ds.status().ToString(),
-            "limit_exceeded: hostile.tif: IFD at offset 4106: tag 270 count 4096 x 1 bytes = 4096 > limit 1024");
+            "limit_exceeded: hostile.tif: IFD at offset 4106: tag 270 count 4096 x 1 bytes = 4096 "
+            "> limit 1024");
 }
 
 // `ifds` IFDs of a 512x512 image in 1x1 tiles (262144 blocks each), all sharing one table of
@@ -521,8 +548,14 @@ std::vector<uint8_t> SharedBlockTables(int ifds) {
   std::vector<uint8_t> table(262144 * 4, 0);  // offsets 0 = sparse tiles
   const uint32_t at = w.Blob(table);
   for (int i = 0; i < ifds; ++i) {
-    w.Ifd({{254, kLong, 1, i ? 1u : 0u}, {256, kLong, 1, 512}, {257, kLong, 1, 512}, {258, kShort, 1, 8},
-           {322, kShort, 1, 1}, {323, kShort, 1, 1}, {324, kLong, 262144, at}, {325, kLong, 262144, at}});
+    w.Ifd({{254, kLong, 1, i ? 1u : 0u},
+           {256, kLong, 1, 512},
+           {257, kLong, 1, 512},
+           {258, kShort, 1, 8},
+           {322, kShort, 1, 1},
+           {323, kShort, 1, 1},
+           {324, kLong, 262144, at},
+           {325, kLong, 262144, at}});
   }
   return w.bytes();
 }
@@ -566,7 +599,8 @@ TEST(Hardening, ReadBytesAreCapped) {
   auto a = (*ds)->Read(options);
   ASSERT_FALSE(a.ok());
   EXPECT_EQ(a.status().ToString(),
-            "limit_exceeded: hostile.tif: read of 1 x 26 x 40 samples (1040 bytes) exceeds max_read_bytes 1000");
+            "limit_exceeded: hostile.tif: read of 1 x 26 x 40 samples (1040 bytes) exceeds "
+            "max_read_bytes 1000");
 }
 
 TEST(Hardening, DecodedBlockBytesAreCapped) {
@@ -579,7 +613,9 @@ TEST(Hardening, DecodedBlockBytesAreCapped) {
   auto a = (*ds)->Read(options);
   ASSERT_FALSE(a.ok());
   EXPECT_EQ(a.status().code(), Code::kLimitExceeded) << a.status().ToString();
-  EXPECT_NE(a.status().message().find("IFD 0: a 128 x 128 block of 1 samples per pixel decodes to 16384 bytes > max_block_bytes 16383"), std::string::npos)
+  EXPECT_NE(a.status().message().find("IFD 0: a 128 x 128 block of 1 samples per pixel decodes to "
+                                      "16384 bytes > max_block_bytes 16383"),
+            std::string::npos)
       << a.status().ToString();
 }
 

@@ -11,7 +11,8 @@ std::string DataPath(const std::string& name) {
   // Fixture files live once, in tests/data/fixtures/ (answers in fixtures/expected/); tests may
   // name them by bare file name.
   const std::string root = std::string(COGR_TEST_DATA_DIR) + "/";
-  for (const std::string& dir : {std::string(), std::string("fixtures/"), std::string("fixtures/expected/")}) {
+  for (const std::string& dir :
+       {std::string(), std::string("fixtures/"), std::string("fixtures/expected/")}) {
     std::ifstream probe(root + dir + name, std::ios::binary);
     if (probe.good()) return root + dir + name;
   }
@@ -24,7 +25,8 @@ std::vector<uint8_t> ReadFileBytes(const std::string& path) {
 }
 
 size_t CoalescedRuns(std::vector<ByteRange> ranges, uint64_t hole) {
-  std::sort(ranges.begin(), ranges.end(), [](const ByteRange& a, const ByteRange& b) { return a.offset < b.offset; });
+  std::sort(ranges.begin(), ranges.end(),
+            [](const ByteRange& a, const ByteRange& b) { return a.offset < b.offset; });
   size_t runs = 0;
   uint64_t end = 0;
   for (const ByteRange& r : ranges) {
@@ -53,17 +55,26 @@ Npy ParseNpy(const std::vector<uint8_t>& b) {
     header_len = b[8] | (b[9] << 8);
     pos = 10;
   } else {
-    if (b.size() < 12) { out.error = "short npy"; return out; }
+    if (b.size() < 12) {
+      out.error = "short npy";
+      return out;
+    }
     header_len = b[8] | (b[9] << 8) | (size_t(b[10]) << 16) | (size_t(b[11]) << 24);
     pos = 12;
   }
-  if (pos + header_len > b.size()) { out.error = "short npy header"; return out; }
+  if (pos + header_len > b.size()) {
+    out.error = "short npy header";
+    return out;
+  }
   std::string h(b.begin() + pos, b.begin() + pos + header_len);
   auto d = h.find("'descr':");
   auto q1 = h.find('\'', d + 8);
   auto q2 = h.find('\'', q1 + 1);
   out.descr = h.substr(q1 + 1, q2 - q1 - 1);
-  if (h.find("'fortran_order': True") != std::string::npos) { out.error = "fortran order"; return out; }
+  if (h.find("'fortran_order': True") != std::string::npos) {
+    out.error = "fortran order";
+    return out;
+  }
   auto s = h.find("'shape':");
   auto p1 = h.find('(', s);
   auto p2 = h.find(')', p1);

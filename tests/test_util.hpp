@@ -18,9 +18,9 @@ std::string ReadFileText(const std::string& path);
 
 /// A loaded .npy array (v1/v2/v3 header, C order).
 struct Npy {
-  std::string descr;               ///< e.g. "<u2", "|u1", "<f4", "<c8"
+  std::string descr;  ///< e.g. "<u2", "|u1", "<f4", "<c8"
   std::vector<uint64_t> shape;
-  std::vector<uint8_t> data;       ///< raw bytes as stored
+  std::vector<uint8_t> data;  ///< raw bytes as stored
   bool ok = false;
   std::string error;
 };

@@ -104,7 +104,8 @@ BENCHMARK(BM_Window)
 void BM_ColdOpen(benchmark::State& state) {
   if (!Nginx()) return state.SkipWithError("nginx did not start");
   const uint64_t prefix = static_cast<uint64_t>(state.range(0));
-  const std::string uri = Nginx()->Url((state.range(1) == 2 ? "slow/" : "") + std::string("fixtures/rasterio__cogeo.tif"));
+  const std::string uri = Nginx()->Url((state.range(1) == 2 ? "slow/" : "") +
+                                       std::string("fixtures/rasterio__cogeo.tif"));
   io::SourceOptions so;
   so.prefix_bytes = prefix;
   so.persisted_header_cache = false;

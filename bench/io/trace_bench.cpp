@@ -39,7 +39,8 @@ void BM_TraceLocalRead(benchmark::State& state, bool whole, bool traced) {
     benchmark::DoNotOptimize(a->data.data());
   }
   state.SetBytesProcessed(static_cast<int64_t>(bytes));
-  state.counters["events_per_read"] = benchmark::Counter(static_cast<double>(events) / static_cast<double>(state.iterations()));
+  state.counters["events_per_read"] =
+      benchmark::Counter(static_cast<double>(events) / static_cast<double>(state.iterations()));
 }
 
 BENCHMARK_CAPTURE(BM_TraceLocalRead, whole_off, true, false)->UseRealTime();

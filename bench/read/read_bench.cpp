@@ -15,8 +15,8 @@
 //   cogr_bench_read [--benchmark_filter=u16_deflate]
 #include <benchmark/benchmark.h>
 #include <jpeglib.h>
-#include <sys/resource.h>
 #include <libdeflate.h>
+#include <sys/resource.h>
 #include <tiffio.h>
 #include <zstd.h>
 
@@ -75,7 +75,9 @@ std::string BenchDir() {
 double ProcessCpuSeconds() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
-  auto sec = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6; };
+  auto sec = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6;
+  };
   return sec(u.ru_utime) + sec(u.ru_stime);
 }
 
@@ -85,8 +87,8 @@ class CpuCounter {
  public:
   CpuCounter() : start_(ProcessCpuSeconds()) {}
   void Report(benchmark::State& state) const {
-    state.counters["cpu_ms"] =
-        benchmark::Counter((ProcessCpuSeconds() - start_) * 1e3, benchmark::Counter::kAvgIterations);
+    state.counters["cpu_ms"] = benchmark::Counter((ProcessCpuSeconds() - start_) * 1e3,
+                                                  benchmark::Counter::kAvgIterations);
   }
 
  private:
@@ -145,15 +147,20 @@ Array MakeRows(const Spec& spec, const Field& f, uint64_t n, uint64_t row0, uint
       const uint32_t r = Noise(x, gy);
       const uint64_t i = y * n + x;
       if (spec.dtype == DataType::kUInt16) {
-        a.as<uint16_t>()[i] = static_cast<uint16_t>(20000.0 + 12000.0 * v + static_cast<double>(r % 64));
+        a.as<uint16_t>()[i] =
+            static_cast<uint16_t>(20000.0 + 12000.0 * v + static_cast<double>(r % 64));
       } else if (spec.dtype == DataType::kFloat32) {
-        a.as<float>()[i] = static_cast<float>(350.0 + 120.0 * v + static_cast<double>(r % 1024) / 2048.0);
+        a.as<float>()[i] =
+            static_cast<float>(350.0 + 120.0 * v + static_cast<double>(r % 1024) / 2048.0);
       } else {
         const double g = f.cx[x] * f.cy[gy];
         uint8_t* p = a.data.data();
-        p[i] = static_cast<uint8_t>(std::clamp(120.0 + 80.0 * v + static_cast<double>(r % 16), 0.0, 255.0));
-        p[rows * n + i] = static_cast<uint8_t>(std::clamp(128.0 + 90.0 * g + static_cast<double>((r >> 8) % 16), 0.0, 255.0));
-        p[2 * rows * n + i] = static_cast<uint8_t>(std::clamp(90.0 + 40.0 * (v - g) + static_cast<double>((r >> 16) % 16), 0.0, 255.0));
+        p[i] = static_cast<uint8_t>(
+            std::clamp(120.0 + 80.0 * v + static_cast<double>(r % 16), 0.0, 255.0));
+        p[rows * n + i] = static_cast<uint8_t>(
+            std::clamp(128.0 + 90.0 * g + static_cast<double>((r >> 8) % 16), 0.0, 255.0));
+        p[2 * rows * n + i] = static_cast<uint8_t>(
+            std::clamp(90.0 + 40.0 * (v - g) + static_cast<double>((r >> 16) % 16), 0.0, 255.0));
       }
     }
   }
@@ -168,12 +175,14 @@ Status WriteWithCogr(const Spec& spec, const std::string& path, uint64_t n) {
   p.dtype = spec.dtype;
   p.blockxsize = kTile;
   p.blockysize = kTile;
-  p.compress = spec.kind == Kind::kZstdP2 ? write::Compression::kZstd : write::Compression::kDeflate;
+  p.compress =
+      spec.kind == Kind::kZstdP2 ? write::Compression::kZstd : write::Compression::kDeflate;
   p.predictor = spec.kind == Kind::kDeflateP3 ? 3 : 2;
   COGR_ASSIGN_OR_RETURN(auto writer, write::StreamWriter::Create(path, p));
   const Field f(n);
   for (uint64_t row = 0; row < n; row += kTile) {
-    COGR_RETURN_IF_ERROR(writer->WriteRows(MakeRows(spec, f, n, row, std::min<uint64_t>(kTile, n - row))));
+    COGR_RETURN_IF_ERROR(
+        writer->WriteRows(MakeRows(spec, f, n, row, std::min<uint64_t>(kTile, n - row))));
   }
   return writer->Close();
 }
@@ -208,7 +217,8 @@ Status WriteJpegWithLibtiff(const Spec& spec, const std::string& path, uint64_t 
           }
         }
       }
-      const uint32_t index = TIFFComputeTile(tif, static_cast<uint32_t>(tx * kTile), static_cast<uint32_t>(ty * kTile), 0, 0);
+      const uint32_t index = TIFFComputeTile(tif, static_cast<uint32_t>(tx * kTile),
+                                             static_cast<uint32_t>(ty * kTile), 0, 0);
       ok = TIFFWriteEncodedTile(tif, index, tile.data(), static_cast<tmsize_t>(tile.size())) >= 0;
     }
   }
@@ -246,7 +256,8 @@ Prepared& Prepare(const Spec& spec) {
   p.path = BenchDir() + "/" + spec.name + "_" + std::to_string(p.n) + ".tif";
   if (!std::filesystem::exists(p.path)) {
     std::fprintf(stderr, "generating %s ...\n", p.path.c_str());
-    Status st = spec.kind == Kind::kJpeg ? WriteJpegWithLibtiff(spec, p.path, p.n) : WriteWithCogr(spec, p.path, p.n);
+    Status st = spec.kind == Kind::kJpeg ? WriteJpegWithLibtiff(spec, p.path, p.n)
+                                         : WriteWithCogr(spec, p.path, p.n);
     if (!st.ok()) {
       p.error = st.ToString();
       return p;
@@ -276,7 +287,8 @@ Prepared& Prepare(const Spec& spec) {
   uint32_t tables_size = 0;
   void* tables = nullptr;
   if (TIFFGetField(tif, TIFFTAG_JPEGTABLES, &tables_size, &tables) && tables) {
-    p.jpeg_tables.assign(static_cast<uint8_t*>(tables), static_cast<uint8_t*>(tables) + tables_size);
+    p.jpeg_tables.assign(static_cast<uint8_t*>(tables),
+                         static_cast<uint8_t*>(tables) + tables_size);
   }
   TIFFClose(tif);
   return p;
@@ -328,8 +340,8 @@ class RawDecoder {
       case Kind::kDeflateP3: {
         if (!inflater_) inflater_ = libdeflate_alloc_decompressor();
         size_t got = 0;
-        if (libdeflate_zlib_decompress(inflater_, in.data(), in.size(), out_.data(), out_.size(), &got) !=
-                LIBDEFLATE_SUCCESS ||
+        if (libdeflate_zlib_decompress(inflater_, in.data(), in.size(), out_.data(), out_.size(),
+                                       &got) != LIBDEFLATE_SUCCESS ||
             got != out_.size()) {
           return false;
         }
@@ -347,8 +359,7 @@ class RawDecoder {
         UndoPredictor2();
         return true;
       }
-      case Kind::kJpeg:
-        return DecodeJpeg(in, tables);
+      case Kind::kJpeg: return DecodeJpeg(in, tables);
     }
     return false;
   }
@@ -371,7 +382,8 @@ class RawDecoder {
       std::memcpy(row_.data(), row, row_bytes);
       const uint8_t *p0 = row_.data(), *p1 = p0 + kTile, *p2 = p1 + kTile, *p3 = p2 + kTile;
       for (uint32_t k = 0; k < kTile; ++k) {
-        const uint32_t v = (uint32_t{p0[k]} << 24) | (uint32_t{p1[k]} << 16) | (uint32_t{p2[k]} << 8) | p3[k];
+        const uint32_t v =
+            (uint32_t{p0[k]} << 24) | (uint32_t{p1[k]} << 16) | (uint32_t{p2[k]} << 8) | p3[k];
         std::memcpy(row + size_t{k} * 4, &v, 4);
       }
     }
@@ -380,7 +392,9 @@ class RawDecoder {
     jpeg_decompress_struct cinfo;
     JpegError err;
     cinfo.err = jpeg_std_error(&err.mgr);
-    err.mgr.error_exit = [](j_common_ptr c) { std::longjmp(reinterpret_cast<JpegError*>(c->err)->jump, 1); };
+    err.mgr.error_exit = [](j_common_ptr c) {
+      std::longjmp(reinterpret_cast<JpegError*>(c->err)->jump, 1);
+    };
     if (setjmp(err.jump)) {
       jpeg_destroy_decompress(&cinfo);
       return false;
@@ -425,18 +439,18 @@ std::vector<uint32_t> TouchedTiles(const Prepared& p, const Window& w) {
 
 const char* WhichName(int which) { return which == 0 ? "full" : which == 1 ? "win512" : "win1000"; }
 
-
 // reuse: Dataset::ReadInto into one array kept across reads (no allocation, no page faults),
 // else Read, which returns a fresh array each time.
-void BM_Cogr(benchmark::State& state, const Spec* spec, int which, size_t threads, bool cached, bool reuse) {
+void BM_Cogr(benchmark::State& state, const Spec* spec, int which, size_t threads, bool cached,
+             bool reuse) {
   Prepared& p = Prepare(*spec);
   if (!p.error.empty()) return state.SkipWithError(p.error.c_str());
   SetThreadCount(threads);
   const Window w = Target(which, p.n);
   ReadOptions ro;
   if (which != 0) {
-    ro.window = geo::Window{static_cast<double>(w.col), static_cast<double>(w.row), static_cast<double>(w.w),
-                            static_cast<double>(w.h)};
+    ro.window = geo::Window{static_cast<double>(w.col), static_cast<double>(w.row),
+                            static_cast<double>(w.w), static_cast<double>(w.h)};
   }
   const Dataset& ds = cached ? *p.cached : *p.nocache;
   if (cached) {
@@ -489,10 +503,13 @@ void BM_Libtiff(benchmark::State& state, const Spec* spec, int which, bool reuse
       for (uint64_t tx = w.col / kTile; tx <= (w.col + w.w - 1) / kTile && ok; ++tx) {
         const uint32_t index = static_cast<uint32_t>(ty * p.tiles_across + tx);
         ok = TIFFReadEncodedTile(tif, index, tile.data(), static_cast<tmsize_t>(tile.size())) >= 0;
-        const uint64_t x0 = std::max(w.col, tx * kTile), x1 = std::min(w.col + w.w, (tx + 1) * kTile);
-        const uint64_t y0 = std::max(w.row, ty * kTile), y1 = std::min(w.row + w.h, (ty + 1) * kTile);
+        const uint64_t x0 = std::max(w.col, tx * kTile),
+                       x1 = std::min(w.col + w.w, (tx + 1) * kTile);
+        const uint64_t y0 = std::max(w.row, ty * kTile),
+                       y1 = std::min(w.row + w.h, (ty + 1) * kTile);
         for (uint64_t y = y0; y < y1; ++y) {
-          const uint8_t* src = tile.data() + ((y - ty * kTile) * kTile + (x0 - tx * kTile)) * bands * sb;
+          const uint8_t* src =
+              tile.data() + ((y - ty * kTile) * kTile + (x0 - tx * kTile)) * bands * sb;
           if (bands == 1) {
             std::memcpy(out.data() + ((y - w.row) * w.w + (x0 - w.col)) * sb, src, (x1 - x0) * sb);
           } else {
@@ -551,26 +568,30 @@ void RegisterAll() {
           b->MinTime(0.3);
         }
       };
-      configure(benchmark::RegisterBenchmark(Name("cogr", spec, which, "/threads:1").c_str(), BM_Cogr, &spec, which,
-                                             size_t{1}, false, false));
-      configure(benchmark::RegisterBenchmark(Name("cogr", spec, which, all).c_str(), BM_Cogr, &spec, which, threads,
-                                             false, false));
+      configure(benchmark::RegisterBenchmark(Name("cogr", spec, which, "/threads:1").c_str(),
+                                             BM_Cogr, &spec, which, size_t{1}, false, false));
+      configure(benchmark::RegisterBenchmark(Name("cogr", spec, which, all).c_str(), BM_Cogr, &spec,
+                                             which, threads, false, false));
       if (which != 0) {
-        configure(benchmark::RegisterBenchmark(Name("cogr", spec, which, "/cached").c_str(), BM_Cogr, &spec, which,
-                                               threads, true, false));
-        configure(benchmark::RegisterBenchmark(Name("cogr", spec, which, "/reuse/threads:1").c_str(), BM_Cogr, &spec,
-                                               which, size_t{1}, false, true));
+        configure(benchmark::RegisterBenchmark(Name("cogr", spec, which, "/cached").c_str(),
+                                               BM_Cogr, &spec, which, threads, true, false));
+        configure(
+            benchmark::RegisterBenchmark(Name("cogr", spec, which, "/reuse/threads:1").c_str(),
+                                         BM_Cogr, &spec, which, size_t{1}, false, true));
       } else {
         // Full image into a reused array (Dataset::ReadInto), and libtiff likewise.
-        configure(benchmark::RegisterBenchmark(Name("cogr", spec, which, "/reuse/threads:1").c_str(), BM_Cogr, &spec,
-                                               which, size_t{1}, false, true));
-        configure(benchmark::RegisterBenchmark(Name("cogr", spec, which, "/reuse" + all).c_str(), BM_Cogr, &spec,
-                                               which, threads, false, true));
-        configure(benchmark::RegisterBenchmark(Name("libtiff", spec, which, "/reuse").c_str(), BM_Libtiff, &spec,
-                                               which, true));
+        configure(
+            benchmark::RegisterBenchmark(Name("cogr", spec, which, "/reuse/threads:1").c_str(),
+                                         BM_Cogr, &spec, which, size_t{1}, false, true));
+        configure(benchmark::RegisterBenchmark(Name("cogr", spec, which, "/reuse" + all).c_str(),
+                                               BM_Cogr, &spec, which, threads, false, true));
+        configure(benchmark::RegisterBenchmark(Name("libtiff", spec, which, "/reuse").c_str(),
+                                               BM_Libtiff, &spec, which, true));
       }
-      configure(benchmark::RegisterBenchmark(Name("libtiff", spec, which).c_str(), BM_Libtiff, &spec, which, false));
-      configure(benchmark::RegisterBenchmark(Name("raw", spec, which).c_str(), BM_Raw, &spec, which));
+      configure(benchmark::RegisterBenchmark(Name("libtiff", spec, which).c_str(), BM_Libtiff,
+                                             &spec, which, false));
+      configure(
+          benchmark::RegisterBenchmark(Name("raw", spec, which).c_str(), BM_Raw, &spec, which));
     }
   }
 }
@@ -589,7 +610,8 @@ class Collector : public benchmark::ConsoleReporter {
       if (r.run_type == Run::RT_Iteration && !r.error_occurred && r.iterations > 0) {
         Timing& res = results_[r.run_name.function_name];
         res.seconds = r.real_accumulated_time / static_cast<double>(r.iterations);
-        if (auto it = r.counters.find("cpu_ms"); it != r.counters.end()) res.cpu = it->second.value * 1e-3;
+        if (auto it = r.counters.find("cpu_ms"); it != r.counters.end())
+          res.cpu = it->second.value * 1e-3;
       }
     }
     ConsoleReporter::ReportRuns(runs);
@@ -617,51 +639,68 @@ void PrintSummary(const Collector& c) {
     return std::string(buf);
   };
   const double t = static_cast<double>(threads);
-  std::printf("\nSummary: %llu x %llu pixels, 512 x 512 tiles, %zu threads. MB/s = 10^6 bytes of decoded output per\n"
-              "second of wall time; cpu = CPU time of the whole process per read (all threads).\n",
-              static_cast<unsigned long long>(n), static_cast<unsigned long long>(n), threads);
-  // One full-image table: cogr's runs named by `cogr_extra` + "/threads:..", libtiff's by `libtiff_extra`.
-  auto full_table = [&](const char* title, const std::string& cogr_extra, const std::string& libtiff_extra) {
+  std::printf(
+      "\nSummary: %llu x %llu pixels, 512 x 512 tiles, %zu threads. MB/s = 10^6 bytes of decoded "
+      "output per\n"
+      "second of wall time; cpu = CPU time of the whole process per read (all threads).\n",
+      static_cast<unsigned long long>(n), static_cast<unsigned long long>(n), threads);
+  // One full-image table: cogr's runs named by `cogr_extra` + "/threads:..", libtiff's by
+  // `libtiff_extra`.
+  auto full_table = [&](const char* title, const std::string& cogr_extra,
+                        const std::string& libtiff_extra) {
     std::printf("\n%s Speed ratios: > 1 means cogr is faster:\n", title);
-    std::printf("| file | cogr 1T MB/s | cogr %zuT MB/s | libtiff MB/s | raw codec 1 core MB/s | cogr %zuT / libtiff | "
-                "cogr %zuT / (raw x %zu) | cogr 1T / raw | cpu: raw / cogr %zuT |\n",
-                threads, threads, threads, threads, threads);
+    std::printf(
+        "| file | cogr 1T MB/s | cogr %zuT MB/s | libtiff MB/s | raw codec 1 core MB/s | cogr %zuT "
+        "/ libtiff | "
+        "cogr %zuT / (raw x %zu) | cogr 1T / raw | cpu: raw / cogr %zuT |\n",
+        threads, threads, threads, threads, threads);
     std::printf("|---|---|---|---|---|---|---|---|---|\n");
     for (const Spec& spec : kSpecs) {
       const double bytes = static_cast<double>(OutBytes(spec, FullOf(n)));
       const auto c1 = c.Get(Name("cogr", spec, 0, cogr_extra + "/threads:1"));
       const auto cn = c.Get(Name("cogr", spec, 0, cogr_extra + all));
-      const auto lt = c.Get(Name("libtiff", spec, 0, libtiff_extra)), raw = c.Get(Name("raw", spec, 0));
+      const auto lt = c.Get(Name("libtiff", spec, 0, libtiff_extra)),
+                 raw = c.Get(Name("raw", spec, 0));
       if (c1.seconds < 0 && cn.seconds < 0 && lt.seconds < 0) continue;
       std::printf("| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", spec.name,
-                  cell(mbps(bytes, c1.seconds), "%.0f").c_str(), cell(mbps(bytes, cn.seconds), "%.0f").c_str(),
-                  cell(mbps(bytes, lt.seconds), "%.0f").c_str(), cell(mbps(bytes, raw.seconds), "%.0f").c_str(),
+                  cell(mbps(bytes, c1.seconds), "%.0f").c_str(),
+                  cell(mbps(bytes, cn.seconds), "%.0f").c_str(),
+                  cell(mbps(bytes, lt.seconds), "%.0f").c_str(),
+                  cell(mbps(bytes, raw.seconds), "%.0f").c_str(),
                   cell(ratio(lt.seconds, cn.seconds), "%.2f").c_str(),
                   cell(ratio(raw.seconds, cn.seconds * t), "%.2f").c_str(),
-                  cell(ratio(raw.seconds, c1.seconds), "%.2f").c_str(), cell(ratio(raw.cpu, cn.cpu), "%.2f").c_str());
+                  cell(ratio(raw.seconds, c1.seconds), "%.2f").c_str(),
+                  cell(ratio(raw.cpu, cn.cpu), "%.2f").c_str());
     }
   };
   full_table("Full image, a fresh array per read (Read; libtiff likewise).", "", "");
   full_table("Full image into a reused array (ReadInto; libtiff likewise).", "/reuse", "/reuse");
-  std::printf("\nWindows (ms per read; raw = single-core decode of the tiles the window touches; time ratios: < 1\n"
-              "means cogr takes less time):\n");
-  std::printf("| file | window | cogr 1T | cogr 1T kept array | cogr %zuT | cogr cached | libtiff | raw | cogr 1T / raw | "
-              "kept 1T / raw | cpu: cogr 1T / raw | cogr %zuT / libtiff |\n",
-              threads, threads);
+  std::printf(
+      "\nWindows (ms per read; raw = single-core decode of the tiles the window touches; time "
+      "ratios: < 1\n"
+      "means cogr takes less time):\n");
+  std::printf(
+      "| file | window | cogr 1T | cogr 1T kept array | cogr %zuT | cogr cached | libtiff | raw | "
+      "cogr 1T / raw | "
+      "kept 1T / raw | cpu: cogr 1T / raw | cogr %zuT / libtiff |\n",
+      threads, threads);
   std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (const Spec& spec : kSpecs) {
     for (int which = 1; which < 3; ++which) {
-      const auto c1 = c.Get(Name("cogr", spec, which, "/threads:1")), cn = c.Get(Name("cogr", spec, which, all));
+      const auto c1 = c.Get(Name("cogr", spec, which, "/threads:1")),
+                 cn = c.Get(Name("cogr", spec, which, all));
       const auto cc = c.Get(Name("cogr", spec, which, "/cached"));
       const auto ck = c.Get(Name("cogr", spec, which, "/reuse/threads:1"));
       const auto lt = c.Get(Name("libtiff", spec, which)), raw = c.Get(Name("raw", spec, which));
       if (c1.seconds < 0 && cn.seconds < 0 && lt.seconds < 0 && raw.seconds < 0) continue;
       std::printf("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", spec.name,
-                  which == 1 ? "512 aligned (1 tile)" : "1000 unaligned (9 tiles)", cell(c1.seconds * 1e3, "%.2f").c_str(),
-                  cell(ck.seconds * 1e3, "%.2f").c_str(), cell(cn.seconds * 1e3, "%.2f").c_str(),
-                  cell(cc.seconds * 1e3, "%.3f").c_str(), cell(lt.seconds * 1e3, "%.2f").c_str(),
-                  cell(raw.seconds * 1e3, "%.2f").c_str(), cell(ratio(c1.seconds, raw.seconds), "%.2f").c_str(),
-                  cell(ratio(ck.seconds, raw.seconds), "%.2f").c_str(), cell(ratio(c1.cpu, raw.cpu), "%.2f").c_str(),
+                  which == 1 ? "512 aligned (1 tile)" : "1000 unaligned (9 tiles)",
+                  cell(c1.seconds * 1e3, "%.2f").c_str(), cell(ck.seconds * 1e3, "%.2f").c_str(),
+                  cell(cn.seconds * 1e3, "%.2f").c_str(), cell(cc.seconds * 1e3, "%.3f").c_str(),
+                  cell(lt.seconds * 1e3, "%.2f").c_str(), cell(raw.seconds * 1e3, "%.2f").c_str(),
+                  cell(ratio(c1.seconds, raw.seconds), "%.2f").c_str(),
+                  cell(ratio(ck.seconds, raw.seconds), "%.2f").c_str(),
+                  cell(ratio(c1.cpu, raw.cpu), "%.2f").c_str(),
                   cell(ratio(cn.seconds, lt.seconds), "%.2f").c_str());
     }
   }

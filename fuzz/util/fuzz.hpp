@@ -21,8 +21,8 @@
 #include "cogr/dataset.hpp"
 #include "cogr/status.hpp"
 #include "cogr/tiff.hpp"
-#include "tiff/ifd_parse.hpp"
 #include "cogr/types.hpp"
+#include "tiff/ifd_parse.hpp"
 
 // A broken invariant is a bug of cogr, not of the input: abort so that the fuzzer keeps the
 // input as a crash (and the regression test fails loudly).
@@ -73,7 +73,8 @@ Status FuzzDecode(uint16_t compression, const uint8_t* data, size_t size);
 /// Builds a FuzzDecode input for `info` (whose compression is not encoded: the target fixes it).
 /// nullopt when the geometry cannot be expressed (e.g. a width above 4096 or a sample layout
 /// outside the table); used by the seed-corpus tool and the tests.
-std::optional<std::vector<uint8_t>> EncodeFuzzDecodeInput(const codec::BlockInfo& info, ByteSpan block);
+std::optional<std::vector<uint8_t>> EncodeFuzzDecodeInput(const codec::BlockInfo& info,
+                                                          ByteSpan block);
 
 // ---- (3) open + one read ----------------------------------------------------------------------
 
@@ -84,20 +85,21 @@ inline constexpr size_t kFuzzReadHeaderBytes = 16;
 struct FuzzReadRequest {
   std::optional<geo::Window> window;  ///< integer offsets in [-32768, 32767], sizes in [0, 65535]
   bool boundless = false;
-  std::optional<int> overview;        ///< in [-128, 127]
-  bool mask = false;                  ///< ReadMask instead of Read
+  std::optional<int> overview;                             ///< in [-128, 127]
+  bool mask = false;                                       ///< ReadMask instead of Read
   std::optional<std::pair<uint64_t, uint64_t>> out_shape;  ///< each in [1, 256]
   Resampling resampling = Resampling::kNearest;
-  std::vector<int> bands;             ///< 1-based, each in [1, 8]
-  std::optional<double> fill;         ///< in [-128, 127]
+  std::vector<int> bands;                  ///< 1-based, each in [1, 8]
+  std::optional<double> fill;              ///< in [-128, 127]
   uint64_t header_read_bytes = 64 * 1024;  ///< 16 << k, k in [0, 12]
-  bool no_block_cache = false;        ///< block_cache_bytes = 0 (JPEG then decodes by rows)
+  bool no_block_cache = false;             ///< block_cache_bytes = 0 (JPEG then decodes by rows)
 };
 
 /// FuzzRead input layout: [0] flags (bit 0 window, 1 boundless, 2 overview, 3 mask, 4 out_shape,
-/// 5 fill, 6 no block cache), [1,3) [3,5) col/row offset (int16), [5,7) [7,9) width/height (uint16), [9] overview
-/// (int8), [10] band bit set (bit i = band i + 1; 0 = all), [11] [12] out_shape height/width - 1,
-/// [13] resampling, [14] fill (int8), [15] header read size k; then the file.
+/// 5 fill, 6 no block cache), [1,3) [3,5) col/row offset (int16), [5,7) [7,9) width/height
+/// (uint16), [9] overview (int8), [10] band bit set (bit i = band i + 1; 0 = all), [11] [12]
+/// out_shape height/width - 1, [13] resampling, [14] fill (int8), [15] header read size k; then the
+/// file.
 FuzzReadRequest DecodeFuzzReadRequest(const uint8_t* header);
 std::vector<uint8_t> EncodeFuzzReadInput(const FuzzReadRequest& request, ByteSpan file);
 
@@ -149,8 +151,9 @@ std::vector<std::vector<uint8_t>> EncodeFuzzCatalogInputs(const std::vector<uint
 // ---- replay ----------------------------------------------------------------------------------
 
 /// Runs the entry point of fuzz target `target` ("tiff_open", "read_window", "geokeys_crs",
-/// "geojson", "catalog_header", "decode_<codec>" for none, lzw, jpeg, deflate, packbits, lerc, lzma, zstd, webp) on the bytes;
-/// kInvalidArgument for an unknown target. Used by the regression test and cogr_fuzz_replay.
+/// "geojson", "catalog_header", "decode_<codec>" for none, lzw, jpeg, deflate, packbits, lerc,
+/// lzma, zstd, webp) on the bytes; kInvalidArgument for an unknown target. Used by the regression
+/// test and cogr_fuzz_replay.
 Status FuzzReplay(std::string_view target, const uint8_t* data, size_t size);
 
 }  // namespace cogr::internal

@@ -26,9 +26,11 @@ Status FuzzFootprint(const uint8_t* blob, size_t n) {
   COGR_ASSIGN_OR_RETURN(auto ring, ParseGpkgPolygon(blob, n, kWhere));
   COGR_FUZZ_CHECK(ring.size() <= n / 16, "more points than the blob holds");
   // A square with a hole, and a triangle: every branch of the test.
-  mask::Polygon holed{{{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}}, {{{4, 4}, {6, 4}, {6, 6}, {4, 6}, {4, 4}}}};
+  mask::Polygon holed{{{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}},
+                      {{{4, 4}, {6, 4}, {6, 6}, {4, 6}, {4, 4}}}};
   mask::Polygon tri{{{-5, -5}, {5, -5}, {-5, 5}, {-5, -5}}, {}};
-  COGR_ASSIGN_OR_RETURN(QueryArea area, MakeQueryArea({mask::Geometry{mask::MultiPolygon{{holed, tri}}}}));
+  COGR_ASSIGN_OR_RETURN(QueryArea area,
+                        MakeQueryArea({mask::Geometry{mask::MultiPolygon{{holed, tri}}}}));
   (void)Intersects(area, ring);
   return Status::OK();
 }
@@ -36,7 +38,8 @@ Status FuzzFootprint(const uint8_t* blob, size_t n) {
 }  // namespace
 
 Status FuzzCatalogHeader(const uint8_t* data, size_t size) {
-  if (size < kFuzzCatalogHeaderBytes) return Status::InvalidArgument("fuzz input shorter than its header");
+  if (size < kFuzzCatalogHeaderBytes)
+    return Status::InvalidArgument("fuzz input shorter than its header");
   const uint8_t* blob = data + kFuzzCatalogHeaderBytes;
   const size_t n = size - kFuzzCatalogHeaderBytes;
   if (data[0] & 1u) return FuzzFootprint(blob, n);
@@ -53,7 +56,8 @@ Status FuzzCatalogHeader(const uint8_t* data, size_t size) {
   // Encode(Decode(blob)) decodes to the same chunks.
   const std::vector<uint8_t> again = EncodeHeader(header);
   auto round = DecodeHeader(again.data(), again.size(), object_size, kWhere);
-  COGR_FUZZ_CHECK(round.ok() && round->chunks.size() == header.chunks.size(), "re-encoded header decodes");
+  COGR_FUZZ_CHECK(round.ok() && round->chunks.size() == header.chunks.size(),
+                  "re-encoded header decodes");
   for (size_t i = 0; i < header.chunks.size(); ++i) {
     COGR_FUZZ_CHECK(round->chunks[i].offset == header.chunks[i].offset &&
                         round->chunks[i].bytes == header.chunks[i].bytes,
@@ -62,9 +66,11 @@ Status FuzzCatalogHeader(const uint8_t* data, size_t size) {
   if (object_size > kMaxRebuiltFile || header.chunks.empty()) return Status::OK();
   // Open as Catalog::OpenScene does: the header served from memory, the rest from the file.
   std::vector<uint8_t> file(static_cast<size_t>(object_size), 0);
-  for (const auto& c : header.chunks) std::memcpy(file.data() + c.offset, c.bytes.data(), c.bytes.size());
+  for (const auto& c : header.chunks)
+    std::memcpy(file.data() + c.offset, c.bytes.data(), c.bytes.size());
   auto known = std::make_shared<const io::KnownHeader>(std::move(header));
-  COGR_ASSIGN_OR_RETURN(auto source, io::internal::WithKnownHeader(io::MemorySource(std::move(file), "fuzz.tif"), known));
+  COGR_ASSIGN_OR_RETURN(auto source, io::internal::WithKnownHeader(
+                                         io::MemorySource(std::move(file), "fuzz.tif"), known));
   OpenOptions options;
   options.limits = FuzzLimits();
   options.block_cache_bytes = 0;
@@ -85,11 +91,13 @@ std::vector<std::vector<uint8_t>> EncodeFuzzCatalogInputs(const std::vector<uint
   auto prefixed = [](uint8_t mode, uint64_t object_size, const std::vector<uint8_t>& blob) {
     std::vector<uint8_t> input(kFuzzCatalogHeaderBytes);
     input[0] = mode;
-    for (int i = 0; i < 8; ++i) input[1 + static_cast<size_t>(i)] = static_cast<uint8_t>(object_size >> (8 * i));
+    for (int i = 0; i < 8; ++i)
+      input[1 + static_cast<size_t>(i)] = static_cast<uint8_t>(object_size >> (8 * i));
     input.insert(input.end(), blob.begin(), blob.end());
     return input;
   };
-  const io::KnownHeader header = StoredHeader(recorder->Take(), file.size(), (*ds)->tiff(), (*ds)->limits());
+  const io::KnownHeader header =
+      StoredHeader(recorder->Take(), file.size(), (*ds)->tiff(), (*ds)->limits());
   out.push_back(prefixed(0, file.size(), EncodeHeader(header)));
   const auto ring = OutlineRing((*ds)->transform(), static_cast<double>((*ds)->width()),
                                 static_cast<double>((*ds)->height()), 2);

@@ -30,14 +30,21 @@ struct SampleLayout {
   uint16_t format;
 };
 constexpr std::array<SampleLayout, 32> kLayouts = {{
-    {8, 1},  {8, 2},  {16, 1}, {16, 2}, {32, 1}, {32, 2},  {64, 1}, {64, 2},
-    {16, 3}, {24, 3}, {32, 3}, {64, 3}, {32, 5}, {64, 5},  {64, 6}, {128, 6},
-    {1, 1},  {2, 1},  {4, 1},  {12, 1}, {3, 1},  {5, 1},   {7, 1},  {10, 1},
-    {14, 1}, {17, 1}, {24, 1}, {31, 1}, {48, 1}, {63, 1},  {0, 1},  {80, 1},
+    {8, 1},  {8, 2},  {16, 1}, {16, 2}, {32, 1}, {32, 2}, {64, 1}, {64, 2},
+    {16, 3}, {24, 3}, {32, 3}, {64, 3}, {32, 5}, {64, 5}, {64, 6}, {128, 6},
+    {1, 1},  {2, 1},  {4, 1},  {12, 1}, {3, 1},  {5, 1},  {7, 1},  {10, 1},
+    {14, 1}, {17, 1}, {24, 1}, {31, 1}, {48, 1}, {63, 1}, {0, 1},  {80, 1},
 }};
 constexpr std::array<uint16_t, 8> kPhotometrics = {1, 2, 6, 0, 3, 4, 5, 8};
 constexpr std::array<std::array<uint16_t, 2>, 8> kSubsamplings = {{
-    {2, 2}, {1, 1}, {2, 1}, {1, 2}, {4, 4}, {4, 2}, {4, 1}, {1, 4},
+    {2, 2},
+    {1, 1},
+    {2, 1},
+    {1, 2},
+    {4, 4},
+    {4, 2},
+    {4, 1},
+    {1, 4},
 }};
 
 template <class T, size_t N>
@@ -61,18 +68,22 @@ tiff::FetchFn MemoryFetch(ByteSpan file) {
 
 void CheckIfd(const tiff::Ifd& ifd, const Limits& limits) {
   COGR_FUZZ_CHECK(ifd.width > 0 && ifd.height > 0, "IFD with an empty image");
-  COGR_FUZZ_CHECK(ifd.width <= limits.max_image_dimension && ifd.height <= limits.max_image_dimension,
-                  "IFD above max_image_dimension");
+  COGR_FUZZ_CHECK(
+      ifd.width <= limits.max_image_dimension && ifd.height <= limits.max_image_dimension,
+      "IFD above max_image_dimension");
   COGR_FUZZ_CHECK(ifd.block_width > 0 && ifd.block_height > 0, "IFD with an empty block");
   COGR_FUZZ_CHECK(ifd.block_count() <= limits.max_blocks_per_ifd, "IFD above max_blocks_per_ifd");
   // A lazy table (tiff::LazyTable) holds one value per block in the file instead.
   const uint64_t offsets = ifd.lazy_offsets ? ifd.lazy_offsets->count : ifd.block_offsets.size();
-  const uint64_t counts = ifd.lazy_byte_counts ? ifd.lazy_byte_counts->count : ifd.block_byte_counts.size();
+  const uint64_t counts =
+      ifd.lazy_byte_counts ? ifd.lazy_byte_counts->count : ifd.block_byte_counts.size();
   COGR_FUZZ_CHECK(offsets == ifd.block_count(), "block offsets != block count");
   COGR_FUZZ_CHECK(counts == ifd.block_count(), "block byte counts != block count");
-  COGR_FUZZ_CHECK(ifd.block_offsets.empty() || !ifd.lazy_offsets, "block offsets both lazy and loaded");
+  COGR_FUZZ_CHECK(ifd.block_offsets.empty() || !ifd.lazy_offsets,
+                  "block offsets both lazy and loaded");
   COGR_FUZZ_CHECK(ifd.samples_per_pixel > 0, "SamplesPerPixel 0");
-  COGR_FUZZ_CHECK(ifd.bits_per_sample.size() == ifd.samples_per_pixel, "BitsPerSample not per sample");
+  COGR_FUZZ_CHECK(ifd.bits_per_sample.size() == ifd.samples_per_pixel,
+                  "BitsPerSample not per sample");
   COGR_FUZZ_CHECK(ifd.sample_format.size() == ifd.samples_per_pixel, "SampleFormat not per sample");
   COGR_FUZZ_CHECK(ifd.entries.size() <= limits.max_tags_per_ifd, "IFD above max_tags_per_ifd");
 }
@@ -103,7 +114,8 @@ Status FuzzOpen(const uint8_t* data, size_t size) {
   const tiff::TiffFile& tf = *opened;
   COGR_FUZZ_CHECK(tf.ifds.size() == tf.parent.size(), "one parent per IFD");
   COGR_FUZZ_CHECK(tf.ifds.size() <= limits.max_ifds, "IFDs above max_ifds");
-  COGR_FUZZ_CHECK(tf.header_bytes_fetched <= limits.max_header_bytes, "fetched above max_header_bytes");
+  COGR_FUZZ_CHECK(tf.header_bytes_fetched <= limits.max_header_bytes,
+                  "fetched above max_header_bytes");
   Status first_error;
   for (size_t i = 0; i < tf.ifds.size(); ++i) {
     const tiff::Ifd& ifd = tf.ifds[i];
@@ -122,7 +134,8 @@ Status FuzzOpen(const uint8_t* data, size_t size) {
 // ---- (2) one codec ----------------------------------------------------------------------------
 
 Status FuzzDecode(uint16_t compression, const uint8_t* data, size_t size) {
-  if (size < kFuzzDecodeHeaderBytes) return Status::InvalidArgument("fuzz input shorter than its header");
+  if (size < kFuzzDecodeHeaderBytes)
+    return Status::InvalidArgument("fuzz input shorter than its header");
   codec::BlockInfo info;
   info.compression = compression;
   info.width = (Le16(data) & 0xfffu) + 1u;
@@ -162,8 +175,8 @@ Status FuzzDecode(uint16_t compression, const uint8_t* data, size_t size) {
     const size_t counted = std::min<size_t>(parts - 1, block.size() / 4);
     uint64_t left = block.size() - 4 * counted;
     for (size_t p = 0; p < counted; ++p) {
-      const uint64_t n = std::min<uint64_t>(Le16(block.data() + 4 * p) | uint64_t{Le16(block.data() + 4 * p + 2)} << 16,
-                                            left);
+      const uint64_t n = std::min<uint64_t>(
+          Le16(block.data() + 4 * p) | uint64_t{Le16(block.data() + 4 * p + 2)} << 16, left);
       plane_bytes.push_back(n);
       left -= n;
     }
@@ -184,24 +197,29 @@ Status FuzzDecode(uint16_t compression, const uint8_t* data, size_t size) {
     const uint32_t end = begin + 1 + (static_cast<uint32_t>(data[9]) * 7u) % (info.height - begin);
     const size_t row_bytes = out.size() / info.height;
     uint32_t next = begin;
-    Status rows = codec::DecodeRows(block, info, begin, end, [&](uint32_t first, uint32_t n, ByteSpan band) {
-      COGR_FUZZ_CHECK(first == next && n > 0 && first + n <= end, "DecodeRows bands out of order or range");
-      COGR_FUZZ_CHECK(band.size() == size_t{n} * row_bytes, "DecodeRows band size");
-      // Rows handed over are the whole decode's rows (when that succeeded).
-      if (st.ok()) {
-        COGR_FUZZ_CHECK(std::memcmp(band.data(), out.data() + size_t{first} * row_bytes, band.size()) == 0,
-                        "DecodeRows rows differ from Decode");
-      }
-      next = first + n;
-    });
+    Status rows =
+        codec::DecodeRows(block, info, begin, end, [&](uint32_t first, uint32_t n, ByteSpan band) {
+          COGR_FUZZ_CHECK(first == next && n > 0 && first + n <= end,
+                          "DecodeRows bands out of order or range");
+          COGR_FUZZ_CHECK(band.size() == size_t{n} * row_bytes, "DecodeRows band size");
+          // Rows handed over are the whole decode's rows (when that succeeded).
+          if (st.ok()) {
+            COGR_FUZZ_CHECK(
+                std::memcmp(band.data(), out.data() + size_t{first} * row_bytes, band.size()) == 0,
+                "DecodeRows rows differ from Decode");
+          }
+          next = first + n;
+        });
     if (rows.ok()) COGR_FUZZ_CHECK(next == end, "DecodeRows ended early without an error");
     if (st.ok()) COGR_FUZZ_CHECK(rows.ok(), "DecodeRows failed where Decode succeeded");
   }
   return st;
 }
 
-std::optional<std::vector<uint8_t>> EncodeFuzzDecodeInput(const codec::BlockInfo& info, ByteSpan block) {
-  if (info.width < 1 || info.width > 4096 || info.height < 1 || info.height > 4096) return std::nullopt;
+std::optional<std::vector<uint8_t>> EncodeFuzzDecodeInput(const codec::BlockInfo& info,
+                                                          ByteSpan block) {
+  if (info.width < 1 || info.width > 4096 || info.height < 1 || info.height > 4096)
+    return std::nullopt;
   // The header holds the samples and bits as stored (RGBA conversion: stored_*).
   const uint16_t samples = info.stored_samples != 0 ? info.stored_samples : info.samples;
   const uint16_t bits = info.stored_samples != 0 ? info.stored_bits : info.bits_per_sample;
@@ -209,28 +227,34 @@ std::optional<std::vector<uint8_t>> EncodeFuzzDecodeInput(const codec::BlockInfo
   const auto layout = IndexOf(kLayouts, SampleLayout{bits, info.sample_format});
   const auto photometric = IndexOf(kPhotometrics, info.photometric);
   const auto subsampling = IndexOf(kSubsamplings, info.ycbcr_subsampling);
-  if (!layout || !photometric || !subsampling || info.jpeg_tables.size() > 0xffff) return std::nullopt;
+  if (!layout || !photometric || !subsampling || info.jpeg_tables.size() > 0xffff)
+    return std::nullopt;
   std::vector<uint8_t> out;
   PutLe16(out, static_cast<uint16_t>(info.width - 1));
   PutLe16(out, static_cast<uint16_t>(info.height - 1));
   out.push_back(static_cast<uint8_t>((samples - 1) | (*layout << 2)));
-  out.push_back(static_cast<uint8_t>((info.predictor - 1) | (info.big_endian ? 4 : 0) | (*photometric << 3)));
+  out.push_back(
+      static_cast<uint8_t>((info.predictor - 1) | (info.big_endian ? 4 : 0) | (*photometric << 3)));
   uint8_t lerc = 0;
   if (info.lerc_parameters.size() >= 2) {
     lerc = static_cast<uint8_t>(8 | (std::min<uint32_t>(info.lerc_parameters[1], 3) << 4));
   }
   const bool planes = !info.part_bytes.empty();
   if (planes && info.stored_samples == 0) return std::nullopt;
-  if (planes && info.part_rows == 0 && info.part_bytes.size() != info.stored_samples) return std::nullopt;
+  if (planes && info.part_rows == 0 && info.part_bytes.size() != info.stored_samples)
+    return std::nullopt;
   if (planes && info.part_rows != 0 &&
-      (info.part_bytes.size() > 16 || info.part_rows % 8 != 0 || info.part_rows < 8 || info.part_rows > 128)) {
+      (info.part_bytes.size() > 16 || info.part_rows % 8 != 0 || info.part_rows < 8 ||
+       info.part_rows > 128)) {
     return std::nullopt;
   }
-  out.push_back(static_cast<uint8_t>(*subsampling | lerc | (info.stored_samples != 0 ? 0x40 : 0) | (planes ? 0x80 : 0)));
+  out.push_back(static_cast<uint8_t>(*subsampling | lerc | (info.stored_samples != 0 ? 0x40 : 0) |
+                                     (planes ? 0x80 : 0)));
   PutLe16(out, static_cast<uint16_t>(info.jpeg_tables.size()));
   // Old-style JPEG strips: their count and rows (the row-range byte is unused for RGBA).
   out.push_back(info.part_rows == 0 ? uint8_t{0}
-                                    : static_cast<uint8_t>((info.part_bytes.size() - 1) << 4 | (info.part_rows / 8 - 1)));
+                                    : static_cast<uint8_t>((info.part_bytes.size() - 1) << 4 |
+                                                           (info.part_rows / 8 - 1)));
   out.insert(out.end(), info.jpeg_tables.begin(), info.jpeg_tables.end());
   for (size_t p = 0; p + 1 < info.part_bytes.size(); ++p) {
     if (info.part_bytes[p] > UINT32_MAX) return std::nullopt;
@@ -308,13 +332,15 @@ std::vector<uint8_t> EncodeFuzzReadInput(const FuzzReadRequest& r, ByteSpan file
 }
 
 Status FuzzRead(const uint8_t* data, size_t size) {
-  if (size < kFuzzReadHeaderBytes) return Status::InvalidArgument("fuzz input shorter than its header");
+  if (size < kFuzzReadHeaderBytes)
+    return Status::InvalidArgument("fuzz input shorter than its header");
   const FuzzReadRequest request = DecodeFuzzReadRequest(data);
   OpenOptions open_options;
   open_options.limits = FuzzLimits();
   open_options.header_read_bytes = request.header_read_bytes;
   if (request.no_block_cache) open_options.block_cache_bytes = 0;
-  auto source = io::MemorySource(std::vector<uint8_t>(data + kFuzzReadHeaderBytes, data + size), "fuzz.tif");
+  auto source =
+      io::MemorySource(std::vector<uint8_t>(data + kFuzzReadHeaderBytes, data + size), "fuzz.tif");
   auto opened = Dataset::Open(std::move(source), open_options);
   if (!opened.ok()) return opened.status();
   const Dataset& ds = **opened;
@@ -415,7 +441,8 @@ std::vector<uint8_t> EncodeFuzzGeoKeysInput(const tiff::Ifd& ifd) {
 // ---- (4) GeoJSON → rasterize ------------------------------------------------------------------
 
 Status FuzzGeoJson(const uint8_t* data, size_t size) {
-  if (size < kFuzzGeoJsonHeaderBytes) return Status::InvalidArgument("fuzz input shorter than its header");
+  if (size < kFuzzGeoJsonHeaderBytes)
+    return Status::InvalidArgument("fuzz input shorter than its header");
   const uint64_t width = data[0] + 1u, height = data[1] + 1u;
   const bool all_touched = (data[2] & 1u) != 0, invert = (data[2] & 2u) != 0;
   static const std::array<geo::Affine, 4> kTransforms = {{

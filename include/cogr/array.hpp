@@ -21,9 +21,13 @@ struct Array {
 
   size_t sample_bytes() const { return DataTypeSize(dtype); }
   template <class T>
-  const T* as() const { return reinterpret_cast<const T*>(data.data()); }
+  const T* as() const {
+    return reinterpret_cast<const T*>(data.data());
+  }
   template <class T>
-  T* as() { return reinterpret_cast<T*>(data.data()); }
+  T* as() {
+    return reinterpret_cast<T*>(data.data());
+  }
 };
 
 /// Memory the caller owns that Dataset::ReadInto writes (a numpy array, a mapped file, a
@@ -39,7 +43,8 @@ struct ArrayView {
   uint64_t band_stride = 0, row_stride = 0, col_stride = 0;
 
   /// A C-order view of `bytes` (which must hold bands * height * width samples).
-  static ArrayView Contiguous(void* bytes, DataType dtype, uint64_t bands, uint64_t height, uint64_t width) {
+  static ArrayView Contiguous(void* bytes, DataType dtype, uint64_t bands, uint64_t height,
+                              uint64_t width) {
     ArrayView v;
     v.data = static_cast<uint8_t*>(bytes);
     v.dtype = dtype;
@@ -52,14 +57,17 @@ struct ArrayView {
     return v;
   }
   /// The view of an Array's memory (sized for its shape).
-  static ArrayView Of(Array& a) { return Contiguous(a.data.data(), a.dtype, a.bands, a.height, a.width); }
+  static ArrayView Of(Array& a) {
+    return Contiguous(a.data.data(), a.dtype, a.bands, a.height, a.width);
+  }
   size_t sample_bytes() const { return DataTypeSize(dtype); }
   /// Address of sample (band, row, col).
   uint8_t* At(uint64_t band, uint64_t row, uint64_t col) const {
     return data + band * band_stride + row * row_stride + col * col_stride;
   }
   bool contiguous() const {
-    return col_stride == sample_bytes() && row_stride == width * col_stride && band_stride == height * row_stride;
+    return col_stride == sample_bytes() && row_stride == width * col_stride &&
+           band_stride == height * row_stride;
   }
 };
 

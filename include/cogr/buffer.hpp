@@ -29,7 +29,9 @@ class Buffer {
   /// `n` bytes of unspecified content.
   explicit Buffer(size_t n) { resize(n); }
   Buffer(size_t n, uint8_t value) { assign(n, value); }
-  Buffer(const std::vector<uint8_t>& bytes) { assign(bytes.begin(), bytes.end()); }  // NOLINT: implicit
+  Buffer(const std::vector<uint8_t>& bytes) {
+    assign(bytes.begin(), bytes.end());
+  }  // NOLINT: implicit
   Buffer(const Buffer& other) { assign(other.begin(), other.end()); }
   Buffer(Buffer&& other) noexcept
       : bytes_(std::exchange(other.bytes_, nullptr)),
@@ -79,8 +81,7 @@ class Buffer {
     if (n > 0) std::memset(bytes_, value, n);
   }
   template <class It>
-    requires(!std::is_integral_v<It>)
-  void assign(It first, It last) {
+  requires(!std::is_integral_v<It>) void assign(It first, It last) {
     const auto n = static_cast<size_t>(std::distance(first, last));
     size_ = 0;
     resize(n);

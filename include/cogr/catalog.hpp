@@ -69,10 +69,10 @@ struct CatalogBuildOptions {
 
 struct CatalogBuildSummary {
   uint64_t scenes = 0;
-  uint64_t header_bytes = 0;  ///< header bytes stored, all scenes
-  uint64_t without_crs = 0;   ///< scenes with no CRS (no footprint in EPSG:4326)
-  uint64_t skipped = 0;       ///< scenes left out (skip_errors)
-  std::vector<Status> errors; ///< the first 100 of their errors, in input order
+  uint64_t header_bytes = 0;   ///< header bytes stored, all scenes
+  uint64_t without_crs = 0;    ///< scenes with no CRS (no footprint in EPSG:4326)
+  uint64_t skipped = 0;        ///< scenes left out (skip_errors)
+  std::vector<Status> errors;  ///< the first 100 of their errors, in input order
 };
 
 struct CatalogQuery {

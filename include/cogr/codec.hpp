@@ -40,21 +40,22 @@ enum CompressionCode : uint16_t {
 /// "webp", "lerc", "lerc_deflate", "lerc_zstd", "lzma", "ccittrle", "ccittfax3", "ccittfax4",
 /// "ojpeg", "sgilog", "sgilog24"; "unknown(N)" otherwise.
 /// `lerc_parameters` is GDAL's LERC_PARAMETERS tag (version, additional compression).
-COGR_EXPORT std::string CompressionName(uint16_t code, const std::vector<uint32_t>& lerc_parameters = {});
+COGR_EXPORT std::string CompressionName(uint16_t code,
+                                        const std::vector<uint32_t>& lerc_parameters = {});
 
 /// Everything a decoder needs to know about one stored block.
 struct BlockInfo {
   uint16_t compression = kNone;
-  uint16_t predictor = 1;          ///< 1 none, 2 horizontal, 3 floating point
-  uint32_t width = 0;              ///< pixels per row as stored (full tile width at edges)
-  uint32_t height = 0;             ///< rows stored in this block (a last strip may be short)
-  uint16_t samples = 1;            ///< samples per pixel in this block (1 for planar separate)
-  uint16_t bits_per_sample = 8;    ///< as stored: 1..64 (complex: the whole pair, e.g. 32 for CInt16)
-  uint16_t sample_format = 1;      ///< 1 uint, 2 int, 3 float, 5 complex int, 6 complex float
-  bool big_endian = false;         ///< the file's byte order
-  uint16_t photometric = 1;        ///< for JPEG/WebP colour handling (6 = YCbCr)
+  uint16_t predictor = 1;        ///< 1 none, 2 horizontal, 3 floating point
+  uint32_t width = 0;            ///< pixels per row as stored (full tile width at edges)
+  uint32_t height = 0;           ///< rows stored in this block (a last strip may be short)
+  uint16_t samples = 1;          ///< samples per pixel in this block (1 for planar separate)
+  uint16_t bits_per_sample = 8;  ///< as stored: 1..64 (complex: the whole pair, e.g. 32 for CInt16)
+  uint16_t sample_format = 1;    ///< 1 uint, 2 int, 3 float, 5 complex int, 6 complex float
+  bool big_endian = false;       ///< the file's byte order
+  uint16_t photometric = 1;      ///< for JPEG/WebP colour handling (6 = YCbCr)
   std::array<uint16_t, 2> ycbcr_subsampling{2, 2};
-  ByteSpan jpeg_tables;            ///< JPEGTables tag bytes, may be empty
+  ByteSpan jpeg_tables;  ///< JPEGTables tag bytes, may be empty
   std::vector<uint32_t> lerc_parameters;
   uint64_t max_block_bytes = 1ull << 30;  ///< Limits::max_block_bytes
   /// The block's IFD, for the tags the libtiff-backed decoders need besides the fields above
@@ -83,8 +84,8 @@ struct BlockInfo {
 /// deflate, old-style JPEG ...), 4 for CMYK (InkSet 1) and CIELAB, when libtiff accepts the
 /// layout (8-bit; pixel- or band-interleaved, as libtiff's TIFFRGBAImageOK says: GDAL then
 /// reports 4 bands even where libtiff's reader later refuses the layout, e.g. band-interleaved
-/// CMYK with an extra sample, and the read fails). 0 for every other image (read as stored) and when cogr
-/// is built without libtiff.
+/// CMYK with an extra sample, and the read fails). 0 for every other image (read as stored) and
+/// when cogr is built without libtiff.
 int RgbaBands(const tiff::Ifd& ifd, bool big_endian);
 
 /// Sets the fields of `info` that come from the block's IFD beyond the plain ones: `ifd`, and
@@ -125,10 +126,12 @@ COGR_EXPORT bool DecodesByRows(const BlockInfo& info);
 /// before row_begin are decoded (JPEG is sequential) but not handed over. Errors as Decode,
 /// and kInvalidArgument for an empty or out-of-block row range. Rows handed over before an
 /// error are valid pixels. Thread-safe.
-COGR_EXPORT Status DecodeRows(ByteSpan in, const BlockInfo& info, uint32_t row_begin, uint32_t row_end, const RowSink& sink);
+COGR_EXPORT Status DecodeRows(ByteSpan in, const BlockInfo& info, uint32_t row_begin,
+                              uint32_t row_end, const RowSink& sink);
 
 /// True if blocks with this compression code (and LERC parameters) can be decoded.
-COGR_EXPORT bool IsSupported(uint16_t compression, const std::vector<uint32_t>& lerc_parameters = {});
+COGR_EXPORT bool IsSupported(uint16_t compression,
+                             const std::vector<uint32_t>& lerc_parameters = {});
 
 /// Names of the codecs compiled into this build, e.g. {"none","deflate","zstd","lzw","packbits"}.
 COGR_EXPORT std::vector<std::string> SupportedCodecs();

@@ -54,8 +54,8 @@ class COGR_EXPORT Crs {
   /// GTRasterTypeGeoKey); kInvalidFile for values no CRS can have (non-finite or absurd
   /// axes, prime meridian, unit sizes, TOWGS84 values or projection parameters: "GeoKeys:
   /// ellipsoid axis nan is out of range"); kInvalidArgument when PROJ rejects what the keys
-  /// describe (e.g. semi-minor > semi-major). Note: GDAL ignores the GeoKeys of a file georeferenced by GCPs
-  /// only; that rule belongs to the caller.
+  /// describe (e.g. semi-minor > semi-major). Note: GDAL ignores the GeoKeys of a file
+  /// georeferenced by GCPs only; that rule belongs to the caller.
   ///
   /// `key_directory_version` is the GeoKeyDirectory's header (KeyDirectoryVersion,
   /// KeyRevision, MinorRevision). Vertical keys (4096-4099) make a COMPD_CS as GDAL 3.6 does,
@@ -115,6 +115,6 @@ COGR_EXPORT Result<std::vector<std::pair<double, double>>> TransformPoints(
 /// crosses the antimeridian comes back with left > right, as rasterio does.
 /// kInvalidArgument for densify_pts < 0 or when the edges cannot be transformed.
 COGR_EXPORT Result<Bounds> TransformBounds(const Crs& from, const Crs& to, const Bounds& bounds,
-                               int densify_pts = 21);
+                                           int densify_pts = 21);
 
 }  // namespace cogr::geo

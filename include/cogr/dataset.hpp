@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
-#include <iterator>
 #include <future>
+#include <iterator>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -67,7 +67,18 @@ struct OpenOptions {
 };
 
 /// Resampling kernels for out_shape reads (GDAL's names and semantics).
-enum class Resampling : uint8_t { kNearest, kBilinear, kCubic, kAverage, kMode, kMin, kMax, kMed, kQ1, kQ3 };
+enum class Resampling : uint8_t {
+  kNearest,
+  kBilinear,
+  kCubic,
+  kAverage,
+  kMode,
+  kMin,
+  kMax,
+  kMed,
+  kQ1,
+  kQ3
+};
 /// "nearest", "bilinear", "cubic", "average", "mode", "min", "max", "med", "q1", "q3".
 COGR_EXPORT std::string_view ResamplingName(Resampling r);
 /// Inverse of ResamplingName; kInvalidArgument naming the accepted values.
@@ -114,7 +125,8 @@ struct Level {
 class COGR_EXPORT Dataset : public std::enable_shared_from_this<Dataset> {
  public:
   /// Opens a path (or file:// URI). Errors name the file: "x.tif: not a TIFF file".
-  static Result<std::shared_ptr<Dataset>> Open(const std::string& uri, const OpenOptions& options = {});
+  static Result<std::shared_ptr<Dataset>> Open(const std::string& uri,
+                                               const OpenOptions& options = {});
   /// Opens over an existing source (memory, custom I/O).
   static Result<std::shared_ptr<Dataset>> Open(std::shared_ptr<io::Source> source,
                                                const OpenOptions& options = {});
@@ -295,7 +307,8 @@ class COGR_EXPORT Dataset : public std::enable_shared_from_this<Dataset> {
   static void OpenAsync(std::shared_ptr<io::Source> source, OpenOptions options,
                         std::function<void(Result<std::shared_ptr<Dataset>>)> done);
   /// Callback form on the caller's executor (null = cogr's): `done` runs in the task.
-  void ReadAsync(ReadOptions options, std::function<void(Result<Array>)> done, const ReadExecutor& executor) const;
+  void ReadAsync(ReadOptions options, std::function<void(Result<Array>)> done,
+                 const ReadExecutor& executor) const;
   /// ReadInto(options, out) asynchronously, as ReadAsync: the samples are decoded straight into
   /// `out` (which the caller keeps alive and untouched until `done` runs); `done` runs once, on
   /// `executor` (null = cogr's), with OK once every byte of `out` is written, or the error (the
@@ -325,40 +338,44 @@ class COGR_EXPORT Dataset : public std::enable_shared_from_this<Dataset> {
  private:
   Status Init();
   /// Open(source) under the open context the caller has installed.
-  static Result<std::shared_ptr<Dataset>> OpenSource(std::shared_ptr<io::Source> source, const OpenOptions& options);
+  static Result<std::shared_ptr<Dataset>> OpenSource(std::shared_ptr<io::Source> source,
+                                                     const OpenOptions& options);
   /// A read into `array` (sized here) or into `view` (checked here); exactly one is set.
   /// With `shape_only`, sets array's shape and transform and reads nothing.
   Status ReadImpl(const ReadOptions& options, bool mask, Array* array, const ArrayView* view,
                   bool shape_only = false) const;
   /// ReadImpl of an out_shape read (src/read/dataset_out_shape.cpp).
-  Status ReadOutShapeImpl(const ReadOptions& options, bool mask, Array* array, const ArrayView* view,
-                          bool shape_only) const;
+  Status ReadOutShapeImpl(const ReadOptions& options, bool mask, Array* array,
+                          const ArrayView* view, bool shape_only) const;
   /// Checks what IFD `ifd_index` promises against what its codec and the limits allow (codec
   /// built, components, decoded block size), before a read allocates anything. -1 = OK.
   Status CheckReadable(int ifd_index) const;
   /// Resolves the options of a window read (no out_shape) into `req`: level, bands, window,
   /// limits, the destination (`view` checked, or `array` sized; with `shape_only` array's shape
   /// and transform set and nothing allocated).
-  COGR_NO_EXPORT Status ResolveRead(const ReadOptions& options, bool mask, Array* array, const ArrayView* view, bool shape_only,
-                     internal::ReadRequest& req) const;
+  COGR_NO_EXPORT Status ResolveRead(const ReadOptions& options, bool mask, Array* array,
+                                    const ArrayView* view, bool shape_only,
+                                    internal::ReadRequest& req) const;
   /// The block reader (src/read/block_reader.cpp): checks the blocks of IFD `ifd_index` that
   /// cover [x0, x1) x [y0, y1) for the 0-based `bands`, fills the sparse ones, copies the cached
   /// ones into `out` (placed at (col0, row0)) and leaves in `br` the ranges to fetch and decode.
-  COGR_NO_EXPORT Status PrepareBlocks(int ifd_index, const std::vector<int>& bands, int64_t col0, int64_t row0, uint64_t x0,
-                       uint64_t y0, uint64_t x1, uint64_t y1, double sparse_fill, const ArrayView& out,
-                       const io::IoContext* context, internal::BlockRead& br) const;
+  COGR_NO_EXPORT Status PrepareBlocks(int ifd_index, const std::vector<int>& bands, int64_t col0,
+                                      int64_t row0, uint64_t x0, uint64_t y0, uint64_t x1,
+                                      uint64_t y1, double sparse_fill, const ArrayView& out,
+                                      const io::IoContext* context, internal::BlockRead& br) const;
   /// After a fetch round of `br`: the ranges of the blocks whose GDAL leader did not check out,
   /// by their byte counts (none: br.ranges is empty).
   COGR_NO_EXPORT Status PrepareLeaderRetry(internal::BlockRead& br) const;
   /// Everything Init does after the header is parsed into tiff_.
   Status InitFromTiff();
   /// A Dataset over `source` from its parsed header (the asynchronous open's last step).
-  static Result<std::shared_ptr<Dataset>> FromTiff(std::shared_ptr<io::Source> source, const OpenOptions& options,
-                                                   tiff::TiffFile file);
+  static Result<std::shared_ptr<Dataset>> FromTiff(std::shared_ptr<io::Source> source,
+                                                   const OpenOptions& options, tiff::TiffFile file);
   /// ReadAsync of a window read without out_shape: resolved here, blocks fetched with
   /// ReadRangesAsync and decoded as they arrive; `done` runs where the last fetch ends.
   /// With `view` set the samples go there (ReadIntoAsync) and `done` gets an empty Array.
-  void StartRead(ReadOptions options, const ArrayView* view, std::function<void(Result<Array>)> done) const;
+  void StartRead(ReadOptions options, const ArrayView* view,
+                 std::function<void(Result<Array>)> done) const;
   /// Fetches, decodes and assembles the blocks of IFD `ifd_index` that cover `rect` (image
   /// coordinates, inside the image) for the 0-based `bands`, into `out` placed at (col0, row0).
   Status ReadBlocks(int ifd_index, const std::vector<int>& bands, int64_t col0, int64_t row0,
@@ -371,14 +388,15 @@ class COGR_EXPORT Dataset : public std::enable_shared_from_this<Dataset> {
   /// area declares block leaders and trailers, a block followed by a later one in the file gets
   /// no byte count: its entry is the span [offset - 4, next offset - 4), leader included (the
   /// reader takes the block from the leader, see internal::BlockFromLeader), and leader = 1.
-  Status BlockEntries(const tiff::Ifd& ifd, const std::vector<uint64_t>& blocks, std::vector<uint64_t>& offsets,
-                      std::vector<uint64_t>& byte_counts, std::vector<uint8_t>* leader = nullptr) const;
+  Status BlockEntries(const tiff::Ifd& ifd, const std::vector<uint64_t>& blocks,
+                      std::vector<uint64_t>& offsets, std::vector<uint64_t>& byte_counts,
+                      std::vector<uint8_t>* leader = nullptr) const;
 
   std::shared_ptr<io::Source> source_;
   OpenOptions options_;
   std::shared_ptr<internal::BlockTableCache> tables_;  // pages of lazy block tables; null if none
-  std::shared_ptr<BlockCache> cache_;  // null = no cache
-  uint64_t cache_id_ = 0;              // this Dataset's key part in cache_
+  std::shared_ptr<BlockCache> cache_;                  // null = no cache
+  uint64_t cache_id_ = 0;                              // this Dataset's key part in cache_
   tiff::TiffFile tiff_;
   std::vector<Level> levels_;
   int count_ = 0;
@@ -391,7 +409,8 @@ class COGR_EXPORT Dataset : public std::enable_shared_from_this<Dataset> {
   Status AddTiffTags(std::map<std::string, std::string>& out) const;  // GDAL's TIFFTAG_* items
   int AlphaBand() const;  // 0-based band GDAL treats as alpha (ExtraSamples 1 or 2), or -1
   Status ReadMaskOutShape(const ReadOptions& options, Array& out) const;  // ReadMask with out_shape
-  void NodataMask(const Array& data, uint8_t* mask) const;  // mask[i] = 255 where a band is not nodata
+  void NodataMask(const Array& data,
+                  uint8_t* mask) const;  // mask[i] = 255 where a band is not nodata
   bool has_gcps_ = false;                // GCP-only georeferencing: no dataset CRS
   std::optional<int> geokeys_epsg_;      // the EPSG code the GeoKeys name (no PROJ needed)
   mutable std::once_flag crs_once_;

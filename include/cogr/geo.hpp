@@ -82,7 +82,7 @@ COGR_EXPORT Bounds ImageBounds(const Affine& transform, double width, double hei
 enum class PixelOffset { kCenter, kUl, kUr, kLl, kLr };
 /// rasterio.transform.xy(transform, row, col, offset).
 COGR_EXPORT std::pair<double, double> Xy(const Affine& transform, double row, double col,
-                             PixelOffset offset = PixelOffset::kCenter);
+                                         PixelOffset offset = PixelOffset::kCenter);
 /// rasterio.transform.rowcol(transform, x, y, op=floor) → (row, col); kInvalidArgument if the
 /// transform is not invertible.
 COGR_EXPORT Result<std::pair<int64_t, int64_t>> RowCol(const Affine& transform, double x, double y);
@@ -102,6 +102,6 @@ COGR_EXPORT Result<PixelOffset> ParsePixelOffset(std::string_view name);
 /// coordinates of (x, y) under ~transform, rounded by `op`. kInvalidArgument if the transform
 /// is not invertible or the result does not fit an int64_t.
 COGR_EXPORT Result<std::pair<int64_t, int64_t>> RowCol(const Affine& transform, double x, double y,
-                                           RoundOp op);
+                                                       RoundOp op);
 
 }  // namespace cogr::geo

@@ -25,10 +25,10 @@ namespace cogr::io {
 /// A call that sees the token cancelled fails with kCancelled "<what> cancelled"; one that
 /// passes the deadline with kCancelled "<what> deadline exceeded" (+ " (timeout N ms)").
 struct IoContext {
-  std::shared_ptr<CancelToken> cancel;                              ///< may be null
-  std::optional<std::chrono::steady_clock::time_point> deadline;    ///< none = no deadline
-  uint64_t timeout_ms = 0;   ///< the caller's budget, for messages (0: absolute deadline)
-  const char* what = "read"; ///< "read" or "open", for messages
+  std::shared_ptr<CancelToken> cancel;                            ///< may be null
+  std::optional<std::chrono::steady_clock::time_point> deadline;  ///< none = no deadline
+  uint64_t timeout_ms = 0;    ///< the caller's budget, for messages (0: absolute deadline)
+  const char* what = "read";  ///< "read" or "open", for messages
   /// Records every request (and, in reads, every block decode) of the call; null = none.
   std::shared_ptr<Trace> trace;
 };
@@ -36,12 +36,13 @@ struct IoContext {
 /// What a source's reads have cost: the numbers `cogr --stats` prints. Counters only grow;
 /// subtract two snapshots (operator-) for the cost of the reads between them.
 struct IoStats {
-  uint64_t requests = 0;       ///< HTTP requests sent, retries included (local files: reads)
-  uint64_t bytes_fetched = 0;  ///< body bytes received, including bytes discarded (holes, 200-for-206)
-  uint64_t bytes_used = 0;     ///< bytes handed to callers (ReadAt results, ReadRanges ranges)
-  uint64_t retries = 0;        ///< requests repeated after a transient failure
-  uint64_t wait_us = 0;        ///< wall time callers spent blocked on I/O, per call (not per request)
-  uint64_t cache_hits = 0;     ///< reads served from memory (cached header prefix), no request
+  uint64_t requests = 0;  ///< HTTP requests sent, retries included (local files: reads)
+  uint64_t bytes_fetched =
+      0;                    ///< body bytes received, including bytes discarded (holes, 200-for-206)
+  uint64_t bytes_used = 0;  ///< bytes handed to callers (ReadAt results, ReadRanges ranges)
+  uint64_t retries = 0;     ///< requests repeated after a transient failure
+  uint64_t wait_us = 0;     ///< wall time callers spent blocked on I/O, per call (not per request)
+  uint64_t cache_hits = 0;  ///< reads served from memory (cached header prefix), no request
   uint64_t full_body_responses = 0;  ///< servers that ignored Range and answered 200
 };
 COGR_EXPORT IoStats operator-(const IoStats& a, const IoStats& b);
@@ -50,13 +51,13 @@ COGR_EXPORT IoStats& operator+=(IoStats& a, const IoStats& b);
 /// Retries of transient failures (connection errors, timeouts, HTTP 429 and 5xx): exponential
 /// backoff with jitter, bounded by count and by total time. Other 4xx are never retried.
 struct RetryOptions {
-  uint32_t max_retries = 5;            ///< retries after the first attempt (0 = none)
-  uint32_t initial_backoff_ms = 200;   ///< first delay; doubles per retry, +-50% jitter
-  uint32_t max_backoff_ms = 10000;     ///< cap of one delay
+  uint32_t max_retries = 5;           ///< retries after the first attempt (0 = none)
+  uint32_t initial_backoff_ms = 200;  ///< first delay; doubles per retry, +-50% jitter
+  uint32_t max_backoff_ms = 10000;    ///< cap of one delay
   /// A Retry-After above this gives up at once; below it, the wait is honoured only if it ends
   /// within max_total_ms and before the caller's deadline (else the request fails at once).
   uint32_t max_retry_after_ms = 30000;
-  uint32_t max_total_ms = 60000;       ///< no retry starts after this much time in one request
+  uint32_t max_total_ms = 60000;  ///< no retry starts after this much time in one request
 };
 
 /// One HTTP request about to be sent; a SignFn may rewrite it (S3 SigV4, GCS bearer token,
@@ -99,9 +100,9 @@ struct GcsOptions {
 /// az://container/blob. Empty fields take the environment variable named; explicit fields
 /// win over the connection string, which wins over the separate variables.
 struct AzureOptions {
-  std::string account;            ///< AZURE_STORAGE_ACCOUNT
-  std::string access_key;         ///< AZURE_STORAGE_ACCESS_KEY (base64): Shared Key signing
-  std::string sas_token;          ///< AZURE_STORAGE_SAS_TOKEN ("sv=...&sig=...", '?' optional)
+  std::string account;     ///< AZURE_STORAGE_ACCOUNT
+  std::string access_key;  ///< AZURE_STORAGE_ACCESS_KEY (base64): Shared Key signing
+  std::string sas_token;   ///< AZURE_STORAGE_SAS_TOKEN ("sv=...&sig=...", '?' optional)
   /// AZURE_STORAGE_CONNECTION_STRING: AccountName, AccountKey, SharedAccessSignature,
   /// BlobEndpoint, DefaultEndpointsProtocol, EndpointSuffix.
   std::string connection_string;
@@ -253,8 +254,8 @@ class COGR_EXPORT Source {
   /// Returns at once; reads [offset, offset + out.size()) into `out` (the caller keeps it alive
   /// until done runs), done(bytes read or error) exactly once. Same rules as ReadAt. The source
   /// must stay alive until done has run. The default runs ReadAt on cogr's thread pool.
-  virtual void ReadAtAsync(uint64_t offset, MutableByteSpan out, std::function<void(Result<size_t>)> done,
-                           IoContext context) const;
+  virtual void ReadAtAsync(uint64_t offset, MutableByteSpan out,
+                           std::function<void(Result<size_t>)> done, IoContext context) const;
 
   /// What reads through this source have cost so far (see IoStats). Thread-safe; a snapshot.
   /// The default returns zeros; sources made by Open() count (local files: every pread).
@@ -265,14 +266,16 @@ class COGR_EXPORT Source {
 COGR_EXPORT Result<std::shared_ptr<Source>> OpenFile(const std::string& path);
 
 /// A source over bytes held in memory (tests, fuzzing, embedding).
-COGR_EXPORT std::shared_ptr<Source> MemorySource(std::vector<uint8_t> bytes, std::string name = "<memory>");
+COGR_EXPORT std::shared_ptr<Source> MemorySource(std::vector<uint8_t> bytes,
+                                                 std::string name = "<memory>");
 
 /// The scheme of a path or URI as Open dispatches on it, lower-cased: "file" for a plain path
 /// and for file://, else the text before "://" ("http", "https", "s3", "gs", "az", or one Open
 /// rejects).
 COGR_EXPORT std::string UriScheme(std::string_view uri);
 
-/// Opens a path, file://, http(s)://, s3://, gs:// or az:// URI with default options (see the overload below).
+/// Opens a path, file://, http(s)://, s3://, gs:// or az:// URI with default options (see the
+/// overload below).
 COGR_EXPORT Result<std::shared_ptr<Source>> Open(const std::string& uri);
 
 /// Opens a path or URI with options for remote sources: local paths and file:// (counted,
@@ -283,7 +286,8 @@ COGR_EXPORT Result<std::shared_ptr<Source>> Open(const std::string& uri);
 /// A remote open makes at most one request (the prefix GET), none when the header cache has
 /// the URI. kNotFound for 404, kIoError for 401/403 ("access denied"), kUnavailable when
 /// transient failures outlast the retries.
-COGR_EXPORT Result<std::shared_ptr<Source>> Open(const std::string& uri, const SourceOptions& options);
+COGR_EXPORT Result<std::shared_ptr<Source>> Open(const std::string& uri,
+                                                 const SourceOptions& options);
 
 /// Opens a path or URI like Open(uri, options) without blocking: the remote probe runs on the
 /// I/O loop; done runs exactly once with the source or the error (on a pool or I/O thread, or

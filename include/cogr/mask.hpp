@@ -61,7 +61,7 @@ COGR_EXPORT Result<std::vector<Geometry>> ParseGeoJson(std::string_view text);
 /// kLimitExceeded for a file larger than `max_bytes` (default 256 MiB), and ParseGeoJson's
 /// "GeoJSON: ..." errors prefixed with "<path>: ".
 COGR_EXPORT Result<std::vector<Geometry>> ParseGeoJsonFile(const std::string& path,
-                                               uint64_t max_bytes = 256ull << 20);
+                                                           uint64_t max_bytes = 256ull << 20);
 
 /// Options of ParseGeoJsonDocument.
 struct GeoJsonOptions {
@@ -83,7 +83,7 @@ struct GeoJsonDocument {
 /// ParseGeoJson plus the document's CRS. A "crs" member that is not a named CRS (e.g. the
 /// 2008 "link" form) is kInvalidArgument "GeoJSON: ...".
 COGR_EXPORT Result<GeoJsonDocument> ParseGeoJsonDocument(std::string_view text,
-                                             const GeoJsonOptions& options = {});
+                                                         const GeoJsonOptions& options = {});
 
 /// Reprojects geometries from `from` to `to` through PROJ (geo::TransformPoints, x =
 /// longitude/easting first), vertex by vertex. Edges of lines and rings are densified so that
@@ -94,8 +94,8 @@ COGR_EXPORT Result<GeoJsonDocument> ParseGeoJsonDocument(std::string_view text,
 /// or NaN, or naming the first vertex that cannot be transformed; kLimitExceeded beyond 16 Mi
 /// vertices.
 COGR_EXPORT Result<std::vector<Geometry>> ReprojectGeometries(const std::vector<Geometry>& shapes,
-                                                  const geo::Crs& from, const geo::Crs& to,
-                                                  double tolerance);
+                                                              const geo::Crs& from,
+                                                              const geo::Crs& to, double tolerance);
 
 /// Burns `shapes` onto a (height, width) grid whose pixel (col, row) maps to the world by
 /// `transform`: returns height*width bytes, 1 where burned, 0 elsewhere. GDAL 3.6.2's
@@ -105,32 +105,33 @@ COGR_EXPORT Result<std::vector<Geometry>> ReprojectGeometries(const std::vector<
 /// are Bresenham (all_touched: every pixel crossed), points the pixel holding them.
 /// kInvalidArgument for a non-invertible transform; kLimitExceeded when width*height
 /// overflows or a side exceeds 2^31 - 1.
-COGR_EXPORT Result<std::vector<uint8_t>> Rasterize(const std::vector<Geometry>& shapes, uint64_t width,
-                                       uint64_t height, const geo::Affine& transform,
-                                       bool all_touched);
+COGR_EXPORT Result<std::vector<uint8_t>> Rasterize(const std::vector<Geometry>& shapes,
+                                                   uint64_t width, uint64_t height,
+                                                   const geo::Affine& transform, bool all_touched);
 
 /// rasterio.features.geometry_mask: 1 (true) for pixels OUTSIDE the shapes, 0 inside;
 /// invert flips it (1 inside).
-COGR_EXPORT Result<std::vector<uint8_t>> GeometryMask(const std::vector<Geometry>& shapes, uint64_t width,
-                                          uint64_t height, const geo::Affine& transform,
-                                          bool all_touched, bool invert);
+COGR_EXPORT Result<std::vector<uint8_t>> GeometryMask(const std::vector<Geometry>& shapes,
+                                                      uint64_t width, uint64_t height,
+                                                      const geo::Affine& transform,
+                                                      bool all_touched, bool invert);
 
 /// rasterio.features.geometry_window for the pixel grid of (width, height) under transform:
 /// the shapes' pixel-space bounds rounded outward (floor/ceil), grown by pad, intersected with
 /// the image. kInvalidArgument "Input shapes do not overlap raster." when disjoint.
 COGR_EXPORT Result<geo::Window> GeometryWindow(const std::vector<Geometry>& shapes, uint64_t width,
-                                   uint64_t height, const geo::Affine& transform,
-                                   double pad_x = 0, double pad_y = 0);
+                                               uint64_t height, const geo::Affine& transform,
+                                               double pad_x = 0, double pad_y = 0);
 
 /// Options of Mask (rasterio.mask.mask's keyword arguments).
 struct MaskOptions {
-  bool crop = false;         ///< read only the window of the shapes' bounds
-  bool pad = false;          ///< with crop: grow that window by half a pixel each side
-  bool all_touched = false;  ///< burn every pixel the shapes touch
-  bool invert = false;       ///< mask inside the shapes instead of outside (not with crop)
-  bool filled = true;        ///< set masked pixels to nodata; false: return `valid` instead
+  bool crop = false;             ///< read only the window of the shapes' bounds
+  bool pad = false;              ///< with crop: grow that window by half a pixel each side
+  bool all_touched = false;      ///< burn every pixel the shapes touch
+  bool invert = false;           ///< mask inside the shapes instead of outside (not with crop)
+  bool filled = true;            ///< set masked pixels to nodata; false: return `valid` instead
   std::optional<double> nodata;  ///< fill value; default the file's nodata, else 0
-  std::vector<int> indexes;  ///< 1-based bands; empty = all
+  std::vector<int> indexes;      ///< 1-based bands; empty = all
   /// Shapes that do not overlap the raster: without crop rasterio warns and masks every pixel
   /// (none with invert), which Mask does by default; true makes it the crop error instead.
   bool error_if_disjoint = false;
@@ -166,6 +167,6 @@ struct MaskResult {
 /// all: kInvalidArgument "no shapes to mask with". crop with invert: kInvalidArgument "crop
 /// and invert cannot both be True.".
 COGR_EXPORT Result<MaskResult> Mask(const Dataset& dataset, const std::vector<Geometry>& shapes,
-                        const MaskOptions& options = {});
+                                    const MaskOptions& options = {});
 
 }  // namespace cogr::mask

@@ -60,7 +60,8 @@ struct QuicklookImage {
 /// The output (height, width) of a quicklook of a width x height image at `size`
 /// (QuicklookOptions::size): the longest side min(size, its length), the other scaled by the
 /// same factor, rounded half up, at least 1.
-COGR_EXPORT std::pair<uint64_t, uint64_t> QuicklookShape(uint64_t width, uint64_t height, uint32_t size);
+COGR_EXPORT std::pair<uint64_t, uint64_t> QuicklookShape(uint64_t width, uint64_t height,
+                                                         uint32_t size);
 
 /// The quicklook of `ds`. Reads the bands once at QuicklookShape with nearest resampling (the
 /// overview GDAL picks for that out_shape, so one data request for a COG with a small overview),
@@ -68,10 +69,12 @@ COGR_EXPORT std::pair<uint64_t, uint64_t> QuicklookShape(uint64_t width, uint64_
 /// docs/quicklook.md). kInvalidArgument for a size of 0 or above kMaxQuicklookSize, or a band
 /// count other than 1 or 3; kOutOfRange for a band outside 1..count(); kUnsupported for complex
 /// data; read errors as Read returns them. timeout_ms bounds the whole call (both reads).
-COGR_EXPORT Result<QuicklookImage> Quicklook(const Dataset& ds, const QuicklookOptions& options = {});
+COGR_EXPORT Result<QuicklookImage> Quicklook(const Dataset& ds,
+                                             const QuicklookOptions& options = {});
 
 /// The image as a PNG file's bytes: 8-bit RGB when every alpha is 255, else RGBA (libpng,
-/// opened on first use; its fast setting: speed over size). kUnsupported when cogr was built without libpng or it cannot be loaded.
+/// opened on first use; its fast setting: speed over size). kUnsupported when cogr was built
+/// without libpng or it cannot be loaded.
 COGR_EXPORT Result<std::vector<uint8_t>> EncodePng(const QuicklookImage& image);
 
 /// The image as a baseline JFIF file's bytes (libjpeg-turbo), `quality` 1..100. JPEG has no

@@ -95,9 +95,9 @@ struct StackReadOptions {
 
 /// What one scene's read cost and how it ended.
 struct StackSceneResult {
-  Status status;        ///< OK, or the scene's error (failed scenes under kFill)
-  io::IoStats io;       ///< the scene's source counters after the read (open + reads so far)
-  double ms = 0;        ///< from the start of the Read to the scene's end
+  Status status;   ///< OK, or the scene's error (failed scenes under kFill)
+  io::IoStats io;  ///< the scene's source counters after the read (open + reads so far)
+  double ms = 0;   ///< from the start of the Read to the scene's end
 };
 
 /// The result of Stack::Read.
@@ -148,14 +148,15 @@ class COGR_EXPORT Stack {
   /// otherwise it is Open + Read. The result and the errors are those of Open + Read.
   /// `opened_stack` (optional) gets the Stack once every scene is open, also when the read
   /// then fails (it is left as it was when the open fails).
-  static Result<StackRead> OpenAndRead(const std::vector<std::string>& uris, const StackOptions& options,
+  static Result<StackRead> OpenAndRead(const std::vector<std::string>& uris,
+                                       const StackOptions& options,
                                        const StackReadOptions& read_options = {},
                                        std::optional<Stack>* opened_stack = nullptr);
   /// The same over Datasets already open.
   static Result<Stack> FromDatasets(const std::vector<std::shared_ptr<Dataset>>& datasets,
                                     const StackOptions& options = {});
 
-  size_t count() const { return scenes_.size(); }   ///< T
+  size_t count() const { return scenes_.size(); }      ///< T
   size_t band_count() const { return bands_.size(); }  ///< C
   uint64_t height() const { return height_; }
   uint64_t width() const { return width_; }
@@ -163,7 +164,9 @@ class COGR_EXPORT Stack {
   std::vector<uint64_t> shape() const;
   DataType dtype() const { return dtype_; }
   const geo::Affine& transform() const { return transform_; }
-  geo::Bounds bounds() const { return geo::ImageBounds(transform_, static_cast<double>(width_), static_cast<double>(height_)); }
+  geo::Bounds bounds() const {
+    return geo::ImageBounds(transform_, static_cast<double>(width_), static_cast<double>(height_));
+  }
   /// The target CRS (unset when the scenes have none).
   const std::optional<geo::Crs>& crs() const { return crs_; }
   const std::vector<int>& bands() const { return bands_; }
@@ -181,7 +184,8 @@ class COGR_EXPORT Stack {
   /// Read into memory the caller owns: `out` has bands = T*C, height(), width() and dtype();
   /// scene t's bands are out's bands [t*C, (t+1)*C). Every byte is written, or the read fails.
   /// `result` (optional) gets failed scenes and per-scene costs (its data stays empty).
-  Status ReadInto(const ArrayView& out, const StackReadOptions& options = {}, StackRead* result = nullptr) const;
+  Status ReadInto(const ArrayView& out, const StackReadOptions& options = {},
+                  StackRead* result = nullptr) const;
 
   /// The values of `bands` at each point (x, y) in every scene (Dataset::Sample, rasterio's
   /// sample()), the scenes sampled at once.
@@ -192,7 +196,8 @@ class COGR_EXPORT Stack {
   /// A stack of the scenes whose opens ended with `opened` (in order): the failed ones named
   /// and, with StackOnError::kFill, kept as failed scenes.
   static Result<Stack> FromOpened(const std::vector<std::string>& uris,
-                                  std::vector<Result<std::shared_ptr<Dataset>>>& opened, const StackOptions& options);
+                                  std::vector<Result<std::shared_ptr<Dataset>>>& opened,
+                                  const StackOptions& options);
   Stack() = default;
   std::vector<StackScene> scenes_;
   std::vector<int> bands_;

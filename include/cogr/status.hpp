@@ -33,7 +33,8 @@ enum class Code : uint8_t {
 COGR_EXPORT std::string_view CodeName(Code code);
 
 /// OK or (code, message). Cheap to copy: OK is a null pointer.
-class [[nodiscard]] Status;  // (GCC takes [[nodiscard]] and COGR_EXPORT only on separate declarations)
+class [[nodiscard]] Status;  // (GCC takes [[nodiscard]] and COGR_EXPORT only on separate
+                             // declarations)
 class COGR_EXPORT Status {
  public:
   Status() = default;
@@ -47,7 +48,9 @@ class COGR_EXPORT Status {
   static Status Unavailable(std::string msg) { return {Code::kUnavailable, std::move(msg)}; }
   static Status NotFound(std::string msg) { return {Code::kNotFound, std::move(msg)}; }
   static Status OutOfRange(std::string msg) { return {Code::kOutOfRange, std::move(msg)}; }
-  static Status InvalidArgument(std::string msg) { return {Code::kInvalidArgument, std::move(msg)}; }
+  static Status InvalidArgument(std::string msg) {
+    return {Code::kInvalidArgument, std::move(msg)};
+  }
   static Status Cancelled(std::string msg) { return {Code::kCancelled, std::move(msg)}; }
 
   bool ok() const { return state_ == nullptr; }
@@ -83,7 +86,7 @@ namespace internal {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {  // NOLINT
     if (status_.ok()) status_ = Status(Code::kInvalidArgument, "Result built from OK status");
   }
@@ -99,11 +102,13 @@ class [[nodiscard]] Result {
 
  private:
   T& Checked() {
-    if (!value_.has_value()) [[unlikely]] internal::FailedResultAccess(status_);
+    if (!value_.has_value()) [[unlikely]]
+      internal::FailedResultAccess(status_);
     return *value_;
   }
   const T& Checked() const {
-    if (!value_.has_value()) [[unlikely]] internal::FailedResultAccess(status_);
+    if (!value_.has_value()) [[unlikely]]
+      internal::FailedResultAccess(status_);
     return *value_;
   }
 
@@ -114,7 +119,9 @@ class [[nodiscard]] Result {
 namespace internal {
 inline const Status& GetStatus(const Status& s) { return s; }
 template <class T>
-const Status& GetStatus(const Result<T>& r) { return r.status(); }
+const Status& GetStatus(const Result<T>& r) {
+  return r.status();
+}
 }  // namespace internal
 
 }  // namespace cogr
@@ -122,10 +129,10 @@ const Status& GetStatus(const Result<T>& r) { return r.status(); }
 #define COGR_CONCAT_INNER(a, b) a##b
 #define COGR_CONCAT(a, b) COGR_CONCAT_INNER(a, b)
 
-#define COGR_RETURN_IF_ERROR(expr)                                      \
-  do {                                                                  \
-    const ::cogr::Status _cogr_st = ::cogr::internal::GetStatus(expr);  \
-    if (!_cogr_st.ok()) return _cogr_st;                                \
+#define COGR_RETURN_IF_ERROR(expr)                                     \
+  do {                                                                 \
+    const ::cogr::Status _cogr_st = ::cogr::internal::GetStatus(expr); \
+    if (!_cogr_st.ok()) return _cogr_st;                               \
   } while (0)
 
 #define COGR_ASSIGN_OR_RETURN_IMPL(tmp, lhs, rexpr) \
@@ -142,11 +149,11 @@ const Status& GetStatus(const Result<T>& r) { return r.status(); }
 #else
 #include <cstdio>
 #include <cstdlib>
-#define COGR_DCHECK(cond)                                                        \
-  do {                                                                           \
-    if (!(cond)) {                                                               \
+#define COGR_DCHECK(cond)                                                                 \
+  do {                                                                                    \
+    if (!(cond)) {                                                                        \
       std::fprintf(stderr, "%s:%d: COGR_DCHECK(%s) failed\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                              \
-    }                                                                            \
+      std::abort();                                                                       \
+    }                                                                                     \
   } while (0)
 #endif

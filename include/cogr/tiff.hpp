@@ -118,9 +118,22 @@ enum GeoKey : uint16_t {
 };
 
 enum class TagType : uint16_t {
-  kByte = 1, kAscii = 2, kShort = 3, kLong = 4, kRational = 5, kSByte = 6, kUndefined = 7,
-  kSShort = 8, kSLong = 9, kSRational = 10, kFloat = 11, kDouble = 12, kIfd = 13,
-  kLong8 = 16, kSLong8 = 17, kIfd8 = 18,
+  kByte = 1,
+  kAscii = 2,
+  kShort = 3,
+  kLong = 4,
+  kRational = 5,
+  kSByte = 6,
+  kUndefined = 7,
+  kSShort = 8,
+  kSLong = 9,
+  kSRational = 10,
+  kFloat = 11,
+  kDouble = 12,
+  kIfd = 13,
+  kLong8 = 16,
+  kSLong8 = 17,
+  kIfd8 = 18,
 };
 /// Bytes of one value of `type`; 0 for an unknown type.
 COGR_EXPORT uint32_t TagTypeSize(TagType type);
@@ -233,12 +246,12 @@ COGR_EXPORT Result<std::map<uint16_t, GeoKeyValue>> ParseGeoKeys(const Ifd& ifd)
 /// GDAL's structural metadata ("ghost area") written after the header by the COG driver.
 struct GhostArea {
   bool present = false;
-  std::string text;  ///< the raw KEY=VALUE lines
-  bool layout_cog = false;                       ///< LAYOUT=IFDS_BEFORE_DATA
-  bool block_order_row_major = false;            ///< BLOCK_ORDER=ROW_MAJOR
-  bool block_leader_size_as_uint4 = false;       ///< BLOCK_LEADER=SIZE_AS_UINT4
+  std::string text;                         ///< the raw KEY=VALUE lines
+  bool layout_cog = false;                  ///< LAYOUT=IFDS_BEFORE_DATA
+  bool block_order_row_major = false;       ///< BLOCK_ORDER=ROW_MAJOR
+  bool block_leader_size_as_uint4 = false;  ///< BLOCK_LEADER=SIZE_AS_UINT4
   bool block_trailer_last_4_bytes_repeated = false;
-  bool known_incompatible_edition = false;       ///< KNOWN_INCOMPATIBLE_EDITION=YES
+  bool known_incompatible_edition = false;  ///< KNOWN_INCOMPATIBLE_EDITION=YES
   bool mask_interleaved_with_imagery = false;
 };
 /// Parses the ghost area from the bytes that follow the header (`after_header` starts at
@@ -249,9 +262,9 @@ COGR_EXPORT GhostArea ParseGhostArea(ByteSpan after_header);
 struct GdalMetadata {
   /// <Item name="X">v</Item>; items of another domain are keyed "DOMAIN:X".
   std::map<std::string, std::string> dataset_items;
-  std::map<int, double> scales;                         ///< band (0-based) → SCALE
-  std::map<int, double> offsets;                        ///< band (0-based) → OFFSET
-  std::map<int, std::string> descriptions;              ///< band (0-based) → DESCRIPTION
+  std::map<int, double> scales;             ///< band (0-based) → SCALE
+  std::map<int, double> offsets;            ///< band (0-based) → OFFSET
+  std::map<int, std::string> descriptions;  ///< band (0-based) → DESCRIPTION
   /// band (0-based) → its metadata items (keys as dataset_items), without the items whose
   /// role attribute GDAL consumes (scale, offset, unittype, description, colorinterp).
   std::map<int, std::map<std::string, std::string>> band_items;
@@ -265,7 +278,7 @@ struct TiffFile {
   std::vector<Ifd> ifds;
   std::vector<int> parent;  ///< per IFD: index of the IFD whose SubIFDs tag named it, or -1
   GhostArea ghost;
-  bool ifd_loop = false;    ///< the chain pointed back at an IFD already seen (chain stops there)
+  bool ifd_loop = false;  ///< the chain pointed back at an IFD already seen (chain stops there)
   uint64_t header_bytes_fetched = 0;
   uint32_t fetches = 0;
 };
@@ -277,6 +290,6 @@ using FetchFn = std::function<Result<std::vector<uint8_t>>(ByteRange)>;
 /// fetching only what NeedBytes asks for (doubling small requests to save round trips).
 /// Bounded by limits.max_ifds and limits.max_header_bytes; a loop ends the chain.
 COGR_EXPORT Result<TiffFile> Open(const FetchFn& fetch, uint64_t file_size, const Limits& limits,
-                      uint64_t initial_read_bytes = 64 * 1024);
+                                  uint64_t initial_read_bytes = 64 * 1024);
 
 }  // namespace cogr::tiff

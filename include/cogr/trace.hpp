@@ -36,37 +36,37 @@ class COGR_EXPORT Trace {
 
   /// One request: an HTTP attempt (each retry is a request of its own) or one local pread.
   struct Request {
-    std::string uri;                ///< the file or URI as opened
-    std::string kind;               ///< "header" (an open's first GET), "data" (HTTP), "pread" (local)
+    std::string uri;   ///< the file or URI as opened
+    std::string kind;  ///< "header" (an open's first GET), "data" (HTTP), "pread" (local)
     std::vector<ByteRange> ranges;  ///< byte ranges asked for (several: one multi-range request)
     std::vector<Piece> pieces;      ///< caller ranges served by it, with their arrival times
     int64_t start_us = 0;           ///< handed to the loop (HTTP) or pread called
     /// End of DNS lookup, TCP connect, TLS handshake: -1 when the phase did not happen (a
     /// reused connection, plain http, a local file).
     int64_t dns_us = -1, connect_us = -1, tls_us = -1;
-    int64_t first_byte_us = -1;     ///< first response byte (-1: none arrived)
-    int64_t end_us = 0;             ///< last byte in (or the failure)
-    uint64_t bytes = 0;             ///< body bytes received (local: bytes read)
-    int status = 0;                 ///< HTTP status; 0 = none (local file, connection failure)
-    uint32_t retry = 0;             ///< 0 for the first attempt
-    bool new_connection = false;    ///< HTTP: this request opened a connection (else reused one)
-    std::string remote;             ///< HTTP: "ip:port" of the server
-    uint32_t local_port = 0;        ///< HTTP: our end of the connection (tells connections apart)
-    uint32_t thread = 0;            ///< local: ThreadNumber() of the reading thread
-    std::string error;              ///< empty when the request succeeded
+    int64_t first_byte_us = -1;   ///< first response byte (-1: none arrived)
+    int64_t end_us = 0;           ///< last byte in (or the failure)
+    uint64_t bytes = 0;           ///< body bytes received (local: bytes read)
+    int status = 0;               ///< HTTP status; 0 = none (local file, connection failure)
+    uint32_t retry = 0;           ///< 0 for the first attempt
+    bool new_connection = false;  ///< HTTP: this request opened a connection (else reused one)
+    std::string remote;           ///< HTTP: "ip:port" of the server
+    uint32_t local_port = 0;      ///< HTTP: our end of the connection (tells connections apart)
+    uint32_t thread = 0;          ///< local: ThreadNumber() of the reading thread
+    std::string error;            ///< empty when the request succeeded
   };
 
   /// One block decoded (decompressed, predictor undone, assembled into the destination).
   struct Decode {
     std::string uri;
     int ifd = -1;
-    uint64_t block = 0;     ///< block index in its IFD
-    ByteRange range;        ///< the block's bytes in the file
-    std::string codec;      ///< "deflate", "zstd", ...
+    uint64_t block = 0;  ///< block index in its IFD
+    ByteRange range;     ///< the block's bytes in the file
+    std::string codec;   ///< "deflate", "zstd", ...
     int64_t start_us = 0, end_us = 0;
-    uint32_t thread = 0;    ///< ThreadNumber() of the decoding thread
-    uint64_t bytes_in = 0;  ///< compressed bytes
-    uint64_t bytes_out = 0; ///< decoded bytes
+    uint32_t thread = 0;     ///< ThreadNumber() of the decoding thread
+    uint64_t bytes_in = 0;   ///< compressed bytes
+    uint64_t bytes_out = 0;  ///< decoded bytes
     bool ok = true;
   };
 

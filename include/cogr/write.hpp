@@ -145,7 +145,7 @@ COGR_EXPORT Status ValidateProfile(const Profile& profile);
 /// kUnsupported for a CRS that GeoKeys cannot express). Memory: the array, the overviews and
 /// the blocks being encoded. Thread-safe for different paths.
 COGR_EXPORT Status WriteGeoTiff(const std::string& path, const Profile& profile, const Array& data,
-                    const WriteOptions& options = {});
+                                const WriteOptions& options = {});
 
 /// Writes the same file as WriteGeoTiff (byte for byte) from rows given top to bottom in any
 /// number of calls, so that the image never has to be in memory at once: it holds one block row
@@ -159,7 +159,8 @@ COGR_EXPORT Status WriteGeoTiff(const std::string& path, const Profile& profile,
 class COGR_EXPORT StreamWriter {
  public:
   /// Checks the profile and the CRS and opens the scratch file. Errors name `path`.
-  static Result<std::unique_ptr<StreamWriter>> Create(const std::string& path, const Profile& profile,
+  static Result<std::unique_ptr<StreamWriter>> Create(const std::string& path,
+                                                      const Profile& profile,
                                                       const WriteOptions& options = {});
   ~StreamWriter();
   StreamWriter(const StreamWriter&) = delete;

@@ -106,14 +106,16 @@ std::vector<std::string_view> Split(std::string_view text, char sep) {
 
 std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
 
-constexpr SubOption kInfoOptions[] = {
-    {"--json", "", false}, {"--stats", "", false}, {"--trace", "", true}, {"--timeout", "", true},
-    {"--help", "-h", false}};
+constexpr SubOption kInfoOptions[] = {{"--json", "", false},
+                                      {"--stats", "", false},
+                                      {"--trace", "", true},
+                                      {"--timeout", "", true},
+                                      {"--help", "-h", false}};
 constexpr SubOption kReadOptions[] = {
-    {"--bands", "", true},      {"--window", "", true},      {"--overview", "", true},
-    {"--boundless", "", false}, {"--fill", "", true},        {"--out-shape", "", true},
-    {"--resampling", "", true}, {"--output", "-o", true},    {"--stats", "", false},
-    {"--timeout", "", true},    {"--max-memory", "", true},  {"--trace", "", true},
+    {"--bands", "", true},      {"--window", "", true},     {"--overview", "", true},
+    {"--boundless", "", false}, {"--fill", "", true},       {"--out-shape", "", true},
+    {"--resampling", "", true}, {"--output", "-o", true},   {"--stats", "", false},
+    {"--timeout", "", true},    {"--max-memory", "", true}, {"--trace", "", true},
     {"--help", "-h", false}};
 
 // Applies one parsed option of `cmd` to `inv`. `value` is set only for options taking a value.
@@ -170,9 +172,9 @@ Status ApplyOption(Command cmd, std::string_view name, std::string_view value, I
 }
 
 Status ParseCommandArgs(Command cmd, std::span<const std::string> args, Invocation& inv) {
-  std::span<const SubOption> specs =
-      cmd == Command::kInfo ? std::span<const SubOption>(kInfoOptions)
-                            : std::span<const SubOption>(kReadOptions);
+  std::span<const SubOption> specs = cmd == Command::kInfo
+                                         ? std::span<const SubOption>(kInfoOptions)
+                                         : std::span<const SubOption>(kReadOptions);
   std::string_view cmd_name = cmd == Command::kInfo ? "info" : "read";
   std::optional<std::string> window_text;
   // info and read keep the error wording of their first release: "--output: missing value",
@@ -289,8 +291,7 @@ Result<std::vector<int>> ParseBands(std::string_view text) {
     if (item.empty()) return Usage("empty band index in " + Quote(text));
     auto band = ParseInt(item, 1, std::numeric_limits<int>::max());
     if (!band.ok()) {
-      return Usage("band indexes are 1-based integers, got " + Quote(item) + " in " +
-                   Quote(text));
+      return Usage("band indexes are 1-based integers, got " + Quote(item) + " in " + Quote(text));
     }
     bands.push_back(static_cast<int>(*band));
   }

@@ -27,8 +27,8 @@ enum class Command { kNone, kInfo, kRead };
 struct InfoArgs {
   std::string path;
   bool json = false;
-  bool stats = false;  ///< --stats: one JSON line of I/O cost on stderr (see stats.hpp)
-  std::string trace;   ///< --trace FILE: the open's request timeline (see trace_output.hpp)
+  bool stats = false;    ///< --stats: one JSON line of I/O cost on stderr (see stats.hpp)
+  std::string trace;     ///< --trace FILE: the open's request timeline (see trace_output.hpp)
   CommandBounds bounds;  ///< --timeout (main adds the environment and starts the clock)
 };
 
@@ -45,8 +45,8 @@ struct ReadArgs {
   std::optional<std::array<uint64_t, 2>> out_shape;  ///< height, width
   std::optional<Resampling> resampling;              ///< used by out_shape reads
   std::string output;
-  bool stats = false;  ///< --stats: one JSON line of I/O cost on stderr (see stats.hpp)
-  std::string trace;   ///< --trace FILE: the request and decode timeline (see trace_output.hpp)
+  bool stats = false;    ///< --stats: one JSON line of I/O cost on stderr (see stats.hpp)
+  std::string trace;     ///< --trace FILE: the request and decode timeline (see trace_output.hpp)
   CommandBounds bounds;  ///< --timeout, --max-memory (main adds the environment, starts the clock)
 };
 

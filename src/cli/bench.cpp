@@ -21,8 +21,8 @@
 #include "json_writer.hpp"
 #include "report.hpp"
 #include "stats.hpp"
-#include "trace_output.hpp"
 #include "subcommand.hpp"
+#include "trace_output.hpp"
 
 namespace cogr::cli {
 namespace {
@@ -53,15 +53,16 @@ constexpr std::string_view kBenchUsage =
     "                      in Perfetto or chrome://tracing; see docs/trace.md)\n"
     "  --report FILE.html  write one self-contained HTML page: a waterfall of the requests\n"
     "                      per URI, latency histogram and percentiles, bytes fetched vs\n"
-    "                      used, and the table above\n"    "  --timeout SECONDS   give up after this long for the whole command: reads still\n"
+    "                      used, and the table above\n"
+    "  --timeout SECONDS   give up after this long for the whole command: reads still\n"
     "                      running then fail (decimals allowed; 0 = no limit; default: env\n"
     "                      COGR_TIMEOUT, else no limit)\n"
     "  --max-memory BYTES  largest array (and decoded block) one read may allocate: bytes, or\n"
     "                      with K, M, G, T (powers of 1024), e.g. 512M\n"
     "  -h, --help          show this help and exit\n";
 
-constexpr SubOption kBenchOptions[] = {{"--window", "", true},      {"--out-shape", "", true},
-                                       {"--concurrency", "", true}, {"--repeat", "", true},
+constexpr SubOption kBenchOptions[] = {{"--window", "", true},       {"--out-shape", "", true},
+                                       {"--concurrency", "", true},  {"--repeat", "", true},
                                        {"--header-cache", "", true}, {"--json", "", false},
                                        {"--timeout", "", true},      {"--max-memory", "", true},
                                        {"--trace", "", true},        {"--report", "", true}};
@@ -127,7 +128,8 @@ Summary Summarize(const std::vector<const Sample*>& samples, double wall_ms) {
 }
 
 double Ms(std::chrono::steady_clock::duration d) {
-  return static_cast<double>(std::chrono::duration_cast<std::chrono::microseconds>(d).count()) / 1000.0;
+  return static_cast<double>(std::chrono::duration_cast<std::chrono::microseconds>(d).count()) /
+         1000.0;
 }
 
 // Milliseconds with microsecond precision.
@@ -165,9 +167,10 @@ std::string Bytes(uint64_t n) {
 
 void PrintRow(int uri_width, const std::string& name, const Summary& s) {
   std::printf("%-*s %6llu %6llu %9.2f %9.2f %9.2f %9llu %11s %11s %7llu\n", uri_width, name.c_str(),
-              static_cast<unsigned long long>(s.reads), static_cast<unsigned long long>(s.errors), s.wall_ms, s.p50,
-              s.p95, static_cast<unsigned long long>(s.stats.requests), Bytes(s.stats.bytes_fetched).c_str(),
-              Bytes(s.stats.bytes_used).c_str(), static_cast<unsigned long long>(s.stats.retries));
+              static_cast<unsigned long long>(s.reads), static_cast<unsigned long long>(s.errors),
+              s.wall_ms, s.p50, s.p95, static_cast<unsigned long long>(s.stats.requests),
+              Bytes(s.stats.bytes_fetched).c_str(), Bytes(s.stats.bytes_used).c_str(),
+              static_cast<unsigned long long>(s.stats.retries));
 }
 
 BenchRow RowOf(const std::string& name, const Summary& s) {
@@ -244,8 +247,8 @@ int RunBench(std::span<const std::string> argv) {
   }
   if (window) {
     const auto& w = *window;
-    read.window = geo::Window{static_cast<double>(w[0]), static_cast<double>(w[1]), static_cast<double>(w[2]),
-                              static_cast<double>(w[3])};
+    read.window = geo::Window{static_cast<double>(w[0]), static_cast<double>(w[1]),
+                              static_cast<double>(w[2]), static_cast<double>(w[3])};
   }
   const std::vector<std::string>& uris = parsed->positional;
   if (uris.empty()) {
@@ -273,8 +276,9 @@ int RunBench(std::span<const std::string> argv) {
     results[i].samples.resize(static_cast<size_t>(repeat));
   }
   const size_t total_tasks = uris.size() * static_cast<size_t>(repeat);
-  const size_t in_flight_cap = concurrency > 0 ? std::min<size_t>(static_cast<size_t>(concurrency), total_tasks)
-                                               : total_tasks;
+  const size_t in_flight_cap = concurrency > 0
+                                   ? std::min<size_t>(static_cast<size_t>(concurrency), total_tasks)
+                                   : total_tasks;
   // One thread drives everything: it starts opens (OpenAsync), starts the read of each opened
   // Dataset (ReadAsync) and records what finished. No thread waits for bytes, so every task can
   // be in flight at once; the cap bounds open+reads in flight (and so connections).
@@ -370,7 +374,11 @@ int RunBench(std::span<const std::string> argv) {
       w.Key("window").Null();
     }
     if (read.out_shape) {
-      w.Key("out_shape").BeginArray().UInt(read.out_shape->first).UInt(read.out_shape->second).EndArray();
+      w.Key("out_shape")
+          .BeginArray()
+          .UInt(read.out_shape->first)
+          .UInt(read.out_shape->second)
+          .EndArray();
     } else {
       w.Key("out_shape").Null();
     }
@@ -396,9 +404,10 @@ int RunBench(std::span<const std::string> argv) {
     std::fputs(line.c_str(), stdout);
   } else {
     int width = 5;
-    for (const UriResult& r : results) width = std::max(width, static_cast<int>(std::min<size_t>(r.uri.size(), 80)));
-    std::printf("%-*s %6s %6s %9s %9s %9s %9s %11s %11s %7s\n", width, "uri", "reads", "errors", "wall ms", "p50 ms",
-                "p95 ms", "requests", "fetched", "used", "retries");
+    for (const UriResult& r : results)
+      width = std::max(width, static_cast<int>(std::min<size_t>(r.uri.size(), 80)));
+    std::printf("%-*s %6s %6s %9s %9s %9s %9s %11s %11s %7s\n", width, "uri", "reads", "errors",
+                "wall ms", "p50 ms", "p95 ms", "requests", "fetched", "used", "retries");
     for (size_t i = 0; i < results.size(); ++i) PrintRow(width, results[i].uri, per_uri[i]);
     PrintRow(width, "total", total);
   }
@@ -422,7 +431,8 @@ int RunBench(std::span<const std::string> argv) {
     for (size_t i = 0; i < results.size(); ++i) {
       if (!per_uri[i].first_error.empty()) {
         PrintError(results[i].uri + ": " + std::to_string(per_uri[i].errors) + " of " +
-                   std::to_string(per_uri[i].reads) + " reads failed; first error: " + per_uri[i].first_error);
+                   std::to_string(per_uri[i].reads) +
+                   " reads failed; first error: " + per_uri[i].first_error);
       }
     }
     return kExitFailure;

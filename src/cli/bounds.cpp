@@ -30,15 +30,16 @@ const char* Env(const char* name) {
 Result<uint64_t> ParseTimeoutSeconds(std::string_view text) {
   auto seconds = ParseDouble(text);
   if (!seconds.ok() || !std::isfinite(*seconds) || *seconds < 0 || *seconds > kMaxTimeoutSeconds) {
-    return Status::InvalidArgument("expected seconds in [0, 4294967] (0 = no limit), got " + Quote(text));
+    return Status::InvalidArgument("expected seconds in [0, 4294967] (0 = no limit), got " +
+                                   Quote(text));
   }
   return static_cast<uint64_t>(std::ceil(*seconds * 1000.0));
 }
 
 Result<uint64_t> ParseByteSize(std::string_view text) {
   const auto bad = [&] {
-    return Status::InvalidArgument("expected bytes (an integer >= 1, optionally with K, M, G or T), got " +
-                                   Quote(text));
+    return Status::InvalidArgument(
+        "expected bytes (an integer >= 1, optionally with K, M, G or T), got " + Quote(text));
   };
   size_t digits = 0;
   while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
@@ -47,13 +48,15 @@ Result<uint64_t> ParseByteSize(std::string_view text) {
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + digits, value);
   if (ec != std::errc() || ptr != text.data() + digits) return bad();
   std::string suffix;
-  for (char c : text.substr(digits)) suffix += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char c : text.substr(digits))
+    suffix += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   int shift = 0;
   if (!suffix.empty()) {
     const std::string_view units = "KMGT";
     const size_t unit = units.find(suffix[0]);
     const std::string_view rest = std::string_view(suffix).substr(1);
-    if (unit == std::string_view::npos || !(rest.empty() || rest == "B" || rest == "IB")) return bad();
+    if (unit == std::string_view::npos || !(rest.empty() || rest == "B" || rest == "IB"))
+      return bad();
     shift = 10 * static_cast<int>(unit + 1);
   }
   if (value == 0) return bad();
@@ -93,12 +96,15 @@ Status CommandBounds::ApplyEnvironment() {
   }
   if (const char* v = Env("COGR_LOW_SPEED_LIMIT")) {
     auto n = ParseInt(v, 0, std::numeric_limits<uint32_t>::max());
-    if (!n.ok()) return Status::InvalidArgument("COGR_LOW_SPEED_LIMIT (bytes per second): " + n.status().message());
+    if (!n.ok())
+      return Status::InvalidArgument("COGR_LOW_SPEED_LIMIT (bytes per second): " +
+                                     n.status().message());
     low_speed_bytes_per_s = static_cast<uint32_t>(*n);
   }
   if (const char* v = Env("COGR_LOW_SPEED_TIME")) {
     auto n = ParseInt(v, 1, kMaxLowSpeedSeconds);
-    if (!n.ok()) return Status::InvalidArgument("COGR_LOW_SPEED_TIME (seconds): " + n.status().message());
+    if (!n.ok())
+      return Status::InvalidArgument("COGR_LOW_SPEED_TIME (seconds): " + n.status().message());
     low_speed_time_ms = static_cast<uint32_t>(*n * 1000);
   }
   return Status::OK();
@@ -115,8 +121,10 @@ void CommandBounds::ApplyTo(OpenOptions& options) const {
     options.deadline = *deadline;
     // A backstop per request: no single request outlives the command (the deadline, checked by
     // the waits of the open and the reads, normally ends it first).
-    const uint32_t cap = static_cast<uint32_t>(std::min<uint64_t>(*timeout_ms, std::numeric_limits<uint32_t>::max()));
-    if (options.io.request_timeout_ms == 0 || options.io.request_timeout_ms > cap) options.io.request_timeout_ms = cap;
+    const uint32_t cap = static_cast<uint32_t>(
+        std::min<uint64_t>(*timeout_ms, std::numeric_limits<uint32_t>::max()));
+    if (options.io.request_timeout_ms == 0 || options.io.request_timeout_ms > cap)
+      options.io.request_timeout_ms = cap;
   }
   if (low_speed_bytes_per_s) options.io.low_speed_bytes_per_s = *low_speed_bytes_per_s;
   if (low_speed_time_ms) options.io.low_speed_time_ms = *low_speed_time_ms;

@@ -58,10 +58,10 @@ constexpr std::string_view kCatalogUsage =
     "  -h, --help        show this help and exit\n";
 
 constexpr SubOption kCatalogOptions[] = {
-    {"--from-file", "", true},  {"--output", "-o", true},     {"--concurrency", "", true},
-    {"--batch", "", true},      {"--header-bytes", "", true}, {"--bounds", "", true},
-    {"--bounds-crs", "", true}, {"--where", "", true},        {"--limit", "", true}, {"--skip-errors", "", false},
-    {"--intersects", "", true}, {"--crs", "", true}};
+    {"--from-file", "", true},    {"--output", "-o", true},     {"--concurrency", "", true},
+    {"--batch", "", true},        {"--header-bytes", "", true}, {"--bounds", "", true},
+    {"--bounds-crs", "", true},   {"--where", "", true},        {"--limit", "", true},
+    {"--skip-errors", "", false}, {"--intersects", "", true},   {"--crs", "", true}};
 
 Status ReadList(const std::string& path, std::vector<std::string>& uris) {
   std::ifstream file;
@@ -155,12 +155,14 @@ int Build(const SubArgs& args) {
   }
   for (const Status& st : summary->errors) PrintWarning("skipped: " + st.message());
   if (summary->skipped > summary->errors.size()) {
-    PrintWarning("skipped " + std::to_string(summary->skipped - summary->errors.size()) + " more scenes");
+    PrintWarning("skipped " + std::to_string(summary->skipped - summary->errors.size()) +
+                 " more scenes");
   }
   std::printf("%s: %llu scenes, %llu header bytes stored", output.c_str(),
               static_cast<unsigned long long>(summary->scenes),
               static_cast<unsigned long long>(summary->header_bytes));
-  if (summary->skipped) std::printf(", %llu skipped", static_cast<unsigned long long>(summary->skipped));
+  if (summary->skipped)
+    std::printf(", %llu skipped", static_cast<unsigned long long>(summary->skipped));
   if (summary->without_crs) {
     std::printf(" (%llu without a CRS: no footprint)",
                 static_cast<unsigned long long>(summary->without_crs));

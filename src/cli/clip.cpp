@@ -8,11 +8,11 @@
 #include <vector>
 
 #include "args.hpp"
+#include "bounds.hpp"
 #include "cogr/crs.hpp"
 #include "cogr/dataset.hpp"
 #include "cogr/mask.hpp"
 #include "cogr/write.hpp"
-#include "bounds.hpp"
 #include "commands.hpp"
 #include "npy_writer.hpp"
 #include "output_file.hpp"
@@ -52,10 +52,10 @@ constexpr std::string_view kClipUsage =
     "  -h, --help          show this help and exit\n";
 
 constexpr SubOption kClipOptions[] = {
-    {"--geojson", "", true},   {"--geojson-crs", "", true}, {"--crop", "", false},
-    {"--all-touched", "", false}, {"--invert", "", false},   {"--nodata", "", true},
-    {"--bands", "", true},     {"--compress", "", true},    {"--output", "-o", true},
-    {"--timeout", "", true},   {"--max-memory", "", true}};
+    {"--geojson", "", true},      {"--geojson-crs", "", true}, {"--crop", "", false},
+    {"--all-touched", "", false}, {"--invert", "", false},     {"--nodata", "", true},
+    {"--bands", "", true},        {"--compress", "", true},    {"--output", "-o", true},
+    {"--timeout", "", true},      {"--max-memory", "", true}};
 
 // GeoJSON documents larger than this are refused before they are read.
 constexpr std::uintmax_t kMaxGeoJsonBytes = 256u << 20;
@@ -125,7 +125,8 @@ int RunClip(std::span<const std::string> argv) {
   if (output.empty()) return usage("missing output file (-o OUT.tif or -o OUT.npy)");
   const bool to_tif = EndsWithIgnoringCase(output, ".tif") || EndsWithIgnoringCase(output, ".tiff");
   const bool to_npy = EndsWithIgnoringCase(output, ".npy");
-  if (!to_tif && !to_npy) return usage("output must end in .tif, .tiff or .npy, got '" + output + "'");
+  if (!to_tif && !to_npy)
+    return usage("output must end in .tif, .tiff or .npy, got '" + output + "'");
   if (to_npy && compress_given) return usage("--compress applies to .tif output only");
   if (options.crop && options.invert) return usage("--crop and --invert cannot be used together");
   if (Status st = bounds.ApplyEnvironment(); !st.ok()) return usage(st.message());

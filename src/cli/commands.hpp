@@ -38,7 +38,7 @@ CommandSpec IndexCommand();
 CommandSpec ClipCommand();
 CommandSpec QuicklookCommand();
 CommandSpec BenchCommand();
-CommandSpec StackCommand();   // stack.cpp: `cogr stack` and `cogr sample`
+CommandSpec StackCommand();  // stack.cpp: `cogr stack` and `cogr sample`
 CommandSpec SampleCommand();
 CommandSpec CatalogCommand();
 
@@ -76,8 +76,8 @@ int CommitOutput(OutputFile& out, Status written);
 /// Takes an option every file-reading command shares: its bounds (--timeout, --max-memory) and,
 /// when `output` is not null, -o/--output (a non-empty file name). Returns false for the
 /// command's own options. A bad value: kInvalidArgument with what to print after "<command>: ".
-Result<bool> TakeSharedOption(const std::string& name, const std::string& value, CommandBounds& bounds,
-                              std::string* output);
+Result<bool> TakeSharedOption(const std::string& name, const std::string& value,
+                              CommandBounds& bounds, std::string* output);
 
 /// The one positional PATH of a command that reads one file (clip, quicklook): kInvalidArgument
 /// "missing input PATH" or "unexpected argument 'x'" otherwise.

@@ -5,9 +5,9 @@
 #include <string>
 
 #include "args.hpp"
+#include "bounds.hpp"
 #include "cogr/crs.hpp"
 #include "cogr/dataset.hpp"
-#include "bounds.hpp"
 #include "commands.hpp"
 #include "json_writer.hpp"
 #include "subcommand.hpp"
@@ -81,7 +81,8 @@ int RunIndex(std::span<const std::string> argv) {
       PrintError("the file has no CRS to transform --crs coordinates to", path);
       return kExitFailure;
     }
-    auto to = ds.crs_wkt() ? geo::Crs::FromUserInput(*ds.crs_wkt()) : geo::Crs::FromEpsg(*ds.crs_epsg());
+    auto to =
+        ds.crs_wkt() ? geo::Crs::FromUserInput(*ds.crs_wkt()) : geo::Crs::FromEpsg(*ds.crs_epsg());
     if (!to.ok()) {
       PrintError(to.status().message(), path);
       return kExitFailure;
@@ -94,8 +95,9 @@ int RunIndex(std::span<const std::string> argv) {
     px = (*pts)[0].first;
     py = (*pts)[0].second;
     if (!std::isfinite(px) || !std::isfinite(py)) {
-      PrintError("point (" + FormatDouble(x) + ", " + FormatDouble(y) + ") cannot be transformed from \"" +
-                     from->Name() + "\" to \"" + to->Name() + "\"",
+      PrintError("point (" + FormatDouble(x) + ", " + FormatDouble(y) +
+                     ") cannot be transformed from \"" + from->Name() + "\" to \"" + to->Name() +
+                     "\"",
                  path);
       return kExitFailure;
     }

@@ -64,7 +64,12 @@ std::string InfoJson(const Dataset& ds) {
   for (int factor : ds.overviews()) w.Int(factor);
   w.EndArray();
   geo::Bounds b = ds.bounds();
-  w.Key("bounds").BeginArray().Double(b.left).Double(b.bottom).Double(b.right).Double(b.top)
+  w.Key("bounds")
+      .BeginArray()
+      .Double(b.left)
+      .Double(b.bottom)
+      .Double(b.right)
+      .Double(b.top)
       .EndArray();
   w.Key("is_cog").Bool(ds.is_cog());
 
@@ -117,8 +122,8 @@ void PrintSummary(const Dataset& ds) {
   PrintLine("Bands:", std::to_string(ds.count()));
   PrintLine("Data type:", std::string(DataTypeName(ds.dtype())));
   auto block = ds.block_shape();
-  PrintLine("Block:", std::to_string(block[1]) + " x " + std::to_string(block[0]) +
-                          " (width x height)");
+  PrintLine("Block:",
+            std::to_string(block[1]) + " x " + std::to_string(block[0]) + " (width x height)");
   PrintLine("Compression:", ds.compression());
   PrintLine("Interleave:", ds.interleave());
   std::string photometric = PhotometricName(ds.photometric());
@@ -204,7 +209,8 @@ int RunInfoTraced(const InfoArgs& args, std::shared_ptr<Trace> trace) {
 }  // namespace
 
 int RunInfo(const InfoArgs& args) {
-  return RunWithTrace(args.trace, [&args](std::shared_ptr<Trace> trace) { return RunInfoTraced(args, trace); });
+  return RunWithTrace(args.trace,
+                      [&args](std::shared_ptr<Trace> trace) { return RunInfoTraced(args, trace); });
 }
 
 }  // namespace cogr::cli

@@ -39,9 +39,13 @@ void PrintLine(std::string_view kind, std::string_view message, std::string_view
 
 }  // namespace
 
-void PrintError(std::string_view message, std::string_view path) { PrintLine("error", message, path); }
+void PrintError(std::string_view message, std::string_view path) {
+  PrintLine("error", message, path);
+}
 
-void PrintWarning(std::string_view message, std::string_view path) { PrintLine("warning", message, path); }
+void PrintWarning(std::string_view message, std::string_view path) {
+  PrintLine("warning", message, path);
+}
 
 bool FinishStdout() {
   if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
@@ -62,10 +66,10 @@ int RunBench(std::span<const std::string> args);
 int RunCatalog(std::span<const std::string> args);
 
 std::span<const CommandSpec> Commands() {
-  static const CommandSpec kCommands[] = {InfoCommand(),  ReadCommand(),  TranslateCommand(),
-                                          XyCommand(),    IndexCommand(), ClipCommand(),
-                                          QuicklookCommand(), BenchCommand(), StackCommand(),
-                                          SampleCommand(),  CatalogCommand()};
+  static const CommandSpec kCommands[] = {InfoCommand(),      ReadCommand(),   TranslateCommand(),
+                                          XyCommand(),        IndexCommand(),  ClipCommand(),
+                                          QuicklookCommand(), BenchCommand(),  StackCommand(),
+                                          SampleCommand(),    CatalogCommand()};
   return kCommands;
 }
 
@@ -128,7 +132,8 @@ int Run(int argc, char** argv) {
   std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
   if (!args.empty()) {
     for (const CommandSpec& command : Commands()) {
-      if (args[0] == command.name) return command.run(std::span<const std::string>(args).subspan(1));
+      if (args[0] == command.name)
+        return command.run(std::span<const std::string>(args).subspan(1));
     }
   }
   // No command: --help, --version, or the error for an unknown command or option.

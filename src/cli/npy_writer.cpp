@@ -110,12 +110,15 @@ Array WidenComplex(const Array& in, DataType to) {
 
 Status WriteNpy(OutputFile& out, const Array& input) {
   Array widened;
-  if (input.dtype == DataType::kCInt16) widened = WidenComplex<int16_t, float>(input, DataType::kCFloat32);
-  if (input.dtype == DataType::kCInt32) widened = WidenComplex<int32_t, double>(input, DataType::kCFloat64);
+  if (input.dtype == DataType::kCInt16)
+    widened = WidenComplex<int16_t, float>(input, DataType::kCFloat32);
+  if (input.dtype == DataType::kCInt32)
+    widened = WidenComplex<int32_t, double>(input, DataType::kCFloat64);
   const Array& array = widened.dtype != DataType::kUnknown ? widened : input;
   std::string_view descr = DataTypeNpyDescr(array.dtype);
   if (descr.empty()) {
-    return Status::Unsupported(out.path() + ": no .npy type for data type " + std::string(DataTypeName(array.dtype)));
+    return Status::Unsupported(out.path() + ": no .npy type for data type " +
+                               std::string(DataTypeName(array.dtype)));
   }
   const uint64_t shape[3] = {array.bands, array.height, array.width};
   COGR_ASSIGN_OR_RETURN(std::string header, NpyHeader(descr, shape));
@@ -135,7 +138,8 @@ bool NpyOutput::InPlace(DataType dtype) {
   if constexpr (std::endian::native != std::endian::little) {
     if (DataTypeSize(dtype) > 1) return false;
   }
-  return dtype != DataType::kCInt16 && dtype != DataType::kCInt32 && !DataTypeNpyDescr(dtype).empty();
+  return dtype != DataType::kCInt16 && dtype != DataType::kCInt32 &&
+         !DataTypeNpyDescr(dtype).empty();
 }
 
 Status NpyOutput::Fail(Status status) {
@@ -149,12 +153,14 @@ namespace {
 constexpr size_t kHugePage = size_t{2} << 20;
 }  // namespace
 
-Result<std::unique_ptr<NpyOutput>> NpyOutput::Create(const std::string& path, DataType dtype, uint64_t bands,
-                                                     uint64_t height, uint64_t width, bool rows_ok,
+Result<std::unique_ptr<NpyOutput>> NpyOutput::Create(const std::string& path, DataType dtype,
+                                                     uint64_t bands, uint64_t height,
+                                                     uint64_t width, bool rows_ok,
                                                      std::span<const uint64_t> header_shape) {
   std::string_view descr = DataTypeNpyDescr(dtype);
   if (!InPlace(dtype)) {
-    return Status::Unsupported(path + ": data type " + std::string(DataTypeName(dtype)) + " is not written in place");
+    return Status::Unsupported(path + ": data type " + std::string(DataTypeName(dtype)) +
+                               " is not written in place");
   }
   const uint64_t shape[3] = {bands, height, width};
   if (!header_shape.empty()) {
@@ -164,15 +170,18 @@ Result<std::unique_ptr<NpyOutput>> NpyOutput::Create(const std::string& path, Da
       return Status::InvalidArgument(path + ": .npy shape does not hold the array's samples");
     }
   }
-  COGR_ASSIGN_OR_RETURN(std::string header,
-                        NpyHeader(descr, header_shape.empty() ? std::span<const uint64_t>(shape) : header_shape));
+  COGR_ASSIGN_OR_RETURN(
+      std::string header,
+      NpyHeader(descr, header_shape.empty() ? std::span<const uint64_t>(shape) : header_shape));
   // The read's size was checked against max_read_bytes; this only guards the arithmetic.
   uint64_t data_bytes = 0;
-  if (__builtin_mul_overflow(bands, height, &data_bytes) || __builtin_mul_overflow(data_bytes, width, &data_bytes) ||
+  if (__builtin_mul_overflow(bands, height, &data_bytes) ||
+      __builtin_mul_overflow(data_bytes, width, &data_bytes) ||
       __builtin_mul_overflow(data_bytes, uint64_t{DataTypeSize(dtype)}, &data_bytes) ||
       data_bytes > (uint64_t{1} << 62)) {
-    return Status::LimitExceeded(path + ": array of " + std::to_string(bands) + " x " + std::to_string(height) +
-                                 " x " + std::to_string(width) + " samples is too large");
+    return Status::LimitExceeded(path + ": array of " + std::to_string(bands) + " x " +
+                                 std::to_string(height) + " x " + std::to_string(width) +
+                                 " samples is too large");
   }
   std::unique_ptr<NpyOutput> out(new NpyOutput());
   COGR_ASSIGN_OR_RETURN(out->file_, OutputFile::Create(path));
@@ -181,11 +190,13 @@ Result<std::unique_ptr<NpyOutput>> NpyOutput::Create(const std::string& path, Da
   out->data_bytes_ = data_bytes;
   const size_t total = out->header_.size() + static_cast<size_t>(data_bytes);
   auto sys_fail = [&](const std::string& what, int err) {
-    return out->Fail(Status::IoError(path + ": " + what + " " + file.temp_path() + ": " + Errno(err)));
+    return out->Fail(
+        Status::IoError(path + ": " + what + " " + file.temp_path() + ": " + Errno(err)));
   };
 
   struct statfs fs {};
-  const bool tmpfs = fstatfs(file.fd(), &fs) == 0 && static_cast<unsigned long>(fs.f_type) == TMPFS_MAGIC;
+  const bool tmpfs =
+      fstatfs(file.fd(), &fs) == 0 && static_cast<unsigned long>(fs.f_type) == TMPFS_MAGIC;
   out->bands_ = bands;
   out->height_ = height;
   out->row_bytes_ = width * DataTypeSize(dtype);
@@ -198,10 +209,12 @@ Result<std::unique_ptr<NpyOutput>> NpyOutput::Create(const std::string& path, Da
   if (tmpfs || data_bytes == 0) {
     // Anonymous memory, aligned to and advised for transparent huge pages; Commit writes it.
     const size_t bytes = std::max<size_t>(static_cast<size_t>(data_bytes), 1) + kHugePage;
-    void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void* p = mmap(nullptr, bytes, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) {
       const int err = errno;
-      return out->Fail(Status::LimitExceeded(path + ": cannot allocate " + std::to_string(data_bytes) +
+      return out->Fail(Status::LimitExceeded(path + ": cannot allocate " +
+                                             std::to_string(data_bytes) +
                                              " bytes for the output: " + Errno(err)));
     }
     out->map_ = p;
@@ -209,7 +222,8 @@ Result<std::unique_ptr<NpyOutput>> NpyOutput::Create(const std::string& path, Da
     const uintptr_t base = reinterpret_cast<uintptr_t>(p);
     out->data_ = reinterpret_cast<uint8_t*>((base + kHugePage - 1) & ~uintptr_t{kHugePage - 1});
 #ifdef MADV_HUGEPAGE
-    if (data_bytes >= kHugePage) (void)madvise(out->data_, static_cast<size_t>(data_bytes), MADV_HUGEPAGE);
+    if (data_bytes >= kHugePage)
+      (void)madvise(out->data_, static_cast<size_t>(data_bytes), MADV_HUGEPAGE);
 #endif
     out->mapped_file_ = false;
   } else {
@@ -218,7 +232,8 @@ Result<std::unique_ptr<NpyOutput>> NpyOutput::Create(const std::string& path, Da
     if (fallocate(file.fd(), 0, 0, static_cast<off_t>(total)) != 0) {
       const int err = errno;
       if (err != EOPNOTSUPP && err != ENOSYS) return sys_fail("cannot allocate", err);
-      if (ftruncate(file.fd(), static_cast<off_t>(total)) != 0) return sys_fail("cannot size", errno);
+      if (ftruncate(file.fd(), static_cast<off_t>(total)) != 0)
+        return sys_fail("cannot size", errno);
     }
     void* p = mmap(nullptr, total, PROT_READ | PROT_WRITE, MAP_SHARED, file.fd(), 0);
     if (p == MAP_FAILED) return sys_fail("cannot map", errno);
@@ -233,12 +248,15 @@ Result<std::unique_ptr<NpyOutput>> NpyOutput::Create(const std::string& path, Da
 }
 
 Status NpyOutput::WriteRows(uint64_t row0, const ArrayView& strip) {
-  if (!streamed_ || !file_) return Status::InvalidArgument("WriteRows on an output that is not streamed");
-  if (!strip.contiguous() || strip.bands != bands_ || strip.width * strip.sample_bytes() != row_bytes_ ||
-      row0 != rows_written_ || strip.height > height_ - row0) {
-    return Status::InvalidArgument(file_->path() + ": strip of rows [" + std::to_string(row0) + ", +" +
-                            std::to_string(strip.height) + ") does not continue the " + std::to_string(rows_written_) +
-                            " rows written");
+  if (!streamed_ || !file_)
+    return Status::InvalidArgument("WriteRows on an output that is not streamed");
+  if (!strip.contiguous() || strip.bands != bands_ ||
+      strip.width * strip.sample_bytes() != row_bytes_ || row0 != rows_written_ ||
+      strip.height > height_ - row0) {
+    return Status::InvalidArgument(file_->path() + ": strip of rows [" + std::to_string(row0) +
+                                   ", +" + std::to_string(strip.height) +
+                                   ") does not continue the " + std::to_string(rows_written_) +
+                                   " rows written");
   }
   const size_t bytes = static_cast<size_t>(strip.height * row_bytes_);
   for (uint64_t b = 0; b < bands_; ++b) {
@@ -246,11 +264,13 @@ Status NpyOutput::WriteRows(uint64_t row0, const ArrayView& strip) {
     uint64_t offset = header_.size() + (b * height_ + row0) * row_bytes_;
     size_t left = bytes;
     while (left > 0) {
-      const ssize_t n = pwrite(file_->fd(), src, std::min<size_t>(left, size_t{1} << 30), static_cast<off_t>(offset));
+      const ssize_t n = pwrite(file_->fd(), src, std::min<size_t>(left, size_t{1} << 30),
+                               static_cast<off_t>(offset));
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
         const int err = n < 0 ? errno : EIO;
-        return Fail(Status::IoError(file_->path() + ": cannot write " + file_->temp_path() + ": " + Errno(err)));
+        return Fail(Status::IoError(file_->path() + ": cannot write " + file_->temp_path() + ": " +
+                                    Errno(err)));
       }
       src += n;
       offset += static_cast<uint64_t>(n);
@@ -266,19 +286,22 @@ Status NpyOutput::Commit() {
   const std::string& path = file_->path();
   if (streamed_) {
     if (rows_written_ != height_) {
-      return Fail(Status::IoError(path + ": " + std::to_string(rows_written_) + " of " + std::to_string(height_) +
-                                   " rows written"));
+      return Fail(Status::IoError(path + ": " + std::to_string(rows_written_) + " of " +
+                                  std::to_string(height_) + " rows written"));
     }
-    if (pwrite(file_->fd(), header_.data(), header_.size(), 0) != static_cast<ssize_t>(header_.size())) {
+    if (pwrite(file_->fd(), header_.data(), header_.size(), 0) !=
+        static_cast<ssize_t>(header_.size())) {
       const int err = errno;
-      return Fail(Status::IoError(path + ": cannot write " + file_->temp_path() + ": " + Errno(err)));
+      return Fail(
+          Status::IoError(path + ": cannot write " + file_->temp_path() + ": " + Errno(err)));
     }
   } else if (mapped_file_) {
     // munmap leaves the dirty pages to the kernel's writeback, as close(2) after write(2) does.
     if (munmap(map_, map_bytes_) != 0) {
       const int err = errno;
       map_ = nullptr;
-      return Fail(Status::IoError(path + ": cannot unmap " + file_->temp_path() + ": " + Errno(err)));
+      return Fail(
+          Status::IoError(path + ": cannot unmap " + file_->temp_path() + ": " + Errno(err)));
     }
   } else {
     Status written = file_->Write(reinterpret_cast<const uint8_t*>(header_.data()), header_.size());

@@ -53,8 +53,9 @@ class NpyOutput {
   /// `rows_ok`: the caller can also deliver the data as strips of rows (WriteRows); on tmpfs
   /// the output then takes strips (streamed()), written while the next strip is read, instead of
   /// a view of the whole array. Errors name the path and the system error; nothing is left behind.
-  static Result<std::unique_ptr<NpyOutput>> Create(const std::string& path, DataType dtype, uint64_t bands,
-                                                   uint64_t height, uint64_t width, bool rows_ok = false,
+  static Result<std::unique_ptr<NpyOutput>> Create(const std::string& path, DataType dtype,
+                                                   uint64_t bands, uint64_t height, uint64_t width,
+                                                   bool rows_ok = false,
                                                    std::span<const uint64_t> header_shape = {});
   /// The data area (C order, contiguous); empty when streamed().
   const ArrayView& view() const { return view_; }
@@ -77,7 +78,7 @@ class NpyOutput {
   Status Fail(Status status);
   std::unique_ptr<OutputFile> file_;
   std::string header_;
-  void* map_ = nullptr;     // the mapped file, or the anonymous data area
+  void* map_ = nullptr;  // the mapped file, or the anonymous data area
   size_t map_bytes_ = 0;
   uint8_t* data_ = nullptr;  // start of the data inside map_
   uint64_t data_bytes_ = 0;

@@ -11,7 +11,8 @@
 
 namespace cogr::cli {
 
-std::shared_ptr<Dataset> CommandBounds::OpenDataset(const std::string& path, OpenOptions options) const {
+std::shared_ptr<Dataset> CommandBounds::OpenDataset(const std::string& path,
+                                                    OpenOptions options) const {
   options.block_cache_bytes = 0;
   ApplyTo(options);
   auto opened = Dataset::Open(path, options);
@@ -52,8 +53,8 @@ int PrintLine(std::string line) {
   return FinishStdout() ? 0 : kExitFailure;
 }
 
-Result<bool> TakeSharedOption(const std::string& name, const std::string& value, CommandBounds& bounds,
-                              std::string* output) {
+Result<bool> TakeSharedOption(const std::string& name, const std::string& value,
+                              CommandBounds& bounds, std::string* output) {
   if (IsBoundsOption(name)) {
     COGR_RETURN_IF_ERROR(bounds.ApplyOption(name, value));
     return true;
@@ -85,7 +86,8 @@ bool ParsePointArgs(std::string_view command, const SubArgs& args, const std::st
   auto pa = ParseDouble(pos[1]);
   auto pb = ParseDouble(pos[2]);
   if (!pa.ok() || !pb.ok()) {
-    UsageError(command, !pa.ok() ? a_name + ": " + pa.status().message() : b_name + ": " + pb.status().message());
+    UsageError(command, !pa.ok() ? a_name + ": " + pa.status().message()
+                                 : b_name + ": " + pb.status().message());
     return false;
   }
   a = *pa;

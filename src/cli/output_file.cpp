@@ -104,7 +104,8 @@ Result<std::unique_ptr<OutputFile>> OutputFile::Create(const std::string& path) 
   COGR_ASSIGN_OR_RETURN(Resolved r, ResolveTarget(path));
   if (r.exists && S_ISDIR(r.st.st_mode)) return Status::InvalidArgument(path + ": is a directory");
   if (r.exists && !S_ISREG(r.st.st_mode)) {
-    return Status::InvalidArgument(path + ": is not a regular file (cogr replaces the output file)");
+    return Status::InvalidArgument(path +
+                                   ": is not a regular file (cogr replaces the output file)");
   }
   std::unique_ptr<OutputFile> out(new OutputFile());
   out->path_ = path;
@@ -116,7 +117,8 @@ Result<std::unique_ptr<OutputFile>> OutputFile::Create(const std::string& path) 
     out->mode_ = static_cast<unsigned>(r.st.st_mode & 0777);
   }
   if (inner.size() >= sizeof(g_inner_temp)) {
-    return Status::InvalidArgument(path + ": path too long (" + std::to_string(path.size()) + " bytes)");
+    return Status::InvalidArgument(path + ": path too long (" + std::to_string(path.size()) +
+                                   " bytes)");
   }
   g_active = 0;
   std::memcpy(g_temp, out->temp_.c_str(), out->temp_.size() + 1);
@@ -128,12 +130,14 @@ Result<std::unique_ptr<OutputFile>> OutputFile::Create(const std::string& path) 
   // name. A leftover of this pid is ours (a killed earlier run): remove it and try once more.
   const int flags = O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW;
   int fd = open(out->temp_.c_str(), flags, 0666);
-  if (fd < 0 && errno == EEXIST && unlink(out->temp_.c_str()) == 0) fd = open(out->temp_.c_str(), flags, 0666);
+  if (fd < 0 && errno == EEXIST && unlink(out->temp_.c_str()) == 0)
+    fd = open(out->temp_.c_str(), flags, 0666);
   if (fd < 0) {
     const int err = errno;
     g_active = 0;
     out->done_ = true;
-    return Status::IoError(path + ": cannot create temporary file " + out->temp_ + ": " + Errno(err));
+    return Status::IoError(path + ": cannot create temporary file " + out->temp_ + ": " +
+                           Errno(err));
   }
   out->fd_ = fd;
   if (out->keep_mode_ && fchmod(fd, out->mode_) != 0) {
@@ -182,7 +186,8 @@ Status OutputFile::Commit() {
       if (fchmod(fd, mode_) != 0) err = errno;
       close(fd);
     }
-    if (err != 0) st = Status::IoError(path_ + ": cannot set the mode of " + temp_ + ": " + Errno(err));
+    if (err != 0)
+      st = Status::IoError(path_ + ": cannot set the mode of " + temp_ + ": " + Errno(err));
   }
   if (st.ok() && std::rename(temp_.c_str(), target_.c_str()) != 0) {
     const int err = errno;

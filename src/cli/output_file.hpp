@@ -70,7 +70,7 @@ class OutputFile {
   int fd_ = -1;
   bool keep_mode_ = false;  // the target existed: give its permission bits to the new file
   unsigned mode_ = 0;
-  bool done_ = false;       // committed or discarded
+  bool done_ = false;  // committed or discarded
 };
 
 /// write(2) until done, retrying short writes and EINTR; false with `err` = errno on failure.

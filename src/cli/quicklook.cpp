@@ -32,9 +32,11 @@ constexpr std::string_view kQuicklookUsage =
     "  -o, --output OUT      the .png or .jpg/.jpeg file to write\n"
     "  --size N              longest side in pixels, 1..16384 (default 512); smaller images are\n"
     "                        not enlarged\n"
-    "  --bands LIST          1 band (grey or paletted) or 3 (red,green,blue), e.g. 3,2,1 (default:\n"
+    "  --bands LIST          1 band (grey or paletted) or 3 (red,green,blue), e.g. 3,2,1 "
+    "(default:\n"
     "                        1,2,3 when the file has three bands that are not alpha, else 1)\n"
-    "  --stretch NAME        minmax (default): each band's min..max of the valid pixels to 0..255;\n"
+    "  --stretch NAME        minmax (default): each band's min..max of the valid pixels to "
+    "0..255;\n"
     "                        p2-98: its 2nd..98th percentiles, clipped\n"
     "  --nodata-transparent  alpha 0 where the file's mask, alpha band or nodata says so (GDAL's\n"
     "                        dataset mask) and where a shown band is NaN\n"
@@ -44,16 +46,21 @@ constexpr std::string_view kQuicklookUsage =
     "  --max-memory BYTES    largest array (and decoded block) the read may allocate\n"
     "  -h, --help            show this help and exit\n";
 
-constexpr SubOption kQuicklookOptions[] = {
-    {"--output", "-o", true}, {"--size", "", true},     {"--bands", "", true},
-    {"--stretch", "", true},  {"--nodata-transparent", "", false}, {"--stats", "", false},
-    {"--timeout", "", true},  {"--max-memory", "", true}};
+constexpr SubOption kQuicklookOptions[] = {{"--output", "-o", true},
+                                           {"--size", "", true},
+                                           {"--bands", "", true},
+                                           {"--stretch", "", true},
+                                           {"--nodata-transparent", "", false},
+                                           {"--stats", "", false},
+                                           {"--timeout", "", true},
+                                           {"--max-memory", "", true}};
 
 Result<uint32_t> ParseSize(std::string_view text) {
   uint64_t v = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || end != text.data() + text.size() || v < 1 || v > kMaxQuicklookSize) {
-    return Status::InvalidArgument("expected an integer in 1.." + std::to_string(kMaxQuicklookSize) + ", got '" +
+    return Status::InvalidArgument("expected an integer in 1.." +
+                                   std::to_string(kMaxQuicklookSize) + ", got '" +
                                    std::string(text) + "'");
   }
   return static_cast<uint32_t>(v);
@@ -63,7 +70,8 @@ Result<uint32_t> ParseSize(std::string_view text) {
 
 int RunQuicklook(std::span<const std::string> argv) {
   SubArgs args;
-  if (auto done = ParseOrFinish("quicklook", argv, kQuicklookOptions, kQuicklookUsage, args)) return *done;
+  if (auto done = ParseOrFinish("quicklook", argv, kQuicklookOptions, kQuicklookUsage, args))
+    return *done;
   auto usage = [](const std::string& message) { return UsageError("quicklook", message); };
   QuicklookOptions options;
   std::string output;
@@ -100,8 +108,10 @@ int RunQuicklook(std::span<const std::string> argv) {
   const std::string& path = *input;
   if (output.empty()) return usage("missing output file (-o OUT.png or -o OUT.jpg)");
   const bool to_png = EndsWithIgnoringCase(output, ".png");
-  const bool to_jpeg = EndsWithIgnoringCase(output, ".jpg") || EndsWithIgnoringCase(output, ".jpeg");
-  if (!to_png && !to_jpeg) return usage("output must end in .png, .jpg or .jpeg, got '" + output + "'");
+  const bool to_jpeg =
+      EndsWithIgnoringCase(output, ".jpg") || EndsWithIgnoringCase(output, ".jpeg");
+  if (!to_png && !to_jpeg)
+    return usage("output must end in .png, .jpg or .jpeg, got '" + output + "'");
   if (Status st = bounds.ApplyEnvironment(); !st.ok()) return usage(st.message());
   bounds.Start();
 
@@ -127,6 +137,8 @@ int RunQuicklook(std::span<const std::string> argv) {
   return CommitOutput(out_file, st);
 }
 
-CommandSpec QuicklookCommand() { return {"quicklook", kQuicklookOptions, kQuicklookUsage, RunQuicklook}; }
+CommandSpec QuicklookCommand() {
+  return {"quicklook", kQuicklookOptions, kQuicklookUsage, RunQuicklook};
+}
 
 }  // namespace cogr::cli

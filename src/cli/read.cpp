@@ -26,19 +26,24 @@ constexpr uint64_t kMinStripBytes = uint64_t{8} << 20;
 // previous strip to `output` (streamed .npy on tmpfs): the pages of the output are written once,
 // by write(2), and the read never faults in memory for the whole array. Strips follow the
 // file's block rows, so no block is decoded twice.
-Status ReadInStrips(const Dataset& ds, const ReadOptions& options, const Array& shape, NpyOutput& output) {
+Status ReadInStrips(const Dataset& ds, const ReadOptions& options, const Array& shape,
+                    NpyOutput& output) {
   const uint64_t block_rows = std::max<uint64_t>(1, ds.block_shape()[0]);
   const uint64_t row_bytes = shape.bands * shape.width * shape.sample_bytes();
-  const uint64_t blocks_per_strip = std::max<uint64_t>(1, kMinStripBytes / std::max<uint64_t>(1, row_bytes * block_rows));
+  const uint64_t blocks_per_strip =
+      std::max<uint64_t>(1, kMinStripBytes / std::max<uint64_t>(1, row_bytes * block_rows));
   const geo::Window window = options.window.value_or(
       geo::Window{0, 0, static_cast<double>(ds.width()), static_cast<double>(ds.height())});
   // Strip boundaries in the output's rows: where the file's block rows start.
   const auto first_row = static_cast<int64_t>(window.row_off);
   std::vector<uint64_t> cuts{0};
   const uint64_t step = block_rows * blocks_per_strip;
-  const int64_t first_cut = (first_row >= 0 ? (first_row / static_cast<int64_t>(step) + 1) * static_cast<int64_t>(step)
-                                            : 0) - first_row;
-  for (int64_t c = std::max<int64_t>(first_cut, 1); static_cast<uint64_t>(c) < shape.height; c += static_cast<int64_t>(step)) {
+  const int64_t first_cut =
+      (first_row >= 0 ? (first_row / static_cast<int64_t>(step) + 1) * static_cast<int64_t>(step)
+                      : 0) -
+      first_row;
+  for (int64_t c = std::max<int64_t>(first_cut, 1); static_cast<uint64_t>(c) < shape.height;
+       c += static_cast<int64_t>(step)) {
     cuts.push_back(static_cast<uint64_t>(c));
   }
   cuts.push_back(shape.height);
@@ -68,8 +73,9 @@ Status ReadInStrips(const Dataset& ds, const ReadOptions& options, const Array& 
       const Job job = *pending;
       lock.unlock();
       Status st = write_status.ok()
-                      ? output.WriteRows(job.row0, ArrayView::Contiguous(buffers[job.buffer].data(), shape.dtype,
-                                                                         shape.bands, job.rows, shape.width))
+                      ? output.WriteRows(
+                            job.row0, ArrayView::Contiguous(buffers[job.buffer].data(), shape.dtype,
+                                                            shape.bands, job.rows, shape.width))
                       : Status::OK();
       lock.lock();
       if (!st.ok() && write_status.ok()) write_status = st;
@@ -82,11 +88,12 @@ Status ReadInStrips(const Dataset& ds, const ReadOptions& options, const Array& 
     const int b = static_cast<int>(i % 2);
     const uint64_t rows = cuts[i + 1] - cuts[i];
     ReadOptions strip = options;
-    strip.window = geo::Window{window.col_off, window.row_off + static_cast<double>(cuts[i]), window.width,
-                               static_cast<double>(rows)};
+    strip.window = geo::Window{window.col_off, window.row_off + static_cast<double>(cuts[i]),
+                               window.width, static_cast<double>(rows)};
     // Buffer b was handed over two strips ago; the writer is done with it once `pending` is
     // empty (it takes one job at a time).
-    read_status = ds.ReadInto(strip, ArrayView::Contiguous(buffers[b].data(), shape.dtype, shape.bands, rows, shape.width));
+    read_status = ds.ReadInto(strip, ArrayView::Contiguous(buffers[b].data(), shape.dtype,
+                                                           shape.bands, rows, shape.width));
     std::unique_lock<std::mutex> lock(mu);
     cv.wait(lock, [&] { return !pending.has_value(); });
     if (!write_status.ok()) break;
@@ -123,7 +130,8 @@ int RunReadTraced(const ReadArgs& args, const std::shared_ptr<Trace>& trace) {
   options.boundless = args.boundless;
   options.fill = args.fill;
   options.overview = args.overview;
-  if (args.out_shape) options.out_shape = std::make_pair((*args.out_shape)[0], (*args.out_shape)[1]);
+  if (args.out_shape)
+    options.out_shape = std::make_pair((*args.out_shape)[0], (*args.out_shape)[1]);
   // Without --out-shape the read is at the window's own size and resampling has no effect
   // (as in rasterio).
   if (args.resampling) options.resampling = *args.resampling;
@@ -144,8 +152,10 @@ int RunReadTraced(const ReadArgs& args, const std::shared_ptr<Trace>& trace) {
   if (NpyOutput::InPlace(shape->dtype)) {
     // Strips need a plain read (no resampling, full resolution) of a local file: remote reads
     // go whole, so that all their requests are in flight at once.
-    const bool rows_ok = io::UriScheme(args.path) == "file" && !options.out_shape && !options.overview;
-    auto output = NpyOutput::Create(args.output, shape->dtype, shape->bands, shape->height, shape->width, rows_ok);
+    const bool rows_ok =
+        io::UriScheme(args.path) == "file" && !options.out_shape && !options.overview;
+    auto output = NpyOutput::Create(args.output, shape->dtype, shape->bands, shape->height,
+                                    shape->width, rows_ok);
     if (!output.ok()) {
       PrintError(output.status().message());
       return kExitFailure;
@@ -188,7 +198,8 @@ int RunReadTraced(const ReadArgs& args, const std::shared_ptr<Trace>& trace) {
 }  // namespace
 
 int RunRead(const ReadArgs& args) {
-  return RunWithTrace(args.trace, [&args](std::shared_ptr<Trace> trace) { return RunReadTraced(args, trace); });
+  return RunWithTrace(args.trace,
+                      [&args](std::shared_ptr<Trace> trace) { return RunReadTraced(args, trace); });
 }
 
 }  // namespace cogr::cli

@@ -123,8 +123,9 @@ el('text',{x:X(r.end_ms)+4,y:y+10},svg,bytes(r.bytes)+(r.status?' '+r.status:'')
 
 std::string BenchReportJson(const Trace& trace, const std::vector<BenchRow>& rows) {
   std::vector<Trace::Request> requests = trace.requests();
-  std::stable_sort(requests.begin(), requests.end(),
-                   [](const Trace::Request& a, const Trace::Request& b) { return a.start_us < b.start_us; });
+  std::stable_sort(
+      requests.begin(), requests.end(),
+      [](const Trace::Request& a, const Trace::Request& b) { return a.start_us < b.start_us; });
   const std::vector<Trace::Decode> decodes = trace.decodes();
   std::vector<std::string> uris;
   std::map<std::string, std::vector<const Trace::Request*>> by_uri;
@@ -133,7 +134,8 @@ std::string BenchReportJson(const Trace& trace, const std::vector<BenchRow>& row
     if (list.empty()) uris.push_back(r.uri);
     list.push_back(&r);
   }
-  std::map<std::pair<std::string, uint32_t>, size_t> connections;  // numbered as in the Chrome trace
+  std::map<std::pair<std::string, uint32_t>, size_t>
+      connections;  // numbered as in the Chrome trace
   std::vector<double> ttfb, total;
   JsonWriter w;
   w.BeginObject();
@@ -150,8 +152,11 @@ std::string BenchReportJson(const Trace& trace, const std::vector<BenchRow>& row
       if (r->first_byte_us >= 0) ttfb.push_back(Ms(r->first_byte_us - r->start_us));
       std::string connection = "local file";
       if (r->kind != "pread") {
-        const size_t n = connections.emplace(std::make_pair(r->remote, r->local_port), connections.size() + 1).first->second;
-        connection = r->local_port == 0 ? "no connection" : "conn " + std::to_string(n) + " (" + r->remote + ")";
+        const size_t n =
+            connections.emplace(std::make_pair(r->remote, r->local_port), connections.size() + 1)
+                .first->second;
+        connection = r->local_port == 0 ? "no connection"
+                                        : "conn " + std::to_string(n) + " (" + r->remote + ")";
         if (r->new_connection) connection += ", new";
       }
       w.BeginObject();
@@ -178,8 +183,8 @@ std::string BenchReportJson(const Trace& trace, const std::vector<BenchRow>& row
       w.EndObject();
     }
     w.EndArray();
-    w.Key("decodes").UInt(static_cast<uint64_t>(
-        std::count_if(decodes.begin(), decodes.end(), [&uri](const Trace::Decode& d) { return d.uri == uri; })));
+    w.Key("decodes").UInt(static_cast<uint64_t>(std::count_if(
+        decodes.begin(), decodes.end(), [&uri](const Trace::Decode& d) { return d.uri == uri; })));
     w.Key("bytes_fetched").UInt(fetched);
     w.Key("bytes_used").UInt(used);
     w.EndObject();
@@ -216,10 +221,12 @@ void WriteIoCounters(JsonWriter& w, const io::IoStats& s) {
   w.Key("retries").UInt(s.retries);
 }
 
-Status WriteBenchReport(const Trace& trace, const std::vector<BenchRow>& rows, const std::string& path) {
+Status WriteBenchReport(const Trace& trace, const std::vector<BenchRow>& rows,
+                        const std::string& path) {
   std::string json = BenchReportJson(trace, rows);
   // Inside <script>, "</" could end the element: JSON lets "/" be written "\/".
-  for (size_t pos = 0; (pos = json.find("</", pos)) != std::string::npos; pos += 3) json.replace(pos, 2, "<\\/");
+  for (size_t pos = 0; (pos = json.find("</", pos)) != std::string::npos; pos += 3)
+    json.replace(pos, 2, "<\\/");
   std::string page;
   page.reserve(kPageHead.size() + json.size() + kPageTail.size());
   page += kPageHead;

@@ -35,6 +35,7 @@ std::string BenchReportJson(const Trace& trace, const std::vector<BenchRow>& row
 void WriteIoCounters(JsonWriter& w, const io::IoStats& s);
 
 /// The page around BenchReportJson, written through OutputFile (whole or not at all).
-Status WriteBenchReport(const Trace& trace, const std::vector<BenchRow>& rows, const std::string& path);
+Status WriteBenchReport(const Trace& trace, const std::vector<BenchRow>& rows,
+                        const std::string& path);
 
 }  // namespace cogr::cli

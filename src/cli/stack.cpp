@@ -2,15 +2,15 @@
 // `cogr sample PATH... --points FILE -o OUT.csv`: values at points across scenes.
 #include <algorithm>
 #include <cctype>
-#include <cmath>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <memory>
 #include <optional>
-#include <fstream>
-#include <sstream>
 #include <span>
+#include <sstream>
 #include <string>
 #include <variant>
 #include <vector>
@@ -58,8 +58,10 @@ constexpr std::string_view kStackUsage =
     "                      without --window or --bounds, --bounds is their bounding box\n"
     "  --intersects-crs CRS  CRS of --intersects (default: its \"crs\" member, else EPSG:4326)\n"
     "  --window C,R,W,H    pixel window of the scenes' common grid (may reach outside: boundless)\n"
-    "  --bounds L,B,R,T    a box in --bounds-crs (default: the first scene's CRS); the target grid\n"
-    "                      is the box at --res (default: the first scene's pixel size) in the first\n"
+    "  --bounds L,B,R,T    a box in --bounds-crs (default: the first scene's CRS); the target "
+    "grid\n"
+    "                      is the box at --res (default: the first scene's pixel size) in the "
+    "first\n"
     "                      scene's CRS; each scene reads its own window for it, resampled with\n"
     "                      --resampling when its pixel size differs. Scenes in another CRS are an\n"
     "                      error (no reprojection)\n"
@@ -67,14 +69,17 @@ constexpr std::string_view kStackUsage =
     "  --res R | RX,RY     pixel size of the target grid (with --bounds)\n"
     "  --bands LIST        1-based band indexes, comma-separated (default: all bands)\n"
     "  --out-shape H,W     resample each chip to this size\n"
-    "  --resampling NAME   nearest (default), bilinear, cubic, average, mode, min, max, med, q1, q3\n"
+    "  --resampling NAME   nearest (default), bilinear, cubic, average, mode, min, max, med, q1, "
+    "q3\n"
     "  --concat            write (T*C, H, W) instead of (T, C, H, W)\n"
     "  --fill V            value of pixels outside a scene (and of failed scenes)\n"
     "  --fill-failed       a scene that fails to open or read is filled and reported on stderr\n"
     "                      (one warning per scene) instead of failing the command\n"
-    "  --stats             one JSON line per scene on stderr (scene, uri, ok, ms, requests, bytes),\n"
+    "  --stats             one JSON line per scene on stderr (scene, uri, ok, ms, requests, "
+    "bytes),\n"
     "                      then one for the whole stack (scenes, failed, open_ms, ms, requests,\n"
-    "                      bytes); with --window each read starts at its scene's open (open_ms null)\n"
+    "                      bytes); with --window each read starts at its scene's open (open_ms "
+    "null)\n"
     "  --trace FILE.json   write the opens' and reads' requests and decodes as a Chrome trace\n"
     "                      (one process per scene; open in https://ui.perfetto.dev)\n"
     "  -o, --output OUT    the .npy file to write\n"
@@ -84,15 +89,19 @@ constexpr std::string_view kStackUsage =
     "  -h, --help          show this help and exit\n";
 
 constexpr SubOption kStackOptions[] = {
-    {"--window", "", true},     {"--bounds", "", true},    {"--bounds-crs", "", true}, {"--res", "", true},
-    {"--bands", "", true},      {"--out-shape", "", true}, {"--resampling", "", true}, {"--concat", "", false},
-    {"--fill", "", true},       {"--fill-failed", "", false}, {"--stats", "", false},  {"--output", "-o", true},
-    {"--timeout", "", true},    {"--max-memory", "", true}, {"--catalog", "", true},   {"--where", "", true},
-    {"--trace", "", true},      {"--intersects", "", true}, {"--intersects-crs", "", true}};
+    {"--window", "", true},        {"--bounds", "", true},     {"--bounds-crs", "", true},
+    {"--res", "", true},           {"--bands", "", true},      {"--out-shape", "", true},
+    {"--resampling", "", true},    {"--concat", "", false},    {"--fill", "", true},
+    {"--fill-failed", "", false},  {"--stats", "", false},     {"--output", "-o", true},
+    {"--timeout", "", true},       {"--max-memory", "", true}, {"--catalog", "", true},
+    {"--where", "", true},         {"--trace", "", true},      {"--intersects", "", true},
+    {"--intersects-crs", "", true}};
 
 constexpr std::string_view kSampleUsage =
-    "usage: cogr sample (PATH... | --catalog F.gpkg [--where EXPR] [--bounds L,B,R,T [--bounds-crs CRS]]\n"
-    "                   [--intersects F.geojson [--intersects-crs CRS]]) --points FILE [--crs CRS]\n"
+    "usage: cogr sample (PATH... | --catalog F.gpkg [--where EXPR] [--bounds L,B,R,T [--bounds-crs "
+    "CRS]]\n"
+    "                   [--intersects F.geojson [--intersects-crs CRS]]) --points FILE [--crs "
+    "CRS]\n"
     "                   [--bands 1,2] [--fill-failed]\n"
     "                   [--timeout SECONDS] -o OUT.csv\n"
     "\n"
@@ -109,13 +118,15 @@ constexpr std::string_view kSampleUsage =
     "\n"
     "options:\n"
     "  --points FILE       the points (required)\n"
-    "  --catalog F.gpkg    the scenes of a catalog (cogr catalog build) matching --where, --bounds\n"
+    "  --catalog F.gpkg    the scenes of a catalog (cogr catalog build) matching --where, "
+    "--bounds\n"
     "                      and --intersects, in the catalog's order, each opened from its stored\n"
     "                      header (no header request)\n"
     "  --where EXPR        SQL filter over the catalog's columns (see cogr catalog query --help)\n"
     "  --bounds L,B,R,T    with --catalog: only scenes whose footprint envelope meets this box\n"
     "  --bounds-crs CRS    CRS of --bounds (default EPSG:4326)\n"
-    "  --intersects FILE   with --catalog: only scenes whose footprint meets these GeoJSON polygons\n"
+    "  --intersects FILE   with --catalog: only scenes whose footprint meets these GeoJSON "
+    "polygons\n"
     "  --intersects-crs CRS  CRS of --intersects (default: its \"crs\" member, else EPSG:4326)\n"
     "  --crs CRS           CRS of the points (default: the GeoJSON's \"crs\" member, else the\n"
     "                      first scene's CRS); they are transformed to the scenes' CRS\n"
@@ -125,14 +136,15 @@ constexpr std::string_view kSampleUsage =
     "  --timeout SECONDS   give up after this long (0 = no limit; default: env COGR_TIMEOUT)\n"
     "  -h, --help          show this help and exit\n";
 
-constexpr SubOption kSampleOptions[] = {{"--points", "", true}, {"--crs", "", true},    {"--bands", "", true},
-                                        {"--fill-failed", "", false}, {"--output", "-o", true},
-                                        {"--timeout", "", true}, {"--catalog", "", true},
-                                        {"--where", "", true}, {"--bounds", "", true},
-                                        {"--bounds-crs", "", true}, {"--intersects", "", true},
-                                        {"--intersects-crs", "", true}};
+constexpr SubOption kSampleOptions[] = {
+    {"--points", "", true},       {"--crs", "", true},        {"--bands", "", true},
+    {"--fill-failed", "", false}, {"--output", "-o", true},   {"--timeout", "", true},
+    {"--catalog", "", true},      {"--where", "", true},      {"--bounds", "", true},
+    {"--bounds-crs", "", true},   {"--intersects", "", true}, {"--intersects-crs", "", true}};
 
-double Ms(std::chrono::steady_clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+double Ms(std::chrono::steady_clock::duration d) {
+  return std::chrono::duration<double, std::milli>(d).count();
+}
 
 // "A,B,C,D" of doubles.
 Result<std::vector<double>> ParseDoubles(std::string_view text, size_t n) {
@@ -140,19 +152,20 @@ Result<std::vector<double>> ParseDoubles(std::string_view text, size_t n) {
   size_t start = 0;
   while (start <= text.size()) {
     const size_t comma = text.find(',', start);
-    const std::string_view item = text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    const std::string_view item = text.substr(
+        start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
     auto v = ParseDouble(item);
     if (!v.ok() || !std::isfinite(*v)) {
-      return Status::InvalidArgument("expected " + std::to_string(n) + " comma-separated numbers, got '" +
-                                     std::string(text) + "'");
+      return Status::InvalidArgument("expected " + std::to_string(n) +
+                                     " comma-separated numbers, got '" + std::string(text) + "'");
     }
     out.push_back(*v);
     if (comma == std::string_view::npos) break;
     start = comma + 1;
   }
   if (out.size() != n) {
-    return Status::InvalidArgument("expected " + std::to_string(n) + " comma-separated numbers, got '" +
-                                   std::string(text) + "'");
+    return Status::InvalidArgument("expected " + std::to_string(n) +
+                                   " comma-separated numbers, got '" + std::string(text) + "'");
   }
   return out;
 }
@@ -163,8 +176,9 @@ void PrintStderrLine(const std::string& line) {
   std::fflush(stderr);
 }
 
-int RunStackRead(const std::vector<std::string>& uris, const StackOptions& options, const std::string& output,
-                 bool stats, const CommandBounds& bounds, const std::shared_ptr<Trace>& trace);
+int RunStackRead(const std::vector<std::string>& uris, const StackOptions& options,
+                 const std::string& output, bool stats, const CommandBounds& bounds,
+                 const std::shared_ptr<Trace>& trace);
 
 }  // namespace
 
@@ -236,12 +250,16 @@ int RunStack(std::span<const std::string> argv) {
       output = value;
     }
   }
-  if (!selection.path.empty() && !args.positional.empty()) return usage("give URIs or --catalog, not both");
+  if (!selection.path.empty() && !args.positional.empty())
+    return usage("give URIs or --catalog, not both");
   if (Status st = selection.Check(); !st.ok()) return usage(st.message());
-  if (selection.path.empty() && args.positional.empty()) return usage("missing URI (see 'cogr stack --help')");
+  if (selection.path.empty() && args.positional.empty())
+    return usage("missing URI (see 'cogr stack --help')");
   if (output.empty()) return usage("missing output file (-o OUT.npy)");
-  if (options.window && options.bounds) return usage("--window and --bounds cannot be used together");
-  if (!options.bounds && selection.intersects_path.empty() && (!bounds_crs.empty() || options.resolution)) {
+  if (options.window && options.bounds)
+    return usage("--window and --bounds cannot be used together");
+  if (!options.bounds && selection.intersects_path.empty() &&
+      (!bounds_crs.empty() || options.resolution)) {
     return usage("--bounds-crs and --res need --bounds");
   }
   if (Status st = selection.Load(); !st.ok()) {
@@ -283,9 +301,9 @@ int RunStack(std::span<const std::string> argv) {
 
 namespace {
 
-int RunStackRead(const std::vector<std::string>& uris, const StackOptions& options, const std::string& output,
-                 bool stats, const CommandBounds& bounds, const std::shared_ptr<Trace>& trace) {
-
+int RunStackRead(const std::vector<std::string>& uris, const StackOptions& options,
+                 const std::string& output, bool stats, const CommandBounds& bounds,
+                 const std::shared_ptr<Trace>& trace) {
   StackReadOptions read;
   ReadOptions deadline;
   bounds.ApplyTo(deadline);
@@ -311,17 +329,19 @@ int RunStackRead(const std::vector<std::string>& uris, const StackOptions& optio
     }
     result = std::move(r).value();
     if (!NpyOutput::InPlace(result.data.dtype)) {
-      PrintError("stack: data type " + std::string(DataTypeName(result.data.dtype)) + " is not supported for .npy stacks");
+      PrintError("stack: data type " + std::string(DataTypeName(result.data.dtype)) +
+                 " is not supported for .npy stacks");
       return kExitFailure;
     }
-    auto created = NpyOutput::Create(output, result.data.dtype, result.data.bands, result.data.height,
-                                     result.data.width, false, result.shape);
+    auto created = NpyOutput::Create(output, result.data.dtype, result.data.bands,
+                                     result.data.height, result.data.width, false, result.shape);
     if (!created.ok()) {
       PrintError(created.status().message());
       return kExitFailure;
     }
     out = std::move(created).value();
-    if (!result.data.data.empty()) std::memcpy(out->view().data, result.data.data.data(), result.data.data.size());
+    if (!result.data.data.empty())
+      std::memcpy(out->view().data, result.data.data.data(), result.data.data.size());
   } else {
     auto stack = Stack::Open(uris, options);
     if (!stack.ok()) {
@@ -331,13 +351,15 @@ int RunStackRead(const std::vector<std::string>& uris, const StackOptions& optio
     open_ms = Ms(std::chrono::steady_clock::now() - start);
     const Stack& s = *stack;
     if (!NpyOutput::InPlace(s.dtype())) {
-      PrintError("stack: data type " + std::string(DataTypeName(s.dtype())) + " is not supported for .npy stacks");
+      PrintError("stack: data type " + std::string(DataTypeName(s.dtype())) +
+                 " is not supported for .npy stacks");
       return kExitFailure;
     }
     // The .npy is written in place: its data area is (T*C, H, W), which is the bytes of
     // (T, C, H, W) too; the header says which shape.
     const std::vector<uint64_t> shape = s.shape();
-    auto created = NpyOutput::Create(output, s.dtype(), s.count() * s.band_count(), s.height(), s.width(), false, shape);
+    auto created = NpyOutput::Create(output, s.dtype(), s.count() * s.band_count(), s.height(),
+                                     s.width(), false, shape);
     if (!created.ok()) {
       PrintError(created.status().message());
       return kExitFailure;
@@ -357,7 +379,8 @@ int RunStackRead(const std::vector<std::string>& uris, const StackOptions& optio
     return kExitFailure;
   }
   for (size_t i = 0; i < result.failed.size(); ++i) {
-    PrintWarning("filled failed scene " + std::to_string(result.failed[i]) + ": " + result.failed_messages[i]);
+    PrintWarning("filled failed scene " + std::to_string(result.failed[i]) + ": " +
+                 result.failed_messages[i]);
   }
   if (stats) {
     io::IoStats total;
@@ -392,7 +415,8 @@ int RunStackRead(const std::vector<std::string>& uris, const StackOptions& optio
 }
 
 std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
 
@@ -468,7 +492,9 @@ Result<Points> ReadPoints(const std::string& path) {
     if (!doc.ok()) return Status(doc.status().code(), path + ": " + doc.status().message());
     bool other = false;
     for (const auto& g : doc->geometries) AddPoints(g, points.xy, other);
-    if (other) return Status::InvalidArgument(path + ": only Point and MultiPoint geometries can be sampled");
+    if (other)
+      return Status::InvalidArgument(path +
+                                     ": only Point and MultiPoint geometries can be sampled");
     points.crs = doc->crs;
     return points;
   }
@@ -486,23 +512,27 @@ Result<Points> ReadPoints(const std::string& path) {
         if (f == "x") xcol = static_cast<int>(i);
         if (f == "y") ycol = static_cast<int>(i);
       }
-      if (xcol < 0 || ycol < 0) return Status::InvalidArgument(path + ": line 1: the header must name columns x and y");
+      if (xcol < 0 || ycol < 0)
+        return Status::InvalidArgument(path + ": line 1: the header must name columns x and y");
       continue;
     }
     const auto need = static_cast<size_t>(std::max(xcol, ycol));
     if (fields.size() <= need) {
-      return Status::InvalidArgument(path + ": line " + std::to_string(line_no) + ": " + std::to_string(fields.size()) +
-                                     " fields, x and y need " + std::to_string(need + 1));
+      return Status::InvalidArgument(path + ": line " + std::to_string(line_no) + ": " +
+                                     std::to_string(fields.size()) + " fields, x and y need " +
+                                     std::to_string(need + 1));
     }
     auto x = ParseDouble(fields[static_cast<size_t>(xcol)]);
     auto y = ParseDouble(fields[static_cast<size_t>(ycol)]);
     if (!x.ok() || !y.ok()) {
-      return Status::InvalidArgument(path + ": line " + std::to_string(line_no) + ": " +
-                                     (!x.ok() ? "x: " + x.status().message() : "y: " + y.status().message()));
+      return Status::InvalidArgument(
+          path + ": line " + std::to_string(line_no) + ": " +
+          (!x.ok() ? "x: " + x.status().message() : "y: " + y.status().message()));
     }
     points.xy.emplace_back(*x, *y);
   }
-  if (xcol < 0) return Status::InvalidArgument(path + ": empty points file (expected a header naming x and y)");
+  if (xcol < 0)
+    return Status::InvalidArgument(path + ": empty points file (expected a header naming x and y)");
   return points;
 }
 
@@ -516,7 +546,8 @@ std::string FormatSample(DataType dtype, const uint8_t* p) {
     case DataType::kInt32: return std::to_string(*reinterpret_cast<const int32_t*>(p));
     case DataType::kUInt64: return std::to_string(*reinterpret_cast<const uint64_t*>(p));
     case DataType::kInt64: return std::to_string(*reinterpret_cast<const int64_t*>(p));
-    case DataType::kFloat32: return FormatDouble(static_cast<double>(*reinterpret_cast<const float*>(p)));
+    case DataType::kFloat32:
+      return FormatDouble(static_cast<double>(*reinterpret_cast<const float*>(p)));
     case DataType::kFloat64: return FormatDouble(*reinterpret_cast<const double*>(p));
     default: return "";
   }
@@ -565,11 +596,14 @@ int RunSample(std::span<const std::string> argv) {
       output = value;
     }
   }
-  if (!selection.path.empty() && !args.positional.empty()) return usage("give PATHs or --catalog, not both");
+  if (!selection.path.empty() && !args.positional.empty())
+    return usage("give PATHs or --catalog, not both");
   if (Status st = selection.Check(); !st.ok()) return usage(st.message());
   if (selection.path.empty() && selection.query.bounds) return usage("--bounds needs --catalog");
-  if (!selection.query.bounds && !selection.query.bounds_crs.empty()) return usage("--bounds-crs needs --bounds");
-  if (selection.path.empty() && args.positional.empty()) return usage("missing PATH (see 'cogr sample --help')");
+  if (!selection.query.bounds && !selection.query.bounds_crs.empty())
+    return usage("--bounds-crs needs --bounds");
+  if (selection.path.empty() && args.positional.empty())
+    return usage("missing PATH (see 'cogr sample --help')");
   if (points_path.empty()) return usage("missing --points FILE");
   if (output.empty()) return usage("missing output file (-o OUT.csv)");
   std::optional<geo::Crs> crs;
@@ -642,9 +676,12 @@ int RunSample(std::span<const std::string> argv) {
   for (size_t t = 0; t < stack->count(); ++t) {
     const std::string scene = CsvField(uris[t]);
     for (size_t p = 0; p < points->xy.size(); ++p) {
-      csv += scene + "," + FormatDouble(points->xy[p].first) + "," + FormatDouble(points->xy[p].second);
+      csv += scene + "," + FormatDouble(points->xy[p].first) + "," +
+             FormatDouble(points->xy[p].second);
       for (size_t b = 0; b < bands.size(); ++b) {
-        csv += "," + FormatSample(data.dtype, data.data.data() + ((t * points->xy.size() + p) * bands.size() + b) * sb);
+        csv += "," + FormatSample(
+                         data.dtype,
+                         data.data.data() + ((t * points->xy.size() + p) * bands.size() + b) * sb);
       }
       csv += "\n";
     }
@@ -652,7 +689,8 @@ int RunSample(std::span<const std::string> argv) {
   Status st;
   {
     std::FILE* f = std::fopen(out->temp_path().c_str(), "wb");
-    if (f == nullptr || std::fwrite(csv.data(), 1, csv.size(), f) != csv.size() || std::fclose(f) != 0) {
+    if (f == nullptr || std::fwrite(csv.data(), 1, csv.size(), f) != csv.size() ||
+        std::fclose(f) != 0) {
       st = Status::IoError(output + ": cannot write");
     }
   }
@@ -662,7 +700,8 @@ int RunSample(std::span<const std::string> argv) {
     return kExitFailure;
   }
   for (size_t i = 0; i < sampled->failed.size(); ++i) {
-    PrintWarning("filled failed scene " + std::to_string(sampled->failed[i]) + ": " + sampled->failed_messages[i]);
+    PrintWarning("filled failed scene " + std::to_string(sampled->failed[i]) + ": " +
+                 sampled->failed_messages[i]);
   }
   return 0;
 }

@@ -13,7 +13,8 @@ std::string IoStatsJson(const io::IoStats& s) {
   w.Key("bytes_fetched").UInt(s.bytes_fetched);
   w.Key("bytes_used").UInt(s.bytes_used);
   w.Key("retries").UInt(s.retries);
-  w.Key("wait_ms").Double(static_cast<double>(s.wait_us / 1000) + static_cast<double>(s.wait_us % 1000) / 1000.0);
+  w.Key("wait_ms").Double(static_cast<double>(s.wait_us / 1000) +
+                          static_cast<double>(s.wait_us % 1000) / 1000.0);
   w.Key("cache_hits").UInt(s.cache_hits);
   w.Key("full_body_responses").UInt(s.full_body_responses);
   w.EndObject();

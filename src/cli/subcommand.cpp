@@ -9,8 +9,7 @@ namespace cogr::cli {
 namespace {
 
 bool LooksLikeNumber(std::string_view arg) {
-  return arg.size() > 1 && arg[0] == '-' &&
-         ((arg[1] >= '0' && arg[1] <= '9') || arg[1] == '.');
+  return arg.size() > 1 && arg[0] == '-' && ((arg[1] >= '0' && arg[1] <= '9') || arg[1] == '.');
 }
 
 }  // namespace
@@ -19,7 +18,8 @@ bool EndsWithIgnoringCase(std::string_view path, std::string_view suffix) {
   if (path.size() < suffix.size()) return false;
   const std::string_view tail = path.substr(path.size() - suffix.size());
   for (size_t i = 0; i < tail.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(tail[i])) != std::tolower(static_cast<unsigned char>(suffix[i]))) {
+    if (std::tolower(static_cast<unsigned char>(tail[i])) !=
+        std::tolower(static_cast<unsigned char>(suffix[i]))) {
       return false;
     }
   }
@@ -91,9 +91,11 @@ Result<SubArgs> ParseSubArgs(std::string_view command, std::span<const std::stri
 }
 
 ProgressBar::ProgressBar(std::string label)
-    : ProgressBar(std::move(label), stderr, isatty(STDERR_FILENO) == 1, std::chrono::milliseconds(500)) {}
+    : ProgressBar(std::move(label), stderr, isatty(STDERR_FILENO) == 1,
+                  std::chrono::milliseconds(500)) {}
 
-ProgressBar::ProgressBar(std::string label, std::FILE* out, bool enabled, std::chrono::milliseconds delay)
+ProgressBar::ProgressBar(std::string label, std::FILE* out, bool enabled,
+                         std::chrono::milliseconds delay)
     : label_(std::move(label)),
       out_(out),
       enabled_(enabled),

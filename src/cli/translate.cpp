@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "args.hpp"
+#include "bounds.hpp"
 #include "cogr/dataset.hpp"
 #include "cogr/write.hpp"
-#include "bounds.hpp"
 #include "commands.hpp"
 #include "output_file.hpp"
 #include "subcommand.hpp"
@@ -71,7 +71,9 @@ struct TranslateArgs {
   bool help = false;
 };
 
-Status Usage(std::string message) { return Status::InvalidArgument("translate: " + std::move(message)); }
+Status Usage(std::string message) {
+  return Status::InvalidArgument("translate: " + std::move(message));
+}
 
 Status ApplyOption(std::string_view name, std::string_view value, TranslateArgs& a) {
   auto fail = [&](const Status& st) { return Usage(std::string(name) + ": " + st.message()); };
@@ -106,7 +108,8 @@ Status ApplyOption(std::string_view name, std::string_view value, TranslateArgs&
   } else if (name == "--blocksize") {
     auto n = ParseInt(value, 16, 1 << 16);
     if (!n.ok()) return fail(n.status());
-    if (*n % 16 != 0) return Usage("--blocksize: must be a multiple of 16, got '" + std::string(value) + "'");
+    if (*n % 16 != 0)
+      return Usage("--blocksize: must be a multiple of 16, got '" + std::string(value) + "'");
     a.blocksize = static_cast<uint32_t>(*n);
   } else if (name == "--interleave") {
     if (value == "pixel") {
@@ -153,8 +156,10 @@ Result<TranslateArgs> ParseTranslateArgs(std::span<const std::string> args) {
     a.help = true;
     return a;
   }
-  for (const auto& [name, value] : parsed.options) COGR_RETURN_IF_ERROR(ApplyOption(name, value, a));
-  if (parsed.positional.size() > 1) return Usage("unexpected argument '" + parsed.positional[1] + "'");
+  for (const auto& [name, value] : parsed.options)
+    COGR_RETURN_IF_ERROR(ApplyOption(name, value, a));
+  if (parsed.positional.size() > 1)
+    return Usage("unexpected argument '" + parsed.positional[1] + "'");
   if (parsed.positional.empty()) return Usage("missing input PATH");
   a.path = parsed.positional[0];
   if (a.output.empty()) return Usage("missing output file (-o OUT.tif)");
@@ -216,21 +221,24 @@ int RunTranslate(std::span<const std::string> argv) {
     out_w = w[2];
     out_h = w[3];
     if (out_w == 0 || out_h == 0) {
-      return fail(Status::InvalidArgument("--window: width and height must be > 0"), {}, kExitUsage);
+      return fail(Status::InvalidArgument("--window: width and height must be > 0"), {},
+                  kExitUsage);
     }
-    if (col0 + out_w > static_cast<int64_t>(ds.width()) || row0 + out_h > static_cast<int64_t>(ds.height())) {
-      return fail(Status::OutOfRange("window (" + std::to_string(col0) + ", " + std::to_string(row0) + ", " +
-                                     std::to_string(out_w) + ", " + std::to_string(out_h) +
-                                     ") is outside the image (" + std::to_string(ds.width()) + " x " +
-                                     std::to_string(ds.height()) + ")"),
-                  a.path, kExitFailure);
+    if (col0 + out_w > static_cast<int64_t>(ds.width()) ||
+        row0 + out_h > static_cast<int64_t>(ds.height())) {
+      return fail(
+          Status::OutOfRange("window (" + std::to_string(col0) + ", " + std::to_string(row0) +
+                             ", " + std::to_string(out_w) + ", " + std::to_string(out_h) +
+                             ") is outside the image (" + std::to_string(ds.width()) + " x " +
+                             std::to_string(ds.height()) + ")"),
+          a.path, kExitFailure);
     }
   }
   ReadOptions options;
   bounds.ApplyTo(options);
   options.bands = a.bands;
-  options.window = geo::Window{static_cast<double>(col0), static_cast<double>(row0), static_cast<double>(out_w),
-                               static_cast<double>(out_h)};
+  options.window = geo::Window{static_cast<double>(col0), static_cast<double>(row0),
+                               static_cast<double>(out_w), static_cast<double>(out_h)};
   // Without resampling the rows are read and written a slab at a time, so memory stays bounded
   // whatever the image size; a resampled read is made whole.
   uint64_t slab_rows = static_cast<uint64_t>(out_h);
@@ -239,11 +247,13 @@ int RunTranslate(std::span<const std::string> argv) {
     if (a.resampling) options.resampling = *a.resampling;
   } else {
     const uint64_t count = a.bands.empty() ? static_cast<uint64_t>(ds.count()) : a.bands.size();
-    const uint64_t row_bytes = std::max<uint64_t>(1, static_cast<uint64_t>(out_w) * count * DataTypeSize(ds.dtype()));
+    const uint64_t row_bytes =
+        std::max<uint64_t>(1, static_cast<uint64_t>(out_w) * count * DataTypeSize(ds.dtype()));
     // About 64 MiB of pixels at a time, less under --max-memory (at least one tile row high).
     const uint64_t slab_bytes = std::min<uint64_t>(64 << 20, ds.limits().max_read_bytes);
     slab_rows = a.read_rows ? *a.read_rows
-                            : std::max<uint64_t>(a.blocksize, slab_bytes / row_bytes / a.blocksize * a.blocksize);
+                            : std::max<uint64_t>(
+                                  a.blocksize, slab_bytes / row_bytes / a.blocksize * a.blocksize);
     slab_rows = std::min<uint64_t>(slab_rows, static_cast<uint64_t>(out_h));
     options.window->height = static_cast<double>(slab_rows);
   }
@@ -299,7 +309,8 @@ int RunTranslate(std::span<const std::string> argv) {
   while (st.ok() && (*writer)->rows_written() < profile.height) {
     const uint64_t done = (*writer)->rows_written();
     options.window->row_off = static_cast<double>(row0) + static_cast<double>(done);
-    options.window->height = static_cast<double>(std::min<uint64_t>(slab_rows, profile.height - done));
+    options.window->height =
+        static_cast<double>(std::min<uint64_t>(slab_rows, profile.height - done));
     auto slab = ds.Read(options);
     if (!slab.ok()) return fail(slab.status(), a.path, kExitFailure);
     st = (*writer)->WriteRows(*slab);
@@ -311,6 +322,8 @@ int RunTranslate(std::span<const std::string> argv) {
   return 0;
 }
 
-CommandSpec TranslateCommand() { return {"translate", kTranslateOptions, kTranslateUsage, RunTranslate}; }
+CommandSpec TranslateCommand() {
+  return {"translate", kTranslateOptions, kTranslateUsage, RunTranslate};
+}
 
 }  // namespace cogr::cli

@@ -4,8 +4,8 @@
 #include <string>
 
 #include "args.hpp"
-#include "cogr/dataset.hpp"
 #include "bounds.hpp"
+#include "cogr/dataset.hpp"
 #include "commands.hpp"
 #include "json_writer.hpp"
 #include "subcommand.hpp"
@@ -29,7 +29,8 @@ constexpr std::string_view kXyUsage =
     "                  COGR_TIMEOUT, else no limit)\n"
     "  -h, --help      show this help and exit\n";
 
-constexpr SubOption kXyOptions[] = {{"--offset", "", true}, {"--json", "", false}, {"--timeout", "", true}};
+constexpr SubOption kXyOptions[] = {
+    {"--offset", "", true}, {"--json", "", false}, {"--timeout", "", true}};
 
 }  // namespace
 

@@ -50,8 +50,8 @@ Result<size_t> ZstdDecompressUpTo(ByteSpan in, MutableByteSpan out);
 #ifdef COGR_HAVE_JPEG
 Status DecodeJpeg(ByteSpan in, MutableByteSpan out, const codec::BlockInfo& info);
 /// codec::DecodeRows for JPEG: 16 rows at a time, stopping after row_end.
-Status DecodeJpegRows(ByteSpan in, const codec::BlockInfo& info, uint32_t row_begin, uint32_t row_end,
-                      const codec::RowSink& sink);
+Status DecodeJpegRows(ByteSpan in, const codec::BlockInfo& info, uint32_t row_begin,
+                      uint32_t row_end, const codec::RowSink& sink);
 #endif
 #ifdef COGR_HAVE_WEBP
 Status DecodeWebp(ByteSpan in, MutableByteSpan out, const codec::BlockInfo& info);
@@ -98,7 +98,8 @@ void UndoFloatPredictor(MutableByteSpan data, uint64_t width, uint64_t rows, uin
 /// Widens host-order words of `in_bytes` bytes to host-order words of `out_bytes` bytes:
 /// integers zero-extend (3 → 4, 5..7 → 8); with `is_float`, 16-bit half and 24-bit floats
 /// become float32. out.size() == in.size() / in_bytes * out_bytes.
-void WidenWords(ByteSpan in, MutableByteSpan out, uint32_t in_bytes, uint32_t out_bytes, bool is_float);
+void WidenWords(ByteSpan in, MutableByteSpan out, uint32_t in_bytes, uint32_t out_bytes,
+                bool is_float);
 
 /// Unpacks MSB-first packed samples of `bits` bits (1..63, rows starting on a byte boundary, as
 /// TIFF stores them) into host-order words of `out_bytes` bytes (1, 2, 4 or 8), zero-extended.

@@ -17,7 +17,8 @@ struct DecompressorDeleter {
 // One decompressor per thread: libdeflate's are not thread-safe but are reusable, and
 // allocating one per block would cost more than decoding a small tile.
 libdeflate_decompressor* ThreadDecompressor() {
-  thread_local std::unique_ptr<libdeflate_decompressor, DecompressorDeleter> d(libdeflate_alloc_decompressor());
+  thread_local std::unique_ptr<libdeflate_decompressor, DecompressorDeleter> d(
+      libdeflate_alloc_decompressor());
   return d.get();
 }
 
@@ -28,13 +29,16 @@ Result<size_t> InflateZlibUpTo(ByteSpan in, MutableByteSpan out) {
   if (d == nullptr) return Status::LimitExceeded("deflate: cannot allocate a decompressor");
   size_t produced = 0;
   // libdeflate writes only inside `out`; a stream that wants more fails with INSUFFICIENT_SPACE.
-  const libdeflate_result r = libdeflate_zlib_decompress(d, in.data(), in.size(), out.data(), out.size(), &produced);
+  const libdeflate_result r =
+      libdeflate_zlib_decompress(d, in.data(), in.size(), out.data(), out.size(), &produced);
   switch (r) {
     case LIBDEFLATE_SUCCESS: return produced;
     case LIBDEFLATE_INSUFFICIENT_SPACE:
-      return Status::InvalidFile("deflate: block decodes to more than " + Num(out.size()) + " bytes");
+      return Status::InvalidFile("deflate: block decodes to more than " + Num(out.size()) +
+                                 " bytes");
     default:
-      return Status::InvalidFile("deflate: corrupt or truncated stream (" + Num(in.size()) + " bytes)");
+      return Status::InvalidFile("deflate: corrupt or truncated stream (" + Num(in.size()) +
+                                 " bytes)");
   }
 }
 
@@ -42,7 +46,8 @@ Status InflateZlib(ByteSpan in, MutableByteSpan out) {
   libdeflate_decompressor* d = ThreadDecompressor();
   if (d == nullptr) return Status::LimitExceeded("deflate: cannot allocate a decompressor");
   size_t produced = 0;
-  const libdeflate_result r = libdeflate_zlib_decompress(d, in.data(), in.size(), out.data(), out.size(), &produced);
+  const libdeflate_result r =
+      libdeflate_zlib_decompress(d, in.data(), in.size(), out.data(), out.size(), &produced);
   if (r == LIBDEFLATE_INSUFFICIENT_SPACE) {
     // The stream wants more room than the block. A stream cut short can look like that too
     // (libdeflate reads a few zero bytes past the end), so first make sure the stream really
@@ -52,7 +57,8 @@ Status InflateZlib(ByteSpan in, MutableByteSpan out) {
     const libdeflate_result longer =
         libdeflate_zlib_decompress(d, in.data(), in.size(), probe.data(), probe.size(), &produced);
     if (longer != LIBDEFLATE_SUCCESS && longer != LIBDEFLATE_INSUFFICIENT_SPACE) {
-      return Status::InvalidFile("deflate: corrupt or truncated stream (" + Num(in.size()) + " bytes)");
+      return Status::InvalidFile("deflate: corrupt or truncated stream (" + Num(in.size()) +
+                                 " bytes)");
     }
     // It does. libtiff (built with libdeflate, as GDAL 3.6 reads it) accepts this silently
     // ("odd files in the wild": a short last strip coded with RowsPerStrip rows) and keeps what
@@ -64,10 +70,12 @@ Status InflateZlib(ByteSpan in, MutableByteSpan out) {
     return Status::OK();
   }
   if (r != LIBDEFLATE_SUCCESS) {
-    return Status::InvalidFile("deflate: corrupt or truncated stream (" + Num(in.size()) + " bytes)");
+    return Status::InvalidFile("deflate: corrupt or truncated stream (" + Num(in.size()) +
+                               " bytes)");
   }
   if (produced != out.size()) {
-    return Status::InvalidFile("deflate: block decoded to " + Num(produced) + " bytes, expected " + Num(out.size()));
+    return Status::InvalidFile("deflate: block decoded to " + Num(produced) + " bytes, expected " +
+                               Num(out.size()));
   }
   return Status::OK();
 }

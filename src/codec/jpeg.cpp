@@ -43,7 +43,15 @@ void OnJpegMessage(j_common_ptr cinfo, int msg_level) {
   }
 }
 
-enum class JpegFailure : uint8_t { kNone, kLibrary, kTablesHaveImage, kTruncated, kSize, kComponents, kPrecision };
+enum class JpegFailure : uint8_t {
+  kNone,
+  kLibrary,
+  kTablesHaveImage,
+  kTruncated,
+  kSize,
+  kComponents,
+  kPrecision
+};
 
 // What RunJpeg found; plain data so that nothing with a destructor lives across setjmp/longjmp.
 struct JpegOutcome {
@@ -65,8 +73,8 @@ struct JpegRows {
   const codec::RowSink* sink = nullptr;
 };
 
-void RunJpeg(const uint8_t* in, size_t in_size, const uint8_t* tables, size_t tables_size, const JpegRows& dst,
-             const codec::BlockInfo& info, JpegOutcome* res) {
+void RunJpeg(const uint8_t* in, size_t in_size, const uint8_t* tables, size_t tables_size,
+             const JpegRows& dst, const codec::BlockInfo& info, JpegOutcome* res) {
   jpeg_decompress_struct cinfo;
   ErrorManager err;
   cinfo.err = jpeg_std_error(&err.pub);
@@ -144,7 +152,8 @@ void RunJpeg(const uint8_t* in, size_t in_size, const uint8_t* tables, size_t ta
     if (err.truncated) break;  // libjpeg invented these rows
     if (first + n > dst.row_begin) {
       const uint32_t skip = first < dst.row_begin ? dst.row_begin - first : 0;
-      (*dst.sink)(first + skip, n - skip, ByteSpan(dst.out + size_t{skip} * stride, size_t{n - skip} * stride));
+      (*dst.sink)(first + skip, n - skip,
+                  ByteSpan(dst.out + size_t{skip} * stride, size_t{n - skip} * stride));
     }
   }
   if (cinfo.output_scanline < last || err.truncated) {
@@ -167,14 +176,15 @@ Status JpegStatus(ByteSpan in, const JpegRows& dst, const codec::BlockInfo& info
   switch (res.failure) {
     case JpegFailure::kNone: return Status::OK();
     case JpegFailure::kLibrary: return Status::InvalidFile(std::string("jpeg: ") + res.message);
-    case JpegFailure::kTablesHaveImage: return Status::InvalidFile("jpeg: JPEGTables holds an image, not tables");
+    case JpegFailure::kTablesHaveImage:
+      return Status::InvalidFile("jpeg: JPEGTables holds an image, not tables");
     case JpegFailure::kTruncated: return Status::InvalidFile("jpeg: premature end of data");
     case JpegFailure::kSize:
-      return Status::InvalidFile("jpeg: image is " + Num(res.width) + " x " + Num(res.height) + ", block is " +
-                                 Num(info.width) + " x " + Num(info.height));
+      return Status::InvalidFile("jpeg: image is " + Num(res.width) + " x " + Num(res.height) +
+                                 ", block is " + Num(info.width) + " x " + Num(info.height));
     case JpegFailure::kComponents:
-      return Status::InvalidFile("jpeg: " + Num(res.components) + " components, block has " + Num(info.samples) +
-                                 " samples per pixel");
+      return Status::InvalidFile("jpeg: " + Num(res.components) + " components, block has " +
+                                 Num(info.samples) + " samples per pixel");
     case JpegFailure::kPrecision:
       return Status::Unsupported("jpeg: " + Num(res.precision) + "-bit precision is not supported");
   }
@@ -185,7 +195,8 @@ Status JpegStatus(ByteSpan in, const JpegRows& dst, const codec::BlockInfo& info
 
 Status DecodeJpeg(ByteSpan in, MutableByteSpan out, const codec::BlockInfo& info) {
   if (info.bits_per_sample != 8) {
-    return Status::Unsupported("jpeg: " + Num(info.bits_per_sample) + "-bit samples are not supported");
+    return Status::Unsupported("jpeg: " + Num(info.bits_per_sample) +
+                               "-bit samples are not supported");
   }
   if (in.empty()) return Status::InvalidFile("jpeg: empty block");
   JpegRows dst;
@@ -193,15 +204,16 @@ Status DecodeJpeg(ByteSpan in, MutableByteSpan out, const codec::BlockInfo& info
   return JpegStatus(in, dst, info);
 }
 
-Status DecodeJpegRows(ByteSpan in, const codec::BlockInfo& info, uint32_t row_begin, uint32_t row_end,
-                      const codec::RowSink& sink) {
+Status DecodeJpegRows(ByteSpan in, const codec::BlockInfo& info, uint32_t row_begin,
+                      uint32_t row_end, const codec::RowSink& sink) {
   if (info.bits_per_sample != 8) {
-    return Status::Unsupported("jpeg: " + Num(info.bits_per_sample) + "-bit samples are not supported");
+    return Status::Unsupported("jpeg: " + Num(info.bits_per_sample) +
+                               "-bit samples are not supported");
   }
   if (in.empty()) return Status::InvalidFile("jpeg: empty block");
   if (row_begin >= row_end || row_end > info.height) {
-    return Status::InvalidArgument("jpeg: rows [" + Num(row_begin) + ", " + Num(row_end) + ") of a block of " +
-                                   Num(info.height) + " rows");
+    return Status::InvalidArgument("jpeg: rows [" + Num(row_begin) + ", " + Num(row_end) +
+                                   ") of a block of " + Num(info.height) + " rows");
   }
   // 16 rows: one MCU row of 2x2-subsampled YCbCr; 512 x 3 x 16 = 24 KiB stays in L1/L2.
   constexpr uint32_t kBand = 16;

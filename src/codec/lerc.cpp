@@ -27,7 +27,8 @@ uint32_t LercTypeOf(const codec::BlockInfo& info) {
   switch (info.sample_format) {
     case 3: return bits == 32 ? kFloat : bits == 64 ? kDouble : UINT32_MAX;
     case 2: return bits == 8 ? kChar : bits == 16 ? kShort : bits == 32 ? kInt : UINT32_MAX;
-    case 5: case 6: return UINT32_MAX;
+    case 5:
+    case 6: return UINT32_MAX;
     default: return bits == 8 ? kUChar : bits == 16 ? kUShort : bits == 32 ? kUInt : UINT32_MAX;
   }
 }
@@ -51,8 +52,9 @@ Status DecodeLerc(ByteSpan in, MutableByteSpan out, const codec::BlockInfo& info
   COGR_RETURN_IF_ERROR(LoadLerc());  // libLerc is opened here, on first use
   const uint32_t type = LercTypeOf(info);
   if (type == UINT32_MAX) {
-    return Status::Unsupported("lerc: " + Num(info.bits_per_sample) + "-bit samples of sample format " +
-                               Num(info.sample_format) + " are not supported");
+    return Status::Unsupported("lerc: " + Num(info.bits_per_sample) +
+                               "-bit samples of sample format " + Num(info.sample_format) +
+                               " are not supported");
   }
   const uint32_t sample_bytes = info.bits_per_sample / 8;
   const uint64_t pixels = uint64_t{info.width} * info.height;
@@ -78,7 +80,8 @@ Status DecodeLerc(ByteSpan in, MutableByteSpan out, const codec::BlockInfo& info
     }
     blob = ByteSpan(buf.data(), produced);
   }
-  if (blob.size() > UINT_MAX) return Status::InvalidFile("lerc: blob of " + Num(blob.size()) + " bytes");
+  if (blob.size() > UINT_MAX)
+    return Status::InvalidFile("lerc: blob of " + Num(blob.size()) + " bytes");
   const auto blob_size = static_cast<unsigned int>(blob.size());
 
   // {version, dataType, nDepth, nCols, nRows, nBands, nValidPixels, blobSize, nMasks}
@@ -90,14 +93,16 @@ Status DecodeLerc(ByteSpan in, MutableByteSpan out, const codec::BlockInfo& info
   const uint32_t bands = blob_info[5];
   const uint32_t masks = blob_info[8];
   if (blob_info[1] != type) {
-    return Status::InvalidFile("lerc: blob has data type " + Num(blob_info[1]) + ", block needs " + Num(type));
+    return Status::InvalidFile("lerc: blob has data type " + Num(blob_info[1]) + ", block needs " +
+                               Num(type));
   }
   if (blob_info[3] != info.width || blob_info[4] != info.height) {
-    return Status::InvalidFile("lerc: blob is " + Num(blob_info[3]) + " x " + Num(blob_info[4]) + ", block is " +
-                               Num(info.width) + " x " + Num(info.height));
+    return Status::InvalidFile("lerc: blob is " + Num(blob_info[3]) + " x " + Num(blob_info[4]) +
+                               ", block is " + Num(info.width) + " x " + Num(info.height));
   }
   if (blob_info[7] > blob.size()) {
-    return Status::InvalidFile("lerc: blob needs " + Num(blob_info[7]) + " bytes, block has " + Num(blob.size()));
+    return Status::InvalidFile("lerc: blob needs " + Num(blob_info[7]) + " bytes, block has " +
+                               Num(blob.size()));
   }
   const bool is_float = type == kFloat || type == kDouble;
   const bool interleaved = depth == samples && bands == 1;
@@ -105,16 +110,19 @@ Status DecodeLerc(ByteSpan in, MutableByteSpan out, const codec::BlockInfo& info
   const bool band_sequential = is_float && samples > 1 && depth == 1 && bands == samples;
   const bool alpha_from_mask = type == kUChar && samples > 1 && depth == samples - 1 && bands == 1;
   if (!interleaved && !band_sequential && !alpha_from_mask) {
-    return Status::InvalidFile("lerc: blob has depth " + Num(depth) + " and " + Num(bands) + " bands, block has " +
-                               Num(samples) + " samples per pixel");
+    return Status::InvalidFile("lerc: blob has depth " + Num(depth) + " and " + Num(bands) +
+                               " bands, block has " + Num(samples) + " samples per pixel");
   }
   if (masks != 0 && masks != 1 && !(band_sequential && masks == bands)) {
     return Status::InvalidFile("lerc: blob has " + Num(masks) + " masks");
   }
-  uint8_t* mask = masks == 0 ? nullptr : Scratch(ScratchSlot::kLercMask, static_cast<size_t>(pixels * masks)).data();
+  uint8_t* mask = masks == 0
+                      ? nullptr
+                      : Scratch(ScratchSlot::kLercMask, static_cast<size_t>(pixels * masks)).data();
   const int cols = static_cast<int>(info.width);  // == blob_info[3], an unsigned int from liblerc
   const int rows = static_cast<int>(info.height);
-  if (blob_info[3] > INT_MAX || blob_info[4] > INT_MAX) return Status::InvalidFile("lerc: blob too large");
+  if (blob_info[3] > INT_MAX || blob_info[4] > INT_MAX)
+    return Status::InvalidFile("lerc: blob too large");
 
   // libtiff encodes the samples of a big-endian file in file order (it swaps them before the
   // encoder) and swaps them back after decoding; GDAL reads them so. Masked samples are set
@@ -122,8 +130,8 @@ Status DecodeLerc(ByteSpan in, MutableByteSpan out, const codec::BlockInfo& info
   const bool swap = sample_bytes > 1 && NeedsSwap(info.big_endian);
   if (band_sequential) {
     MutableByteSpan planes = Scratch(ScratchSlot::kLercBands, out.size());
-    if (lerc_decode(blob.data(), blob_size, static_cast<int>(masks), mask, 1, cols, rows, static_cast<int>(bands),
-                    type, planes.data()) != 0) {
+    if (lerc_decode(blob.data(), blob_size, static_cast<int>(masks), mask, 1, cols, rows,
+                    static_cast<int>(bands), type, planes.data()) != 0) {
       return Status::InvalidFile("lerc: corrupt blob (" + Num(blob.size()) + " bytes)");
     }
     if (swap) SwapWords(planes, sample_bytes);
@@ -141,8 +149,8 @@ Status DecodeLerc(ByteSpan in, MutableByteSpan out, const codec::BlockInfo& info
     return Status::OK();
   }
 
-  if (lerc_decode(blob.data(), blob_size, static_cast<int>(masks), mask, static_cast<int>(depth), cols, rows, 1, type,
-                  out.data()) != 0) {
+  if (lerc_decode(blob.data(), blob_size, static_cast<int>(masks), mask, static_cast<int>(depth),
+                  cols, rows, 1, type, out.data()) != 0) {
     return Status::InvalidFile("lerc: corrupt blob (" + Num(blob.size()) + " bytes)");
   }
   if (swap) SwapWords(out, sample_bytes);
@@ -160,7 +168,8 @@ Status DecodeLerc(ByteSpan in, MutableByteSpan out, const codec::BlockInfo& info
     const uint32_t pixel_bytes = samples * sample_bytes;
     for (uint64_t i = 0; i < pixels; ++i) {
       if (mask[i] != 0) continue;
-      for (uint32_t j = 0; j < samples; ++j) SetInvalid(out.data() + i * pixel_bytes + j * sample_bytes, type, sample_bytes);
+      for (uint32_t j = 0; j < samples; ++j)
+        SetInvalid(out.data() + i * pixel_bytes + j * sample_bytes, type, sample_bytes);
     }
   }
   return Status::OK();

@@ -20,7 +20,7 @@
 
 // X(name) for every function called through the table.
 #define COGR_LERC_FUNCTIONS(X) \
-  X(lerc_getBlobInfo) \
+  X(lerc_getBlobInfo)          \
   X(lerc_decode)
 
 namespace cogr::internal {

@@ -36,10 +36,8 @@ bool IsLibtiffCompression(uint16_t compression) {
     case codec::kCcittFax4:
     case codec::kOldJpeg:
     case codec::kSgiLog:
-    case codec::kSgiLog24:
-      return true;
-    default:
-      return false;
+    case codec::kSgiLog24: return true;
+    default: return false;
   }
 }
 
@@ -59,7 +57,8 @@ constexpr uint16_t kPhotometricCieLab = 8;
 // IFD entries of the synthetic file, written in the source file's byte order.
 class TiffBuilder {
  public:
-  explicit TiffBuilder(bool big_endian) : order_(big_endian ? tiff::ByteOrder::kBig : tiff::ByteOrder::kLittle) {}
+  explicit TiffBuilder(bool big_endian)
+      : order_(big_endian ? tiff::ByteOrder::kBig : tiff::ByteOrder::kLittle) {}
 
   void Shorts(uint16_t code, const std::vector<uint16_t>& v) {
     std::vector<uint8_t> b(v.size() * 2);
@@ -78,7 +77,8 @@ class TiffBuilder {
     entries_.push_back(Entry{code, type, count, std::move(value), std::move(blobs)});
   }
   bool Has(uint16_t code) const {
-    return std::any_of(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.code == code; });
+    return std::any_of(entries_.begin(), entries_.end(),
+                       [&](const Entry& e) { return e.code == code; });
   }
 
   // Header, IFD and values, laid out so that the strips (`strip_bytes`, one per plane, appended
@@ -87,10 +87,12 @@ class TiffBuilder {
     const size_t strips = strip_bytes.size();
     // StripOffsets / StripByteCounts: the offsets are filled in once the prefix size is known.
     std::vector<uint8_t> counts(4 * strips);
-    for (size_t i = 0; i < strips; ++i) Put32(counts.data() + 4 * i, static_cast<uint32_t>(strip_bytes[i]));
+    for (size_t i = 0; i < strips; ++i)
+      Put32(counts.data() + 4 * i, static_cast<uint32_t>(strip_bytes[i]));
     Raw(273, tiff::TagType::kLong, strips, std::vector<uint8_t>(4 * strips));
     Raw(279, tiff::TagType::kLong, strips, std::move(counts));
-    std::sort(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) { return a.code < b.code; });
+    std::sort(entries_.begin(), entries_.end(),
+              [](const Entry& a, const Entry& b) { return a.code < b.code; });
     const size_t ifd_size = 2 + 12 * entries_.size() + 4;
     std::vector<uint8_t> values;
     size_t values_at = 8 + ifd_size;
@@ -98,7 +100,7 @@ class TiffBuilder {
       uint16_t code;
       tiff::TagType type;
       uint64_t count;
-      std::vector<uint8_t> field;  // 4 bytes, or the value offset placeholder
+      std::vector<uint8_t> field;   // 4 bytes, or the value offset placeholder
       size_t value_pos = SIZE_MAX;  // position of the value in `values` (out of line)
     };
     std::vector<Placed> placed;
@@ -111,7 +113,9 @@ class TiffBuilder {
           const uint64_t at = values_at + values.size();
           values.insert(values.end(), e.blobs[i].begin(), e.blobs[i].end());
           if (size == 4) Put32(e.value.data() + 4 * i, static_cast<uint32_t>(at));
-          if (size == 2) Put16(e.value.data() + 2 * i, static_cast<uint16_t>(std::min<uint64_t>(at, UINT16_MAX)));
+          if (size == 2)
+            Put16(e.value.data() + 2 * i,
+                  static_cast<uint16_t>(std::min<uint64_t>(at, UINT16_MAX)));
         }
       }
       Placed p{e.code, e.type, e.count, {}, SIZE_MAX};
@@ -250,8 +254,12 @@ struct OptionsFree {
 };
 
 // The samples and bits as stored (the RGBA conversion changes the ones in BlockInfo).
-uint16_t StoredSamples(const codec::BlockInfo& info) { return info.stored_samples ? info.stored_samples : info.samples; }
-uint16_t StoredBits(const codec::BlockInfo& info) { return info.stored_samples ? info.stored_bits : info.bits_per_sample; }
+uint16_t StoredSamples(const codec::BlockInfo& info) {
+  return info.stored_samples ? info.stored_samples : info.samples;
+}
+uint16_t StoredBits(const codec::BlockInfo& info) {
+  return info.stored_samples ? info.stored_bits : info.bits_per_sample;
+}
 
 // Old-style JPEG strips (info.part_rows > 0): the row of the first strip the block holds, its
 // last `height` rows being whole strips of the parts (DecodeLibtiff checked they fit).
@@ -264,7 +272,8 @@ uint32_t FirstRow(const codec::BlockInfo& info) {
 // A TIFF of `width` x `height` pixels with one strip around the block's bytes; or one strip per
 // plane for a band-interleaved block; or, for old-style JPEG strips, FirstRow + `height` rows
 // in strips of part_rows.
-std::vector<uint8_t> BuildPrefix(const codec::BlockInfo& info, std::span<const uint64_t> strip_bytes) {
+std::vector<uint8_t> BuildPrefix(const codec::BlockInfo& info,
+                                 std::span<const uint64_t> strip_bytes) {
   TiffBuilder b(info.big_endian);
   const uint16_t samples = StoredSamples(info);
   const tiff::Ifd* ifd = info.ifd;
@@ -278,12 +287,15 @@ std::vector<uint8_t> BuildPrefix(const codec::BlockInfo& info, std::span<const u
   b.Long(278, info.part_rows != 0 ? info.part_rows : info.height);
   b.Shorts(284, {static_cast<uint16_t>(planes ? 2 : 1)});
   if (info.predictor != 1) b.Shorts(317, {info.predictor});
-  const uint16_t format = info.stored_samples ? (ifd && !ifd->sample_format.empty() ? ifd->sample_format[0] : 1)
-                                              : info.sample_format;
+  const uint16_t format = info.stored_samples
+                              ? (ifd && !ifd->sample_format.empty() ? ifd->sample_format[0] : 1)
+                              : info.sample_format;
   b.Shorts(339, std::vector<uint16_t>(samples, format));
-  if (info.photometric == kPhotometricYCbCr) b.Shorts(530, {info.ycbcr_subsampling[0], info.ycbcr_subsampling[1]});
+  if (info.photometric == kPhotometricYCbCr)
+    b.Shorts(530, {info.ycbcr_subsampling[0], info.ycbcr_subsampling[1]});
   if (ifd != nullptr) {
-    if (!ifd->extra_samples.empty() && ifd->extra_samples.size() < samples) b.Shorts(338, ifd->extra_samples);
+    if (!ifd->extra_samples.empty() && ifd->extra_samples.size() < samples)
+      b.Shorts(338, ifd->extra_samples);
     for (const tiff::RawTag& tag : ifd->codec_tags) {
       if (b.Has(tag.code)) continue;
       b.Raw(tag.code, tag.type, tag.count, tag.value, tag.pointed);
@@ -297,18 +309,21 @@ class MemTiff {
  public:
   Status Open(const codec::BlockInfo& info, ByteSpan strip, uint64_t max_alloc) {
     if (info.width == 0 || info.height == 0) return Status::InvalidArgument("libtiff: empty block");
-    if (strip.size() > UINT32_MAX) return Status::LimitExceeded("libtiff: block of " + Num(strip.size()) + " bytes");
+    if (strip.size() > UINT32_MAX)
+      return Status::LimitExceeded("libtiff: block of " + Num(strip.size()) + " bytes");
     COGR_RETURN_IF_ERROR(LoadTiff());  // libtiff is opened here, on first use
     const uint64_t whole = strip.size();
-    file_.prefix = BuildPrefix(info, info.part_bytes.empty() ? std::span<const uint64_t>(&whole, 1) : info.part_bytes);
+    file_.prefix = BuildPrefix(
+        info, info.part_bytes.empty() ? std::span<const uint64_t>(&whole, 1) : info.part_bytes);
     file_.strip = strip;
     std::unique_ptr<TIFFOpenOptions, OptionsFree> opts(TIFFOpenOptionsAlloc());
     if (!opts) return Status::LimitExceeded("libtiff: out of memory");
     TIFFOpenOptionsSetErrorHandlerExtR(opts.get(), &OnError, &error_);
     TIFFOpenOptionsSetWarningHandlerExtR(opts.get(), &OnWarning, nullptr);
-    TIFFOpenOptionsSetMaxSingleMemAlloc(opts.get(), static_cast<tmsize_t>(std::min<uint64_t>(max_alloc, INT64_MAX)));
-    tif_.reset(TIFFClientOpenExt("block", "rm", &file_, &MemRead, &MemWrite, &MemSeek, &MemClose, &MemSize, &MemMap,
-                                 &MemUnmap, opts.get()));
+    TIFFOpenOptionsSetMaxSingleMemAlloc(
+        opts.get(), static_cast<tmsize_t>(std::min<uint64_t>(max_alloc, INT64_MAX)));
+    tif_.reset(TIFFClientOpenExt("block", "rm", &file_, &MemRead, &MemWrite, &MemSeek, &MemClose,
+                                 &MemSize, &MemMap, &MemUnmap, opts.get()));
     if (!tif_) return Failure("cannot read the block's tags");
     return Status::OK();
   }
@@ -340,14 +355,16 @@ std::string CodecName(const codec::BlockInfo& info) {
 // codecs allocate line buffers and tables besides the strip).
 uint64_t AllocCap(const codec::BlockInfo& info, uint64_t out_bytes) {
   const uint64_t block = std::max<uint64_t>(out_bytes, uint64_t{info.width} * info.height * 4);
-  return std::min(std::max<uint64_t>(block * 4, 16u << 20), std::max<uint64_t>(info.max_block_bytes * 4, 16u << 20));
+  return std::min(std::max<uint64_t>(block * 4, 16u << 20),
+                  std::max<uint64_t>(info.max_block_bytes * 4, 16u << 20));
 }
 
 // The RGBA interface: 8-bit R, G, B(, A) per pixel, top row first.
 Status DecodeRgba(MemTiff& t, MutableByteSpan out, const codec::BlockInfo& info) {
   TIFF* tif = t.get();
   char emsg[1024] = {};
-  if (TIFFRGBAImageOK(tif, emsg) != 1) return t.Failure(std::string("libtiff cannot convert it to RGBA: ") + emsg);
+  if (TIFFRGBAImageOK(tif, emsg) != 1)
+    return t.Failure(std::string("libtiff cannot convert it to RGBA: ") + emsg);
   TIFFRGBAImage img{};
   if (TIFFRGBAImageBegin(&img, tif, /*stop_on_error=*/1, emsg) != 1) {
     return t.Failure(std::string("libtiff cannot convert it to RGBA: ") + emsg);
@@ -357,7 +374,8 @@ Status DecodeRgba(MemTiff& t, MutableByteSpan out, const codec::BlockInfo& info)
   const uint64_t pixels = uint64_t{info.width} * info.height;
   MutableByteSpan raster = Scratch(ScratchSlot::kRow, static_cast<size_t>(pixels * 4));
   std::memset(raster.data(), 0, raster.size());
-  const int ok = TIFFRGBAImageGet(&img, reinterpret_cast<uint32_t*>(raster.data()), info.width, info.height);
+  const int ok =
+      TIFFRGBAImageGet(&img, reinterpret_cast<uint32_t*>(raster.data()), info.width, info.height);
   TIFFRGBAImageEnd(&img);
   if (ok != 1 || t.HadError()) return t.Failure("corrupt block");
   const uint32_t bands = info.samples;
@@ -381,17 +399,19 @@ Status DecodeEncoded(MemTiff& t, MutableByteSpan out, const codec::BlockInfo& in
   const uint64_t packed_row = CeilDiv(values_per_row * bits, 8);
   const uint64_t packed = packed_row * info.height;  // <= out.size(): DecodedSize passed
   if (bits % 8 == 0 && packed != out.size()) {
-    return Status::Unsupported(Num(bits) + "-bit samples of sample format " + Num(info.sample_format) +
-                               " with compression " + CodecName(info));
+    return Status::Unsupported(Num(bits) + "-bit samples of sample format " +
+                               Num(info.sample_format) + " with compression " + CodecName(info));
   }
   const tmsize_t strip_size = TIFFStripSize(tif);
   if (strip_size <= 0 || static_cast<uint64_t>(strip_size) != packed) {
-    return t.Failure("libtiff expects a strip of " + std::to_string(strip_size) + " bytes, the block has " +
-                     Num(packed));
+    return t.Failure("libtiff expects a strip of " + std::to_string(strip_size) +
+                     " bytes, the block has " + Num(packed));
   }
-  MutableByteSpan buf = bits % 8 == 0 ? out : Scratch(ScratchSlot::kPacked, static_cast<size_t>(packed));
+  MutableByteSpan buf =
+      bits % 8 == 0 ? out : Scratch(ScratchSlot::kPacked, static_cast<size_t>(packed));
   const tmsize_t got = TIFFReadEncodedStrip(tif, 0, buf.data(), static_cast<tmsize_t>(packed));
-  if (got < 0 || static_cast<uint64_t>(got) != packed || t.HadError()) return t.Failure("corrupt block");
+  if (got < 0 || static_cast<uint64_t>(got) != packed || t.HadError())
+    return t.Failure("corrupt block");
   if (bits % 8 != 0) {
     UnpackBits(buf, out, values_per_row, info.height, bits, codec::DecodedSampleBytes(info));
   }
@@ -402,8 +422,9 @@ Status DecodeEncoded(MemTiff& t, MutableByteSpan out, const codec::BlockInfo& in
 
 Status DecodeLibtiff(ByteSpan in, MutableByteSpan out, const codec::BlockInfo& info) {
   if (info.compression == codec::kOldJpeg && info.stored_samples == 0) {
-    return Status::Unsupported("old-style JPEG (compression 6) of photometric " + Num(info.photometric) +
-                               " is read only through libtiff's RGBA interface (as GDAL does), which cannot read it");
+    return Status::Unsupported(
+        "old-style JPEG (compression 6) of photometric " + Num(info.photometric) +
+        " is read only through libtiff's RGBA interface (as GDAL does), which cannot read it");
   }
   if (!info.part_bytes.empty()) {
     // Planes' blocks or old-style JPEG strips one after the other, as the block reader joined
@@ -412,18 +433,20 @@ Status DecodeLibtiff(ByteSpan in, MutableByteSpan out, const codec::BlockInfo& i
         (info.part_rows == 0 && info.part_bytes.size() != info.stored_samples) ||
         (info.part_rows != 0 && (CeilDiv(info.height, info.part_rows) > info.part_bytes.size() ||
                                  uint64_t{info.part_rows} * info.part_bytes.size() > UINT32_MAX))) {
-      return Status::InvalidArgument(CodecName(info) + ": " + Num(info.part_bytes.size()) + " parts of " +
-                                     Num(info.part_rows) + " rows for " + Num(info.stored_samples) +
-                                     " stored samples and " + Num(info.height) + " rows");
+      return Status::InvalidArgument(CodecName(info) + ": " + Num(info.part_bytes.size()) +
+                                     " parts of " + Num(info.part_rows) + " rows for " +
+                                     Num(info.stored_samples) + " stored samples and " +
+                                     Num(info.height) + " rows");
     }
     uint64_t sum = 0;
     for (uint64_t n : info.part_bytes) sum = CheckedAdd(sum, n).value_or(UINT64_MAX);
     if (sum != in.size()) {
-      return Status::InvalidArgument(CodecName(info) + ": parts of " + Num(sum) + " bytes in all, block of " +
-                                     Num(in.size()));
+      return Status::InvalidArgument(CodecName(info) + ": parts of " + Num(sum) +
+                                     " bytes in all, block of " + Num(in.size()));
     }
   } else if (info.stored_samples != 0 && info.ifd != nullptr && info.ifd->planar_config == 2) {
-    return Status::InvalidArgument(CodecName(info) + ": a band-interleaved block needs every plane (part_bytes)");
+    return Status::InvalidArgument(CodecName(info) +
+                                   ": a band-interleaved block needs every plane (part_bytes)");
   }
   MemTiff t;
   t.SetName(CodecName(info));

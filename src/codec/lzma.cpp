@@ -28,7 +28,8 @@ Status LzmaDecompress(ByteSpan in, MutableByteSpan out) {
   thread_local ThreadLzma t;
   lzma_stream& strm = t.strm;
   lzma_ret r = lzma_stream_decoder(&strm, kLzmaMemLimit, 0);
-  if (r != LZMA_OK) return Status::LimitExceeded("lzma: cannot initialise the decoder (" + Num(r) + ")");
+  if (r != LZMA_OK)
+    return Status::LimitExceeded("lzma: cannot initialise the decoder (" + Num(r) + ")");
   strm.next_in = in.data();
   strm.avail_in = in.size();
   strm.next_out = out.data();
@@ -40,23 +41,24 @@ Status LzmaDecompress(ByteSpan in, MutableByteSpan out) {
   } while (r == LZMA_OK);
   const size_t produced = out.size() - strm.avail_out;
   switch (r) {
-    case LZMA_STREAM_END:
-      break;
+    case LZMA_STREAM_END: break;
     case LZMA_BUF_ERROR:
       // Output full with the stream unfinished, or input exhausted.
       if (strm.avail_out == 0) {
-        return Status::InvalidFile("lzma: block decodes to more than " + Num(out.size()) + " bytes");
+        return Status::InvalidFile("lzma: block decodes to more than " + Num(out.size()) +
+                                   " bytes");
       }
-      return Status::InvalidFile("lzma: block decoded to " + Num(produced) + " bytes, expected " + Num(out.size()));
+      return Status::InvalidFile("lzma: block decoded to " + Num(produced) + " bytes, expected " +
+                                 Num(out.size()));
     case LZMA_MEMLIMIT_ERROR:
-      return Status::LimitExceeded("lzma: stream needs more than " + Num(kLzmaMemLimit) + " bytes of memory");
-    case LZMA_MEM_ERROR:
-      return Status::LimitExceeded("lzma: out of memory");
-    default:
-      return Status::InvalidFile("lzma: corrupt stream (error " + Num(r) + ")");
+      return Status::LimitExceeded("lzma: stream needs more than " + Num(kLzmaMemLimit) +
+                                   " bytes of memory");
+    case LZMA_MEM_ERROR: return Status::LimitExceeded("lzma: out of memory");
+    default: return Status::InvalidFile("lzma: corrupt stream (error " + Num(r) + ")");
   }
   if (produced != out.size()) {
-    return Status::InvalidFile("lzma: block decoded to " + Num(produced) + " bytes, expected " + Num(out.size()));
+    return Status::InvalidFile("lzma: block decoded to " + Num(produced) + " bytes, expected " +
+                               Num(out.size()));
   }
   return Status::OK();
 }

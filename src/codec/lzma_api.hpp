@@ -20,8 +20,8 @@
 
 // X(name) for every function called through the table.
 #define COGR_LZMA_FUNCTIONS(X) \
-  X(lzma_stream_decoder) \
-  X(lzma_code) \
+  X(lzma_stream_decoder)       \
+  X(lzma_code)                 \
   X(lzma_end)
 
 namespace cogr::internal {

@@ -50,8 +50,8 @@ Status Lzw(ByteSpan in, MutableByteSpan out) {
   uint32_t next = kFirstFree;
   uint32_t width = 9;
   uint32_t widen_at = (1u << width) - kEarly;  // `next` at which codes get one bit wider
-  bool have_prev = false;  // false right after a Clear
-  size_t prev_pos = 0;     // where the previous code's string was written
+  bool have_prev = false;                      // false right after a Clear
+  size_t prev_pos = 0;                         // where the previous code's string was written
   size_t prev_len = 0;
   size_t ip = 0;
   size_t op = 0;
@@ -105,8 +105,10 @@ Status Lzw(ByteSpan in, MutableByteSpan out) {
     }
     if (code == kEoi) break;
     if (!have_prev) {
-      if (code > 255) return Status::InvalidFile("lzw: code " + Num(code) + " right after a clear code");
-      if (op == out_size) return Status::InvalidFile("lzw: block decodes to more than " + Num(out_size) + " bytes");
+      if (code > 255)
+        return Status::InvalidFile("lzw: code " + Num(code) + " right after a clear code");
+      if (op == out_size)
+        return Status::InvalidFile("lzw: block decodes to more than " + Num(out_size) + " bytes");
       dst[op] = static_cast<uint8_t>(code);
       prev_pos = op++;
       prev_len = 1;
@@ -117,7 +119,8 @@ Status Lzw(ByteSpan in, MutableByteSpan out) {
     // the entry added first makes it known before it is copied.
     if (next < kTableSize) {
       if (code > next) {
-        return Status::InvalidFile("lzw: code " + Num(code) + " beyond table of " + Num(next) + " entries");
+        return Status::InvalidFile("lzw: code " + Num(code) + " beyond table of " + Num(next) +
+                                   " entries");
       }
       table[next] = {static_cast<uint32_t>(prev_pos), static_cast<uint32_t>(prev_len + 1)};
       if (++next >= widen_at && width < kMaxWidth) {
@@ -126,7 +129,8 @@ Status Lzw(ByteSpan in, MutableByteSpan out) {
       }
     }
     if (code < 256) {
-      if (op == out_size) return Status::InvalidFile("lzw: block decodes to more than " + Num(out_size) + " bytes");
+      if (op == out_size)
+        return Status::InvalidFile("lzw: block decodes to more than " + Num(out_size) + " bytes");
       dst[op] = static_cast<uint8_t>(code);
       prev_pos = op++;
       prev_len = 1;
@@ -158,7 +162,8 @@ Status Lzw(ByteSpan in, MutableByteSpan out) {
     op += len;
   }
   if (op != out_size) {
-    return Status::InvalidFile("lzw: block decoded to " + Num(op) + " bytes, expected " + Num(out_size));
+    return Status::InvalidFile("lzw: block decoded to " + Num(op) + " bytes, expected " +
+                               Num(out_size));
   }
   return Status::OK();
 }
@@ -166,7 +171,8 @@ Status Lzw(ByteSpan in, MutableByteSpan out) {
 }  // namespace
 
 Status LzwDecompress(ByteSpan in, MutableByteSpan out) {
-  if (out.size() > UINT32_MAX) return Status::LimitExceeded("lzw: block of " + Num(out.size()) + " bytes");
+  if (out.size() > UINT32_MAX)
+    return Status::LimitExceeded("lzw: block of " + Num(out.size()) + " bytes");
   // New-style streams start with a Clear code MSB-first (0x80 ...); old ones LSB-first.
   const bool compat = in.size() >= 2 && in[0] == 0 && (in[1] & 1) != 0;
   return compat ? Lzw<true>(in, out) : Lzw<false>(in, out);

@@ -8,7 +8,8 @@ namespace cogr::internal {
 Status CopyUncompressed(ByteSpan in, MutableByteSpan out) {
   // A longer block is accepted (writers may pad); a shorter one lacks pixels.
   if (in.size() < out.size()) {
-    return Status::InvalidFile("none: block has " + Num(in.size()) + " bytes, expected " + Num(out.size()));
+    return Status::InvalidFile("none: block has " + Num(in.size()) + " bytes, expected " +
+                               Num(out.size()));
   }
   if (!out.empty()) std::memcpy(out.data(), in.data(), out.size());
   return Status::OK();

@@ -16,16 +16,19 @@ Status PackBitsDecompress(ByteSpan in, MutableByteSpan out) {
   // are ignored (libtiff does the same; writers may pad).
   while (op < out_size) {
     if (ip >= in_size) {
-      return Status::InvalidFile("packbits: block decoded to " + Num(op) + " bytes, expected " + Num(out_size));
+      return Status::InvalidFile("packbits: block decoded to " + Num(op) + " bytes, expected " +
+                                 Num(out_size));
     }
     const int n = static_cast<int8_t>(src[ip++]);
     if (n >= 0) {  // n + 1 literal bytes
       const size_t count = static_cast<size_t>(n) + 1;
       if (count > in_size - ip) {
-        return Status::InvalidFile("packbits: literal run of " + Num(count) + " bytes past end of stream");
+        return Status::InvalidFile("packbits: literal run of " + Num(count) +
+                                   " bytes past end of stream");
       }
       if (count > out_size - op) {
-        return Status::InvalidFile("packbits: block decodes to more than " + Num(out_size) + " bytes");
+        return Status::InvalidFile("packbits: block decodes to more than " + Num(out_size) +
+                                   " bytes");
       }
       std::memcpy(dst + op, src + ip, count);
       ip += count;
@@ -34,7 +37,8 @@ Status PackBitsDecompress(ByteSpan in, MutableByteSpan out) {
       const size_t count = static_cast<size_t>(1 - n);
       if (ip >= in_size) return Status::InvalidFile("packbits: repeat run past end of stream");
       if (count > out_size - op) {
-        return Status::InvalidFile("packbits: block decodes to more than " + Num(out_size) + " bytes");
+        return Status::InvalidFile("packbits: block decodes to more than " + Num(out_size) +
+                                   " bytes");
       }
       std::memset(dst + op, src[ip++], count);
       op += count;

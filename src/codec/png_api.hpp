@@ -16,7 +16,7 @@
 #include "util/dynamic_library.hpp"
 
 // X(name) for every function called through the table.
-#define COGR_PNG_FUNCTIONS(X) \
+#define COGR_PNG_FUNCTIONS(X)  \
   X(png_image_write_to_memory) \
   X(png_image_free)
 

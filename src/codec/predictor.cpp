@@ -31,7 +31,8 @@ void AccumulateRows(uint8_t* data, uint64_t width, uint64_t rows, uint32_t sampl
         for (uint32_t j = 0; j < kSamples; ++j) {
           T cur;
           std::memcpy(&cur, row + (i + j) * sizeof(T), sizeof(T));
-          acc[j] = static_cast<T>(acc[j] + cur);  // unsigned: wraps as the encoder's subtraction did
+          acc[j] =
+              static_cast<T>(acc[j] + cur);  // unsigned: wraps as the encoder's subtraction did
           std::memcpy(row + (i + j) * sizeof(T), &acc[j], sizeof(T));
         }
       }
@@ -102,7 +103,8 @@ void AccumulateRowsOneSample(uint8_t* data, uint64_t width, uint64_t rows) {
     uint64_t i = 0;
     for (; i + kLanes <= width; i += kLanes) {
       uint8_t* p = row + i * sizeof(T);
-      const __m128i x = Add<T>(PrefixSum<T>(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))), carry);
+      const __m128i x =
+          Add<T>(PrefixSum<T>(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))), carry);
       _mm_storeu_si128(reinterpret_cast<__m128i*>(p), x);
       carry = BroadcastLast<T>(x);
     }
@@ -167,7 +169,8 @@ void UndoFloatPredictor(MutableByteSpan data, uint64_t width, uint64_t rows, uin
       for (uint64_t i = 1; i < row_bytes; ++i) row[i] = acc = static_cast<uint8_t>(acc + row[i]);
 #endif
     } else {
-      for (uint64_t i = samples; i < row_bytes; ++i) row[i] = static_cast<uint8_t>(row[i] + row[i - samples]);
+      for (uint64_t i = samples; i < row_bytes; ++i)
+        row[i] = static_cast<uint8_t>(row[i] + row[i - samples]);
     }
     // 2. The row is word_bytes planes of `values` bytes, the most significant plane first.
     std::memcpy(row_scratch.data(), row, static_cast<size_t>(row_bytes));
@@ -194,7 +197,8 @@ void UndoFloatPredictor(MutableByteSpan data, uint64_t width, uint64_t rows, uin
       }
 #endif
       for (; k < values; ++k) {
-        const uint32_t v = (uint32_t{p0[k]} << 24) | (uint32_t{p1[k]} << 16) | (uint32_t{p2[k]} << 8) | p3[k];
+        const uint32_t v =
+            (uint32_t{p0[k]} << 24) | (uint32_t{p1[k]} << 16) | (uint32_t{p2[k]} << 8) | p3[k];
         std::memcpy(row + k * 4, &v, 4);  // host order by construction
       }
       continue;

@@ -8,8 +8,8 @@
 
 #include "codec/codec_internal.hpp"
 #include "cogr/codec.hpp"
-#include "util/checked.hpp"
 #include "util/alloc_guard.hpp"
+#include "util/checked.hpp"
 
 namespace cogr::internal {
 
@@ -112,7 +112,8 @@ bool LercAdditionalBuilt(uint32_t additional) {
 bool IsComplexFormat(uint16_t sample_format) { return sample_format == 5 || sample_format == 6; }
 
 // Runs a byte-stream codec and turns its output into host-order whole-byte samples.
-Status DecodeStream(const CodecEntry& entry, ByteSpan in, MutableByteSpan out, const BlockInfo& info) {
+Status DecodeStream(const CodecEntry& entry, ByteSpan in, MutableByteSpan out,
+                    const BlockInfo& info) {
   using internal::CheckedMul;
   const uint32_t bits = info.bits_per_sample;
   const uint32_t out_bytes = DecodedSampleBytes(info);
@@ -121,19 +122,21 @@ Status DecodeStream(const CodecEntry& entry, ByteSpan in, MutableByteSpan out, c
   // Whole-byte words are stored in the file's byte order; other widths are MSB-first bit fields.
   const uint32_t word_bytes = (bits % 8 == 0) ? bits / 8 : 0;
   const uint64_t values_per_row = uint64_t{info.width} * info.samples;  // < 2^48: no overflow
-  const uint64_t row_bits = values_per_row * bits;                     // < 2^55
+  const uint64_t row_bits = values_per_row * bits;                      // < 2^55
   const uint64_t packed_row = internal::CeilDiv(row_bits, 8);
   const std::optional<uint64_t> packed = CheckedMul(packed_row, info.height);
   // packed <= out.size() (each sample decodes to at least its stored bytes), so this holds
   // whenever DecodedSize passed; checked anyway because it sizes a buffer.
   if (!packed || *packed > out.size()) {
-    return Status::InvalidFile("block of " + Num(info.width) + " x " + Num(info.height) + " pixels: size overflow");
+    return Status::InvalidFile("block of " + Num(info.width) + " x " + Num(info.height) +
+                               " pixels: size overflow");
   }
 
   if (info.photometric == 6 && info.samples == 3 &&
       (info.ycbcr_subsampling[0] != 1 || info.ycbcr_subsampling[1] != 1)) {
     return Status::Unsupported("subsampled YCbCr (" + Num(info.ycbcr_subsampling[0]) + "x" +
-                               Num(info.ycbcr_subsampling[1]) + ") is only supported with JPEG compression");
+                               Num(info.ycbcr_subsampling[1]) +
+                               ") is only supported with JPEG compression");
   }
 
   const uint16_t predictor = entry.uses_predictor ? info.predictor : uint16_t{1};
@@ -142,21 +145,24 @@ Status DecodeStream(const CodecEntry& entry, ByteSpan in, MutableByteSpan out, c
   }
   if (predictor == 2) {
     if (is_complex || !(word_bytes == 1 || word_bytes == 2 || word_bytes == 4 || word_bytes == 8)) {
-      return Status::Unsupported("predictor 2 with " + Num(bits) + "-bit samples of sample format " +
-                                 Num(info.sample_format) + " is not supported");
+      return Status::Unsupported("predictor 2 with " + Num(bits) +
+                                 "-bit samples of sample format " + Num(info.sample_format) +
+                                 " is not supported");
     }
   }
   if (predictor == 3) {
     if (!is_float || !(word_bytes == 2 || word_bytes == 3 || word_bytes == 4 || word_bytes == 8)) {
-      return Status::Unsupported("predictor 3 with " + Num(bits) + "-bit samples of sample format " +
-                                 Num(info.sample_format) + " is not supported");
+      return Status::Unsupported("predictor 3 with " + Num(bits) +
+                                 "-bit samples of sample format " + Num(info.sample_format) +
+                                 " is not supported");
     }
   }
 
   // When the stored words already have the decoded width, decompress straight into `out`.
   const bool direct = word_bytes != 0 && word_bytes == out_bytes;
   MutableByteSpan buf =
-      direct ? out : internal::Scratch(internal::ScratchSlot::kPacked, static_cast<size_t>(*packed));
+      direct ? out
+             : internal::Scratch(internal::ScratchSlot::kPacked, static_cast<size_t>(*packed));
   COGR_RETURN_IF_ERROR(entry.stream(in, buf));
 
   if (word_bytes == 0) {
@@ -164,7 +170,8 @@ Status DecodeStream(const CodecEntry& entry, ByteSpan in, MutableByteSpan out, c
     return Status::OK();
   }
   if (predictor == 3) {
-    MutableByteSpan row = internal::Scratch(internal::ScratchSlot::kRow, static_cast<size_t>(packed_row));
+    MutableByteSpan row =
+        internal::Scratch(internal::ScratchSlot::kRow, static_cast<size_t>(packed_row));
     internal::UndoFloatPredictor(buf, info.width, info.height, info.samples, word_bytes, row);
   } else {
     if (internal::NeedsSwap(info.big_endian)) {
@@ -187,34 +194,38 @@ Status DecodeStream(const CodecEntry& entry, ByteSpan in, MutableByteSpan out, c
 
 Status DecodeImpl(ByteSpan in, MutableByteSpan out, const BlockInfo& info) {
   if (info.width == 0 || info.height == 0 || info.samples == 0) {
-    return Status::InvalidArgument("empty block: " + Num(info.width) + " x " + Num(info.height) + " pixels, " +
-                                   Num(info.samples) + " samples");
+    return Status::InvalidArgument("empty block: " + Num(info.width) + " x " + Num(info.height) +
+                                   " pixels, " + Num(info.samples) + " samples");
   }
   COGR_ASSIGN_OR_RETURN(uint64_t expected, DecodedSize(info));
   if (out.size() != expected) {
-    return Status::InvalidArgument("output buffer has " + Num(out.size()) + " bytes, block decodes to " +
-                                   Num(expected) + " bytes");
+    return Status::InvalidArgument("output buffer has " + Num(out.size()) +
+                                   " bytes, block decodes to " + Num(expected) + " bytes");
   }
   if (internal::IsLibtiffCompression(info.compression) || info.stored_samples != 0) {
 #ifdef COGR_HAVE_LIBTIFF
     return internal::DecodeLibtiff(in, out, info);
 #else
-    return Status::Unsupported("compression " + CompressionName(info.compression) + " (" + Num(info.compression) +
+    return Status::Unsupported("compression " + CompressionName(info.compression) + " (" +
+                               Num(info.compression) +
                                ") is not supported by this build (needs libtiff)");
 #endif
   }
   const CodecEntry* entry = FindCodec(info.compression);
-  if (entry == nullptr) return Status::Unsupported("unsupported compression code " + Num(info.compression));
+  if (entry == nullptr)
+    return Status::Unsupported("unsupported compression code " + Num(info.compression));
   bool built = IsBuilt(*entry);
   if (info.compression == kLerc) {
     const uint32_t additional = LercAdditional(info.lerc_parameters);
     if (additional > 2) {
-      return Status::Unsupported("lerc with additional compression " + Num(additional) + " is not supported");
+      return Status::Unsupported("lerc with additional compression " + Num(additional) +
+                                 " is not supported");
     }
     built = built && LercAdditionalBuilt(additional);
   }
   if (!built) {
-    return Status::Unsupported("compression " + CompressionName(info.compression, info.lerc_parameters) + " (" +
+    return Status::Unsupported("compression " +
+                               CompressionName(info.compression, info.lerc_parameters) + " (" +
                                Num(info.compression) + ") is not supported by this build");
   }
   if (entry->image != nullptr) return entry->image(in, out, info);
@@ -274,8 +285,8 @@ Result<uint64_t> DecodedSize(const BlockInfo& info) {
   if (size) size = internal::CheckedMul(*size, info.samples);
   if (size) size = internal::CheckedMul(*size, sample_bytes);
   if (!size) {
-    return Status::InvalidFile("block of " + Num(info.width) + " x " + Num(info.height) + " pixels x " +
-                               Num(info.samples) + " samples overflows");
+    return Status::InvalidFile("block of " + Num(info.width) + " x " + Num(info.height) +
+                               " pixels x " + Num(info.samples) + " samples overflows");
   }
   if (*size > info.max_block_bytes) {
     return Status::LimitExceeded("block decodes to " + Num(*size) + " bytes > max_block_bytes " +
@@ -285,26 +296,28 @@ Result<uint64_t> DecodedSize(const BlockInfo& info) {
 }
 
 Status Decode(ByteSpan in, MutableByteSpan out, const BlockInfo& info) {
-  Status st = internal::GuardAlloc([&] { return DecodeImpl(in, out, info); }, [&] {
-    return "out of memory decoding a block of " + Num(out.size()) + " bytes";
-  });
+  Status st = internal::GuardAlloc(
+      [&] { return DecodeImpl(in, out, info); },
+      [&] { return "out of memory decoding a block of " + Num(out.size()) + " bytes"; });
   internal::TrimScratch();
   return st;
 }
 
 bool DecodesByRows(const BlockInfo& info) {
 #ifdef COGR_HAVE_JPEG
-  return info.compression == kJpeg && info.bits_per_sample == 8 && info.width > 0 && info.height > 0 &&
-         info.samples > 0;
+  return info.compression == kJpeg && info.bits_per_sample == 8 && info.width > 0 &&
+         info.height > 0 && info.samples > 0;
 #else
   (void)info;
   return false;
 #endif
 }
 
-Status DecodeRows(ByteSpan in, const BlockInfo& info, uint32_t row_begin, uint32_t row_end, const RowSink& sink) {
+Status DecodeRows(ByteSpan in, const BlockInfo& info, uint32_t row_begin, uint32_t row_end,
+                  const RowSink& sink) {
   if (!DecodesByRows(info)) {
-    return Status::InvalidArgument("DecodeRows: compression " + CompressionName(info.compression, info.lerc_parameters) +
+    return Status::InvalidArgument("DecodeRows: compression " +
+                                   CompressionName(info.compression, info.lerc_parameters) +
                                    " decodes whole blocks only");
   }
   return internal::GuardAlloc(
@@ -350,7 +363,9 @@ std::vector<std::string> SupportedCodecs() {
   return names;
 }
 
-int RgbaBands(const tiff::Ifd& ifd, bool big_endian) { return internal::LibtiffRgbaBands(ifd, big_endian); }
+int RgbaBands(const tiff::Ifd& ifd, bool big_endian) {
+  return internal::LibtiffRgbaBands(ifd, big_endian);
+}
 
 Status SetBlockIfd(const tiff::Ifd& ifd, BlockInfo& info) {
   info.ifd = &ifd;

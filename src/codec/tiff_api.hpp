@@ -2,11 +2,12 @@
 // old-style JPEG, SGILog) or of a layout converted through libtiff's RGBA interface is decoded
 // (util/dynamic_library.hpp).
 //
-// Include this instead of <tiffio.h>: it includes the real header(s) (types, constants, and the declarations the function table is typed from), then
-// defines each function name used by cogr as a macro that calls through the table, so call
-// sites are written exactly as against a linked library. Every path that reaches it first gets
-// OK from LoadTiff(); the table aborts otherwise. A function that is not in
-// COGR_LIBTIFF_FUNCTIONS still compiles but fails to link: add it to the list.
+// Include this instead of <tiffio.h>: it includes the real header(s) (types, constants, and the
+// declarations the function table is typed from), then defines each function name used by cogr as a
+// macro that calls through the table, so call sites are written exactly as against a linked
+// library. Every path that reaches it first gets OK from LoadTiff(); the table aborts otherwise. A
+// function that is not in COGR_LIBTIFF_FUNCTIONS still compiles but fails to link: add it to the
+// list.
 #pragma once
 
 #ifdef COGR_HAVE_LIBTIFF
@@ -19,19 +20,19 @@
 #include "util/dynamic_library.hpp"
 
 // X(name) for every function called through the table.
-#define COGR_LIBTIFF_FUNCTIONS(X) \
-  X(TIFFClientOpenExt) \
-  X(TIFFClose) \
-  X(TIFFOpenOptionsAlloc) \
-  X(TIFFOpenOptionsFree) \
-  X(TIFFOpenOptionsSetErrorHandlerExtR) \
-  X(TIFFOpenOptionsSetMaxSingleMemAlloc) \
+#define COGR_LIBTIFF_FUNCTIONS(X)         \
+  X(TIFFClientOpenExt)                    \
+  X(TIFFClose)                            \
+  X(TIFFOpenOptionsAlloc)                 \
+  X(TIFFOpenOptionsFree)                  \
+  X(TIFFOpenOptionsSetErrorHandlerExtR)   \
+  X(TIFFOpenOptionsSetMaxSingleMemAlloc)  \
   X(TIFFOpenOptionsSetWarningHandlerExtR) \
-  X(TIFFRGBAImageBegin) \
-  X(TIFFRGBAImageEnd) \
-  X(TIFFRGBAImageGet) \
-  X(TIFFRGBAImageOK) \
-  X(TIFFReadEncodedStrip) \
+  X(TIFFRGBAImageBegin)                   \
+  X(TIFFRGBAImageEnd)                     \
+  X(TIFFRGBAImageGet)                     \
+  X(TIFFRGBAImageOK)                      \
+  X(TIFFReadEncodedStrip)                 \
   X(TIFFStripSize)
 
 namespace cogr::internal {
@@ -56,9 +57,12 @@ const TiffFunctions& TiffApi();
 #define TIFFClose (::cogr::internal::TiffApi().TIFFClose)
 #define TIFFOpenOptionsAlloc (::cogr::internal::TiffApi().TIFFOpenOptionsAlloc)
 #define TIFFOpenOptionsFree (::cogr::internal::TiffApi().TIFFOpenOptionsFree)
-#define TIFFOpenOptionsSetErrorHandlerExtR (::cogr::internal::TiffApi().TIFFOpenOptionsSetErrorHandlerExtR)
-#define TIFFOpenOptionsSetMaxSingleMemAlloc (::cogr::internal::TiffApi().TIFFOpenOptionsSetMaxSingleMemAlloc)
-#define TIFFOpenOptionsSetWarningHandlerExtR (::cogr::internal::TiffApi().TIFFOpenOptionsSetWarningHandlerExtR)
+#define TIFFOpenOptionsSetErrorHandlerExtR \
+  (::cogr::internal::TiffApi().TIFFOpenOptionsSetErrorHandlerExtR)
+#define TIFFOpenOptionsSetMaxSingleMemAlloc \
+  (::cogr::internal::TiffApi().TIFFOpenOptionsSetMaxSingleMemAlloc)
+#define TIFFOpenOptionsSetWarningHandlerExtR \
+  (::cogr::internal::TiffApi().TIFFOpenOptionsSetWarningHandlerExtR)
 #define TIFFRGBAImageBegin (::cogr::internal::TiffApi().TIFFRGBAImageBegin)
 #define TIFFRGBAImageEnd (::cogr::internal::TiffApi().TIFFRGBAImageEnd)
 #define TIFFRGBAImageGet (::cogr::internal::TiffApi().TIFFRGBAImageGet)

@@ -42,15 +42,16 @@ void StoreHostUInt(uint8_t* p, uint64_t v, uint32_t n) {
 
 }  // namespace
 
-bool NeedsSwap(bool file_big_endian) { return file_big_endian != (std::endian::native == std::endian::big); }
+bool NeedsSwap(bool file_big_endian) {
+  return file_big_endian != (std::endian::native == std::endian::big);
+}
 
 void SwapWords(MutableByteSpan data, uint32_t word_bytes) {
   uint8_t* p = data.data();
   const size_t n = data.size() / (word_bytes == 0 ? 1 : word_bytes);
   switch (word_bytes) {
     case 0:
-    case 1:
-      return;
+    case 1: return;
     case 2:
       for (size_t i = 0; i < n; ++i, p += 2) Store(p, __builtin_bswap16(Load<uint16_t>(p)));
       return;
@@ -103,7 +104,8 @@ uint32_t Float24ToFloatBits(uint32_t f24) {
   return sign | ((exponent + 127 - 63) << 23) | (mantissa << 7);
 }
 
-void WidenWords(ByteSpan in, MutableByteSpan out, uint32_t in_bytes, uint32_t out_bytes, bool is_float) {
+void WidenWords(ByteSpan in, MutableByteSpan out, uint32_t in_bytes, uint32_t out_bytes,
+                bool is_float) {
   const size_t n = std::min(in.size() / in_bytes, out.size() / out_bytes);
   const uint8_t* src = in.data();
   uint8_t* dst = out.data();
@@ -117,11 +119,12 @@ void WidenWords(ByteSpan in, MutableByteSpan out, uint32_t in_bytes, uint32_t ou
     }
     return;
   }
-  for (size_t i = 0; i < n; ++i) StoreHostUInt(dst + i * out_bytes, LoadHostUInt(src + i * in_bytes, in_bytes), out_bytes);
+  for (size_t i = 0; i < n; ++i)
+    StoreHostUInt(dst + i * out_bytes, LoadHostUInt(src + i * in_bytes, in_bytes), out_bytes);
 }
 
-void UnpackBits(ByteSpan packed, MutableByteSpan out, uint64_t values_per_row, uint64_t rows, uint32_t bits,
-                uint32_t out_bytes) {
+void UnpackBits(ByteSpan packed, MutableByteSpan out, uint64_t values_per_row, uint64_t rows,
+                uint32_t bits, uint32_t out_bytes) {
   const uint64_t row_bytes = (values_per_row * bits + 7) / 8;
   for (uint64_t r = 0; r < rows; ++r) {
     const uint8_t* src = packed.data() + r * row_bytes;

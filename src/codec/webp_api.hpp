@@ -20,8 +20,8 @@
 
 // X(name) for every function called through the table.
 #define COGR_WEBP_FUNCTIONS(X) \
-  X(WebPGetInfo) \
-  X(WebPDecodeRGBInto) \
+  X(WebPGetInfo)               \
+  X(WebPDecodeRGBInto)         \
   X(WebPDecodeRGBAInto)
 
 namespace cogr::internal {

@@ -52,8 +52,8 @@ Affine Affine::Rotation(double degrees) {
 }
 
 Affine Affine::operator*(const Affine& o) const {
-  return {a * o.a + b * o.d,       a * o.b + b * o.e, a * o.c + b * o.f + c,
-          d * o.a + e * o.d,       d * o.b + e * o.e, d * o.c + e * o.f + f};
+  return {a * o.a + b * o.d, a * o.b + b * o.e, a * o.c + b * o.f + c,
+          d * o.a + e * o.d, d * o.b + e * o.e, d * o.c + e * o.f + f};
 }
 
 std::pair<double, double> Affine::Apply(double col, double row) const {
@@ -75,15 +75,29 @@ Result<Affine> Affine::Inverse() const {
   return Affine{ra, rb, -c * ra - f * rb, rd, re, -c * rd - f * re};
 }
 
-std::pair<double, double> Xy(const Affine& transform, double row, double col,
-                             PixelOffset offset) {
+std::pair<double, double> Xy(const Affine& transform, double row, double col, PixelOffset offset) {
   double coff = 0.5, roff = 0.5;
   switch (offset) {
-    case PixelOffset::kCenter: coff = 0.5; roff = 0.5; break;
-    case PixelOffset::kUl: coff = 0.0; roff = 0.0; break;
-    case PixelOffset::kUr: coff = 1.0; roff = 0.0; break;
-    case PixelOffset::kLl: coff = 0.0; roff = 1.0; break;
-    case PixelOffset::kLr: coff = 1.0; roff = 1.0; break;
+    case PixelOffset::kCenter:
+      coff = 0.5;
+      roff = 0.5;
+      break;
+    case PixelOffset::kUl:
+      coff = 0.0;
+      roff = 0.0;
+      break;
+    case PixelOffset::kUr:
+      coff = 1.0;
+      roff = 0.0;
+      break;
+    case PixelOffset::kLl:
+      coff = 0.0;
+      roff = 1.0;
+      break;
+    case PixelOffset::kLr:
+      coff = 1.0;
+      roff = 1.0;
+      break;
   }
   // rasterio shifts (col, row) with Affine.translation(coff, roff) before applying the
   // transform; going through Apply keeps its exact arithmetic.
@@ -117,8 +131,9 @@ Result<std::pair<int64_t, int64_t>> RowCol(const Affine& transform, double x, do
   // 2^63 as a double; anything at or past it (or NaN) does not fit an int64_t.
   constexpr double kLimit = 9223372036854775808.0;
   if (!(col >= -kLimit && col < kLimit) || !(row >= -kLimit && row < kLimit)) {
-    return Status::InvalidArgument("point (" + ShortNumber(x) + ", " + ShortNumber(y) + ") is at pixel (row " +
-                                   ShortNumber(frow) + ", col " + ShortNumber(fcol) +
+    return Status::InvalidArgument("point (" + ShortNumber(x) + ", " + ShortNumber(y) +
+                                   ") is at pixel (row " + ShortNumber(frow) + ", col " +
+                                   ShortNumber(fcol) +
                                    "): not representable as a 64-bit row and column");
   }
   return std::pair<int64_t, int64_t>{static_cast<int64_t>(row), static_cast<int64_t>(col)};
@@ -153,8 +168,8 @@ std::string_view PixelOffsetName(PixelOffset offset) {
 }
 
 Result<PixelOffset> ParsePixelOffset(std::string_view name) {
-  for (PixelOffset o : {PixelOffset::kCenter, PixelOffset::kUl, PixelOffset::kUr,
-                        PixelOffset::kLl, PixelOffset::kLr}) {
+  for (PixelOffset o : {PixelOffset::kCenter, PixelOffset::kUl, PixelOffset::kUr, PixelOffset::kLl,
+                        PixelOffset::kLr}) {
     if (name == PixelOffsetName(o)) return o;
   }
   return Status::InvalidArgument("unknown pixel offset '" + std::string(name) +

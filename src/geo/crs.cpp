@@ -78,10 +78,8 @@ bool IsCrsType(PJ_TYPE type) {
     case PJ_TYPE_TEMPORAL_CRS:
     case PJ_TYPE_ENGINEERING_CRS:
     case PJ_TYPE_BOUND_CRS:
-    case PJ_TYPE_OTHER_CRS:
-      return true;
-    default:
-      return false;
+    case PJ_TYPE_OTHER_CRS: return true;
+    default: return false;
   }
 }
 
@@ -115,7 +113,8 @@ std::optional<int> ParseCode(const char* auth, const char* code) {
 // for the fixtures; GDAL's OSRFindMatches filters the weaker matches).
 constexpr int kEpsgConfidence = 100;
 
-std::optional<int> IdentifyEpsg(PJ_CONTEXT* ctx, const PJ* crs, int min_confidence = kEpsgConfidence) {
+std::optional<int> IdentifyEpsg(PJ_CONTEXT* ctx, const PJ* crs,
+                                int min_confidence = kEpsgConfidence) {
   if (auto code = ParseCode(proj_get_id_auth_name(crs, 0), proj_get_id_code(crs, 0))) {
     return code;
   }
@@ -123,8 +122,8 @@ std::optional<int> IdentifyEpsg(PJ_CONTEXT* ctx, const PJ* crs, int min_confiden
     // GDAL reports the base CRS's code for a CRS that only adds TOWGS84.
     PjPtr base(proj_get_source_crs(ctx, crs));
     if (base) {
-      if (auto code = ParseCode(proj_get_id_auth_name(base.get(), 0),
-                                proj_get_id_code(base.get(), 0))) {
+      if (auto code =
+              ParseCode(proj_get_id_auth_name(base.get(), 0), proj_get_id_code(base.get(), 0))) {
         return code;
       }
     }
@@ -209,8 +208,7 @@ Result<PjPtr> MakeTransformer(PJ_CONTEXT* ctx, const Crs& from, const Crs& to) {
   PjPtr op(proj_create_crs_to_crs_from_pj(ctx, src.get(), dst.get(), nullptr, nullptr));
   if (!op) {
     return Status::InvalidArgument("no transformation from \"" + CrsAccess::Get(from).name +
-                                   "\" to \"" + CrsAccess::Get(to).name +
-                                   "\": " + ProjError(ctx));
+                                   "\" to \"" + CrsAccess::Get(to).name + "\": " + ProjError(ctx));
   }
   PjPtr normalized(proj_normalize_for_visualization(ctx, op.get()));
   if (!normalized) {
@@ -229,8 +227,8 @@ Result<Crs> Crs::FromEpsg(int code) {
   PJ_CONTEXT* ctx = ProjContext();
   if (ctx == nullptr) return NoContext();
   const std::string code_text = std::to_string(code);
-  PjPtr pj(proj_create_from_database(ctx, "EPSG", code_text.c_str(), PJ_CATEGORY_CRS, false,
-                                     nullptr));
+  PjPtr pj(
+      proj_create_from_database(ctx, "EPSG", code_text.c_str(), PJ_CATEGORY_CRS, false, nullptr));
   if (!pj) return Status::InvalidArgument(definition + ": " + ProjError(ctx));
   return MakeCrs(ctx, pj.get(), definition);
 }
@@ -263,7 +261,8 @@ Result<Crs> Crs::FromGeoKeys(const std::map<uint16_t, cogr::tiff::GeoKeyValue>& 
                              const std::array<uint16_t, 3>& key_directory_version) {
   PJ_CONTEXT* ctx = ProjContext();
   if (ctx == nullptr) return NoContext();
-  COGR_ASSIGN_OR_RETURN(std::string wkt, internal::GeoKeysToGdalWkt(ctx, keys, key_directory_version));
+  COGR_ASSIGN_OR_RETURN(std::string wkt,
+                        internal::GeoKeysToGdalWkt(ctx, keys, key_directory_version));
   // rasterio reads the WKT GDAL exports and parses it again; doing the same yields the same
   // object (and the same WKT) as rasterio's dataset.crs.
   PjPtr pj(proj_create(ctx, wkt.c_str()));
@@ -276,7 +275,8 @@ Result<Crs> Crs::FromGeoKeys(const std::map<uint16_t, cogr::tiff::GeoKeyValue>& 
   // named projected CRS keeps the 100 % rule (an ESRI Albers is not EPSG:5070 for rasterio).
   const PJ_TYPE type = proj_get_type(pj.get());
   const char* name = proj_get_name(pj.get());
-  const bool unnamed = name != nullptr && (std::string(name) == "unnamed" || std::string(name) == "unknown");
+  const bool unnamed =
+      name != nullptr && (std::string(name) == "unnamed" || std::string(name) == "unknown");
   if (type == PJ_TYPE_COMPOUND_CRS || type == PJ_TYPE_GEOGRAPHIC_2D_CRS ||
       (type == PJ_TYPE_PROJECTED_CRS && unnamed)) {
     std::const_pointer_cast<Impl>(crs.impl_)->epsg_confidence = 70;
@@ -319,8 +319,8 @@ std::string Crs::Name() const { return impl_->name; }
 Result<std::pair<std::string, double>> Crs::LinearUnitsFactor() const {
   if (!impl_->is_projected || !(impl_->linear_units_factor > 0) ||
       !std::isfinite(impl_->linear_units_factor)) {
-    return Status::InvalidArgument("linear units factor is not defined for a non-projected CRS (\"" +
-                                   impl_->name + "\")");
+    return Status::InvalidArgument(
+        "linear units factor is not defined for a non-projected CRS (\"" + impl_->name + "\")");
   }
   return std::pair<std::string, double>{impl_->linear_units, impl_->linear_units_factor};
 }
@@ -351,8 +351,8 @@ Result<std::vector<std::pair<double, double>>> TransformPoints(
 Result<Bounds> TransformBounds(const Crs& from, const Crs& to, const Bounds& bounds,
                                int densify_pts) {
   if (densify_pts < 0) {
-    return Status::InvalidArgument("transform_bounds: densify_pts " +
-                                   std::to_string(densify_pts) + " < 0");
+    return Status::InvalidArgument("transform_bounds: densify_pts " + std::to_string(densify_pts) +
+                                   " < 0");
   }
   PJ_CONTEXT* ctx = ProjContext();
   if (ctx == nullptr) return NoContext();
@@ -360,14 +360,11 @@ Result<Bounds> TransformBounds(const Crs& from, const Crs& to, const Bounds& bou
   Bounds out;
   // The algorithm of GDAL's OCTTransformBounds, which rasterio calls (PROJ's is its port).
   if (!proj_trans_bounds(ctx, op.get(), PJ_FWD, bounds.left, bounds.bottom, bounds.right,
-                         bounds.top, &out.left, &out.bottom, &out.right, &out.top,
-                         densify_pts)) {
-    return Status::InvalidArgument("transform_bounds (" + std::to_string(bounds.left) + ", " +
-                                   std::to_string(bounds.bottom) + ", " +
-                                   std::to_string(bounds.right) + ", " +
-                                   std::to_string(bounds.top) + ") from \"" +
-                                   CrsAccess::Get(from).name + "\" to \"" +
-                                   CrsAccess::Get(to).name + "\": " + ProjError(ctx));
+                         bounds.top, &out.left, &out.bottom, &out.right, &out.top, densify_pts)) {
+    return Status::InvalidArgument(
+        "transform_bounds (" + std::to_string(bounds.left) + ", " + std::to_string(bounds.bottom) +
+        ", " + std::to_string(bounds.right) + ", " + std::to_string(bounds.top) + ") from \"" +
+        CrsAccess::Get(from).name + "\" to \"" + CrsAccess::Get(to).name + "\": " + ProjError(ctx));
   }
   return out;
 }

@@ -54,12 +54,12 @@ Conversion MakeConversion(PJ_CONTEXT* ctx, const Defn& d) {
   auto conv = [&](PJ* pj) { out.conv.reset(pj); };
   switch (d.ct_projection) {
     case kCtTransverseMercator:
-      conv(proj_create_conversion_transverse_mercator(ctx, p[0], p[1], p[4], p[5], p[6], nullptr,
-                                                      0, nullptr, 0));
+      conv(proj_create_conversion_transverse_mercator(ctx, p[0], p[1], p[4], p[5], p[6], nullptr, 0,
+                                                      nullptr, 0));
       break;
     case kCtTransvMercatorSouthOriented:
-      conv(proj_create_conversion_transverse_mercator_south_oriented(
-          ctx, p[0], p[1], p[4], p[5], p[6], nullptr, 0, nullptr, 0));
+      conv(proj_create_conversion_transverse_mercator_south_oriented(ctx, p[0], p[1], p[4], p[5],
+                                                                     p[6], nullptr, 0, nullptr, 0));
       // SetTMSO builds its own coordinate system too: westing/southing axes, no unit
       // authority (as rasterio prints it).
       out.own_cs = true;
@@ -80,8 +80,8 @@ Conversion MakeConversion(PJ_CONTEXT* ctx, const Defn& d) {
       }
       break;
     case kCtObliqueStereographic:
-      conv(proj_create_conversion_oblique_stereographic(ctx, p[0], p[1], p[4], p[5], p[6],
-                                                        nullptr, 0, nullptr, 0));
+      conv(proj_create_conversion_oblique_stereographic(ctx, p[0], p[1], p[4], p[5], p[6], nullptr,
+                                                        0, nullptr, 0));
       break;
     case kCtStereographic:
       conv(proj_create_conversion_stereographic(ctx, p[0], p[1], p[4], p[5], p[6], nullptr, 0,
@@ -96,16 +96,16 @@ Conversion MakeConversion(PJ_CONTEXT* ctx, const Defn& d) {
           ctx, p[0], p[1], p[2], p[3], p[4], p[5], p[6], nullptr, 0, nullptr, 0));
       break;
     case kCtObliqueMercatorLaborde:
-      conv(proj_create_conversion_laborde_oblique_mercator(ctx, p[0], p[1], p[2], p[4], p[5],
-                                                           p[6], nullptr, 0, nullptr, 0));
+      conv(proj_create_conversion_laborde_oblique_mercator(ctx, p[0], p[1], p[2], p[4], p[5], p[6],
+                                                           nullptr, 0, nullptr, 0));
       break;
     case kCtEquidistantConic:  // SetEC(stdp1, stdp2, clat, clong, fe, fn)
       conv(proj_create_conversion_equidistant_conic(ctx, p[2], p[3], p[0], p[1], p[5], p[6],
                                                     nullptr, 0, nullptr, 0));
       break;
     case kCtCassiniSoldner:
-      conv(proj_create_conversion_cassini_soldner(ctx, p[0], p[1], p[5], p[6], nullptr, 0,
-                                                  nullptr, 0));
+      conv(proj_create_conversion_cassini_soldner(ctx, p[0], p[1], p[5], p[6], nullptr, 0, nullptr,
+                                                  0));
       break;
     case kCtPolyconic:
       conv(proj_create_conversion_american_polyconic(ctx, p[0], p[1], p[5], p[6], nullptr, 0,
@@ -116,19 +116,19 @@ Conversion MakeConversion(PJ_CONTEXT* ctx, const Defn& d) {
                                                         nullptr, 0));
       break;
     case kCtMillerCylindrical:
-      conv(proj_create_conversion_miller_cylindrical(ctx, p[1], p[5], p[6], nullptr, 0, nullptr,
-                                                     0));
+      conv(
+          proj_create_conversion_miller_cylindrical(ctx, p[1], p[5], p[6], nullptr, 0, nullptr, 0));
       break;
     case kCtEquirectangular:  // SetEquirectangular2(clat, clong, stdp1, fe, fn), clat == 0
-      conv(proj_create_conversion_equidistant_cylindrical(ctx, p[2], p[1], p[5], p[6], nullptr,
-                                                          0, nullptr, 0));
+      conv(proj_create_conversion_equidistant_cylindrical(ctx, p[2], p[1], p[5], p[6], nullptr, 0,
+                                                          nullptr, 0));
       break;
     case kCtGnomonic:
       conv(proj_create_conversion_gnomonic(ctx, p[0], p[1], p[5], p[6], nullptr, 0, nullptr, 0));
       break;
     case kCtLambertAzimEqualArea:
-      conv(proj_create_conversion_lambert_azimuthal_equal_area(ctx, p[0], p[1], p[5], p[6],
-                                                               nullptr, 0, nullptr, 0));
+      conv(proj_create_conversion_lambert_azimuthal_equal_area(ctx, p[0], p[1], p[5], p[6], nullptr,
+                                                               0, nullptr, 0));
       out.own_cs = true;
       if (std::fabs(p[0] - 90) < 1e-10 && p[1] == 0) {
         out.cs_type = PJ_CART2D_NORTH_POLE_EASTING_SOUTH_NORTHING_SOUTH;
@@ -137,8 +137,8 @@ Conversion MakeConversion(PJ_CONTEXT* ctx, const Defn& d) {
       }
       break;
     case kCtOrthographic:
-      conv(proj_create_conversion_orthographic(ctx, p[0], p[1], p[5], p[6], nullptr, 0, nullptr,
-                                               0));
+      conv(
+          proj_create_conversion_orthographic(ctx, p[0], p[1], p[5], p[6], nullptr, 0, nullptr, 0));
       break;
     case kCtRobinson:
       conv(proj_create_conversion_robinson(ctx, p[1], p[5], p[6], nullptr, 0, nullptr, 0));
@@ -147,16 +147,15 @@ Conversion MakeConversion(PJ_CONTEXT* ctx, const Defn& d) {
       conv(proj_create_conversion_sinusoidal(ctx, p[1], p[5], p[6], nullptr, 0, nullptr, 0));
       break;
     case kCtVanDerGrinten:
-      conv(proj_create_conversion_van_der_grinten(ctx, p[1], p[5], p[6], nullptr, 0, nullptr,
-                                                  0));
+      conv(proj_create_conversion_van_der_grinten(ctx, p[1], p[5], p[6], nullptr, 0, nullptr, 0));
       break;
     case kCtPolarStereographic:
       if (p[4] == 1.0 && std::fabs(std::fabs(p[0]) - 90) > 1e-8) {
         conv(proj_create_conversion_polar_stereographic_variant_b(ctx, p[0], p[1], p[5], p[6],
                                                                   nullptr, 0, nullptr, 0));
       } else {
-        conv(proj_create_conversion_polar_stereographic_variant_a(ctx, p[0], p[1], p[4], p[5],
-                                                                  p[6], nullptr, 0, nullptr, 0));
+        conv(proj_create_conversion_polar_stereographic_variant_a(ctx, p[0], p[1], p[4], p[5], p[6],
+                                                                  nullptr, 0, nullptr, 0));
       }
       out.own_cs = true;
       out.cs_type = p[0] > 0 ? PJ_CART2D_NORTH_POLE_EASTING_SOUTH_NORTHING_SOUTH
@@ -175,15 +174,14 @@ Conversion MakeConversion(PJ_CONTEXT* ctx, const Defn& d) {
                                                     nullptr, 0, nullptr, 0));
       break;
     case kCtNewZealandMapGrid:
-      conv(proj_create_conversion_new_zealand_mapping_grid(ctx, p[0], p[1], p[5], p[6], nullptr,
-                                                           0, nullptr, 0));
+      conv(proj_create_conversion_new_zealand_mapping_grid(ctx, p[0], p[1], p[5], p[6], nullptr, 0,
+                                                           nullptr, 0));
       break;
     case kCtCylindricalEqualArea:  // SetCEA(stdp1, clong, fe, fn)
       conv(proj_create_conversion_lambert_cylindrical_equal_area(ctx, p[0], p[1], p[5], p[6],
                                                                  nullptr, 0, nullptr, 0));
       break;
-    default:
-      break;
+    default: break;
   }
   return out;
 }
@@ -253,8 +251,8 @@ PjPtr StripTowgs84IfKnownDatum(PJ_CONTEXT* ctx, PjPtr crs) {
 // database's definition (e.g. PRIMEM with AUTHORITY 8901): prefer it.
 PjPtr PreferDatabase(PJ_CONTEXT* ctx, PjPtr built, int code) {
   if (code <= 0 || code == kUserDefined) return built;
-  PjPtr db(proj_create_from_database(ctx, "EPSG", Code(code).c_str(), PJ_CATEGORY_CRS, false,
-                                     nullptr));
+  PjPtr db(
+      proj_create_from_database(ctx, "EPSG", Code(code).c_str(), PJ_CATEGORY_CRS, false, nullptr));
   if (!db) return built;
   if (proj_is_equivalent_to_with_ctx(ctx, built.get(), db.get(),
                                      PJ_COMP_EQUIVALENT_EXCEPT_AXIS_ORDER_GEOGCRS)) {
@@ -400,8 +398,8 @@ Result<PjPtr> BuildCrs(PJ_CONTEXT* ctx, const Keys& keys) {
     if (srs.linear_code) unit += Authority(*srs.linear_code);
     unit += "]";
     return Parse(ctx, "GEOCCS[" + Quote(name) + ",DATUM[" + Quote(datum_name ? datum_name : "") +
-                          ",SPHEROID[" + Quote(ellps_name ? ellps_name : "") + "," + Num(a) +
-                          "," + Num(rf) + "]],PRIMEM[" + Quote(pm_name ? pm_name : "") + "," +
+                          ",SPHEROID[" + Quote(ellps_name ? ellps_name : "") + "," + Num(a) + "," +
+                          Num(rf) + "]],PRIMEM[" + Quote(pm_name ? pm_name : "") + "," +
                           Num(pm_long * pm_conv * 180 / kPi) + "]," + unit + "]");
   }
 
@@ -410,8 +408,7 @@ Result<PjPtr> BuildCrs(PJ_CONTEXT* ctx, const Keys& keys) {
 
   // "Try to import PROJCS from ProjectedCSTypeGeoKey if we have essentially only it."
   if (d.pcs != kUserDefined && !keys.Has(kProjection) && !keys.Has(kProjCoordTrans) &&
-      !keys.Has(kGeographicType) && !keys.Has(kGeogGeodeticDatum) &&
-      !keys.Has(kGeogEllipsoid)) {
+      !keys.Has(kGeographicType) && !keys.Has(kGeogGeodeticDatum) && !keys.Has(kGeogEllipsoid)) {
     PjPtr db(proj_create_from_database(ctx, "EPSG", Code(d.pcs).c_str(), PJ_CATEGORY_CRS, false,
                                        nullptr));
     if (db) {
@@ -497,10 +494,8 @@ bool IsHorizontalForCompound(const PJ* crs) {
     case PJ_TYPE_GEOGRAPHIC_3D_CRS:
     case PJ_TYPE_PROJECTED_CRS:
     case PJ_TYPE_ENGINEERING_CRS:
-    case PJ_TYPE_BOUND_CRS:
-      return true;
-    default:
-      return false;
+    case PJ_TYPE_BOUND_CRS: return true;
+    default: return false;
   }
 }
 
@@ -530,7 +525,8 @@ Result<PjPtr> AddVertical(PJ_CONTEXT* ctx, const std::map<uint16_t, tiff::GeoKey
   }
   std::string vertical_wkt;
   if (cs != kUserDefined && cs > 0) {
-    PjPtr vert(proj_create_from_database(ctx, "EPSG", Code(cs).c_str(), PJ_CATEGORY_CRS, 0, nullptr));
+    PjPtr vert(
+        proj_create_from_database(ctx, "EPSG", Code(cs).c_str(), PJ_CATEGORY_CRS, 0, nullptr));
     if (!vert || proj_get_type(vert.get()) != PJ_TYPE_VERTICAL_CRS) return horizontal;
     COGR_ASSIGN_OR_RETURN(vertical_wkt, ExportWkt1(ctx, vert.get()));
   } else {
@@ -543,7 +539,8 @@ Result<PjPtr> AddVertical(PJ_CONTEXT* ctx, const std::map<uint16_t, tiff::GeoKey
         datum_name = "WGS 84";
         datum_type = "2002";  // CS_VD_Ellipsoidal
       } else {
-        PjPtr d(proj_create_from_database(ctx, "EPSG", Code(datum).c_str(), PJ_CATEGORY_DATUM, 0, nullptr));
+        PjPtr d(proj_create_from_database(ctx, "EPSG", Code(datum).c_str(), PJ_CATEGORY_DATUM, 0,
+                                          nullptr));
         if (d && proj_get_name(d.get()) != nullptr) datum_name = proj_get_name(d.get());
       }
     }

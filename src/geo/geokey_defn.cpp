@@ -2,12 +2,12 @@
 // user-defined projection parameters are fetched by coordinate transformation, and everything
 // is normalized to degrees and metres. Then CheckDefn rejects values no CRS can have.
 #include <algorithm>
-#include <iterator>
-#include <initializer_list>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <initializer_list>
+#include <iterator>
 #include <string>
 
 #include "geo/geokey_defn.hpp"
@@ -168,8 +168,8 @@ bool GetProjTrfInfo(PJ_CONTEXT* ctx, int code, int* method, double params[7]) {
   if (utm_north || utm_south) {
     const int zone = utm_north ? code - 16000 : code - 16100;
     *method = 9807;
-    const double values[7] = {0, -183.0 + 6 * zone, 0, 0, 0.9996, 500000,
-                              utm_north ? 0.0 : 10000000.0};
+    const double values[7] = {0,      -183.0 + 6 * zone,           0, 0, 0.9996,
+                              500000, utm_north ? 0.0 : 10000000.0};
     for (int i = 0; i < 7; ++i) params[i] = values[i];
     return true;
   }
@@ -193,8 +193,7 @@ bool GetProjTrfInfo(PJ_CONTEXT* ctx, int code, int* method, double params[7]) {
       const char* category = nullptr;
       double v = 0, conv = 0;
       if (!proj_coordoperation_get_param(ctx, op.get(), j, nullptr, nullptr, &param_code, &v,
-                                         nullptr, &conv, nullptr, nullptr, nullptr,
-                                         &category) ||
+                                         nullptr, &conv, nullptr, nullptr, nullptr, &category) ||
           param_code == nullptr || std::atoi(param_code) != wanted) {
         continue;
       }
@@ -216,8 +215,10 @@ bool GetProjTrfInfo(PJ_CONTEXT* ctx, int code, int* method, double params[7]) {
     // Methods that name the same slot differently (9812 vs 9815, 9810 vs 9829).
     int alternate = 0;
     if (ct == kCtObliqueMercator && wanted == kEpsgProjCenterEasting) alternate = kEpsgFalseEasting;
-    if (ct == kCtObliqueMercator && wanted == kEpsgProjCenterNorthing) alternate = kEpsgFalseNorthing;
-    if (ct == kCtPolarStereographic && wanted == kEpsgNatOriginLat) alternate = kEpsgLatOfStdParallel;
+    if (ct == kCtObliqueMercator && wanted == kEpsgProjCenterNorthing)
+      alternate = kEpsgFalseNorthing;
+    if (ct == kCtPolarStereographic && wanted == kEpsgNatOriginLat)
+      alternate = kEpsgLatOfStdParallel;
     if (ct == kCtPolarStereographic && wanted == kEpsgNatOriginLong) alternate = kEpsgOriginLong;
     if (alternate != 0) find(alternate, &params[i]);
   }
@@ -235,8 +236,7 @@ void FetchProjParms(const Keys& keys, Defn& d) {
     return fallback;
   };
   const double fe = first({kProjFalseEasting, kProjCenterEasting, kProjFalseOriginEasting}, 0.0);
-  const double fn =
-      first({kProjFalseNorthing, kProjCenterNorthing, kProjFalseOriginNorthing}, 0.0);
+  const double fn = first({kProjFalseNorthing, kProjCenterNorthing, kProjFalseOriginNorthing}, 0.0);
   const double nat_long = first({kProjNatOriginLong, kProjFalseOriginLong, kProjCenterLong}, 0.0);
   const double nat_lat = first({kProjNatOriginLat, kProjFalseOriginLat, kProjCenterLat}, 0.0);
   auto set = [&](int slot, double value, int id) {
@@ -358,8 +358,7 @@ void FetchProjParms(const Keys& keys, Defn& d) {
       set(1, nat_long, kProjNatOriginLong);
       set_false_en();
       break;
-    default:
-      break;
+    default: break;
   }
   // Linear parameters are in the file's linear units; libgeotiff normalizes them to metres.
   for (int i = 0; i < 7; ++i) {
@@ -374,8 +373,7 @@ void FetchProjParms(const Keys& keys, Defn& d) {
           d.proj_parm[i] *= d.uom_length_in_meters;
         }
         break;
-      default:
-        break;
+      default: break;
     }
   }
 }
@@ -432,8 +430,7 @@ Defn GetDefn(PJ_CONTEXT* ctx, const Keys& keys) {
   keys.Double(kGeogSemiMinorAxis, &d.semi_minor);
   double inv_flattening = 0;
   if (keys.Double(kGeogInvFlattening, &inv_flattening)) {
-    d.semi_minor = inv_flattening != 0.0 ? d.semi_major * (1 - 1.0 / inv_flattening)
-                                         : d.semi_major;
+    d.semi_minor = inv_flattening != 0.0 ? d.semi_major * (1 - 1.0 / inv_flattening) : d.semi_major;
   }
   keys.Short(kGeogPrimeMeridian, &d.pm);
   if (d.pm != kUserDefined) {
@@ -476,15 +473,19 @@ Status CheckDefn(const Defn& d) {
     return bad("angular unit size", d.uom_angle_in_degrees);
   }
   for (int i = 0; i < d.towgs84_count && i < 7; ++i) {
-    if (!std::isfinite(d.towgs84[i]) || std::fabs(d.towgs84[i]) > 1e8) return bad("TOWGS84 value", d.towgs84[i]);
+    if (!std::isfinite(d.towgs84[i]) || std::fabs(d.towgs84[i]) > 1e8)
+      return bad("TOWGS84 value", d.towgs84[i]);
   }
   for (int i = 0; i < 7; ++i) {
     // Eastings/northings in metres; angles, scale factors and the rest below 1e7 (arc-seconds).
-    const bool length = d.proj_parm_id[i] == kProjFalseEasting || d.proj_parm_id[i] == kProjFalseNorthing ||
-                        d.proj_parm_id[i] == kProjFalseOriginEasting || d.proj_parm_id[i] == kProjFalseOriginNorthing ||
-                        d.proj_parm_id[i] == kProjCenterEasting || d.proj_parm_id[i] == kProjCenterNorthing;
+    const bool length =
+        d.proj_parm_id[i] == kProjFalseEasting || d.proj_parm_id[i] == kProjFalseNorthing ||
+        d.proj_parm_id[i] == kProjFalseOriginEasting ||
+        d.proj_parm_id[i] == kProjFalseOriginNorthing || d.proj_parm_id[i] == kProjCenterEasting ||
+        d.proj_parm_id[i] == kProjCenterNorthing;
     const double v = d.proj_parm[i];
-    if (!std::isfinite(v) || std::fabs(v) > (length ? 1e12 : 1e7)) return bad("projection parameter", v);
+    if (!std::isfinite(v) || std::fabs(v) > (length ? 1e12 : 1e7))
+      return bad("projection parameter", v);
   }
   return Status::OK();
 }

@@ -27,8 +27,9 @@ std::optional<int> IdCode(const PJ* obj) {
 std::optional<int> FirstAxisUnitCode(PJ_CONTEXT* ctx, const PJ* crs) {
   PjPtr cs(proj_crs_get_coordinate_system(ctx, crs));
   const char* unit_code = nullptr;
-  if (!cs || !proj_cs_get_axis_info(ctx, cs.get(), 0, nullptr, nullptr, nullptr, nullptr, nullptr,
-                                    nullptr, &unit_code) ||
+  if (!cs ||
+      !proj_cs_get_axis_info(ctx, cs.get(), 0, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
+                             &unit_code) ||
       unit_code == nullptr) {
     return std::nullopt;
   }
@@ -39,8 +40,8 @@ std::optional<int> FirstAxisUnitCode(PJ_CONTEXT* ctx, const PJ* crs) {
 
 std::optional<PcsInfo> GetPcsInfo(PJ_CONTEXT* ctx, int pcs) {
   if (pcs == kUserDefined) return std::nullopt;
-  PjPtr crs(proj_create_from_database(ctx, "EPSG", Code(pcs).c_str(), PJ_CATEGORY_CRS, false,
-                                      nullptr));
+  PjPtr crs(
+      proj_create_from_database(ctx, "EPSG", Code(pcs).c_str(), PJ_CATEGORY_CRS, false, nullptr));
   if (!crs || proj_get_type(crs.get()) != PJ_TYPE_PROJECTED_CRS) return std::nullopt;
   PcsInfo info;
   if (const char* name = proj_get_name(crs.get())) info.name = name;
@@ -60,15 +61,27 @@ std::optional<GcsInfo> GetGcsInfo(PJ_CONTEXT* ctx, int gcs) {
   info.pm = 8901;         // Greenwich
   info.uom_angle = 9108;  // libgeotiff's "DMS hemisphere" for its built-in GCSs
   switch (gcs) {
-    case 4267: info.datum = 6267; info.name = "NAD27"; return info;
-    case 4269: info.datum = 6269; info.name = "NAD83"; return info;
-    case 4326: info.datum = 6326; info.name = "WGS 84"; return info;
-    case 4322: info.datum = 6322; info.name = "WGS 72"; return info;
+    case 4267:
+      info.datum = 6267;
+      info.name = "NAD27";
+      return info;
+    case 4269:
+      info.datum = 6269;
+      info.name = "NAD83";
+      return info;
+    case 4326:
+      info.datum = 6326;
+      info.name = "WGS 84";
+      return info;
+    case 4322:
+      info.datum = 6322;
+      info.name = "WGS 72";
+      return info;
     case kUserDefined: return std::nullopt;
     default: break;
   }
-  PjPtr crs(proj_create_from_database(ctx, "EPSG", Code(gcs).c_str(), PJ_CATEGORY_CRS, false,
-                                      nullptr));
+  PjPtr crs(
+      proj_create_from_database(ctx, "EPSG", Code(gcs).c_str(), PJ_CATEGORY_CRS, false, nullptr));
   if (!crs) return std::nullopt;
   const PJ_TYPE type = proj_get_type(crs.get());
   if (type != PJ_TYPE_GEODETIC_CRS && type != PJ_TYPE_GEOCENTRIC_CRS &&
@@ -97,8 +110,8 @@ std::optional<DatumInfo> GetDatumInfo(PJ_CONTEXT* ctx, int datum_code) {
     case kUserDefined: return std::nullopt;
     default: break;
   }
-  PjPtr datum(proj_create_from_database(ctx, "EPSG", Code(datum_code).c_str(),
-                                        PJ_CATEGORY_DATUM, false, nullptr));
+  PjPtr datum(proj_create_from_database(ctx, "EPSG", Code(datum_code).c_str(), PJ_CATEGORY_DATUM,
+                                        false, nullptr));
   if (!datum) return std::nullopt;
   const PJ_TYPE type = proj_get_type(datum.get());
   if (type != PJ_TYPE_GEODETIC_REFERENCE_FRAME &&
@@ -125,21 +138,21 @@ std::optional<EllipsoidInfo> GetEllipsoidInfo(PJ_CONTEXT* ctx, int code) {
     case kUserDefined: return std::nullopt;
     default: break;
   }
-  PjPtr ellipsoid(proj_create_from_database(ctx, "EPSG", Code(code).c_str(),
-                                            PJ_CATEGORY_ELLIPSOID, false, nullptr));
+  PjPtr ellipsoid(proj_create_from_database(ctx, "EPSG", Code(code).c_str(), PJ_CATEGORY_ELLIPSOID,
+                                            false, nullptr));
   if (!ellipsoid) return std::nullopt;
   EllipsoidInfo info;
   if (const char* name = proj_get_name(ellipsoid.get())) info.name = name;
-  proj_ellipsoid_get_parameters(ctx, ellipsoid.get(), &info.semi_major, &info.semi_minor,
-                                nullptr, nullptr);
+  proj_ellipsoid_get_parameters(ctx, ellipsoid.get(), &info.semi_major, &info.semi_minor, nullptr,
+                                nullptr);
   return info;
 }
 
 std::optional<PmInfo> GetPmInfo(PJ_CONTEXT* ctx, int code) {
   if (code == 8901) return PmInfo{"Greenwich", 0.0};
   if (code == kUserDefined) return std::nullopt;
-  PjPtr pm(proj_create_from_database(ctx, "EPSG", Code(code).c_str(),
-                                     PJ_CATEGORY_PRIME_MERIDIAN, false, nullptr));
+  PjPtr pm(proj_create_from_database(ctx, "EPSG", Code(code).c_str(), PJ_CATEGORY_PRIME_MERIDIAN,
+                                     false, nullptr));
   if (!pm) return std::nullopt;
   PmInfo info;
   if (const char* name = proj_get_name(pm.get())) info.name = name;

@@ -40,9 +40,7 @@ std::string Quote(const std::string& name) {
   return out;
 }
 
-std::string Authority(int code) {
-  return ",AUTHORITY[\"EPSG\",\"" + std::to_string(code) + "\"]";
-}
+std::string Authority(int code) { return ",AUTHORITY[\"EPSG\",\"" + std::to_string(code) + "\"]"; }
 
 bool StartsWithNoCase(const std::string& s, const std::string& prefix) {
   if (s.size() < prefix.size()) return false;
@@ -58,7 +56,6 @@ bool StartsWithNoCase(const std::string& s, const std::string& prefix) {
 bool EqualNoCase(const std::string& a, const std::string& b) {
   return a.size() == b.size() && StartsWithNoCase(a, b);
 }
-
 
 Citation ParseCitation(const std::string& text, bool geog_key) {
   Citation c;
@@ -97,22 +94,47 @@ Citation ParseCitation(const std::string& text, bool geog_key) {
 
 // gt_citation.cpp's unit table for "LUnits = " (metres per unit).
 double CitationUnitSize(const std::string& name, const Keys& keys) {
-  static const std::pair<const char*, double> kUnits[] = {
-      {"meters", 1.0}, {"meter", 1.0}, {"m", 1.0}, {"centimeters", 0.01},
-      {"centimeter", 0.01}, {"cm", 0.01}, {"millimeters", 0.001}, {"millimeter", 0.001},
-      {"mm", 0.001}, {"kilometers", 1000.0}, {"kilometer", 1000.0}, {"km", 1000.0},
-      {"us_survey_feet", 0.3048006096012192}, {"us_survey_foot", 0.3048006096012192},
-      {"feet", 0.3048006096012192}, {"foot", 0.3048006096012192}, {"ft", 0.3048006096012192},
-      {"international_feet", 0.3048}, {"international_foot", 0.3048},
-      {"inches", 0.0254000508001}, {"inch", 0.0254000508001}, {"in", 0.0254000508001},
-      {"yards", 0.9144}, {"yard", 0.9144}, {"yd", 0.9144}, {"miles", 1304.544},
-      {"mile", 1304.544}, {"mi", 1304.544}, {"modified_american_feet", 0.3048122530},
-      {"modified_american_foot", 0.3048122530}, {"clarke_feet", 0.3047972651},
-      {"clarke_foot", 0.3047972651}, {"indian_feet", 0.3047995142},
-      {"indian_foot", 0.3047995142}, {"Yard_Indian", 0.9143985307444408},
-      {"Foot_Clarke", 0.30479726540}, {"Foot_Gold_Coast", 0.3047997101815088},
-      {"Link_Clarke", 0.2011661951640}, {"Yard_Sears", 0.9143984146160287},
-      {"50_Kilometers", 50000.0}, {"150_Kilometers", 150000.0}};
+  static const std::pair<const char*, double> kUnits[] = {{"meters", 1.0},
+                                                          {"meter", 1.0},
+                                                          {"m", 1.0},
+                                                          {"centimeters", 0.01},
+                                                          {"centimeter", 0.01},
+                                                          {"cm", 0.01},
+                                                          {"millimeters", 0.001},
+                                                          {"millimeter", 0.001},
+                                                          {"mm", 0.001},
+                                                          {"kilometers", 1000.0},
+                                                          {"kilometer", 1000.0},
+                                                          {"km", 1000.0},
+                                                          {"us_survey_feet", 0.3048006096012192},
+                                                          {"us_survey_foot", 0.3048006096012192},
+                                                          {"feet", 0.3048006096012192},
+                                                          {"foot", 0.3048006096012192},
+                                                          {"ft", 0.3048006096012192},
+                                                          {"international_feet", 0.3048},
+                                                          {"international_foot", 0.3048},
+                                                          {"inches", 0.0254000508001},
+                                                          {"inch", 0.0254000508001},
+                                                          {"in", 0.0254000508001},
+                                                          {"yards", 0.9144},
+                                                          {"yard", 0.9144},
+                                                          {"yd", 0.9144},
+                                                          {"miles", 1304.544},
+                                                          {"mile", 1304.544},
+                                                          {"mi", 1304.544},
+                                                          {"modified_american_feet", 0.3048122530},
+                                                          {"modified_american_foot", 0.3048122530},
+                                                          {"clarke_feet", 0.3047972651},
+                                                          {"clarke_foot", 0.3047972651},
+                                                          {"indian_feet", 0.3047995142},
+                                                          {"indian_foot", 0.3047995142},
+                                                          {"Yard_Indian", 0.9143985307444408},
+                                                          {"Foot_Clarke", 0.30479726540},
+                                                          {"Foot_Gold_Coast", 0.3047997101815088},
+                                                          {"Link_Clarke", 0.2011661951640},
+                                                          {"Yard_Sears", 0.9143984146160287},
+                                                          {"50_Kilometers", 50000.0},
+                                                          {"150_Kilometers", 150000.0}};
   // GDAL compares the first strlen(name) - 1 characters, case-insensitively (EQUALN).
   const size_t n = name.empty() ? 0 : name.size() - 1;
   for (const auto& [unit, size] : kUnits) {
@@ -122,7 +144,6 @@ double CitationUnitSize(const std::string& name, const Keys& keys) {
   keys.Double(kProjLinearUnitSize, &size);
   return size;
 }
-
 
 // SetCitationToSRS; returns GDAL's "ret".
 bool SetCitationToSrs(const std::string& citation, uint16_t key, const Keys& keys, Srs& srs,
@@ -159,8 +180,8 @@ bool SetCitationToSrs(const std::string& citation, uint16_t key, const Keys& key
 std::string MassageDatum(std::string name) {
   if (name.empty()) return name;
   for (char& c : name) {
-    const bool keep = c == '+' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                      (c >= '0' && c <= '9');
+    const bool keep =
+        c == '+' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
     if (!keep) c = '_';
   }
   std::string out;

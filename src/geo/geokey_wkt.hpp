@@ -25,8 +25,8 @@ bool EqualNoCase(const std::string& a, const std::string& b);
 
 // CitationStringParse: "GCS Name = x|Datum = y|..." fields.
 struct Citation {
-  std::optional<std::string> pcs_name, projection_name, lunits, gcs_name, datum, ellipsoid,
-      primem, aunits;
+  std::optional<std::string> pcs_name, projection_name, lunits, gcs_name, datum, ellipsoid, primem,
+      aunits;
   bool found = false;
 };
 

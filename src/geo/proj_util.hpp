@@ -38,7 +38,8 @@ std::string ProjError(PJ_CONTEXT* ctx);
 /// vertical CRS (COMPD_CS) unless it is 1.1.0 (GeoTIFF 1.0).
 Result<std::string> GeoKeysToGdalWkt(PJ_CONTEXT* ctx,
                                      const std::map<uint16_t, tiff::GeoKeyValue>& keys,
-                                     const std::array<uint16_t, 3>& key_directory_version = {1, 1, 0});
+                                     const std::array<uint16_t, 3>& key_directory_version = {1, 1,
+                                                                                             0});
 
 }  // namespace cogr::internal
 

@@ -53,8 +53,7 @@ Window Window::FromSlices(std::pair<double, double> rows, std::pair<double, doub
 
 Result<Window> Window::FromBounds(const Bounds& bounds, const Affine& transform) {
   // rasterio raises on these sign checks; a zero a or e would divide by zero in Python.
-  if (transform.a == 0 || transform.e == 0 ||
-      (bounds.right - bounds.left) / transform.a < 0 ||
+  if (transform.a == 0 || transform.e == 0 || (bounds.right - bounds.left) / transform.a < 0 ||
       (bounds.bottom - bounds.top) / transform.e < 0) {
     return Status::InvalidArgument(
         "from_bounds: bounds (" + std::to_string(bounds.left) + ", " +

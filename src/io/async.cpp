@@ -16,8 +16,8 @@ namespace cogr::io {
 void Source::ReadRangesAsync(std::vector<ByteRange> ranges, RangeCallback on_range,
                              std::function<void(Status)> on_done, IoContext context) const {
   cogr::internal::ThreadPool::Default().Submit(
-      [this, ranges = std::move(ranges), on_range = std::move(on_range), on_done = std::move(on_done),
-       context = std::move(context)]() mutable {
+      [this, ranges = std::move(ranges), on_range = std::move(on_range),
+       on_done = std::move(on_done), context = std::move(context)]() mutable {
         Status st = cogr::internal::CheckReadContext(&context);
         if (st.ok()) {
           const cogr::internal::ScopedReadContext scope(&context);
@@ -30,8 +30,8 @@ void Source::ReadRangesAsync(std::vector<ByteRange> ranges, RangeCallback on_ran
       });
 }
 
-void Source::ReadAtAsync(uint64_t offset, MutableByteSpan out, std::function<void(Result<size_t>)> done,
-                         IoContext context) const {
+void Source::ReadAtAsync(uint64_t offset, MutableByteSpan out,
+                         std::function<void(Result<size_t>)> done, IoContext context) const {
   cogr::internal::ThreadPool::Default().Submit(
       [this, offset, out, done = std::move(done), context = std::move(context)]() mutable {
         Status st = cogr::internal::CheckReadContext(&context);

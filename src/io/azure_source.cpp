@@ -18,7 +18,8 @@ constexpr const char* kDevKey =
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
 std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
 
@@ -60,13 +61,20 @@ ConnectionString ParseConnectionString(const std::string& text) {
     if (eq == std::string::npos) continue;
     const std::string name = Lower(Trimmed(item.substr(0, eq)));
     const std::string value = Trimmed(item.substr(eq + 1));
-    if (name == "accountname") c.account = value;
-    else if (name == "accountkey") c.key = value;
-    else if (name == "sharedaccesssignature") c.sas = value;
-    else if (name == "blobendpoint") c.blob_endpoint = value;
-    else if (name == "defaultendpointsprotocol") c.protocol = value;
-    else if (name == "endpointsuffix") c.suffix = value;
-    else if (name == "usedevelopmentstorage") c.development = Lower(value) == "true";
+    if (name == "accountname")
+      c.account = value;
+    else if (name == "accountkey")
+      c.key = value;
+    else if (name == "sharedaccesssignature")
+      c.sas = value;
+    else if (name == "blobendpoint")
+      c.blob_endpoint = value;
+    else if (name == "defaultendpointsprotocol")
+      c.protocol = value;
+    else if (name == "endpointsuffix")
+      c.suffix = value;
+    else if (name == "usedevelopmentstorage")
+      c.development = Lower(value) == "true";
   }
   if (c.development) {
     if (c.account.empty()) c.account = kDevAccount;
@@ -84,10 +92,17 @@ Status SignAzureSharedKey(HttpRequest& request, const std::string& account, cons
   request.headers.push_back("x-ms-date: " + rfc1123_date);
   request.headers.push_back(std::string("x-ms-version: ") + kAzureApiVersion);
   // Standard headers of the string to sign, in its order; x-ms-* headers canonicalized.
-  static constexpr const char* kStandard[] = {"content-encoding", "content-language", "content-length",
-                                              "content-md5",      "content-type",     "date",
-                                              "if-modified-since", "if-match",        "if-none-match",
-                                              "if-unmodified-since", "range"};
+  static constexpr const char* kStandard[] = {"content-encoding",
+                                              "content-language",
+                                              "content-length",
+                                              "content-md5",
+                                              "content-type",
+                                              "date",
+                                              "if-modified-since",
+                                              "if-match",
+                                              "if-none-match",
+                                              "if-unmodified-since",
+                                              "range"};
   std::string standard[std::size(kStandard)];
   std::vector<std::pair<std::string, std::string>> ms;
   for (const std::string& line : request.headers) {
@@ -159,8 +174,9 @@ Result<AzureTarget> ResolveAzure(const std::string& uri, const AzureOptions& opt
     endpoint = protocol + "://" + t.account + ".blob." + suffix;
   }
   if (endpoint.empty()) {
-    return Status::InvalidArgument(uri + ": no Azure storage account (set AZURE_STORAGE_ACCOUNT, "
-                                         "AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ENDPOINT)");
+    return Status::InvalidArgument(uri +
+                                   ": no Azure storage account (set AZURE_STORAGE_ACCOUNT, "
+                                   "AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_ENDPOINT)");
   }
   while (!endpoint.empty() && endpoint.back() == '/') endpoint.pop_back();
   if (auto parts = ParseUrl(endpoint); !parts.ok()) {
@@ -174,18 +190,22 @@ Result<AzureTarget> ResolveAzure(const std::string& uri, const AzureOptions& opt
   }
   if (t.sas.empty()) {
     if (key_text.empty()) {
-      return Status::InvalidArgument(uri + ": no Azure credentials (set AZURE_STORAGE_ACCESS_KEY, "
-                                           "AZURE_STORAGE_SAS_TOKEN or AZURE_STORAGE_CONNECTION_STRING, or "
-                                           "AZURE_NO_SIGN_REQUEST=YES for a public container)");
+      return Status::InvalidArgument(
+          uri +
+          ": no Azure credentials (set AZURE_STORAGE_ACCESS_KEY, "
+          "AZURE_STORAGE_SAS_TOKEN or AZURE_STORAGE_CONNECTION_STRING, or "
+          "AZURE_NO_SIGN_REQUEST=YES for a public container)");
     }
     if (t.account.empty()) {
-      return Status::InvalidArgument(uri + ": Shared Key signing needs the account name (AZURE_STORAGE_ACCOUNT)");
+      return Status::InvalidArgument(
+          uri + ": Shared Key signing needs the account name (AZURE_STORAGE_ACCOUNT)");
     }
     auto key = Base64Decode(key_text, "Azure storage account key");
     if (!key.ok()) return key.status().WithContext(uri);
     if (key->empty()) return Status::InvalidArgument(uri + ": Azure storage account key is empty");
     if (!HaveCrypto()) {
-      return Status::Unsupported(uri + ": Azure Shared Key signing needs OpenSSL, and cogr was built without it");
+      return Status::Unsupported(
+          uri + ": Azure Shared Key signing needs OpenSSL, and cogr was built without it");
     }
     t.key = std::move(key).value();
   }

@@ -16,7 +16,8 @@ std::string EnvString(const char* name) {
 bool OptionOrEnvFlag(const std::optional<bool>& value, const char* name) {
   if (value) return *value;
   std::string v = EnvString(name);
-  std::transform(v.begin(), v.end(), v.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  std::transform(v.begin(), v.end(), v.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   return v == "YES" || v == "TRUE" || v == "ON" || v == "1";
 }
 
@@ -25,7 +26,8 @@ std::string UriEncode(std::string_view text, bool keep_slash) {
   std::string out;
   out.reserve(text.size());
   for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || (keep_slash && c == '/')) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' ||
+        (keep_slash && c == '/')) {
       out.push_back(static_cast<char>(c));
     } else {
       out.push_back('%');
@@ -74,15 +76,17 @@ std::string Rfc1123Now() {
   std::tm tm{};
   gmtime_r(&now, &tm);
   char buf[64];
-  std::snprintf(buf, sizeof(buf), "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday % 7], tm.tm_mday,
-                kMonths[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  std::snprintf(buf, sizeof(buf), "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday % 7],
+                tm.tm_mday, kMonths[tm.tm_mon % 12], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+                tm.tm_sec);
   return buf;
 }
 
 Result<UrlParts> ParseUrl(const std::string& url) {
   UrlParts p;
   const size_t colon = url.find("://");
-  if (colon == std::string::npos) return Status::InvalidArgument("not an absolute URL: '" + url + "'");
+  if (colon == std::string::npos)
+    return Status::InvalidArgument("not an absolute URL: '" + url + "'");
   p.scheme = url.substr(0, colon);
   std::transform(p.scheme.begin(), p.scheme.end(), p.scheme.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -99,7 +103,8 @@ Result<UrlParts> ParseUrl(const std::string& url) {
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   const std::string default_port = p.scheme == "https" ? ":443" : ":80";
   if (p.authority.size() > default_port.size() &&
-      p.authority.compare(p.authority.size() - default_port.size(), default_port.size(), default_port) == 0) {
+      p.authority.compare(p.authority.size() - default_port.size(), default_port.size(),
+                          default_port) == 0) {
     p.authority.resize(p.authority.size() - default_port.size());
   }
   if (end == std::string::npos) {

@@ -60,10 +60,10 @@ Result<std::shared_ptr<Source>> OpenGcs(const std::string& uri, const SourceOpti
 
 /// Resolved Azure settings of one blob (exposed for tests).
 struct AzureTarget {
-  std::string url;      ///< ENDPOINT/container/blob, without the SAS token
+  std::string url;  ///< ENDPOINT/container/blob, without the SAS token
   std::string account;
-  std::string key;      ///< decoded account key (raw bytes); empty = no Shared Key
-  std::string sas;      ///< SAS query without '?'; empty = none
+  std::string key;  ///< decoded account key (raw bytes); empty = no Shared Key
+  std::string sas;  ///< SAS query without '?'; empty = none
   bool anonymous = false;
 };
 Result<AzureTarget> ResolveAzure(const std::string& uri, const AzureOptions& options);

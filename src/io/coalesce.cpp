@@ -5,8 +5,8 @@
 
 namespace cogr::io::internal {
 
-std::vector<PlannedRequest> CoalesceRanges(std::span<const ByteRange> ranges, uint64_t hole_size_limit,
-                                           uint64_t range_size_limit) {
+std::vector<PlannedRequest> CoalesceRanges(std::span<const ByteRange> ranges,
+                                           uint64_t hole_size_limit, uint64_t range_size_limit) {
   std::vector<size_t> order;
   order.reserve(ranges.size());
   for (size_t i = 0; i < ranges.size(); ++i) {
@@ -62,7 +62,8 @@ PlannedRequest Slice(const PlannedRequest& r, size_t first, size_t last) {
 
 }  // namespace
 
-std::vector<PlannedRequest> SplitAtGaps(std::vector<PlannedRequest> requests, uint64_t min_gap, size_t max_parts) {
+std::vector<PlannedRequest> SplitAtGaps(std::vector<PlannedRequest> requests, uint64_t min_gap,
+                                        size_t max_parts) {
   if (requests.size() >= max_parts) return requests;
   struct Cut {
     uint64_t gap;
@@ -83,10 +84,12 @@ std::vector<PlannedRequest> SplitAtGaps(std::vector<PlannedRequest> requests, ui
   }
   if (cuts.empty()) return requests;
   const size_t budget = std::min(cuts.size(), max_parts - requests.size());
-  std::stable_sort(cuts.begin(), cuts.end(), [](const Cut& a, const Cut& b) { return a.gap > b.gap; });
+  std::stable_sort(cuts.begin(), cuts.end(),
+                   [](const Cut& a, const Cut& b) { return a.gap > b.gap; });
   cuts.resize(budget);
-  std::sort(cuts.begin(), cuts.end(),
-            [](const Cut& a, const Cut& b) { return a.request != b.request ? a.request < b.request : a.piece < b.piece; });
+  std::sort(cuts.begin(), cuts.end(), [](const Cut& a, const Cut& b) {
+    return a.request != b.request ? a.request < b.request : a.piece < b.piece;
+  });
   std::vector<PlannedRequest> out;
   out.reserve(requests.size() + budget);
   size_t c = 0;
@@ -105,17 +108,19 @@ std::vector<PlannedRequest> SplitAtGaps(std::vector<PlannedRequest> requests, ui
   return out;
 }
 
-std::vector<PlannedRequest> MergeRequests(std::vector<PlannedRequest> requests, uint64_t hole_size_limit,
-                                          uint64_t range_size_limit) {
+std::vector<PlannedRequest> MergeRequests(std::vector<PlannedRequest> requests,
+                                          uint64_t hole_size_limit, uint64_t range_size_limit) {
   std::vector<PlannedRequest> out;
   for (PlannedRequest& r : requests) {
     if (!out.empty()) {
       PlannedRequest& last = out.back();
       const uint64_t start = last.range.offset, end = last.range.end();
       const uint64_t new_end = std::max(end, r.range.end());
-      if (r.range.offset >= start && r.range.offset - std::min(r.range.offset, end) <= hole_size_limit &&
+      if (r.range.offset >= start &&
+          r.range.offset - std::min(r.range.offset, end) <= hole_size_limit &&
           new_end - start <= range_size_limit) {
-        for (const Piece& p : r.pieces) last.pieces.push_back(Piece{p.index, r.range.offset - start + p.offset, p.length});
+        for (const Piece& p : r.pieces)
+          last.pieces.push_back(Piece{p.index, r.range.offset - start + p.offset, p.length});
         last.range.length = new_end - start;
         continue;
       }

@@ -26,8 +26,8 @@ Result<std::string> HmacSha256(std::string_view key, std::string_view data) {
   COGR_RETURN_IF_ERROR(::cogr::internal::LoadCrypto());
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-           data.size(), md, &len) == nullptr ||
+  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+           reinterpret_cast<const unsigned char*>(data.data()), data.size(), md, &len) == nullptr ||
       len != 32) {
     return Status::IoError("HMAC-SHA256 failed (OpenSSL)");
   }
@@ -99,14 +99,17 @@ std::string Base64Encode(std::string_view bytes) {
 
 Result<std::string> Base64Decode(std::string_view text, std::string_view what) {
   while (!text.empty() && text.back() == '=') text.remove_suffix(1);
-  if (text.size() % 4 == 1) return Status::InvalidArgument(std::string(what) + ": not valid base64 (bad length)");
+  if (text.size() % 4 == 1)
+    return Status::InvalidArgument(std::string(what) + ": not valid base64 (bad length)");
   std::string out;
   out.reserve(text.size() / 4 * 3 + 2);
   uint32_t acc = 0;
   int bits = 0;
   for (char c : text) {
     const int v = B64Value(c);
-    if (v < 0) return Status::InvalidArgument(std::string(what) + ": not valid base64 (character '" + std::string(1, c) + "')");
+    if (v < 0)
+      return Status::InvalidArgument(std::string(what) + ": not valid base64 (character '" +
+                                     std::string(1, c) + "')");
     acc = (acc << 6) | static_cast<uint32_t>(v);
     bits += 6;
     if (bits >= 8) {

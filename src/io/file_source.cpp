@@ -15,7 +15,8 @@ namespace {
 
 class FileSource final : public Source {
  public:
-  FileSource(int fd, uint64_t size, std::string path) : fd_(fd), size_(size), path_(std::move(path)) {}
+  FileSource(int fd, uint64_t size, std::string path)
+      : fd_(fd), size_(size), path_(std::move(path)) {}
   ~FileSource() override { ::close(fd_); }
 
   Result<size_t> ReadAt(uint64_t offset, MutableByteSpan out) const override {
@@ -46,7 +47,8 @@ class FileSource final : public Source {
 
 class MemSource final : public Source {
  public:
-  MemSource(std::vector<uint8_t> bytes, std::string name) : bytes_(std::move(bytes)), name_(std::move(name)) {}
+  MemSource(std::vector<uint8_t> bytes, std::string name)
+      : bytes_(std::move(bytes)), name_(std::move(name)) {}
   Result<size_t> ReadAt(uint64_t offset, MutableByteSpan out) const override {
     if (offset >= bytes_.size()) return size_t{0};
     size_t n = static_cast<size_t>(std::min<uint64_t>(out.size(), bytes_.size() - offset));
@@ -73,7 +75,8 @@ Result<std::vector<uint8_t>> Source::ReadRange(ByteRange range) const {
   COGR_ASSIGN_OR_RETURN(size_t n, ReadAt(range.offset, buf));
   if (n != buf.size()) {
     return Status::InvalidFile("short read at offset " + std::to_string(range.offset) + ": got " +
-                               std::to_string(n) + " of " + std::to_string(range.length) + " bytes");
+                               std::to_string(n) + " of " + std::to_string(range.length) +
+                               " bytes");
   }
   return buf;
 }
@@ -104,7 +107,8 @@ Status Source::ReadRanges(std::span<const ByteRange> ranges, const RangeCallback
         COGR_ASSIGN_OR_RETURN(size_t n, std::move(read));
         if (n != buf.size()) {
           return Status::InvalidFile("short read at offset " + std::to_string(r.offset) + ": got " +
-                                     std::to_string(n) + " of " + std::to_string(r.length) + " bytes");
+                                     std::to_string(n) + " of " + std::to_string(r.length) +
+                                     " bytes");
         }
         return on_range(i, ByteSpan(buf.data(), buf.size()));
       },
@@ -124,7 +128,8 @@ Result<std::shared_ptr<Source>> OpenFile(const std::string& path) {
     ::close(fd);
     return Status::IoError(path + ": not a regular file");
   }
-  return std::shared_ptr<Source>(std::make_shared<FileSource>(fd, static_cast<uint64_t>(st.st_size), path));
+  return std::shared_ptr<Source>(
+      std::make_shared<FileSource>(fd, static_cast<uint64_t>(st.st_size), path));
 }
 
 std::shared_ptr<Source> MemorySource(std::vector<uint8_t> bytes, std::string name) {

@@ -66,10 +66,12 @@ HeaderEntry HeaderEntry::With(uint64_t offset, ByteSpan bytes) const {
   Chunk m;
   m.offset = start;
   m.bytes.resize(static_cast<size_t>(end - start));
-  for (const Chunk* c : merged) std::memcpy(m.bytes.data() + (c->offset - start), c->bytes.data(), c->bytes.size());
+  for (const Chunk* c : merged)
+    std::memcpy(m.bytes.data() + (c->offset - start), c->bytes.data(), c->bytes.size());
   std::memcpy(m.bytes.data() + (offset - start), bytes.data(), bytes.size());
   out.chunks.push_back(std::move(m));
-  std::sort(out.chunks.begin(), out.chunks.end(), [](const Chunk& a, const Chunk& b) { return a.offset < b.offset; });
+  std::sort(out.chunks.begin(), out.chunks.end(),
+            [](const Chunk& a, const Chunk& b) { return a.offset < b.offset; });
   return out;
 }
 
@@ -176,7 +178,8 @@ class Reader {
 };
 
 std::shared_ptr<HeaderEntry> Decode(ByteSpan file) {
-  if (file.size() < sizeof(kMagic) + 8 || std::memcmp(file.data(), kMagic, sizeof(kMagic)) != 0) return nullptr;
+  if (file.size() < sizeof(kMagic) + 8 || std::memcmp(file.data(), kMagic, sizeof(kMagic)) != 0)
+    return nullptr;
   const size_t body = file.size() - 8;
   Reader tail(file.subspan(body));
   uint64_t sum;
@@ -184,7 +187,8 @@ std::shared_ptr<HeaderEntry> Decode(ByteSpan file) {
   Reader r(file.subspan(sizeof(kMagic), body - sizeof(kMagic)));
   auto e = std::make_shared<HeaderEntry>();
   uint64_t nchunks;
-  if (!r.Str(e->uri) || !r.Str(e->etag) || !r.Str(e->last_modified) || !r.U64(e->size) || !r.U64(nchunks)) {
+  if (!r.Str(e->uri) || !r.Str(e->etag) || !r.Str(e->last_modified) || !r.U64(e->size) ||
+      !r.U64(nchunks)) {
     return nullptr;
   }
   if (nchunks > 4096) return nullptr;
@@ -193,7 +197,8 @@ std::shared_ptr<HeaderEntry> Decode(ByteSpan file) {
     uint64_t off, len;
     const uint8_t* p;
     if (!r.U64(off) || !r.U64(len) || len == 0 || !r.Bytes(len, p)) return nullptr;
-    if (!cogr::internal::RangeInside(off, len, e->size) || (i > 0 && off <= prev_end)) return nullptr;
+    if (!cogr::internal::RangeInside(off, len, e->size) || (i > 0 && off <= prev_end))
+      return nullptr;
     prev_end = off + len;
     e->chunks.push_back(HeaderEntry::Chunk{off, std::vector<uint8_t>(p, p + len)});
   }
@@ -208,7 +213,8 @@ uint64_t HashUri(const std::string& uri) {
 
 std::string PersistedPath(const std::string& dir, const std::string& uri) {
   char name[32];
-  std::snprintf(name, sizeof(name), "%016llx.cogrhc", static_cast<unsigned long long>(HashUri(uri)));
+  std::snprintf(name, sizeof(name), "%016llx.cogrhc",
+                static_cast<unsigned long long>(HashUri(uri)));
   return dir + "/" + name;
 }
 
@@ -261,9 +267,11 @@ Status StorePersisted(const std::string& dir, const HeaderEntry& entry) {
   }
   static std::atomic<uint64_t> counter{0};
   const std::string final_path = PersistedPath(dir, entry.uri);
-  const std::string tmp = final_path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
+  const std::string tmp =
+      final_path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::IoError("header cache: cannot create " + tmp + ": " + std::strerror(errno));
+  if (fd < 0)
+    return Status::IoError("header cache: cannot create " + tmp + ": " + std::strerror(errno));
   size_t done = 0;
   while (done < out.size()) {
     ssize_t n = ::write(fd, out.data() + done, out.size() - done);

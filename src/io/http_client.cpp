@@ -17,20 +17,24 @@
 namespace cogr::io::internal {
 namespace {
 
-constexpr size_t kMaxErrorBody = 1024;          // kept for messages
+constexpr size_t kMaxErrorBody = 1024;           // kept for messages
 constexpr uint64_t kMaxDiscardedBody = 1 << 20;  // error bodies past this are cut off
 
 bool IEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
   }
   return true;
 }
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -48,7 +52,9 @@ size_t HeaderCallback(char* data, size_t size, size_t nitems, void* user) {
     t->content_type.clear();
     t->content_length.reset();
     const size_t sp = line.find(' ');
-    t->status = sp == std::string_view::npos ? 0 : std::strtol(std::string(line.substr(sp + 1, 3)).c_str(), nullptr, 10);
+    t->status = sp == std::string_view::npos
+                    ? 0
+                    : std::strtol(std::string(line.substr(sp + 1, 3)).c_str(), nullptr, 10);
     return n;
   }
   const size_t colon = line.find(':');
@@ -105,7 +111,8 @@ bool ParsePartRange(std::string_view v, uint64_t* first, uint64_t* last, uint64_
   if (v.size() < 6 || !IEquals(v.substr(0, 6), "bytes ")) return false;
   v.remove_prefix(6);
   const size_t dash = v.find('-'), slash = v.find('/');
-  if (dash == std::string_view::npos || slash == std::string_view::npos || dash > slash) return false;
+  if (dash == std::string_view::npos || slash == std::string_view::npos || dash > slash)
+    return false;
   auto num = [](std::string_view s, uint64_t* out) {
     if (s.empty() || s.size() > 19) return false;
     uint64_t x = 0;
@@ -164,7 +171,8 @@ bool MultipartWrite(Transfer* t, const char* data, size_t n) {
       }
     } else if (!line.empty()) {  // kHeaders
       const size_t colon = line.find(':');
-      if (colon != std::string_view::npos && IEquals(Trim(line.substr(0, colon)), "content-range")) {
+      if (colon != std::string_view::npos &&
+          IEquals(Trim(line.substr(0, colon)), "content-range")) {
         t->mp_part_range = Trim(line.substr(colon + 1));
       }
     } else {  // end of the part's headers
@@ -173,11 +181,14 @@ bool MultipartWrite(Transfer* t, const char* data, size_t n) {
         return fail("a multipart part with Content-Range '" + t->mp_part_range + "'");
       }
       size_t k = 0;
-      while (k < t->parts.size() && !(t->parts[k].offset == first && t->parts[k].end() == last + 1)) ++k;
+      while (k < t->parts.size() && !(t->parts[k].offset == first && t->parts[k].end() == last + 1))
+        ++k;
       if (k == t->parts.size() || t->part_received[k] != 0) {
-        return fail("a multipart part with Content-Range '" + t->mp_part_range + "' that was not asked for");
+        return fail("a multipart part with Content-Range '" + t->mp_part_range +
+                    "' that was not asked for");
       }
-      if (t->multipart_total && *t->multipart_total != total) return fail("multipart parts of different object sizes");
+      if (t->multipart_total && *t->multipart_total != total)
+        return fail("multipart parts of different object sizes");
       t->multipart_total = total;
       t->mp_part = k;
       t->mp_remaining = last - first + 1;
@@ -232,7 +243,8 @@ size_t WriteCallback(char* data, size_t size, size_t nmemb, void* user) {
     const uint64_t lo = std::max(pos, t->want_offset);
     const uint64_t hi = std::min(pos + n, want_end);
     if (lo < hi) {
-      std::memcpy(t->buffer + (lo - t->want_offset), data + (lo - pos), static_cast<size_t>(hi - lo));
+      std::memcpy(t->buffer + (lo - t->want_offset), data + (lo - pos),
+                  static_cast<size_t>(hi - lo));
       t->written = hi - t->want_offset;
     }
     if (t->written == t->want_length && (t->size_known || t->content_length)) {
@@ -298,9 +310,12 @@ struct HttpClient::Impl {
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(o.connect_timeout_ms));
     if (o.low_speed_time_ms > 0 && o.low_speed_bytes_per_s > 0) {
       curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, static_cast<long>(o.low_speed_bytes_per_s));
-      curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, static_cast<long>(std::max<uint32_t>(1, (o.low_speed_time_ms + 999) / 1000)));
+      curl_easy_setopt(
+          e, CURLOPT_LOW_SPEED_TIME,
+          static_cast<long>(std::max<uint32_t>(1, (o.low_speed_time_ms + 999) / 1000)));
     }
-    if (o.request_timeout_ms > 0) curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(o.request_timeout_ms));
+    if (o.request_timeout_ms > 0)
+      curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(o.request_timeout_ms));
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
     // HTTP/2 over TLS when the server offers it; wait for a multiplexed connection rather
     // than opening a new one per transfer.
@@ -340,21 +355,27 @@ struct HttpClient::Impl {
     times.appconnect_us = phase(CURLINFO_APPCONNECT_TIME_T);
     times.starttransfer_us = phase(CURLINFO_STARTTRANSFER_TIME_T);
     long value = 0;
-    if (curl_easy_getinfo(t->easy, CURLINFO_NUM_CONNECTS, &value) == CURLE_OK) times.num_connects = value;
-    if (curl_easy_getinfo(t->easy, CURLINFO_LOCAL_PORT, &value) == CURLE_OK) times.local_port = value;
-    if (curl_easy_getinfo(t->easy, CURLINFO_PRIMARY_PORT, &value) == CURLE_OK) times.primary_port = value;
+    if (curl_easy_getinfo(t->easy, CURLINFO_NUM_CONNECTS, &value) == CURLE_OK)
+      times.num_connects = value;
+    if (curl_easy_getinfo(t->easy, CURLINFO_LOCAL_PORT, &value) == CURLE_OK)
+      times.local_port = value;
+    if (curl_easy_getinfo(t->easy, CURLINFO_PRIMARY_PORT, &value) == CURLE_OK)
+      times.primary_port = value;
     char* ip = nullptr;
-    if (curl_easy_getinfo(t->easy, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip != nullptr) times.primary_ip = ip;
+    if (curl_easy_getinfo(t->easy, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip != nullptr)
+      times.primary_ip = ip;
   }
 
   void Finish(Transfer* t, CURLcode code) {
     t->curl_code = static_cast<int>(code);
     if (code != CURLE_OK) t->curl_error = t->errbuf[0] ? t->errbuf : curl_easy_strerror(code);
     long status = 0;
-    if (curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK && status != 0) t->status = status;
+    if (curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK && status != 0)
+      t->status = status;
     t->too_many_redirects = code == CURLE_TOO_MANY_REDIRECTS;
     long redirects = 0;
-    if (curl_easy_getinfo(t->easy, CURLINFO_REDIRECT_COUNT, &redirects) == CURLE_OK) t->redirects = redirects;
+    if (curl_easy_getinfo(t->easy, CURLINFO_REDIRECT_COUNT, &redirects) == CURLE_OK)
+      t->redirects = redirects;
     if (t->timing) RecordTimes(t);
     curl_multi_remove_handle(multi, t->easy);
     idle_easy.push_back(t->easy);
@@ -415,7 +436,10 @@ struct HttpClient::Impl {
             due.push_back(std::move(it->second.fn));
             it = timers.erase(it);
           } else {
-            const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(it->second.when - now).count() + 1;
+            const auto ms =
+                std::chrono::duration_cast<std::chrono::milliseconds>(it->second.when - now)
+                    .count() +
+                1;
             wait_ms = static_cast<int>(std::min<long long>(wait_ms, ms));
             ++it;
           }
@@ -490,7 +514,8 @@ void HttpClient::Cancel(uint64_t id) {
   curl_multi_wakeup(impl_->multi);
 }
 
-uint64_t HttpClient::AddTimer(std::chrono::steady_clock::time_point when, std::function<void()> fn) {
+uint64_t HttpClient::AddTimer(std::chrono::steady_clock::time_point when,
+                              std::function<void()> fn) {
   uint64_t id;
   {
     std::lock_guard<std::mutex> lock(impl_->mu);

@@ -64,19 +64,19 @@ struct Transfer {
   std::string content_range, etag, last_modified, retry_after, content_encoding, content_type;
   std::string bucket_region;  ///< S3's x-amz-bucket-region (sent with region redirects)
   std::optional<uint64_t> content_length;
-  uint64_t body_bytes = 0;   ///< body bytes received, all of them
-  uint64_t written = 0;      ///< wanted bytes placed into `buffer`
-  bool overflow = false;     ///< a 206 body longer than the range asked for
+  uint64_t body_bytes = 0;     ///< body bytes received, all of them
+  uint64_t written = 0;        ///< wanted bytes placed into `buffer`
+  bool overflow = false;       ///< a 206 body longer than the range asked for
   bool stopped_early = false;  ///< 200 body cut once the wanted bytes were in (not an error)
-  bool over_cap = false;     ///< 200 body past options->max_ignored_range_bytes
+  bool over_cap = false;       ///< 200 body past options->max_ignored_range_bytes
   bool cancelled = false;
   bool too_many_redirects = false;  ///< curl stopped after options->max_redirects redirects
-  long redirects = 0;        ///< redirects followed
-  std::string error_body;    ///< start of a non-2xx body (for messages)
+  long redirects = 0;               ///< redirects followed
+  std::string error_body;           ///< start of a non-2xx body (for messages)
   // Multi-range answers (parts.size() >= 2).
   bool multipart_refused = false;  ///< answered 200 or a single range: aborted at the first byte
   std::string multipart_error;     ///< a malformed multipart body (the transfer was aborted)
-  std::vector<uint64_t> part_received;  ///< bytes of each part in, from its start
+  std::vector<uint64_t> part_received;      ///< bytes of each part in, from its start
   std::optional<uint64_t> multipart_total;  ///< object size the parts' Content-Range gave
   int mp_state = 0;
   size_t mp_part = 0;

@@ -22,12 +22,14 @@ using cogr::internal::ThreadPool;
 void PostDone(std::function<void()> fn) { ThreadPool::Default().Submit(std::move(fn)); }
 
 uint64_t ElapsedUs(Clock::time_point start) {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count());
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count());
 }
 
 // A finished attempt as a trace event (the transfer was submitted with timing on).
 void TraceTransfer(Trace& trace, const std::string& uri, const char* kind, const Transfer& t,
-                   std::vector<ByteRange> ranges, uint32_t retry, std::vector<Trace::Piece> pieces) {
+                   std::vector<ByteRange> ranges, uint32_t retry,
+                   std::vector<Trace::Piece> pieces) {
   const TransferTimes& times = t.times;
   Trace::Request e;
   e.uri = uri;
@@ -54,13 +56,15 @@ void TraceTransfer(Trace& trace, const std::string& uri, const char* kind, const
   e.retry = retry;
   if (!times.primary_ip.empty()) {
     const bool v6 = times.primary_ip.find(':') != std::string::npos;
-    e.remote = (v6 ? "[" + times.primary_ip + "]" : times.primary_ip) + ":" + std::to_string(times.primary_port);
+    e.remote = (v6 ? "[" + times.primary_ip + "]" : times.primary_ip) + ":" +
+               std::to_string(times.primary_port);
   }
   e.local_port = static_cast<uint32_t>(times.local_port);
   if (t.cancelled) {
     e.error = "cancelled";
   } else if (t.multipart_refused) {
-    e.error = "multi-range request refused (" + StatusText(t.status) + "); sent again as single ranges";
+    e.error =
+        "multi-range request refused (" + StatusText(t.status) + "); sent again as single ranges";
   } else if (t.curl_code != 0) {
     e.error = t.curl_error;
   } else if (t.status >= 400) {
@@ -121,17 +125,20 @@ class RangeExec : public std::enable_shared_from_this<RangeExec> {
   void Start(std::vector<ReadyRange> ready, std::vector<std::vector<PlannedRequest>> requests) {
     auto self = shared_from_this();
     std::unique_lock<std::mutex> lock(mu_);
-    for (ReadyRange& r : ready) work_.push_back(Item{std::move(r.keep), r.data, r.length, r.index, SIZE_MAX});
+    for (ReadyRange& r : ready)
+      work_.push_back(Item{std::move(r.keep), r.data, r.length, r.index, SIZE_MAX});
     for (auto& plans : requests) AddRequest(std::move(plans));
     if (Status st = cogr::internal::CheckReadContext(&context_); !st.ok()) {
       Fail(st);
     } else {
       if (context_.cancel) {
         // The callback owns the executor: it may run after Unsubscribe returned.
-        cancel_subscription_ = context_.cancel->Subscribe([self] { self->Stop(/*deadline=*/false); });
+        cancel_subscription_ =
+            context_.cancel->Subscribe([self] { self->Stop(/*deadline=*/false); });
       }
       if (context_.deadline) {
-        deadline_timer_ = HttpClient::Global().AddTimer(*context_.deadline, [self] { self->Stop(/*deadline=*/true); });
+        deadline_timer_ = HttpClient::Global().AddTimer(*context_.deadline,
+                                                        [self] { self->Stop(/*deadline=*/true); });
       }
       StartMore();
       SpawnHelpers();
@@ -160,7 +167,8 @@ class RangeExec : public std::enable_shared_from_this<RangeExec> {
   void Stop(bool deadline) {
     std::unique_lock<std::mutex> lock(mu_);
     if (failed_ || finished_) return;
-    Status st = deadline ? cogr::internal::DeadlineExceeded(&context_) : cogr::internal::CheckReadContext(&context_);
+    Status st = deadline ? cogr::internal::DeadlineExceeded(&context_)
+                         : cogr::internal::CheckReadContext(&context_);
     if (st.ok()) return;
     for (size_t ri = 0; ri < requests_.size(); ++ri) {
       if (requests_[ri].in_flight) stalled_.push_back(ri);
@@ -261,7 +269,8 @@ class RangeExec : public std::enable_shared_from_this<RangeExec> {
         std::shared_ptr<const void> keep(r.buffer, r.buffer.get());
         const uint8_t* data = r.buffer.get() + r.attempt_at[j] + (begin - r.attempt[j].offset);
         work_.push_back(Item{std::move(keep), data, p.length, p.index, ri});
-        if (context_.trace) r.traced.push_back(Trace::Piece{begin, p.length, context_.trace->NowUs()});
+        if (context_.trace)
+          r.traced.push_back(Trace::Piece{begin, p.length, context_.trace->NowUs()});
         target_.counters->AddUsed(p.length);
         ++r.delivered[k];
         ++r.items_out;
@@ -301,9 +310,11 @@ class RangeExec : public std::enable_shared_from_this<RangeExec> {
     if (!stalled_.empty()) {
       // Every transfer has ended: say what the first stopped one had got.
       const Request& r = requests_[stalled_.front()];
-      const ByteRange span{r.attempt.front().offset, r.attempt.back().end() - r.attempt.front().offset};
+      const ByteRange span{r.attempt.front().offset,
+                           r.attempt.back().end() - r.attempt.front().offset};
       std::string detail = "; " + Unfinished(r.transfer, span);
-      if (stalled_.size() > 1) detail += " (and " + std::to_string(stalled_.size() - 1) + " more requests)";
+      if (stalled_.size() > 1)
+        detail += " (and " + std::to_string(stalled_.size() - 1) + " more requests)";
       st = Status(error_.code(), error_.message() + detail);
     }
     auto done = std::move(on_done_);
@@ -344,8 +355,8 @@ class RangeExec : public std::enable_shared_from_this<RangeExec> {
     // The attempt's trace event, once the pieces it delivers are known.
     auto trace = [this, &r] {
       if (!context_.trace) return;
-      TraceTransfer(*context_.trace, *target_.name, "data", r.transfer, r.attempt, r.attempts.retries,
-                    std::move(r.traced));
+      TraceTransfer(*context_.trace, *target_.name, "data", r.transfer, r.attempt,
+                    r.attempts.retries, std::move(r.traced));
       r.traced.clear();
     };
     if (failed_) {
@@ -382,7 +393,7 @@ class RangeExec : public std::enable_shared_from_this<RangeExec> {
       return;
     }
     Outcome out = r.attempt.size() >= 2 ? JudgeMultipart(*target_.name, *target_.info, t)
-                                         : Judge(*target_.name, target_.info, t, r.attempt.front());
+                                        : Judge(*target_.name, target_.info, t, r.attempt.front());
     if (out.status.ok()) {
       Deliver(ri, true);
       trace();
@@ -391,12 +402,14 @@ class RangeExec : public std::enable_shared_from_this<RangeExec> {
       trace();
       std::optional<uint64_t> delay;
       Status give_up = out.status;
-      if (out.retry) delay = r.attempts.NextDelayMs(target_.options->retry, out, &give_up, &context_);
+      if (out.retry)
+        delay = r.attempts.NextDelayMs(target_.options->retry, out, &give_up, &context_);
       if (delay) {
         r.retry_pending = true;
         auto self = shared_from_this();
-        r.retry_timer = HttpClient::Global().AddTimer(Clock::now() + std::chrono::milliseconds(*delay),
-                                                      [self, ri] { self->OnRetryTimer(ri); });
+        r.retry_timer =
+            HttpClient::Global().AddTimer(Clock::now() + std::chrono::milliseconds(*delay),
+                                          [self, ri] { self->OnRetryTimer(ri); });
       } else {
         if (IsChanged(out.status) && target_.forget) target_.forget();
         Fail(give_up);
@@ -459,8 +472,8 @@ class RangeExec : public std::enable_shared_from_this<RangeExec> {
   std::mutex mu_;
   std::deque<Item> work_;
   std::deque<Request> requests_;  // grows at the back only: transfers live in it
-  size_t next_ = 0;                // next request to start
-  size_t live_ = 0;                // started, not retired
+  size_t next_ = 0;               // next request to start
+  size_t live_ = 0;               // started, not retired
   size_t in_flight_ = 0;
   size_t items_running_ = 0;
   size_t helpers_alive_ = 0;
@@ -478,8 +491,8 @@ class ProbeExec : public std::enable_shared_from_this<ProbeExec> {
  public:
   using Done = std::function<void(Result<std::shared_ptr<const HeaderEntry>>, std::string)>;
 
-  ProbeExec(std::string url, std::string name, const SourceOptions& options, std::shared_ptr<StatsCounters> counters,
-            IoContext context, Done done)
+  ProbeExec(std::string url, std::string name, const SourceOptions& options,
+            std::shared_ptr<StatsCounters> counters, IoContext context, Done done)
       : url_(std::move(url)),
         name_(std::move(name)),
         options_(options),
@@ -499,7 +512,8 @@ class ProbeExec : public std::enable_shared_from_this<ProbeExec> {
       cancel_subscription_ = context_.cancel->Subscribe([self] { self->Stop(false); });
     }
     if (context_.deadline) {
-      deadline_timer_ = HttpClient::Global().AddTimer(*context_.deadline, [self] { self->Stop(true); });
+      deadline_timer_ =
+          HttpClient::Global().AddTimer(*context_.deadline, [self] { self->Stop(true); });
     }
     Submit(lock);
   }
@@ -508,7 +522,8 @@ class ProbeExec : public std::enable_shared_from_this<ProbeExec> {
   void Submit(std::unique_lock<std::mutex>& lock) {
     if (Status st = cogr::internal::CheckReadContext(&context_); !st.ok()) return Finish(lock, st);
     const ByteRange want{0, prefix_};
-    if (Status st = PrepareTransfer(url_, options_, want, t_); !st.ok()) return Finish(lock, st.WithContext(name_));
+    if (Status st = PrepareTransfer(url_, options_, want, t_); !st.ok())
+      return Finish(lock, st.WithContext(name_));
     buffer_.resize(static_cast<size_t>(prefix_));
     t_.options = &options_;
     t_.want_offset = 0;
@@ -527,7 +542,8 @@ class ProbeExec : public std::enable_shared_from_this<ProbeExec> {
   void Stop(bool deadline) {
     std::unique_lock<std::mutex> lock(mu_);
     if (finished_ || stopped_) return;
-    Status st = deadline ? cogr::internal::DeadlineExceeded(&context_) : cogr::internal::CheckReadContext(&context_);
+    Status st = deadline ? cogr::internal::DeadlineExceeded(&context_)
+                         : cogr::internal::CheckReadContext(&context_);
     if (st.ok()) return;
     stopped_ = true;
     stop_status_ = st;
@@ -547,11 +563,14 @@ class ProbeExec : public std::enable_shared_from_this<ProbeExec> {
     if (context_.trace) {
       // The prefix is the open's only piece; it is in when the transfer ends.
       std::vector<Trace::Piece> pieces;
-      if (t_.status == 206 || t_.status == 200) pieces.push_back(Trace::Piece{0, t_.written, context_.trace->NowUs()});
-      TraceTransfer(*context_.trace, name_, "header", t_, {ByteRange{0, prefix_}}, attempts_.retries, std::move(pieces));
+      if (t_.status == 206 || t_.status == 200)
+        pieces.push_back(Trace::Piece{0, t_.written, context_.trace->NowUs()});
+      TraceTransfer(*context_.trace, name_, "header", t_, {ByteRange{0, prefix_}},
+                    attempts_.retries, std::move(pieces));
     }
     if (stopped_) {
-      return Finish(lock, Status(stop_status_.code(), stop_status_.message() + "; " + Unfinished(t_, {0, prefix_})));
+      return Finish(lock, Status(stop_status_.code(),
+                                 stop_status_.message() + "; " + Unfinished(t_, {0, prefix_})));
     }
     Outcome out = Judge(name_, nullptr, t_, ByteRange{0, prefix_});
     if (out.status.ok()) {
@@ -572,17 +591,19 @@ class ProbeExec : public std::enable_shared_from_this<ProbeExec> {
     auto delay = attempts_.NextDelayMs(options_.retry, out, &give_up, &context_);
     if (!delay) return Finish(lock, give_up);
     auto self = shared_from_this();
-    retry_timer_ = HttpClient::Global().AddTimer(Clock::now() + std::chrono::milliseconds(*delay), [self] {
-      std::unique_lock<std::mutex> timer_lock(self->mu_);
-      if (self->finished_) return;
-      self->retry_timer_ = 0;
-      ++self->attempts_.retries;
-      self->counters_->AddRetry();
-      self->Submit(timer_lock);
-    });
+    retry_timer_ =
+        HttpClient::Global().AddTimer(Clock::now() + std::chrono::milliseconds(*delay), [self] {
+          std::unique_lock<std::mutex> timer_lock(self->mu_);
+          if (self->finished_) return;
+          self->retry_timer_ = 0;
+          ++self->attempts_.retries;
+          self->counters_->AddRetry();
+          self->Submit(timer_lock);
+        });
   }
 
-  void Finish(std::unique_lock<std::mutex>& lock, Result<std::shared_ptr<const HeaderEntry>> result) {
+  void Finish(std::unique_lock<std::mutex>& lock,
+              Result<std::shared_ptr<const HeaderEntry>> result) {
     if (finished_) return;
     finished_ = true;
     auto done = std::move(done_);
@@ -593,9 +614,10 @@ class ProbeExec : public std::enable_shared_from_this<ProbeExec> {
     lock.unlock();
     if (subscription != 0) context_.cancel->Unsubscribe(subscription);
     if (deadline_timer != 0) HttpClient::Global().CancelTimer(deadline_timer);
-    PostDone([done = std::move(done), result = std::move(result), region = std::move(region)]() mutable {
-      done(std::move(result), std::move(region));
-    });
+    PostDone(
+        [done = std::move(done), result = std::move(result), region = std::move(region)]() mutable {
+          done(std::move(result), std::move(region));
+        });
   }
 
   const std::string url_, name_;
@@ -622,19 +644,23 @@ class ProbeExec : public std::enable_shared_from_this<ProbeExec> {
 
 }  // namespace
 
-void StartRangeExec(ExecTarget target, std::vector<ReadyRange> ready, std::vector<std::vector<PlannedRequest>> requests,
-                    Source::RangeCallback on_range, std::function<void(Status)> on_done, IoContext context,
-                    size_t max_parallel) {
-  auto exec = std::make_shared<RangeExec>(std::move(target), std::move(on_range), std::move(on_done),
-                                          std::move(context), max_parallel);
+void StartRangeExec(ExecTarget target, std::vector<ReadyRange> ready,
+                    std::vector<std::vector<PlannedRequest>> requests,
+                    Source::RangeCallback on_range, std::function<void(Status)> on_done,
+                    IoContext context, size_t max_parallel) {
+  auto exec = std::make_shared<RangeExec>(std::move(target), std::move(on_range),
+                                          std::move(on_done), std::move(context), max_parallel);
   exec->Start(std::move(ready), std::move(requests));
 }
 
-void StartProbe(std::string url, std::string name, const SourceOptions& options,
-                std::shared_ptr<StatsCounters> counters, IoContext context,
-                std::function<void(Result<std::shared_ptr<const HeaderEntry>>, std::string bucket_region)> done) {
-  auto probe = std::make_shared<ProbeExec>(std::move(url), std::move(name), options, std::move(counters),
-                                           std::move(context), std::move(done));
+void StartProbe(
+    std::string url, std::string name, const SourceOptions& options,
+    std::shared_ptr<StatsCounters> counters, IoContext context,
+    std::function<void(Result<std::shared_ptr<const HeaderEntry>>, std::string bucket_region)>
+        done) {
+  auto probe =
+      std::make_shared<ProbeExec>(std::move(url), std::move(name), options, std::move(counters),
+                                  std::move(context), std::move(done));
   probe->Start();
 }
 

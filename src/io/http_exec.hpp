@@ -53,16 +53,19 @@ struct ReadyRange {
 /// options->max_concurrent_requests in flight. Callbacks run on at most `max_parallel` pool
 /// tasks at once. on_done runs exactly once, after every on_range has returned; never on the
 /// client thread (it is posted to the pool from there).
-void StartRangeExec(ExecTarget target, std::vector<ReadyRange> ready, std::vector<std::vector<PlannedRequest>> requests,
-                    Source::RangeCallback on_range, std::function<void(Status)> on_done, IoContext context,
-                    size_t max_parallel);
+void StartRangeExec(ExecTarget target, std::vector<ReadyRange> ready,
+                    std::vector<std::vector<PlannedRequest>> requests,
+                    Source::RangeCallback on_range, std::function<void(Status)> on_done,
+                    IoContext context, size_t max_parallel);
 
 /// The speculative first GET of an open: size, validators and the first prefix bytes, with
 /// retries on timers and the context's deadline and cancellation. done runs exactly once (not
 /// on the client thread) with the entry or the error and the S3 region an error answer named.
-void StartProbe(std::string url, std::string name, const SourceOptions& options,
-                std::shared_ptr<StatsCounters> counters, IoContext context,
-                std::function<void(Result<std::shared_ptr<const HeaderEntry>>, std::string bucket_region)> done);
+void StartProbe(
+    std::string url, std::string name, const SourceOptions& options,
+    std::shared_ptr<StatsCounters> counters, IoContext context,
+    std::function<void(Result<std::shared_ptr<const HeaderEntry>>, std::string bucket_region)>
+        done);
 
 /// Runs `start(callback)` and waits for the callback's value, running pool tasks meanwhile
 /// (ThreadPool::RunUntil), so that a synchronous call over an asynchronous one cannot stall a

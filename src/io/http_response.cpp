@@ -56,7 +56,8 @@ namespace {
 
 // S3 names the bucket's region on wrong-region answers: worth saying in the error.
 std::string RegionDetail(const Transfer& t) {
-  return t.bucket_region.empty() ? std::string() : " (the bucket is in region " + t.bucket_region + ")";
+  return t.bucket_region.empty() ? std::string()
+                                 : " (the bucket is in region " + t.bucket_region + ")";
 }
 
 std::string HttpReason(long status) {
@@ -83,11 +84,13 @@ std::string StatusText(long status) {
 }
 
 Status Changed(const std::string& url, const std::string& what) {
-  return Status::IoError(url + " changed on the server since it was opened (" + what + "); open it again");
+  return Status::IoError(url + " changed on the server since it was opened (" + what +
+                         "); open it again");
 }
 
 bool IsChanged(const Status& st) {
-  return st.code() == Code::kIoError && st.message().find(" changed on the server since it was opened") != std::string::npos;
+  return st.code() == Code::kIoError &&
+         st.message().find(" changed on the server since it was opened") != std::string::npos;
 }
 
 // Compares an answer's validators with what the open saw. ETag first (strong or weak, as
@@ -96,9 +99,10 @@ Status CheckValidators(const std::string& url, const ObjectInfo& known, const Tr
   if (!known.etag.empty() && !t.etag.empty() && known.etag != t.etag) {
     return Changed(url, "ETag " + known.etag + " at open, now " + t.etag);
   }
-  if (known.etag.empty() && t.etag.empty() && !known.last_modified.empty() && !t.last_modified.empty() &&
-      known.last_modified != t.last_modified) {
-    return Changed(url, "Last-Modified " + known.last_modified + " at open, now " + t.last_modified);
+  if (known.etag.empty() && t.etag.empty() && !known.last_modified.empty() &&
+      !t.last_modified.empty() && known.last_modified != t.last_modified) {
+    return Changed(url,
+                   "Last-Modified " + known.last_modified + " at open, now " + t.last_modified);
   }
   return Status::OK();
 }
@@ -145,15 +149,17 @@ Outcome Judge(const std::string& url, const ObjectInfo* known, const Transfer& t
     return out;
   }
   if (t.over_cap) {
-    out.status = Status::IoError(where + "the server ignored the Range header (HTTP 200) and its body exceeds " +
-                                 std::to_string(t.options->max_ignored_range_bytes) +
-                                 " bytes (SourceOptions::max_ignored_range_bytes)");
+    out.status = Status::IoError(
+        where + "the server ignored the Range header (HTTP 200) and its body exceeds " +
+        std::to_string(t.options->max_ignored_range_bytes) +
+        " bytes (SourceOptions::max_ignored_range_bytes)");
     return out;
   }
   if (t.too_many_redirects) {
     // The last answer was a redirect too: say so rather than "unexpected HTTP 302".
     out.status = Status::IoError(where + "too many redirects (" + std::to_string(t.redirects) +
-                                 "; SourceOptions::max_redirects is " + std::to_string(t.options->max_redirects) + ")");
+                                 "; SourceOptions::max_redirects is " +
+                                 std::to_string(t.options->max_redirects) + ")");
     return out;
   }
   if (t.curl_code != 0 && !t.stopped_early) {
@@ -173,36 +179,41 @@ Outcome Judge(const std::string& url, const ObjectInfo* known, const Transfer& t
   const long st = t.status;
   if (st == 206 || st == 200) {
     if (!t.content_encoding.empty() && t.content_encoding != "identity") {
-      out.status = Status::IoError(where + "the server applied Content-Encoding '" + t.content_encoding +
-                                   "', so byte ranges do not match the object");
+      out.status =
+          Status::IoError(where + "the server applied Content-Encoding '" + t.content_encoding +
+                          "', so byte ranges do not match the object");
       return out;
     }
   }
   if (st == 206) {
     auto cr = ParseContentRange(t.content_range);
     if (!cr || cr->unsatisfied) {
-      out.status = Status::IoError(where + "HTTP 206 with an invalid Content-Range '" + t.content_range + "'");
+      out.status = Status::IoError(where + "HTTP 206 with an invalid Content-Range '" +
+                                   t.content_range + "'");
       return out;
     }
     if (known) {
       if (cr->total && *cr->total != known->size) {
-        out.status = Changed(url,
-                             "size " + std::to_string(known->size) + " at open, now " + std::to_string(*cr->total));
+        out.status = Changed(url, "size " + std::to_string(known->size) + " at open, now " +
+                                      std::to_string(*cr->total));
         return out;
       }
       if (cr->first != want.offset || cr->last != want.end() - 1) {
-        out.status = Status::IoError(where + "the server answered with Content-Range '" + t.content_range + "'");
+        out.status = Status::IoError(where + "the server answered with Content-Range '" +
+                                     t.content_range + "'");
         return out;
       }
     } else {
       if (!cr->total) {
-        out.status = Status::IoError(where + "the server did not give the object size (Content-Range '" +
-                                     t.content_range + "')");
+        out.status =
+            Status::IoError(where + "the server did not give the object size (Content-Range '" +
+                            t.content_range + "')");
         return out;
       }
       const uint64_t expect_last = std::min(want.end(), *cr->total) - 1;
       if (*cr->total == 0 || cr->first != 0 || cr->last != expect_last) {
-        out.status = Status::IoError(where + "the server answered with Content-Range '" + t.content_range + "'");
+        out.status = Status::IoError(where + "the server answered with Content-Range '" +
+                                     t.content_range + "'");
         return out;
       }
       out.info.size = *cr->total;
@@ -210,8 +221,8 @@ Outcome Judge(const std::string& url, const ObjectInfo* known, const Transfer& t
     }
     const uint64_t expect = cr->last - cr->first + 1;
     if (t.written != expect || t.body_bytes != expect) {
-      out.status = Status::IoError(where + "short body: got " + std::to_string(t.body_bytes) + " of " +
-                                   std::to_string(expect) + " bytes");
+      out.status = Status::IoError(where + "short body: got " + std::to_string(t.body_bytes) +
+                                   " of " + std::to_string(expect) + " bytes");
       return out;
     }
   } else if (st == 200) {
@@ -225,13 +236,16 @@ Outcome Judge(const std::string& url, const ObjectInfo* known, const Transfer& t
       total = known ? known->size : 0;
     }
     if (known && total != known->size) {
-      out.status = Changed(url, "size " + std::to_string(known->size) + " at open, now " + std::to_string(total));
+      out.status = Changed(
+          url, "size " + std::to_string(known->size) + " at open, now " + std::to_string(total));
       return out;
     }
     const uint64_t expect = std::min(want.end(), total) - std::min(want.offset, total);
-    if (t.written != expect || (!t.stopped_early && t.body_bytes != total) || (known && expect != want.length)) {
-      out.status = Status::IoError(where + "short body: the server ignored Range (HTTP 200) and sent " +
-                                   std::to_string(t.body_bytes) + " bytes of " + std::to_string(total));
+    if (t.written != expect || (!t.stopped_early && t.body_bytes != total) ||
+        (known && expect != want.length)) {
+      out.status =
+          Status::IoError(where + "short body: the server ignored Range (HTTP 200) and sent " +
+                          std::to_string(t.body_bytes) + " bytes of " + std::to_string(total));
       return out;
     }
     if (!known) {
@@ -245,15 +259,16 @@ Outcome Judge(const std::string& url, const ObjectInfo* known, const Transfer& t
       out.info.size = 0;
       out.prefix_bytes = 0;
     } else {
-      out.status = Status::IoError(where + StatusText(st) + " with Content-Range '" + t.content_range + "'");
+      out.status =
+          Status::IoError(where + StatusText(st) + " with Content-Range '" + t.content_range + "'");
       return out;
     }
   } else if (st == 404 || st == 410) {
     out.status = Status::NotFound(url + ": " + StatusText(st) + ErrorDetail(t.error_body));
     return out;
   } else if (st == 401 || st == 403) {
-    out.status = Status::IoError(url + ": access denied (" + StatusText(st) + ")" + ErrorDetail(t.error_body) +
-                                 RegionDetail(t));
+    out.status = Status::IoError(url + ": access denied (" + StatusText(st) + ")" +
+                                 ErrorDetail(t.error_body) + RegionDetail(t));
     return out;
   } else if (IsTransientHttpStatus(st)) {
     out.status = Status::Unavailable(where + StatusText(st));
@@ -261,11 +276,13 @@ Outcome Judge(const std::string& url, const ObjectInfo* known, const Transfer& t
     if (!t.retry_after.empty()) out.retry_after_ms = ParseRetryAfterMs(t.retry_after);
     return out;
   } else if (st == 416) {
-    out.status = Status::IoError(where + StatusText(st) + "; the object may have changed on the server (it had " +
+    out.status = Status::IoError(where + StatusText(st) +
+                                 "; the object may have changed on the server (it had " +
                                  std::to_string(known->size) + " bytes at open)");
     return out;
   } else {
-    out.status = Status::IoError(where + "unexpected " + StatusText(st) + ErrorDetail(t.error_body) + RegionDetail(t));
+    out.status = Status::IoError(where + "unexpected " + StatusText(st) +
+                                 ErrorDetail(t.error_body) + RegionDetail(t));
     return out;
   }
   if (!known) {
@@ -279,12 +296,13 @@ Outcome Judge(const std::string& url, const ObjectInfo* known, const Transfer& t
 // message: "waiting for bytes [0, 32768): HTTP 206, 31 body bytes received".
 Outcome JudgeMultipart(const std::string& url, const ObjectInfo& known, const Transfer& t) {
   const ByteRange span{t.parts.front().offset, t.parts.back().end() - t.parts.front().offset};
-  if (t.multipart_error.empty() && (t.status != 206 || t.cancelled || t.overflow || t.curl_code != 0)) {
+  if (t.multipart_error.empty() &&
+      (t.status != 206 || t.cancelled || t.overflow || t.curl_code != 0)) {
     return Judge(url, &known, t, span);  // errors of any answer, as for a single range
   }
   Outcome out;
-  const std::string where = url + ": " + RangeText(t.parts.front()) + " and " + std::to_string(t.parts.size() - 1) +
-                            " more ranges: ";
+  const std::string where = url + ": " + RangeText(t.parts.front()) + " and " +
+                            std::to_string(t.parts.size() - 1) + " more ranges: ";
   if (!t.multipart_error.empty()) {
     out.status = Status::IoError(where + "the server sent " + t.multipart_error);
     return out;
@@ -292,12 +310,13 @@ Outcome JudgeMultipart(const std::string& url, const ObjectInfo& known, const Tr
   out.status = CheckValidators(url, known, t);
   if (!out.status.ok()) return out;
   if (!t.content_encoding.empty() && t.content_encoding != "identity") {
-    out.status = Status::IoError(where + "the server applied Content-Encoding '" + t.content_encoding +
-                                 "', so byte ranges do not match the object");
+    out.status = Status::IoError(where + "the server applied Content-Encoding '" +
+                                 t.content_encoding + "', so byte ranges do not match the object");
     return out;
   }
   if (t.multipart_total && *t.multipart_total != known.size) {
-    out.status = Changed(url, "size " + std::to_string(known.size) + " at open, now " + std::to_string(*t.multipart_total));
+    out.status = Changed(url, "size " + std::to_string(known.size) + " at open, now " +
+                                  std::to_string(*t.multipart_total));
     return out;
   }
   uint64_t got = 0, want = 0;
@@ -306,8 +325,8 @@ Outcome JudgeMultipart(const std::string& url, const ObjectInfo& known, const Tr
     want += t.parts[i].length;
   }
   if (got != want) {
-    out.status = Status::IoError(where + "short multipart body: got " + std::to_string(got) + " of " +
-                                 std::to_string(want) + " bytes of its parts");
+    out.status = Status::IoError(where + "short multipart body: got " + std::to_string(got) +
+                                 " of " + std::to_string(want) + " bytes of its parts");
   }
   return out;
 }
@@ -329,37 +348,43 @@ bool HeadersAccepted(const ObjectInfo& known, const Transfer& t, ByteRange want)
 std::string Unfinished(const Transfer& t, ByteRange want) {
   std::string s = "waiting for " + RangeText(want) + ": ";
   if (t.status == 0) return s + "no answer yet";
-  return s + "HTTP " + std::to_string(t.status) + ", " + std::to_string(t.body_bytes) + " body bytes received";
+  return s + "HTTP " + std::to_string(t.status) + ", " + std::to_string(t.body_bytes) +
+         " body bytes received";
 }
 
-std::optional<uint64_t> Attempts::NextDelayMs(const RetryOptions& o, const Outcome& out, Status* give_up,
-                                               const IoContext* context) {
+std::optional<uint64_t> Attempts::NextDelayMs(const RetryOptions& o, const Outcome& out,
+                                              Status* give_up, const IoContext* context) {
   const auto now = Clock::now();
-  const auto elapsed_ms =
-      static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(now - first_start).count());
-  const std::string after = " (gave up after " + std::to_string(retries) + (retries == 1 ? " retry" : " retries");
+  const auto elapsed_ms = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(now - first_start).count());
+  const std::string after =
+      " (gave up after " + std::to_string(retries) + (retries == 1 ? " retry" : " retries");
   if (retries >= o.max_retries) {
     *give_up = Status::Unavailable(out.status.message() + after + ")");
     return std::nullopt;
   }
   if (out.retry_after_ms && *out.retry_after_ms > o.max_retry_after_ms) {
-    *give_up = Status::Unavailable(out.status.message() + after + ": the server asks to wait " +
-                                   std::to_string(*out.retry_after_ms / 1000) + " s (Retry-After), more than " +
-                                   std::to_string(o.max_retry_after_ms) + " ms, RetryOptions::max_retry_after_ms)");
+    *give_up = Status::Unavailable(
+        out.status.message() + after + ": the server asks to wait " +
+        std::to_string(*out.retry_after_ms / 1000) + " s (Retry-After), more than " +
+        std::to_string(o.max_retry_after_ms) + " ms, RetryOptions::max_retry_after_ms)");
     return std::nullopt;
   }
   const uint64_t delay = BackoffMs(o, retries + 1, out.retry_after_ms);
   if (elapsed_ms + delay > o.max_total_ms) {
-    *give_up = Status::Unavailable(out.status.message() + after + ": a wait of " + std::to_string(delay) +
-                                   " ms would pass the retry time limit of " + std::to_string(o.max_total_ms) +
-                                   " ms)");
+    *give_up = Status::Unavailable(
+        out.status.message() + after + ": a wait of " + std::to_string(delay) +
+        " ms would pass the retry time limit of " + std::to_string(o.max_total_ms) + " ms)");
     return std::nullopt;
   }
-  if (context != nullptr && context->deadline && now + std::chrono::milliseconds(delay) >= *context->deadline) {
+  if (context != nullptr && context->deadline &&
+      now + std::chrono::milliseconds(delay) >= *context->deadline) {
     // The deadline would end the wait: fail now, as the deadline would, and say why.
     const std::string retry_after =
-        out.retry_after_ms ? ", Retry-After " + std::to_string(*out.retry_after_ms / 1000) + " s" : "";
-    *give_up = Status::Cancelled(out.status.message() + ": " + cogr::internal::DeadlineExceeded(context).message() +
+        out.retry_after_ms ? ", Retry-After " + std::to_string(*out.retry_after_ms / 1000) + " s"
+                           : "";
+    *give_up = Status::Cancelled(out.status.message() + ": " +
+                                 cogr::internal::DeadlineExceeded(context).message() +
                                  " before retry " + std::to_string(retries + 1) + " (a wait of " +
                                  std::to_string(delay) + " ms" + retry_after + ")");
     return std::nullopt;
@@ -369,7 +394,8 @@ std::optional<uint64_t> Attempts::NextDelayMs(const RetryOptions& o, const Outco
 
 namespace {
 
-std::vector<std::string> RequestHeaders(const SourceOptions& o, const std::vector<ByteRange>& parts) {
+std::vector<std::string> RequestHeaders(const SourceOptions& o,
+                                        const std::vector<ByteRange>& parts) {
   std::vector<std::string> h = o.headers;
   std::string range = "Range: bytes=";
   for (size_t i = 0; i < parts.size(); ++i) {
@@ -386,8 +412,8 @@ Status PrepareTransfer(const std::string& url, const SourceOptions& o, ByteRange
   return PrepareTransfer(url, o, std::vector<ByteRange>{r}, t);
 }
 
-Status PrepareTransfer(const std::string& url, const SourceOptions& o, const std::vector<ByteRange>& parts,
-                       Transfer& t) {
+Status PrepareTransfer(const std::string& url, const SourceOptions& o,
+                       const std::vector<ByteRange>& parts, Transfer& t) {
   HttpRequest req;
   req.url = url;
   req.headers = RequestHeaders(o, parts);

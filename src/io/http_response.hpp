@@ -92,8 +92,8 @@ struct Attempts {
 /// Applies the signing hook and fills url/headers of a transfer for one attempt at `r`.
 Status PrepareTransfer(const std::string& url, const SourceOptions& o, ByteRange r, Transfer& t);
 /// The same for a multi-range request ("Range: bytes=a-b,c-d,..."; one range: as above).
-Status PrepareTransfer(const std::string& url, const SourceOptions& o, const std::vector<ByteRange>& parts,
-                       Transfer& t);
+Status PrepareTransfer(const std::string& url, const SourceOptions& o,
+                       const std::vector<ByteRange>& parts, Transfer& t);
 
 }  // namespace cogr::io::internal
 

@@ -45,27 +45,31 @@ bool SingleRangeCloudHost(const std::string& url) {
   if (const size_t at = host.rfind('@'); at != std::string::npos) host.erase(0, at + 1);
   for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   auto ends_with = [&](std::string_view suffix) {
-    return host.size() >= suffix.size() && host.compare(host.size() - suffix.size(), suffix.size(), suffix) == 0;
+    return host.size() >= suffix.size() &&
+           host.compare(host.size() - suffix.size(), suffix.size(), suffix) == 0;
   };
-  return ends_with(".amazonaws.com") || host == "storage.googleapis.com" || ends_with(".storage.googleapis.com") ||
-         ends_with(".blob.core.windows.net");
+  return ends_with(".amazonaws.com") || host == "storage.googleapis.com" ||
+         ends_with(".storage.googleapis.com") || ends_with(".blob.core.windows.net");
 }
 
 #ifndef COGR_HAVE_CURL
 
 void ForgetMultiRangeRefusals() {}
 
-Result<std::shared_ptr<Source>> OpenHttp(const std::string& url, const SourceOptions&, const std::string& name) {
-  return Status::Unsupported((name.empty() ? url : name) + ": remote reads need libcurl, and cogr was built without it");
+Result<std::shared_ptr<Source>> OpenHttp(const std::string& url, const SourceOptions&,
+                                         const std::string& name) {
+  return Status::Unsupported((name.empty() ? url : name) +
+                             ": remote reads need libcurl, and cogr was built without it");
 }
 
-Result<std::shared_ptr<Source>> OpenHttp(const std::string& url, const SourceOptions& options, const std::string& name,
-                                         std::string*, StatsCounters*) {
+Result<std::shared_ptr<Source>> OpenHttp(const std::string& url, const SourceOptions& options,
+                                         const std::string& name, std::string*, StatsCounters*) {
   return OpenHttp(url, options, name);
 }
 
-void OpenHttpAsync(const std::string& url, const SourceOptions& options, const std::string& name, IoContext,
-                   StatsCounters*, std::function<void(Result<std::shared_ptr<Source>>, std::string)> done) {
+void OpenHttpAsync(const std::string& url, const SourceOptions& options, const std::string& name,
+                   IoContext, StatsCounters*,
+                   std::function<void(Result<std::shared_ptr<Source>>, std::string)> done) {
   done(OpenHttp(url, options, name), std::string());
 }
 
@@ -85,8 +89,9 @@ void AddStats(StatsCounters& c, const IoStats& s) {
 }
 
 Status OutsideObject(ByteRange r, uint64_t size) {
-  return Status::InvalidFile("needs bytes [" + std::to_string(r.offset) + ", " + std::to_string(r.offset + r.length) +
-                             ") but the file has " + std::to_string(size) + " bytes");
+  return Status::InvalidFile("needs bytes [" + std::to_string(r.offset) + ", " +
+                             std::to_string(r.offset + r.length) + ") but the file has " +
+                             std::to_string(size) + " bytes");
 }
 
 void Post(std::function<void()> fn) { cogr::internal::ThreadPool::Default().Submit(std::move(fn)); }
@@ -131,8 +136,8 @@ class MultiRangeRefusals {
 
 class HttpSource final : public Source {
  public:
-  HttpSource(std::string url, std::string name, SourceOptions options, std::shared_ptr<const HeaderEntry> entry,
-             std::string cache_dir)
+  HttpSource(std::string url, std::string name, SourceOptions options,
+             std::shared_ptr<const HeaderEntry> entry, std::string cache_dir)
       : url_(std::move(url)),
         name_(std::move(name)),
         options_(std::move(options)),
@@ -142,8 +147,9 @@ class HttpSource final : public Source {
     info_.etag = entry_->etag;
     info_.last_modified = entry_->last_modified;
     const std::string scheme = name_.substr(0, name_.find("://"));
-    multi_range_ok_ = (scheme == "http" || scheme == "https" || scheme == "HTTP" || scheme == "HTTPS") &&
-                      !SingleRangeCloudHost(url_);
+    multi_range_ok_ =
+        (scheme == "http" || scheme == "https" || scheme == "HTTP" || scheme == "HTTPS") &&
+        !SingleRangeCloudHost(url_);
     server_ = ServerOf(url_);
   }
 
@@ -219,7 +225,8 @@ class HttpSource final : public Source {
   Status ReadRanges(std::span<const ByteRange> ranges, const RangeCallback& on_range,
                     size_t max_threads) const override {
     for (const ByteRange& r : ranges) {
-      if (!cogr::internal::RangeInside(r.offset, r.length, info_.size)) return OutsideObject(r, info_.size);
+      if (!cogr::internal::RangeInside(r.offset, r.length, info_.size))
+        return OutsideObject(r, info_.size);
     }
     const IoContext context = cogr::internal::CurrentIoContext();
     return WaitFor<Status>([&](std::function<void(Status)> done) {
@@ -227,8 +234,8 @@ class HttpSource final : public Source {
     });
   }
 
-  void ReadRangesAsync(std::vector<ByteRange> ranges, RangeCallback on_range, std::function<void(Status)> on_done,
-                       IoContext context) const override {
+  void ReadRangesAsync(std::vector<ByteRange> ranges, RangeCallback on_range,
+                       std::function<void(Status)> on_done, IoContext context) const override {
     for (const ByteRange& r : ranges) {
       if (!cogr::internal::RangeInside(r.offset, r.length, info_.size)) {
         Post([on_done = std::move(on_done), st = OutsideObject(r, info_.size)] { on_done(st); });
@@ -280,8 +287,8 @@ class HttpSource final : public Source {
   // Reads `ranges` (inside the object): cached bytes from memory, the rest coalesced into
   // requests, at most max_concurrent_requests in flight, callbacks on up to max_parallel pool
   // tasks at once (see http_exec.hpp).
-  void Fetch(std::span<const ByteRange> ranges, RangeCallback on_range, std::function<void(Status)> on_done,
-             IoContext context, size_t max_parallel) const {
+  void Fetch(std::span<const ByteRange> ranges, RangeCallback on_range,
+             std::function<void(Status)> on_done, IoContext context, size_t max_parallel) const {
     // Ranges held by the cached header bytes, and empty ones, need no request.
     auto entry = Entry();
     std::vector<ReadyRange> ready;
@@ -299,13 +306,15 @@ class HttpSource final : public Source {
         remote_index.push_back(i);
       }
     }
-    std::vector<PlannedRequest> planned = CoalesceRanges(remote, options_.hole_size_limit, options_.range_size_limit);
+    std::vector<PlannedRequest> planned =
+        CoalesceRanges(remote, options_.hole_size_limit, options_.range_size_limit);
     for (PlannedRequest& p : planned) {
       for (Piece& piece : p.pieces) piece.index = remote_index[piece.index];
     }
     // Neighbouring requests that together stay within range_size_limit go out as one
     // multi-range request where the server takes them (see SourceOptions).
-    const bool multi = multi_range_ok_ && options_.max_ranges_per_request > 1 && !multi_range_refused_.load() &&
+    const bool multi = multi_range_ok_ && options_.max_ranges_per_request > 1 &&
+                       !multi_range_refused_.load() &&
                        !MultiRangeRefusals::Global().Refused(server_);
     std::vector<std::vector<PlannedRequest>> requests;
     uint64_t group_bytes = 0;
@@ -321,11 +330,12 @@ class HttpSource final : public Source {
     if (multi && options_.multi_range_hole_limit < options_.hole_size_limit) {
       // Gaps inside one request cost bytes only: leave the wide ones out (same requests).
       for (std::vector<PlannedRequest>& group : requests) {
-        group = SplitAtGaps(std::move(group), options_.multi_range_hole_limit, options_.max_ranges_per_request);
+        group = SplitAtGaps(std::move(group), options_.multi_range_hole_limit,
+                            options_.max_ranges_per_request);
       }
     }
-    StartRangeExec(Target(), std::move(ready), std::move(requests), std::move(on_range), std::move(on_done),
-                   std::move(context), max_parallel);
+    StartRangeExec(Target(), std::move(ready), std::move(requests), std::move(on_range),
+                   std::move(on_done), std::move(context), max_parallel);
   }
 
   std::string url_;   // requests go here (no credentials: SAS tokens are added by the signer)
@@ -341,7 +351,8 @@ class HttpSource final : public Source {
   mutable std::atomic<bool> multi_range_refused_{false};
 };
 
-std::shared_ptr<Source> MakeSource(const std::string& url, const std::string& display, const SourceOptions& options,
+std::shared_ptr<Source> MakeSource(const std::string& url, const std::string& display,
+                                   const SourceOptions& options,
                                    std::shared_ptr<const HeaderEntry> entry, const std::string& dir,
                                    const IoStats& open_cost) {
   auto source = std::make_shared<HttpSource>(url, display, options, std::move(entry), dir);
@@ -353,8 +364,8 @@ std::shared_ptr<Source> MakeSource(const std::string& url, const std::string& di
 
 void ForgetMultiRangeRefusals() { MultiRangeRefusals::Global().Clear(); }
 
-void OpenHttpAsync(const std::string& url, const SourceOptions& options, const std::string& name, IoContext context,
-                   StatsCounters* open_counters,
+void OpenHttpAsync(const std::string& url, const SourceOptions& options, const std::string& name,
+                   IoContext context, StatsCounters* open_counters,
                    std::function<void(Result<std::shared_ptr<Source>>, std::string)> done) {
   const std::string display = name.empty() ? url : name;
   if (options.known_header) {
@@ -365,8 +376,11 @@ void OpenHttpAsync(const std::string& url, const SourceOptions& options, const s
     }
     SourceOptions own = options;
     own.memory_header_cache = false;
-    auto source = MakeSource(url, display, own, EntryOf(*options.known_header, url), std::string(), IoStats{});
-    Post([done = std::move(done), source = std::move(source)]() mutable { done(std::move(source), std::string()); });
+    auto source = MakeSource(url, display, own, EntryOf(*options.known_header, url), std::string(),
+                             IoStats{});
+    Post([done = std::move(done), source = std::move(source)]() mutable {
+      done(std::move(source), std::string());
+    });
     return;
   }
   const std::string dir = HeaderCacheDir(options);
@@ -380,7 +394,9 @@ void OpenHttpAsync(const std::string& url, const SourceOptions& options, const s
     IoStats cost = open_counters != nullptr ? open_counters->Snapshot() : IoStats{};
     cost.cache_hits += 1;
     auto source = MakeSource(url, display, options, std::move(entry), dir, cost);
-    Post([done = std::move(done), source = std::move(source)]() mutable { done(std::move(source), std::string()); });
+    Post([done = std::move(done), source = std::move(source)]() mutable {
+      done(std::move(source), std::string());
+    });
     return;
   }
   auto probe_counters = std::make_shared<StatsCounters>();

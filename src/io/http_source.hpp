@@ -69,8 +69,9 @@ Result<std::shared_ptr<Source>> OpenHttp(const std::string& url, const SourceOpt
 /// I/O loop. done runs exactly once, on the pool, with the source or the error and the S3
 /// region an error answer named (empty when none). `open_counters` as in OpenHttp (it must
 /// outlive the call; synchronous callers only).
-void OpenHttpAsync(const std::string& url, const SourceOptions& options, const std::string& name, IoContext context,
-                   StatsCounters* open_counters,
-                   std::function<void(Result<std::shared_ptr<Source>>, std::string bucket_region)> done);
+void OpenHttpAsync(
+    const std::string& url, const SourceOptions& options, const std::string& name,
+    IoContext context, StatsCounters* open_counters,
+    std::function<void(Result<std::shared_ptr<Source>>, std::string bucket_region)> done);
 
 }  // namespace cogr::io::internal

@@ -26,8 +26,11 @@ Result<std::shared_ptr<Source>> Open(const std::string& uri, const SourceOptions
   const std::string scheme = UriScheme(uri);
   if (scheme == "file") {
     const auto scheme_end = uri.find("://");
-    COGR_ASSIGN_OR_RETURN(auto file, OpenFile(scheme_end == std::string::npos ? uri : uri.substr(scheme_end + 3)));
-    if (options.known_header) return internal::WithKnownHeader(internal::CountingSource(std::move(file)), options.known_header);
+    COGR_ASSIGN_OR_RETURN(
+        auto file, OpenFile(scheme_end == std::string::npos ? uri : uri.substr(scheme_end + 3)));
+    if (options.known_header)
+      return internal::WithKnownHeader(internal::CountingSource(std::move(file)),
+                                       options.known_header);
     return internal::CountingSource(std::move(file));
   }
 #ifdef COGR_HAVE_CURL
@@ -42,7 +45,8 @@ Result<std::shared_ptr<Source>> Open(const std::string& uri, const SourceOptions
   if (scheme == "s3") return internal::OpenS3(uri, options);
   if (scheme == "gs") return internal::OpenGcs(uri, options);
   if (scheme == "az") return internal::OpenAzure(uri, options);
-  return Status::Unsupported(uri + ": scheme '" + scheme + "://' is not supported (file, http, https, s3, gs, az)");
+  return Status::Unsupported(uri + ": scheme '" + scheme +
+                             "://' is not supported (file, http, https, s3, gs, az)");
 }
 
 void OpenAsync(const std::string& uri, const SourceOptions& options, IoContext context,
@@ -51,9 +55,8 @@ void OpenAsync(const std::string& uri, const SourceOptions& options, IoContext c
   if (scheme == "http" || scheme == "https") {
     // The probe runs on the I/O loop: no thread waits for it.
     internal::OpenHttpAsync(uri, options, std::string(), std::move(context), nullptr,
-                            [done = std::move(done)](Result<std::shared_ptr<Source>> r, std::string) {
-                              done(std::move(r));
-                            });
+                            [done = std::move(done)](Result<std::shared_ptr<Source>> r,
+                                                     std::string) { done(std::move(r)); });
     return;
   }
   // Local files open at once; the cloud stores sign and probe through OpenHttp on a pool thread.

@@ -38,7 +38,8 @@ uint64_t CancelToken::Subscribe(std::function<void()> fn) {
 
 void CancelToken::Unsubscribe(uint64_t id) {
   std::lock_guard<std::mutex> lock(mu_);
-  callbacks_.erase(std::remove_if(callbacks_.begin(), callbacks_.end(), [id](const auto& c) { return c.first == id; }),
+  callbacks_.erase(std::remove_if(callbacks_.begin(), callbacks_.end(),
+                                  [id](const auto& c) { return c.first == id; }),
                    callbacks_.end());
 }
 
@@ -49,20 +50,25 @@ thread_local const ReadContext* current_context = nullptr;
 
 const ReadContext* CurrentReadContext() { return current_context; }
 
-io::IoContext CurrentIoContext() { return current_context != nullptr ? *current_context : io::IoContext{}; }
+io::IoContext CurrentIoContext() {
+  return current_context != nullptr ? *current_context : io::IoContext{};
+}
 
 Status CheckReadContext(const ReadContext* context) {
   if (context == nullptr) return Status::OK();
   const std::string what = context->what;
-  if (context->cancel && context->cancel->cancelled()) return Status::Cancelled(what + " cancelled");
-  if (context->deadline && std::chrono::steady_clock::now() >= *context->deadline) return DeadlineExceeded(context);
+  if (context->cancel && context->cancel->cancelled())
+    return Status::Cancelled(what + " cancelled");
+  if (context->deadline && std::chrono::steady_clock::now() >= *context->deadline)
+    return DeadlineExceeded(context);
   return Status::OK();
 }
 
 Status DeadlineExceeded(const ReadContext* context) {
   const std::string what = context->what;
   return Status::Cancelled(context->timeout_ms > 0
-                               ? what + " deadline exceeded (timeout " + std::to_string(context->timeout_ms) + " ms)"
+                               ? what + " deadline exceeded (timeout " +
+                                     std::to_string(context->timeout_ms) + " ms)"
                                : what + " deadline exceeded");
 }
 

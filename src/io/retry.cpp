@@ -13,7 +13,8 @@
 
 namespace cogr::io::internal {
 
-uint64_t BackoffMs(const RetryOptions& options, uint32_t retry, std::optional<uint64_t> retry_after_ms) {
+uint64_t BackoffMs(const RetryOptions& options, uint32_t retry,
+                   std::optional<uint64_t> retry_after_ms) {
   const double cap = static_cast<double>(options.max_backoff_ms);
   double base = static_cast<double>(options.initial_backoff_ms);
   for (uint32_t i = 1; i < retry && base < cap; ++i) base *= 2;
@@ -28,8 +29,10 @@ uint64_t BackoffMs(const RetryOptions& options, uint32_t retry, std::optional<ui
 }
 
 std::optional<uint64_t> ParseRetryAfterMs(std::string_view value) {
-  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front()))) value.remove_prefix(1);
-  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.remove_suffix(1);
+  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.front())))
+    value.remove_prefix(1);
+  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back())))
+    value.remove_suffix(1);
   if (value.empty()) return std::nullopt;
   if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     if (value.size() > 9) return uint64_t{999999999} * 1000;  // absurd; callers cap it
@@ -47,7 +50,9 @@ std::optional<uint64_t> ParseRetryAfterMs(std::string_view value) {
 #endif
 }
 
-bool IsTransientHttpStatus(long status) { return status == 429 || (status >= 500 && status <= 599); }
+bool IsTransientHttpStatus(long status) {
+  return status == 429 || (status >= 500 && status <= 599);
+}
 
 bool IsTransientCurlCode(int curl_code) {
 #ifdef COGR_HAVE_CURL
@@ -60,10 +65,8 @@ bool IsTransientCurlCode(int curl_code) {
     case CURLE_PARTIAL_FILE:
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
-    case CURLE_SSL_CONNECT_ERROR:
-      return true;
-    default:
-      return false;
+    case CURLE_SSL_CONNECT_ERROR: return true;
+    default: return false;
   }
 #else
   (void)curl_code;

@@ -13,7 +13,8 @@ namespace cogr::io::internal {
 /// at max_backoff_ms, times a jitter factor drawn uniformly from [0.5, 1.5) (capped again), so
 /// clients that failed together do not come back together. `retry_after_ms` (the server's
 /// Retry-After) raises the delay up to max_retry_after_ms.
-uint64_t BackoffMs(const RetryOptions& options, uint32_t retry, std::optional<uint64_t> retry_after_ms);
+uint64_t BackoffMs(const RetryOptions& options, uint32_t retry,
+                   std::optional<uint64_t> retry_after_ms);
 
 /// Parses a Retry-After value: delay-seconds ("120") or an HTTP-date (relative to now).
 /// nullopt when absent or unparsable; a date in the past gives 0.

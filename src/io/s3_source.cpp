@@ -13,10 +13,12 @@ namespace cogr::io::internal {
 namespace {
 
 // SHA-256 of the empty body of a GET.
-constexpr const char* kEmptyPayloadSha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+constexpr const char* kEmptyPayloadSha256 =
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
 
@@ -94,19 +96,22 @@ Status SignSigV4(HttpRequest& request, const std::string& region, const std::str
     if (!names.empty()) names += ';';
     names += signed_headers[i].first;
   }
-  const std::string canonical_request = request.method + "\n" + url.path + "\n" + CanonicalQuery(url.query) + "\n" +
-                                        canonical_headers + "\n" + names + "\n" + kEmptyPayloadSha256;
+  const std::string canonical_request = request.method + "\n" + url.path + "\n" +
+                                        CanonicalQuery(url.query) + "\n" + canonical_headers +
+                                        "\n" + names + "\n" + kEmptyPayloadSha256;
   const std::string date = amz_date.substr(0, 8);
   const std::string scope = date + "/" + region + "/" + service + "/aws4_request";
   COGR_ASSIGN_OR_RETURN(std::string request_hash, Sha256(canonical_request));
-  const std::string string_to_sign = "AWS4-HMAC-SHA256\n" + amz_date + "\n" + scope + "\n" + HexLower(request_hash);
+  const std::string string_to_sign =
+      "AWS4-HMAC-SHA256\n" + amz_date + "\n" + scope + "\n" + HexLower(request_hash);
   COGR_ASSIGN_OR_RETURN(std::string k_date, HmacSha256("AWS4" + secret_access_key, date));
   COGR_ASSIGN_OR_RETURN(std::string k_region, HmacSha256(k_date, region));
   COGR_ASSIGN_OR_RETURN(std::string k_service, HmacSha256(k_region, service));
   COGR_ASSIGN_OR_RETURN(std::string k_signing, HmacSha256(k_service, "aws4_request"));
   COGR_ASSIGN_OR_RETURN(std::string signature, HmacSha256(k_signing, string_to_sign));
-  request.headers.push_back("Authorization: AWS4-HMAC-SHA256 Credential=" + access_key_id + "/" + scope +
-                            ", SignedHeaders=" + names + ", Signature=" + HexLower(signature));
+  request.headers.push_back("Authorization: AWS4-HMAC-SHA256 Credential=" + access_key_id + "/" +
+                            scope + ", SignedHeaders=" + names +
+                            ", Signature=" + HexLower(signature));
   return Status::OK();
 }
 
@@ -137,30 +142,38 @@ Result<S3Target> ResolveS3(const std::string& uri, const S3Options& options) {
   const std::string key = UriEncode(bk.key, true);
   if (endpoint.empty()) {
     const std::string host = "s3." + t.region + ".amazonaws.com";
-    t.url = path_style ? "https://" + host + "/" + bk.bucket + "/" + key : "https://" + bk.bucket + "." + host + "/" + key;
+    t.url = path_style ? "https://" + host + "/" + bk.bucket + "/" + key
+                       : "https://" + bk.bucket + "." + host + "/" + key;
   } else {
     auto parts = ParseUrl(endpoint);
-    if (!parts.ok()) return Status::InvalidArgument(uri + ": S3 endpoint: " + parts.status().message());
+    if (!parts.ok())
+      return Status::InvalidArgument(uri + ": S3 endpoint: " + parts.status().message());
     if (path_style) {
       t.url = endpoint + "/" + bk.bucket + "/" + key;
     } else {
-      t.url = parts->scheme + "://" + bk.bucket + "." + parts->authority + (parts->path == "/" ? "" : parts->path) + "/" + key;
+      t.url = parts->scheme + "://" + bk.bucket + "." + parts->authority +
+              (parts->path == "/" ? "" : parts->path) + "/" + key;
     }
   }
-  t.requester_pays = options.requester_pays ? *options.requester_pays : Lower(EnvString("AWS_REQUEST_PAYER")) == "requester";
+  t.requester_pays = options.requester_pays ? *options.requester_pays
+                                            : Lower(EnvString("AWS_REQUEST_PAYER")) == "requester";
   t.sign = !OptionOrEnvFlag(options.no_sign_request, "AWS_NO_SIGN_REQUEST");
   if (t.sign) {
-    t.access_key_id = !options.access_key_id.empty() ? options.access_key_id : EnvString("AWS_ACCESS_KEY_ID");
-    t.secret_access_key =
-        !options.secret_access_key.empty() ? options.secret_access_key : EnvString("AWS_SECRET_ACCESS_KEY");
-    t.session_token = !options.session_token.empty() ? options.session_token : EnvString("AWS_SESSION_TOKEN");
+    t.access_key_id =
+        !options.access_key_id.empty() ? options.access_key_id : EnvString("AWS_ACCESS_KEY_ID");
+    t.secret_access_key = !options.secret_access_key.empty() ? options.secret_access_key
+                                                             : EnvString("AWS_SECRET_ACCESS_KEY");
+    t.session_token =
+        !options.session_token.empty() ? options.session_token : EnvString("AWS_SESSION_TOKEN");
     if (t.access_key_id.empty() || t.secret_access_key.empty()) {
-      return Status::InvalidArgument(uri +
-                                     ": no AWS credentials (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or "
-                                     "AWS_NO_SIGN_REQUEST=YES for a public bucket)");
+      return Status::InvalidArgument(
+          uri +
+          ": no AWS credentials (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or "
+          "AWS_NO_SIGN_REQUEST=YES for a public bucket)");
     }
     if (!HaveCrypto()) {
-      return Status::Unsupported(uri + ": signing S3 requests needs OpenSSL, and cogr was built without it");
+      return Status::Unsupported(
+          uri + ": signing S3 requests needs OpenSSL, and cogr was built without it");
     }
   }
   return t;
@@ -169,15 +182,15 @@ Result<S3Target> ResolveS3(const std::string& uri, const S3Options& options) {
 namespace {
 
 Result<std::shared_ptr<Source>> OpenS3Target(const std::string& uri, const S3Target& target,
-                                             const SourceOptions& options, std::string* bucket_region,
-                                             StatsCounters* counters) {
+                                             const SourceOptions& options,
+                                             std::string* bucket_region, StatsCounters* counters) {
   SourceOptions o = options;
   if (target.requester_pays) o.headers.push_back("x-amz-request-payer: requester");
   SignFn user_sign = options.sign;
   if (target.sign) {
     o.sign = [target, user_sign](HttpRequest& request) -> Status {
-      COGR_RETURN_IF_ERROR(SignSigV4(request, target.region, "s3", target.access_key_id, target.secret_access_key,
-                                     target.session_token, AmzDateNow()));
+      COGR_RETURN_IF_ERROR(SignSigV4(request, target.region, "s3", target.access_key_id,
+                                     target.secret_access_key, target.session_token, AmzDateNow()));
       return user_sign ? user_sign(request) : Status::OK();
     };
   }

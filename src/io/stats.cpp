@@ -57,7 +57,8 @@ class Counting final : public Source {
   IoStats stats() const override { return counters_.Snapshot(); }
 
  private:
-  void TracePread(Trace& trace, uint64_t offset, size_t asked, const Result<size_t>& n, int64_t start_us) const {
+  void TracePread(Trace& trace, uint64_t offset, size_t asked, const Result<size_t>& n,
+                  int64_t start_us) const {
     Trace::Request e;
     e.uri = inner_->uri();
     e.kind = "pread";

@@ -40,9 +40,11 @@ class StatsCounters {
 /// Adds the wall time of its scope to a StatsCounters' wait_us.
 class WaitTimer {
  public:
-  explicit WaitTimer(StatsCounters& counters) : counters_(counters), start_(std::chrono::steady_clock::now()) {}
+  explicit WaitTimer(StatsCounters& counters)
+      : counters_(counters), start_(std::chrono::steady_clock::now()) {}
   ~WaitTimer() {
-    auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start_);
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - start_);
     counters_.AddWaitUs(static_cast<uint64_t>(us.count()));
   }
   WaitTimer(const WaitTimer&) = delete;

@@ -105,14 +105,17 @@ class EventWriter {
   explicit EventWriter(std::string& out) : out_(out) {}
 
   // {"name": ..., "cat": ..., "ph": "X", "ts": .., "dur": .., "pid": .., "tid": .., "args": {
-  void BeginComplete(std::string_view name, std::string_view cat, int64_t ts, int64_t dur, int64_t pid, int64_t tid) {
+  void BeginComplete(std::string_view name, std::string_view cat, int64_t ts, int64_t dur,
+                     int64_t pid, int64_t tid) {
     Begin();
     out_ += "{\"name\": ";
     AppendQuoted(out_, name);
     out_ += ", \"cat\": ";
     AppendQuoted(out_, cat);
-    out_ += ", \"ph\": \"X\", \"ts\": " + std::to_string(ts) + ", \"dur\": " + std::to_string(std::max<int64_t>(dur, 0)) +
-            ", \"pid\": " + std::to_string(pid) + ", \"tid\": " + std::to_string(tid) + ", \"args\": {";
+    out_ += ", \"ph\": \"X\", \"ts\": " + std::to_string(ts) +
+            ", \"dur\": " + std::to_string(std::max<int64_t>(dur, 0)) +
+            ", \"pid\": " + std::to_string(pid) + ", \"tid\": " + std::to_string(tid) +
+            ", \"args\": {";
     first_arg_ = true;
   }
   void Arg(std::string_view key, std::string_view value) {
@@ -134,15 +137,16 @@ class EventWriter {
     Begin();
     out_ += "{\"name\": ";
     AppendQuoted(out_, what);
-    out_ += ", \"ph\": \"M\", \"pid\": " + std::to_string(pid) + ", \"tid\": " + std::to_string(tid) +
-            ", \"args\": {\"name\": ";
+    out_ += ", \"ph\": \"M\", \"pid\": " + std::to_string(pid) +
+            ", \"tid\": " + std::to_string(tid) + ", \"args\": {\"name\": ";
     AppendQuoted(out_, name);
     out_ += "}}";
   }
   void SortIndex(int64_t pid, int64_t tid, int64_t index) {
     Begin();
     out_ += "{\"name\": \"thread_sort_index\", \"ph\": \"M\", \"pid\": " + std::to_string(pid) +
-            ", \"tid\": " + std::to_string(tid) + ", \"args\": {\"sort_index\": " + std::to_string(index) + "}}";
+            ", \"tid\": " + std::to_string(tid) +
+            ", \"args\": {\"sort_index\": " + std::to_string(index) + "}}";
   }
 
  private:
@@ -206,10 +210,12 @@ std::string Trace::ToChromeJson() const {
       sort_index[{pid, tid}] = it->second;
     }
     const std::string ranges = RangesText(r.ranges);
-    const std::string name =
-        (r.kind == "pread" ? std::string("pread ") : r.kind == "header" ? std::string("GET header ") : std::string("GET ")) +
-        ranges;
-    w.BeginComplete(name, r.kind == "pread" ? "file" : "http", r.start_us, r.end_us - r.start_us, pid, tid);
+    const std::string name = (r.kind == "pread"    ? std::string("pread ")
+                              : r.kind == "header" ? std::string("GET header ")
+                                                   : std::string("GET ")) +
+                             ranges;
+    w.BeginComplete(name, r.kind == "pread" ? "file" : "http", r.start_us, r.end_us - r.start_us,
+                    pid, tid);
     w.Arg("uri", r.uri);
     w.Arg("kind", r.kind);
     w.Arg("ranges", ranges);

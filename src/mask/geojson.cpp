@@ -20,7 +20,8 @@ Status Bad(const std::string& msg) { return Status::InvalidArgument("GeoJSON: " 
 
 Result<Point> ParsePosition(const Json& j, const std::string& where) {
   if (!j.is_array() || j.size() < 2) return Bad(where + ": a position needs at least 2 numbers");
-  if (!j[0].is_number() || !j[1].is_number()) return Bad(where + ": position values must be numbers");
+  if (!j[0].is_number() || !j[1].is_number())
+    return Bad(where + ": position values must be numbers");
   Point p{j[0].get<double>(), j[1].get<double>()};
   if (!std::isfinite(p.x) || !std::isfinite(p.y)) return Bad(where + ": position is not finite");
   return p;
@@ -44,8 +45,7 @@ Result<Polygon> ParsePolygon(const Json& j, const std::string& type) {
     const std::string where = type + " ring " + std::to_string(i);
     COGR_ASSIGN_OR_RETURN(std::vector<Point> ring, ParsePositions(j[i], where));
     if (ring.size() < 4) {
-      return Bad(where + " has " + std::to_string(ring.size()) +
-                 " positions, needs at least 4");
+      return Bad(where + " has " + std::to_string(ring.size()) + " positions, needs at least 4");
     }
     if (!(ring.front() == ring.back())) return Bad(where + " is not closed (first != last)");
     if (i == 0) {
@@ -87,7 +87,8 @@ Result<Geometry> ParseGeometry(const Json& j, int depth) {
   const std::string type = type_it->get<std::string>();
   if (type == "GeometryCollection") {
     auto g = j.find("geometries");
-    if (g == j.end() || !g->is_array()) return Bad("GeometryCollection has no \"geometries\" array");
+    if (g == j.end() || !g->is_array())
+      return Bad("GeometryCollection has no \"geometries\" array");
     std::vector<Geometry> parts;
     for (const Json& part : *g) {
       COGR_ASSIGN_OR_RETURN(Geometry geom, ParseGeometry(part, depth + 1));
@@ -111,7 +112,8 @@ Result<Geometry> ParseGeometry(const Json& j, int depth) {
     return Geometry{std::move(line)};
   }
   if (type == "MultiLineString") {
-    COGR_ASSIGN_OR_RETURN(std::vector<LineString> lines, ParseParts(coords, type, "line", ParseLine));
+    COGR_ASSIGN_OR_RETURN(std::vector<LineString> lines,
+                          ParseParts(coords, type, "line", ParseLine));
     return Geometry{MultiLineString{std::move(lines)}};
   }
   if (type == "Polygon") {
@@ -119,7 +121,8 @@ Result<Geometry> ParseGeometry(const Json& j, int depth) {
     return Geometry{std::move(poly)};
   }
   if (type == "MultiPolygon") {
-    COGR_ASSIGN_OR_RETURN(std::vector<Polygon> polygons, ParseParts(coords, type, "polygon", ParsePolygon));
+    COGR_ASSIGN_OR_RETURN(std::vector<Polygon> polygons,
+                          ParseParts(coords, type, "polygon", ParsePolygon));
     return Geometry{MultiPolygon{std::move(polygons)}};
   }
   return Bad("unknown geometry type \"" + type + "\"");
@@ -209,8 +212,7 @@ std::optional<geo::Bounds> Geometry::Bounds() const {
   return b;
 }
 
-Result<GeoJsonDocument> ParseGeoJsonDocument(std::string_view text,
-                                             const GeoJsonOptions& options) {
+Result<GeoJsonDocument> ParseGeoJsonDocument(std::string_view text, const GeoJsonOptions& options) {
   Json doc = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return Bad("invalid JSON");
   try {
@@ -226,7 +228,8 @@ Result<GeoJsonDocument> ParseGeoJsonDocument(std::string_view text,
         return Bad("\"crs\" must be {\"type\": \"name\", \"properties\": {\"name\": ...}}");
       }
       auto props = crs->find("properties");
-      if (props == crs->end() || !props->is_object()) return Bad("\"crs\" has no \"properties\" object");
+      if (props == crs->end() || !props->is_object())
+        return Bad("\"crs\" has no \"properties\" object");
       auto name = props->find("name");
       if (name == props->end() || !name->is_string() || name->get<std::string>().empty()) {
         return Bad("\"crs\" properties have no \"name\" string");

@@ -1,11 +1,11 @@
 // mask: GeoJSON from a file path.
+#include <sys/stat.h>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <memory>
 #include <new>
 #include <string>
-#include <sys/stat.h>
 
 #include "cogr/mask.hpp"
 #include "util/alloc_guard.hpp"
@@ -24,7 +24,8 @@ Result<std::vector<Geometry>> ParseGeoJsonFile(const std::string& path, uint64_t
     return Status::IoError(path + ": " + reason);
   }
   struct stat st {};
-  if (fstat(fileno(file.get()), &st) != 0) return Status::IoError(path + ": " + std::strerror(errno));
+  if (fstat(fileno(file.get()), &st) != 0)
+    return Status::IoError(path + ": " + std::strerror(errno));
   if (!S_ISREG(st.st_mode)) return Status::InvalidArgument(path + ": not a regular file");
   const auto size = static_cast<uint64_t>(st.st_size);
   if (size > max_bytes) {

@@ -29,13 +29,17 @@ double SampleAt(const Array& a, size_t i) {
     case DataType::kUInt8: return get(uint8_t{});
     case DataType::kInt8: return get(int8_t{});
     case DataType::kUInt16: return get(uint16_t{});
-    case DataType::kInt16: case DataType::kCInt16: return get(int16_t{});
+    case DataType::kInt16:
+    case DataType::kCInt16: return get(int16_t{});
     case DataType::kUInt32: return get(uint32_t{});
-    case DataType::kInt32: case DataType::kCInt32: return get(int32_t{});
+    case DataType::kInt32:
+    case DataType::kCInt32: return get(int32_t{});
     case DataType::kUInt64: return get(uint64_t{});
     case DataType::kInt64: return get(int64_t{});
-    case DataType::kFloat32: case DataType::kCFloat32: return get(float{});
-    case DataType::kFloat64: case DataType::kCFloat64: return get(double{});
+    case DataType::kFloat32:
+    case DataType::kCFloat32: return get(float{});
+    case DataType::kFloat64:
+    case DataType::kCFloat64: return get(double{});
     case DataType::kUnknown: break;
   }
   return 0;
@@ -80,13 +84,17 @@ std::vector<uint8_t> FillBytes(DataType dtype, double value) {
     case DataType::kUInt8: put(ConvertFill<uint8_t>(value)); break;
     case DataType::kInt8: put(ConvertFill<int8_t>(value)); break;
     case DataType::kUInt16: put(ConvertFill<uint16_t>(value)); break;
-    case DataType::kInt16: case DataType::kCInt16: put(ConvertFill<int16_t>(value)); break;
+    case DataType::kInt16:
+    case DataType::kCInt16: put(ConvertFill<int16_t>(value)); break;
     case DataType::kUInt32: put(ConvertFill<uint32_t>(value)); break;
-    case DataType::kInt32: case DataType::kCInt32: put(ConvertFill<int32_t>(value)); break;
+    case DataType::kInt32:
+    case DataType::kCInt32: put(ConvertFill<int32_t>(value)); break;
     case DataType::kUInt64: put(ConvertFill<uint64_t>(value)); break;
     case DataType::kInt64: put(ConvertFill<int64_t>(value)); break;
-    case DataType::kFloat32: case DataType::kCFloat32: put(ConvertFill<float>(value)); break;
-    case DataType::kFloat64: case DataType::kCFloat64: put(ConvertFill<double>(value)); break;
+    case DataType::kFloat32:
+    case DataType::kCFloat32: put(ConvertFill<float>(value)); break;
+    case DataType::kFloat64:
+    case DataType::kCFloat64: put(ConvertFill<double>(value)); break;
     case DataType::kUnknown: break;
   }
   return out;
@@ -182,8 +190,8 @@ Result<MaskResult> Mask(const Dataset& dataset, const std::vector<Geometry>& sha
     if (!(pixel > 0) || !std::isfinite(pixel)) {
       return Status::InvalidArgument(dataset.uri() + ": degenerate transform");
     }
-    COGR_ASSIGN_OR_RETURN(reprojected, ReprojectGeometries(shapes, *options.shapes_crs,
-                                                           *raster_crs, pixel / 100));
+    COGR_ASSIGN_OR_RETURN(
+        reprojected, ReprojectGeometries(shapes, *options.shapes_crs, *raster_crs, pixel / 100));
   }
   const std::vector<Geometry>& in_shapes = options.shapes_crs ? reprojected : shapes;
   if (in_shapes.empty()) {
@@ -191,8 +199,8 @@ Result<MaskResult> Mask(const Dataset& dataset, const std::vector<Geometry>& sha
     return Status::InvalidArgument("no shapes to mask with");
   }
   const double pad = (options.crop && options.pad) ? 0.5 : 0.0;
-  auto shapes_window = GeometryWindow(in_shapes, dataset.width(), dataset.height(),
-                                      dataset.transform(), pad, pad);
+  auto shapes_window =
+      GeometryWindow(in_shapes, dataset.width(), dataset.height(), dataset.transform(), pad, pad);
   // rasterio's raster_geometry_mask: shapes whose window misses the raster (or has no area,
   // e.g. a point on a pixel corner) are an error with crop, else a warning and a mask of
   // everything (of nothing with invert).

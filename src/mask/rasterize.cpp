@@ -267,8 +267,8 @@ void LineAllTouched(const Grid& g, const std::vector<Part>& parts, bool intersec
           // The Y clipping can leave x one column past the grid; GDAL then writes the flat
           // buffer position, the next row's first pixel (its buffer covers the whole grid for
           // rasterio's rasterize). Reproduced, inside the grid only.
-          const uint64_t flat = static_cast<uint64_t>(iy) * static_cast<uint64_t>(W) +
-                                static_cast<uint64_t>(ix);
+          const uint64_t flat =
+              static_cast<uint64_t>(iy) * static_cast<uint64_t>(W) + static_cast<uint64_t>(ix);
           if (flat < g.out->size()) (*g.out)[static_cast<size_t>(flat)] = 1;
         }
         double step_x = std::floor(x + 1.0) - x;

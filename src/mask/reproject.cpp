@@ -68,8 +68,8 @@ Result<std::vector<std::pair<double, double>>> TransformAll(
   for (size_t i = 0; i < out.size(); ++i) {
     if (!std::isfinite(out[i].first) || !std::isfinite(out[i].second)) {
       return Status::InvalidArgument("shape vertex " + PointText(in[i].first, in[i].second) +
-                                     " cannot be transformed from \"" + from.Name() +
-                                     "\" to \"" + to.Name() + "\"");
+                                     " cannot be transformed from \"" + from.Name() + "\" to \"" +
+                                     to.Name() + "\"");
     }
   }
   return out;

@@ -18,8 +18,10 @@ T SaturateCast(double v) {
   if constexpr (std::is_floating_point_v<T>) {
     return static_cast<T>(v);
   } else {
-    if (v <= static_cast<double>(std::numeric_limits<T>::min())) return std::numeric_limits<T>::min();
-    if (v >= static_cast<double>(std::numeric_limits<T>::max())) return std::numeric_limits<T>::max();
+    if (v <= static_cast<double>(std::numeric_limits<T>::min()))
+      return std::numeric_limits<T>::min();
+    if (v >= static_cast<double>(std::numeric_limits<T>::max()))
+      return std::numeric_limits<T>::max();
     return static_cast<T>(v);
   }
 }
@@ -35,7 +37,8 @@ void StoreAs(double v, uint8_t* dst, bool complex) {
 }
 
 // Copies `n` samples of `sb` bytes each, reading with a stride of `src_stride` samples.
-inline void CopyStrided(uint8_t* dst, const uint8_t* src, uint64_t n, size_t sb, size_t src_stride) {
+inline void CopyStrided(uint8_t* dst, const uint8_t* src, uint64_t n, size_t sb,
+                        size_t src_stride) {
   if (src_stride == 1) {
     std::memcpy(dst, src, n * sb);
     return;
@@ -73,12 +76,14 @@ void Deinterleave8Scalar(uint8_t* const* dst, const uint8_t* src, uint64_t n) {
 // 16 pixels per step with byte shuffles: about 9x the scalar loop on a 512-pixel RGB row,
 // which matters for JPEG, whose decode is fast enough for the split into planes to show.
 // One output register from 48 source bytes: the bytes each mask picks, or-ed together.
-__attribute__((target("ssse3"))) inline __m128i Pick3(__m128i a, __m128i b, __m128i c, __m128i ma, __m128i mb,
-                                                      __m128i mc) {
-  return _mm_or_si128(_mm_or_si128(_mm_shuffle_epi8(a, ma), _mm_shuffle_epi8(b, mb)), _mm_shuffle_epi8(c, mc));
+__attribute__((target("ssse3"))) inline __m128i Pick3(__m128i a, __m128i b, __m128i c, __m128i ma,
+                                                      __m128i mb, __m128i mc) {
+  return _mm_or_si128(_mm_or_si128(_mm_shuffle_epi8(a, ma), _mm_shuffle_epi8(b, mb)),
+                      _mm_shuffle_epi8(c, mc));
 }
 
-__attribute__((target("ssse3"))) void Deinterleave3Ssse3(uint8_t* const* dst, const uint8_t* src, uint64_t n) {
+__attribute__((target("ssse3"))) void Deinterleave3Ssse3(uint8_t* const* dst, const uint8_t* src,
+                                                         uint64_t n) {
   // For each of the 3 output planes: which bytes of the 3 source registers (48 bytes) it takes.
   const __m128i r_a = _mm_setr_epi8(0, 3, 6, 9, 12, 15, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
   const __m128i r_b = _mm_setr_epi8(-1, -1, -1, -1, -1, -1, 2, 5, 8, 11, 14, -1, -1, -1, -1, -1);
@@ -104,16 +109,21 @@ __attribute__((target("ssse3"))) void Deinterleave3Ssse3(uint8_t* const* dst, co
   }
 }
 
-__attribute__((target("ssse3"))) void Deinterleave4Ssse3(uint8_t* const* dst, const uint8_t* src, uint64_t n) {
+__attribute__((target("ssse3"))) void Deinterleave4Ssse3(uint8_t* const* dst, const uint8_t* src,
+                                                         uint64_t n) {
   // Each 16-byte register (4 pixels) becomes [s0 x4, s1 x4, s2 x4, s3 x4]; a 4x4 transpose of
   // 32-bit lanes then gives one register per plane.
   const __m128i group = _mm_setr_epi8(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
   uint64_t i = 0;
   for (; i + 16 <= n; i += 16) {
-    const __m128i a = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 4 * i)), group);
-    const __m128i b = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 4 * i + 16)), group);
-    const __m128i c = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 4 * i + 32)), group);
-    const __m128i d = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 4 * i + 48)), group);
+    const __m128i a =
+        _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 4 * i)), group);
+    const __m128i b = _mm_shuffle_epi8(
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 4 * i + 16)), group);
+    const __m128i c = _mm_shuffle_epi8(
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 4 * i + 32)), group);
+    const __m128i d = _mm_shuffle_epi8(
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 4 * i + 48)), group);
     const __m128i ab_lo = _mm_unpacklo_epi32(a, b), ab_hi = _mm_unpackhi_epi32(a, b);
     const __m128i cd_lo = _mm_unpacklo_epi32(c, d), cd_hi = _mm_unpackhi_epi32(c, d);
     _mm_storeu_si128(reinterpret_cast<__m128i*>(dst[0] + i), _mm_unpacklo_epi64(ab_lo, cd_lo));
@@ -195,8 +205,9 @@ void FillArray(const ArrayView& out, double value) {
   }
 }
 
-void AssembleRows(const BlockJob& job, ByteSpan rows_data, uint64_t first_row, uint64_t rows, uint64_t block_width,
-                  uint64_t block_height, uint32_t samples, const ArrayView& out, OutputPlace place) {
+void AssembleRows(const BlockJob& job, ByteSpan rows_data, uint64_t first_row, uint64_t rows,
+                  uint64_t block_width, uint64_t block_height, uint32_t samples,
+                  const ArrayView& out, OutputPlace place) {
   const size_t sb = out.sample_bytes();
   const uint64_t bx0 = job.block_col * block_width;
   // Image row of rows_data's first row; only the rows of job.rect among them are copied.
@@ -241,8 +252,9 @@ void AssembleRows(const BlockJob& job, ByteSpan rows_data, uint64_t first_row, u
   }
 }
 
-void AssembleBlock(const BlockJob& job, ByteSpan decoded, uint64_t block_width, uint64_t block_height,
-                   uint32_t samples, const ArrayView& out, OutputPlace place) {
+void AssembleBlock(const BlockJob& job, ByteSpan decoded, uint64_t block_width,
+                   uint64_t block_height, uint32_t samples, const ArrayView& out,
+                   OutputPlace place) {
   AssembleRows(job, decoded, 0, block_height, block_width, block_height, samples, out, place);
 }
 

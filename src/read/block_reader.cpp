@@ -23,8 +23,9 @@ Status Dataset::CheckReadable(int ifd_index) const {
   const tiff::Ifd& ifd = tiff_.ifds[static_cast<size_t>(ifd_index)];
   const std::string where = "IFD " + std::to_string(ifd_index) + ": ";
   if (!codec::IsSupported(ifd.compression, ifd.lerc_parameters)) {
-    return Status::Unsupported("compression " + codec::CompressionName(ifd.compression, ifd.lerc_parameters) +
-                               " (" + std::to_string(ifd.compression) + ") is not supported by this build");
+    return Status::Unsupported(
+        "compression " + codec::CompressionName(ifd.compression, ifd.lerc_parameters) + " (" +
+        std::to_string(ifd.compression) + ") is not supported by this build");
   }
   const uint32_t components = ifd.planar_config == 2 ? 1u : ifd.samples_per_pixel;
   // JPEG and WebP streams hold at most 4 components.
@@ -40,28 +41,30 @@ Status Dataset::CheckReadable(int ifd_index) const {
   // A whole block must fit max_block_bytes once decoded.
   auto bytes = internal::CheckedMul(ifd.block_width, ifd.block_height);
   if (bytes) bytes = internal::CheckedMul(*bytes, components);
-  if (bytes) bytes = internal::CheckedMul(*bytes, DataTypeSize(dtype_) == 0 ? 1 : DataTypeSize(dtype_));
+  if (bytes)
+    bytes = internal::CheckedMul(*bytes, DataTypeSize(dtype_) == 0 ? 1 : DataTypeSize(dtype_));
   if (!bytes || *bytes > options_.limits.max_block_bytes) {
-    return Status::LimitExceeded(where + "a " + std::to_string(ifd.block_width) + " x " +
-                                 std::to_string(ifd.block_height) + " block of " + std::to_string(components) +
-                                 " samples per pixel decodes to " +
-                                 (bytes ? std::to_string(*bytes) : std::string("over 2^64")) +
-                                 " bytes > max_block_bytes " + std::to_string(options_.limits.max_block_bytes));
+    return Status::LimitExceeded(
+        where + "a " + std::to_string(ifd.block_width) + " x " + std::to_string(ifd.block_height) +
+        " block of " + std::to_string(components) + " samples per pixel decodes to " +
+        (bytes ? std::to_string(*bytes) : std::string("over 2^64")) + " bytes > max_block_bytes " +
+        std::to_string(options_.limits.max_block_bytes));
   }
   return Status::OK();
 }
 
-Status Dataset::PrepareBlocks(int ifd_index, const std::vector<int>& bands, int64_t col0, int64_t row0,
-                              uint64_t x0, uint64_t y0, uint64_t x1, uint64_t y1, double sparse_fill,
-                              const ArrayView& out, const internal::ReadContext* context,
-                              internal::BlockRead& br) const {
+Status Dataset::PrepareBlocks(int ifd_index, const std::vector<int>& bands, int64_t col0,
+                              int64_t row0, uint64_t x0, uint64_t y0, uint64_t x1, uint64_t y1,
+                              double sparse_fill, const ArrayView& out,
+                              const internal::ReadContext* context, internal::BlockRead& br) const {
   // Each stage (a boundless fill, an out_shape chunk, a mask's data read) starts here: a read
   // past its deadline or cancelled stops before fetching more, and the fetch checks per block.
   COGR_RETURN_IF_ERROR(internal::CheckReadContext(context));
   const tiff::Ifd& ifd = tiff_.ifds[static_cast<size_t>(ifd_index)];
   if (!codec::IsSupported(ifd.compression, ifd.lerc_parameters)) {
-    return Status::Unsupported("compression " + codec::CompressionName(ifd.compression, ifd.lerc_parameters) +
-                               " (" + std::to_string(ifd.compression) + ") is not supported by this build");
+    return Status::Unsupported(
+        "compression " + codec::CompressionName(ifd.compression, ifd.lerc_parameters) + " (" +
+        std::to_string(ifd.compression) + ") is not supported by this build");
   }
   br.ifd_index = ifd_index;
   br.ifd = &ifd;
@@ -84,14 +87,15 @@ Status Dataset::PrepareBlocks(int ifd_index, const std::vector<int>& bands, int6
   info.max_block_bytes = options_.limits.max_block_bytes;
   COGR_RETURN_IF_ERROR(codec::SetBlockIfd(ifd, info));  // libtiff's tags; RGBA output layout
   // A band-interleaved image libtiff converts to RGBA decodes from every plane's block at once.
-  const bool joined = info.stored_samples != 0 && ifd.planar_config == 2 && ifd.samples_per_pixel > 1;
+  const bool joined =
+      info.stored_samples != 0 && ifd.planar_config == 2 && ifd.samples_per_pixel > 1;
   internal::PixelRect rect{x0, y0, x1, y1};
   COGR_ASSIGN_OR_RETURN(br.jobs, internal::PlanBlocks(ifd, bands, rect, joined));
   // Old-style JPEG in several strips: libtiff reads a strip as part of the image's one JPEG
   // stream, decoding the strips before it (GDAL reads them in order), so the strips a read
   // needs are one job decoded from strip 0 on, never strip by strip.
-  const bool ojpeg_strips = info.compression == codec::kOldJpeg && info.stored_samples != 0 && !ifd.tiled &&
-                            ifd.planar_config == 1 && ifd.blocks_down() > 1;
+  const bool ojpeg_strips = info.compression == codec::kOldJpeg && info.stored_samples != 0 &&
+                            !ifd.tiled && ifd.planar_config == 1 && ifd.blocks_down() > 1;
   if (ojpeg_strips && !br.jobs.empty()) {
     internal::BlockJob tall = br.jobs.front();
     tall.rows = 0;
@@ -142,9 +146,11 @@ Status Dataset::PrepareBlocks(int ifd_index, const std::vector<int>& bands, int6
   for (const internal::BlockJob& job : jobs) {
     first_entry.push_back(job_blocks.size());
     if (job.parts == 1) job_blocks.push_back(job.block_index);
-    for (uint64_t p = 0; p < job.parts && job.parts > 1; ++p) job_blocks.push_back(job.part0 + p * job.part_stride);
+    for (uint64_t p = 0; p < job.parts && job.parts > 1; ++p)
+      job_blocks.push_back(job.part0 + p * job.part_stride);
   }
-  COGR_RETURN_IF_ERROR(BlockEntries(ifd, job_blocks, job_offsets, job_lengths, any_parts ? nullptr : &br.job_leader));
+  COGR_RETURN_IF_ERROR(BlockEntries(ifd, job_blocks, job_offsets, job_lengths,
+                                    any_parts ? nullptr : &br.job_leader));
   if (any_parts) {
     br.job_leader.assign(jobs.size(), 0);
     br.joined.resize(jobs.size());
@@ -165,10 +171,11 @@ Status Dataset::PrepareBlocks(int ifd_index, const std::vector<int>& bands, int6
         continue;
       }
       if (!internal::RangeInside(offsets[p], lengths[p], file_size)) {
-        return Status::InvalidFile("block " + std::to_string(block) + " of IFD " + std::to_string(ifd_index) +
-                                   ": bytes [" + std::to_string(offsets[p]) + ", " +
-                                   std::to_string(offsets[p] + lengths[p]) + ") past end of file (size " +
-                                   std::to_string(file_size) + ")");
+        return Status::InvalidFile("block " + std::to_string(block) + " of IFD " +
+                                   std::to_string(ifd_index) + ": bytes [" +
+                                   std::to_string(offsets[p]) + ", " +
+                                   std::to_string(offsets[p] + lengths[p]) +
+                                   ") past end of file (size " + std::to_string(file_size) + ")");
       }
       length = internal::CheckedAdd(length, lengths[p]).value_or(UINT64_MAX);
     }
@@ -178,19 +185,20 @@ Status Dataset::PrepareBlocks(int ifd_index, const std::vector<int>& bands, int6
     }
     if (empty_parts != 0) {
       // libtiff reads no pixel of a position that lacks a plane, nor past a missing strip.
-      return Status::InvalidFile("block " + std::to_string(job.block_index) + " of IFD " + std::to_string(ifd_index) +
-                                 ": " + std::to_string(empty_parts) + " of its " + std::to_string(job.parts) + noun +
-                                 " have no bytes");
+      return Status::InvalidFile("block " + std::to_string(job.block_index) + " of IFD " +
+                                 std::to_string(ifd_index) + ": " + std::to_string(empty_parts) +
+                                 " of its " + std::to_string(job.parts) + noun + " have no bytes");
     }
     if (length > options_.limits.max_block_bytes) {
-      return Status::LimitExceeded("block " + std::to_string(job.block_index) + " has " + std::to_string(length) +
-                                   " bytes" + (job.parts > 1 ? " in its " + std::to_string(job.parts) + noun : "") +
-                                   " > max_block_bytes " + std::to_string(options_.limits.max_block_bytes));
+      return Status::LimitExceeded(
+          "block " + std::to_string(job.block_index) + " has " + std::to_string(length) + " bytes" +
+          (job.parts > 1 ? " in its " + std::to_string(job.parts) + noun : "") +
+          " > max_block_bytes " + std::to_string(options_.limits.max_block_bytes));
     }
     if (cache != nullptr && !job.strip_parts) {  // a job of strips is no block to cache
       COGR_ASSIGN_OR_RETURN(uint64_t decoded_size, decoded_size_of(job));
-      if (internal::CachedBlock hit =
-              cache->Lookup(internal::BlockKey{cache_id_, static_cast<uint64_t>(ifd_index), job.block_index});
+      if (internal::CachedBlock hit = cache->Lookup(
+              internal::BlockKey{cache_id_, static_cast<uint64_t>(ifd_index), job.block_index});
           hit && hit.size == decoded_size) {
         hits.emplace_back(&job, std::move(hit));
         continue;
@@ -205,16 +213,18 @@ Status Dataset::PrepareBlocks(int ifd_index, const std::vector<int>& bands, int6
       full_info.height = static_cast<uint32_t>(ifd.block_height);
       COGR_ASSIGN_OR_RETURN(uint64_t decoded_size, codec::DecodedSize(full_info));
       const bool bounded = info.compression == codec::kNone || info.compression == codec::kLzw ||
-                           info.compression == codec::kAdobeDeflate || info.compression == codec::kDeflate ||
+                           info.compression == codec::kAdobeDeflate ||
+                           info.compression == codec::kDeflate ||
                            info.compression == codec::kPackBits || info.compression == codec::kZstd;
-      const uint64_t bound = internal::CheckedAdd(internal::CheckedMul(decoded_size, 2).value_or(UINT64_MAX), 65536)
-                                 .value_or(UINT64_MAX);
+      const uint64_t bound =
+          internal::CheckedAdd(internal::CheckedMul(decoded_size, 2).value_or(UINT64_MAX), 65536)
+              .value_or(UINT64_MAX);
       if (bounded && length > bound) {
-        return Status::InvalidFile("block " + std::to_string(job.block_index) + " of IFD " +
-                                   std::to_string(ifd_index) + ": " + std::to_string(length) +
-                                   " bytes for a block that decodes to " + std::to_string(decoded_size) +
-                                   " bytes (at most " + std::to_string(bound) + " with " +
-                                   codec::CompressionName(info.compression, info.lerc_parameters) + ")");
+        return Status::InvalidFile(
+            "block " + std::to_string(job.block_index) + " of IFD " + std::to_string(ifd_index) +
+            ": " + std::to_string(length) + " bytes for a block that decodes to " +
+            std::to_string(decoded_size) + " bytes (at most " + std::to_string(bound) + " with " +
+            codec::CompressionName(info.compression, info.lerc_parameters) + ")");
       }
     }
     // One range per part: the source coalesces neighbours; Decode joins the parts.
@@ -225,15 +235,16 @@ Status Dataset::PrepareBlocks(int ifd_index, const std::vector<int>& bands, int6
       if (job.parts > 1) br.joined[j].part_bytes.push_back(lengths[p]);
     }
   }
-  for (const internal::BlockJob* job : sparse_jobs) internal::FillBlock(*job, sparse_fill, out, br.place);
+  for (const internal::BlockJob* job : sparse_jobs)
+    internal::FillBlock(*job, sparse_fill, out, br.place);
   if (!hits.empty()) {
     COGR_RETURN_IF_ERROR(internal::ParallelFor(
         hits.size(),
         [&](size_t i) -> Status {
           if (Status st = internal::CheckReadContext(context); !st.ok()) return st;
           const auto& [job, block] = hits[i];
-          internal::AssembleBlock(*job, block.bytes(), ifd.block_width, ifd.block_height, info.samples, out,
-                                  br.place);
+          internal::AssembleBlock(*job, block.bytes(), ifd.block_width, ifd.block_height,
+                                  info.samples, out, br.place);
           return Status::OK();
         },
         internal::ThreadPool::Default(), ThreadCount()));
@@ -268,11 +279,13 @@ Status Dataset::PrepareLeaderRetry(internal::BlockRead& br) const {
       internal::FillBlock(job, br.sparse_fill, br.out, br.place);
       continue;
     }
-    if (!internal::RangeInside(offset, length, file_size) || length > options_.limits.max_block_bytes) {
+    if (!internal::RangeInside(offset, length, file_size) ||
+        length > options_.limits.max_block_bytes) {
       return Status::InvalidFile("block " + std::to_string(job.block_index) + " of IFD " +
-                                 std::to_string(br.ifd_index) + ": bytes at " + std::to_string(offset) + " (" +
-                                 std::to_string(length) + " bytes) past end of file (size " +
-                                 std::to_string(file_size) + ") or over max_block_bytes");
+                                 std::to_string(br.ifd_index) + ": bytes at " +
+                                 std::to_string(offset) + " (" + std::to_string(length) +
+                                 " bytes) past end of file (size " + std::to_string(file_size) +
+                                 ") or over max_block_bytes");
     }
     br.fetch_jobs.push_back(j);
     br.fetch_part.push_back(0);
@@ -325,8 +338,9 @@ Status BlockRead::JoinPart(size_t i, ByteSpan raw, uint64_t* bytes_out) {
   const uint32_t part = fetch_part[i];
   JoinedParts& parts = joined[j];
   if (raw.size() != parts.part_bytes[part]) {
-    return Status::IoError("block " + std::to_string(job.part0 + part * job.part_stride) + " of IFD " +
-                           std::to_string(ifd_index) + ": " + std::to_string(raw.size()) + " bytes fetched, " +
+    return Status::IoError("block " + std::to_string(job.part0 + part * job.part_stride) +
+                           " of IFD " + std::to_string(ifd_index) + ": " +
+                           std::to_string(raw.size()) + " bytes fetched, " +
                            std::to_string(parts.part_bytes[part]) + " asked for");
   }
   std::vector<uint8_t> whole;
@@ -374,11 +388,12 @@ Status BlockRead::DecodeBlock(size_t i, ByteSpan raw, uint64_t* bytes_out) {
     Status st = codec::DecodeRows(raw, block_info, row_begin, row_end,
                                   [&](uint32_t first_row, uint32_t rows, ByteSpan data) {
                                     *bytes_out += data.size();
-                                    AssembleRows(job, data, first_row, rows, ifd->block_width, ifd->block_height,
-                                                 block_info.samples, out, place);
+                                    AssembleRows(job, data, first_row, rows, ifd->block_width,
+                                                 ifd->block_height, block_info.samples, out, place);
                                   });
     if (!st.ok()) {
-      return st.WithContext("block " + std::to_string(job.block_index) + " of IFD " + std::to_string(ifd_index));
+      return st.WithContext("block " + std::to_string(job.block_index) + " of IFD " +
+                            std::to_string(ifd_index));
     }
     return Status::OK();
   }
@@ -386,7 +401,7 @@ Status BlockRead::DecodeBlock(size_t i, ByteSpan raw, uint64_t* bytes_out) {
 }
 
 Status BlockRead::DecodeWhole(const BlockJob& job, ByteSpan raw, const codec::BlockInfo& block_info,
-                               uint64_t* bytes_out) {
+                              uint64_t* bytes_out) {
   COGR_ASSIGN_OR_RETURN(uint64_t decoded_size, codec::DecodedSize(block_info));
   MutableByteSpan decoded;
   std::shared_ptr<uint8_t[]> owned;
@@ -409,11 +424,12 @@ Status BlockRead::DecodeWhole(const BlockJob& job, ByteSpan raw, const codec::Bl
   Status st = codec::Decode(raw, decoded, block_info);
   *bytes_out = decoded.size();
   if (!st.ok()) {
-    return st.WithContext("block " + std::to_string(job.block_index) + " of IFD " + std::to_string(ifd_index));
+    return st.WithContext("block " + std::to_string(job.block_index) + " of IFD " +
+                          std::to_string(ifd_index));
   }
   // job.rows rows (a job of old-style JPEG strips spans several strips).
-  AssembleRows(job, decoded, 0, block_info.height, ifd->block_width, ifd->block_height, block_info.samples, out,
-               place);
+  AssembleRows(job, decoded, 0, block_info.height, ifd->block_width, ifd->block_height,
+               block_info.samples, out, place);
   if (keep) {
     cache->Insert(BlockKey{cache_id, static_cast<uint64_t>(ifd_index), job.block_index},
                   CachedBlock{std::move(owned), decoded.size()});

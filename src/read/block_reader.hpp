@@ -46,7 +46,7 @@ struct BlockRead {
   double sparse_fill = 0;
   BlockCacheImpl* cache = nullptr;  ///< null = no cache
   uint64_t cache_id = 0;
-  bool store = false;  ///< decoded blocks go into the cache
+  bool store = false;      ///< decoded blocks go into the cache
   Trace* trace = nullptr;  ///< records each Decode (the read's context owns it); null = none
   std::string uri;         ///< the file, for trace events
 
@@ -59,10 +59,10 @@ struct BlockRead {
   Status DecodeBlock(size_t i, ByteSpan raw, uint64_t* bytes_out);
   /// Keeps part fetch_part[i] of a joined job; once every part is in, decodes the job.
   Status JoinPart(size_t i, ByteSpan raw, uint64_t* bytes_out);
-  Status DecodeWhole(const BlockJob& job, ByteSpan raw, const codec::BlockInfo& block_info, uint64_t* bytes_out);
+  Status DecodeWhole(const BlockJob& job, ByteSpan raw, const codec::BlockInfo& block_info,
+                     uint64_t* bytes_out);
 
  public:
-
   std::mutex leader_mu;
   std::vector<size_t> leader_failed;  ///< indexes into jobs
   std::mutex joined_mu;

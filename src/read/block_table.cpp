@@ -13,8 +13,8 @@ size_t BlockTableCache::pages() const {
   return pages_.size();
 }
 
-Status BlockTableCache::Resolve(const io::Source& source, tiff::ByteOrder order, std::span<const Lookup> lookups,
-                                size_t max_threads) {
+Status BlockTableCache::Resolve(const io::Source& source, tiff::ByteOrder order,
+                                std::span<const Lookup> lookups, size_t max_threads) {
   const uint64_t file_size = source.size();
   // Pages this call needs, and the ones already held (kept alive here even if evicted).
   std::unordered_map<uint64_t, Page> have;
@@ -65,8 +65,9 @@ Status BlockTableCache::Resolve(const io::Source& source, tiff::ByteOrder order,
           for (uint64_t at = 0; at < r.length; at += kPageBytes) {
             const uint64_t n = std::min(kPageBytes, r.length - at);
             pages.emplace_back((r.offset + at) / kPageBytes,
-                               std::make_shared<const std::vector<uint8_t>>(bytes.begin() + static_cast<ptrdiff_t>(at),
-                                                                            bytes.begin() + static_cast<ptrdiff_t>(at + n)));
+                               std::make_shared<const std::vector<uint8_t>>(
+                                   bytes.begin() + static_cast<ptrdiff_t>(at),
+                                   bytes.begin() + static_cast<ptrdiff_t>(at + n)));
           }
           std::lock_guard<std::mutex> lock(got_mu);
           for (auto& p : pages) got.push_back(std::move(p));
@@ -92,7 +93,8 @@ Status BlockTableCache::Resolve(const io::Source& source, tiff::ByteOrder order,
         auto it = have.find(p);
         const uint64_t in_page = pos - p * kPageBytes;
         if (it == have.end() || !it->second || in_page >= it->second->size()) {
-          return Status::IoError("block table bytes at offset " + std::to_string(pos) + " were not fetched");
+          return Status::IoError("block table bytes at offset " + std::to_string(pos) +
+                                 " were not fetched");
         }
         const uint64_t n = std::min(r.end() - pos, it->second->size() - in_page);
         std::memcpy(buf + (pos - r.offset), it->second->data() + in_page, static_cast<size_t>(n));

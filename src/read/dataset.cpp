@@ -14,8 +14,8 @@
 #include "cogr/threads.hpp"
 #include "io/read_context.hpp"
 #include "read/assemble.hpp"
-#include "read/block_table.hpp"
 #include "read/block_cache.hpp"
+#include "read/block_table.hpp"
 #include "read/plan.hpp"
 #include "read/read_request.hpp"
 #include "read/read_util.hpp"
@@ -23,7 +23,6 @@
 #include "tiff/ghost_area.hpp"
 #include "util/checked.hpp"
 #include "util/thread_pool.hpp"
-
 
 namespace cogr {
 namespace {
@@ -64,8 +63,7 @@ Result<DataType> DataTypeFor(uint16_t bits, uint16_t sample_format) {
       if (bits == 64) return DataType::kCFloat32;
       if (bits == 128) return DataType::kCFloat64;
       break;
-    default:
-      break;
+    default: break;
   }
   return Status::Unsupported("unsupported sample layout: " + std::to_string(bits) +
                              " bits per sample with SampleFormat " + std::to_string(sample_format));
@@ -116,7 +114,9 @@ using internal::ContextOf;
 using internal::Guard;
 using internal::NameFile;
 
-internal::ReadContext ReadContextOf(const ReadOptions& options) { return ContextOf(options, "read"); }
+internal::ReadContext ReadContextOf(const ReadOptions& options) {
+  return ContextOf(options, "read");
+}
 
 }  // namespace
 
@@ -141,8 +141,9 @@ Result<Resampling> ParseResampling(std::string_view name) {
     auto r = static_cast<Resampling>(i);
     if (ResamplingName(r) == name) return r;
   }
-  return Status::InvalidArgument("unknown resampling '" + std::string(name) +
-                                 "' (expected nearest, bilinear, cubic, average, mode, min, max, med, q1 or q3)");
+  return Status::InvalidArgument(
+      "unknown resampling '" + std::string(name) +
+      "' (expected nearest, bilinear, cubic, average, mode, min, max, med, q1 or q3)");
 }
 
 Dataset::Dataset(OpenKey, std::shared_ptr<io::Source> source, OpenOptions options)
@@ -197,7 +198,8 @@ Status Dataset::Init() {
   const io::Source& src = *source_;
   if (src.size() == 0) return Status::InvalidFile("empty file (0 bytes), not a TIFF file");
   tiff::FetchFn fetch = [&src](ByteRange r) { return src.ReadRange(r); };
-  COGR_ASSIGN_OR_RETURN(tiff_, tiff::Open(fetch, src.size(), options_.limits, options_.header_read_bytes));
+  COGR_ASSIGN_OR_RETURN(tiff_,
+                        tiff::Open(fetch, src.size(), options_.limits, options_.header_read_bytes));
   return InitFromTiff();
 }
 
@@ -213,8 +215,8 @@ Status Dataset::InitFromTiff() {
   const uint16_t sf = main.sample_format.empty() ? 1 : main.sample_format[0];
   for (size_t i = 1; i < main.bits_per_sample.size(); ++i) {
     if (main.bits_per_sample[i] != bits) {
-      return Status::Unsupported("bands with different BitsPerSample (" + std::to_string(bits) + " and " +
-                                 std::to_string(main.bits_per_sample[i]) + ")");
+      return Status::Unsupported("bands with different BitsPerSample (" + std::to_string(bits) +
+                                 " and " + std::to_string(main.bits_per_sample[i]) + ")");
     }
   }
   COGR_ASSIGN_OR_RETURN(dtype_, DataTypeFor(bits, sf));
@@ -223,7 +225,8 @@ Status Dataset::InitFromTiff() {
   }
   // Images GDAL reads through libtiff's RGBA interface (YCbCr outside JPEG, CMYK, CIELAB):
   // 3 or 4 bands of uint8.
-  if (const int rgba = codec::RgbaBands(main, tiff_.header.byte_order == tiff::ByteOrder::kBig); rgba != 0) {
+  if (const int rgba = codec::RgbaBands(main, tiff_.header.byte_order == tiff::ByteOrder::kBig);
+      rgba != 0) {
     count_ = rgba;
     dtype_ = DataType::kUInt8;
   }
@@ -296,10 +299,12 @@ Status Dataset::InitFromTiff() {
   has_gcps_ = has_gcps;
   if (has_gcps) {
     // No dataset CRS.
-  } else if (auto proj = ShortKey(geokeys_, tiff::kProjectedCSType); proj && *proj != 0 && *proj != 32767) {
+  } else if (auto proj = ShortKey(geokeys_, tiff::kProjectedCSType);
+             proj && *proj != 0 && *proj != 32767) {
     geokeys_epsg_ = *proj;
-  } else if (auto geog = ShortKey(geokeys_, tiff::kGeographicType); geog && *geog != 0 && *geog != 32767 &&
-                                                   ShortKey(geokeys_, tiff::kGTModelType) != uint16_t{1}) {
+  } else if (auto geog = ShortKey(geokeys_, tiff::kGeographicType);
+             geog && *geog != 0 && *geog != 32767 &&
+             ShortKey(geokeys_, tiff::kGTModelType) != uint16_t{1}) {
     geokeys_epsg_ = *geog;
   }
 
@@ -310,9 +315,12 @@ Status Dataset::InitFromTiff() {
   if (main.gdal_metadata) {
     auto md = tiff::ParseGdalMetadata(*main.gdal_metadata);
     if (md.ok()) {
-      for (auto& [band, v] : md->scales) if (band >= 0 && band < count_) scales_[static_cast<size_t>(band)] = v;
-      for (auto& [band, v] : md->offsets) if (band >= 0 && band < count_) offsets_[static_cast<size_t>(band)] = v;
-      for (auto& [band, v] : md->descriptions) if (band >= 0 && band < count_) descriptions_[static_cast<size_t>(band)] = v;
+      for (auto& [band, v] : md->scales)
+        if (band >= 0 && band < count_) scales_[static_cast<size_t>(band)] = v;
+      for (auto& [band, v] : md->offsets)
+        if (band >= 0 && band < count_) offsets_[static_cast<size_t>(band)] = v;
+      for (auto& [band, v] : md->descriptions)
+        if (band >= 0 && band < count_) descriptions_[static_cast<size_t>(band)] = v;
     }
   }
 
@@ -327,7 +335,8 @@ Status Dataset::InitFromTiff() {
         // Lazy tables are not fetched for this: their blocks do not count.
         for (size_t i = 0; i < ifd.block_offsets.size(); ++i) {
           const bool empty = !ifd.lazy_byte_counts && ifd.block_byte_counts[i] == 0;
-          if (ifd.block_offsets[i] != 0 && !empty) first_data = std::min(first_data, ifd.block_offsets[i]);
+          if (ifd.block_offsets[i] != 0 && !empty)
+            first_data = std::min(first_data, ifd.block_offsets[i]);
         }
       }
       is_cog_ = last_ifd < first_data;
@@ -367,7 +376,8 @@ std::pair<double, double> Dataset::res() const {
 std::vector<int> Dataset::overviews() const {
   std::vector<int> out;
   for (size_t i = 1; i < levels_.size(); ++i) {
-    out.push_back(static_cast<int>(std::lround(static_cast<double>(width()) / static_cast<double>(levels_[i].width))));
+    out.push_back(static_cast<int>(
+        std::lround(static_cast<double>(width()) / static_cast<double>(levels_[i].width))));
   }
   return out;
 }
@@ -399,7 +409,9 @@ Status Dataset::ReadInto(const ReadOptions& options, const ArrayView& out) const
 
 Result<Array> Dataset::ReadShape(const ReadOptions& options) const {
   Array out;
-  Status st = Guard(uri(), [&]() -> Status { return NameFile(ReadImpl(options, false, &out, nullptr, true), uri()); });
+  Status st = Guard(uri(), [&]() -> Status {
+    return NameFile(ReadImpl(options, false, &out, nullptr, true), uri());
+  });
   if (!st.ok()) return st;
   return out;
 }
@@ -418,9 +430,9 @@ Result<Array> Dataset::ReadMask(const ReadOptions& options) const {
       options_.limits.max_read_bytes);
 }
 
-
-Status Dataset::ResolveRead(const ReadOptions& options, bool mask, Array* array, const ArrayView* view,
-                            bool shape_only, internal::ReadRequest& req) const {
+Status Dataset::ResolveRead(const ReadOptions& options, bool mask, Array* array,
+                            const ArrayView* view, bool shape_only,
+                            internal::ReadRequest& req) const {
   int level_index = 0;
   if (options.overview) {
     const int n = static_cast<int>(levels_.size()) - 1;
@@ -445,12 +457,14 @@ Status Dataset::ResolveRead(const ReadOptions& options, bool mask, Array* array,
     }
   }
 
-  int64_t col0 = 0, row0 = 0, w = static_cast<int64_t>(level.width), h = static_cast<int64_t>(level.height);
+  int64_t col0 = 0, row0 = 0, w = static_cast<int64_t>(level.width),
+          h = static_cast<int64_t>(level.height);
   if (options.window) {
     const geo::Window& win = *options.window;
     if (!std::isfinite(win.col_off) || !std::isfinite(win.row_off) || !std::isfinite(win.width) ||
         !std::isfinite(win.height) || win.width < 0 || win.height < 0 ||
-        std::fabs(win.col_off) > 9e15 || std::fabs(win.row_off) > 9e15 || win.width > 9e15 || win.height > 9e15) {
+        std::fabs(win.col_off) > 9e15 || std::fabs(win.row_off) > 9e15 || win.width > 9e15 ||
+        win.height > 9e15) {
       return Status::InvalidArgument("invalid window");
     }
     auto ints = win.ToInts();
@@ -462,34 +476,39 @@ Status Dataset::ResolveRead(const ReadOptions& options, bool mask, Array* array,
   const bool inside = col0 >= 0 && row0 >= 0 && col0 + w <= static_cast<int64_t>(level.width) &&
                       row0 + h <= static_cast<int64_t>(level.height);
   if (!inside && !options.boundless) {
-    return Status::OutOfRange("window (" + std::to_string(col0) + ", " + std::to_string(row0) + ", " +
-                              std::to_string(w) + ", " + std::to_string(h) + ") is outside the image (" +
-                              std::to_string(level.width) + " x " + std::to_string(level.height) +
-                              "); use a boundless read");
+    return Status::OutOfRange("window (" + std::to_string(col0) + ", " + std::to_string(row0) +
+                              ", " + std::to_string(w) + ", " + std::to_string(h) +
+                              ") is outside the image (" + std::to_string(level.width) + " x " +
+                              std::to_string(level.height) + "); use a boundless read");
   }
 
   const DataType out_dtype = mask ? DataType::kUInt8 : dtype_;
   const uint64_t out_bands = mask ? 1 : bands.size();
   // Level pixels are (width / level.width) full-resolution pixels wide.
   const geo::Affine level_transform =
-      transform_ * geo::Affine::Scale(static_cast<double>(width()) / static_cast<double>(level.width),
-                                      static_cast<double>(height()) / static_cast<double>(level.height));
+      transform_ *
+      geo::Affine::Scale(static_cast<double>(width()) / static_cast<double>(level.width),
+                         static_cast<double>(height()) / static_cast<double>(level.height));
   const geo::Affine out_transform =
-      level_transform * geo::Affine::Translation(static_cast<double>(col0), static_cast<double>(row0));
+      level_transform *
+      geo::Affine::Translation(static_cast<double>(col0), static_cast<double>(row0));
   auto bytes = internal::CheckedMul(out_bands, static_cast<uint64_t>(w));
   if (bytes) bytes = internal::CheckedMul(*bytes, static_cast<uint64_t>(h));
   if (bytes) bytes = internal::CheckedMul(*bytes, DataTypeSize(out_dtype));
   if (!bytes || *bytes > options_.limits.max_read_bytes) {
-    return Status::LimitExceeded("read of " + std::to_string(out_bands) + " x " + std::to_string(h) + " x " +
-                                 std::to_string(w) + " samples (" +
-                                 (bytes ? std::to_string(*bytes) + " bytes" : std::string("over 2^64 bytes")) +
-                                 ") exceeds max_read_bytes " + std::to_string(options_.limits.max_read_bytes));
+    return Status::LimitExceeded(
+        "read of " + std::to_string(out_bands) + " x " + std::to_string(h) + " x " +
+        std::to_string(w) + " samples (" +
+        (bytes ? std::to_string(*bytes) + " bytes" : std::string("over 2^64 bytes")) +
+        ") exceeds max_read_bytes " + std::to_string(options_.limits.max_read_bytes));
   }
   // What the header promises is checked before any output memory is touched.
-  if (!shape_only) COGR_RETURN_IF_ERROR(CheckReadable(mask ? level.mask_ifd_index : level.ifd_index));
+  if (!shape_only)
+    COGR_RETURN_IF_ERROR(CheckReadable(mask ? level.mask_ifd_index : level.ifd_index));
   ArrayView dst;
   if (view) {
-    COGR_RETURN_IF_ERROR(CheckView(*view, out_dtype, out_bands, static_cast<uint64_t>(h), static_cast<uint64_t>(w)));
+    COGR_RETURN_IF_ERROR(
+        CheckView(*view, out_dtype, out_bands, static_cast<uint64_t>(h), static_cast<uint64_t>(w)));
     dst = *view;
   } else {
     Array& out = *array;
@@ -514,8 +533,10 @@ Status Dataset::ResolveRead(const ReadOptions& options, bool mask, Array* array,
   // Clip the window to the image; everything else is fill.
   const uint64_t x0 = static_cast<uint64_t>(std::max<int64_t>(col0, 0));
   const uint64_t y0 = static_cast<uint64_t>(std::max<int64_t>(row0, 0));
-  const uint64_t x1 = static_cast<uint64_t>(std::clamp<int64_t>(col0 + w, 0, static_cast<int64_t>(level.width)));
-  const uint64_t y1 = static_cast<uint64_t>(std::clamp<int64_t>(row0 + h, 0, static_cast<int64_t>(level.height)));
+  const uint64_t x1 =
+      static_cast<uint64_t>(std::clamp<int64_t>(col0 + w, 0, static_cast<int64_t>(level.width)));
+  const uint64_t y1 =
+      static_cast<uint64_t>(std::clamp<int64_t>(row0 + h, 0, static_cast<int64_t>(level.height)));
 
   req.level_index = level_index;
   req.bands = std::move(bands);
@@ -535,7 +556,8 @@ Status Dataset::ResolveRead(const ReadOptions& options, bool mask, Array* array,
 
 Status Dataset::ReadImpl(const ReadOptions& options, bool mask, Array* array, const ArrayView* view,
                          bool shape_only) const {
-  if (options.out_shape) return ReadOutShapeImpl(options, mask, array, view, shape_only);  // dataset_out_shape.cpp
+  if (options.out_shape)
+    return ReadOutShapeImpl(options, mask, array, view, shape_only);  // dataset_out_shape.cpp
   internal::ReadRequest req;
   COGR_RETURN_IF_ERROR(ResolveRead(options, mask, array, view, shape_only, req));
   if (shape_only) return Status::OK();
@@ -548,7 +570,8 @@ Status Dataset::ReadImpl(const ReadOptions& options, bool mask, Array* array, co
   if (mask) {
     if (level.mask_ifd_index >= 0) {
       if (!inside) internal::FillArray(dst, 0);  // outside the image: invalid
-      COGR_RETURN_IF_ERROR(ReadBlocks(level.mask_ifd_index, {0}, col0, row0, x0, y0, x1, y1, 0, dst));
+      COGR_RETURN_IF_ERROR(
+          ReadBlocks(level.mask_ifd_index, {0}, col0, row0, x0, y0, x1, y1, 0, dst));
       // 1-bit masks decode to 0/1; GDAL reports 0/255.
       for (uint64_t y = 0; y < dst.height; ++y) {
         uint8_t* row = dst.At(0, y, 0);
@@ -560,7 +583,8 @@ Status Dataset::ReadImpl(const ReadOptions& options, bool mask, Array* array, co
     if (x1 <= x0 || y1 <= y0) return Status::OK();
     if (!nodata_) {
       for (uint64_t y = y0; y < y1; ++y) {
-        std::memset(dst.At(0, y - static_cast<uint64_t>(row0), x0 - static_cast<uint64_t>(col0)), 255, x1 - x0);
+        std::memset(dst.At(0, y - static_cast<uint64_t>(row0), x0 - static_cast<uint64_t>(col0)),
+                    255, x1 - x0);
       }
       return Status::OK();
     }
@@ -574,8 +598,8 @@ Status Dataset::ReadImpl(const ReadOptions& options, bool mask, Array* array, co
     internal::ReadRequest data_req;
     COGR_RETURN_IF_ERROR(ResolveRead(data_options, false, &data, nullptr, false, data_req));
     if (!data_req.inside) internal::FillArray(data_req.dst, data_req.fill);
-    COGR_RETURN_IF_ERROR(ReadBlocks(level.ifd_index, data_req.bands, data_req.col0, data_req.row0, x0, y0, x1, y1,
-                                    nodata_.value_or(0.0), data_req.dst));
+    COGR_RETURN_IF_ERROR(ReadBlocks(level.ifd_index, data_req.bands, data_req.col0, data_req.row0,
+                                    x0, y0, x1, y1, nodata_.value_or(0.0), data_req.dst));
     if (dst.contiguous()) {
       NodataMask(data, dst.data);  // dst was zeroed above
     } else {
@@ -590,7 +614,8 @@ Status Dataset::ReadImpl(const ReadOptions& options, bool mask, Array* array, co
 
   if (!inside) internal::FillArray(dst, req.fill);
   if (x1 > x0 && y1 > y0) {
-    COGR_RETURN_IF_ERROR(ReadBlocks(level.ifd_index, bands, col0, row0, x0, y0, x1, y1, nodata_.value_or(0.0), dst));
+    COGR_RETURN_IF_ERROR(
+        ReadBlocks(level.ifd_index, bands, col0, row0, x0, y0, x1, y1, nodata_.value_or(0.0), dst));
   }
   return Status::OK();
 }

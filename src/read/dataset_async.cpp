@@ -90,14 +90,16 @@ void ParseHeader(const std::shared_ptr<HeaderParse>& p) {
   }
   const uint64_t size = p->source->size();
   if (size == 0) {
-    Deliver(p, internal::NameFile(Status::InvalidFile("empty file (0 bytes), not a TIFF file"), uri));
+    Deliver(p,
+            internal::NameFile(Status::InvalidFile("empty file (0 bytes), not a TIFF file"), uri));
     return;
   }
   std::optional<ByteRange> missing;
   tiff::FetchFn fetch = [&](ByteRange r) -> Result<std::vector<uint8_t>> {
     if (!internal::RangeInside(r.offset, r.length, size)) {
-      return Status::InvalidFile("needs bytes [" + std::to_string(r.offset) + ", " + std::to_string(r.offset + r.length) +
-                                 ") but the file has " + std::to_string(size) + " bytes");
+      return Status::InvalidFile("needs bytes [" + std::to_string(r.offset) + ", " +
+                                 std::to_string(r.offset + r.length) + ") but the file has " +
+                                 std::to_string(size) + " bytes");
     }
     if (auto it = p->held.find({r.offset, r.length}); it != p->held.end()) return it->second;
     missing = r;
@@ -140,10 +142,11 @@ void ParseHeader(const std::shared_ptr<HeaderParse>& p) {
           return;
         }
         if (*n != range.length) {
-          Deliver(p, internal::NameFile(Status::InvalidFile("short read at offset " + std::to_string(range.offset) +
-                                                            ": got " + std::to_string(*n) + " of " +
-                                                            std::to_string(range.length) + " bytes"),
-                                        p->source->uri()));
+          Deliver(p, internal::NameFile(
+                         Status::InvalidFile(
+                             "short read at offset " + std::to_string(range.offset) + ": got " +
+                             std::to_string(*n) + " of " + std::to_string(range.length) + " bytes"),
+                         p->source->uri()));
           return;
         }
         p->held[{range.offset, range.length}] = std::move(*bytes);
@@ -155,11 +158,13 @@ void ParseHeader(const std::shared_ptr<HeaderParse>& p) {
 }  // namespace
 
 size_t Dataset::AsyncReadThreads() {
-  static const size_t n = std::max<size_t>(4, 2 * std::max(1u, std::thread::hardware_concurrency()));
+  static const size_t n =
+      std::max<size_t>(4, 2 * std::max(1u, std::thread::hardware_concurrency()));
   return n;
 }
 
-Result<std::shared_ptr<Dataset>> Dataset::FromTiff(std::shared_ptr<io::Source> source, const OpenOptions& options,
+Result<std::shared_ptr<Dataset>> Dataset::FromTiff(std::shared_ptr<io::Source> source,
+                                                   const OpenOptions& options,
                                                    tiff::TiffFile file) {
   const std::string uri = source->uri();
   return internal::Guard(uri, [&]() -> Result<std::shared_ptr<Dataset>> {
@@ -191,20 +196,24 @@ void Dataset::OpenAsync(std::string uri, OpenOptions options,
   io::OpenAsync(uri, io_options, context, [p, uri](Result<std::shared_ptr<io::Source>> source) {
     if (!source.ok()) {
       auto d = std::move(p->done);
-      Post(ReadExecutor(), [d = std::move(d), st = internal::NameFile(source.status(), uri)]() mutable {
-        const AsyncScope scope;
-        d(st);
-      });
+      Post(ReadExecutor(),
+           [d = std::move(d), st = internal::NameFile(source.status(), uri)]() mutable {
+             const AsyncScope scope;
+             d(st);
+           });
       return;
     }
     p->source = std::move(source).value();
-    p->finish = [p = p.get()](tiff::TiffFile file) { return FromTiff(p->source, p->options, std::move(file)); };
+    p->finish = [p = p.get()](tiff::TiffFile file) {
+      return FromTiff(p->source, p->options, std::move(file));
+    };
     p->sync_open = [p = p.get()]() { return OpenSource(p->source, p->options); };
     ParseHeader(p);
   });
 }
 
-void Dataset::StartRead(ReadOptions options, const ArrayView* view, std::function<void(Result<Array>)> done) const {
+void Dataset::StartRead(ReadOptions options, const ArrayView* view,
+                        std::function<void(Result<Array>)> done) const {
   struct State {
     std::shared_ptr<const Dataset> self;
     internal::ReadContext context;
@@ -245,8 +254,9 @@ void Dataset::StartRead(ReadOptions options, const ArrayView* view, std::functio
           if (!req.inside) internal::FillArray(req.dst, req.fill);
           if (req.x1 <= req.x0 || req.y1 <= req.y0) return Status::OK();
           const Level& level = levels_[static_cast<size_t>(req.level_index)];
-          return PrepareBlocks(level.ifd_index, req.bands, req.col0, req.row0, req.x0, req.y0, req.x1, req.y1,
-                               nodata_.value_or(0.0), req.dst, &state->context, state->br);
+          return PrepareBlocks(level.ifd_index, req.bands, req.col0, req.row0, req.x0, req.y0,
+                               req.x1, req.y1, nodata_.value_or(0.0), req.dst, &state->context,
+                               state->br);
         },
         options_.limits.max_read_bytes);
   }
@@ -266,7 +276,8 @@ void Dataset::StartRead(ReadOptions options, const ArrayView* view, std::functio
           finish(fetched);
           return;
         }
-        Status retry = internal::Guard(state->self->uri(), [&] { return state->self->PrepareLeaderRetry(state->br); });
+        Status retry = internal::Guard(state->self->uri(),
+                                       [&] { return state->self->PrepareLeaderRetry(state->br); });
         if (!retry.ok() || state->br.ranges.empty()) {
           finish(retry);
           return;
@@ -284,7 +295,8 @@ void Dataset::ReadAsync(ReadOptions options, std::function<void(Result<Array>)> 
                         const ReadExecutor& executor) const {
   std::shared_ptr<const Dataset> self = weak_from_this().lock();
   if (!self) {
-    done(Status::InvalidArgument(uri() + ": ReadAsync needs a Dataset owned by a shared_ptr (use Dataset::Open)"));
+    done(Status::InvalidArgument(
+        uri() + ": ReadAsync needs a Dataset owned by a shared_ptr (use Dataset::Open)"));
     return;
   }
   if (g_async_depth > 0) {
@@ -295,26 +307,29 @@ void Dataset::ReadAsync(ReadOptions options, std::function<void(Result<Array>)> 
   }
   if (options.out_shape) {
     // Resampled reads run whole on the executor (their stages read chunk by chunk).
-    Post(executor, [self = std::move(self), options = std::move(options), done = std::move(done)]() mutable {
-      const AsyncScope scope;
-      done(self->Read(options));
-    });
+    Post(executor,
+         [self = std::move(self), options = std::move(options), done = std::move(done)]() mutable {
+           const AsyncScope scope;
+           done(self->Read(options));
+         });
     return;
   }
   // The read waits on no thread; its result is handed to `done` on the executor.
-  self->StartRead(std::move(options), nullptr, [executor, done = std::move(done)](Result<Array> result) mutable {
-    Post(executor, [done = std::move(done), result = std::move(result)]() mutable {
-      const AsyncScope scope;
-      done(std::move(result));
-    });
-  });
+  self->StartRead(std::move(options), nullptr,
+                  [executor, done = std::move(done)](Result<Array> result) mutable {
+                    Post(executor, [done = std::move(done), result = std::move(result)]() mutable {
+                      const AsyncScope scope;
+                      done(std::move(result));
+                    });
+                  });
 }
 
-void Dataset::ReadIntoAsync(ReadOptions options, const ArrayView& out, std::function<void(Status)> done,
-                            const ReadExecutor& executor) const {
+void Dataset::ReadIntoAsync(ReadOptions options, const ArrayView& out,
+                            std::function<void(Status)> done, const ReadExecutor& executor) const {
   std::shared_ptr<const Dataset> self = weak_from_this().lock();
   if (!self) {
-    done(Status::InvalidArgument(uri() + ": ReadIntoAsync needs a Dataset owned by a shared_ptr (use Dataset::Open)"));
+    done(Status::InvalidArgument(
+        uri() + ": ReadIntoAsync needs a Dataset owned by a shared_ptr (use Dataset::Open)"));
     return;
   }
   if (g_async_depth > 0) {
@@ -323,29 +338,33 @@ void Dataset::ReadIntoAsync(ReadOptions options, const ArrayView& out, std::func
     return;
   }
   if (options.out_shape) {
-    Post(executor, [self = std::move(self), options = std::move(options), out, done = std::move(done)]() mutable {
+    Post(executor, [self = std::move(self), options = std::move(options), out,
+                    done = std::move(done)]() mutable {
       const AsyncScope scope;
       done(self->ReadInto(options, out));
     });
     return;
   }
-  self->StartRead(std::move(options), &out, [executor, done = std::move(done)](Result<Array> result) mutable {
-    Post(executor, [done = std::move(done), st = result.status()]() mutable {
-      const AsyncScope scope;
-      done(st);
-    });
-  });
+  self->StartRead(std::move(options), &out,
+                  [executor, done = std::move(done)](Result<Array> result) mutable {
+                    Post(executor, [done = std::move(done), st = result.status()]() mutable {
+                      const AsyncScope scope;
+                      done(st);
+                    });
+                  });
 }
 
 std::future<Result<Array>> Dataset::ReadAsync(ReadOptions options) const {
   return ReadAsync(std::move(options), ReadExecutor());
 }
 
-std::future<Result<Array>> Dataset::ReadAsync(ReadOptions options, const ReadExecutor& executor) const {
+std::future<Result<Array>> Dataset::ReadAsync(ReadOptions options,
+                                              const ReadExecutor& executor) const {
   auto promise = std::make_shared<std::promise<Result<Array>>>();
   std::future<Result<Array>> future = promise->get_future();
   ReadAsync(
-      std::move(options), [promise](Result<Array> result) { promise->set_value(std::move(result)); }, executor);
+      std::move(options),
+      [promise](Result<Array> result) { promise->set_value(std::move(result)); }, executor);
   return future;
 }
 
@@ -356,7 +375,9 @@ void Dataset::OpenAsync(std::shared_ptr<io::Source> source, OpenOptions options,
   p->done = std::move(done);
   p->options = std::move(options);
   p->source = std::move(source);
-  p->finish = [p = p.get()](tiff::TiffFile file) { return FromTiff(p->source, p->options, std::move(file)); };
+  p->finish = [p = p.get()](tiff::TiffFile file) {
+    return FromTiff(p->source, p->options, std::move(file));
+  };
   p->sync_open = [p = p.get()]() { return OpenSource(p->source, p->options); };
   ParseHeader(p);
 }

@@ -12,16 +12,16 @@
 #include "cogr/dataset.hpp"
 #include "read/assemble.hpp"
 #include "read/resample.hpp"
-#include "util/checked.hpp"
 #include "util/alloc_guard.hpp"
+#include "util/checked.hpp"
 
 namespace cogr {
 namespace {
 
 Status BandOutOfRange(const std::string& uri, int band, int count, int first) {
   return Status::OutOfRange(uri + ": band " + std::to_string(band) + " out of range (file has " +
-                            std::to_string(count) + " bands; valid: " + std::to_string(first) + ".." +
-                            std::to_string(count) + ")");
+                            std::to_string(count) + " bands; valid: " + std::to_string(first) +
+                            ".." + std::to_string(count) + ")");
 }
 
 }  // namespace
@@ -54,8 +54,8 @@ Result<std::vector<BlockWindow>> Dataset::block_windows(int band) const {
   auto n = internal::CheckedMul(across, down);
   // One entry per block: as many as the block table holds, which Limits already bounds.
   if (!n || *n > options_.limits.max_blocks_per_ifd) {
-    return Status::LimitExceeded(uri() + ": " + std::to_string(across) + " x " + std::to_string(down) +
-                                 " blocks are too many to list");
+    return Status::LimitExceeded(uri() + ": " + std::to_string(across) + " x " +
+                                 std::to_string(down) + " blocks are too many to list");
   }
   std::vector<BlockWindow> out;
   COGR_RETURN_IF_ERROR(internal::GuardAlloc(
@@ -104,7 +104,8 @@ Result<std::map<std::string, std::string>> Dataset::tags(int band, const std::st
         for (const auto& [key, value] : *items) {
           // Keys of other domains are "DOMAIN:NAME"; GDAL skips items without a value.
           const size_t colon = key.find(':');
-          const std::string domain = colon == std::string::npos ? std::string() : key.substr(0, colon);
+          const std::string domain =
+              colon == std::string::npos ? std::string() : key.substr(0, colon);
           if (domain != ns || value.empty()) continue;
           out[colon == std::string::npos ? key : key.substr(colon + 1)] = value;
         }
@@ -121,9 +122,11 @@ Status Dataset::AddTiffTags(std::map<std::string, std::string>& out) const {
   auto bytes_of = [&](const tiff::TagEntry& e) -> Result<std::vector<uint8_t>> {
     const uint32_t size = tiff::TagTypeSize(e.type);
     auto n = internal::CheckedMul(e.count, static_cast<uint64_t>(size));
-    if (size == 0 || !n || *n > options_.limits.max_tag_bytes || !internal::RangeInside(e.value_offset, *n, source_->size())) {
+    if (size == 0 || !n || *n > options_.limits.max_tag_bytes ||
+        !internal::RangeInside(e.value_offset, *n, source_->size())) {
       return Status::InvalidFile("tag " + std::to_string(e.code) + ": " + std::to_string(e.count) +
-                                 " values at offset " + std::to_string(e.value_offset) + " do not fit the file");
+                                 " values at offset " + std::to_string(e.value_offset) +
+                                 " do not fit the file");
     }
     return source_->ReadRange({e.value_offset, *n});
   };
@@ -131,17 +134,19 @@ Status Dataset::AddTiffTags(std::map<std::string, std::string>& out) const {
     return static_cast<uint16_t>(big_endian ? (p[0] << 8) | p[1] : (p[1] << 8) | p[0]);
   };
   auto u32 = [&](const uint8_t* p) {
-    return big_endian ? (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3]
-                      : (uint32_t{p[3]} << 24) | (uint32_t{p[2]} << 16) | (uint32_t{p[1]} << 8) | p[0];
+    return big_endian
+               ? (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3]
+               : (uint32_t{p[3]} << 24) | (uint32_t{p[2]} << 16) | (uint32_t{p[1]} << 8) | p[0];
   };
   struct Named {
     uint16_t code;
     const char* name;
   };
-  static constexpr Named kAscii[] = {{269, "TIFFTAG_DOCUMENTNAME"}, {270, "TIFFTAG_IMAGEDESCRIPTION"},
-                                     {305, "TIFFTAG_SOFTWARE"},     {306, "TIFFTAG_DATETIME"},
-                                     {315, "TIFFTAG_ARTIST"},       {316, "TIFFTAG_HOSTCOMPUTER"},
-                                     {33432, "TIFFTAG_COPYRIGHT"}};
+  static constexpr Named kAscii[] = {
+      {269, "TIFFTAG_DOCUMENTNAME"}, {270, "TIFFTAG_IMAGEDESCRIPTION"},
+      {305, "TIFFTAG_SOFTWARE"},     {306, "TIFFTAG_DATETIME"},
+      {315, "TIFFTAG_ARTIST"},       {316, "TIFFTAG_HOSTCOMPUTER"},
+      {33432, "TIFFTAG_COPYRIGHT"}};
   for (const tiff::TagEntry& e : main.entries) {
     for (const Named& t : kAscii) {
       if (e.code != t.code || e.type != tiff::TagType::kAscii) continue;
@@ -176,7 +181,8 @@ Status Dataset::AddTiffTags(std::map<std::string, std::string>& out) const {
     }
     if ((e.code == 280 || e.code == 281) && e.type == tiff::TagType::kShort && e.count >= 1) {
       COGR_ASSIGN_OR_RETURN(std::vector<uint8_t> raw, bytes_of(e));
-      out[e.code == 280 ? "TIFFTAG_MINSAMPLEVALUE" : "TIFFTAG_MAXSAMPLEVALUE"] = std::to_string(u16(raw.data()));
+      out[e.code == 280 ? "TIFFTAG_MINSAMPLEVALUE" : "TIFFTAG_MAXSAMPLEVALUE"] =
+          std::to_string(u16(raw.data()));
     }
   }
   return Status::OK();
@@ -195,7 +201,8 @@ Result<Colormap> Dataset::colormap(int band) const {
       if (e.count < 3 * n) break;
       const uint64_t bytes = 3 * n * 2;
       if (!internal::RangeInside(e.value_offset, bytes, source_->size())) {
-        return Status::InvalidFile(uri() + ": ColorMap at offset " + std::to_string(e.value_offset) +
+        return Status::InvalidFile(uri() + ": ColorMap at offset " +
+                                   std::to_string(e.value_offset) +
                                    " runs past the end of the file");
       }
       COGR_ASSIGN_OR_RETURN(std::vector<uint8_t> raw, source_->ReadRange({e.value_offset, bytes}));
@@ -210,7 +217,8 @@ Result<Colormap> Dataset::colormap(int band) const {
       }
       return out;
     }
-  } else if (main.photometric == 0 && count_ == 1 && bits <= 16 && !IsFloat(dtype_) && !IsComplex(dtype_)) {
+  } else if (main.photometric == 0 && count_ == 1 && bits <= 16 && !IsFloat(dtype_) &&
+             !IsComplex(dtype_)) {
     // GDAL gives a min-is-white band an inverted gray table: entry i = (n - 1 - i) * 255 / (n - 1).
     const uint64_t n = uint64_t{1} << bits;
     for (uint64_t i = 0; i < n; ++i) {
@@ -282,7 +290,8 @@ Status Dataset::ReadMaskOutShape(const ReadOptions& options, Array& out) const {
     chunk.height = static_cast<uint64_t>(y1 - y0);
     auto n = internal::CheckedMul(chunk.width, chunk.height);
     if (!n || *n > options_.limits.max_read_bytes) {
-      return Status::LimitExceeded("mask chunk exceeds max_read_bytes " + std::to_string(options_.limits.max_read_bytes));
+      return Status::LimitExceeded("mask chunk exceeds max_read_bytes " +
+                                   std::to_string(options_.limits.max_read_bytes));
     }
     chunk.data.resize(static_cast<size_t>(*n));
     return Status::OK();
@@ -301,12 +310,14 @@ Status Dataset::ReadMaskOutShape(const ReadOptions& options, Array& out) const {
       ds.jpeg_scale.push_back(0);
       mask_ifds.push_back(l.mask_ifd_index);
     }
-    ds.fetch = [this, mask_ifds, chunk_of](int level, const std::vector<int>&, int64_t x0, int64_t y0, int64_t x1,
-                                           int64_t y1, Array& chunk) -> Status {
+    ds.fetch = [this, mask_ifds, chunk_of](int level, const std::vector<int>&, int64_t x0,
+                                           int64_t y0, int64_t x1, int64_t y1,
+                                           Array& chunk) -> Status {
       COGR_RETURN_IF_ERROR(chunk_of(x0, y0, x1, y1, chunk));
-      COGR_RETURN_IF_ERROR(ReadBlocks(mask_ifds[static_cast<size_t>(level)], {0}, x0, y0, static_cast<uint64_t>(x0),
-                                      static_cast<uint64_t>(y0), static_cast<uint64_t>(x1),
-                                      static_cast<uint64_t>(y1), 0, ArrayView::Of(chunk)));
+      COGR_RETURN_IF_ERROR(ReadBlocks(mask_ifds[static_cast<size_t>(level)], {0}, x0, y0,
+                                      static_cast<uint64_t>(x0), static_cast<uint64_t>(y0),
+                                      static_cast<uint64_t>(x1), static_cast<uint64_t>(y1), 0,
+                                      ArrayView::Of(chunk)));
       for (auto& v : chunk.data) v = v ? 255 : 0;  // 1-bit masks decode to 0/1
       return Status::OK();
     };
@@ -331,12 +342,13 @@ Status Dataset::ReadMaskOutShape(const ReadOptions& options, Array& out) const {
   // All valid: 255 everywhere, with ReadOutShape's checks and transform but no I/O.
   for (const Level& l : levels_) {
     ds.levels.push_back({static_cast<int64_t>(l.width), static_cast<int64_t>(l.height)});
-    ds.block_widths.push_back(static_cast<int64_t>(tiff_.ifds[static_cast<size_t>(l.ifd_index)].block_width));
+    ds.block_widths.push_back(
+        static_cast<int64_t>(tiff_.ifds[static_cast<size_t>(l.ifd_index)].block_width));
     ds.level_has_mask.push_back(false);
     ds.jpeg_scale.push_back(0);
   }
-  ds.fetch = [chunk_of](int, const std::vector<int>&, int64_t x0, int64_t y0, int64_t x1, int64_t y1,
-                        Array& chunk) -> Status {
+  ds.fetch = [chunk_of](int, const std::vector<int>&, int64_t x0, int64_t y0, int64_t x1,
+                        int64_t y1, Array& chunk) -> Status {
     COGR_RETURN_IF_ERROR(chunk_of(x0, y0, x1, y1, chunk));
     std::fill(chunk.data.begin(), chunk.data.end(), uint8_t{255});
     return Status::OK();

@@ -7,8 +7,8 @@
 
 #include "cogr/dataset.hpp"
 #include "io/read_context.hpp"
-#include "read/resample.hpp"
 #include "read/read_util.hpp"
+#include "read/resample.hpp"
 #include "util/checked.hpp"
 
 namespace cogr {
@@ -17,11 +17,12 @@ using internal::Allocate;
 using internal::CheckView;
 using internal::CopyToView;
 
-Status Dataset::ReadOutShapeImpl(const ReadOptions& options, bool mask, Array* array, const ArrayView* view,
-                                 bool shape_only) const {
+Status Dataset::ReadOutShapeImpl(const ReadOptions& options, bool mask, Array* array,
+                                 const ArrayView* view, bool shape_only) const {
   // Resampled read (read/resample.cpp): GDAL 3.6's overview choice and kernels.
   if (mask) return ReadMaskOutShape(options, *array);  // src/read/dataset_helpers.cpp
-  const uint64_t out_bands = options.bands.empty() ? static_cast<uint64_t>(count_) : options.bands.size();
+  const uint64_t out_bands =
+      options.bands.empty() ? static_cast<uint64_t>(count_) : options.bands.size();
   {
     auto bytes = internal::CheckedMul(out_bands, options.out_shape->first);
     if (bytes) bytes = internal::CheckedMul(*bytes, options.out_shape->second);
@@ -31,16 +32,19 @@ Status Dataset::ReadOutShapeImpl(const ReadOptions& options, bool mask, Array* a
     const auto charged = bytes ? internal::CheckedMul(*bytes, 2) : std::nullopt;
     if (!charged || *charged > options_.limits.max_read_bytes) {
       return Status::LimitExceeded(
-          "out_shape read of " + std::to_string(out_bands) + " x " + std::to_string(options.out_shape->first) +
-          " x " + std::to_string(options.out_shape->second) + " samples (" +
-          (charged ? std::to_string(*bytes) + " bytes, " + std::to_string(*charged) + " with the resampler's buffers"
+          "out_shape read of " + std::to_string(out_bands) + " x " +
+          std::to_string(options.out_shape->first) + " x " +
+          std::to_string(options.out_shape->second) + " samples (" +
+          (charged ? std::to_string(*bytes) + " bytes, " + std::to_string(*charged) +
+                         " with the resampler's buffers"
                    : std::string("over 2^64 bytes")) +
           ") exceeds max_read_bytes " + std::to_string(options_.limits.max_read_bytes));
     }
   }
   if (!shape_only) COGR_RETURN_IF_ERROR(CheckReadable(0));
   if (view) {
-    COGR_RETURN_IF_ERROR(CheckView(*view, dtype_, out_bands, options.out_shape->first, options.out_shape->second));
+    COGR_RETURN_IF_ERROR(
+        CheckView(*view, dtype_, out_bands, options.out_shape->first, options.out_shape->second));
   }
   if (shape_only) {
     // The shape and georeferencing of the result (ReadOutShape validates the rest).
@@ -53,20 +57,23 @@ Status Dataset::ReadOutShapeImpl(const ReadOptions& options, bool mask, Array* a
     size_t base = 0;
     if (options.overview) {
       if (*options.overview < 0 || static_cast<size_t>(*options.overview) + 1 >= levels_.size()) {
-        return Status::OutOfRange("overview level " + std::to_string(*options.overview) + " out of range (file has " +
-                                  std::to_string(levels_.size() - 1) + " overviews)");
+        return Status::OutOfRange("overview level " + std::to_string(*options.overview) +
+                                  " out of range (file has " + std::to_string(levels_.size() - 1) +
+                                  " overviews)");
       }
       base = static_cast<size_t>(*options.overview) + 1;
     }
     const Level& level = levels_[base];
     const auto [out_h, out_w] = *options.out_shape;
     if (out_h == 0 || out_w == 0) return Status::InvalidArgument("out_shape must be positive");
-    const geo::Window requested =
-        options.window ? *options.window
-                       : geo::Window{0, 0, static_cast<double>(level.width), static_cast<double>(level.height)};
+    const geo::Window requested = options.window
+                                      ? *options.window
+                                      : geo::Window{0, 0, static_cast<double>(level.width),
+                                                    static_cast<double>(level.height)};
     const geo::Affine level_transform =
-        transform_ * geo::Affine::Scale(static_cast<double>(width()) / static_cast<double>(level.width),
-                                        static_cast<double>(height()) / static_cast<double>(level.height));
+        transform_ *
+        geo::Affine::Scale(static_cast<double>(width()) / static_cast<double>(level.width),
+                           static_cast<double>(height()) / static_cast<double>(level.height));
     array->dtype = dtype_;
     array->bands = out_bands;
     array->height = out_h;
@@ -80,7 +87,8 @@ Status Dataset::ReadOutShapeImpl(const ReadOptions& options, bool mask, Array* a
   internal::OutShapeDataset ds;
   for (const Level& l : levels_) {
     ds.levels.push_back({static_cast<int64_t>(l.width), static_cast<int64_t>(l.height)});
-    ds.block_widths.push_back(static_cast<int64_t>(tiff_.ifds[static_cast<size_t>(l.ifd_index)].block_width));
+    ds.block_widths.push_back(
+        static_cast<int64_t>(tiff_.ifds[static_cast<size_t>(l.ifd_index)].block_width));
     ds.level_has_mask.push_back(l.mask_ifd_index >= 0);
     ds.jpeg_scale.push_back(0);
   }
@@ -94,7 +102,8 @@ Status Dataset::ReadOutShapeImpl(const ReadOptions& options, bool mask, Array* a
     ds.level_has_mask.push_back(false);
     ds.jpeg_scale.push_back(scale);
   }
-  const uint16_t bits = first_ifd.bits_per_sample.empty() ? uint16_t{1} : first_ifd.bits_per_sample[0];
+  const uint16_t bits =
+      first_ifd.bits_per_sample.empty() ? uint16_t{1} : first_ifd.bits_per_sample[0];
   ds.count = count_;
   ds.dtype = dtype_;
   if (!IsComplex(dtype_) && bits < DataTypeSize(dtype_) * 8) ds.nbits = bits;  // GDAL's NBITS
@@ -122,8 +131,8 @@ Status Dataset::ReadOutShapeImpl(const ReadOptions& options, bool mask, Array* a
   }
   ds.transform = transform_;
   ds.limits = options_.limits;
-  ds.fetch = [this](int level, const std::vector<int>& b, int64_t x0, int64_t y0, int64_t x1, int64_t y1,
-                    Array& chunk) -> Status {
+  ds.fetch = [this](int level, const std::vector<int>& b, int64_t x0, int64_t y0, int64_t x1,
+                    int64_t y1, Array& chunk) -> Status {
     const int explicit_levels = static_cast<int>(levels_.size());
     if (level >= explicit_levels) {
       const int scale = 2 << (level - explicit_levels);  // implicit JPEG overview
@@ -138,14 +147,15 @@ Status Dataset::ReadOutShapeImpl(const ReadOptions& options, bool mask, Array* a
         tiff::Ifd loaded = tiff_.ifds[0];
         std::vector<uint64_t> all(static_cast<size_t>(loaded.block_count()));
         for (size_t i = 0; i < all.size(); ++i) all[i] = i;
-        COGR_RETURN_IF_ERROR(BlockEntries(loaded, all, loaded.block_offsets, loaded.block_byte_counts));
+        COGR_RETURN_IF_ERROR(
+            BlockEntries(loaded, all, loaded.block_offsets, loaded.block_byte_counts));
         loaded.lazy_offsets.reset();
         loaded.lazy_byte_counts.reset();
-        return internal::ReadJpegOverviewRegion(loaded, scale, b, x0, y0, x1, y1, read, source_->size(),
-                                                options_.limits, chunk);
+        return internal::ReadJpegOverviewRegion(loaded, scale, b, x0, y0, x1, y1, read,
+                                                source_->size(), options_.limits, chunk);
       }
-      return internal::ReadJpegOverviewRegion(tiff_.ifds[0], scale, b, x0, y0, x1, y1, read, source_->size(),
-                                              options_.limits, chunk);
+      return internal::ReadJpegOverviewRegion(tiff_.ifds[0], scale, b, x0, y0, x1, y1, read,
+                                              source_->size(), options_.limits, chunk);
     }
     const Level& l = levels_[static_cast<size_t>(level)];
     chunk.dtype = dtype_;
@@ -176,7 +186,8 @@ Status Dataset::ReadOutShapeImpl(const ReadOptions& options, bool mask, Array* a
                                     static_cast<uint64_t>(y0), static_cast<uint64_t>(x1),
                                     static_cast<uint64_t>(y1), 0, ArrayView::Of(m)));
     mask_bytes.resize(m.data.size());
-    for (size_t i = 0; i < m.data.size(); ++i) mask_bytes[i] = m.data[i] ? 255 : 0;  // 1-bit masks decode to 0/1
+    for (size_t i = 0; i < m.data.size(); ++i)
+      mask_bytes[i] = m.data[i] ? 255 : 0;  // 1-bit masks decode to 0/1
     return Status::OK();
   };
   COGR_ASSIGN_OR_RETURN(Array result, internal::ReadOutShape(ds, options));

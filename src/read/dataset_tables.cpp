@@ -9,13 +9,13 @@
 namespace cogr {
 namespace {
 
-Status Eager(const tiff::Ifd& ifd, const std::vector<uint64_t>& table, const std::vector<uint64_t>& blocks,
-             std::vector<uint64_t>& out) {
+Status Eager(const tiff::Ifd& ifd, const std::vector<uint64_t>& table,
+             const std::vector<uint64_t>& blocks, std::vector<uint64_t>& out) {
   out.resize(blocks.size());
   for (size_t i = 0; i < blocks.size(); ++i) {
     if (blocks[i] >= table.size()) {
-      return Status::InvalidFile("IFD at offset " + std::to_string(ifd.offset) + ": block " + std::to_string(blocks[i]) +
-                                 " has no offset/byte count");
+      return Status::InvalidFile("IFD at offset " + std::to_string(ifd.offset) + ": block " +
+                                 std::to_string(blocks[i]) + " has no offset/byte count");
     }
     out[i] = table[blocks[i]];
   }
@@ -35,12 +35,14 @@ Status Dataset::BlockEntries(const tiff::Ifd& ifd, const std::vector<uint64_t>& 
   if (!tables_) return Status::IoError("lazy block table without a table cache (internal error)");
   auto resolve = [&](std::span<const internal::BlockTableCache::Lookup> lookups) -> Status {
     Status st = tables_->Resolve(*source_, tiff_.header.byte_order, lookups, ThreadCount());
-    if (!st.ok()) return st.WithContext("block table of IFD at offset " + std::to_string(ifd.offset));
+    if (!st.ok())
+      return st.WithContext("block table of IFD at offset " + std::to_string(ifd.offset));
     return Status::OK();
   };
   const tiff::GhostArea& ghost = tiff_.ghost;
   const bool use_leader = leader != nullptr && ifd.lazy_byte_counts && ghost.present &&
-                          ghost.block_leader_size_as_uint4 && ghost.block_trailer_last_4_bytes_repeated &&
+                          ghost.block_leader_size_as_uint4 &&
+                          ghost.block_trailer_last_4_bytes_repeated &&
                           !ghost.known_incompatible_edition;
   if (!use_leader) {
     std::vector<internal::BlockTableCache::Lookup> lookups;
@@ -72,7 +74,8 @@ Status Dataset::BlockEntries(const tiff::Ifd& ifd, const std::vector<uint64_t>& 
   } else {
     COGR_RETURN_IF_ERROR(Eager(ifd, ifd.block_offsets, wanted, wanted_offsets));
   }
-  offsets.assign(wanted_offsets.begin(), wanted_offsets.begin() + static_cast<ptrdiff_t>(blocks.size()));
+  offsets.assign(wanted_offsets.begin(),
+                 wanted_offsets.begin() + static_cast<ptrdiff_t>(blocks.size()));
   byte_counts.assign(blocks.size(), 0);
   std::vector<uint64_t> need_counts;
   std::vector<size_t> need_at;

@@ -30,11 +30,12 @@ Result<std::vector<BlockJob>> PlanBlocks(const tiff::Ifd& ifd, const std::vector
     job.part0 = job.block_index;
     job.part_stride = per_plane;
     const uint64_t offsets = ifd.lazy_offsets ? ifd.lazy_offsets->count : ifd.block_offsets.size();
-    const uint64_t counts = ifd.lazy_byte_counts ? ifd.lazy_byte_counts->count : ifd.block_byte_counts.size();
+    const uint64_t counts =
+        ifd.lazy_byte_counts ? ifd.lazy_byte_counts->count : ifd.block_byte_counts.size();
     const uint64_t last = job.block_index + (planes - 1u) * per_plane;
     if (last >= offsets || last >= counts) {
-      return Status::InvalidFile("IFD at offset " + std::to_string(ifd.offset) + ": block " + std::to_string(last) +
-                                 " has no offset/byte count");
+      return Status::InvalidFile("IFD at offset " + std::to_string(ifd.offset) + ": block " +
+                                 std::to_string(last) + " has no offset/byte count");
     }
     const uint64_t bx_start = bx * ifd.block_width, by_start = by * ifd.block_height;
     job.rect.x0 = std::max(rect.x0, bx_start);

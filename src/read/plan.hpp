@@ -21,8 +21,8 @@ struct PixelRect {
 struct BlockJob {
   uint64_t block_index = 0;  ///< index into the block tables (Ifd::block_offsets or lazy_offsets)
   uint64_t block_col = 0, block_row = 0;
-  uint32_t rows = 0;         ///< rows stored in the block (a last strip may be short)
-  PixelRect rect;            ///< the part of the block the read needs (image coordinates)
+  uint32_t rows = 0;  ///< rows stored in the block (a last strip may be short)
+  PixelRect rect;     ///< the part of the block the read needs (image coordinates)
   /// (sample index inside the decoded block, output band index) pairs.
   std::vector<std::pair<uint16_t, uint32_t>> band_map;
   /// Above 1: the block is decoded from `parts` stored blocks, part p at table index

@@ -40,7 +40,8 @@ Status BandValues(const Array& a, uint64_t band, std::vector<double>& out) {
     case DataType::kFloat64: CopyBand<double>(a, band, out); return Status::OK();
     default: break;
   }
-  return Status::Unsupported("quicklook of " + std::string(DataTypeName(a.dtype)) + " data is not supported");
+  return Status::Unsupported("quicklook of " + std::string(DataTypeName(a.dtype)) +
+                             " data is not supported");
 }
 
 // numpy.percentile(values, p) with the default method ("linear"): the sorted values' element at
@@ -53,7 +54,8 @@ double Percentile(std::vector<double>& values, double p) {
   std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(i), values.end());
   const double lo = values[i];
   if (frac == 0.0 || i + 1 >= n) return lo;
-  const double hi = *std::min_element(values.begin() + static_cast<std::ptrdiff_t>(i) + 1, values.end());
+  const double hi =
+      *std::min_element(values.begin() + static_cast<std::ptrdiff_t>(i) + 1, values.end());
   return lo + (hi - lo) * frac;
 }
 
@@ -92,22 +94,24 @@ std::vector<int> DefaultBands(const Dataset& ds) {
 
 Result<QuicklookImage> QuicklookImpl(const Dataset& ds, const QuicklookOptions& options) {
   if (options.size == 0 || options.size > kMaxQuicklookSize) {
-    return Status::InvalidArgument("quicklook size " + std::to_string(options.size) + " out of range (1.." +
-                                   std::to_string(kMaxQuicklookSize) + ")");
+    return Status::InvalidArgument("quicklook size " + std::to_string(options.size) +
+                                   " out of range (1.." + std::to_string(kMaxQuicklookSize) + ")");
   }
   if (IsComplex(ds.dtype())) {
-    return Status::Unsupported(ds.uri() + ": quicklook of " + std::string(DataTypeName(ds.dtype())) +
-                               " data is not supported");
+    return Status::Unsupported(ds.uri() + ": quicklook of " +
+                               std::string(DataTypeName(ds.dtype())) + " data is not supported");
   }
   std::vector<int> bands = options.bands.empty() ? DefaultBands(ds) : options.bands;
   if (bands.size() != 1 && bands.size() != 3) {
-    return Status::InvalidArgument("quicklook takes 1 band (grey or paletted) or 3 bands (red, green, blue), got " +
-                                   std::to_string(bands.size()));
+    return Status::InvalidArgument(
+        "quicklook takes 1 band (grey or paletted) or 3 bands (red, green, blue), got " +
+        std::to_string(bands.size()));
   }
   for (int b : bands) {
     if (b < 1 || b > ds.count()) {
-      return Status::OutOfRange(ds.uri() + ": band " + std::to_string(b) + " out of range (file has " +
-                                std::to_string(ds.count()) + " bands)");
+      return Status::OutOfRange(ds.uri() + ": band " + std::to_string(b) +
+                                " out of range (file has " + std::to_string(ds.count()) +
+                                " bands)");
     }
   }
   const auto [out_h, out_w] = QuicklookShape(ds.width(), ds.height(), options.size);
@@ -126,7 +130,8 @@ Result<QuicklookImage> QuicklookImpl(const Dataset& ds, const QuicklookOptions& 
   // One deadline for both reads; timeout_ms stays set so that the message names it.
   read.deadline = options.deadline;
   if (options.timeout_ms > 0) {
-    const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.timeout_ms);
+    const auto end =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(options.timeout_ms);
     read.deadline = read.deadline ? std::min(*read.deadline, end) : end;
   }
   read.timeout_ms = options.timeout_ms;
@@ -151,16 +156,16 @@ Result<QuicklookImage> QuicklookImpl(const Dataset& ds, const QuicklookOptions& 
   }
   COGR_ASSIGN_OR_RETURN(Array data, std::move(data_read));
   if (data.height != out_h || data.width != out_w) {
-    return Status::InvalidFile(ds.uri() + ": quicklook read returned " + std::to_string(data.height) + "x" +
-                               std::to_string(data.width) + ", expected " + std::to_string(out_h) + "x" +
-                               std::to_string(out_w));
+    return Status::InvalidFile(ds.uri() + ": quicklook read returned " +
+                               std::to_string(data.height) + "x" + std::to_string(data.width) +
+                               ", expected " + std::to_string(out_h) + "x" + std::to_string(out_w));
   }
   Array mask;
   if (read_mask) {
     COGR_ASSIGN_OR_RETURN(mask, std::move(mask_read));
     if (mask.dtype != DataType::kUInt8 || mask.width * mask.height != n) {
-      return Status::InvalidFile(ds.uri() + ": quicklook mask of " + std::to_string(mask.height) + "x" +
-                                 std::to_string(mask.width) + " does not match the image");
+      return Status::InvalidFile(ds.uri() + ": quicklook mask of " + std::to_string(mask.height) +
+                                 "x" + std::to_string(mask.width) + " does not match the image");
     }
   } else if (alpha_in_read) {
     mask.dtype = DataType::kUInt8;
@@ -169,7 +174,8 @@ Result<QuicklookImage> QuicklookImpl(const Dataset& ds, const QuicklookOptions& 
     if (data.dtype == DataType::kUInt8) {
       std::memcpy(mask.data.data(), data.as<uint8_t>() + last * n, n);
     } else {
-      // GDALRescaledAlphaBand (as Dataset::dataset_mask): value / 257, but never 0 for a non-zero alpha.
+      // GDALRescaledAlphaBand (as Dataset::dataset_mask): value / 257, but never 0 for a non-zero
+      // alpha.
       const uint16_t* v = data.as<uint16_t>() + last * n;
       for (size_t i = 0; i < n; ++i) {
         mask.data[i] = v[i] > 0 && v[i] < 257 ? uint8_t{1} : static_cast<uint8_t>(v[i] / 257);
@@ -182,7 +188,8 @@ Result<QuicklookImage> QuicklookImpl(const Dataset& ds, const QuicklookOptions& 
   image.width = out_w;
   image.height = out_h;
   image.rgba.assign(n * 4, 0);
-  for (size_t i = 0; i < n; ++i) image.rgba[i * 4 + 3] = alpha_from_mask ? mask_px[i] : uint8_t{255};
+  for (size_t i = 0; i < n; ++i)
+    image.rgba[i * 4 + 3] = alpha_from_mask ? mask_px[i] : uint8_t{255};
 
   std::vector<double> values, valid;
   const std::optional<double> nodata = ds.nodata();
@@ -235,7 +242,8 @@ std::string_view StretchName(Stretch s) { return s == Stretch::kMinMax ? "minmax
 Result<Stretch> ParseStretch(std::string_view name) {
   if (name == "minmax") return Stretch::kMinMax;
   if (name == "p2-98") return Stretch::kP2_98;
-  return Status::InvalidArgument("unknown stretch '" + std::string(name) + "' (expected minmax or p2-98)");
+  return Status::InvalidArgument("unknown stretch '" + std::string(name) +
+                                 "' (expected minmax or p2-98)");
 }
 
 std::pair<uint64_t, uint64_t> QuicklookShape(uint64_t width, uint64_t height, uint32_t size) {
@@ -243,7 +251,8 @@ std::pair<uint64_t, uint64_t> QuicklookShape(uint64_t width, uint64_t height, ui
   if (longest == 0 || size == 0) return {0, 0};
   const uint64_t side = std::min<uint64_t>(size, longest);
   auto scaled = [&](uint64_t len) {
-    const double v = std::floor(static_cast<double>(len) * static_cast<double>(side) / static_cast<double>(longest) + 0.5);
+    const double v = std::floor(
+        static_cast<double>(len) * static_cast<double>(side) / static_cast<double>(longest) + 0.5);
     return std::clamp<uint64_t>(static_cast<uint64_t>(v), 1, side);
   };
   if (width >= height) return {scaled(height), side};

@@ -17,8 +17,8 @@ struct ReadRequest {
   bool inside = true;  ///< the window lies inside the image
   /// The window clipped to the image (empty when it misses it).
   uint64_t x0 = 0, y0 = 0, x1 = 0, y1 = 0;
-  ArrayView dst;     ///< where the samples go (the caller's view or the sized Array)
-  double fill = 0;   ///< value of the pixels outside the image (fill, else nodata, else 0)
+  ArrayView dst;    ///< where the samples go (the caller's view or the sized Array)
+  double fill = 0;  ///< value of the pixels outside the image (fill, else nodata, else 0)
 };
 
 }  // namespace cogr::internal

@@ -3,8 +3,8 @@
 #pragma once
 
 #include <chrono>
-#include <cstring>
 #include <cstdint>
+#include <cstring>
 #include <new>
 #include <stdexcept>
 #include <string>
@@ -25,13 +25,15 @@ inline thread_local uint64_t g_allocating = 0;
 template <class F>
 auto Guard(const std::string& uri, F&& f, uint64_t max_read_bytes = 0) -> decltype(f()) {
   g_allocating = 0;
-  const std::string limit = max_read_bytes > 0 ? " (max_read_bytes " + std::to_string(max_read_bytes) + ")" : "";
+  const std::string limit =
+      max_read_bytes > 0 ? " (max_read_bytes " + std::to_string(max_read_bytes) + ")" : "";
   try {
     return f();
   } catch (const std::bad_alloc&) {
     const uint64_t asked = std::exchange(g_allocating, 0);
-    return Status::LimitExceeded(uri + ": out of memory" +
-                                 (asked > 0 ? " allocating " + std::to_string(asked) + " bytes" : std::string()) + limit);
+    return Status::LimitExceeded(
+        uri + ": out of memory" +
+        (asked > 0 ? " allocating " + std::to_string(asked) + " bytes" : std::string()) + limit);
   } catch (const std::length_error&) {
     return Status::LimitExceeded(uri + ": allocation too large" + limit);
   }
@@ -59,7 +61,8 @@ ReadContext ContextOf(const Options& options, const char* what) {
   context.deadline = options.deadline;
   context.trace = options.trace;
   if (options.timeout_ms > 0) {
-    const auto due = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.timeout_ms);
+    const auto due =
+        std::chrono::steady_clock::now() + std::chrono::milliseconds(options.timeout_ms);
     if (!context.deadline || due < *context.deadline) {
       context.deadline = due;
       context.timeout_ms = options.timeout_ms;
@@ -69,26 +72,29 @@ ReadContext ContextOf(const Options& options, const char* what) {
 }
 
 inline std::string ShapeText(DataType dtype, uint64_t bands, uint64_t height, uint64_t width) {
-  return std::to_string(bands) + " x " + std::to_string(height) + " x " + std::to_string(width) + " " +
-         std::string(DataTypeName(dtype));
+  return std::to_string(bands) + " x " + std::to_string(height) + " x " + std::to_string(width) +
+         " " + std::string(DataTypeName(dtype));
 }
 
 // A caller's view must be exactly the read's shape and dtype, rows of contiguous samples,
 // rows and bands not overlapping.
-inline Status CheckView(const ArrayView& view, DataType dtype, uint64_t bands, uint64_t height, uint64_t width) {
+inline Status CheckView(const ArrayView& view, DataType dtype, uint64_t bands, uint64_t height,
+                        uint64_t width) {
   if (view.dtype != dtype || view.bands != bands || view.height != height || view.width != width) {
-    return Status::InvalidArgument("destination is " + ShapeText(view.dtype, view.bands, view.height, view.width) +
+    return Status::InvalidArgument("destination is " +
+                                   ShapeText(view.dtype, view.bands, view.height, view.width) +
                                    " but the read gives " + ShapeText(dtype, bands, height, width));
   }
   const uint64_t sb = DataTypeSize(dtype);
   const auto row_bytes = internal::CheckedMul(width, sb);
   const auto band_bytes = internal::CheckedMul(height, view.row_stride);
-  if (view.col_stride != sb || !row_bytes || (height > 1 && view.row_stride < *row_bytes) || !band_bytes ||
-      (bands > 1 && view.band_stride < *band_bytes)) {
-    return Status::InvalidArgument("destination strides (band " + std::to_string(view.band_stride) + ", row " +
-                                   std::to_string(view.row_stride) + ", column " + std::to_string(view.col_stride) +
-                                   " bytes) do not fit " + ShapeText(dtype, bands, height, width) +
-                                   " (the samples of a row must be contiguous, rows and bands must not overlap)");
+  if (view.col_stride != sb || !row_bytes || (height > 1 && view.row_stride < *row_bytes) ||
+      !band_bytes || (bands > 1 && view.band_stride < *band_bytes)) {
+    return Status::InvalidArgument(
+        "destination strides (band " + std::to_string(view.band_stride) + ", row " +
+        std::to_string(view.row_stride) + ", column " + std::to_string(view.col_stride) +
+        " bytes) do not fit " + ShapeText(dtype, bands, height, width) +
+        " (the samples of a row must be contiguous, rows and bands must not overlap)");
   }
   if (view.data == nullptr && bands > 0 && height > 0 && width > 0) {
     return Status::InvalidArgument("destination has no memory (null data)");
@@ -101,7 +107,8 @@ inline void CopyToView(const Array& a, const ArrayView& view) {
   const size_t row_bytes = static_cast<size_t>(a.width) * a.sample_bytes();
   for (uint64_t b = 0; b < a.bands; ++b) {
     for (uint64_t y = 0; y < a.height; ++y) {
-      std::memcpy(view.At(b, y, 0), a.data.data() + ((b * a.height + y) * a.width) * a.sample_bytes(), row_bytes);
+      std::memcpy(view.At(b, y, 0),
+                  a.data.data() + ((b * a.height + y) * a.width) * a.sample_bytes(), row_bytes);
     }
   }
 }

@@ -61,10 +61,14 @@ int ChooseOverview(const LevelDims& base, std::span<const LevelDims> overviews, 
   const double xres = static_cast<double>(base.width) / static_cast<double>(o.width);
   const double yres = static_cast<double>(base.height) / static_cast<double>(o.height);
   auto round_half_up = [](double v) { return static_cast<int64_t>(v + 0.5); };
-  const int64_t ox_off = std::min<int64_t>(o.width - 1, round_half_up(static_cast<double>(window.x_off) / xres));
-  const int64_t oy_off = std::min<int64_t>(o.height - 1, round_half_up(static_cast<double>(window.y_off) / yres));
-  int64_t ox_size = std::max<int64_t>(1, static_cast<int64_t>(static_cast<double>(window.x_size) / xres + 0.5));
-  int64_t oy_size = std::max<int64_t>(1, static_cast<int64_t>(static_cast<double>(window.y_size) / yres + 0.5));
+  const int64_t ox_off =
+      std::min<int64_t>(o.width - 1, round_half_up(static_cast<double>(window.x_off) / xres));
+  const int64_t oy_off =
+      std::min<int64_t>(o.height - 1, round_half_up(static_cast<double>(window.y_off) / yres));
+  int64_t ox_size =
+      std::max<int64_t>(1, static_cast<int64_t>(static_cast<double>(window.x_size) / xres + 0.5));
+  int64_t oy_size =
+      std::max<int64_t>(1, static_cast<int64_t>(static_cast<double>(window.y_size) / yres + 0.5));
   if (ox_off + ox_size > o.width) ox_size = o.width - ox_off;
   if (oy_off + oy_size > o.height) oy_size = o.height - oy_off;
   window.x_off = ox_off;
@@ -81,10 +85,12 @@ int ChooseOverview(const LevelDims& base, std::span<const LevelDims> overviews, 
 Result<Array> ReadOutShape(const OutShapeDataset& ds, const ReadOptions& options) {
   if (ds.levels.empty()) return Status::InvalidFile("no image in file");
   auto implicit = [&ds](int level) {
-    return level < static_cast<int>(ds.jpeg_scale.size()) && ds.jpeg_scale[static_cast<size_t>(level)] > 0;
+    return level < static_cast<int>(ds.jpeg_scale.size()) &&
+           ds.jpeg_scale[static_cast<size_t>(level)] > 0;
   };
   int explicit_levels = 0;
-  while (explicit_levels < static_cast<int>(ds.levels.size()) && !implicit(explicit_levels)) ++explicit_levels;
+  while (explicit_levels < static_cast<int>(ds.levels.size()) && !implicit(explicit_levels))
+    ++explicit_levels;
   int base = 0;
   if (options.overview) {
     // Implicit JPEG overviews are not overview levels (GDAL shows them only inside RasterIO).
@@ -110,8 +116,8 @@ Result<Array> ReadOutShape(const OutShapeDataset& ds, const ReadOptions& options
   const auto [out_h_u, out_w_u] = *options.out_shape;
   if (out_h_u == 0 || out_w_u == 0 || out_h_u > static_cast<uint64_t>(kMaxGdalInt) ||
       out_w_u > static_cast<uint64_t>(kMaxGdalInt)) {
-    return Status::InvalidArgument("out_shape (" + std::to_string(out_h_u) + ", " + std::to_string(out_w_u) +
-                                   ") must be positive and below 2^31");
+    return Status::InvalidArgument("out_shape (" + std::to_string(out_h_u) + ", " +
+                                   std::to_string(out_w_u) + ") must be positive and below 2^31");
   }
   const int64_t out_h = static_cast<int64_t>(out_h_u), out_w = static_cast<int64_t>(out_w_u);
 
@@ -122,10 +128,12 @@ Result<Array> ReadOutShape(const OutShapeDataset& ds, const ReadOptions& options
     requested = *options.window;
     const geo::Window& w = requested;
     if (!std::isfinite(w.col_off) || !std::isfinite(w.row_off) || !std::isfinite(w.width) ||
-        !std::isfinite(w.height) || !(w.width > 0) || !(w.height > 0) || std::fabs(w.col_off) > 2e9 ||
-        std::fabs(w.row_off) > 2e9 || w.width > 2e9 || w.height > 2e9) {
-      return Status::InvalidArgument("invalid window for an out_shape read (offsets and sizes must be finite, "
-                                     "sizes positive)");
+        !std::isfinite(w.height) || !(w.width > 0) || !(w.height > 0) ||
+        std::fabs(w.col_off) > 2e9 || std::fabs(w.row_off) > 2e9 || w.width > 2e9 ||
+        w.height > 2e9) {
+      return Status::InvalidArgument(
+          "invalid window for an out_shape read (offsets and sizes must be finite, "
+          "sizes positive)");
     }
   }
   // rasterio's io_multi_band: int() of the offsets, int(max(1, size)), exact values beside.
@@ -139,17 +147,20 @@ Result<Array> ReadOutShape(const OutShapeDataset& ds, const ReadOptions& options
   win.dy_size = requested.height;
   constexpr double kEps = 1e-10;
   const bool inside = win.x_off >= 0 && win.y_off >= 0 && win.x_off + win.x_size <= level.width &&
-                      win.y_off + win.y_size <= level.height && win.dx_off >= 0 && win.dy_off >= 0 &&
+                      win.y_off + win.y_size <= level.height && win.dx_off >= 0 &&
+                      win.dy_off >= 0 &&
                       win.dx_off + win.dx_size <= static_cast<double>(level.width) + kEps &&
                       win.dy_off + win.dy_size <= static_cast<double>(level.height) + kEps;
   if (!inside) {
     if (options.boundless) {
-      return Status::Unsupported("boundless reads with out_shape are not supported (window reaches outside the " +
-                                 std::to_string(level.width) + " x " + std::to_string(level.height) + " image)");
+      return Status::Unsupported(
+          "boundless reads with out_shape are not supported (window reaches outside the " +
+          std::to_string(level.width) + " x " + std::to_string(level.height) + " image)");
     }
-    return Status::OutOfRange("window (" + Num(requested.col_off) + ", " + Num(requested.row_off) + ", " +
-                              Num(requested.width) + ", " + Num(requested.height) + ") is outside the image (" +
-                              std::to_string(level.width) + " x " + std::to_string(level.height) + ")");
+    return Status::OutOfRange("window (" + Num(requested.col_off) + ", " + Num(requested.row_off) +
+                              ", " + Num(requested.width) + ", " + Num(requested.height) +
+                              ") is outside the image (" + std::to_string(level.width) + " x " +
+                              std::to_string(level.height) + ")");
   }
 
   // Overview choice among the levels below `base`.
@@ -164,25 +175,31 @@ Result<Array> ReadOutShape(const OutShapeDataset& ds, const ReadOptions& options
     // Every pixel of the window (at the chosen level) goes through the kernel, so the work and
     // the decoded bytes grow with the window, not with out_shape: bound them like a plain read
     // of that window (a 24 x 32 read of a 2^20 x 2^20 window would otherwise run for hours).
-    const uint64_t sx = CheckedMul(static_cast<uint64_t>(win.x_size), lv.width).value_or(UINT64_MAX) /
-                        std::max<uint64_t>(1, level.width) + 1;
-    const uint64_t sy = CheckedMul(static_cast<uint64_t>(win.y_size), lv.height).value_or(UINT64_MAX) /
-                        std::max<uint64_t>(1, level.height) + 1;
-    const uint64_t bytes = CheckedMul(CheckedMul(sx, sy).value_or(UINT64_MAX),
-                                      CheckedMul(bands0.size(), DataTypeSize(ds.dtype)).value_or(UINT64_MAX))
-                               .value_or(UINT64_MAX);
+    const uint64_t sx =
+        CheckedMul(static_cast<uint64_t>(win.x_size), lv.width).value_or(UINT64_MAX) /
+            std::max<uint64_t>(1, level.width) +
+        1;
+    const uint64_t sy =
+        CheckedMul(static_cast<uint64_t>(win.y_size), lv.height).value_or(UINT64_MAX) /
+            std::max<uint64_t>(1, level.height) +
+        1;
+    const uint64_t bytes =
+        CheckedMul(CheckedMul(sx, sy).value_or(UINT64_MAX),
+                   CheckedMul(bands0.size(), DataTypeSize(ds.dtype)).value_or(UINT64_MAX))
+            .value_or(UINT64_MAX);
     if (bytes > ds.limits.max_read_bytes) {
-      return Status::LimitExceeded("resampled read decodes a " + std::to_string(sx) + " x " + std::to_string(sy) +
-                                   " window of " + std::to_string(bands0.size()) + " band(s) (" +
-                                   std::to_string(bytes) + " bytes) > limit max_read_bytes " +
-                                   std::to_string(ds.limits.max_read_bytes));
+      return Status::LimitExceeded(
+          "resampled read decodes a " + std::to_string(sx) + " x " + std::to_string(sy) +
+          " window of " + std::to_string(bands0.size()) + " band(s) (" + std::to_string(bytes) +
+          " bytes) > limit max_read_bytes " + std::to_string(ds.limits.max_read_bytes));
     }
   }
 
   ResampleSource src;
   src.width = lv.width;
   src.height = lv.height;
-  if (chosen < static_cast<int>(ds.block_widths.size())) src.block_width = ds.block_widths[static_cast<size_t>(chosen)];
+  if (chosen < static_cast<int>(ds.block_widths.size()))
+    src.block_width = ds.block_widths[static_cast<size_t>(chosen)];
   src.dtype = ds.dtype;
   // GDAL's implicit JPEG overview bands have no nodata, palette, NBITS, alpha or mask.
   const bool jpeg_level = implicit(chosen);
@@ -194,25 +211,29 @@ Result<Array> ReadOutShape(const OutShapeDataset& ds, const ReadOptions& options
   }
   src.has_overviews = chosen == base && base + 1 < static_cast<int>(ds.levels.size());
   src.max_bytes = ds.limits.max_read_bytes;
-  src.fetch = [&ds, chosen](const std::vector<int>& b, int64_t x0, int64_t y0, int64_t x1, int64_t y1, Array& out) {
-    return ds.fetch(chosen, b, x0, y0, x1, y1, out);
-  };
+  src.fetch = [&ds, chosen](const std::vector<int>& b, int64_t x0, int64_t y0, int64_t x1,
+                            int64_t y1,
+                            Array& out) { return ds.fetch(chosen, b, x0, y0, x1, y1, out); };
   const bool level_mask = !jpeg_level && chosen < static_cast<int>(ds.level_has_mask.size()) &&
                           ds.level_has_mask[static_cast<size_t>(chosen)];
   const int alpha = ds.alpha_band;
-  const bool alpha_ok = !jpeg_level && alpha >= 0 && (ds.dtype == DataType::kUInt8 || ds.dtype == DataType::kUInt16) &&
+  const bool alpha_ok = !jpeg_level && alpha >= 0 &&
+                        (ds.dtype == DataType::kUInt8 || ds.dtype == DataType::kUInt16) &&
                         ((ds.count == 2 && alpha == 1) || (ds.count == 4 && alpha == 3));
   if (level_mask) {
-    src.fetch_mask = [&ds, chosen](int64_t x0, int64_t y0, int64_t x1, int64_t y1, std::vector<uint8_t>& out) {
+    src.fetch_mask = [&ds, chosen](int64_t x0, int64_t y0, int64_t x1, int64_t y1,
+                                   std::vector<uint8_t>& out) {
       return ds.fetch_mask(chosen, x0, y0, x1, y1, out);
     };
   } else if (alpha_ok) {
     // GDAL's alpha mask: the alpha band itself (Byte) or rescaled to 0..255 (UInt16).
-    src.fetch_mask = [&ds, chosen, alpha](int64_t x0, int64_t y0, int64_t x1, int64_t y1, std::vector<uint8_t>& out) {
+    src.fetch_mask = [&ds, chosen, alpha](int64_t x0, int64_t y0, int64_t x1, int64_t y1,
+                                          std::vector<uint8_t>& out) {
       Array a;
       COGR_RETURN_IF_ERROR(ds.fetch(chosen, {alpha}, x0, y0, x1, y1, a));
       const size_t n = static_cast<size_t>((x1 - x0) * (y1 - y0));
-      if (a.data.size() != n * DataTypeSize(ds.dtype)) return Status::InvalidFile("alpha chunk has the wrong size");
+      if (a.data.size() != n * DataTypeSize(ds.dtype))
+        return Status::InvalidFile("alpha chunk has the wrong size");
       out.resize(n);
       if (ds.dtype == DataType::kUInt8) {
         std::memcpy(out.data(), a.data.data(), n);
@@ -220,7 +241,8 @@ Result<Array> ReadOutShape(const OutShapeDataset& ds, const ReadOptions& options
         for (size_t i = 0; i < n; ++i) {
           const uint16_t v = LoadAs<uint16_t>(a.data.data() + 2 * i);
           // Keep small non-zero alpha non-zero (data that was 0-255 in a UInt16 band).
-          out[i] = v > 0 && v < 257 ? 1 : static_cast<uint8_t>((static_cast<uint32_t>(v) * 255) / 65535);
+          out[i] =
+              v > 0 && v < 257 ? 1 : static_cast<uint8_t>((static_cast<uint32_t>(v) * 255) / 65535);
         }
       }
       return Status::OK();
@@ -240,12 +262,14 @@ Result<Array> ReadOutShape(const OutShapeDataset& ds, const ReadOptions& options
     rbands.push_back(rb);
   }
 
-  COGR_ASSIGN_OR_RETURN(Array out, ResampleWindow(src, rbands, win, out_w, out_h, options.resampling));
+  COGR_ASSIGN_OR_RETURN(Array out,
+                        ResampleWindow(src, rbands, win, out_w, out_h, options.resampling));
   // Georeferencing: the base level's transform, moved to the window and scaled to out_shape.
   const LevelDims& full = ds.levels[0];
   const geo::Affine level_transform =
-      ds.transform * geo::Affine::Scale(static_cast<double>(full.width) / static_cast<double>(level.width),
-                                        static_cast<double>(full.height) / static_cast<double>(level.height));
+      ds.transform *
+      geo::Affine::Scale(static_cast<double>(full.width) / static_cast<double>(level.width),
+                         static_cast<double>(full.height) / static_cast<double>(level.height));
   out.transform = geo::WindowTransform(requested, level_transform) *
                   geo::Affine::Scale(requested.width / static_cast<double>(out_w),
                                      requested.height / static_cast<double>(out_h));

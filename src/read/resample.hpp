@@ -41,7 +41,8 @@ int ChooseOverview(const LevelDims& base, std::span<const LevelDims> overviews, 
 /// Source index (clamped to [0, level_len - 1]) of each of `out_len` output pixels along one
 /// axis for nearest: floor((i + 0.5) * size / out_len + off + 1e-10), as GDAL's IRasterIO
 /// (x steps accumulate, like GDAL's loop).
-std::vector<int64_t> NearestSourceIndexes(double off, double size, int64_t out_len, int64_t level_len);
+std::vector<int64_t> NearestSourceIndexes(double off, double size, int64_t out_len,
+                                          int64_t level_len);
 
 /// How the invalid pixels of one band are known (GDAL's mask flags).
 enum class MaskKind : uint8_t {
@@ -66,8 +67,8 @@ struct ResampleSource {
   bool has_overviews = false;
   /// Reads the 0-based `bands` of [x0, x1) x [y0, y1) (inside the level) into `out`
   /// (bands.size(), y1 - y0, x1 - x0) of `dtype`.
-  std::function<Status(const std::vector<int>& bands, int64_t x0, int64_t y0, int64_t x1, int64_t y1,
-                       Array& out)>
+  std::function<Status(const std::vector<int>& bands, int64_t x0, int64_t y0, int64_t x1,
+                       int64_t y1, Array& out)>
       fetch;
   /// Reads the shared mask (0 = invalid, > 0 valid, 255 = fully valid) of the same region into
   /// `out` ((y1 - y0) * (x1 - x0) bytes). Called only when a band is MaskKind::kShared.
@@ -104,23 +105,23 @@ std::vector<int> ImplicitJpegOverviewScales(const tiff::Ifd& ifd, bool has_overv
 /// Decodes one JPEG block (with the JPEGTables) at 1/`scale` with libjpeg's DCT scaling:
 /// ceil(width / scale) x ceil(height / scale) x samples bytes; YCbCr with 3 samples comes out as
 /// RGB, anything else as stored (as the codec module's full-size decode).
-Result<std::vector<uint8_t>> DecodeJpegScaled(ByteSpan in, ByteSpan tables, int scale, uint16_t photometric,
-                                              uint64_t width, uint64_t height, uint16_t samples,
-                                              uint64_t max_bytes);
+Result<std::vector<uint8_t>> DecodeJpegScaled(ByteSpan in, ByteSpan tables, int scale,
+                                              uint16_t photometric, uint64_t width, uint64_t height,
+                                              uint16_t samples, uint64_t max_bytes);
 
 /// Reads the 0-based `bands` of [x0, x1) x [y0, y1) of the implicit JPEG overview at 1/`scale`
 /// of `ifd` into `out` (uint8, bands x rows x cols), fetching blocks with `read` (file ranges,
 /// checked against `file_size` and `limits`). Missing blocks read as 0, as GDAL.
-Status ReadJpegOverviewRegion(const tiff::Ifd& ifd, int scale, const std::vector<int>& bands, int64_t x0,
-                              int64_t y0, int64_t x1, int64_t y1,
+Status ReadJpegOverviewRegion(const tiff::Ifd& ifd, int scale, const std::vector<int>& bands,
+                              int64_t x0, int64_t y0, int64_t x1, int64_t y1,
                               const std::function<Result<std::vector<uint8_t>>(ByteRange)>& read,
                               uint64_t file_size, const Limits& limits, Array& out);
 
 /// Everything ReadOutShape needs to know about a dataset (filled by Dataset::ReadImpl).
 struct OutShapeDataset {
-  std::vector<LevelDims> levels;       ///< [0] full resolution, then overviews, largest first
-  std::vector<int64_t> block_widths;   ///< per level
-  std::vector<bool> level_has_mask;    ///< per level: an internal mask IFD of that size
+  std::vector<LevelDims> levels;      ///< [0] full resolution, then overviews, largest first
+  std::vector<int64_t> block_widths;  ///< per level
+  std::vector<bool> level_has_mask;   ///< per level: an internal mask IFD of that size
   /// Per level: 0 for an image of the file, else the scale of an implicit JPEG overview
   /// (those come last; they have no mask, nodata, palette or alpha, as in GDAL).
   std::vector<int> jpeg_scale;
@@ -128,17 +129,18 @@ struct OutShapeDataset {
   DataType dtype = DataType::kUnknown;
   int nbits = 0;
   std::optional<double> nodata;
-  int alpha_band = -1;                 ///< 0-based band GDAL treats as alpha for the others, or -1
+  int alpha_band = -1;  ///< 0-based band GDAL treats as alpha for the others, or -1
   bool palette = false;
   std::vector<std::array<uint8_t, 4>> color_table;
-  geo::Affine transform;               ///< of the full-resolution image
+  geo::Affine transform;  ///< of the full-resolution image
   Limits limits;
   /// Reads 0-based `bands` of [x0, x1) x [y0, y1) of `level` into `out` (file dtype).
   std::function<Status(int level, const std::vector<int>& bands, int64_t x0, int64_t y0, int64_t x1,
                        int64_t y1, Array& out)>
       fetch;
   /// Reads the internal mask of `level` (0/255) for the region.
-  std::function<Status(int level, int64_t x0, int64_t y0, int64_t x1, int64_t y1, std::vector<uint8_t>& out)>
+  std::function<Status(int level, int64_t x0, int64_t y0, int64_t x1, int64_t y1,
+                       std::vector<uint8_t>& out)>
       fetch_mask;
 };
 

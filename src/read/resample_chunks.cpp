@@ -50,7 +50,8 @@ bool AreRealEqual(T a, T b) {
   return a == b || std::abs(a - b) < std::numeric_limits<T>::epsilon() * std::abs(a + b) * T(2);
 }
 
-void NodataMask(DataType gdal_type, const uint8_t* data, size_t n, double nodata, std::vector<uint8_t>& mask) {
+void NodataMask(DataType gdal_type, const uint8_t* data, size_t n, double nodata,
+                std::vector<uint8_t>& mask) {
   mask.assign(n, 255);
   const size_t sz = DataTypeSize(gdal_type);
   if (IsIntegerType(gdal_type)) {
@@ -58,11 +59,20 @@ void NodataMask(DataType gdal_type, const uint8_t* data, size_t n, double nodata
     switch (gdal_type) {
       case DataType::kUInt8: hi = 255; break;
       case DataType::kUInt16: hi = 65535; break;
-      case DataType::kInt16: lo = -32768; hi = 32767; break;
+      case DataType::kInt16:
+        lo = -32768;
+        hi = 32767;
+        break;
       case DataType::kUInt32: hi = 4294967295.0; break;
-      case DataType::kInt32: lo = -2147483648.0; hi = 2147483647.0; break;
+      case DataType::kInt32:
+        lo = -2147483648.0;
+        hi = 2147483647.0;
+        break;
       case DataType::kUInt64: hi = 1.8446744073709552e19; break;
-      case DataType::kInt64: lo = -9.2233720368547758e18; hi = 9.2233720368547758e18; break;
+      case DataType::kInt64:
+        lo = -9.2233720368547758e18;
+        hi = 9.2233720368547758e18;
+        break;
       default: break;
     }
     if (std::isnan(nodata) || nodata < lo || nodata > hi || nodata != std::floor(nodata)) return;
@@ -95,7 +105,8 @@ struct WorkPlane {
   std::vector<float> f32;
 };
 
-void ToWork(WorkType wt, DataType gdal_type, const uint8_t* data, size_t n, int component, WorkPlane& plane) {
+void ToWork(WorkType wt, DataType gdal_type, const uint8_t* data, size_t n, int component,
+            WorkPlane& plane) {
   const size_t sz = DataTypeSize(gdal_type);
   const DataType ct = ComponentType(gdal_type);
   const size_t part = IsComplex(gdal_type) ? sz / 2 : sz;
@@ -112,7 +123,8 @@ void ToWork(WorkType wt, DataType gdal_type, const uint8_t* data, size_t n, int 
       plane.f32.resize(n);
       for (size_t i = 0; i < n; ++i) {
         const uint8_t* p = data + i * sz + static_cast<size_t>(component) * part;
-        plane.f32[i] = ct == DataType::kFloat32 ? LoadAs<float>(p) : static_cast<float>(LoadComponent(ct, p));
+        plane.f32[i] =
+            ct == DataType::kFloat32 ? LoadAs<float>(p) : static_cast<float>(LoadComponent(ct, p));
       }
       break;
   }
@@ -125,8 +137,8 @@ struct ChunkJob {
 };
 
 // Runs one kernel on one band plane; `out` receives floats to store with GDALCopyWords rules.
-void RunKernel(const ChunkJob& job, WorkType wt, const KernelGeom& g, const WorkPlane& plane, const uint8_t* mask,
-               bool has_nodata, float nodata, std::vector<float>& out) {
+void RunKernel(const ChunkJob& job, WorkType wt, const KernelGeom& g, const WorkPlane& plane,
+               const uint8_t* mask, bool has_nodata, float nodata, std::vector<float>& out) {
   const ResampleSource& src = *job.src;
   const DataType gtype = ComponentType(GdalType(src.dtype));
   switch (job.method) {
@@ -144,26 +156,31 @@ void RunKernel(const ChunkJob& job, WorkType wt, const KernelGeom& g, const Work
           static_cast<size_t>(src.nbits) != DataTypeSize(gtype) * 8) {
         p.max_val = static_cast<float>((1u << src.nbits) - 1);
       }
-      if (wt == WorkType::kByte) Convolve(g, plane.u8.data(), mask, p, out);
-      else if (wt == WorkType::kUInt16) Convolve(g, plane.u16.data(), mask, p, out);
-      else Convolve(g, plane.f32.data(), mask, p, out);
+      if (wt == WorkType::kByte)
+        Convolve(g, plane.u8.data(), mask, p, out);
+      else if (wt == WorkType::kUInt16)
+        Convolve(g, plane.u16.data(), mask, p, out);
+      else
+        Convolve(g, plane.f32.data(), mask, p, out);
       break;
     }
     case Resampling::kAverage: {
       const ColorTable* palette = src.palette ? &src.color_table : nullptr;
-      if (wt == WorkType::kByte) Average(g, plane.u8.data(), mask, has_nodata, nodata, gtype, palette, out);
-      else if (wt == WorkType::kUInt16) Average(g, plane.u16.data(), mask, has_nodata, nodata, gtype, palette, out);
-      else Average(g, plane.f32.data(), mask, has_nodata, nodata, gtype, palette, out);
+      if (wt == WorkType::kByte)
+        Average(g, plane.u8.data(), mask, has_nodata, nodata, gtype, palette, out);
+      else if (wt == WorkType::kUInt16)
+        Average(g, plane.u16.data(), mask, has_nodata, nodata, gtype, palette, out);
+      else
+        Average(g, plane.f32.data(), mask, has_nodata, nodata, gtype, palette, out);
       break;
     }
     case Resampling::kMode: {
-      const bool byte_band = gtype == DataType::kUInt8 && (!src.palette || src.color_table.size() <= 256);
+      const bool byte_band =
+          gtype == DataType::kUInt8 && (!src.palette || src.color_table.size() <= 256);
       Mode(g, plane.f32.data(), mask, byte_band, has_nodata, nodata, out);
       break;
     }
-    default:
-      OrderStatistic(g, plane.f32.data(), mask, job.method, has_nodata, nodata, out);
-      break;
+    default: OrderStatistic(g, plane.f32.data(), mask, job.method, has_nodata, nodata, out); break;
   }
 }
 
@@ -176,7 +193,8 @@ struct ChunkAxis {
 ChunkAxis ChunkSource(int64_t dst, int64_t count, double ratio, int64_t win_off, int64_t level_len,
                       int64_t margin) {
   const int64_t c0 = win_off + static_cast<int64_t>(static_cast<double>(dst) * ratio);
-  int64_t c1 = win_off + 1 + static_cast<int64_t>(std::ceil(static_cast<double>(dst + count) * ratio));
+  int64_t c1 =
+      win_off + 1 + static_cast<int64_t>(std::ceil(static_cast<double>(dst + count) * ratio));
   c1 = std::min(c1, level_len);
   ChunkAxis a{c0 - margin, (c1 - c0) + 2 * margin};
   if (a.first < 0) {
@@ -192,8 +210,8 @@ ChunkAxis ChunkSource(int64_t dst, int64_t count, double ratio, int64_t win_off,
 // (plus margins of radius x reduction) stays under ~1M pixels, reads each chunk once for all
 // these bands and runs the kernel band by band.
 Status ResampleChunks(const ChunkJob& job, const std::vector<ResampleBand>& bands,
-                      const std::vector<size_t>& out_index, const IoWindow& win, int64_t out_w, int64_t out_h,
-                      Array& out) {
+                      const std::vector<size_t>& out_index, const IoWindow& win, int64_t out_w,
+                      int64_t out_h, Array& out) {
   const ResampleSource& src = *job.src;
   const int64_t W = src.width, H = src.height;
   const double ratio_x = win.dx_size / static_cast<double>(out_w);
@@ -221,12 +239,14 @@ Status ResampleChunks(const ChunkJob& job, const std::vector<ResampleBand>& band
   int64_t block_x = out_w, block_y = out_h, full_x = 0, full_y = 0;
   // cogr also bounds the horizontal pass's buffer (chunk rows x output columns, 8 bytes each),
   // which only GDAL's extreme aspect ratios (e.g. one output row of a million columns) exceed.
-  const int64_t margin_rows = 2 * radius * std::max<int64_t>(1, static_cast<int64_t>(0.5 + ratio_y));
+  const int64_t margin_rows =
+      2 * radius * std::max<int64_t>(1, static_cast<int64_t>(0.5 + ratio_y));
   while (true) {
     full_x = std::min<int64_t>(W, 3 + static_cast<int64_t>(static_cast<double>(block_x) * ratio_x));
     full_y = std::min<int64_t>(H, 3 + static_cast<int64_t>(static_cast<double>(block_y) * ratio_y));
     const bool gdal_fits = full_x * full_y <= 1024 * 1024;
-    if ((block_x == 1 && block_y == 1) || (gdal_fits && (full_y + margin_rows) * block_x <= (int64_t{1} << 24))) {
+    if ((block_x == 1 && block_y == 1) ||
+        (gdal_fits && (full_y + margin_rows) * block_x <= (int64_t{1} << 24))) {
       break;
     }
     if (gdal_fits) {
@@ -291,17 +311,20 @@ Status ResampleChunks(const ChunkJob& job, const std::vector<ResampleBand>& band
       auto store = [&](size_t out_band, int component, const std::vector<float>& values) {
         for (int64_t j = 0; j < y_count; ++j) {
           for (int64_t i = 0; i < x_count; ++i) {
-            const size_t o = ((out_band * static_cast<size_t>(out_h) + static_cast<size_t>(dst_y + j)) *
-                                  static_cast<size_t>(out_w) +
-                              static_cast<size_t>(dst_x + i)) *
-                                 sample_bytes +
-                             static_cast<size_t>(component) * part_bytes;
-            StoreFromFloat(part_type, values[static_cast<size_t>(j * x_count + i)], out.data.data() + o);
+            const size_t o =
+                ((out_band * static_cast<size_t>(out_h) + static_cast<size_t>(dst_y + j)) *
+                     static_cast<size_t>(out_w) +
+                 static_cast<size_t>(dst_x + i)) *
+                    sample_bytes +
+                static_cast<size_t>(component) * part_bytes;
+            StoreFromFloat(part_type, values[static_cast<size_t>(j * x_count + i)],
+                           out.data.data() + o);
           }
         }
       };
       auto fill_nodata = [&](size_t out_band) {
-        const std::vector<float> values(static_cast<size_t>(x_count * y_count), has_nodata ? nodata : 0.0f);
+        const std::vector<float> values(static_cast<size_t>(x_count * y_count),
+                                        has_nodata ? nodata : 0.0f);
         for (int c = 0; c < components; ++c) store(out_band, c, values);
       };
 
@@ -328,8 +351,10 @@ Status ResampleChunks(const ChunkJob& job, const std::vector<ResampleBand>& band
         const uint8_t* mask = nullptr;
         if (kind == MaskKind::kShared) {
           if (!shared_loaded) {
-            COGR_RETURN_IF_ERROR(src.fetch_mask(qx0, qy0, qx0 + qx_size, qy0 + qy_size, shared_mask));
-            if (shared_mask.size() != n) return Status::InvalidFile("mask chunk has the wrong size");
+            COGR_RETURN_IF_ERROR(
+                src.fetch_mask(qx0, qy0, qx0 + qx_size, qy0 + qy_size, shared_mask));
+            if (shared_mask.size() != n)
+              return Status::InvalidFile("mask chunk has the wrong size");
             shared_loaded = true;
           }
           mask = shared_mask.data();
@@ -358,8 +383,8 @@ Status ResampleChunks(const ChunkJob& job, const std::vector<ResampleBand>& band
 }
 
 // GDALRasterBand::IRasterIO's nearest loop, reading the source a band of rows at a time.
-Status ResampleNearest(const ResampleSource& src, const std::vector<ResampleBand>& bands, const IoWindow& win,
-                       int64_t out_w, int64_t out_h, Array& out) {
+Status ResampleNearest(const ResampleSource& src, const std::vector<ResampleBand>& bands,
+                       const IoWindow& win, int64_t out_w, int64_t out_h, Array& out) {
   const std::vector<int64_t> xs = NearestSourceIndexes(win.dx_off, win.dx_size, out_w, src.width);
   // Rows use the direct formula (no accumulation).
   std::vector<int64_t> ys(static_cast<size_t>(out_h));
@@ -378,7 +403,8 @@ Status ResampleNearest(const ResampleSource& src, const std::vector<ResampleBand
   // About 1M source pixels (of all bands) per fetch, at least one row.
   const uint64_t budget = std::max<uint64_t>(row_bytes, uint64_t{1} << 20);
   if (row_bytes > src.max_bytes) {
-    return Status::LimitExceeded("row of " + std::to_string(x1 - x0) + " source pixels exceeds max_read_bytes " +
+    return Status::LimitExceeded("row of " + std::to_string(x1 - x0) +
+                                 " source pixels exceeds max_read_bytes " +
                                  std::to_string(src.max_bytes));
   }
   Array chunk;
@@ -397,12 +423,14 @@ Status ResampleNearest(const ResampleSource& src, const std::vector<ResampleBand
       for (int64_t jj = j; jj < j_end; ++jj) {
         const size_t sr = static_cast<size_t>(ys[static_cast<size_t>(jj)] - y0);
         const uint8_t* srow = chunk.data.data() + ((b * ch + sr) * cw) * sample_bytes;
-        uint8_t* drow = out.data.data() +
-                        ((b * static_cast<size_t>(out_h) + static_cast<size_t>(jj)) * static_cast<size_t>(out_w)) *
-                            sample_bytes;
+        uint8_t* drow =
+            out.data.data() + ((b * static_cast<size_t>(out_h) + static_cast<size_t>(jj)) *
+                               static_cast<size_t>(out_w)) *
+                                  sample_bytes;
         for (int64_t i = 0; i < out_w; ++i) {
           std::memcpy(drow + static_cast<size_t>(i) * sample_bytes,
-                      srow + static_cast<size_t>(xs[static_cast<size_t>(i)] - x0) * sample_bytes, sample_bytes);
+                      srow + static_cast<size_t>(xs[static_cast<size_t>(i)] - x0) * sample_bytes,
+                      sample_bytes);
         }
       }
     }
@@ -413,7 +441,8 @@ Status ResampleNearest(const ResampleSource& src, const std::vector<ResampleBand
 
 }  // namespace
 
-std::vector<int64_t> NearestSourceIndexes(double off, double size, int64_t out_len, int64_t level_len) {
+std::vector<int64_t> NearestSourceIndexes(double off, double size, int64_t out_len,
+                                          int64_t level_len) {
   std::vector<int64_t> idx(static_cast<size_t>(std::max<int64_t>(0, out_len)));
   if (out_len <= 0) return idx;
   const double inc = size / static_cast<double>(out_len);
@@ -429,11 +458,11 @@ Result<Array> ResampleWindow(const ResampleSource& src, const std::vector<Resamp
                              const IoWindow& window, int64_t out_width, int64_t out_height,
                              Resampling method) {
   if (out_width <= 0 || out_height <= 0 || out_width > kMaxGdalInt || out_height > kMaxGdalInt) {
-    return Status::InvalidArgument("out_shape (" + std::to_string(out_height) + ", " + std::to_string(out_width) +
-                                   ") must be positive and below 2^31");
+    return Status::InvalidArgument("out_shape (" + std::to_string(out_height) + ", " +
+                                   std::to_string(out_width) + ") must be positive and below 2^31");
   }
-  if (src.width <= 0 || src.height <= 0 || window.x_size <= 0 || window.y_size <= 0 || !(window.dx_size > 0) ||
-      !(window.dy_size > 0)) {
+  if (src.width <= 0 || src.height <= 0 || window.x_size <= 0 || window.y_size <= 0 ||
+      !(window.dx_size > 0) || !(window.dy_size > 0)) {
     return Status::InvalidArgument("empty source window");
   }
   if (!src.fetch) return Status::InvalidArgument("resample source without a fetch function");
@@ -446,15 +475,18 @@ Result<Array> ResampleWindow(const ResampleSource& src, const std::vector<Resamp
   if (bytes) bytes = CheckedMul(*bytes, out.height);
   if (bytes) bytes = CheckedMul(*bytes, DataTypeSize(out.dtype));
   if (!bytes || *bytes > src.max_bytes) {
-    return Status::LimitExceeded("read of " + std::to_string(out.bands) + " x " + std::to_string(out_height) +
-                                 " x " + std::to_string(out_width) + " samples exceeds max_read_bytes " +
+    return Status::LimitExceeded("read of " + std::to_string(out.bands) + " x " +
+                                 std::to_string(out_height) + " x " + std::to_string(out_width) +
+                                 " samples exceeds max_read_bytes " +
                                  std::to_string(src.max_bytes));
   }
-  out.data.assign(static_cast<size_t>(*bytes), 0);  // zero-filled as before: not every kernel is known to write each pixel
+  out.data.assign(static_cast<size_t>(*bytes),
+                  0);  // zero-filled as before: not every kernel is known to write each pixel
   if (bands.empty()) return out;
 
   // Paletted bands: GDAL falls back to nearest for the convolution kernels.
-  if (src.palette && (method == Resampling::kBilinear || method == Resampling::kCubic)) method = Resampling::kNearest;
+  if (src.palette && (method == Resampling::kBilinear || method == Resampling::kCubic))
+    method = Resampling::kNearest;
   if (src.palette && method == Resampling::kAverage && src.color_table.empty()) {
     return Status::Unsupported("average resampling of a paletted band needs its color map");
   }
@@ -476,7 +508,8 @@ Result<Array> ResampleWindow(const ResampleSource& src, const std::vector<Resamp
   // GDALDataset::IRasterIO: bilinear/cubic of several bands go through the dataset-level
   // resampler as long as the bands (from the first one) share their mask; the rest band by band.
   size_t dataset_bands = 0;
-  if ((method == Resampling::kBilinear || method == Resampling::kCubic) && bands.size() > 1 && !same_size) {
+  if ((method == Resampling::kBilinear || method == Resampling::kCubic) && bands.size() > 1 &&
+      !same_size) {
     const bool downsampling = out_width < window.x_size || out_height < window.y_size;
     for (size_t i = 0; i < bands.size(); ++i) {
       if (downsampling && src.has_overviews) break;

@@ -118,16 +118,20 @@ void Convolve(const KernelGeom& g, const T* chunk, const uint8_t* mask, const Co
   // A NaN nodata matches no integer (and casting it to one is undefined).
   const bool nodata_nan = std::isnan(p.nodata);
   const int64_t nodata_int =
-      nodata_nan ? 0 : static_cast<int64_t>(std::clamp(static_cast<double>(p.nodata), -9.2e18, 9.2e18));
+      nodata_nan ? 0
+                 : static_cast<int64_t>(std::clamp(static_cast<double>(p.nodata), -9.2e18, 9.2e18));
   const float replacement = ReplacementValue(p.dst_type, p.has_nodata, p.nodata);
   auto replace_if_nodata = [&](float v) {
     if (!p.has_nodata) return v;
     // Clamp first: only kernels with negative lobes overshoot.
     float c = v;
-    if (c < dst_min) c = dst_min;
-    else if (c > dst_max) c = dst_max;
+    if (c < dst_min)
+      c = dst_min;
+    else if (c > dst_max)
+      c = dst_max;
     if (integer_dst) {
-      if (!nodata_nan && !std::isnan(c) && nodata_int == static_cast<int64_t>(std::round(c))) return replacement;
+      if (!nodata_nan && !std::isnan(c) && nodata_int == static_cast<int64_t>(std::round(c)))
+        return replacement;
     } else if (p.nodata == c) {
       return replacement;
     }
@@ -165,7 +169,8 @@ void Convolve(const KernelGeom& g, const T* chunk, const uint8_t* mask, const Co
       for (int64_t r = 0; r < rows; ++r) {
         const T* src = chunk + r * g.chunk_x_size + (start - g.chunk_x_off);
         double acc = 0.0;
-        for (int64_t k = 0; k < n; ++k) acc += static_cast<double>(src[k]) * w[static_cast<size_t>(k)];
+        for (int64_t k = 0; k < n; ++k)
+          acc += static_cast<double>(src[k]) * w[static_cast<size_t>(k)];
         horiz[static_cast<size_t>(r) * static_cast<size_t>(dst_w) + col] = acc;
       }
     } else {
@@ -264,13 +269,16 @@ void Convolve(const KernelGeom& g, const T* chunk, const uint8_t* mask, const Co
   }
 }
 
-template void Convolve(const KernelGeom&, const uint8_t*, const uint8_t*, const ConvParams&, std::vector<float>&);
-template void Convolve(const KernelGeom&, const uint16_t*, const uint8_t*, const ConvParams&, std::vector<float>&);
-template void Convolve(const KernelGeom&, const float*, const uint8_t*, const ConvParams&, std::vector<float>&);
+template void Convolve(const KernelGeom&, const uint8_t*, const uint8_t*, const ConvParams&,
+                       std::vector<float>&);
+template void Convolve(const KernelGeom&, const uint16_t*, const uint8_t*, const ConvParams&,
+                       std::vector<float>&);
+template void Convolve(const KernelGeom&, const float*, const uint8_t*, const ConvParams&,
+                       std::vector<float>&);
 
 template <class T>
-void Average(const KernelGeom& g, const T* chunk, const uint8_t* mask, bool has_nodata, float nodata,
-             DataType dst_type, const ColorTable* palette, std::vector<float>& out) {
+void Average(const KernelGeom& g, const T* chunk, const uint8_t* mask, bool has_nodata,
+             float nodata, DataType dst_type, const ColorTable* palette, std::vector<float>& out) {
   constexpr bool kInteger = !std::is_floating_point_v<T>;
   const int64_t dst_w = g.dst_width();
   out.assign(static_cast<size_t>(dst_w * g.dst_height()), 0.0f);
@@ -287,7 +295,8 @@ void Average(const KernelGeom& g, const T* chunk, const uint8_t* mask, bool has_
         break;
       }
     }
-    if (has_nodata && nodata >= 0.0f && static_cast<double>(t_nodata) < static_cast<double>(entries.size())) {
+    if (has_nodata && nodata >= 0.0f &&
+        static_cast<double>(t_nodata) < static_cast<double>(entries.size())) {
       entries[static_cast<size_t>(t_nodata)][3] = 0;
     } else if (!has_nodata && transparent >= 0) {
       has_nodata = true;
@@ -359,9 +368,10 @@ void Average(const KernelGeom& g, const T* chunk, const uint8_t* mask, bool has_
         if (count == 0) {
           line[c] = static_cast<float>(t_nodata);
         } else {
-          line[c] = static_cast<float>(BestColorEntry(entries, static_cast<int>((tr + count / 2) / count),
-                                                      static_cast<int>((tg + count / 2) / count),
-                                                      static_cast<int>((tb + count / 2) / count)));
+          line[c] =
+              static_cast<float>(BestColorEntry(entries, static_cast<int>((tr + count / 2) / count),
+                                                static_cast<int>((tg + count / 2) / count),
+                                                static_cast<int>((tb + count / 2) / count)));
         }
       }
       continue;
@@ -403,7 +413,8 @@ void Average(const KernelGeom& g, const T* chunk, const uint8_t* mask, bool has_
           const T* row = chunk + y * g.chunk_x_size;
           double line_total = static_cast<double>(row[x.lo]) * x.left_w;
           if (x.lo + 1 < x.hi) {
-            for (int64_t xx = x.lo + 1; xx + 1 < x.hi; ++xx) line_total += static_cast<double>(row[xx]);
+            for (int64_t xx = x.lo + 1; xx + 1 < x.hi; ++xx)
+              line_total += static_cast<double>(row[xx]);
             line_total += static_cast<double>(row[x.hi - 1]) * x.right_w;
           }
           const double wy = y == y_lo ? bottom_w : (y + 1 == y_hi ? top_w : 1.0);
@@ -449,15 +460,15 @@ void Average(const KernelGeom& g, const T* chunk, const uint8_t* mask, bool has_
   }
 }
 
-template void Average(const KernelGeom&, const uint8_t*, const uint8_t*, bool, float, DataType, const ColorTable*,
-                      std::vector<float>&);
-template void Average(const KernelGeom&, const uint16_t*, const uint8_t*, bool, float, DataType, const ColorTable*,
-                      std::vector<float>&);
-template void Average(const KernelGeom&, const float*, const uint8_t*, bool, float, DataType, const ColorTable*,
-                      std::vector<float>&);
+template void Average(const KernelGeom&, const uint8_t*, const uint8_t*, bool, float, DataType,
+                      const ColorTable*, std::vector<float>&);
+template void Average(const KernelGeom&, const uint16_t*, const uint8_t*, bool, float, DataType,
+                      const ColorTable*, std::vector<float>&);
+template void Average(const KernelGeom&, const float*, const uint8_t*, bool, float, DataType,
+                      const ColorTable*, std::vector<float>&);
 
-void Mode(const KernelGeom& g, const float* chunk, const uint8_t* mask, bool byte_band, bool has_nodata,
-          float nodata, std::vector<float>& out) {
+void Mode(const KernelGeom& g, const float* chunk, const uint8_t* mask, bool byte_band,
+          bool has_nodata, float nodata, std::vector<float>& out) {
   const int64_t dst_w = g.dst_width();
   out.assign(static_cast<size_t>(dst_w * g.dst_height()), 0.0f);
   const float fill = has_nodata ? nodata : 0.0f;
@@ -491,10 +502,12 @@ void Mode(const KernelGeom& g, const float* chunk, const uint8_t* mask, bool byt
         int best_count = 0;
         for (int64_t y = sy.lo; y < sy.hi; ++y) {
           for (int64_t x = sx.lo; x < sx.hi; ++x) {
-            const size_t k = static_cast<size_t>((y - g.chunk_y_off) * g.chunk_x_size + (x - g.chunk_x_off));
+            const size_t k =
+                static_cast<size_t>((y - g.chunk_y_off) * g.chunk_x_size + (x - g.chunk_x_off));
             if (mask && !mask[k]) continue;
             const float v = chunk[k];
-            auto it = std::find_if(counts.begin(), counts.end(), [v](const auto& e) { return e.first == v; });
+            auto it = std::find_if(counts.begin(), counts.end(),
+                                   [v](const auto& e) { return e.first == v; });
             int now;
             if (it == counts.end()) {
               counts.emplace_back(v, 1);
@@ -530,7 +543,8 @@ void OrderStatistic(const KernelGeom& g, const float* chunk, const uint8_t* mask
       values.clear();
       for (int64_t y = sy.lo; y < sy.hi; ++y) {
         for (int64_t x = sx.lo; x < sx.hi; ++x) {
-          const size_t k = static_cast<size_t>((y - g.chunk_y_off) * g.chunk_x_size + (x - g.chunk_x_off));
+          const size_t k =
+              static_cast<size_t>((y - g.chunk_y_off) * g.chunk_x_size + (x - g.chunk_x_off));
           if (mask && !mask[k]) continue;
           if (std::isnan(chunk[k])) continue;
           values.push_back(chunk[k]);
@@ -543,10 +557,13 @@ void OrderStatistic(const KernelGeom& g, const float* chunk, const uint8_t* mask
         } else if (method == Resampling::kMax) {
           result = *std::max_element(values.begin(), values.end());
         } else {
-          const double q = method == Resampling::kQ1 ? 0.25 : method == Resampling::kQ3 ? 0.75 : 0.5;
+          const double q = method == Resampling::kQ1   ? 0.25
+                           : method == Resampling::kQ3 ? 0.75
+                                                       : 0.5;
           std::sort(values.begin(), values.end());
           const double idx = std::ceil(q * static_cast<double>(values.size()) - 1);
-          const size_t i = static_cast<size_t>(std::clamp(idx, 0.0, static_cast<double>(values.size() - 1)));
+          const size_t i =
+              static_cast<size_t>(std::clamp(idx, 0.0, static_cast<double>(values.size() - 1)));
           result = values[i];
         }
       }

@@ -53,14 +53,14 @@ void Convolve(const KernelGeom& g, const T* chunk, const uint8_t* mask, const Co
 /// on the edges weighted by the part they cover; invalid pixels (mask 0) do not count.
 /// Instantiated for T = uint8_t, uint16_t, float.
 template <class T>
-void Average(const KernelGeom& g, const T* chunk, const uint8_t* mask, bool has_nodata, float nodata,
-             DataType dst_type, const ColorTable* palette, std::vector<float>& out);
+void Average(const KernelGeom& g, const T* chunk, const uint8_t* mask, bool has_nodata,
+             float nodata, DataType dst_type, const ColorTable* palette, std::vector<float>& out);
 
 /// GDALResampleChunk32R_Mode: the most frequent valid value; on a tie the value that reached the
 /// highest count first (scanning rows, then columns). Byte bands (and palettes of at most 256
 /// entries) skip nodata by value; the others use the mask.
-void Mode(const KernelGeom& g, const float* chunk, const uint8_t* mask, bool byte_band, bool has_nodata,
-          float nodata, std::vector<float>& out);
+void Mode(const KernelGeom& g, const float* chunk, const uint8_t* mask, bool byte_band,
+          bool has_nodata, float nodata, std::vector<float>& out);
 
 /// min/max/med/q1/q3 (GDAL's warper statistics, not RasterIO methods): over the pixels the
 /// output pixel covers, like average/mode; NaN and invalid pixels are skipped.

@@ -114,11 +114,26 @@ inline void DstRange(DataType t, float* lo, float* hi) {
   *lo = -std::numeric_limits<float>::max();
   *hi = std::numeric_limits<float>::max();
   switch (t) {
-    case DataType::kUInt8: *lo = 0; *hi = 255; break;
-    case DataType::kUInt16: *lo = 0; *hi = 65535; break;
-    case DataType::kInt16: *lo = -32768; *hi = 32767; break;
-    case DataType::kUInt32: *lo = 0; *hi = static_cast<float>(4294967295.0); break;
-    case DataType::kInt32: *lo = static_cast<float>(-2147483648.0); *hi = static_cast<float>(2147483647.0); break;
+    case DataType::kUInt8:
+      *lo = 0;
+      *hi = 255;
+      break;
+    case DataType::kUInt16:
+      *lo = 0;
+      *hi = 65535;
+      break;
+    case DataType::kInt16:
+      *lo = -32768;
+      *hi = 32767;
+      break;
+    case DataType::kUInt32:
+      *lo = 0;
+      *hi = static_cast<float>(4294967295.0);
+      break;
+    case DataType::kInt32:
+      *lo = static_cast<float>(-2147483648.0);
+      *hi = static_cast<float>(2147483647.0);
+      break;
     default: break;
   }
 }

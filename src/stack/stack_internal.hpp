@@ -48,8 +48,9 @@ inline const OpenOptions& SceneOpen(const StackOptions& options, size_t i) {
 
 inline Status CheckSceneOpen(const std::vector<std::string>& uris, const StackOptions& options) {
   if (options.scene_open.empty() || options.scene_open.size() == uris.size()) return Status::OK();
-  return Status::InvalidArgument("stack: " + std::to_string(options.scene_open.size()) + " scene open options for " +
-                                 std::to_string(uris.size()) + " scenes");
+  return Status::InvalidArgument("stack: " + std::to_string(options.scene_open.size()) +
+                                 " scene open options for " + std::to_string(uris.size()) +
+                                 " scenes");
 }
 
 inline std::string CrsLabel(const geo::Crs& crs) {
@@ -59,12 +60,14 @@ inline std::string CrsLabel(const geo::Crs& crs) {
 
 inline std::string AffineText(const geo::Affine& t) {
   char buf[192];
-  std::snprintf(buf, sizeof(buf), "Affine(%.17g, %.17g, %.17g, %.17g, %.17g, %.17g)", t.a, t.b, t.c, t.d, t.e, t.f);
+  std::snprintf(buf, sizeof(buf), "Affine(%.17g, %.17g, %.17g, %.17g, %.17g, %.17g)", t.a, t.b, t.c,
+                t.d, t.e, t.f);
   return buf;
 }
 
 // A sub-view of `v`: bands [b0, b0 + nb), rows [r0, r0 + nr), columns [c0, c0 + nc).
-inline ArrayView SubView(const ArrayView& v, uint64_t b0, uint64_t nb, uint64_t r0, uint64_t nr, uint64_t c0, uint64_t nc) {
+inline ArrayView SubView(const ArrayView& v, uint64_t b0, uint64_t nb, uint64_t r0, uint64_t nr,
+                         uint64_t c0, uint64_t nc) {
   ArrayView s = v;
   s.data = v.At(b0, r0, c0);
   s.bands = nb;
@@ -73,7 +76,8 @@ inline ArrayView SubView(const ArrayView& v, uint64_t b0, uint64_t nb, uint64_t 
   return s;
 }
 
-inline void FillRect(const ArrayView& v, uint64_t r0, uint64_t nr, uint64_t c0, uint64_t nc, double value) {
+inline void FillRect(const ArrayView& v, uint64_t r0, uint64_t nr, uint64_t c0, uint64_t nc,
+                     double value) {
   if (nr == 0 || nc == 0) return;
   FillArray(SubView(v, 0, v.bands, r0, nr, c0, nc), value);
 }

@@ -21,8 +21,10 @@ namespace cogr {
 
 using namespace internal::stack_detail;  // NOLINT(google-build-using-namespace)
 
-Result<StackRead> Stack::OpenAndRead(const std::vector<std::string>& uris, const StackOptions& options,
-                                     const StackReadOptions& read_options, std::optional<Stack>* opened_stack) {
+Result<StackRead> Stack::OpenAndRead(const std::vector<std::string>& uris,
+                                     const StackOptions& options,
+                                     const StackReadOptions& read_options,
+                                     std::optional<Stack>* opened_stack) {
   if (uris.empty() || !options.window || options.bounds || options.out_shape) {
     COGR_ASSIGN_OR_RETURN(Stack s, Open(uris, options));
     if (opened_stack) *opened_stack = s;
@@ -30,13 +32,13 @@ Result<StackRead> Stack::OpenAndRead(const std::vector<std::string>& uris, const
   }
   COGR_RETURN_IF_ERROR(CheckSceneOpen(uris, options));
   const geo::Window& given = *options.window;
-  if (!std::isfinite(given.col_off) || !std::isfinite(given.row_off) || !(given.width > 0) || !(given.height > 0) ||
-      !std::isfinite(given.width) || !std::isfinite(given.height)) {
+  if (!std::isfinite(given.col_off) || !std::isfinite(given.row_off) || !(given.width > 0) ||
+      !(given.height > 0) || !std::isfinite(given.width) || !std::isfinite(given.height)) {
     return Status::InvalidArgument("stack: window must have a positive, finite size");
   }
   const auto ints = given.ToInts();
-  const geo::Window window{static_cast<double>(ints[0]), static_cast<double>(ints[1]), static_cast<double>(ints[2]),
-                           static_cast<double>(ints[3])};
+  const geo::Window window{static_cast<double>(ints[0]), static_cast<double>(ints[1]),
+                           static_cast<double>(ints[2]), static_cast<double>(ints[3])};
   const uint64_t h = static_cast<uint64_t>(ints[3]), w = static_cast<uint64_t>(ints[2]);
   const size_t n = uris.size();
 
@@ -50,7 +52,8 @@ Result<StackRead> Stack::OpenAndRead(const std::vector<std::string>& uris, const
   };
   EventQueue<Event> events;
   auto post = [&events](Event e) { events.Post(std::move(e)); };
-  std::shared_ptr<CancelToken> cancel = read_options.cancel ? read_options.cancel : CancelToken::Create();
+  std::shared_ptr<CancelToken> cancel =
+      read_options.cancel ? read_options.cancel : CancelToken::Create();
   std::vector<Result<std::shared_ptr<Dataset>>> opened(n, Status::Unavailable("not opened"));
   std::vector<std::optional<Status>> read_status(n);
   std::vector<double> read_ms(n, 0);
@@ -61,20 +64,24 @@ Result<StackRead> Stack::OpenAndRead(const std::vector<std::string>& uris, const
   size_t opens_left = n, reads_left = 0;
   const auto start = std::chrono::steady_clock::now();
   for (size_t i = 0; i < n; ++i) {
-    Dataset::OpenAsync(uris[i], SceneOpen(options, i), [&post, i](Result<std::shared_ptr<Dataset>> ds) {
-      Event e;
-      e.scene = i;
-      e.is_open = true;
-      e.ds = std::move(ds);
-      post(std::move(e));
-    });
+    Dataset::OpenAsync(uris[i], SceneOpen(options, i),
+                       [&post, i](Result<std::shared_ptr<Dataset>> ds) {
+                         Event e;
+                         e.scene = i;
+                         e.is_open = true;
+                         e.ds = std::move(ds);
+                         post(std::move(e));
+                       });
   }
   while (opens_left > 0 || reads_left > 0) {
     for (Event& e : events.Wait()) {
       if (!e.is_open) {
         read_status[e.scene] = std::move(e.read);
-        read_ms[e.scene] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-        if (!read_status[e.scene]->ok() && read_options.on_error == StackOnError::kFail && !read_options.cancel) {
+        read_ms[e.scene] =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                .count();
+        if (!read_status[e.scene]->ok() && read_options.on_error == StackOnError::kFail &&
+            !read_options.cancel) {
           cancel->Cancel();
         }
         --reads_left;
@@ -103,7 +110,8 @@ Result<StackRead> Stack::OpenAndRead(const std::vector<std::string>& uris, const
         auto bytes = internal::CheckedMul(result.data.bands, h);
         if (bytes) bytes = internal::CheckedMul(*bytes, w);
         if (bytes) bytes = internal::CheckedMul(*bytes, DataTypeSize(ref->dtype()));
-        if (!bytes || *bytes > internal::CheckedMul(ref->limits().max_read_bytes, n).value_or(UINT64_MAX)) {
+        if (!bytes ||
+            *bytes > internal::CheckedMul(ref->limits().max_read_bytes, n).value_or(UINT64_MAX)) {
           ref = nullptr;  // too large for the speculative path: Open + Read say why
           speculate = false;
           continue;
@@ -116,8 +124,10 @@ Result<StackRead> Stack::OpenAndRead(const std::vector<std::string>& uris, const
           continue;
         }
       }
-      if (cancel->cancelled() || ds->dtype() != ref->dtype() || !(ds->transform() == ref->transform()) ||
-          std::any_of(bands.begin(), bands.end(), [&](int b) { return b < 1 || b > ds->count(); })) {
+      if (cancel->cancelled() || ds->dtype() != ref->dtype() ||
+          !(ds->transform() == ref->transform()) ||
+          std::any_of(bands.begin(), bands.end(),
+                      [&](int b) { return b < 1 || b > ds->count(); })) {
         continue;
       }
       ReadOptions read;
@@ -146,10 +156,11 @@ Result<StackRead> Stack::OpenAndRead(const std::vector<std::string>& uris, const
   // Open's checks and errors, in scene order.
   COGR_ASSIGN_OR_RETURN(Stack s, FromOpened(uris, opened, options));
   if (opened_stack) *opened_stack = s;
-  bool all_read = ref != nullptr && s.bands_ == bands && s.dtype_ == result.data.dtype && s.height_ == h && s.width_ == w;
+  bool all_read = ref != nullptr && s.bands_ == bands && s.dtype_ == result.data.dtype &&
+                  s.height_ == h && s.width_ == w;
   for (size_t i = 0; i < n && all_read; ++i) {
-    if (s.scenes_[i].dataset && (!read_status[i] || read_status[i]->code() == Code::kCancelled) && !read_options.cancel &&
-        read_options.on_error == StackOnError::kFill) {
+    if (s.scenes_[i].dataset && (!read_status[i] || read_status[i]->code() == Code::kCancelled) &&
+        !read_options.cancel && read_options.on_error == StackOnError::kFill) {
       all_read = false;  // cancelled by a failure that kFill forgives: read again
     }
     if (s.scenes_[i].dataset && !read_status[i] && read_options.on_error == StackOnError::kFail) {
@@ -165,18 +176,21 @@ Result<StackRead> Stack::OpenAndRead(const std::vector<std::string>& uris, const
   Status first_error;
   result.scenes.resize(n);
   for (size_t i = 0; i < n; ++i) {
-    Status st = !s.scenes_[i].dataset ? Status::IoError(s.scenes_[i].error)
-                             : (read_status[i] ? *read_status[i] : Status::Cancelled("read not started"));
+    Status st = !s.scenes_[i].dataset
+                    ? Status::IoError(s.scenes_[i].error)
+                    : (read_status[i] ? *read_status[i] : Status::Cancelled("read not started"));
     if (s.scenes_[i].dataset && !st.ok()) st = NameScene(st, i, uris[i]);
     result.scenes[i].status = st;
     result.scenes[i].ms = read_ms[i];
     if (s.scenes_[i].dataset) result.scenes[i].io = s.scenes_[i].dataset->io_stats();
     if (st.ok()) continue;
     if (read_options.on_error == StackOnError::kFill) {
-      internal::FillArray(SubView(ArrayView::Of(result.data), i * nb, nb, 0, h, 0, w), s.scenes_[i].fill);
+      internal::FillArray(SubView(ArrayView::Of(result.data), i * nb, nb, 0, h, 0, w),
+                          s.scenes_[i].fill);
       result.failed.push_back(i);
       result.failed_messages.push_back(st.message());
-    } else if (first_error.ok() || (first_error.code() == Code::kCancelled && st.code() != Code::kCancelled)) {
+    } else if (first_error.ok() ||
+               (first_error.code() == Code::kCancelled && st.code() != Code::kCancelled)) {
       first_error = st;
     }
   }
@@ -185,7 +199,6 @@ Result<StackRead> Stack::OpenAndRead(const std::vector<std::string>& uris, const
   result.shape = s.shape();
   return result;
 }
-
 
 Result<StackRead> Stack::Read(const StackReadOptions& options) const {
   StackRead result;
@@ -198,8 +211,9 @@ Result<StackRead> Stack::Read(const StackReadOptions& options) const {
   if (bytes) bytes = internal::CheckedMul(*bytes, width_);
   if (bytes) bytes = internal::CheckedMul(*bytes, DataTypeSize(dtype_));
   if (!bytes) {
-    return Status::LimitExceeded("stack: read of " + std::to_string(result.data.bands) + " x " + std::to_string(height_) +
-                                 " x " + std::to_string(width_) + " samples is over 2^64 bytes");
+    return Status::LimitExceeded("stack: read of " + std::to_string(result.data.bands) + " x " +
+                                 std::to_string(height_) + " x " + std::to_string(width_) +
+                                 " samples is over 2^64 bytes");
   }
   try {
     result.data.data.resize(static_cast<size_t>(*bytes));
@@ -211,15 +225,17 @@ Result<StackRead> Stack::Read(const StackReadOptions& options) const {
   return result;
 }
 
-Status Stack::ReadInto(const ArrayView& out, const StackReadOptions& options, StackRead* result) const {
+Status Stack::ReadInto(const ArrayView& out, const StackReadOptions& options,
+                       StackRead* result) const {
   const uint64_t nb = bands_.size();
-  if (out.dtype != dtype_ || out.bands != scenes_.size() * nb || out.height != height_ || out.width != width_ ||
-      out.col_stride != DataTypeSize(dtype_)) {
-    return Status::InvalidArgument("stack: destination is " + std::string(DataTypeName(out.dtype)) + " (" +
-                                   std::to_string(out.bands) + ", " + std::to_string(out.height) + ", " +
-                                   std::to_string(out.width) + "), the read is " + std::string(DataTypeName(dtype_)) +
-                                   " (" + std::to_string(scenes_.size() * nb) + ", " + std::to_string(height_) + ", " +
-                                   std::to_string(width_) + ")");
+  if (out.dtype != dtype_ || out.bands != scenes_.size() * nb || out.height != height_ ||
+      out.width != width_ || out.col_stride != DataTypeSize(dtype_)) {
+    return Status::InvalidArgument("stack: destination is " + std::string(DataTypeName(out.dtype)) +
+                                   " (" + std::to_string(out.bands) + ", " +
+                                   std::to_string(out.height) + ", " + std::to_string(out.width) +
+                                   "), the read is " + std::string(DataTypeName(dtype_)) + " (" +
+                                   std::to_string(scenes_.size() * nb) + ", " +
+                                   std::to_string(height_) + ", " + std::to_string(width_) + ")");
   }
   const size_t n = scenes_.size();
   std::vector<StackSceneResult> scene_results(n);
@@ -236,7 +252,8 @@ Status Stack::ReadInto(const ArrayView& out, const StackReadOptions& options, St
     scene_results[i].ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (scenes_[i].dataset) scene_results[i].io = scenes_[i].dataset->io_stats();
-    if (!scene_results[i].status.ok() && options.on_error == StackOnError::kFail && !options.cancel) cancel->Cancel();
+    if (!scene_results[i].status.ok() && options.on_error == StackOnError::kFail && !options.cancel)
+      cancel->Cancel();
     ++done;
     cv.notify_all();
   };
@@ -246,7 +263,8 @@ Status Stack::ReadInto(const ArrayView& out, const StackReadOptions& options, St
     const ArrayView slice = SubView(out, i * nb, nb, 0, height_, 0, width_);
     if (!scene.dataset) {
       internal::FillArray(slice, scene.fill);
-      finish_scene(i, Status::IoError(scene.error.empty() ? SceneName(i, scene.uri) + ": not open" : scene.error));
+      finish_scene(i, Status::IoError(scene.error.empty() ? SceneName(i, scene.uri) + ": not open"
+                                                          : scene.error));
       continue;
     }
     ReadOptions read;
@@ -258,7 +276,8 @@ Status Stack::ReadInto(const ArrayView& out, const StackReadOptions& options, St
     read.trace = options.trace;
     read.resampling = resampling_;
     const geo::Window& w = scene.window;
-    const double sx = w.width / static_cast<double>(width_), sy = w.height / static_cast<double>(height_);
+    const double sx = w.width / static_cast<double>(width_),
+                 sy = w.height / static_cast<double>(height_);
     ArrayView dst = slice;
     if (sx == 1 && sy == 1 && Integral(w.col_off) && Integral(w.row_off)) {
       // Same pixel size: a boundless window read, straight into the slice.
@@ -267,8 +286,11 @@ Status Stack::ReadInto(const ArrayView& out, const StackReadOptions& options, St
     } else {
       // Another pixel size: the part of the grid the image covers is read with out_shape (a
       // resampled read cannot be boundless); the rest is fill.
-      const double iw = static_cast<double>(scene.dataset->width()), ih = static_cast<double>(scene.dataset->height());
-      auto out_lo = [](double off, double scale) { return std::max(0.0, std::ceil((0 - off) / scale - kSnap)); };
+      const double iw = static_cast<double>(scene.dataset->width()),
+                   ih = static_cast<double>(scene.dataset->height());
+      auto out_lo = [](double off, double scale) {
+        return std::max(0.0, std::ceil((0 - off) / scale - kSnap));
+      };
       auto out_hi = [](double off, double scale, double size, double n_out) {
         return std::min(n_out, std::floor((size - off) / scale + kSnap));
       };
@@ -286,7 +308,8 @@ Status Stack::ReadInto(const ArrayView& out, const StackReadOptions& options, St
       FillRect(slice, ur1, height_ - ur1, 0, width_, scene.fill);
       FillRect(slice, ur0, ur1 - ur0, 0, uc0, scene.fill);
       FillRect(slice, ur0, ur1 - ur0, uc1, width_ - uc1, scene.fill);
-      geo::Window inner = SnapWindow(geo::Window{w.col_off + c0 * sx, w.row_off + r0 * sy, (c1 - c0) * sx, (r1 - r0) * sy});
+      geo::Window inner = SnapWindow(
+          geo::Window{w.col_off + c0 * sx, w.row_off + r0 * sy, (c1 - c0) * sx, (r1 - r0) * sy});
       inner.col_off = std::clamp(inner.col_off, 0.0, iw);
       inner.row_off = std::clamp(inner.row_off, 0.0, ih);
       inner.width = std::min(inner.width, iw - inner.col_off);
@@ -299,13 +322,15 @@ Status Stack::ReadInto(const ArrayView& out, const StackReadOptions& options, St
       if (!same_size) read.out_shape = std::make_pair(ur1 - ur0, uc1 - uc0);
     }
     // Started from this thread, not from a callback, so every read is in flight at once.
-    scene.dataset->ReadIntoAsync(std::move(read), dst, [&finish_scene, i](Status st) { finish_scene(i, std::move(st)); });
+    scene.dataset->ReadIntoAsync(std::move(read), dst,
+                                 [&finish_scene, i](Status st) { finish_scene(i, std::move(st)); });
   }
   {
     std::unique_lock<std::mutex> lock(mu);
     size_t reported = 0;
     while (done < n) {
-      cv.wait_for(lock, std::chrono::milliseconds(100), [&] { return done == n || done != reported; });
+      cv.wait_for(lock, std::chrono::milliseconds(100),
+                  [&] { return done == n || done != reported; });
       if (done != reported) {
         reported = done;
         if (options.progress) {
@@ -330,7 +355,8 @@ Status Stack::ReadInto(const ArrayView& out, const StackReadOptions& options, St
         result->failed.push_back(i);
         result->failed_messages.push_back(st.message());
       }
-    } else if (first_error.ok() || (first_error.code() == Code::kCancelled && st.code() != Code::kCancelled)) {
+    } else if (first_error.ok() ||
+               (first_error.code() == Code::kCancelled && st.code() != Code::kCancelled)) {
       // The scene that failed first, not those our token then cancelled.
       first_error = st;
     }
@@ -344,10 +370,12 @@ Result<StackSample> Stack::Sample(const std::vector<std::pair<double, double>>& 
                                   const StackSampleOptions& options) const {
   std::vector<std::pair<double, double>> xy = points;
   if (options.crs) {
-    if (!crs_) return Status::InvalidArgument("stack: points given in a CRS but the scenes have none");
+    if (!crs_)
+      return Status::InvalidArgument("stack: points given in a CRS but the scenes have none");
     if (!geo::SameCrs(*options.crs, *crs_)) {
       auto moved = geo::TransformPoints(*options.crs, *crs_, points);
-      if (!moved.ok()) return Status(moved.status().code(), "stack: points: " + moved.status().message());
+      if (!moved.ok())
+        return Status(moved.status().code(), "stack: points: " + moved.status().message());
       xy = std::move(moved).value();
     }
   }
@@ -363,13 +391,15 @@ Result<StackSample> Stack::Sample(const std::vector<std::pair<double, double>>& 
   if (bytes) bytes = internal::CheckedMul(*bytes, nb);
   if (bytes) bytes = internal::CheckedMul(*bytes, sb);
   if (!bytes || *bytes > Limits{}.max_read_bytes) {
-    return Status::LimitExceeded("stack: sample of " + std::to_string(n) + " scenes x " + std::to_string(xy.size()) +
-                                 " points x " + std::to_string(nb) + " bands exceeds max_read_bytes");
+    return Status::LimitExceeded("stack: sample of " + std::to_string(n) + " scenes x " +
+                                 std::to_string(xy.size()) + " points x " + std::to_string(nb) +
+                                 " bands exceeds max_read_bytes");
   }
   try {
     out.data.data.resize(static_cast<size_t>(*bytes));
   } catch (const std::bad_alloc&) {
-    return Status::LimitExceeded("stack: cannot allocate " + std::to_string(*bytes) + " bytes for the samples");
+    return Status::LimitExceeded("stack: cannot allocate " + std::to_string(*bytes) +
+                                 " bytes for the samples");
   }
   SampleOptions sample;
   sample.bands = bands;
@@ -384,13 +414,14 @@ Result<StackSample> Stack::Sample(const std::vector<std::pair<double, double>>& 
     std::vector<std::future<void>> running;
     for (size_t i = first; i < std::min(n, first + kAtOnce); ++i) {
       if (!scenes_[i].dataset) {
-        results[i] = Status::IoError(scenes_[i].error.empty() ? SceneName(i, scenes_[i].uri) + ": not open"
-                                                              : scenes_[i].error);
+        results[i] =
+            Status::IoError(scenes_[i].error.empty() ? SceneName(i, scenes_[i].uri) + ": not open"
+                                                     : scenes_[i].error);
         continue;
       }
       try {
-        running.push_back(
-            std::async(std::launch::async, [&, i] { results[i] = scenes_[i].dataset->Sample(xy, sample); }));
+        running.push_back(std::async(
+            std::launch::async, [&, i] { results[i] = scenes_[i].dataset->Sample(xy, sample); }));
       } catch (const std::system_error&) {
         results[i] = scenes_[i].dataset->Sample(xy, sample);  // no thread to spare: here
       }
@@ -407,12 +438,12 @@ Result<StackSample> Stack::Sample(const std::vector<std::pair<double, double>>& 
     Status st = results[i].status();
     if (scenes_[i].dataset) st = NameScene(st, i, scenes_[i].uri);
     if (options.on_error == StackOnError::kFail) return st;
-    for (size_t k = 0; k < xy.size() * nb; ++k) internal::StoreScalar(dtype_, scenes_[i].fill, dst + k * sb);
+    for (size_t k = 0; k < xy.size() * nb; ++k)
+      internal::StoreScalar(dtype_, scenes_[i].fill, dst + k * sb);
     out.failed.push_back(i);
     out.failed_messages.push_back(st.message());
   }
   return out;
 }
-
 
 }  // namespace cogr

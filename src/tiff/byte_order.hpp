@@ -9,9 +9,8 @@
 namespace cogr::internal {
 
 inline uint16_t Load16(const uint8_t* p, tiff::ByteOrder order) {
-  return order == tiff::ByteOrder::kLittle
-             ? static_cast<uint16_t>(p[0] | (p[1] << 8))
-             : static_cast<uint16_t>((p[0] << 8) | p[1]);
+  return order == tiff::ByteOrder::kLittle ? static_cast<uint16_t>(p[0] | (p[1] << 8))
+                                           : static_cast<uint16_t>((p[0] << 8) | p[1]);
 }
 
 inline uint32_t Load32(const uint8_t* p, tiff::ByteOrder order) {

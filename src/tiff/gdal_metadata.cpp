@@ -50,11 +50,16 @@ std::string DecodeEntities(std::string_view s) {
     }
     const std::string_view name = s.substr(i + 1, semi - i - 1);
     char c = 0;
-    if (name == "amp") c = '&';
-    else if (name == "lt") c = '<';
-    else if (name == "gt") c = '>';
-    else if (name == "quot") c = '"';
-    else if (name == "apos") c = '\'';
+    if (name == "amp")
+      c = '&';
+    else if (name == "lt")
+      c = '<';
+    else if (name == "gt")
+      c = '>';
+    else if (name == "quot")
+      c = '"';
+    else if (name == "apos")
+      c = '\'';
     if (c != 0) {
       out += c;
       i = semi + 1;
@@ -64,9 +69,10 @@ std::string DecodeEntities(std::string_view s) {
       const bool hex = name[1] == 'x' || name[1] == 'X';
       const std::string_view digits = name.substr(hex ? 2 : 1);
       uint32_t cp = 0;
-      auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), cp, hex ? 16 : 10);
-      if (ec == std::errc() && end == digits.data() + digits.size() && !digits.empty() &&
-          cp > 0 && cp <= 0x10FFFF) {
+      auto [end, ec] =
+          std::from_chars(digits.data(), digits.data() + digits.size(), cp, hex ? 16 : 10);
+      if (ec == std::errc() && end == digits.data() + digits.size() && !digits.empty() && cp > 0 &&
+          cp <= 0x10FFFF) {
         AppendUtf8(out, cp);
         i = semi + 1;
         continue;
@@ -169,8 +175,7 @@ bool ParseDouble(std::string_view s, double& out) {
   return ec == std::errc() && end == s.data() + s.size() && !s.empty();
 }
 
-void AddItem(GdalMetadata& md, const std::map<std::string, std::string>& attrs,
-             std::string value) {
+void AddItem(GdalMetadata& md, const std::map<std::string, std::string>& attrs, std::string value) {
   auto find = [&](const char* key) -> const std::string* {
     auto it = attrs.find(key);
     return it == attrs.end() ? nullptr : &it->second;
@@ -193,7 +198,7 @@ void AddItem(GdalMetadata& md, const std::map<std::string, std::string>& attrs,
 
   if (!domain || domain->empty()) {
     const std::string* role_attr = find("role");
-    const std::string role = role_attr ? *role_attr
+    const std::string role = role_attr                ? *role_attr
                              : *name == "SCALE"       ? "scale"
                              : *name == "OFFSET"      ? "offset"
                              : *name == "DESCRIPTION" ? "description"
@@ -209,8 +214,9 @@ void AddItem(GdalMetadata& md, const std::map<std::string, std::string>& attrs,
   }
   // As GDAL: an item whose role attribute is one GDAL consumes is not band metadata.
   const std::string* role_attr = find("role");
-  if (role_attr != nullptr && (*role_attr == "scale" || *role_attr == "offset" || *role_attr == "unittype" ||
-                               *role_attr == "description" || *role_attr == "colorinterp")) {
+  if (role_attr != nullptr &&
+      (*role_attr == "scale" || *role_attr == "offset" || *role_attr == "unittype" ||
+       *role_attr == "description" || *role_attr == "colorinterp")) {
     return;
   }
   md.band_items[band].insert_or_assign(key, std::move(value));

@@ -27,9 +27,7 @@ Result<std::map<uint16_t, GeoKeyValue>> ParseGeoKeys(const Ifd& ifd) {
     if (keys.count(key)) continue;  // first of duplicates wins
     const std::string what = where + " key " + std::to_string(key);
     switch (location) {
-      case 0:
-        keys.emplace(key, value);
-        break;
+      case 0: keys.emplace(key, value); break;
       case static_cast<uint16_t>(TagCode::kGeoKeyDirectory):
         // Values stored inside the directory itself (rare); the variant holds one SHORT.
         if (n == 0 || !internal::RangeInside(value, n, dir.size())) {
@@ -65,8 +63,7 @@ Result<std::map<uint16_t, GeoKeyValue>> ParseGeoKeys(const Ifd& ifd) {
         keys.emplace(key, std::move(s));
         break;
       }
-      default:
-        break;  // values in a tag we do not know: libgeotiff skips such keys too
+      default: break;  // values in a tag we do not know: libgeotiff skips such keys too
     }
   }
   return keys;

@@ -58,8 +58,7 @@ GhostArea ParseGhostArea(ByteSpan after_header) {
   // Open fetches the whole area; a caller with fewer bytes gets what is there.
   const uint64_t available = after_header.size() - extent->text_offset;
   const uint64_t size = extent->text_size < available ? extent->text_size : available;
-  ghost.text.assign(reinterpret_cast<const char*>(after_header.data()) + extent->text_offset,
-                    size);
+  ghost.text.assign(reinterpret_cast<const char*>(after_header.data()) + extent->text_offset, size);
 
   std::string_view rest = ghost.text;
   while (!rest.empty()) {

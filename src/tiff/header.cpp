@@ -24,8 +24,10 @@ std::string HexBytes(ByteSpan bytes, size_t n) {
 Result<Header> ParseHeader(ByteSpan bytes) {
   Header header;
   // Judge the magic on what we have, so a 3-byte "MM\0" is "truncated" but "GIF" is not TIFF.
-  const bool le_prefix = bytes.size() >= 1 && bytes[0] == 'I' && (bytes.size() < 2 || bytes[1] == 'I');
-  const bool be_prefix = bytes.size() >= 1 && bytes[0] == 'M' && (bytes.size() < 2 || bytes[1] == 'M');
+  const bool le_prefix =
+      bytes.size() >= 1 && bytes[0] == 'I' && (bytes.size() < 2 || bytes[1] == 'I');
+  const bool be_prefix =
+      bytes.size() >= 1 && bytes[0] == 'M' && (bytes.size() < 2 || bytes[1] == 'M');
   if (!le_prefix && !be_prefix) {
     if (bytes.empty()) return Status::InvalidFile("truncated header (0 bytes)");
     return Status::InvalidFile("not a TIFF file (bad magic " + HexBytes(bytes, 4) + ")");
@@ -72,23 +74,19 @@ uint32_t TagTypeSize(TagType type) {
     case TagType::kByte:
     case TagType::kAscii:
     case TagType::kSByte:
-    case TagType::kUndefined:
-      return 1;
+    case TagType::kUndefined: return 1;
     case TagType::kShort:
-    case TagType::kSShort:
-      return 2;
+    case TagType::kSShort: return 2;
     case TagType::kLong:
     case TagType::kSLong:
     case TagType::kFloat:
-    case TagType::kIfd:
-      return 4;
+    case TagType::kIfd: return 4;
     case TagType::kRational:
     case TagType::kSRational:
     case TagType::kDouble:
     case TagType::kLong8:
     case TagType::kSLong8:
-    case TagType::kIfd8:
-      return 8;
+    case TagType::kIfd8: return 8;
   }
   return 0;
 }

@@ -7,12 +7,12 @@
 // the entries until the bytes are there.
 #include <algorithm>
 #include <array>
-#include <utility>
 #include <string>
+#include <utility>
 
 #include "cogr/tiff.hpp"
-#include "tiff/ifd_parse.hpp"
 #include "tiff/byte_order.hpp"
+#include "tiff/ifd_parse.hpp"
 #include "util/checked.hpp"
 
 namespace cogr::tiff {
@@ -48,16 +48,16 @@ constexpr uint64_t kMaxNeedGap = 256 * 1024;
 
 // The tags ParseIfd decodes, each with a slot in Decoded::slots.
 constexpr std::array<TagCode, 31> kDecodedTags = {
-    TagCode::kNewSubfileType,   TagCode::kImageWidth,       TagCode::kImageLength,
-    TagCode::kBitsPerSample,    TagCode::kCompression,      TagCode::kPhotometric,
-    TagCode::kImageDescription, TagCode::kStripOffsets,     TagCode::kSamplesPerPixel,
-    TagCode::kRowsPerStrip,     TagCode::kStripByteCounts,  TagCode::kPlanarConfiguration,
-    TagCode::kPredictor,        TagCode::kTileWidth,        TagCode::kTileLength,
-    TagCode::kTileOffsets,      TagCode::kTileByteCounts,   TagCode::kSubIfds,
-    TagCode::kExtraSamples,     TagCode::kSampleFormat,     TagCode::kJpegTables,
-    TagCode::kYCbCrSubSampling, TagCode::kModelPixelScale,  TagCode::kModelTiepoint,
+    TagCode::kNewSubfileType,      TagCode::kImageWidth,      TagCode::kImageLength,
+    TagCode::kBitsPerSample,       TagCode::kCompression,     TagCode::kPhotometric,
+    TagCode::kImageDescription,    TagCode::kStripOffsets,    TagCode::kSamplesPerPixel,
+    TagCode::kRowsPerStrip,        TagCode::kStripByteCounts, TagCode::kPlanarConfiguration,
+    TagCode::kPredictor,           TagCode::kTileWidth,       TagCode::kTileLength,
+    TagCode::kTileOffsets,         TagCode::kTileByteCounts,  TagCode::kSubIfds,
+    TagCode::kExtraSamples,        TagCode::kSampleFormat,    TagCode::kJpegTables,
+    TagCode::kYCbCrSubSampling,    TagCode::kModelPixelScale, TagCode::kModelTiepoint,
     TagCode::kModelTransformation, TagCode::kGeoKeyDirectory, TagCode::kGeoDoubleParams,
-    TagCode::kGeoAsciiParams,   TagCode::kGdalMetadata,     TagCode::kGdalNodata,
+    TagCode::kGeoAsciiParams,      TagCode::kGdalMetadata,    TagCode::kGdalNodata,
     TagCode::kLercParameters,
 };
 
@@ -106,8 +106,7 @@ bool IsCodecTag(uint16_t code) {
     case 531:  // YCbCrPositioning
     case 532:  // ReferenceBlackWhite
       return true;
-    default:
-      return false;
+    default: return false;
   }
 }
 
@@ -122,7 +121,9 @@ bool IsBlockTable(uint16_t code) {
 }
 
 // Types a lazy table may have (what LoadTableValue decodes); others are loaded at open.
-bool IsLazyType(TagType t) { return t == TagType::kShort || t == TagType::kLong || t == TagType::kLong8; }
+bool IsLazyType(TagType t) {
+  return t == TagType::kShort || t == TagType::kLong || t == TagType::kLong8;
+}
 
 LazyTable MakeLazy(const Slot& s, uint64_t blocks) {
   return LazyTable{s.entry->value_offset, blocks, s.entry->type};
@@ -141,16 +142,12 @@ class TagDecoder {
     const uint8_t* p = s.bytes + i * s.type_size;
     switch (s.entry->type) {
       case TagType::kByte:
-      case TagType::kUndefined:
-        return uint64_t{p[0]};
-      case TagType::kShort:
-        return uint64_t{internal::Load16(p, order_)};
+      case TagType::kUndefined: return uint64_t{p[0]};
+      case TagType::kShort: return uint64_t{internal::Load16(p, order_)};
       case TagType::kLong:
-      case TagType::kIfd:
-        return uint64_t{internal::Load32(p, order_)};
+      case TagType::kIfd: return uint64_t{internal::Load32(p, order_)};
       case TagType::kLong8:
-      case TagType::kIfd8:
-        return internal::Load64(p, order_);
+      case TagType::kIfd8: return internal::Load64(p, order_);
       case TagType::kSByte:
         if (p[0] & 0x80) return Error(s, "has a negative value");
         return uint64_t{p[0]};
@@ -219,12 +216,8 @@ class TagDecoder {
     for (uint64_t i = 0; i < s.entry->count; ++i) {
       const uint8_t* p = s.bytes + i * s.type_size;
       switch (s.entry->type) {
-        case TagType::kDouble:
-          out.push_back(internal::LoadDouble(p, order_));
-          break;
-        case TagType::kFloat:
-          out.push_back(internal::LoadFloat(p, order_));
-          break;
+        case TagType::kDouble: out.push_back(internal::LoadDouble(p, order_)); break;
+        case TagType::kFloat: out.push_back(internal::LoadFloat(p, order_)); break;
         case TagType::kRational: {
           const uint32_t num = internal::Load32(p, order_), den = internal::Load32(p + 4, order_);
           out.push_back(den == 0 ? 0.0 : static_cast<double>(num) / den);
@@ -330,17 +323,17 @@ Result<std::variant<Ifd, NeedBytes>> ParseIfd(const Header& header, uint64_t ifd
   }
   const uint8_t* count_bytes = have.Find({ifd_offset, count_size});
   if (count_bytes == nullptr) return IfdOrNeed(NeedBytes{{ifd_offset, count_size}});
-  const uint64_t entry_count = header.bigtiff ? internal::Load64(count_bytes, order)
-                                              : internal::Load16(count_bytes, order);
+  const uint64_t entry_count =
+      header.bigtiff ? internal::Load64(count_bytes, order) : internal::Load16(count_bytes, order);
 
   const auto entries_len = CheckedMul(entry_count, entry_size);
-  const auto entries_end = entries_len ? CheckedAdd(ifd_offset + count_size, *entries_len)
-                                       : std::nullopt;
+  const auto entries_end =
+      entries_len ? CheckedAdd(ifd_offset + count_size, *entries_len) : std::nullopt;
   if (!entries_end || *entries_end > file_size) {
-    return Status::InvalidFile(
-        Where(ifd_offset) + ": " + Num(entry_count) + " entries need bytes " +
-        (entries_end ? RangeText(ifd_offset, *entries_end) : "past 2^64") +
-        " past end of file (size " + Num(file_size) + ")");
+    return Status::InvalidFile(Where(ifd_offset) + ": " + Num(entry_count) +
+                               " entries need bytes " +
+                               (entries_end ? RangeText(ifd_offset, *entries_end) : "past 2^64") +
+                               " past end of file (size " + Num(file_size) + ")");
   }
   if (entry_count > limits.max_tags_per_ifd) {
     return Status::LimitExceeded(Where(ifd_offset) + ": " + Num(entry_count) + " entries > limit " +
@@ -374,19 +367,21 @@ Result<std::variant<Ifd, NeedBytes>> ParseIfd(const Header& header, uint64_t ifd
     const uint32_t type_size = TagTypeSize(e.type);
     const auto value_len = CheckedMul(e.count, type_size);
     e.is_inline = type_size != 0 && value_len && *value_len <= inline_size;
-    e.value_offset = e.is_inline ? entry_offset + (header.bigtiff ? 12 : 8)
+    e.value_offset = e.is_inline      ? entry_offset + (header.bigtiff ? 12 : 8)
                      : header.bigtiff ? internal::Load64(value_field, order)
                                       : internal::Load32(value_field, order);
 
     if (IsCodecTag(e.code) && type_size != 0 && value_len && *value_len <= kMaxRawTagBytes &&
-        std::none_of(codec_tags.begin(), codec_tags.end(), [&](const auto& t) { return t.first->code == e.code; })) {
+        std::none_of(codec_tags.begin(), codec_tags.end(),
+                     [&](const auto& t) { return t.first->code == e.code; })) {
       // Kept for libtiff; a tag past the end of the file is left out (libtiff would ignore it).
       const uint8_t* bytes = e.is_inline ? value_field : nullptr;
       if (!e.is_inline && RangeInside(e.value_offset, *value_len, file_size)) {
         bytes = have.Find({e.value_offset, *value_len});
         if (bytes == nullptr) missing.push_back({e.value_offset, *value_len});
       }
-      if (e.is_inline || RangeInside(e.value_offset, *value_len, file_size)) codec_tags.emplace_back(&e, bytes);
+      if (e.is_inline || RangeInside(e.value_offset, *value_len, file_size))
+        codec_tags.emplace_back(&e, bytes);
     }
     // Tags cogr does not decode are kept raw and never read, so never checked either.
     const int slot = SlotOf(e.code);
@@ -413,15 +408,16 @@ Result<std::variant<Ifd, NeedBytes>> ParseIfd(const Header& header, uint64_t ifd
     }
     if (!RangeInside(e.value_offset, *value_len, file_size)) {
       const auto end = CheckedAdd(e.value_offset, *value_len);
-      return Status::InvalidFile(tag() + " value " +
-                                 (end ? RangeText(e.value_offset, *end)
-                                      : "at " + Num(e.value_offset)) +
-                                 " past end of file (size " + Num(file_size) + ")");
+      return Status::InvalidFile(
+          tag() + " value " +
+          (end ? RangeText(e.value_offset, *end) : "at " + Num(e.value_offset)) +
+          " past end of file (size " + Num(file_size) + ")");
     }
     s.bytes = have.Find({e.value_offset, *value_len});
     if (s.bytes == nullptr) {
       // A large block table not in hand stays in the file: reads fetch the entries they need.
-      if (IsBlockTable(e.code) && *value_len > limits.lazy_block_table_bytes && IsLazyType(e.type)) {
+      if (IsBlockTable(e.code) && *value_len > limits.lazy_block_table_bytes &&
+          IsLazyType(e.type)) {
         s.lazy = true;
         continue;
       }
@@ -461,8 +457,8 @@ Result<std::variant<Ifd, NeedBytes>> ParseIfd(const Header& header, uint64_t ifd
     return Status::InvalidFile(where + ": image size " + Num(ifd.width) + "x" + Num(ifd.height));
   }
   if (ifd.width > limits.max_image_dimension || ifd.height > limits.max_image_dimension) {
-    return Status::LimitExceeded(where + ": image size " + Num(ifd.width) + "x" +
-                                 Num(ifd.height) + " > limit " + Num(limits.max_image_dimension));
+    return Status::LimitExceeded(where + ": image size " + Num(ifd.width) + "x" + Num(ifd.height) +
+                                 " > limit " + Num(limits.max_image_dimension));
   }
   if (const Slot* s = get(TagCode::kSamplesPerPixel)) {
     COGR_ASSIGN_OR_RETURN(uint64_t spp, dec.UIntMax(*s, UINT16_MAX));
@@ -559,7 +555,8 @@ Result<std::variant<Ifd, NeedBytes>> ParseIfd(const Header& header, uint64_t ifd
   if (ifd.compression == 6) {
     uint64_t header_length = kMaxOjpegHeaderBytes;
     for (const RawTag& tag : ifd.codec_tags) {
-      if (tag.code == 514 && tag.count >= 1 && (tag.type == TagType::kLong || tag.type == TagType::kShort)) {
+      if (tag.code == 514 && tag.count >= 1 &&
+          (tag.type == TagType::kLong || tag.type == TagType::kShort)) {
         const uint64_t v = tag.type == TagType::kLong ? internal::Load32(tag.value.data(), order)
                                                       : internal::Load16(tag.value.data(), order);
         header_length = std::min(header_length, v);
@@ -567,13 +564,17 @@ Result<std::variant<Ifd, NeedBytes>> ParseIfd(const Header& header, uint64_t ifd
     }
     std::vector<ByteRange> need;
     for (RawTag& tag : ifd.codec_tags) {
-      if (!IsOjpegOffsetTag(tag.code) || (tag.type != TagType::kLong && tag.type != TagType::kShort)) continue;
+      if (!IsOjpegOffsetTag(tag.code) ||
+          (tag.type != TagType::kLong && tag.type != TagType::kShort))
+        continue;
       // libtiff reads at most 3 tables (one per component) and one header.
       const uint64_t n = std::min<uint64_t>(tag.count, 3);
-      const uint64_t cap = tag.code == 513 ? header_length : (tag.code == 519 ? 64 : kMaxOjpegTableBytes);
+      const uint64_t cap =
+          tag.code == 513 ? header_length : (tag.code == 519 ? 64 : kMaxOjpegTableBytes);
       for (uint64_t i = 0; i < n; ++i) {
         const uint8_t* p = tag.value.data() + i * TagTypeSize(tag.type);
-        const uint64_t off = tag.type == TagType::kLong ? internal::Load32(p, order) : internal::Load16(p, order);
+        const uint64_t off =
+            tag.type == TagType::kLong ? internal::Load32(p, order) : internal::Load16(p, order);
         const uint64_t len = off < file_size ? std::min(cap, file_size - off) : 0;
         const uint8_t* data = len == 0 ? nullptr : have.Find({off, len});
         if (len != 0 && data == nullptr) {
@@ -601,8 +602,9 @@ Result<std::variant<Ifd, NeedBytes>> ParseIfd(const Header& header, uint64_t ifd
   const Slot* tile_length = get(TagCode::kTileLength);
   if (tile_width || tile_length) {
     if (!tile_width || !tile_length) {
-      return Status::InvalidFile(where + ": " + (tile_width ? "TileWidth without TileLength"
-                                                            : "TileLength without TileWidth"));
+      return Status::InvalidFile(
+          where + ": " +
+          (tile_width ? "TileWidth without TileLength" : "TileLength without TileWidth"));
     }
     ifd.tiled = true;
     COGR_ASSIGN_OR_RETURN(ifd.block_width, dec.UInt(*tile_width));

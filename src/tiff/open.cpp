@@ -8,10 +8,10 @@
 #include <unordered_set>
 
 #include "cogr/tiff.hpp"
-#include "tiff/ifd_parse.hpp"
 #include "tiff/ghost_area.hpp"
-#include "util/checked.hpp"
+#include "tiff/ifd_parse.hpp"
 #include "util/alloc_guard.hpp"
+#include "util/checked.hpp"
 
 namespace cogr::tiff {
 namespace {
@@ -34,11 +34,13 @@ uint64_t DecodedBytes(const Ifd& ifd) {
   auto str = [](const std::optional<std::string>& s) -> uint64_t { return s ? s->size() : 0; };
   return ifd.entries.size() * sizeof(TagEntry) +
          (ifd.block_offsets.size() + ifd.block_byte_counts.size() + ifd.sub_ifd_offsets.size() +
-          ifd.model_pixel_scale.size() + ifd.model_tiepoint.size() + ifd.model_transformation.size() +
-          ifd.geo_double_params.size()) * 8 +
+          ifd.model_pixel_scale.size() + ifd.model_tiepoint.size() +
+          ifd.model_transformation.size() + ifd.geo_double_params.size()) *
+             8 +
          ifd.lerc_parameters.size() * 4 +
          (ifd.bits_per_sample.size() + ifd.sample_format.size() + ifd.extra_samples.size() +
-          ifd.geokey_directory.size()) * 2 +
+          ifd.geokey_directory.size()) *
+             2 +
          ifd.jpeg_tables.size() + ifd.geo_ascii_params.size() + str(ifd.image_description) +
          str(ifd.gdal_metadata) + str(ifd.gdal_nodata);
 }
@@ -67,8 +69,8 @@ class HeaderReader {
       }
     }
     uint64_t length = end - start;
-    const uint64_t budget = limits_.max_header_bytes - std::min(limits_.max_header_bytes,
-                                                                file_.header_bytes_fetched);
+    const uint64_t budget =
+        limits_.max_header_bytes - std::min(limits_.max_header_bytes, file_.header_bytes_fetched);
     if (length > budget) {
       start = need.offset;
       length = std::min(std::max(need.length, budget), file_size_ - need.offset);
@@ -76,8 +78,8 @@ class HeaderReader {
     if (need.length > budget) {
       return Status::LimitExceeded(
           "TIFF header reads exceed limit " + Num(limits_.max_header_bytes) + " bytes (" +
-          Num(file_.header_bytes_fetched) + " fetched, " + Num(need.length) + " more needed at offset " +
-          Num(need.offset) + ")");
+          Num(file_.header_bytes_fetched) + " fetched, " + Num(need.length) +
+          " more needed at offset " + Num(need.offset) + ")");
     }
     const ByteRange range{start, length};
     COGR_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, fetch_(range));
@@ -170,7 +172,8 @@ Result<TiffFile> OpenImpl(const FetchFn& fetch, uint64_t file_size, const Limits
   if (probe_end > header_size) {
     COGR_ASSIGN_OR_RETURN(ByteSpan probe, reader.Get({header_size, probe_end - header_size}));
     if (auto extent = internal::FindGhostArea(probe)) {
-      const uint64_t end = std::min(file_size, header_size + extent->text_offset + extent->text_size);
+      const uint64_t end =
+          std::min(file_size, header_size + extent->text_offset + extent->text_size);
       COGR_ASSIGN_OR_RETURN(ByteSpan area, reader.Get({header_size, end - header_size}));
       file.ghost = ParseGhostArea(area);
     }
@@ -192,9 +195,10 @@ Result<TiffFile> OpenImpl(const FetchFn& fetch, uint64_t file_size, const Limits
     const uint64_t total = file.header_bytes_fetched + decoded;
     if (total > limits.max_header_bytes) {
       return Status::LimitExceeded(
-          "TIFF header decodes to more than limit " + Num(limits.max_header_bytes) + " bytes (IFD " +
-          Num(file.ifds.size()) + " at offset " + Num(ifd.offset) + " brings it to " + Num(total) +
-          " bytes: " + Num(file.header_bytes_fetched) + " fetched + " + Num(decoded) + " decoded)");
+          "TIFF header decodes to more than limit " + Num(limits.max_header_bytes) +
+          " bytes (IFD " + Num(file.ifds.size()) + " at offset " + Num(ifd.offset) +
+          " brings it to " + Num(total) + " bytes: " + Num(file.header_bytes_fetched) +
+          " fetched + " + Num(decoded) + " decoded)");
     }
     return Status::OK();
   };
@@ -250,8 +254,9 @@ Result<TiffFile> OpenImpl(const FetchFn& fetch, uint64_t file_size, const Limits
 
 Result<TiffFile> Open(const FetchFn& fetch, uint64_t file_size, const Limits& limits,
                       uint64_t initial_read_bytes) {
-  return internal::GuardAlloc([&] { return OpenImpl(fetch, file_size, limits, initial_read_bytes); },
-                              [] { return "out of memory while reading the TIFF header"; });
+  return internal::GuardAlloc(
+      [&] { return OpenImpl(fetch, file_size, limits, initial_read_bytes); },
+      [] { return "out of memory while reading the TIFF header"; });
 }
 
 }  // namespace cogr::tiff

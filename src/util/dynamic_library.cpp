@@ -20,7 +20,8 @@ Status LoadDynamicLibrary(const DynamicLibrarySpec& spec,
   void* handle = dlopen(name.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle) {
     const char* why = dlerror();
-    return Status::Unsupported(name + " could not be loaded: " + (why ? why : "unknown dlopen error"));
+    return Status::Unsupported(name +
+                               " could not be loaded: " + (why ? why : "unknown dlopen error"));
   }
   std::vector<void*> resolved;
   resolved.reserve(symbols.size());
@@ -43,7 +44,8 @@ Status LoadDynamicLibrary(const DynamicLibrarySpec& spec,
 }
 
 void DynamicLibraryNotLoaded(const char* what, const std::string& load_error) {
-  std::fprintf(stderr, "cogr: internal error: %s called without its load check: %s\n", what, load_error.c_str());
+  std::fprintf(stderr, "cogr: internal error: %s called without its load check: %s\n", what,
+               load_error.c_str());
   std::abort();
 }
 

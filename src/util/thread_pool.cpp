@@ -85,7 +85,8 @@ void ThreadPool::WorkerLoop() {
 ThreadPool& ThreadPool::Default() {
   // Sized once, at first use, from hardware threads; ParallelFor's max_threads applies
   // the caller's (possibly smaller) setting. Never destroyed before exit handlers run.
-  static ThreadPool* pool = new ThreadPool(std::max<size_t>(1, std::thread::hardware_concurrency()) - 1);
+  static ThreadPool* pool =
+      new ThreadPool(std::max<size_t>(1, std::thread::hardware_concurrency()) - 1);
   return *pool;
 }
 
@@ -117,9 +118,11 @@ struct ForState {
 };
 }  // namespace
 
-Status ParallelFor(size_t n, const std::function<Status(size_t)>& fn, ThreadPool& pool, size_t max_threads) {
+Status ParallelFor(size_t n, const std::function<Status(size_t)>& fn, ThreadPool& pool,
+                   size_t max_threads) {
   if (n == 0) return Status::OK();
-  const size_t helpers = std::min({n - 1, pool.size(), max_threads > 0 ? max_threads - 1 : size_t{0}});
+  const size_t helpers =
+      std::min({n - 1, pool.size(), max_threads > 0 ? max_threads - 1 : size_t{0}});
   if (helpers == 0) {
     for (size_t i = 0; i < n; ++i) COGR_RETURN_IF_ERROR(fn(i));
     return Status::OK();

@@ -9,12 +9,19 @@ namespace cogr {
 
 size_t DataTypeSize(DataType t) {
   switch (t) {
-    case DataType::kUInt8: case DataType::kInt8: return 1;
-    case DataType::kUInt16: case DataType::kInt16: return 2;
-    case DataType::kUInt32: case DataType::kInt32: case DataType::kFloat32: return 4;
+    case DataType::kUInt8:
+    case DataType::kInt8: return 1;
+    case DataType::kUInt16:
+    case DataType::kInt16: return 2;
+    case DataType::kUInt32:
+    case DataType::kInt32:
+    case DataType::kFloat32: return 4;
     case DataType::kCInt16: return 4;
-    case DataType::kUInt64: case DataType::kInt64: case DataType::kFloat64: return 8;
-    case DataType::kCInt32: case DataType::kCFloat32: return 8;
+    case DataType::kUInt64:
+    case DataType::kInt64:
+    case DataType::kFloat64: return 8;
+    case DataType::kCInt32:
+    case DataType::kCFloat32: return 8;
     case DataType::kCFloat64: return 16;
     case DataType::kUnknown: return 0;
   }
@@ -73,12 +80,17 @@ bool IsComplex(DataType t) {
 }
 bool IsSigned(DataType t) {
   switch (t) {
-    case DataType::kInt8: case DataType::kInt16: case DataType::kInt32: case DataType::kInt64:
-    case DataType::kFloat32: case DataType::kFloat64: case DataType::kCInt16:
-    case DataType::kCInt32: case DataType::kCFloat32: case DataType::kCFloat64:
-      return true;
-    default:
-      return false;
+    case DataType::kInt8:
+    case DataType::kInt16:
+    case DataType::kInt32:
+    case DataType::kInt64:
+    case DataType::kFloat32:
+    case DataType::kFloat64:
+    case DataType::kCInt16:
+    case DataType::kCInt32:
+    case DataType::kCFloat32:
+    case DataType::kCFloat64: return true;
+    default: return false;
   }
 }
 

@@ -163,8 +163,8 @@ ZSTD_CCtx* ThreadCCtx() {
 
 }  // namespace
 
-void ApplyHorizontalPredictor(MutableByteSpan data, uint64_t width, uint64_t rows,
-                              uint32_t samples, uint32_t word_bytes) {
+void ApplyHorizontalPredictor(MutableByteSpan data, uint64_t width, uint64_t rows, uint32_t samples,
+                              uint32_t word_bytes) {
   switch (word_bytes) {
     case 1: DiffRows<uint8_t>(data.data(), width, rows, samples); break;
     case 2: DiffRows<uint16_t>(data.data(), width, rows, samples); break;
@@ -256,14 +256,10 @@ uint64_t CompressBound(write::Compression c, uint64_t n) {
 
 Status Compress(write::Compression c, int level, ByteSpan in, std::vector<uint8_t>& out) {
   switch (c) {
-    case write::Compression::kNone:
-      out.assign(in.begin(), in.end());
-      return Status::OK();
+    case write::Compression::kNone: out.assign(in.begin(), in.end()); return Status::OK();
     case write::Compression::kDeflate: return DeflateCompress(in, level, out);
     case write::Compression::kZstd: return ZstdCompress(in, level, out);
-    case write::Compression::kLzw:
-      LzwCompress(in, out);
-      return Status::OK();
+    case write::Compression::kLzw: LzwCompress(in, out); return Status::OK();
   }
   return Status::InvalidArgument("unknown compression");
 }

@@ -14,8 +14,8 @@ namespace cogr::internal {
 /// Applies predictor 2 in place to host-order integers: within each of `rows` rows of `width`
 /// pixels of `samples` words of `word_bytes` (1, 2, 4 or 8) bytes, every word becomes its
 /// difference with the same sample of the previous pixel (wrapping), as libtiff's horDiff.
-void ApplyHorizontalPredictor(MutableByteSpan data, uint64_t width, uint64_t rows,
-                              uint32_t samples, uint32_t word_bytes);
+void ApplyHorizontalPredictor(MutableByteSpan data, uint64_t width, uint64_t rows, uint32_t samples,
+                              uint32_t word_bytes);
 
 /// Applies predictor 3 (TIFF Technical Note 3) in place to host-order floats of `word_bytes`
 /// (2, 4 or 8) bytes: per row, split the words into byte planes, most significant plane

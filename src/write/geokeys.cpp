@@ -70,105 +70,187 @@ constexpr double kRequired = std::numeric_limits<double>::quiet_NaN();
 
 // The keys GDAL's GTIFSetFromOGISDefnEx writes for each method.
 const MethodSpec kMethods[] = {
-    {9807, "", 1,
-     {{{kProjNatOriginLat, kNatOriginLat, 0}, {kProjNatOriginLong, kNatOriginLong, 0},
-       {kProjScaleAtNatOrigin, kNatOriginScale, 1}, {kProjFalseEasting, kFalseEasting, 0},
+    {9807,
+     "",
+     1,
+     {{{kProjNatOriginLat, kNatOriginLat, 0},
+       {kProjNatOriginLong, kNatOriginLong, 0},
+       {kProjScaleAtNatOrigin, kNatOriginScale, 1},
+       {kProjFalseEasting, kFalseEasting, 0},
        {kProjFalseNorthing, kFalseNorthing, 0}}},
      5},
-    {9808, "", 27,
-     {{{kProjNatOriginLat, kNatOriginLat, 0}, {kProjNatOriginLong, kNatOriginLong, 0},
-       {kProjScaleAtNatOrigin, kNatOriginScale, 1}, {kProjFalseEasting, kFalseEasting, 0},
+    {9808,
+     "",
+     27,
+     {{{kProjNatOriginLat, kNatOriginLat, 0},
+       {kProjNatOriginLong, kNatOriginLong, 0},
+       {kProjScaleAtNatOrigin, kNatOriginScale, 1},
+       {kProjFalseEasting, kFalseEasting, 0},
        {kProjFalseNorthing, kFalseNorthing, 0}}},
      5},
-    {9801, "", 9,
-     {{{kProjNatOriginLat, kNatOriginLat, 0}, {kProjNatOriginLong, kNatOriginLong, 0},
-       {kProjScaleAtNatOrigin, kNatOriginScale, 1}, {kProjFalseEasting, kFalseEasting, 0},
+    {9801,
+     "",
+     9,
+     {{{kProjNatOriginLat, kNatOriginLat, 0},
+       {kProjNatOriginLong, kNatOriginLong, 0},
+       {kProjScaleAtNatOrigin, kNatOriginScale, 1},
+       {kProjFalseEasting, kFalseEasting, 0},
        {kProjFalseNorthing, kFalseNorthing, 0}}},
      5},
-    {9802, "", 8,
-     {{{kProjFalseOriginLat, kFalseOriginLat, 0}, {kProjFalseOriginLong, kFalseOriginLong, 0},
-       {kProjStdParallel1, kStdParallel1, kRequired}, {kProjStdParallel2, kStdParallel2, kRequired},
+    {9802,
+     "",
+     8,
+     {{{kProjFalseOriginLat, kFalseOriginLat, 0},
+       {kProjFalseOriginLong, kFalseOriginLong, 0},
+       {kProjStdParallel1, kStdParallel1, kRequired},
+       {kProjStdParallel2, kStdParallel2, kRequired},
        {kProjFalseOriginEasting, kFalseOriginEasting, 0},
        {kProjFalseOriginNorthing, kFalseOriginNorthing, 0}}},
      6},
-    {9822, "", 11,
-     {{{kProjStdParallel1, kStdParallel1, kRequired}, {kProjStdParallel2, kStdParallel2, kRequired},
-       {kProjNatOriginLat, kFalseOriginLat, 0}, {kProjNatOriginLong, kFalseOriginLong, 0},
-       {kProjFalseEasting, kFalseOriginEasting, 0}, {kProjFalseNorthing, kFalseOriginNorthing, 0}}},
+    {9822,
+     "",
+     11,
+     {{{kProjStdParallel1, kStdParallel1, kRequired},
+       {kProjStdParallel2, kStdParallel2, kRequired},
+       {kProjNatOriginLat, kFalseOriginLat, 0},
+       {kProjNatOriginLong, kFalseOriginLong, 0},
+       {kProjFalseEasting, kFalseOriginEasting, 0},
+       {kProjFalseNorthing, kFalseOriginNorthing, 0}}},
      6},
-    {9804, "", 7,
-     {{{kProjNatOriginLat, kNatOriginLat, 0}, {kProjNatOriginLong, kNatOriginLong, 0},
-       {kProjScaleAtNatOrigin, kNatOriginScale, 1}, {kProjFalseEasting, kFalseEasting, 0},
+    {9804,
+     "",
+     7,
+     {{{kProjNatOriginLat, kNatOriginLat, 0},
+       {kProjNatOriginLong, kNatOriginLong, 0},
+       {kProjScaleAtNatOrigin, kNatOriginScale, 1},
+       {kProjFalseEasting, kFalseEasting, 0},
        {kProjFalseNorthing, kFalseNorthing, 0}}},
      5},
-    {9805, "", 7,
-     {{{kProjNatOriginLat, kNatOriginLat, 0}, {kProjNatOriginLong, kNatOriginLong, 0},
-       {kProjStdParallel1, kStdParallel1, kRequired}, {kProjFalseEasting, kFalseEasting, 0},
+    {9805,
+     "",
+     7,
+     {{{kProjNatOriginLat, kNatOriginLat, 0},
+       {kProjNatOriginLong, kNatOriginLong, 0},
+       {kProjStdParallel1, kStdParallel1, kRequired},
+       {kProjFalseEasting, kFalseEasting, 0},
        {kProjFalseNorthing, kFalseNorthing, 0}}},
      5},
-    {9810, "", 15,
+    {9810,
+     "",
+     15,
      {{{kProjNatOriginLat, kNatOriginLat, kRequired},
        {kProjStraightVertPoleLong, kNatOriginLong, 0},
-       {kProjScaleAtNatOrigin, kNatOriginScale, 1}, {kProjFalseEasting, kFalseEasting, 0},
+       {kProjScaleAtNatOrigin, kNatOriginScale, 1},
+       {kProjFalseEasting, kFalseEasting, 0},
        {kProjFalseNorthing, kFalseNorthing, 0}}},
      5},
     // Variant B as GDAL's WKT1 Polar_Stereographic says it: latitude_of_origin = the standard
     // parallel, scale 1.
-    {9829, "", 15,
+    {9829,
+     "",
+     15,
      {{{kProjNatOriginLat, kPolarStdParallel, kRequired},
        {kProjStraightVertPoleLong, kPolarOriginLong, 0},
-       {kProjScaleAtNatOrigin, 0, 1}, {kProjFalseEasting, kFalseEasting, 0},
+       {kProjScaleAtNatOrigin, 0, 1},
+       {kProjFalseEasting, kFalseEasting, 0},
        {kProjFalseNorthing, kFalseNorthing, 0}}},
      5},
-    {9809, "", 16,
-     {{{kProjNatOriginLat, kNatOriginLat, 0}, {kProjNatOriginLong, kNatOriginLong, 0},
-       {kProjScaleAtNatOrigin, kNatOriginScale, 1}, {kProjFalseEasting, kFalseEasting, 0},
+    {9809,
+     "",
+     16,
+     {{{kProjNatOriginLat, kNatOriginLat, 0},
+       {kProjNatOriginLong, kNatOriginLong, 0},
+       {kProjScaleAtNatOrigin, kNatOriginScale, 1},
+       {kProjFalseEasting, kFalseEasting, 0},
        {kProjFalseNorthing, kFalseNorthing, 0}}},
      5},
-    {9820, "", 10,
-     {{{kProjCenterLat, kNatOriginLat, 0}, {kProjCenterLong, kNatOriginLong, 0},
-       {kProjFalseEasting, kFalseEasting, 0}, {kProjFalseNorthing, kFalseNorthing, 0}}},
+    {9820,
+     "",
+     10,
+     {{{kProjCenterLat, kNatOriginLat, 0},
+       {kProjCenterLong, kNatOriginLong, 0},
+       {kProjFalseEasting, kFalseEasting, 0},
+       {kProjFalseNorthing, kFalseNorthing, 0}}},
      4},
-    {1027, "", 10,
-     {{{kProjCenterLat, kNatOriginLat, 0}, {kProjCenterLong, kNatOriginLong, 0},
-       {kProjFalseEasting, kFalseEasting, 0}, {kProjFalseNorthing, kFalseNorthing, 0}}},
+    {1027,
+     "",
+     10,
+     {{{kProjCenterLat, kNatOriginLat, 0},
+       {kProjCenterLong, kNatOriginLong, 0},
+       {kProjFalseEasting, kFalseEasting, 0},
+       {kProjFalseNorthing, kFalseNorthing, 0}}},
      4},
-    {1028, "", 17,
-     {{{kProjCenterLat, kNatOriginLat, 0}, {kProjCenterLong, kNatOriginLong, 0},
-       {kProjStdParallel1, kStdParallel1, 0}, {kProjFalseEasting, kFalseEasting, 0},
+    {1028,
+     "",
+     17,
+     {{{kProjCenterLat, kNatOriginLat, 0},
+       {kProjCenterLong, kNatOriginLong, 0},
+       {kProjStdParallel1, kStdParallel1, 0},
+       {kProjFalseEasting, kFalseEasting, 0},
        {kProjFalseNorthing, kFalseNorthing, 0}}},
      5},
-    {1029, "", 17,
-     {{{kProjCenterLat, kNatOriginLat, 0}, {kProjCenterLong, kNatOriginLong, 0},
-       {kProjStdParallel1, kStdParallel1, 0}, {kProjFalseEasting, kFalseEasting, 0},
+    {1029,
+     "",
+     17,
+     {{{kProjCenterLat, kNatOriginLat, 0},
+       {kProjCenterLong, kNatOriginLong, 0},
+       {kProjStdParallel1, kStdParallel1, 0},
+       {kProjFalseEasting, kFalseEasting, 0},
        {kProjFalseNorthing, kFalseNorthing, 0}}},
      5},
-    {9806, "", 18,
-     {{{kProjNatOriginLat, kNatOriginLat, 0}, {kProjNatOriginLong, kNatOriginLong, 0},
-       {kProjFalseEasting, kFalseEasting, 0}, {kProjFalseNorthing, kFalseNorthing, 0}}},
+    {9806,
+     "",
+     18,
+     {{{kProjNatOriginLat, kNatOriginLat, 0},
+       {kProjNatOriginLong, kNatOriginLong, 0},
+       {kProjFalseEasting, kFalseEasting, 0},
+       {kProjFalseNorthing, kFalseNorthing, 0}}},
      4},
-    {9818, "", 22,
-     {{{kProjNatOriginLat, kNatOriginLat, 0}, {kProjNatOriginLong, kNatOriginLong, 0},
-       {kProjFalseEasting, kFalseEasting, 0}, {kProjFalseNorthing, kFalseNorthing, 0}}},
+    {9818,
+     "",
+     22,
+     {{{kProjNatOriginLat, kNatOriginLat, 0},
+       {kProjNatOriginLong, kNatOriginLong, 0},
+       {kProjFalseEasting, kFalseEasting, 0},
+       {kProjFalseNorthing, kFalseNorthing, 0}}},
      4},
-    {9835, "", 28,
-     {{{kProjStdParallel1, kStdParallel1, 0}, {kProjNatOriginLong, kNatOriginLong, 0},
-       {kProjFalseEasting, kFalseEasting, 0}, {kProjFalseNorthing, kFalseNorthing, 0}}},
+    {9835,
+     "",
+     28,
+     {{{kProjStdParallel1, kStdParallel1, 0},
+       {kProjNatOriginLong, kNatOriginLong, 0},
+       {kProjFalseEasting, kFalseEasting, 0},
+       {kProjFalseNorthing, kFalseNorthing, 0}}},
      4},
-    {9834, "", 28,
-     {{{kProjStdParallel1, kStdParallel1, 0}, {kProjNatOriginLong, kNatOriginLong, 0},
-       {kProjFalseEasting, kFalseEasting, 0}, {kProjFalseNorthing, kFalseNorthing, 0}}},
+    {9834,
+     "",
+     28,
+     {{{kProjStdParallel1, kStdParallel1, 0},
+       {kProjNatOriginLong, kNatOriginLong, 0},
+       {kProjFalseEasting, kFalseEasting, 0},
+       {kProjFalseNorthing, kFalseNorthing, 0}}},
      4},
-    {1125, "", 12,
-     {{{kProjCenterLat, kNatOriginLat, 0}, {kProjCenterLong, kNatOriginLong, 0},
-       {kProjFalseEasting, kFalseEasting, 0}, {kProjFalseNorthing, kFalseNorthing, 0}}},
+    {1125,
+     "",
+     12,
+     {{{kProjCenterLat, kNatOriginLat, 0},
+       {kProjCenterLong, kNatOriginLong, 0},
+       {kProjFalseEasting, kFalseEasting, 0},
+       {kProjFalseNorthing, kFalseNorthing, 0}}},
      4},
-    {9840, "", 21,
-     {{{kProjCenterLat, kNatOriginLat, 0}, {kProjCenterLong, kNatOriginLong, 0},
-       {kProjFalseEasting, kFalseEasting, 0}, {kProjFalseNorthing, kFalseNorthing, 0}}},
+    {9840,
+     "",
+     21,
+     {{{kProjCenterLat, kNatOriginLat, 0},
+       {kProjCenterLong, kNatOriginLong, 0},
+       {kProjFalseEasting, kFalseEasting, 0},
+       {kProjFalseNorthing, kFalseNorthing, 0}}},
      4},
-    {0, "Sinusoidal", 24,
-     {{{kProjCenterLong, kNatOriginLong, 0}, {kProjFalseEasting, kFalseEasting, 0},
+    {0,
+     "Sinusoidal",
+     24,
+     {{{kProjCenterLong, kNatOriginLong, 0},
+       {kProjFalseEasting, kFalseEasting, 0},
        {kProjFalseNorthing, kFalseNorthing, 0}}},
      3},
 };
@@ -226,8 +308,7 @@ Result<AxisUnit> FirstAxisUnit(PJ_CONTEXT* ctx, const PJ* crs) {
 }
 
 bool IsDegree(const AxisUnit& unit) {
-  return unit.epsg == 9102 || unit.epsg == 9122 ||
-         std::fabs(unit.to_si - kPi / 180.0) < 1e-15;
+  return unit.epsg == 9102 || unit.epsg == 9122 || std::fabs(unit.to_si - kPi / 180.0) < 1e-15;
 }
 
 // GeogAngularUnits; only degrees are written, since every angle in the keys is then in degrees.
@@ -279,8 +360,8 @@ void PutEllipsoidAxes(const Ellipsoid& e, GeoKeyMap& keys) {
 
 // The geographic keys of a projected or geographic CRS whose base has no usable EPSG code, or
 // with TOWGS84: everything spelled out, as GDAL does for a user-defined GEOGCS.
-Status PutUserGeographic(PJ_CONTEXT* ctx, const PJ* geog, const std::optional<std::array<double, 7>>& towgs84,
-                         GeoKeyMap& keys) {
+Status PutUserGeographic(PJ_CONTEXT* ctx, const PJ* geog,
+                         const std::optional<std::array<double, 7>>& towgs84, GeoKeyMap& keys) {
   COGR_RETURN_IF_ERROR(CheckDegrees(ctx, geog));
   Pj datum(proj_crs_get_datum_forced(ctx, geog));
   COGR_ASSIGN_OR_RETURN(Ellipsoid ell, GetEllipsoid(ctx, geog));
@@ -318,8 +399,8 @@ Status PutUserGeographic(PJ_CONTEXT* ctx, const PJ* geog, const std::optional<st
 }
 
 // The geographic part of a projected CRS: the base's EPSG code when it has one.
-Status PutGeographicPart(PJ_CONTEXT* ctx, const PJ* geog, const std::optional<std::array<double, 7>>& towgs84,
-                         GeoKeyMap& keys) {
+Status PutGeographicPart(PJ_CONTEXT* ctx, const PJ* geog,
+                         const std::optional<std::array<double, 7>>& towgs84, GeoKeyMap& keys) {
   const std::optional<int> code = towgs84 ? std::nullopt : EpsgCode(geog);
   if (!code) return PutUserGeographic(ctx, geog, towgs84, keys);
   keys[kGeographicType] = static_cast<uint16_t>(*code);
@@ -402,12 +483,14 @@ Result<GeoKeyMap> UserProjected(PJ_CONTEXT* ctx, const PJ* crs,
       value = p.value;
       if (p.category == "angular") {
         // Values already in degrees stay bit-exact; others go through radians.
-        if (!(p.unit_epsg == 9102 || p.unit_epsg == 9122 || std::fabs(p.to_si - kPi / 180.0) < 1e-15)) {
+        if (!(p.unit_epsg == 9102 || p.unit_epsg == 9122 ||
+              std::fabs(p.to_si - kPi / 180.0) < 1e-15)) {
           value = p.value * p.to_si * 180.0 / kPi;
         }
       } else if (p.category == "linear") {
         // GeoTIFF linear parameters are in ProjLinearUnits.
-        if (std::fabs(p.to_si - linear.to_si) > 1e-15 * linear.to_si) value = p.value * p.to_si / linear.to_si;
+        if (std::fabs(p.to_si - linear.to_si) > 1e-15 * linear.to_si)
+          value = p.value * p.to_si / linear.to_si;
       } else if (p.category == "scale") {
         value = p.value * p.to_si;
       }
@@ -455,7 +538,8 @@ Result<GeoKeyMap> KeysForPj(PJ_CONTEXT* ctx, const PJ* input) {
   // A compound CRS: its horizontal part (GeoTIFF's vertical keys are not written).
   if (proj_get_type(crs) == PJ_TYPE_COMPOUND_CRS) {
     owned.reset(proj_crs_get_sub_crs(ctx, crs, 0));
-    if (!owned) return Status::Unsupported("compound CRS '" + Name(input) + "' without a horizontal part");
+    if (!owned)
+      return Status::Unsupported("compound CRS '" + Name(input) + "' without a horizontal part");
     crs = owned.get();
   }
   Pj base;
@@ -475,7 +559,8 @@ Result<GeoKeyMap> KeysForPj(PJ_CONTEXT* ctx, const PJ* input) {
                                "' is neither projected nor geographic: GeoKeys cannot express it");
   }
   // A CRS with its own EPSG code (and no datum shift to add) is written as that code.
-  if (const std::optional<int> code = EpsgCode(crs); code && !towgs84) return EpsgKeys(ctx, crs, *code);
+  if (const std::optional<int> code = EpsgCode(crs); code && !towgs84)
+    return EpsgKeys(ctx, crs, *code);
   if (type == PJ_TYPE_PROJECTED_CRS) return UserProjected(ctx, crs, towgs84);
   GeoKeyMap keys;
   keys[kGTModelType] = kModelGeographic;
@@ -511,7 +596,8 @@ Result<GeoKeyMap> GeoKeysForCrs(const std::optional<int>& epsg,
   Pj pj;
   if (code) {
     const std::string code_text = std::to_string(*code);
-    pj.reset(proj_create_from_database(ctx.get(), "EPSG", code_text.c_str(), PJ_CATEGORY_CRS, 0, nullptr));
+    pj.reset(proj_create_from_database(ctx.get(), "EPSG", code_text.c_str(), PJ_CATEGORY_CRS, 0,
+                                       nullptr));
     if (!pj) {
       return Status::InvalidArgument("EPSG:" + code_text + ": " + ProjMessage(ctx.get()));
     }
@@ -528,11 +614,13 @@ Result<GeoKeyMap> GeoKeysForCrs(const std::optional<int>& epsg,
       pj.reset(proj_create(ctx.get(), (*text + " +type=crs").c_str()));
     }
     if (!pj) return Status::InvalidArgument("crs_wkt: " + ProjMessage(ctx.get()));
-    if (!proj_is_crs(pj.get())) return Status::InvalidArgument("crs_wkt: '" + *text + "' is not a CRS");
+    if (!proj_is_crs(pj.get()))
+      return Status::InvalidArgument("crs_wkt: '" + *text + "' is not a CRS");
   }
   return KeysForPj(ctx.get(), pj.get());
 #else
-  if (!epsg) return Status::Unsupported("writing a CRS given as text needs PROJ, not built into this cogr");
+  if (!epsg)
+    return Status::Unsupported("writing a CRS given as text needs PROJ, not built into this cogr");
   // Without PROJ's database: EPSG's geographic 2D CRSs are numbered 4001..4999, projected
   // CRSs elsewhere; citations need the database and are left out.
   GeoKeyMap keys;
@@ -558,16 +646,14 @@ GeoKeyTags EncodeGeoKeys(const GeoKeyMap& keys) {
     if (const auto* s = std::get_if<uint16_t>(&value)) {
       tags.directory.insert(tags.directory.end(), {id, 0, 1, *s});
     } else if (const auto* d = std::get_if<std::vector<double>>(&value)) {
-      tags.directory.insert(tags.directory.end(),
-                            {id, 34736, static_cast<uint16_t>(d->size()),
-                             static_cast<uint16_t>(tags.doubles.size())});
+      tags.directory.insert(tags.directory.end(), {id, 34736, static_cast<uint16_t>(d->size()),
+                                                   static_cast<uint16_t>(tags.doubles.size())});
       tags.doubles.insert(tags.doubles.end(), d->begin(), d->end());
     } else {
       const std::string& a = std::get<std::string>(value);
       // The count includes the '|' that ends the string (libgeotiff).
-      tags.directory.insert(tags.directory.end(),
-                            {id, 34737, static_cast<uint16_t>(a.size() + 1),
-                             static_cast<uint16_t>(tags.ascii.size())});
+      tags.directory.insert(tags.directory.end(), {id, 34737, static_cast<uint16_t>(a.size() + 1),
+                                                   static_cast<uint16_t>(tags.ascii.size())});
       tags.ascii += a;
       tags.ascii += '|';
     }

@@ -27,10 +27,11 @@ Status CheckImage(const QuicklookImage& image, const char* format) {
   // Both formats store 31-bit (PNG) or 16-bit (JPEG) sizes; a quicklook is at most 16384 wide.
   if (image.width == 0 || image.height == 0 || image.width > kMaxQuicklookSize ||
       image.height > kMaxQuicklookSize || image.rgba.size() != image.width * image.height * 4) {
-    return Status::InvalidArgument(std::string(format) + ": image of " + std::to_string(image.width) + "x" +
-                                   std::to_string(image.height) + " with " + std::to_string(image.rgba.size()) +
-                                   " bytes is not a (height, width, 4) picture of 1.." +
-                                   std::to_string(kMaxQuicklookSize) + " pixels a side");
+    return Status::InvalidArgument(
+        std::string(format) + ": image of " + std::to_string(image.width) + "x" +
+        std::to_string(image.height) + " with " + std::to_string(image.rgba.size()) +
+        " bytes is not a (height, width, 4) picture of 1.." + std::to_string(kMaxQuicklookSize) +
+        " pixels a side");
   }
   return Status::OK();
 }
@@ -50,8 +51,8 @@ void OnJpegError(j_common_ptr cinfo) {
 
 // Compresses `rows` (height rows of width * 3 bytes) into *out / *out_size (malloc'ed by libjpeg).
 // Nothing with a destructor lives in this frame: setjmp/longjmp cross it.
-bool RunJpegCompress(const uint8_t* rgb, uint32_t width, uint32_t height, int quality, unsigned char** out,
-                     unsigned long* out_size, char* message) {
+bool RunJpegCompress(const uint8_t* rgb, uint32_t width, uint32_t height, int quality,
+                     unsigned char** out, unsigned long* out_size, char* message) {
   jpeg_compress_struct cinfo;
   JpegErrorManager err;
   cinfo.err = jpeg_std_error(&err.pub);
@@ -135,7 +136,8 @@ Result<std::vector<uint8_t>> EncodeJpeg(const QuicklookImage& image, int quality
 #ifdef COGR_HAVE_JPEG
   COGR_RETURN_IF_ERROR(CheckImage(image, "JPEG"));
   if (quality < 1 || quality > 100) {
-    return Status::InvalidArgument("JPEG quality " + std::to_string(quality) + " out of range (1..100)");
+    return Status::InvalidArgument("JPEG quality " + std::to_string(quality) +
+                                   " out of range (1..100)");
   }
   return internal::GuardAlloc(
       [&]() -> Result<std::vector<uint8_t>> {
@@ -151,8 +153,9 @@ Result<std::vector<uint8_t>> EncodeJpeg(const QuicklookImage& image, int quality
         unsigned char* mem = nullptr;
         unsigned long mem_size = 0;
         char message[JMSG_LENGTH_MAX] = {};
-        const bool ok = RunJpegCompress(rgb.data(), static_cast<uint32_t>(image.width),
-                                        static_cast<uint32_t>(image.height), quality, &mem, &mem_size, message);
+        const bool ok =
+            RunJpegCompress(rgb.data(), static_cast<uint32_t>(image.width),
+                            static_cast<uint32_t>(image.height), quality, &mem, &mem_size, message);
         std::vector<uint8_t> out;
         if (ok && mem != nullptr) out.assign(mem, mem + mem_size);
         std::free(mem);

@@ -8,9 +8,9 @@
 #include <string>
 #include <type_traits>
 
+#include "util/alloc_guard.hpp"
 #include "util/checked.hpp"
 #include "util/thread_pool.hpp"
-#include "util/alloc_guard.hpp"
 
 namespace cogr::internal {
 namespace {
@@ -94,10 +94,13 @@ void NearestRows(const Plane<T>& p, uint64_t row0, uint64_t row1) {
   const double ry = static_cast<double>(p.h) / static_cast<double>(p.oh);
   const size_t pixel_bytes = sizeof(T) * p.parts;
   for (uint64_t oy = row0; oy < row1; ++oy) {
-    const uint64_t sy = std::min<uint64_t>(static_cast<uint64_t>(0.5 + static_cast<double>(oy) * ry), p.h - 1);
+    const uint64_t sy =
+        std::min<uint64_t>(static_cast<uint64_t>(0.5 + static_cast<double>(oy) * ry), p.h - 1);
     for (uint64_t ox = 0; ox < p.ow; ++ox) {
-      const uint64_t sx = std::min<uint64_t>(static_cast<uint64_t>(0.5 + static_cast<double>(ox) * rx), p.w - 1);
-      std::memcpy(p.dst + (oy * p.ow + ox) * p.parts, p.src + (sy * p.w + sx) * p.parts, pixel_bytes);
+      const uint64_t sx =
+          std::min<uint64_t>(static_cast<uint64_t>(0.5 + static_cast<double>(ox) * rx), p.w - 1);
+      std::memcpy(p.dst + (oy * p.ow + ox) * p.parts, p.src + (sy * p.w + sx) * p.parts,
+                  pixel_bytes);
     }
   }
 }
@@ -145,7 +148,8 @@ uint64_t OverviewSize(uint64_t size, int factor) {
 
 Result<Array> MakeOverview(const Array& full, int factor, write::OverviewResampling resampling,
                            std::optional<double> nodata, size_t threads) {
-  if (factor < 2) return Status::InvalidArgument("overview factor " + std::to_string(factor) + " < 2");
+  if (factor < 2)
+    return Status::InvalidArgument("overview factor " + std::to_string(factor) + " < 2");
   if (full.width == 0 || full.height == 0 || full.bands == 0) {
     return Status::InvalidArgument("overview of an empty array");
   }
@@ -164,8 +168,8 @@ Result<Array> MakeOverview(const Array& full, int factor, write::OverviewResampl
         return Status::OK();
       },
       [&] {
-        return "overview " + std::to_string(factor) + ": cannot allocate " +
-               std::to_string(bytes) + " bytes";
+        return "overview " + std::to_string(factor) + ": cannot allocate " + std::to_string(bytes) +
+               " bytes";
       }));
   const uint64_t f = static_cast<uint64_t>(factor);
   Status st;
@@ -184,7 +188,8 @@ Result<Array> MakeOverview(const Array& full, int factor, write::OverviewResampl
     case DataType::kCInt32: st = Run<int32_t>(full, out, f, resampling, nodata, 2, threads); break;
     case DataType::kCFloat32: st = Run<float>(full, out, f, resampling, nodata, 2, threads); break;
     case DataType::kCFloat64: st = Run<double>(full, out, f, resampling, nodata, 2, threads); break;
-    case DataType::kUnknown: return Status::InvalidArgument("overview of an array of unknown dtype");
+    case DataType::kUnknown:
+      return Status::InvalidArgument("overview of an array of unknown dtype");
   }
   COGR_RETURN_IF_ERROR(st);
   return out;

@@ -31,7 +31,8 @@ Profile WithCogOverviews(Profile profile) {
   return profile;
 }
 
-Profile Profile::Cog(uint64_t width, uint64_t height, int count, DataType dtype, uint32_t blocksize) {
+Profile Profile::Cog(uint64_t width, uint64_t height, int count, DataType dtype,
+                     uint32_t blocksize) {
   Profile p;
   p.width = width;
   p.height = height;
@@ -59,8 +60,9 @@ Result<Profile> Profile::FromDataset(const Dataset& ds) {
   p.tiled = main.tiled;
   if (main.tiled) {
     // The writer's tiles are multiples of 16 (as GDAL's); other tile sizes become 512.
-    const bool ok16 = main.block_width % 16 == 0 && main.block_height % 16 == 0 && main.block_width <= 65536 &&
-                      main.block_height <= 65536 && main.block_width > 0 && main.block_height > 0;
+    const bool ok16 = main.block_width % 16 == 0 && main.block_height % 16 == 0 &&
+                      main.block_width <= 65536 && main.block_height <= 65536 &&
+                      main.block_width > 0 && main.block_height > 0;
     p.blockxsize = ok16 ? static_cast<uint32_t>(main.block_width) : 512;
     p.blockysize = ok16 ? static_cast<uint32_t>(main.block_height) : 512;
   } else {
@@ -70,7 +72,8 @@ Result<Profile> Profile::FromDataset(const Dataset& ds) {
   p.compress = compress.ok() ? *compress : Compression::kDeflate;
   if (compress.ok() && *compress != Compression::kNone) {
     const bool is_float = ds.dtype() == DataType::kFloat32 || ds.dtype() == DataType::kFloat64;
-    if ((main.predictor == 2 && !is_float && !IsComplex(ds.dtype())) || (main.predictor == 3 && is_float)) {
+    if ((main.predictor == 2 && !is_float && !IsComplex(ds.dtype())) ||
+        (main.predictor == 3 && is_float)) {
       p.predictor = main.predictor;
     }
   }

@@ -10,11 +10,11 @@
 
 #include "cogr/threads.hpp"
 #include "cogr/write.hpp"
+#include "util/alloc_guard.hpp"
 #include "util/checked.hpp"
 #include "util/thread_pool.hpp"
 #include "write/overview.hpp"
 #include "write/tiff_layout.hpp"
-#include "util/alloc_guard.hpp"
 
 namespace cogr::write {
 
@@ -30,22 +30,23 @@ Array MakeArray(DataType dtype, uint64_t bands, uint64_t height, uint64_t width)
   a.bands = bands;
   a.height = height;
   a.width = width;
-  a.data.assign(static_cast<size_t>(bands * height * width * DataTypeSize(dtype)), 0);  // padding rows stay 0
+  a.data.assign(static_cast<size_t>(bands * height * width * DataTypeSize(dtype)),
+                0);  // padding rows stay 0
   return a;
 }
 
 // One level being written.
 struct StreamLevel {
   LevelPlan plan;
-  Array strip;              // (count, block_h, width): the block row being filled
+  Array strip;  // (count, block_h, width): the block row being filled
   uint64_t rows_in_strip = 0;
-  uint64_t rows_done = 0;   // rows of this level received so far
+  uint64_t rows_done = 0;                      // rows of this level received so far
   std::vector<uint64_t> spool_offsets, sizes;  // per block, TIFF order
   // Overviews: how rows of the full-resolution image become rows of this level.
   int factor = 0;
-  Array group;              // average: the full-resolution rows of one overview row
+  Array group;  // average: the full-resolution rows of one overview row
   uint64_t group_rows = 0;
-  uint64_t next_row = 0;    // nearest: the next overview row to produce
+  uint64_t next_row = 0;  // nearest: the next overview row to produce
 };
 
 }  // namespace
@@ -64,7 +65,8 @@ struct StreamWriter::Impl {
   bool closed = false;
 
   Status Report(double fraction) const {
-    if (options.progress && !options.progress(fraction)) return Status::Cancelled("write cancelled");
+    if (options.progress && !options.progress(fraction))
+      return Status::Cancelled("write cancelled");
     return Status::OK();
   }
 
@@ -74,12 +76,14 @@ struct StreamWriter::Impl {
     const size_t sb = DataTypeSize(profile.dtype);
     const uint64_t row_bytes = lv.plan.width * sb;
     for (size_t b = 0; b < row.size(); ++b) {
-      uint8_t* dst = lv.strip.data.data() + ((b * lv.plan.block_h + lv.rows_in_strip) * lv.plan.width) * sb;
+      uint8_t* dst =
+          lv.strip.data.data() + ((b * lv.plan.block_h + lv.rows_in_strip) * lv.plan.width) * sb;
       std::memcpy(dst, row[b], static_cast<size_t>(row_bytes));
     }
     ++lv.rows_in_strip;
     ++lv.rows_done;
-    if (lv.rows_in_strip == lv.plan.block_h || lv.rows_done == lv.plan.height) return FlushStrip(li);
+    if (lv.rows_in_strip == lv.plan.block_h || lv.rows_done == lv.plan.height)
+      return FlushStrip(li);
     return Status::OK();
   }
 
@@ -98,7 +102,8 @@ struct StreamWriter::Impl {
     std::vector<std::vector<uint8_t>> encoded(indexes.size());
     auto encode = [&](size_t k) -> Status {
       thread_local std::vector<uint8_t> raw, scratch;
-      return internal::EncodeBlock(layout, plan, lv.strip, row0, indexes[k], raw, scratch, encoded[k]);
+      return internal::EncodeBlock(layout, plan, lv.strip, row0, indexes[k], raw, scratch,
+                                   encoded[k]);
     };
     if (threads > 1 && indexes.size() > 1) {
       COGR_RETURN_IF_ERROR(
@@ -145,8 +150,9 @@ struct StreamWriter::Impl {
         }
         group = &partial;
       }
-      COGR_ASSIGN_OR_RETURN(const Array out, internal::MakeOverview(*group, lv.factor, OverviewResampling::kAverage,
-                                                                    profile.nodata, 1));
+      COGR_ASSIGN_OR_RETURN(const Array out,
+                            internal::MakeOverview(*group, lv.factor, OverviewResampling::kAverage,
+                                                   profile.nodata, 1));
       lv.group_rows = 0;
       std::vector<const uint8_t*> out_row(out.bands);
       for (uint64_t b = 0; b < out.bands; ++b) out_row[b] = out.data.data() + b * out.width * sb;
@@ -165,7 +171,8 @@ struct StreamWriter::Impl {
       for (size_t b = 0; b < row.size(); ++b) {
         uint8_t* dst = picked.data() + b * lv.plan.width * sb;
         for (uint64_t ox = 0; ox < lv.plan.width; ++ox) {
-          const uint64_t sx = std::min<uint64_t>(static_cast<uint64_t>(0.5 + static_cast<double>(ox) * rx), width - 1);
+          const uint64_t sx = std::min<uint64_t>(
+              static_cast<uint64_t>(0.5 + static_cast<double>(ox) * rx), width - 1);
           std::memcpy(dst + ox * sb, row[b] + sx * sb, sb);
         }
         out_row[b] = dst;
@@ -179,22 +186,23 @@ struct StreamWriter::Impl {
   Status WriteRows(const Array& rows) {
     if (closed) return Status::InvalidArgument(path + ": WriteRows after Close");
     if (rows.dtype != profile.dtype) {
-      return Status::InvalidArgument(path + ": rows of dtype " + std::string(DataTypeName(rows.dtype)) +
-                                     " for a profile of dtype " + std::string(DataTypeName(profile.dtype)));
+      return Status::InvalidArgument(
+          path + ": rows of dtype " + std::string(DataTypeName(rows.dtype)) +
+          " for a profile of dtype " + std::string(DataTypeName(profile.dtype)));
     }
-    if (rows.bands != static_cast<uint64_t>(profile.count) || rows.width != profile.width || rows.height == 0 ||
-        rows.height > profile.height ||
+    if (rows.bands != static_cast<uint64_t>(profile.count) || rows.width != profile.width ||
+        rows.height == 0 || rows.height > profile.height ||
         internal::CheckedMul(rows.bands * rows.height, rows.width * DataTypeSize(rows.dtype)) !=
             std::optional<uint64_t>(rows.data.size())) {
-      return Status::InvalidArgument(path + ": rows of shape (" + Num(rows.bands) + ", " + Num(rows.height) +
-                                     ", " + Num(rows.width) + ") with " + Num(rows.data.size()) +
-                                     " bytes, expected (" + std::to_string(profile.count) + ", n >= 1, " +
-                                     Num(profile.width) + ")");
+      return Status::InvalidArgument(
+          path + ": rows of shape (" + Num(rows.bands) + ", " + Num(rows.height) + ", " +
+          Num(rows.width) + ") with " + Num(rows.data.size()) + " bytes, expected (" +
+          std::to_string(profile.count) + ", n >= 1, " + Num(profile.width) + ")");
     }
     if (rows.height > profile.height - rows_written) {
       return Status::InvalidArgument(path + ": " + Num(rows.height) + " rows given, only " +
-                                     Num(profile.height - rows_written) + " of " + Num(profile.height) +
-                                     " remain");
+                                     Num(profile.height - rows_written) + " of " +
+                                     Num(profile.height) + " remain");
     }
     const size_t sb = DataTypeSize(profile.dtype);
     std::vector<const uint8_t*> row(rows.bands);
@@ -203,7 +211,8 @@ struct StreamWriter::Impl {
         row[b] = rows.data.data() + ((b * rows.height + r) * rows.width) * sb;
       }
       COGR_RETURN_IF_ERROR(PushRow(0, row));
-      for (size_t li = 1; li < levels.size(); ++li) COGR_RETURN_IF_ERROR(FeedOverview(li, rows_written, row));
+      for (size_t li = 1; li < levels.size(); ++li)
+        COGR_RETURN_IF_ERROR(FeedOverview(li, rows_written, row));
       ++rows_written;
     }
     return Report(0.8 * static_cast<double>(rows_written) / static_cast<double>(profile.height));
@@ -236,19 +245,21 @@ struct StreamWriter::Impl {
       for (uint64_t i = 0; i < n; ++i) {
         block.resize(static_cast<size_t>(lv.sizes[static_cast<size_t>(i)]));
         COGR_RETURN_IF_ERROR(spool.ReadAt(lv.spool_offsets[static_cast<size_t>(i)], block));
-        plan.offsets[static_cast<size_t>(i)] = pos + internal::AppendBlock(buffer, block, layout.cog);
+        plan.offsets[static_cast<size_t>(i)] =
+            pos + internal::AppendBlock(buffer, block, layout.cog);
         plan.counts[static_cast<size_t>(i)] = block.size();
         ++done_blocks;
         if (buffer.size() >= kFlushBytes || i + 1 == n) {
           if (!layout.big && pos + buffer.size() > internal::kMaxClassicOffset) {
-            return Status::LimitExceeded(path + ": the file would exceed 4 GiB, which classic TIFF " +
+            return Status::LimitExceeded(path +
+                                         ": the file would exceed 4 GiB, which classic TIFF " +
                                          "cannot address (use bigtiff yes or auto)");
           }
           COGR_RETURN_IF_ERROR(file.WriteAt(pos, buffer));
           pos += buffer.size();
           buffer.clear();
-          COGR_RETURN_IF_ERROR(
-              Report(0.8 + 0.19 * static_cast<double>(done_blocks) / static_cast<double>(total_blocks)));
+          COGR_RETURN_IF_ERROR(Report(0.8 + 0.19 * static_cast<double>(done_blocks) /
+                                                static_cast<double>(total_blocks)));
         }
       }
       internal::FillOffsets(plan);
@@ -274,7 +285,8 @@ Status Guarded(const std::string& path, F&& f) {
 StreamWriter::StreamWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 StreamWriter::~StreamWriter() = default;
 
-Result<std::unique_ptr<StreamWriter>> StreamWriter::Create(const std::string& path, const Profile& profile,
+Result<std::unique_ptr<StreamWriter>> StreamWriter::Create(const std::string& path,
+                                                           const Profile& profile,
                                                            const WriteOptions& options) {
   auto impl = std::make_unique<Impl>();
   Status st = Guarded(path, [&]() -> Status {
@@ -288,7 +300,8 @@ Result<std::unique_ptr<StreamWriter>> StreamWriter::Create(const std::string& pa
     impl->layout = internal::MakeLayout(impl->profile);
     const Profile& p = impl->profile;
     std::vector<std::pair<uint64_t, uint64_t>> sizes = {{p.width, p.height}};
-    for (int f : p.overviews) sizes.push_back({internal::OverviewSize(p.width, f), internal::OverviewSize(p.height, f)});
+    for (int f : p.overviews)
+      sizes.push_back({internal::OverviewSize(p.width, f), internal::OverviewSize(p.height, f)});
     impl->levels.resize(sizes.size());
     for (size_t i = 0; i < sizes.size(); ++i) {
       StreamLevel& lv = impl->levels[i];
@@ -299,7 +312,8 @@ Result<std::unique_ptr<StreamWriter>> StreamWriter::Create(const std::string& pa
       if (i > 0) {
         lv.factor = p.overviews[i - 1];
         if (p.overview_resampling == OverviewResampling::kAverage) {
-          lv.group = MakeArray(p.dtype, static_cast<uint64_t>(p.count), static_cast<uint64_t>(lv.factor), p.width);
+          lv.group = MakeArray(p.dtype, static_cast<uint64_t>(p.count),
+                               static_cast<uint64_t>(lv.factor), p.width);
         }
       }
     }

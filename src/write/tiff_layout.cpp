@@ -188,7 +188,8 @@ void BuildTags(const WriteLayout& lay, LevelPlan& lv, bool overview, const Profi
   t.push_back(ShortTag(TagCode::kSamplesPerPixel, {static_cast<uint16_t>(p.count)}));
   t.push_back(ShortTag(TagCode::kPlanarConfiguration, {static_cast<uint16_t>(lay.planar ? 2 : 1)}));
   if (p.compress != Compression::kNone) {
-    t.push_back(ShortTag(TagCode::kPredictor, {static_cast<uint16_t>(lay.predict ? p.predictor : 1)}));
+    t.push_back(
+        ShortTag(TagCode::kPredictor, {static_cast<uint16_t>(lay.predict ? p.predictor : 1)}));
   }
   if (p.tiled) {
     t.push_back(ShortOrLongTag(TagCode::kTileWidth, lv.block_w));
@@ -211,7 +212,8 @@ void BuildTags(const WriteLayout& lay, LevelPlan& lv, bool overview, const Profi
     extra[0] = static_cast<uint16_t>(p.alpha);
     t.push_back(ShortTag(TagCode::kExtraSamples, extra));
   }
-  t.push_back(ShortTag(TagCode::kSampleFormat, std::vector<uint16_t>(count, SampleFormat(p.dtype))));
+  t.push_back(
+      ShortTag(TagCode::kSampleFormat, std::vector<uint16_t>(count, SampleFormat(p.dtype))));
   if (!overview) {
     const geo::Affine& g = p.transform;
     const bool georef = !(g == geo::Affine::Identity()) || !pt.geo.directory.empty();
@@ -226,8 +228,10 @@ void BuildTags(const WriteLayout& lay, LevelPlan& lv, bool overview, const Profi
       }
     }
     if (!pt.geo.directory.empty()) {
-      t.push_back(MakeTag(static_cast<uint16_t>(TagCode::kGeoKeyDirectory), TagType::kShort, pt.geo.directory));
-      if (!pt.geo.doubles.empty()) t.push_back(DoubleTag(TagCode::kGeoDoubleParams, pt.geo.doubles));
+      t.push_back(MakeTag(static_cast<uint16_t>(TagCode::kGeoKeyDirectory), TagType::kShort,
+                          pt.geo.directory));
+      if (!pt.geo.doubles.empty())
+        t.push_back(DoubleTag(TagCode::kGeoDoubleParams, pt.geo.doubles));
       if (!pt.geo.ascii.empty()) t.push_back(AsciiTag(TagCode::kGeoAsciiParams, pt.geo.ascii));
     }
     if (!pt.metadata.empty()) t.push_back(AsciiTag(TagCode::kGdalMetadata, pt.metadata + '\0'));
@@ -249,7 +253,8 @@ uint64_t PlaceIfds(const WriteLayout& lay, std::vector<LevelPlan>& levels) {
 // Copies the block's pixels from the (bands, rows, w) array into `raw` (pixel interleaved).
 template <size_t N>
 void CopyInterleaved(const uint8_t* src, uint64_t w, uint64_t h, uint32_t bands, uint64_t x0,
-                     uint64_t src_y0, uint64_t cols, uint64_t valid_w, uint64_t valid_h, uint8_t* raw) {
+                     uint64_t src_y0, uint64_t cols, uint64_t valid_w, uint64_t valid_h,
+                     uint8_t* raw) {
   const uint64_t plane = w * h * N;
   for (uint64_t y = 0; y < valid_h; ++y) {
     uint8_t* dst_row = raw + y * cols * bands * N;
@@ -267,7 +272,8 @@ void FillPad(uint8_t* p, size_t bytes, const std::vector<uint8_t>& pad) {
     std::memset(p, 0, bytes);
     return;
   }
-  for (size_t i = 0; i + pad.size() <= bytes; i += pad.size()) std::memcpy(p + i, pad.data(), pad.size());
+  for (size_t i = 0; i + pad.size() <= bytes; i += pad.size())
+    std::memcpy(p + i, pad.data(), pad.size());
 }
 
 }  // namespace
@@ -434,7 +440,8 @@ uint64_t AppendBlock(std::vector<uint8_t>& buffer, ByteSpan block, bool cog) {
 // Files
 
 TempFile::TempFile(std::string path)
-    : path_(std::move(path)), temp_(path_ + ".tmp." + std::to_string(static_cast<long>(getpid()))) {}
+    : path_(std::move(path)),
+      temp_(path_ + ".tmp." + std::to_string(static_cast<long>(getpid()))) {}
 
 TempFile::~TempFile() {
   if (fd_ >= 0) close(fd_);
@@ -492,7 +499,8 @@ Status SpoolFile::Open(const std::string& path) {
   fd_ = open(name.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd_ < 0) {
     const int err = errno;
-    return Status::IoError(path + ": cannot create scratch file " + name + ": " + std::strerror(err));
+    return Status::IoError(path + ": cannot create scratch file " + name + ": " +
+                           std::strerror(err));
   }
   unlink(name.c_str());  // nameless from now on: freed when closed, even by a crash
   return Status::OK();
@@ -504,7 +512,8 @@ Result<uint64_t> SpoolFile::Append(ByteSpan bytes) {
   size_t left = bytes.size();
   uint64_t offset = at;
   while (left > 0) {
-    const ssize_t n = pwrite(fd_, p, std::min<size_t>(left, size_t{1} << 30), static_cast<off_t>(offset));
+    const ssize_t n =
+        pwrite(fd_, p, std::min<size_t>(left, size_t{1} << 30), static_cast<off_t>(offset));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       const int err = n < 0 ? errno : EIO;
@@ -522,7 +531,8 @@ Status SpoolFile::ReadAt(uint64_t offset, MutableByteSpan out) const {
   uint8_t* p = out.data();
   size_t left = out.size();
   while (left > 0) {
-    const ssize_t n = pread(fd_, p, std::min<size_t>(left, size_t{1} << 30), static_cast<off_t>(offset));
+    const ssize_t n =
+        pread(fd_, p, std::min<size_t>(left, size_t{1} << 30), static_cast<off_t>(offset));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       const int err = n < 0 ? errno : EIO;

@@ -50,7 +50,8 @@ TEST(CliArgsTest, ParseDoubleAcceptsNumbersNanAndInf) {
   EXPECT_EQ(*ParseDouble("inf"), INFINITY);
   EXPECT_EQ(*ParseDouble("-inf"), -INFINITY);
   for (const char* bad : {"", "abc", "1,5", "1.0.0", "5 ", "+-5", "++5", "0x1p3"}) {
-    EXPECT_EQ(ParseDouble(bad).status().message(), "expected a number, got '" + std::string(bad) + "'")
+    EXPECT_EQ(ParseDouble(bad).status().message(),
+              "expected a number, got '" + std::string(bad) + "'")
         << bad;
   }
   EXPECT_EQ(ParseDouble("1e999").status().message(), "'1e999' is out of range");
@@ -61,7 +62,8 @@ TEST(CliArgsTest, ParseBandsKeepsOrderAndDuplicates) {
   EXPECT_EQ(*ParseBands("3,1,2"), (std::vector<int>{3, 1, 2}));
   EXPECT_EQ(*ParseBands("2,2"), (std::vector<int>{2, 2}));
   EXPECT_EQ(*ParseBands("1, 2"), (std::vector<int>{1, 2}));
-  EXPECT_EQ(ParseBands("0").status().message(), "band indexes are 1-based integers, got '0' in '0'");
+  EXPECT_EQ(ParseBands("0").status().message(),
+            "band indexes are 1-based integers, got '0' in '0'");
   EXPECT_EQ(ParseBands("1,-2").status().message(),
             "band indexes are 1-based integers, got '-2' in '1,-2'");
   EXPECT_EQ(ParseBands("1,a").status().message(),
@@ -98,8 +100,7 @@ TEST(CliArgsTest, ParseShapeNeedsTwoPositiveInts) {
   EXPECT_EQ(*ParseShape("100,200"), (std::array<uint64_t, 2>{100, 200}));
   EXPECT_EQ(ParseShape("0,200").status().message(),
             "'0' is out of range [1, 9007199254740992] in '0,200'");
-  EXPECT_EQ(ParseShape("100").status().message(),
-            "expected HEIGHT,WIDTH (2 integers), got '100'");
+  EXPECT_EQ(ParseShape("100").status().message(), "expected HEIGHT,WIDTH (2 integers), got '100'");
 }
 
 TEST(CliArgsTest, TopLevelHelpVersionAndUsageErrors) {
@@ -108,7 +109,8 @@ TEST(CliArgsTest, TopLevelHelpVersionAndUsageErrors) {
   EXPECT_EQ(Parse({"--help"})->command, Command::kNone);
   EXPECT_TRUE(Parse({"--version"})->version);
   EXPECT_EQ(ParseError({}), "missing command (see 'cogr --help')");
-  EXPECT_EQ(ParseError({"frobnicate"}), "unknown command 'frobnicate' (see 'cogr --help' for the commands)");
+  EXPECT_EQ(ParseError({"frobnicate"}),
+            "unknown command 'frobnicate' (see 'cogr --help' for the commands)");
   EXPECT_EQ(ParseError({"--frobnicate"}), "unknown option '--frobnicate' (see 'cogr --help')");
 }
 
@@ -163,8 +165,8 @@ TEST(CliArgsTest, ReadArgumentsDefaultsAndEqualsForm) {
   EXPECT_FALSE(inv->read.overview.has_value());
   EXPECT_EQ(inv->read.output, "o.npy");
 
-  auto shaped = Parse({"read", "in.tif", "--out-shape", "10,20", "--resampling", "average", "-o",
-                       "o.npy"});
+  auto shaped =
+      Parse({"read", "in.tif", "--out-shape", "10,20", "--resampling", "average", "-o", "o.npy"});
   ASSERT_TRUE(shaped.ok()) << shaped.status().message();
   EXPECT_EQ(*shaped->read.out_shape, (std::array<uint64_t, 2>{10, 20}));
   EXPECT_EQ(*shaped->read.resampling, Resampling::kAverage);

@@ -39,8 +39,8 @@ class ScopedEnv {
 TEST(CliBounds, ParsesTimeoutSeconds) {
   EXPECT_EQ(*ParseTimeoutSeconds("3"), 3000u);
   EXPECT_EQ(*ParseTimeoutSeconds("2.5"), 2500u);
-  EXPECT_EQ(*ParseTimeoutSeconds("0"), 0u);        // no limit
-  EXPECT_EQ(*ParseTimeoutSeconds("0.0001"), 1u);   // rounded up, never to "no limit"
+  EXPECT_EQ(*ParseTimeoutSeconds("0"), 0u);       // no limit
+  EXPECT_EQ(*ParseTimeoutSeconds("0.0001"), 1u);  // rounded up, never to "no limit"
   EXPECT_EQ(*ParseTimeoutSeconds("4294967"), 4294967000u);
   for (const char* bad : {"", "-1", "abc", "3s", "nan", "inf", "4294968", "1e300"}) {
     auto r = ParseTimeoutSeconds(bad);
@@ -66,7 +66,8 @@ TEST(CliBounds, ParsesByteSizes) {
     auto r = ParseByteSize(bad);
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_EQ(r.status().message(),
-              std::string("expected bytes (an integer >= 1, optionally with K, M, G or T), got '") + bad + "'");
+              std::string("expected bytes (an integer >= 1, optionally with K, M, G or T), got '") +
+                  bad + "'");
   }
   auto over = ParseByteSize("16777216T");  // 2^64
   ASSERT_FALSE(over.ok());
@@ -86,8 +87,9 @@ TEST(CliBounds, OptionsAndTheirErrors) {
   EXPECT_EQ(b.max_memory, 1ull << 30);
   EXPECT_EQ(b.ApplyOption("--timeout", "soon").message(),
             "--timeout: expected seconds in [0, 4294967] (0 = no limit), got 'soon'");
-  EXPECT_EQ(b.ApplyOption("--max-memory", "lots").message(),
-            "--max-memory: expected bytes (an integer >= 1, optionally with K, M, G or T), got 'lots'");
+  EXPECT_EQ(
+      b.ApplyOption("--max-memory", "lots").message(),
+      "--max-memory: expected bytes (an integer >= 1, optionally with K, M, G or T), got 'lots'");
 }
 
 TEST(CliBounds, EnvironmentFillsWhatTheFlagsLeftUnset) {
@@ -133,7 +135,8 @@ TEST(CliBounds, MalformedEnvironmentNamesTheVariable) {
     ScopedEnv l("COGR_LOW_SPEED_LIMIT", nullptr);
     ScopedEnv s("COGR_LOW_SPEED_TIME", "0");
     CommandBounds b;
-    EXPECT_EQ(b.ApplyEnvironment().message(), "COGR_LOW_SPEED_TIME (seconds): '0' is out of range [1, 86400]");
+    EXPECT_EQ(b.ApplyEnvironment().message(),
+              "COGR_LOW_SPEED_TIME (seconds): '0' is out of range [1, 86400]");
   }
 }
 
@@ -181,10 +184,12 @@ TEST(CliBounds, ExplainNamesTheTimeoutOnlyForItsDeadline) {
   EXPECT_EQ(b.Explain(Status::Cancelled("u: open deadline exceeded; waiting for bytes [0, 10)")),
             "u: open deadline exceeded (--timeout 3); waiting for bytes [0, 10)");
   EXPECT_EQ(b.Explain(Status::Cancelled("u: read cancelled")), "u: read cancelled");
-  EXPECT_EQ(b.Explain(Status::IoError("u: deadline exceeded somewhere")), "u: deadline exceeded somewhere");
+  EXPECT_EQ(b.Explain(Status::IoError("u: deadline exceeded somewhere")),
+            "u: deadline exceeded somewhere");
   CommandBounds none;
   none.Start();
-  EXPECT_EQ(none.Explain(Status::Cancelled("u: read deadline exceeded")), "u: read deadline exceeded");
+  EXPECT_EQ(none.Explain(Status::Cancelled("u: read deadline exceeded")),
+            "u: read deadline exceeded");
 }
 
 }  // namespace

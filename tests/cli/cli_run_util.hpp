@@ -38,7 +38,8 @@ inline std::string ShellQuoted(const std::string& s) {
 /// "COGR_TIMEOUT", "timeout", "60"}), stdout and stderr captured in `dir`/stdout.txt and
 /// stderr.txt, which are removed afterwards.
 inline CliRun RunProgram(const std::filesystem::path& dir, const std::string& program,
-                         const std::vector<std::string>& args, const std::vector<std::string>& prefix = {}) {
+                         const std::vector<std::string>& args,
+                         const std::vector<std::string>& prefix = {}) {
   std::string cmd;
   for (const std::string& p : prefix) cmd += ShellQuoted(p) + " ";
   cmd += ShellQuoted(program);
@@ -66,9 +67,9 @@ class CliFixture : public ::testing::Test {
  protected:
   void SetUp() override {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = std::filesystem::temp_directory_path() /
-           ("cogr_cli_geo_" + std::to_string(getpid()) + "_" + info->test_suite_name() + "_" +
-            info->name());
+    dir_ =
+        std::filesystem::temp_directory_path() / ("cogr_cli_geo_" + std::to_string(getpid()) + "_" +
+                                                  info->test_suite_name() + "_" + info->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
   }
@@ -79,7 +80,8 @@ class CliFixture : public ::testing::Test {
   /// Names of the files in the scratch directory (after Run removed its capture files).
   std::vector<std::string> DirEntries() const {
     std::vector<std::string> names;
-    for (const auto& e : std::filesystem::directory_iterator(dir_)) names.push_back(e.path().filename());
+    for (const auto& e : std::filesystem::directory_iterator(dir_))
+      names.push_back(e.path().filename());
     std::sort(names.begin(), names.end());
     return names;
   }

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "cogr/codec.hpp"
 #include "cli/cli_run_util.hpp"
+#include "cogr/codec.hpp"
 #include "test_util.hpp"
 
 namespace cogr {
@@ -75,9 +75,11 @@ TEST_F(CliTest, VersionPrintsVersionAndCodecs) {
 }
 
 TEST_F(CliTest, HelpGoesToStdoutWithStatusZero) {
-  for (const std::vector<std::string>& args :
-       {std::vector<std::string>{"--help"}, {"-h"}, {"info", "--help"}, {"read", "--help"},
-        {"read", "x.tif", "-h"}}) {
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"--help"},
+                                               {"-h"},
+                                               {"info", "--help"},
+                                               {"read", "--help"},
+                                               {"read", "x.tif", "-h"}}) {
     RunResult r = Run(args);
     EXPECT_EQ(r.exit_code, 0) << args[0];
     EXPECT_EQ(r.out.rfind("usage: cogr", 0), 0u) << r.out;
@@ -90,7 +92,8 @@ TEST_F(CliTest, HelpGoesToStdoutWithStatusZero) {
 TEST_F(CliTest, UsageErrorsExitTwoWithOneLine) {
   RunResult r = Run({"frobnicate"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, "cogr: error: unknown command 'frobnicate' (see 'cogr --help' for the commands)\n");
+  EXPECT_EQ(r.err,
+            "cogr: error: unknown command 'frobnicate' (see 'cogr --help' for the commands)\n");
   EXPECT_EQ(r.out, "");
 
   r = Run({});
@@ -114,10 +117,9 @@ TEST_F(CliTest, InfoJsonMatchesFixtureContract) {
   ordered_json got = ordered_json::parse(r.out);
   ASSERT_TRUE(got.is_object());
   // The contract keys come first, in this order.
-  const std::vector<std::string> kKeys = {"width",     "height",    "count",    "dtype",
-                                          "block_shape", "compression", "interleave",
-                                          "crs_epsg",  "crs_wkt",   "transform", "nodata",
-                                          "overviews", "bounds",    "is_cog"};
+  const std::vector<std::string> kKeys = {
+      "width",    "height",  "count",     "dtype",  "block_shape", "compression", "interleave",
+      "crs_epsg", "crs_wkt", "transform", "nodata", "overviews",   "bounds",      "is_cog"};
   std::vector<std::string> keys;
   for (auto it = got.begin(); it != got.end(); ++it) keys.push_back(it.key());
   ASSERT_GE(keys.size(), kKeys.size());
@@ -150,7 +152,8 @@ TEST_F(CliTest, InfoJsonMatchesFixtureContract) {
 
 TEST_F(CliTest, InfoJsonNodataSpecialValues) {
   // NaN nodata is the string "nan"; a float32 nodata keeps all its digits.
-  RunResult r = Run({"info", test::DataPath("fixtures/cog_f32_lerc_nan_nodata_bs128.tif"), "--json"});
+  RunResult r =
+      Run({"info", test::DataPath("fixtures/cog_f32_lerc_nan_nodata_bs128.tif"), "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("\"nodata\": \"nan\""), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\"overviews\": [2]"), std::string::npos) << r.out;
@@ -180,13 +183,13 @@ TEST_F(CliTest, InfoTextSummary) {
 
 TEST_F(CliTest, ReadWindowEqualsExpectedNpyBytes) {
   std::string out = dir_ / "edge.npy";
-  RunResult r = Run({"read", test::DataPath(kUint8File), "--bands", "1", "--window",
-                     "85,85,115,84", "-o", out});
+  RunResult r = Run(
+      {"read", test::DataPath(kUint8File), "--bands", "1", "--window", "85,85,115,84", "-o", out});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err, "");
-  std::vector<uint8_t> want =
-      test::ReadFileBytes(test::DataPath("fixtures/expected/dt_uint8_deflate_t128.window_edge.npy"));
+  std::vector<uint8_t> want = test::ReadFileBytes(
+      test::DataPath("fixtures/expected/dt_uint8_deflate_t128.window_edge.npy"));
   ASSERT_FALSE(want.empty());
   EXPECT_TRUE(test::ReadFileBytes(out) == want) << "bytes differ from numpy's file";
   EXPECT_EQ(DirEntries(), std::vector<std::string>{"edge.npy"});
@@ -221,8 +224,8 @@ TEST_F(CliTest, ReadComplexInt16WritesComplex64LikeRasterio) {
 
 TEST_F(CliTest, ReadBoundlessFillsOutside) {
   std::string out = dir_ / "b.npy";
-  RunResult r = Run({"read", test::DataPath(kUint8File), "--window", "-10,-5,20,15",
-                     "--boundless", "--fill", "7", "-o", out});
+  RunResult r = Run({"read", test::DataPath(kUint8File), "--window", "-10,-5,20,15", "--boundless",
+                     "--fill", "7", "-o", out});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   test::Npy got = test::LoadNpy(out);
   test::Npy full =
@@ -233,7 +236,8 @@ TEST_F(CliTest, ReadBoundlessFillsOutside) {
   for (int row = 0; row < 15; ++row) {
     for (int col = 0; col < 20; ++col) {
       int src_row = row - 5, src_col = col - 10;
-      uint8_t want = (src_row < 0 || src_col < 0) ? 7 : full.data[size_t(src_row) * 200 + size_t(src_col)];
+      uint8_t want =
+          (src_row < 0 || src_col < 0) ? 7 : full.data[size_t(src_row) * 200 + size_t(src_col)];
       ASSERT_EQ(got.data[size_t(row) * 20 + size_t(col)], want) << row << "," << col;
     }
   }
@@ -323,8 +327,8 @@ TEST_F(CliTest, ReadOutShapeBilinearHasTheShapeAndCloseValues) {
                      "bilinear", "-o", out});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   test::Npy got = test::LoadNpy(out);
-  test::Npy want =
-      test::LoadNpy(test::DataPath("fixtures/expected/dt_uint8_deflate_t128.outshape_bilinear.npy"));
+  test::Npy want = test::LoadNpy(
+      test::DataPath("fixtures/expected/dt_uint8_deflate_t128.outshape_bilinear.npy"));
   ASSERT_TRUE(got.ok) << got.error;
   ASSERT_TRUE(want.ok) << want.error;
   EXPECT_EQ(got.descr, "|u1");

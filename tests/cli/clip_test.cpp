@@ -79,10 +79,13 @@ std::string Num(double v) {
 
 // A FeatureCollection with one MultiPolygon feature, coordinates mapped by `to_world`.
 template <class F>
-std::string GeoJson(const std::vector<Poly>& polys, F to_world, const std::string& crs_member = "") {
+std::string GeoJson(const std::vector<Poly>& polys, F to_world,
+                    const std::string& crs_member = "") {
   std::string s = R"({"type": "FeatureCollection", )";
-  if (!crs_member.empty()) s += R"("crs": {"type": "name", "properties": {"name": ")" + crs_member + R"("}}, )";
-  s += R"("features": [{"type": "Feature", "properties": {}, "geometry": {"type": "MultiPolygon", "coordinates": [)";
+  if (!crs_member.empty())
+    s += R"("crs": {"type": "name", "properties": {"name": ")" + crs_member + R"("}}, )";
+  s +=
+      R"("features": [{"type": "Feature", "properties": {}, "geometry": {"type": "MultiPolygon", "coordinates": [)";
   for (size_t p = 0; p < polys.size(); ++p) {
     s += p ? ", [" : "[";
     for (size_t r = 0; r < polys[p].size(); ++r) {
@@ -116,7 +119,8 @@ class ClipCli : public test::CliFixture {
 
   // The expected masked array of window (col0, row0, w, h): plain pixels where `keep`, else fill.
   template <class Keep>
-  Array Expected(uint64_t col0, uint64_t row0, uint64_t w, uint64_t h, uint8_t fill, Keep keep) const {
+  Array Expected(uint64_t col0, uint64_t row0, uint64_t w, uint64_t h, uint8_t fill,
+                 Keep keep) const {
     Array a;
     a.dtype = DataType::kUInt8;
     a.bands = 1;
@@ -161,7 +165,8 @@ TEST_F(ClipCli, NpyWithHoleAndImageEdgeMatchesPointInPolygon) {
   ASSERT_GT(MinCentreDistance(HoleAndEdge()), 1e-5);
   WriteText("aoi.geojson", GeoJson(HoleAndEdge(), Utm));
   const std::string out = dir_ / "out.npy";
-  test::CliRun r = Run({"clip", test::DataPath(kUtmFile), "--geojson", dir_ / "aoi.geojson", "-o", out});
+  test::CliRun r =
+      Run({"clip", test::DataPath(kUtmFile), "--geojson", dir_ / "aoi.geojson", "-o", out});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err, "");  // stderr is not a terminal: no progress bar
@@ -199,8 +204,8 @@ TEST_F(ClipCli, CroppedTifRoundTripsThroughCogrAndLibtiff) {
   ASSERT_GT(MinCentreDistance(polys), 1e-5);
   WriteText("aoi.geojson", GeoJson(polys, Utm));
   const std::string out = dir_ / "clip.tif";
-  test::CliRun r = Run({"clip", test::DataPath(kUtmFile), "--geojson", dir_ / "aoi.geojson", "--crop",
-                        "--nodata", "7", "-o", out});
+  test::CliRun r = Run({"clip", test::DataPath(kUtmFile), "--geojson", dir_ / "aoi.geojson",
+                        "--crop", "--nodata", "7", "-o", out});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
   EXPECT_EQ(DirEntries(), (std::vector<std::string>{"aoi.geojson", "clip.tif"}));
@@ -234,8 +239,8 @@ TEST_F(ClipCli, CroppedTifRoundTripsThroughCogrAndLibtiff) {
 
   // --compress zstd, when built in.
   const std::string zst = dir_ / "clip_zstd.tif";
-  r = Run({"clip", test::DataPath(kUtmFile), "--geojson", dir_ / "aoi.geojson", "--crop", "--nodata",
-           "7", "--compress", "zstd", "-o", zst});
+  r = Run({"clip", test::DataPath(kUtmFile), "--geojson", dir_ / "aoi.geojson", "--crop",
+           "--nodata", "7", "--compress", "zstd", "-o", zst});
   if (r.exit_code == 0) {
     auto z = Dataset::Open(zst);
     ASSERT_TRUE(z.ok());
@@ -250,29 +255,31 @@ TEST_F(ClipCli, CroppedTifRoundTripsThroughCogrAndLibtiff) {
 
 TEST_F(ClipCli, CropAtImageEdgeAndAllTouched) {
   // A box crossing the bottom-right corner: cropped window (180, 150, 20, 19).
-  const std::vector<Poly> corner = {{Closed({{180.3, 150.3}, {230.7, 150.3}, {230.7, 190.7}, {180.3, 190.7}})}};
+  const std::vector<Poly> corner = {
+      {Closed({{180.3, 150.3}, {230.7, 150.3}, {230.7, 190.7}, {180.3, 190.7}})}};
   WriteText("corner.geojson", GeoJson(corner, Utm));
   const std::string out = dir_ / "corner.npy";
-  test::CliRun r = Run({"clip", test::DataPath(kUtmFile), "--geojson", dir_ / "corner.geojson", "--crop",
-                        "-o", out});
+  test::CliRun r = Run({"clip", test::DataPath(kUtmFile), "--geojson", dir_ / "corner.geojson",
+                        "--crop", "-o", out});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   test::Npy npy = test::LoadNpy(out);
   ASSERT_TRUE(npy.ok) << npy.error;
   EXPECT_EQ(npy.shape, (std::vector<uint64_t>{1, 19, 20}));
   // Centres c + 0.5 > 180.3 for every column from 180; rows likewise from 150.
-  EXPECT_EQ(test::FirstDifference(FromNpy(npy), Expected(180, 150, 20, 19, 0, [](uint64_t, uint64_t) {
-              return true;
-            })),
+  EXPECT_EQ(test::FirstDifference(FromNpy(npy), Expected(180, 150, 20, 19, 0,
+                                                         [](uint64_t, uint64_t) { return true; })),
             -1);
 
   // A box (100.7..130.3, 50.7..60.3): centres inside for cols 101..129, rows 51..59; every
   // pixel it touches: cols 100..130, rows 50..60.
-  const std::vector<Poly> box = {{Closed({{100.7, 50.7}, {130.3, 50.7}, {130.3, 60.3}, {100.7, 60.3}})}};
+  const std::vector<Poly> box = {
+      {Closed({{100.7, 50.7}, {130.3, 50.7}, {130.3, 60.3}, {100.7, 60.3}})}};
   WriteText("box.geojson", GeoJson(box, Utm));
   for (bool touched : {false, true}) {
     const std::string o = dir_ / (touched ? "t.npy" : "c.npy");
-    std::vector<std::string> args = {"clip", test::DataPath(kUtmFile), "--geojson", dir_ / "box.geojson",
-                                     "--nodata", "3", "-o", o};
+    std::vector<std::string> args = {
+        "clip", test::DataPath(kUtmFile), "--geojson", dir_ / "box.geojson", "--nodata", "3", "-o",
+        o};
     if (touched) args.push_back("--all-touched");
     r = Run(args);
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -299,13 +306,15 @@ TEST_F(ClipCli, ShapesInWgs84EqualTheSameShapesInUtm) {
   WriteText("plain.geojson", GeoJson(HoleAndEdge(), lonlat));
   WriteText("member.geojson", GeoJson(HoleAndEdge(), lonlat, "urn:ogc:def:crs:OGC:1.3:CRS84"));
   const std::string want = dir_ / "utm.npy";
-  test::CliRun r = Run({"clip", test::DataPath(kUtmFile), "--geojson", dir_ / "utm.geojson", "--crop", "-o", want});
+  test::CliRun r = Run(
+      {"clip", test::DataPath(kUtmFile), "--geojson", dir_ / "utm.geojson", "--crop", "-o", want});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string a = dir_ / "a.npy", b = dir_ / "b.npy";
-  r = Run({"clip", test::DataPath(kUtmFile), "--geojson", dir_ / "plain.geojson", "--geojson-crs", "EPSG:4326",
-           "--crop", "-o", a});
+  r = Run({"clip", test::DataPath(kUtmFile), "--geojson", dir_ / "plain.geojson", "--geojson-crs",
+           "EPSG:4326", "--crop", "-o", a});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  r = Run({"clip", test::DataPath(kUtmFile), "--geojson", dir_ / "member.geojson", "--crop", "-o", b});
+  r = Run(
+      {"clip", test::DataPath(kUtmFile), "--geojson", dir_ / "member.geojson", "--crop", "-o", b});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::vector<uint8_t> want_bytes = test::ReadFileBytes(want);
   ASSERT_GT(want_bytes.size(), 128u);
@@ -313,17 +322,22 @@ TEST_F(ClipCli, ShapesInWgs84EqualTheSameShapesInUtm) {
   EXPECT_TRUE(test::ReadFileBytes(b) == want_bytes);
   // Without a CRS the degrees are taken as UTM metres: nowhere near the raster. As rasterio
   // does, that is a warning and everything masked (an error with --crop).
-  r = Run({"clip", test::DataPath(kUtmFile), "--geojson", dir_ / "plain.geojson", "-o", dir_ / "x.npy"});
+  r = Run({"clip", test::DataPath(kUtmFile), "--geojson", dir_ / "plain.geojson", "-o",
+           dir_ / "x.npy"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "cogr: warning: " + test::DataPath(kUtmFile) +
-                       ": shapes are outside bounds of raster. Are they in different coordinate reference systems?\n");
+                       ": shapes are outside bounds of raster. Are they in different coordinate "
+                       "reference systems?\n");
   test::Npy all_masked = test::LoadNpy(dir_ / "x.npy");
   ASSERT_TRUE(all_masked.ok) << all_masked.error;
   EXPECT_EQ(all_masked.shape, (std::vector<uint64_t>{1, kH, kW}));
-  EXPECT_EQ(std::count(all_masked.data.begin(), all_masked.data.end(), 0), static_cast<long>(kW * kH));
-  r = Run({"clip", test::DataPath(kUtmFile), "--geojson", dir_ / "plain.geojson", "--crop", "-o", dir_ / "y.npy"});
+  EXPECT_EQ(std::count(all_masked.data.begin(), all_masked.data.end(), 0),
+            static_cast<long>(kW * kH));
+  r = Run({"clip", test::DataPath(kUtmFile), "--geojson", dir_ / "plain.geojson", "--crop", "-o",
+           dir_ / "y.npy"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.err, "cogr: error: " + test::DataPath(kUtmFile) + ": Input shapes do not overlap raster.\n");
+  EXPECT_EQ(r.err,
+            "cogr: error: " + test::DataPath(kUtmFile) + ": Input shapes do not overlap raster.\n");
 }
 
 // Points, lines and empty inputs, against what rasterio 1.3.5 (GDAL 3.6.2) answers for
@@ -347,8 +361,8 @@ TEST_F(ClipCli, PointsAndEmptyShapesFollowRasterio) {
   WriteText("corner.geojson", point(50, 30));
   const auto [x1, y1] = Utm(50.5, 30.5);
   const auto [x2, y2] = Utm(60.5, 40.5);
-  WriteText("multi.geojson", R"({"type": "MultiPoint", "coordinates": [[)" + Num(x1) + ", " + Num(y1) + "], [" +
-                                 Num(x2) + ", " + Num(y2) + "]]}");
+  WriteText("multi.geojson", R"({"type": "MultiPoint", "coordinates": [[)" + Num(x1) + ", " +
+                                 Num(y1) + "], [" + Num(x2) + ", " + Num(y2) + "]]}");
   WriteText("empty.geojson", R"({"type": "FeatureCollection", "features": []})");
   WriteText("nulls.geojson", R"({"type": "FeatureCollection", "features": [)"
                              R"({"type": "Feature", "properties": {}, "geometry": null}]})");
@@ -359,10 +373,11 @@ TEST_F(ClipCli, PointsAndEmptyShapesFollowRasterio) {
   EXPECT_EQ(r.err, "");
   test::Npy npy = test::LoadNpy(out);
   ASSERT_TRUE(npy.ok) << npy.error;
-  EXPECT_EQ(test::FirstDifference(FromNpy(npy), Expected(0, 0, kW, kH, 0, [](uint64_t c, uint64_t row) {
-                                    return c == 50 && row == 30;
-                                  })),
-            -1);
+  EXPECT_EQ(
+      test::FirstDifference(
+          FromNpy(npy),
+          Expected(0, 0, kW, kH, 0, [](uint64_t c, uint64_t row) { return c == 50 && row == 30; })),
+      -1);
 
   r = Run({"clip", f, "--geojson", dir_ / "centre.geojson", "--crop", "-o", out});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -375,14 +390,17 @@ TEST_F(ClipCli, PointsAndEmptyShapesFollowRasterio) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   npy = test::LoadNpy(out);
   ASSERT_TRUE(npy.ok) << npy.error;
-  EXPECT_EQ(test::FirstDifference(FromNpy(npy), Expected(0, 0, kW, kH, 0, [](uint64_t c, uint64_t row) {
-                                    return (c == 50 && row == 30) || (c == 60 && row == 40);
-                                  })),
+  EXPECT_EQ(test::FirstDifference(FromNpy(npy), Expected(0, 0, kW, kH, 0,
+                                                         [](uint64_t c, uint64_t row) {
+                                                           return (c == 50 && row == 30) ||
+                                                                  (c == 60 && row == 40);
+                                                         })),
             -1);
 
-  const std::string warning = "cogr: warning: " + f +
-                              ": shapes are outside bounds of raster. Are they in different coordinate reference "
-                              "systems?\n";
+  const std::string warning =
+      "cogr: warning: " + f +
+      ": shapes are outside bounds of raster. Are they in different coordinate reference "
+      "systems?\n";
   r = Run({"clip", f, "--geojson", dir_ / "corner.geojson", "-o", out});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, warning);
@@ -431,30 +449,53 @@ TEST_F(ClipCli, ErrorsAreOneLineAndLeaveNoFile) {
     bool exact;
   };
   const std::vector<Row> rows = {
-      {{"clip", f, "--geojson", dir_ / "outside.geojson", "--crop", "-o", dir_ / "o.tif"}, 1,
-       "cogr: error: " + f + ": Input shapes do not overlap raster.\n", true},
-      {{"clip", f, "--geojson", dir_ / "outside.geojson", "--crop", "-o", dir_ / "o.npy"}, 1,
-       "cogr: error: " + f + ": Input shapes do not overlap raster.\n", true},
-      {{"clip", f, "--geojson", dir_ / "bad.geojson", "-o", dir_ / "o.tif"}, 1,
-       "cogr: error: " + (dir_ / "bad.geojson").string() + ": GeoJSON: invalid JSON\n", true},
-      {{"clip", f, "--geojson", dir_ / "none.geojson", "-o", dir_ / "o.tif"}, 1,
-       "cogr: error: " + (dir_ / "none.geojson").string() + ": cannot open the GeoJSON file\n", true},
+      {{"clip", f, "--geojson", dir_ / "outside.geojson", "--crop", "-o", dir_ / "o.tif"},
+       1,
+       "cogr: error: " + f + ": Input shapes do not overlap raster.\n",
+       true},
+      {{"clip", f, "--geojson", dir_ / "outside.geojson", "--crop", "-o", dir_ / "o.npy"},
+       1,
+       "cogr: error: " + f + ": Input shapes do not overlap raster.\n",
+       true},
+      {{"clip", f, "--geojson", dir_ / "bad.geojson", "-o", dir_ / "o.tif"},
+       1,
+       "cogr: error: " + (dir_ / "bad.geojson").string() + ": GeoJSON: invalid JSON\n",
+       true},
+      {{"clip", f, "--geojson", dir_ / "none.geojson", "-o", dir_ / "o.tif"},
+       1,
+       "cogr: error: " + (dir_ / "none.geojson").string() + ": cannot open the GeoJSON file\n",
+       true},
       {{"clip", f, "--geojson", aoi, "--bands", "2", "-o", dir_ / "o.tif"}, 1, "band", false},
       {{"clip", f, "--geojson", aoi, "--nodata", "300", "-o", dir_ / "o.tif"}, 1, "nodata", false},
-      {{"clip", f, "--geojson", aoi, "-o", dir_ / "o.png"}, 2,
-       "cogr: error: clip: output must end in .tif, .tiff or .npy, got '" + (dir_ / "o.png").string() + "'\n",
+      {{"clip", f, "--geojson", aoi, "-o", dir_ / "o.png"},
+       2,
+       "cogr: error: clip: output must end in .tif, .tiff or .npy, got '" +
+           (dir_ / "o.png").string() + "'\n",
        true},
-      {{"clip", f, "-o", dir_ / "o.tif"}, 2, "cogr: error: clip: missing --geojson AOI.geojson\n", true},
-      {{"clip", f, "--geojson", aoi}, 2, "cogr: error: clip: missing output file (-o OUT.tif or -o OUT.npy)\n",
+      {{"clip", f, "-o", dir_ / "o.tif"},
+       2,
+       "cogr: error: clip: missing --geojson AOI.geojson\n",
        true},
-      {{"clip", f, "--geojson", aoi, "--crop", "--invert", "-o", dir_ / "o.tif"}, 2,
-       "cogr: error: clip: --crop and --invert cannot be used together\n", true},
-      {{"clip", f, "--geojson", aoi, "--compress", "jpeg", "-o", dir_ / "o.tif"}, 2,
-       "cogr: error: clip: --compress: ", false},
-      {{"clip", f, "--geojson", aoi, "--geojson-crs", "EPSG:0", "-o", dir_ / "o.tif"}, 2,
-       "cogr: error: clip: --geojson-crs: ", false},
-      {{"clip", f, "--geojson", aoi, "--bogus", "-o", dir_ / "o.tif"}, 2,
-       "cogr: error: clip: unknown option '--bogus' (see 'cogr clip --help')\n", true},
+      {{"clip", f, "--geojson", aoi},
+       2,
+       "cogr: error: clip: missing output file (-o OUT.tif or -o OUT.npy)\n",
+       true},
+      {{"clip", f, "--geojson", aoi, "--crop", "--invert", "-o", dir_ / "o.tif"},
+       2,
+       "cogr: error: clip: --crop and --invert cannot be used together\n",
+       true},
+      {{"clip", f, "--geojson", aoi, "--compress", "jpeg", "-o", dir_ / "o.tif"},
+       2,
+       "cogr: error: clip: --compress: ",
+       false},
+      {{"clip", f, "--geojson", aoi, "--geojson-crs", "EPSG:0", "-o", dir_ / "o.tif"},
+       2,
+       "cogr: error: clip: --geojson-crs: ",
+       false},
+      {{"clip", f, "--geojson", aoi, "--bogus", "-o", dir_ / "o.tif"},
+       2,
+       "cogr: error: clip: unknown option '--bogus' (see 'cogr clip --help')\n",
+       true},
   };
   for (const Row& row : rows) {
     test::CliRun r = Run(row.args);
@@ -468,7 +509,8 @@ TEST_F(ClipCli, ErrorsAreOneLineAndLeaveNoFile) {
       EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
     }
     // Only the inputs remain: no output, no temporary file.
-    EXPECT_EQ(DirEntries(), (std::vector<std::string>{"bad.geojson", "ok.geojson", "outside.geojson"}))
+    EXPECT_EQ(DirEntries(),
+              (std::vector<std::string>{"bad.geojson", "ok.geojson", "outside.geojson"}))
         << r.err;
   }
 }

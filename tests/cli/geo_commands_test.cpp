@@ -67,7 +67,8 @@ TEST_F(GeoCli, XyOnRotatedTransform) {
     test::CliRun xy = Run({"xy", test::DataPath(kRotatedFile), "7", std::to_string(col)});
     ASSERT_EQ(xy.exit_code, 0) << xy.err;
     const std::string px = xy.out.substr(0, xy.out.find(' '));
-    const std::string py = xy.out.substr(xy.out.find(' ') + 1, xy.out.size() - xy.out.find(' ') - 2);
+    const std::string py =
+        xy.out.substr(xy.out.find(' ') + 1, xy.out.size() - xy.out.find(' ') - 2);
     test::CliRun idx = Run({"index", test::DataPath(kRotatedFile), px, py});
     EXPECT_EQ(idx.exit_code, 0) << idx.err;
     EXPECT_EQ(idx.out, "7 " + std::to_string(col) + "\n") << xy.out;
@@ -81,7 +82,8 @@ TEST_F(GeoCli, IndexRoundingOps) {
     const char* want;
   };
   const std::vector<Row> rows = {
-      {nullptr, "2 3\n"}, {"floor", "2 3\n"},
+      {nullptr, "2 3\n"},
+      {"floor", "2 3\n"},
       {"round", "2 4\n"},  // Python's round: 2.5 → 2, 3.5 → 4
       {"ceil", "3 4\n"},
   };
@@ -145,8 +147,10 @@ TEST_F(GeoCli, UsageErrors) {
       {{"xy", f, "1", "2", "3"}, "cogr: error: xy: unexpected argument '3'\n"},
       {{"xy", f, "a", "2"}, "cogr: error: xy: ROW: expected a number, got 'a'\n"},
       {{"xy", f, "1", "2", "--offset", "middle"},
-       "cogr: error: xy: --offset: unknown pixel offset 'middle' (expected center, ul, ur, ll or lr)\n"},
-      {{"xy", f, "1", "2", "--bogus"}, "cogr: error: xy: unknown option '--bogus' (see 'cogr xy --help')\n"},
+       "cogr: error: xy: --offset: unknown pixel offset 'middle' (expected center, ul, ur, ll or "
+       "lr)\n"},
+      {{"xy", f, "1", "2", "--bogus"},
+       "cogr: error: xy: unknown option '--bogus' (see 'cogr xy --help')\n"},
       {{"index", f, "1"}, "cogr: error: index: expected PATH X Y (see 'cogr index --help')\n"},
       {{"index", f, "1", "2", "--op", "trunc"},
        "cogr: error: index: --op: unknown rounding op 'trunc' (expected floor, round or ceil)\n"},
@@ -168,7 +172,8 @@ TEST_F(GeoCli, HelpListsEverySubcommand) {
   test::CliRun r = Run({"--help"});
   ASSERT_EQ(r.exit_code, 0);
   for (const char* cmd : {"info", "read", "translate", "xy", "index", "clip"}) {
-    EXPECT_NE(r.out.find(std::string("\n  ") + cmd + " "), std::string::npos) << cmd << "\n" << r.out;
+    EXPECT_NE(r.out.find(std::string("\n  ") + cmd + " "), std::string::npos) << cmd << "\n"
+                                                                              << r.out;
   }
   if (std::FILE* bench = std::fopen(COGR_TEST_DATA_DIR "/../../src/cli/bench.cpp", "rb")) {
     std::fclose(bench);

@@ -42,8 +42,16 @@ TEST(CliJsonTest, FormatDoubleMatchesPythonRepr) {
 }
 
 TEST(CliJsonTest, FormatDoubleRoundTrips) {
-  const double values[] = {583020.0, 0.1, 1e-300, -3.3999999521443642e+38, 1.0 / 3.0,
-                           2.0 / 3.0 * 1e10, 6378137.0, 8.983152841195214e-05, -1e-7, 1e22,
+  const double values[] = {583020.0,
+                           0.1,
+                           1e-300,
+                           -3.3999999521443642e+38,
+                           1.0 / 3.0,
+                           2.0 / 3.0 * 1e10,
+                           6378137.0,
+                           8.983152841195214e-05,
+                           -1e-7,
+                           1e22,
                            std::numeric_limits<double>::denorm_min(),
                            std::numeric_limits<double>::lowest()};
   for (double v : values) {
@@ -64,8 +72,8 @@ TEST(CliJsonTest, QuoteEscapes) {
   // Valid UTF-8 passes through; a stray Latin-1 byte becomes its code point.
   EXPECT_EQ(JsonQuote("caf\xc3\xa9"), "\"caf\xc3\xa9\"");
   EXPECT_EQ(JsonQuote("caf\xe9"), "\"caf\\u00e9\"");
-  EXPECT_EQ(JsonQuote("\xe2\x82"), "\"\\u00e2\\u0082\"");  // truncated sequence
-  EXPECT_EQ(JsonQuote("\xc0\xaf"), "\"\\u00c0\\u00af\"");  // overlong '/'
+  EXPECT_EQ(JsonQuote("\xe2\x82"), "\"\\u00e2\\u0082\"");             // truncated sequence
+  EXPECT_EQ(JsonQuote("\xc0\xaf"), "\"\\u00c0\\u00af\"");             // overlong '/'
   EXPECT_EQ(JsonQuote("\xed\xa0\x80"), "\"\\u00ed\\u00a0\\u0080\"");  // surrogate
   EXPECT_EQ(JsonQuote("\xf0\x9f\x98\x80"), "\"\xf0\x9f\x98\x80\"");
 }

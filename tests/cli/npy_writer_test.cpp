@@ -66,8 +66,8 @@ TEST_F(CliNpyTest, HeaderBytesMatchNumpySave) {
 
 TEST_F(CliNpyTest, HeaderMatchesFixtureWrittenByNumpy) {
   // The expected arrays of the fixtures were written by numpy.save.
-  std::vector<uint8_t> file =
-      test::ReadFileBytes(test::DataPath("fixtures/expected/dt_uint8_deflate_t128.window_edge.npy"));
+  std::vector<uint8_t> file = test::ReadFileBytes(
+      test::DataPath("fixtures/expected/dt_uint8_deflate_t128.window_edge.npy"));
   ASSERT_GE(file.size(), 128u);
   const uint64_t shape[] = {1, 84, 115};
   auto header = NpyHeader("'|u1'", shape);
@@ -85,7 +85,8 @@ TEST_F(CliNpyTest, HeaderAlwaysAlignedTo64) {
       const std::string& h = *header;
       EXPECT_EQ(h.size() % 64, 0u) << descr << " " << n;
       EXPECT_EQ(h.back(), '\n');
-      size_t hlen = static_cast<uint8_t>(h[8]) | (static_cast<size_t>(static_cast<uint8_t>(h[9])) << 8);
+      size_t hlen =
+          static_cast<uint8_t>(h[8]) | (static_cast<size_t>(static_cast<uint8_t>(h[9])) << 8);
       EXPECT_EQ(hlen + 10, h.size());
       // numpy's formula: 21 - digits(shape[0]) growth spaces after the dict, then 1..64 spaces.
       size_t dict_end = h.find('}');
@@ -134,13 +135,13 @@ TEST_F(CliNpyTest, WritesEveryDtypeDescr) {
     DataType dtype;
     std::string descr_in_header;
   };
-  const Case cases[] = {{DataType::kUInt8, "'|u1'"},     {DataType::kInt8, "'|i1'"},
-                        {DataType::kInt16, "'<i2'"},     {DataType::kUInt32, "'<u4'"},
-                        {DataType::kInt64, "'<i8'"},     {DataType::kFloat32, "'<f4'"},
-                        {DataType::kFloat64, "'<f8'"},   {DataType::kCFloat32, "'<c8'"},
-                        {DataType::kCFloat64, "'<c16'"},
-                        {DataType::kCInt16, "'<c8'"},  // widened like rasterio
-                        {DataType::kCInt32, "'<c16'"}};
+  const Case cases[] = {
+      {DataType::kUInt8, "'|u1'"},     {DataType::kInt8, "'|i1'"},
+      {DataType::kInt16, "'<i2'"},     {DataType::kUInt32, "'<u4'"},
+      {DataType::kInt64, "'<i8'"},     {DataType::kFloat32, "'<f4'"},
+      {DataType::kFloat64, "'<f8'"},   {DataType::kCFloat32, "'<c8'"},
+      {DataType::kCFloat64, "'<c16'"}, {DataType::kCInt16, "'<c8'"},  // widened like rasterio
+      {DataType::kCInt32, "'<c16'"}};
   for (const Case& c : cases) {
     Array a;
     a.dtype = c.dtype;
@@ -152,11 +153,14 @@ TEST_F(CliNpyTest, WritesEveryDtypeDescr) {
     ASSERT_TRUE(WriteNpyFile(path, a).ok()) << DataTypeName(c.dtype);
     std::vector<uint8_t> bytes = test::ReadFileBytes(path);
     std::string text(bytes.begin(), bytes.end());
-    EXPECT_NE(text.find("{'descr': " + c.descr_in_header + ", 'fortran_order': False, "
+    EXPECT_NE(text.find("{'descr': " + c.descr_in_header +
+                        ", 'fortran_order': False, "
                         "'shape': (1, 2, 3), }"),
               std::string::npos)
         << DataTypeName(c.dtype);
-    const size_t written_sample = c.dtype == DataType::kCInt16 ? 8 : c.dtype == DataType::kCInt32 ? 16 : DataTypeSize(c.dtype);
+    const size_t written_sample = c.dtype == DataType::kCInt16   ? 8
+                                  : c.dtype == DataType::kCInt32 ? 16
+                                                                 : DataTypeSize(c.dtype);
     EXPECT_EQ(bytes.size() % 64, (6 * written_sample) % 64);
   }
 }

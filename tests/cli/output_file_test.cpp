@@ -22,14 +22,17 @@ class OutputFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() / ("cogr_output_file_" + std::to_string(getpid()) + "_" + info->name());
+    dir_ = fs::temp_directory_path() /
+           ("cogr_output_file_" + std::to_string(getpid()) + "_" + info->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }
 
   std::string P(const std::string& name) const { return (dir_ / name).string(); }
-  static void Write(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
+  static void Write(const std::string& path, const std::string& text) {
+    std::ofstream(path, std::ios::binary) << text;
+  }
   static void WriteFd(int fd, const std::string& text) {
     ASSERT_EQ(::write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
   }
@@ -117,8 +120,8 @@ TEST_F(OutputFileTest, SymlinkReplacesTheFileItPointsTo) {
   fs::create_directories(dir_ / "real");
   Write(P("real/data.npy"), "old");
   ASSERT_EQ(::chmod(P("real/data.npy").c_str(), 0600), 0);
-  fs::create_symlink("real/data.npy", dir_ / "link1.npy");    // relative to the link's directory
-  fs::create_symlink(P("link1.npy"), dir_ / "link2.npy");     // a chain, absolute
+  fs::create_symlink("real/data.npy", dir_ / "link1.npy");  // relative to the link's directory
+  fs::create_symlink(P("link1.npy"), dir_ / "link2.npy");   // a chain, absolute
   auto out = OutputFile::Create(P("link2.npy"));
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   EXPECT_EQ((*out)->path(), P("link2.npy"));
@@ -160,13 +163,14 @@ TEST_F(OutputFileTest, RefusesDirectoriesLoopsAndSpecialFiles) {
   EXPECT_EQ(loop.status().message(), P("loop_a") + ": more than 40 levels of symbolic links");
   auto dev = OutputFile::Create("/dev/null");
   ASSERT_FALSE(dev.ok());
-  EXPECT_EQ(dev.status().message(), "/dev/null: is not a regular file (cogr replaces the output file)");
+  EXPECT_EQ(dev.status().message(),
+            "/dev/null: is not a regular file (cogr replaces the output file)");
   auto missing = OutputFile::Create(P("no/such/dir/x.npy"));
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().code(), Code::kIoError);
-  EXPECT_EQ(missing.status().message(), P("no/such/dir/x.npy") + ": cannot create temporary file " +
-                                            P("no/such/dir/x.npy") + ".tmp." + std::to_string(getpid()) +
-                                            ": No such file or directory");
+  EXPECT_EQ(missing.status().message(),
+            P("no/such/dir/x.npy") + ": cannot create temporary file " + P("no/such/dir/x.npy") +
+                ".tmp." + std::to_string(getpid()) + ": No such file or directory");
   EXPECT_EQ(Entries(), (std::vector<std::string>{"d", "dlink", "loop_a", "loop_b"}));
 }
 

@@ -43,9 +43,10 @@ class OutputRules : public test::CliFixture {
  protected:
   void WriteAoi() {
     // A box of pixels cols 10..30, rows 5..25, in the file's CRS.
-    WriteText("aoi.geojson",
-              R"({"type": "Polygon", "coordinates": [[[583120, 4507930], [583320, 4507930], [583320, 4507730],)"
-              R"( [583120, 4507730], [583120, 4507930]]]})");
+    WriteText(
+        "aoi.geojson",
+        R"({"type": "Polygon", "coordinates": [[[583120, 4507930], [583320, 4507930], [583320, 4507730],)"
+        R"( [583120, 4507730], [583120, 4507930]]]})");
   }
 };
 
@@ -74,11 +75,14 @@ TEST_F(OutputRules, DirectoryOutputFailsBeforeASlowRemoteRead) {
   test::FaultServer server;
   ASSERT_TRUE(server.Start()) << server.error();
   fs::create_directories(dir_ / "outdir");
-  const std::string url = server.Url("slow/io/cog_u8_deflate_256_t32.tif?t=dir&chunk=1&interval_ms=100");
+  const std::string url =
+      server.Url("slow/io/cog_u8_deflate_256_t32.tif?t=dir&chunk=1&interval_ms=100");
   test::CliRun r = Run({"translate", url, "-o", (dir_ / "outdir").string()});
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_EQ(r.err, "cogr: error: " + (dir_ / "outdir").string() + ": is a directory\n");
-  const std::string count = test::RawGet(server.port(), "/__count?target=%2Fslow%2Fio%2Fcog_u8_deflate_256_t32.tif%3Ft%3Ddir%26chunk%3D1%26interval_ms%3D100");
+  const std::string count = test::RawGet(server.port(),
+                                         "/__count?target=%2Fslow%2Fio%2Fcog_u8_deflate_256_t32."
+                                         "tif%3Ft%3Ddir%26chunk%3D1%26interval_ms%3D100");
   EXPECT_EQ(count.substr(count.find("\r\n\r\n") + 4), "0") << "no request was made";
 }
 
@@ -91,11 +95,11 @@ TEST_F(OutputRules, ReplacedOutputKeepsItsMode) {
   }
   test::CliRun r = Run({"translate", test::DataPath(kUtmFile), "-o", tif.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  r = Run({"clip", test::DataPath(kUtmFile), "--geojson", (dir_ / "aoi.geojson").string(), "--crop", "-o",
-           npy.string()});
+  r = Run({"clip", test::DataPath(kUtmFile), "--geojson", (dir_ / "aoi.geojson").string(), "--crop",
+           "-o", npy.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  r = Run({"clip", test::DataPath(kUtmFile), "--geojson", (dir_ / "aoi.geojson").string(), "--crop", "-o",
-           ctif.string()});
+  r = Run({"clip", test::DataPath(kUtmFile), "--geojson", (dir_ / "aoi.geojson").string(), "--crop",
+           "-o", ctif.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   for (const fs::path& p : {tif, npy, ctif}) EXPECT_EQ(Mode(p), 0600u) << p;
   auto src = Dataset::Open(test::DataPath(kUtmFile));
@@ -120,8 +124,8 @@ TEST_F(OutputRules, SymlinkOutputReplacesTheFileItPointsTo) {
   test::CliRun r = Run({"translate", test::DataPath(kUtmFile), "--window", "0,0,64,32", "-o",
                         (dir_ / "link.tif").string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  r = Run({"clip", test::DataPath(kUtmFile), "--geojson", (dir_ / "aoi.geojson").string(), "--crop", "-o",
-           (dir_ / "link.npy").string()});
+  r = Run({"clip", test::DataPath(kUtmFile), "--geojson", (dir_ / "aoi.geojson").string(), "--crop",
+           "-o", (dir_ / "link.npy").string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(fs::is_symlink(dir_ / "link.tif"));
   EXPECT_TRUE(fs::is_symlink(dir_ / "link.npy"));
@@ -130,7 +134,8 @@ TEST_F(OutputRules, SymlinkOutputReplacesTheFileItPointsTo) {
   ASSERT_TRUE(got.ok) << got.error;
   EXPECT_EQ(got.shape, (std::vector<uint64_t>{1, 20, 20}));
   std::vector<std::string> data_entries;
-  for (const auto& e : fs::directory_iterator(dir_ / "data")) data_entries.push_back(e.path().filename());
+  for (const auto& e : fs::directory_iterator(dir_ / "data"))
+    data_entries.push_back(e.path().filename());
   std::sort(data_entries.begin(), data_entries.end());
   EXPECT_EQ(data_entries, (std::vector<std::string>{"real.npy", "real.tif"}));
 }
@@ -140,8 +145,8 @@ TEST_F(OutputRules, SignalDuringASlowReadLeavesNothingBehind) {
   test::FaultServer server;
   ASSERT_TRUE(server.Start()) << server.error();
   // The open is served; the read trickles 1 byte per 100 ms.
-  const std::string url =
-      server.Url("slow/io/cog_u8_deflate_256_t32.tif?t=signal&skip=1&fail=2&chunk=1&interval_ms=100");
+  const std::string url = server.Url(
+      "slow/io/cog_u8_deflate_256_t32.tif?t=signal&skip=1&fail=2&chunk=1&interval_ms=100");
   const std::string out = (dir_ / "out.tif").string();
   test::ChildProcess cogr;
   ASSERT_TRUE(cogr.Start({COGR_CLI_PATH, "translate", url, "-o", out}, false));
@@ -184,7 +189,8 @@ TEST_F(OutputRules, MaxMemoryBoundsTheRead) {
   r = Run({"read", f, "--max-memory", "lots", "-o", out});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err,
-            "cogr: error: --max-memory: expected bytes (an integer >= 1, optionally with K, M, G or T), got 'lots'\n");
+            "cogr: error: --max-memory: expected bytes (an integer >= 1, optionally with K, M, G "
+            "or T), got 'lots'\n");
   r = Run({"translate", f, "--max-memory", "1K", "-o", (dir_ / "t.tif").string()});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("max_read_bytes 1024"), std::string::npos) << r.err;

@@ -41,10 +41,14 @@ TEST_F(CliFixture, QuicklookPngEqualsTheArray) {
   QuicklookOptions dflt;
   const std::vector<Case> cases = {
       {"sample.tif", {}, dflt},
-      {"rasterio__cogeo.tif", {"--size", "48", "--nodata-transparent", "--stretch", "p2-98"}, rgb_alpha},
+      {"rasterio__cogeo.tif",
+       {"--size", "48", "--nodata-transparent", "--stretch", "p2-98"},
+       rgb_alpha},
       {"webp_rgb_lossless_t128.tif", {"--size", "100", "--bands", "3,2,1"}, bgr},
       {"resample/pal_u8.tif", {}, dflt},
-      {"rasterio__RGBA.uint16.tif", {"--size", "48", "--nodata-transparent", "--stretch", "p2-98"}, rgb_alpha},
+      {"rasterio__RGBA.uint16.tif",
+       {"--size", "48", "--nodata-transparent", "--stretch", "p2-98"},
+       rgb_alpha},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.file);
@@ -85,9 +89,11 @@ TEST_F(CliFixture, QuicklookJpegHasTheQuicklookSize) {
   EXPECT_EQ(jpg.channels, 3u);
 #ifdef COGR_TEST_HAVE_PNG
   // Where the PNG is transparent, the JPEG is black (within JPEG's loss); elsewhere close to it.
-  r = Run({"quicklook", in, "-o", (dir_ / "q.png").string(), "--size", "64", "--nodata-transparent"});
+  r = Run(
+      {"quicklook", in, "-o", (dir_ / "q.png").string(), "--size", "64", "--nodata-transparent"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const test::DecodedImage png = test::DecodePngRgba(test::ReadFileBytes((dir_ / "q.png").string()));
+  const test::DecodedImage png =
+      test::DecodePngRgba(test::ReadFileBytes((dir_ / "q.png").string()));
   ASSERT_TRUE(png.ok);
   ASSERT_EQ(png.pixels.size() / 4, jpg.pixels.size() / 3);
   double transparent = 0, transparent_sum = 0, opaque = 0, opaque_diff = 0;
@@ -118,21 +124,32 @@ TEST_F(CliFixture, QuicklookErrorLines) {
     std::string err;
   };
   const std::vector<Case> cases = {
-      {{"quicklook", in, "-o", out, "--bands", "1,2"}, 2,
-       "cogr: error: quicklook: --bands: expected 1 band (grey or paletted) or 3 (red,green,blue), got 2\n"},
+      {{"quicklook", in, "-o", out, "--bands", "1,2"},
+       2,
+       "cogr: error: quicklook: --bands: expected 1 band (grey or paletted) or 3 (red,green,blue), "
+       "got 2\n"},
       {{"quicklook", in, "-o", out, "--bands", "x"}, 2, ""},
-      {{"quicklook", in, "-o", out, "--stretch", "p5-95"}, 2,
+      {{"quicklook", in, "-o", out, "--stretch", "p5-95"},
+       2,
        "cogr: error: quicklook: --stretch: unknown stretch 'p5-95' (expected minmax or p2-98)\n"},
-      {{"quicklook", in, "-o", out, "--size", "20000"}, 2,
+      {{"quicklook", in, "-o", out, "--size", "20000"},
+       2,
        "cogr: error: quicklook: --size: expected an integer in 1..16384, got '20000'\n"},
-      {{"quicklook", in, "-o", out, "--size", "0"}, 2,
+      {{"quicklook", in, "-o", out, "--size", "0"},
+       2,
        "cogr: error: quicklook: --size: expected an integer in 1..16384, got '0'\n"},
-      {{"quicklook", in, "-o", (dir_ / "q.gif").string()}, 2,
-       "cogr: error: quicklook: output must end in .png, .jpg or .jpeg, got '" + (dir_ / "q.gif").string() + "'\n"},
-      {{"quicklook", in}, 2, "cogr: error: quicklook: missing output file (-o OUT.png or -o OUT.jpg)\n"},
-      {{"quicklook", in, "-o", out, "--bands", "5"}, 1,
+      {{"quicklook", in, "-o", (dir_ / "q.gif").string()},
+       2,
+       "cogr: error: quicklook: output must end in .png, .jpg or .jpeg, got '" +
+           (dir_ / "q.gif").string() + "'\n"},
+      {{"quicklook", in},
+       2,
+       "cogr: error: quicklook: missing output file (-o OUT.png or -o OUT.jpg)\n"},
+      {{"quicklook", in, "-o", out, "--bands", "5"},
+       1,
        "cogr: error: " + in + ": band 5 out of range (file has 4 bands)\n"},
-      {{"quicklook", test::DataPath("dt_cint16_none_strip16.tif"), "-o", out}, 1,
+      {{"quicklook", test::DataPath("dt_cint16_none_strip16.tif"), "-o", out},
+       1,
        "cogr: error: " + test::DataPath("dt_cint16_none_strip16.tif") +
            ": quicklook of complex_int16 data is not supported\n"},
       {{"quicklook", in, "-o", (dir_ / "missing" / "q.png").string()}, 1, ""},
@@ -154,7 +171,8 @@ TEST_F(CliFixture, QuicklookErrorLines) {
   WriteText("file", "x");
   CliRun r = Run({"quicklook", in, "-o", (dir_ / "file" / "q.png").string()});
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_EQ(r.err.rfind("cogr: error: " + (dir_ / "file" / "q.png").string() + ": ", 0), 0u) << r.err;
+  EXPECT_EQ(r.err.rfind("cogr: error: " + (dir_ / "file" / "q.png").string() + ": ", 0), 0u)
+      << r.err;
   std::filesystem::create_directories(dir_ / "d.png");
   r = Run({"quicklook", in, "-o", (dir_ / "d.png").string()});
   EXPECT_EQ(r.exit_code, 2) << r.err;
@@ -212,7 +230,8 @@ TEST_F(QuicklookRemote, OneDataRequestAfterTheHeader) {
   // The CLI's first read (32 KiB) holds the header and that tile: one request in all, as
   // --stats and nginx's log say.
   const size_t cli_before = server_->RequestCount();
-  const CliRun r = Run({"quicklook", Url("cli"), "-o", (dir_ / "r.png").string(), "--size", "120", "--stats"});
+  const CliRun r =
+      Run({"quicklook", Url("cli"), "-o", (dir_ / "r.png").string(), "--size", "120", "--stats"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const nlohmann::json stats = nlohmann::json::parse(r.err, nullptr, false);
   ASSERT_TRUE(stats.is_object()) << r.err;
@@ -224,8 +243,8 @@ TEST_F(QuicklookRemote, InternalMaskCostsOneMoreRequest) {
   // The header, the 256 x 256 overview's tile, then its mask tile (whose zeros are left out of the
   // stretch): two data requests.
   const size_t before = server_->RequestCount();
-  const CliRun r = Run({"quicklook", Url("cli", kRemoteMaskedCog), "-o", (dir_ / "m.png").string(), "--size", "256",
-                        "--stats"});
+  const CliRun r = Run({"quicklook", Url("cli", kRemoteMaskedCog), "-o", (dir_ / "m.png").string(),
+                        "--size", "256", "--stats"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const nlohmann::json stats = nlohmann::json::parse(r.err, nullptr, false);
   ASSERT_TRUE(stats.is_object()) << r.err;
@@ -237,15 +256,16 @@ TEST_F(QuicklookRemote, AlphaBandIsReadWithTheColours) {
   // 200 x 169 RGBA (pixel-interleaved, alpha band, no overviews): the alpha comes from the same
   // tiles as red, green and blue, fetched once: the header, then one request for the 2 x 2 tiles.
   const size_t before = server_->RequestCount();
-  const CliRun r = Run({"quicklook", Url("cli", "fixtures/rgba_u8_pixel_alpha_deflate_t128.tif"), "-o",
-                        (dir_ / "a.png").string(), "--size", "64", "--stats"});
+  const CliRun r = Run({"quicklook", Url("cli", "fixtures/rgba_u8_pixel_alpha_deflate_t128.tif"),
+                        "-o", (dir_ / "a.png").string(), "--size", "64", "--stats"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const nlohmann::json stats = nlohmann::json::parse(r.err, nullptr, false);
   ASSERT_TRUE(stats.is_object()) << r.err;
   EXPECT_EQ(stats["requests"], 2);
   EXPECT_EQ(server_->RequestCount() - before, 2u);
 #ifdef COGR_TEST_HAVE_PNG
-  const test::DecodedImage png = test::DecodePngRgba(test::ReadFileBytes((dir_ / "a.png").string()));
+  const test::DecodedImage png =
+      test::DecodePngRgba(test::ReadFileBytes((dir_ / "a.png").string()));
   ASSERT_TRUE(png.ok);
   size_t transparent = 0;
   for (size_t i = 3; i < png.pixels.size(); i += 4) transparent += png.pixels[i] == 0;

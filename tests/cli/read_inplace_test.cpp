@@ -49,7 +49,8 @@ TEST_F(ReadInPlace, MultiBandFloatAndWindowBytesEqualWriteNpy) {
   EXPECT_EQ(npy.descr, "<u2");
   EXPECT_EQ(npy.shape, (std::vector<uint64_t>{3, 120, 150}));
   EXPECT_TRUE(Buffer(npy.data) == want->data);
-  EXPECT_EQ(test::ReadFileBytes(out).size() % 64, (3u * 120 * 150 * 2) % 64) << "header is a multiple of 64";
+  EXPECT_EQ(test::ReadFileBytes(out).size() % 64, (3u * 120 * 150 * 2) % 64)
+      << "header is a multiple of 64";
   EXPECT_EQ(Entries(), std::vector<std::string>{"b.npy"});
 }
 
@@ -63,20 +64,24 @@ TEST_F(ReadInPlace, CorruptBlockAfterTheOutputExistsLeavesNothing) {
   std::vector<uint8_t> bytes = test::ReadFileBytes(fixture);
   const uint64_t off = ifd.block_offsets.back(), len = ifd.block_byte_counts.back();
   ASSERT_LE(off + len, bytes.size());
-  for (uint64_t i = 0; i < len; ++i) bytes[static_cast<size_t>(off + i)] = static_cast<uint8_t>(0xFF - i);
+  for (uint64_t i = 0; i < len; ++i)
+    bytes[static_cast<size_t>(off + i)] = static_cast<uint8_t>(0xFF - i);
   const std::string corrupt = (dir_ / "corrupt.tif").string();
-  std::ofstream(corrupt, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                                 static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(corrupt, std::ios::binary)
+      .write(reinterpret_cast<const char*>(bytes.data()),
+             static_cast<std::streamsize>(bytes.size()));
   const std::string out = (dir_ / "o.npy").string();
   std::ofstream(out) << "previous";
   test::CliRun r = Run({"read", corrupt, "-o", out});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err.rfind("cogr: error: " + corrupt + ": ", 0), 0u) << r.err;
-  EXPECT_NE(r.err.find("block " + std::to_string(ifd.block_offsets.size() - 1) + " of IFD 0"), std::string::npos)
+  EXPECT_NE(r.err.find("block " + std::to_string(ifd.block_offsets.size() - 1) + " of IFD 0"),
+            std::string::npos)
       << r.err;
   EXPECT_EQ(test::ReadFileText(out), "previous");
-  EXPECT_EQ(Entries(), (std::vector<std::string>{"corrupt.tif", "o.npy"})) << "no temporary file left";
+  EXPECT_EQ(Entries(), (std::vector<std::string>{"corrupt.tif", "o.npy"}))
+      << "no temporary file left";
 }
 
 TEST_F(ReadInPlace, AbsurdShapesAreLimitErrorsAndCreateNothing) {
@@ -86,16 +91,19 @@ TEST_F(ReadInPlace, AbsurdShapesAreLimitErrorsAndCreateNothing) {
   test::CliRun r = Run({"read", file, "--bands", "1", "--out-shape", "100000,100000", "-o", out});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err, "cogr: error: " + file +
-                       ": out_shape read of 1 x 100000 x 100000 samples (20000000000 bytes, 40000000000 with the resampler's buffers) exceeds max_read_bytes " +
+                       ": out_shape read of 1 x 100000 x 100000 samples (20000000000 bytes, "
+                       "40000000000 with the resampler's buffers) exceeds max_read_bytes " +
                        limit + "\n");
-  r = Run({"read", file, "--bands", "1", "--window", "0,0,100000,100000", "--boundless", "-o", out});
+  r = Run(
+      {"read", file, "--bands", "1", "--window", "0,0,100000,100000", "--boundless", "-o", out});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.err, "cogr: error: " + file +
-                       ": read of 1 x 100000 x 100000 samples (20000000000 bytes) exceeds max_read_bytes " + limit +
-                       "\n");
+  EXPECT_EQ(
+      r.err,
+      "cogr: error: " + file +
+          ": read of 1 x 100000 x 100000 samples (20000000000 bytes) exceeds max_read_bytes " +
+          limit + "\n");
   EXPECT_TRUE(Entries().empty());
 }
-
 
 // On tmpfs (/dev/shm) a local plain read is streamed: strips of block rows read into two reused
 // buffers and written while the next strip decodes. The file must hold exactly what the mapped
@@ -114,7 +122,8 @@ TEST_F(ReadInPlace, StreamedStripsOnTmpfsEqualTheMappedFileAndRead) {
   img.width = 2600;
   img.data.resize(img.bands * img.height * img.width * 2);
   uint16_t* p = reinterpret_cast<uint16_t*>(img.data.data());
-  for (uint64_t i = 0; i < img.bands * img.height * img.width; ++i) p[i] = static_cast<uint16_t>((i * 2654435761u) >> 7);
+  for (uint64_t i = 0; i < img.bands * img.height * img.width; ++i)
+    p[i] = static_cast<uint16_t>((i * 2654435761u) >> 7);
   write::Profile profile;
   profile.width = img.width;
   profile.height = img.height;
@@ -156,7 +165,8 @@ TEST_F(ReadInPlace, StreamedStripsOnTmpfsEqualTheMappedFileAndRead) {
     auto want = (*ds)->Read(c.options);
     ASSERT_TRUE(want.ok()) << want.status().message();
     ASSERT_GE(streamed.size(), want->data.size());
-    EXPECT_TRUE(std::equal(want->data.begin(), want->data.end(), streamed.end() - static_cast<ptrdiff_t>(want->data.size())))
+    EXPECT_TRUE(std::equal(want->data.begin(), want->data.end(),
+                           streamed.end() - static_cast<ptrdiff_t>(want->data.size())))
         << c.args.size();
   }
 }

@@ -17,7 +17,6 @@ constexpr const char* kCog = "io/cog_u8_deflate_256_t32.tif";  // 256x256, 32x32
 
 class CliRemote : public test::ServerSuite<CliRemote, test::NginxServer, test::CliFixture> {
  protected:
-
   void SetUp() override {
     test::CliFixture::SetUp();
     if (!test::HaveHttp()) GTEST_SKIP() << "cogr was built without libcurl";
@@ -35,7 +34,6 @@ class CliRemote : public test::ServerSuite<CliRemote, test::NginxServer, test::C
     EXPECT_EQ(err.find('\n'), err.size() - 1) << err;
     return json::parse(err, nullptr, false);
   }
-
 };
 
 TEST_F(CliRemote, InfoStatsIsOneJsonLineOnStderr) {
@@ -45,8 +43,8 @@ TEST_F(CliRemote, InfoStatsIsOneJsonLineOnStderr) {
   EXPECT_EQ(json::parse(r.out)["width"], 256);
   const json stats = StatsLine(r.err);
   ASSERT_TRUE(stats.is_object()) << r.err;
-  for (const char* key :
-       {"requests", "bytes_fetched", "bytes_used", "retries", "wait_ms", "cache_hits", "full_body_responses"}) {
+  for (const char* key : {"requests", "bytes_fetched", "bytes_used", "retries", "wait_ms",
+                          "cache_hits", "full_body_responses"}) {
     EXPECT_TRUE(stats.contains(key)) << key << " missing in " << r.err;
   }
   EXPECT_EQ(stats["requests"], 1);  // one-request cold open
@@ -71,14 +69,15 @@ TEST_F(CliRemote, ReadStatsCountsOpenAndCoalescedRead) {
   EXPECT_GE(stats["bytes_fetched"].get<uint64_t>(), stats["bytes_used"].get<uint64_t>() - 32768);
   // The same window read locally gives the same pixels.
   const std::string local = (dir_ / "l.npy").string();
-  ASSERT_EQ(Run({"read", test::DataPath(kCog), "--window", "40,72,80,80", "-o", local}).exit_code, 0);
+  ASSERT_EQ(Run({"read", test::DataPath(kCog), "--window", "40,72,80,80", "-o", local}).exit_code,
+            0);
   EXPECT_EQ(test::ReadFileBytes(out), test::ReadFileBytes(local));
 }
 
 TEST_F(CliRemote, BenchJsonCountsEveryRequest) {
   const size_t before = server_->RequestCount();
-  test::CliRun r = Run({"bench", Url("a"), Url("b"), "--window", "40,72,80,80", "--repeat", "3", "--concurrency", "4",
-                        "--json"});
+  test::CliRun r = Run({"bench", Url("a"), Url("b"), "--window", "40,72,80,80", "--repeat", "3",
+                        "--concurrency", "4", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");  // no progress bar: stderr is not a terminal
   const json j = json::parse(r.out, nullptr, false);
@@ -97,7 +96,8 @@ TEST_F(CliRemote, BenchJsonCountsEveryRequest) {
     EXPECT_GT(u["bytes_fetched"].get<uint64_t>(), 0u);
     EXPECT_GT(u["bytes_used"].get<uint64_t>(), 0u);
     const json& lat = u["latency_ms"];
-    for (const char* key : {"p50", "p95", "min", "max", "mean"}) EXPECT_TRUE(lat.contains(key)) << key;
+    for (const char* key : {"p50", "p95", "min", "max", "mean"})
+      EXPECT_TRUE(lat.contains(key)) << key;
     EXPECT_LE(lat["min"].get<double>(), lat["p50"].get<double>());
     EXPECT_LE(lat["p50"].get<double>(), lat["p95"].get<double>());
     EXPECT_LE(lat["p95"].get<double>(), lat["max"].get<double>());
@@ -110,7 +110,8 @@ TEST_F(CliRemote, BenchJsonCountsEveryRequest) {
   EXPECT_EQ(total["errors"], 0);
   EXPECT_EQ(total["requests"], 12);
   EXPECT_EQ(total["bytes_fetched"].get<uint64_t>(),
-            j["uris"][0]["bytes_fetched"].get<uint64_t>() + j["uris"][1]["bytes_fetched"].get<uint64_t>());
+            j["uris"][0]["bytes_fetched"].get<uint64_t>() +
+                j["uris"][1]["bytes_fetched"].get<uint64_t>());
   EXPECT_EQ(server_->RequestCount() - before, 12u);
 }
 
@@ -118,7 +119,8 @@ TEST_F(CliRemote, BenchJsonCountsEveryRequest) {
 // the requests and results are those of the capped run.
 TEST_F(CliRemote, BenchDefaultKeepsEveryReadInFlight) {
   const size_t before = server_->RequestCount();
-  test::CliRun r = Run({"bench", Url("a"), Url("b"), "--window", "40,72,80,80", "--repeat", "3", "--json"});
+  test::CliRun r =
+      Run({"bench", Url("a"), Url("b"), "--window", "40,72,80,80", "--repeat", "3", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json j = json::parse(r.out, nullptr, false);
   ASSERT_TRUE(j.is_object()) << r.out;
@@ -132,8 +134,8 @@ TEST_F(CliRemote, BenchDefaultKeepsEveryReadInFlight) {
 
 TEST_F(CliRemote, BenchHeaderCacheMakesWarmOpensFree) {
   const std::string cache = (dir_ / "cache").string();
-  test::CliRun r = Run({"bench", Url("a"), "--window", "0,0,32,32", "--repeat", "3", "--concurrency", "1",
-                        "--header-cache", cache, "--json"});
+  test::CliRun r = Run({"bench", Url("a"), "--window", "0,0,32,32", "--repeat", "3",
+                        "--concurrency", "1", "--header-cache", cache, "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json j = json::parse(r.out, nullptr, false);
   ASSERT_TRUE(j.is_object()) << r.out;
@@ -158,7 +160,8 @@ TEST_F(CliRemote, BenchTableAndFailures) {
   ASSERT_TRUE(j.is_object()) << r.out;
   EXPECT_EQ(j["total"]["errors"], 1);
   EXPECT_EQ(j["uris"][1]["error"], missing + ": HTTP 404 (not found)");
-  EXPECT_EQ(r.err, "cogr: error: " + missing + ": 1 of 1 reads failed; first error: " + missing + ": HTTP 404 (not found)\n");
+  EXPECT_EQ(r.err, "cogr: error: " + missing + ": 1 of 1 reads failed; first error: " + missing +
+                       ": HTTP 404 (not found)\n");
 
   r = Run({"bench", "--repeat", "0", Url("a")});
   EXPECT_EQ(r.exit_code, 2);

@@ -21,9 +21,9 @@ namespace {
 
 constexpr const char* kFile = "io/cog_u8_deflate_256_t32.tif";  // 256x256 uint8, 67594 bytes
 
-class CliRemoteLimits : public test::ServerSuite<CliRemoteLimits, test::FaultServer, test::CliFixture> {
+class CliRemoteLimits
+    : public test::ServerSuite<CliRemoteLimits, test::FaultServer, test::CliFixture> {
  protected:
-
   void SetUp() override {
     test::CliFixture::SetUp();
     if (!test::HaveHttp()) GTEST_SKIP() << "cogr was built without libcurl";
@@ -32,18 +32,28 @@ class CliRemoteLimits : public test::ServerSuite<CliRemoteLimits, test::FaultSer
   // "<mode>/<kFile>?t=<test>-<tag>&<query>": fresh server counters per URL.
   std::string Url(const std::string& mode, const std::string& tag, const std::string& query) {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    return server_->Url(mode + "/" + kFile + "?t=" + info->name() + "-" + tag + (query.empty() ? "" : "&" + query));
+    return server_->Url(mode + "/" + kFile + "?t=" + info->name() + "-" + tag +
+                        (query.empty() ? "" : "&" + query));
   }
   // `env ENV... cogr ARGS...` bounded by `timeout 60`, the header cache off.
-  test::CliRun RunBounded(const std::vector<std::string>& args, const std::vector<std::string>& env = {}) {
-    std::vector<std::string> prefix = {"env", "-u", "COGR_TIMEOUT", "-u", "COGR_LOW_SPEED_LIMIT", "-u",
-                                       "COGR_LOW_SPEED_TIME", "-u", "COGR_HEADER_CACHE_DIR"};
+  test::CliRun RunBounded(const std::vector<std::string>& args,
+                          const std::vector<std::string>& env = {}) {
+    std::vector<std::string> prefix = {"env",
+                                       "-u",
+                                       "COGR_TIMEOUT",
+                                       "-u",
+                                       "COGR_LOW_SPEED_LIMIT",
+                                       "-u",
+                                       "COGR_LOW_SPEED_TIME",
+                                       "-u",
+                                       "COGR_HEADER_CACHE_DIR"};
     prefix.insert(prefix.end(), env.begin(), env.end());
     prefix.insert(prefix.end(), {"timeout", "-k", "5", "60"});
     return test::RunCogr(dir_, args, prefix);
   }
   // One line on stderr that starts with `prefix` and ends with `suffix`; exit status 1; no output.
-  void ExpectOneError(const test::CliRun& r, const std::string& prefix, const std::string& suffix = "\n") {
+  void ExpectOneError(const test::CliRun& r, const std::string& prefix,
+                      const std::string& suffix = "\n") {
     ASSERT_NE(r.exit_code, 124) << "the command did not end within the test's bound of 60 s";
     EXPECT_EQ(r.exit_code, 1) << r.err;
     EXPECT_EQ(r.out, "");
@@ -55,7 +65,6 @@ class CliRemoteLimits : public test::ServerSuite<CliRemoteLimits, test::FaultSer
     EXPECT_EQ(DirEntries(), std::vector<std::string>{}) << "a file was left behind";
   }
   std::string Out() const { return (dir_ / "out.npy").string(); }
-
 };
 
 // The open's first request and the reads after it: `skip=1&fail=2` makes only the read's first
@@ -65,16 +74,19 @@ constexpr const char* kAfterOpen = "skip=1&fail=2";
 TEST_F(CliRemoteLimits, InfoTrickleEndsAtTheTimeout) {
   const std::string url = Url("slow", "a", "chunk=1&interval_ms=100");
   test::CliRun r = RunBounded({"info", url, "--timeout", "3"});
-  ExpectOneError(r, "cogr: error: " + url +
-                        ": open deadline exceeded (--timeout 3); waiting for bytes [0, 32768): HTTP 206, ",
-                 " body bytes received\n");
+  ExpectOneError(
+      r,
+      "cogr: error: " + url +
+          ": open deadline exceeded (--timeout 3); waiting for bytes [0, 32768): HTTP 206, ",
+      " body bytes received\n");
 }
 
 TEST_F(CliRemoteLimits, ReadTrickleEndsAtTheTimeout) {
   const std::string url = Url("slow", "a", std::string(kAfterOpen) + "&chunk=1&interval_ms=100");
   test::CliRun r = RunBounded({"read", url, "--timeout", "3", "-o", Out()});
-  ExpectOneError(r, "cogr: error: " + url + ": read deadline exceeded (--timeout 3); waiting for bytes [",
-                 " body bytes received\n");
+  ExpectOneError(
+      r, "cogr: error: " + url + ": read deadline exceeded (--timeout 3); waiting for bytes [",
+      " body bytes received\n");
   EXPECT_NE(r.err.find("): HTTP 206, "), std::string::npos) << r.err;
 }
 
@@ -83,20 +95,23 @@ TEST_F(CliRemoteLimits, InfoHeldConnectionEndsAtTheTimeout) {
   const std::string url = Url("hold", "a", "hold_ms=60000");
   test::CliRun r = RunBounded({"info", url, "--timeout", "3"});
   ExpectOneError(r, "cogr: error: " + url +
-                        ": open deadline exceeded (--timeout 3); waiting for bytes [0, 32768): HTTP 206, 16384 body "
+                        ": open deadline exceeded (--timeout 3); waiting for bytes [0, 32768): "
+                        "HTTP 206, 16384 body "
                         "bytes received\n");
 }
 
 TEST_F(CliRemoteLimits, ReadHeldConnectionEndsAtTheTimeout) {
   const std::string url = Url("hold", "a", std::string(kAfterOpen) + "&hold_ms=60000");
   test::CliRun r = RunBounded({"read", url, "--timeout", "3", "-o", Out()});
-  ExpectOneError(r, "cogr: error: " + url + ": read deadline exceeded (--timeout 3); waiting for bytes [",
-                 " body bytes received\n");
+  ExpectOneError(
+      r, "cogr: error: " + url + ": read deadline exceeded (--timeout 3); waiting for bytes [",
+      " body bytes received\n");
 }
 
 TEST_F(CliRemoteLimits, RetryAfter100000GivesUpAtOnce) {
   const std::string cause =
-      "HTTP 429 (too many requests) (gave up after 0 retries: the server asks to wait 100000 s (Retry-After), more "
+      "HTTP 429 (too many requests) (gave up after 0 retries: the server asks to wait 100000 s "
+      "(Retry-After), more "
       "than 30000 ms, RetryOptions::max_retry_after_ms)\n";
   const std::string info_url = Url("s429", "info", "retry_after=100000");
   test::CliRun r = RunBounded({"info", info_url, "--timeout", "3"});
@@ -114,9 +129,11 @@ TEST_F(CliRemoteLimits, RetryAfterPastTheDeadlineFailsBeforeWaiting) {
   // Retry-After: 20 is within the 30 s cap, but the command has 3 s: no wait is started.
   const std::string url = Url("s429", "a", "retry_after=20");
   test::CliRun r = RunBounded({"info", url, "--timeout", "3"});
-  ExpectOneError(r, "cogr: error: " + url +
-                        ": bytes [0, 32768): HTTP 429 (too many requests): open deadline exceeded (--timeout 3) "
-                        "before retry 1 (a wait of 20000 ms, Retry-After 20 s)\n");
+  ExpectOneError(
+      r,
+      "cogr: error: " + url +
+          ": bytes [0, 32768): HTTP 429 (too many requests): open deadline exceeded (--timeout 3) "
+          "before retry 1 (a wait of 20000 ms, Retry-After 20 s)\n");
 }
 
 TEST_F(CliRemoteLimits, RedirectLoopSaysTooManyRedirects) {
@@ -132,18 +149,23 @@ TEST_F(CliRemoteLimits, RedirectLoopSaysTooManyRedirects) {
 TEST_F(CliRemoteLimits, EnvironmentTimeoutAndTheFlagWins) {
   const std::string url = Url("hold", "env", "hold_ms=60000");
   test::CliRun r = RunBounded({"info", url}, {"COGR_TIMEOUT=2.5"});
-  ExpectOneError(r, "cogr: error: " + url + ": open deadline exceeded (COGR_TIMEOUT=2.5); waiting for bytes [0, 32768)");
+  ExpectOneError(r,
+                 "cogr: error: " + url +
+                     ": open deadline exceeded (COGR_TIMEOUT=2.5); waiting for bytes [0, 32768)");
   const std::string url2 = Url("hold", "flag", "hold_ms=60000");
   r = RunBounded({"info", url2, "--timeout", "2"}, {"COGR_TIMEOUT=1000"});
-  ExpectOneError(r, "cogr: error: " + url2 + ": open deadline exceeded (--timeout 2); waiting for bytes [0, 32768)");
+  ExpectOneError(r, "cogr: error: " + url2 +
+                        ": open deadline exceeded (--timeout 2); waiting for bytes [0, 32768)");
   // --timeout 0 lifts an environment limit: a good server then answers however long it takes.
-  r = RunBounded({"info", Url("ok", "zero", ""), "--json", "--timeout", "0"}, {"COGR_TIMEOUT=0.001"});
+  r = RunBounded({"info", Url("ok", "zero", ""), "--json", "--timeout", "0"},
+                 {"COGR_TIMEOUT=0.001"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("\"width\": 256"), std::string::npos) << r.out;
 }
 
 TEST_F(CliRemoteLimits, GoodServerReadsNormallyUnderATimeout) {
-  test::CliRun r = RunBounded({"read", Url("ok", "a", ""), "--timeout", "30", "--max-memory", "64K", "-o", Out()});
+  test::CliRun r = RunBounded(
+      {"read", Url("ok", "a", ""), "--timeout", "30", "--max-memory", "64K", "-o", Out()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");
   const std::vector<uint8_t> npy = test::ReadFileBytes(Out());

@@ -25,7 +25,8 @@ class Captured {
     std::fflush(file_);
     std::string text;
     std::rewind(file_);
-    for (int c = std::fgetc(file_); c != EOF; c = std::fgetc(file_)) text.push_back(static_cast<char>(c));
+    for (int c = std::fgetc(file_); c != EOF; c = std::fgetc(file_))
+      text.push_back(static_cast<char>(c));
     return text;
   }
 
@@ -35,8 +36,8 @@ class Captured {
 
 std::string Bar(int percent) {
   const int filled = percent * 40 / 100;
-  return "\rwrite [" + std::string(static_cast<size_t>(filled), '#') + std::string(static_cast<size_t>(40 - filled), '.') +
-         "] " + std::to_string(percent) + "%";
+  return "\rwrite [" + std::string(static_cast<size_t>(filled), '#') +
+         std::string(static_cast<size_t>(40 - filled), '.') + "] " + std::to_string(percent) + "%";
 }
 
 TEST(ProgressBar, DrawsEachNewPercentOnOneLine) {
@@ -45,9 +46,9 @@ TEST(ProgressBar, DrawsEachNewPercentOnOneLine) {
   {
     ProgressBar bar("write", out.file(), true, std::chrono::milliseconds(0));
     EXPECT_TRUE(bar.Update(0.25));
-    EXPECT_TRUE(bar.Update(0.2501));  // still 25%: not redrawn
+    EXPECT_TRUE(bar.Update(0.2501));                                    // still 25%: not redrawn
     EXPECT_TRUE(bar.Update(std::numeric_limits<double>::quiet_NaN()));  // shown as 0%
-    EXPECT_TRUE(bar.Update(7.0));     // clamped to 100%
+    EXPECT_TRUE(bar.Update(7.0));                                       // clamped to 100%
   }  // the destructor ends the line
   EXPECT_EQ(out.Text(), Bar(25) + Bar(0) + Bar(100) + "\n");
 }
@@ -60,7 +61,8 @@ TEST(ProgressBar, SilentWhenDisabledOrShort) {
     bar.Finish();
   }
   {
-    ProgressBar bar("write", short_run.file(), true, std::chrono::hours(1));  // not yet half a second
+    ProgressBar bar("write", short_run.file(), true,
+                    std::chrono::hours(1));  // not yet half a second
     bar.Update(0.5);
     bar.Update(1.0);
   }
@@ -69,8 +71,10 @@ TEST(ProgressBar, SilentWhenDisabledOrShort) {
 }
 
 TEST(SubArgs, OptionsPositionalsAndErrors) {
-  static constexpr SubOption kSpecs[] = {{"--crs", "", true}, {"--json", "", false}, {"--output", "-o", true}};
-  const std::vector<std::string> args = {"a.tif", "-75.5", "--crs=EPSG:4326", "-o", "x", "--json", "--", "--z"};
+  static constexpr SubOption kSpecs[] = {
+      {"--crs", "", true}, {"--json", "", false}, {"--output", "-o", true}};
+  const std::vector<std::string> args = {"a.tif", "-75.5", "--crs=EPSG:4326", "-o", "x", "--json",
+                                         "--",    "--z"};
   auto parsed = ParseSubArgs("index", args, kSpecs);
   ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
   EXPECT_EQ(parsed->positional, (std::vector<std::string>{"a.tif", "-75.5", "--z"}));
@@ -85,7 +89,9 @@ TEST(SubArgs, OptionsPositionalsAndErrors) {
   ASSERT_TRUE(h.ok());
   EXPECT_TRUE(h->help) << "help stops the parse before the unknown option";
 
-  auto error = [&](std::vector<std::string> v) { return ParseSubArgs("index", v, kSpecs).status().message(); };
+  auto error = [&](std::vector<std::string> v) {
+    return ParseSubArgs("index", v, kSpecs).status().message();
+  };
   EXPECT_EQ(error({"--bogus"}), "index: unknown option '--bogus' (see 'cogr index --help')");
   EXPECT_EQ(error({"--crs"}), "index: --crs: missing value");
   EXPECT_EQ(error({"--json=1"}), "index: --json: takes no value");

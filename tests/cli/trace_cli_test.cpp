@@ -57,7 +57,8 @@ json ReportData(const std::string& html) {
 int64_t RenderedWaterfallRows(const std::filesystem::path& dir, const std::string& report) {
   const std::string dom = (dir / "dom.html").string();
   const std::string cmd = "timeout 120 chromium --headless --no-sandbox --disable-gpu --dump-dom " +
-                          test::ShellQuoted("file://" + report) + " >" + test::ShellQuoted(dom) + " 2>/dev/null";
+                          test::ShellQuoted("file://" + report) + " >" + test::ShellQuoted(dom) +
+                          " 2>/dev/null";
   const int status = std::system(cmd.c_str());
   EXPECT_TRUE(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
       << "headless chromium failed (scripts/install_deps.sh installs it): " << cmd;
@@ -65,7 +66,8 @@ int64_t RenderedWaterfallRows(const std::filesystem::path& dir, const std::strin
   const size_t wf = html.find("id=\"waterfall\"");
   if (wf == std::string::npos) return -1;
   int64_t rows = 0;
-  for (size_t at = html.find("<g>", wf); at != std::string::npos; at = html.find("<g>", at + 3)) ++rows;
+  for (size_t at = html.find("<g>", wf); at != std::string::npos; at = html.find("<g>", at + 3))
+    ++rows;
   return rows;
 }
 
@@ -73,7 +75,8 @@ class CliTraceLocal : public test::CliFixture {};
 
 TEST_F(CliTraceLocal, ReadTraceHasEveryPreadAndDecode) {
   const std::string out = (dir_ / "w.npy").string(), trace = (dir_ / "t.json").string();
-  test::CliRun r = Run({"read", test::DataPath(kCog), "--window", "64,160,96,96", "-o", out, "--stats", "--trace", trace});
+  test::CliRun r = Run({"read", test::DataPath(kCog), "--window", "64,160,96,96", "-o", out,
+                        "--stats", "--trace", trace});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json stats = json::parse(r.err, nullptr, false);
   const json j = json::parse(test::ReadFileText(trace), nullptr, false);
@@ -95,8 +98,8 @@ TEST_F(CliTraceLocal, ReadTraceHasEveryPreadAndDecode) {
 TEST_F(CliTraceLocal, FailedReadStillWritesItsTraceAndBadTracePathFails) {
   const std::string trace = (dir_ / "t.json").string();
   // A window outside the image: the open is traced, the read fails.
-  test::CliRun r = Run({"read", test::DataPath(kCog), "--window", "250,250,96,96", "-o", (dir_ / "w.npy").string(),
-                        "--trace", trace});
+  test::CliRun r = Run({"read", test::DataPath(kCog), "--window", "250,250,96,96", "-o",
+                        (dir_ / "w.npy").string(), "--trace", trace});
   EXPECT_EQ(r.exit_code, 1);
   const json j = json::parse(test::ReadFileText(trace), nullptr, false);
   ASSERT_TRUE(j.is_object());
@@ -110,7 +113,8 @@ TEST_F(CliTraceLocal, FailedReadStillWritesItsTraceAndBadTracePathFails) {
   EXPECT_NE(r.err.find("--trace: empty file name"), std::string::npos) << r.err;
 }
 
-class CliTraceRemote : public test::ServerSuite<CliTraceRemote, test::NginxServer, test::CliFixture> {
+class CliTraceRemote
+    : public test::ServerSuite<CliTraceRemote, test::NginxServer, test::CliFixture> {
  protected:
   void SetUp() override {
     test::CliFixture::SetUp();
@@ -126,7 +130,8 @@ class CliTraceRemote : public test::ServerSuite<CliTraceRemote, test::NginxServe
 
 TEST_F(CliTraceRemote, ReadTraceHasHeaderAndCoalescedRequestOnNamedConnection) {
   const std::string trace = (dir_ / "t.json").string();
-  test::CliRun r = Run({"read", Url("a"), "--window", "64,160,96,96", "-o", (dir_ / "w.npy").string(), "--trace", trace});
+  test::CliRun r = Run({"read", Url("a"), "--window", "64,160,96,96", "-o",
+                        (dir_ / "w.npy").string(), "--trace", trace});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json j = json::parse(test::ReadFileText(trace), nullptr, false);
   ASSERT_TRUE(j.is_object());
@@ -136,7 +141,8 @@ TEST_F(CliTraceRemote, ReadTraceHasHeaderAndCoalescedRequestOnNamedConnection) {
   const std::string conn = "conn 1 (127.0.0.1:" + std::to_string(server_->port()) + ")";
   EXPECT_NE(std::find(s.tracks.begin(), s.tracks.end(), conn), s.tracks.end()) << j.dump();
   for (const json& e : j["traceEvents"]) {
-    if (e["ph"] == "X" && e["cat"] == "http" && e["name"].get<std::string>().rfind("GET header", 0) == 0) {
+    if (e["ph"] == "X" && e["cat"] == "http" &&
+        e["name"].get<std::string>().rfind("GET header", 0) == 0) {
       EXPECT_EQ(e["args"]["ranges"], "0-32767");
       EXPECT_EQ(e["args"]["status"], 206);
       EXPECT_EQ(e["args"]["bytes"], 32768);
@@ -147,8 +153,9 @@ TEST_F(CliTraceRemote, ReadTraceHasHeaderAndCoalescedRequestOnNamedConnection) {
 
 TEST_F(CliTraceRemote, BenchReportHasOneWaterfallRowPerRequest) {
   const std::string report = (dir_ / "r.html").string(), trace = (dir_ / "t.json").string();
-  test::CliRun r = Run({"bench", Url("a"), Url("b"), test::DataPath(kCog), "--window", "40,72,80,80", "--repeat",
-                        "2", "--json", "--report", report, "--trace", trace});
+  test::CliRun r =
+      Run({"bench", Url("a"), Url("b"), test::DataPath(kCog), "--window", "40,72,80,80", "--repeat",
+           "2", "--json", "--report", report, "--trace", trace});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json bench = json::parse(r.out, nullptr, false);
   ASSERT_TRUE(bench.is_object()) << r.out;

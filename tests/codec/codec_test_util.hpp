@@ -11,8 +11,8 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cogr/codec.hpp"
@@ -29,7 +29,8 @@ struct TiffBlock {
 
   std::vector<uint8_t> raw;          ///< the block as stored (TIFFReadRawTile/Strip)
   std::vector<uint8_t> jpeg_tables;  ///< JPEGTables tag, may be empty
-  std::vector<uint8_t> libtiff;      ///< libtiff's decode (JPEG YCbCr converted to RGB); empty on failure
+  std::vector<uint8_t>
+      libtiff;  ///< libtiff's decode (JPEG YCbCr converted to RGB); empty on failure
   codec::BlockInfo info;
   uint32_t image_width = 0;
   uint32_t image_height = 0;
@@ -37,9 +38,7 @@ struct TiffBlock {
   uint32_t block_height = 0;  ///< full tile / strip height (info.height is the rows stored)
 };
 
-inline void SilenceLibtiff() {
-  TIFFSetWarningHandler(nullptr);
-}
+inline void SilenceLibtiff() { TIFFSetWarningHandler(nullptr); }
 
 /// Reads block `index` of the first IFD of `path`; fails the test (returns false) if it can't.
 inline bool ReadTiffBlock(const std::string& path, TiffBlock* b, uint32_t index = 0) {
@@ -74,7 +73,8 @@ inline bool ReadTiffBlock(const std::string& path, TiffBlock* b, uint32_t index 
   TIFFGetFieldDefaulted(tif, TIFFTAG_PHOTOMETRIC, &u16);
   info.photometric = u16;
   uint16_t sub_h = 1, sub_v = 1;
-  if (info.photometric == PHOTOMETRIC_YCBCR) TIFFGetFieldDefaulted(tif, TIFFTAG_YCBCRSUBSAMPLING, &sub_h, &sub_v);
+  if (info.photometric == PHOTOMETRIC_YCBCR)
+    TIFFGetFieldDefaulted(tif, TIFFTAG_YCBCRSUBSAMPLING, &sub_h, &sub_v);
   info.ycbcr_subsampling = {sub_h, sub_v};
   info.big_endian = TIFFIsBigEndian(tif) != 0;
   uint32_t tables_size = 0;
@@ -114,14 +114,16 @@ inline bool ReadTiffBlock(const std::string& path, TiffBlock* b, uint32_t index 
   EXPECT_NE(byte_counts, nullptr);
   if (byte_counts == nullptr) return false;
   b->raw.resize(byte_counts[index]);
-  const tmsize_t got = tiled ? TIFFReadRawTile(tif, index, b->raw.data(), static_cast<tmsize_t>(b->raw.size()))
-                             : TIFFReadRawStrip(tif, index, b->raw.data(), static_cast<tmsize_t>(b->raw.size()));
+  const tmsize_t got =
+      tiled ? TIFFReadRawTile(tif, index, b->raw.data(), static_cast<tmsize_t>(b->raw.size()))
+            : TIFFReadRawStrip(tif, index, b->raw.data(), static_cast<tmsize_t>(b->raw.size()));
   EXPECT_EQ(got, static_cast<tmsize_t>(b->raw.size())) << path;
 
   const uint64_t size = tiled ? TIFFTileSize64(tif) : TIFFVStripSize64(tif, info.height);
   b->libtiff.resize(size);
-  const tmsize_t decoded = tiled ? TIFFReadEncodedTile(tif, index, b->libtiff.data(), static_cast<tmsize_t>(size))
-                                 : TIFFReadEncodedStrip(tif, index, b->libtiff.data(), static_cast<tmsize_t>(size));
+  const tmsize_t decoded =
+      tiled ? TIFFReadEncodedTile(tif, index, b->libtiff.data(), static_cast<tmsize_t>(size))
+            : TIFFReadEncodedStrip(tif, index, b->libtiff.data(), static_cast<tmsize_t>(size));
   if (decoded != static_cast<tmsize_t>(size)) b->libtiff.clear();
   return got == static_cast<tmsize_t>(b->raw.size());
 }
@@ -154,7 +156,8 @@ inline std::string TempTiffPath(const std::string& stem) {
 
 /// Writes `pixels` (pixel-interleaved, host order, packed rows for sub-byte depths) as the only
 /// image of a new TIFF. Returns the path, or "" (after a test failure) if libtiff refused.
-inline std::string WriteTiff(const TiffSpec& s, const std::vector<uint8_t>& pixels, const std::string& stem) {
+inline std::string WriteTiff(const TiffSpec& s, const std::vector<uint8_t>& pixels,
+                             const std::string& stem) {
   SilenceLibtiff();
   const std::string path = TempTiffPath(stem);
   TIFF* tif = TIFFOpen(path.c_str(), s.big_endian ? "wb" : "wl");
@@ -170,7 +173,8 @@ inline std::string WriteTiff(const TiffSpec& s, const std::vector<uint8_t>& pixe
   TIFFSetField(tif, TIFFTAG_COMPRESSION, s.compression);
   if (s.predictor != PREDICTOR_NONE) TIFFSetField(tif, TIFFTAG_PREDICTOR, s.predictor);
   if (s.lerc_additional >= 0) TIFFSetField(tif, TIFFTAG_LERC_ADD_COMPRESSION, s.lerc_additional);
-  if (s.compression == COMPRESSION_LERC) TIFFSetField(tif, TIFFTAG_LERC_MAXZERROR, s.lerc_max_z_error);
+  if (s.compression == COMPRESSION_LERC)
+    TIFFSetField(tif, TIFFTAG_LERC_MAXZERROR, s.lerc_max_z_error);
   if (s.webp_lossless >= 0) TIFFSetField(tif, TIFFTAG_WEBP_LOSSLESS, s.webp_lossless);
   const uint64_t row_bytes = (uint64_t{s.width} * s.samples * s.bits + 7) / 8;
   bool ok = true;
@@ -186,11 +190,12 @@ inline std::string WriteTiff(const TiffSpec& s, const std::vector<uint8_t>& pixe
         const uint64_t px_bytes = uint64_t{s.samples} * s.bits / 8;
         for (uint32_t y = 0; y < s.tile && ty + y < s.height; ++y) {
           if (s.tile >= s.width && tx == 0) {
-            std::memcpy(tile.data() + y * tile_row_bytes, pixels.data() + (ty + y) * row_bytes, row_bytes);
+            std::memcpy(tile.data() + y * tile_row_bytes, pixels.data() + (ty + y) * row_bytes,
+                        row_bytes);
           } else {
             const uint32_t n = std::min(s.tile, s.width - tx);
-            std::memcpy(tile.data() + y * tile_row_bytes, pixels.data() + (ty + y) * row_bytes + tx * px_bytes,
-                        n * px_bytes);
+            std::memcpy(tile.data() + y * tile_row_bytes,
+                        pixels.data() + (ty + y) * row_bytes + tx * px_bytes, n * px_bytes);
           }
         }
         ok = ok && TIFFWriteTile(tif, tile.data(), tx, ty, 0, 0) >= 0;
@@ -222,19 +227,38 @@ inline std::vector<uint8_t> CogrDecode(const TiffBlock& b) {
 }
 
 /// Sample `i` of a host-order array as a double (dtype from the block info).
-inline double SampleAsDouble(const std::vector<uint8_t>& data, size_t i, const codec::BlockInfo& info) {
+inline double SampleAsDouble(const std::vector<uint8_t>& data, size_t i,
+                             const codec::BlockInfo& info) {
   const uint32_t bytes = codec::DecodedSampleBytes(info);
   const uint8_t* p = data.data() + i * bytes;
   if (info.sample_format == 3) {
-    if (bytes == 4) { float f; std::memcpy(&f, p, 4); return f; }
-    double d; std::memcpy(&d, p, 8); return d;
+    if (bytes == 4) {
+      float f;
+      std::memcpy(&f, p, 4);
+      return f;
+    }
+    double d;
+    std::memcpy(&d, p, 8);
+    return d;
   }
   const bool is_signed = info.sample_format == 2 || info.sample_format == 5;
   switch (bytes) {
     case 1: return is_signed ? static_cast<int8_t>(p[0]) : p[0];
-    case 2: { uint16_t v; std::memcpy(&v, p, 2); return is_signed ? static_cast<int16_t>(v) : v; }
-    case 4: { uint32_t v; std::memcpy(&v, p, 4); return is_signed ? static_cast<int32_t>(v) : v; }
-    default: { uint64_t v; std::memcpy(&v, p, 8); return is_signed ? static_cast<double>(static_cast<int64_t>(v)) : static_cast<double>(v); }
+    case 2: {
+      uint16_t v;
+      std::memcpy(&v, p, 2);
+      return is_signed ? static_cast<int16_t>(v) : v;
+    }
+    case 4: {
+      uint32_t v;
+      std::memcpy(&v, p, 4);
+      return is_signed ? static_cast<int32_t>(v) : v;
+    }
+    default: {
+      uint64_t v;
+      std::memcpy(&v, p, 8);
+      return is_signed ? static_cast<double>(static_cast<int64_t>(v)) : static_cast<double>(v);
+    }
   }
 }
 
@@ -244,12 +268,36 @@ inline double NpyValue(const Npy& npy, size_t i) {
   const uint8_t* p = npy.data.data();
   if (d == "|u1") return p[i];
   if (d == "|i1") return static_cast<int8_t>(p[i]);
-  if (d == "<u2") { uint16_t v; std::memcpy(&v, p + 2 * i, 2); return v; }
-  if (d == "<i2") { int16_t v; std::memcpy(&v, p + 2 * i, 2); return v; }
-  if (d == "<u4") { uint32_t v; std::memcpy(&v, p + 4 * i, 4); return v; }
-  if (d == "<i4") { int32_t v; std::memcpy(&v, p + 4 * i, 4); return v; }
-  if (d == "<f4") { float v; std::memcpy(&v, p + 4 * i, 4); return v; }
-  if (d == "<f8") { double v; std::memcpy(&v, p + 8 * i, 8); return v; }
+  if (d == "<u2") {
+    uint16_t v;
+    std::memcpy(&v, p + 2 * i, 2);
+    return v;
+  }
+  if (d == "<i2") {
+    int16_t v;
+    std::memcpy(&v, p + 2 * i, 2);
+    return v;
+  }
+  if (d == "<u4") {
+    uint32_t v;
+    std::memcpy(&v, p + 4 * i, 4);
+    return v;
+  }
+  if (d == "<i4") {
+    int32_t v;
+    std::memcpy(&v, p + 4 * i, 4);
+    return v;
+  }
+  if (d == "<f4") {
+    float v;
+    std::memcpy(&v, p + 4 * i, 4);
+    return v;
+  }
+  if (d == "<f8") {
+    double v;
+    std::memcpy(&v, p + 8 * i, 8);
+    return v;
+  }
   ADD_FAILURE() << "descr " << d;
   return 0;
 }
@@ -258,8 +306,9 @@ inline double NpyValue(const Npy& npy, size_t i) {
 /// full_b1 array (1, H, W): |diff| <= atol everywhere and mean |diff| <= max_mean (NaN == NaN).
 /// Complex .npy data ("<c8") is compared on the real part. Returns the number of pixels compared.
 /// (x0, y0) is the block's top-left pixel in the image.
-inline size_t ExpectBlockMatchesNpy(const std::vector<uint8_t>& decoded, const TiffBlock& b, const std::string& npy_name,
-                                    double atol, double max_mean, uint64_t x0 = 0, uint64_t y0 = 0) {
+inline size_t ExpectBlockMatchesNpy(const std::vector<uint8_t>& decoded, const TiffBlock& b,
+                                    const std::string& npy_name, double atol, double max_mean,
+                                    uint64_t x0 = 0, uint64_t y0 = 0) {
   Npy npy = LoadNpy(DataPath(npy_name));
   EXPECT_TRUE(npy.ok) << npy_name << ": " << npy.error;
   if (!npy.ok || npy.shape.size() != 3) return 0;
@@ -276,7 +325,8 @@ inline size_t ExpectBlockMatchesNpy(const std::vector<uint8_t>& decoded, const T
   EXPECT_LT(x0, w);
   EXPECT_LT(y0, h);
   if (x0 >= w || y0 >= h) return 0;
-  const uint64_t rows = std::min<uint64_t>(b.info.height, h - y0), cols = std::min<uint64_t>(b.info.width, w - x0);
+  const uint64_t rows = std::min<uint64_t>(b.info.height, h - y0),
+                 cols = std::min<uint64_t>(b.info.width, w - x0);
   double sum = 0;
   size_t n = 0, bad = 0;
   for (uint64_t y = 0; y < rows; ++y) {
@@ -294,14 +344,16 @@ inline size_t ExpectBlockMatchesNpy(const std::vector<uint8_t>& decoded, const T
       ++n;
       if (std::isnan(want) || std::isnan(got)) {
         if (std::isnan(want) != std::isnan(got) && ++bad <= 5) {
-          ADD_FAILURE() << npy_name << " (" << x0 + x << ", " << y0 + y << "): got " << got << ", want " << want;
+          ADD_FAILURE() << npy_name << " (" << x0 + x << ", " << y0 + y << "): got " << got
+                        << ", want " << want;
         }
         continue;
       }
       const double diff = std::fabs(got - want);
       sum += diff;
       if (diff > atol && ++bad <= 5) {
-        ADD_FAILURE() << npy_name << " (" << x0 + x << ", " << y0 + y << "): got " << got << ", want " << want;
+        ADD_FAILURE() << npy_name << " (" << x0 + x << ", " << y0 + y << "): got " << got
+                      << ", want " << want;
       }
     }
   }

@@ -46,7 +46,8 @@ TEST(CodecJpeg, GrayTilesWrittenByLibtiff) {
   spec.tile = 32;
   spec.compression = COMPRESSION_JPEG;
   std::vector<uint8_t> pixels(32 * 32);
-  for (size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<uint8_t>((i % 32) * 6 + (i / 32) * 2);
+  for (size_t i = 0; i < pixels.size(); ++i)
+    pixels[i] = static_cast<uint8_t>((i % 32) * 6 + (i / 32) * 2);
   const std::string path = test::WriteTiff(spec, pixels, "jpeg_gray");
   ASSERT_FALSE(path.empty());
   test::TiffBlock b;
@@ -55,7 +56,8 @@ TEST(CodecJpeg, GrayTilesWrittenByLibtiff) {
   ASSERT_EQ(decoded.size(), pixels.size());
   EXPECT_EQ(decoded, b.libtiff);
   int worst = 0;
-  for (size_t i = 0; i < pixels.size(); ++i) worst = std::max(worst, std::abs(int(decoded[i]) - int(pixels[i])));
+  for (size_t i = 0; i < pixels.size(); ++i)
+    worst = std::max(worst, std::abs(int(decoded[i]) - int(pixels[i])));
   EXPECT_LE(worst, 16);
 }
 
@@ -127,17 +129,20 @@ TEST_F(CodecJpegErrors, DecodeRowsEqualsDecodeRowByRow) {
   ASSERT_TRUE(DecodesByRows(b_.info));
   ASSERT_TRUE(Decode(b_.raw, out_, b_.info).ok());
   const size_t stride = 128 * 3;
-  for (auto [begin, end] : {std::pair<uint32_t, uint32_t>{0, 128}, {5, 37}, {16, 32}, {127, 128}, {0, 1}}) {
+  for (auto [begin, end] :
+       {std::pair<uint32_t, uint32_t>{0, 128}, {5, 37}, {16, 32}, {127, 128}, {0, 1}}) {
     SCOPED_TRACE(std::to_string(begin) + ".." + std::to_string(end));
     uint32_t next = begin, calls = 0;
-    Status st = DecodeRows(b_.raw, b_.info, begin, end, [&](uint32_t first, uint32_t rows, ByteSpan data) {
-      ++calls;
-      EXPECT_EQ(first, next);
-      EXPECT_LE(rows, 16u);
-      ASSERT_EQ(data.size(), rows * stride);
-      EXPECT_EQ(std::memcmp(data.data(), out_.data() + first * stride, data.size()), 0) << "rows at " << first;
-      next = first + rows;
-    });
+    Status st =
+        DecodeRows(b_.raw, b_.info, begin, end, [&](uint32_t first, uint32_t rows, ByteSpan data) {
+          ++calls;
+          EXPECT_EQ(first, next);
+          EXPECT_LE(rows, 16u);
+          ASSERT_EQ(data.size(), rows * stride);
+          EXPECT_EQ(std::memcmp(data.data(), out_.data() + first * stride, data.size()), 0)
+              << "rows at " << first;
+          next = first + rows;
+        });
     ASSERT_TRUE(st.ok()) << st.ToString();
     EXPECT_EQ(next, end);
     EXPECT_GE(calls, (end - begin + 15) / 16);
@@ -149,7 +154,8 @@ TEST_F(CodecJpegErrors, DecodeRowsErrors) {
   EXPECT_EQ(DecodeRows(b_.raw, b_.info, 10, 10, ignore).code(), Code::kInvalidArgument);
   EXPECT_EQ(DecodeRows(b_.raw, b_.info, 0, 129, ignore).code(), Code::kInvalidArgument);
   // A block cut in half: the rows it still holds may be handed over, then the error.
-  std::vector<uint8_t> cut(b_.raw.begin(), b_.raw.begin() + static_cast<std::ptrdiff_t>(b_.raw.size() / 2));
+  std::vector<uint8_t> cut(b_.raw.begin(),
+                           b_.raw.begin() + static_cast<std::ptrdiff_t>(b_.raw.size() / 2));
   Status st = DecodeRows(cut, b_.info, 0, 128, ignore);
   EXPECT_EQ(st.code(), Code::kInvalidFile);
   EXPECT_EQ(st.message(), "jpeg: premature end of data");

@@ -26,7 +26,9 @@ void CheckLercFixture(const std::string& name, double max_z_error, bool expect_n
     const std::vector<uint8_t> decoded = test::CogrDecode(b);
     ASSERT_EQ(decoded.size(), 128u * 128u * 4u);
     const auto [x0, y0] = test::BlockOrigin(b, i);
-    EXPECT_GT(test::ExpectBlockMatchesNpy(decoded, b, name + ".full_b1.npy", max_z_error, max_z_error, x0, y0), 0u);
+    EXPECT_GT(test::ExpectBlockMatchesNpy(decoded, b, name + ".full_b1.npy", max_z_error,
+                                          max_z_error, x0, y0),
+              0u);
     // libtiff turns masked pixels into the same quiet NaN: byte-identical.
     ASSERT_EQ(b.libtiff.size(), decoded.size());
     EXPECT_EQ(decoded, b.libtiff) << name << " block " << i;
@@ -40,7 +42,9 @@ void CheckLercFixture(const std::string& name, double max_z_error, bool expect_n
 }
 
 TEST(CodecLerc, LossyFloat32Fixture) { CheckLercFixture("cmp_lerc_f32_z0.01_t128", 0.01, false); }
-TEST(CodecLerc, MaskedPixelsBecomeNan) { CheckLercFixture("cog_f32_lerc_nan_nodata_bs128", 0.001, true); }
+TEST(CodecLerc, MaskedPixelsBecomeNan) {
+  CheckLercFixture("cog_f32_lerc_nan_nodata_bs128", 0.001, true);
+}
 
 std::string WriteLerc(uint16_t bits, uint16_t sample_format, uint16_t samples, int additional,
                       const std::vector<uint8_t>& pixels, uint32_t size) {
@@ -61,7 +65,8 @@ TEST(CodecLerc, LosslessWrappersRoundTrip) {
   if (!IsSupported(kLerc)) GTEST_SKIP() << "lerc not built";
   constexpr uint32_t kSize = 32;
   std::vector<float> values(kSize * kSize);
-  for (size_t i = 0; i < values.size(); ++i) values[i] = static_cast<float>(std::sin(double(i) * 0.1) * 50.0);
+  for (size_t i = 0; i < values.size(); ++i)
+    values[i] = static_cast<float>(std::sin(double(i) * 0.1) * 50.0);
   values[5] = std::numeric_limits<float>::quiet_NaN();  // written as a masked pixel
   std::vector<uint8_t> pixels(values.size() * 4);
   std::memcpy(pixels.data(), values.data(), pixels.size());
@@ -81,9 +86,11 @@ TEST(CodecLerc, IntegerTypesRoundTrip) {
   if (!IsSupported(kLerc)) GTEST_SKIP() << "lerc not built";
   constexpr uint32_t kSize = 16;
   // uint8 RGB (depth 3), int16, uint32, float64.
-  struct Case { uint16_t bits, format, samples; };
-  for (Case c : {Case{8, SAMPLEFORMAT_UINT, 3}, Case{16, SAMPLEFORMAT_INT, 1}, Case{32, SAMPLEFORMAT_UINT, 1},
-                 Case{64, SAMPLEFORMAT_IEEEFP, 1}}) {
+  struct Case {
+    uint16_t bits, format, samples;
+  };
+  for (Case c : {Case{8, SAMPLEFORMAT_UINT, 3}, Case{16, SAMPLEFORMAT_INT, 1},
+                 Case{32, SAMPLEFORMAT_UINT, 1}, Case{64, SAMPLEFORMAT_IEEEFP, 1}}) {
     std::vector<uint8_t> pixels(size_t{kSize} * kSize * c.samples * c.bits / 8);
     for (size_t i = 0; i < pixels.size(); ++i) pixels[i] = static_cast<uint8_t>(i * 13 + i / 7);
     if (c.bits == 64) {  // keep the doubles finite
@@ -119,7 +126,8 @@ TEST(CodecLerc, Errors) {
   st = Decode(b.raw, out, info);
   EXPECT_EQ(st.message(), "lerc: blob has data type 6, block needs 5");
 
-  std::vector<uint8_t> cut(b.raw.begin(), b.raw.begin() + static_cast<std::ptrdiff_t>(b.raw.size() / 2));
+  std::vector<uint8_t> cut(b.raw.begin(),
+                           b.raw.begin() + static_cast<std::ptrdiff_t>(b.raw.size() / 2));
   EXPECT_EQ(Decode(cut, out, b.info).code(), Code::kInvalidFile);
   std::vector<uint8_t> garbage(64, 7);
   EXPECT_EQ(Decode(garbage, out, b.info).message(), "lerc: not a LERC blob (64 bytes)");

@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <tiffio.h>
+#include <nlohmann/json.hpp>
 
 #include "cogr/codec.hpp"
 #include "cogr/dataset.hpp"
@@ -98,8 +98,9 @@ TEST_P(Longtail, MatchesRasterio) {
         ++diffs;
       }
     }
-    EXPECT_EQ(diffs, 0u) << npy_name << ": " << diffs << " bytes differ, first at byte " << first_diff << " ("
-                         << int(a->data[first_diff]) << " vs " << int(npy.data[first_diff]) << ")";
+    EXPECT_EQ(diffs, 0u) << npy_name << ": " << diffs << " bytes differ, first at byte "
+                         << first_diff << " (" << int(a->data[first_diff]) << " vs "
+                         << int(npy.data[first_diff]) << ")";
   }
 }
 
@@ -110,9 +111,9 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, Longtail, ::testing::ValuesIn(ListJson()),
 TEST(LongtailFixtures, Present) {
   const std::vector<std::string> names = ListJson();
   EXPECT_GE(names.size(), 40u);
-  for (const char* n : {"ccitt_g4_miniswhite", "ojpeg_ycbcr22_jif", "sgilog_logluv", "ycbcr22_none", "cmyk_pixel",
-                        "u24_be_1", "lerc_f32_be", "deflate_trailing", "subifd_overview_chain", "overview_factor1",
-                        "nodata_u8_m10000"}) {
+  for (const char* n : {"ccitt_g4_miniswhite", "ojpeg_ycbcr22_jif", "sgilog_logluv", "ycbcr22_none",
+                        "cmyk_pixel", "u24_be_1", "lerc_f32_be", "deflate_trailing",
+                        "subifd_overview_chain", "overview_factor1", "nodata_u8_m10000"}) {
     EXPECT_NE(std::find(names.begin(), names.end(), n), names.end()) << n;
   }
 }
@@ -133,7 +134,8 @@ std::string CorruptCopy(const std::string& name, uint8_t junk) {
   std::vector<uint8_t> bytes = test::ReadFileBytes(src);
   for (uint64_t i = 0; i < count; ++i) bytes[offset + i] = static_cast<uint8_t>(junk + i * 13);
   const std::string dst = (std::filesystem::temp_directory_path() /
-                           ("cogr_longtail_" + std::to_string(::getpid()) + "_" + name)).string();
+                           ("cogr_longtail_" + std::to_string(::getpid()) + "_" + name))
+                              .string();
   FILE* f = std::fopen(dst.c_str(), "wb");
   if (f == nullptr) return "";
   std::fwrite(bytes.data(), 1, bytes.size(), f);
@@ -148,9 +150,12 @@ TEST(LongtailErrors, CorruptBlocksAreInvalidFileNamingTheFile) {
     const char* file;
     const char* codec;
   };
-  for (const Case& c : {Case{"ccitt_g4_miniswhite.tif", "ccittfax4"}, Case{"ccitt_g3_2d_miniswhite.tif", "ccittfax3"},
-                        Case{"sgilog_logluv.tif", "sgilog"}, Case{"ycbcr22_deflate.tif", "deflate (libtiff RGBA)"},
-                        Case{"ojpeg_ycbcr22_tables.tif", "ojpeg"}, Case{"cmyk_pixel.tif", "deflate (libtiff RGBA)"}}) {
+  for (const Case& c :
+       {Case{"ccitt_g4_miniswhite.tif", "ccittfax4"},
+        Case{"ccitt_g3_2d_miniswhite.tif", "ccittfax3"}, Case{"sgilog_logluv.tif", "sgilog"},
+        Case{"ycbcr22_deflate.tif", "deflate (libtiff RGBA)"},
+        Case{"ojpeg_ycbcr22_tables.tif", "ojpeg"},
+        Case{"cmyk_pixel.tif", "deflate (libtiff RGBA)"}}) {
     const std::string path = CorruptCopy(c.file, 0xff);
     ASSERT_FALSE(path.empty()) << c.file;
     auto ds = Dataset::Open(path);

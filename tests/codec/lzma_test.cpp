@@ -17,8 +17,8 @@ namespace {
 std::vector<uint8_t> XzCompress(const std::vector<uint8_t>& data, uint32_t preset = 6) {
   std::vector<uint8_t> out(lzma_stream_buffer_bound(data.size()));
   size_t pos = 0;
-  EXPECT_EQ(lzma_easy_buffer_encode(preset, LZMA_CHECK_CRC32, nullptr, data.data(), data.size(), out.data(), &pos,
-                                    out.size()),
+  EXPECT_EQ(lzma_easy_buffer_encode(preset, LZMA_CHECK_CRC32, nullptr, data.data(), data.size(),
+                                    out.data(), &pos, out.size()),
             LZMA_OK);
   out.resize(pos);
   return out;

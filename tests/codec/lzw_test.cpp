@@ -85,7 +85,9 @@ BlockInfo Info(uint32_t width, uint32_t height) {
   return info;
 }
 
-std::vector<uint8_t> Bytes(const std::string& s) { return std::vector<uint8_t>(s.begin(), s.end()); }
+std::vector<uint8_t> Bytes(const std::string& s) {
+  return std::vector<uint8_t>(s.begin(), s.end());
+}
 
 // Clear, A, B, 258 ("AB"), 260 (the code being defined: "AB" + "A"), EOI.
 const std::vector<uint16_t> kAbCodes = {kClearCode, 'A', 'B', 258, 260, kEoiCode};
@@ -123,7 +125,8 @@ TEST(CodecLzw, LongLiteralStreamsCrossWidthSwitches) {
 
 TEST(CodecLzw, ClearInTheMiddleAndMissingEoi) {
   std::vector<uint8_t> out(5);
-  ASSERT_TRUE(Decode(Pack9({kClearCode, 'x', 'y', kClearCode, 'z', 258}, true), out, Info(5, 1)).ok());
+  ASSERT_TRUE(
+      Decode(Pack9({kClearCode, 'x', 'y', kClearCode, 'z', 258}, true), out, Info(5, 1)).ok());
   // After the second Clear, 258 is "z" + "z".
   EXPECT_EQ(out, Bytes("xyzzz"));
 }
@@ -201,7 +204,8 @@ TEST(CodecLzw, LibtiffStreamWithPredictorBothByteOrders) {
     spec.predictor = PREDICTOR_HORIZONTAL;
     spec.big_endian = big_endian;
     std::vector<uint16_t> values(40 * 30 * 3);
-    for (size_t i = 0; i < values.size(); ++i) values[i] = static_cast<uint16_t>(i * 977 + (i % 3) * 20000);
+    for (size_t i = 0; i < values.size(); ++i)
+      values[i] = static_cast<uint16_t>(i * 977 + (i % 3) * 20000);
     std::vector<uint8_t> pixels(values.size() * 2);
     std::memcpy(pixels.data(), values.data(), pixels.size());
     const std::string path = test::WriteTiff(spec, pixels, "lzw_pred");

@@ -19,8 +19,9 @@ BlockInfo Info(uint32_t width, uint32_t height) {
 // TIFF 6.0, section 9: "an example of packed data".
 const std::vector<uint8_t> kPacked = {0xFE, 0xAA, 0x02, 0x80, 0x00, 0x2A, 0xFD, 0xAA,
                                       0x03, 0x80, 0x00, 0x2A, 0x22, 0xF7, 0xAA};
-const std::vector<uint8_t> kUnpacked = {0xAA, 0xAA, 0xAA, 0x80, 0x00, 0x2A, 0xAA, 0xAA, 0xAA, 0xAA, 0x80, 0x00,
-                                        0x2A, 0x22, 0xAA, 0xAA, 0xAA, 0xAA, 0xAA, 0xAA, 0xAA, 0xAA, 0xAA, 0xAA};
+const std::vector<uint8_t> kUnpacked = {0xAA, 0xAA, 0xAA, 0x80, 0x00, 0x2A, 0xAA, 0xAA,
+                                        0xAA, 0xAA, 0x80, 0x00, 0x2A, 0x22, 0xAA, 0xAA,
+                                        0xAA, 0xAA, 0xAA, 0xAA, 0xAA, 0xAA, 0xAA, 0xAA};
 
 TEST(CodecPackBits, SpecExample) {
   std::vector<uint8_t> out(kUnpacked.size());
@@ -53,7 +54,8 @@ TEST(CodecPackBits, RunPastTheBlockIsInvalidFile) {
   EXPECT_EQ(st.message(), "packbits: block decodes to more than 23 bytes");
   std::vector<uint8_t> literal = {0x05, 1, 2, 3, 4, 5, 6};
   out.resize(4);
-  EXPECT_EQ(Decode(literal, out, Info(4, 1)).message(), "packbits: block decodes to more than 4 bytes");
+  EXPECT_EQ(Decode(literal, out, Info(4, 1)).message(),
+            "packbits: block decodes to more than 4 bytes");
 }
 
 TEST(CodecPackBits, RunPastTheInputIsInvalidFile) {

@@ -45,8 +45,9 @@ std::vector<T> Values(const std::vector<uint8_t>& host_bytes) {
 }
 
 template <class T>
-std::vector<T> DecodePredicted(const std::vector<T>& stored, uint32_t width, uint32_t height, uint16_t samples,
-                               uint16_t predictor, uint16_t sample_format, bool big_endian) {
+std::vector<T> DecodePredicted(const std::vector<T>& stored, uint32_t width, uint32_t height,
+                               uint16_t samples, uint16_t predictor, uint16_t sample_format,
+                               bool big_endian) {
   BlockInfo info;
   info.compression = kAdobeDeflate;
   info.predictor = predictor;
@@ -66,7 +67,8 @@ TEST(CodecPredictor, Horizontal8Bit) {
   // Two rows of 4: each row restarts from its first sample.
   const std::vector<uint8_t> stored = {10, 5, 250, 3, 1, 1, 1, 1};
   for (bool be : {false, true}) {
-    EXPECT_EQ(DecodePredicted<uint8_t>(stored, 4, 2, 1, 2, 1, be), (std::vector<uint8_t>{10, 15, 9, 12, 1, 2, 3, 4}));
+    EXPECT_EQ(DecodePredicted<uint8_t>(stored, 4, 2, 1, 2, 1, be),
+              (std::vector<uint8_t>{10, 15, 9, 12, 1, 2, 3, 4}));
   }
 }
 
@@ -74,7 +76,8 @@ TEST(CodecPredictor, Horizontal16BitTwoSamples) {
   // Pixels (a, b); each sample adds the same sample of the previous pixel.
   const std::vector<uint16_t> stored = {1000, 65535, 1, 1, 65535, 2};
   const std::vector<uint16_t> want = {1000, 65535, 1001, 0, 1000, 2};
-  for (bool be : {false, true}) EXPECT_EQ(DecodePredicted<uint16_t>(stored, 3, 1, 2, 2, 1, be), want);
+  for (bool be : {false, true})
+    EXPECT_EQ(DecodePredicted<uint16_t>(stored, 3, 1, 2, 2, 1, be), want);
   // Signed data is the same arithmetic on the bit patterns.
   const std::vector<int16_t> stored_signed = {-5, 3, 10, -20};
   const std::vector<int16_t> want_signed = {-5, -2, 8, -12};
@@ -122,13 +125,15 @@ TEST(CodecPredictor, UnsupportedCombinations) {
   st = Decode(Zlib(std::vector<uint8_t>(8)), out, info);
   EXPECT_EQ(st.message(), "predictor 3 with 16-bit samples of sample format 1 is not supported");
   info.predictor = 4;
-  EXPECT_EQ(Decode(Zlib(std::vector<uint8_t>(8)), out, info).message(), "predictor 4 is not supported");
+  EXPECT_EQ(Decode(Zlib(std::vector<uint8_t>(8)), out, info).message(),
+            "predictor 4 is not supported");
 }
 
 // Encoder of TIFF Technical Note 3: per row, split the values into byte planes (most significant
 // plane first), then difference the bytes with stride `samples`.
 template <class T>
-std::vector<uint8_t> FloatPredict(const std::vector<T>& values, uint32_t width, uint32_t height, uint32_t samples) {
+std::vector<uint8_t> FloatPredict(const std::vector<T>& values, uint32_t width, uint32_t height,
+                                  uint32_t samples) {
   const size_t per_row = size_t{width} * samples;
   std::vector<uint8_t> out(values.size() * sizeof(T));
   for (uint32_t r = 0; r < height; ++r) {
@@ -136,14 +141,17 @@ std::vector<uint8_t> FloatPredict(const std::vector<T>& values, uint32_t width, 
     for (size_t k = 0; k < per_row; ++k) {
       uint64_t bits = 0;
       std::memcpy(&bits, &values[r * per_row + k], sizeof(T));
-      for (size_t b = 0; b < sizeof(T); ++b) row[b * per_row + k] = static_cast<uint8_t>(bits >> (8 * (sizeof(T) - 1 - b)));
+      for (size_t b = 0; b < sizeof(T); ++b)
+        row[b * per_row + k] = static_cast<uint8_t>(bits >> (8 * (sizeof(T) - 1 - b)));
     }
-    for (size_t i = per_row * sizeof(T); i-- > samples;) row[i] = static_cast<uint8_t>(row[i] - row[i - samples]);
+    for (size_t i = per_row * sizeof(T); i-- > samples;)
+      row[i] = static_cast<uint8_t>(row[i] - row[i - samples]);
   }
   return out;
 }
 
-BlockInfo FloatInfo(uint32_t width, uint32_t height, uint16_t samples, uint16_t bits, bool big_endian) {
+BlockInfo FloatInfo(uint32_t width, uint32_t height, uint16_t samples, uint16_t bits,
+                    bool big_endian) {
   BlockInfo info;
   info.compression = kDeflate;
   info.predictor = 3;
@@ -172,15 +180,24 @@ TEST(CodecPredictor, FloatingPointHandComputed) {
 template <class T>
 void ExpectFloatRoundTrip(uint32_t width, uint32_t height, uint16_t samples) {
   std::vector<T> values(size_t{width} * height * samples);
-  const T specials[] = {T(0), -T(0), T(1.5), T(-2.25), std::numeric_limits<T>::max(),
-                        std::numeric_limits<T>::denorm_min(), std::numeric_limits<T>::infinity(), T(1e-3)};
+  const T specials[] = {T(0),
+                        -T(0),
+                        T(1.5),
+                        T(-2.25),
+                        std::numeric_limits<T>::max(),
+                        std::numeric_limits<T>::denorm_min(),
+                        std::numeric_limits<T>::infinity(),
+                        T(1e-3)};
   for (size_t i = 0; i < values.size(); ++i) {
-    values[i] = i < std::size(specials) ? specials[i] : static_cast<T>(std::sin(double(i)) * 1000.0 + double(i % 7));
+    values[i] = i < std::size(specials)
+                    ? specials[i]
+                    : static_cast<T>(std::sin(double(i)) * 1000.0 + double(i % 7));
   }
   const std::vector<uint8_t> stored = FloatPredict(values, width, height, samples);
   for (bool be : {false, true}) {
     std::vector<uint8_t> out(values.size() * sizeof(T));
-    ASSERT_TRUE(Decode(Zlib(stored), out, FloatInfo(width, height, samples, sizeof(T) * 8, be)).ok());
+    ASSERT_TRUE(
+        Decode(Zlib(stored), out, FloatInfo(width, height, samples, sizeof(T) * 8, be)).ok());
     EXPECT_EQ(std::memcmp(out.data(), values.data(), out.size()), 0) << sizeof(T) << " " << be;
   }
 }
@@ -203,7 +220,8 @@ TEST(CodecPredictor, FloatingPointHalfBecomesFloat32) {
     stored[k] = static_cast<uint8_t>(halves[k] >> 8);
     stored[n + k] = static_cast<uint8_t>(halves[k]);
   }
-  for (size_t i = stored.size(); i-- > 1;) stored[i] = static_cast<uint8_t>(stored[i] - stored[i - 1]);
+  for (size_t i = stored.size(); i-- > 1;)
+    stored[i] = static_cast<uint8_t>(stored[i] - stored[i - 1]);
   std::vector<uint8_t> out(n * 4);
   ASSERT_TRUE(Decode(Zlib(stored), out, FloatInfo(4, 1, 1, 16, false)).ok());
   EXPECT_EQ(Values<float>(out), (std::vector<float>{1.0f, -2.0f, 65504.0f, std::ldexp(1.0f, -24)}));
@@ -222,7 +240,8 @@ TEST(CodecPredictor, FloatingPointWrittenByLibtiff) {
   spec.compression = COMPRESSION_ADOBE_DEFLATE;
   spec.predictor = PREDICTOR_FLOATINGPOINT;
   std::vector<float> values(33 * 20);
-  for (size_t i = 0; i < values.size(); ++i) values[i] = static_cast<float>(std::cos(double(i) / 9.0) * 300.0);
+  for (size_t i = 0; i < values.size(); ++i)
+    values[i] = static_cast<float>(std::cos(double(i) / 9.0) * 300.0);
   std::vector<uint8_t> pixels(values.size() * 4);
   std::memcpy(pixels.data(), values.data(), pixels.size());
   const std::string path = test::WriteTiff(spec, pixels, "pred3");
@@ -246,14 +265,17 @@ void CheckOneSampleRows() {
   for (uint64_t width : {1u, 2u, 7u, 8u, 9u, 15u, 16u, 17u, 31u, 33u, 64u, 70u, 513u}) {
     const uint64_t rows = 3;
     std::vector<T> values(width * rows);
-    for (size_t i = 0; i < values.size(); ++i) values[i] = static_cast<T>(0x9E3779B97F4A7C15ull * (i + 1) >> 13);
+    for (size_t i = 0; i < values.size(); ++i)
+      values[i] = static_cast<T>(0x9E3779B97F4A7C15ull * (i + 1) >> 13);
     std::vector<T> want = values;
     for (uint64_t r = 0; r < rows; ++r) {
-      for (uint64_t c = 1; c < width; ++c) want[r * width + c] = static_cast<T>(want[r * width + c] + want[r * width + c - 1]);
+      for (uint64_t c = 1; c < width; ++c)
+        want[r * width + c] = static_cast<T>(want[r * width + c] + want[r * width + c - 1]);
     }
     std::vector<T> got = values;
-    UndoHorizontalPredictor(MutableByteSpan(reinterpret_cast<uint8_t*>(got.data()), got.size() * sizeof(T)), width, rows,
-                            1, sizeof(T));
+    UndoHorizontalPredictor(
+        MutableByteSpan(reinterpret_cast<uint8_t*>(got.data()), got.size() * sizeof(T)), width,
+        rows, 1, sizeof(T));
     EXPECT_EQ(got, want) << sizeof(T) << " bytes, width " << width;
   }
 }

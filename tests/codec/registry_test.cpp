@@ -9,7 +9,8 @@
 namespace cogr::codec {
 namespace {
 
-BlockInfo Info(uint16_t bits, uint16_t sample_format, uint32_t width = 16, uint32_t height = 16, uint16_t samples = 1) {
+BlockInfo Info(uint16_t bits, uint16_t sample_format, uint32_t width = 16, uint32_t height = 16,
+               uint16_t samples = 1) {
   BlockInfo info;
   info.bits_per_sample = bits;
   info.sample_format = sample_format;
@@ -59,10 +60,10 @@ TEST(CodecRegistry, DecodedSampleBytes) {
   EXPECT_EQ(DecodedSampleBytes(Info(32, 3)), 4u);
   EXPECT_EQ(DecodedSampleBytes(Info(64, 3)), 8u);
   EXPECT_EQ(DecodedSampleBytes(Info(8, 3)), 0u);
-  EXPECT_EQ(DecodedSampleBytes(Info(32, 5)), 4u);   // CInt16
-  EXPECT_EQ(DecodedSampleBytes(Info(64, 5)), 8u);   // CInt32
-  EXPECT_EQ(DecodedSampleBytes(Info(64, 6)), 8u);   // CFloat32
-  EXPECT_EQ(DecodedSampleBytes(Info(128, 6)), 16u); // CFloat64
+  EXPECT_EQ(DecodedSampleBytes(Info(32, 5)), 4u);    // CInt16
+  EXPECT_EQ(DecodedSampleBytes(Info(64, 5)), 8u);    // CInt32
+  EXPECT_EQ(DecodedSampleBytes(Info(64, 6)), 8u);    // CFloat32
+  EXPECT_EQ(DecodedSampleBytes(Info(128, 6)), 16u);  // CFloat64
   EXPECT_EQ(DecodedSampleBytes(Info(16, 5)), 0u);
 }
 
@@ -78,7 +79,8 @@ TEST(CodecRegistry, DecodedSize) {
   r = DecodedSize(big);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Code::kLimitExceeded);
-  EXPECT_EQ(r.status().message(), "block decodes to 137438953472 bytes > max_block_bytes 1073741824");
+  EXPECT_EQ(r.status().message(),
+            "block decodes to 137438953472 bytes > max_block_bytes 1073741824");
 
   BlockInfo overflow = Info(64, 1, 0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFF);
   overflow.max_block_bytes = UINT64_MAX;
@@ -129,8 +131,10 @@ TEST(CodecRegistry, OldJpegOutsideRgbaIsUnsupported) {
   std::vector<uint8_t> in(16), out(16);
   const Status st = Decode(in, out, info);
   EXPECT_EQ(st.code(), Code::kUnsupported);
-  EXPECT_EQ(st.message().rfind("old-style JPEG (compression 6) of photometric 1 is read only through libtiff's RGBA", 0),
-            0u)
+  EXPECT_EQ(
+      st.message().rfind(
+          "old-style JPEG (compression 6) of photometric 1 is read only through libtiff's RGBA", 0),
+      0u)
       << st.message();
 }
 
@@ -175,7 +179,8 @@ TEST(CodecRegistry, SupportedCodecsMatchIsSupported) {
 
 TEST(CodecRegistry, NotBuiltCodecNamesItself) {
   // Only meaningful in a build without some codec; in a full build every codec decodes.
-  for (uint16_t code : {uint16_t{kZstd}, uint16_t{kJpeg}, uint16_t{kWebp}, uint16_t{kLerc}, uint16_t{kLzma}}) {
+  for (uint16_t code :
+       {uint16_t{kZstd}, uint16_t{kJpeg}, uint16_t{kWebp}, uint16_t{kLerc}, uint16_t{kLzma}}) {
     if (IsSupported(code)) continue;
     BlockInfo info = Info(8, 1, 4, 4);
     info.compression = code;

@@ -33,9 +33,10 @@ std::vector<uint8_t> Zlib(const std::vector<uint8_t>& data) {
 // First blocks of fixtures covering every codec built, plus a deflate/predictor-3 block.
 std::vector<Sample> Samples() {
   std::vector<Sample> samples;
-  for (const char* name : {"cmp_lzw_u16_t128", "nbits12_u16_lzw_t128", "pred2_u16_rgb_pixel_zstd_t128",
-                           "cmp_packbits_u8_t64", "pred3_f32_deflate_t128", "jpeg_rgb_ycbcr_t128",
-                           "webp_rgb_lossless_t128", "cmp_lerc_f32_z0.01_t128"}) {
+  for (const char* name :
+       {"cmp_lzw_u16_t128", "nbits12_u16_lzw_t128", "pred2_u16_rgb_pixel_zstd_t128",
+        "cmp_packbits_u8_t64", "pred3_f32_deflate_t128", "jpeg_rgb_ycbcr_t128",
+        "webp_rgb_lossless_t128", "cmp_lerc_f32_z0.01_t128"}) {
     test::TiffBlock b;
     if (!test::ReadTiffBlock(test::DataPath(std::string(name) + ".tif"), &b)) continue;
     if (!IsSupported(b.info.compression, b.info.lerc_parameters)) continue;
@@ -68,13 +69,14 @@ TEST(CodecRobustness, MutatedStreamsFailCleanly) {
         bad.resize(next() % bad.size());
       } else {
         const int flips = 1 + static_cast<int>(next() % 8);
-        for (int f = 0; f < flips; ++f) bad[next() % bad.size()] ^= static_cast<uint8_t>(1 + next() % 255);
+        for (int f = 0; f < flips; ++f)
+          bad[next() % bad.size()] ^= static_cast<uint8_t>(1 + next() % 255);
       }
       Status st = Decode(bad, out, s.info);
       if (!st.ok()) {
         ++failures;
-        EXPECT_TRUE(st.code() == Code::kInvalidFile || st.code() == Code::kLimitExceeded) << s.label << ": "
-                                                                                            << st.ToString();
+        EXPECT_TRUE(st.code() == Code::kInvalidFile || st.code() == Code::kLimitExceeded)
+            << s.label << ": " << st.ToString();
       }
     }
     // Truncations at least must be noticed by every codec.
@@ -97,7 +99,8 @@ TEST(CodecRobustness, ConcurrentDecodesAgree) {
     threads.emplace_back([&, t] {
       for (int round = 0; round < 8; ++round) {
         for (size_t k = 0; k < samples.size(); ++k) {
-          const size_t i = (k + static_cast<size_t>(t)) % samples.size();  // threads interleave codecs
+          const size_t i =
+              (k + static_cast<size_t>(t)) % samples.size();  // threads interleave codecs
           std::vector<uint8_t> out(want[i].size());
           if (!Decode(samples[i].raw, out, samples[i].info).ok() || out != want[i]) ++mismatches;
         }

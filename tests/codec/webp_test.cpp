@@ -20,7 +20,9 @@ TEST(CodecWebp, LosslessRgbFixture) {
     const std::vector<uint8_t> decoded = test::CogrDecode(b);
     ASSERT_EQ(decoded.size(), 128u * 128u * 3u);
     const auto [x0, y0] = test::BlockOrigin(b, i);
-    EXPECT_GT(test::ExpectBlockMatchesNpy(decoded, b, "webp_rgb_lossless_t128.full_b1.npy", 0, 0, x0, y0), 0u);
+    EXPECT_GT(
+        test::ExpectBlockMatchesNpy(decoded, b, "webp_rgb_lossless_t128.full_b1.npy", 0, 0, x0, y0),
+        0u);
     EXPECT_EQ(decoded, b.libtiff) << "block " << i;
   }
 }
@@ -30,7 +32,8 @@ std::vector<uint8_t> Gradient(uint32_t width, uint32_t height, uint16_t samples)
   for (size_t i = 0; i < v.size(); ++i) {
     const size_t px = i / samples, s = i % samples;
     // Alpha never 0: WebP need not keep the colour of fully transparent pixels.
-    v[i] = s == 3 ? static_cast<uint8_t>(128 + px % 127) : static_cast<uint8_t>((px % width) * 4 + (px / width) * 3 + s * 50);
+    v[i] = s == 3 ? static_cast<uint8_t>(128 + px % 127)
+                  : static_cast<uint8_t>((px % width) * 4 + (px / width) * 3 + s * 50);
   }
   return v;
 }
@@ -86,7 +89,8 @@ TEST(CodecWebp, Errors) {
   EXPECT_EQ(st.message(), "webp: image is 128 x 128, block is 128 x 64");
 
   out.resize(128 * 128 * 3);
-  std::vector<uint8_t> cut(b.raw.begin(), b.raw.begin() + static_cast<std::ptrdiff_t>(b.raw.size() / 2));
+  std::vector<uint8_t> cut(b.raw.begin(),
+                           b.raw.begin() + static_cast<std::ptrdiff_t>(b.raw.size() / 2));
   EXPECT_EQ(Decode(cut, out, b.info).code(), Code::kInvalidFile);
   std::vector<uint8_t> garbage(100, 1);
   st = Decode(garbage, out, b.info);

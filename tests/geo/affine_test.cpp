@@ -38,10 +38,10 @@ TEST(GeoAffine, CompositionOrderFollowsAffine) {
       // translation(100, 200) * rotation(30) * scale(20, -10): cos 30° = 0.8660254037844387,
       // sin 30° = 0.49999999999999994, so b = -sin*-10 = 4.999999999999999 and
       // d = sin*20 = 9.999999999999998 (the fixture's contract.transform).
-      {"rasterio__rotated", Affine::Translation(100, 200) * Affine::Rotation(30) *
-                                Affine::Scale(20, -10),
-       Affine{17.320508075688775, 4.999999999999999, 100.0, 9.999999999999998,
-              -8.660254037844387, 200.0}},
+      {"rasterio__rotated",
+       Affine::Translation(100, 200) * Affine::Rotation(30) * Affine::Scale(20, -10),
+       Affine{17.320508075688775, 4.999999999999999, 100.0, 9.999999999999998, -8.660254037844387,
+              200.0}},
   };
   for (const Row& row : rows) {
     SCOPED_TRACE(row.what);
@@ -131,8 +131,8 @@ TEST(GeoXy, OffsetsOfPixel) {
 }
 
 TEST(GeoXy, RotatedSouthUpAndPixelIsPoint) {
-  const Affine rotated{17.320508075688775, 4.999999999999999, 100.0, 9.999999999999998,
-                       -8.660254037844387, 200.0};
+  const Affine rotated{17.320508075688775, 4.999999999999999,  100.0,
+                       9.999999999999998,  -8.660254037844387, 200.0};
   // Upper-left of pixel (0, 0) is the origin whatever the rotation.
   EXPECT_EQ(Xy(rotated, 0, 0, PixelOffset::kUl), (std::pair<double, double>{100.0, 200.0}));
   // Lower-right of pixel (0, 0) = T*(1, 1) = (100 + 17.32... + 5, 200 + 10 - 8.66...).
@@ -181,8 +181,8 @@ TEST(GeoRowCol, FloorsWithoutEpsilon) {
 }
 
 TEST(GeoRowCol, RoundTripsXyOnRotatedAndSouthUp) {
-  const Affine rotated = Affine::Translation(100, 200) * Affine::Rotation(30) *
-                         Affine::Scale(20, -10);
+  const Affine rotated =
+      Affine::Translation(100, 200) * Affine::Rotation(30) * Affine::Scale(20, -10);
   const Affine south_up{10, 0, 418080, 0, 10, 4423680};
   for (const Affine& t : {rotated, south_up, kUtm}) {
     for (int64_t r : {0, 3, 14}) {
@@ -204,16 +204,16 @@ TEST(GeoRowCol, RoundingOps) {
   };
   // kExact inverse: col = 0.5*x - 50, row = -0.25*y + 50, all exact.
   const std::vector<Row> rows = {
-      {101, 199, RoundOp::kFloor, 0, 0},   // col 0.5, row 0.25
+      {101, 199, RoundOp::kFloor, 0, 0},  // col 0.5, row 0.25
       {101, 199, RoundOp::kCeil, 1, 1},
-      {101, 199, RoundOp::kRound, 0, 0},   // Python round(0.5) == 0 (half to even)
-      {103, 194, RoundOp::kRound, 2, 2},   // col 1.5, row 1.5: round(1.5) == 2
-      {105, 190, RoundOp::kRound, 2, 2},   // col 2.5, row 2.5: round(2.5) == 2
-      {99, 202, RoundOp::kRound, 0, 0},    // col -0.5, row -0.5: round(-0.5) == -0 == 0
+      {101, 199, RoundOp::kRound, 0, 0},  // Python round(0.5) == 0 (half to even)
+      {103, 194, RoundOp::kRound, 2, 2},  // col 1.5, row 1.5: round(1.5) == 2
+      {105, 190, RoundOp::kRound, 2, 2},  // col 2.5, row 2.5: round(2.5) == 2
+      {99, 202, RoundOp::kRound, 0, 0},   // col -0.5, row -0.5: round(-0.5) == -0 == 0
       {99, 202, RoundOp::kFloor, -1, -1},
       {99, 202, RoundOp::kCeil, 0, 0},
       {104.2, 193.2, RoundOp::kRound, 2, 2},  // col 2.1, row 1.7
-      {102, 196, RoundOp::kCeil, 1, 1},     // exact corner: ceil leaves integers alone
+      {102, 196, RoundOp::kCeil, 1, 1},       // exact corner: ceil leaves integers alone
   };
   for (const Row& row : rows) {
     auto rc = RowCol(kExact, row.x, row.y, row.op);
@@ -222,15 +222,16 @@ TEST(GeoRowCol, RoundingOps) {
         << row.x << "," << row.y << " " << RoundOpName(row.op);
   }
   // The three-argument form is op=floor.
-  EXPECT_EQ(*RowCol(kUtm, 583035.5, 4507964.5), *RowCol(kUtm, 583035.5, 4507964.5, RoundOp::kFloor));
+  EXPECT_EQ(*RowCol(kUtm, 583035.5, 4507964.5),
+            *RowCol(kUtm, 583035.5, 4507964.5, RoundOp::kFloor));
 }
 
 TEST(GeoRowCol, OpAndOffsetNames) {
   for (RoundOp op : {RoundOp::kFloor, RoundOp::kRound, RoundOp::kCeil}) {
     EXPECT_EQ(*ParseRoundOp(RoundOpName(op)), op);
   }
-  for (PixelOffset o : {PixelOffset::kCenter, PixelOffset::kUl, PixelOffset::kUr,
-                        PixelOffset::kLl, PixelOffset::kLr}) {
+  for (PixelOffset o : {PixelOffset::kCenter, PixelOffset::kUl, PixelOffset::kUr, PixelOffset::kLl,
+                        PixelOffset::kLr}) {
     EXPECT_EQ(*ParsePixelOffset(PixelOffsetName(o)), o);
   }
   EXPECT_EQ(ParseRoundOp("trunc").status().message(),

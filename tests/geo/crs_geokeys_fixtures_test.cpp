@@ -19,8 +19,8 @@
 namespace cogr::geo {
 namespace {
 
-using nlohmann::json;
 using cogr::tiff::GeoKeyValue;
+using nlohmann::json;
 
 std::map<uint16_t, GeoKeyValue> KeysFromJson(const json& j) {
   std::map<uint16_t, GeoKeyValue> keys;
@@ -47,7 +47,8 @@ const std::set<std::string>& KnownDifferences() {
 }
 
 TEST(GeoCrsGeoKeyFixtures, EveryRecordedCaseGivesRasterioWktAndEpsg) {
-  if (Crs::FromEpsg(4326).status().code() == Code::kUnsupported) GTEST_SKIP() << "built without PROJ";
+  if (Crs::FromEpsg(4326).status().code() == Code::kUnsupported)
+    GTEST_SKIP() << "built without PROJ";
   const json doc = json::parse(test::ReadFileText(test::DataPath("crs/geokeys.json")));
   const json& cases = doc.at("cases");
   ASSERT_GE(cases.size(), 28u);
@@ -78,11 +79,12 @@ TEST(GeoCrsGeoKeyFixtures, EveryRecordedCaseGivesRasterioWktAndEpsg) {
     size_t at = 0;
     while (at < want.size() && at < wkt->size() && want[at] == (*wkt)[at]) ++at;
     const size_t from = at > 60 ? at - 60 : 0;
-    EXPECT_EQ(*wkt, want) << "first difference at " << at << ":\n  got  ..." << wkt->substr(from, 140)
-                          << "\n  want ..." << want.substr(from, 140);
+    EXPECT_EQ(*wkt, want) << "first difference at " << at << ":\n  got  ..."
+                          << wkt->substr(from, 140) << "\n  want ..." << want.substr(from, 140);
     EXPECT_EQ(crs->ToEpsg(), want_epsg);
   }
-  std::cout << "[ crs fixtures ] " << matched << " / " << cases.size() << " GeoKey sets match rasterio\n";
+  std::cout << "[ crs fixtures ] " << matched << " / " << cases.size()
+            << " GeoKey sets match rasterio\n";
   EXPECT_EQ(matched + KnownDifferences().size(), cases.size());
 }
 

@@ -41,7 +41,7 @@ TEST(DatasetGeoref, XyIndexBoundsResOnNorthUpUtm) {
            {583055, 4507955, RoundOp::kFloor, {2, 3}},  // (row 2.5, col 3.5)
            {583055, 4507955, RoundOp::kRound, {2, 4}},  // half to even
            {583055, 4507955, RoundOp::kCeil, {3, 4}},
-           {583020, 4507980, RoundOp::kFloor, {0, 0}},  // the origin
+           {583020, 4507980, RoundOp::kFloor, {0, 0}},      // the origin
            {585020, 4506290, RoundOp::kFloor, {169, 200}},  // lower-right corner: just outside
            {583000, 4508000, RoundOp::kFloor, {-2, -2}},
        }) {

@@ -104,13 +104,19 @@ TEST(GeoWindow, RoundingSnapsToAThousandthOfAPixel) {
   const std::vector<Row> rows = {
       {{0.5, 0.25, 10.2, 3}, {0, 0, 10.2, 3}, {0.5, 0.25, 11, 3}, {0, 0, 11, 3}},
       // float noise just below an integer offset and just above an integer length.
-      {{7.9999999999, 48, 15.00000000001, 50}, {8, 48, 15.00000000001, 50},
-       {7.9999999999, 48, 15, 50}, {8, 48, 15, 50}},
+      {{7.9999999999, 48, 15.00000000001, 50},
+       {8, 48, 15.00000000001, 50},
+       {7.9999999999, 48, 15, 50},
+       {8, 48, 15, 50}},
       // from_bounds' 15.05000000000291 really is 15.05 pixels: ceil → 16.
-      {{8, 48, 15.05000000000291, 50}, {8, 48, 15.05000000000291, 50},
-       {8, 48, 16, 50}, {8, 48, 16, 50}},
+      {{8, 48, 15.05000000000291, 50},
+       {8, 48, 15.05000000000291, 50},
+       {8, 48, 16, 50},
+       {8, 48, 16, 50}},
       // within half a thousandth of the integer below / above.
-      {{2.0004, 3.9996, 2.9996, 4.0004}, {2, 4, 2.9996, 4.0004}, {2.0004, 3.9996, 3, 4},
+      {{2.0004, 3.9996, 2.9996, 4.0004},
+       {2, 4, 2.9996, 4.0004},
+       {2.0004, 3.9996, 3, 4},
        {2, 4, 3, 4}},
       // negative offsets floor away from zero.
       {{-0.5, -3.2, 1, 1}, {-1, -4, 1, 1}, {-0.5, -3.2, 1, 1}, {-1, -4, 1, 1}},
@@ -160,12 +166,12 @@ TEST(GeoWindow, TransformOfWindow) {
   EXPECT_EQ(wt.ToArray(), (std::array<double, 6>{10, 0, 583050, 0, -10, 4507960}));
   // Rotated (rasterio__rotated.tif): Python gives c = 122.32050807568878,
   // f = 201.3397459621556; a, b, d, e unchanged.
-  const Affine rotated{17.320508075688775, 4.999999999999999, 100.0, 9.999999999999998,
-                       -8.660254037844387, 200.0};
+  const Affine rotated{17.320508075688775, 4.999999999999999,  100.0,
+                       9.999999999999998,  -8.660254037844387, 200.0};
   const Affine rwt = WindowTransform(Window{1, 1, 1, 1}, rotated);
-  EXPECT_EQ(rwt.ToArray(), (std::array<double, 6>{17.320508075688775, 4.999999999999999,
-                                                  122.32050807568878, 9.999999999999998,
-                                                  -8.660254037844387, 201.3397459621556}));
+  EXPECT_EQ(rwt.ToArray(),
+            (std::array<double, 6>{17.320508075688775, 4.999999999999999, 122.32050807568878,
+                                   9.999999999999998, -8.660254037844387, 201.3397459621556}));
   // A window's transform maps its own (0, 0) to the parent's (col_off, row_off).
   EXPECT_EQ(WindowTransform(Window{0, 0, 5, 5}, kUtm).ToArray(), kUtm.ToArray());
 }
@@ -179,30 +185,39 @@ TEST(GeoWindow, BoundsOfWindowAndImage) {
   const Affine rotated_fixture{8.660254, -5.0, 583000.0, -5.0, -8.660254, 4507000.0};
   const std::vector<Row> rows = {
       // The contract of dt_uint8_deflate_t128: 583020 + 10*200, 4507980 - 10*169.
-      {"window = image", WindowBounds(Window{0, 0, 200, 169}, kUtm),
-       {583020, 4506290, 585020, 4507980}, 0},
+      {"window = image",
+       WindowBounds(Window{0, 0, 200, 169}, kUtm),
+       {583020, 4506290, 585020, 4507980},
+       0},
       {"image", ImageBounds(kUtm, 200, 169), {583020, 4506290, 585020, 4507980}, 0},
       // Part: cols 10..20, rows 5..8 → x 583120..583220, y 4507900..4507930.
       {"window", WindowBounds(Window{10, 5, 10, 3}, kUtm), {583120, 4507900, 583220, 4507930}, 0},
       // cogeotiff__model_transformation.tif (south-up, e = +10): the contract's bounds
       // [418080, 4423780, 418180, 4423680] have bottom > top.
-      {"south-up", ImageBounds(Affine{10, 0, 418080, 0, 10, 4423680}, 10, 10),
-       {418080, 4423780, 418180, 4423680}, 0},
+      {"south-up",
+       ImageBounds(Affine{10, 0, 418080, 0, 10, 4423680}, 10, 10),
+       {418080, 4423780, 418180, 4423680},
+       0},
       // rotated_modeltransformation_32618.tif, 169 x 169: corners (583000, 4507000),
       // (582155, 4505536.417074), (583618.582926, 4504691.417074), (584463.582926, 4506155);
       // contract bounds [582155, 4504691.417074, 584463.582926, 4507000].
-      {"rotated", ImageBounds(rotated_fixture, 169, 169),
-       {582155, 4504691.417074, 584463.582926, 4507000}, 1e-6},
+      {"rotated",
+       ImageBounds(rotated_fixture, 169, 169),
+       {582155, 4504691.417074, 584463.582926, 4507000},
+       1e-6},
       // rasterio__rotated.tif, 10 x 15: contract [100, 70.0961894323342, 348.20508075688775, 300].
       {"rasterio rotated",
        ImageBounds(Affine{17.320508075688775, 4.999999999999999, 100.0, 9.999999999999998,
                           -8.660254037844387, 200.0},
                    10, 15),
-       {100.0, 70.0961894323342, 348.20508075688775, 300.0}, 1e-9},
+       {100.0, 70.0961894323342, 348.20508075688775, 300.0},
+       1e-9},
       // pixelispoint_4326.tif after the half-pixel shift: contract
       // [-75.52, 40.81001, -75.40001, 40.93].
-      {"pixel-is-point", ImageBounds(Affine{0.00071, 0, -75.52, 0, -0.00071, 40.93}, 169, 169),
-       {-75.52, 40.81001, -75.40001, 40.93}, 1e-9},
+      {"pixel-is-point",
+       ImageBounds(Affine{0.00071, 0, -75.52, 0, -0.00071, 40.93}, 169, 169),
+       {-75.52, 40.81001, -75.40001, 40.93},
+       1e-9},
   };
   for (const Row& row : rows) {
     SCOPED_TRACE(row.what);

@@ -37,7 +37,8 @@ struct Waiter {
   }
   bool Wait(int timeout_ms = 10000) {
     std::unique_lock<std::mutex> lock(mu);
-    return cv.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] { return value.has_value(); });
+    return cv.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                       [&] { return value.has_value(); });
   }
 };
 
@@ -103,8 +104,13 @@ TEST(IoAsync, ReadRangesAsyncPastTheEndIsInvalidFile) {
   auto src = MemorySource(Pattern(100), "mem");
   Waiter<Status> w;
   std::atomic<int> calls{0};
-  src->ReadRangesAsync({ByteRange{90, 20}}, [&](size_t, ByteSpan) { ++calls; return Status::OK(); },
-                       [&](Status st) { w.Set(std::move(st)); }, IoContext{});
+  src->ReadRangesAsync(
+      {ByteRange{90, 20}},
+      [&](size_t, ByteSpan) {
+        ++calls;
+        return Status::OK();
+      },
+      [&](Status st) { w.Set(std::move(st)); }, IoContext{});
   ASSERT_TRUE(w.Wait());
   EXPECT_EQ(w.value->code(), Code::kInvalidFile);
   EXPECT_EQ(w.value->message(), "needs bytes [90, 110) but the file has 100 bytes");
@@ -114,13 +120,17 @@ TEST(IoAsync, ReadRangesAsyncPastTheEndIsInvalidFile) {
 TEST(IoAsync, ReadRangesAsyncCancelledAndPastDeadline) {
   auto src = MemorySource(Pattern(1000), "mem");
   std::atomic<int> calls{0};
-  auto count = [&](size_t, ByteSpan) { ++calls; return Status::OK(); };
+  auto count = [&](size_t, ByteSpan) {
+    ++calls;
+    return Status::OK();
+  };
   {
     IoContext ctx;
     ctx.cancel = CancelToken::Create();
     ctx.cancel->Cancel();
     Waiter<Status> w;
-    src->ReadRangesAsync({ByteRange{0, 10}}, count, [&](Status st) { w.Set(std::move(st)); }, ctx);
+    src->ReadRangesAsync(
+        {ByteRange{0, 10}}, count, [&](Status st) { w.Set(std::move(st)); }, ctx);
     ASSERT_TRUE(w.Wait());
     EXPECT_EQ(w.value->code(), Code::kCancelled);
     EXPECT_EQ(w.value->message(), "read cancelled");
@@ -131,7 +141,8 @@ TEST(IoAsync, ReadRangesAsyncCancelledAndPastDeadline) {
     ctx.timeout_ms = 5;
     ctx.what = "open";
     Waiter<Status> w;
-    src->ReadRangesAsync({ByteRange{0, 10}}, count, [&](Status st) { w.Set(std::move(st)); }, ctx);
+    src->ReadRangesAsync(
+        {ByteRange{0, 10}}, count, [&](Status st) { w.Set(std::move(st)); }, ctx);
     ASSERT_TRUE(w.Wait());
     EXPECT_EQ(w.value->code(), Code::kCancelled);
     EXPECT_EQ(w.value->message(), "open deadline exceeded (timeout 5 ms)");
@@ -144,7 +155,8 @@ TEST(IoAsync, ReadAtAsyncReadsIntoTheCallersBuffer) {
   auto src = MemorySource(bytes, "mem");
   std::vector<uint8_t> out(300, 0xAB);
   Waiter<Result<size_t>> w;
-  src->ReadAtAsync(4800, out, [&](Result<size_t> r) { w.Set(std::move(r)); }, IoContext{});
+  src->ReadAtAsync(
+      4800, out, [&](Result<size_t> r) { w.Set(std::move(r)); }, IoContext{});
   ASSERT_TRUE(w.Wait());
   ASSERT_TRUE(w.value->ok());
   EXPECT_EQ(**w.value, 200u);  // the object ends first
@@ -155,7 +167,8 @@ TEST(IoAsync, ReadAtAsyncReadsIntoTheCallersBuffer) {
   ctx.cancel = CancelToken::Create();
   ctx.cancel->Cancel();
   Waiter<Result<size_t>> c;
-  src->ReadAtAsync(0, out, [&](Result<size_t> r) { c.Set(std::move(r)); }, ctx);
+  src->ReadAtAsync(
+      0, out, [&](Result<size_t> r) { c.Set(std::move(r)); }, ctx);
   ASSERT_TRUE(c.Wait());
   EXPECT_EQ(c.value->status().code(), Code::kCancelled);
   EXPECT_EQ(c.value->status().message(), "read cancelled");
@@ -164,13 +177,16 @@ TEST(IoAsync, ReadAtAsyncReadsIntoTheCallersBuffer) {
 TEST(IoAsync, OpenAsyncLocalFileAndMissingFile) {
   const auto bytes = Pattern(70000);
   const std::string path = (std::filesystem::temp_directory_path() /
-                            ("cogr_async_" + std::to_string(::getpid()) + ".bin")).string();
+                            ("cogr_async_" + std::to_string(::getpid()) + ".bin"))
+                               .string();
   {
     std::ofstream f(path, std::ios::binary);
-    f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    f.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
   }
   Waiter<Result<std::shared_ptr<Source>>> w;
-  OpenAsync(path, SourceOptions{}, IoContext{}, [&](Result<std::shared_ptr<Source>> r) { w.Set(std::move(r)); });
+  OpenAsync(path, SourceOptions{}, IoContext{},
+            [&](Result<std::shared_ptr<Source>> r) { w.Set(std::move(r)); });
   ASSERT_TRUE(w.Wait());
   ASSERT_TRUE(w.value->ok()) << w.value->status().ToString();
   std::shared_ptr<Source> src = **w.value;
@@ -181,19 +197,25 @@ TEST(IoAsync, OpenAsyncLocalFileAndMissingFile) {
   std::vector<std::vector<uint8_t>> got(3);
   Waiter<Status> r;
   src->ReadRangesAsync(
-      ranges, [&](size_t i, ByteSpan b) { got[i].assign(b.begin(), b.end()); return Status::OK(); },
+      ranges,
+      [&](size_t i, ByteSpan b) {
+        got[i].assign(b.begin(), b.end());
+        return Status::OK();
+      },
       [&](Status st) { r.Set(std::move(st)); }, IoContext{});
   ASSERT_TRUE(r.Wait());
   ASSERT_TRUE(r.value->ok()) << r.value->ToString();
   for (size_t i = 0; i < ranges.size(); ++i) {
-    EXPECT_TRUE(std::equal(got[i].begin(), got[i].end(), bytes.begin() + static_cast<long>(ranges[i].offset)));
+    EXPECT_TRUE(std::equal(got[i].begin(), got[i].end(),
+                           bytes.begin() + static_cast<long>(ranges[i].offset)));
     EXPECT_EQ(got[i].size(), ranges[i].length);
   }
   EXPECT_EQ(src->stats().bytes_used, 5200u);
   std::filesystem::remove(path);
 
   Waiter<Result<std::shared_ptr<Source>>> m;
-  OpenAsync(path, SourceOptions{}, IoContext{}, [&](Result<std::shared_ptr<Source>> res) { m.Set(std::move(res)); });
+  OpenAsync(path, SourceOptions{}, IoContext{},
+            [&](Result<std::shared_ptr<Source>> res) { m.Set(std::move(res)); });
   ASSERT_TRUE(m.Wait());
   EXPECT_EQ(m.value->status().code(), Code::kNotFound);
   EXPECT_EQ(m.value->status().message(), path + ": No such file or directory");
@@ -203,7 +225,8 @@ TEST(IoAsync, OpenAsyncLocalFileAndMissingFile) {
   ctx.cancel->Cancel();
   ctx.what = "open";
   Waiter<Result<std::shared_ptr<Source>>> c;
-  OpenAsync(path, SourceOptions{}, ctx, [&](Result<std::shared_ptr<Source>> res) { c.Set(std::move(res)); });
+  OpenAsync(path, SourceOptions{}, ctx,
+            [&](Result<std::shared_ptr<Source>> res) { c.Set(std::move(res)); });
   ASSERT_TRUE(c.Wait());
   EXPECT_EQ(c.value->status().code(), Code::kCancelled);
   EXPECT_EQ(c.value->status().message(), "open cancelled");
@@ -218,9 +241,11 @@ TEST(IoAsync, ManyConcurrentCallsAllFinish) {
   std::condition_variable cv;
   for (int c = 0; c < kCalls; ++c) {
     std::vector<ByteRange> ranges;
-    for (uint64_t i = 0; i < 8; ++i) ranges.push_back({static_cast<uint64_t>(c) * 100 + i * 1000, 500});
+    for (uint64_t i = 0; i < 8; ++i)
+      ranges.push_back({static_cast<uint64_t>(c) * 100 + i * 1000, 500});
     src->ReadRangesAsync(
-        std::move(ranges), [](size_t, ByteSpan b) { return b.size() == 500 ? Status::OK() : Status::IoError("size"); },
+        std::move(ranges),
+        [](size_t, ByteSpan b) { return b.size() == 500 ? Status::OK() : Status::IoError("size"); },
         [&](Status st) {
           if (st.ok()) ++ok;
           std::lock_guard<std::mutex> lock(mu);

@@ -25,7 +25,8 @@ namespace {
 using cogr::test::DataPath;
 using cogr::test::ReadFileBytes;
 
-constexpr const char* kCog = "io/cog_u8_deflate_256_t32.tif";  // 256x256, 8x8 tiles of 32x32, 67594 bytes
+constexpr const char* kCog =
+    "io/cog_u8_deflate_256_t32.tif";  // 256x256, 8x8 tiles of 32x32, 67594 bytes
 
 // Sets environment variables for the scope of a test and restores them after.
 class EnvGuard {
@@ -59,11 +60,12 @@ class EnvGuard {
 // Clears every variable the cloud sources read.
 void ClearCloudEnv(EnvGuard& env) {
   for (const char* name :
-       {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION", "AWS_DEFAULT_REGION",
-        "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_S3_ADDRESSING_STYLE", "AWS_NO_SIGN_REQUEST",
-        "AWS_REQUEST_PAYER", "GCS_ENDPOINT_URL", "GOOGLE_OAUTH_ACCESS_TOKEN", "AZURE_STORAGE_ACCOUNT",
-        "AZURE_STORAGE_ACCESS_KEY", "AZURE_STORAGE_SAS_TOKEN", "AZURE_STORAGE_CONNECTION_STRING",
-        "AZURE_STORAGE_ENDPOINT", "AZURE_NO_SIGN_REQUEST", "COGR_HEADER_CACHE_DIR"}) {
+       {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION",
+        "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_S3_ADDRESSING_STYLE",
+        "AWS_NO_SIGN_REQUEST", "AWS_REQUEST_PAYER", "GCS_ENDPOINT_URL", "GOOGLE_OAUTH_ACCESS_TOKEN",
+        "AZURE_STORAGE_ACCOUNT", "AZURE_STORAGE_ACCESS_KEY", "AZURE_STORAGE_SAS_TOKEN",
+        "AZURE_STORAGE_CONNECTION_STRING", "AZURE_STORAGE_ENDPOINT", "AZURE_NO_SIGN_REQUEST",
+        "COGR_HEADER_CACHE_DIR"}) {
     env.Set(name, std::nullopt);
   }
 }
@@ -123,11 +125,13 @@ TEST(IoCloudSigning, SigV4MatchesAwsExample) {
   req.url = "https://examplebucket.s3.amazonaws.com/test.txt";
   req.headers = {"Range: bytes=0-9"};
   ASSERT_TRUE(internal::SignSigV4(req, "us-east-1", "s3", "AKIAIOSFODNN7EXAMPLE",
-                                  "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "", "20130524T000000Z")
+                                  "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "",
+                                  "20130524T000000Z")
                   .ok());
   ASSERT_FALSE(req.headers.empty());
   EXPECT_EQ(req.headers.back(),
-            "Authorization: AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, "
+            "Authorization: AWS4-HMAC-SHA256 "
+            "Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, "
             "SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, "
             "Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41");
 }
@@ -163,14 +167,17 @@ TEST(IoCloudSigning, ResolveS3Addressing) {
   o.endpoint_url = "https://minio.example:9443";
   t = internal::ResolveS3("s3://b/k.tif", o);
   EXPECT_EQ(t->url, "https://minio.example:9443/b/k.tif");
-  EXPECT_EQ(internal::ResolveS3("s3://bucket-only", o).status().message(), "s3://bucket-only: expected s3://BUCKET/KEY");
+  EXPECT_EQ(internal::ResolveS3("s3://bucket-only", o).status().message(),
+            "s3://bucket-only: expected s3://BUCKET/KEY");
 
   // Signing is the default and needs credentials.
   S3Options signed_options;
   EXPECT_EQ(internal::ResolveS3("s3://b/k", signed_options).status().message(),
             "s3://b/k: no AWS credentials (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or "
             "AWS_NO_SIGN_REQUEST=YES for a public bucket)");
-  env.Set("AWS_ACCESS_KEY_ID", "AK").Set("AWS_SECRET_ACCESS_KEY", "SK").Set("AWS_REQUEST_PAYER", "requester");
+  env.Set("AWS_ACCESS_KEY_ID", "AK")
+      .Set("AWS_SECRET_ACCESS_KEY", "SK")
+      .Set("AWS_REQUEST_PAYER", "requester");
   t = internal::ResolveS3("s3://b/k", signed_options);
   ASSERT_TRUE(t.ok());
   EXPECT_TRUE(t->sign);
@@ -185,19 +192,23 @@ TEST(IoCloudSigning, ResolveAzure) {
   ClearCloudEnv(env);
   AzureOptions o;
   EXPECT_EQ(internal::ResolveAzure("az://c/b.tif", o).status().message(),
-            "az://c/b.tif: no Azure storage account (set AZURE_STORAGE_ACCOUNT, AZURE_STORAGE_CONNECTION_STRING or "
+            "az://c/b.tif: no Azure storage account (set AZURE_STORAGE_ACCOUNT, "
+            "AZURE_STORAGE_CONNECTION_STRING or "
             "AZURE_STORAGE_ENDPOINT)");
   env.Set("AZURE_STORAGE_ACCOUNT", "acct");
-  EXPECT_EQ(internal::ResolveAzure("az://c/b.tif", o).status().message(),
-            "az://c/b.tif: no Azure credentials (set AZURE_STORAGE_ACCESS_KEY, AZURE_STORAGE_SAS_TOKEN or "
-            "AZURE_STORAGE_CONNECTION_STRING, or AZURE_NO_SIGN_REQUEST=YES for a public container)");
+  EXPECT_EQ(
+      internal::ResolveAzure("az://c/b.tif", o).status().message(),
+      "az://c/b.tif: no Azure credentials (set AZURE_STORAGE_ACCESS_KEY, AZURE_STORAGE_SAS_TOKEN "
+      "or "
+      "AZURE_STORAGE_CONNECTION_STRING, or AZURE_NO_SIGN_REQUEST=YES for a public container)");
   env.Set("AZURE_STORAGE_SAS_TOKEN", "?sv=2019-02-02&sig=abc");
   auto t = internal::ResolveAzure("az://c/dir/b 1.tif", o);
   ASSERT_TRUE(t.ok()) << t.status().ToString();
   EXPECT_EQ(t->url, "https://acct.blob.core.windows.net/c/dir/b%201.tif");
   EXPECT_EQ(t->sas, "sv=2019-02-02&sig=abc");
   o.connection_string =
-      "DefaultEndpointsProtocol=http;AccountName=dev;AccountKey=a2V5;BlobEndpoint=http://127.0.0.1:10000/dev;";
+      "DefaultEndpointsProtocol=http;AccountName=dev;AccountKey=a2V5;BlobEndpoint=http://"
+      "127.0.0.1:10000/dev;";
   o.sas_token = "";
   env.Set("AZURE_STORAGE_SAS_TOKEN", std::nullopt);
   t = internal::ResolveAzure("az://c/b.tif", o);
@@ -213,14 +224,14 @@ TEST(IoCloudSigning, ResolveAzure) {
 TEST(IoCloudSigning, UnknownSchemeIsUnsupported) {
   auto s = Open("ftp://host/x.tif", SourceOptions{});
   EXPECT_EQ(s.status().code(), Code::kUnsupported);
-  EXPECT_EQ(s.status().message(), "ftp://host/x.tif: scheme 'ftp://' is not supported (file, http, https, s3, gs, az)");
+  EXPECT_EQ(s.status().message(),
+            "ftp://host/x.tif: scheme 'ftp://' is not supported (file, http, https, s3, gs, az)");
 }
 
 // ---- S3 SigV4, verified independently (fault_server.py /sigv4/) ----
 
 class IoS3SigV4 : public test::ServerSuite<IoS3SigV4, test::FaultServer> {
  protected:
-
   void SetUp() override {
     if (!test::HaveHttp()) GTEST_SKIP() << "cogr was built without libcurl";
     if (!internal::HaveCrypto()) GTEST_SKIP() << "cogr was built without OpenSSL";
@@ -237,7 +248,8 @@ class IoS3SigV4 : public test::ServerSuite<IoS3SigV4, test::FaultServer> {
     return o;
   }
   static std::string LastHeaders(const std::string& target) {
-    const std::string reply = test::RawGet(server_->port(), "/__headers?target=" + internal::UriEncode(target, false));
+    const std::string reply =
+        test::RawGet(server_->port(), "/__headers?target=" + internal::UriEncode(target, false));
     return reply;
   }
 
@@ -251,8 +263,9 @@ TEST_F(IoS3SigV4, SignedReadsMatchLocal) {
   // The session token was sent (and signed: the verifier checks every signed header).
   const std::string headers = LastHeaders("/sigv4/io/cog_u8_deflate_256_t32.tif");
   EXPECT_NE(headers.find("x-amz-security-token: session/token+1"), std::string::npos) << headers;
-  EXPECT_NE(headers.find("SignedHeaders=host;range;x-amz-content-sha256;x-amz-date;x-amz-security-token"),
-            std::string::npos)
+  EXPECT_NE(
+      headers.find("SignedHeaders=host;range;x-amz-content-sha256;x-amz-date;x-amz-security-token"),
+      std::string::npos)
       << headers;
 }
 
@@ -285,14 +298,17 @@ TEST_F(IoS3SigV4, WrongRegionErrorsNameTheBucketsRegion) {
   o.io.s3.secret_access_key = "wrong";
   auto ds = Dataset::Open("s3://io/cog_u8_deflate_256_t32.tif", o);
   ASSERT_FALSE(ds.ok());
-  EXPECT_NE(ds.status().message().find("SignatureDoesNotMatch"), std::string::npos) << ds.status().ToString();
+  EXPECT_NE(ds.status().message().find("SignatureDoesNotMatch"), std::string::npos)
+      << ds.status().ToString();
   const std::string url = "http://127.0.0.1:" + std::to_string(server_->port()) +
                           "/sigv4region/eu-west-3/io/cog_u8_deflate_256_t32.tif";
   auto plain = Dataset::Open(url, NoCache());
   ASSERT_FALSE(plain.ok());
   EXPECT_EQ(plain.status().message(),
-            url + ": bytes [0, 32768): unexpected HTTP 400 [AuthorizationHeaderMalformed: The authorization header is malformed; the "
-                  "region '' is wrong; expecting 'eu-west-3'] (the bucket is in region eu-west-3)");
+            url +
+                ": bytes [0, 32768): unexpected HTTP 400 [AuthorizationHeaderMalformed: The "
+                "authorization header is malformed; the "
+                "region '' is wrong; expecting 'eu-west-3'] (the bucket is in region eu-west-3)");
 }
 
 TEST_F(IoS3SigV4, WrongSecretIs403) {
@@ -302,7 +318,8 @@ TEST_F(IoS3SigV4, WrongSecretIs403) {
   ASSERT_FALSE(ds.ok());
   EXPECT_EQ(ds.status().code(), Code::kIoError);
   EXPECT_EQ(ds.status().message(),
-            "s3://io/cog_u8_deflate_256_t32.tif: access denied (HTTP 403 (forbidden)) [SignatureDoesNotMatch: The "
+            "s3://io/cog_u8_deflate_256_t32.tif: access denied (HTTP 403 (forbidden)) "
+            "[SignatureDoesNotMatch: The "
             "request signature we calculated does not match the signature you provided.]");
 }
 
@@ -312,7 +329,8 @@ TEST_F(IoS3SigV4, UnsignedRequestToPrivateBucketFails) {
   auto ds = Dataset::Open("s3://io/cog_u8_deflate_256_t32.tif", o);
   ASSERT_FALSE(ds.ok());
   EXPECT_EQ(ds.status().message(),
-            "s3://io/cog_u8_deflate_256_t32.tif: access denied (HTTP 403 (forbidden)) [AccessDenied: Access Denied]");
+            "s3://io/cog_u8_deflate_256_t32.tif: access denied (HTTP 403 (forbidden)) "
+            "[AccessDenied: Access Denied]");
 }
 
 TEST_F(IoS3SigV4, RequesterPays) {
@@ -320,7 +338,8 @@ TEST_F(IoS3SigV4, RequesterPays) {
   auto denied = Dataset::Open("s3://io/cog_u8_deflate_256_t32.tif", o);
   ASSERT_FALSE(denied.ok());
   EXPECT_NE(denied.status().message().find("403"), std::string::npos) << denied.status().message();
-  EXPECT_NE(denied.status().message().find("requester pays"), std::string::npos) << denied.status().message();
+  EXPECT_NE(denied.status().message().find("requester pays"), std::string::npos)
+      << denied.status().message();
   env_.Set("AWS_REQUEST_PAYER", "requester");
   ExpectSameAsLocal("s3://io/cog_u8_deflate_256_t32.tif", o);
 }
@@ -332,12 +351,15 @@ class IoS3rver : public test::ServerSuite<IoS3rver, test::NodeServer> {
   static std::string StartServer(test::NodeServer& server) {
     if (!test::StartS3rver(server, "cogr")) return server.error();
     // s3rver accepts anonymous writes: upload the fixtures with plain PUTs.
-    for (const auto& [key, file] : {std::pair<std::string, std::string>{"cog.tif", kCog},
-                                    std::pair<std::string, std::string>{"dir/with space.tif", kCog}}) {
+    for (const auto& [key, file] :
+         {std::pair<std::string, std::string>{"cog.tif", kCog},
+          std::pair<std::string, std::string>{"dir/with space.tif", kCog}}) {
       const std::vector<uint8_t> bytes = ReadFileBytes(DataPath(file));
-      auto r = test::RawRequest(server.port(), "PUT", "/cogr/" + internal::UriEncode(key, true),
-                                {"Content-Type: image/tiff"}, std::string(bytes.begin(), bytes.end()));
-      if (r.status != 200) return "s3rver PUT " + key + ": HTTP " + std::to_string(r.status) + " " + r.body;
+      auto r =
+          test::RawRequest(server.port(), "PUT", "/cogr/" + internal::UriEncode(key, true),
+                           {"Content-Type: image/tiff"}, std::string(bytes.begin(), bytes.end()));
+      if (r.status != 200)
+        return "s3rver PUT " + key + ": HTTP " + std::to_string(r.status) + " " + r.body;
     }
     return "";
   }
@@ -381,13 +403,15 @@ TEST_F(IoS3rver, UnknownAccessKeyIs403AndMissingKeyIs404) {
   ASSERT_FALSE(ds.ok());
   EXPECT_EQ(ds.status().code(), Code::kIoError);
   EXPECT_EQ(ds.status().message(),
-            "s3://cogr/cog.tif: access denied (HTTP 403 (forbidden)) [InvalidAccessKeyId: The AWS Access Key Id you "
+            "s3://cogr/cog.tif: access denied (HTTP 403 (forbidden)) [InvalidAccessKeyId: The AWS "
+            "Access Key Id you "
             "provided does not exist in our records.]");
   auto missing = Dataset::Open("s3://cogr/nope.tif", Options());
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().code(), Code::kNotFound);
-  EXPECT_EQ(missing.status().message(),
-            "s3://cogr/nope.tif: HTTP 404 (not found) [NoSuchKey: The specified key does not exist.]");
+  EXPECT_EQ(
+      missing.status().message(),
+      "s3://cogr/nope.tif: HTTP 404 (not found) [NoSuchKey: The specified key does not exist.]");
 }
 
 // ---- GCS: bearer token (fault_server.py /bearer/TOKEN/ checks it) ----
@@ -403,13 +427,15 @@ TEST(IoGcs, BearerTokenIsSent) {
   auto anonymous = Dataset::Open("gs://io/cog_u8_deflate_256_t32.tif", o);
   ASSERT_FALSE(anonymous.ok());
   EXPECT_EQ(anonymous.status().message(),
-            "gs://io/cog_u8_deflate_256_t32.tif: access denied (HTTP 401 (unauthorized)) [AuthenticationRequired: "
+            "gs://io/cog_u8_deflate_256_t32.tif: access denied (HTTP 401 (unauthorized)) "
+            "[AuthenticationRequired: "
             "Anonymous caller does not have storage.objects.get access.]");
   o.io.gcs.access_token = "tok-123";
   ExpectSameAsLocal("gs://io/cog_u8_deflate_256_t32.tif", o);
   // The same through the environment.
   o.io.gcs = {};
-  env.Set("GCS_ENDPOINT_URL", "http://127.0.0.1:" + std::to_string(server.port()) + "/bearer/tok-456")
+  env.Set("GCS_ENDPOINT_URL",
+          "http://127.0.0.1:" + std::to_string(server.port()) + "/bearer/tok-456")
       .Set("GOOGLE_OAUTH_ACCESS_TOKEN", "tok-456");
   ExpectSameAsLocal("gs://io/cog_u8_deflate_256_t32.tif", o);
 }
@@ -423,7 +449,8 @@ constexpr const char* kDevKey =
 // An account SAS (version 2019-02-02: blob service, all resource types, read+list).
 std::string AccountSas(const std::string& key_b64, const std::string& expiry) {
   const std::string key = *internal::Base64Decode(key_b64, "key");
-  const std::string to_sign = std::string(kDevAccount) + "\nrl\nb\nsco\n\n" + expiry + "\n\n\n2019-02-02\n";
+  const std::string to_sign =
+      std::string(kDevAccount) + "\nrl\nb\nsco\n\n" + expiry + "\n\n\n2019-02-02\n";
   const std::string sig = internal::Base64Encode(*internal::HmacSha256(key, to_sign));
   return "sv=2019-02-02&ss=b&srt=sco&sp=rl&se=" + internal::UriEncode(expiry, false) +
          "&sig=" + internal::UriEncode(sig, false);
@@ -436,7 +463,8 @@ class IoAzurite : public test::ServerSuite<IoAzurite, test::NodeServer> {
     if (!test::StartAzurite(server)) return server.error();
     const std::string key = *internal::Base64Decode(kDevKey, "key");
     // Signed with cogr's own Shared Key signer: azurite checking it is part of the test.
-    auto signed_request = [&](const std::string& target, std::vector<std::string> headers, const std::string& body) {
+    auto signed_request = [&](const std::string& target, std::vector<std::string> headers,
+                              const std::string& body) {
       HttpRequest req;
       req.method = "PUT";
       req.url = server.Endpoint() + target;
@@ -444,16 +472,19 @@ class IoAzurite : public test::ServerSuite<IoAzurite, test::NodeServer> {
       req.headers.push_back("Content-Length: " + std::to_string(body.size()));
       Status st = internal::SignAzureSharedKey(req, kDevAccount, key, internal::Rfc1123Now());
       if (!st.ok()) return test::RawResponse{};
-      req.headers.erase(std::remove_if(req.headers.begin(), req.headers.end(),
-                                       [](const std::string& h) { return h.rfind("Content-Length:", 0) == 0; }),
-                        req.headers.end());
+      req.headers.erase(
+          std::remove_if(req.headers.begin(), req.headers.end(),
+                         [](const std::string& h) { return h.rfind("Content-Length:", 0) == 0; }),
+          req.headers.end());
       return test::RawRequest(server.port(), "PUT", target, req.headers, body);
     };
     auto r = signed_request(std::string("/") + kDevAccount + "/cogr?restype=container", {}, "");
-    if (r.status != 201) return "azurite create container: HTTP " + std::to_string(r.status) + " " + r.body;
+    if (r.status != 201)
+      return "azurite create container: HTTP " + std::to_string(r.status) + " " + r.body;
     const std::vector<uint8_t> bytes = ReadFileBytes(DataPath(kCog));
     r = signed_request(std::string("/") + kDevAccount + "/cogr/dir/cog.tif",
-                       {"x-ms-blob-type: BlockBlob", "Content-Type: image/tiff"}, std::string(bytes.begin(), bytes.end()));
+                       {"x-ms-blob-type: BlockBlob", "Content-Type: image/tiff"},
+                       std::string(bytes.begin(), bytes.end()));
     if (r.status != 201) return "azurite put blob: HTTP " + std::to_string(r.status) + " " + r.body;
     return "";
   }
@@ -477,8 +508,9 @@ TEST_F(IoAzurite, SharedKeyReadsMatchLocal) {
   o.io.azure.endpoint_url = BlobEndpoint();
   ExpectSameAsLocal("az://cogr/dir/cog.tif", o);
   // The same from a connection string in the environment.
-  env_.Set("AZURE_STORAGE_CONNECTION_STRING", "DefaultEndpointsProtocol=http;AccountName=" + std::string(kDevAccount) +
-                                                  ";AccountKey=" + kDevKey + ";BlobEndpoint=" + BlobEndpoint() + ";");
+  env_.Set("AZURE_STORAGE_CONNECTION_STRING",
+           "DefaultEndpointsProtocol=http;AccountName=" + std::string(kDevAccount) +
+               ";AccountKey=" + kDevKey + ";BlobEndpoint=" + BlobEndpoint() + ";");
   ExpectSameAsLocal("az://cogr/dir/cog.tif", NoCache());
 }
 
@@ -497,19 +529,23 @@ TEST_F(IoAzurite, WrongKeyBadSasAndAnonymousFail) {
   auto wrong_key = Dataset::Open("az://cogr/dir/cog.tif", o);
   ASSERT_FALSE(wrong_key.ok());
   EXPECT_EQ(wrong_key.status().code(), Code::kIoError);
-  EXPECT_EQ(wrong_key.status().message().rfind("az://cogr/dir/cog.tif: access denied (HTTP 403 (forbidden)) "
-                                                "[AuthorizationFailure: ",
-                                                0),
+  EXPECT_EQ(wrong_key.status().message().rfind(
+                "az://cogr/dir/cog.tif: access denied (HTTP 403 (forbidden)) "
+                "[AuthorizationFailure: ",
+                0),
             0u)
       << wrong_key.status().message();
 
   o.io.azure.access_key.clear();
-  o.io.azure.sas_token = AccountSas(internal::Base64Encode(std::string(64, 'y')), "2099-01-01T00:00:00Z");
+  o.io.azure.sas_token =
+      AccountSas(internal::Base64Encode(std::string(64, 'y')), "2099-01-01T00:00:00Z");
   auto bad_sas = Dataset::Open("az://cogr/dir/cog.tif", o);
   ASSERT_FALSE(bad_sas.ok());
-  EXPECT_NE(bad_sas.status().message().find("HTTP 403"), std::string::npos) << bad_sas.status().message();
+  EXPECT_NE(bad_sas.status().message().find("HTTP 403"), std::string::npos)
+      << bad_sas.status().message();
   // The SAS never appears in a message.
-  EXPECT_EQ(bad_sas.status().message().find("sig="), std::string::npos) << bad_sas.status().message();
+  EXPECT_EQ(bad_sas.status().message().find("sig="), std::string::npos)
+      << bad_sas.status().message();
 
   o.io.azure.sas_token.clear();
   o.io.azure.no_sign_request = true;
@@ -517,7 +553,9 @@ TEST_F(IoAzurite, WrongKeyBadSasAndAnonymousFail) {
   ASSERT_FALSE(anonymous.ok());
   EXPECT_NE(anonymous.status().message().find("az://cogr/dir/cog.tif"), std::string::npos);
   EXPECT_EQ(anonymous.status().code(), Code::kIoError);
-  EXPECT_EQ(anonymous.status().message().rfind("az://cogr/dir/cog.tif: access denied (HTTP 403 (forbidden))", 0), 0u)
+  EXPECT_EQ(anonymous.status().message().rfind(
+                "az://cogr/dir/cog.tif: access denied (HTTP 403 (forbidden))", 0),
+            0u)
       << anonymous.status().message();
 }
 

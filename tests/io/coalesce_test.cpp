@@ -58,7 +58,8 @@ TEST(IoCoalesce, ZeroLengthRangesNeedNoRequest) {
 
 TEST(IoCoalesce, SplitAtGapsLeavesOutTheWidestGapsWithinThePartBudget) {
   // Two requests as a 1 MiB hole limit plans them: tiles of two rows of a window, and one more.
-  std::vector<ByteRange> ranges = {{1000, 100}, {1100, 100}, {1300, 100}, {5000, 100}, {5100, 50}, {90000, 10}};
+  std::vector<ByteRange> ranges = {{1000, 100}, {1100, 100}, {1300, 100},
+                                   {5000, 100}, {5100, 50},  {90000, 10}};
   auto reqs = CoalesceRanges(ranges, 1 << 20, 1 << 20);
   ASSERT_EQ(reqs.size(), 1u);
   EXPECT_EQ(reqs[0].range, (ByteRange{1000, 89010}));

@@ -22,9 +22,9 @@ constexpr const char* kFile = "io/cog_u8_deflate_256_t32.tif";  // 67594 bytes
 
 class IoHttpFault : public test::ServerSuite<IoHttpFault, test::FaultServer> {
  protected:
-
   void SetUp() override {
-    if (!test::HaveHttp()) GTEST_SKIP() << "cogr was built without libcurl: http sources are unsupported";
+    if (!test::HaveHttp())
+      GTEST_SKIP() << "cogr was built without libcurl: http sources are unsupported";
     ASSERT_TRUE(ServerStarted()) << StartError();
     internal::HeaderCache::Global().Clear();
     local_ = ReadFileBytes(DataPath(kFile));
@@ -47,17 +47,22 @@ class IoHttpFault : public test::ServerSuite<IoHttpFault, test::FaultServer> {
   // "<mode>/io/cog...tif?t=<test name>&<query>": fresh server counters per test.
   std::string Url(const std::string& mode, const std::string& query = "") {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    return server_->Url(mode + "/" + kFile + "?t=" + info->name() + (query.empty() ? "" : "&" + query));
+    return server_->Url(mode + "/" + kFile + "?t=" + info->name() +
+                        (query.empty() ? "" : "&" + query));
   }
   // Requests the server saw for `url` (its /__count endpoint).
   static std::string ServerCount(const std::string& url) {
     const std::string target = url.substr(url.find('/', std::strlen("http://")));
     std::string q;
     for (char c : target) {
-      if (c == '?') q += "%3F";
-      else if (c == '&') q += "%26";
-      else if (c == '=') q += "%3D";
-      else q += c;
+      if (c == '?')
+        q += "%3F";
+      else if (c == '&')
+        q += "%26";
+      else if (c == '=')
+        q += "%3D";
+      else
+        q += c;
     }
     const std::string answer = test::RawGet(server_->port(), "/__count?target=" + q);
     const size_t body = answer.find("\r\n\r\n");
@@ -69,7 +74,6 @@ class IoHttpFault : public test::ServerSuite<IoHttpFault, test::FaultServer> {
 
   std::vector<uint8_t> local_;
 };
-
 
 TEST_F(IoHttpFault, Two500sThenSuccessAtOpen) {
   auto src = Open(Url("s500", "fail=2"), Fast());
@@ -122,8 +126,9 @@ TEST_F(IoHttpFault, Persistent503GivesUpAsUnavailable) {
   auto src = Open(Url("s503"), o);
   ASSERT_FALSE(src.ok());
   EXPECT_EQ(src.status().code(), Code::kUnavailable);
-  EXPECT_EQ(src.status().message(),
-            Url("s503") + ": bytes [0, 32768): HTTP 503 (service unavailable) (gave up after 2 retries)");
+  EXPECT_EQ(
+      src.status().message(),
+      Url("s503") + ": bytes [0, 32768): HTTP 503 (service unavailable) (gave up after 2 retries)");
 }
 
 TEST_F(IoHttpFault, TooManyRequestsHonoursRetryAfter) {
@@ -171,7 +176,8 @@ TEST_F(IoHttpFault, TruncatedBodyIsRetriedThenFails) {
   auto always = Open(Url("truncate"), o);
   ASSERT_FALSE(always.ok());
   EXPECT_EQ(always.status().code(), Code::kUnavailable);
-  EXPECT_NE(always.status().message().find("bytes [0, 32768): transfer closed with"), std::string::npos)
+  EXPECT_NE(always.status().message().find("bytes [0, 32768): transfer closed with"),
+            std::string::npos)
       << always.status().message();
   EXPECT_NE(always.status().message().find("(gave up after 2 retries)"), std::string::npos);
 }
@@ -203,9 +209,11 @@ TEST_F(IoHttpFault, ServerIgnoringRangeOverTheCapFails) {
   auto data = (*src)->ReadRange({50000, 1000});
   ASSERT_FALSE(data.ok());
   EXPECT_EQ(data.status().code(), Code::kIoError);
-  EXPECT_EQ(data.status().message(),
-            Url("norange") + ": bytes [50000, 51000): the server ignored the Range header (HTTP 200) and its body "
-                             "exceeds 40000 bytes (SourceOptions::max_ignored_range_bytes)");
+  EXPECT_EQ(
+      data.status().message(),
+      Url("norange") +
+          ": bytes [50000, 51000): the server ignored the Range header (HTTP 200) and its body "
+          "exceeds 40000 bytes (SourceOptions::max_ignored_range_bytes)");
 }
 
 TEST_F(IoHttpFault, ETagChangeBetweenOpenAndReadFails) {
@@ -222,8 +230,10 @@ TEST_F(IoHttpFault, ETagChangeBetweenOpenAndReadFails) {
       1);
   EXPECT_FALSE(called);  // no bytes of the new object reach the caller
   EXPECT_EQ(st.code(), Code::kIoError);
-  EXPECT_EQ(st.message(), Url("etag") + " changed on the server since it was opened (ETag \"v1\" at open, now \"v2\"); "
-                                        "open it again");
+  EXPECT_EQ(st.message(),
+            Url("etag") +
+                " changed on the server since it was opened (ETag \"v1\" at open, now \"v2\"); "
+                "open it again");
 }
 
 TEST_F(IoHttpFault, WrongContentRangeIsAnError) {
@@ -231,7 +241,8 @@ TEST_F(IoHttpFault, WrongContentRangeIsAnError) {
   ASSERT_FALSE(src.ok());
   EXPECT_EQ(src.status().code(), Code::kIoError);
   EXPECT_EQ(src.status().message(),
-            Url("badrange", "fail=2") + ": bytes [0, 32768): the server answered with Content-Range 'bytes 1-32768/67594'");
+            Url("badrange", "fail=2") +
+                ": bytes [0, 32768): the server answered with Content-Range 'bytes 1-32768/67594'");
 
   auto later = Open(Url("badrange", "fail=0"), Fast());
   ASSERT_TRUE(later.ok());
@@ -241,7 +252,8 @@ TEST_F(IoHttpFault, ShortBodyIsAnError) {
   auto src = Open(Url("short"), Fast());
   ASSERT_FALSE(src.ok());
   EXPECT_EQ(src.status().code(), Code::kIoError);
-  EXPECT_EQ(src.status().message(), Url("short") + ": bytes [0, 32768): short body: got 32767 of 32768 bytes");
+  EXPECT_EQ(src.status().message(),
+            Url("short") + ": bytes [0, 32768): short body: got 32767 of 32768 bytes");
 }
 
 TEST_F(IoHttpFault, NotFoundAndForbiddenAreNotRetried) {
@@ -266,7 +278,8 @@ TEST_F(IoHttpFault, ConnectionRefusedIsUnavailable) {
   auto src = Open(url, o);
   ASSERT_FALSE(src.ok());
   EXPECT_EQ(src.status().code(), Code::kUnavailable);
-  EXPECT_EQ(src.status().message().rfind(url + ": bytes [0, 32768): ", 0), 0u) << src.status().message();
+  EXPECT_EQ(src.status().message().rfind(url + ": bytes [0, 32768): ", 0), 0u)
+      << src.status().message();
 }
 
 TEST_F(IoHttpFault, SignHookSeesAndChangesEveryAttempt) {
@@ -297,7 +310,8 @@ TEST_F(IoHttpFault, RetryAfterAboveTheCapGivesUpAtOnce) {
   EXPECT_EQ(src.status().code(), Code::kUnavailable);
   EXPECT_EQ(src.status().message(),
             Url("s429", "retry_after=100000") +
-                ": bytes [0, 32768): HTTP 429 (too many requests) (gave up after 0 retries: the server asks to wait "
+                ": bytes [0, 32768): HTTP 429 (too many requests) (gave up after 0 retries: the "
+                "server asks to wait "
                 "100000 s (Retry-After), more than 2000 ms, RetryOptions::max_retry_after_ms)");
   EXPECT_EQ(ServerCount(Url("s429", "retry_after=100000")), "1");
   EXPECT_EQ(src.status().message().find("\n"), std::string::npos);
@@ -310,10 +324,10 @@ TEST_F(IoHttpFault, RetryAfterPastTheRetryBudgetGivesUpAtOnce) {
   auto src = Open(Url("s429", "retry_after=3"), o);
   ASSERT_FALSE(src.ok());
   EXPECT_EQ(src.status().code(), Code::kUnavailable);
-  EXPECT_EQ(src.status().message(),
-            Url("s429", "retry_after=3") +
-                ": bytes [0, 32768): HTTP 429 (too many requests) (gave up after 0 retries: a wait of 3000 ms would "
-                "pass the retry time limit of 1500 ms)");
+  EXPECT_EQ(src.status().message(), Url("s429", "retry_after=3") +
+                                        ": bytes [0, 32768): HTTP 429 (too many requests) (gave up "
+                                        "after 0 retries: a wait of 3000 ms would "
+                                        "pass the retry time limit of 1500 ms)");
   EXPECT_EQ(ServerCount(Url("s429", "retry_after=3")), "1");
 }
 
@@ -323,8 +337,9 @@ TEST_F(IoHttpFault, RedirectLoopSaysTooManyRedirects) {
   auto src = Open(Url("redirect"), o);
   ASSERT_FALSE(src.ok());
   EXPECT_EQ(src.status().code(), Code::kIoError);  // not transient: no retry
-  EXPECT_EQ(src.status().message(), Url("redirect") +
-                                        ": bytes [0, 32768): too many redirects (4; SourceOptions::max_redirects is 4)");
+  EXPECT_EQ(src.status().message(),
+            Url("redirect") +
+                ": bytes [0, 32768): too many redirects (4; SourceOptions::max_redirects is 4)");
   EXPECT_EQ(ServerCount(Url("redirect")), "5");  // the first request and 4 redirects, then stop
   // A finite chain within the cap is followed.
   auto chain = Open(Url("redirect", "hops=3"), o);
@@ -346,12 +361,14 @@ TEST_F(IoHttpFault, DefaultLowSpeedLimitDropsATricklingServer) {
   o.retry.max_retries = 0;
   const std::string url = Url("slow", "chunk=1&interval_ms=100");
   auto f = std::async(std::launch::async, [&] { return Open(url, o); });
-  ASSERT_EQ(f.wait_for(std::chrono::seconds(60)), std::future_status::ready) << "the low-speed limit never fired";
+  ASSERT_EQ(f.wait_for(std::chrono::seconds(60)), std::future_status::ready)
+      << "the low-speed limit never fired";
   auto src = f.get();
   ASSERT_FALSE(src.ok());
   EXPECT_EQ(src.status().code(), Code::kUnavailable);
   const std::string& m = src.status().message();
-  EXPECT_EQ(m.rfind(url + ": bytes [0, 32768): Operation too slow. Less than 1024 bytes/sec transferred the last 5 "
+  EXPECT_EQ(m.rfind(url + ": bytes [0, 32768): Operation too slow. Less than 1024 bytes/sec "
+                          "transferred the last 5 "
                           "seconds",
                     0),
             0u)
@@ -366,13 +383,15 @@ TEST_F(IoHttpFault, HeldConnectionEndsAtTheLowSpeedLimit) {
   o.low_speed_time_ms = 1000;
   const std::string url = Url("hold", "hold_ms=60000");
   auto f = std::async(std::launch::async, [&] { return Open(url, o); });
-  ASSERT_EQ(f.wait_for(std::chrono::seconds(60)), std::future_status::ready) << "the low-speed limit never fired";
+  ASSERT_EQ(f.wait_for(std::chrono::seconds(60)), std::future_status::ready)
+      << "the low-speed limit never fired";
   auto src = f.get();
   ASSERT_FALSE(src.ok());
   EXPECT_EQ(src.status().code(), Code::kUnavailable);
-  EXPECT_EQ(src.status().message().rfind(url + ": bytes [0, 32768): Operation too slow. Less than 1024 bytes/sec "
-                                               "transferred the last 1 seconds",
-                                         0),
+  EXPECT_EQ(src.status().message().rfind(
+                url + ": bytes [0, 32768): Operation too slow. Less than 1024 bytes/sec "
+                      "transferred the last 1 seconds",
+                0),
             0u)
       << src.status().message();
 }

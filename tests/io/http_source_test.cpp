@@ -26,7 +26,8 @@ using cogr::test::ReadFileBytes;
 constexpr const char* kCog = "io/cog_u8_deflate_256_t32.tif";  // 8x8 tiles of 32x32, 67594 bytes
 
 uint32_t U32(const std::vector<uint8_t>& b, size_t at) {
-  return uint32_t{b[at]} | uint32_t{b[at + 1]} << 8 | uint32_t{b[at + 2]} << 16 | uint32_t{b[at + 3]} << 24;
+  return uint32_t{b[at]} | uint32_t{b[at + 1]} << 8 | uint32_t{b[at + 2]} << 16 |
+         uint32_t{b[at + 3]} << 24;
 }
 
 // Tile byte ranges of the (little-endian, classic) fixture, row-major, read with a minimal
@@ -42,15 +43,16 @@ std::vector<ByteRange> TileRanges(const std::vector<uint8_t>& file) {
     if (tag == 325) counts_at = U32(file, e + 8);
   }
   std::vector<ByteRange> out;
-  for (uint32_t i = 0; i < count; ++i) out.push_back({U32(file, offsets_at + 4 * i), U32(file, counts_at + 4 * i)});
+  for (uint32_t i = 0; i < count; ++i)
+    out.push_back({U32(file, offsets_at + 4 * i), U32(file, counts_at + 4 * i)});
   return out;
 }
 
 class IoHttp : public test::ServerSuite<IoHttp, test::NginxServer> {
  protected:
-
   void SetUp() override {
-    if (!test::HaveHttp()) GTEST_SKIP() << "cogr was built without libcurl: http sources are unsupported";
+    if (!test::HaveHttp())
+      GTEST_SKIP() << "cogr was built without libcurl: http sources are unsupported";
     ASSERT_TRUE(ServerStarted()) << StartError();
     internal::HeaderCache::Global().Clear();
     local_ = ReadFileBytes(DataPath(kCog));
@@ -69,11 +71,11 @@ class IoHttp : public test::ServerSuite<IoHttp, test::NginxServer> {
 
   // Reads `window` through a fresh source with `o`: one request, whose Range header must be
   // `want` and whose answer a 206; returns what the read cost.
-  IoStats ReadInOneRequest(const SourceOptions& o, const std::vector<ByteRange>& window, const std::string& want);
+  IoStats ReadInOneRequest(const SourceOptions& o, const std::vector<ByteRange>& window,
+                           const std::string& want);
 
   std::vector<uint8_t> local_;
 };
-
 
 TEST_F(IoHttp, RangesEqualTheLocalFile) {
   auto src = Open(Url(kCog), NoDiskCache());
@@ -85,7 +87,8 @@ TEST_F(IoHttp, RangesEqualTheLocalFile) {
     const uint64_t len = 1 + rng() % std::min<uint64_t>(40000, local_.size() - off);
     auto got = (*src)->ReadRange({off, len});
     ASSERT_TRUE(got.ok()) << got.status().ToString();
-    ASSERT_EQ(*got, std::vector<uint8_t>(local_.begin() + off, local_.begin() + off + len)) << off << "+" << len;
+    ASSERT_EQ(*got, std::vector<uint8_t>(local_.begin() + off, local_.begin() + off + len))
+        << off << "+" << len;
   }
   // ReadAt clamps at the end; ReadRange past it names the numbers.
   std::vector<uint8_t> tail(100);
@@ -148,7 +151,8 @@ TEST_F(IoHttp, HeaderReadsPastThePrefixAreCachedToo) {
 }
 
 TEST_F(IoHttp, PersistedCacheMakesAColdProcessOpenWithoutRequests) {
-  const std::string dir = std::filesystem::temp_directory_path() / ("cogr-hc-" + std::to_string(::getpid()));
+  const std::string dir =
+      std::filesystem::temp_directory_path() / ("cogr-hc-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   SourceOptions o;
   o.header_cache_dir = dir;
@@ -177,7 +181,8 @@ TEST_F(IoHttp, PersistedCacheMakesAColdProcessOpenWithoutRequests) {
 }
 
 TEST_F(IoHttp, StaleCacheEntryIsDetectedByETagAndDropped) {
-  const std::string dir = std::filesystem::temp_directory_path() / ("cogr-hc-stale-" + std::to_string(::getpid()));
+  const std::string dir =
+      std::filesystem::temp_directory_path() / ("cogr-hc-stale-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   // A persisted entry written when the object had another ETag.
   internal::HeaderEntry e;
@@ -193,7 +198,8 @@ TEST_F(IoHttp, StaleCacheEntryIsDetectedByETagAndDropped) {
   auto data = (*src)->ReadRange({40000, 100});
   ASSERT_FALSE(data.ok());
   EXPECT_EQ(data.status().code(), Code::kIoError);
-  EXPECT_NE(data.status().message().find(" changed on the server since it was opened (ETag \"stale\" at open, now \""),
+  EXPECT_NE(data.status().message().find(
+                " changed on the server since it was opened (ETag \"stale\" at open, now \""),
             std::string::npos)
       << data.status().message();
   // Both cache levels forgot it: the next open asks the server and reads fine.
@@ -218,15 +224,16 @@ std::vector<ByteRange> Window3x3(const std::vector<ByteRange>& tiles) {
   return out;
 }
 
-void CheckRanges(const Source& src, const std::vector<ByteRange>& ranges, const std::vector<uint8_t>& local,
-                 size_t threads) {
+void CheckRanges(const Source& src, const std::vector<ByteRange>& ranges,
+                 const std::vector<uint8_t>& local, size_t threads) {
   std::mutex mu;
   std::map<size_t, int> seen;
   Status st = src.ReadRanges(
       ranges,
       [&](size_t i, ByteSpan bytes) {
         EXPECT_EQ(bytes.size(), ranges[i].length);
-        EXPECT_EQ(0, std::memcmp(bytes.data(), local.data() + ranges[i].offset, bytes.size())) << "range " << i;
+        EXPECT_EQ(0, std::memcmp(bytes.data(), local.data() + ranges[i].offset, bytes.size()))
+            << "range " << i;
         std::lock_guard<std::mutex> lock(mu);
         ++seen[i];
         return Status::OK();
@@ -278,10 +285,12 @@ TEST_F(IoHttp, HoleLimitDecidesTheRequestsOfTheWindow) {
     std::sort(got.begin(), got.end());
     std::vector<std::string> want;
     if (hole == 0) {
-      for (const ByteRange& r : window) want.push_back("bytes=" + std::to_string(r.offset) + "-" + std::to_string(r.end() - 1));
+      for (const ByteRange& r : window)
+        want.push_back("bytes=" + std::to_string(r.offset) + "-" + std::to_string(r.end() - 1));
     } else {
       for (size_t row = 0; row < 3; ++row) {
-        want.push_back("bytes=" + std::to_string(window[row * 3].offset) + "-" + std::to_string(window[row * 3 + 2].end() - 1));
+        want.push_back("bytes=" + std::to_string(window[row * 3].offset) + "-" +
+                       std::to_string(window[row * 3 + 2].end() - 1));
       }
     }
     std::sort(want.begin(), want.end());
@@ -315,7 +324,8 @@ std::string RowsRange(const std::vector<ByteRange>& window) {
   std::string out = "bytes=";
   for (size_t row = 0; row < 3; ++row) {
     if (row > 0) out += ",";
-    out += std::to_string(window[row * 3].offset) + "-" + std::to_string(window[row * 3 + 2].end() - 1);
+    out += std::to_string(window[row * 3].offset) + "-" +
+           std::to_string(window[row * 3 + 2].end() - 1);
   }
   return out;
 }
@@ -361,11 +371,14 @@ TEST_F(IoHttp, GapsInsideAMultiRangeRequestAreLeftOut) {
 
   // A part budget of 2: only the wider of the two gaps between the rows is left out.
   o.max_ranges_per_request = 2;
-  const uint64_t gap1 = window[3].offset - window[2].end(), gap2 = window[6].offset - window[5].end();
+  const uint64_t gap1 = window[3].offset - window[2].end(),
+                 gap2 = window[6].offset - window[5].end();
   const size_t cut = gap1 >= gap2 ? 3 : 6;  // the first tile after the wider gap
   ReadInOneRequest(o, window,
-                   "bytes=" + std::to_string(window[0].offset) + "-" + std::to_string(window[cut - 1].end() - 1) + "," +
-                       std::to_string(window[cut].offset) + "-" + std::to_string(window[8].end() - 1));
+                   "bytes=" + std::to_string(window[0].offset) + "-" +
+                       std::to_string(window[cut - 1].end() - 1) + "," +
+                       std::to_string(window[cut].offset) + "-" +
+                       std::to_string(window[8].end() - 1));
 }
 
 TEST_F(IoHttp, ManyRangesManyThreadsSmallRequests) {
@@ -400,7 +413,8 @@ TEST_F(IoHttp, ConcurrentReadAtFromManyThreads) {
         const uint64_t off = (i % 3 == 0) ? rng() % 8192 : rng() % local_.size();
         buf.resize(1 + rng() % 5000);
         auto n = (*src)->ReadAt(off, buf);
-        const size_t want = static_cast<size_t>(std::min<uint64_t>(buf.size(), local_.size() - off));
+        const size_t want =
+            static_cast<size_t>(std::min<uint64_t>(buf.size(), local_.size() - off));
         if (!n.ok() || *n != want || std::memcmp(buf.data(), local_.data() + off, want) != 0) ++bad;
       }
     });
@@ -467,7 +481,8 @@ TEST_F(IoHttp, DatasetOverHttpEqualsLocalRead) {
 // The cloud stores' https endpoints take one range per request (S3 answers a multi-range request
 // with 200 and the whole object): their sources never send a multi-range request.
 TEST(IoHttpCloudHosts, CloudStoreEndpointsTakeSingleRangesOnly) {
-  EXPECT_TRUE(internal::SingleRangeCloudHost("https://sentinel-cogs.s3.us-west-2.amazonaws.com/a/b.tif"));
+  EXPECT_TRUE(
+      internal::SingleRangeCloudHost("https://sentinel-cogs.s3.us-west-2.amazonaws.com/a/b.tif"));
   EXPECT_TRUE(internal::SingleRangeCloudHost("https://s3.amazonaws.com/bucket/b.tif?x=1"));
   EXPECT_TRUE(internal::SingleRangeCloudHost("HTTPS://Bucket.S3.AmazonAWS.com:443/b.tif"));
   EXPECT_TRUE(internal::SingleRangeCloudHost("https://storage.googleapis.com/bucket/b.tif"));

@@ -38,7 +38,8 @@ struct Recorder {
   bool callback_after_done = false;
   int done_calls = 0;
 
-  Source::RangeCallback Callback(const std::shared_ptr<Source>& src, std::function<void(size_t)> also = nullptr) {
+  Source::RangeCallback Callback(const std::shared_ptr<Source>& src,
+                                 std::function<void(size_t)> also = nullptr) {
     return [this, src, also](size_t i, ByteSpan b) {
       {
         std::lock_guard<std::mutex> lock(mu);
@@ -68,7 +69,8 @@ struct Recorder {
 class IoHttpStream : public test::ServerSuite<IoHttpStream, test::FaultServer> {
  protected:
   void SetUp() override {
-    if (!test::HaveHttp()) GTEST_SKIP() << "cogr was built without libcurl: http sources are unsupported";
+    if (!test::HaveHttp())
+      GTEST_SKIP() << "cogr was built without libcurl: http sources are unsupported";
     ASSERT_TRUE(ServerStarted()) << StartError();
     internal::HeaderCache::Global().Clear();
     internal::ForgetMultiRangeRefusals();  // this server refuses them; each test starts fresh
@@ -97,22 +99,26 @@ class IoHttpStream : public test::ServerSuite<IoHttpStream, test::FaultServer> {
     const std::string target = url.substr(url.find('/', std::strlen("http://")));
     std::string q;
     for (char c : target) {
-      if (c == '?') q += "%3F";
-      else if (c == '&') q += "%26";
-      else if (c == '=') q += "%3D";
-      else q += c;
+      if (c == '?')
+        q += "%3F";
+      else if (c == '&')
+        q += "%26";
+      else if (c == '=')
+        q += "%3D";
+      else
+        q += c;
     }
     const std::string answer = test::RawGet(server_->port(), endpoint + "?target=" + q);
     const size_t body = answer.find("\r\n\r\n");
     return body == std::string::npos ? "" : answer.substr(body + 4);
   }
   std::vector<uint8_t> Local(ByteRange r) {
-    return std::vector<uint8_t>(local_.begin() + static_cast<long>(r.offset), local_.begin() + static_cast<long>(r.end()));
+    return std::vector<uint8_t>(local_.begin() + static_cast<long>(r.offset),
+                                local_.begin() + static_cast<long>(r.end()));
   }
 
   std::vector<uint8_t> local_;
 };
-
 
 TEST_F(IoHttpStream, PiecesAreHandedOverBeforeTheResponseEnds) {
   // The probe (request 1) is served at once; the range request's body comes in 8 KiB chunks
@@ -193,10 +199,13 @@ TEST_F(IoHttpStream, CancelMidTransferStopsItAndNoCallbackFollowsDone) {
   IoContext ctx;
   ctx.cancel = CancelToken::Create();
   Recorder rec;
-  (*src)->ReadRangesAsync(kRanges, rec.Callback(*src, [&](size_t) { ctx.cancel->Cancel(); }), rec.Done(), ctx);
+  (*src)->ReadRangesAsync(kRanges, rec.Callback(*src, [&](size_t) { ctx.cancel->Cancel(); }),
+                          rec.Done(), ctx);
   ASSERT_TRUE(rec.Wait());
   EXPECT_EQ(rec.done->code(), Code::kCancelled);
-  EXPECT_EQ(rec.done->message().rfind("read cancelled; waiting for bytes [2000, 51000): HTTP 206, ", 0), 0u)
+  EXPECT_EQ(
+      rec.done->message().rfind("read cancelled; waiting for bytes [2000, 51000): HTTP 206, ", 0),
+      0u)
       << rec.done->message();
   std::this_thread::sleep_for(std::chrono::milliseconds(700));  // a late callback would show now
   std::lock_guard<std::mutex> lock(rec.mu);
@@ -216,9 +225,11 @@ TEST_F(IoHttpStream, DeadlineMidTransferIsCancelledAndNoCallbackFollowsDone) {
   (*src)->ReadRangesAsync(kRanges, rec.Callback(*src), rec.Done(), ctx);
   ASSERT_TRUE(rec.Wait());
   EXPECT_EQ(rec.done->code(), Code::kCancelled);
-  EXPECT_EQ(rec.done->message().rfind(
-                "read deadline exceeded (timeout 400 ms); waiting for bytes [2000, 51000): HTTP 206, ", 0),
-            0u)
+  EXPECT_EQ(
+      rec.done->message().rfind(
+          "read deadline exceeded (timeout 400 ms); waiting for bytes [2000, 51000): HTTP 206, ",
+          0),
+      0u)
       << rec.done->message();
   std::this_thread::sleep_for(std::chrono::milliseconds(700));
   std::lock_guard<std::mutex> lock(rec.mu);
@@ -317,11 +328,14 @@ TEST_F(IoHttpStream, OpenAsyncProbesOnTheLoop) {
   EXPECT_EQ((**got)->stats().requests, 1u);
   std::vector<uint8_t> out(500);
   std::optional<Result<size_t>> n;
-  (**got)->ReadAtAsync(60000, out, [&](Result<size_t> r) {
-    std::lock_guard<std::mutex> lock(mu);
-    n = std::move(r);
-    cv.notify_all();
-  }, IoContext{});
+  (**got)->ReadAtAsync(
+      60000, out,
+      [&](Result<size_t> r) {
+        std::lock_guard<std::mutex> lock(mu);
+        n = std::move(r);
+        cv.notify_all();
+      },
+      IoContext{});
   {
     std::unique_lock<std::mutex> lock(mu);
     ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(30), [&] { return n.has_value(); }));
@@ -333,11 +347,12 @@ TEST_F(IoHttpStream, OpenAsyncProbesOnTheLoop) {
 
   // A missing object: kNotFound through the same path.
   std::optional<Result<std::shared_ptr<Source>>> missing;
-  OpenAsync(server_->Url("ok/no/such.tif"), Options(), IoContext{}, [&](Result<std::shared_ptr<Source>> r) {
-    std::lock_guard<std::mutex> lock(mu);
-    missing = std::move(r);
-    cv.notify_all();
-  });
+  OpenAsync(server_->Url("ok/no/such.tif"), Options(), IoContext{},
+            [&](Result<std::shared_ptr<Source>> r) {
+              std::lock_guard<std::mutex> lock(mu);
+              missing = std::move(r);
+              cv.notify_all();
+            });
   std::unique_lock<std::mutex> lock(mu);
   ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(30), [&] { return missing.has_value(); }));
   EXPECT_EQ(missing->status().code(), Code::kNotFound);

@@ -27,9 +27,11 @@ class IoHttps : public test::ServerSuite<IoHttps, test::NginxServer> {
       return "openssl (to make a test certificate) is not installed (scripts/install_deps.sh)";
     }
     const std::string dir = server.dir();
-    const std::string cmd = "/usr/bin/openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=127.0.0.1 "
-                            "-addext subjectAltName=IP:127.0.0.1 -keyout '" + dir + "/key.pem' -out '" + dir +
-                            "/cert.pem' >/dev/null 2>&1";
+    const std::string cmd =
+        "/usr/bin/openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days "
+        "2 -subj /CN=127.0.0.1 "
+        "-addext subjectAltName=IP:127.0.0.1 -keyout '" +
+        dir + "/key.pem' -out '" + dir + "/cert.pem' >/dev/null 2>&1";
     if (std::system(cmd.c_str()) != 0) return "openssl could not make a certificate";
     const std::string tls =
         "  log_format cogr_tls '$request|$server_protocol|$connection|$status';\n"
@@ -50,12 +52,13 @@ class IoHttps : public test::ServerSuite<IoHttps, test::NginxServer> {
     internal::HeaderCache::Global().Clear();
   }
   std::string Url(const std::string& path) {
-    return "https://127.0.0.1:" + std::to_string(server_->port2()) + "/" + path + "?t=" +
-           ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    return "https://127.0.0.1:" + std::to_string(server_->port2()) + "/" + path +
+           "?t=" + ::testing::UnitTest::GetInstance()->current_test_info()->name();
   }
   // (protocol, connection) of every logged request for `url`'s target.
   std::vector<std::pair<std::string, std::string>> TlsLog(const std::string& name) {
-    test::RawGet(server_->port(), "/__sentinel_tls");  // the plain server logs elsewhere; just a pause
+    test::RawGet(server_->port(),
+                 "/__sentinel_tls");  // the plain server logs elsewhere; just a pause
     std::vector<std::pair<std::string, std::string>> out;
     std::ifstream in(server_->dir() + "/tls_access.log");
     std::string line;
@@ -63,7 +66,8 @@ class IoHttps : public test::ServerSuite<IoHttps, test::NginxServer> {
       if (line.find("t=" + name + " ") == std::string::npos) continue;
       std::vector<std::string> f;
       size_t start = 0;
-      for (size_t p; (p = line.find('|', start)) != std::string::npos; start = p + 1) f.push_back(line.substr(start, p - start));
+      for (size_t p; (p = line.find('|', start)) != std::string::npos; start = p + 1)
+        f.push_back(line.substr(start, p - start));
       f.push_back(line.substr(start));
       if (f.size() == 4) out.emplace_back(f[1], f[2]);
     }
@@ -121,7 +125,8 @@ TEST_F(IoHttps, UntrustedCertificateIsAnErrorNotARetry) {
   auto src = Open(Url(kCog), o);
   ASSERT_FALSE(src.ok());
   EXPECT_NE(src.status().code(), Code::kUnavailable) << src.status().ToString();
-  EXPECT_EQ(src.status().message().rfind(Url(kCog) + ": bytes [0, 32768): ", 0), 0u) << src.status().message();
+  EXPECT_EQ(src.status().message().rfind(Url(kCog) + ": bytes [0, 32768): ", 0), 0u)
+      << src.status().message();
 }
 
 }  // namespace

@@ -133,7 +133,8 @@ class ChildProcess {
     std::string line;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     while (out_fd_ >= 0) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) break;
       pollfd p{out_fd_, POLLIN, 0};
       if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
@@ -187,7 +188,8 @@ inline bool WaitForPort(int port, int timeout_ms) {
 }
 
 inline std::string ReplaceAll(std::string s, const std::string& from, const std::string& to) {
-  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size()) s.replace(pos, from.size(), to);
+  for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size())
+    s.replace(pos, from.size(), to);
   return s;
 }
 
@@ -198,7 +200,8 @@ inline bool HaveHttp() {
   o.persisted_header_cache = false;
   o.retry.max_retries = 0;
   o.connect_timeout_ms = 1000;
-  return io::Open("http://127.0.0.1:" + std::to_string(FreePort()) + "/", o).status().code() != Code::kUnsupported;
+  return io::Open("http://127.0.0.1:" + std::to_string(FreePort()) + "/", o).status().code() !=
+         Code::kUnsupported;
 }
 
 /// One line of nginx's access log (format "cogr" of tests/servers/nginx.conf.in).
@@ -246,7 +249,9 @@ class NginxServer {
       conf = ReplaceAll(conf, "@LOAD_MODULES@", load_modules);
       std::ofstream(dir_ + "/nginx.conf") << conf;
       proc_ = std::make_unique<ChildProcess>();
-      if (!proc_->Start({kBinary, "-p", dir_, "-e", dir_ + "/error.log", "-c", dir_ + "/nginx.conf"}, false)) {
+      if (!proc_->Start(
+              {kBinary, "-p", dir_, "-e", dir_ + "/error.log", "-c", dir_ + "/nginx.conf"},
+              false)) {
         error_ = "cannot start nginx";
         return false;
       }
@@ -284,7 +289,9 @@ class NginxServer {
   int port() const { return port_; }
   int port2() const { return port2_; }
   const std::string& error() const { return error_; }
-  std::string Url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + "/" + path; }
+  std::string Url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + "/" + path;
+  }
   /// The temporary prefix directory (logs, config; tests may put files there before Start).
   const std::string& dir() {
     if (dir_.empty()) {
@@ -310,7 +317,8 @@ class NginxServer {
         AccessLine a;
         std::vector<std::string> f;
         size_t start = 0;
-        for (size_t p; (p = line.find('|', start)) != std::string::npos; start = p + 1) f.push_back(line.substr(start, p - start));
+        for (size_t p; (p = line.find('|', start)) != std::string::npos; start = p + 1)
+          f.push_back(line.substr(start, p - start));
         f.push_back(line.substr(start));
         if (f.size() != 4) continue;
         a.request = f[0];
@@ -346,7 +354,9 @@ class FaultServer {
  public:
   bool Start() {
     proc_ = std::make_unique<ChildProcess>();
-    if (!proc_->Start({"/usr/bin/python3", SourceDir() + "/tests/servers/fault_server.py", COGR_TEST_DATA_DIR, "0"}, true)) {
+    if (!proc_->Start({"/usr/bin/python3", SourceDir() + "/tests/servers/fault_server.py",
+                       COGR_TEST_DATA_DIR, "0"},
+                      true)) {
       error_ = "cannot start python3";
       return false;
     }
@@ -367,7 +377,9 @@ class FaultServer {
   }
   int port() const { return port_; }
   const std::string& error() const { return error_; }
-  std::string Url(const std::string& target) const { return "http://127.0.0.1:" + std::to_string(port_) + "/" + target; }
+  std::string Url(const std::string& target) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + "/" + target;
+  }
 
  private:
   std::unique_ptr<ChildProcess> proc_;
@@ -383,7 +395,8 @@ struct RawResponse {
   std::string body;
 };
 inline RawResponse RawRequest(int port, const std::string& method, const std::string& target,
-                              const std::vector<std::string>& headers, const std::string& body = "") {
+                              const std::vector<std::string>& headers,
+                              const std::string& body = "") {
   RawResponse r;
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   if (fd < 0) return r;
@@ -395,9 +408,11 @@ inline RawResponse RawRequest(int port, const std::string& method, const std::st
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
   std::string out;
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
-    std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\n";
+    std::string req =
+        method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) + "\r\n";
     for (const std::string& h : headers) req += h + "\r\n";
-    req += "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+    req +=
+        "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
     size_t sent = 0;
     while (sent < req.size()) {
       ssize_t n = ::send(fd, req.data() + sent, req.size() - sent, MSG_NOSIGNAL);
@@ -461,7 +476,8 @@ inline std::string NodeServersBin(std::string& error) {
   const std::string dir = SourceDir() + "/tests/servers";
   const std::string bin = dir + "/node_modules/.bin";
   auto present = [&] {
-    return ::access((bin + "/s3rver").c_str(), X_OK) == 0 && ::access((bin + "/azurite-blob").c_str(), X_OK) == 0;
+    return ::access((bin + "/s3rver").c_str(), X_OK) == 0 &&
+           ::access((bin + "/azurite-blob").c_str(), X_OK) == 0;
   };
   if (present()) return bin;
   const std::string lock_path = dir + "/.npm-install.lock";
@@ -506,7 +522,8 @@ class NodeServer {
         error_ = "cannot start the emulator";
         return false;
       }
-      for (int i = 0; i < 1000 && proc_->running(); ++i) {  // up to 20 s: node starts slowly under load
+      for (int i = 0; i < 1000 && proc_->running();
+           ++i) {  // up to 20 s: node starts slowly under load
         if (CanConnect(port_)) return true;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
       }
@@ -540,16 +557,19 @@ class NodeServer {
 /// s3rver (credentials S3RVER/S3RVER) with bucket `bucket` created at startup.
 inline bool StartS3rver(NodeServer& server, const std::string& bucket) {
   return server.Start([&](const std::string& bin, const std::string& dir, int port) {
-    return std::vector<std::string>{bin + "/s3rver", "-d", dir, "-a", "127.0.0.1", "-p", std::to_string(port),
-                                    "--silent", "--configure-bucket", bucket};
+    return std::vector<std::string>{
+        bin + "/s3rver",      "-d",  dir, "-a", "127.0.0.1", "-p", std::to_string(port), "--silent",
+        "--configure-bucket", bucket};
   });
 }
 
 /// azurite's blob service (account devstoreaccount1 and its well-known key), no telemetry.
 inline bool StartAzurite(NodeServer& server) {
   return server.Start([](const std::string& bin, const std::string& dir, int port) {
-    return std::vector<std::string>{bin + "/azurite-blob", "--blobHost", "127.0.0.1", "--blobPort", std::to_string(port),
-                                    "--location", dir, "--silent", "--disableTelemetry", "--skipApiVersionCheck"};
+    return std::vector<std::string>{
+        bin + "/azurite-blob", "--blobHost",           "127.0.0.1", "--blobPort",
+        std::to_string(port),  "--location",           dir,         "--silent",
+        "--disableTelemetry",  "--skipApiVersionCheck"};
   });
 }
 

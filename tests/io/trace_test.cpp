@@ -30,7 +30,8 @@ constexpr const char* kCog = "io/cog_u8_deflate_256_t32.tif";  // 8x8 tiles of 3
 const geo::Window kWindow{64, 160, 96, 96};
 
 uint32_t U32(const std::vector<uint8_t>& b, size_t at) {
-  return uint32_t{b[at]} | uint32_t{b[at + 1]} << 8 | uint32_t{b[at + 2]} << 16 | uint32_t{b[at + 3]} << 24;
+  return uint32_t{b[at]} | uint32_t{b[at + 1]} << 8 | uint32_t{b[at + 2]} << 16 |
+         uint32_t{b[at + 3]} << 24;
 }
 
 // Byte ranges of the 9 tiles of kWindow, from the fixture's (little-endian, classic) first IFD.
@@ -67,14 +68,16 @@ std::string RangeHeader(const std::vector<ByteRange>& ranges) {
 
 // Every decode: one per tile of the window, each after its bytes were in, and the pieces of
 // the requests are exactly the window's tiles.
-void ExpectDecodesFollowPieces(const Trace& trace, const std::string& uri, const std::string& piece_kind) {
+void ExpectDecodesFollowPieces(const Trace& trace, const std::string& uri,
+                               const std::string& piece_kind) {
   const auto tiles = WindowTiles();
   std::map<std::pair<uint64_t, uint64_t>, int64_t> ready;  // tile -> when its bytes were in
   for (const Trace::Request& r : trace.requests()) {
     if (r.kind != piece_kind) continue;
     for (const Trace::Piece& p : r.pieces) {
       if (tiles.count({p.offset, p.length})) {
-        EXPECT_TRUE(ready.emplace(std::make_pair(p.offset, p.length), p.ready_us).second) << p.offset;
+        EXPECT_TRUE(ready.emplace(std::make_pair(p.offset, p.length), p.ready_us).second)
+            << p.offset;
       }
     }
   }
@@ -105,7 +108,8 @@ void ExpectDecodesFollowPieces(const Trace& trace, const std::string& uri, const
 class TraceHttp : public test::ServerSuite<TraceHttp, test::NginxServer> {
  protected:
   void SetUp() override {
-    if (!test::HaveHttp()) GTEST_SKIP() << "cogr was built without libcurl: http sources are unsupported";
+    if (!test::HaveHttp())
+      GTEST_SKIP() << "cogr was built without libcurl: http sources are unsupported";
     ASSERT_TRUE(ServerStarted()) << StartError();
     io::internal::HeaderCache::Global().Clear();
   }
@@ -182,9 +186,11 @@ TEST_F(TraceHttp, ColdWindowReadRecordsHeaderDataRequestAndNineDecodes) {
   EXPECT_EQ(data.pieces.size(), 9u);
   // The window's tiles, coalesced: the request's ranges cover every tile.
   for (const auto& [offset, length] : WindowTiles()) {
-    EXPECT_TRUE(std::any_of(data.ranges.begin(), data.ranges.end(), [&, o = offset, l = length](const ByteRange& r) {
-      return r.offset <= o && o + l <= r.end();
-    })) << offset;
+    EXPECT_TRUE(std::any_of(data.ranges.begin(), data.ranges.end(),
+                            [&, o = offset, l = length](const ByteRange& r) {
+                              return r.offset <= o && o + l <= r.end();
+                            }))
+        << offset;
   }
   // Same connection or not, the trace says which: a reused one has no connect phase.
   if (data.local_port == header.local_port) {
@@ -197,8 +203,10 @@ TEST_F(TraceHttp, ColdWindowReadRecordsHeaderDataRequestAndNineDecodes) {
   // wall time, and the span holds at least the two requests one after the other.
   EXPECT_LE(header.end_us, data.start_us);
   int64_t first = INT64_MAX, last = INT64_MIN;
-  for (const Trace::Request& r : requests) first = std::min(first, r.start_us), last = std::max(last, r.end_us);
-  for (const Trace::Decode& d : trace->decodes()) first = std::min(first, d.start_us), last = std::max(last, d.end_us);
+  for (const Trace::Request& r : requests)
+    first = std::min(first, r.start_us), last = std::max(last, r.end_us);
+  for (const Trace::Decode& d : trace->decodes())
+    first = std::min(first, d.start_us), last = std::max(last, d.end_us);
   EXPECT_GE(first, trace->Us(t0));
   EXPECT_LE(last, trace->Us(t1));
   EXPECT_LE(last - first, trace->Us(t1) - trace->Us(t0));
@@ -210,13 +218,16 @@ TEST_F(TraceHttp, ColdWindowReadRecordsHeaderDataRequestAndNineDecodes) {
   size_t http = 0, decode = 0;
   std::set<std::string> names;
   for (const json& e : chrome["traceEvents"]) {
-    if (e["ph"] == "X" && e["cat"] == "http" && e["name"].get<std::string>().rfind("GET", 0) == 0) ++http;
+    if (e["ph"] == "X" && e["cat"] == "http" && e["name"].get<std::string>().rfind("GET", 0) == 0)
+      ++http;
     if (e["ph"] == "X" && e["cat"] == "decode") ++decode;
-    if (e["ph"] == "M" && e["name"] == "thread_name") names.insert(e["args"]["name"].get<std::string>());
+    if (e["ph"] == "M" && e["name"] == "thread_name")
+      names.insert(e["args"]["name"].get<std::string>());
   }
   EXPECT_EQ(http, 2u);
   EXPECT_EQ(decode, 9u);
-  EXPECT_TRUE(names.count("conn 1 (127.0.0.1:" + std::to_string(server_->port()) + ")")) << chrome.dump();
+  EXPECT_TRUE(names.count("conn 1 (127.0.0.1:" + std::to_string(server_->port()) + ")"))
+      << chrome.dump();
 }
 
 TEST_F(TraceHttp, OpenTraceIsNotKeptForReads) {
@@ -242,7 +253,8 @@ TEST_F(TraceHttp, AsyncOpenAndReadRecordToo) {
   ro.window = kWindow;
   ro.trace = trace;
   std::promise<Result<std::shared_ptr<Dataset>>> opened;
-  Dataset::OpenAsync(url, oo, [&](Result<std::shared_ptr<Dataset>> ds) { opened.set_value(std::move(ds)); });
+  Dataset::OpenAsync(url, oo,
+                     [&](Result<std::shared_ptr<Dataset>> ds) { opened.set_value(std::move(ds)); });
   auto ds = opened.get_future().get();
   ASSERT_TRUE(ds.ok()) << ds.status().ToString();
   std::promise<Status> read;
@@ -257,7 +269,8 @@ TEST_F(TraceHttp, AsyncOpenAndReadRecordToo) {
 class TraceFault : public test::ServerSuite<TraceFault, test::FaultServer> {
  protected:
   void SetUp() override {
-    if (!test::HaveHttp()) GTEST_SKIP() << "cogr was built without libcurl: http sources are unsupported";
+    if (!test::HaveHttp())
+      GTEST_SKIP() << "cogr was built without libcurl: http sources are unsupported";
     ASSERT_TRUE(ServerStarted()) << StartError();
     io::internal::HeaderCache::Global().Clear();
   }
@@ -311,15 +324,21 @@ TEST_F(TraceFault, RefusedMultiRangeRequestIsShownThenSingleRanges) {
   io::IoContext context;
   context.trace = trace;
   const cogr::internal::ScopedReadContext scope(&context);
-  ASSERT_TRUE((*src)->ReadRanges(ranges, [](size_t, ByteSpan) { return Status::OK(); }, 2).ok());
+  ASSERT_TRUE((*src)
+                  ->ReadRanges(
+                      ranges, [](size_t, ByteSpan) { return Status::OK(); }, 2)
+                  .ok());
   std::vector<Trace::Request> requests = trace->requests();
   ASSERT_EQ(requests.size(), 4u);
   EXPECT_EQ(requests[0].ranges, ranges);
   EXPECT_EQ(requests[0].status, 200);
-  EXPECT_EQ(requests[0].error, "multi-range request refused (HTTP 200); sent again as single ranges");
+  EXPECT_EQ(requests[0].error,
+            "multi-range request refused (HTTP 200); sent again as single ranges");
   EXPECT_TRUE(requests[0].pieces.empty());
   std::sort(requests.begin() + 1, requests.end(),
-            [](const Trace::Request& a, const Trace::Request& b) { return a.ranges[0].offset < b.ranges[0].offset; });
+            [](const Trace::Request& a, const Trace::Request& b) {
+              return a.ranges[0].offset < b.ranges[0].offset;
+            });
   for (size_t i = 1; i < 4; ++i) {
     EXPECT_EQ(requests[i].ranges, (std::vector<ByteRange>{ranges[i - 1]}));
     EXPECT_EQ(requests[i].status, 206);
@@ -408,7 +427,8 @@ TEST(TraceJson, EscapesTextAndNamesTracks) {
   std::map<std::string, std::string> tracks;
   const json* request = nullptr;
   for (const json& e : j["traceEvents"]) {
-    if (e["ph"] == "M" && e["name"] == "thread_name") tracks[std::to_string(e["tid"].get<int64_t>())] = e["args"]["name"];
+    if (e["ph"] == "M" && e["name"] == "thread_name")
+      tracks[std::to_string(e["tid"].get<int64_t>())] = e["args"]["name"];
     if (e["ph"] == "M" && e["name"] == "process_name") {
       EXPECT_EQ(e["args"]["name"].get<std::string>().substr(0, 14), r.uri.substr(0, 14));
     }

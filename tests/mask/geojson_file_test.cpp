@@ -35,7 +35,8 @@ TEST(MaskGeoJsonFile, ErrorsNameThePath) {
   auto parsed = ParseGeoJsonFile(bad);
   ASSERT_FALSE(parsed.ok());
   EXPECT_EQ(Code::kInvalidArgument, parsed.status().code());
-  EXPECT_EQ(0u, parsed.status().message().rfind(bad + ": GeoJSON: ", 0)) << parsed.status().message();
+  EXPECT_EQ(0u, parsed.status().message().rfind(bad + ": GeoJSON: ", 0))
+      << parsed.status().message();
 
   const std::string big = dir.File("big.geojson");
   std::ofstream(big) << std::string(100, ' ') << R"({"type":"Point","coordinates":[0,0]})";

@@ -185,8 +185,8 @@ TEST(MaskFixtures, EveryRecordedRasterioCaseMatches) {
         ++matched;
       } else {
         std::ostringstream line;
-        line << c.at("id").get<std::string>() << " " << c.at("kinds") << " "
-             << c.at("options") << ": " << out.detail;
+        line << c.at("id").get<std::string>() << " " << c.at("kinds") << " " << c.at("options")
+             << ": " << out.detail;
         failures.push_back(line.str());
       }
     }

@@ -126,7 +126,7 @@ TEST_F(MaskFixture, PadGrowsTheWindowByHalfAPixel) {
   EXPECT_EQ(r->data.width, 32u);
   EXPECT_EQ(r->data.height, 32u);
   EXPECT_EQ(r->transform, (geo::Affine{10, 0, kX0 + 190, 0, -10, kY0 - 290}));
-  EXPECT_EQ(r->data.data[0], Fill());                      // pad ring is outside the box
+  EXPECT_EQ(r->data.data[0], Fill());  // pad ring is outside the box
   const uint8_t plain = Pixel(25, 35);
   const bool nodata_px = ds_->nodata() && plain == *ds_->nodata();
   EXPECT_EQ(r->data.data[6 * 32 + 6], nodata_px ? Fill() : plain);

@@ -84,7 +84,9 @@ TEST(MaskRasterize, NorthUpTransform) {
   // Shapes far off the grid burn nothing.
   EXPECT_EQ(Burn({Box(1e20, 1e20, 2e20, 2e20)}, 2, 2, true, t), "00|00");
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  EXPECT_EQ(Burn({Geometry{LineString{{{nan, 0}, {nan, 1}}}}, Geometry{Point{nan, nan}}}, 2, 2, true, t), "00|00");
+  EXPECT_EQ(
+      Burn({Geometry{LineString{{{nan, 0}, {nan, 1}}}}, Geometry{Point{nan, nan}}}, 2, 2, true, t),
+      "00|00");
 }
 
 TEST(MaskRasterize, GeometryMaskAndInvert) {

@@ -3,8 +3,8 @@
 // The reference for "the same polygon in another CRS" is the polygon given in UTM directly.
 #include <gtest/gtest.h>
 
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <optional>
 #include <string>
@@ -174,8 +174,9 @@ TEST_F(ReprojectFixture, PointsLinesAndErrors) {
   auto bad = ReprojectGeometries({Geometry{Point{-75, 95}}}, wgs84(), utm(), 1.0);
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().code(), Code::kInvalidArgument);
-  EXPECT_EQ(bad.status().message().rfind("shape vertex (-75.000000, 95.000000) cannot be transformed", 0),
-            0u)
+  EXPECT_EQ(
+      bad.status().message().rfind("shape vertex (-75.000000, 95.000000) cannot be transformed", 0),
+      0u)
       << bad.status().message();
   auto tol = ReprojectGeometries({}, wgs84(), utm(), 0);
   ASSERT_FALSE(tol.ok());

@@ -15,7 +15,8 @@ std::vector<uint8_t> MakeBlock(uint64_t block_w, uint64_t block_h, uint32_t samp
   std::vector<uint8_t> b(block_w * block_h * samples);
   for (uint64_t y = 0; y < block_h; ++y) {
     for (uint64_t x = 0; x < block_w; ++x) {
-      for (uint32_t s = 0; s < samples; ++s) b[(y * block_w + x) * samples + s] = static_cast<uint8_t>(x * 7 + y * 13 + s * 101);
+      for (uint32_t s = 0; s < samples; ++s)
+        b[(y * block_w + x) * samples + s] = static_cast<uint8_t>(x * 7 + y * 13 + s * 101);
     }
   }
   return b;
@@ -33,14 +34,16 @@ TEST(Assemble, InterleavedUint8SplitsIntoPlanesForEveryWidth) {
         job.block_col = 1;  // block at image x 64, y 0
         job.rows = kBlock;
         job.rect = PixelRect{kBlock + x0, 2, kBlock + x0 + width, 5};
-        for (uint32_t s = 0; s < samples; ++s) job.band_map.emplace_back(static_cast<uint16_t>(s), samples - 1 - s);
+        for (uint32_t s = 0; s < samples; ++s)
+          job.band_map.emplace_back(static_cast<uint16_t>(s), samples - 1 - s);
         Array out;
         out.dtype = DataType::kUInt8;
         out.bands = samples;
         out.height = 3;
         out.width = width;
         out.data.assign(samples * 3 * width, 0xEE);
-        AssembleBlock(job, block, kBlock, kBlock, samples, ArrayView::Of(out), OutputPlace{static_cast<int64_t>(kBlock + x0), 2});
+        AssembleBlock(job, block, kBlock, kBlock, samples, ArrayView::Of(out),
+                      OutputPlace{static_cast<int64_t>(kBlock + x0), 2});
         size_t wrong = 0;
         for (uint32_t s = 0; s < samples; ++s) {
           const uint32_t band = samples - 1 - s;
@@ -75,7 +78,8 @@ TEST(Assemble, RowsOfABandLandOnlyWhereTheWindowIs) {
   AssembleRows(job, band, 16, 16, kBlock, kBlock, 3, ArrayView::Of(out), OutputPlace{0, 20});
   for (uint64_t y = 0; y < 30; ++y) {
     const bool written = y + 20 < 32;
-    EXPECT_EQ(out.data[(1 * 30 + y) * 40 + 3], written ? static_cast<uint8_t>(3 * 7 + (y + 20) * 13 + 101) : 0xEE)
+    EXPECT_EQ(out.data[(1 * 30 + y) * 40 + 3],
+              written ? static_cast<uint8_t>(3 * 7 + (y + 20) * 13 + 101) : 0xEE)
         << "row " << y;
   }
 }

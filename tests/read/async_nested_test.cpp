@@ -48,7 +48,8 @@ TEST(AsyncNested, CallbacksWaitingOnNestedReadsDoNotDeadlock) {
       }
       std::promise<Result<Array>> deeper;
       auto deeper_future = deeper.get_future();
-      d->ReadAsync(Window(static_cast<int>(i + 2)), [&deeper](Result<Array> r) { deeper.set_value(std::move(r)); });
+      d->ReadAsync(Window(static_cast<int>(i + 2)),
+                   [&deeper](Result<Array> r) { deeper.set_value(std::move(r)); });
       auto third = deeper_future.get();
       auto want_outer = d->Read(Window(static_cast<int>(i)));
       auto want_inner = d->Read(Window(static_cast<int>(i + 1)));
@@ -65,8 +66,8 @@ TEST(AsyncNested, CallbacksWaitingOnNestedReadsDoNotDeadlock) {
   }
   for (size_t i = 0; i < n; ++i) {
     // A bound, not a timing assertion: a deadlock never ends.
-    ASSERT_EQ(futures[i].wait_for(std::chrono::seconds(60)), std::future_status::ready) << "callback " << i
-                                                                                         << " deadlocked";
+    ASSERT_EQ(futures[i].wait_for(std::chrono::seconds(60)), std::future_status::ready)
+        << "callback " << i << " deadlocked";
     Status st = futures[i].get();
     EXPECT_TRUE(st.ok()) << i << ": " << st.ToString();
   }
@@ -86,7 +87,8 @@ TEST(AsyncNested, CallerExecutorRunsTheReads) {
   std::vector<std::future<Result<Array>>> futures;
   for (int i = 0; i < 5; ++i) futures.push_back((*ds)->ReadAsync(Window(i), executor));
   for (int i = 0; i < 5; ++i) {
-    ASSERT_EQ(futures[static_cast<size_t>(i)].wait_for(std::chrono::seconds(60)), std::future_status::ready);
+    ASSERT_EQ(futures[static_cast<size_t>(i)].wait_for(std::chrono::seconds(60)),
+              std::future_status::ready);
     auto got = futures[static_cast<size_t>(i)].get();
     ASSERT_TRUE(got.ok()) << got.status().ToString();
     auto want = (*ds)->Read(Window(i));
@@ -98,7 +100,8 @@ TEST(AsyncNested, CallerExecutorRunsTheReads) {
   // The callback form on the same executor.
   std::promise<Result<Array>> p;
   auto f = p.get_future();
-  (*ds)->ReadAsync(Window(9), [&p](Result<Array> r) { p.set_value(std::move(r)); }, executor);
+  (*ds)->ReadAsync(
+      Window(9), [&p](Result<Array> r) { p.set_value(std::move(r)); }, executor);
   ASSERT_EQ(f.wait_for(std::chrono::seconds(60)), std::future_status::ready);
   auto cb = f.get();
   ASSERT_TRUE(cb.ok()) << cb.status().ToString();

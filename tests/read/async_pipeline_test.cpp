@@ -24,7 +24,8 @@
 namespace cogr {
 namespace {
 
-const char* kFile = "fixtures/b7_u16_band_deflate_t128.tif";  // 169 x 130, 7 bands, 128² tiles, band-separate
+const char* kFile =
+    "fixtures/b7_u16_band_deflate_t128.tif";  // 169 x 130, 7 bands, 128² tiles, band-separate
 
 // Threads of this process now (/proc/self/task).
 size_t ThreadCount() {
@@ -58,7 +59,8 @@ Result<T> Await(std::future<Result<T>>& f) {
 
 ReadOptions Window(int i) {
   ReadOptions o;
-  o.window = geo::Window{double((i * 37) % 120), double((i * 53) % 90), double(20 + i % 40), double(10 + i % 30)};
+  o.window = geo::Window{double((i * 37) % 120), double((i * 53) % 90), double(20 + i % 40),
+                         double(10 + i % 30)};
   o.bands = {1 + i % 7};
   if (i % 3 == 0) o.bands.push_back(1 + (i + 2) % 7);
   if (i % 10 == 0) {  // boundless, reaching past the right and bottom edges
@@ -69,10 +71,12 @@ ReadOptions Window(int i) {
   return o;
 }
 
-Result<std::shared_ptr<Dataset>> OpenAsyncAndWait(const std::string& uri, const OpenOptions& options) {
+Result<std::shared_ptr<Dataset>> OpenAsyncAndWait(const std::string& uri,
+                                                  const OpenOptions& options) {
   std::promise<Result<std::shared_ptr<Dataset>>> p;
   auto f = p.get_future();
-  Dataset::OpenAsync(uri, options, [&p](Result<std::shared_ptr<Dataset>> r) { p.set_value(std::move(r)); });
+  Dataset::OpenAsync(uri, options,
+                     [&p](Result<std::shared_ptr<Dataset>> r) { p.set_value(std::move(r)); });
   return Await(f);
 }
 
@@ -121,16 +125,19 @@ TEST(AsyncPipeline, ReadsWaitingOnTheNetworkHoldNoThread) {
   // Requests of an open (the slow URL serves that many normally, then trickles every body).
   uint64_t open_requests = 0;
   {
-    auto probe = Dataset::Open(server.Url(std::string("ok/") + kFile + "?t=pipeline_open"), RemoteOptions());
+    auto probe =
+        Dataset::Open(server.Url(std::string("ok/") + kFile + "?t=pipeline_open"), RemoteOptions());
     ASSERT_TRUE(probe.ok()) << probe.status().ToString();
     open_requests = (*probe)->io_stats().requests;
   }
-  const std::string target = std::string("/slow/") + kFile + "?t=pipeline&skip=" + std::to_string(open_requests) +
+  const std::string target = std::string("/slow/") + kFile +
+                             "?t=pipeline&skip=" + std::to_string(open_requests) +
                              "&chunk=16&interval_ms=200";
   auto ds = Dataset::Open(server.Url(target.substr(1)), RemoteOptions());
   ASSERT_TRUE(ds.ok()) << ds.status().ToString();
   const size_t threads_before = ThreadCount();
-  const size_t in_flight = std::min<size_t>(12, 3 * Dataset::AsyncReadThreads());  // 12 distinct tiles
+  const size_t in_flight =
+      std::min<size_t>(12, 3 * Dataset::AsyncReadThreads());  // 12 distinct tiles
   auto token = CancelToken::Create();
   std::vector<std::future<Result<Array>>> futures;
   for (size_t i = 0; i < in_flight; ++i) {
@@ -144,10 +151,14 @@ TEST(AsyncPipeline, ReadsWaitingOnTheNetworkHoldNoThread) {
   }
   std::string encoded;
   for (char c : target) {
-    if (c == '?') encoded += "%3F";
-    else if (c == '&') encoded += "%26";
-    else if (c == '=') encoded += "%3D";
-    else encoded += c;
+    if (c == '?')
+      encoded += "%3F";
+    else if (c == '&')
+      encoded += "%26";
+    else if (c == '=')
+      encoded += "%3D";
+    else
+      encoded += c;
   }
   // Bounded wait for every request to reach the server.
   uint64_t seen = 0;
@@ -155,18 +166,21 @@ TEST(AsyncPipeline, ReadsWaitingOnTheNetworkHoldNoThread) {
     const std::string answer = test::RawGet(server.port(), "/__count?target=" + encoded);
     const size_t body = answer.find("\r\n\r\n");
     seen = body == std::string::npos ? 0 : std::strtoull(answer.c_str() + body + 4, nullptr, 10);
-    if (seen < open_requests + in_flight) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (seen < open_requests + in_flight)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   const size_t threads_during = ThreadCount();
   EXPECT_EQ(seen, open_requests + in_flight) << "every read has its request in flight at once";
   EXPECT_LT(threads_during, threads_before + in_flight / 2)
-      << "before " << threads_before << ", " << threads_during << " with " << in_flight << " reads waiting";
+      << "before " << threads_before << ", " << threads_during << " with " << in_flight
+      << " reads waiting";
   token->Cancel();
   for (size_t i = 0; i < futures.size(); ++i) {
     auto r = Await(futures[i]);
     ASSERT_FALSE(r.ok()) << "read " << i;
     EXPECT_EQ(r.status().code(), Code::kCancelled) << r.status().ToString();
-    EXPECT_EQ(r.status().message().rfind((*ds)->uri() + ": read cancelled", 0), 0u) << r.status().ToString();
+    EXPECT_EQ(r.status().message().rfind((*ds)->uri() + ": read cancelled", 0), 0u)
+        << r.status().ToString();
   }
 }
 
@@ -194,8 +208,9 @@ TEST(AsyncPipeline, RemoteOpenAsyncIsOneRequestAndEqualsTheSyncOpen) {
 // A header larger than the first read: the asynchronous parse fetches what the parser asks for,
 // round after round, and ends with the same IFDs, fetches and pixels as the synchronous open.
 TEST(AsyncPipeline, HeaderPastTheFirstReadIsFetchedInRounds) {
-  for (const char* name : {"fixtures/cogeotiff__DEM_BS28_2016_1000_1141.tif", "fixtures/bigtiff_u8_deflate_t128.tif",
-                           "fixtures/cogeotiff__rgba8_strip.tiff", kFile}) {
+  for (const char* name :
+       {"fixtures/cogeotiff__DEM_BS28_2016_1000_1141.tif", "fixtures/bigtiff_u8_deflate_t128.tif",
+        "fixtures/cogeotiff__rgba8_strip.tiff", kFile}) {
     OpenOptions o;
     o.header_read_bytes = 16;  // the parser asks for everything past the header itself
     auto sync = Dataset::Open(test::DataPath(name), o);

@@ -119,20 +119,22 @@ void WriteFile(TestFile& f, write::Interleave interleave, const std::string& nam
 }
 
 // Samples of `bands` (1-based) in window (col, row, w, h) of the written array.
-std::vector<uint8_t> Expected(const Array& a, const std::vector<int>& bands, uint64_t col, uint64_t row, uint64_t w,
-                              uint64_t h) {
+std::vector<uint8_t> Expected(const Array& a, const std::vector<int>& bands, uint64_t col,
+                              uint64_t row, uint64_t w, uint64_t h) {
   std::vector<uint8_t> out;
   const size_t sb = a.sample_bytes();
   for (int b : bands) {
     for (uint64_t y = row; y < row + h; ++y) {
-      const uint8_t* p = a.data.data() + ((static_cast<uint64_t>(b - 1) * a.height + y) * a.width + col) * sb;
+      const uint8_t* p =
+          a.data.data() + ((static_cast<uint64_t>(b - 1) * a.height + y) * a.width + col) * sb;
       out.insert(out.end(), p, p + w * sb);
     }
   }
   return out;
 }
 
-Result<std::shared_ptr<Dataset>> OpenWithCache(const std::string& path, std::optional<uint64_t> bytes,
+Result<std::shared_ptr<Dataset>> OpenWithCache(const std::string& path,
+                                               std::optional<uint64_t> bytes,
                                                std::shared_ptr<BlockCache> shared = nullptr) {
   OpenOptions o;
   o.block_cache_bytes = bytes;
@@ -173,7 +175,8 @@ TEST(BlockCache, SecondReadOfAWindowCostsNoRequestAndGivesTheSamePixels) {
     const io::IoStats s2 = (*ds)->io_stats();
     auto third = (*ds)->Read(ro2);
     ASSERT_TRUE(third.ok()) << third.status().ToString();
-    const uint64_t new_tiles = interleave == write::Interleave::kPixel ? 2 : 4;  // band: 2 tiles x 2 planes
+    const uint64_t new_tiles =
+        interleave == write::Interleave::kPixel ? 2 : 4;  // band: 2 tiles x 2 planes
     EXPECT_EQ(((*ds)->io_stats() - s2).requests, new_tiles);
     EXPECT_EQ(third->data, Expected(f.data, {3, 1}, 100, 60, 100, 50));
   }
@@ -217,9 +220,10 @@ TEST(BlockCache, EvictionKeepsBytesWithinTheBound) {
   for (uint64_t i = 0; i < 25; ++i) {
     ReadOptions ro;
     const uint64_t col = (i % 5) * 64, row = (i / 5) * 64;
-    const uint64_t w = std::min<uint64_t>(col + 70, 300) - col, h = std::min<uint64_t>(row + 10, 260) - row;
-    ro.window = geo::Window{static_cast<double>(col), static_cast<double>(row), static_cast<double>(w),
-                            static_cast<double>(h)};
+    const uint64_t w = std::min<uint64_t>(col + 70, 300) - col,
+                   h = std::min<uint64_t>(row + 10, 260) - row;
+    ro.window = geo::Window{static_cast<double>(col), static_cast<double>(row),
+                            static_cast<double>(w), static_cast<double>(h)};
     auto a = (*ds)->Read(ro);
     ASSERT_TRUE(a.ok()) << a.status().ToString();
     EXPECT_EQ(a->data, Expected(f.data, {1, 2, 3, 4}, col, row, w, h)) << i;

@@ -1,7 +1,8 @@
 // The block reader on blocks libtiff decodes together: band-interleaved images it converts to
 // RGBA (CMYK, PlanarConfiguration 2), where one job per block position fetches every plane's
 // block (remote reads coalesce those fetches like any others, limits apply to the planes' sum,
-// a bad plane is an error naming the file), and old-style JPEG strips, decoded from strip 0. Pixels are compared with rasterio's recordings (tests/data/longtail, see
+// a bad plane is an error naming the file), and old-style JPEG strips, decoded from strip 0. Pixels
+// are compared with rasterio's recordings (tests/data/longtail, see
 // scripts/make_longtail_fixtures.py) and with libtiff's own RGBA reader as a second opinion.
 #include <gtest/gtest.h>
 
@@ -26,7 +27,8 @@ namespace {
 
 std::string TempPath(const std::string& name) {
   return (std::filesystem::temp_directory_path() /
-          ("cogr_block_reader_" + std::to_string(::getpid()) + "_" + name)).string();
+          ("cogr_block_reader_" + std::to_string(::getpid()) + "_" + name))
+      .string();
 }
 
 void WriteBytes(const std::string& path, const std::vector<uint8_t>& bytes) {
@@ -38,7 +40,8 @@ void WriteBytes(const std::string& path, const std::vector<uint8_t>& bytes) {
 
 // An uncompressed band-interleaved CMYK(+alpha) image of size x size pixels, strips of `rps`
 // rows, pixels from a fixed pseudo-random sequence.
-std::string WriteUncompressedCmyk(const std::string& name, uint16_t samples, uint32_t size = 16, uint32_t rps = 16) {
+std::string WriteUncompressedCmyk(const std::string& name, uint16_t samples, uint32_t size = 16,
+                                  uint32_t rps = 16) {
   const std::string path = TempPath(name);
   TIFF* tif = TIFFOpen(path.c_str(), "w");
   if (tif == nullptr) return "";
@@ -88,8 +91,8 @@ std::vector<uint8_t> LibtiffRgba(const std::string& path, uint32_t width, uint32
 }
 
 // Rows [row0, row1) of every band of a (bands, height, width) uint8 array.
-std::vector<uint8_t> Rows(const std::vector<uint8_t>& a, uint64_t bands, uint64_t height, uint64_t width,
-                          uint64_t row0, uint64_t row1) {
+std::vector<uint8_t> Rows(const std::vector<uint8_t>& a, uint64_t bands, uint64_t height,
+                          uint64_t width, uint64_t row0, uint64_t row1) {
   std::vector<uint8_t> out;
   for (uint64_t b = 0; b < bands; ++b) {
     out.insert(out.end(), a.begin() + static_cast<ptrdiff_t>((b * height + row0) * width),
@@ -108,12 +111,13 @@ TEST(BlockReaderJoinedPlanes, RemoteReadFetchesEveryPlaneInCoalescedRequests) {
   ASSERT_EQ(expected.size(), 4u * 256 * 256);
   test::NginxServer nginx;
   const std::filesystem::path file(path);
-  if (!nginx.Start("    location /tmp/ { alias " + file.parent_path().string() + "/; }\n")) FAIL() << nginx.error();
+  if (!nginx.Start("    location /tmp/ { alias " + file.parent_path().string() + "/; }\n"))
+    FAIL() << nginx.error();
   const std::string url = nginx.Url("tmp/" + file.filename().string());
 
   for (uint64_t hole : {uint64_t{0}, uint64_t{1} << 20}) {
     OpenOptions o;
-    o.block_cache_bytes = 0;  // every read fetches
+    o.block_cache_bytes = 0;     // every read fetches
     o.header_read_bytes = 1024;  // the header only: no strip comes with it
     o.io.memory_header_cache = false;
     o.io.persisted_header_cache = false;
@@ -138,7 +142,8 @@ TEST(BlockReaderJoinedPlanes, RemoteReadFetchesEveryPlaneInCoalescedRequests) {
 
     // Rows [192, 256): the last strip of each plane, four ranges 48 KiB apart.
     std::vector<ByteRange> last;
-    for (size_t p = 0; p < 4; ++p) last.push_back({ifd.block_offsets[p * 4 + 3], ifd.block_byte_counts[p * 4 + 3]});
+    for (size_t p = 0; p < 4; ++p)
+      last.push_back({ifd.block_offsets[p * 4 + 3], ifd.block_byte_counts[p * 4 + 3]});
     const size_t runs = test::CoalescedRuns(last, hole);
     EXPECT_EQ(runs, hole == 0 ? 4u : 1u);
     ReadOptions window;
@@ -173,8 +178,9 @@ TEST(BlockReaderJoinedPlanes, LimitsApplyToThePlanesSumAndPixelsAreLibtiffs) {
   auto b = (*ds5)->Read(ReadOptions{});
   ASSERT_FALSE(b.ok());
   EXPECT_EQ(b.status().code(), Code::kLimitExceeded) << b.status().message();
-  EXPECT_NE(b.status().message().find("block 0 has 1280 bytes in its 5 planes > max_block_bytes 1024"),
-            std::string::npos)
+  EXPECT_NE(
+      b.status().message().find("block 0 has 1280 bytes in its 5 planes > max_block_bytes 1024"),
+      std::string::npos)
       << b.status().message();
   EXPECT_EQ(b.status().message().rfind(five, 0), 0u) << b.status().message();
   std::remove(four.c_str());
@@ -184,7 +190,8 @@ TEST(BlockReaderJoinedPlanes, LimitsApplyToThePlanesSumAndPixelsAreLibtiffs) {
 // A copy of tests/data/longtail/<name> (little-endian classic TIFF) with StripByteCounts value
 // `index` set to `count`; empty if the tag is not there with `type` (3 SHORT, 4 LONG) and `n`
 // values stored out of line.
-std::string WithStripByteCount(const std::string& name, uint16_t type, uint32_t n, uint32_t index, uint32_t count) {
+std::string WithStripByteCount(const std::string& name, uint16_t type, uint32_t n, uint32_t index,
+                               uint32_t count) {
   std::vector<uint8_t> bytes = test::ReadFileBytes(test::DataPath("longtail/" + name));
   auto u16 = [&](size_t at) { return static_cast<uint32_t>(bytes[at] | bytes[at + 1] << 8); };
   auto u32 = [&](size_t at) { return u16(at) | u16(at + 2) << 16; };
@@ -194,8 +201,10 @@ std::string WithStripByteCount(const std::string& name, uint16_t type, uint32_t 
     const size_t e = ifd + 2 + 12 * i;
     if (u16(e) != 279 || u16(e + 2) != type || u32(e + 4) != n) continue;
     const size_t at = u32(e + 8) + (type == 3 ? 2u : 4u) * index;
-    for (uint32_t k = 0; k < (type == 3 ? 2u : 4u); ++k) bytes[at + k] = static_cast<uint8_t>(count >> (8 * k));
-    const std::string path = TempPath(std::to_string(index) + "_" + std::to_string(count) + "_" + name);
+    for (uint32_t k = 0; k < (type == 3 ? 2u : 4u); ++k)
+      bytes[at + k] = static_cast<uint8_t>(count >> (8 * k));
+    const std::string path =
+        TempPath(std::to_string(index) + "_" + std::to_string(count) + "_" + name);
     WriteBytes(path, bytes);
     return path;
   }
@@ -228,7 +237,8 @@ TEST(BlockReaderJoinedPlanes, ShortOrMissingPlaneIsInvalidFileNamingTheFile) {
   ASSERT_FALSE(b.ok());
   EXPECT_EQ(b.status().code(), Code::kInvalidFile) << b.status().message();
   EXPECT_EQ(b.status().message().rfind(missing, 0), 0u) << b.status().message();
-  EXPECT_NE(b.status().message().find("block 0 of IFD 0: 1 of its 4 planes have no bytes"), std::string::npos)
+  EXPECT_NE(b.status().message().find("block 0 of IFD 0: 1 of its 4 planes have no bytes"),
+            std::string::npos)
       << b.status().message();
 }
 
@@ -237,10 +247,12 @@ TEST(BlockReaderJoinedPlanes, ShortOrMissingPlaneIsInvalidFileNamingTheFile) {
 // a stream whose JPEGInterchangeFormat also covers the scan (no restart markers) reads strip 0
 // and fails from strip 1 on, as in GDAL.
 TEST(BlockReaderOjpegStrips, WindowsDecodeFromTheFirstStripAsLibtiffDoes) {
-  const test::Npy npy = test::LoadNpy(test::DataPath("longtail/ojpeg_ycbcr22_whole_jif_rst_strips.r0.npy"));
+  const test::Npy npy =
+      test::LoadNpy(test::DataPath("longtail/ojpeg_ycbcr22_whole_jif_rst_strips.r0.npy"));
   ASSERT_TRUE(npy.ok) << npy.error;
   ASSERT_EQ(npy.shape, (std::vector<uint64_t>{3, 48, 48}));
-  for (const char* name : {"ojpeg_ycbcr22_whole_jif_rst_strips.tif", "ojpeg_ycbcr22_jif_strips.tif"}) {
+  for (const char* name :
+       {"ojpeg_ycbcr22_whole_jif_rst_strips.tif", "ojpeg_ycbcr22_jif_strips.tif"}) {
     OpenOptions o;
     o.block_cache_bytes = 0;
     auto ds = Dataset::Open(test::DataPath(std::string("longtail/") + name), o);
@@ -265,7 +277,8 @@ TEST(BlockReaderOjpegStrips, WindowsDecodeFromTheFirstStripAsLibtiffDoes) {
   ASSERT_FALSE(b.ok());
   EXPECT_EQ(b.status().code(), Code::kInvalidFile) << b.status().message();
   EXPECT_EQ(b.status().message().rfind(broken, 0), 0u) << b.status().message();
-  EXPECT_NE(b.status().message().find("ojpeg: corrupt block"), std::string::npos) << b.status().message();
+  EXPECT_NE(b.status().message().find("ojpeg: corrupt block"), std::string::npos)
+      << b.status().message();
 }
 
 // Strip 0..k of a window are one job: a missing strip before the window is an error.
@@ -282,7 +295,8 @@ TEST(BlockReaderOjpegStrips, MissingEarlierStripIsInvalidFile) {
   ASSERT_FALSE(a.ok());
   EXPECT_EQ(a.status().code(), Code::kInvalidFile) << a.status().message();
   EXPECT_EQ(a.status().message().rfind(path, 0), 0u) << a.status().message();
-  EXPECT_NE(a.status().message().find("block 2 of IFD 0: 1 of its 3 strips have no bytes"), std::string::npos)
+  EXPECT_NE(a.status().message().find("block 2 of IFD 0: 1 of its 3 strips have no bytes"),
+            std::string::npos)
       << a.status().message();
 }
 

@@ -22,19 +22,22 @@ std::vector<uint8_t> TableFile() {
   std::vector<uint8_t> bytes(64 * 1024, 0xee);
   for (uint64_t i = 0; i < 2000; ++i) {
     const uint64_t v = i * 1000003 + 7;
-    for (int k = 0; k < 8; ++k) bytes[4093 + i * 8 + static_cast<uint64_t>(k)] = static_cast<uint8_t>(v >> (56 - 8 * k));
+    for (int k = 0; k < 8; ++k)
+      bytes[4093 + i * 8 + static_cast<uint64_t>(k)] = static_cast<uint8_t>(v >> (56 - 8 * k));
   }
   return bytes;
 }
 
 // The table file on disk (local file sources count their reads).
 std::shared_ptr<io::Source> TableSource() {
-  const std::string path = ::testing::TempDir() + "cogr_block_table_" + std::to_string(::getpid()) + ".bin";
+  const std::string path =
+      ::testing::TempDir() + "cogr_block_table_" + std::to_string(::getpid()) + ".bin";
   const std::vector<uint8_t> bytes = TableFile();
-  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                              static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(bytes.data()),
+             static_cast<std::streamsize>(bytes.size()));
   auto source = io::Open(path);  // counted (io::OpenFile alone is not)
-  std::remove(path.c_str());  // the open descriptor keeps it readable
+  std::remove(path.c_str());     // the open descriptor keeps it readable
   return source.ok() ? *source : nullptr;
 }
 
@@ -50,7 +53,8 @@ TEST(BlockTableCache, FetchesOnlyThePagesHoldingTheValuesAndKeepsThem) {
   const internal::BlockTableCache::Lookup lookup{&table, indices, &values};
   const io::IoStats before = source->stats();
   ASSERT_TRUE(cache.Resolve(*source, tiff::ByteOrder::kBig, std::span(&lookup, 1), 4).ok());
-  for (size_t k = 0; k < indices.size(); ++k) EXPECT_EQ(values[k], indices[k] * 1000003 + 7) << indices[k];
+  for (size_t k = 0; k < indices.size(); ++k)
+    EXPECT_EQ(values[k], indices[k] * 1000003 + 7) << indices[k];
   // Pages 0, 1, 3 and (value 1999: bytes 20085..20092) 4 → ranges [0, 8192) and [12288, 20480).
   EXPECT_EQ(cache.pages(), 4u);
   EXPECT_EQ((source->stats() - before).bytes_used, 8192u + 8192u);

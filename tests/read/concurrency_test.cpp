@@ -37,7 +37,8 @@ struct Case {
 };
 
 // Deterministic windows: some inside one tile, some across many, many overlapping each other.
-std::vector<ReadOptions> MakeReads(uint64_t width, uint64_t height, int count, size_t n, uint32_t seed) {
+std::vector<ReadOptions> MakeReads(uint64_t width, uint64_t height, int count, size_t n,
+                                   uint32_t seed) {
   std::vector<ReadOptions> reads;
   uint32_t rng = seed;
   auto next = [&](uint32_t mod) {
@@ -50,8 +51,8 @@ std::vector<ReadOptions> MakeReads(uint64_t width, uint64_t height, int count, s
     const uint64_t h = 1 + next(static_cast<uint32_t>(height / 2));
     const uint64_t col = next(static_cast<uint32_t>(width - w + 1));
     const uint64_t row = next(static_cast<uint32_t>(height - h + 1));
-    ro.window = geo::Window{static_cast<double>(col), static_cast<double>(row), static_cast<double>(w),
-                            static_cast<double>(h)};
+    ro.window = geo::Window{static_cast<double>(col), static_cast<double>(row),
+                            static_cast<double>(w), static_cast<double>(h)};
     if (i % 3 == 1 && count > 1) ro.bands = {count, 1};
     if (i % 7 == 3) {
       ro.overview = 0;
@@ -65,7 +66,8 @@ std::vector<ReadOptions> MakeReads(uint64_t width, uint64_t height, int count, s
 }
 
 // The answers: every read done one after the other with one decode thread.
-void SerialReads(const Dataset& ds, const std::vector<ReadOptions>& reads, std::vector<std::vector<uint8_t>>& out) {
+void SerialReads(const Dataset& ds, const std::vector<ReadOptions>& reads,
+                 std::vector<std::vector<uint8_t>>& out) {
   ThreadCountScope one(1);
   for (const ReadOptions& ro : reads) {
     auto a = ds.Read(ro);
@@ -77,7 +79,8 @@ void SerialReads(const Dataset& ds, const std::vector<ReadOptions>& reads, std::
 // Reads every entry of `reads` from `threads` threads (thread t takes t, t + threads, ...; every
 // thread also rereads entry 0, so all threads overlap) and compares with `expected`.
 void ReadConcurrently(const Dataset& ds, const std::vector<ReadOptions>& reads,
-                      const std::vector<std::vector<uint8_t>>& expected, size_t threads, const std::string& what) {
+                      const std::vector<std::vector<uint8_t>>& expected, size_t threads,
+                      const std::string& what) {
   std::atomic<int> mismatches{0}, failures{0};
   std::vector<std::thread> pool;
   for (size_t t = 0; t < threads; ++t) {
@@ -163,7 +166,8 @@ TEST_P(DatasetConcurrency, ManyThreadsEqualSerialReads) {
   auto a = Dataset::Open(path, shared_options);
   auto b = Dataset::Open(path, shared_options);
   ASSERT_TRUE(a.ok() && b.ok());
-  std::thread ta([&] { ReadConcurrently(**a, reads, expected, 4, std::string(c.name) + ", dataset a"); });
+  std::thread ta(
+      [&] { ReadConcurrently(**a, reads, expected, 4, std::string(c.name) + ", dataset a"); });
   ReadConcurrently(**b, reads, expected, 4, std::string(c.name) + ", dataset b");
   ta.join();
 }
@@ -182,7 +186,8 @@ TEST(DatasetConcurrencyJpeg, RowAndBlockPathsEqualSerialReads) {
   std::vector<std::vector<uint8_t>> expected;
   ASSERT_NO_FATAL_FAILURE(SerialReads(**serial, reads, expected));
   ThreadCountScope three(3);
-  for (std::optional<uint64_t> bytes : {std::optional<uint64_t>{0}, std::optional<uint64_t>{8ull << 20}}) {
+  for (std::optional<uint64_t> bytes :
+       {std::optional<uint64_t>{0}, std::optional<uint64_t>{8ull << 20}}) {
     OpenOptions o;
     o.block_cache_bytes = bytes;
     auto ds = Dataset::Open(path, o);
@@ -193,15 +198,17 @@ TEST(DatasetConcurrencyJpeg, RowAndBlockPathsEqualSerialReads) {
 
 INSTANTIATE_TEST_SUITE_P(
     Layouts, DatasetConcurrency,
-    ::testing::Values(Case{"u16_pixel_deflate_pred2", DataType::kUInt16, 3, write::Compression::kDeflate, 2,
-                           write::Interleave::kPixel},
-                      Case{"f32_band_zstd_pred3", DataType::kFloat32, 2, write::Compression::kZstd, 3,
-                           write::Interleave::kBand},
-                      Case{"u8_rgba_pixel_deflate", DataType::kUInt8, 4, write::Compression::kDeflate, 2,
-                           write::Interleave::kPixel},
+    ::testing::Values(Case{"u16_pixel_deflate_pred2", DataType::kUInt16, 3,
+                           write::Compression::kDeflate, 2, write::Interleave::kPixel},
+                      Case{"f32_band_zstd_pred3", DataType::kFloat32, 2, write::Compression::kZstd,
+                           3, write::Interleave::kBand},
+                      Case{"u8_rgba_pixel_deflate", DataType::kUInt8, 4,
+                           write::Compression::kDeflate, 2, write::Interleave::kPixel},
                       Case{"u8_single_lzw", DataType::kUInt8, 1, write::Compression::kLzw, 1,
                            write::Interleave::kPixel}),
-    [](const ::testing::TestParamInfo<Case>& param_info) { return std::string(param_info.param.name); });
+    [](const ::testing::TestParamInfo<Case>& param_info) {
+      return std::string(param_info.param.name);
+    });
 
 }  // namespace
 }  // namespace cogr

@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "cogr/block_cache.hpp"
 #include "cogr/codec.hpp"
 #include "cogr/dataset.hpp"
-#include "cogr/block_cache.hpp"
 #include "test_util.hpp"
 
 namespace cogr {
@@ -123,20 +123,22 @@ TEST(DatasetReadInto, ErrorsAreReadsErrors) {
 // Decode. Both must give the same bytes for every window, band subset and edge case.
 TEST(DatasetRowDecode, JpegRowPathEqualsWholeBlockPath) {
   if (!codec::IsSupported(codec::kJpeg)) GTEST_SKIP() << "jpeg not built";
-  for (const char* name : {"jpeg_rgb_ycbcr_t128.tif", "jpeg_rgb_noycbcr_t128.tif", "cog_u8_rgb_jpeg_mask_bs256.tif"}) {
+  for (const char* name :
+       {"jpeg_rgb_ycbcr_t128.tif", "jpeg_rgb_noycbcr_t128.tif", "cog_u8_rgb_jpeg_mask_bs256.tif"}) {
     SCOPED_TRACE(name);
     OpenOptions rows_options, blocks_options;
-    rows_options.block_cache_bytes = 0;                // row path
-    blocks_options.block_cache_bytes = 64ull << 20;    // whole blocks, kept in the cache
+    rows_options.block_cache_bytes = 0;              // row path
+    blocks_options.block_cache_bytes = 64ull << 20;  // whole blocks, kept in the cache
     auto rows_ds = Dataset::Open(test::DataPath(std::string("fixtures/") + name), rows_options);
     auto blocks_ds = Dataset::Open(test::DataPath(std::string("fixtures/") + name), blocks_options);
     ASSERT_TRUE(rows_ds.ok() && blocks_ds.ok());
-    const auto w = static_cast<double>((*rows_ds)->width()), h = static_cast<double>((*rows_ds)->height());
+    const auto w = static_cast<double>((*rows_ds)->width()),
+               h = static_cast<double>((*rows_ds)->height());
     std::vector<ReadOptions> reads(7);
-    reads[1].window = geo::Window{0, 0, w, 5};                   // top rows of the first tile row only
-    reads[2].window = geo::Window{3, 17, w - 10, 40};            // rows inside one band of 16, unaligned
+    reads[1].window = geo::Window{0, 0, w, 5};         // top rows of the first tile row only
+    reads[2].window = geo::Window{3, 17, w - 10, 40};  // rows inside one band of 16, unaligned
     reads[3].window = geo::Window{w / 3, h / 2 - 20, w / 2, 45};  // across a tile boundary
-    reads[4].window = geo::Window{0, h - 3, w, 3};               // the last rows
+    reads[4].window = geo::Window{0, h - 3, w, 3};                // the last rows
     reads[4].bands = {3, 1};
     reads[5].bands = {2};
     reads[6].window = geo::Window{-7, -9, 60, 50};
@@ -149,7 +151,8 @@ TEST(DatasetRowDecode, JpegRowPathEqualsWholeBlockPath) {
       ASSERT_TRUE(b.ok()) << b.status().ToString();
       ExpectSameArray(*a, *b);
     }
-    ASSERT_GT((*blocks_ds)->block_cache()->stats().insertions, 0u) << "the cached path must decode whole blocks";
+    ASSERT_GT((*blocks_ds)->block_cache()->stats().insertions, 0u)
+        << "the cached path must decode whole blocks";
   }
 }
 

@@ -85,8 +85,8 @@ class MidReadDeadline : public ::testing::Test {
 
   // Reads `base` with deadlines from 0 to 1.5x the read's own duration (and a token cancelled
   // from another thread at the same times). Every result is the full read or kCancelled.
-  static void CheckMidRead(const Dataset& ds, const std::string& name, const ReadOptions& base, bool mask,
-                           int steps) {
+  static void CheckMidRead(const Dataset& ds, const std::string& name, const ReadOptions& base,
+                           bool mask, int steps) {
     auto read = [&](const ReadOptions& o, Array& out) -> Status {
       if (mask) {
         auto r = ds.ReadMask(o);
@@ -99,7 +99,8 @@ class MidReadDeadline : public ::testing::Test {
     Array full;
     const auto t0 = Clock::now();
     ASSERT_TRUE(read(base, full).ok()) << name;
-    const auto length = std::max<Clock::duration>(Clock::now() - t0, std::chrono::microseconds(100));
+    const auto length =
+        std::max<Clock::duration>(Clock::now() - t0, std::chrono::microseconds(100));
     int cancelled = 0, complete = 0;
     for (int k = 0; k <= steps; ++k) {
       const auto delay = length * k * 3 / (2 * steps);
@@ -119,9 +120,10 @@ class MidReadDeadline : public ::testing::Test {
         }
         Status st = read(o, out);
         if (canceller.joinable()) canceller.join();
-        const std::string where = name + (how == 0 ? " deadline " : " cancel ") + "after " +
-                                  std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(delay).count()) +
-                                  " us";
+        const std::string where =
+            name + (how == 0 ? " deadline " : " cancel ") + "after " +
+            std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(delay).count()) +
+            " us";
         if (st.ok()) {
           ++complete;
           ASSERT_EQ(out.data.size(), full.data.size()) << where;
@@ -175,10 +177,12 @@ TEST_F(MidReadDeadline, TimeoutMsOfOneMillisecondFailsOrIsComplete) {
 TEST_F(MidReadDeadline, RemoteReadsAreCompleteOrCancelled) {
   if (!test::HaveHttp()) GTEST_SKIP() << "cogr built without http support";
   test::NginxServer nginx;
-  ASSERT_TRUE(nginx.Start("    location /deadline/ { alias " + dir_->path().string() + "/; }\n")) << nginx.error();
+  ASSERT_TRUE(nginx.Start("    location /deadline/ { alias " + dir_->path().string() + "/; }\n"))
+      << nginx.error();
   auto ds = OpenNoCache(nginx.Url("deadline/big.tif"));
   ASSERT_TRUE(ds);
-  for (const auto& [name, options] : Reads()) CheckMidRead(*ds, "remote " + name, options, false, 4);
+  for (const auto& [name, options] : Reads())
+    CheckMidRead(*ds, "remote " + name, options, false, 4);
 }
 
 }  // namespace

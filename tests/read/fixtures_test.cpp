@@ -45,7 +45,8 @@ void PrintTo(const Fixture& f, std::ostream* os) { *os << f.json_name; }
 std::string Sanitise(const std::string& s) {
   std::string out;
   for (char c : s) {
-    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    bool ok =
+        (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
     out += ok ? c : '_';
   }
   return out.empty() ? std::string("unnamed") : out;
@@ -123,10 +124,12 @@ bool NearlyEqual(double a, double b, double rel) {
 
 bool ContractValueMatches(const std::string& key, const json& actual, const json& expected) {
   if (key == "transform" || key == "bounds") {
-    if (!actual.is_array() || !expected.is_array() || actual.size() != expected.size()) return false;
+    if (!actual.is_array() || !expected.is_array() || actual.size() != expected.size())
+      return false;
     for (size_t i = 0; i < actual.size(); ++i) {
       if (!actual[i].is_number() || !expected[i].is_number()) return false;
-      if (!NearlyEqual(actual[i].get<double>(), expected[i].get<double>(), kGeoRelTolerance)) return false;
+      if (!NearlyEqual(actual[i].get<double>(), expected[i].get<double>(), kGeoRelTolerance))
+        return false;
     }
     return true;
   }
@@ -232,7 +235,8 @@ std::string FormatIndex(size_t i, uint64_t height, uint64_t width) {
 // reads CInt16 as complex64), the values must be equal numbers.
 bool ElementExactEqual(const DtypeInfo& a, const uint8_t* ad, const DtypeInfo& e, const uint8_t* ed,
                        size_t i) {
-  if (a.type == e.type && std::memcmp(ad + i * a.bytes, ed + i * e.bytes, a.bytes) == 0) return true;
+  if (a.type == e.type && std::memcmp(ad + i * a.bytes, ed + i * e.bytes, a.bytes) == 0)
+    return true;
   if (a.type == e.type && !a.is_float) return false;
   for (int c = 0; c < a.components; ++c) {
     double x = Component(a.type, ad, i, c), y = Component(e.type, ed, i, c);
@@ -240,7 +244,8 @@ bool ElementExactEqual(const DtypeInfo& a, const uint8_t* ad, const DtypeInfo& e
     if (a.type == e.type) {
       // Same float type: only NaN may differ in bytes; anything else (even -0 vs 0) is a diff.
       const size_t part = a.bytes / a.components;
-      if (std::memcmp(ad + i * a.bytes + c * part, ed + i * e.bytes + c * part, part) != 0) return false;
+      if (std::memcmp(ad + i * a.bytes + c * part, ed + i * e.bytes + c * part, part) != 0)
+        return false;
     } else if (x != y) {
       return false;
     }
@@ -284,8 +289,8 @@ Compare ParseCompare(const json& c) {
 
 // Compares `actual` with the expected raw array (same element count); failures name the first
 // differing index and both values.
-void CompareArrays(const Array& actual, DataType expected_type, const std::vector<uint8_t>& expected,
-                   const Compare& cmp) {
+void CompareArrays(const Array& actual, DataType expected_type,
+                   const std::vector<uint8_t>& expected, const Compare& cmp) {
   const DtypeInfo a = InfoOf(actual.dtype), e = InfoOf(expected_type);
   const size_t n = actual.bands * actual.height * actual.width;
   ASSERT_EQ(a.components, e.components) << "real vs complex data";
@@ -324,9 +329,11 @@ void CompareArrays(const Array& actual, DataType expected_type, const std::vecto
                      << " + rtol " << cmp.rtol << " * |expected|; first at "
                      << FormatIndex(first, actual.height, actual.width) << ": cogr "
                      << FormatElement(actual.dtype, ad, first) << ", expected "
-                     << FormatElement(expected_type, ed, first) << " (max |diff| " << max_diff << ")";
+                     << FormatElement(expected_type, ed, first) << " (max |diff| " << max_diff
+                     << ")";
   double mean = n ? sum / static_cast<double>(n) : 0.0;
-  EXPECT_LE(mean, cmp.max_mean_abs + 1e-12) << "mean |diff| " << mean << " > max_mean_abs " << cmp.max_mean_abs;
+  EXPECT_LE(mean, cmp.max_mean_abs + 1e-12)
+      << "mean |diff| " << mean << " > max_mean_abs " << cmp.max_mean_abs;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -391,8 +398,8 @@ void DigestOf(const Array& arr, uint64_t* fnv, double* mean, uint64_t* nan_count
 }
 
 void CompareWithDigest(const Array& actual, const Digest& d, const Compare& cmp) {
-  ASSERT_EQ(actual.dtype, DtypeFromDescr(d.descr))
-      << "expected array (digest only) is " << d.descr << ", cogr gives " << DataTypeName(actual.dtype);
+  ASSERT_EQ(actual.dtype, DtypeFromDescr(d.descr)) << "expected array (digest only) is " << d.descr
+                                                   << ", cogr gives " << DataTypeName(actual.dtype);
   uint64_t fnv = 0, nans = 0;
   double mean = 0;
   DigestOf(actual, &fnv, &mean, &nans);
@@ -402,7 +409,8 @@ void CompareWithDigest(const Array& actual, const Digest& d, const Compare& cmp)
     hex << std::hex << fnv << " vs expected " << d.fnv;
     EXPECT_TRUE(fnv == d.fnv) << "data digest differs (the expected .npy is not in the repo, see "
                                  "expected/omitted_npy.txt): fnv1a64 "
-                              << hex.str() << "; cogr mean " << mean << ", expected mean " << d.mean;
+                              << hex.str() << "; cogr mean " << mean << ", expected mean "
+                              << d.mean;
   } else {
     // |mean(a) - mean(e)| <= mean |a - e| <= max_mean_abs: a necessary condition only.
     EXPECT_NEAR(mean, d.mean, cmp.max_mean_abs + 1e-9 * std::fabs(d.mean))
@@ -436,15 +444,18 @@ class FixtureConformance : public ::testing::TestWithParam<Fixture> {
 
 Result<ReadOptions> ToReadOptions(const json& args) {
   ReadOptions o;
-  if (args.contains("bands") && args["bands"].is_array()) o.bands = args["bands"].get<std::vector<int>>();
+  if (args.contains("bands") && args["bands"].is_array())
+    o.bands = args["bands"].get<std::vector<int>>();
   if (args.contains("window") && args["window"].is_array()) {
     const json& w = args["window"];
     o.window = geo::Window{w.at(0).get<double>(), w.at(1).get<double>(), w.at(2).get<double>(),
                            w.at(3).get<double>()};
   }
-  if (args.contains("overview") && args["overview"].is_number()) o.overview = args["overview"].get<int>();
+  if (args.contains("overview") && args["overview"].is_number())
+    o.overview = args["overview"].get<int>();
   if (args.contains("out_shape") && args["out_shape"].is_array()) {
-    o.out_shape = std::make_pair(args["out_shape"].at(0).get<uint64_t>(), args["out_shape"].at(1).get<uint64_t>());
+    o.out_shape = std::make_pair(args["out_shape"].at(0).get<uint64_t>(),
+                                 args["out_shape"].at(1).get<uint64_t>());
     const std::string name = args.contains("resampling") && args["resampling"].is_string()
                                  ? args["resampling"].get<std::string>()
                                  : std::string("nearest");
@@ -487,7 +498,8 @@ TEST_P(FixtureConformance, Contract) {
 
 TEST_P(FixtureConformance, Reads) {
   if (HasFatalFailure()) return;
-  if (std::endian::native != std::endian::little) GTEST_SKIP() << "expected arrays are little-endian";
+  if (std::endian::native != std::endian::little)
+    GTEST_SKIP() << "expected arrays are little-endian";
   auto opened = Dataset::Open(tif_);
   if (!opened.ok()) {
     if (lenient_ || no_crash_only_) return;  // Contract reports this
@@ -496,7 +508,8 @@ TEST_P(FixtureConformance, Reads) {
   const Dataset& ds = **opened;
   for (const json& read : doc_.at("reads")) {
     const std::string id = read.at("id").get<std::string>();
-    SCOPED_TRACE("read '" + id + "': cogr read " + doc_["file"].get<std::string>() + Join(read["cli"]));
+    SCOPED_TRACE("read '" + id + "': cogr read " + doc_["file"].get<std::string>() +
+                 Join(read["cli"]));
     const json& args = read.at("args");
     auto options = ToReadOptions(args);
     ASSERT_TRUE(options.ok()) << options.status().ToString();
@@ -518,7 +531,8 @@ TEST_P(FixtureConformance, Reads) {
     const Array& arr = *result;
     const std::vector<uint64_t> shape = read.at("shape").get<std::vector<uint64_t>>();
     ASSERT_EQ(shape.size(), 3u);
-    EXPECT_EQ((std::vector<uint64_t>{arr.bands, arr.height, arr.width}), shape) << "shape (bands, h, w)";
+    EXPECT_EQ((std::vector<uint64_t>{arr.bands, arr.height, arr.width}), shape)
+        << "shape (bands, h, w)";
     if (arr.bands != shape[0] || arr.height != shape[1] || arr.width != shape[2]) continue;
     const std::string want_dtype = read.at("dtype").get<std::string>();
     // rasterio 1.3.5 reads CInt16 as complex64; cogr keeps complex_int16 (types.hpp). The values
@@ -569,7 +583,8 @@ TEST(FixtureConformanceSetup, FindsFixtures) {
   // Every fixture's tif is present.
   for (const auto& f : fixtures) {
     json doc = json::parse(test::ReadFileText(ExpectedDir() + "/" + f.json_name));
-    EXPECT_TRUE(std::filesystem::exists(FixtureDir() + "/" + doc.at("file").get<std::string>())) << f.json_name;
+    EXPECT_TRUE(std::filesystem::exists(FixtureDir() + "/" + doc.at("file").get<std::string>()))
+        << f.json_name;
   }
 }
 

@@ -21,7 +21,8 @@ namespace {
 using nlohmann::json;
 
 const json& Recorded() {
-  static const json doc = json::parse(test::ReadFileText(test::DataPath("helpers/rasterio_helpers.json")));
+  static const json doc =
+      json::parse(test::ReadFileText(test::DataPath("helpers/rasterio_helpers.json")));
   return doc;
 }
 
@@ -55,15 +56,18 @@ std::string Digest(const Array& a) {
   }
   char hex[17];
   std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(fnv));
-  return "|u1 " + std::to_string(a.height) + "x" + std::to_string(a.width) + " " + hex + " " + std::to_string(sum);
+  return "|u1 " + std::to_string(a.height) + "x" + std::to_string(a.width) + " " + hex + " " +
+         std::to_string(sum);
 }
 
 // Compares a (1, h, w) uint8 mask with a recorded {"shape", "runs"|"digest"}.
 ::testing::AssertionResult SameMask(const Array& got, const json& want) {
-  if (got.dtype != DataType::kUInt8 || got.bands != 1) return ::testing::AssertionFailure() << "not a uint8 mask";
+  if (got.dtype != DataType::kUInt8 || got.bands != 1)
+    return ::testing::AssertionFailure() << "not a uint8 mask";
   const uint64_t h = want["shape"][0].get<uint64_t>(), w = want["shape"][1].get<uint64_t>();
   if (got.height != h || got.width != w) {
-    return ::testing::AssertionFailure() << "shape " << got.height << "x" << got.width << " != " << h << "x" << w;
+    return ::testing::AssertionFailure()
+           << "shape " << got.height << "x" << got.width << " != " << h << "x" << w;
   }
   if (want.contains("digest")) {
     const std::string d = Digest(got);
@@ -80,8 +84,9 @@ std::string Digest(const Array& a) {
   if (expected != got.data) {
     size_t i = 0;
     while (i < expected.size() && i < got.data.size() && expected[i] == got.data[i]) ++i;
-    return ::testing::AssertionFailure() << "first difference at pixel " << i << " (row " << i / w << ", col "
-                                         << i % w << "): " << int(got.data[i]) << " != " << int(expected[i]);
+    return ::testing::AssertionFailure()
+           << "first difference at pixel " << i << " (row " << i / w << ", col " << i % w
+           << "): " << int(got.data[i]) << " != " << int(expected[i]);
   }
   return ::testing::AssertionSuccess();
 }
@@ -91,12 +96,36 @@ double ValueAt(const Array& a, size_t index) {
   switch (a.dtype) {
     case DataType::kUInt8: return *p;
     case DataType::kInt8: return *reinterpret_cast<const int8_t*>(p);
-    case DataType::kUInt16: { uint16_t v; std::memcpy(&v, p, 2); return v; }
-    case DataType::kInt16: { int16_t v; std::memcpy(&v, p, 2); return v; }
-    case DataType::kUInt32: { uint32_t v; std::memcpy(&v, p, 4); return v; }
-    case DataType::kInt32: { int32_t v; std::memcpy(&v, p, 4); return v; }
-    case DataType::kFloat32: { float v; std::memcpy(&v, p, 4); return v; }
-    case DataType::kFloat64: { double v; std::memcpy(&v, p, 8); return v; }
+    case DataType::kUInt16: {
+      uint16_t v;
+      std::memcpy(&v, p, 2);
+      return v;
+    }
+    case DataType::kInt16: {
+      int16_t v;
+      std::memcpy(&v, p, 2);
+      return v;
+    }
+    case DataType::kUInt32: {
+      uint32_t v;
+      std::memcpy(&v, p, 4);
+      return v;
+    }
+    case DataType::kInt32: {
+      int32_t v;
+      std::memcpy(&v, p, 4);
+      return v;
+    }
+    case DataType::kFloat32: {
+      float v;
+      std::memcpy(&v, p, 4);
+      return v;
+    }
+    case DataType::kFloat64: {
+      double v;
+      std::memcpy(&v, p, 8);
+      return v;
+    }
     default: return std::nan("");
   }
 }
@@ -105,7 +134,8 @@ double ValueAt(const Array& a, size_t index) {
 ::testing::AssertionResult SameSample(const Array& a, size_t index, const json& want) {
   if (want.is_array()) {
     // complex_int16: two int16 parts.
-    if (a.dtype != DataType::kCInt16) return ::testing::AssertionFailure() << "complex answer for a real type";
+    if (a.dtype != DataType::kCInt16)
+      return ::testing::AssertionFailure() << "complex answer for a real type";
     int16_t parts[2];
     std::memcpy(parts, a.data.data() + index * 4, 4);
     if (parts[0] != want[0].get<double>() || parts[1] != want[1].get<double>()) {
@@ -172,9 +202,11 @@ TEST(HelpersFixtures, ProfileEqualsRasterio) {
 }
 
 // GDAL's own namespaces, which cogr does not synthesise (tags() says kUnsupported).
-const std::set<std::string> kGdalNamespaces = {"IMAGE_STRUCTURE", "SUBDATASETS", "DERIVED_SUBDATASETS"};
+const std::set<std::string> kGdalNamespaces = {"IMAGE_STRUCTURE", "SUBDATASETS",
+                                               "DERIVED_SUBDATASETS"};
 
-void CompareTags(const Dataset& ds, int band, const std::string& ns, const json& want, int& compared) {
+void CompareTags(const Dataset& ds, int band, const std::string& ns, const json& want,
+                 int& compared) {
   SCOPED_TRACE("band " + std::to_string(band) + " ns '" + ns + "'");
   auto got = ds.tags(band, ns);
   if (kGdalNamespaces.count(ns)) {
@@ -199,7 +231,8 @@ TEST(HelpersFixtures, TagsEqualRasterio) {
       if (ns.empty() && !want.empty()) ++non_empty;
     }
     for (const auto& [band, namespaces] : f["tags"]["bands"].items()) {
-      for (const auto& [ns, want] : namespaces.items()) CompareTags(*ds, std::stoi(band), ns, want, compared);
+      for (const auto& [ns, want] : namespaces.items())
+        CompareTags(*ds, std::stoi(band), ns, want, compared);
     }
   }
   EXPECT_GE(compared, 200);
@@ -212,7 +245,8 @@ TEST(HelpersFixtures, TagsRejectBadBand) {
   auto t = (*ds)->tags(5);
   ASSERT_FALSE(t.ok());
   EXPECT_EQ(Code::kOutOfRange, t.status().code());
-  EXPECT_NE(std::string::npos, t.status().message().find("band 5 out of range (file has 4 bands; valid: 0..4)"))
+  EXPECT_NE(std::string::npos,
+            t.status().message().find("band 5 out of range (file has 4 bands; valid: 0..4)"))
       << t.status().message();
 }
 
@@ -235,7 +269,8 @@ TEST(HelpersFixtures, ColormapEqualsRasterio) {
     for (const auto& [i, rgba] : want["entries"].items()) {
       auto it = got->find(std::stoi(i));
       ASSERT_NE(got->end(), it) << "entry " << i;
-      EXPECT_EQ(rgba, json({it->second[0], it->second[1], it->second[2], it->second[3]})) << "entry " << i;
+      EXPECT_EQ(rgba, json({it->second[0], it->second[1], it->second[2], it->second[3]}))
+          << "entry " << i;
     }
     ++tables;
   }
@@ -256,7 +291,8 @@ TEST(HelpersFixtures, BlockWindowsEqualRasterio) {
     ASSERT_EQ(want["count"].get<size_t>(), got->size());
     for (const json& e : want["entries"]) {
       const BlockWindow& b = (*got)[e[0].get<size_t>()];
-      EXPECT_EQ(e, json({e[0], b.row, b.col, b.window.col_off, b.window.row_off, b.window.width, b.window.height}));
+      EXPECT_EQ(e, json({e[0], b.row, b.col, b.window.col_off, b.window.row_off, b.window.width,
+                         b.window.height}));
       ++compared;
     }
     auto band1 = ds->block_windows(1);
@@ -268,7 +304,8 @@ TEST(HelpersFixtures, BlockWindowsEqualRasterio) {
 }
 
 geo::Window WindowOf(const json& w) {
-  return geo::Window{w[0].get<double>(), w[1].get<double>(), w[2].get<double>(), w[3].get<double>()};
+  return geo::Window{w[0].get<double>(), w[1].get<double>(), w[2].get<double>(),
+                     w[3].get<double>()};
 }
 
 TEST(HelpersFixtures, DatasetMaskEqualsRasterio) {
@@ -367,15 +404,19 @@ TEST(HelpersFixtures, SampleEqualsRasterio) {
       for (size_t i = 0; i < xy.size(); ++i) {
         auto rc = ds->index(xy[i].first, xy[i].second);
         std::vector<uint8_t> want(4, 0);
-        if (rc.ok() && rc->first >= 0 && rc->second >= 0 && rc->first < static_cast<int64_t>(ds->height()) &&
+        if (rc.ok() && rc->first >= 0 && rc->second >= 0 &&
+            rc->first < static_cast<int64_t>(ds->height()) &&
             rc->second < static_cast<int64_t>(ds->width())) {
           ReadOptions r;
-          r.window = geo::Window{static_cast<double>(rc->second), static_cast<double>(rc->first), 1, 1};
+          r.window =
+              geo::Window{static_cast<double>(rc->second), static_cast<double>(rc->first), 1, 1};
           auto px = ds->Read(r);
           ASSERT_TRUE(px.ok());
           want.assign(px->data.begin(), px->data.end());
         }
-        EXPECT_EQ(want, std::vector<uint8_t>(got->data.begin() + 4 * i, got->data.begin() + 4 * i + 4)) << i;
+        EXPECT_EQ(want,
+                  std::vector<uint8_t>(got->data.begin() + 4 * i, got->data.begin() + 4 * i + 4))
+            << i;
         ++complex_points;
       }
       continue;
@@ -385,12 +426,14 @@ TEST(HelpersFixtures, SampleEqualsRasterio) {
     ASSERT_EQ(static_cast<uint64_t>(ds->count()), got->width);
     for (size_t i = 0; i < xy.size(); ++i) {
       auto rc = ds->index(xy[i].first, xy[i].second);
-      if (!rc.ok() || rc->first < 0 || rc->second < 0 || rc->first >= static_cast<int64_t>(ds->height()) ||
+      if (!rc.ok() || rc->first < 0 || rc->second < 0 ||
+          rc->first >= static_cast<int64_t>(ds->height()) ||
           rc->second >= static_cast<int64_t>(ds->width())) {
         ++outside;
       }
       for (size_t b = 0; b < got->width; ++b) {
-        EXPECT_TRUE(SameSample(*got, i * got->width + b, s["values"][i][b])) << "point " << i << " band " << b + 1;
+        EXPECT_TRUE(SameSample(*got, i * got->width + b, s["values"][i][b]))
+            << "point " << i << " band " << b + 1;
       }
       ++points;
     }
@@ -408,7 +451,8 @@ TEST(HelpersFixtures, SampleEqualsRasterio) {
       ASSERT_EQ(2u, sub->width);
       for (size_t i = 0; i < first.size(); ++i) {
         for (size_t b = 0; b < 2; ++b) {
-          EXPECT_TRUE(SameSample(*sub, i * 2 + b, want[i][b])) << "point " << i << " band " << o.bands[b];
+          EXPECT_TRUE(SameSample(*sub, i * 2 + b, want[i][b]))
+              << "point " << i << " band " << o.bands[b];
         }
       }
     }
@@ -423,7 +467,8 @@ TEST(HelpersFixtures, SampleEqualsRasterio) {
 TEST(HelpersFixtures, SampleReadsEachBlockOnce) {
   OpenOptions o;
   o.block_cache_bytes = 0;
-  auto ds = Dataset::Open(test::DataPath("fixtures/tile256x128_u8_deflate.tif"), o);  // 420x300, 2x3 blocks
+  auto ds = Dataset::Open(test::DataPath("fixtures/tile256x128_u8_deflate.tif"),
+                          o);  // 420x300, 2x3 blocks
   ASSERT_TRUE(ds.ok());
   std::vector<std::pair<double, double>> xy;
   for (int i = 0; i < 50; ++i) {

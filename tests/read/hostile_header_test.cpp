@@ -16,7 +16,9 @@
 namespace cogr {
 namespace {
 
-uint16_t U16(const std::vector<uint8_t>& b, size_t at) { return static_cast<uint16_t>(b[at] | (b[at + 1] << 8)); }
+uint16_t U16(const std::vector<uint8_t>& b, size_t at) {
+  return static_cast<uint16_t>(b[at] | (b[at + 1] << 8));
+}
 uint32_t U32(const std::vector<uint8_t>& b, size_t at) {
   return static_cast<uint32_t>(b[at]) | (static_cast<uint32_t>(b[at + 1]) << 8) |
          (static_cast<uint32_t>(b[at + 2]) << 16) | (static_cast<uint32_t>(b[at + 3]) << 24);
@@ -36,7 +38,8 @@ bool PatchTag(std::vector<uint8_t>& b, uint16_t tag, uint32_t value) {
       b[e + 8] = static_cast<uint8_t>(value);
       b[e + 9] = static_cast<uint8_t>(value >> 8);
     } else if (type == 4) {
-      for (int k = 0; k < 4; ++k) b[e + 8 + static_cast<size_t>(k)] = static_cast<uint8_t>(value >> (8 * k));
+      for (int k = 0; k < 4; ++k)
+        b[e + 8 + static_cast<size_t>(k)] = static_cast<uint8_t>(value >> (8 * k));
     } else {
       return false;
     }
@@ -93,11 +96,13 @@ TEST_F(HostileHeader, SixtyFiveThousandSamplesPerPixelFailBeforeAllocating) {
   EXPECT_EQ(ds->count(), 65535);
   const uint64_t rss_before = MaxRssBytes();
   const std::vector<std::string> want = {
-      "spp65535.tif: IFD 0: a 256 x 256 block of 65535 samples per pixel decodes to 8589803520 bytes > "
+      "spp65535.tif: IFD 0: a 256 x 256 block of 65535 samples per pixel decodes to 8589803520 "
+      "bytes > "
       "max_block_bytes 1073741824",
       "spp65535.tif: read of 65535 x 256 x 256 samples (8589803520 bytes) exceeds max_read_bytes " +
           std::to_string(DefaultMaxReadBytes()),
-      "spp65535.tif: IFD 0: a 256 x 256 block of 65535 samples per pixel decodes to 8589803520 bytes > "
+      "spp65535.tif: IFD 0: a 256 x 256 block of 65535 samples per pixel decodes to 8589803520 "
+      "bytes > "
       "max_block_bytes 1073741824"};
   const auto reads = Reads();
   for (size_t i = 0; i < reads.size(); ++i) {
@@ -133,9 +138,11 @@ TEST_F(HostileHeader, HugeByteCountOfManyBandsFailsOnTheBlockCheck) {
   auto r = (*ds)->Read(window);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Code::kInvalidFile) << r.status().ToString();
-  EXPECT_NE(r.status().message().find("block 0 of IFD 0: bytes ["), std::string::npos) << r.status().ToString();
-  EXPECT_NE(r.status().message().find(") past end of file (size " + std::to_string(bytes.size()) + ")"),
-            std::string::npos)
+  EXPECT_NE(r.status().message().find("block 0 of IFD 0: bytes ["), std::string::npos)
+      << r.status().ToString();
+  EXPECT_NE(
+      r.status().message().find(") past end of file (size " + std::to_string(bytes.size()) + ")"),
+      std::string::npos)
       << r.status().ToString();
   EXPECT_LT(MaxRssBytes(), rss_before + (300ull << 20));
 }
@@ -153,12 +160,14 @@ TEST_F(HostileHeader, ByteCountLargerThanTheCodecCouldProduce) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Code::kInvalidFile);
   EXPECT_EQ(r.status().message(),
-            "count.tif: block 0 of IFD 0: 330000 bytes for a block that decodes to 131072 bytes (at most 327680 "
+            "count.tif: block 0 of IFD 0: 330000 bytes for a block that decodes to 131072 bytes "
+            "(at most 327680 "
             "with deflate)");
 }
 
 TEST_F(HostileHeader, JpegWithMoreThanFourComponents) {
-  std::vector<uint8_t> bytes = test::ReadFileBytes(test::DataPath("fixtures/cog_u8_rgb_jpeg_mask_bs256.tif"));
+  std::vector<uint8_t> bytes =
+      test::ReadFileBytes(test::DataPath("fixtures/cog_u8_rgb_jpeg_mask_bs256.tif"));
   ASSERT_TRUE(PatchTag(bytes, 277, 65535)) << "SamplesPerPixel is an inline SHORT";
   auto ds = Dataset::Open(io::MemorySource(bytes, "jpeg65535.tif"));
   if (!ds.ok()) {
@@ -167,11 +176,14 @@ TEST_F(HostileHeader, JpegWithMoreThanFourComponents) {
     return;
   }
   const auto reads = Reads();
-  for (const ReadOptions& o : {reads[0], reads[2]}) {  // the whole image is over max_read_bytes first
+  for (const ReadOptions& o :
+       {reads[0], reads[2]}) {  // the whole image is over max_read_bytes first
     auto r = (*ds)->Read(o);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.status().code(), Code::kInvalidFile) << r.status().ToString();
-    EXPECT_EQ(r.status().message(), "jpeg65535.tif: IFD 0: 65535 samples per pixel in one jpeg block (the codec holds at most 4)");
+    EXPECT_EQ(r.status().message(),
+              "jpeg65535.tif: IFD 0: 65535 samples per pixel in one jpeg block (the codec holds at "
+              "most 4)");
   }
 }
 
@@ -186,8 +198,12 @@ TEST(ReadLimits, AbsurdOutShapeAndBoundlessWindowsAreLimitErrors) {
   auto r = (*ds)->Read(shaped);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Code::kLimitExceeded);
-  EXPECT_EQ(r.status().message(), uri + ": out_shape read of 1 x 100000 x 100000 samples (20000000000 bytes, 40000000000 with the resampler's buffers) "
-                                        "exceeds max_read_bytes " + limit);
+  EXPECT_EQ(r.status().message(),
+            uri +
+                ": out_shape read of 1 x 100000 x 100000 samples (20000000000 bytes, 40000000000 "
+                "with the resampler's buffers) "
+                "exceeds max_read_bytes " +
+                limit);
   ReadOptions boundless;
   boundless.bands = {1};
   boundless.window = geo::Window{0, 0, 100000, 100000};
@@ -195,23 +211,29 @@ TEST(ReadLimits, AbsurdOutShapeAndBoundlessWindowsAreLimitErrors) {
   r = (*ds)->Read(boundless);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Code::kLimitExceeded);
-  EXPECT_EQ(r.status().message(), uri + ": read of 1 x 100000 x 100000 samples (20000000000 bytes) exceeds "
-                                        "max_read_bytes " + limit);
+  EXPECT_EQ(r.status().message(),
+            uri +
+                ": read of 1 x 100000 x 100000 samples (20000000000 bytes) exceeds "
+                "max_read_bytes " +
+                limit);
   // A uint8 file: 10 GB of output, charged twice for the resampler's buffers.
   auto u8 = Dataset::Open(test::DataPath("fixtures/dt_uint8_deflate_t128.tif"));
   ASSERT_TRUE(u8.ok()) << u8.status().ToString();
   auto r8 = (*u8)->Read(shaped);
   ASSERT_FALSE(r8.ok());
-  EXPECT_EQ(r8.status().message(), (*u8)->uri() + ": out_shape read of 1 x 100000 x 100000 samples (10000000000 bytes, "
-                                                   "20000000000 with the resampler's buffers) exceeds max_read_bytes " +
-                                       limit);
+  EXPECT_EQ(r8.status().message(),
+            (*u8)->uri() +
+                ": out_shape read of 1 x 100000 x 100000 samples (10000000000 bytes, "
+                "20000000000 with the resampler's buffers) exceeds max_read_bytes " +
+                limit);
   // ReadShape says the same before anything is read.
   EXPECT_EQ((*ds)->ReadShape(boundless).status().message(), r.status().message());
   EXPECT_EQ((*ds)->ReadShape(shaped).status().code(), Code::kLimitExceeded);
 }
 
 TEST(ReadLimits, DefaultIsTheLesserOf16GiBAndHalfThePhysicalMemory) {
-  const uint64_t physical = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(sysconf(_SC_PAGE_SIZE));
+  const uint64_t physical = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) *
+                            static_cast<uint64_t>(sysconf(_SC_PAGE_SIZE));
   EXPECT_EQ(DefaultMaxReadBytes(), std::min<uint64_t>(16ull << 30, physical / 2));
   EXPECT_EQ(Limits{}.max_read_bytes, DefaultMaxReadBytes());
 }
@@ -234,8 +256,9 @@ TEST(ReadLimits, AllocationFailureNamesTheBytesAndTheLimit) {
   auto r = (*ds)->Read(huge);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Code::kLimitExceeded);
-  EXPECT_EQ(r.status().message(), (*ds)->uri() + ": out of memory allocating 1152921504606846976 bytes "
-                                                 "(max_read_bytes 18446744073709551615)");
+  EXPECT_EQ(r.status().message(), (*ds)->uri() +
+                                      ": out of memory allocating 1152921504606846976 bytes "
+                                      "(max_read_bytes 18446744073709551615)");
 }
 
 }  // namespace

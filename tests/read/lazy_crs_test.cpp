@@ -14,7 +14,8 @@ namespace {
 
 TEST(LazyCrs, OpenReadAndMetadataNeverCallProj) {
   const uint64_t before = internal::ProjContextCalls();
-  for (const char* name : {"fixtures/crs_custom_lcc.tif", "fixtures/cog_u8_rgb_jpeg_mask_bs256.tif", "sample.tif"}) {
+  for (const char* name :
+       {"fixtures/crs_custom_lcc.tif", "fixtures/cog_u8_rgb_jpeg_mask_bs256.tif", "sample.tif"}) {
     SCOPED_TRACE(name);
     auto ds = Dataset::Open(test::DataPath(name));
     ASSERT_TRUE(ds.ok()) << ds.status().ToString();

@@ -23,7 +23,9 @@ namespace {
 constexpr uint64_t kSize = 4096;  // 4096 x 4096 uint8 in 16 x 16 tiles: 256 x 256 = 65536 tiles
 constexpr uint64_t kPage = 4096;  // BlockTableCache::kPageBytes
 
-uint8_t Pixel(uint64_t x, uint64_t y) { return static_cast<uint8_t>((x * 7 + y * 13 + (x * y) % 5) & 0xff); }
+uint8_t Pixel(uint64_t x, uint64_t y) {
+  return static_cast<uint8_t>((x * 7 + y * 13 + (x * y) % 5) & 0xff);
+}
 
 // Writes the many-tile file into `dir`.
 std::string WriteManyTiles(const test::ScratchDir& dir) {
@@ -60,7 +62,8 @@ std::set<uint64_t> PagesOf(const tiff::LazyTable& t, const std::vector<uint64_t>
 std::vector<uint64_t> WindowBlocks(uint64_t col, uint64_t row, uint64_t w, uint64_t h) {
   std::vector<uint64_t> blocks;
   for (uint64_t by = row / 16; by <= (row + h - 1) / 16; ++by) {
-    for (uint64_t bx = col / 16; bx <= (col + w - 1) / 16; ++bx) blocks.push_back(by * (kSize / 16) + bx);
+    for (uint64_t bx = col / 16; bx <= (col + w - 1) / 16; ++bx)
+      blocks.push_back(by * (kSize / 16) + bx);
   }
   return blocks;
 }
@@ -69,7 +72,8 @@ void ExpectWindowPixels(const Array& a, uint64_t col, uint64_t row) {
   ASSERT_EQ(a.bands, 1u);
   for (uint64_t y = 0; y < a.height; ++y) {
     for (uint64_t x = 0; x < a.width; ++x) {
-      ASSERT_EQ(a.data[y * a.width + x], Pixel(col + x, row + y)) << "pixel (" << x << ", " << y << ")";
+      ASSERT_EQ(a.data[y * a.width + x], Pixel(col + x, row + y))
+          << "pixel (" << x << ", " << y << ")";
     }
   }
 }
@@ -104,7 +108,8 @@ TEST_F(LazyIndex, LocalOpenKeepsLargeTablesInTheFile) {
   EXPECT_TRUE(ifd.block_byte_counts.empty());
   EXPECT_EQ(ifd.lazy_offsets->count, 65536u);
   EXPECT_EQ(ifd.lazy_offsets->type, tiff::TagType::kLong);
-  EXPECT_LT((*lazy)->tiff().header_bytes_fetched, 64u * 1024) << "the 512 KiB of tables are not read at open";
+  EXPECT_LT((*lazy)->tiff().header_bytes_fetched, 64u * 1024)
+      << "the 512 KiB of tables are not read at open";
 
   // The same file with laziness off: the tables are loaded, and agree with the lazy reads.
   OpenOptions eager_options;
@@ -120,11 +125,13 @@ TEST_F(LazyIndex, LocalOpenKeepsLargeTablesInTheFile) {
   EXPECT_EQ((*lazy)->block_shape(), (std::array<uint64_t, 2>{16, 16}));
   EXPECT_EQ((*lazy)->is_cog(), (*eager)->is_cog());
 
-  for (auto [col, row, w, h] : {std::array<uint64_t, 4>{0, 0, 40, 40}, {1000, 2000, 64, 48}, {4000, 4050, 96, 46},
+  for (auto [col, row, w, h] : {std::array<uint64_t, 4>{0, 0, 40, 40},
+                                {1000, 2000, 64, 48},
+                                {4000, 4050, 96, 46},
                                 std::array<uint64_t, 4>{1234, 17, 300, 1}}) {
     ReadOptions o;
-    o.window = geo::Window{static_cast<double>(col), static_cast<double>(row), static_cast<double>(w),
-                           static_cast<double>(h)};
+    o.window = geo::Window{static_cast<double>(col), static_cast<double>(row),
+                           static_cast<double>(w), static_cast<double>(h)};
     auto a = (*lazy)->Read(o);
     ASSERT_TRUE(a.ok()) << a.status().ToString();
     auto b = (*eager)->Read(o);
@@ -143,7 +150,8 @@ TEST_F(LazyIndex, BadLeaderOrTrailerFallsBackToTheByteCounts) {
   ASSERT_TRUE(eager.ok());
   const tiff::Ifd& ifd = (*eager)->tiff().ifds[0];
   std::vector<uint8_t> bytes(std::filesystem::file_size(path));
-  std::ifstream(path, std::ios::binary).read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  std::ifstream(path, std::ios::binary)
+      .read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
   // Window (320, 160, 48, 16): blocks 20..22 of block row 10. Break block 20's trailer and
   // block 21's leader; block 22 stays intact.
   const uint64_t b20 = 10 * 256 + 20, b21 = b20 + 1;
@@ -152,7 +160,8 @@ TEST_F(LazyIndex, BadLeaderOrTrailerFallsBackToTheByteCounts) {
   const std::string broken = dir.File("broken.tif");
   {
     std::ofstream f(broken, std::ios::binary);
-    f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    f.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
   }
   OpenOptions options;
   options.block_cache_bytes = 0;
@@ -184,12 +193,13 @@ TEST_F(LazyIndex, RemoteWindowReadFetchesOnlyTheTablePagesItNeeds) {
   const std::string& path = *path_;
   const test::ScratchDir& dir = *dir_;
   test::NginxServer nginx;
-  if (!nginx.Start("    location /written/ { alias " + dir.path().string() + "/; }\n")) FAIL() << nginx.error();
+  if (!nginx.Start("    location /written/ { alias " + dir.path().string() + "/; }\n"))
+    FAIL() << nginx.error();
 
   OpenOptions options;
   options.io.memory_header_cache = false;
   options.io.persisted_header_cache = false;
-  options.io.hole_size_limit = kPage;  // no merging across the 256 KiB between the tables
+  options.io.hole_size_limit = kPage;     // no merging across the 256 KiB between the tables
   options.io.max_ranges_per_request = 1;  // one request per block row (no multi-range grouping)
   options.block_cache_bytes = 0;
   auto opened = Dataset::Open(nginx.Url("written/many_tiles.tif"), options);

@@ -5,7 +5,8 @@
 namespace cogr::internal {
 namespace {
 
-tiff::Ifd TiledIfd(uint64_t w, uint64_t h, uint64_t bw, uint64_t bh, uint16_t spp, uint16_t planar) {
+tiff::Ifd TiledIfd(uint64_t w, uint64_t h, uint64_t bw, uint64_t bh, uint16_t spp,
+                   uint16_t planar) {
   tiff::Ifd ifd;
   ifd.width = w;
   ifd.height = h;
@@ -69,7 +70,10 @@ TEST(ReadPlanTest, JoinedPlanesGetOneJobPerPositionNamingEveryPlane) {
   EXPECT_NE(jobs.status().message().find("block 15 has no offset/byte count"), std::string::npos)
       << jobs.status().message();
   // Without joined planes (or pixel-interleaved) nothing changes.
-  EXPECT_EQ(PlanBlocks(TiledIfd(256, 256, 128, 128, 4, 1), {0}, PixelRect{0, 0, 10, 10}, true)->at(0).parts, 1u);
+  EXPECT_EQ(PlanBlocks(TiledIfd(256, 256, 128, 128, 4, 1), {0}, PixelRect{0, 0, 10, 10}, true)
+                ->at(0)
+                .parts,
+            1u);
 }
 
 TEST(ReadPlanTest, LastStripIsShort) {

@@ -36,16 +36,19 @@ TEST(PublicApi, UmbrellaHeaderIncludesEveryPublicHeader) {
 TEST(PublicApi, BuildInfoMatchesThePackageAndTheRegistry) {
   const BuildInfo info = GetBuildInfo();
   EXPECT_EQ(info.version, COGR_VERSION_STRING);
-  EXPECT_EQ(info.version, std::to_string(COGR_VERSION_MAJOR) + "." + std::to_string(COGR_VERSION_MINOR) + "." +
+  EXPECT_EQ(info.version, std::to_string(COGR_VERSION_MAJOR) + "." +
+                              std::to_string(COGR_VERSION_MINOR) + "." +
                               std::to_string(COGR_VERSION_PATCH));
-  EXPECT_EQ(COGR_VERSION, COGR_VERSION_MAJOR * 10000 + COGR_VERSION_MINOR * 100 + COGR_VERSION_PATCH);
+  EXPECT_EQ(COGR_VERSION,
+            COGR_VERSION_MAJOR * 10000 + COGR_VERSION_MINOR * 100 + COGR_VERSION_PATCH);
   // cogr_CODECS / cogr.pc's codecs were computed by CMake from the build's switches; the
   // library must decode exactly those.
   const std::vector<std::string> package_codecs = {COGR_BUILD_PACKAGE_CODECS};
   EXPECT_EQ(info.codecs, package_codecs);
   EXPECT_EQ(info.codecs, codec::SupportedCodecs());
   for (const char* always : {"none", "deflate", "lzw", "packbits"}) {
-    EXPECT_NE(std::find(info.codecs.begin(), info.codecs.end(), always), info.codecs.end()) << always;
+    EXPECT_NE(std::find(info.codecs.begin(), info.codecs.end(), always), info.codecs.end())
+        << always;
   }
   const std::vector<std::string> features = {COGR_BUILD_FEATURES};
   EXPECT_EQ(info.features, features);
@@ -54,7 +57,9 @@ TEST(PublicApi, BuildInfoMatchesThePackageAndTheRegistry) {
 
 // OpenKey is private and its constructor explicit: `{}` cannot make one outside Dataset.
 template <class Source>
-constexpr bool kConstructibleWithBraces = requires(Source s, OpenOptions o) { Dataset({}, s, o); };
+constexpr bool kConstructibleWithBraces = requires(Source s, OpenOptions o) {
+  Dataset({}, s, o);
+};
 
 TEST(PublicApi, OnlyOpenMakesADataset) {
   static_assert(!std::is_default_constructible_v<Dataset>);

@@ -27,8 +27,8 @@ namespace {
 using nlohmann::json;
 
 // The largest per-channel difference, or -1 when the shapes differ.
-int MaxDifference(const QuicklookImage& image, const std::vector<uint8_t>& expected_rgba, uint64_t h, uint64_t w,
-                  size_t* where = nullptr) {
+int MaxDifference(const QuicklookImage& image, const std::vector<uint8_t>& expected_rgba,
+                  uint64_t h, uint64_t w, size_t* where = nullptr) {
   if (image.height != h || image.width != w || image.rgba.size() != expected_rgba.size()) return -1;
   int worst = 0;
   for (size_t i = 0; i < expected_rgba.size(); ++i) {
@@ -65,10 +65,10 @@ TEST(QuicklookFixtures, MatchRecordedAnswersWithinOne) {
     ASSERT_EQ(npy.shape[2], 4u);
     size_t where = 0;
     const int diff = MaxDifference(*image, npy.data, npy.shape[0], npy.shape[1], &where);
-    EXPECT_GE(diff, 0) << "shape " << image->height << "x" << image->width << ", expected " << npy.shape[0] << "x"
-                       << npy.shape[1];
-    EXPECT_LE(diff, 1) << "pixel " << where / 4 << " channel " << where % 4 << ": " << int{image->rgba[where]}
-                       << " vs " << int{npy.data[where]};
+    EXPECT_GE(diff, 0) << "shape " << image->height << "x" << image->width << ", expected "
+                       << npy.shape[0] << "x" << npy.shape[1];
+    EXPECT_LE(diff, 1) << "pixel " << where / 4 << " channel " << where % 4 << ": "
+                       << int{image->rgba[where]} << " vs " << int{npy.data[where]};
     ++checked;
     if (file.find("pal_") != std::string::npos) ++paletted;
     for (size_t i = 3; i < npy.data.size(); i += 4) {
@@ -85,10 +85,10 @@ TEST(QuicklookFixtures, MatchRecordedAnswersWithinOne) {
 
 TEST(QuicklookShape, LongestSideAndAspect) {
   EXPECT_EQ(QuicklookShape(1024, 1024, 512), (std::pair<uint64_t, uint64_t>{512, 512}));
-  EXPECT_EQ(QuicklookShape(540, 390, 64), (std::pair<uint64_t, uint64_t>{46, 64}));  // 46.2
-  EXPECT_EQ(QuicklookShape(71, 2475, 64), (std::pair<uint64_t, uint64_t>{64, 2}));   // 1.84 -> 2
+  EXPECT_EQ(QuicklookShape(540, 390, 64), (std::pair<uint64_t, uint64_t>{46, 64}));   // 46.2
+  EXPECT_EQ(QuicklookShape(71, 2475, 64), (std::pair<uint64_t, uint64_t>{64, 2}));    // 1.84 -> 2
   EXPECT_EQ(QuicklookShape(20000, 3, 100), (std::pair<uint64_t, uint64_t>{1, 100}));  // at least 1
-  EXPECT_EQ(QuicklookShape(30, 20, 512), (std::pair<uint64_t, uint64_t>{20, 30}));     // not enlarged
+  EXPECT_EQ(QuicklookShape(30, 20, 512), (std::pair<uint64_t, uint64_t>{20, 30}));  // not enlarged
   EXPECT_EQ(QuicklookShape(2, 1, 3), (std::pair<uint64_t, uint64_t>{1, 2}));
 }
 
@@ -112,7 +112,8 @@ class QuicklookSynthetic : public ::testing::Test {
     a.height = bands[0].size() / width;
     a.data.resize(bands.size() * bands[0].size() * sizeof(double));
     for (size_t b = 0; b < bands.size(); ++b) {
-      std::memcpy(a.as<double>() + b * bands[0].size(), bands[b].data(), bands[b].size() * sizeof(double));
+      std::memcpy(a.as<double>() + b * bands[0].size(), bands[b].data(),
+                  bands[b].size() * sizeof(double));
     }
     write::Profile p;
     p.width = a.width;
@@ -225,7 +226,8 @@ TEST_F(QuicklookSynthetic, BadOptionsAreErrors) {
   EXPECT_EQ(im.status().message(), "quicklook size 16385 out of range (1..16384)");
   o.size = 0;
   EXPECT_EQ(Quicklook(*ds, o).status().code(), Code::kInvalidArgument);
-  EXPECT_EQ(ParseStretch("p5-95").status().message(), "unknown stretch 'p5-95' (expected minmax or p2-98)");
+  EXPECT_EQ(ParseStretch("p5-95").status().message(),
+            "unknown stretch 'p5-95' (expected minmax or p2-98)");
   EXPECT_EQ(StretchName(*ParseStretch("p2-98")), "p2-98");
 }
 
@@ -235,7 +237,8 @@ TEST(QuicklookErrors, ComplexDataIsUnsupported) {
   auto im = Quicklook(**ds);
   ASSERT_FALSE(im.ok());
   EXPECT_EQ(im.status().code(), Code::kUnsupported);
-  EXPECT_NE(im.status().message().find("quicklook of complex_int16 data is not supported"), std::string::npos)
+  EXPECT_NE(im.status().message().find("quicklook of complex_int16 data is not supported"),
+            std::string::npos)
       << im.status().message();
 }
 
@@ -247,7 +250,8 @@ TEST(QuicklookErrors, DeadlineAndCancelStopTheReads) {
   auto im = Quicklook(**ds, o);
   ASSERT_FALSE(im.ok());
   EXPECT_EQ(im.status().code(), Code::kCancelled);
-  EXPECT_NE(im.status().message().find("read deadline exceeded"), std::string::npos) << im.status().message();
+  EXPECT_NE(im.status().message().find("read deadline exceeded"), std::string::npos)
+      << im.status().message();
   o.deadline.reset();
   o.cancel = std::make_shared<CancelToken>();
   o.cancel->Cancel();

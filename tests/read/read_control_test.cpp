@@ -17,7 +17,8 @@
 namespace cogr {
 namespace {
 
-const char* kFile = "fixtures/b7_u16_band_deflate_t128.tif";  // 280 KiB, tiles past the 32 KiB prefix
+const char* kFile =
+    "fixtures/b7_u16_band_deflate_t128.tif";  // 280 KiB, tiles past the 32 KiB prefix
 
 OpenOptions RemoteOptions() {
   OpenOptions o;
@@ -59,8 +60,9 @@ class ReadControl : public ::testing::Test {
   // whole read would take ~30 min); later requests are served normally.
   std::shared_ptr<Dataset> OpenSlow(const std::string& name) {
     const uint64_t n = OpenRequests(server_);
-    const std::string url = server_.Url(std::string("slow/") + kFile + "?t=" + name + "&skip=" + std::to_string(n) +
-                                        "&fail=" + std::to_string(n + 1) + "&chunk=16&interval_ms=100");
+    const std::string url =
+        server_.Url(std::string("slow/") + kFile + "?t=" + name + "&skip=" + std::to_string(n) +
+                    "&fail=" + std::to_string(n + 1) + "&chunk=16&interval_ms=100");
     auto ds = Dataset::Open(url, RemoteOptions());
     EXPECT_TRUE(ds.ok()) << ds.status().ToString();
     return ds.ok() ? *ds : nullptr;
@@ -82,7 +84,8 @@ TEST_F(ReadControl, DeadlineEndsASlowReadAndTheDatasetStaysUsable) {
   EXPECT_EQ(r.status().code(), Code::kCancelled) << r.status().ToString();
   EXPECT_NE(r.status().message().find("read deadline exceeded (timeout 200 ms)"), std::string::npos)
       << r.status().ToString();
-  EXPECT_EQ(r.status().message().rfind(ds->uri(), 0), 0u) << "names the file: " << r.status().ToString();
+  EXPECT_EQ(r.status().message().rfind(ds->uri(), 0), 0u)
+      << "names the file: " << r.status().ToString();
   EXPECT_EQ((ds->io_stats() - before).requests, 1u) << "the whole image is one coalesced request";
 
   // An absolute deadline already past fails before any request.
@@ -92,7 +95,8 @@ TEST_F(ReadControl, DeadlineEndsASlowReadAndTheDatasetStaysUsable) {
   auto p = ds->Read(past);
   ASSERT_FALSE(p.ok());
   EXPECT_EQ(p.status().code(), Code::kCancelled);
-  EXPECT_NE(p.status().message().find("read deadline exceeded"), std::string::npos) << p.status().ToString();
+  EXPECT_NE(p.status().message().find("read deadline exceeded"), std::string::npos)
+      << p.status().ToString();
   EXPECT_EQ((ds->io_stats() - before_past).requests, 0u);
 
   // The same Dataset reads normally afterwards (the server is fast again).
@@ -119,16 +123,21 @@ TEST_F(ReadControl, CancelFromAnotherThreadStopsTheTransfer) {
   const std::string target = ds->uri().substr(ds->uri().find('/', std::strlen("http://")));
   std::string encoded;
   for (char c : target) {
-    if (c == '?') encoded += "%3F";
-    else if (c == '&') encoded += "%26";
-    else if (c == '=') encoded += "%3D";
-    else encoded += c;
+    if (c == '?')
+      encoded += "%3F";
+    else if (c == '&')
+      encoded += "%26";
+    else if (c == '=')
+      encoded += "%3D";
+    else
+      encoded += c;
   }
   const uint64_t want = ds->io_stats().requests;  // the open's requests + this read's
   for (int i = 0; i < 500; ++i) {
     const std::string answer = test::RawGet(server_.port(), "/__count?target=" + encoded);
     const size_t body = answer.find("\r\n\r\n");
-    if (body != std::string::npos && std::strtoull(answer.c_str() + body + 4, nullptr, 10) >= want) break;
+    if (body != std::string::npos && std::strtoull(answer.c_str() + body + 4, nullptr, 10) >= want)
+      break;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   std::thread canceller([token] { token->Cancel(); });
@@ -136,7 +145,8 @@ TEST_F(ReadControl, CancelFromAnotherThreadStopsTheTransfer) {
   auto r = Await(future);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Code::kCancelled) << r.status().ToString();
-  EXPECT_NE(r.status().message().find("read cancelled"), std::string::npos) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("read cancelled"), std::string::npos)
+      << r.status().ToString();
   EXPECT_TRUE(token->cancelled());
 
   // A cancelled token stays cancelled: a read given it fails at once, without a request.
@@ -163,8 +173,8 @@ Result<std::shared_ptr<Dataset>> OpenBounded(const std::string& url, const OpenO
 
 TEST_F(ReadControl, OpenDeadlineEndsASlowFirstRequest) {
   // The first request (the open's prefix GET) trickles 16 bytes per 100 ms: ~3 min for 32 KiB.
-  const std::string url =
-      server_.Url(std::string("slow/") + kFile + "?t=open_deadline&fail=1&chunk=16&interval_ms=100");
+  const std::string url = server_.Url(std::string("slow/") + kFile +
+                                      "?t=open_deadline&fail=1&chunk=16&interval_ms=100");
   OpenOptions o = RemoteOptions();
   o.timeout_ms = 300;
   auto r = OpenBounded(url, o);
@@ -179,7 +189,8 @@ TEST_F(ReadControl, OpenDeadlineEndsASlowFirstRequest) {
   past.deadline = std::chrono::steady_clock::now() - std::chrono::milliseconds(1);
   auto p = OpenBounded(url, past);
   ASSERT_FALSE(p.ok());
-  EXPECT_NE(p.status().message().find("open deadline exceeded"), std::string::npos) << p.status().ToString();
+  EXPECT_NE(p.status().message().find("open deadline exceeded"), std::string::npos)
+      << p.status().ToString();
   OpenOptions later = RemoteOptions();
   later.timeout_ms = 60000;  // the server is fast from the second request on
   auto ok = OpenBounded(url, later);
@@ -191,7 +202,8 @@ TEST_F(ReadControl, OpenDeadlineEndsASlowFirstRequest) {
 
 TEST_F(ReadControl, OpenCancelEndsARetryPause) {
   // The first answer is a 429 asking to come back in 30 s; the cancel must not wait for that.
-  const std::string url = server_.Url(std::string("s429/") + kFile + "?t=open_cancel&fail=1&retry_after=30");
+  const std::string url =
+      server_.Url(std::string("s429/") + kFile + "?t=open_cancel&fail=1&retry_after=30");
   OpenOptions o = RemoteOptions();
   o.io.retry.max_retries = 3;
   o.cancel = CancelToken::Create();
@@ -203,7 +215,8 @@ TEST_F(ReadControl, OpenCancelEndsARetryPause) {
   canceller.join();
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Code::kCancelled) << r.status().ToString();
-  EXPECT_NE(r.status().message().find("open cancelled"), std::string::npos) << r.status().ToString();
+  EXPECT_NE(r.status().message().find("open cancelled"), std::string::npos)
+      << r.status().ToString();
 }
 
 TEST(ReadControlLocal, OpenBoundsApplyToPathsAndSources) {
@@ -263,7 +276,8 @@ void CheckAsyncReads(const Dataset& ds) {
   std::vector<ReadOptions> reads;
   for (int i = 0; i < 32; ++i) {
     ReadOptions o;
-    o.window = geo::Window{double((i * 37) % 90), double((i * 53) % 90), double(40 + i), double(30 + i % 7)};  // inside 169 x 130
+    o.window = geo::Window{double((i * 37) % 90), double((i * 53) % 90), double(40 + i),
+                           double(30 + i % 7)};  // inside 169 x 130
     o.bands = {1 + i % 7};
     if (i % 4 == 0) o.bands.push_back(1 + (i + 3) % 7);
     reads.push_back(o);
@@ -307,7 +321,8 @@ TEST(AsyncRead, OpenAsyncGivesTheDatasetOrTheError) {
   std::promise<Result<std::shared_ptr<Dataset>>> p1, p2;
   auto f1 = p1.get_future();
   auto f2 = p2.get_future();
-  Dataset::OpenAsync(test::DataPath(kFile), {}, [&p1](Result<std::shared_ptr<Dataset>> r) { p1.set_value(std::move(r)); });
+  Dataset::OpenAsync(test::DataPath(kFile), {},
+                     [&p1](Result<std::shared_ptr<Dataset>> r) { p1.set_value(std::move(r)); });
   Dataset::OpenAsync(test::DataPath("no_such_file.tif"), {},
                      [&p2](Result<std::shared_ptr<Dataset>> r) { p2.set_value(std::move(r)); });
   auto ds = Await(f1);

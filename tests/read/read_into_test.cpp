@@ -73,11 +73,12 @@ TEST_P(ReadIntoView, WritesEveryByteAndEqualsRead) {
   constexpr size_t kGuard = 64;
   for (uint8_t pattern : {uint8_t{0xA5}, uint8_t{0x5A}}) {
     std::vector<uint8_t> memory(n + 2 * kGuard, pattern);
-    ArrayView view = ArrayView::Contiguous(memory.data() + kGuard, shape->dtype, shape->bands, shape->height,
-                                           shape->width);
+    ArrayView view = ArrayView::Contiguous(memory.data() + kGuard, shape->dtype, shape->bands,
+                                           shape->height, shape->width);
     Status st = (*ds)->ReadInto(c.options, view);
     ASSERT_TRUE(st.ok()) << st.ToString();
-    EXPECT_EQ(std::memcmp(memory.data() + kGuard, want->data.data(), n), 0) << c.name << " pattern " << int{pattern};
+    EXPECT_EQ(std::memcmp(memory.data() + kGuard, want->data.data(), n), 0)
+        << c.name << " pattern " << int{pattern};
     for (size_t i = 0; i < kGuard; ++i) {
       ASSERT_EQ(memory[i], pattern) << "wrote before the view";
       ASSERT_EQ(memory[kGuard + n + i], pattern) << "wrote past the view";
@@ -102,7 +103,9 @@ TEST_P(ReadIntoView, WritesEveryByteAndEqualsRead) {
   for (uint64_t b = 0; b < shape->bands; ++b) {
     for (uint64_t y = 0; y < shape->height; ++y) {
       const uint8_t* row = strided.At(b, y, 0);
-      ASSERT_EQ(std::memcmp(row, want->data.data() + ((b * shape->height + y) * shape->width) * sb, shape->width * sb), 0)
+      ASSERT_EQ(std::memcmp(row, want->data.data() + ((b * shape->height + y) * shape->width) * sb,
+                            shape->width * sb),
+                0)
           << c.name << " band " << b << " row " << y;
       for (size_t i = shape->width * sb; i < strided.row_stride; ++i) {
         untouched += row[i] == 0xEE;
@@ -130,23 +133,28 @@ TEST(ReadIntoViewErrors, WrongShapeOrStridesNameTheNumbers) {
   auto wide = ArrayView::Contiguous(memory.data(), DataType::kUInt16, 7, 130, 170);
   Status st = (*ds)->ReadInto(ReadOptions{}, wide);
   EXPECT_EQ(st.code(), Code::kInvalidArgument);
-  EXPECT_EQ(st.message(), uri + ": destination is 7 x 130 x 170 uint16 but the read gives 7 x 130 x 169 uint16");
+  EXPECT_EQ(st.message(),
+            uri + ": destination is 7 x 130 x 170 uint16 but the read gives 7 x 130 x 169 uint16");
   auto bytes = ArrayView::Contiguous(memory.data(), DataType::kUInt8, 7, 130, 169);
   st = (*ds)->ReadInto(ReadOptions{}, bytes);
-  EXPECT_EQ(st.message(), uri + ": destination is 7 x 130 x 169 uint8 but the read gives 7 x 130 x 169 uint16");
+  EXPECT_EQ(st.message(),
+            uri + ": destination is 7 x 130 x 169 uint8 but the read gives 7 x 130 x 169 uint16");
   ReadOptions two;
   two.bands = {1, 2};
   two.out_shape = std::pair<uint64_t, uint64_t>{10, 12};
   auto small = ArrayView::Contiguous(memory.data(), DataType::kUInt16, 1, 10, 12);
   st = (*ds)->ReadInto(two, small);
-  EXPECT_EQ(st.message(), uri + ": destination is 1 x 10 x 12 uint16 but the read gives 2 x 10 x 12 uint16");
+  EXPECT_EQ(st.message(),
+            uri + ": destination is 1 x 10 x 12 uint16 but the read gives 2 x 10 x 12 uint16");
   auto overlapping = ArrayView::Contiguous(memory.data(), DataType::kUInt16, 7, 130, 169);
   overlapping.row_stride = 100;
   st = (*ds)->ReadInto(ReadOptions{}, overlapping);
   EXPECT_EQ(st.code(), Code::kInvalidArgument);
-  EXPECT_EQ(st.message(), uri +
-                              ": destination strides (band 43940, row 100, column 2 bytes) do not fit 7 x 130 x 169 "
-                              "uint16 (the samples of a row must be contiguous, rows and bands must not overlap)");
+  EXPECT_EQ(
+      st.message(),
+      uri +
+          ": destination strides (band 43940, row 100, column 2 bytes) do not fit 7 x 130 x 169 "
+          "uint16 (the samples of a row must be contiguous, rows and bands must not overlap)");
   // Nothing was written by the refused reads.
   for (uint8_t v : memory) ASSERT_EQ(v, 0xA5);
 }

@@ -45,7 +45,8 @@ std::vector<std::string> FixturesWithOutShapeReads() {
     }
     if (!doc.contains("reads")) continue;
     for (const json& r : doc["reads"]) {
-      if (r.contains("args") && r["args"].contains("out_shape") && !r["args"]["out_shape"].is_null()) {
+      if (r.contains("args") && r["args"].contains("out_shape") &&
+          !r["args"]["out_shape"].is_null()) {
         names.push_back(e.path().filename().string());
         break;
       }
@@ -131,7 +132,8 @@ void CompareToNpy(const Array& got, const test::Npy& want, const Tolerance& tol)
     const double a = Scalar(got.dtype, got.data.data(), k), e = Scalar(wt, want.data.data(), k);
     if (std::isnan(a) && std::isnan(e)) continue;
     const double d = std::fabs(a - e);
-    const bool ok = tol.exact ? (a == e) : (!std::isnan(d) && d <= tol.atol + tol.rtol * std::fabs(e));
+    const bool ok =
+        tol.exact ? (a == e) : (!std::isnan(d) && d <= tol.atol + tol.rtol * std::fabs(e));
     if (!ok && bad++ == 0) first = k;
     if (!std::isnan(d)) {
       sum += d;
@@ -140,10 +142,11 @@ void CompareToNpy(const Array& got, const test::Npy& want, const Tolerance& tol)
   }
   std::ostringstream at;
   at.precision(17);
-  at << "scalar " << first << ": cogr " << Scalar(got.dtype, got.data.data(), first) << ", rasterio "
-     << Scalar(wt, want.data.data(), first);
-  EXPECT_EQ(bad, 0u) << bad << " of " << n << " values differ " << (tol.exact ? "(exact)" : "beyond atol/rtol")
-                     << "; first " << at.str() << "; max |diff| " << max_diff;
+  at << "scalar " << first << ": cogr " << Scalar(got.dtype, got.data.data(), first)
+     << ", rasterio " << Scalar(wt, want.data.data(), first);
+  EXPECT_EQ(bad, 0u) << bad << " of " << n << " values differ "
+                     << (tol.exact ? "(exact)" : "beyond atol/rtol") << "; first " << at.str()
+                     << "; max |diff| " << max_diff;
   if (!tol.exact) {
     const double mean = n ? sum / static_cast<double>(n) : 0.0;
     EXPECT_LE(mean, tol.max_mean_abs + 1e-12) << "mean |diff| " << mean;
@@ -185,7 +188,8 @@ void CompareToDigest(const Array& got, const std::string& npy_name, const Tolera
     std::string name, descr, shape, fnv_hex;
     double mean = 0;
     uint64_t nan_count = 0;
-    if (!(ls >> name >> descr >> shape >> fnv_hex >> mean >> nan_count) || name != npy_name) continue;
+    if (!(ls >> name >> descr >> shape >> fnv_hex >> mean >> nan_count) || name != npy_name)
+      continue;
     uint64_t fnv = 0, nans = 0;
     double got_mean = 0;
     Digest(got, &fnv, &got_mean, &nans);
@@ -193,7 +197,8 @@ void CompareToDigest(const Array& got, const std::string& npy_name, const Tolera
     if (tol.exact) {
       EXPECT_EQ(fnv, std::stoull(fnv_hex, nullptr, 16)) << npy_name << ": bytes differ (digest)";
     } else {
-      EXPECT_NEAR(got_mean, mean, tol.max_mean_abs + 1e-9 * std::fabs(mean)) << npy_name << ": mean";
+      EXPECT_NEAR(got_mean, mean, tol.max_mean_abs + 1e-9 * std::fabs(mean))
+          << npy_name << ": mean";
     }
     return;
   }
@@ -203,7 +208,8 @@ void CompareToDigest(const Array& got, const std::string& npy_name, const Tolera
 class ResampleFixtures : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ResampleFixtures, OutShapeReadsMatchRasterio) {
-  if (std::endian::native != std::endian::little) GTEST_SKIP() << "expected arrays are little-endian";
+  if (std::endian::native != std::endian::little)
+    GTEST_SKIP() << "expected arrays are little-endian";
   json doc;
   ASSERT_NO_THROW(doc = json::parse(test::ReadFileText(ExpectedDir() + "/" + GetParam())));
   const std::string tif = test::DataPath("fixtures/" + doc.at("file").get<std::string>());
@@ -224,17 +230,22 @@ TEST_P(ResampleFixtures, OutShapeReadsMatchRasterio) {
     for (const auto& a : read["cli"]) cli += " " + a.get<std::string>();
     SCOPED_TRACE("cogr read " + doc["file"].get<std::string>() + cli);
     ReadOptions o;
-    if (args.contains("bands") && args["bands"].is_array()) o.bands = args["bands"].get<std::vector<int>>();
+    if (args.contains("bands") && args["bands"].is_array())
+      o.bands = args["bands"].get<std::vector<int>>();
     if (args.contains("window") && args["window"].is_array()) {
       const json& w = args["window"];
-      o.window = geo::Window{w[0].get<double>(), w[1].get<double>(), w[2].get<double>(), w[3].get<double>()};
+      o.window = geo::Window{w[0].get<double>(), w[1].get<double>(), w[2].get<double>(),
+                             w[3].get<double>()};
     }
-    if (args.contains("overview") && args["overview"].is_number()) o.overview = args["overview"].get<int>();
+    if (args.contains("overview") && args["overview"].is_number())
+      o.overview = args["overview"].get<int>();
     const json& shape = args["out_shape"];
     ASSERT_GE(shape.size(), 2u);
-    o.out_shape = std::make_pair(shape[shape.size() - 2].get<uint64_t>(), shape[shape.size() - 1].get<uint64_t>());
+    o.out_shape = std::make_pair(shape[shape.size() - 2].get<uint64_t>(),
+                                 shape[shape.size() - 1].get<uint64_t>());
     const bool named = args.contains("resampling") && args["resampling"].is_string();
-    auto method = ParseResampling(named ? args["resampling"].get<std::string>() : std::string("nearest"));
+    auto method =
+        ParseResampling(named ? args["resampling"].get<std::string>() : std::string("nearest"));
     ASSERT_TRUE(method.ok()) << method.status().ToString();
     o.resampling = *method;
     auto result = (*opened)->Read(o);
@@ -282,7 +293,8 @@ std::string Name(const ::testing::TestParamInfo<std::string>& info) {
   return s;
 }
 
-INSTANTIATE_TEST_SUITE_P(Fixtures, ResampleFixtures, ::testing::ValuesIn(FixturesWithOutShapeReads()), Name);
+INSTANTIATE_TEST_SUITE_P(Fixtures, ResampleFixtures,
+                         ::testing::ValuesIn(FixturesWithOutShapeReads()), Name);
 
 // rasterio__alpha (1223 x 1223 JPEG, no overviews) read at 274 x 274: GDAL samples its implicit
 // 1/4 JPEG overview (libjpeg DCT scaling), not the full image. The expected arrays are only
@@ -291,8 +303,9 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, ResampleFixtures, ::testing::ValuesIn(Fixture
 TEST(ResampleFixturesSetup, ImplicitJpegOverviewMatchesGdalBytes) {
   auto ds = Dataset::Open(test::DataPath("fixtures/rasterio__alpha.tif"));
   ASSERT_TRUE(ds.ok()) << ds.status().ToString();
-  for (const auto& [method, digest] : {std::pair<Resampling, uint64_t>{Resampling::kNearest, 0x41c4f1d29ab6af21ull},
-                                       {Resampling::kBilinear, 0x23cda8dc4efa3e9full}}) {
+  for (const auto& [method, digest] :
+       {std::pair<Resampling, uint64_t>{Resampling::kNearest, 0x41c4f1d29ab6af21ull},
+        {Resampling::kBilinear, 0x23cda8dc4efa3e9full}}) {
     ReadOptions o;
     o.out_shape = std::make_pair(274, 274);
     o.resampling = method;
@@ -310,7 +323,8 @@ TEST(ResampleFixturesSetup, FindsOutShapeReads) {
   size_t reads = 0;
   for (const std::string& name : FixturesWithOutShapeReads()) {
     json doc = json::parse(test::ReadFileText(ExpectedDir() + "/" + name));
-    for (const json& r : doc["reads"]) reads += r["args"].contains("out_shape") && !r["args"]["out_shape"].is_null();
+    for (const json& r : doc["reads"])
+      reads += r["args"].contains("out_shape") && !r["args"]["out_shape"].is_null();
   }
   EXPECT_GE(reads, 150u);
 }

@@ -123,7 +123,8 @@ TEST(ResampleChooseOverview, ImplicitJpegOverviewsFollowGdal) {
   EXPECT_TRUE(internal::ImplicitJpegOverviewScales(ifd, false).empty());
   // A corrupt block is an error naming it, not a crash.
   const std::vector<uint8_t> junk{0xFF, 0xD8, 0x12, 0x34};
-  auto bad = internal::DecodeJpegScaled(ByteSpan(junk.data(), junk.size()), {}, 4, 2, 256, 256, 3, 1 << 20);
+  auto bad = internal::DecodeJpegScaled(ByteSpan(junk.data(), junk.size()), {}, 4, 2, 256, 256, 3,
+                                        1 << 20);
   EXPECT_EQ(bad.status().code(), Code::kInvalidFile);
 }
 
@@ -154,8 +155,8 @@ ResampleSource MemorySource1(DataType dtype, int64_t width, int64_t height, std:
   src.dtype = dtype;
   src.nodata = nodata;
   auto data = std::make_shared<std::vector<T>>(std::move(values));
-  src.fetch = [data, width, dtype](const std::vector<int>& bands, int64_t x0, int64_t y0, int64_t x1, int64_t y1,
-                                   Array& out) {
+  src.fetch = [data, width, dtype](const std::vector<int>& bands, int64_t x0, int64_t y0,
+                                   int64_t x1, int64_t y1, Array& out) {
     out.dtype = dtype;
     out.bands = bands.size();
     out.width = static_cast<uint64_t>(x1 - x0);
@@ -295,7 +296,8 @@ TEST(ResampleKernels, ModeTiesGoToTheValueThatReachedTheCountFirst) {
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   EXPECT_EQ(Values<uint8_t>(*out), std::vector<uint8_t>{7});
   auto src2 = MemorySource1<uint8_t>(DataType::kUInt8, 2, 2, {5, 5, 9, 9});
-  EXPECT_EQ(Values<uint8_t>(*internal::ResampleWindow(src2, kBand1, Whole(2, 2), 1, 1, Resampling::kMode)),
+  EXPECT_EQ(Values<uint8_t>(
+                *internal::ResampleWindow(src2, kBand1, Whole(2, 2), 1, 1, Resampling::kMode)),
             std::vector<uint8_t>{5});
   // Float bands use the same rule; nodata pixels do not vote.
   auto f = MemorySource1<float>(DataType::kFloat32, 3, 2, {1.5f, 2.5f, 2.5f, -9, -9, 1.5f}, -9.0);
@@ -304,7 +306,8 @@ TEST(ResampleKernels, ModeTiesGoToTheValueThatReachedTheCountFirst) {
   EXPECT_EQ(Values<float>(*out3), std::vector<float>{2.5f});
   // Byte bands skip nodata by value.
   auto n = MemorySource1<uint8_t>(DataType::kUInt8, 2, 2, {0, 0, 0, 4}, 0.0);
-  EXPECT_EQ(Values<uint8_t>(*internal::ResampleWindow(n, kBand1Nodata, Whole(2, 2), 1, 1, Resampling::kMode)),
+  EXPECT_EQ(Values<uint8_t>(
+                *internal::ResampleWindow(n, kBand1Nodata, Whole(2, 2), 1, 1, Resampling::kMode)),
             std::vector<uint8_t>{4});
 }
 
@@ -338,7 +341,8 @@ TEST(ResampleKernels, SubWindowOnOutputGridEqualsPartOfFullRead) {
   ASSERT_TRUE(part.ok());
   auto f = Values<float>(*full), p = Values<float>(*part);
   for (int y = 0; y < 4; ++y) {
-    for (int x = 0; x < 2; ++x) EXPECT_EQ(p[static_cast<size_t>(y * 2 + x)], f[static_cast<size_t>(y * 4 + 2 + x)]);
+    for (int x = 0; x < 2; ++x)
+      EXPECT_EQ(p[static_cast<size_t>(y * 2 + x)], f[static_cast<size_t>(y * 4 + 2 + x)]);
   }
 }
 
@@ -365,7 +369,8 @@ TEST(ResampleKernels, FetchErrorsPropagate) {
   src.fetch = [](const std::vector<int>&, int64_t, int64_t, int64_t, int64_t, Array&) {
     return Status::InvalidFile("block 3 of IFD 0: truncated");
   };
-  for (Resampling m : {Resampling::kNearest, Resampling::kBilinear, Resampling::kAverage, Resampling::kMode}) {
+  for (Resampling m :
+       {Resampling::kNearest, Resampling::kBilinear, Resampling::kAverage, Resampling::kMode}) {
     auto out = internal::ResampleWindow(src, kBand1, Whole(4, 4), 2, 2, m);
     const Status st = out.status();
     EXPECT_EQ(st.code(), Code::kInvalidFile);
@@ -420,7 +425,8 @@ TEST(ResampleRead, DownsampledReadTouchesOnlyTheChosenOverview) {
   std::set<uint64_t> allowed(ovr.block_offsets.begin(), ovr.block_offsets.end());
   auto ranges = rec->ranges();
   ASSERT_FALSE(ranges.empty());
-  for (const ByteRange& r : ranges) EXPECT_EQ(allowed.count(r.offset), 1u) << "read at " << r.offset;
+  for (const ByteRange& r : ranges)
+    EXPECT_EQ(allowed.count(r.offset), 1u) << "read at " << r.offset;
 }
 
 TEST(ResampleRead, TransformIsScaledWindowTransform) {
@@ -434,7 +440,8 @@ TEST(ResampleRead, TransformIsScaledWindowTransform) {
   EXPECT_EQ(arr->height, 41u);
   EXPECT_EQ(arr->width, 55u);
   const geo::Affine t = (*ds)->transform();
-  const geo::Affine want = geo::WindowTransform(*o.window, t) * geo::Affine::Scale(24.0 / 55, 18.0 / 41);
+  const geo::Affine want =
+      geo::WindowTransform(*o.window, t) * geo::Affine::Scale(24.0 / 55, 18.0 / 41);
   EXPECT_DOUBLE_EQ(arr->transform.a, want.a);
   EXPECT_DOUBLE_EQ(arr->transform.e, want.e);
   EXPECT_DOUBLE_EQ(arr->transform.c, t.c + 67 * t.a);
@@ -473,7 +480,8 @@ TEST(ResampleRead, ErrorsNameTheProblem) {
   o.window = geo::Window{300, 0, 20, 10};
   const Status outside = (*ds)->Read(o).status();
   EXPECT_EQ(outside.code(), Code::kOutOfRange);
-  EXPECT_NE(outside.message().find("window (300, 0, 20, 10) is outside the image (312 x 240)"), std::string::npos)
+  EXPECT_NE(outside.message().find("window (300, 0, 20, 10) is outside the image (312 x 240)"),
+            std::string::npos)
       << outside.message();
   o.boundless = true;
   EXPECT_EQ((*ds)->Read(o).status().code(), Code::kUnsupported);

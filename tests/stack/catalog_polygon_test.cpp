@@ -40,11 +40,13 @@ struct Scene {
 // fid 1..7. A-D: 1-degree squares at the corners of [0, 3]^2; E: a 0.2-degree square in the
 // middle; F: far away; G: lon [5, 6] x lat [0, 1] in EPSG:3857.
 const std::vector<Scene>& Scenes() {
-  static const std::vector<Scene> scenes = {
-      {"a", 4326, 0, 0, 1, 1, 10},          {"b", 4326, 2, 0, 3, 1, 20},
-      {"c", 4326, 0, 2, 1, 3, 30},          {"d", 4326, 2, 2, 3, 3, 40},
-      {"e", 4326, 1.4, 1.4, 1.6, 1.6, 50},  {"f", 4326, 10, 10, 11, 11, 60},
-      {"g", 3857, MercX(5), 0, MercX(6), MercY(1), 70}};
+  static const std::vector<Scene> scenes = {{"a", 4326, 0, 0, 1, 1, 10},
+                                            {"b", 4326, 2, 0, 3, 1, 20},
+                                            {"c", 4326, 0, 2, 1, 3, 30},
+                                            {"d", 4326, 2, 2, 3, 3, 40},
+                                            {"e", 4326, 1.4, 1.4, 1.6, 1.6, 50},
+                                            {"f", 4326, 10, 10, 11, 11, 60},
+                                            {"g", 3857, MercX(5), 0, MercX(6), MercY(1), 70}};
   return scenes;
 }
 
@@ -74,7 +76,8 @@ class CatalogPolygonTest : public test::CliFixture {
       write::Profile p;
       p.width = p.height = 16;
       p.crs_epsg = s.epsg;
-      p.transform = geo::Affine{(s.right - s.left) / 16, 0, s.left, 0, -(s.top - s.bottom) / 16, s.top};
+      p.transform =
+          geo::Affine{(s.right - s.left) / 16, 0, s.left, 0, -(s.top - s.bottom) / 16, s.top};
       p.blockxsize = p.blockysize = 16;
       Array data;
       data.dtype = DataType::kUInt8;
@@ -153,17 +156,20 @@ TEST_F(CatalogPolygonTest, MultiPolygonAndCollections) {
   mask::MultiPolygon two{{Box(0.2, 0.2, 0.4, 0.4), Box(10.2, 10.2, 10.4, 10.4)}};
   EXPECT_EQ(Ids({mask::Geometry{two}}), (IdList{1, 6}));
   // The same as two geometries (a FeatureCollection) and as a GeometryCollection.
-  EXPECT_EQ(Ids({mask::Geometry{Box(0.2, 0.2, 0.4, 0.4)}, mask::Geometry{Box(10.2, 10.2, 10.4, 10.4)}}),
+  EXPECT_EQ(
+      Ids({mask::Geometry{Box(0.2, 0.2, 0.4, 0.4)}, mask::Geometry{Box(10.2, 10.2, 10.4, 10.4)}}),
+      (IdList{1, 6}));
+  EXPECT_EQ(Ids({mask::Geometry{std::vector<mask::Geometry>{mask::Geometry{two}}}}),
             (IdList{1, 6}));
-  EXPECT_EQ(Ids({mask::Geometry{std::vector<mask::Geometry>{mask::Geometry{two}}}}), (IdList{1, 6}));
   // Other geometry types are refused.
   CatalogQuery q;
   q.intersects = {mask::Geometry{mask::LineString{{P(0, 0), P(1, 1)}}}};
   auto r = catalog_->Query(q);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
-  EXPECT_EQ(r.status().message(),
-            "intersects: only Polygon and MultiPolygon geometries are supported (got a LineString)");
+  EXPECT_EQ(
+      r.status().message(),
+      "intersects: only Polygon and MultiPolygon geometries are supported (got a LineString)");
 }
 
 TEST_F(CatalogPolygonTest, PolygonInAnotherCrs) {
@@ -171,7 +177,8 @@ TEST_F(CatalogPolygonTest, PolygonInAnotherCrs) {
   // its own outline. The hypotenuse from (5.4, -1) to (4, 2) passes G's corner (5, 0) at
   // x = 4.93; from (5.6, -1) at x = 5.07.
   auto tri = [](double east) {
-    return mask::Geometry{Ring({P(MercX(4), MercY(-1)), P(MercX(east), MercY(-1)), P(MercX(4), MercY(2))})};
+    return mask::Geometry{
+        Ring({P(MercX(4), MercY(-1)), P(MercX(east), MercY(-1)), P(MercX(4), MercY(2))})};
   };
   EXPECT_EQ(Ids({tri(5.4)}, "EPSG:3857"), IdList{});
   EXPECT_EQ(Ids({tri(5.6)}, "EPSG:3857"), (IdList{7}));
@@ -208,19 +215,23 @@ TEST_F(CatalogPolygonTest, Cli) {
   WriteText("line.geojson", R"({"type": "LineString", "coordinates": [[0, 0], [1, 1]]})");
   auto line = Run({"catalog", "query", path_, "--intersects", (dir_ / "line.geojson").string()});
   EXPECT_EQ(line.exit_code, 2);
-  EXPECT_EQ(line.err, "cogr: error: intersects: only Polygon and MultiPolygon geometries are supported (got a "
-                      "LineString)\n");
+  EXPECT_EQ(
+      line.err,
+      "cogr: error: intersects: only Polygon and MultiPolygon geometries are supported (got a "
+      "LineString)\n");
   auto missing = Run({"catalog", "query", path_, "--intersects", (dir_ / "none.geojson").string()});
   EXPECT_EQ(missing.exit_code, 1);
-  EXPECT_EQ(missing.err, "cogr: error: " + (dir_ / "none.geojson").string() + ": cannot open the --intersects file\n");
+  EXPECT_EQ(missing.err, "cogr: error: " + (dir_ / "none.geojson").string() +
+                             ": cannot open the --intersects file\n");
   auto alone = Run({"catalog", "query", path_, "--crs", "EPSG:3857"});
   EXPECT_EQ(alone.exit_code, 2);
   EXPECT_EQ(alone.err, "cogr: error: catalog query: the CRS of --intersects needs --intersects\n");
 
   // stack: the triangle selects A, B, C and E; without --bounds the area read is the polygon's
   // bounding box [0.5, 2.5]^2 at A's 1/16 degree: 32 x 32.
-  WriteText("tri.geojson",
-            R"({"type": "Polygon", "coordinates": [[[0.5, 0.5], [2.5, 0.5], [0.5, 2.5], [0.5, 0.5]]]})");
+  WriteText(
+      "tri.geojson",
+      R"({"type": "Polygon", "coordinates": [[[0.5, 0.5], [2.5, 0.5], [0.5, 2.5], [0.5, 0.5]]]})");
   const std::string tri = (dir_ / "tri.geojson").string();
   const std::string out = (dir_ / "chips.npy").string();
   auto st = Run({"stack", "--catalog", path_, "--intersects", tri, "-o", out});
@@ -230,26 +241,30 @@ TEST_F(CatalogPolygonTest, Cli) {
   EXPECT_EQ(got.shape, (std::vector<uint64_t>{4, 1, 32, 32}));
   // Scene A (value 10) covers rows 24..31 x cols 0..7 of the grid (y 0.5..1, x 0.5..1).
   EXPECT_EQ(got.data[0 * 1024 + 31 * 32 + 0], 10);
-  EXPECT_EQ(got.data[0 * 1024 + 0 * 32 + 0], 0);  // outside A: no nodata, 0
+  EXPECT_EQ(got.data[0 * 1024 + 0 * 32 + 0], 0);     // outside A: no nodata, 0
   EXPECT_EQ(got.data[1 * 1024 + 31 * 32 + 31], 20);  // B at (2.5, 0.5)
   EXPECT_EQ(got.data[3 * 1024 + 16 * 32 + 16], 50);  // E at (1.5, 1.5)
 
   // sample: the triangle's scenes, and scenes by --bounds.
   WriteText("pts.csv", "x,y\n0.5,0.5\n");
   const std::string csv = (dir_ / "out.csv").string();
-  auto s1 = Run({"sample", "--catalog", path_, "--intersects", tri, "--points", (dir_ / "pts.csv").string(), "-o", csv});
+  auto s1 = Run({"sample", "--catalog", path_, "--intersects", tri, "--points",
+                 (dir_ / "pts.csv").string(), "-o", csv});
   ASSERT_EQ(s1.exit_code, 0) << s1.err;
-  EXPECT_EQ(test::ReadFileText(csv), "scene,x,y,b1\n" + Uri("a") + ",0.5,0.5,10\n" + Uri("b") + ",0.5,0.5,0\n" +
-                                         Uri("c") + ",0.5,0.5,0\n" + Uri("e") + ",0.5,0.5,0\n");
-  auto s2 = Run({"sample", "--catalog", path_, "--bounds", "0,0,1.5,1.5", "--points", (dir_ / "pts.csv").string(),
-                 "-o", csv});
+  EXPECT_EQ(test::ReadFileText(csv), "scene,x,y,b1\n" + Uri("a") + ",0.5,0.5,10\n" + Uri("b") +
+                                         ",0.5,0.5,0\n" + Uri("c") + ",0.5,0.5,0\n" + Uri("e") +
+                                         ",0.5,0.5,0\n");
+  auto s2 = Run({"sample", "--catalog", path_, "--bounds", "0,0,1.5,1.5", "--points",
+                 (dir_ / "pts.csv").string(), "-o", csv});
   ASSERT_EQ(s2.exit_code, 0) << s2.err;
-  EXPECT_EQ(test::ReadFileText(csv), "scene,x,y,b1\n" + Uri("a") + ",0.5,0.5,10\n" + Uri("e") + ",0.5,0.5,0\n");
-  auto s3 = Run({"sample", "--catalog", path_, "--bounds", "55000,55000,56000,56000", "--bounds-crs", "EPSG:3857",
-                 "--points", (dir_ / "pts.csv").string(), "-o", csv});
+  EXPECT_EQ(test::ReadFileText(csv),
+            "scene,x,y,b1\n" + Uri("a") + ",0.5,0.5,10\n" + Uri("e") + ",0.5,0.5,0\n");
+  auto s3 = Run({"sample", "--catalog", path_, "--bounds", "55000,55000,56000,56000",
+                 "--bounds-crs", "EPSG:3857", "--points", (dir_ / "pts.csv").string(), "-o", csv});
   ASSERT_EQ(s3.exit_code, 0) << s3.err;
   EXPECT_EQ(test::ReadFileText(csv), "scene,x,y,b1\n" + Uri("a") + ",0.5,0.5,10\n");
-  auto nocat = Run({"sample", Uri("a"), "--bounds", "0,0,1,1", "--points", (dir_ / "pts.csv").string(), "-o", csv});
+  auto nocat = Run({"sample", Uri("a"), "--bounds", "0,0,1,1", "--points",
+                    (dir_ / "pts.csv").string(), "-o", csv});
   EXPECT_EQ(nocat.exit_code, 2);
   EXPECT_EQ(nocat.err, "cogr: error: sample: --bounds needs --catalog\n");
 }
@@ -262,12 +277,15 @@ TEST_F(CatalogPolygonTest, DamagedFootprintIsAnErrorNamingTheScene) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open_v2(copy.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
   // fid 2: a GP header with an xy envelope and nothing after it; fid 3: a ring of 2^32-1 points.
-  ASSERT_EQ(sqlite3_exec(db, "UPDATE scenes SET geom = X'4750000300000000' WHERE fid = 2", nullptr, nullptr, nullptr),
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE scenes SET geom = X'4750000300000000' WHERE fid = 2", nullptr,
+                         nullptr, nullptr),
             SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "UPDATE scenes SET geom = X'4750000100000000010300000001000000FFFFFFFF' WHERE fid = 3",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(
+          db,
+          "UPDATE scenes SET geom = X'4750000100000000010300000001000000FFFFFFFF' WHERE fid = 3",
+          nullptr, nullptr, nullptr),
+      SQLITE_OK);
   sqlite3_close(db);
   auto catalog = Catalog::Open(copy);
   ASSERT_TRUE(catalog.ok());
@@ -276,12 +294,14 @@ TEST_F(CatalogPolygonTest, DamagedFootprintIsAnErrorNamingTheScene) {
   auto r = (*catalog)->Query(q);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Code::kInvalidFile);
-  EXPECT_EQ(r.status().message(), copy + ": scene 2 (" + Uri("b") + "): footprint geometry is truncated (8 bytes)");
+  EXPECT_EQ(r.status().message(),
+            copy + ": scene 2 (" + Uri("b") + "): footprint geometry is truncated (8 bytes)");
   q.intersects = {mask::Geometry{Box(0.4, 2.4, 0.6, 2.6)}};  // C only
   r = (*catalog)->Query(q);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().message(),
-            copy + ": scene 3 (" + Uri("c") + "): footprint geometry ring 0 has 4294967295 points but 0 bytes remain");
+            copy + ": scene 3 (" + Uri("c") +
+                "): footprint geometry ring 0 has 4294967295 points but 0 bytes remain");
 }
 #endif
 

@@ -455,8 +455,8 @@ TEST_F(CatalogTest, CliErrors) {
 
 TEST_F(CatalogTest, CliSkipErrorsLeavesOutScenesKeepingFids) {
   const std::string missing = (dir_ / "missing.tif").string();
-  auto r = Run({"catalog", "build", FixturePath(kScenes[0]), missing, FixturePath(kScenes[2]), "--skip-errors", "-o",
-                (dir_ / "skip.gpkg").string()});
+  auto r = Run({"catalog", "build", FixturePath(kScenes[0]), missing, FixturePath(kScenes[2]),
+                "--skip-errors", "-o", (dir_ / "skip.gpkg").string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("skip.gpkg: 2 scenes, "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find(", 1 skipped\n"), std::string::npos) << r.out;

@@ -27,7 +27,8 @@ class StackRemote : public test::ServerSuite<StackRemote, test::NginxServer> {
   std::vector<std::string> Uris(size_t n) {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     std::vector<std::string> out;
-    for (size_t i = 0; i < n; ++i) out.push_back(server_->Url(kCog) + "?t=" + info->name() + "-" + std::to_string(i));
+    for (size_t i = 0; i < n; ++i)
+      out.push_back(server_->Url(kCog) + "?t=" + info->name() + "-" + std::to_string(i));
     return out;
   }
   // Every scene of `read` holds what the local fixture gives with the same options.
@@ -39,7 +40,9 @@ class StackRemote : public test::ServerSuite<StackRemote, test::NginxServer> {
     const size_t chip = want->data.data.size();
     ASSERT_EQ(read.data.data.size(), chip * read.scenes.size());
     for (size_t t = 0; t < read.scenes.size(); ++t) {
-      EXPECT_TRUE(std::equal(want->data.data.begin(), want->data.data.end(), read.data.data.begin() + t * chip)) << t;
+      EXPECT_TRUE(std::equal(want->data.data.begin(), want->data.data.end(),
+                             read.data.data.begin() + t * chip))
+          << t;
     }
   }
 };
@@ -98,7 +101,8 @@ TEST_F(StackRemote, TwoTileRowsGoOutAsOneMultiRangeRequestWithoutTheGap) {
   EXPECT_EQ(data, 3u);
   for (const auto& s : read->scenes) {
     EXPECT_EQ(s.io.requests, 2u);
-    EXPECT_LT(s.io.bytes_fetched, 32768u + s.io.bytes_used + 400u);  // the header prefix + tiles + part headers
+    EXPECT_LT(s.io.bytes_fetched,
+              32768u + s.io.bytes_used + 400u);  // the header prefix + tiles + part headers
   }
   EXPECT_EQ(read->shape, (std::vector<uint64_t>{3, 1, 64, 64}));
   ExpectEveryChipIsTheLocalOne(*read, o);
@@ -125,7 +129,8 @@ TEST_F(StackRemote, MissingSceneNamedOrFilled) {
   auto failed = Stack::Open(uris, o);
   ASSERT_FALSE(failed.ok());
   EXPECT_EQ(failed.status().code(), Code::kNotFound);
-  EXPECT_EQ(failed.status().message().rfind("scene 1 (" + missing + "): ", 0), 0u) << failed.status().message();
+  EXPECT_EQ(failed.status().message().rfind("scene 1 (" + missing + "): ", 0), 0u)
+      << failed.status().message();
   o.on_error = StackOnError::kFill;
   o.fill = 7;
   auto stack = Stack::Open(uris, o);

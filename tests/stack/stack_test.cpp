@@ -31,15 +31,18 @@ StackOptions OptionsOf(const json& c) {
   for (const auto& b : c["bands"]) o.bands.push_back(b.get<int>());
   if (c.contains("window")) {
     const auto& w = c["window"];
-    o.window = geo::Window{w[0].get<double>(), w[1].get<double>(), w[2].get<double>(), w[3].get<double>()};
+    o.window =
+        geo::Window{w[0].get<double>(), w[1].get<double>(), w[2].get<double>(), w[3].get<double>()};
   }
   if (c.contains("bounds")) {
     const auto& b = c["bounds"];
-    o.bounds = geo::Bounds{b[0].get<double>(), b[1].get<double>(), b[2].get<double>(), b[3].get<double>()};
+    o.bounds =
+        geo::Bounds{b[0].get<double>(), b[1].get<double>(), b[2].get<double>(), b[3].get<double>()};
     o.resolution = std::make_pair(c["res"][0].get<double>(), c["res"][1].get<double>());
   }
   if (c.contains("out_shape")) {
-    o.out_shape = std::make_pair(c["out_shape"][0].get<uint64_t>(), c["out_shape"][1].get<uint64_t>());
+    o.out_shape =
+        std::make_pair(c["out_shape"][0].get<uint64_t>(), c["out_shape"][1].get<uint64_t>());
   }
   if (c.contains("resampling")) {
     auto r = ParseResampling(c["resampling"].get<std::string>());
@@ -64,8 +67,8 @@ TEST(StackFixtures, EqualRasterioPerSceneReads) {
     EXPECT_EQ(stack->dtype(), DataType::kUInt16);
     if (c.contains("grid")) {
       const auto& g = c["grid"];
-      EXPECT_EQ(stack->transform(), (geo::Affine{g[2].get<double>(), 0, g[0].get<double>(), 0, -g[3].get<double>(),
-                                                 g[1].get<double>()}));
+      EXPECT_EQ(stack->transform(), (geo::Affine{g[2].get<double>(), 0, g[0].get<double>(), 0,
+                                                 -g[3].get<double>(), g[1].get<double>()}));
     }
     auto read = stack->Read();
     ASSERT_TRUE(read.ok()) << read.status().message();
@@ -102,7 +105,8 @@ TEST(StackFixtures, OpenAndReadEqualsOpenThenRead) {
   o.window = geo::Window{8, 16, 24, 20};
   auto failed = Stack::OpenAndRead({StackPath("s0.tif"), missing, StackPath("s1.tif")}, o);
   ASSERT_FALSE(failed.ok());
-  EXPECT_EQ(failed.status().message().rfind("scene 1 (" + missing + "): ", 0), 0u) << failed.status().message();
+  EXPECT_EQ(failed.status().message().rfind("scene 1 (" + missing + "): ", 0), 0u)
+      << failed.status().message();
   o.on_error = StackOnError::kFill;
   StackReadOptions ro;
   ro.on_error = StackOnError::kFill;
@@ -113,7 +117,8 @@ TEST(StackFixtures, OpenAndReadEqualsOpenThenRead) {
   for (size_t i = 2 * 20 * 24; i < 4 * 20 * 24; ++i) ASSERT_EQ(px[i], 65535u) << i;
   auto other = Stack::OpenAndRead({StackPath("s0.tif"), StackPath("s4_32634.tif")}, o);
   ASSERT_FALSE(other.ok());
-  EXPECT_NE(other.status().message().find("CRS EPSG:32634 differs"), std::string::npos) << other.status().message();
+  EXPECT_NE(other.status().message().find("CRS EPSG:32634 differs"), std::string::npos)
+      << other.status().message();
 }
 
 TEST(StackFixtures, ConcatIsTheSameBytesAsTCHW) {
@@ -157,7 +162,8 @@ TEST(StackSelect, EqualsTheSliceOfTheFullRead) {
   }
   EXPECT_EQ(stack->Select({3}).status().code(), Code::kOutOfRange);
   EXPECT_EQ(stack->Select({}, {2}).status().code(), Code::kOutOfRange);
-  EXPECT_EQ(stack->Select({}, {}, geo::Window{0.5, 0, 1, 1}).status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(stack->Select({}, {}, geo::Window{0.5, 0, 1, 1}).status().code(),
+            Code::kInvalidArgument);
 }
 
 TEST(StackRead, IntoACallersArray) {
@@ -180,7 +186,8 @@ TEST(StackErrors, MissingSceneIsNamed) {
   auto stack = Stack::Open({StackPath("s0.tif"), missing, StackPath("s1.tif")});
   ASSERT_FALSE(stack.ok());
   EXPECT_EQ(stack.status().code(), Code::kNotFound);
-  EXPECT_EQ(stack.status().message().rfind("scene 1 (" + missing + "): ", 0), 0u) << stack.status().message();
+  EXPECT_EQ(stack.status().message().rfind("scene 1 (" + missing + "): ", 0), 0u)
+      << stack.status().message();
 }
 
 TEST(StackErrors, MissingSceneFilledAndListed) {
@@ -206,7 +213,7 @@ TEST(StackErrors, MissingSceneFilledAndListed) {
   const test::Npy want = test::LoadNpy(StackPath("window_inside.npy"));  // s0, s1, s2
   const size_t chip = 2 * 20 * 24 * 2;
   const auto* got = read->data.data.data();
-  EXPECT_EQ(std::memcmp(got, want.data.data(), chip), 0);                 // s0
+  EXPECT_EQ(std::memcmp(got, want.data.data(), chip), 0);                    // s0
   EXPECT_EQ(std::memcmp(got + 2 * chip, want.data.data() + chip, chip), 0);  // s1
   const auto* filled = reinterpret_cast<const uint16_t*>(got + chip);
   for (size_t i = 0; i < chip / 2; ++i) ASSERT_EQ(filled[i], 65535u) << i;  // s0's nodata
@@ -217,8 +224,10 @@ TEST(StackErrors, OtherCrsIsNamed) {
   auto stack = Stack::Open({StackPath("s0.tif"), other});
   ASSERT_FALSE(stack.ok());
   EXPECT_EQ(stack.status().code(), Code::kInvalidArgument);
-  EXPECT_EQ(stack.status().message(),
-            "scene 1 (" + other + "): CRS EPSG:32634 differs from the stack's EPSG:32633 (a stack does not reproject)");
+  EXPECT_EQ(
+      stack.status().message(),
+      "scene 1 (" + other +
+          "): CRS EPSG:32634 differs from the stack's EPSG:32633 (a stack does not reproject)");
   // The same CRS given explicitly is accepted (EPSG equality).
   StackOptions o;
   auto crs = geo::Crs::FromUserInput("EPSG:32633");
@@ -233,8 +242,9 @@ TEST(StackErrors, OtherGridNeedsBounds) {
   auto stack = Stack::Open({StackPath("s0.tif"), StackPath("s3.tif")}, window);
   ASSERT_FALSE(stack.ok());
   EXPECT_EQ(stack.status().code(), Code::kInvalidArgument);
-  EXPECT_EQ(stack.status().message().rfind("scene 1 (" + StackPath("s3.tif") + "): grid Affine(20, 0, 500100, 0, -20, "
-                                           "4100300) 40 x 40 differs from scene 0's",
+  EXPECT_EQ(stack.status().message().rfind("scene 1 (" + StackPath("s3.tif") +
+                                               "): grid Affine(20, 0, 500100, 0, -20, "
+                                               "4100300) 40 x 40 differs from scene 0's",
                                            0),
             0u)
       << stack.status().message();
@@ -243,7 +253,8 @@ TEST(StackErrors, OtherGridNeedsBounds) {
   o.bands = {3};
   auto bad_band = Stack::Open({StackPath("s0.tif")}, o);
   EXPECT_EQ(bad_band.status().code(), Code::kOutOfRange);
-  EXPECT_NE(bad_band.status().message().find("band 3 out of range (file has 2 bands"), std::string::npos);
+  EXPECT_NE(bad_band.status().message().find("band 3 out of range (file has 2 bands"),
+            std::string::npos);
 }
 
 // Without window or bounds, the first scene's grid is the target: the same as its bounds at its
@@ -276,7 +287,8 @@ TEST(StackSample, EqualsRasterioSample) {
   ASSERT_TRUE(stack.ok()) << stack.status().message();
   std::vector<std::pair<double, double>> pts, pts_4326;
   for (const auto& p : s["points"]) pts.emplace_back(p[0].get<double>(), p[1].get<double>());
-  for (const auto& p : s["points_4326"]) pts_4326.emplace_back(p[0].get<double>(), p[1].get<double>());
+  for (const auto& p : s["points_4326"])
+    pts_4326.emplace_back(p[0].get<double>(), p[1].get<double>());
   StackSampleOptions so;
   for (const auto& b : s["bands"]) so.bands.push_back(b.get<int>());
   auto got = stack->Sample(pts, so);
@@ -301,7 +313,8 @@ TEST(DatasetSample, PointsInAnotherCrs) {
   const json s = Cases()["sample"];
   std::vector<std::pair<double, double>> pts, pts_4326;
   for (const auto& p : s["points"]) pts.emplace_back(p[0].get<double>(), p[1].get<double>());
-  for (const auto& p : s["points_4326"]) pts_4326.emplace_back(p[0].get<double>(), p[1].get<double>());
+  for (const auto& p : s["points_4326"])
+    pts_4326.emplace_back(p[0].get<double>(), p[1].get<double>());
   auto direct = (*ds)->Sample(pts);
   SampleOptions o;
   o.crs = *geo::Crs::FromEpsg(4326);

@@ -1,6 +1,6 @@
-// libcurl, PROJ, libtiff, libcrypto, libwebp, libpng, LERC and liblzma are opened with dlopen when first needed
-// (util/dynamic_library.hpp): a local read loads none of them, the path that needs one loads
-// exactly it, and a library that cannot be loaded gives kUnsupported naming it and dlerror().
+// libcurl, PROJ, libtiff, libcrypto, libwebp, libpng, LERC and liblzma are opened with dlopen when
+// first needed (util/dynamic_library.hpp): a local read loads none of them, the path that needs one
+// loads exactly it, and a library that cannot be loaded gives kUnsupported naming it and dlerror().
 // Each case runs cogr_load_probe (tests/startup/load_probe.cpp) in a fresh process: this test
 // binary links libtiff and has loaded whatever earlier tests needed.
 #include <gtest/gtest.h>
@@ -25,7 +25,7 @@ namespace {
 
 struct ProbeRun {
   int exit_code = -1;
-  std::string status;         ///< "ok" or "<code>: <message>"
+  std::string status;          ///< "ok" or "<code>: <message>"
   std::set<std::string> libs;  ///< file names of the loaded shared objects
   std::string err;
 };
@@ -37,7 +37,8 @@ bool HasFeature(const std::string& name) {
 
 /// True when `libs` has a file whose name starts with `prefix` ("libcurl.so").
 bool Loaded(const std::set<std::string>& libs, const std::string& prefix) {
-  return std::any_of(libs.begin(), libs.end(), [&](const std::string& l) { return l.rfind(prefix, 0) == 0; });
+  return std::any_of(libs.begin(), libs.end(),
+                     [&](const std::string& l) { return l.rfind(prefix, 0) == 0; });
 }
 
 class LazyLoadTest : public ::testing::Test {
@@ -56,8 +57,9 @@ class LazyLoadTest : public ::testing::Test {
 
   /// Runs `env` (VAR=value words, may be empty) cogr_load_probe command uri.
   ProbeRun Probe(const std::string& env, const std::string& command, const std::string& uri) {
-    const CliRun run = RunProgram(dir_, COGR_LOAD_PROBE_PATH, {command, uri},
-                                  env.empty() ? std::vector<std::string>{} : std::vector<std::string>{"env", env});
+    const CliRun run =
+        RunProgram(dir_, COGR_LOAD_PROBE_PATH, {command, uri},
+                   env.empty() ? std::vector<std::string>{} : std::vector<std::string>{"env", env});
     ProbeRun r;
     r.exit_code = run.exit_code;
     std::istringstream lines(run.out);
@@ -77,8 +79,8 @@ TEST_F(LazyLoadTest, LocalReadLoadsNoOptionalLibrary) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.status, "ok");
   EXPECT_TRUE(Loaded(r.libs, "libc.so")) << "the probe lists loaded libraries";
-  for (const char* lib : {"libcurl", "libproj", "libtiff", "libcrypto", "libssl", "libsqlite3", "libgnutls",
-                          "libwebp", "libpng", "libLerc", "liblzma"}) {
+  for (const char* lib : {"libcurl", "libproj", "libtiff", "libcrypto", "libssl", "libsqlite3",
+                          "libgnutls", "libwebp", "libpng", "libLerc", "liblzma"}) {
     EXPECT_FALSE(Loaded(r.libs, lib)) << lib << " was loaded by a local read";
   }
 }
@@ -112,7 +114,8 @@ TEST_F(LazyLoadTest, LongTailDecodeLoadsLibtiff) {
   const ProbeRun r = Probe("", "read", DataPath("longtail/ccitt_g4_lsb2msb.tif"));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.status, "ok");
-  EXPECT_TRUE(r.libs.count(COGR_LIBTIFF_SONAME)) << COGR_LIBTIFF_SONAME << " not loaded for CCITT G4";
+  EXPECT_TRUE(r.libs.count(COGR_LIBTIFF_SONAME))
+      << COGR_LIBTIFF_SONAME << " not loaded for CCITT G4";
   EXPECT_FALSE(Loaded(r.libs, "libcurl"));
   EXPECT_FALSE(Loaded(r.libs, "libproj"));
 #endif
@@ -134,14 +137,16 @@ TEST_F(LazyLoadTest, RemoteOpenLoadsCurl) {
 
 // COGR_LIBCURL / COGR_LIBPROJ / COGR_LIBTIFF name the file dlopen opens (docs/install.md).
 constexpr const char* kMissing = "libcogr-test-missing.so.0";
-const std::string kDlerror = std::string(kMissing) + ": cannot open shared object file: No such file or directory";
+const std::string kDlerror =
+    std::string(kMissing) + ": cannot open shared object file: No such file or directory";
 
 TEST_F(LazyLoadTest, MissingCurlIsUnsupportedNamingUriAndLibrary) {
   if (!HasFeature("curl")) GTEST_SKIP() << "built without libcurl";
   const std::string url = "http://127.0.0.1:" + std::to_string(FreePort()) + "/sample.tif";
   const ProbeRun r = Probe(std::string("COGR_LIBCURL=") + kMissing, "read", url);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.status, "unsupported: " + url + ": " + kMissing + " could not be loaded: " + kDlerror);
+  EXPECT_EQ(r.status,
+            "unsupported: " + url + ": " + kMissing + " could not be loaded: " + kDlerror);
   EXPECT_FALSE(Loaded(r.libs, "libcurl"));
 }
 
@@ -149,9 +154,11 @@ TEST_F(LazyLoadTest, MissingCurlCliError) {
   if (!HasFeature("curl")) GTEST_SKIP() << "built without libcurl";
   const std::string url = "http://127.0.0.1:" + std::to_string(FreePort()) + "/sample.tif";
   const std::string out = dir_ / "x.npy";
-  const CliRun r = RunCogr(dir_, {"read", url, "-o", out}, {"env", std::string("COGR_LIBCURL=") + kMissing});
+  const CliRun r =
+      RunCogr(dir_, {"read", url, "-o", out}, {"env", std::string("COGR_LIBCURL=") + kMissing});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.err, "cogr: error: " + url + ": " + kMissing + " could not be loaded: " + kDlerror + "\n");
+  EXPECT_EQ(r.err,
+            "cogr: error: " + url + ": " + kMissing + " could not be loaded: " + kDlerror + "\n");
   EXPECT_FALSE(std::filesystem::exists(out));
 }
 
@@ -160,7 +167,8 @@ TEST_F(LazyLoadTest, MissingProjIsUnsupported) {
   const std::string path = DataPath("sample.tif");
   const ProbeRun r = Probe(std::string("COGR_LIBPROJ=") + kMissing, "crs", path);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.status, "unsupported: " + path + ": " + kMissing + " could not be loaded: " + kDlerror);
+  EXPECT_EQ(r.status,
+            "unsupported: " + path + ": " + kMissing + " could not be loaded: " + kDlerror);
   EXPECT_FALSE(Loaded(r.libs, "libproj"));
 }
 
@@ -169,7 +177,8 @@ TEST_F(LazyLoadTest, MissingLibtiffIsUnsupported) {
   const std::string path = DataPath("longtail/ccitt_g4_lsb2msb.tif");
   const ProbeRun r = Probe(std::string("COGR_LIBTIFF=") + kMissing, "read", path);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.status, "unsupported: " + path + ": block 0 of IFD 0: " + kMissing + " could not be loaded: " + kDlerror);
+  EXPECT_EQ(r.status, "unsupported: " + path + ": block 0 of IFD 0: " + kMissing +
+                          " could not be loaded: " + kDlerror);
   EXPECT_FALSE(Loaded(r.libs, "libtiff"));
 }
 
@@ -187,9 +196,12 @@ TEST(DynamicLibrary, MissingSymbolLeavesEverySlotUnset) {
   const internal::DynamicLibrarySpec spec{"libc.so.6", nullptr};
   void* found = nullptr;
   void* missing = nullptr;
-  const Status s = internal::LoadDynamicLibrary(spec, {{"strlen", &found}, {"cogr_test_no_such_symbol", &missing}});
+  const Status s = internal::LoadDynamicLibrary(
+      spec, {{"strlen", &found}, {"cogr_test_no_such_symbol", &missing}});
   EXPECT_EQ(s.code(), Code::kUnsupported);
-  EXPECT_EQ(s.message().rfind("libc.so.6 could not be loaded: it has no symbol cogr_test_no_such_symbol", 0), 0u)
+  EXPECT_EQ(s.message().rfind(
+                "libc.so.6 could not be loaded: it has no symbol cogr_test_no_such_symbol", 0),
+            0u)
       << s.message();
   EXPECT_EQ(found, nullptr);
   EXPECT_EQ(missing, nullptr);

@@ -43,8 +43,9 @@ cogr::Status Run(const std::string& command, const std::string& uri) {
     return cogr::EncodePng(image).status();
   }
   cogr::ReadOptions read;
-  read.window = cogr::geo::Window{0, 0, static_cast<double>(std::min<uint64_t>(dataset->width(), 16)),
-                                  static_cast<double>(std::min<uint64_t>(dataset->height(), 16))};
+  read.window =
+      cogr::geo::Window{0, 0, static_cast<double>(std::min<uint64_t>(dataset->width(), 16)),
+                        static_cast<double>(std::min<uint64_t>(dataset->height(), 16))};
   return dataset->Read(read).status();
 }
 
@@ -60,7 +61,8 @@ int main(int argc, char** argv) {
   if (status.ok()) {
     std::printf("status: ok\n");
   } else {
-    std::printf("status: %s: %s\n", std::string(cogr::CodeName(status.code())).c_str(), status.message().c_str());
+    std::printf("status: %s: %s\n", std::string(cogr::CodeName(status.code())).c_str(),
+                status.message().c_str());
   }
   dl_iterate_phdr(PrintLibrary, nullptr);
   return 0;

@@ -34,10 +34,10 @@ TEST(TiffByteStore, FindInsideOneChunkOnly) {
   ExpectAt(s, 100, 50);
   ExpectAt(s, 120, 10);
   ExpectAt(s, 299, 1);
-  EXPECT_EQ(nullptr, s.Find({99, 2}));    // starts before
-  EXPECT_EQ(nullptr, s.Find({140, 20}));  // runs past the chunk
-  EXPECT_EQ(nullptr, s.Find({150, 1}));   // the gap
-  EXPECT_EQ(nullptr, s.Find({140, 100})); // spans two chunks
+  EXPECT_EQ(nullptr, s.Find({99, 2}));          // starts before
+  EXPECT_EQ(nullptr, s.Find({140, 20}));        // runs past the chunk
+  EXPECT_EQ(nullptr, s.Find({150, 1}));         // the gap
+  EXPECT_EQ(nullptr, s.Find({140, 100}));       // spans two chunks
   EXPECT_EQ(nullptr, s.Find({UINT64_MAX, 2}));  // end overflows
 }
 

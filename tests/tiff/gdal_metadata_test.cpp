@@ -19,7 +19,8 @@ TEST(TiffGdalMetadata, ScalesOffsetsDescriptions) {
       "  <Item name=\"SCALE\" sample=\"0\" role=\"scale\">2</Item>\n"
       "  <Item name=\"OFFSET\" sample=\"0\" role=\"offset\">-10.5</Item>\n"
       "  <Item name=\"SCALE\" sample=\"2\" role=\"scale\">1e-3</Item>\n"
-      "  <Item name=\"DESCRIPTION\" sample=\"1\" role=\"description\">a &amp; b &lt;c&gt; &quot;d&quot; &apos;e&apos;</Item>\n"
+      "  <Item name=\"DESCRIPTION\" sample=\"1\" role=\"description\">a &amp; b &lt;c&gt; "
+      "&quot;d&quot; &apos;e&apos;</Item>\n"
       "  <Item name=\"COLORINTERP\" sample=\"1\" role=\"colorinterp\">Green</Item>\n"
       "  <Item name=\"OFFSET\" sample=\"3\">7</Item>\n"
       "  <Item name=\"NAME\" domain=\"TILING_SCHEME\">NZTM2000</Item>\n"
@@ -80,12 +81,14 @@ TEST(TiffGdalMetadata, NestedXmlItemKeptRaw) {
       "<?xml version=\"1.0\"?><GDALMetadata><Item name=\"x\" domain=\"xml:ESRI\" format=\"xml\">"
       "<GeodataXform a=\"1\"><B>&amp;</B></GeodataXform></Item></GDALMetadata>");
   ASSERT_TRUE(md.ok()) << md.status().ToString();
-  EXPECT_EQ("<GeodataXform a=\"1\"><B>&amp;</B></GeodataXform>", md->dataset_items.at("xml:ESRI:x"));
+  EXPECT_EQ("<GeodataXform a=\"1\"><B>&amp;</B></GeodataXform>",
+            md->dataset_items.at("xml:ESRI:x"));
 }
 
 TEST(TiffGdalMetadata, NumericEntitiesAndEmptyRoot) {
-  auto md = ParseGdalMetadata("<GDALMetadata><Item name=\"d\" sample=\"0\" role=\"description\">"
-                              "&#65;&#x42;&#xe9;&bogus;</Item></GDALMetadata>");
+  auto md = ParseGdalMetadata(
+      "<GDALMetadata><Item name=\"d\" sample=\"0\" role=\"description\">"
+      "&#65;&#x42;&#xe9;&bogus;</Item></GDALMetadata>");
   ASSERT_TRUE(md.ok()) << md.status().ToString();
   EXPECT_EQ("AB\xC3\xA9&bogus;", md->descriptions.at(0));
 
@@ -124,7 +127,8 @@ TEST(TiffGdalMetadata, MalformedIsInvalidFile) {
     EXPECT_EQ(0u, md.status().message().find("GDAL_METADATA: ")) << md.status().message();
   }
   auto md = ParseGdalMetadata("<GDALMetadata><Other/></GDALMetadata>");
-  EXPECT_EQ("GDAL_METADATA: expected <Item> or </GDALMetadata> at offset 14", md.status().message());
+  EXPECT_EQ("GDAL_METADATA: expected <Item> or </GDALMetadata> at offset 14",
+            md.status().message());
 }
 
 TEST(TiffGdalMetadata, DeepOrLongInputIsLinear) {

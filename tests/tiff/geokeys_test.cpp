@@ -9,12 +9,12 @@ namespace {
 Ifd WithKeys() {
   Ifd ifd;
   ifd.offset = 8;
-  ifd.geokey_directory = {1, 1, 0, 5,                 // version 1.1.0, 5 keys
-                          1024, 0, 1, 1,              // GTModelType = 1 (SHORT)
-                          1026, 34737, 9, 0,          // GTCitation = "UTM 18N||" → "UTM 18N"
-                          2049, 34737, 7, 9,          // GeogCitation = "WGS 84|"
-                          2057, 34736, 1, 1,          // SemiMajorAxis = doubles[1]
-                          2062, 34736, 3, 2};         // TOWGS84 = doubles[2..5)
+  ifd.geokey_directory = {1,    1,     0, 5,   // version 1.1.0, 5 keys
+                          1024, 0,     1, 1,   // GTModelType = 1 (SHORT)
+                          1026, 34737, 9, 0,   // GTCitation = "UTM 18N||" → "UTM 18N"
+                          2049, 34737, 7, 9,   // GeogCitation = "WGS 84|"
+                          2057, 34736, 1, 1,   // SemiMajorAxis = doubles[1]
+                          2062, 34736, 3, 2};  // TOWGS84 = doubles[2..5)
   ifd.geo_ascii_params = "UTM 18N||WGS 84|";
   ifd.geo_double_params = {0.5, 6378137.0, 1.0, 2.0, 3.0};
   return ifd;
@@ -46,15 +46,18 @@ TEST(TiffGeoKeys, OutOfBoundsReferences) {
   auto keys = ParseGeoKeys(ifd);
   ASSERT_FALSE(keys.ok());
   EXPECT_EQ(Code::kInvalidFile, keys.status().code());
-  EXPECT_EQ("IFD at offset 8: GeoKeyDirectory key 2062: doubles [3, 6) outside GeoDoubleParams (5 values)",
-            keys.status().message());
+  EXPECT_EQ(
+      "IFD at offset 8: GeoKeyDirectory key 2062: doubles [3, 6) outside GeoDoubleParams (5 "
+      "values)",
+      keys.status().message());
 
   ifd = WithKeys();
   ifd.geokey_directory[4 * 3 + 3] = 40;  // GeogCitation at char 40 of 16
   keys = ParseGeoKeys(ifd);
   ASSERT_FALSE(keys.ok());
-  EXPECT_EQ("IFD at offset 8: GeoKeyDirectory key 2049: ASCII [40, 47) outside GeoAsciiParams (16 chars)",
-            keys.status().message());
+  EXPECT_EQ(
+      "IFD at offset 8: GeoKeyDirectory key 2049: ASCII [40, 47) outside GeoAsciiParams (16 chars)",
+      keys.status().message());
 
   ifd = WithKeys();
   ifd.geokey_directory[3] = 6;  // 6 keys declared, 5 present

@@ -83,7 +83,8 @@ TEST(TiffGhostArea, HandWritten) {
   EXPECT_FALSE(FromText("").present);
   EXPECT_FALSE(FromText("GDAL_STRUCTURAL_METADATA_SIZE=").present);
   EXPECT_FALSE(FromText("GDAL_STRUCTURAL_METADATA_SIZE=abc bytes\n").present);
-  EXPECT_FALSE(FromText("GDAL_STRUCTURAL_METADATA_SIZE=999999999 bytes\nLAYOUT=IFDS_BEFORE_DATA\n").present);
+  EXPECT_FALSE(
+      FromText("GDAL_STRUCTURAL_METADATA_SIZE=999999999 bytes\nLAYOUT=IFDS_BEFORE_DATA\n").present);
   EXPECT_FALSE(FromText("GDAL_STRUCTURAL_METADATA_SIZE=000010 bytes").present);  // no newline
   EXPECT_FALSE(FromText("gdal_structural_metadata_size=000010 bytes\n").present);
 }

@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cogr/tiff.hpp"
-#include "tiff/ifd_parse.hpp"
 #include "test_util.hpp"
+#include "tiff/ifd_parse.hpp"
 #include "tiff/tiff_test_util.hpp"
 
 namespace cogr::tiff {
@@ -97,9 +97,9 @@ void ExpectIfd(const json& e, const Ifd& ifd) {
   EXPECT_EQ(ifd.block_offsets.size(), ifd.block_count());
   EXPECT_EQ(ifd.block_byte_counts.size(), ifd.block_count());
   const uint64_t planes = ifd.planar_config == 2 ? ifd.samples_per_pixel : 1;
-  EXPECT_EQ(ifd.block_count(),
-            (ifd.width + ifd.block_width - 1) / ifd.block_width *
-                ((ifd.height + ifd.block_height - 1) / ifd.block_height) * planes);
+  EXPECT_EQ(ifd.block_count(), (ifd.width + ifd.block_width - 1) / ifd.block_width *
+                                   ((ifd.height + ifd.block_height - 1) / ifd.block_height) *
+                                   planes);
 }
 
 class TiffFixture : public ::testing::TestWithParam<std::string> {};
@@ -115,7 +115,8 @@ TEST_P(TiffFixture, MatchesGdal) {
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
   const TiffFile& tf = *opened;
   EXPECT_EQ(expected["bigtiff"].get<bool>(), tf.header.bigtiff);
-  EXPECT_EQ(expected["byteorder"].get<std::string>() == "little", tf.header.byte_order == ByteOrder::kLittle);
+  EXPECT_EQ(expected["byteorder"].get<std::string>() == "little",
+            tf.header.byte_order == ByteOrder::kLittle);
   EXPECT_EQ(expected["ifd_loop"].get<bool>(), tf.ifd_loop);
   ASSERT_EQ(expected["ifd_count"].get<size_t>(), tf.ifds.size());
   ASSERT_EQ(tf.parent.size(), tf.ifds.size());
@@ -128,22 +129,18 @@ TEST_P(TiffFixture, MatchesGdal) {
 
 INSTANTIATE_TEST_SUITE_P(
     Tiff, TiffFixture,
-    ::testing::Values("dt_uint8_deflate_t128.tif", "bigtiff_u8_deflate_t128.tif",
-                      "be_f32_deflate_pred3_t128.tif", "cog_u8_rgb_jpeg_mask_bs256.tif",
-                      "crs_custom_lcc.tif", "nbits1_none_strip13.tif",
-                      "sparse_u8_nodata255_t128.tif", "pixelispoint_4326.tif",
-                      "rotated_modeltransformation_32618.tif", "rasterio__cogeo.tif",
-                      "cogeotiff__be_cog.tiff", "cogeotiff__model_transformation.tif",
-                      "cogeotiff__DEM_BS28_2016_1000_1141.tif", "rasterio__float_nan.tif",
-                      "cogeotiff__rgba8_cog_big.tiff", "rasterio__all-nodata.tif",
-                      "libertiff__be_bigtiff_strip_single_band.tif",
-                      "libertiff__be_strip_single_band.tif", "libertiff__image_description.tif",
-                      "libertiff__image_description_one_char.tif",
-                      "libertiff__le_bigtiff_strip_single_band.tif",
-                      "libertiff__le_strip_single_band.tif",
-                      "libertiff__le_strip_three_band_contig.tif",
-                      "libertiff__le_strip_three_band_separate.tif", "libertiff__self_cycling.tif",
-                      "libertiff__tiled.tif", "libertiff__two_ifds.tif"),
+    ::testing::Values(
+        "dt_uint8_deflate_t128.tif", "bigtiff_u8_deflate_t128.tif", "be_f32_deflate_pred3_t128.tif",
+        "cog_u8_rgb_jpeg_mask_bs256.tif", "crs_custom_lcc.tif", "nbits1_none_strip13.tif",
+        "sparse_u8_nodata255_t128.tif", "pixelispoint_4326.tif",
+        "rotated_modeltransformation_32618.tif", "rasterio__cogeo.tif", "cogeotiff__be_cog.tiff",
+        "cogeotiff__model_transformation.tif", "cogeotiff__DEM_BS28_2016_1000_1141.tif",
+        "rasterio__float_nan.tif", "cogeotiff__rgba8_cog_big.tiff", "rasterio__all-nodata.tif",
+        "libertiff__be_bigtiff_strip_single_band.tif", "libertiff__be_strip_single_band.tif",
+        "libertiff__image_description.tif", "libertiff__image_description_one_char.tif",
+        "libertiff__le_bigtiff_strip_single_band.tif", "libertiff__le_strip_single_band.tif",
+        "libertiff__le_strip_three_band_contig.tif", "libertiff__le_strip_three_band_separate.tif",
+        "libertiff__self_cycling.tif", "libertiff__tiled.tif", "libertiff__two_ifds.tif"),
     [](const ::testing::TestParamInfo<std::string>& param_info) {
       std::string name = param_info.param.substr(0, param_info.param.rfind('.'));
       for (char& c : name) {

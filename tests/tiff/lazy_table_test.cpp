@@ -28,7 +28,8 @@ std::vector<uint8_t> TiledFile(const std::string& name, bool bigtiff) {
   data.bands = 1;
   data.height = data.width = 512;
   data.data.resize(512 * 512);
-  for (size_t i = 0; i < data.data.size(); ++i) data.data[i] = static_cast<uint8_t>((i * 31) ^ (i >> 9));
+  for (size_t i = 0; i < data.data.size(); ++i)
+    data.data[i] = static_cast<uint8_t>((i * 31) ^ (i >> 9));
   EXPECT_TRUE(write::WriteGeoTiff(dir.File("t.tif"), p, data).ok());
   return test::ReadFileBytes(dir.File("t.tif"));
 }
@@ -72,8 +73,11 @@ TEST(LazyTable, LargeTablesNotInHandStayInTheFile) {
     for (uint64_t i = 0; i < 1024; ++i) {
       const ByteRange ro = ifd.lazy_offsets->Values(i, 1);
       const ByteRange rc = ifd.lazy_byte_counts->Values(i, 1);
-      ASSERT_EQ(tiff::LoadTableValue(*ifd.lazy_offsets, order, bytes.data() + ro.offset), e.block_offsets[i]) << i;
-      ASSERT_EQ(tiff::LoadTableValue(*ifd.lazy_byte_counts, order, bytes.data() + rc.offset), e.block_byte_counts[i]);
+      ASSERT_EQ(tiff::LoadTableValue(*ifd.lazy_offsets, order, bytes.data() + ro.offset),
+                e.block_offsets[i])
+          << i;
+      ASSERT_EQ(tiff::LoadTableValue(*ifd.lazy_byte_counts, order, bytes.data() + rc.offset),
+                e.block_byte_counts[i]);
     }
 
     // Dataset reads through the lazy tables equal the eager reads.
@@ -100,7 +104,8 @@ TEST(LazyTable, LargeTablesNotInHandStayInTheFile) {
 size_t EntryValueField(const std::vector<uint8_t>& bytes, uint16_t code) {
   auto u16 = [&](size_t at) { return static_cast<size_t>(bytes[at] | bytes[at + 1] << 8); };
   auto u32 = [&](size_t at) {
-    return static_cast<size_t>(bytes[at] | bytes[at + 1] << 8 | bytes[at + 2] << 16 | uint32_t{bytes[at + 3]} << 24);
+    return static_cast<size_t>(bytes[at] | bytes[at + 1] << 8 | bytes[at + 2] << 16 |
+                               uint32_t{bytes[at + 3]} << 24);
   };
   const size_t ifd = u32(4);
   for (size_t i = 0; i < u16(ifd); ++i) {
@@ -112,18 +117,21 @@ size_t EntryValueField(const std::vector<uint8_t>& bytes, uint16_t code) {
 }
 
 void Put32(std::vector<uint8_t>& bytes, size_t at, uint64_t v) {
-  for (int k = 0; k < 4; ++k) bytes[at + static_cast<size_t>(k)] = static_cast<uint8_t>(v >> (8 * k));
+  for (int k = 0; k < 4; ++k)
+    bytes[at + static_cast<size_t>(k)] = static_cast<uint8_t>(v >> (8 * k));
 }
 
 TEST(LazyTable, TableOutsideTheFileFailsAtOpen) {
   std::vector<uint8_t> bytes = TiledFile("lazy_outside", false);
-  Put32(bytes, EntryValueField(bytes, 325), bytes.size() - 100);  // TileByteCounts runs past the end
+  Put32(bytes, EntryValueField(bytes, 325),
+        bytes.size() - 100);  // TileByteCounts runs past the end
   auto r = test::OpenBytes(bytes, LazyLimits(), 1024);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Code::kInvalidFile);
-  EXPECT_NE(r.status().message().find("tag 325 value [" + std::to_string(bytes.size() - 100) + ", " +
-                                      std::to_string(bytes.size() - 100 + 4096) + ") past end of file"),
-            std::string::npos)
+  EXPECT_NE(
+      r.status().message().find("tag 325 value [" + std::to_string(bytes.size() - 100) + ", " +
+                                std::to_string(bytes.size() - 100 + 4096) + ") past end of file"),
+      std::string::npos)
       << r.status().ToString();
 }
 
@@ -133,7 +141,8 @@ TEST(LazyTable, EachFetchedValueIsChecked) {
   ASSERT_TRUE(eager.ok());
   const tiff::Ifd& e = eager->ifds[0];
   auto u32 = [&](size_t at) {
-    return static_cast<size_t>(good[at] | good[at + 1] << 8 | good[at + 2] << 16 | uint32_t{good[at + 3]} << 24);
+    return static_cast<size_t>(good[at] | good[at + 1] << 8 | good[at + 2] << 16 |
+                               uint32_t{good[at + 3]} << 24);
   };
   const size_t offsets_at = u32(EntryValueField(good, 324));
   const size_t counts_at = u32(EntryValueField(good, 325));
@@ -153,8 +162,9 @@ TEST(LazyTable, EachFetchedValueIsChecked) {
     auto r = (*ds)->Read(block5);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.status().code(), Code::kInvalidFile) << r.status().ToString();
-    EXPECT_NE(r.status().message().find("block 5 of IFD 0: bytes [" + std::to_string(bytes.size() + 10)),
-              std::string::npos)
+    EXPECT_NE(
+        r.status().message().find("block 5 of IFD 0: bytes [" + std::to_string(bytes.size() + 10)),
+        std::string::npos)
         << r.status().ToString();
     ReadOptions block4;  // its neighbour still reads
     block4.window = geo::Window{64, 0, 16, 16};
@@ -178,8 +188,8 @@ TEST(LazyTable, EachFetchedValueIsChecked) {
 
 TEST(LazyTable, ImplicitJpegOverviewReadsLoadTheTables) {
   // A JPEG file without overviews: out_shape reads decode at 1/2..1/8 scale (GDAL's implicit
-  // overviews), a path that walks the block tables itself. Every table lazy (threshold 0, 1 KiB prefix) gives the same pixels.
-  // 512 x 512 RGB JPEG in 128 x 128 tiles, written by libtiff.
+  // overviews), a path that walks the block tables itself. Every table lazy (threshold 0, 1 KiB
+  // prefix) gives the same pixels. 512 x 512 RGB JPEG in 128 x 128 tiles, written by libtiff.
   test::ScratchDir dir("lazy_jpeg");
   const std::string path = dir.File("jpeg.tif");
   {
@@ -196,7 +206,8 @@ TEST(LazyTable, ImplicitJpegOverviewReadsLoadTheTables) {
     TIFFSetField(t, TIFFTAG_TILELENGTH, 128);
     std::vector<uint8_t> tile(128 * 128 * 3);
     for (uint32_t k = 0; k < 16; ++k) {
-      for (size_t i = 0; i < tile.size(); ++i) tile[i] = static_cast<uint8_t>((i / 3 % 128) * 2 + k * 9 + (i % 3) * 40);
+      for (size_t i = 0; i < tile.size(); ++i)
+        tile[i] = static_cast<uint8_t>((i / 3 % 128) * 2 + k * 9 + (i % 3) * 40);
       ASSERT_GE(TIFFWriteEncodedTile(t, k, tile.data(), static_cast<tmsize_t>(tile.size())), 0);
     }
     TIFFClose(t);
@@ -210,7 +221,8 @@ TEST(LazyTable, ImplicitJpegOverviewReadsLoadTheTables) {
     const size_t entry = field - 8;
     const size_t count = bytes[entry + 4] | bytes[entry + 5] << 8 | bytes[entry + 6] << 16;
     const size_t size = (bytes[entry + 2] == 4 ? 4 : 2) * count;
-    const size_t from = bytes[field] | bytes[field + 1] << 8 | bytes[field + 2] << 16 | uint32_t{bytes[field + 3]} << 24;
+    const size_t from = bytes[field] | bytes[field + 1] << 8 | bytes[field + 2] << 16 |
+                        uint32_t{bytes[field + 3]} << 24;
     ASSERT_GT(count, 1u);
     bytes.resize(bytes.size() + 256 * 1024, 0);
     const size_t to = bytes.size();

@@ -5,8 +5,8 @@
 #include <string>
 
 #include "cogr/tiff.hpp"
-#include "tiff/ifd_parse.hpp"
 #include "test_util.hpp"
+#include "tiff/ifd_parse.hpp"
 #include "tiff/tiff_test_util.hpp"
 
 namespace cogr::tiff {

@@ -68,7 +68,8 @@ TEST(TiffOpen, EveryPrefixSizeGivesTheSameIfds) {
 }
 
 TEST(TiffOpen, HeaderByteLimit) {
-  const std::vector<uint8_t> bytes = ReadFileBytes(DataPath("cogeotiff__DEM_BS28_2016_1000_1141.tif"));
+  const std::vector<uint8_t> bytes =
+      ReadFileBytes(DataPath("cogeotiff__DEM_BS28_2016_1000_1141.tif"));
   Limits limits;
   limits.max_header_bytes = 1000;  // the IFD at 61942 needs more than the 16-byte prefix + 1000
   auto tf = OpenBytes(bytes, limits, 16);
@@ -286,7 +287,8 @@ TEST(TiffOpen, WrongTypesAndValuesOfKnownTags) {
        "IFD at offset 8: tag 259 value 70000 > 65535"},
       {{{256, 3, 1, 1}, {257, 3, 1, 1}, {273, 4, 1, 0}, {277, 3, 1, 0}, {279, 4, 1, 1}},
        "IFD at offset 8: SamplesPerPixel 0"},
-      {{{257, 3, 1, 1}, {273, 4, 1, 0}, {279, 4, 1, 1}}, "IFD at offset 8: no ImageWidth (tag 256)"},
+      {{{257, 3, 1, 1}, {273, 4, 1, 0}, {279, 4, 1, 1}},
+       "IFD at offset 8: no ImageWidth (tag 256)"},
       {{{256, 3, 1, 1}, {257, 3, 1, 1}, {279, 4, 1, 1}}, "IFD at offset 8: no StripOffsets"},
       {{{256, 3, 1, 1}, {257, 3, 1, 1}, {273, 4, 1, 0}, {279, 4, 1, 1}, {322, 3, 1, 16}},
        "IFD at offset 8: TileWidth without TileLength"},

@@ -19,8 +19,8 @@ struct MemoryFetch {
     return [this](ByteRange r) -> Result<std::vector<uint8_t>> {
       requests.push_back(r);
       if (r.offset > bytes.size() || r.length > bytes.size() - r.offset) {
-        return Status::IoError("test fetch outside the file: [" + std::to_string(r.offset) +
-                               ", " + std::to_string(r.end()) + ")");
+        return Status::IoError("test fetch outside the file: [" + std::to_string(r.offset) + ", " +
+                               std::to_string(r.end()) + ")");
       }
       return std::vector<uint8_t>(bytes.begin() + static_cast<std::ptrdiff_t>(r.offset),
                                   bytes.begin() + static_cast<std::ptrdiff_t>(r.end()));

@@ -23,7 +23,8 @@ bool Holds(const Buffer& b, size_t n, uint8_t seed) {
 }
 
 TEST(Buffer, SmallAndLargeBlocksKeepTheirBytesThroughResizeCopyAndMove) {
-  for (size_t n : {size_t{0}, size_t{1}, size_t{4096}, kMiB - 1, kMiB, 2 * kMiB + 12345, 33 * kMiB}) {
+  for (size_t n :
+       {size_t{0}, size_t{1}, size_t{4096}, kMiB - 1, kMiB, 2 * kMiB + 12345, 33 * kMiB}) {
     Buffer b(n);
     ASSERT_EQ(b.size(), n);
     Fill(b, 7);

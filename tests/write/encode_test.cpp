@@ -57,10 +57,12 @@ TEST(WriteLzw, RoundTripsThroughCogrDecoder) {
   for (size_t i = 0; i < ramp.size(); ++i) ramp[i] = static_cast<uint8_t>((i / 7) ^ (i >> 9));
   inputs.push_back(ramp);
   // Lengths around the width changes (511/1023/2047 codes) and the reset at 4094.
-  for (size_t n : {509u, 510u, 511u, 512u, 513u, 1021u, 1022u, 1023u, 2045u, 2046u, 2047u, 4093u, 4094u, 4095u}) {
+  for (size_t n : {509u, 510u, 511u, 512u, 513u, 1021u, 1022u, 1023u, 2045u, 2046u, 2047u, 4093u,
+                   4094u, 4095u}) {
     inputs.push_back(RandomBytes(n, static_cast<uint32_t>(n)));
     std::vector<uint8_t> text(n * 3);
-    for (size_t i = 0; i < text.size(); ++i) text[i] = static_cast<uint8_t>("abcab"[i % 5] + (i / 97) % 3);
+    for (size_t i = 0; i < text.size(); ++i)
+      text[i] = static_cast<uint8_t>("abcab"[i % 5] + (i / 97) % 3);
     inputs.push_back(text);
   }
   for (size_t k = 0; k < inputs.size(); ++k) {
@@ -68,7 +70,8 @@ TEST(WriteLzw, RoundTripsThroughCogrDecoder) {
     LzwCompress(inputs[k], stream);
     Status st;
     std::vector<uint8_t> back = DecodeBytes(codec::kLzw, stream, inputs[k].size(), st);
-    ASSERT_TRUE(st.ok()) << "input " << k << " (" << inputs[k].size() << " bytes): " << st.ToString();
+    ASSERT_TRUE(st.ok()) << "input " << k << " (" << inputs[k].size()
+                         << " bytes): " << st.ToString();
     EXPECT_EQ(back, inputs[k]) << "input " << k;
   }
 }
@@ -114,7 +117,8 @@ void CheckPredictorRoundTrip(uint16_t predictor, uint16_t sample_format, uint32_
   uint32_t seed = 17;
   for (auto& v : values) {
     seed = seed * 1664525u + 1013904223u;
-    v = static_cast<T>(static_cast<int32_t>(seed >> 16) - 32768) / static_cast<T>(predictor == 3 ? 7 : 1);
+    v = static_cast<T>(static_cast<int32_t>(seed >> 16) - 32768) /
+        static_cast<T>(predictor == 3 ? 7 : 1);
   }
   std::vector<uint8_t> bytes(values.size() * sizeof(T));
   std::memcpy(bytes.data(), values.data(), bytes.size());

@@ -32,13 +32,15 @@ TEST(WriteGdalTags, MetadataItemsPerBand) {
   p.scales = {1.0, 0.5, 1.0};
   p.offsets = {0.0, -10.0, 0.0};
   p.descriptions = {"red & <blue>", "", "NIR \"band\""};
-  EXPECT_EQ(internal::GdalMetadataXml(p),
-            "<GDALMetadata>\n"
-            "  <Item name=\"DESCRIPTION\" sample=\"0\" role=\"description\">red &amp; &lt;blue&gt;</Item>\n"
-            "  <Item name=\"OFFSET\" sample=\"1\" role=\"offset\">-10</Item>\n"
-            "  <Item name=\"SCALE\" sample=\"1\" role=\"scale\">0.5</Item>\n"
-            "  <Item name=\"DESCRIPTION\" sample=\"2\" role=\"description\">NIR &quot;band&quot;</Item>\n"
-            "</GDALMetadata>\n");
+  EXPECT_EQ(
+      internal::GdalMetadataXml(p),
+      "<GDALMetadata>\n"
+      "  <Item name=\"DESCRIPTION\" sample=\"0\" role=\"description\">red &amp; "
+      "&lt;blue&gt;</Item>\n"
+      "  <Item name=\"OFFSET\" sample=\"1\" role=\"offset\">-10</Item>\n"
+      "  <Item name=\"SCALE\" sample=\"1\" role=\"scale\">0.5</Item>\n"
+      "  <Item name=\"DESCRIPTION\" sample=\"2\" role=\"description\">NIR &quot;band&quot;</Item>\n"
+      "</GDALMetadata>\n");
 }
 
 TEST(WriteGdalTags, SampleBytesOfEachType) {

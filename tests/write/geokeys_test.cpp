@@ -46,7 +46,8 @@ void ExpectKeysEqual(const GeoKeyMap& got, const json& expected) {
       EXPECT_EQ(std::get<uint16_t>(found->second), it->get<int>()) << "key " << id;
     } else if (it->is_string()) {
       ASSERT_TRUE(std::holds_alternative<std::string>(found->second)) << "key " << id;
-      EXPECT_EQ(StripPipes(std::get<std::string>(found->second)), it->get<std::string>()) << "key " << id;
+      EXPECT_EQ(StripPipes(std::get<std::string>(found->second)), it->get<std::string>())
+          << "key " << id;
     } else {
       ASSERT_TRUE(std::holds_alternative<std::vector<double>>(found->second)) << "key " << id;
       const auto& v = std::get<std::vector<double>>(found->second);
@@ -62,7 +63,8 @@ void ExpectKeysEqual(const GeoKeyMap& got, const json& expected) {
 TEST(WriteGeoKeys, EpsgProjectedAsGdalWritesIt) {
   auto keys = internal::GeoKeysForCrs(32618, std::nullopt);
   ASSERT_TRUE(keys.ok()) << keys.status().ToString();
-  ExpectKeysEqual(*keys, LoadExpected("dt_uint8_deflate_t128.json")["info"]["tiff"]["ifds"][0]["geokeys"]);
+  ExpectKeysEqual(*keys,
+                  LoadExpected("dt_uint8_deflate_t128.json")["info"]["tiff"]["ifds"][0]["geokeys"]);
 }
 
 TEST(WriteGeoKeys, EpsgGeographicAsGdalWritesIt) {
@@ -75,12 +77,14 @@ TEST(WriteGeoKeys, EpsgGeographicAsGdalWritesIt) {
 
 TEST(WriteGeoKeys, WktWithEpsgIdentityIsWrittenAsTheCode) {
   const json expected = LoadExpected("dt_uint8_deflate_t128.json");
-  auto keys = internal::GeoKeysForCrs(std::nullopt, expected["contract"]["crs_wkt"].get<std::string>());
+  auto keys =
+      internal::GeoKeysForCrs(std::nullopt, expected["contract"]["crs_wkt"].get<std::string>());
   ASSERT_TRUE(keys.ok()) << keys.status().ToString();
   ExpectKeysEqual(*keys, expected["info"]["tiff"]["ifds"][0]["geokeys"]);
   // A PROJ string is not identified with certainty: user-defined Transverse Mercator keys on
   // the EPSG:4326 base (as GDAL writes a CRS without AUTHORITY).
-  keys = internal::GeoKeysForCrs(std::nullopt, std::string("+proj=utm +zone=18 +datum=WGS84 +units=m +no_defs"));
+  keys = internal::GeoKeysForCrs(std::nullopt,
+                                 std::string("+proj=utm +zone=18 +datum=WGS84 +units=m +no_defs"));
   ASSERT_TRUE(keys.ok()) << keys.status().ToString();
   EXPECT_EQ(std::get<uint16_t>(keys->at(3072)), 32767);
   EXPECT_EQ(std::get<uint16_t>(keys->at(3075)), 1);  // CT_TransverseMercator
@@ -91,15 +95,18 @@ TEST(WriteGeoKeys, WktWithEpsgIdentityIsWrittenAsTheCode) {
 
 TEST(WriteGeoKeys, UserDefinedLambertConformalConicAsGdalWritesIt) {
   const json expected = LoadExpected("crs_custom_lcc.json");
-  auto keys = internal::GeoKeysForCrs(std::nullopt, expected["contract"]["crs_wkt"].get<std::string>());
+  auto keys =
+      internal::GeoKeysForCrs(std::nullopt, expected["contract"]["crs_wkt"].get<std::string>());
   ASSERT_TRUE(keys.ok()) << keys.status().ToString();
   ExpectKeysEqual(*keys, expected["info"]["tiff"]["ifds"][0]["geokeys"]);
 }
 
 TEST(WriteGeoKeys, UnsupportedCrsNamesWhatIsMissing) {
-  auto keys = internal::GeoKeysForCrs(std::nullopt, std::string("+proj=eqearth +datum=WGS84 +units=m +no_defs"));
+  auto keys = internal::GeoKeysForCrs(std::nullopt,
+                                      std::string("+proj=eqearth +datum=WGS84 +units=m +no_defs"));
   EXPECT_EQ(keys.status().code(), Code::kUnsupported);
-  EXPECT_NE(keys.status().message().find("Equal Earth"), std::string::npos) << keys.status().message();
+  EXPECT_NE(keys.status().message().find("Equal Earth"), std::string::npos)
+      << keys.status().message();
   keys = internal::GeoKeysForCrs(4978, std::nullopt);  // WGS 84 geocentric
   EXPECT_EQ(keys.status().code(), Code::kUnsupported);
   EXPECT_NE(keys.status().message().find("neither projected nor geographic"), std::string::npos)
@@ -120,11 +127,11 @@ TEST(WriteGeoKeys, EncodedDirectoryIsSortedWithParamsAfter) {
   keys[2049] = std::string("de|");
   keys[3079] = std::vector<double>{44.5, 1.0};
   const internal::GeoKeyTags tags = internal::EncodeGeoKeys(keys);
-  EXPECT_EQ(tags.directory, (std::vector<uint16_t>{1, 1, 0, 5,              //
-                                                   1024, 0, 1, 1,           //
-                                                   1026, 34737, 4, 0,       //
-                                                   2049, 34737, 4, 4,       //
-                                                   3078, 34736, 1, 0,       //
+  EXPECT_EQ(tags.directory, (std::vector<uint16_t>{1,    1,     0, 5,  //
+                                                   1024, 0,     1, 1,  //
+                                                   1026, 34737, 4, 0,  //
+                                                   2049, 34737, 4, 4,  //
+                                                   3078, 34736, 1, 0,  //
                                                    3079, 34736, 2, 1}));
   EXPECT_EQ(tags.doubles, (std::vector<double>{31.5, 44.5, 1.0}));
   EXPECT_EQ(tags.ascii, std::string("abc|de||\0", 9));
@@ -164,16 +171,19 @@ TEST(WriteGeoKeys, CustomProjectionsReadBackWithTheirParameters) {
     std::vector<std::string> fragments;
   };
   const std::vector<Case> cases = {
-      {"+proj=tmerc +lat_0=10 +lon_0=-60 +k=0.9995 +x_0=400000 +y_0=100 +ellps=GRS80 +units=m +no_defs",
+      {"+proj=tmerc +lat_0=10 +lon_0=-60 +k=0.9995 +x_0=400000 +y_0=100 +ellps=GRS80 +units=m "
+       "+no_defs",
        {"PROJECTION[\"Transverse_Mercator\"]", "PARAMETER[\"latitude_of_origin\",10]",
         "PARAMETER[\"central_meridian\",-60]", "PARAMETER[\"scale_factor\",0.9995]",
         "PARAMETER[\"false_easting\",400000]", "PARAMETER[\"false_northing\",100]"}},
-      {"+proj=aea +lat_0=23 +lon_0=-96 +lat_1=29.5 +lat_2=45.5 +x_0=10 +y_0=20 +datum=NAD83 +units=m +no_defs",
+      {"+proj=aea +lat_0=23 +lon_0=-96 +lat_1=29.5 +lat_2=45.5 +x_0=10 +y_0=20 +datum=NAD83 "
+       "+units=m +no_defs",
        {"PROJECTION[\"Albers_Conic_Equal_Area\"]", "PARAMETER[\"latitude_of_center\",23]",
         "PARAMETER[\"longitude_of_center\",-96]", "PARAMETER[\"standard_parallel_1\",29.5]",
         "PARAMETER[\"standard_parallel_2\",45.5]", "PARAMETER[\"false_easting\",10]",
         "DATUM[\"North_American_Datum_1983\"", "AUTHORITY[\"EPSG\",\"6269\"]"}},
-      {"+proj=stere +lat_0=90 +lat_ts=70 +lon_0=-45 +k=1 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs",
+      {"+proj=stere +lat_0=90 +lat_ts=70 +lon_0=-45 +k=1 +x_0=0 +y_0=0 +datum=WGS84 +units=m "
+       "+no_defs",
        {"PROJECTION[\"Polar_Stereographic\"]", "PARAMETER[\"latitude_of_origin\",70]",
         "PARAMETER[\"central_meridian\",-45]"}},
       {"+proj=laea +lat_0=52 +lon_0=10 +x_0=4321000 +y_0=3210000 +ellps=GRS80 +units=m +no_defs",
@@ -184,12 +194,14 @@ TEST(WriteGeoKeys, CustomProjectionsReadBackWithTheirParameters) {
       {"+proj=merc +lon_0=20 +lat_ts=15 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs",
        {"PROJECTION[\"Mercator_2SP\"]", "PARAMETER[\"standard_parallel_1\",15]",
         "PARAMETER[\"central_meridian\",20]"}},
-      {"+proj=lcc +lat_1=33 +lat_2=45 +lat_0=39 +lon_0=-96 +x_0=609601.2192024384 +y_0=0 +datum=NAD83 "
+      {"+proj=lcc +lat_1=33 +lat_2=45 +lat_0=39 +lon_0=-96 +x_0=609601.2192024384 +y_0=0 "
+       "+datum=NAD83 "
        "+units=us-ft +no_defs",
        {"PROJECTION[\"Lambert_Conformal_Conic_2SP\"]", "PARAMETER[\"false_easting\",2000000",
         "UNIT[\"US survey foot\""}},
       {"+proj=longlat +ellps=intl +towgs84=-87,-98,-121,0,0,0,0 +no_defs",
-       {"GEOGCS[", "SPHEROID[\"International 1924", "6378388,297", "TOWGS84[-87,-98,-121,0,0,0,0]"}},
+       {"GEOGCS[", "SPHEROID[\"International 1924", "6378388,297",
+        "TOWGS84[-87,-98,-121,0,0,0,0]"}},
   };
   for (const Case& c : cases) {
     const std::string wkt = RoundTripWkt(c.crs);

@@ -28,9 +28,10 @@ using write::Compression;
 using write::Interleave;
 using write::Profile;
 
-const DataType kAllTypes[] = {DataType::kUInt8,   DataType::kInt8,    DataType::kUInt16,   DataType::kInt16,
-                              DataType::kUInt32,  DataType::kInt32,   DataType::kUInt64,   DataType::kInt64,
-                              DataType::kFloat32, DataType::kFloat64, DataType::kCInt16,   DataType::kCInt32,
+const DataType kAllTypes[] = {DataType::kUInt8,    DataType::kInt8,    DataType::kUInt16,
+                              DataType::kInt16,    DataType::kUInt32,  DataType::kInt32,
+                              DataType::kUInt64,   DataType::kInt64,   DataType::kFloat32,
+                              DataType::kFloat64,  DataType::kCInt16,  DataType::kCInt32,
                               DataType::kCFloat32, DataType::kCFloat64};
 
 Profile BaseProfile(DataType dtype, int count, uint64_t height, uint64_t width) {
@@ -73,11 +74,13 @@ std::string CaseName(const ::testing::TestParamInfo<RoundTripCase>& info) {
 std::vector<RoundTripCase> AllCases() {
   std::vector<RoundTripCase> cases;
   for (DataType t : kAllTypes) {
-    for (Compression c : {Compression::kNone, Compression::kDeflate, Compression::kZstd, Compression::kLzw}) {
+    for (Compression c :
+         {Compression::kNone, Compression::kDeflate, Compression::kZstd, Compression::kLzw}) {
       std::vector<int> predictors = {1};
       if (c != Compression::kNone && !IsComplex(t)) predictors.push_back(IsFloat(t) ? 3 : 2);
       for (int pred : predictors) {
-        for (Interleave il : {Interleave::kPixel, Interleave::kBand}) cases.push_back({t, c, pred, il});
+        for (Interleave il : {Interleave::kPixel, Interleave::kBand})
+          cases.push_back({t, c, pred, il});
       }
     }
   }
@@ -112,7 +115,8 @@ TEST_P(WriteRoundTrip, CogrAndLibtiffReadBackEveryPixel) {
   EXPECT_EQ((*ds)->interleave(), c.interleave == Interleave::kPixel ? "pixel" : "band");
   EXPECT_EQ((*ds)->block_shape(), (std::array<uint64_t, 2>{16, 32}));
   EXPECT_EQ((*ds)->tiff().ifds[0].predictor, c.compress == Compression::kNone ? 1 : c.predictor);
-  EXPECT_EQ((*ds)->photometric(), c.dtype == DataType::kUInt8 && c.interleave == Interleave::kPixel ? 2 : 1);
+  EXPECT_EQ((*ds)->photometric(),
+            c.dtype == DataType::kUInt8 && c.interleave == Interleave::kPixel ? 2 : 1);
   EXPECT_TRUE((*ds)->is_cog());
   auto back = (*ds)->Read();
   ASSERT_TRUE(back.ok()) << back.status().ToString();
@@ -148,10 +152,14 @@ Array ExpectedOverview(const Array& full, int factor, bool average, std::optiona
         if (average) {
           double sum = 0;
           int n = 0;
-          for (uint64_t y = oy * factor; y < std::min<uint64_t>((oy + 1) * factor, full.height); ++y) {
-            for (uint64_t x = ox * factor; x < std::min<uint64_t>((ox + 1) * factor, full.width); ++x) {
+          for (uint64_t y = oy * factor; y < std::min<uint64_t>((oy + 1) * factor, full.height);
+               ++y) {
+            for (uint64_t x = ox * factor; x < std::min<uint64_t>((ox + 1) * factor, full.width);
+                 ++x) {
               const T v = src[(b * full.height + y) * full.width + x];
-              if (std::isnan(static_cast<double>(v)) || (nodata && static_cast<double>(v) == *nodata)) continue;
+              if (std::isnan(static_cast<double>(v)) ||
+                  (nodata && static_cast<double>(v) == *nodata))
+                continue;
               sum += static_cast<double>(v);
               ++n;
             }
@@ -179,7 +187,8 @@ Array ExpectedOverview(const Array& full, int factor, bool average, std::optiona
 
 template <class T>
 void CheckOverviews(DataType dtype, bool average, std::optional<double> nodata, Interleave il) {
-  test::ScratchDir dir(std::string("ovr_") + std::string(DataTypeName(dtype)) + (average ? "_avg" : "_near"));
+  test::ScratchDir dir(std::string("ovr_") + std::string(DataTypeName(dtype)) +
+                       (average ? "_avg" : "_near"));
   const uint64_t h = 75, w = 100;
   Array data = test::MakeArray(dtype, 2, h, w, 3);
   // Plant nodata: a whole 8x8 block of band 1 and scattered pixels.
@@ -195,7 +204,8 @@ void CheckOverviews(DataType dtype, bool average, std::optional<double> nodata, 
   p.interleave = il;
   p.nodata = nodata;
   p.overviews = {2, 4, 8};
-  p.overview_resampling = average ? write::OverviewResampling::kAverage : write::OverviewResampling::kNearest;
+  p.overview_resampling =
+      average ? write::OverviewResampling::kAverage : write::OverviewResampling::kNearest;
   const std::string path = dir.File("ovr.tif");
   Status st = write::WriteGeoTiff(path, p, data);
   ASSERT_TRUE(st.ok()) << st.ToString();
@@ -212,30 +222,40 @@ void CheckOverviews(DataType dtype, bool average, std::optional<double> nodata, 
     ASSERT_TRUE(got.ok()) << got.status().ToString();
     EXPECT_EQ(test::FirstDifference(*got, expected), -1) << "overview " << factors[i];
     // The overview's georeferencing: pixels factor-ish times larger, same origin.
-    EXPECT_DOUBLE_EQ(got->transform.a, 10.0 * static_cast<double>(w) / static_cast<double>(expected.width));
+    EXPECT_DOUBLE_EQ(got->transform.a,
+                     10.0 * static_cast<double>(w) / static_cast<double>(expected.width));
     EXPECT_DOUBLE_EQ(got->transform.c, 583020.0);
     std::string error;
     const Array lt = test::ReadWithLibtiff(path, i + 1, dtype, error);
     ASSERT_EQ(error, "");
     EXPECT_EQ(test::FirstDifference(lt, expected), -1) << "libtiff, overview " << factors[i];
     EXPECT_EQ((*ds)->tiff().ifds[static_cast<size_t>(i + 1)].subfile_type, 1u);
-    EXPECT_EQ((*ds)->tiff().ifds[static_cast<size_t>(i + 1)].gdal_nodata.has_value(), nodata.has_value());
+    EXPECT_EQ((*ds)->tiff().ifds[static_cast<size_t>(i + 1)].gdal_nodata.has_value(),
+              nodata.has_value());
   }
   auto full = ReadCogr(path);
   ASSERT_TRUE(full.ok());
   EXPECT_EQ(test::FirstDifference(*full, data), -1);
 }
 
-TEST(WriteOverviews, AverageUInt16WithNodata) { CheckOverviews<uint16_t>(DataType::kUInt16, true, 0.0, Interleave::kPixel); }
+TEST(WriteOverviews, AverageUInt16WithNodata) {
+  CheckOverviews<uint16_t>(DataType::kUInt16, true, 0.0, Interleave::kPixel);
+}
 TEST(WriteOverviews, AverageInt16BandInterleaved) {
   CheckOverviews<int16_t>(DataType::kInt16, true, -9999.0, Interleave::kBand);
 }
 TEST(WriteOverviews, AverageFloat32WithoutNodata) {
   CheckOverviews<float>(DataType::kFloat32, true, std::nullopt, Interleave::kPixel);
 }
-TEST(WriteOverviews, AverageFloat64WithNodata) { CheckOverviews<double>(DataType::kFloat64, true, -1.0, Interleave::kBand); }
-TEST(WriteOverviews, NearestUInt8) { CheckOverviews<uint8_t>(DataType::kUInt8, false, std::nullopt, Interleave::kPixel); }
-TEST(WriteOverviews, NearestInt32WithNodata) { CheckOverviews<int32_t>(DataType::kInt32, false, 5.0, Interleave::kBand); }
+TEST(WriteOverviews, AverageFloat64WithNodata) {
+  CheckOverviews<double>(DataType::kFloat64, true, -1.0, Interleave::kBand);
+}
+TEST(WriteOverviews, NearestUInt8) {
+  CheckOverviews<uint8_t>(DataType::kUInt8, false, std::nullopt, Interleave::kPixel);
+}
+TEST(WriteOverviews, NearestInt32WithNodata) {
+  CheckOverviews<int32_t>(DataType::kInt32, false, 5.0, Interleave::kBand);
+}
 
 // GDAL (gdaladdo -r average, GDAL 3.6) made the 2x overview of this fixture; ours from the same
 // full-resolution pixels must be identical.
@@ -308,7 +328,8 @@ TEST(WriteMetadata, NodataValuesOfEachKind) {
     test::ScratchDir dir("nodata");
     Profile p = BaseProfile(c.dtype, 1, 16, 16);
     p.nodata = c.nodata;
-    ASSERT_TRUE(write::WriteGeoTiff(dir.File("n.tif"), p, test::MakeArray(c.dtype, 1, 16, 16)).ok());
+    ASSERT_TRUE(
+        write::WriteGeoTiff(dir.File("n.tif"), p, test::MakeArray(c.dtype, 1, 16, 16)).ok());
     auto ds = Dataset::Open(dir.File("n.tif"));
     ASSERT_TRUE(ds.ok());
     EXPECT_EQ((*ds)->tiff().ifds[0].gdal_nodata, c.text);
@@ -324,8 +345,10 @@ TEST(WriteMetadata, NodataValuesOfEachKind) {
 TEST(WriteMetadata, RotatedTransformAsModelTransformation) {
   test::ScratchDir dir("rot");
   Profile p = BaseProfile(DataType::kUInt8, 1, 16, 16);
-  p.transform = geo::Affine::Translation(500000, 4000000) * geo::Affine::Rotation(30) * geo::Affine::Scale(2, -2);
-  ASSERT_TRUE(write::WriteGeoTiff(dir.File("r.tif"), p, test::MakeArray(DataType::kUInt8, 1, 16, 16)).ok());
+  p.transform = geo::Affine::Translation(500000, 4000000) * geo::Affine::Rotation(30) *
+                geo::Affine::Scale(2, -2);
+  ASSERT_TRUE(
+      write::WriteGeoTiff(dir.File("r.tif"), p, test::MakeArray(DataType::kUInt8, 1, 16, 16)).ok());
   auto ds = Dataset::Open(dir.File("r.tif"));
   ASSERT_TRUE(ds.ok());
   EXPECT_EQ((*ds)->transform(), p.transform);
@@ -338,7 +361,8 @@ TEST(WriteMetadata, NoGeoreferencingWithoutCrsOrTransform) {
   Profile p = BaseProfile(DataType::kUInt8, 1, 16, 16);
   p.crs_epsg.reset();
   p.transform = geo::Affine::Identity();
-  ASSERT_TRUE(write::WriteGeoTiff(dir.File("p.tif"), p, test::MakeArray(DataType::kUInt8, 1, 16, 16)).ok());
+  ASSERT_TRUE(
+      write::WriteGeoTiff(dir.File("p.tif"), p, test::MakeArray(DataType::kUInt8, 1, 16, 16)).ok());
   auto ds = Dataset::Open(dir.File("p.tif"));
   ASSERT_TRUE(ds.ok());
   const tiff::Ifd& ifd = (*ds)->tiff().ifds[0];
@@ -359,7 +383,9 @@ TEST(WriteMetadata, RgbaWithAlpha) {
   EXPECT_EQ((*ds)->photometric(), 2);
   EXPECT_EQ((*ds)->tiff().ifds[0].extra_samples, std::vector<uint16_t>{2});
   std::string error;
-  EXPECT_EQ(test::FirstDifference(test::ReadWithLibtiff(dir.File("rgba.tif"), 0, DataType::kUInt8, error), data), -1);
+  EXPECT_EQ(test::FirstDifference(
+                test::ReadWithLibtiff(dir.File("rgba.tif"), 0, DataType::kUInt8, error), data),
+            -1);
   EXPECT_EQ(error, "");
 }
 
@@ -379,13 +405,18 @@ TEST(WriteLayout, GhostAreaIfdsFirstLeadersTrailersAndCogOrder) {
   p.compress = Compression::kLzw;
   p.predictor = 2;
   p.overviews = {2, 4};
-  ASSERT_TRUE(write::WriteGeoTiff(dir.File("l.tif"), p, test::MakeArray(DataType::kUInt16, 1, 100, 90)).ok());
+  ASSERT_TRUE(
+      write::WriteGeoTiff(dir.File("l.tif"), p, test::MakeArray(DataType::kUInt16, 1, 100, 90))
+          .ok());
   const std::vector<uint8_t> bytes = test::ReadFileBytes(dir.File("l.tif"));
   ASSERT_GT(bytes.size(), 200u);
   const std::string expected_ghost =
       "GDAL_STRUCTURAL_METADATA_SIZE=000140 bytes\nLAYOUT=IFDS_BEFORE_DATA\nBLOCK_ORDER=ROW_MAJOR\n"
-      "BLOCK_LEADER=SIZE_AS_UINT4\nBLOCK_TRAILER=LAST_4_BYTES_REPEATED\nKNOWN_INCOMPATIBLE_EDITION=NO\n ";
-  EXPECT_EQ(std::string(bytes.begin() + 8, bytes.begin() + 8 + static_cast<long>(expected_ghost.size())), expected_ghost);
+      "BLOCK_LEADER=SIZE_AS_UINT4\nBLOCK_TRAILER=LAST_4_BYTES_REPEATED\nKNOWN_INCOMPATIBLE_EDITION="
+      "NO\n ";
+  EXPECT_EQ(
+      std::string(bytes.begin() + 8, bytes.begin() + 8 + static_cast<long>(expected_ghost.size())),
+      expected_ghost);
   const tiff::GhostArea ghost = tiff::ParseGhostArea(ByteSpan(bytes).subspan(8));
   EXPECT_TRUE(ghost.present);
   EXPECT_TRUE(ghost.layout_cog);
@@ -414,7 +445,8 @@ TEST(WriteLayout, GhostAreaIfdsFirstLeadersTrailersAndCogOrder) {
       prev_end = off + n;
       ASSERT_LE(off + n + 4, bytes.size());
       EXPECT_EQ(Le32(bytes, off - 4), n) << "leader of IFD " << i << " block " << k;
-      EXPECT_EQ(Le32(bytes, off + n), Le32(bytes, off + n - 4)) << "trailer of IFD " << i << " block " << k;
+      EXPECT_EQ(Le32(bytes, off + n), Le32(bytes, off + n - 4))
+          << "trailer of IFD " << i << " block " << k;
     }
   }
   EXPECT_EQ(prev_end + 4, bytes.size());
@@ -442,7 +474,9 @@ TEST(WriteLayout, BigTiffForcedAndClassicByDefault) {
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(test::FirstDifference(*back, data), -1);
   std::string error;
-  EXPECT_EQ(test::FirstDifference(test::ReadWithLibtiff(dir.File("big.tif"), 0, DataType::kFloat32, error), data), -1);
+  EXPECT_EQ(test::FirstDifference(
+                test::ReadWithLibtiff(dir.File("big.tif"), 0, DataType::kFloat32, error), data),
+            -1);
   EXPECT_EQ(error, "");
   const Array ovr = test::ReadWithLibtiff(dir.File("big.tif"), 1, DataType::kFloat32, error);
   EXPECT_EQ(error, "");
@@ -469,7 +503,9 @@ TEST(WriteLayout, StripsWithShortLastStrip) {
     ASSERT_TRUE(back.ok()) << back.status().ToString();
     EXPECT_EQ(test::FirstDifference(*back, data), -1);
     std::string error;
-    EXPECT_EQ(test::FirstDifference(test::ReadWithLibtiff(dir.File("s.tif"), 0, DataType::kInt32, error), data), -1);
+    EXPECT_EQ(test::FirstDifference(
+                  test::ReadWithLibtiff(dir.File("s.tif"), 0, DataType::kInt32, error), data),
+              -1);
     EXPECT_EQ(error, "");
   }
 }
@@ -525,20 +561,30 @@ TEST(WriteErrors, ProfileValidationNamesTheField) {
   const std::vector<Case> cases = {
       {[](Profile& p) { p.width = 0; }, "width and height must be > 0, got 0 x 16"},
       {[](Profile& p) { p.count = 0; }, "count must be in [1, 65535], got 0"},
-      {[](Profile& p) { p.blockxsize = 24; }, "blockxsize and blockysize must be positive multiples of 16, got 24 x 16"},
+      {[](Profile& p) { p.blockxsize = 24; },
+       "blockxsize and blockysize must be positive multiples of 16, got 24 x 16"},
       {[](Profile& p) { p.compress = Compression::kDeflate, p.predictor = 3; },
        "predictor 3 needs dtype float32 or float64, got uint16"},
       {[](Profile& p) { p.predictor = 4; }, "predictor must be 1, 2 or 3, got 4"},
-      {[](Profile& p) { p.overviews = {2, 2}; }, "overview factors must be strictly increasing, got 2 then 2"},
+      {[](Profile& p) {
+         p.overviews = {2, 2};
+       },
+       "overview factors must be strictly increasing, got 2 then 2"},
       {[](Profile& p) { p.overviews = {1}; }, "overview factors must be >= 2, got 1"},
-      {[](Profile& p) { p.scales = {1, 2}; }, "scales has 2 entries, expected 0 or count (1)"},
+      {[](Profile& p) {
+         p.scales = {1, 2};
+       },
+       "scales has 2 entries, expected 0 or count (1)"},
       {[](Profile& p) { p.nodata = 70000; }, "nodata 70000 is out of range for uint16"},
       {[](Profile& p) { p.nodata = 1.5; }, "nodata 1.5 is not an integer, as uint16 needs"},
-      {[](Profile& p) { p.compress = Compression::kZstd, p.zstd_level = 30; }, "zstd_level must be in [1, 22], got 30"},
-      {[](Profile& p) { p.tiled = false, p.overviews = {2}; }, "overviews need tiled = true (the COG layout)"},
+      {[](Profile& p) { p.compress = Compression::kZstd, p.zstd_level = 30; },
+       "zstd_level must be in [1, 22], got 30"},
+      {[](Profile& p) { p.tiled = false, p.overviews = {2}; },
+       "overviews need tiled = true (the COG layout)"},
       {[](Profile& p) { p.transform.a = std::nan(""); }, "transform must be finite, got nan"},
       {[](Profile& p) { p.blockxsize = p.blockysize = 65536; },
-       "one block would hold 8589934592 bytes, more than readers accept (1073741824): use smaller blocks"},
+       "one block would hold 8589934592 bytes, more than readers accept (1073741824): use smaller "
+       "blocks"},
   };
   for (const Case& c : cases) {
     Profile p = BaseProfile(DataType::kUInt16, 1, 16, 16);
@@ -554,9 +600,12 @@ TEST(WriteErrors, ProfileValidationNamesTheField) {
 TEST(WriteErrors, ArrayMustMatchProfile) {
   test::ScratchDir dir("mismatch");
   Profile p = BaseProfile(DataType::kUInt16, 2, 16, 16);
-  Status st = write::WriteGeoTiff(dir.File("x.tif"), p, test::MakeArray(DataType::kUInt16, 1, 16, 16));
+  Status st =
+      write::WriteGeoTiff(dir.File("x.tif"), p, test::MakeArray(DataType::kUInt16, 1, 16, 16));
   EXPECT_EQ(st.code(), Code::kInvalidArgument);
-  EXPECT_EQ(st.message(), dir.File("x.tif") + ": array shape (1, 16, 16) != profile (count, height, width) (2, 16, 16)");
+  EXPECT_EQ(st.message(),
+            dir.File("x.tif") +
+                ": array shape (1, 16, 16) != profile (count, height, width) (2, 16, 16)");
   st = write::WriteGeoTiff(dir.File("x.tif"), p, test::MakeArray(DataType::kInt16, 2, 16, 16));
   EXPECT_EQ(st.message(), dir.File("x.tif") + ": array dtype int16 != profile dtype uint16");
   EXPECT_TRUE(dir.Entries().empty());
@@ -602,11 +651,14 @@ TEST(WriteErrors, ExistingFileIsReplacedOnlyOnSuccess) {
   Profile p = BaseProfile(DataType::kUInt8, 1, 16, 16);
   p.crs_epsg.reset();
   p.crs_wkt = "+proj=eqearth +datum=WGS84";  // unsupported: fails before writing
-  Status st = write::WriteGeoTiff(dir.File("out.tif"), p, test::MakeArray(DataType::kUInt8, 1, 16, 16));
+  Status st =
+      write::WriteGeoTiff(dir.File("out.tif"), p, test::MakeArray(DataType::kUInt8, 1, 16, 16));
   EXPECT_EQ(st.code(), Code::kUnsupported);
   EXPECT_EQ(test::ReadFileBytes(dir.File("out.tif")), (std::vector<uint8_t>{'o', 'l', 'd'}));
   p.crs_wkt.reset();
-  ASSERT_TRUE(write::WriteGeoTiff(dir.File("out.tif"), p, test::MakeArray(DataType::kUInt8, 1, 16, 16)).ok());
+  ASSERT_TRUE(
+      write::WriteGeoTiff(dir.File("out.tif"), p, test::MakeArray(DataType::kUInt8, 1, 16, 16))
+          .ok());
   EXPECT_TRUE(Dataset::Open(dir.File("out.tif")).ok());
   EXPECT_EQ(dir.Entries(), std::vector<std::string>{"out.tif"});
 }

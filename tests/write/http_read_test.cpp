@@ -84,7 +84,9 @@ TEST(WriteHttp, WindowReadMakesOneRequestPerCoalescedRun) {
     ASSERT_TRUE(got.ok()) << got.status().ToString();
     EXPECT_EQ(nginx.RequestCount() - before_read, runs) << "hole_size_limit " << hole;
     for (uint64_t y = 0; y < 200; ++y) {
-      ASSERT_EQ(std::memcmp(got->data.data() + y * 200 * 2, data.data.data() + ((100 + y) * 1024 + 100) * 2, 400), 0)
+      ASSERT_EQ(std::memcmp(got->data.data() + y * 200 * 2,
+                            data.data.data() + ((100 + y) * 1024 + 100) * 2, 400),
+                0)
           << "row " << y;
     }
   }

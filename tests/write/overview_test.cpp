@@ -65,7 +65,8 @@ TEST(WriteOverview, AverageSkipsNodataAndNan) {
   EXPECT_EQ(Values<uint16_t>(*ovr), (std::vector<uint16_t>{2, 5}));
 
   const float nan = std::nanf("");
-  const Array f = Make<float>(DataType::kFloat32, 1, 2, 4, {1.0f, nan, nan, nan, 2.0f, 4.5f, nan, nan});
+  const Array f =
+      Make<float>(DataType::kFloat32, 1, 2, 4, {1.0f, nan, nan, nan, 2.0f, 4.5f, nan, nan});
   ovr = internal::MakeOverview(f, 2, write::OverviewResampling::kAverage, std::nullopt);
   ASSERT_TRUE(ovr.ok());
   const auto v = Values<float>(*ovr);
@@ -89,8 +90,9 @@ TEST(WriteOverview, NearestTakesGdalsSourcePixel) {
   ASSERT_TRUE(ovr.ok());
   EXPECT_EQ(Values<uint8_t>(*ovr), (std::vector<uint8_t>{0, 2, 8, 10}));
   // 3x3, factor 2 → 2x2, ratio 1.5: floor(0.5) = 0, floor(2.0) = 2.
-  ovr = internal::MakeOverview(Make<uint8_t>(DataType::kUInt8, 1, 3, 3, {1, 2, 3, 4, 5, 6, 7, 8, 9}), 2,
-                               write::OverviewResampling::kNearest, std::nullopt);
+  ovr =
+      internal::MakeOverview(Make<uint8_t>(DataType::kUInt8, 1, 3, 3, {1, 2, 3, 4, 5, 6, 7, 8, 9}),
+                             2, write::OverviewResampling::kNearest, std::nullopt);
   ASSERT_TRUE(ovr.ok());
   EXPECT_EQ(Values<uint8_t>(*ovr), (std::vector<uint8_t>{1, 3, 7, 9}));
 }

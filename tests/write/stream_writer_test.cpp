@@ -29,14 +29,16 @@ Array Rows(const Array& a, uint64_t row0, uint64_t n) {
   const size_t row_bytes = a.width * a.sample_bytes();
   r.data.resize(a.bands * n * row_bytes);
   for (uint64_t b = 0; b < a.bands; ++b) {
-    std::memcpy(r.data.data() + b * n * row_bytes, a.data.data() + (b * a.height + row0) * row_bytes, n * row_bytes);
+    std::memcpy(r.data.data() + b * n * row_bytes,
+                a.data.data() + (b * a.height + row0) * row_bytes, n * row_bytes);
   }
   return r;
 }
 
 void ExpectSameFile(const Profile& p, uint64_t chunk, const std::string& name) {
   test::ScratchDir dir("stream_" + name);
-  const Array data = test::MakeArray(p.dtype, static_cast<uint64_t>(p.count), p.height, p.width, 11);
+  const Array data =
+      test::MakeArray(p.dtype, static_cast<uint64_t>(p.count), p.height, p.width, 11);
   ASSERT_TRUE(write::WriteGeoTiff(dir.File("whole.tif"), p, data).ok()) << name;
   auto writer = write::StreamWriter::Create(dir.File("stream.tif"), p);
   ASSERT_TRUE(writer.ok()) << name << ": " << writer.status().ToString();
@@ -118,9 +120,11 @@ TEST(WriteStream, BadRowsAreRejectedAndTheWriterGoesOn) {
   ASSERT_TRUE(writer.ok());
   Status st = (*writer)->WriteRows(test::MakeArray(DataType::kUInt16, 1, 2, 16));
   EXPECT_EQ(st.code(), Code::kInvalidArgument);
-  EXPECT_EQ(st.message(), dir.File("s.tif") + ": rows of dtype uint16 for a profile of dtype uint8");
+  EXPECT_EQ(st.message(),
+            dir.File("s.tif") + ": rows of dtype uint16 for a profile of dtype uint8");
   st = (*writer)->WriteRows(test::MakeArray(DataType::kUInt8, 1, 2, 15));
-  EXPECT_EQ(st.message(), dir.File("s.tif") + ": rows of shape (1, 2, 15) with 30 bytes, expected (1, n >= 1, 16)");
+  EXPECT_EQ(st.message(), dir.File("s.tif") +
+                              ": rows of shape (1, 2, 15) with 30 bytes, expected (1, n >= 1, 16)");
   ASSERT_TRUE((*writer)->WriteRows(Rows(data, 0, 15)).ok());
   st = (*writer)->WriteRows(Rows(data, 0, 6));
   EXPECT_EQ(st.message(), dir.File("s.tif") + ": 6 rows given, only 5 of 20 remain");
@@ -169,7 +173,8 @@ TEST(WriteStream, IncompleteOrAbandonedWritesLeaveNoFile) {
   auto bad = write::StreamWriter::Create(dir.File("d.tif"), p);
   EXPECT_EQ(bad.status().code(), Code::kInvalidArgument);
   EXPECT_EQ(bad.status().message(),
-            dir.File("d.tif") + ": blockxsize and blockysize must be positive multiples of 16, got 20 x 512");
+            dir.File("d.tif") +
+                ": blockxsize and blockysize must be positive multiples of 16, got 20 x 512");
   EXPECT_TRUE(dir.Entries().empty());
 }
 

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "cogr/dataset.hpp"
 #include "cli/cli_run_util.hpp"
+#include "cogr/dataset.hpp"
 #include "test_util.hpp"
 #include "write/write_test_util.hpp"
 
@@ -32,7 +32,8 @@ CliRun RunCogr(const test::ScratchDir& dir, const std::vector<std::string>& args
 TEST(WriteTranslate, ZstdWithOverviewsKeepsGeoreferencingAndPixels) {
   test::ScratchDir dir("translate_zstd");
   const std::string src = test::DataPath(kSource), out = dir.File("out.tif");
-  CliRun r = RunCogr(dir, {"translate", src, "-o", out, "--compress", "zstd", "--overviews", "--blocksize", "64"});
+  CliRun r = RunCogr(
+      dir, {"translate", src, "-o", out, "--compress", "zstd", "--overviews", "--blocksize", "64"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err, "");  // not a terminal: no progress bar
   EXPECT_EQ(dir.Entries(), std::vector<std::string>{"out.tif"});
@@ -47,7 +48,8 @@ TEST(WriteTranslate, ZstdWithOverviewsKeepsGeoreferencingAndPixels) {
   EXPECT_EQ(o["overviews"], json::array({2, 4}));
   EXPECT_EQ(o["block_shape"], json::array({64, 64}));
   EXPECT_EQ(o["is_cog"], true);
-  for (const char* key : {"transform", "crs_epsg", "crs_wkt", "width", "height", "count", "dtype", "bounds", "nodata"}) {
+  for (const char* key : {"transform", "crs_epsg", "crs_wkt", "width", "height", "count", "dtype",
+                          "bounds", "nodata"}) {
     EXPECT_EQ(o[key], s[key]) << key;
   }
 
@@ -74,7 +76,7 @@ TEST(WriteTranslate, WindowAndBandsWithPredictor) {
   test::ScratchDir dir("translate_window");
   const std::string src = test::DataPath(kSource), out = dir.File("w.tif");
   CliRun r = RunCogr(dir, {"translate", src, "-o", out, "--window", "10,20,100,50", "--bands", "1",
-                        "--compress", "lzw", "--predictor", "2", "--blocksize", "32"});
+                           "--compress", "lzw", "--predictor", "2", "--blocksize", "32"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto a = Dataset::Open(src);
   auto b = Dataset::Open(out);
@@ -92,8 +94,9 @@ TEST(WriteTranslate, WindowAndBandsWithPredictor) {
   EXPECT_TRUE((*b)->overviews().empty());
 
   // Read and written 7 rows at a time (windows of the window): the same file.
-  r = RunCogr(dir, {"translate", src, "-o", dir.File("w7.tif"), "--window", "10,20,100,50", "--bands", "1",
-                    "--compress", "lzw", "--predictor", "2", "--blocksize", "32", "--read-rows", "7"});
+  r = RunCogr(
+      dir, {"translate", src, "-o", dir.File("w7.tif"), "--window", "10,20,100,50", "--bands", "1",
+            "--compress", "lzw", "--predictor", "2", "--blocksize", "32", "--read-rows", "7"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(test::ReadFileBytes(out), test::ReadFileBytes(dir.File("w7.tif")));
 }
@@ -102,8 +105,9 @@ TEST(WriteTranslate, SlabsGiveTheSameFileWithOverviews) {
   test::ScratchDir dir("translate_slabs");
   const std::string src = test::DataPath(kSource);
   for (const char* rows : {"5", "64", "1000"}) {
-    CliRun r = RunCogr(dir, {"translate", src, "-o", dir.File(std::string("s") + rows + ".tif"), "--overviews",
-                             "--blocksize", "32", "--compress", "deflate", "--read-rows", rows});
+    CliRun r = RunCogr(
+        dir, {"translate", src, "-o", dir.File(std::string("s") + rows + ".tif"), "--overviews",
+              "--blocksize", "32", "--compress", "deflate", "--read-rows", rows});
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   const auto one = test::ReadFileBytes(dir.File("s1000.tif"));
@@ -129,7 +133,8 @@ TEST(WriteTranslate, FailuresPrintOneLineAndLeaveNoFile) {
   EXPECT_EQ(r.err.rfind("cogr: error: ", 0), 0u) << r.err;
 
   r = RunCogr(dir, {"translate", src, "-o", dir.File("x.tif"), "--window", "150,150,100,100"});
-  EXPECT_EQ(r.err, "cogr: error: " + src + ": window (150, 150, 100, 100) is outside the image (200 x 169)\n");
+  EXPECT_EQ(r.err, "cogr: error: " + src +
+                       ": window (150, 150, 100, 100) is outside the image (200 x 169)\n");
 
   r = RunCogr(dir, {"translate", src, "-o", dir.File("x.tif"), "--window", "0,0,0,10"});
   EXPECT_EQ(r.exit_code, 2);
@@ -137,11 +142,14 @@ TEST(WriteTranslate, FailuresPrintOneLineAndLeaveNoFile) {
 
   r = RunCogr(dir, {"translate", src, "-o", dir.File("x.tif"), "--compress", "jpeg"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, "cogr: error: translate: --compress: unknown compression 'jpeg' (expected none, deflate, zstd or lzw)\n");
+  EXPECT_EQ(r.err,
+            "cogr: error: translate: --compress: unknown compression 'jpeg' (expected none, "
+            "deflate, zstd or lzw)\n");
 
   r = RunCogr(dir, {"translate", src, "-o", dir.File("x.tif"), "--predictor", "3"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("predictor 3 needs dtype float32 or float64, got uint8"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("predictor 3 needs dtype float32 or float64, got uint8"), std::string::npos)
+      << r.err;
 
   r = RunCogr(dir, {"translate", src});
   EXPECT_EQ(r.exit_code, 2);
@@ -150,7 +158,8 @@ TEST(WriteTranslate, FailuresPrintOneLineAndLeaveNoFile) {
   // The command line itself (the parser shared with xy, index, clip and bench).
   r = RunCogr(dir, {"translate", src, "-o", dir.File("x.tif"), "--bogus"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, "cogr: error: translate: unknown option '--bogus' (see 'cogr translate --help')\n");
+  EXPECT_EQ(r.err,
+            "cogr: error: translate: unknown option '--bogus' (see 'cogr translate --help')\n");
   r = RunCogr(dir, {"translate", src, "extra.tif", "-o", dir.File("x.tif")});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err, "cogr: error: translate: unexpected argument 'extra.tif'\n");

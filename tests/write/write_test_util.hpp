@@ -39,7 +39,8 @@ class ScratchDir {
   /// Names of the entries of the directory, sorted.
   std::vector<std::string> Entries() const {
     std::vector<std::string> names;
-    for (const auto& e : std::filesystem::directory_iterator(path_)) names.push_back(e.path().filename());
+    for (const auto& e : std::filesystem::directory_iterator(path_))
+      names.push_back(e.path().filename());
     std::sort(names.begin(), names.end());
     return names;
   }
@@ -57,12 +58,15 @@ T MakeValue(uint64_t band, uint64_t y, uint64_t x, uint64_t part, uint32_t& rng)
   const uint32_t r = rng >> 8;
   if constexpr (std::is_floating_point_v<T>) {
     if (r % 97 == 0) return static_cast<T>(-1e30 * (r % 3 == 0 ? -1 : 1));
-    return static_cast<T>(std::sin(0.05 * static_cast<double>(x + 3 * band) + 0.07 * static_cast<double>(y)) * 1000.0 +
-                          static_cast<double>(r % 1000) / 8.0 - static_cast<double>(part) * 3.25);
+    return static_cast<T>(
+        std::sin(0.05 * static_cast<double>(x + 3 * band) + 0.07 * static_cast<double>(y)) *
+            1000.0 +
+        static_cast<double>(r % 1000) / 8.0 - static_cast<double>(part) * 3.25);
   } else {
     if (r % 101 == 0) return std::numeric_limits<T>::max();
     if (r % 103 == 0) return std::numeric_limits<T>::min();
-    const int64_t v = static_cast<int64_t>(x * 3 + y * 5 + band * 7 + part * 11) + static_cast<int64_t>(r % 9) - 4;
+    const int64_t v = static_cast<int64_t>(x * 3 + y * 5 + band * 7 + part * 11) +
+                      static_cast<int64_t>(r % 9) - 4;
     return static_cast<T>(v);
   }
 }
@@ -78,7 +82,8 @@ void FillArray(Array& a, uint32_t parts, uint32_t seed) {
 }
 
 /// A deterministic (bands, height, width) array of `dtype`.
-inline Array MakeArray(DataType dtype, uint64_t bands, uint64_t height, uint64_t width, uint32_t seed = 1) {
+inline Array MakeArray(DataType dtype, uint64_t bands, uint64_t height, uint64_t width,
+                       uint32_t seed = 1) {
   Array a;
   a.dtype = dtype;
   a.bands = bands;
@@ -113,7 +118,8 @@ inline int64_t FirstDifference(const Array& a, const Array& b) {
   }
   const size_t sb = DataTypeSize(a.dtype);
   for (size_t i = 0; i < a.data.size(); i += sb) {
-    if (std::memcmp(a.data.data() + i, b.data.data() + i, sb) != 0) return static_cast<int64_t>(i / sb);
+    if (std::memcmp(a.data.data() + i, b.data.data() + i, sb) != 0)
+      return static_cast<int64_t>(i / sb);
   }
   return -1;
 }
@@ -173,8 +179,8 @@ inline Array ReadWithLibtiff(const std::string& path, int dir, DataType dtype, s
           got = TIFFReadEncodedStrip(tif.get(), strip, block.data(), block_bytes);
         }
         if (got < 0) {
-          error = "libtiff failed to decode the block at (" + std::to_string(x0) + ", " + std::to_string(y0) +
-                  ") plane " + std::to_string(plane);
+          error = "libtiff failed to decode the block at (" + std::to_string(x0) + ", " +
+                  std::to_string(y0) + ") plane " + std::to_string(plane);
           return out;
         }
         const uint32_t rows = std::min(bh, height - y0), cols = std::min(bw, width - x0);
@@ -183,7 +189,8 @@ inline Array ReadWithLibtiff(const std::string& path, int dir, DataType dtype, s
             for (uint32_t s = 0; s < samples; ++s) {
               const uint32_t band = planes > 1 ? plane : s;
               const uint8_t* src = block.data() + ((size_t{y} * bw + x) * samples + s) * sb;
-              uint8_t* dst = out.data.data() + ((size_t{band} * height + y0 + y) * width + x0 + x) * sb;
+              uint8_t* dst =
+                  out.data.data() + ((size_t{band} * height + y0 + y) * width + x0 + x) * sb;
               std::memcpy(dst, src, sb);
             }
           }

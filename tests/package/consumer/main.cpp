@@ -47,11 +47,12 @@ int main(int argc, char** argv) {
     sums += std::to_string(sum);
   }
   std::printf("size %" PRIu64 "x%" PRIu64 ", %d bands, %s, EPSG:%d, band sums %s\n", (*ds)->width(),
-              (*ds)->height(), (*ds)->count(), std::string(cogr::DataTypeName((*ds)->dtype())).c_str(),
+              (*ds)->height(), (*ds)->count(),
+              std::string(cogr::DataTypeName((*ds)->dtype())).c_str(),
               (*ds)->crs_epsg().value_or(0), sums.c_str());
   const cogr::BuildInfo info = cogr::GetBuildInfo();
-  std::printf("library %s %s, headers %s\n", info.version.c_str(), info.shared ? "shared" : "static",
-              COGR_VERSION_STRING);
+  std::printf("library %s %s, headers %s\n", info.version.c_str(),
+              info.shared ? "shared" : "static", COGR_VERSION_STRING);
   std::printf("codecs: %s\n", Join(info.codecs).c_str());
   std::printf("package codecs: %s\n", PACKAGE_CODECS);
   std::printf("features: %s\n", Join(info.features).c_str());
