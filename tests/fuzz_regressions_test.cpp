@@ -536,9 +536,9 @@ TEST(Hardening, TagBytesAreCapped) {
   limits.max_tag_bytes = 1024;
   auto ds = OpenBytes(w.bytes(), limits);
   ASSERT_FALSE(ds.ok());
-  EXPECT_EQ(ds.status().ToString(),
-            "limit_exceeded: hostile.tif: IFD at offset 4106: tag 270 count 4096 x 1 bytes = 4096 "
-            "> limit 1024");
+  EXPECT_EQ(
+      ds.status().ToString(),
+      "limit_exceeded: hostile.tif: IFD at offset 4106: tag 270 count 4096 x 1 bytes = 4096 > limit 1024");
 }
 
 // `ifds` IFDs of a 512x512 image in 1x1 tiles (262144 blocks each), all sharing one table of
@@ -598,9 +598,9 @@ TEST(Hardening, ReadBytesAreCapped) {
   options.window = geo::Window{0, 0, 40, 26};
   auto a = (*ds)->Read(options);
   ASSERT_FALSE(a.ok());
-  EXPECT_EQ(a.status().ToString(),
-            "limit_exceeded: hostile.tif: read of 1 x 26 x 40 samples (1040 bytes) exceeds "
-            "max_read_bytes 1000");
+  EXPECT_EQ(
+      a.status().ToString(),
+      "limit_exceeded: hostile.tif: read of 1 x 26 x 40 samples (1040 bytes) exceeds max_read_bytes 1000");
 }
 
 TEST(Hardening, DecodedBlockBytesAreCapped) {
@@ -613,9 +613,10 @@ TEST(Hardening, DecodedBlockBytesAreCapped) {
   auto a = (*ds)->Read(options);
   ASSERT_FALSE(a.ok());
   EXPECT_EQ(a.status().code(), Code::kLimitExceeded) << a.status().ToString();
-  EXPECT_NE(a.status().message().find("IFD 0: a 128 x 128 block of 1 samples per pixel decodes to "
-                                      "16384 bytes > max_block_bytes 16383"),
-            std::string::npos)
+  EXPECT_NE(
+      a.status().message().find(
+          "IFD 0: a 128 x 128 block of 1 samples per pixel decodes to 16384 bytes > max_block_bytes 16383"),
+      std::string::npos)
       << a.status().ToString();
 }
 

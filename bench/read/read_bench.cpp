@@ -640,8 +640,7 @@ void PrintSummary(const Collector& c) {
   };
   const double t = static_cast<double>(threads);
   std::printf(
-      "\nSummary: %llu x %llu pixels, 512 x 512 tiles, %zu threads. MB/s = 10^6 bytes of decoded "
-      "output per\n"
+      "\nSummary: %llu x %llu pixels, 512 x 512 tiles, %zu threads. MB/s = 10^6 bytes of decoded output per\n"
       "second of wall time; cpu = CPU time of the whole process per read (all threads).\n",
       static_cast<unsigned long long>(n), static_cast<unsigned long long>(n), threads);
   // One full-image table: cogr's runs named by `cogr_extra` + "/threads:..", libtiff's by
@@ -650,8 +649,7 @@ void PrintSummary(const Collector& c) {
                         const std::string& libtiff_extra) {
     std::printf("\n%s Speed ratios: > 1 means cogr is faster:\n", title);
     std::printf(
-        "| file | cogr 1T MB/s | cogr %zuT MB/s | libtiff MB/s | raw codec 1 core MB/s | cogr %zuT "
-        "/ libtiff | "
+        "| file | cogr 1T MB/s | cogr %zuT MB/s | libtiff MB/s | raw codec 1 core MB/s | cogr %zuT / libtiff | "
         "cogr %zuT / (raw x %zu) | cogr 1T / raw | cpu: raw / cogr %zuT |\n",
         threads, threads, threads, threads, threads);
     std::printf("|---|---|---|---|---|---|---|---|---|\n");
@@ -676,12 +674,10 @@ void PrintSummary(const Collector& c) {
   full_table("Full image, a fresh array per read (Read; libtiff likewise).", "", "");
   full_table("Full image into a reused array (ReadInto; libtiff likewise).", "/reuse", "/reuse");
   std::printf(
-      "\nWindows (ms per read; raw = single-core decode of the tiles the window touches; time "
-      "ratios: < 1\n"
+      "\nWindows (ms per read; raw = single-core decode of the tiles the window touches; time ratios: < 1\n"
       "means cogr takes less time):\n");
   std::printf(
-      "| file | window | cogr 1T | cogr 1T kept array | cogr %zuT | cogr cached | libtiff | raw | "
-      "cogr 1T / raw | "
+      "| file | window | cogr 1T | cogr 1T kept array | cogr %zuT | cogr cached | libtiff | raw | cogr 1T / raw | "
       "kept 1T / raw | cpu: cogr 1T / raw | cogr %zuT / libtiff |\n",
       threads, threads);
   std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|\n");

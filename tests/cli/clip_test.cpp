@@ -325,9 +325,10 @@ TEST_F(ClipCli, ShapesInWgs84EqualTheSameShapesInUtm) {
   r = Run({"clip", test::DataPath(kUtmFile), "--geojson", dir_ / "plain.geojson", "-o",
            dir_ / "x.npy"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.err, "cogr: warning: " + test::DataPath(kUtmFile) +
-                       ": shapes are outside bounds of raster. Are they in different coordinate "
-                       "reference systems?\n");
+  EXPECT_EQ(
+      r.err,
+      "cogr: warning: " + test::DataPath(kUtmFile) +
+          ": shapes are outside bounds of raster. Are they in different coordinate reference systems?\n");
   test::Npy all_masked = test::LoadNpy(dir_ / "x.npy");
   ASSERT_TRUE(all_masked.ok) << all_masked.error;
   EXPECT_EQ(all_masked.shape, (std::vector<uint64_t>{1, kH, kW}));

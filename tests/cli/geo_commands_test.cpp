@@ -147,8 +147,7 @@ TEST_F(GeoCli, UsageErrors) {
       {{"xy", f, "1", "2", "3"}, "cogr: error: xy: unexpected argument '3'\n"},
       {{"xy", f, "a", "2"}, "cogr: error: xy: ROW: expected a number, got 'a'\n"},
       {{"xy", f, "1", "2", "--offset", "middle"},
-       "cogr: error: xy: --offset: unknown pixel offset 'middle' (expected center, ul, ur, ll or "
-       "lr)\n"},
+       "cogr: error: xy: --offset: unknown pixel offset 'middle' (expected center, ul, ur, ll or lr)\n"},
       {{"xy", f, "1", "2", "--bogus"},
        "cogr: error: xy: unknown option '--bogus' (see 'cogr xy --help')\n"},
       {{"index", f, "1"}, "cogr: error: index: expected PATH X Y (see 'cogr index --help')\n"},

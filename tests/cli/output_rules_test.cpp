@@ -80,9 +80,9 @@ TEST_F(OutputRules, DirectoryOutputFailsBeforeASlowRemoteRead) {
   test::CliRun r = Run({"translate", url, "-o", (dir_ / "outdir").string()});
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_EQ(r.err, "cogr: error: " + (dir_ / "outdir").string() + ": is a directory\n");
-  const std::string count = test::RawGet(server.port(),
-                                         "/__count?target=%2Fslow%2Fio%2Fcog_u8_deflate_256_t32."
-                                         "tif%3Ft%3Ddir%26chunk%3D1%26interval_ms%3D100");
+  const std::string count = test::RawGet(
+      server.port(),
+      "/__count?target=%2Fslow%2Fio%2Fcog_u8_deflate_256_t32.tif%3Ft%3Ddir%26chunk%3D1%26interval_ms%3D100");
   EXPECT_EQ(count.substr(count.find("\r\n\r\n") + 4), "0") << "no request was made";
 }
 
@@ -188,9 +188,9 @@ TEST_F(OutputRules, MaxMemoryBoundsTheRead) {
                        "max_block_bytes 10000\n");
   r = Run({"read", f, "--max-memory", "lots", "-o", out});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err,
-            "cogr: error: --max-memory: expected bytes (an integer >= 1, optionally with K, M, G "
-            "or T), got 'lots'\n");
+  EXPECT_EQ(
+      r.err,
+      "cogr: error: --max-memory: expected bytes (an integer >= 1, optionally with K, M, G or T), got 'lots'\n");
   r = Run({"translate", f, "--max-memory", "1K", "-o", (dir_ / "t.tif").string()});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("max_read_bytes 1024"), std::string::npos) << r.err;

@@ -126,8 +126,7 @@ TEST_F(CliFixture, QuicklookErrorLines) {
   const std::vector<Case> cases = {
       {{"quicklook", in, "-o", out, "--bands", "1,2"},
        2,
-       "cogr: error: quicklook: --bands: expected 1 band (grey or paletted) or 3 (red,green,blue), "
-       "got 2\n"},
+       "cogr: error: quicklook: --bands: expected 1 band (grey or paletted) or 3 (red,green,blue), got 2\n"},
       {{"quicklook", in, "-o", out, "--bands", "x"}, 2, ""},
       {{"quicklook", in, "-o", out, "--stretch", "p5-95"},
        2,

@@ -90,10 +90,11 @@ TEST_F(ReadInPlace, AbsurdShapesAreLimitErrorsAndCreateNothing) {
   const std::string limit = std::to_string(DefaultMaxReadBytes());
   test::CliRun r = Run({"read", file, "--bands", "1", "--out-shape", "100000,100000", "-o", out});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.err, "cogr: error: " + file +
-                       ": out_shape read of 1 x 100000 x 100000 samples (20000000000 bytes, "
-                       "40000000000 with the resampler's buffers) exceeds max_read_bytes " +
-                       limit + "\n");
+  EXPECT_EQ(
+      r.err,
+      "cogr: error: " + file +
+          ": out_shape read of 1 x 100000 x 100000 samples (20000000000 bytes, 40000000000 with the resampler's buffers) exceeds max_read_bytes " +
+          limit + "\n");
   r = Run(
       {"read", file, "--bands", "1", "--window", "0,0,100000,100000", "--boundless", "-o", out});
   EXPECT_EQ(r.exit_code, 1);

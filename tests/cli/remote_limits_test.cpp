@@ -94,10 +94,11 @@ TEST_F(CliRemoteLimits, InfoHeldConnectionEndsAtTheTimeout) {
   // Half of the 32 KiB prefix arrives, then nothing on an open connection.
   const std::string url = Url("hold", "a", "hold_ms=60000");
   test::CliRun r = RunBounded({"info", url, "--timeout", "3"});
-  ExpectOneError(r, "cogr: error: " + url +
-                        ": open deadline exceeded (--timeout 3); waiting for bytes [0, 32768): "
-                        "HTTP 206, 16384 body "
-                        "bytes received\n");
+  ExpectOneError(
+      r,
+      "cogr: error: " + url +
+          ": open deadline exceeded (--timeout 3); waiting for bytes [0, 32768): HTTP 206, 16384 body "
+          "bytes received\n");
 }
 
 TEST_F(CliRemoteLimits, ReadHeldConnectionEndsAtTheTimeout) {
@@ -110,8 +111,7 @@ TEST_F(CliRemoteLimits, ReadHeldConnectionEndsAtTheTimeout) {
 
 TEST_F(CliRemoteLimits, RetryAfter100000GivesUpAtOnce) {
   const std::string cause =
-      "HTTP 429 (too many requests) (gave up after 0 retries: the server asks to wait 100000 s "
-      "(Retry-After), more "
+      "HTTP 429 (too many requests) (gave up after 0 retries: the server asks to wait 100000 s (Retry-After), more "
       "than 30000 ms, RetryOptions::max_retry_after_ms)\n";
   const std::string info_url = Url("s429", "info", "retry_after=100000");
   test::CliRun r = RunBounded({"info", info_url, "--timeout", "3"});

@@ -129,11 +129,11 @@ TEST(IoCloudSigning, SigV4MatchesAwsExample) {
                                   "20130524T000000Z")
                   .ok());
   ASSERT_FALSE(req.headers.empty());
-  EXPECT_EQ(req.headers.back(),
-            "Authorization: AWS4-HMAC-SHA256 "
-            "Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, "
-            "SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, "
-            "Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41");
+  EXPECT_EQ(
+      req.headers.back(),
+      "Authorization: AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, "
+      "SignedHeaders=host;range;x-amz-content-sha256;x-amz-date, "
+      "Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41");
 }
 
 TEST(IoCloudSigning, Base64RoundTrip) {
@@ -191,15 +191,14 @@ TEST(IoCloudSigning, ResolveAzure) {
   EnvGuard env;
   ClearCloudEnv(env);
   AzureOptions o;
-  EXPECT_EQ(internal::ResolveAzure("az://c/b.tif", o).status().message(),
-            "az://c/b.tif: no Azure storage account (set AZURE_STORAGE_ACCOUNT, "
-            "AZURE_STORAGE_CONNECTION_STRING or "
-            "AZURE_STORAGE_ENDPOINT)");
+  EXPECT_EQ(
+      internal::ResolveAzure("az://c/b.tif", o).status().message(),
+      "az://c/b.tif: no Azure storage account (set AZURE_STORAGE_ACCOUNT, AZURE_STORAGE_CONNECTION_STRING or "
+      "AZURE_STORAGE_ENDPOINT)");
   env.Set("AZURE_STORAGE_ACCOUNT", "acct");
   EXPECT_EQ(
       internal::ResolveAzure("az://c/b.tif", o).status().message(),
-      "az://c/b.tif: no Azure credentials (set AZURE_STORAGE_ACCESS_KEY, AZURE_STORAGE_SAS_TOKEN "
-      "or "
+      "az://c/b.tif: no Azure credentials (set AZURE_STORAGE_ACCESS_KEY, AZURE_STORAGE_SAS_TOKEN or "
       "AZURE_STORAGE_CONNECTION_STRING, or AZURE_NO_SIGN_REQUEST=YES for a public container)");
   env.Set("AZURE_STORAGE_SAS_TOKEN", "?sv=2019-02-02&sig=abc");
   auto t = internal::ResolveAzure("az://c/dir/b 1.tif", o);
@@ -207,8 +206,7 @@ TEST(IoCloudSigning, ResolveAzure) {
   EXPECT_EQ(t->url, "https://acct.blob.core.windows.net/c/dir/b%201.tif");
   EXPECT_EQ(t->sas, "sv=2019-02-02&sig=abc");
   o.connection_string =
-      "DefaultEndpointsProtocol=http;AccountName=dev;AccountKey=a2V5;BlobEndpoint=http://"
-      "127.0.0.1:10000/dev;";
+      "DefaultEndpointsProtocol=http;AccountName=dev;AccountKey=a2V5;BlobEndpoint=http://127.0.0.1:10000/dev;";
   o.sas_token = "";
   env.Set("AZURE_STORAGE_SAS_TOKEN", std::nullopt);
   t = internal::ResolveAzure("az://c/b.tif", o);
@@ -304,11 +302,11 @@ TEST_F(IoS3SigV4, WrongRegionErrorsNameTheBucketsRegion) {
                           "/sigv4region/eu-west-3/io/cog_u8_deflate_256_t32.tif";
   auto plain = Dataset::Open(url, NoCache());
   ASSERT_FALSE(plain.ok());
-  EXPECT_EQ(plain.status().message(),
-            url +
-                ": bytes [0, 32768): unexpected HTTP 400 [AuthorizationHeaderMalformed: The "
-                "authorization header is malformed; the "
-                "region '' is wrong; expecting 'eu-west-3'] (the bucket is in region eu-west-3)");
+  EXPECT_EQ(
+      plain.status().message(),
+      url +
+          ": bytes [0, 32768): unexpected HTTP 400 [AuthorizationHeaderMalformed: The authorization header is malformed; the "
+          "region '' is wrong; expecting 'eu-west-3'] (the bucket is in region eu-west-3)");
 }
 
 TEST_F(IoS3SigV4, WrongSecretIs403) {
@@ -317,10 +315,10 @@ TEST_F(IoS3SigV4, WrongSecretIs403) {
   auto ds = Dataset::Open("s3://io/cog_u8_deflate_256_t32.tif", o);
   ASSERT_FALSE(ds.ok());
   EXPECT_EQ(ds.status().code(), Code::kIoError);
-  EXPECT_EQ(ds.status().message(),
-            "s3://io/cog_u8_deflate_256_t32.tif: access denied (HTTP 403 (forbidden)) "
-            "[SignatureDoesNotMatch: The "
-            "request signature we calculated does not match the signature you provided.]");
+  EXPECT_EQ(
+      ds.status().message(),
+      "s3://io/cog_u8_deflate_256_t32.tif: access denied (HTTP 403 (forbidden)) [SignatureDoesNotMatch: The "
+      "request signature we calculated does not match the signature you provided.]");
 }
 
 TEST_F(IoS3SigV4, UnsignedRequestToPrivateBucketFails) {
@@ -328,9 +326,9 @@ TEST_F(IoS3SigV4, UnsignedRequestToPrivateBucketFails) {
   o.io.s3.no_sign_request = true;
   auto ds = Dataset::Open("s3://io/cog_u8_deflate_256_t32.tif", o);
   ASSERT_FALSE(ds.ok());
-  EXPECT_EQ(ds.status().message(),
-            "s3://io/cog_u8_deflate_256_t32.tif: access denied (HTTP 403 (forbidden)) "
-            "[AccessDenied: Access Denied]");
+  EXPECT_EQ(
+      ds.status().message(),
+      "s3://io/cog_u8_deflate_256_t32.tif: access denied (HTTP 403 (forbidden)) [AccessDenied: Access Denied]");
 }
 
 TEST_F(IoS3SigV4, RequesterPays) {
@@ -402,10 +400,10 @@ TEST_F(IoS3rver, UnknownAccessKeyIs403AndMissingKeyIs404) {
   auto ds = Dataset::Open("s3://cogr/cog.tif", o);
   ASSERT_FALSE(ds.ok());
   EXPECT_EQ(ds.status().code(), Code::kIoError);
-  EXPECT_EQ(ds.status().message(),
-            "s3://cogr/cog.tif: access denied (HTTP 403 (forbidden)) [InvalidAccessKeyId: The AWS "
-            "Access Key Id you "
-            "provided does not exist in our records.]");
+  EXPECT_EQ(
+      ds.status().message(),
+      "s3://cogr/cog.tif: access denied (HTTP 403 (forbidden)) [InvalidAccessKeyId: The AWS Access Key Id you "
+      "provided does not exist in our records.]");
   auto missing = Dataset::Open("s3://cogr/nope.tif", Options());
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().code(), Code::kNotFound);
@@ -426,10 +424,10 @@ TEST(IoGcs, BearerTokenIsSent) {
   o.io.gcs.endpoint_url = "http://127.0.0.1:" + std::to_string(server.port()) + "/bearer/tok-123";
   auto anonymous = Dataset::Open("gs://io/cog_u8_deflate_256_t32.tif", o);
   ASSERT_FALSE(anonymous.ok());
-  EXPECT_EQ(anonymous.status().message(),
-            "gs://io/cog_u8_deflate_256_t32.tif: access denied (HTTP 401 (unauthorized)) "
-            "[AuthenticationRequired: "
-            "Anonymous caller does not have storage.objects.get access.]");
+  EXPECT_EQ(
+      anonymous.status().message(),
+      "gs://io/cog_u8_deflate_256_t32.tif: access denied (HTTP 401 (unauthorized)) [AuthenticationRequired: "
+      "Anonymous caller does not have storage.objects.get access.]");
   o.io.gcs.access_token = "tok-123";
   ExpectSameAsLocal("gs://io/cog_u8_deflate_256_t32.tif", o);
   // The same through the environment.

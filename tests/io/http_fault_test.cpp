@@ -308,11 +308,11 @@ TEST_F(IoHttpFault, RetryAfterAboveTheCapGivesUpAtOnce) {
   auto src = Open(Url("s429", "retry_after=100000"), o);
   ASSERT_FALSE(src.ok());
   EXPECT_EQ(src.status().code(), Code::kUnavailable);
-  EXPECT_EQ(src.status().message(),
-            Url("s429", "retry_after=100000") +
-                ": bytes [0, 32768): HTTP 429 (too many requests) (gave up after 0 retries: the "
-                "server asks to wait "
-                "100000 s (Retry-After), more than 2000 ms, RetryOptions::max_retry_after_ms)");
+  EXPECT_EQ(
+      src.status().message(),
+      Url("s429", "retry_after=100000") +
+          ": bytes [0, 32768): HTTP 429 (too many requests) (gave up after 0 retries: the server asks to wait "
+          "100000 s (Retry-After), more than 2000 ms, RetryOptions::max_retry_after_ms)");
   EXPECT_EQ(ServerCount(Url("s429", "retry_after=100000")), "1");
   EXPECT_EQ(src.status().message().find("\n"), std::string::npos);
 }
@@ -324,10 +324,11 @@ TEST_F(IoHttpFault, RetryAfterPastTheRetryBudgetGivesUpAtOnce) {
   auto src = Open(Url("s429", "retry_after=3"), o);
   ASSERT_FALSE(src.ok());
   EXPECT_EQ(src.status().code(), Code::kUnavailable);
-  EXPECT_EQ(src.status().message(), Url("s429", "retry_after=3") +
-                                        ": bytes [0, 32768): HTTP 429 (too many requests) (gave up "
-                                        "after 0 retries: a wait of 3000 ms would "
-                                        "pass the retry time limit of 1500 ms)");
+  EXPECT_EQ(
+      src.status().message(),
+      Url("s429", "retry_after=3") +
+          ": bytes [0, 32768): HTTP 429 (too many requests) (gave up after 0 retries: a wait of 3000 ms would "
+          "pass the retry time limit of 1500 ms)");
   EXPECT_EQ(ServerCount(Url("s429", "retry_after=3")), "1");
 }
 
@@ -367,11 +368,13 @@ TEST_F(IoHttpFault, DefaultLowSpeedLimitDropsATricklingServer) {
   ASSERT_FALSE(src.ok());
   EXPECT_EQ(src.status().code(), Code::kUnavailable);
   const std::string& m = src.status().message();
-  EXPECT_EQ(m.rfind(url + ": bytes [0, 32768): Operation too slow. Less than 1024 bytes/sec "
-                          "transferred the last 5 "
-                          "seconds",
-                    0),
-            0u)
+  EXPECT_EQ(
+      m.rfind(
+          url +
+              ": bytes [0, 32768): Operation too slow. Less than 1024 bytes/sec transferred the last 5 "
+              "seconds",
+          0),
+      0u)
       << m;
 }
 

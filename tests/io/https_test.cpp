@@ -28,8 +28,7 @@ class IoHttps : public test::ServerSuite<IoHttps, test::NginxServer> {
     }
     const std::string dir = server.dir();
     const std::string cmd =
-        "/usr/bin/openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days "
-        "2 -subj /CN=127.0.0.1 "
+        "/usr/bin/openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=127.0.0.1 "
         "-addext subjectAltName=IP:127.0.0.1 -keyout '" +
         dir + "/key.pem' -out '" + dir + "/cert.pem' >/dev/null 2>&1";
     if (std::system(cmd.c_str()) != 0) return "openssl could not make a certificate";

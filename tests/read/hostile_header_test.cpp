@@ -96,13 +96,11 @@ TEST_F(HostileHeader, SixtyFiveThousandSamplesPerPixelFailBeforeAllocating) {
   EXPECT_EQ(ds->count(), 65535);
   const uint64_t rss_before = MaxRssBytes();
   const std::vector<std::string> want = {
-      "spp65535.tif: IFD 0: a 256 x 256 block of 65535 samples per pixel decodes to 8589803520 "
-      "bytes > "
+      "spp65535.tif: IFD 0: a 256 x 256 block of 65535 samples per pixel decodes to 8589803520 bytes > "
       "max_block_bytes 1073741824",
       "spp65535.tif: read of 65535 x 256 x 256 samples (8589803520 bytes) exceeds max_read_bytes " +
           std::to_string(DefaultMaxReadBytes()),
-      "spp65535.tif: IFD 0: a 256 x 256 block of 65535 samples per pixel decodes to 8589803520 "
-      "bytes > "
+      "spp65535.tif: IFD 0: a 256 x 256 block of 65535 samples per pixel decodes to 8589803520 bytes > "
       "max_block_bytes 1073741824"};
   const auto reads = Reads();
   for (size_t i = 0; i < reads.size(); ++i) {
@@ -159,10 +157,10 @@ TEST_F(HostileHeader, ByteCountLargerThanTheCodecCouldProduce) {
   auto r = ds->Read();
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Code::kInvalidFile);
-  EXPECT_EQ(r.status().message(),
-            "count.tif: block 0 of IFD 0: 330000 bytes for a block that decodes to 131072 bytes "
-            "(at most 327680 "
-            "with deflate)");
+  EXPECT_EQ(
+      r.status().message(),
+      "count.tif: block 0 of IFD 0: 330000 bytes for a block that decodes to 131072 bytes (at most 327680 "
+      "with deflate)");
 }
 
 TEST_F(HostileHeader, JpegWithMoreThanFourComponents) {
@@ -181,9 +179,9 @@ TEST_F(HostileHeader, JpegWithMoreThanFourComponents) {
     auto r = (*ds)->Read(o);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.status().code(), Code::kInvalidFile) << r.status().ToString();
-    EXPECT_EQ(r.status().message(),
-              "jpeg65535.tif: IFD 0: 65535 samples per pixel in one jpeg block (the codec holds at "
-              "most 4)");
+    EXPECT_EQ(
+        r.status().message(),
+        "jpeg65535.tif: IFD 0: 65535 samples per pixel in one jpeg block (the codec holds at most 4)");
   }
 }
 
@@ -198,12 +196,12 @@ TEST(ReadLimits, AbsurdOutShapeAndBoundlessWindowsAreLimitErrors) {
   auto r = (*ds)->Read(shaped);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Code::kLimitExceeded);
-  EXPECT_EQ(r.status().message(),
-            uri +
-                ": out_shape read of 1 x 100000 x 100000 samples (20000000000 bytes, 40000000000 "
-                "with the resampler's buffers) "
-                "exceeds max_read_bytes " +
-                limit);
+  EXPECT_EQ(
+      r.status().message(),
+      uri +
+          ": out_shape read of 1 x 100000 x 100000 samples (20000000000 bytes, 40000000000 with the resampler's buffers) "
+          "exceeds max_read_bytes " +
+          limit);
   ReadOptions boundless;
   boundless.bands = {1};
   boundless.window = geo::Window{0, 0, 100000, 100000};

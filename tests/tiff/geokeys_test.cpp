@@ -47,8 +47,7 @@ TEST(TiffGeoKeys, OutOfBoundsReferences) {
   ASSERT_FALSE(keys.ok());
   EXPECT_EQ(Code::kInvalidFile, keys.status().code());
   EXPECT_EQ(
-      "IFD at offset 8: GeoKeyDirectory key 2062: doubles [3, 6) outside GeoDoubleParams (5 "
-      "values)",
+      "IFD at offset 8: GeoKeyDirectory key 2062: doubles [3, 6) outside GeoDoubleParams (5 values)",
       keys.status().message());
 
   ifd = WithKeys();

@@ -35,8 +35,7 @@ TEST(WriteGdalTags, MetadataItemsPerBand) {
   EXPECT_EQ(
       internal::GdalMetadataXml(p),
       "<GDALMetadata>\n"
-      "  <Item name=\"DESCRIPTION\" sample=\"0\" role=\"description\">red &amp; "
-      "&lt;blue&gt;</Item>\n"
+      "  <Item name=\"DESCRIPTION\" sample=\"0\" role=\"description\">red &amp; &lt;blue&gt;</Item>\n"
       "  <Item name=\"OFFSET\" sample=\"1\" role=\"offset\">-10</Item>\n"
       "  <Item name=\"SCALE\" sample=\"1\" role=\"scale\">0.5</Item>\n"
       "  <Item name=\"DESCRIPTION\" sample=\"2\" role=\"description\">NIR &quot;band&quot;</Item>\n"

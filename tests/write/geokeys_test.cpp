@@ -171,19 +171,16 @@ TEST(WriteGeoKeys, CustomProjectionsReadBackWithTheirParameters) {
     std::vector<std::string> fragments;
   };
   const std::vector<Case> cases = {
-      {"+proj=tmerc +lat_0=10 +lon_0=-60 +k=0.9995 +x_0=400000 +y_0=100 +ellps=GRS80 +units=m "
-       "+no_defs",
+      {"+proj=tmerc +lat_0=10 +lon_0=-60 +k=0.9995 +x_0=400000 +y_0=100 +ellps=GRS80 +units=m +no_defs",
        {"PROJECTION[\"Transverse_Mercator\"]", "PARAMETER[\"latitude_of_origin\",10]",
         "PARAMETER[\"central_meridian\",-60]", "PARAMETER[\"scale_factor\",0.9995]",
         "PARAMETER[\"false_easting\",400000]", "PARAMETER[\"false_northing\",100]"}},
-      {"+proj=aea +lat_0=23 +lon_0=-96 +lat_1=29.5 +lat_2=45.5 +x_0=10 +y_0=20 +datum=NAD83 "
-       "+units=m +no_defs",
+      {"+proj=aea +lat_0=23 +lon_0=-96 +lat_1=29.5 +lat_2=45.5 +x_0=10 +y_0=20 +datum=NAD83 +units=m +no_defs",
        {"PROJECTION[\"Albers_Conic_Equal_Area\"]", "PARAMETER[\"latitude_of_center\",23]",
         "PARAMETER[\"longitude_of_center\",-96]", "PARAMETER[\"standard_parallel_1\",29.5]",
         "PARAMETER[\"standard_parallel_2\",45.5]", "PARAMETER[\"false_easting\",10]",
         "DATUM[\"North_American_Datum_1983\"", "AUTHORITY[\"EPSG\",\"6269\"]"}},
-      {"+proj=stere +lat_0=90 +lat_ts=70 +lon_0=-45 +k=1 +x_0=0 +y_0=0 +datum=WGS84 +units=m "
-       "+no_defs",
+      {"+proj=stere +lat_0=90 +lat_ts=70 +lon_0=-45 +k=1 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs",
        {"PROJECTION[\"Polar_Stereographic\"]", "PARAMETER[\"latitude_of_origin\",70]",
         "PARAMETER[\"central_meridian\",-45]"}},
       {"+proj=laea +lat_0=52 +lon_0=10 +x_0=4321000 +y_0=3210000 +ellps=GRS80 +units=m +no_defs",
@@ -194,8 +191,7 @@ TEST(WriteGeoKeys, CustomProjectionsReadBackWithTheirParameters) {
       {"+proj=merc +lon_0=20 +lat_ts=15 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs",
        {"PROJECTION[\"Mercator_2SP\"]", "PARAMETER[\"standard_parallel_1\",15]",
         "PARAMETER[\"central_meridian\",20]"}},
-      {"+proj=lcc +lat_1=33 +lat_2=45 +lat_0=39 +lon_0=-96 +x_0=609601.2192024384 +y_0=0 "
-       "+datum=NAD83 "
+      {"+proj=lcc +lat_1=33 +lat_2=45 +lat_0=39 +lon_0=-96 +x_0=609601.2192024384 +y_0=0 +datum=NAD83 "
        "+units=us-ft +no_defs",
        {"PROJECTION[\"Lambert_Conformal_Conic_2SP\"]", "PARAMETER[\"false_easting\",2000000",
         "UNIT[\"US survey foot\""}},

@@ -412,8 +412,7 @@ TEST(WriteLayout, GhostAreaIfdsFirstLeadersTrailersAndCogOrder) {
   ASSERT_GT(bytes.size(), 200u);
   const std::string expected_ghost =
       "GDAL_STRUCTURAL_METADATA_SIZE=000140 bytes\nLAYOUT=IFDS_BEFORE_DATA\nBLOCK_ORDER=ROW_MAJOR\n"
-      "BLOCK_LEADER=SIZE_AS_UINT4\nBLOCK_TRAILER=LAST_4_BYTES_REPEATED\nKNOWN_INCOMPATIBLE_EDITION="
-      "NO\n ";
+      "BLOCK_LEADER=SIZE_AS_UINT4\nBLOCK_TRAILER=LAST_4_BYTES_REPEATED\nKNOWN_INCOMPATIBLE_EDITION=NO\n ";
   EXPECT_EQ(
       std::string(bytes.begin() + 8, bytes.begin() + 8 + static_cast<long>(expected_ghost.size())),
       expected_ghost);
@@ -583,8 +582,7 @@ TEST(WriteErrors, ProfileValidationNamesTheField) {
        "overviews need tiled = true (the COG layout)"},
       {[](Profile& p) { p.transform.a = std::nan(""); }, "transform must be finite, got nan"},
       {[](Profile& p) { p.blockxsize = p.blockysize = 65536; },
-       "one block would hold 8589934592 bytes, more than readers accept (1073741824): use smaller "
-       "blocks"},
+       "one block would hold 8589934592 bytes, more than readers accept (1073741824): use smaller blocks"},
   };
   for (const Case& c : cases) {
     Profile p = BaseProfile(DataType::kUInt16, 1, 16, 16);

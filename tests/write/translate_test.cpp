@@ -142,9 +142,9 @@ TEST(WriteTranslate, FailuresPrintOneLineAndLeaveNoFile) {
 
   r = RunCogr(dir, {"translate", src, "-o", dir.File("x.tif"), "--compress", "jpeg"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err,
-            "cogr: error: translate: --compress: unknown compression 'jpeg' (expected none, "
-            "deflate, zstd or lzw)\n");
+  EXPECT_EQ(
+      r.err,
+      "cogr: error: translate: --compress: unknown compression 'jpeg' (expected none, deflate, zstd or lzw)\n");
 
   r = RunCogr(dir, {"translate", src, "-o", dir.File("x.tif"), "--predictor", "3"});
   EXPECT_EQ(r.exit_code, 2);
