@@ -1,7 +1,6 @@
 // cogr_fuzz_replay TARGET FILE...: prints the Status each input gives through TARGET's entry
 // point (util/fuzz.hpp), e.g. to write the .expected file of a new regression input:
-//   build/fuzz/fuzz/cogr_fuzz_replay read_window crash-... >
-//   fuzz/regressions/<class>/<name>.expected
+//   build/fuzz/fuzz/cogr_fuzz_replay read_window crash-... > fuzz/regressions/<class>/<name>.expected
 // With one FILE only the status is printed; with several, "FILE: status" lines.
 #include <cstdio>
 #include <fstream>

@@ -68,8 +68,7 @@ TEST(FuzzRegressions, EveryInputReplaysToItsExpectedStatus) {
   EXPECT_GE(replayed, 1);
 }
 
-// ---- the harnesses reach real decoding (a harness that always fails early finds nothing)
-// ----------
+// ---- the harnesses reach real decoding (a harness that always fails early finds nothing) ----------
 
 TEST(FuzzHarness, OpenWalksARealFile) {
   const auto bytes = ReadFileBytes(DataPath("fixtures/cog_u8_rgb_jpeg_mask_bs256.tif"));
@@ -278,8 +277,7 @@ TEST(FuzzHarness, GeoJsonInputReachesTheRasterizer) {
             "invalid_argument: Input shapes do not overlap raster.");
 }
 
-// ---- a tiny classic little-endian TIFF writer for hostile layouts
-// --------------------------------
+// ---- a tiny classic little-endian TIFF writer for hostile layouts --------------------------------
 
 struct Entry {
   uint16_t code;

@@ -1,8 +1,7 @@
 // In-process Dataset::Open of local files, with and without asking for the CRS.
 //
 //   cmake --preset ci -DCOGR_BUILD_BENCH=ON && cmake --build --preset ci --target cogr_bench_open
-//   build/ci/bench/cogr_bench_open --benchmark_repetitions=10
-//   --benchmark_report_aggregates_only=true
+//   build/ci/bench/cogr_bench_open --benchmark_repetitions=10 --benchmark_report_aggregates_only=true
 //
 // BM_Open is an open that never asks for the CRS (PROJ is not touched); BM_OpenCrsWkt also
 // asks for crs_wkt(), which is what every open cost before the CRS became lazy. The files: a

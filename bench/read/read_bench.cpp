@@ -643,8 +643,7 @@ void PrintSummary(const Collector& c) {
       "\nSummary: %llu x %llu pixels, 512 x 512 tiles, %zu threads. MB/s = 10^6 bytes of decoded output per\n"
       "second of wall time; cpu = CPU time of the whole process per read (all threads).\n",
       static_cast<unsigned long long>(n), static_cast<unsigned long long>(n), threads);
-  // One full-image table: cogr's runs named by `cogr_extra` + "/threads:..", libtiff's by
-  // `libtiff_extra`.
+  // One full-image table: cogr's runs named by `cogr_extra` + "/threads:..", libtiff's by `libtiff_extra`.
   auto full_table = [&](const char* title, const std::string& cogr_extra,
                         const std::string& libtiff_extra) {
     std::printf("\n%s Speed ratios: > 1 means cogr is faster:\n", title);

@@ -96,10 +96,9 @@ struct FuzzReadRequest {
 };
 
 /// FuzzRead input layout: [0] flags (bit 0 window, 1 boundless, 2 overview, 3 mask, 4 out_shape,
-/// 5 fill, 6 no block cache), [1,3) [3,5) col/row offset (int16), [5,7) [7,9) width/height
-/// (uint16), [9] overview (int8), [10] band bit set (bit i = band i + 1; 0 = all), [11] [12]
-/// out_shape height/width - 1, [13] resampling, [14] fill (int8), [15] header read size k; then the
-/// file.
+/// 5 fill, 6 no block cache), [1,3) [3,5) col/row offset (int16), [5,7) [7,9) width/height (uint16), [9] overview
+/// (int8), [10] band bit set (bit i = band i + 1; 0 = all), [11] [12] out_shape height/width - 1,
+/// [13] resampling, [14] fill (int8), [15] header read size k; then the file.
 FuzzReadRequest DecodeFuzzReadRequest(const uint8_t* header);
 std::vector<uint8_t> EncodeFuzzReadInput(const FuzzReadRequest& request, ByteSpan file);
 
@@ -151,9 +150,8 @@ std::vector<std::vector<uint8_t>> EncodeFuzzCatalogInputs(const std::vector<uint
 // ---- replay ----------------------------------------------------------------------------------
 
 /// Runs the entry point of fuzz target `target` ("tiff_open", "read_window", "geokeys_crs",
-/// "geojson", "catalog_header", "decode_<codec>" for none, lzw, jpeg, deflate, packbits, lerc,
-/// lzma, zstd, webp) on the bytes; kInvalidArgument for an unknown target. Used by the regression
-/// test and cogr_fuzz_replay.
+/// "geojson", "catalog_header", "decode_<codec>" for none, lzw, jpeg, deflate, packbits, lerc, lzma, zstd, webp) on the bytes;
+/// kInvalidArgument for an unknown target. Used by the regression test and cogr_fuzz_replay.
 Status FuzzReplay(std::string_view target, const uint8_t* data, size_t size);
 
 }  // namespace cogr::internal

@@ -84,8 +84,8 @@ struct BlockInfo {
 /// deflate, old-style JPEG ...), 4 for CMYK (InkSet 1) and CIELAB, when libtiff accepts the
 /// layout (8-bit; pixel- or band-interleaved, as libtiff's TIFFRGBAImageOK says: GDAL then
 /// reports 4 bands even where libtiff's reader later refuses the layout, e.g. band-interleaved
-/// CMYK with an extra sample, and the read fails). 0 for every other image (read as stored) and
-/// when cogr is built without libtiff.
+/// CMYK with an extra sample, and the read fails). 0 for every other image (read as stored) and when cogr
+/// is built without libtiff.
 int RgbaBands(const tiff::Ifd& ifd, bool big_endian);
 
 /// Sets the fields of `info` that come from the block's IFD beyond the plain ones: `ifd`, and

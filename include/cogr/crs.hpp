@@ -54,8 +54,8 @@ class COGR_EXPORT Crs {
   /// GTRasterTypeGeoKey); kInvalidFile for values no CRS can have (non-finite or absurd
   /// axes, prime meridian, unit sizes, TOWGS84 values or projection parameters: "GeoKeys:
   /// ellipsoid axis nan is out of range"); kInvalidArgument when PROJ rejects what the keys
-  /// describe (e.g. semi-minor > semi-major). Note: GDAL ignores the GeoKeys of a file
-  /// georeferenced by GCPs only; that rule belongs to the caller.
+  /// describe (e.g. semi-minor > semi-major). Note: GDAL ignores the GeoKeys of a file georeferenced by GCPs
+  /// only; that rule belongs to the caller.
   ///
   /// `key_directory_version` is the GeoKeyDirectory's header (KeyDirectoryVersion,
   /// KeyRevision, MinorRevision). Vertical keys (4096-4099) make a COMPD_CS as GDAL 3.6 does,

@@ -33,10 +33,9 @@ namespace cogr {
 /// | blockxsize    | blockxsize   | tile width; key absent for strip files (unset)              |
 /// | blockysize    | blockysize   | tile height, or rows per strip                              |
 /// | tiled         | tiled        |                                                             |
-/// | compress      | compress     | "deflate", "lzw", "zstd", "jpeg", "webp", "lerc", "packbits"...
-/// absent for uncompressed files | | interleave    | interleave   | "pixel" (contiguous, > 1 band)
-/// or "band"                    | | photometric   | photometric  | "ycbcr" / "cmyk" only (GDAL's
-/// SOURCE_COLOR_SPACE), else absent |
+/// | compress      | compress     | "deflate", "lzw", "zstd", "jpeg", "webp", "lerc", "packbits"... absent for uncompressed files |
+/// | interleave    | interleave   | "pixel" (contiguous, > 1 band) or "band"                    |
+/// | photometric   | photometric  | "ycbcr" / "cmyk" only (GDAL's SOURCE_COLOR_SPACE), else absent |
 struct DatasetProfile {
   std::string driver = "GTiff";
   DataType dtype = DataType::kUnknown;

@@ -274,8 +274,7 @@ COGR_EXPORT std::shared_ptr<Source> MemorySource(std::vector<uint8_t> bytes,
 /// rejects).
 COGR_EXPORT std::string UriScheme(std::string_view uri);
 
-/// Opens a path, file://, http(s)://, s3://, gs:// or az:// URI with default options (see the
-/// overload below).
+/// Opens a path, file://, http(s)://, s3://, gs:// or az:// URI with default options (see the overload below).
 COGR_EXPORT Result<std::shared_ptr<Source>> Open(const std::string& uri);
 
 /// Opens a path or URI with options for remote sources: local paths and file:// (counted,

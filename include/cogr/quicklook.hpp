@@ -73,8 +73,7 @@ COGR_EXPORT Result<QuicklookImage> Quicklook(const Dataset& ds,
                                              const QuicklookOptions& options = {});
 
 /// The image as a PNG file's bytes: 8-bit RGB when every alpha is 255, else RGBA (libpng,
-/// opened on first use; its fast setting: speed over size). kUnsupported when cogr was built
-/// without libpng or it cannot be loaded.
+/// opened on first use; its fast setting: speed over size). kUnsupported when cogr was built without libpng or it cannot be loaded.
 COGR_EXPORT Result<std::vector<uint8_t>> EncodePng(const QuicklookImage& image);
 
 /// The image as a baseline JFIF file's bytes (libjpeg-turbo), `quality` 1..100. JPEG has no

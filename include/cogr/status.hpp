@@ -33,8 +33,8 @@ enum class Code : uint8_t {
 COGR_EXPORT std::string_view CodeName(Code code);
 
 /// OK or (code, message). Cheap to copy: OK is a null pointer.
-class [[nodiscard]] Status;  // (GCC takes [[nodiscard]] and COGR_EXPORT only on separate
-                             // declarations)
+class
+    [[nodiscard]] Status;  // (GCC takes [[nodiscard]] and COGR_EXPORT only on separate declarations)
 class COGR_EXPORT Status {
  public:
   Status() = default;

@@ -42,8 +42,7 @@ enum class DataType : uint8_t {
 
 /// Bytes of one sample (a complex sample counts both parts). 0 for kUnknown.
 COGR_EXPORT size_t DataTypeSize(DataType t);
-/// numpy's name: "uint8" ... "float64", "complex_int16", "complex_int32", "complex64",
-/// "complex128".
+/// numpy's name: "uint8" ... "float64", "complex_int16", "complex_int32", "complex64", "complex128".
 COGR_EXPORT std::string_view DataTypeName(DataType t);
 /// numpy .npy descr for little-endian data: "|u1", "<i2", "<f4", "<c8"; complex_int16 is "<i2"
 /// pairs and has no numpy scalar, so it maps to a structured descr (see cli npy writer).

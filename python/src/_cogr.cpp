@@ -480,8 +480,7 @@ std::vector<cogr::mask::Geometry> ParseShapes(const std::vector<std::string>& ge
   return shapes;
 }
 
-/// cogr::write::Profile from rasterio's profile keys (lower-case; GDAL creation options in any
-/// case).
+/// cogr::write::Profile from rasterio's profile keys (lower-case; GDAL creation options in any case).
 cogr::write::Profile ProfileFrom(const py::dict& p) {
   cogr::write::Profile out;
   for (auto item : p) {
@@ -970,8 +969,7 @@ PYBIND11_MODULE(_cogr, m) {
                              })
       .def_property_readonly("scenes",
                              [](const cogr::Stack& s) {
-                               // One dict per scene: uri, window (its own pixels), fill, error
-                               // (None when open).
+                               // One dict per scene: uri, window (its own pixels), fill, error (None when open).
                                py::list out;
                                for (const cogr::StackScene& sc : s.scenes()) {
                                  py::dict d;

@@ -2,12 +2,11 @@
 // old-style JPEG, SGILog) or of a layout converted through libtiff's RGBA interface is decoded
 // (util/dynamic_library.hpp).
 //
-// Include this instead of <tiffio.h>: it includes the real header(s) (types, constants, and the
-// declarations the function table is typed from), then defines each function name used by cogr as a
-// macro that calls through the table, so call sites are written exactly as against a linked
-// library. Every path that reaches it first gets OK from LoadTiff(); the table aborts otherwise. A
-// function that is not in COGR_LIBTIFF_FUNCTIONS still compiles but fails to link: add it to the
-// list.
+// Include this instead of <tiffio.h>: it includes the real header(s) (types, constants, and the declarations the function table is typed from), then
+// defines each function name used by cogr as a macro that calls through the table, so call
+// sites are written exactly as against a linked library. Every path that reaches it first gets
+// OK from LoadTiff(); the table aborts otherwise. A function that is not in
+// COGR_LIBTIFF_FUNCTIONS still compiles but fails to link: add it to the list.
 #pragma once
 
 #ifdef COGR_HAVE_LIBTIFF

@@ -1,12 +1,11 @@
 // OpenSSL's libcrypto, opened with dlopen when the first s3:// or az:// request is signed
 // (util/dynamic_library.hpp).
 //
-// Include this instead of <openssl/evp.h> and <openssl/hmac.h>: it includes the real header(s)
-// (types, constants, and the declarations the function table is typed from), then defines each
-// function name used by cogr as a macro that calls through the table, so call sites are written
-// exactly as against a linked library. Every path that reaches it first gets OK from LoadCrypto();
-// the table aborts otherwise. A function that is not in COGR_CRYPTO_FUNCTIONS still compiles but
-// fails to link: add it to the list.
+// Include this instead of <openssl/evp.h> and <openssl/hmac.h>: it includes the real header(s) (types, constants, and the declarations the function table is typed from), then
+// defines each function name used by cogr as a macro that calls through the table, so call
+// sites are written exactly as against a linked library. Every path that reaches it first gets
+// OK from LoadCrypto(); the table aborts otherwise. A function that is not in
+// COGR_CRYPTO_FUNCTIONS still compiles but fails to link: add it to the list.
 #pragma once
 
 #ifdef COGR_HAVE_OPENSSL
@@ -33,8 +32,8 @@ struct CryptoFunctions {
 };
 
 /// Loads the library and resolves CryptoFunctions once per process (thread-safe; later calls
-/// return the first result). kUnsupported "libcrypto.so.3 could not be loaded: <dlerror()>" when
-/// the library or one of its functions is missing.
+/// return the first result). kUnsupported "libcrypto.so.3 could not be loaded: <dlerror()>" when the
+/// library or one of its functions is missing.
 Status LoadCrypto();
 
 /// The resolved table. Only after LoadCrypto() returned OK: aborts otherwise.

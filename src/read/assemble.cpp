@@ -9,26 +9,14 @@
 #include <tmmintrin.h>
 #endif
 
+#include "util/checked.hpp"
+
 namespace cogr::internal {
 namespace {
 
 template <class T>
-T SaturateCast(double v) {
-  if (std::isnan(v)) return T{0};
-  if constexpr (std::is_floating_point_v<T>) {
-    return static_cast<T>(v);
-  } else {
-    if (v <= static_cast<double>(std::numeric_limits<T>::min()))
-      return std::numeric_limits<T>::min();
-    if (v >= static_cast<double>(std::numeric_limits<T>::max()))
-      return std::numeric_limits<T>::max();
-    return static_cast<T>(v);
-  }
-}
-
-template <class T>
 void StoreAs(double v, uint8_t* dst, bool complex) {
-  T x = std::is_floating_point_v<T> ? static_cast<T>(v) : SaturateCast<T>(v);
+  T x = SaturateCast<T>(v);
   std::memcpy(dst, &x, sizeof(T));
   if (complex) {
     T zero{};

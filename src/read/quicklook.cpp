@@ -174,8 +174,7 @@ Result<QuicklookImage> QuicklookImpl(const Dataset& ds, const QuicklookOptions& 
     if (data.dtype == DataType::kUInt8) {
       std::memcpy(mask.data.data(), data.as<uint8_t>() + last * n, n);
     } else {
-      // GDALRescaledAlphaBand (as Dataset::dataset_mask): value / 257, but never 0 for a non-zero
-      // alpha.
+      // GDALRescaledAlphaBand (as Dataset::dataset_mask): value / 257, but never 0 for a non-zero alpha.
       const uint16_t* v = data.as<uint16_t>() + last * n;
       for (size_t i = 0; i < n; ++i) {
         mask.data[i] = v[i] > 0 && v[i] < 257 ? uint8_t{1} : static_cast<uint8_t>(v[i] / 257);

@@ -10,9 +10,9 @@
 //   Status BindLerc(LercFunctions& table, const DynamicLibrarySpec& spec) {
 //     COGR_BIND_FUNCTIONS(COGR_LERC_FUNCTIONS);
 //   }
-//   constinit LazyLibrary<LercFunctions, BindLerc> lerc{{COGR_LERC_SONAME, "COGR_LIBLERC"},
-//   "libLerc"}; Status LoadLerc() { return lerc.Load(); } const LercFunctions& LercApi() { return
-//   lerc.Get(); }
+//   constinit LazyLibrary<LercFunctions, BindLerc> lerc{{COGR_LERC_SONAME, "COGR_LIBLERC"}, "libLerc"};
+//   Status LoadLerc() { return lerc.Load(); }
+//   const LercFunctions& LercApi() { return lerc.Get(); }
 #pragma once
 
 #include <atomic>

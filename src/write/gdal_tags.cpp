@@ -6,6 +6,8 @@
 #include <limits>
 #include <type_traits>
 
+#include "util/checked.hpp"
+
 namespace cogr::internal {
 namespace {
 
@@ -41,23 +43,9 @@ void AppendItem(std::string& xml, const char* name, int band, const char* role,
 }
 
 template <class T>
-T Saturate(double v) {
-  if constexpr (std::is_floating_point_v<T>) {
-    return static_cast<T>(v);
-  } else {
-    if (std::isnan(v)) return T{0};
-    if (v <= static_cast<double>(std::numeric_limits<T>::min()))
-      return std::numeric_limits<T>::min();
-    if (v >= static_cast<double>(std::numeric_limits<T>::max()))
-      return std::numeric_limits<T>::max();
-    return static_cast<T>(v);
-  }
-}
-
-template <class T>
 std::vector<uint8_t> Bytes(double value, int parts) {
   std::vector<uint8_t> out(sizeof(T) * static_cast<size_t>(parts), 0);
-  const T v = Saturate<T>(value);
+  const T v = SaturateCast<T>(value);
   std::memcpy(out.data(), &v, sizeof(T));
   return out;
 }

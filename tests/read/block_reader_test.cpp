@@ -1,8 +1,7 @@
 // The block reader on blocks libtiff decodes together: band-interleaved images it converts to
 // RGBA (CMYK, PlanarConfiguration 2), where one job per block position fetches every plane's
 // block (remote reads coalesce those fetches like any others, limits apply to the planes' sum,
-// a bad plane is an error naming the file), and old-style JPEG strips, decoded from strip 0. Pixels
-// are compared with rasterio's recordings (tests/data/longtail, see
+// a bad plane is an error naming the file), and old-style JPEG strips, decoded from strip 0. Pixels are compared with rasterio's recordings (tests/data/longtail, see
 // scripts/make_longtail_fixtures.py) and with libtiff's own RGBA reader as a second opinion.
 #include <gtest/gtest.h>
 

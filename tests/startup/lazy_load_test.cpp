@@ -1,6 +1,6 @@
-// libcurl, PROJ, libtiff, libcrypto, libwebp, libpng, LERC and liblzma are opened with dlopen when
-// first needed (util/dynamic_library.hpp): a local read loads none of them, the path that needs one
-// loads exactly it, and a library that cannot be loaded gives kUnsupported naming it and dlerror().
+// libcurl, PROJ, libtiff, libcrypto, libwebp, libpng, LERC and liblzma are opened with dlopen when first needed
+// (util/dynamic_library.hpp): a local read loads none of them, the path that needs one loads
+// exactly it, and a library that cannot be loaded gives kUnsupported naming it and dlerror().
 // Each case runs cogr_load_probe (tests/startup/load_probe.cpp) in a fresh process: this test
 // binary links libtiff and has loaded whatever earlier tests needed.
 #include <gtest/gtest.h>

@@ -188,8 +188,8 @@ TEST(LazyTable, EachFetchedValueIsChecked) {
 
 TEST(LazyTable, ImplicitJpegOverviewReadsLoadTheTables) {
   // A JPEG file without overviews: out_shape reads decode at 1/2..1/8 scale (GDAL's implicit
-  // overviews), a path that walks the block tables itself. Every table lazy (threshold 0, 1 KiB
-  // prefix) gives the same pixels. 512 x 512 RGB JPEG in 128 x 128 tiles, written by libtiff.
+  // overviews), a path that walks the block tables itself. Every table lazy (threshold 0, 1 KiB prefix) gives the same pixels.
+  // 512 x 512 RGB JPEG in 128 x 128 tiles, written by libtiff.
   test::ScratchDir dir("lazy_jpeg");
   const std::string path = dir.File("jpeg.tif");
   {
