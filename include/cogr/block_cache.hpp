@@ -49,11 +49,13 @@ class COGR_EXPORT BlockCache {
   BlockCache(const BlockCache&) = delete;
   BlockCache& operator=(const BlockCache&) = delete;
 
+  /// The byte budget of the cached blocks.
   uint64_t capacity_bytes() const;
   /// Changes the capacity; evicts least recently used blocks until the cache fits.
   void SetCapacity(uint64_t capacity_bytes);
   /// Drops every block (counters other than bytes/entries are kept).
   void Clear();
+  /// Counters since creation (hits, misses, insertions, evictions), bytes and entries held now.
   BlockCacheStats stats() const;
 
   /// Internal (used by Dataset).

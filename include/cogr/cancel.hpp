@@ -16,10 +16,12 @@ namespace cogr {
 /// transfers and returns kCancelled "read cancelled" promptly; the Dataset stays usable.
 class COGR_EXPORT CancelToken {
  public:
+  /// A new token, not cancelled.
   static std::shared_ptr<CancelToken> Create() { return std::make_shared<CancelToken>(); }
 
   /// Cancels every read holding this token, now and later. Runs the subscribed callbacks.
   void Cancel();
+  /// True once Cancel() was called (by any thread).
   bool cancelled() const;
 
   /// Runs `fn` once when Cancel() is called (at once, on this thread, if it already was).

@@ -48,6 +48,7 @@ struct SceneRecord {
   std::shared_ptr<const io::KnownHeader> header;
 };
 
+/// How Catalog::Build opens the scenes and writes their rows.
 struct CatalogBuildOptions {
   /// Opens in flight at once (connections, memory): each holds one header.
   size_t concurrency = 64;
@@ -67,6 +68,7 @@ struct CatalogBuildOptions {
   bool skip_errors = false;
 };
 
+/// What Catalog::Build stored and what it left out.
 struct CatalogBuildSummary {
   uint64_t scenes = 0;
   uint64_t header_bytes = 0;   ///< header bytes stored, all scenes
@@ -75,6 +77,7 @@ struct CatalogBuildSummary {
   std::vector<Status> errors;  ///< the first 100 of their errors, in input order
 };
 
+/// Which scenes Catalog::Query returns: the filters below, all of which must hold.
 struct CatalogQuery {
   /// Scenes whose EPSG:4326 footprint envelope intersects these bounds (left, bottom, right,
   /// top) in `bounds_crs`; unset = all scenes (those without a footprint included).
@@ -102,6 +105,7 @@ struct CatalogQuery {
   uint64_t limit = 0;  ///< 0 = all
 };
 
+/// Summary of a catalog (`cogr catalog info`).
 struct CatalogInfo {
   uint64_t scenes = 0;
   std::optional<geo::Bounds> extent_4326;  ///< union of the footprint envelopes

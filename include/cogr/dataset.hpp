@@ -37,6 +37,7 @@ struct BlockRead;
 struct ReadRequest;
 }  // namespace internal
 
+/// How Dataset::Open reads a file: limits, header read size, I/O options, caches.
 struct OpenOptions {
   Limits limits;
   /// First read of the header (bytes); more is fetched only if the IFDs reach past it.
@@ -84,6 +85,7 @@ COGR_EXPORT std::string_view ResamplingName(Resampling r);
 /// Inverse of ResamplingName; kInvalidArgument naming the accepted values.
 COGR_EXPORT Result<Resampling> ParseResampling(std::string_view name);
 
+/// What a read returns: bands, window, level or out_shape, resampling, fill, limits, deadline.
 struct ReadOptions {
   /// 1-based band indexes; empty = all bands in order.
   std::vector<int> bands;

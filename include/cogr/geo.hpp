@@ -16,6 +16,7 @@ namespace cogr::geo {
 struct COGR_EXPORT Affine {
   double a = 1, b = 0, c = 0, d = 0, e = 1, f = 0;
 
+  /// affine's Affine.identity(), translation(x, y) and scale(sx, sy) / scale(s).
   static Affine Identity() { return {}; }
   static Affine Translation(double x, double y) { return {1, 0, x, 0, 1, y}; }
   static Affine Scale(double sx, double sy) { return {sx, 0, 0, 0, sy, 0}; }
@@ -28,12 +29,15 @@ struct COGR_EXPORT Affine {
   /// Applies to a point (col, row) → (x, y).
   std::pair<double, double> Apply(double col, double row) const;
   double Determinant() const { return a * e - b * d; }
+  /// No rotation or shear (b == d == 0).
   bool IsRectilinear() const { return b == 0 && d == 0; }
   /// ~Affine; kInvalidArgument when not invertible.
   Result<Affine> Inverse() const;
+  /// (a, b, c, d, e, f).
   std::array<double, 6> ToArray() const { return {a, b, c, d, e, f}; }
   /// GDAL order (c, a, b, f, d, e).
   std::array<double, 6> ToGdal() const { return {c, a, b, f, d, e}; }
+  /// From GDAL's geotransform order (c, a, b, f, d, e).
   static Affine FromGdal(double c, double a, double b, double f, double d, double e) {
     return {a, b, c, d, e, f};
   }

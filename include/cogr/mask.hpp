@@ -31,12 +31,15 @@ struct Polygon {
   std::vector<Point> exterior;
   std::vector<std::vector<Point>> holes;
 };
+/// GeoJSON MultiPoint.
 struct MultiPoint {
   std::vector<Point> points;
 };
+/// GeoJSON MultiLineString.
 struct MultiLineString {
   std::vector<LineString> lines;
 };
+/// GeoJSON MultiPolygon.
 struct MultiPolygon {
   std::vector<Polygon> polygons;
 };
@@ -146,6 +149,7 @@ struct MaskOptions {
   std::shared_ptr<CancelToken> cancel;
 };
 
+/// The output of Mask: the pixels, their validity mask and the output grid.
 struct MaskResult {
   /// (bands, height, width) pixels; its transform is the output transform.
   Array data;

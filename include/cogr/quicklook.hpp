@@ -32,6 +32,7 @@ COGR_EXPORT Result<Stretch> ParseStretch(std::string_view name);
 /// The largest QuicklookOptions::size: a quicklook is at most 16384 x 16384 pixels (1 GiB RGBA).
 inline constexpr uint32_t kMaxQuicklookSize = 16384;
 
+/// Size, bands, stretch and resampling of a quicklook.
 struct QuicklookOptions {
   /// Longest side of the output in pixels (1..kMaxQuicklookSize); the other side keeps the
   /// aspect (rounded half up, at least 1). An image smaller than this is not enlarged.

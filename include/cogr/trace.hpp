@@ -81,6 +81,7 @@ class COGR_EXPORT Trace {
   /// Microseconds since start(), now.
   int64_t NowUs() const { return Us(Clock::now()); }
 
+  /// Records one event (thread-safe; the HTTP executor and the decoders call these).
   void Add(Request request);
   void Add(Decode decode);
 

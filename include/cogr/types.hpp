@@ -47,8 +47,11 @@ COGR_EXPORT std::string_view DataTypeName(DataType t);
 /// numpy .npy descr for little-endian data: "|u1", "<i2", "<f4", "<c8"; complex_int16 is "<i2"
 /// pairs and has no numpy scalar, so it maps to a structured descr (see cli npy writer).
 COGR_EXPORT std::string_view DataTypeNpyDescr(DataType t);
+/// float32/float64 and the complex types of floats (cfloat32, cfloat64).
 COGR_EXPORT bool IsFloat(DataType t);
+/// The complex types (cint16, cint32, cfloat32, cfloat64).
 COGR_EXPORT bool IsComplex(DataType t);
+/// The signed integer types, the float types and the complex types.
 COGR_EXPORT bool IsSigned(DataType t);
 
 /// min(16 GiB, physical memory / 2): the default Limits::max_read_bytes (16 GiB when the
@@ -74,6 +77,7 @@ struct COGR_EXPORT Limits {
   /// open; reads fetch the entries they need (tiff::LazyTable). UINT64_MAX = always load.
   uint64_t lazy_block_table_bytes = 64 * 1024;
 
+  /// Every limit at its maximum (for trusted files and tests).
   static Limits Unlimited();
 };
 

@@ -126,8 +126,9 @@ Profile WithCogOverviews(Profile profile);
 /// kCancelled and leaves no file).
 using ProgressFn = std::function<bool(double fraction)>;
 
+/// How a write runs (progress, threads, limits); what it writes is in the Profile.
 struct WriteOptions {
-  ProgressFn progress;
+  ProgressFn progress;  ///< called as blocks are written; may cancel
   /// Threads for block encoding (0 = cogr::ThreadCount()).
   size_t threads = 0;
 };
