@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "cogr/threads.hpp"
+
 #include "io/coalesce.hpp"
 #include "io/header_cache.hpp"
 #include "io/http_exec.hpp"
@@ -242,8 +244,10 @@ class HttpSource final : public Source {
         return;
       }
     }
-    Fetch(ranges, std::move(on_range), std::move(on_done), std::move(context),
-          std::max<size_t>(1, cogr::internal::ThreadPool::Default().size()));
+    // Decodes run on the pool as bytes arrive: as many at once as cogr::ThreadCount() allows.
+    Fetch(
+        ranges, std::move(on_range), std::move(on_done), std::move(context),
+        std::max<size_t>(1, std::min(ThreadCount(), cogr::internal::ThreadPool::Default().size())));
   }
 
  private:

@@ -83,10 +83,12 @@ void ThreadPool::WorkerLoop() {
 }
 
 ThreadPool& ThreadPool::Default() {
-  // Sized once, at first use, from hardware threads; ParallelFor's max_threads applies
-  // the caller's (possibly smaller) setting. Never destroyed before exit handlers run.
+  // Sized once, at first use: one thread per hardware thread. ParallelFor uses at most
+  // max_threads - 1 of them (its caller is the other worker); asynchronous reads, whose caller
+  // waits elsewhere, decode on up to ThreadCount() of them. Never destroyed before exit
+  // handlers run.
   static ThreadPool* pool =
-      new ThreadPool(std::max<size_t>(1, std::thread::hardware_concurrency()) - 1);
+      new ThreadPool(std::max<size_t>(1, std::thread::hardware_concurrency()));
   return *pool;
 }
 
