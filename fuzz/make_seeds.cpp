@@ -20,6 +20,7 @@
 
 #include "cogr/codec.hpp"
 #include "cogr/tiff.hpp"
+#include "tiff/ifd_fields.hpp"
 #include "tiff/ifd_parse.hpp"
 #include "util/fuzz.hpp"
 
@@ -67,36 +68,36 @@ void SeedBlocks(const std::string& stem, const cogr::tiff::TiffFile& tf,
                 const std::vector<uint8_t>& file, const fs::path& out) {
   for (size_t i = 0; i < tf.ifds.size() && i < kMaxIfds; ++i) {
     const cogr::tiff::Ifd& ifd = tf.ifds[i];
-    auto target = kCodecTargets.find(ifd.compression);
+    auto target = kCodecTargets.find(ifd.compression());
     if (target == kCodecTargets.end()) continue;
     cogr::codec::BlockInfo info;
-    info.compression = ifd.compression;
-    info.predictor = ifd.predictor;
-    info.width = static_cast<uint32_t>(ifd.block_width);
-    info.samples = ifd.planar_config == 2 ? uint16_t{1} : ifd.samples_per_pixel;
-    info.bits_per_sample = ifd.bits_per_sample[0];
-    info.sample_format = ifd.sample_format[0];
+    info.compression = ifd.compression();
+    info.predictor = ifd.predictor();
+    info.width = static_cast<uint32_t>(ifd.block_width());
+    info.samples = ifd.planar_config() == 2 ? uint16_t{1} : ifd.samples_per_pixel();
+    info.bits_per_sample = ifd.bits_per_sample()[0];
+    info.sample_format = ifd.sample_format()[0];
     info.big_endian = tf.header.byte_order == cogr::tiff::ByteOrder::kBig;
-    info.photometric = ifd.photometric;
-    info.ycbcr_subsampling = ifd.ycbcr_subsampling;
-    info.jpeg_tables = cogr::ByteSpan(ifd.jpeg_tables.data(), ifd.jpeg_tables.size());
-    info.lerc_parameters = ifd.lerc_parameters;
+    info.photometric = ifd.photometric();
+    info.ycbcr_subsampling = ifd.ycbcr_subsampling();
+    info.jpeg_tables = cogr::ByteSpan(ifd.jpeg_tables().data(), ifd.jpeg_tables().size());
+    info.lerc_parameters = ifd.lerc_parameters();
     // libtiff's RGBA conversion (YCbCr outside JPEG, CMYK): the seed asks for it too. The IFD's
     // own tags (FillOrder, old-style JPEG tables) do not travel in a decode input.
     if (!cogr::codec::SetBlockIfd(ifd, info).ok()) continue;
     info.ifd = nullptr;
     // A band-interleaved image converted to RGBA decodes every plane's block at once.
-    const bool joined = info.stored_samples != 0 && ifd.planar_config == 2;
+    const bool joined = info.stored_samples != 0 && ifd.planar_config() == 2;
     const uint64_t per_plane = std::max<uint64_t>(1, ifd.blocks_across() * ifd.blocks_down());
-    const uint64_t planes = joined ? ifd.samples_per_pixel : 1;
+    const uint64_t planes = joined ? ifd.samples_per_pixel() : 1;
     int seeded = 0;
-    for (size_t b = 0; b < ifd.block_offsets.size() && seeded < kBlocksPerIfd; ++b) {
+    for (size_t b = 0; b < ifd.block_offsets().size() && seeded < kBlocksPerIfd; ++b) {
       std::vector<uint8_t> bytes;
       std::vector<uint64_t> plane_bytes;
       for (uint64_t p = 0; p < planes; ++p) {
         const uint64_t k = b + p * per_plane;
-        if (k >= ifd.block_offsets.size() || k >= ifd.block_byte_counts.size()) break;
-        const uint64_t offset = ifd.block_offsets[k], length = ifd.block_byte_counts[k];
+        if (k >= ifd.block_offsets().size() || k >= ifd.block_byte_counts().size()) break;
+        const uint64_t offset = ifd.block_offsets()[k], length = ifd.block_byte_counts()[k];
         if (offset == 0 || length == 0 || offset > file.size() || length > file.size() - offset)
           break;
         bytes.insert(bytes.end(), file.begin() + static_cast<ptrdiff_t>(offset),
@@ -106,9 +107,9 @@ void SeedBlocks(const std::string& stem, const cogr::tiff::TiffFile& tf,
       if (plane_bytes.size() != planes) continue;
       if (joined) info.part_bytes = plane_bytes;
       const uint64_t row =
-          (b % per_plane) / std::max<uint64_t>(1, ifd.blocks_across()) * ifd.block_height;
-      info.height = static_cast<uint32_t>(ifd.tiled ? ifd.block_height
-                                                    : std::min(ifd.block_height, ifd.height - row));
+          (b % per_plane) / std::max<uint64_t>(1, ifd.blocks_across()) * ifd.block_height();
+      info.height = static_cast<uint32_t>(
+          ifd.tiled() ? ifd.block_height() : std::min(ifd.block_height(), ifd.height() - row));
       auto input =
           cogr::internal::EncodeFuzzDecodeInput(info, cogr::ByteSpan(bytes.data(), bytes.size()));
       if (!input) continue;
@@ -126,9 +127,9 @@ std::vector<uint8_t> WithoutGeoKeys(const cogr::tiff::TiffFile& tf, std::vector<
   const bool big = tf.header.byte_order == cogr::tiff::ByteOrder::kBig;
   const uint64_t count_size = tf.header.bigtiff ? 8 : 2, entry_size = tf.header.bigtiff ? 20 : 12;
   for (const cogr::tiff::Ifd& ifd : tf.ifds) {
-    for (size_t i = 0; i < ifd.entries.size(); ++i) {
-      if (ifd.entries[i].code != 34735) continue;
-      const uint64_t at = ifd.offset + count_size + i * entry_size;
+    for (size_t i = 0; i < ifd.entries().size(); ++i) {
+      if (ifd.entries()[i].code != 34735) continue;
+      const uint64_t at = ifd.offset() + count_size + i * entry_size;
       if (at + 2 > file.size()) continue;
       file[at] = big ? 0xfd : 0xe8;  // 65000 = 0xfde8
       file[at + 1] = big ? 0xe8 : 0xfd;
@@ -142,8 +143,8 @@ void SeedReads(const std::string& stem, const cogr::tiff::TiffFile& tf,
   using cogr::internal::FuzzReadRequest;
   const std::vector<uint8_t> file = WithoutGeoKeys(tf, raw);
   const cogr::tiff::Ifd& main = tf.ifds[0];
-  const double w = static_cast<double>(std::min<uint64_t>(main.width, 64));
-  const double h = static_cast<double>(std::min<uint64_t>(main.height, 64));
+  const double w = static_cast<double>(std::min<uint64_t>(main.width(), 64));
+  const double h = static_cast<double>(std::min<uint64_t>(main.height(), 64));
   std::vector<std::pair<std::string, FuzzReadRequest>> requests;
   FuzzReadRequest r;
   r.window = cogr::geo::Window{0, 0, w, h};
@@ -235,15 +236,17 @@ void SeedSynthetic(const fs::path& out) {
   // A few GeoKeys directories no file of tests/data has: user-defined geographic CRS with an
   // ellipsoid by axes, and a user-defined Transverse Mercator.
   cogr::tiff::Ifd ifd;
-  ifd.geokey_directory = {1,     1,    0, 6, 1024,  0,    1, 2, 1025,  0,    1,     1, 2048, 0, 1,
-                          32767, 2050, 0, 1, 32767, 2056, 0, 1, 32767, 2057, 34736, 1, 0};
-  ifd.geo_double_params = {6378137.0};
+  cogr::internal::IfdFields& fields = cogr::internal::MutableFields(ifd);
+  fields.geokey_directory = {1,    1, 0,    6,     1024, 0,     1,    2, 1025, 0,
+                             1,    1, 2048, 0,     1,    32767, 2050, 0, 1,    32767,
+                             2056, 0, 1,    32767, 2057, 34736, 1,    0};
+  fields.geo_double_params = {6378137.0};
   Write(out / "geokeys_crs", "synthetic-user-geographic",
         cogr::internal::EncodeFuzzGeoKeysInput(ifd));
-  ifd.geokey_directory = {1,    1, 0, 8,    1024, 0,     1, 1,     1025, 0,     1, 1,
-                          2048, 0, 1, 4326, 3072, 0,     1, 32767, 3074, 0,     1, 32767,
-                          3075, 0, 1, 1,    3080, 34736, 1, 0,     3092, 34736, 1, 1};
-  ifd.geo_double_params = {-75.0, 0.9996};
+  fields.geokey_directory = {1,    1, 0, 8,    1024, 0,     1, 1,     1025, 0,     1, 1,
+                             2048, 0, 1, 4326, 3072, 0,     1, 32767, 3074, 0,     1, 32767,
+                             3075, 0, 1, 1,    3080, 34736, 1, 0,     3092, 34736, 1, 1};
+  fields.geo_double_params = {-75.0, 0.9996};
   Write(out / "geokeys_crs", "synthetic-user-tm", cogr::internal::EncodeFuzzGeoKeysInput(ifd));
 }
 
@@ -291,7 +294,7 @@ int main(int argc, char** argv) {
     }
     SeedBlocks(stem, *tf, file, out);
     if (whole) SeedReads(stem, *tf, file, out);
-    if (!tf->ifds[0].geokey_directory.empty()) {
+    if (!tf->ifds[0].geokey_directory().empty()) {
       Write(out / "geokeys_crs", stem, cogr::internal::EncodeFuzzGeoKeysInput(tf->ifds[0]));
     }
   }

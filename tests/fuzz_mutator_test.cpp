@@ -39,8 +39,8 @@ std::vector<Region> Regions(const std::vector<uint8_t>& file) {
   const bool big = tf->header.bigtiff;
   for (const tiff::Ifd& ifd : tf->ifds) {
     const uint64_t head = big ? 8 : 2, entry = big ? 20 : 12, tail = big ? 8 : 4;
-    out.push_back({ifd.offset, ifd.offset + head + ifd.entries.size() * entry + tail, 0});
-    for (const tiff::TagEntry& e : ifd.entries) {
+    out.push_back({ifd.offset(), ifd.offset() + head + ifd.entries().size() * entry + tail, 0});
+    for (const tiff::TagEntry& e : ifd.entries()) {
       const uint64_t bytes = e.count * tiff::TagTypeSize(e.type);
       if (!e.is_inline) out.push_back({e.value_offset, e.value_offset + bytes, e.code});
     }

@@ -82,23 +82,23 @@ TEST(FuzzHarness, DecodeInputRoundTripsARealTile) {
   ASSERT_TRUE(ds.ok()) << ds.status().ToString();
   const tiff::Ifd& ifd = (*ds)->tiff().ifds[0];
   codec::BlockInfo info;
-  info.compression = ifd.compression;
-  info.predictor = ifd.predictor;
-  info.width = static_cast<uint32_t>(ifd.block_width);
-  info.height = static_cast<uint32_t>(ifd.block_height);
-  info.samples = ifd.samples_per_pixel;
-  const ByteSpan tile(file.data() + ifd.block_offsets[0], ifd.block_byte_counts[0]);
+  info.compression = ifd.compression();
+  info.predictor = ifd.predictor();
+  info.width = static_cast<uint32_t>(ifd.block_width());
+  info.height = static_cast<uint32_t>(ifd.block_height());
+  info.samples = ifd.samples_per_pixel();
+  const ByteSpan tile(file.data() + ifd.block_offsets()[0], ifd.block_byte_counts()[0]);
   auto input = internal::EncodeFuzzDecodeInput(info, tile);
   ASSERT_TRUE(input.has_value());
   ASSERT_EQ(input->size(), internal::kFuzzDecodeHeaderBytes + tile.size());
-  EXPECT_EQ(FuzzDecode(ifd.compression, input->data(), input->size()).ToString(), "ok");
+  EXPECT_EQ(FuzzDecode(ifd.compression(), input->data(), input->size()).ToString(), "ok");
   // One byte short of the stream: the codec must notice.
-  EXPECT_NE(FuzzDecode(ifd.compression, input->data(), input->size() - 1).ToString(), "ok");
+  EXPECT_NE(FuzzDecode(ifd.compression(), input->data(), input->size() - 1).ToString(), "ok");
   // The geometry is part of the input: a taller block no longer matches the stream.
   info.height += 1;
   input = internal::EncodeFuzzDecodeInput(info, tile);
   ASSERT_TRUE(input.has_value());
-  EXPECT_EQ(FuzzDecode(ifd.compression, input->data(), input->size()).code(), Code::kInvalidFile);
+  EXPECT_EQ(FuzzDecode(ifd.compression(), input->data(), input->size()).code(), Code::kInvalidFile);
 }
 
 // Band-interleaved CMYK (libtiff's RGBA conversion of every plane's block at one position):
@@ -108,30 +108,30 @@ TEST(FuzzHarness, DecodeInputRoundTripsBandInterleavedPlanes) {
   auto ds = Dataset::Open(io::MemorySource(file));
   ASSERT_TRUE(ds.ok()) << ds.status().ToString();
   const tiff::Ifd& ifd = (*ds)->tiff().ifds[0];
-  ASSERT_EQ(ifd.planar_config, 2);
-  ASSERT_EQ(ifd.block_offsets.size(), 4u);  // one strip per plane
+  ASSERT_EQ(ifd.planar_config(), 2);
+  ASSERT_EQ(ifd.block_offsets().size(), 4u);  // one strip per plane
   codec::BlockInfo info;
-  info.compression = ifd.compression;
-  info.width = static_cast<uint32_t>(ifd.block_width);
-  info.height = static_cast<uint32_t>(ifd.block_height);
+  info.compression = ifd.compression();
+  info.width = static_cast<uint32_t>(ifd.block_width());
+  info.height = static_cast<uint32_t>(ifd.block_height());
   info.samples = 1;
-  info.photometric = ifd.photometric;
+  info.photometric = ifd.photometric();
   ASSERT_TRUE(codec::SetBlockIfd(ifd, info).ok());
   ASSERT_EQ(info.stored_samples, 4u);
   std::vector<uint8_t> planes;
   std::vector<uint64_t> plane_bytes;
   for (size_t p = 0; p < 4; ++p) {
     planes.insert(
-        planes.end(), file.begin() + static_cast<ptrdiff_t>(ifd.block_offsets[p]),
-        file.begin() + static_cast<ptrdiff_t>(ifd.block_offsets[p] + ifd.block_byte_counts[p]));
-    plane_bytes.push_back(ifd.block_byte_counts[p]);
+        planes.end(), file.begin() + static_cast<ptrdiff_t>(ifd.block_offsets()[p]),
+        file.begin() + static_cast<ptrdiff_t>(ifd.block_offsets()[p] + ifd.block_byte_counts()[p]));
+    plane_bytes.push_back(ifd.block_byte_counts()[p]);
   }
   info.part_bytes = plane_bytes;
   info.ifd = nullptr;  // the fuzz input carries no IFD
   auto input = internal::EncodeFuzzDecodeInput(info, ByteSpan(planes.data(), planes.size()));
   ASSERT_TRUE(input.has_value());
   ASSERT_EQ(input->size(), internal::kFuzzDecodeHeaderBytes + 12 + planes.size());
-  EXPECT_EQ(FuzzDecode(ifd.compression, input->data(), input->size()).ToString(), "ok");
+  EXPECT_EQ(FuzzDecode(ifd.compression(), input->data(), input->size()).ToString(), "ok");
   // The same bytes decoded directly equal rasterio's recording (pixel-interleaved RGBA).
   std::vector<uint8_t> out(4u * info.width * info.height);
   ASSERT_TRUE(codec::Decode(ByteSpan(planes.data(), planes.size()), out, info).ok());
@@ -144,7 +144,7 @@ TEST(FuzzHarness, DecodeInputRoundTripsBandInterleavedPlanes) {
   }
   // The last plane (584 bytes) 40 bytes short: libtiff's inflate runs out of data. (One byte
   // short still decodes: it is the zlib checksum, which libtiff, like GDAL, never reads.)
-  EXPECT_EQ(FuzzDecode(ifd.compression, input->data(), input->size() - 40).code(),
+  EXPECT_EQ(FuzzDecode(ifd.compression(), input->data(), input->size() - 40).code(),
             Code::kInvalidFile);
   // Plane sizes that do not add up to the block are the caller's error.
   plane_bytes[3] += 1;
@@ -159,21 +159,21 @@ TEST(FuzzHarness, DecodeInputRoundTripsOldJpegStrips) {
   auto ds = Dataset::Open(io::MemorySource(file));
   ASSERT_TRUE(ds.ok()) << ds.status().ToString();
   const tiff::Ifd& ifd = (*ds)->tiff().ifds[0];
-  ASSERT_EQ(ifd.block_offsets.size(), 3u);  // 3 strips of 16 rows
+  ASSERT_EQ(ifd.block_offsets().size(), 3u);  // 3 strips of 16 rows
   codec::BlockInfo info;
-  info.compression = ifd.compression;
-  info.width = static_cast<uint32_t>(ifd.block_width);
-  info.samples = ifd.samples_per_pixel;
-  info.photometric = ifd.photometric;
-  info.ycbcr_subsampling = ifd.ycbcr_subsampling;
+  info.compression = ifd.compression();
+  info.width = static_cast<uint32_t>(ifd.block_width());
+  info.samples = ifd.samples_per_pixel();
+  info.photometric = ifd.photometric();
+  info.ycbcr_subsampling = ifd.ycbcr_subsampling();
   ASSERT_TRUE(codec::SetBlockIfd(ifd, info).ok());
   std::vector<uint8_t> strips;
   std::vector<uint64_t> strip_bytes;
   for (size_t k = 0; k < 3; ++k) {
     strips.insert(
-        strips.end(), file.begin() + static_cast<ptrdiff_t>(ifd.block_offsets[k]),
-        file.begin() + static_cast<ptrdiff_t>(ifd.block_offsets[k] + ifd.block_byte_counts[k]));
-    strip_bytes.push_back(ifd.block_byte_counts[k]);
+        strips.end(), file.begin() + static_cast<ptrdiff_t>(ifd.block_offsets()[k]),
+        file.begin() + static_cast<ptrdiff_t>(ifd.block_offsets()[k] + ifd.block_byte_counts()[k]));
+    strip_bytes.push_back(ifd.block_byte_counts()[k]);
   }
   info.part_bytes = strip_bytes;
   info.part_rows = 16;
@@ -193,7 +193,7 @@ TEST(FuzzHarness, DecodeInputRoundTripsOldJpegStrips) {
   ASSERT_TRUE(input.has_value());
   ASSERT_EQ(input->size(), internal::kFuzzDecodeHeaderBytes + 8 + strips.size());
   EXPECT_EQ((*input)[9], (2 << 4) | 1);  // 3 strips of 16 rows
-  EXPECT_EQ(FuzzDecode(ifd.compression, input->data(), input->size()).code(),
+  EXPECT_EQ(FuzzDecode(ifd.compression(), input->data(), input->size()).code(),
             codec::Decode(ByteSpan(strips.data(), strips.size()), out, info).code());
   // More rows than the strips hold is the caller's error.
   info.height = 64;
@@ -515,7 +515,7 @@ std::vector<uint8_t> ManyTags(int extra) {
 TEST(Hardening, TagCountIsCapped) {
   auto ds = OpenBytes(ManyTags(4096 - 8));
   ASSERT_TRUE(ds.ok()) << ds.status().ToString();
-  EXPECT_EQ((*ds)->tiff().ifds[0].entries.size(), 4096u);
+  EXPECT_EQ((*ds)->tiff().ifds[0].entries().size(), 4096u);
   ds = OpenBytes(ManyTags(4096 - 7));
   ASSERT_FALSE(ds.ok());
   EXPECT_EQ(ds.status().ToString(),
@@ -580,7 +580,7 @@ TEST(Hardening, DecodedHeaderCountsTowardMaxHeaderBytes) {
   limits.lazy_block_table_bytes = Limits().lazy_block_table_bytes;
   ds = OpenBytes(SharedBlockTables(8), limits);
   ASSERT_TRUE(ds.ok()) << ds.status().ToString();
-  EXPECT_TRUE((*ds)->tiff().ifds[7].lazy_offsets.has_value());
+  EXPECT_TRUE((*ds)->tiff().ifds[7].lazy_offsets().has_value());
 }
 
 // ---- caps of one read ----------------------------------------------------------------------

@@ -10,6 +10,7 @@
 #include "cogr/crs.hpp"
 #include "cogr/io.hpp"
 #include "cogr/mask.hpp"
+#include "tiff/ifd_fields.hpp"
 #include "util/checked.hpp"
 #include "util/fuzz.hpp"
 
@@ -67,25 +68,27 @@ tiff::FetchFn MemoryFetch(ByteSpan file) {
 }
 
 void CheckIfd(const tiff::Ifd& ifd, const Limits& limits) {
-  COGR_FUZZ_CHECK(ifd.width > 0 && ifd.height > 0, "IFD with an empty image");
+  COGR_FUZZ_CHECK(ifd.width() > 0 && ifd.height() > 0, "IFD with an empty image");
   COGR_FUZZ_CHECK(
-      ifd.width <= limits.max_image_dimension && ifd.height <= limits.max_image_dimension,
+      ifd.width() <= limits.max_image_dimension && ifd.height() <= limits.max_image_dimension,
       "IFD above max_image_dimension");
-  COGR_FUZZ_CHECK(ifd.block_width > 0 && ifd.block_height > 0, "IFD with an empty block");
+  COGR_FUZZ_CHECK(ifd.block_width() > 0 && ifd.block_height() > 0, "IFD with an empty block");
   COGR_FUZZ_CHECK(ifd.block_count() <= limits.max_blocks_per_ifd, "IFD above max_blocks_per_ifd");
   // A lazy table (tiff::LazyTable) holds one value per block in the file instead.
-  const uint64_t offsets = ifd.lazy_offsets ? ifd.lazy_offsets->count : ifd.block_offsets.size();
+  const uint64_t offsets =
+      ifd.lazy_offsets() ? ifd.lazy_offsets()->count : ifd.block_offsets().size();
   const uint64_t counts =
-      ifd.lazy_byte_counts ? ifd.lazy_byte_counts->count : ifd.block_byte_counts.size();
+      ifd.lazy_byte_counts() ? ifd.lazy_byte_counts()->count : ifd.block_byte_counts().size();
   COGR_FUZZ_CHECK(offsets == ifd.block_count(), "block offsets != block count");
   COGR_FUZZ_CHECK(counts == ifd.block_count(), "block byte counts != block count");
-  COGR_FUZZ_CHECK(ifd.block_offsets.empty() || !ifd.lazy_offsets,
+  COGR_FUZZ_CHECK(ifd.block_offsets().empty() || !ifd.lazy_offsets(),
                   "block offsets both lazy and loaded");
-  COGR_FUZZ_CHECK(ifd.samples_per_pixel > 0, "SamplesPerPixel 0");
-  COGR_FUZZ_CHECK(ifd.bits_per_sample.size() == ifd.samples_per_pixel,
+  COGR_FUZZ_CHECK(ifd.samples_per_pixel() > 0, "SamplesPerPixel 0");
+  COGR_FUZZ_CHECK(ifd.bits_per_sample().size() == ifd.samples_per_pixel(),
                   "BitsPerSample not per sample");
-  COGR_FUZZ_CHECK(ifd.sample_format.size() == ifd.samples_per_pixel, "SampleFormat not per sample");
-  COGR_FUZZ_CHECK(ifd.entries.size() <= limits.max_tags_per_ifd, "IFD above max_tags_per_ifd");
+  COGR_FUZZ_CHECK(ifd.sample_format().size() == ifd.samples_per_pixel(),
+                  "SampleFormat not per sample");
+  COGR_FUZZ_CHECK(ifd.entries().size() <= limits.max_tags_per_ifd, "IFD above max_tags_per_ifd");
 }
 
 }  // namespace
@@ -123,8 +126,8 @@ Status FuzzOpen(const uint8_t* data, size_t size) {
     COGR_FUZZ_CHECK(tf.parent[i] < static_cast<int>(i), "parent after child");
     auto keys = tiff::ParseGeoKeys(ifd);
     if (!keys.ok() && first_error.ok()) first_error = keys.status();
-    if (ifd.gdal_metadata) {
-      auto md = tiff::ParseGdalMetadata(*ifd.gdal_metadata);
+    if (ifd.gdal_metadata()) {
+      auto md = tiff::ParseGdalMetadata(*ifd.gdal_metadata());
       if (!md.ok() && first_error.ok()) first_error = md.status();
     }
   }
@@ -382,31 +385,32 @@ Status FuzzRead(const uint8_t* data, size_t size) {
 
 Status FuzzGeoKeys(const uint8_t* data, size_t size) {
   tiff::Ifd ifd;
+  IfdFields& fields = MutableFields(ifd);
   size_t pos = 0;
   if (size >= 2) {
     const size_t n = std::min<size_t>(Le16(data), (size - 2) / 2);
     pos = 2;
-    ifd.geokey_directory.resize(n);
-    for (size_t i = 0; i < n; ++i, pos += 2) ifd.geokey_directory[i] = Le16(data + pos);
+    fields.geokey_directory.resize(n);
+    for (size_t i = 0; i < n; ++i, pos += 2) fields.geokey_directory[i] = Le16(data + pos);
   }
   if (pos < size) {
     const size_t m = std::min<size_t>(data[pos], (size - pos - 1) / 8);
     ++pos;
-    ifd.geo_double_params.resize(m);
+    fields.geo_double_params.resize(m);
     for (size_t i = 0; i < m; ++i, pos += 8) {
       uint64_t bits = 0;
       for (int b = 7; b >= 0; --b) bits = (bits << 8) | data[pos + static_cast<size_t>(b)];
-      std::memcpy(&ifd.geo_double_params[i], &bits, sizeof bits);
+      std::memcpy(&fields.geo_double_params[i], &bits, sizeof bits);
     }
   }
-  ifd.geo_ascii_params.assign(reinterpret_cast<const char*>(data) + pos, size - pos);
+  fields.geo_ascii_params.assign(reinterpret_cast<const char*>(data) + pos, size - pos);
 
   auto keys = tiff::ParseGeoKeys(ifd);
   if (!keys.ok()) return keys.status();
   // The directory's own header as the version, so that vertical keys (COMPD_CS) are fuzzed too.
   std::array<uint16_t, 3> version{1, 1, 0};
-  if (ifd.geokey_directory.size() >= 3) {
-    version = {ifd.geokey_directory[0], ifd.geokey_directory[1], ifd.geokey_directory[2]};
+  if (ifd.geokey_directory().size() >= 3) {
+    version = {ifd.geokey_directory()[0], ifd.geokey_directory()[1], ifd.geokey_directory()[2]};
   }
   auto crs = geo::Crs::FromGeoKeys(*keys, version);
   if (!crs.ok()) return crs.status();
@@ -424,17 +428,17 @@ Status FuzzGeoKeys(const uint8_t* data, size_t size) {
 
 std::vector<uint8_t> EncodeFuzzGeoKeysInput(const tiff::Ifd& ifd) {
   std::vector<uint8_t> out;
-  const size_t n = std::min<size_t>(ifd.geokey_directory.size(), 0xffff);
+  const size_t n = std::min<size_t>(ifd.geokey_directory().size(), 0xffff);
   PutLe16(out, static_cast<uint16_t>(n));
-  for (size_t i = 0; i < n; ++i) PutLe16(out, ifd.geokey_directory[i]);
-  const size_t m = std::min<size_t>(ifd.geo_double_params.size(), 0xff);
+  for (size_t i = 0; i < n; ++i) PutLe16(out, ifd.geokey_directory()[i]);
+  const size_t m = std::min<size_t>(ifd.geo_double_params().size(), 0xff);
   out.push_back(static_cast<uint8_t>(m));
   for (size_t i = 0; i < m; ++i) {
     uint64_t bits;
-    std::memcpy(&bits, &ifd.geo_double_params[i], sizeof bits);
+    std::memcpy(&bits, &ifd.geo_double_params()[i], sizeof bits);
     for (int b = 0; b < 8; ++b) out.push_back(static_cast<uint8_t>(bits >> (8 * b)));
   }
-  out.insert(out.end(), ifd.geo_ascii_params.begin(), ifd.geo_ascii_params.end());
+  out.insert(out.end(), ifd.geo_ascii_params().begin(), ifd.geo_ascii_params().end());
   return out;
 }
 

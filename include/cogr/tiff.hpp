@@ -14,6 +14,10 @@
 #include "cogr/status.hpp"
 #include "cogr/types.hpp"
 
+namespace cogr::internal {
+struct IfdAccess;  // src/tiff/ifd_fields.hpp
+}  // namespace cogr::internal
+
 namespace cogr::tiff {
 
 enum class ByteOrder : uint8_t { kLittle, kBig };
@@ -184,49 +188,61 @@ inline constexpr uint64_t kMaxOjpegTableBytes = 16 + 256;
 inline constexpr uint64_t kMaxOjpegHeaderBytes = 64 * 1024;
 
 /// One IFD, with the well-known tags decoded (host order) and all entries kept raw.
-struct COGR_EXPORT Ifd {
-  uint64_t offset = 0;           ///< file offset of this IFD
-  uint64_t next_ifd_offset = 0;  ///< 0 at the end of the chain
+/// Read-only: tiff::Open fills it (cogr's own code writes it through src/tiff/ifd_fields.hpp).
+class COGR_EXPORT Ifd {
+ public:
+  uint64_t offset() const { return f_.offset; }                    ///< file offset of this IFD
+  uint64_t next_ifd_offset() const { return f_.next_ifd_offset; }  ///< 0 at the chain's end
   /// Every entry in file order. Only the tags of TagCode are validated (type, count, bounds,
   /// limits); the others are kept raw and unchecked: check their ranges before reading them.
-  std::vector<TagEntry> entries;
+  const std::vector<TagEntry>& entries() const { return f_.entries; }
 
-  uint64_t subfile_type = 0;  ///< NewSubfileType bits: 1 reduced resolution, 4 mask
-  uint64_t width = 0;
-  uint64_t height = 0;
-  uint16_t samples_per_pixel = 1;
-  std::vector<uint16_t> bits_per_sample;  ///< one per sample (a single value is repeated)
-  std::vector<uint16_t> sample_format;    ///< one per sample; default 1 (uint)
-  uint16_t compression = 1;
-  uint16_t photometric = 1;
-  uint16_t planar_config = 1;  ///< 1 contiguous ("pixel"), 2 separate ("band")
-  uint16_t predictor = 1;
-  bool tiled = false;
+  /// NewSubfileType bits: 1 reduced resolution, 4 mask.
+  uint64_t subfile_type() const { return f_.subfile_type; }
+  uint64_t width() const { return f_.width; }
+  uint64_t height() const { return f_.height; }
+  uint16_t samples_per_pixel() const { return f_.samples_per_pixel; }  ///< default 1
+  /// One per sample (a single value is repeated).
+  const std::vector<uint16_t>& bits_per_sample() const { return f_.bits_per_sample; }
+  /// One per sample; default 1 (uint).
+  const std::vector<uint16_t>& sample_format() const { return f_.sample_format; }
+  uint16_t compression() const { return f_.compression; }  ///< default 1 (none)
+  uint16_t photometric() const { return f_.photometric; }  ///< default 1 (BlackIsZero)
+  /// 1 contiguous ("pixel"), 2 separate ("band"); default 1.
+  uint16_t planar_config() const { return f_.planar_config; }
+  uint16_t predictor() const { return f_.predictor; }  ///< default 1 (none)
+  bool tiled() const { return f_.tiled; }
   /// Block size: the tile size, or (width, rows per strip clamped to height) for strips.
-  uint64_t block_width = 0;
-  uint64_t block_height = 0;
+  uint64_t block_width() const { return f_.block_width; }
+  uint64_t block_height() const { return f_.block_height; }
   /// One entry per block: row-major blocks, then (planar separate) plane after plane.
-  /// Empty when the table is lazy (the matching lazy_* below is set instead).
-  std::vector<uint64_t> block_offsets;
-  std::vector<uint64_t> block_byte_counts;
+  /// Empty when the table is lazy (lazy_offsets() is set instead).
+  const std::vector<uint64_t>& block_offsets() const { return f_.block_offsets; }
+  /// As block_offsets(); empty when lazy_byte_counts() is set.
+  const std::vector<uint64_t>& block_byte_counts() const { return f_.block_byte_counts; }
   /// Set for a table left in the file (see LazyTable); each table is lazy or not on its own.
-  std::optional<LazyTable> lazy_offsets;
-  std::optional<LazyTable> lazy_byte_counts;
-  std::vector<uint16_t> extra_samples;
-  std::array<uint16_t, 2> ycbcr_subsampling{2, 2};
-  std::vector<uint8_t> jpeg_tables;
-  std::vector<uint32_t> lerc_parameters;  ///< GDAL's LERC_PARAMETERS: version, sub-codec
-  std::vector<uint64_t> sub_ifd_offsets;
-  std::vector<RawTag> codec_tags;  ///< tags only libtiff-backed decoders use (see RawTag)
-  std::optional<std::string> image_description;
-  std::optional<std::string> gdal_metadata;  ///< XML of tag 42112
-  std::optional<std::string> gdal_nodata;    ///< ASCII of tag 42113, trailing NULs removed
-  std::vector<double> model_pixel_scale;
-  std::vector<double> model_tiepoint;
-  std::vector<double> model_transformation;
-  std::vector<uint16_t> geokey_directory;
-  std::vector<double> geo_double_params;
-  std::string geo_ascii_params;
+  const std::optional<LazyTable>& lazy_offsets() const { return f_.lazy_offsets; }
+  const std::optional<LazyTable>& lazy_byte_counts() const { return f_.lazy_byte_counts; }
+  const std::vector<uint16_t>& extra_samples() const { return f_.extra_samples; }
+  /// YCbCrSubSampling (horizontal, vertical); default (2, 2).
+  const std::array<uint16_t, 2>& ycbcr_subsampling() const { return f_.ycbcr_subsampling; }
+  const std::vector<uint8_t>& jpeg_tables() const { return f_.jpeg_tables; }
+  /// GDAL's LERC_PARAMETERS: version, sub-codec.
+  const std::vector<uint32_t>& lerc_parameters() const { return f_.lerc_parameters; }
+  const std::vector<uint64_t>& sub_ifd_offsets() const { return f_.sub_ifd_offsets; }
+  /// Tags only libtiff-backed decoders use (see RawTag).
+  const std::vector<RawTag>& codec_tags() const { return f_.codec_tags; }
+  const std::optional<std::string>& image_description() const { return f_.image_description; }
+  /// XML of tag 42112.
+  const std::optional<std::string>& gdal_metadata() const { return f_.gdal_metadata; }
+  /// ASCII of tag 42113, trailing NULs removed.
+  const std::optional<std::string>& gdal_nodata() const { return f_.gdal_nodata; }
+  const std::vector<double>& model_pixel_scale() const { return f_.model_pixel_scale; }
+  const std::vector<double>& model_tiepoint() const { return f_.model_tiepoint; }
+  const std::vector<double>& model_transformation() const { return f_.model_transformation; }
+  const std::vector<uint16_t>& geokey_directory() const { return f_.geokey_directory; }
+  const std::vector<double>& geo_double_params() const { return f_.geo_double_params; }
+  const std::string& geo_ascii_params() const { return f_.geo_ascii_params; }
 
   uint64_t blocks_across() const;  ///< ceil(width / block_width)
   uint64_t blocks_down() const;    ///< ceil(height / block_height)
@@ -234,7 +250,51 @@ struct COGR_EXPORT Ifd {
   /// ParseIfd guarantees block_offsets and block_byte_counts have exactly this many values,
   /// unless the table is lazy (then lazy_offsets / lazy_byte_counts->count is this).
   uint64_t block_count() const;
-  bool has_lazy_tables() const { return lazy_offsets.has_value() || lazy_byte_counts.has_value(); }
+  bool has_lazy_tables() const {
+    return f_.lazy_offsets.has_value() || f_.lazy_byte_counts.has_value();
+  }
+
+ private:
+  friend struct internal::IfdAccess;  // src/tiff/ifd_fields.hpp: the parser writes Fields
+  /// The data behind the accessors above, one field per accessor, with the same defaults.
+  struct Fields {
+    uint64_t offset = 0;
+    uint64_t next_ifd_offset = 0;
+    std::vector<TagEntry> entries;
+    uint64_t subfile_type = 0;
+    uint64_t width = 0;
+    uint64_t height = 0;
+    uint16_t samples_per_pixel = 1;
+    std::vector<uint16_t> bits_per_sample;
+    std::vector<uint16_t> sample_format;
+    uint16_t compression = 1;
+    uint16_t photometric = 1;
+    uint16_t planar_config = 1;
+    uint16_t predictor = 1;
+    bool tiled = false;
+    uint64_t block_width = 0;
+    uint64_t block_height = 0;
+    std::vector<uint64_t> block_offsets;
+    std::vector<uint64_t> block_byte_counts;
+    std::optional<LazyTable> lazy_offsets;
+    std::optional<LazyTable> lazy_byte_counts;
+    std::vector<uint16_t> extra_samples;
+    std::array<uint16_t, 2> ycbcr_subsampling{2, 2};
+    std::vector<uint8_t> jpeg_tables;
+    std::vector<uint32_t> lerc_parameters;
+    std::vector<uint64_t> sub_ifd_offsets;
+    std::vector<RawTag> codec_tags;
+    std::optional<std::string> image_description;
+    std::optional<std::string> gdal_metadata;
+    std::optional<std::string> gdal_nodata;
+    std::vector<double> model_pixel_scale;
+    std::vector<double> model_tiepoint;
+    std::vector<double> model_transformation;
+    std::vector<uint16_t> geokey_directory;
+    std::vector<double> geo_double_params;
+    std::string geo_ascii_params;
+  };
+  Fields f_;
 };
 
 /// GeoKey value: SHORT, DOUBLE(s) or ASCII.

@@ -669,7 +669,7 @@ PYBIND11_MODULE(_cogr, m) {
       .def_property_readonly(
           "tiled",
           [](const PyDataset& d) {
-            return d.ds().tiff().ifds[static_cast<size_t>(d.ds().levels()[0].ifd_index)].tiled;
+            return d.ds().tiff().ifds[static_cast<size_t>(d.ds().levels()[0].ifd_index)].tiled();
           })
       .def_property_readonly("has_mask", [](const PyDataset& d) { return d.ds().has_mask(); })
       .def_property_readonly("pixel_is_point",

@@ -285,7 +285,7 @@ int RunTranslate(std::span<const std::string> argv) {
     profile.offsets.push_back(i < ds.offsets().size() ? ds.offsets()[i] : 0.0);
   }
   // Keep an RGBA source's alpha meaning when its four bands are copied in order.
-  const auto& extra = ds.tiff().ifds[0].extra_samples;
+  const auto& extra = ds.tiff().ifds[0].extra_samples();
   if (bands == std::vector<int>{1, 2, 3, 4} && ds.photometric() == 2 && !extra.empty() &&
       extra[0] <= 2) {
     profile.alpha = static_cast<write::Alpha>(extra[0]);

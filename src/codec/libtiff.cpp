@@ -288,15 +288,15 @@ std::vector<uint8_t> BuildPrefix(const codec::BlockInfo& info,
   b.Shorts(284, {static_cast<uint16_t>(planes ? 2 : 1)});
   if (info.predictor != 1) b.Shorts(317, {info.predictor});
   const uint16_t format = info.stored_samples
-                              ? (ifd && !ifd->sample_format.empty() ? ifd->sample_format[0] : 1)
+                              ? (ifd && !ifd->sample_format().empty() ? ifd->sample_format()[0] : 1)
                               : info.sample_format;
   b.Shorts(339, std::vector<uint16_t>(samples, format));
   if (info.photometric == kPhotometricYCbCr)
     b.Shorts(530, {info.ycbcr_subsampling[0], info.ycbcr_subsampling[1]});
   if (ifd != nullptr) {
-    if (!ifd->extra_samples.empty() && ifd->extra_samples.size() < samples)
-      b.Shorts(338, ifd->extra_samples);
-    for (const tiff::RawTag& tag : ifd->codec_tags) {
+    if (!ifd->extra_samples().empty() && ifd->extra_samples().size() < samples)
+      b.Shorts(338, ifd->extra_samples());
+    for (const tiff::RawTag& tag : ifd->codec_tags()) {
       if (b.Has(tag.code)) continue;
       b.Raw(tag.code, tag.type, tag.count, tag.value, tag.pointed);
     }
@@ -444,7 +444,7 @@ Status DecodeLibtiff(ByteSpan in, MutableByteSpan out, const codec::BlockInfo& i
       return Status::InvalidArgument(CodecName(info) + ": parts of " + Num(sum) +
                                      " bytes in all, block of " + Num(in.size()));
     }
-  } else if (info.stored_samples != 0 && info.ifd != nullptr && info.ifd->planar_config == 2) {
+  } else if (info.stored_samples != 0 && info.ifd != nullptr && info.ifd->planar_config() == 2) {
     return Status::InvalidArgument(CodecName(info) +
                                    ": a band-interleaved block needs every plane (part_bytes)");
   }
@@ -456,27 +456,27 @@ Status DecodeLibtiff(ByteSpan in, MutableByteSpan out, const codec::BlockInfo& i
 }
 
 int LibtiffRgbaBands(const tiff::Ifd& ifd, bool big_endian) {
-  const uint16_t bits = ifd.bits_per_sample.empty() ? 1 : ifd.bits_per_sample[0];
+  const uint16_t bits = ifd.bits_per_sample().empty() ? 1 : ifd.bits_per_sample()[0];
   if (bits > 8) return 0;
-  const uint16_t ph = ifd.photometric;
+  const uint16_t ph = ifd.photometric();
   const bool candidate = ph == kPhotometricSeparated || ph == kPhotometricCieLab ||
-                         (ph == kPhotometricYCbCr && ifd.compression != codec::kJpeg);
+                         (ph == kPhotometricYCbCr && ifd.compression() != codec::kJpeg);
   if (!candidate) return 0;
   // libtiff's own verdict on this layout, from the IFD's tags (no pixel data needed).
   codec::BlockInfo info;
-  info.compression = ifd.compression;
-  info.predictor = ifd.predictor;
-  info.width = static_cast<uint32_t>(std::min<uint64_t>(ifd.block_width, 1u << 16));
-  info.height = static_cast<uint32_t>(std::min<uint64_t>(ifd.block_height, 1u << 16));
-  info.samples = ifd.samples_per_pixel;
+  info.compression = ifd.compression();
+  info.predictor = ifd.predictor();
+  info.width = static_cast<uint32_t>(std::min<uint64_t>(ifd.block_width(), 1u << 16));
+  info.height = static_cast<uint32_t>(std::min<uint64_t>(ifd.block_height(), 1u << 16));
+  info.samples = ifd.samples_per_pixel();
   info.bits_per_sample = bits;
-  info.sample_format = ifd.sample_format.empty() ? 1 : ifd.sample_format[0];
+  info.sample_format = ifd.sample_format().empty() ? 1 : ifd.sample_format()[0];
   info.big_endian = big_endian;
   info.photometric = ph;
-  info.ycbcr_subsampling = ifd.ycbcr_subsampling;
+  info.ycbcr_subsampling = ifd.ycbcr_subsampling();
   info.ifd = &ifd;
   // One byte per strip: libtiff's verdict needs the tags only.
-  const std::vector<uint64_t> planes(ifd.planar_config == 2 ? ifd.samples_per_pixel : 0, 1);
+  const std::vector<uint64_t> planes(ifd.planar_config() == 2 ? ifd.samples_per_pixel() : 0, 1);
   const std::vector<uint8_t> no_data(std::max<size_t>(planes.size(), 1), 0);
   info.part_bytes = planes;
   MemTiff t;

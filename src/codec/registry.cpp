@@ -371,7 +371,7 @@ Status SetBlockIfd(const tiff::Ifd& ifd, BlockInfo& info) {
   info.ifd = &ifd;
   const int bands = RgbaBands(ifd, info.big_endian);
   if (bands == 0) return Status::OK();
-  info.stored_samples = ifd.samples_per_pixel;
+  info.stored_samples = ifd.samples_per_pixel();
   info.stored_bits = info.bits_per_sample;
   info.samples = static_cast<uint16_t>(bands);
   info.bits_per_sample = 8;

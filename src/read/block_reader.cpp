@@ -22,33 +22,34 @@ Status Dataset::CheckReadable(int ifd_index) const {
   if (ifd_index < 0) return Status::OK();
   const tiff::Ifd& ifd = tiff_.ifds[static_cast<size_t>(ifd_index)];
   const std::string where = "IFD " + std::to_string(ifd_index) + ": ";
-  if (!codec::IsSupported(ifd.compression, ifd.lerc_parameters)) {
+  if (!codec::IsSupported(ifd.compression(), ifd.lerc_parameters())) {
     return Status::Unsupported(
-        "compression " + codec::CompressionName(ifd.compression, ifd.lerc_parameters) + " (" +
-        std::to_string(ifd.compression) + ") is not supported by this build");
+        "compression " + codec::CompressionName(ifd.compression(), ifd.lerc_parameters()) + " (" +
+        std::to_string(ifd.compression()) + ") is not supported by this build");
   }
-  const uint32_t components = ifd.planar_config == 2 ? 1u : ifd.samples_per_pixel;
+  const uint32_t components = ifd.planar_config() == 2 ? 1u : ifd.samples_per_pixel();
   // JPEG and WebP streams hold at most 4 components.
-  if ((ifd.compression == codec::kJpeg || ifd.compression == codec::kWebp) && components > 4) {
+  if ((ifd.compression() == codec::kJpeg || ifd.compression() == codec::kWebp) && components > 4) {
     return Status::InvalidFile(where + std::to_string(components) + " samples per pixel in one " +
-                               codec::CompressionName(ifd.compression, ifd.lerc_parameters) +
+                               codec::CompressionName(ifd.compression(), ifd.lerc_parameters()) +
                                " block (the codec holds at most 4)");
   }
-  if (ifd.block_width > UINT32_MAX || ifd.block_height > UINT32_MAX) {
-    return Status::LimitExceeded(where + "block size " + std::to_string(ifd.block_width) + " x " +
-                                 std::to_string(ifd.block_height) + " too large");
+  if (ifd.block_width() > UINT32_MAX || ifd.block_height() > UINT32_MAX) {
+    return Status::LimitExceeded(where + "block size " + std::to_string(ifd.block_width()) + " x " +
+                                 std::to_string(ifd.block_height()) + " too large");
   }
   // A whole block must fit max_block_bytes once decoded.
-  auto bytes = internal::CheckedMul(ifd.block_width, ifd.block_height);
+  auto bytes = internal::CheckedMul(ifd.block_width(), ifd.block_height());
   if (bytes) bytes = internal::CheckedMul(*bytes, components);
   if (bytes)
     bytes = internal::CheckedMul(*bytes, DataTypeSize(dtype_) == 0 ? 1 : DataTypeSize(dtype_));
   if (!bytes || *bytes > options_.limits.max_block_bytes) {
-    return Status::LimitExceeded(
-        where + "a " + std::to_string(ifd.block_width) + " x " + std::to_string(ifd.block_height) +
-        " block of " + std::to_string(components) + " samples per pixel decodes to " +
-        (bytes ? std::to_string(*bytes) : std::string("over 2^64")) + " bytes > max_block_bytes " +
-        std::to_string(options_.limits.max_block_bytes));
+    return Status::LimitExceeded(where + "a " + std::to_string(ifd.block_width()) + " x " +
+                                 std::to_string(ifd.block_height()) + " block of " +
+                                 std::to_string(components) + " samples per pixel decodes to " +
+                                 (bytes ? std::to_string(*bytes) : std::string("over 2^64")) +
+                                 " bytes > max_block_bytes " +
+                                 std::to_string(options_.limits.max_block_bytes));
   }
   return Status::OK();
 }
@@ -61,10 +62,10 @@ Status Dataset::PrepareBlocks(int ifd_index, const std::vector<int>& bands, int6
   // past its deadline or cancelled stops before fetching more, and the fetch checks per block.
   COGR_RETURN_IF_ERROR(internal::CheckReadContext(context));
   const tiff::Ifd& ifd = tiff_.ifds[static_cast<size_t>(ifd_index)];
-  if (!codec::IsSupported(ifd.compression, ifd.lerc_parameters)) {
+  if (!codec::IsSupported(ifd.compression(), ifd.lerc_parameters())) {
     return Status::Unsupported(
-        "compression " + codec::CompressionName(ifd.compression, ifd.lerc_parameters) + " (" +
-        std::to_string(ifd.compression) + ") is not supported by this build");
+        "compression " + codec::CompressionName(ifd.compression(), ifd.lerc_parameters()) + " (" +
+        std::to_string(ifd.compression()) + ") is not supported by this build");
   }
   br.ifd_index = ifd_index;
   br.ifd = &ifd;
@@ -73,29 +74,29 @@ Status Dataset::PrepareBlocks(int ifd_index, const std::vector<int>& bands, int6
   br.sparse_fill = sparse_fill;
 
   codec::BlockInfo& info = br.info;
-  info.compression = ifd.compression;
-  info.predictor = ifd.predictor;
-  info.width = static_cast<uint32_t>(ifd.block_width);
-  info.samples = (ifd.planar_config == 2) ? uint16_t{1} : ifd.samples_per_pixel;
-  info.bits_per_sample = ifd.bits_per_sample.empty() ? uint16_t{1} : ifd.bits_per_sample[0];
-  info.sample_format = ifd.sample_format.empty() ? uint16_t{1} : ifd.sample_format[0];
+  info.compression = ifd.compression();
+  info.predictor = ifd.predictor();
+  info.width = static_cast<uint32_t>(ifd.block_width());
+  info.samples = (ifd.planar_config() == 2) ? uint16_t{1} : ifd.samples_per_pixel();
+  info.bits_per_sample = ifd.bits_per_sample().empty() ? uint16_t{1} : ifd.bits_per_sample()[0];
+  info.sample_format = ifd.sample_format().empty() ? uint16_t{1} : ifd.sample_format()[0];
   info.big_endian = tiff_.header.byte_order == tiff::ByteOrder::kBig;
-  info.photometric = ifd.photometric;
-  info.ycbcr_subsampling = ifd.ycbcr_subsampling;
-  info.jpeg_tables = ByteSpan(ifd.jpeg_tables.data(), ifd.jpeg_tables.size());
-  info.lerc_parameters = ifd.lerc_parameters;
+  info.photometric = ifd.photometric();
+  info.ycbcr_subsampling = ifd.ycbcr_subsampling();
+  info.jpeg_tables = ByteSpan(ifd.jpeg_tables().data(), ifd.jpeg_tables().size());
+  info.lerc_parameters = ifd.lerc_parameters();
   info.max_block_bytes = options_.limits.max_block_bytes;
   COGR_RETURN_IF_ERROR(codec::SetBlockIfd(ifd, info));  // libtiff's tags; RGBA output layout
   // A band-interleaved image libtiff converts to RGBA decodes from every plane's block at once.
   const bool joined =
-      info.stored_samples != 0 && ifd.planar_config == 2 && ifd.samples_per_pixel > 1;
+      info.stored_samples != 0 && ifd.planar_config() == 2 && ifd.samples_per_pixel() > 1;
   internal::PixelRect rect{x0, y0, x1, y1};
   COGR_ASSIGN_OR_RETURN(br.jobs, internal::PlanBlocks(ifd, bands, rect, joined));
   // Old-style JPEG in several strips: libtiff reads a strip as part of the image's one JPEG
   // stream, decoding the strips before it (GDAL reads them in order), so the strips a read
   // needs are one job decoded from strip 0 on, never strip by strip.
   const bool ojpeg_strips = info.compression == codec::kOldJpeg && info.stored_samples != 0 &&
-                            !ifd.tiled && ifd.planar_config == 1 && ifd.blocks_down() > 1;
+                            !ifd.tiled() && ifd.planar_config() == 1 && ifd.blocks_down() > 1;
   if (ojpeg_strips && !br.jobs.empty()) {
     internal::BlockJob tall = br.jobs.front();
     tall.rows = 0;
@@ -107,9 +108,9 @@ Status Dataset::PrepareBlocks(int ifd_index, const std::vector<int>& bands, int6
     tall.strip_parts = true;
     br.jobs.assign(1, std::move(tall));
   }
-  if (ifd.block_width > UINT32_MAX || ifd.block_height > UINT32_MAX) {
-    return Status::LimitExceeded("block size " + std::to_string(ifd.block_width) + " x " +
-                                 std::to_string(ifd.block_height) + " too large");
+  if (ifd.block_width() > UINT32_MAX || ifd.block_height() > UINT32_MAX) {
+    return Status::LimitExceeded("block size " + std::to_string(ifd.block_width()) + " x " +
+                                 std::to_string(ifd.block_height()) + " too large");
   }
   if (codec::DecodedSampleBytes(info) != DataTypeSize(out.dtype)) {
     return Status::Unsupported(std::to_string(info.bits_per_sample) + "-bit samples of format " +
@@ -210,7 +211,7 @@ Status Dataset::PrepareBlocks(int ifd_index, const std::vector<int>& bands, int6
       // (deflate, LZW, PackBits, zstd and raw at worst expand by a fraction).
       // A whole block (a last strip may be stored at full height).
       codec::BlockInfo full_info = info;
-      full_info.height = static_cast<uint32_t>(ifd.block_height);
+      full_info.height = static_cast<uint32_t>(ifd.block_height());
       COGR_ASSIGN_OR_RETURN(uint64_t decoded_size, codec::DecodedSize(full_info));
       const bool bounded = info.compression == codec::kNone || info.compression == codec::kLzw ||
                            info.compression == codec::kAdobeDeflate ||
@@ -243,7 +244,7 @@ Status Dataset::PrepareBlocks(int ifd_index, const std::vector<int>& bands, int6
         [&](size_t i) -> Status {
           if (Status st = internal::CheckReadContext(context); !st.ok()) return st;
           const auto& [job, block] = hits[i];
-          internal::AssembleBlock(*job, block.bytes(), ifd.block_width, ifd.block_height,
+          internal::AssembleBlock(*job, block.bytes(), ifd.block_width(), ifd.block_height(),
                                   info.samples, out, br.place);
           return Status::OK();
         },
@@ -359,7 +360,7 @@ Status BlockRead::JoinPart(size_t i, ByteSpan raw, uint64_t* bytes_out) {
   codec::BlockInfo block_info = info;
   block_info.height = job.rows;
   block_info.part_bytes = parts.part_bytes;  // not changed once fetching starts
-  if (job.strip_parts) block_info.part_rows = static_cast<uint32_t>(ifd->block_height);
+  if (job.strip_parts) block_info.part_rows = static_cast<uint32_t>(ifd->block_height());
   return DecodeWhole(job, ByteSpan(whole.data(), whole.size()), block_info, bytes_out);
 }
 
@@ -382,15 +383,15 @@ Status BlockRead::DecodeBlock(size_t i, ByteSpan raw, uint64_t* bytes_out) {
   if (!store && codec::DecodesByRows(block_info)) {
     // JPEG: a band of rows at a time, each copied into `out` while in cache, and no row
     // below the window decoded.
-    const uint64_t block_top = job.block_row * ifd->block_height;
+    const uint64_t block_top = job.block_row * ifd->block_height();
     const auto row_begin = static_cast<uint32_t>(job.rect.y0 - block_top);
     const auto row_end = static_cast<uint32_t>(job.rect.y1 - block_top);
-    Status st = codec::DecodeRows(raw, block_info, row_begin, row_end,
-                                  [&](uint32_t first_row, uint32_t rows, ByteSpan data) {
-                                    *bytes_out += data.size();
-                                    AssembleRows(job, data, first_row, rows, ifd->block_width,
-                                                 ifd->block_height, block_info.samples, out, place);
-                                  });
+    Status st = codec::DecodeRows(
+        raw, block_info, row_begin, row_end, [&](uint32_t first_row, uint32_t rows, ByteSpan data) {
+          *bytes_out += data.size();
+          AssembleRows(job, data, first_row, rows, ifd->block_width(), ifd->block_height(),
+                       block_info.samples, out, place);
+        });
     if (!st.ok()) {
       return st.WithContext("block " + std::to_string(job.block_index) + " of IFD " +
                             std::to_string(ifd_index));
@@ -428,7 +429,7 @@ Status BlockRead::DecodeWhole(const BlockJob& job, ByteSpan raw, const codec::Bl
                           std::to_string(ifd_index));
   }
   // job.rows rows (a job of old-style JPEG strips spans several strips).
-  AssembleRows(job, decoded, 0, block_info.height, ifd->block_width, ifd->block_height,
+  AssembleRows(job, decoded, 0, block_info.height, ifd->block_width(), ifd->block_height(),
                block_info.samples, out, place);
   if (keep) {
     cache->Insert(BlockKey{cache_id, static_cast<uint64_t>(ifd_index), job.block_index},

@@ -32,7 +32,7 @@ constexpr uint64_t kSubfileMask = 4;
 constexpr uint16_t kPhotometricMask = 4;
 
 bool IsMaskIfd(const tiff::Ifd& ifd) {
-  return (ifd.subfile_type & kSubfileMask) != 0 && ifd.photometric == kPhotometricMask;
+  return (ifd.subfile_type() & kSubfileMask) != 0 && ifd.photometric() == kPhotometricMask;
 }
 
 // The numpy dtype rasterio reports for (bits per sample, SampleFormat).
@@ -209,18 +209,18 @@ Status Dataset::InitFromTiff() {
   // The first IFD is the full-resolution image (as GDAL opens it).
   const tiff::Ifd& main = tiff_.ifds[0];
   if (IsMaskIfd(main)) return Status::Unsupported("first IFD is a mask, not an image");
-  count_ = main.samples_per_pixel;
+  count_ = main.samples_per_pixel();
   if (count_ < 1) return Status::InvalidFile("SamplesPerPixel is 0");
-  const uint16_t bits = main.bits_per_sample.empty() ? 1 : main.bits_per_sample[0];
-  const uint16_t sf = main.sample_format.empty() ? 1 : main.sample_format[0];
-  for (size_t i = 1; i < main.bits_per_sample.size(); ++i) {
-    if (main.bits_per_sample[i] != bits) {
+  const uint16_t bits = main.bits_per_sample().empty() ? 1 : main.bits_per_sample()[0];
+  const uint16_t sf = main.sample_format().empty() ? 1 : main.sample_format()[0];
+  for (size_t i = 1; i < main.bits_per_sample().size(); ++i) {
+    if (main.bits_per_sample()[i] != bits) {
       return Status::Unsupported("bands with different BitsPerSample (" + std::to_string(bits) +
-                                 " and " + std::to_string(main.bits_per_sample[i]) + ")");
+                                 " and " + std::to_string(main.bits_per_sample()[i]) + ")");
     }
   }
   COGR_ASSIGN_OR_RETURN(dtype_, DataTypeFor(bits, sf));
-  if (!codec::IsSupported(main.compression, main.lerc_parameters)) {
+  if (!codec::IsSupported(main.compression(), main.lerc_parameters())) {
     // Metadata stays readable; reads will fail naming the codec.
   }
   // Images GDAL reads through libtiff's RGBA interface (YCbCr outside JPEG, CMYK, CIELAB):
@@ -234,34 +234,35 @@ Status Dataset::InitFromTiff() {
   // Levels: the main image, then reduced-resolution images of the same layout in GDAL's order,
   // unsorted: each IFD of the main chain followed by the IFDs its SubIFDs tag lists (not the
   // chains those continue). One as large as the image is an overview of factor 1.
-  levels_.push_back(Level{0, -1, main.width, main.height});
+  levels_.push_back(Level{0, -1, main.width(), main.height()});
   std::vector<size_t> gdal_order;
   for (size_t i = 0; i < tiff_.ifds.size(); ++i) {
     if (tiff_.parent[i] != -1) continue;
     gdal_order.push_back(i);
-    if (tiff_.ifds[i].sub_ifd_offsets.empty()) continue;
+    if (tiff_.ifds[i].sub_ifd_offsets().empty()) continue;
     std::map<uint64_t, size_t> children;  // offset -> index of this IFD's SubIFDs
     for (size_t j = i + 1; j < tiff_.ifds.size(); ++j) {
-      if (tiff_.parent[j] == static_cast<int>(i)) children.emplace(tiff_.ifds[j].offset, j);
+      if (tiff_.parent[j] == static_cast<int>(i)) children.emplace(tiff_.ifds[j].offset(), j);
     }
-    for (uint64_t offset : tiff_.ifds[i].sub_ifd_offsets) {
+    for (uint64_t offset : tiff_.ifds[i].sub_ifd_offsets()) {
       if (auto it = children.find(offset); it != children.end()) gdal_order.push_back(it->second);
     }
   }
   for (size_t i : gdal_order) {
     const tiff::Ifd& ifd = tiff_.ifds[i];
     if (i == 0 || IsMaskIfd(ifd)) continue;
-    if ((ifd.subfile_type & kSubfileReduced) == 0) continue;
-    if (ifd.samples_per_pixel != main.samples_per_pixel) continue;
-    if (ifd.bits_per_sample != main.bits_per_sample) continue;
-    if (ifd.width > main.width || ifd.height > main.height) continue;
-    levels_.push_back(Level{static_cast<int>(i), -1, ifd.width, ifd.height});
+    if ((ifd.subfile_type() & kSubfileReduced) == 0) continue;
+    if (ifd.samples_per_pixel() != main.samples_per_pixel()) continue;
+    if (ifd.bits_per_sample() != main.bits_per_sample()) continue;
+    if (ifd.width() > main.width() || ifd.height() > main.height()) continue;
+    levels_.push_back(Level{static_cast<int>(i), -1, ifd.width(), ifd.height()});
   }
   // Each level takes the first mask IFD of its size (one pass: a file may have thousands of IFDs).
   std::map<std::pair<uint64_t, uint64_t>, int> first_mask;
   for (size_t i = 0; i < tiff_.ifds.size(); ++i) {
     const tiff::Ifd& ifd = tiff_.ifds[i];
-    if (IsMaskIfd(ifd)) first_mask.emplace(std::pair{ifd.width, ifd.height}, static_cast<int>(i));
+    if (IsMaskIfd(ifd))
+      first_mask.emplace(std::pair{ifd.width(), ifd.height()}, static_cast<int>(i));
   }
   for (Level& level : levels_) {
     if (auto it = first_mask.find({level.width, level.height}); it != first_mask.end()) {
@@ -269,25 +270,26 @@ Status Dataset::InitFromTiff() {
     }
   }
 
-  if (main.gdal_nodata) nodata_ = ParseNodata(*main.gdal_nodata, dtype_);
+  if (main.gdal_nodata()) nodata_ = ParseNodata(*main.gdal_nodata(), dtype_);
 
   // GeoKeys and the geotransform.
-  if (!main.geokey_directory.empty()) {
+  if (!main.geokey_directory().empty()) {
     auto keys = tiff::ParseGeoKeys(main);
     if (keys.ok()) geokeys_ = std::move(keys).value();  // bad keys: no CRS, pixels still readable
   }
   pixel_is_point_ = ShortKey(geokeys_, tiff::kGTRasterType) == uint16_t{2};
   // Several tiepoints without a pixel scale are GCPs: no geotransform and, as rasterio reports
   // it, no dataset CRS (the CRS belongs to the GCPs).
-  const bool has_gcps = main.model_transformation.size() < 16 && main.model_tiepoint.size() >= 6 &&
-                        (main.model_pixel_scale.size() < 2 || main.model_tiepoint.size() >= 12);
-  if (main.model_transformation.size() >= 16) {
-    const auto& m = main.model_transformation;
+  const bool has_gcps = main.model_transformation().size() < 16 &&
+                        main.model_tiepoint().size() >= 6 &&
+                        (main.model_pixel_scale().size() < 2 || main.model_tiepoint().size() >= 12);
+  if (main.model_transformation().size() >= 16) {
+    const auto& m = main.model_transformation();
     transform_ = geo::Affine{m[0], m[1], m[3], m[4], m[5], m[7]};
-  } else if (main.model_pixel_scale.size() >= 2 && main.model_tiepoint.size() >= 6 &&
-             main.model_tiepoint.size() < 12) {
-    const auto& s = main.model_pixel_scale;
-    const auto& t = main.model_tiepoint;
+  } else if (main.model_pixel_scale().size() >= 2 && main.model_tiepoint().size() >= 6 &&
+             main.model_tiepoint().size() < 12) {
+    const auto& s = main.model_pixel_scale();
+    const auto& t = main.model_tiepoint();
     transform_ = geo::Affine{s[0], 0, t[3] - t[0] * s[0], 0, -s[1], t[4] + t[1] * s[1]};
   }
   if (pixel_is_point_ && !(transform_ == geo::Affine::Identity())) {
@@ -312,8 +314,8 @@ Status Dataset::InitFromTiff() {
   scales_.assign(static_cast<size_t>(count_), 1.0);
   offsets_.assign(static_cast<size_t>(count_), 0.0);
   descriptions_.assign(static_cast<size_t>(count_), std::string());
-  if (main.gdal_metadata) {
-    auto md = tiff::ParseGdalMetadata(*main.gdal_metadata);
+  if (main.gdal_metadata()) {
+    auto md = tiff::ParseGdalMetadata(*main.gdal_metadata());
     if (md.ok()) {
       for (auto& [band, v] : md->scales)
         if (band >= 0 && band < count_) scales_[static_cast<size_t>(band)] = v;
@@ -325,18 +327,18 @@ Status Dataset::InitFromTiff() {
   }
 
   // COG layout: tiled, and either GDAL's ghost area says so or every IFD precedes the data.
-  if (main.tiled) {
+  if (main.tiled()) {
     if (tiff_.ghost.present) {
       is_cog_ = tiff_.ghost.layout_cog;
     } else {
       uint64_t last_ifd = 0, first_data = UINT64_MAX;
       for (const auto& ifd : tiff_.ifds) {
-        last_ifd = std::max(last_ifd, ifd.offset);
+        last_ifd = std::max(last_ifd, ifd.offset());
         // Lazy tables are not fetched for this: their blocks do not count.
-        for (size_t i = 0; i < ifd.block_offsets.size(); ++i) {
-          const bool empty = !ifd.lazy_byte_counts && ifd.block_byte_counts[i] == 0;
-          if (ifd.block_offsets[i] != 0 && !empty)
-            first_data = std::min(first_data, ifd.block_offsets[i]);
+        for (size_t i = 0; i < ifd.block_offsets().size(); ++i) {
+          const bool empty = !ifd.lazy_byte_counts() && ifd.block_byte_counts()[i] == 0;
+          if (ifd.block_offsets()[i] != 0 && !empty)
+            first_data = std::min(first_data, ifd.block_offsets()[i]);
         }
       }
       is_cog_ = last_ifd < first_data;
@@ -350,20 +352,20 @@ Status Dataset::InitFromTiff() {
 
 std::array<uint64_t, 2> Dataset::block_shape() const {
   const tiff::Ifd& main = tiff_.ifds[0];
-  return {main.block_height, main.block_width};
+  return {main.block_height(), main.block_width()};
 }
 
 std::string Dataset::compression() const {
   const tiff::Ifd& main = tiff_.ifds[0];
-  return codec::CompressionName(main.compression, main.lerc_parameters);
+  return codec::CompressionName(main.compression(), main.lerc_parameters());
 }
 
 std::string Dataset::interleave() const {
   const tiff::Ifd& main = tiff_.ifds[0];
-  return (main.planar_config == 2 || main.samples_per_pixel == 1) ? "band" : "pixel";
+  return (main.planar_config() == 2 || main.samples_per_pixel() == 1) ? "band" : "pixel";
 }
 
-uint16_t Dataset::photometric() const { return tiff_.ifds[0].photometric; }
+uint16_t Dataset::photometric() const { return tiff_.ifds[0].photometric(); }
 
 geo::Bounds Dataset::bounds() const {
   return geo::ImageBounds(transform_, static_cast<double>(width()), static_cast<double>(height()));

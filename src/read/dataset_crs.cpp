@@ -17,7 +17,7 @@ void Dataset::ComputeCrs() const {
     if (geokeys_.empty() || has_gcps_) return;
     try {
       // The key directory's version decides whether vertical keys count (GeoTIFF 1.1).
-      const std::vector<uint16_t>& dir = tiff_.ifds[0].geokey_directory;
+      const std::vector<uint16_t>& dir = tiff_.ifds[0].geokey_directory();
       auto crs = dir.size() >= 3 ? geo::Crs::FromGeoKeys(geokeys_, {dir[0], dir[1], dir[2]})
                                  : geo::Crs::FromGeoKeys(geokeys_);
       if (!crs.ok()) {

@@ -36,14 +36,14 @@ DatasetProfile Dataset::profile() const {
   p.count = count_;
   if (auto c = crs(); c.ok()) p.crs = *c;
   p.transform = transform_;
-  p.tiled = main.tiled;
-  if (main.tiled) p.blockxsize = main.block_width;
-  p.blockysize = main.block_height;
-  if (main.compression != 1) p.compress = compression();
+  p.tiled = main.tiled();
+  if (main.tiled()) p.blockxsize = main.block_width();
+  p.blockysize = main.block_height();
+  if (main.compression() != 1) p.compress = compression();
   p.interleave = interleave();
   // GDAL's IMAGE_STRUCTURE SOURCE_COLOR_SPACE, which rasterio reports as photometric.
-  if (main.photometric == 6) p.photometric = "ycbcr";
-  if (main.photometric == 5 && main.samples_per_pixel == 4) p.photometric = "cmyk";
+  if (main.photometric() == 6) p.photometric = "ycbcr";
+  if (main.photometric() == 5 && main.samples_per_pixel() == 4) p.photometric = "cmyk";
   return p;
 }
 
@@ -66,9 +66,9 @@ Result<std::vector<BlockWindow>> Dataset::block_windows(int band) const {
       [&] { return uri() + ": out of memory listing " + std::to_string(*n) + " blocks"; }));
   for (uint64_t r = 0; r < down; ++r) {
     for (uint64_t c = 0; c < across; ++c) {
-      const uint64_t x0 = c * main.block_width, y0 = r * main.block_height;
-      const uint64_t w = std::min(main.block_width, main.width - x0);
-      const uint64_t h = std::min(main.block_height, main.height - y0);
+      const uint64_t x0 = c * main.block_width(), y0 = r * main.block_height();
+      const uint64_t w = std::min(main.block_width(), main.width() - x0);
+      const uint64_t h = std::min(main.block_height(), main.height() - y0);
       out.push_back(BlockWindow{r, c,
                                 geo::Window{static_cast<double>(x0), static_cast<double>(y0),
                                             static_cast<double>(w), static_cast<double>(h)}});
@@ -88,10 +88,10 @@ Result<std::map<std::string, std::string>> Dataset::tags(int band, const std::st
   if (band == 0 && ns.empty()) {
     // GDAL's TIFFTAG_* items of the default domain, from the baseline tags of the first IFD.
     COGR_RETURN_IF_ERROR(AddTiffTags(out));
-    if (!main.geokey_directory.empty()) out["AREA_OR_POINT"] = pixel_is_point_ ? "Point" : "Area";
+    if (!main.geokey_directory().empty()) out["AREA_OR_POINT"] = pixel_is_point_ ? "Point" : "Area";
   }
-  if (main.gdal_metadata) {
-    auto md = tiff::ParseGdalMetadata(*main.gdal_metadata);
+  if (main.gdal_metadata()) {
+    auto md = tiff::ParseGdalMetadata(*main.gdal_metadata());
     // GDAL ignores a GDAL_METADATA it cannot parse; so does this.
     if (md.ok()) {
       const std::map<std::string, std::string>* items = nullptr;
@@ -147,12 +147,12 @@ Status Dataset::AddTiffTags(std::map<std::string, std::string>& out) const {
       {305, "TIFFTAG_SOFTWARE"},     {306, "TIFFTAG_DATETIME"},
       {315, "TIFFTAG_ARTIST"},       {316, "TIFFTAG_HOSTCOMPUTER"},
       {33432, "TIFFTAG_COPYRIGHT"}};
-  for (const tiff::TagEntry& e : main.entries) {
+  for (const tiff::TagEntry& e : main.entries()) {
     for (const Named& t : kAscii) {
       if (e.code != t.code || e.type != tiff::TagType::kAscii) continue;
-      if (e.code == 270 && main.image_description) {
+      if (e.code == 270 && main.image_description()) {
         // Already read at open (GDAL keeps the text up to the first NUL).
-        std::string text = *main.image_description;
+        std::string text = *main.image_description();
         text = text.substr(0, text.find('\0'));
         if (!text.empty()) out[t.name] = text;
         continue;
@@ -191,11 +191,11 @@ Status Dataset::AddTiffTags(std::map<std::string, std::string>& out) const {
 Result<Colormap> Dataset::colormap(int band) const {
   if (band < 1 || band > count_) return BandOutOfRange(uri(), band, count_, 1);
   const tiff::Ifd& main = tiff_.ifds[0];
-  const uint16_t bits = main.bits_per_sample.empty() ? uint16_t{1} : main.bits_per_sample[0];
+  const uint16_t bits = main.bits_per_sample().empty() ? uint16_t{1} : main.bits_per_sample()[0];
   Colormap out;
-  if (main.photometric == 3 && bits <= 16) {
+  if (main.photometric() == 3 && bits <= 16) {
     const uint64_t n = uint64_t{1} << bits;
-    for (const tiff::TagEntry& e : main.entries) {
+    for (const tiff::TagEntry& e : main.entries()) {
       if (e.code != 320 || e.type != tiff::TagType::kShort) continue;
       // GDAL (libtiff) needs the 3 x 2^bits values; fewer is no color table.
       if (e.count < 3 * n) break;
@@ -217,7 +217,7 @@ Result<Colormap> Dataset::colormap(int band) const {
       }
       return out;
     }
-  } else if (main.photometric == 0 && count_ == 1 && bits <= 16 && !IsFloat(dtype_) &&
+  } else if (main.photometric() == 0 && count_ == 1 && bits <= 16 && !IsFloat(dtype_) &&
              !IsComplex(dtype_)) {
     // GDAL gives a min-is-white band an inverted gray table: entry i = (n - 1 - i) * 255 / (n - 1).
     const uint64_t n = uint64_t{1} << bits;
@@ -226,7 +226,7 @@ Result<Colormap> Dataset::colormap(int band) const {
       out[static_cast<int>(i)] = {v, v, v, 255};
     }
     return out;
-  } else if (bits == 1 && count_ == 1 && main.photometric == 1) {
+  } else if (bits == 1 && count_ == 1 && main.photometric() == 1) {
     // GDAL's implicit black/white table of 1-bit min-is-black images.
     out[0] = {0, 0, 0, 255};
     out[1] = {255, 255, 255, 255};
@@ -237,10 +237,10 @@ Result<Colormap> Dataset::colormap(int band) const {
 
 int Dataset::AlphaBand() const {
   const tiff::Ifd& main = tiff_.ifds[0];
-  const size_t extra = main.extra_samples.size();
+  const size_t extra = main.extra_samples().size();
   if (extra > static_cast<size_t>(count_)) return -1;
   for (size_t i = 0; i < extra; ++i) {
-    if (main.extra_samples[i] == 1 || main.extra_samples[i] == 2) {
+    if (main.extra_samples()[i] == 1 || main.extra_samples()[i] == 2) {
       return count_ - static_cast<int>(extra) + static_cast<int>(i);
     }
   }
@@ -305,7 +305,7 @@ Status Dataset::ReadMaskOutShape(const ReadOptions& options, Array& out) const {
       if (l.mask_ifd_index < 0) break;
       ds.levels.push_back({static_cast<int64_t>(l.width), static_cast<int64_t>(l.height)});
       ds.block_widths.push_back(
-          static_cast<int64_t>(tiff_.ifds[static_cast<size_t>(l.mask_ifd_index)].block_width));
+          static_cast<int64_t>(tiff_.ifds[static_cast<size_t>(l.mask_ifd_index)].block_width()));
       ds.level_has_mask.push_back(false);
       ds.jpeg_scale.push_back(0);
       mask_ifds.push_back(l.mask_ifd_index);
@@ -343,7 +343,7 @@ Status Dataset::ReadMaskOutShape(const ReadOptions& options, Array& out) const {
   for (const Level& l : levels_) {
     ds.levels.push_back({static_cast<int64_t>(l.width), static_cast<int64_t>(l.height)});
     ds.block_widths.push_back(
-        static_cast<int64_t>(tiff_.ifds[static_cast<size_t>(l.ifd_index)].block_width));
+        static_cast<int64_t>(tiff_.ifds[static_cast<size_t>(l.ifd_index)].block_width()));
     ds.level_has_mask.push_back(false);
     ds.jpeg_scale.push_back(0);
   }

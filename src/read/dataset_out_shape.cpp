@@ -9,6 +9,7 @@
 #include "io/read_context.hpp"
 #include "read/read_util.hpp"
 #include "read/resample.hpp"
+#include "tiff/ifd_fields.hpp"
 #include "util/checked.hpp"
 
 namespace cogr {
@@ -88,7 +89,7 @@ Status Dataset::ReadOutShapeImpl(const ReadOptions& options, bool mask, Array* a
   for (const Level& l : levels_) {
     ds.levels.push_back({static_cast<int64_t>(l.width), static_cast<int64_t>(l.height)});
     ds.block_widths.push_back(
-        static_cast<int64_t>(tiff_.ifds[static_cast<size_t>(l.ifd_index)].block_width));
+        static_cast<int64_t>(tiff_.ifds[static_cast<size_t>(l.ifd_index)].block_width()));
     ds.level_has_mask.push_back(l.mask_ifd_index >= 0);
     ds.jpeg_scale.push_back(0);
   }
@@ -96,23 +97,23 @@ Status Dataset::ReadOutShapeImpl(const ReadOptions& options, bool mask, Array* a
   // GDAL reads JPEG files without overviews through DCT-scaled decodes at 1/2, 1/4, 1/8.
   for (int scale : internal::ImplicitJpegOverviewScales(first_ifd, levels_.size() > 1)) {
     const uint64_t sc = static_cast<uint64_t>(scale);
-    ds.levels.push_back({static_cast<int64_t>(internal::CeilDiv(first_ifd.width, sc)),
-                         static_cast<int64_t>(internal::CeilDiv(first_ifd.height, sc))});
-    ds.block_widths.push_back(static_cast<int64_t>(internal::CeilDiv(first_ifd.block_width, sc)));
+    ds.levels.push_back({static_cast<int64_t>(internal::CeilDiv(first_ifd.width(), sc)),
+                         static_cast<int64_t>(internal::CeilDiv(first_ifd.height(), sc))});
+    ds.block_widths.push_back(static_cast<int64_t>(internal::CeilDiv(first_ifd.block_width(), sc)));
     ds.level_has_mask.push_back(false);
     ds.jpeg_scale.push_back(scale);
   }
   const uint16_t bits =
-      first_ifd.bits_per_sample.empty() ? uint16_t{1} : first_ifd.bits_per_sample[0];
+      first_ifd.bits_per_sample().empty() ? uint16_t{1} : first_ifd.bits_per_sample()[0];
   ds.count = count_;
   ds.dtype = dtype_;
   if (!IsComplex(dtype_) && bits < DataTypeSize(dtype_) * 8) ds.nbits = bits;  // GDAL's NBITS
   ds.nodata = nodata_;
   // GDAL's alpha band: an extra sample marked associated (1) or unassociated (2) alpha.
-  const size_t extra = first_ifd.extra_samples.size();
+  const size_t extra = first_ifd.extra_samples().size();
   if (extra <= static_cast<size_t>(count_)) {
     for (size_t i = 0; i < extra; ++i) {
-      if (first_ifd.extra_samples[i] == 1 || first_ifd.extra_samples[i] == 2) {
+      if (first_ifd.extra_samples()[i] == 1 || first_ifd.extra_samples()[i] == 2) {
         ds.alpha_band = count_ - static_cast<int>(extra) + static_cast<int>(i);
         break;
       }
@@ -126,7 +127,7 @@ Status Dataset::ReadOutShapeImpl(const ReadOptions& options, bool mask, Array* a
     for (const auto& [index, rgba] : *table) ds.color_table[static_cast<size_t>(index)] = rgba;
   } else if (table.status().code() != Code::kNotFound) {
     return table.status();
-  } else if (first_ifd.photometric == 3) {
+  } else if (first_ifd.photometric() == 3) {
     ds.palette = true;  // a palette without a usable ColorMap: GDAL has no table either
   }
   ds.transform = transform_;
@@ -145,12 +146,13 @@ Status Dataset::ReadOutShapeImpl(const ReadOptions& options, bool mask, Array* a
         // This rare path walks the block tables itself: hand it a copy with the tables
         // loaded (from the cached pages; each entry is still checked where it is used).
         tiff::Ifd loaded = tiff_.ifds[0];
+        internal::IfdFields& fields = internal::MutableFields(loaded);
         std::vector<uint64_t> all(static_cast<size_t>(loaded.block_count()));
         for (size_t i = 0; i < all.size(); ++i) all[i] = i;
         COGR_RETURN_IF_ERROR(
-            BlockEntries(loaded, all, loaded.block_offsets, loaded.block_byte_counts));
-        loaded.lazy_offsets.reset();
-        loaded.lazy_byte_counts.reset();
+            BlockEntries(loaded, all, fields.block_offsets, fields.block_byte_counts));
+        fields.lazy_offsets.reset();
+        fields.lazy_byte_counts.reset();
         return internal::ReadJpegOverviewRegion(loaded, scale, b, x0, y0, x1, y1, read,
                                                 source_->size(), options_.limits, chunk);
       }

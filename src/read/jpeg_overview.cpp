@@ -103,15 +103,15 @@ bool RunScaledJpeg(const uint8_t* in, size_t in_size, const uint8_t* tables, siz
 
 std::vector<int> ImplicitJpegOverviewScales(const tiff::Ifd& ifd, bool has_overviews) {
   std::vector<int> scales;
-  if (has_overviews || ifd.compression != 7) return scales;
-  for (uint16_t b : ifd.bits_per_sample) {
+  if (has_overviews || ifd.compression() != 7) return scales;
+  for (uint16_t b : ifd.bits_per_sample()) {
     if (b != 8) return scales;
   }
   // The tables must end with an EOI marker (GDAL drops it to splice the tile after them).
-  if (!ifd.jpeg_tables.empty() && ifd.jpeg_tables.back() != 0xD9) return scales;
+  if (!ifd.jpeg_tables().empty() && ifd.jpeg_tables().back() != 0xD9) return scales;
   int count = 0;
   for (int i = 2; i >= 0; --i) {
-    if (ifd.width >= (256u << i) || ifd.height >= (256u << i)) {
+    if (ifd.width() >= (256u << i) || ifd.height() >= (256u << i)) {
       count = i + 1;
       break;
     }
@@ -164,14 +164,15 @@ Status ReadJpegOverviewRegion(const tiff::Ifd& ifd, int scale, const std::vector
                               int64_t x0, int64_t y0, int64_t x1, int64_t y1,
                               const std::function<Result<std::vector<uint8_t>>(ByteRange)>& read,
                               uint64_t file_size, const Limits& limits, Array& out) {
-  if (x1 <= x0 || y1 <= y0 || x0 < 0 || y0 < 0 || ifd.block_width == 0 || ifd.block_height == 0) {
+  if (x1 <= x0 || y1 <= y0 || x0 < 0 || y0 < 0 || ifd.block_width() == 0 ||
+      ifd.block_height() == 0) {
     return Status::InvalidArgument("empty region of a JPEG overview");
   }
   const uint64_t s = static_cast<uint64_t>(scale);
-  const uint64_t obw = CeilDiv(ifd.block_width, s), obh = CeilDiv(ifd.block_height, s);
+  const uint64_t obw = CeilDiv(ifd.block_width(), s), obh = CeilDiv(ifd.block_height(), s);
   const uint64_t across = ifd.blocks_across(), down = ifd.blocks_down();
-  const bool separate = ifd.planar_config == 2;
-  const uint16_t samples = separate ? uint16_t{1} : ifd.samples_per_pixel;
+  const bool separate = ifd.planar_config() == 2;
+  const uint16_t samples = separate ? uint16_t{1} : ifd.samples_per_pixel();
   const uint64_t cols = static_cast<uint64_t>(x1 - x0), rows = static_cast<uint64_t>(y1 - y0);
   out.dtype = DataType::kUInt8;
   out.bands = bands.size();
@@ -181,7 +182,7 @@ Status ReadJpegOverviewRegion(const tiff::Ifd& ifd, int scale, const std::vector
   if (!n || *n > limits.max_read_bytes)
     return Status::LimitExceeded("JPEG overview region exceeds max_read_bytes");
   out.data.assign(static_cast<size_t>(*n), 0);
-  const ByteSpan tables(ifd.jpeg_tables.data(), ifd.jpeg_tables.size());
+  const ByteSpan tables(ifd.jpeg_tables().data(), ifd.jpeg_tables().size());
   for (uint64_t by = static_cast<uint64_t>(y0) / obh;
        by <= static_cast<uint64_t>(y1 - 1) / obh && by < down; ++by) {
     for (uint64_t bx = static_cast<uint64_t>(x0) / obw;
@@ -191,11 +192,11 @@ Status ReadJpegOverviewRegion(const tiff::Ifd& ifd, int scale, const std::vector
       for (size_t pass = 0; pass < passes; ++pass) {
         uint64_t index = by * across + bx;
         if (separate) index += static_cast<uint64_t>(bands[pass]) * across * down;
-        if (index >= ifd.block_offsets.size() || index >= ifd.block_byte_counts.size()) {
+        if (index >= ifd.block_offsets().size() || index >= ifd.block_byte_counts().size()) {
           return Status::InvalidFile("JPEG block " + std::to_string(index) +
                                      " missing from the block tables");
         }
-        const uint64_t offset = ifd.block_offsets[index], length = ifd.block_byte_counts[index];
+        const uint64_t offset = ifd.block_offsets()[index], length = ifd.block_byte_counts()[index];
         if (offset == 0 || length == 0) continue;  // sparse: zeros
         if (!RangeInside(offset, length, file_size)) {
           return Status::InvalidFile("block " + std::to_string(index) + ": bytes [" +
@@ -210,13 +211,13 @@ Status ReadJpegOverviewRegion(const tiff::Ifd& ifd, int scale, const std::vector
         }
         COGR_ASSIGN_OR_RETURN(std::vector<uint8_t> raw, read(ByteRange{offset, length}));
         const uint64_t block_rows =
-            ifd.tiled ? ifd.block_height
-                      : std::min(ifd.block_height, ifd.height - by * ifd.block_height);
+            ifd.tiled() ? ifd.block_height()
+                        : std::min(ifd.block_height(), ifd.height() - by * ifd.block_height());
         auto decoded =
-            DecodeJpegScaled(ByteSpan(raw.data(), raw.size()), tables, scale, ifd.photometric,
-                             ifd.block_width, block_rows, samples, limits.max_block_bytes);
+            DecodeJpegScaled(ByteSpan(raw.data(), raw.size()), tables, scale, ifd.photometric(),
+                             ifd.block_width(), block_rows, samples, limits.max_block_bytes);
         if (!decoded.ok()) return decoded.status().WithContext("block " + std::to_string(index));
-        const uint64_t dw = CeilDiv(ifd.block_width, s), dh = CeilDiv(block_rows, s);
+        const uint64_t dw = CeilDiv(ifd.block_width(), s), dh = CeilDiv(block_rows, s);
         const uint64_t bx0 = bx * obw, by0 = by * obh;
         const uint64_t cx0 = std::max<uint64_t>(bx0, static_cast<uint64_t>(x0));
         const uint64_t cx1 = std::min<uint64_t>(bx0 + dw, static_cast<uint64_t>(x1));

@@ -9,17 +9,18 @@ Result<std::vector<BlockJob>> PlanBlocks(const tiff::Ifd& ifd, const std::vector
                                          const PixelRect& rect, bool joined_planes) {
   std::vector<BlockJob> jobs;
   if (rect.empty()) return jobs;
-  if (ifd.block_width == 0 || ifd.block_height == 0) {
-    return Status::InvalidFile("IFD at offset " + std::to_string(ifd.offset) + ": block size is 0");
+  if (ifd.block_width() == 0 || ifd.block_height() == 0) {
+    return Status::InvalidFile("IFD at offset " + std::to_string(ifd.offset()) +
+                               ": block size is 0");
   }
   const uint64_t across = ifd.blocks_across();
   const uint64_t down = ifd.blocks_down();
   const uint64_t per_plane = across * down;  // bounded: the parser checked block_count()
-  const bool planar = ifd.planar_config == 2 && ifd.samples_per_pixel > 1;
+  const bool planar = ifd.planar_config() == 2 && ifd.samples_per_pixel() > 1;
   const bool separate = planar && !joined_planes;
-  const uint16_t planes = planar && joined_planes ? ifd.samples_per_pixel : uint16_t{1};
-  const uint64_t bx0 = rect.x0 / ifd.block_width, bx1 = (rect.x1 - 1) / ifd.block_width;
-  const uint64_t by0 = rect.y0 / ifd.block_height, by1 = (rect.y1 - 1) / ifd.block_height;
+  const uint16_t planes = planar && joined_planes ? ifd.samples_per_pixel() : uint16_t{1};
+  const uint64_t bx0 = rect.x0 / ifd.block_width(), bx1 = (rect.x1 - 1) / ifd.block_width();
+  const uint64_t by0 = rect.y0 / ifd.block_height(), by1 = (rect.y1 - 1) / ifd.block_height();
 
   auto make_job = [&](uint64_t bx, uint64_t by, uint64_t plane) -> Result<BlockJob> {
     BlockJob job;
@@ -29,22 +30,24 @@ Result<std::vector<BlockJob>> PlanBlocks(const tiff::Ifd& ifd, const std::vector
     job.parts = planes;
     job.part0 = job.block_index;
     job.part_stride = per_plane;
-    const uint64_t offsets = ifd.lazy_offsets ? ifd.lazy_offsets->count : ifd.block_offsets.size();
+    const uint64_t offsets =
+        ifd.lazy_offsets() ? ifd.lazy_offsets()->count : ifd.block_offsets().size();
     const uint64_t counts =
-        ifd.lazy_byte_counts ? ifd.lazy_byte_counts->count : ifd.block_byte_counts.size();
+        ifd.lazy_byte_counts() ? ifd.lazy_byte_counts()->count : ifd.block_byte_counts().size();
     const uint64_t last = job.block_index + (planes - 1u) * per_plane;
     if (last >= offsets || last >= counts) {
-      return Status::InvalidFile("IFD at offset " + std::to_string(ifd.offset) + ": block " +
+      return Status::InvalidFile("IFD at offset " + std::to_string(ifd.offset()) + ": block " +
                                  std::to_string(last) + " has no offset/byte count");
     }
-    const uint64_t bx_start = bx * ifd.block_width, by_start = by * ifd.block_height;
+    const uint64_t bx_start = bx * ifd.block_width(), by_start = by * ifd.block_height();
     job.rect.x0 = std::max(rect.x0, bx_start);
-    job.rect.x1 = std::min(rect.x1, bx_start + ifd.block_width);
+    job.rect.x1 = std::min(rect.x1, bx_start + ifd.block_width());
     job.rect.y0 = std::max(rect.y0, by_start);
-    job.rect.y1 = std::min(rect.y1, by_start + ifd.block_height);
+    job.rect.y1 = std::min(rect.y1, by_start + ifd.block_height());
     // Tiles are always stored whole; strips stop at the image's last row.
     job.rows = static_cast<uint32_t>(
-        ifd.tiled ? ifd.block_height : std::min<uint64_t>(ifd.block_height, ifd.height - by_start));
+        ifd.tiled() ? ifd.block_height()
+                    : std::min<uint64_t>(ifd.block_height(), ifd.height() - by_start));
     return job;
   };
 

@@ -69,7 +69,7 @@ Result<Array> Dataset::Sample(const std::vector<std::pair<double, double>>& poin
 
         // Points inside the image, grouped by block (row-major block index).
         const tiff::Ifd& main = tiff_.ifds[0];
-        const uint64_t bw = main.block_width, bh = main.block_height;
+        const uint64_t bw = main.block_width(), bh = main.block_height();
         struct Hit {
           size_t point;
           uint64_t row, col;

@@ -8,9 +8,9 @@ namespace cogr::tiff {
 
 Result<std::map<uint16_t, GeoKeyValue>> ParseGeoKeys(const Ifd& ifd) {
   std::map<uint16_t, GeoKeyValue> keys;
-  const std::vector<uint16_t>& dir = ifd.geokey_directory;
+  const std::vector<uint16_t>& dir = ifd.geokey_directory();
   if (dir.empty()) return keys;
-  const std::string where = "IFD at offset " + std::to_string(ifd.offset) + ": GeoKeyDirectory";
+  const std::string where = "IFD at offset " + std::to_string(ifd.offset()) + ": GeoKeyDirectory";
   if (dir.size() < 4) {
     return Status::InvalidFile(where + " has " + std::to_string(dir.size()) +
                                " values, the header alone needs 4");
@@ -38,7 +38,7 @@ Result<std::map<uint16_t, GeoKeyValue>> ParseGeoKeys(const Ifd& ifd) {
         keys.emplace(key, dir[value]);
         break;
       case static_cast<uint16_t>(TagCode::kGeoDoubleParams): {
-        const auto& params = ifd.geo_double_params;
+        const auto& params = ifd.geo_double_params();
         if (!internal::RangeInside(value, n, params.size())) {
           return Status::InvalidFile(what + ": doubles [" + std::to_string(value) + ", " +
                                      std::to_string(value + n) + ") outside GeoDoubleParams (" +
@@ -48,7 +48,7 @@ Result<std::map<uint16_t, GeoKeyValue>> ParseGeoKeys(const Ifd& ifd) {
         break;
       }
       case static_cast<uint16_t>(TagCode::kGeoAsciiParams): {
-        const std::string& params = ifd.geo_ascii_params;
+        const std::string& params = ifd.geo_ascii_params();
         // The writer's NUL terminator was stripped from geo_ascii_params; allow a reference to
         // it (count reaching one past the end) as libgeotiff does.
         if (!internal::RangeInside(value, n, params.size() + 1)) {

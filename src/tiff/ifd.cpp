@@ -12,6 +12,7 @@
 
 #include "cogr/tiff.hpp"
 #include "tiff/byte_order.hpp"
+#include "tiff/ifd_fields.hpp"
 #include "tiff/ifd_parse.hpp"
 #include "util/checked.hpp"
 
@@ -22,8 +23,8 @@ using internal::CheckedAdd;
 using internal::CheckedMul;
 using internal::RangeInside;
 
-uint64_t Ifd::blocks_across() const { return CeilDiv(width, block_width); }
-uint64_t Ifd::blocks_down() const { return CeilDiv(height, block_height); }
+uint64_t Ifd::blocks_across() const { return CeilDiv(f_.width, f_.block_width); }
+uint64_t Ifd::blocks_down() const { return CeilDiv(f_.height, f_.block_height); }
 
 uint64_t LoadTableValue(const LazyTable& table, ByteOrder order, const uint8_t* p) {
   switch (table.type) {
@@ -36,7 +37,7 @@ uint64_t LoadTableValue(const LazyTable& table, ByteOrder order, const uint8_t* 
 uint64_t Ifd::block_count() const {
   // Saturates instead of wrapping: a huge count must fail the max_blocks_per_ifd check.
   auto n = CheckedMul(blocks_across(), blocks_down());
-  if (n && planar_config == 2) n = CheckedMul(*n, samples_per_pixel);
+  if (n && f_.planar_config == 2) n = CheckedMul(*n, f_.samples_per_pixel);
   return n ? *n : UINT64_MAX;
 }
 
@@ -277,28 +278,28 @@ std::vector<uint16_t> PerSample(std::vector<uint16_t> values, uint16_t samples, 
 // Byte counts of uncompressed blocks, for files that omit StripByteCounts (libtiff estimates
 // them the same way for uncompressed data).
 Result<std::vector<uint64_t>> EstimateByteCounts(const Ifd& ifd) {
-  const uint64_t planes = ifd.planar_config == 2 ? ifd.samples_per_pixel : 1;
+  const uint64_t planes = ifd.planar_config() == 2 ? ifd.samples_per_pixel() : 1;
   const uint64_t per_plane = ifd.blocks_across() * ifd.blocks_down();
   std::vector<uint64_t> out;
   out.reserve(ifd.block_count());
   for (uint64_t plane = 0; plane < planes; ++plane) {
     uint64_t bits = 0;
-    if (ifd.planar_config == 2) {
-      bits = ifd.bits_per_sample[plane];
+    if (ifd.planar_config() == 2) {
+      bits = ifd.bits_per_sample()[plane];
     } else {
-      for (uint16_t b : ifd.bits_per_sample) bits += b;
+      for (uint16_t b : ifd.bits_per_sample()) bits += b;
     }
-    auto row_bits = CheckedMul(ifd.block_width, bits);
-    if (!row_bits) return Status::InvalidFile(Where(ifd.offset) + ": block row size overflows");
+    auto row_bits = CheckedMul(ifd.block_width(), bits);
+    if (!row_bits) return Status::InvalidFile(Where(ifd.offset()) + ": block row size overflows");
     const uint64_t row_bytes = CeilDiv(*row_bits, 8);
     for (uint64_t b = 0; b < per_plane; ++b) {
-      uint64_t rows = ifd.block_height;
-      if (!ifd.tiled) {
-        const uint64_t first_row = (b / ifd.blocks_across()) * ifd.block_height;
-        rows = std::min(ifd.block_height, ifd.height - first_row);
+      uint64_t rows = ifd.block_height();
+      if (!ifd.tiled()) {
+        const uint64_t first_row = (b / ifd.blocks_across()) * ifd.block_height();
+        rows = std::min(ifd.block_height(), ifd.height() - first_row);
       }
       auto bytes = CheckedMul(row_bytes, rows);
-      if (!bytes) return Status::InvalidFile(Where(ifd.offset) + ": block size overflows");
+      if (!bytes) return Status::InvalidFile(Where(ifd.offset()) + ": block size overflows");
       out.push_back(*bytes);
     }
   }
@@ -346,20 +347,21 @@ Result<std::variant<Ifd, NeedBytes>> ParseIfd(const Header& header, uint64_t ifd
   if (table == nullptr) return IfdOrNeed(NeedBytes{{ifd_offset, table_end - ifd_offset}});
 
   Ifd ifd;
-  ifd.offset = ifd_offset;
+  internal::IfdFields& f = internal::MutableFields(ifd);
+  f.offset = ifd_offset;
   if (has_next) {
     const uint8_t* p = table + count_size + *entries_len;
-    ifd.next_ifd_offset = header.bigtiff ? internal::Load64(p, order) : internal::Load32(p, order);
+    f.next_ifd_offset = header.bigtiff ? internal::Load64(p, order) : internal::Load32(p, order);
   }
 
   std::array<Slot, kDecodedTags.size()> slots{};
   std::vector<ByteRange> missing;
   std::vector<std::pair<const TagEntry*, const uint8_t*>> codec_tags;
-  ifd.entries.resize(entry_count);
+  f.entries.resize(entry_count);
   for (uint64_t i = 0; i < entry_count; ++i) {
     const uint64_t entry_offset = ifd_offset + count_size + i * entry_size;
     const uint8_t* p = table + count_size + i * entry_size;
-    TagEntry& e = ifd.entries[i];
+    TagEntry& e = f.entries[i];
     e.code = internal::Load16(p, order);
     e.type = static_cast<TagType>(internal::Load16(p + 2, order));
     e.count = header.bigtiff ? internal::Load64(p + 4, order) : internal::Load32(p + 4, order);
@@ -445,27 +447,27 @@ Result<std::variant<Ifd, NeedBytes>> ParseIfd(const Header& header, uint64_t ifd
   const std::string where = Where(ifd_offset);
 
   if (const Slot* s = get(TagCode::kNewSubfileType)) {
-    COGR_ASSIGN_OR_RETURN(ifd.subfile_type, dec.UInt(*s));
+    COGR_ASSIGN_OR_RETURN(f.subfile_type, dec.UInt(*s));
   }
   const Slot* width = get(TagCode::kImageWidth);
   const Slot* height = get(TagCode::kImageLength);
   if (!width) return Status::InvalidFile(where + ": no ImageWidth (tag 256)");
   if (!height) return Status::InvalidFile(where + ": no ImageLength (tag 257)");
-  COGR_ASSIGN_OR_RETURN(ifd.width, dec.UInt(*width));
-  COGR_ASSIGN_OR_RETURN(ifd.height, dec.UInt(*height));
-  if (ifd.width == 0 || ifd.height == 0) {
-    return Status::InvalidFile(where + ": image size " + Num(ifd.width) + "x" + Num(ifd.height));
+  COGR_ASSIGN_OR_RETURN(f.width, dec.UInt(*width));
+  COGR_ASSIGN_OR_RETURN(f.height, dec.UInt(*height));
+  if (f.width == 0 || f.height == 0) {
+    return Status::InvalidFile(where + ": image size " + Num(f.width) + "x" + Num(f.height));
   }
-  if (ifd.width > limits.max_image_dimension || ifd.height > limits.max_image_dimension) {
-    return Status::LimitExceeded(where + ": image size " + Num(ifd.width) + "x" + Num(ifd.height) +
+  if (f.width > limits.max_image_dimension || f.height > limits.max_image_dimension) {
+    return Status::LimitExceeded(where + ": image size " + Num(f.width) + "x" + Num(f.height) +
                                  " > limit " + Num(limits.max_image_dimension));
   }
   if (const Slot* s = get(TagCode::kSamplesPerPixel)) {
     COGR_ASSIGN_OR_RETURN(uint64_t spp, dec.UIntMax(*s, UINT16_MAX));
     if (spp == 0) return Status::InvalidFile(where + ": SamplesPerPixel 0");
-    ifd.samples_per_pixel = static_cast<uint16_t>(spp);
+    f.samples_per_pixel = static_cast<uint16_t>(spp);
   }
-  const uint16_t spp = ifd.samples_per_pixel;
+  const uint16_t spp = f.samples_per_pixel;
   std::vector<uint16_t> bits, formats;
   if (const Slot* s = get(TagCode::kBitsPerSample)) {
     COGR_ASSIGN_OR_RETURN(bits, dec.Narrow<uint16_t>(*s, spp));
@@ -473,9 +475,9 @@ Result<std::variant<Ifd, NeedBytes>> ParseIfd(const Header& header, uint64_t ifd
   if (const Slot* s = get(TagCode::kSampleFormat)) {
     COGR_ASSIGN_OR_RETURN(formats, dec.Narrow<uint16_t>(*s, spp));
   }
-  ifd.bits_per_sample = PerSample(std::move(bits), spp, 1);
-  ifd.sample_format = PerSample(std::move(formats), spp, 1);
-  for (uint16_t b : ifd.bits_per_sample) {
+  f.bits_per_sample = PerSample(std::move(bits), spp, 1);
+  f.sample_format = PerSample(std::move(formats), spp, 1);
+  for (uint16_t b : f.bits_per_sample) {
     if (b == 0) return Status::InvalidFile(where + ": BitsPerSample 0");
   }
 
@@ -486,61 +488,61 @@ Result<std::variant<Ifd, NeedBytes>> ParseIfd(const Header& header, uint64_t ifd
     }
     return Status::OK();
   };
-  for (auto [code, field] : {std::pair{TagCode::kCompression, &ifd.compression},
-                             std::pair{TagCode::kPhotometric, &ifd.photometric},
-                             std::pair{TagCode::kPlanarConfiguration, &ifd.planar_config},
-                             std::pair{TagCode::kPredictor, &ifd.predictor}}) {
+  for (auto [code, field] : {std::pair{TagCode::kCompression, &f.compression},
+                             std::pair{TagCode::kPhotometric, &f.photometric},
+                             std::pair{TagCode::kPlanarConfiguration, &f.planar_config},
+                             std::pair{TagCode::kPredictor, &f.predictor}}) {
     if (Status st = get_u16(code, *field); !st.ok()) return st;
   }
-  if (ifd.planar_config != 1 && ifd.planar_config != 2) {
-    return Status::InvalidFile(where + ": PlanarConfiguration " + Num(ifd.planar_config));
+  if (f.planar_config != 1 && f.planar_config != 2) {
+    return Status::InvalidFile(where + ": PlanarConfiguration " + Num(f.planar_config));
   }
 
   if (const Slot* s = get(TagCode::kExtraSamples)) {
-    COGR_ASSIGN_OR_RETURN(ifd.extra_samples, dec.Narrow<uint16_t>(*s, spp));
+    COGR_ASSIGN_OR_RETURN(f.extra_samples, dec.Narrow<uint16_t>(*s, spp));
   }
   if (const Slot* s = get(TagCode::kYCbCrSubSampling)) {
     COGR_ASSIGN_OR_RETURN(std::vector<uint16_t> sub, dec.Narrow<uint16_t>(*s, 2));
-    for (size_t i = 0; i < sub.size(); ++i) ifd.ycbcr_subsampling[i] = sub[i];
+    for (size_t i = 0; i < sub.size(); ++i) f.ycbcr_subsampling[i] = sub[i];
   }
   if (const Slot* s = get(TagCode::kJpegTables)) {
-    COGR_ASSIGN_OR_RETURN(ifd.jpeg_tables, dec.Bytes(*s));
+    COGR_ASSIGN_OR_RETURN(f.jpeg_tables, dec.Bytes(*s));
   }
   if (const Slot* s = get(TagCode::kLercParameters)) {
-    COGR_ASSIGN_OR_RETURN(ifd.lerc_parameters, dec.Narrow<uint32_t>(*s, UINT64_MAX));
+    COGR_ASSIGN_OR_RETURN(f.lerc_parameters, dec.Narrow<uint32_t>(*s, UINT64_MAX));
   }
   if (const Slot* s = get(TagCode::kSubIfds)) {
-    COGR_ASSIGN_OR_RETURN(ifd.sub_ifd_offsets, dec.UInts(*s, UINT64_MAX));
+    COGR_ASSIGN_OR_RETURN(f.sub_ifd_offsets, dec.UInts(*s, UINT64_MAX));
   }
   if (const Slot* s = get(TagCode::kImageDescription)) {
-    COGR_ASSIGN_OR_RETURN(ifd.image_description, dec.CString(*s));
+    COGR_ASSIGN_OR_RETURN(f.image_description, dec.CString(*s));
   }
   if (const Slot* s = get(TagCode::kGdalMetadata)) {
-    COGR_ASSIGN_OR_RETURN(ifd.gdal_metadata, dec.CString(*s));
+    COGR_ASSIGN_OR_RETURN(f.gdal_metadata, dec.CString(*s));
   }
   if (const Slot* s = get(TagCode::kGdalNodata)) {
-    COGR_ASSIGN_OR_RETURN(ifd.gdal_nodata, dec.CString(*s));
+    COGR_ASSIGN_OR_RETURN(f.gdal_nodata, dec.CString(*s));
   }
   if (const Slot* s = get(TagCode::kModelPixelScale)) {
-    COGR_ASSIGN_OR_RETURN(ifd.model_pixel_scale, dec.Doubles(*s));
+    COGR_ASSIGN_OR_RETURN(f.model_pixel_scale, dec.Doubles(*s));
   }
   if (const Slot* s = get(TagCode::kModelTiepoint)) {
-    COGR_ASSIGN_OR_RETURN(ifd.model_tiepoint, dec.Doubles(*s));
+    COGR_ASSIGN_OR_RETURN(f.model_tiepoint, dec.Doubles(*s));
   }
   if (const Slot* s = get(TagCode::kModelTransformation)) {
-    COGR_ASSIGN_OR_RETURN(ifd.model_transformation, dec.Doubles(*s));
+    COGR_ASSIGN_OR_RETURN(f.model_transformation, dec.Doubles(*s));
   }
   if (const Slot* s = get(TagCode::kGeoKeyDirectory)) {
-    COGR_ASSIGN_OR_RETURN(ifd.geokey_directory, dec.Narrow<uint16_t>(*s, UINT64_MAX));
+    COGR_ASSIGN_OR_RETURN(f.geokey_directory, dec.Narrow<uint16_t>(*s, UINT64_MAX));
   }
   if (const Slot* s = get(TagCode::kGeoDoubleParams)) {
-    COGR_ASSIGN_OR_RETURN(ifd.geo_double_params, dec.Doubles(*s));
+    COGR_ASSIGN_OR_RETURN(f.geo_double_params, dec.Doubles(*s));
   }
   if (const Slot* s = get(TagCode::kGeoAsciiParams)) {
     // Not cut at the first NUL: GeoKeys address this string by offset.
     COGR_ASSIGN_OR_RETURN(std::vector<uint8_t> b, dec.Bytes(*s));
     while (!b.empty() && b.back() == 0) b.pop_back();
-    ifd.geo_ascii_params.assign(b.begin(), b.end());
+    f.geo_ascii_params.assign(b.begin(), b.end());
   }
 
   // Tags for the libtiff-backed decoders, and for old-style JPEG the tables they point at.
@@ -550,11 +552,11 @@ Result<std::variant<Ifd, NeedBytes>> ParseIfd(const Header& header, uint64_t ifd
     tag.type = entry->type;
     tag.count = entry->count;
     tag.value.assign(bytes, bytes + entry->count * TagTypeSize(entry->type));
-    ifd.codec_tags.push_back(std::move(tag));
+    f.codec_tags.push_back(std::move(tag));
   }
-  if (ifd.compression == 6) {
+  if (f.compression == 6) {
     uint64_t header_length = kMaxOjpegHeaderBytes;
-    for (const RawTag& tag : ifd.codec_tags) {
+    for (const RawTag& tag : f.codec_tags) {
       if (tag.code == 514 && tag.count >= 1 &&
           (tag.type == TagType::kLong || tag.type == TagType::kShort)) {
         const uint64_t v = tag.type == TagType::kLong ? internal::Load32(tag.value.data(), order)
@@ -563,7 +565,7 @@ Result<std::variant<Ifd, NeedBytes>> ParseIfd(const Header& header, uint64_t ifd
       }
     }
     std::vector<ByteRange> need;
-    for (RawTag& tag : ifd.codec_tags) {
+    for (RawTag& tag : f.codec_tags) {
       if (!IsOjpegOffsetTag(tag.code) ||
           (tag.type != TagType::kLong && tag.type != TagType::kShort))
         continue;
@@ -606,21 +608,21 @@ Result<std::variant<Ifd, NeedBytes>> ParseIfd(const Header& header, uint64_t ifd
           where + ": " +
           (tile_width ? "TileWidth without TileLength" : "TileLength without TileWidth"));
     }
-    ifd.tiled = true;
-    COGR_ASSIGN_OR_RETURN(ifd.block_width, dec.UInt(*tile_width));
-    COGR_ASSIGN_OR_RETURN(ifd.block_height, dec.UInt(*tile_length));
-    if (ifd.block_width == 0 || ifd.block_height == 0) {
-      return Status::InvalidFile(where + ": tile size " + Num(ifd.block_width) + "x" +
-                                 Num(ifd.block_height));
+    f.tiled = true;
+    COGR_ASSIGN_OR_RETURN(f.block_width, dec.UInt(*tile_width));
+    COGR_ASSIGN_OR_RETURN(f.block_height, dec.UInt(*tile_length));
+    if (f.block_width == 0 || f.block_height == 0) {
+      return Status::InvalidFile(where + ": tile size " + Num(f.block_width) + "x" +
+                                 Num(f.block_height));
     }
   } else {
-    uint64_t rows_per_strip = ifd.height;
+    uint64_t rows_per_strip = f.height;
     if (const Slot* s = get(TagCode::kRowsPerStrip)) {
       COGR_ASSIGN_OR_RETURN(rows_per_strip, dec.UInt(*s));
       if (rows_per_strip == 0) return Status::InvalidFile(where + ": RowsPerStrip 0");
     }
-    ifd.block_width = ifd.width;
-    ifd.block_height = std::min(rows_per_strip, ifd.height);
+    f.block_width = f.width;
+    f.block_height = std::min(rows_per_strip, f.height);
   }
   const uint64_t blocks = ifd.block_count();
   if (blocks > limits.max_blocks_per_ifd) {
@@ -628,13 +630,13 @@ Result<std::variant<Ifd, NeedBytes>> ParseIfd(const Header& header, uint64_t ifd
                                  " blocks > limit " + Num(limits.max_blocks_per_ifd));
   }
 
-  const Slot* offsets = get(ifd.tiled ? TagCode::kTileOffsets : TagCode::kStripOffsets);
-  if (!offsets) offsets = get(ifd.tiled ? TagCode::kStripOffsets : TagCode::kTileOffsets);
-  const Slot* counts = get(ifd.tiled ? TagCode::kTileByteCounts : TagCode::kStripByteCounts);
-  if (!counts) counts = get(ifd.tiled ? TagCode::kStripByteCounts : TagCode::kTileByteCounts);
-  const char* kind = ifd.tiled ? "tile" : "strip";
+  const Slot* offsets = get(f.tiled ? TagCode::kTileOffsets : TagCode::kStripOffsets);
+  if (!offsets) offsets = get(f.tiled ? TagCode::kStripOffsets : TagCode::kTileOffsets);
+  const Slot* counts = get(f.tiled ? TagCode::kTileByteCounts : TagCode::kStripByteCounts);
+  if (!counts) counts = get(f.tiled ? TagCode::kStripByteCounts : TagCode::kTileByteCounts);
+  const char* kind = f.tiled ? "tile" : "strip";
   if (!offsets) {
-    return Status::InvalidFile(where + ": no " + (ifd.tiled ? "TileOffsets" : "StripOffsets"));
+    return Status::InvalidFile(where + ": no " + (f.tiled ? "TileOffsets" : "StripOffsets"));
   }
   // More values than blocks is tolerated (GDAL reads such files); fewer is not.
   if (offsets->entry->count < blocks) {
@@ -643,9 +645,9 @@ Result<std::variant<Ifd, NeedBytes>> ParseIfd(const Header& header, uint64_t ifd
                                Num(blocks) + " blocks need one each");
   }
   if (offsets->lazy) {
-    ifd.lazy_offsets = MakeLazy(*offsets, blocks);
+    f.lazy_offsets = MakeLazy(*offsets, blocks);
   } else {
-    COGR_ASSIGN_OR_RETURN(ifd.block_offsets, dec.UInts(*offsets, blocks));
+    COGR_ASSIGN_OR_RETURN(f.block_offsets, dec.UInts(*offsets, blocks));
   }
   if (counts) {
     if (counts->entry->count < blocks) {
@@ -654,16 +656,15 @@ Result<std::variant<Ifd, NeedBytes>> ParseIfd(const Header& header, uint64_t ifd
                                  Num(blocks) + " blocks need one each");
     }
     if (counts->lazy) {
-      ifd.lazy_byte_counts = MakeLazy(*counts, blocks);
+      f.lazy_byte_counts = MakeLazy(*counts, blocks);
     } else {
-      COGR_ASSIGN_OR_RETURN(ifd.block_byte_counts, dec.UInts(*counts, blocks));
+      COGR_ASSIGN_OR_RETURN(f.block_byte_counts, dec.UInts(*counts, blocks));
     }
-  } else if (ifd.compression == 1) {
-    COGR_ASSIGN_OR_RETURN(ifd.block_byte_counts, EstimateByteCounts(ifd));
+  } else if (f.compression == 1) {
+    COGR_ASSIGN_OR_RETURN(f.block_byte_counts, EstimateByteCounts(ifd));
   } else {
-    return Status::InvalidFile(where + ": no " +
-                               (ifd.tiled ? "TileByteCounts" : "StripByteCounts") +
-                               " for compression " + Num(ifd.compression));
+    return Status::InvalidFile(where + ": no " + (f.tiled ? "TileByteCounts" : "StripByteCounts") +
+                               " for compression " + Num(f.compression));
   }
   return IfdOrNeed(std::move(ifd));
 }

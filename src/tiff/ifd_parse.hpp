@@ -39,7 +39,7 @@ struct NeedBytes {
 /// it decodes lie outside `have`, returns NeedBytes (clamped to `file_size`): fetch, Add and
 /// call again. Every count, offset and size is checked against `file_size` and `limits`.
 /// A block table larger than limits.lazy_block_table_bytes whose bytes are not in `have` is
-/// not asked for: it becomes a LazyTable (Ifd::lazy_offsets / lazy_byte_counts).
+/// not asked for: it becomes a LazyTable (Ifd::lazy_offsets() / lazy_byte_counts()).
 Result<std::variant<Ifd, NeedBytes>> ParseIfd(const Header& header, uint64_t ifd_offset,
                                               const ByteStore& have, uint64_t file_size,
                                               const Limits& limits);

@@ -32,17 +32,18 @@ std::string Num(uint64_t v) { return std::to_string(v); }
 // toward max_header_bytes.
 uint64_t DecodedBytes(const Ifd& ifd) {
   auto str = [](const std::optional<std::string>& s) -> uint64_t { return s ? s->size() : 0; };
-  return ifd.entries.size() * sizeof(TagEntry) +
-         (ifd.block_offsets.size() + ifd.block_byte_counts.size() + ifd.sub_ifd_offsets.size() +
-          ifd.model_pixel_scale.size() + ifd.model_tiepoint.size() +
-          ifd.model_transformation.size() + ifd.geo_double_params.size()) *
+  return ifd.entries().size() * sizeof(TagEntry) +
+         (ifd.block_offsets().size() + ifd.block_byte_counts().size() +
+          ifd.sub_ifd_offsets().size() + ifd.model_pixel_scale().size() +
+          ifd.model_tiepoint().size() + ifd.model_transformation().size() +
+          ifd.geo_double_params().size()) *
              8 +
-         ifd.lerc_parameters.size() * 4 +
-         (ifd.bits_per_sample.size() + ifd.sample_format.size() + ifd.extra_samples.size() +
-          ifd.geokey_directory.size()) *
+         ifd.lerc_parameters().size() * 4 +
+         (ifd.bits_per_sample().size() + ifd.sample_format().size() + ifd.extra_samples().size() +
+          ifd.geokey_directory().size()) *
              2 +
-         ifd.jpeg_tables.size() + ifd.geo_ascii_params.size() + str(ifd.image_description) +
-         str(ifd.gdal_metadata) + str(ifd.gdal_nodata);
+         ifd.jpeg_tables().size() + ifd.geo_ascii_params().size() + str(ifd.image_description()) +
+         str(ifd.gdal_metadata()) + str(ifd.gdal_nodata());
 }
 
 class HeaderReader {
@@ -196,7 +197,7 @@ Result<TiffFile> OpenImpl(const FetchFn& fetch, uint64_t file_size, const Limits
     if (total > limits.max_header_bytes) {
       return Status::LimitExceeded(
           "TIFF header decodes to more than limit " + Num(limits.max_header_bytes) +
-          " bytes (IFD " + Num(file.ifds.size()) + " at offset " + Num(ifd.offset) +
+          " bytes (IFD " + Num(file.ifds.size()) + " at offset " + Num(ifd.offset()) +
           " brings it to " + Num(total) + " bytes: " + Num(file.header_bytes_fetched) +
           " fetched + " + Num(decoded) + " decoded)");
     }
@@ -221,7 +222,7 @@ Result<TiffFile> OpenImpl(const FetchFn& fetch, uint64_t file_size, const Limits
     visited.insert(offset);
     COGR_ASSIGN_OR_RETURN(Ifd ifd, reader.ReadIfd(header, offset));
     if (Status st = check_decoded(ifd); !st.ok()) return st;
-    offset = ifd.next_ifd_offset;
+    offset = ifd.next_ifd_offset();
     file.ifds.push_back(std::move(ifd));
     file.parent.push_back(-1);
   }
@@ -229,7 +230,7 @@ Result<TiffFile> OpenImpl(const FetchFn& fetch, uint64_t file_size, const Limits
   // SubIFDs (and their own chains and SubIFDs), appended after the main chain. GDAL does not
   // read them, so a broken SubIFD only ends its chain; limits still apply.
   for (size_t i = 0; i < file.ifds.size(); ++i) {
-    const std::vector<uint64_t> subs = file.ifds[i].sub_ifd_offsets;
+    const std::vector<uint64_t> subs = file.ifds[i].sub_ifd_offsets();
     for (uint64_t sub : subs) {
       for (uint64_t off = sub; off != 0;) {
         if (visited.count(off) || !internal::RangeInside(off, count_size, file_size)) break;
@@ -241,7 +242,7 @@ Result<TiffFile> OpenImpl(const FetchFn& fetch, uint64_t file_size, const Limits
           return ifd.status();
         }
         if (Status st = check_decoded(*ifd); !st.ok()) return st;
-        off = ifd->next_ifd_offset;
+        off = ifd->next_ifd_offset();
         file.ifds.push_back(std::move(ifd).value());
         file.parent.push_back(static_cast<int>(i));
       }

@@ -57,28 +57,28 @@ Result<Profile> Profile::FromDataset(const Dataset& ds) {
   if (!p.crs_epsg) p.crs_wkt = ds.crs_wkt();
   p.transform = ds.transform();
   p.nodata = ds.nodata();
-  p.tiled = main.tiled;
-  if (main.tiled) {
+  p.tiled = main.tiled();
+  if (main.tiled()) {
     // The writer's tiles are multiples of 16 (as GDAL's); other tile sizes become 512.
-    const bool ok16 = main.block_width % 16 == 0 && main.block_height % 16 == 0 &&
-                      main.block_width <= 65536 && main.block_height <= 65536 &&
-                      main.block_width > 0 && main.block_height > 0;
-    p.blockxsize = ok16 ? static_cast<uint32_t>(main.block_width) : 512;
-    p.blockysize = ok16 ? static_cast<uint32_t>(main.block_height) : 512;
+    const bool ok16 = main.block_width() % 16 == 0 && main.block_height() % 16 == 0 &&
+                      main.block_width() <= 65536 && main.block_height() <= 65536 &&
+                      main.block_width() > 0 && main.block_height() > 0;
+    p.blockxsize = ok16 ? static_cast<uint32_t>(main.block_width()) : 512;
+    p.blockysize = ok16 ? static_cast<uint32_t>(main.block_height()) : 512;
   } else {
-    p.blockysize = static_cast<uint32_t>(std::min<uint64_t>(main.block_height, UINT32_MAX));
+    p.blockysize = static_cast<uint32_t>(std::min<uint64_t>(main.block_height(), UINT32_MAX));
   }
   auto compress = ParseCompression(ds.compression());
   p.compress = compress.ok() ? *compress : Compression::kDeflate;
   if (compress.ok() && *compress != Compression::kNone) {
     const bool is_float = ds.dtype() == DataType::kFloat32 || ds.dtype() == DataType::kFloat64;
-    if ((main.predictor == 2 && !is_float && !IsComplex(ds.dtype())) ||
-        (main.predictor == 3 && is_float)) {
-      p.predictor = main.predictor;
+    if ((main.predictor() == 2 && !is_float && !IsComplex(ds.dtype())) ||
+        (main.predictor() == 3 && is_float)) {
+      p.predictor = main.predictor();
     }
   }
   p.interleave = ds.interleave() == "pixel" ? Interleave::kPixel : Interleave::kBand;
-  if (main.tiled) {
+  if (main.tiled()) {
     const std::vector<int> factors = ds.overviews();
     bool increasing = !factors.empty();
     for (size_t i = 0; i < factors.size(); ++i) {
@@ -86,9 +86,9 @@ Result<Profile> Profile::FromDataset(const Dataset& ds) {
     }
     if (increasing) p.overviews = factors;
   }
-  if (ds.count() == 4 && main.photometric == 2 && main.extra_samples.size() == 1) {
-    if (main.extra_samples[0] == 1) p.alpha = Alpha::kAssociated;
-    if (main.extra_samples[0] == 2) p.alpha = Alpha::kUnassociated;
+  if (ds.count() == 4 && main.photometric() == 2 && main.extra_samples().size() == 1) {
+    if (main.extra_samples()[0] == 1) p.alpha = Alpha::kAssociated;
+    if (main.extra_samples()[0] == 2) p.alpha = Alpha::kUnassociated;
   }
   auto non_default = [](const auto& v, const auto& def) {
     return std::any_of(v.begin(), v.end(), [&](const auto& x) { return !(x == def); });

@@ -60,9 +60,9 @@ TEST_F(ReadInPlace, CorruptBlockAfterTheOutputExistsLeavesNothing) {
   auto ds = Dataset::Open(fixture);
   ASSERT_TRUE(ds.ok());
   const tiff::Ifd& ifd = (*ds)->tiff().ifds[0];
-  ASSERT_FALSE(ifd.block_offsets.empty());
+  ASSERT_FALSE(ifd.block_offsets().empty());
   std::vector<uint8_t> bytes = test::ReadFileBytes(fixture);
-  const uint64_t off = ifd.block_offsets.back(), len = ifd.block_byte_counts.back();
+  const uint64_t off = ifd.block_offsets().back(), len = ifd.block_byte_counts().back();
   ASSERT_LE(off + len, bytes.size());
   for (uint64_t i = 0; i < len; ++i)
     bytes[static_cast<size_t>(off + i)] = static_cast<uint8_t>(0xFF - i);
@@ -76,7 +76,7 @@ TEST_F(ReadInPlace, CorruptBlockAfterTheOutputExistsLeavesNothing) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(r.err.rfind("cogr: error: " + corrupt + ": ", 0), 0u) << r.err;
-  EXPECT_NE(r.err.find("block " + std::to_string(ifd.block_offsets.size() - 1) + " of IFD 0"),
+  EXPECT_NE(r.err.find("block " + std::to_string(ifd.block_offsets().size() - 1) + " of IFD 0"),
             std::string::npos)
       << r.err;
   EXPECT_EQ(test::ReadFileText(out), "previous");

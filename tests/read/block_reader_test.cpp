@@ -126,12 +126,13 @@ TEST(BlockReaderJoinedPlanes, RemoteReadFetchesEveryPlaneInCoalescedRequests) {
     ASSERT_TRUE(ds.ok()) << ds.status().ToString();
     ASSERT_EQ((*ds)->count(), 4);
     const tiff::Ifd& ifd = (*ds)->tiff().ifds[0];
-    ASSERT_EQ(ifd.planar_config, 2);
-    ASSERT_EQ(ifd.block_offsets.size(), 16u);
+    ASSERT_EQ(ifd.planar_config(), 2);
+    ASSERT_EQ(ifd.block_offsets().size(), 16u);
 
     // Whole image: all 16 strips, written one after the other.
     std::vector<ByteRange> all;
-    for (size_t k = 0; k < 16; ++k) all.push_back({ifd.block_offsets[k], ifd.block_byte_counts[k]});
+    for (size_t k = 0; k < 16; ++k)
+      all.push_back({ifd.block_offsets()[k], ifd.block_byte_counts()[k]});
     EXPECT_EQ(test::CoalescedRuns(all, hole), 1u);
     size_t before = nginx.RequestCount();
     auto a = (*ds)->Read(ReadOptions{});
@@ -142,7 +143,7 @@ TEST(BlockReaderJoinedPlanes, RemoteReadFetchesEveryPlaneInCoalescedRequests) {
     // Rows [192, 256): the last strip of each plane, four ranges 48 KiB apart.
     std::vector<ByteRange> last;
     for (size_t p = 0; p < 4; ++p)
-      last.push_back({ifd.block_offsets[p * 4 + 3], ifd.block_byte_counts[p * 4 + 3]});
+      last.push_back({ifd.block_offsets()[p * 4 + 3], ifd.block_byte_counts()[p * 4 + 3]});
     const size_t runs = test::CoalescedRuns(last, hole);
     EXPECT_EQ(runs, hole == 0 ? 4u : 1u);
     ReadOptions window;

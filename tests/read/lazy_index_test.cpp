@@ -102,12 +102,12 @@ TEST_F(LazyIndex, LocalOpenKeepsLargeTablesInTheFile) {
   auto lazy = Dataset::Open(path);
   ASSERT_TRUE(lazy.ok()) << lazy.status().ToString();
   const tiff::Ifd& ifd = (*lazy)->tiff().ifds[0];
-  ASSERT_TRUE(ifd.lazy_offsets.has_value());
-  ASSERT_TRUE(ifd.lazy_byte_counts.has_value());
-  EXPECT_TRUE(ifd.block_offsets.empty());
-  EXPECT_TRUE(ifd.block_byte_counts.empty());
-  EXPECT_EQ(ifd.lazy_offsets->count, 65536u);
-  EXPECT_EQ(ifd.lazy_offsets->type, tiff::TagType::kLong);
+  ASSERT_TRUE(ifd.lazy_offsets().has_value());
+  ASSERT_TRUE(ifd.lazy_byte_counts().has_value());
+  EXPECT_TRUE(ifd.block_offsets().empty());
+  EXPECT_TRUE(ifd.block_byte_counts().empty());
+  EXPECT_EQ(ifd.lazy_offsets()->count, 65536u);
+  EXPECT_EQ(ifd.lazy_offsets()->type, tiff::TagType::kLong);
   EXPECT_LT((*lazy)->tiff().header_bytes_fetched, 64u * 1024)
       << "the 512 KiB of tables are not read at open";
 
@@ -118,7 +118,7 @@ TEST_F(LazyIndex, LocalOpenKeepsLargeTablesInTheFile) {
   ASSERT_TRUE(eager.ok()) << eager.status().ToString();
   const tiff::Ifd& eager_ifd = (*eager)->tiff().ifds[0];
   EXPECT_FALSE(eager_ifd.has_lazy_tables());
-  ASSERT_EQ(eager_ifd.block_offsets.size(), 65536u);
+  ASSERT_EQ(eager_ifd.block_offsets().size(), 65536u);
   EXPECT_GT((*eager)->tiff().header_bytes_fetched, 512u * 1024);
   // Metadata does not need the tables.
   EXPECT_EQ((*lazy)->width(), kSize);
@@ -155,8 +155,8 @@ TEST_F(LazyIndex, BadLeaderOrTrailerFallsBackToTheByteCounts) {
   // Window (320, 160, 48, 16): blocks 20..22 of block row 10. Break block 20's trailer and
   // block 21's leader; block 22 stays intact.
   const uint64_t b20 = 10 * 256 + 20, b21 = b20 + 1;
-  bytes[ifd.block_offsets[b20] + ifd.block_byte_counts[b20]] ^= 0x5a;
-  bytes[ifd.block_offsets[b21] - 4] ^= 0x01;
+  bytes[ifd.block_offsets()[b20] + ifd.block_byte_counts()[b20]] ^= 0x5a;
+  bytes[ifd.block_offsets()[b21] - 4] ^= 0x01;
   const std::string broken = dir.File("broken.tif");
   {
     std::ofstream f(broken, std::ios::binary);
@@ -167,7 +167,7 @@ TEST_F(LazyIndex, BadLeaderOrTrailerFallsBackToTheByteCounts) {
   options.block_cache_bytes = 0;
   auto ds = Dataset::Open(broken, options);
   ASSERT_TRUE(ds.ok()) << ds.status().ToString();
-  ASSERT_TRUE((*ds)->tiff().ifds[0].lazy_byte_counts.has_value());
+  ASSERT_TRUE((*ds)->tiff().ifds[0].lazy_byte_counts().has_value());
   ReadOptions o;
   o.window = geo::Window{320, 160, 48, 16};
   const io::IoStats before = (*ds)->io_stats();
@@ -207,8 +207,8 @@ TEST_F(LazyIndex, RemoteWindowReadFetchesOnlyTheTablePagesItNeeds) {
   const Dataset& ds = **opened;
   const io::IoStats open_cost = ds.io_stats();
   const tiff::Ifd& ifd = ds.tiff().ifds[0];
-  ASSERT_TRUE(ifd.lazy_offsets && ifd.lazy_byte_counts);
-  const uint64_t table_bytes = ifd.lazy_offsets->count * 4 * 2;
+  ASSERT_TRUE(ifd.lazy_offsets() && ifd.lazy_byte_counts());
+  const uint64_t table_bytes = ifd.lazy_offsets()->count * 4 * 2;
   EXPECT_EQ(table_bytes, 512u * 1024);
   EXPECT_EQ(open_cost.requests, 1u) << "open: the prefix GET only";
   EXPECT_LE(open_cost.bytes_fetched, 32u * 1024);
@@ -219,8 +219,8 @@ TEST_F(LazyIndex, RemoteWindowReadFetchesOnlyTheTablePagesItNeeds) {
   const uint64_t col = 1000, row = 2000, w = 64, h = 48;
   const std::vector<uint64_t> blocks = WindowBlocks(col, row, w, h);
   ASSERT_EQ(blocks.size(), 15u);
-  const std::set<uint64_t> offset_pages = PagesOf(*ifd.lazy_offsets, blocks);
-  const std::set<uint64_t> count_pages = PagesOf(*ifd.lazy_byte_counts, blocks);
+  const std::set<uint64_t> offset_pages = PagesOf(*ifd.lazy_offsets(), blocks);
+  const std::set<uint64_t> count_pages = PagesOf(*ifd.lazy_byte_counts(), blocks);
   // Three block rows of 256 entries x 4 bytes: entries 62..66 of rows 125..127 lie in 1 or 2
   // consecutive pages per table, fetched as one range per table.
   ASSERT_LE(offset_pages.size(), 2u);
@@ -235,7 +235,7 @@ TEST_F(LazyIndex, RemoteWindowReadFetchesOnlyTheTablePagesItNeeds) {
   ASSERT_TRUE(local.ok());
   const tiff::Ifd& eager = (*local)->tiff().ifds[0];
   uint64_t data_bytes = 0;
-  for (uint64_t b : blocks) data_bytes += eager.block_byte_counts[b];
+  for (uint64_t b : blocks) data_bytes += eager.block_byte_counts()[b];
 
   ReadOptions o;
   o.window = geo::Window{double(col), double(row), double(w), double(h)};

@@ -2,22 +2,25 @@
 
 #include <gtest/gtest.h>
 
+#include "tiff/ifd_fields.hpp"
+
 namespace cogr::internal {
 namespace {
 
 tiff::Ifd TiledIfd(uint64_t w, uint64_t h, uint64_t bw, uint64_t bh, uint16_t spp,
                    uint16_t planar) {
   tiff::Ifd ifd;
-  ifd.width = w;
-  ifd.height = h;
-  ifd.block_width = bw;
-  ifd.block_height = bh;
-  ifd.tiled = true;
-  ifd.samples_per_pixel = spp;
-  ifd.planar_config = planar;
+  internal::IfdFields& f = internal::MutableFields(ifd);
+  f.width = w;
+  f.height = h;
+  f.block_width = bw;
+  f.block_height = bh;
+  f.tiled = true;
+  f.samples_per_pixel = spp;
+  f.planar_config = planar;
   uint64_t n = ((w + bw - 1) / bw) * ((h + bh - 1) / bh) * (planar == 2 ? spp : 1);
-  ifd.block_offsets.assign(n, 1000);
-  ifd.block_byte_counts.assign(n, 10);
+  f.block_offsets.assign(n, 1000);
+  f.block_byte_counts.assign(n, 10);
   return ifd;
 }
 
@@ -51,6 +54,7 @@ TEST(ReadPlanTest, SeparatePlanesGetOneJobPerBand) {
 TEST(ReadPlanTest, JoinedPlanesGetOneJobPerPositionNamingEveryPlane) {
   // 4 planes of a 2x2 tile grid: plane p of position k is table entry p * 4 + k.
   auto ifd = TiledIfd(256, 256, 128, 128, 4, 2);
+  internal::IfdFields& f = internal::MutableFields(ifd);
   auto jobs = PlanBlocks(ifd, {3, 0}, PixelRect{100, 130, 200, 140}, /*joined_planes=*/true);
   ASSERT_TRUE(jobs.ok());
   ASSERT_EQ(jobs->size(), 2u);  // positions 2 and 3 (second tile row)
@@ -63,8 +67,8 @@ TEST(ReadPlanTest, JoinedPlanesGetOneJobPerPositionNamingEveryPlane) {
     EXPECT_EQ(job.band_map, (std::vector<std::pair<uint16_t, uint32_t>>{{3, 0}, {0, 1}}));
   }
   // The last plane's entries must exist too.
-  ifd.block_offsets.resize(15);
-  ifd.block_byte_counts.resize(15);
+  f.block_offsets.resize(15);
+  f.block_byte_counts.resize(15);
   jobs = PlanBlocks(ifd, {0}, PixelRect{200, 200, 210, 210}, true);
   ASSERT_FALSE(jobs.ok());
   EXPECT_NE(jobs.status().message().find("block 15 has no offset/byte count"), std::string::npos)
@@ -78,7 +82,8 @@ TEST(ReadPlanTest, JoinedPlanesGetOneJobPerPositionNamingEveryPlane) {
 
 TEST(ReadPlanTest, LastStripIsShort) {
   tiff::Ifd ifd = TiledIfd(10, 30, 10, 13, 1, 1);
-  ifd.tiled = false;
+  internal::IfdFields& f = internal::MutableFields(ifd);
+  f.tiled = false;
   // Strips are rows [0,13), [13,26), [26,30).
   auto jobs = PlanBlocks(ifd, {0}, PixelRect{0, 14, 10, 26});
   ASSERT_TRUE(jobs.ok());
@@ -96,7 +101,8 @@ TEST(ReadPlanTest, LastStripIsShort) {
 
 TEST(ReadPlanTest, MissingBlockTableEntryIsAnError) {
   auto ifd = TiledIfd(256, 256, 128, 128, 1, 1);
-  ifd.block_offsets.resize(2);
+  internal::IfdFields& f = internal::MutableFields(ifd);
+  f.block_offsets.resize(2);
   auto jobs = PlanBlocks(ifd, {0}, PixelRect{0, 200, 10, 210});
   ASSERT_FALSE(jobs.ok());
   EXPECT_EQ(jobs.status().code(), Code::kInvalidFile);

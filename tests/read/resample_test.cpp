@@ -16,6 +16,7 @@
 
 #include "cogr/dataset.hpp"
 #include "test_util.hpp"
+#include "tiff/ifd_fields.hpp"
 
 namespace cogr {
 namespace {
@@ -104,22 +105,23 @@ TEST(ResampleChooseOverview, WindowMovesIntoOverviewPixels) {
 
 TEST(ResampleChooseOverview, ImplicitJpegOverviewsFollowGdal) {
   tiff::Ifd ifd;
-  ifd.compression = 7;
-  ifd.bits_per_sample = {8, 8, 8};
-  ifd.width = 1223;
-  ifd.height = 1223;
+  internal::IfdFields& f = internal::MutableFields(ifd);
+  f.compression = 7;
+  f.bits_per_sample = {8, 8, 8};
+  f.width = 1223;
+  f.height = 1223;
   EXPECT_EQ(internal::ImplicitJpegOverviewScales(ifd, false), (std::vector<int>{2, 4, 8}));
   EXPECT_TRUE(internal::ImplicitJpegOverviewScales(ifd, true).empty());  // real overviews win
-  ifd.width = 300;
-  ifd.height = 100;
+  f.width = 300;
+  f.height = 100;
   EXPECT_EQ(internal::ImplicitJpegOverviewScales(ifd, false), (std::vector<int>{2}));
-  ifd.width = 255;
+  f.width = 255;
   EXPECT_TRUE(internal::ImplicitJpegOverviewScales(ifd, false).empty());
-  ifd.width = 600;
-  ifd.jpeg_tables = {0xFF, 0xD8, 0x00};  // tables not ending with EOI: none
+  f.width = 600;
+  f.jpeg_tables = {0xFF, 0xD8, 0x00};  // tables not ending with EOI: none
   EXPECT_TRUE(internal::ImplicitJpegOverviewScales(ifd, false).empty());
-  ifd.jpeg_tables.clear();
-  ifd.compression = 8;
+  f.jpeg_tables.clear();
+  f.compression = 8;
   EXPECT_TRUE(internal::ImplicitJpegOverviewScales(ifd, false).empty());
   // A corrupt block is an error naming it, not a crash.
   const std::vector<uint8_t> junk{0xFF, 0xD8, 0x12, 0x34};
@@ -422,7 +424,7 @@ TEST(ResampleRead, DownsampledReadTouchesOnlyTheChosenOverview) {
   auto arr = (*ds)->Read(o);
   ASSERT_TRUE(arr.ok()) << arr.status().ToString();
   const tiff::Ifd& ovr = (*ds)->tiff().ifds[static_cast<size_t>((*ds)->levels()[3].ifd_index)];
-  std::set<uint64_t> allowed(ovr.block_offsets.begin(), ovr.block_offsets.end());
+  std::set<uint64_t> allowed(ovr.block_offsets().begin(), ovr.block_offsets().end());
   auto ranges = rec->ranges();
   ASSERT_FALSE(ranges.empty());
   for (const ByteRange& r : ranges)

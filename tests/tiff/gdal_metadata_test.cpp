@@ -53,8 +53,8 @@ TEST(TiffGdalMetadata, RealFileDescriptions) {
   // 64 bands named A00..A63 (rasterio reports them as descriptions).
   auto tf = OpenData("cogeotiff__model_transformation.tif");
   ASSERT_TRUE(tf.ok()) << tf.status().ToString();
-  ASSERT_TRUE(tf->ifds[0].gdal_metadata.has_value());
-  auto md = ParseGdalMetadata(*tf->ifds[0].gdal_metadata);
+  ASSERT_TRUE(tf->ifds[0].gdal_metadata().has_value());
+  auto md = ParseGdalMetadata(*tf->ifds[0].gdal_metadata());
   ASSERT_TRUE(md.ok()) << md.status().ToString();
   ASSERT_EQ(64u, md->descriptions.size());
   EXPECT_EQ("A00", md->descriptions.at(0));
@@ -65,8 +65,8 @@ TEST(TiffGdalMetadata, RealFileDescriptions) {
   // rasterio's all-nodata.tif: descriptions blue, green, red, nir.
   tf = OpenData("rasterio__all-nodata.tif");
   ASSERT_TRUE(tf.ok()) << tf.status().ToString();
-  ASSERT_TRUE(tf->ifds[0].gdal_metadata.has_value());
-  md = ParseGdalMetadata(*tf->ifds[0].gdal_metadata);
+  ASSERT_TRUE(tf->ifds[0].gdal_metadata().has_value());
+  md = ParseGdalMetadata(*tf->ifds[0].gdal_metadata());
   ASSERT_TRUE(md.ok()) << md.status().ToString();
   ASSERT_EQ(4u, md->descriptions.size());
   EXPECT_EQ("blue", md->descriptions.at(0));

@@ -2,21 +2,23 @@
 #include <gtest/gtest.h>
 
 #include "cogr/tiff.hpp"
+#include "tiff/ifd_fields.hpp"
 
 namespace cogr::tiff {
 namespace {
 
 Ifd WithKeys() {
   Ifd ifd;
-  ifd.offset = 8;
-  ifd.geokey_directory = {1,    1,     0, 5,   // version 1.1.0, 5 keys
-                          1024, 0,     1, 1,   // GTModelType = 1 (SHORT)
-                          1026, 34737, 9, 0,   // GTCitation = "UTM 18N||" → "UTM 18N"
-                          2049, 34737, 7, 9,   // GeogCitation = "WGS 84|"
-                          2057, 34736, 1, 1,   // SemiMajorAxis = doubles[1]
-                          2062, 34736, 3, 2};  // TOWGS84 = doubles[2..5)
-  ifd.geo_ascii_params = "UTM 18N||WGS 84|";
-  ifd.geo_double_params = {0.5, 6378137.0, 1.0, 2.0, 3.0};
+  internal::IfdFields& f = internal::MutableFields(ifd);
+  f.offset = 8;
+  f.geokey_directory = {1,    1,     0, 5,   // version 1.1.0, 5 keys
+                        1024, 0,     1, 1,   // GTModelType = 1 (SHORT)
+                        1026, 34737, 9, 0,   // GTCitation = "UTM 18N||" → "UTM 18N"
+                        2049, 34737, 7, 9,   // GeogCitation = "WGS 84|"
+                        2057, 34736, 1, 1,   // SemiMajorAxis = doubles[1]
+                        2062, 34736, 3, 2};  // TOWGS84 = doubles[2..5)
+  f.geo_ascii_params = "UTM 18N||WGS 84|";
+  f.geo_double_params = {0.5, 6378137.0, 1.0, 2.0, 3.0};
   return ifd;
 }
 
@@ -42,7 +44,8 @@ TEST(TiffGeoKeys, EmptyDirectoryIsNoKeys) {
 
 TEST(TiffGeoKeys, OutOfBoundsReferences) {
   Ifd ifd = WithKeys();
-  ifd.geokey_directory[4 * 5 + 3] = 3;  // TOWGS84 now doubles [3, 6) of 5
+  internal::IfdFields& f = internal::MutableFields(ifd);
+  f.geokey_directory[4 * 5 + 3] = 3;  // TOWGS84 now doubles [3, 6) of 5
   auto keys = ParseGeoKeys(ifd);
   ASSERT_FALSE(keys.ok());
   EXPECT_EQ(Code::kInvalidFile, keys.status().code());
@@ -51,7 +54,7 @@ TEST(TiffGeoKeys, OutOfBoundsReferences) {
       keys.status().message());
 
   ifd = WithKeys();
-  ifd.geokey_directory[4 * 3 + 3] = 40;  // GeogCitation at char 40 of 16
+  f.geokey_directory[4 * 3 + 3] = 40;  // GeogCitation at char 40 of 16
   keys = ParseGeoKeys(ifd);
   ASSERT_FALSE(keys.ok());
   EXPECT_EQ(
@@ -59,20 +62,20 @@ TEST(TiffGeoKeys, OutOfBoundsReferences) {
       keys.status().message());
 
   ifd = WithKeys();
-  ifd.geokey_directory[3] = 6;  // 6 keys declared, 5 present
+  f.geokey_directory[3] = 6;  // 6 keys declared, 5 present
   keys = ParseGeoKeys(ifd);
   ASSERT_FALSE(keys.ok());
   EXPECT_EQ("IFD at offset 8: GeoKeyDirectory declares 6 keys (28 values) but has 24 values",
             keys.status().message());
 
   ifd = WithKeys();
-  ifd.geokey_directory.resize(3);
+  f.geokey_directory.resize(3);
   keys = ParseGeoKeys(ifd);
   ASSERT_FALSE(keys.ok());
   EXPECT_EQ(Code::kInvalidFile, keys.status().code());
 
   ifd = WithKeys();
-  ifd.geo_double_params.clear();  // doubles referenced but no GeoDoubleParams tag
+  f.geo_double_params.clear();  // doubles referenced but no GeoDoubleParams tag
   keys = ParseGeoKeys(ifd);
   ASSERT_FALSE(keys.ok());
   EXPECT_EQ(Code::kInvalidFile, keys.status().code());
@@ -80,7 +83,8 @@ TEST(TiffGeoKeys, OutOfBoundsReferences) {
 
 TEST(TiffGeoKeys, UnknownLocationIsSkipped) {
   Ifd ifd;
-  ifd.geokey_directory = {1, 1, 0, 2, 1024, 0, 1, 2, 3000, 50000, 1, 0};
+  internal::IfdFields& f = internal::MutableFields(ifd);
+  f.geokey_directory = {1, 1, 0, 2, 1024, 0, 1, 2, 3000, 50000, 1, 0};
   auto keys = ParseGeoKeys(ifd);
   ASSERT_TRUE(keys.ok()) << keys.status().ToString();
   ASSERT_EQ(1u, keys->size());

@@ -6,6 +6,7 @@
 
 #include "cogr/tiff.hpp"
 #include "test_util.hpp"
+#include "tiff/ifd_fields.hpp"
 #include "tiff/ifd_parse.hpp"
 #include "tiff/tiff_test_util.hpp"
 
@@ -19,7 +20,7 @@ using cogr::test::ReadFileText;
 using nlohmann::json;
 
 const TagEntry* FindEntry(const Ifd& ifd, uint16_t code) {
-  for (const TagEntry& e : ifd.entries) {
+  for (const TagEntry& e : ifd.entries()) {
     if (e.code == code) return &e;
   }
   return nullptr;
@@ -55,50 +56,50 @@ void ExpectGeoKeys(const json& expected, const Ifd& ifd) {
 }
 
 void ExpectIfd(const json& e, const Ifd& ifd) {
-  EXPECT_EQ(e["offset"].get<uint64_t>(), ifd.offset);
-  EXPECT_EQ(e["width"].get<uint64_t>(), ifd.width);
-  EXPECT_EQ(e["height"].get<uint64_t>(), ifd.height);
-  EXPECT_EQ(e["block_shape"][0].get<uint64_t>(), ifd.block_height);
-  EXPECT_EQ(e["block_shape"][1].get<uint64_t>(), ifd.block_width);
-  EXPECT_EQ(e["bits_per_sample"].get<std::vector<uint16_t>>(), ifd.bits_per_sample);
-  EXPECT_EQ(e["sample_format"].get<std::vector<uint16_t>>(), ifd.sample_format);
-  EXPECT_EQ(e["samples_per_pixel"].get<uint16_t>(), ifd.samples_per_pixel);
-  EXPECT_EQ(e["compression_code"].get<uint16_t>(), ifd.compression);
-  EXPECT_EQ(e["photometric_code"].get<uint16_t>(), ifd.photometric);
-  EXPECT_EQ(e["planar_config"].get<uint16_t>(), ifd.planar_config);
-  EXPECT_EQ(e["predictor"].get<uint16_t>(), ifd.predictor);
-  EXPECT_EQ(e["subfile_type"].get<uint64_t>(), ifd.subfile_type);
-  EXPECT_EQ(e["tiled"].get<bool>(), ifd.tiled);
+  EXPECT_EQ(e["offset"].get<uint64_t>(), ifd.offset());
+  EXPECT_EQ(e["width"].get<uint64_t>(), ifd.width());
+  EXPECT_EQ(e["height"].get<uint64_t>(), ifd.height());
+  EXPECT_EQ(e["block_shape"][0].get<uint64_t>(), ifd.block_height());
+  EXPECT_EQ(e["block_shape"][1].get<uint64_t>(), ifd.block_width());
+  EXPECT_EQ(e["bits_per_sample"].get<std::vector<uint16_t>>(), ifd.bits_per_sample());
+  EXPECT_EQ(e["sample_format"].get<std::vector<uint16_t>>(), ifd.sample_format());
+  EXPECT_EQ(e["samples_per_pixel"].get<uint16_t>(), ifd.samples_per_pixel());
+  EXPECT_EQ(e["compression_code"].get<uint16_t>(), ifd.compression());
+  EXPECT_EQ(e["photometric_code"].get<uint16_t>(), ifd.photometric());
+  EXPECT_EQ(e["planar_config"].get<uint16_t>(), ifd.planar_config());
+  EXPECT_EQ(e["predictor"].get<uint16_t>(), ifd.predictor());
+  EXPECT_EQ(e["subfile_type"].get<uint64_t>(), ifd.subfile_type());
+  EXPECT_EQ(e["tiled"].get<bool>(), ifd.tiled());
   if (e.contains("ycbcr_subsampling")) {
-    EXPECT_EQ(e["ycbcr_subsampling"][0].get<uint16_t>(), ifd.ycbcr_subsampling[0]);
-    EXPECT_EQ(e["ycbcr_subsampling"][1].get<uint16_t>(), ifd.ycbcr_subsampling[1]);
+    EXPECT_EQ(e["ycbcr_subsampling"][0].get<uint16_t>(), ifd.ycbcr_subsampling()[0]);
+    EXPECT_EQ(e["ycbcr_subsampling"][1].get<uint16_t>(), ifd.ycbcr_subsampling()[1]);
   } else {
     EXPECT_EQ(FindEntry(ifd, 530), nullptr);
   }
   if (e.contains("extra_samples")) {
-    EXPECT_EQ(e["extra_samples"].get<std::vector<uint16_t>>(), ifd.extra_samples);
+    EXPECT_EQ(e["extra_samples"].get<std::vector<uint16_t>>(), ifd.extra_samples());
   } else {
-    EXPECT_TRUE(ifd.extra_samples.empty());
+    EXPECT_TRUE(ifd.extra_samples().empty());
   }
   if (e.contains("gdal_nodata")) {
-    ASSERT_TRUE(ifd.gdal_nodata.has_value());
-    EXPECT_EQ(e["gdal_nodata"].get<std::string>(), *ifd.gdal_nodata);
+    ASSERT_TRUE(ifd.gdal_nodata().has_value());
+    EXPECT_EQ(e["gdal_nodata"].get<std::string>(), *ifd.gdal_nodata());
   } else {
-    EXPECT_FALSE(ifd.gdal_nodata.has_value());
+    EXPECT_FALSE(ifd.gdal_nodata().has_value());
   }
   const json empty = json::array();
-  ExpectDoubles(e.value("ModelPixelScale", empty), ifd.model_pixel_scale, "ModelPixelScale");
-  ExpectDoubles(e.value("ModelTiepoint", empty), ifd.model_tiepoint, "ModelTiepoint");
-  ExpectDoubles(e.value("ModelTransformation", empty), ifd.model_transformation,
+  ExpectDoubles(e.value("ModelPixelScale", empty), ifd.model_pixel_scale(), "ModelPixelScale");
+  ExpectDoubles(e.value("ModelTiepoint", empty), ifd.model_tiepoint(), "ModelTiepoint");
+  ExpectDoubles(e.value("ModelTransformation", empty), ifd.model_transformation(),
                 "ModelTransformation");
   ExpectGeoKeys(e.value("geokeys", json::object()), ifd);
 
   // Every block has an offset and a byte count; the table matches the block grid.
-  EXPECT_EQ(ifd.block_offsets.size(), ifd.block_count());
-  EXPECT_EQ(ifd.block_byte_counts.size(), ifd.block_count());
-  const uint64_t planes = ifd.planar_config == 2 ? ifd.samples_per_pixel : 1;
-  EXPECT_EQ(ifd.block_count(), (ifd.width + ifd.block_width - 1) / ifd.block_width *
-                                   ((ifd.height + ifd.block_height - 1) / ifd.block_height) *
+  EXPECT_EQ(ifd.block_offsets().size(), ifd.block_count());
+  EXPECT_EQ(ifd.block_byte_counts().size(), ifd.block_count());
+  const uint64_t planes = ifd.planar_config() == 2 ? ifd.samples_per_pixel() : 1;
+  EXPECT_EQ(ifd.block_count(), (ifd.width() + ifd.block_width() - 1) / ifd.block_width() *
+                                   ((ifd.height() + ifd.block_height() - 1) / ifd.block_height()) *
                                    planes);
 }
 
@@ -159,48 +160,48 @@ TEST(TiffIfd, DecodesTablesAndStringsOfKnownFiles) {
   EXPECT_EQ(4u, ifd.block_count());
   const std::vector<uint8_t> bytes = ReadFileBytes(DataPath("dt_uint8_deflate_t128.tif"));
   for (size_t i = 0; i < 4; ++i) {
-    EXPECT_GT(ifd.block_byte_counts[i], 0u);
-    EXPECT_LE(ifd.block_offsets[i] + ifd.block_byte_counts[i], bytes.size());
+    EXPECT_GT(ifd.block_byte_counts()[i], 0u);
+    EXPECT_LE(ifd.block_offsets()[i] + ifd.block_byte_counts()[i], bytes.size());
     // Deflate (zlib) streams start with 0x78.
-    EXPECT_EQ(0x78, bytes[ifd.block_offsets[i]]) << "block " << i;
+    EXPECT_EQ(0x78, bytes[ifd.block_offsets()[i]]) << "block " << i;
   }
-  EXPECT_EQ(0u, ifd.next_ifd_offset);
+  EXPECT_EQ(0u, ifd.next_ifd_offset());
 
   // Planar separate strips: 1x2, 3 samples, 2 rows per strip → one strip per plane.
   tf = OpenData("libertiff__le_strip_three_band_separate.tif");
   ASSERT_TRUE(tf.ok()) << tf.status().ToString();
   const Ifd& sep = tf->ifds[0];
-  EXPECT_EQ(2, sep.planar_config);
+  EXPECT_EQ(2, sep.planar_config());
   EXPECT_EQ(3u, sep.block_count());
-  EXPECT_EQ((std::vector<uint64_t>{176, 178, 180}), sep.block_offsets);
-  EXPECT_EQ((std::vector<uint64_t>{2, 2, 2}), sep.block_byte_counts);
+  EXPECT_EQ((std::vector<uint64_t>{176, 178, 180}), sep.block_offsets());
+  EXPECT_EQ((std::vector<uint64_t>{2, 2, 2}), sep.block_byte_counts());
 
   tf = OpenData("libertiff__image_description_one_char.tif");
   ASSERT_TRUE(tf.ok()) << tf.status().ToString();
-  ASSERT_TRUE(tf->ifds[0].image_description.has_value());
-  EXPECT_EQ("a", *tf->ifds[0].image_description);
+  ASSERT_TRUE(tf->ifds[0].image_description().has_value());
+  EXPECT_EQ("a", *tf->ifds[0].image_description());
 
   // Big-endian COG with JPEG tables (tag 347, starts with SOI).
   tf = OpenData("cogeotiff__be_cog.tiff");
   ASSERT_TRUE(tf.ok()) << tf.status().ToString();
-  ASSERT_GE(tf->ifds[0].jpeg_tables.size(), 4u);
-  EXPECT_EQ(0xFF, tf->ifds[0].jpeg_tables[0]);
-  EXPECT_EQ(0xD8, tf->ifds[0].jpeg_tables[1]);
-  EXPECT_EQ(0xFF, tf->ifds[0].jpeg_tables[tf->ifds[0].jpeg_tables.size() - 2]);
-  EXPECT_EQ(0xD9, tf->ifds[0].jpeg_tables.back());
+  ASSERT_GE(tf->ifds[0].jpeg_tables().size(), 4u);
+  EXPECT_EQ(0xFF, tf->ifds[0].jpeg_tables()[0]);
+  EXPECT_EQ(0xD8, tf->ifds[0].jpeg_tables()[1]);
+  EXPECT_EQ(0xFF, tf->ifds[0].jpeg_tables()[tf->ifds[0].jpeg_tables().size() - 2]);
+  EXPECT_EQ(0xD9, tf->ifds[0].jpeg_tables().back());
 
   // GDAL_METADATA kept as XML text.
   tf = OpenData("cogeotiff__model_transformation.tif");
   ASSERT_TRUE(tf.ok()) << tf.status().ToString();
-  ASSERT_TRUE(tf->ifds[0].gdal_metadata.has_value());
-  EXPECT_EQ(0u, tf->ifds[0].gdal_metadata->find("<GDALMetadata>"));
+  ASSERT_TRUE(tf->ifds[0].gdal_metadata().has_value());
+  EXPECT_EQ(0u, tf->ifds[0].gdal_metadata()->find("<GDALMetadata>"));
 }
 
 TEST(TiffIfd, EntriesAreKeptRaw) {
   auto tf = OpenData("libertiff__le_strip_single_band.tif");
   ASSERT_TRUE(tf.ok()) << tf.status().ToString();
   const Ifd& ifd = tf->ifds[0];
-  ASSERT_EQ(11u, ifd.entries.size());
+  ASSERT_EQ(11u, ifd.entries().size());
   const TagEntry* width = FindEntry(ifd, 256);
   ASSERT_NE(width, nullptr);
   EXPECT_EQ(TagType::kShort, width->type);
@@ -256,8 +257,8 @@ TEST(TiffIfd, NeedBytesProtocol) {
   r = ParseIfd(*header, ifd_offset, store, bytes.size(), Limits());
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_TRUE(std::holds_alternative<Ifd>(*r));
-  EXPECT_EQ(200u, std::get<Ifd>(*r).width);
-  EXPECT_EQ(4u, std::get<Ifd>(*r).block_offsets.size());
+  EXPECT_EQ(200u, std::get<Ifd>(*r).width());
+  EXPECT_EQ(4u, std::get<Ifd>(*r).block_offsets().size());
 }
 
 TEST(TiffIfd, TightTagLimitRejectsBigTag) {
@@ -295,22 +296,23 @@ TEST(TiffIfd, TightBlockAndDimensionLimits) {
 
 TEST(TiffIfd, BlockCountSaturatesInsteadOfWrapping) {
   Ifd ifd;
-  ifd.width = 1ull << 40;
-  ifd.height = 1ull << 40;
-  ifd.block_width = 1;
-  ifd.block_height = 1;
+  internal::IfdFields& f = internal::MutableFields(ifd);
+  f.width = 1ull << 40;
+  f.height = 1ull << 40;
+  f.block_width = 1;
+  f.block_height = 1;
   EXPECT_EQ(1ull << 40, ifd.blocks_across());
   EXPECT_EQ(UINT64_MAX, ifd.block_count());
 
-  ifd.width = 100;
-  ifd.height = 50;
-  ifd.block_width = 16;
-  ifd.block_height = 16;
-  ifd.samples_per_pixel = 3;
+  f.width = 100;
+  f.height = 50;
+  f.block_width = 16;
+  f.block_height = 16;
+  f.samples_per_pixel = 3;
   EXPECT_EQ(7u, ifd.blocks_across());
   EXPECT_EQ(4u, ifd.blocks_down());
   EXPECT_EQ(28u, ifd.block_count());
-  ifd.planar_config = 2;
+  f.planar_config = 2;
   EXPECT_EQ(84u, ifd.block_count());
 
   Ifd empty;  // block size 0: no blocks rather than a division by zero

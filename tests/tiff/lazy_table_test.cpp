@@ -49,10 +49,10 @@ TEST(LazyTable, LargeTablesNotInHandStayInTheFile) {
     auto lazy = tiff::Open(fetch.Fn(), bytes.size(), LazyLimits(), 1024);
     ASSERT_TRUE(lazy.ok()) << lazy.status().ToString();
     const tiff::Ifd& ifd = lazy->ifds[0];
-    ASSERT_TRUE(ifd.lazy_offsets && ifd.lazy_byte_counts);
-    EXPECT_TRUE(ifd.block_offsets.empty() && ifd.block_byte_counts.empty());
-    EXPECT_EQ(ifd.lazy_offsets->count, 1024u);
-    EXPECT_EQ(ifd.lazy_offsets->type, bigtiff ? tiff::TagType::kLong8 : tiff::TagType::kLong);
+    ASSERT_TRUE(ifd.lazy_offsets() && ifd.lazy_byte_counts());
+    EXPECT_TRUE(ifd.block_offsets().empty() && ifd.block_byte_counts().empty());
+    EXPECT_EQ(ifd.lazy_offsets()->count, 1024u);
+    EXPECT_EQ(ifd.lazy_offsets()->type, bigtiff ? tiff::TagType::kLong8 : tiff::TagType::kLong);
     EXPECT_EQ(fetch.requests.size(), 1u) << "the 1 KiB prefix only";
 
     // The same file with every byte in hand: the tables are decoded although large.
@@ -66,18 +66,18 @@ TEST(LazyTable, LargeTablesNotInHandStayInTheFile) {
     ASSERT_TRUE(eager.ok());
     const tiff::Ifd& e = eager->ifds[0];
     ASSERT_FALSE(e.has_lazy_tables());
-    ASSERT_EQ(e.block_offsets.size(), 1024u);
+    ASSERT_EQ(e.block_offsets().size(), 1024u);
 
     // LoadTableValue reads what ParseIfd would have decoded.
     const tiff::ByteOrder order = lazy->header.byte_order;
     for (uint64_t i = 0; i < 1024; ++i) {
-      const ByteRange ro = ifd.lazy_offsets->Values(i, 1);
-      const ByteRange rc = ifd.lazy_byte_counts->Values(i, 1);
-      ASSERT_EQ(tiff::LoadTableValue(*ifd.lazy_offsets, order, bytes.data() + ro.offset),
-                e.block_offsets[i])
+      const ByteRange ro = ifd.lazy_offsets()->Values(i, 1);
+      const ByteRange rc = ifd.lazy_byte_counts()->Values(i, 1);
+      ASSERT_EQ(tiff::LoadTableValue(*ifd.lazy_offsets(), order, bytes.data() + ro.offset),
+                e.block_offsets()[i])
           << i;
-      ASSERT_EQ(tiff::LoadTableValue(*ifd.lazy_byte_counts, order, bytes.data() + rc.offset),
-                e.block_byte_counts[i]);
+      ASSERT_EQ(tiff::LoadTableValue(*ifd.lazy_byte_counts(), order, bytes.data() + rc.offset),
+                e.block_byte_counts()[i]);
     }
 
     // Dataset reads through the lazy tables equal the eager reads.
@@ -146,7 +146,7 @@ TEST(LazyTable, EachFetchedValueIsChecked) {
   };
   const size_t offsets_at = u32(EntryValueField(good, 324));
   const size_t counts_at = u32(EntryValueField(good, 325));
-  ASSERT_EQ(u32(offsets_at + 5 * 4), e.block_offsets[5]);
+  ASSERT_EQ(u32(offsets_at + 5 * 4), e.block_offsets()[5]);
   OpenOptions options;
   options.limits = LazyLimits();
   options.header_read_bytes = 1024;

@@ -69,8 +69,8 @@ TEST(TiffMalformedChain, SelfCyclingTwoIfds) {
   ASSERT_TRUE(tf.ok()) << tf.status().ToString();
   EXPECT_TRUE(tf->ifd_loop);
   ASSERT_EQ(2u, tf->ifds.size());
-  EXPECT_EQ(8u, tf->ifds[0].offset);
-  EXPECT_EQ(8u, tf->ifds[1].next_ifd_offset);  // points back at the first
+  EXPECT_EQ(8u, tf->ifds[0].offset());
+  EXPECT_EQ(8u, tf->ifds[1].next_ifd_offset());  // points back at the first
 }
 
 TEST(TiffMalformedChain, RealSelfCyclingFile) {
@@ -85,7 +85,7 @@ TEST(TiffMalformedChain, NextIfdPastEofEndsTheChain) {
   auto tf = OpenData("malformed/next_ifd_past_eof.tif");
   ASSERT_TRUE(tf.ok()) << tf.status().ToString();
   ASSERT_EQ(1u, tf->ifds.size());
-  EXPECT_EQ(99999u, tf->ifds[0].next_ifd_offset);
+  EXPECT_EQ(99999u, tf->ifds[0].next_ifd_offset());
   EXPECT_FALSE(tf->ifd_loop);
 }
 
@@ -105,8 +105,8 @@ TEST(TiffMalformedChain, ChainLongerThanMaxIfds) {
 TEST(TiffMalformedChain, TightTagLimitRejectsBigDescription) {
   auto tf = OpenData("malformed/big_description.tif");
   ASSERT_TRUE(tf.ok()) << tf.status().ToString();
-  ASSERT_TRUE(tf->ifds[0].image_description.has_value());
-  EXPECT_EQ(std::string(2999, 'x'), *tf->ifds[0].image_description);
+  ASSERT_TRUE(tf->ifds[0].image_description().has_value());
+  EXPECT_EQ(std::string(2999, 'x'), *tf->ifds[0].image_description());
 
   Limits limits;
   limits.max_tag_bytes = 1024;

@@ -25,7 +25,7 @@ TEST(TiffOpen, SmallPrefixStillFindsTheIfdAtTheEnd) {
   auto tf = Open(fetch.Fn(), fetch.bytes.size(), Limits(), /*initial_read_bytes=*/16);
   ASSERT_TRUE(tf.ok()) << tf.status().ToString();
   ASSERT_EQ(1u, tf->ifds.size());
-  EXPECT_EQ(61942u, tf->ifds[0].offset);
+  EXPECT_EQ(61942u, tf->ifds[0].offset());
   EXPECT_GT(tf->fetches, 1u);
   EXPECT_EQ(fetch.requests.size(), tf->fetches);
   uint64_t total = 0;
@@ -39,8 +39,8 @@ TEST(TiffOpen, SmallPrefixStillFindsTheIfdAtTheEnd) {
   // Same answer as with the default prefix.
   auto whole = OpenBytes(fetch.bytes);
   ASSERT_TRUE(whole.ok());
-  EXPECT_EQ(whole->ifds[0].block_offsets, tf->ifds[0].block_offsets);
-  EXPECT_EQ(whole->ifds[0].geo_ascii_params, tf->ifds[0].geo_ascii_params);
+  EXPECT_EQ(whole->ifds[0].block_offsets(), tf->ifds[0].block_offsets());
+  EXPECT_EQ(whole->ifds[0].geo_ascii_params(), tf->ifds[0].geo_ascii_params());
   EXPECT_EQ(1u, whole->fetches);  // the 64 KiB prefix held everything
 }
 
@@ -56,10 +56,10 @@ TEST(TiffOpen, EveryPrefixSizeGivesTheSameIfds) {
     ASSERT_TRUE(tf.ok()) << tf.status().ToString();
     ASSERT_EQ(ref->ifds.size(), tf->ifds.size());
     for (size_t i = 0; i < tf->ifds.size(); ++i) {
-      EXPECT_EQ(ref->ifds[i].offset, tf->ifds[i].offset);
-      EXPECT_EQ(ref->ifds[i].block_offsets, tf->ifds[i].block_offsets);
-      EXPECT_EQ(ref->ifds[i].block_byte_counts, tf->ifds[i].block_byte_counts);
-      EXPECT_EQ(ref->ifds[i].jpeg_tables, tf->ifds[i].jpeg_tables);
+      EXPECT_EQ(ref->ifds[i].offset(), tf->ifds[i].offset());
+      EXPECT_EQ(ref->ifds[i].block_offsets(), tf->ifds[i].block_offsets());
+      EXPECT_EQ(ref->ifds[i].block_byte_counts(), tf->ifds[i].block_byte_counts());
+      EXPECT_EQ(ref->ifds[i].jpeg_tables(), tf->ifds[i].jpeg_tables());
     }
     EXPECT_EQ(ref->ghost.text, tf->ghost.text);
     // A compact COG header: a handful of round trips even from a tiny prefix.
@@ -101,10 +101,10 @@ TEST(TiffOpen, ReducedResolutionAndMaskIfdsAreOrdinary) {
   auto tf = cogr::test::OpenData("cog_u8_rgb_jpeg_mask_bs256.tif");
   ASSERT_TRUE(tf.ok()) << tf.status().ToString();
   std::vector<uint64_t> subfile;
-  for (const Ifd& ifd : tf->ifds) subfile.push_back(ifd.subfile_type);
+  for (const Ifd& ifd : tf->ifds) subfile.push_back(ifd.subfile_type());
   EXPECT_EQ((std::vector<uint64_t>{0, 4, 1, 1, 5, 5}), subfile);
-  EXPECT_EQ(4, tf->ifds[1].photometric);  // transparency mask
-  EXPECT_EQ(1u, tf->ifds[1].bits_per_sample[0]);
+  EXPECT_EQ(4, tf->ifds[1].photometric());  // transparency mask
+  EXPECT_EQ(1u, tf->ifds[1].bits_per_sample()[0]);
 }
 
 // A classic LE file with one 1x1 strip image per IFD, appended as needed.
@@ -206,9 +206,9 @@ TEST(TiffOpen, SubIfdsAreAppendedWithTheirParent) {
   auto tf = OpenBytes(b.bytes());
   ASSERT_TRUE(tf.ok()) << tf.status().ToString();
   ASSERT_EQ(5u, tf->ifds.size());
-  EXPECT_EQ((std::vector<uint64_t>{sub_a, sub_b}), tf->ifds[0].sub_ifd_offsets);
+  EXPECT_EQ((std::vector<uint64_t>{sub_a, sub_b}), tf->ifds[0].sub_ifd_offsets());
   std::vector<uint64_t> offsets;
-  for (const Ifd& ifd : tf->ifds) offsets.push_back(ifd.offset);
+  for (const Ifd& ifd : tf->ifds) offsets.push_back(ifd.offset());
   EXPECT_EQ((std::vector<uint64_t>{main0, main1, sub_a, sub_b, sub_b_next}), offsets);
   EXPECT_EQ((std::vector<int>{-1, -1, 0, 0, 0}), tf->parent);
 }
@@ -246,10 +246,10 @@ TEST(TiffOpen, MissingStripByteCountsAreEstimatedForUncompressedData) {
   b2.SetFirst(static_cast<uint32_t>(ifd2));
   tf = OpenBytes(b2.bytes());
   ASSERT_TRUE(tf.ok()) << tf.status().ToString();
-  EXPECT_EQ((std::vector<uint64_t>{0, 60, 120}), tf->ifds[0].block_offsets);
-  EXPECT_EQ((std::vector<uint64_t>{60, 60, 30}), tf->ifds[0].block_byte_counts);
-  EXPECT_EQ((std::vector<uint16_t>{8, 8, 8}), tf->ifds[0].bits_per_sample);
-  EXPECT_EQ((std::vector<uint16_t>{1, 1, 1}), tf->ifds[0].sample_format);  // default
+  EXPECT_EQ((std::vector<uint64_t>{0, 60, 120}), tf->ifds[0].block_offsets());
+  EXPECT_EQ((std::vector<uint64_t>{60, 60, 30}), tf->ifds[0].block_byte_counts());
+  EXPECT_EQ((std::vector<uint16_t>{8, 8, 8}), tf->ifds[0].bits_per_sample());
+  EXPECT_EQ((std::vector<uint16_t>{1, 1, 1}), tf->ifds[0].sample_format());  // default
 
   // Compressed data cannot be estimated.
   b2.bytes().push_back(0);
@@ -320,19 +320,19 @@ TEST(TiffOpen, LenientTagForms) {
   auto tf = OpenBytes(b.bytes());
   ASSERT_TRUE(tf.ok()) << tf.status().ToString();
   const Ifd& d = tf->ifds[0];
-  EXPECT_EQ(20u, d.width);
-  EXPECT_EQ(10u, d.height);
-  EXPECT_TRUE(d.tiled);
-  EXPECT_EQ(32u, d.block_width);
-  EXPECT_EQ(16u, d.block_height);
+  EXPECT_EQ(20u, d.width());
+  EXPECT_EQ(10u, d.height());
+  EXPECT_TRUE(d.tiled());
+  EXPECT_EQ(32u, d.block_width());
+  EXPECT_EQ(16u, d.block_height());
   EXPECT_EQ(1u, d.block_count());
-  EXPECT_EQ(std::vector<uint64_t>{3}, d.block_offsets);
-  EXPECT_EQ(std::vector<uint64_t>{7}, d.block_byte_counts);
-  ASSERT_EQ(8u, d.entries.size());
-  EXPECT_EQ(65000, d.entries[7].code);
-  EXPECT_EQ(0xFFFFFFFFu, d.entries[7].count);
-  EXPECT_FALSE(d.entries[7].is_inline);
-  EXPECT_EQ(0x7FFFFFFFu, d.entries[7].value_offset);
+  EXPECT_EQ(std::vector<uint64_t>{3}, d.block_offsets());
+  EXPECT_EQ(std::vector<uint64_t>{7}, d.block_byte_counts());
+  ASSERT_EQ(8u, d.entries().size());
+  EXPECT_EQ(65000, d.entries()[7].code);
+  EXPECT_EQ(0xFFFFFFFFu, d.entries()[7].count);
+  EXPECT_FALSE(d.entries()[7].is_inline);
+  EXPECT_EQ(0x7FFFFFFFu, d.entries()[7].value_offset);
 }
 
 }  // namespace

@@ -114,7 +114,7 @@ TEST_P(WriteRoundTrip, CogrAndLibtiffReadBackEveryPixel) {
   EXPECT_EQ((*ds)->compression(), CodecName(c.compress));
   EXPECT_EQ((*ds)->interleave(), c.interleave == Interleave::kPixel ? "pixel" : "band");
   EXPECT_EQ((*ds)->block_shape(), (std::array<uint64_t, 2>{16, 32}));
-  EXPECT_EQ((*ds)->tiff().ifds[0].predictor, c.compress == Compression::kNone ? 1 : c.predictor);
+  EXPECT_EQ((*ds)->tiff().ifds[0].predictor(), c.compress == Compression::kNone ? 1 : c.predictor);
   EXPECT_EQ((*ds)->photometric(),
             c.dtype == DataType::kUInt8 && c.interleave == Interleave::kPixel ? 2 : 1);
   EXPECT_TRUE((*ds)->is_cog());
@@ -229,8 +229,8 @@ void CheckOverviews(DataType dtype, bool average, std::optional<double> nodata, 
     const Array lt = test::ReadWithLibtiff(path, i + 1, dtype, error);
     ASSERT_EQ(error, "");
     EXPECT_EQ(test::FirstDifference(lt, expected), -1) << "libtiff, overview " << factors[i];
-    EXPECT_EQ((*ds)->tiff().ifds[static_cast<size_t>(i + 1)].subfile_type, 1u);
-    EXPECT_EQ((*ds)->tiff().ifds[static_cast<size_t>(i + 1)].gdal_nodata.has_value(),
+    EXPECT_EQ((*ds)->tiff().ifds[static_cast<size_t>(i + 1)].subfile_type(), 1u);
+    EXPECT_EQ((*ds)->tiff().ifds[static_cast<size_t>(i + 1)].gdal_nodata().has_value(),
               nodata.has_value());
   }
   auto full = ReadCogr(path);
@@ -303,13 +303,13 @@ TEST(WriteMetadata, TransformCrsNodataScalesOffsetsDescriptionsReadBack) {
   ASSERT_TRUE((*ds)->crs_wkt().has_value());
   EXPECT_EQ((*ds)->crs_wkt()->rfind("PROJCS[\"WGS 84 / UTM zone 18N\"", 0), 0u);
   EXPECT_EQ((*ds)->nodata(), -9999.0);
-  EXPECT_EQ((*ds)->tiff().ifds[0].gdal_nodata, "-9999");
+  EXPECT_EQ((*ds)->tiff().ifds[0].gdal_nodata(), "-9999");
   EXPECT_EQ((*ds)->scales(), p.scales);
   EXPECT_EQ((*ds)->offsets(), p.offsets);
   EXPECT_EQ((*ds)->descriptions(), p.descriptions);
   EXPECT_FALSE((*ds)->pixel_is_point());
-  EXPECT_EQ((*ds)->tiff().ifds[0].model_pixel_scale, (std::vector<double>{10, 10, 0}));
-  EXPECT_EQ((*ds)->tiff().ifds[0].extra_samples, (std::vector<uint16_t>{0, 0}));
+  EXPECT_EQ((*ds)->tiff().ifds[0].model_pixel_scale(), (std::vector<double>{10, 10, 0}));
+  EXPECT_EQ((*ds)->tiff().ifds[0].extra_samples(), (std::vector<uint16_t>{0, 0}));
 }
 
 TEST(WriteMetadata, NodataValuesOfEachKind) {
@@ -332,7 +332,7 @@ TEST(WriteMetadata, NodataValuesOfEachKind) {
         write::WriteGeoTiff(dir.File("n.tif"), p, test::MakeArray(c.dtype, 1, 16, 16)).ok());
     auto ds = Dataset::Open(dir.File("n.tif"));
     ASSERT_TRUE(ds.ok());
-    EXPECT_EQ((*ds)->tiff().ifds[0].gdal_nodata, c.text);
+    EXPECT_EQ((*ds)->tiff().ifds[0].gdal_nodata(), c.text);
     ASSERT_TRUE((*ds)->nodata().has_value());
     if (std::isnan(c.nodata)) {
       EXPECT_TRUE(std::isnan(*(*ds)->nodata()));
@@ -352,8 +352,8 @@ TEST(WriteMetadata, RotatedTransformAsModelTransformation) {
   auto ds = Dataset::Open(dir.File("r.tif"));
   ASSERT_TRUE(ds.ok());
   EXPECT_EQ((*ds)->transform(), p.transform);
-  EXPECT_EQ((*ds)->tiff().ifds[0].model_transformation.size(), 16u);
-  EXPECT_TRUE((*ds)->tiff().ifds[0].model_pixel_scale.empty());
+  EXPECT_EQ((*ds)->tiff().ifds[0].model_transformation().size(), 16u);
+  EXPECT_TRUE((*ds)->tiff().ifds[0].model_pixel_scale().empty());
 }
 
 TEST(WriteMetadata, NoGeoreferencingWithoutCrsOrTransform) {
@@ -366,9 +366,9 @@ TEST(WriteMetadata, NoGeoreferencingWithoutCrsOrTransform) {
   auto ds = Dataset::Open(dir.File("p.tif"));
   ASSERT_TRUE(ds.ok());
   const tiff::Ifd& ifd = (*ds)->tiff().ifds[0];
-  EXPECT_TRUE(ifd.geokey_directory.empty());
-  EXPECT_TRUE(ifd.model_pixel_scale.empty());
-  EXPECT_TRUE(ifd.model_transformation.empty());
+  EXPECT_TRUE(ifd.geokey_directory().empty());
+  EXPECT_TRUE(ifd.model_pixel_scale().empty());
+  EXPECT_TRUE(ifd.model_transformation().empty());
   EXPECT_FALSE((*ds)->crs_epsg().has_value());
 }
 
@@ -381,7 +381,7 @@ TEST(WriteMetadata, RgbaWithAlpha) {
   auto ds = Dataset::Open(dir.File("rgba.tif"));
   ASSERT_TRUE(ds.ok());
   EXPECT_EQ((*ds)->photometric(), 2);
-  EXPECT_EQ((*ds)->tiff().ifds[0].extra_samples, std::vector<uint16_t>{2});
+  EXPECT_EQ((*ds)->tiff().ifds[0].extra_samples(), std::vector<uint16_t>{2});
   std::string error;
   EXPECT_EQ(test::FirstDifference(
                 test::ReadWithLibtiff(dir.File("rgba.tif"), 0, DataType::kUInt8, error), data),
@@ -429,15 +429,15 @@ TEST(WriteLayout, GhostAreaIfdsFirstLeadersTrailersAndCogOrder) {
   EXPECT_TRUE((*ds)->is_cog());
   const auto& ifds = (*ds)->tiff().ifds;
   ASSERT_EQ(ifds.size(), 3u);
-  EXPECT_EQ(ifds[0].offset, 192u);  // as GDAL: 8 + 43 + 140 bytes, padded to even
+  EXPECT_EQ(ifds[0].offset(), 192u);  // as GDAL: 8 + 43 + 140 bytes, padded to even
   // IFDs (with their tag values) before any block; blocks: smallest overview first, full
   // resolution last, each level in row-major order, back to back with 8 bytes between blocks.
   uint64_t prev_end = 0;
   for (size_t i = ifds.size(); i-- > 0;) {
     const tiff::Ifd& ifd = ifds[i];
-    EXPECT_LT(ifd.offset, ifds[ifds.size() - 1].block_offsets[0]);
-    for (size_t k = 0; k < ifd.block_offsets.size(); ++k) {
-      const uint64_t off = ifd.block_offsets[k], n = ifd.block_byte_counts[k];
+    EXPECT_LT(ifd.offset(), ifds[ifds.size() - 1].block_offsets()[0]);
+    for (size_t k = 0; k < ifd.block_offsets().size(); ++k) {
+      const uint64_t off = ifd.block_offsets()[k], n = ifd.block_byte_counts()[k];
       if (prev_end != 0) {
         EXPECT_EQ(off, prev_end + 8) << "IFD " << i << " block " << k;
       }
@@ -468,7 +468,7 @@ TEST(WriteLayout, BigTiffForcedAndClassicByDefault) {
   EXPECT_FALSE((*classic)->tiff().header.bigtiff);
   EXPECT_TRUE((*big)->tiff().header.bigtiff);
   EXPECT_TRUE((*big)->is_cog());
-  EXPECT_EQ((*big)->tiff().ifds[0].offset, 16u + 184u);  // header, ghost area
+  EXPECT_EQ((*big)->tiff().ifds[0].offset(), 16u + 184u);  // header, ghost area
   auto back = (*big)->Read();
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(test::FirstDifference(*back, data), -1);
@@ -495,7 +495,7 @@ TEST(WriteLayout, StripsWithShortLastStrip) {
     ASSERT_TRUE(write::WriteGeoTiff(dir.File("s.tif"), p, data).ok());
     auto ds = Dataset::Open(dir.File("s.tif"));
     ASSERT_TRUE(ds.ok()) << ds.status().ToString();
-    EXPECT_FALSE((*ds)->tiff().ifds[0].tiled);
+    EXPECT_FALSE((*ds)->tiff().ifds[0].tiled());
     EXPECT_FALSE((*ds)->tiff().ghost.present);
     EXPECT_EQ((*ds)->block_shape(), (std::array<uint64_t, 2>{5, 19}));
     auto back = (*ds)->Read();

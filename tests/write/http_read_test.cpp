@@ -73,7 +73,7 @@ TEST(WriteHttp, WindowReadMakesOneRequestPerCoalescedRun) {
     for (uint64_t row = 0; row < 3; ++row) {
       for (uint64_t col = 0; col < 3; ++col) {
         const size_t k = static_cast<size_t>(row * ifd.blocks_across() + col);
-        needed.push_back({ifd.block_offsets[k], ifd.block_byte_counts[k]});
+        needed.push_back({ifd.block_offsets()[k], ifd.block_byte_counts()[k]});
       }
     }
     const size_t runs = test::CoalescedRuns(needed, hole);

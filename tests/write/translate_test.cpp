@@ -90,7 +90,7 @@ TEST(WriteTranslate, WindowAndBandsWithPredictor) {
   const geo::Affine& t = (*a)->transform();
   EXPECT_EQ((*b)->transform(), (geo::Affine{t.a, t.b, t.c + 10 * t.a, t.d, t.e, t.f + 20 * t.e}));
   EXPECT_EQ((*b)->compression(), "lzw");
-  EXPECT_EQ((*b)->tiff().ifds[0].predictor, 2);
+  EXPECT_EQ((*b)->tiff().ifds[0].predictor(), 2);
   EXPECT_TRUE((*b)->overviews().empty());
 
   // Read and written 7 rows at a time (windows of the window): the same file.
