@@ -33,6 +33,74 @@ std::string Num(double v) {
   return buf;
 }
 
+// True for an OK status and for errors of a file's content (kInvalidFile, kUnsupported).
+bool FileContentError(const Status& st) {
+  return st.ok() || st.code() == Code::kInvalidFile || st.code() == Code::kUnsupported;
+}
+
+// The source region an out_shape read will touch, read once up front (all its blocks in flight
+// at once, decoded as their bytes arrive) so that the chunk driver's fetches, one after the
+// other and overlapping at block rows, are served from memory instead of one round trip each.
+// Fetches outside the region, or of bands it lacks, go to the dataset.
+class RegionCache {
+ public:
+  bool Contains(const std::vector<int>& bands, int64_t x0, int64_t y0, int64_t x1,
+                int64_t y1) const {
+    if (!loaded_ || x0 < x0_ || y0 < y0_ || x1 > x1_ || y1 > y1_ || x1 <= x0 || y1 <= y0)
+      return false;
+    for (int b : bands)
+      if (Plane(b) < 0) return false;
+    return true;
+  }
+  bool loaded() const { return loaded_; }
+  int64_t x0() const { return x0_; }
+  int64_t y0() const { return y0_; }
+  int64_t x1() const { return x1_; }
+  int64_t y1() const { return y1_; }
+  // Reads `bands` of [x0, x1) x [y0, y1) with `fetch`; on failure the cache stays empty.
+  Status Load(const std::function<Status(const std::vector<int>&, int64_t, int64_t, int64_t,
+                                         int64_t, Array&)>& fetch,
+              std::vector<int> bands, int64_t x0, int64_t y0, int64_t x1, int64_t y1) {
+    COGR_RETURN_IF_ERROR(fetch(bands, x0, y0, x1, y1, pixels_));
+    bands_ = std::move(bands);
+    x0_ = x0, y0_ = y0, x1_ = x1, y1_ = y1;
+    loaded_ = true;
+    return Status::OK();
+  }
+  // Copies `bands` of the region (Contains() is true) into `out` as the dataset's fetch would.
+  void Copy(const std::vector<int>& bands, int64_t x0, int64_t y0, int64_t x1, int64_t y1,
+            Array& out) const {
+    const size_t sb = pixels_.sample_bytes();
+    const size_t w = static_cast<size_t>(x1 - x0), h = static_cast<size_t>(y1 - y0);
+    const size_t cw = static_cast<size_t>(x1_ - x0_), ch = static_cast<size_t>(y1_ - y0_);
+    out.dtype = pixels_.dtype;
+    out.bands = bands.size();
+    out.height = h;
+    out.width = w;
+    out.data.resize(bands.size() * h * w * sb);
+    for (size_t i = 0; i < bands.size(); ++i) {
+      const size_t plane = static_cast<size_t>(Plane(bands[i]));
+      for (size_t r = 0; r < h; ++r) {
+        const size_t src_row = plane * ch + static_cast<size_t>(y0 - y0_) + r;
+        std::memcpy(out.data.data() + (i * h + r) * w * sb,
+                    pixels_.data.data() + (src_row * cw + static_cast<size_t>(x0 - x0_)) * sb,
+                    w * sb);
+      }
+    }
+  }
+
+ private:
+  int Plane(int band) const {
+    for (size_t i = 0; i < bands_.size(); ++i)
+      if (bands_[i] == band) return static_cast<int>(i);
+    return -1;
+  }
+  bool loaded_ = false;
+  std::vector<int> bands_;
+  int64_t x0_ = 0, y0_ = 0, x1_ = 0, y1_ = 0;
+  Array pixels_;
+};
+
 }  // namespace
 
 int ChooseOverview(const LevelDims& base, std::span<const LevelDims> overviews, int64_t out_width,
@@ -211,26 +279,93 @@ Result<Array> ReadOutShape(const OutShapeDataset& ds, const ReadOptions& options
   }
   src.has_overviews = chosen == base && base + 1 < static_cast<int>(ds.levels.size());
   src.max_bytes = ds.limits.max_read_bytes;
-  src.fetch = [&ds, chosen](const std::vector<int>& b, int64_t x0, int64_t y0, int64_t x1,
-                            int64_t y1,
-                            Array& out) { return ds.fetch(chosen, b, x0, y0, x1, y1, out); };
   const bool level_mask = !jpeg_level && chosen < static_cast<int>(ds.level_has_mask.size()) &&
                           ds.level_has_mask[static_cast<size_t>(chosen)];
   const int alpha = ds.alpha_band;
   const bool alpha_ok = !jpeg_level && alpha >= 0 &&
                         (ds.dtype == DataType::kUInt8 || ds.dtype == DataType::kUInt16) &&
                         ((ds.count == 2 && alpha == 1) || (ds.count == 4 && alpha == 3));
+
+  // Read the region the chunks will touch at once when it is small enough (see RegionCache):
+  // the window at the chosen level, plus the kernels' margins (radius x reduction).
+  RegionCache cache;
+  {
+    const double ratio =
+        std::max({1.0, static_cast<double>(win.x_size) / static_cast<double>(out_w),
+                  static_cast<double>(win.y_size) / static_cast<double>(out_h)});
+    const int64_t margin = options.resampling == Resampling::kNearest
+                               ? 1
+                               : 3 * static_cast<int64_t>(std::ceil(ratio)) + 2;
+    const int64_t x0 = std::max<int64_t>(0, win.x_off - margin);
+    const int64_t y0 = std::max<int64_t>(0, win.y_off - margin);
+    const int64_t x1 = std::min<int64_t>(lv.width, win.x_off + win.x_size + margin);
+    const int64_t y1 = std::min<int64_t>(lv.height, win.y_off + win.y_size + margin);
+    std::vector<int> cached = bands0;
+    if (alpha_ok && std::find(cached.begin(), cached.end(), alpha) == cached.end())
+      cached.push_back(alpha);
+    const uint64_t bytes =
+        CheckedMul(CheckedMul(static_cast<uint64_t>(x1 - x0), static_cast<uint64_t>(y1 - y0))
+                       .value_or(UINT64_MAX),
+                   cached.size() * DataTypeSize(ds.dtype))
+            .value_or(UINT64_MAX);
+    if (x1 > x0 && y1 > y0 && bytes <= std::min(kOutShapePrefetchBytes, src.max_bytes)) {
+      Status st = cache.Load(
+          [&ds, chosen](const std::vector<int>& b, int64_t a0, int64_t b0, int64_t a1, int64_t b1,
+                        Array& out) { return ds.fetch(chosen, b, a0, b0, a1, b1, out); },
+          std::move(cached), x0, y0, x1, y1);
+      // An error of the file's content (a damaged or unsupported block) is left to the chunk
+      // that meets it: the margins may reach blocks no chunk reads. Any other error (I/O,
+      // deadline, cancellation, limits) ends the read.
+      if (!FileContentError(st)) return st;
+    }
+  }
+  src.fetch = [&ds, &cache, chosen](const std::vector<int>& b, int64_t x0, int64_t y0, int64_t x1,
+                                    int64_t y1, Array& out) {
+    if (cache.Contains(b, x0, y0, x1, y1)) {
+      cache.Copy(b, x0, y0, x1, y1, out);
+      return Status::OK();
+    }
+    return ds.fetch(chosen, b, x0, y0, x1, y1, out);
+  };
+  // The internal mask of the same region, read once likewise at the first use (nearest never
+  // asks for it).
+  RegionCache mask_cache;
+  bool mask_tried = false;
   if (level_mask) {
-    src.fetch_mask = [&ds, chosen](int64_t x0, int64_t y0, int64_t x1, int64_t y1,
-                                   std::vector<uint8_t>& out) {
+    src.fetch_mask = [&ds, &cache, &mask_cache, &mask_tried, chosen](
+                         int64_t x0, int64_t y0, int64_t x1, int64_t y1,
+                         std::vector<uint8_t>& out) -> Status {
+      if (!mask_tried && cache.loaded()) {
+        mask_tried = true;
+        auto fetch_mask_array = [&ds, chosen](const std::vector<int>&, int64_t a0, int64_t b0,
+                                              int64_t a1, int64_t b1, Array& m) {
+          std::vector<uint8_t> bytes;
+          COGR_RETURN_IF_ERROR(ds.fetch_mask(chosen, a0, b0, a1, b1, bytes));
+          m.dtype = DataType::kUInt8;
+          m.bands = 1;
+          m.height = static_cast<uint64_t>(b1 - b0);
+          m.width = static_cast<uint64_t>(a1 - a0);
+          m.data = Buffer(bytes);
+          return Status::OK();
+        };
+        Status st =
+            mask_cache.Load(fetch_mask_array, {0}, cache.x0(), cache.y0(), cache.x1(), cache.y1());
+        if (!FileContentError(st)) return st;
+      }
+      if (mask_cache.Contains({0}, x0, y0, x1, y1)) {
+        Array a;
+        mask_cache.Copy({0}, x0, y0, x1, y1, a);
+        out.assign(a.data.begin(), a.data.end());
+        return Status::OK();
+      }
       return ds.fetch_mask(chosen, x0, y0, x1, y1, out);
     };
   } else if (alpha_ok) {
     // GDAL's alpha mask: the alpha band itself (Byte) or rescaled to 0..255 (UInt16).
-    src.fetch_mask = [&ds, chosen, alpha](int64_t x0, int64_t y0, int64_t x1, int64_t y1,
-                                          std::vector<uint8_t>& out) {
+    src.fetch_mask = [&src, &ds, alpha](int64_t x0, int64_t y0, int64_t x1, int64_t y1,
+                                        std::vector<uint8_t>& out) {
       Array a;
-      COGR_RETURN_IF_ERROR(ds.fetch(chosen, {alpha}, x0, y0, x1, y1, a));
+      COGR_RETURN_IF_ERROR(src.fetch({alpha}, x0, y0, x1, y1, a));
       const size_t n = static_cast<size_t>((x1 - x0) * (y1 - y0));
       if (a.data.size() != n * DataTypeSize(ds.dtype))
         return Status::InvalidFile("alpha chunk has the wrong size");

@@ -117,6 +117,11 @@ Status ReadJpegOverviewRegion(const tiff::Ifd& ifd, int scale, const std::vector
                               const std::function<Result<std::vector<uint8_t>>(ByteRange)>& read,
                               uint64_t file_size, const Limits& limits, Array& out);
 
+/// An out_shape read whose source region (the window at the chosen level with the kernel's
+/// margins, all bands it uses) holds at most this many bytes (and at most max_read_bytes) reads
+/// that region once, all its blocks in flight, before resampling it chunk by chunk from memory.
+inline constexpr uint64_t kOutShapePrefetchBytes = uint64_t{256} << 20;
+
 /// Everything ReadOutShape needs to know about a dataset (filled by Dataset::ReadImpl).
 struct OutShapeDataset {
   std::vector<LevelDims> levels;      ///< [0] full resolution, then overviews, largest first
