@@ -18,9 +18,10 @@
 namespace cogr {
 namespace {
 
-TEST(WriteHttp, WindowReadMakesOneRequestPerCoalescedRun) {
-  if (!test::HaveHttp()) GTEST_SKIP() << "cogr built without http support";
-  test::ScratchDir dir("http");
+// A 1024 x 1024 uint16 COG of noise (deflate, 128² tiles, one 512² overview) in `dir`/cog.tif:
+// blocks of ~32 KiB that do not compress, so the file is far larger than the open's prefix.
+// Returns the pixels written.
+Array WriteNoiseCog(const test::ScratchDir& dir, uint32_t seed) {
   write::Profile p;
   p.width = 1024;
   p.height = 1024;
@@ -30,18 +31,25 @@ TEST(WriteHttp, WindowReadMakesOneRequestPerCoalescedRun) {
   p.overviews = {2};
   p.crs_epsg = 32618;
   p.transform = geo::Affine{10, 0, 583020, 0, -10, 4507980};
-  // Noise: blocks of ~32 KiB that do not compress, so the file is far larger than the prefix.
   Array data;
   data.dtype = DataType::kUInt16;
   data.bands = 1;
   data.height = data.width = 1024;
   data.data.resize(1024 * 1024 * 2);
-  uint32_t seed = 99;
   for (uint8_t& b : data.data) {
     seed = seed * 1664525u + 1013904223u;
     b = static_cast<uint8_t>(seed >> 24);
   }
-  ASSERT_TRUE(write::WriteGeoTiff(dir.File("cog.tif"), p, data).ok());
+  const Status st = write::WriteGeoTiff(dir.File("cog.tif"), p, data);
+  EXPECT_TRUE(st.ok()) << st.ToString();
+  return data;
+}
+
+TEST(WriteHttp, WindowReadMakesOneRequestPerCoalescedRun) {
+  if (!test::HaveHttp()) GTEST_SKIP() << "cogr built without http support";
+  test::ScratchDir dir("http");
+  const Array data = WriteNoiseCog(dir, 99);
+  ASSERT_FALSE(::testing::Test::HasFailure());
 
   test::NginxServer nginx;
   if (!nginx.Start("    location /written/ { alias " + dir.path().string() + "/; }\n")) {
@@ -99,24 +107,8 @@ TEST(WriteHttp, OutShapeReadFetchesItsSourceRegionAtOnce) {
   // front, all its blocks in one coalesced run, and the chunks are served from memory: one
   // request instead of one per chunk.
   test::ScratchDir dir("http-outshape");
-  write::Profile p;
-  p.width = 1024;
-  p.height = 1024;
-  p.dtype = DataType::kUInt16;
-  p.blockxsize = p.blockysize = 128;
-  p.compress = write::Compression::kDeflate;
-  p.overviews = {2};
-  Array data;
-  data.dtype = DataType::kUInt16;
-  data.bands = 1;
-  data.height = data.width = 1024;
-  data.data.resize(1024 * 1024 * 2);
-  uint32_t seed = 7;
-  for (uint8_t& b : data.data) {
-    seed = seed * 1664525u + 1013904223u;
-    b = static_cast<uint8_t>(seed >> 24);
-  }
-  ASSERT_TRUE(write::WriteGeoTiff(dir.File("cog.tif"), p, data).ok());
+  const Array data = WriteNoiseCog(dir, 7);
+  ASSERT_FALSE(::testing::Test::HasFailure());
   test::NginxServer nginx;
   if (!nginx.Start("    location /written/ { alias " + dir.path().string() + "/; }\n")) {
     FAIL() << nginx.error();
