@@ -1,6 +1,7 @@
 #include "args.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <limits>
 #include <system_error>
 
@@ -283,6 +284,29 @@ Result<double> ParseDouble(std::string_view text) {
   }
   if (ec == std::errc::result_out_of_range) return Usage(Quote(text) + " is out of range");
   return value;
+}
+
+Result<std::vector<double>> ParseDoubleList(std::string_view text, size_t n) {
+  std::vector<double> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t comma = text.find(',', start);
+    const std::string_view item = text.substr(
+        start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    auto v = ParseDouble(item);
+    if (!v.ok() || !std::isfinite(*v)) {
+      return Status::InvalidArgument("expected " + std::to_string(n) +
+                                     " comma-separated numbers, got '" + std::string(text) + "'");
+    }
+    out.push_back(*v);
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  if (out.size() != n) {
+    return Status::InvalidArgument("expected " + std::to_string(n) +
+                                   " comma-separated numbers, got '" + std::string(text) + "'");
+  }
+  return out;
 }
 
 Result<std::vector<int>> ParseBands(std::string_view text) {

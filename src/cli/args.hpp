@@ -76,6 +76,9 @@ std::span<const SubOption> CommandOptions(Command command);
 Result<int64_t> ParseInt(std::string_view text, int64_t min_value, int64_t max_value);
 /// A double as strtod reads it in the C locale, plus "nan", "inf", "-inf" (case-insensitive).
 Result<double> ParseDouble(std::string_view text);
+/// "A,B,...": exactly `n` finite doubles, comma-separated ("expected N comma-separated numbers,
+/// got 'TEXT'" otherwise).
+Result<std::vector<double>> ParseDoubleList(std::string_view text, size_t n);
 /// "1,2,3": 1-based band indexes (>= 1); duplicates are kept, as rasterio allows them.
 Result<std::vector<int>> ParseBands(std::string_view text);
 /// "COL_OFF,ROW_OFF,WIDTH,HEIGHT": integers of magnitude <= 2^53 (exact as doubles, which
