@@ -130,7 +130,10 @@ void Convolve(const KernelGeom& g, const T* chunk, const uint8_t* mask, const Co
     else if (c > dst_max)
       c = dst_max;
     if (integer_dst) {
-      if (!nodata_nan && !std::isnan(c) && nodata_int == static_cast<int64_t>(std::round(c)))
+      // Only a value that int64 holds can equal nodata_int (a uint64 band reaches 1.8e19).
+      const double r = std::round(static_cast<double>(c));
+      if (!nodata_nan && !std::isnan(c) && r >= -9.2e18 && r <= 9.2e18 &&
+          nodata_int == static_cast<int64_t>(r))
         return replacement;
     } else if (p.nodata == c) {
       return replacement;
