@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -146,12 +147,20 @@ struct TiffSpec {
   int webp_lossless = -1;       ///< TIFFTAG_WEBP_LOSSLESS when >= 0
 };
 
-/// A fresh path under the test temp dir.
+/// A fresh path under the test temp dir, removed when the test process exits.
 inline std::string TempTiffPath(const std::string& stem) {
   // ctest runs each test in its own process, two at a time: the pid keeps their files apart.
+  struct Paths {
+    std::vector<std::string> made;
+    ~Paths() {
+      for (const std::string& p : made) std::remove(p.c_str());
+    }
+  };
+  static Paths paths;
   static int counter = 0;
-  return ::testing::TempDir() + "cogr_codec_" + std::to_string(::getpid()) + "_" + stem + "_" +
-         std::to_string(++counter) + ".tif";
+  paths.made.push_back(::testing::TempDir() + "cogr_codec_" + std::to_string(::getpid()) + "_" +
+                       stem + "_" + std::to_string(++counter) + ".tif");
+  return paths.made.back();
 }
 
 /// Writes `pixels` (pixel-interleaved, host order, packed rows for sub-byte depths) as the only

@@ -478,10 +478,9 @@ TEST_F(CatalogTest, CliSkipErrorsLeavesOutScenesKeepingFids) {
 
 class CatalogHttp : public test::ServerSuite<CatalogHttp, test::NginxServer, test::CliFixture> {
  public:
-  // /cat/ serves a directory of copies whose mtime (and so ETag) a test may change.
-  static std::string ServedDir() {
-    return "/tmp/cogr-catalog-served-" + std::to_string(::getpid());
-  }
+  // /cat/ serves a directory of copies whose mtime (and so ETag) a test may change; it lives in
+  // nginx's temporary prefix, which goes with the server.
+  static std::string ServedDir() { return server_->dir() + "/cat"; }
   static std::string StartServer(test::NginxServer& server) {
     fs::remove_all(ServedDir());
     fs::create_directories(ServedDir());
