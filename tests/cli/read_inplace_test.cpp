@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "cli/cli_run_util.hpp"
+#include "cli/streamed_fixture.hpp"
 #include "cogr/dataset.hpp"
-#include "cogr/write.hpp"
 #include "test_util.hpp"
 
 namespace cogr {
@@ -115,26 +115,8 @@ TEST_F(ReadInPlace, StreamedStripsOnTmpfsEqualTheMappedFileAndRead) {
   ASSERT_EQ(statfs("/dev/shm", &s), 0) << "the streamed path writes to /dev/shm";
   ASSERT_EQ(static_cast<unsigned long>(s.f_type), static_cast<unsigned long>(TMPFS_MAGIC))
       << "/dev/shm is not a tmpfs: the streamed path cannot be tested";
-  // 2 bands x 3100 x 2600 uint16 (32 MB), 256-row tiles: strips of 6 block rows (8 MB).
-  Array img;
-  img.dtype = DataType::kUInt16;
-  img.bands = 2;
-  img.height = 3100;
-  img.width = 2600;
-  img.data.resize(img.bands * img.height * img.width * 2);
-  uint16_t* p = reinterpret_cast<uint16_t*>(img.data.data());
-  for (uint64_t i = 0; i < img.bands * img.height * img.width; ++i)
-    p[i] = static_cast<uint16_t>((i * 2654435761u) >> 7);
-  write::Profile profile;
-  profile.width = img.width;
-  profile.height = img.height;
-  profile.count = 2;
-  profile.dtype = DataType::kUInt16;
-  profile.blockxsize = 256;
-  profile.blockysize = 256;
-  profile.compress = write::Compression::kDeflate;
   const std::string file = (dir_ / "big.tif").string();
-  ASSERT_TRUE(write::WriteGeoTiff(file, profile, img).ok());
+  ASSERT_TRUE(test::WriteStreamedImage(file).ok());
   auto ds = Dataset::Open(file);
   ASSERT_TRUE(ds.ok());
 

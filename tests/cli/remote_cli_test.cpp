@@ -5,8 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_run_util.hpp"
-#include "io/server_suite.hpp"
-#include "io/test_servers.hpp"
+#include "cli/cli_server_suite.hpp"
 
 namespace cogr {
 namespace {
@@ -15,14 +14,8 @@ using nlohmann::json;
 
 constexpr const char* kCog = "io/cog_u8_deflate_256_t32.tif";  // 256x256, 32x32 tiles, 67594 bytes
 
-class CliRemote : public test::ServerSuite<CliRemote, test::NginxServer, test::CliFixture> {
+class CliRemote : public test::CliNginxSuite<CliRemote> {
  protected:
-  void SetUp() override {
-    test::CliFixture::SetUp();
-    if (!test::HaveHttp()) GTEST_SKIP() << "cogr was built without libcurl";
-    ASSERT_TRUE(ServerStarted()) << StartError();
-    ::unsetenv("COGR_HEADER_CACHE_DIR");
-  }
   // A URL of the fixture under a query of its own (fresh cache keys).
   std::string Url(const std::string& tag) {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();

@@ -13,45 +13,19 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_run_util.hpp"
+#include "cli/cli_server_suite.hpp"
+#include "cli/streamed_fixture.hpp"
 #include "cogr/dataset.hpp"
-#include "cogr/write.hpp"
-#include "io/server_suite.hpp"
-#include "io/test_servers.hpp"
 
 namespace cogr {
 namespace {
 
-// 2 bands x 3100 x 2600 uint16 (32 MB, noise: deflate keeps it at about that size), 256²
-// tiles. A strip is as many block rows as make 8 MiB: 3 (768 rows) for both bands, 6 for one.
-Array TestImage() {
-  Array img;
-  img.dtype = DataType::kUInt16;
-  img.bands = 2;
-  img.height = 3100;
-  img.width = 2600;
-  img.data.resize(img.bands * img.height * img.width * 2);
-  uint16_t* p = reinterpret_cast<uint16_t*>(img.data.data());
-  for (uint64_t i = 0; i < img.bands * img.height * img.width; ++i)
-    p[i] = static_cast<uint16_t>((i * 2654435761u) >> 7);
-  return img;
-}
-
-class CliRemoteStreamed
-    : public test::ServerSuite<CliRemoteStreamed, test::NginxServer, test::CliFixture> {
+class CliRemoteStreamed : public test::CliNginxSuite<CliRemoteStreamed> {
  public:
   static std::string StartServer(test::NginxServer& server) {
     const std::string scratch = server.dir() + "/scratch";
     std::filesystem::create_directories(scratch);
-    const Array img = TestImage();
-    write::Profile profile;
-    profile.width = img.width;
-    profile.height = img.height;
-    profile.count = 2;
-    profile.dtype = DataType::kUInt16;
-    profile.blockxsize = 256;
-    profile.blockysize = 256;
-    profile.compress = write::Compression::kDeflate;
-    Status st = write::WriteGeoTiff(scratch + "/big.tif", profile, img);
+    Status st = test::WriteStreamedImage(scratch + "/big.tif");
     if (!st.ok()) return st.message();
     if (!server.Start("location /scratch/ { alias " + scratch + "/; }"))
       return server.error().empty() ? std::string("nginx did not start") : server.error();
@@ -60,10 +34,8 @@ class CliRemoteStreamed
 
  protected:
   void SetUp() override {
-    test::CliFixture::SetUp();
-    if (!test::HaveHttp()) GTEST_SKIP() << "cogr was built without libcurl";
-    ASSERT_TRUE(ServerStarted()) << StartError();
-    ::unsetenv("COGR_HEADER_CACHE_DIR");
+    test::CliNginxSuite<CliRemoteStreamed>::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     struct statfs s {};
     ASSERT_EQ(statfs("/dev/shm", &s), 0) << "the streamed path writes to /dev/shm";
     ASSERT_EQ(static_cast<unsigned long>(s.f_type), static_cast<unsigned long>(TMPFS_MAGIC))

@@ -10,8 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/cli_run_util.hpp"
-#include "io/server_suite.hpp"
-#include "io/test_servers.hpp"
+#include "cli/cli_server_suite.hpp"
 
 namespace cogr {
 namespace {
@@ -113,15 +112,8 @@ TEST_F(CliTraceLocal, FailedReadStillWritesItsTraceAndBadTracePathFails) {
   EXPECT_NE(r.err.find("--trace: empty file name"), std::string::npos) << r.err;
 }
 
-class CliTraceRemote
-    : public test::ServerSuite<CliTraceRemote, test::NginxServer, test::CliFixture> {
+class CliTraceRemote : public test::CliNginxSuite<CliTraceRemote> {
  protected:
-  void SetUp() override {
-    test::CliFixture::SetUp();
-    if (!test::HaveHttp()) GTEST_SKIP() << "cogr was built without libcurl";
-    ASSERT_TRUE(ServerStarted()) << StartError();
-    ::unsetenv("COGR_HEADER_CACHE_DIR");
-  }
   std::string Url(const std::string& tag) {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     return server_->Url(kCog) + "?t=" + info->name() + "-" + tag;
