@@ -48,6 +48,13 @@ std::vector<uint64_t> StripCuts(const Dataset& ds, const geo::Window& window, co
   return cuts;
 }
 
+// How a strip-by-strip read ended: `read` failed (a strip could not be read; the input's error),
+// or else `write` did (the output could not take a strip: its own error, naming the output).
+struct StripsResult {
+  Status read;
+  Status write;
+};
+
 geo::Window WindowOf(const Dataset& ds, const ReadOptions& options) {
   return options.window.value_or(
       geo::Window{0, 0, static_cast<double>(ds.width()), static_cast<double>(ds.height())});
@@ -62,8 +69,8 @@ uint64_t MaxStripRows(const std::vector<uint64_t>& cuts) {
 // Reads the window strip by strip into two reused buffers while a writer thread appends the
 // previous strip to `output` (streamed .npy on tmpfs): the pages of the output are written once,
 // by write(2), and the read never faults in memory for the whole array.
-Status ReadInStrips(const Dataset& ds, const ReadOptions& options, const Array& shape,
-                    NpyOutput& output) {
+StripsResult ReadInStrips(const Dataset& ds, const ReadOptions& options, const Array& shape,
+                          NpyOutput& output) {
   const geo::Window window = WindowOf(ds, options);
   const std::vector<uint64_t> cuts = StripCuts(ds, window, shape);
   const uint64_t row_bytes = shape.bands * shape.width * shape.sample_bytes();
@@ -125,8 +132,8 @@ Status ReadInStrips(const Dataset& ds, const ReadOptions& options, const Array& 
     cv.notify_all();
   }
   writer.join();
-  COGR_RETURN_IF_ERROR(read_status);
-  return write_status;
+  if (!read_status.ok()) return {std::move(read_status), Status::OK()};
+  return {Status::OK(), std::move(write_status)};
 }
 
 // A remote read to a streamed output: up to kStripsInFlight strips are read at once with
@@ -136,8 +143,8 @@ Status ReadInStrips(const Dataset& ds, const ReadOptions& options, const Array& 
 // fault in, then a copy into the file, after the last decode).
 constexpr size_t kStripsInFlight = 8;
 
-Status ReadInStripsInFlight(const Dataset& ds, const ReadOptions& options, const Array& shape,
-                            NpyOutput& output) {
+StripsResult ReadInStripsInFlight(const Dataset& ds, const ReadOptions& options, const Array& shape,
+                                  NpyOutput& output) {
   const geo::Window window = WindowOf(ds, options);
   const std::vector<uint64_t> cuts = StripCuts(ds, window, shape);
   const size_t strips = cuts.size() - 1;
@@ -228,8 +235,8 @@ Status ReadInStripsInFlight(const Dataset& ds, const ReadOptions& options, const
   std::unique_lock<std::mutex> lock(shared->mu);
   shared->cv.wait(lock, [&] { return shared->outstanding == 0; });
   // The strip that failed first says why (the others were cancelled because of it).
-  if (strip_failed && !shared->first_error.ok()) return shared->first_error;
-  return status;
+  if (!strip_failed) return {Status::OK(), std::move(status)};
+  return {shared->first_error.ok() ? std::move(status) : shared->first_error, Status::OK()};
 }
 
 }  // namespace
@@ -279,12 +286,18 @@ int RunReadTraced(const ReadArgs& args, const std::shared_ptr<Trace>& trace) {
       PrintError(output.status().message());
       return kExitFailure;
     }
-    Status read = !(*output)->streamed() ? ds.ReadInto(options, (*output)->view())
-                  : local                ? ReadInStrips(ds, options, *shape, **output)
-                                         : ReadInStripsInFlight(ds, options, *shape, **output);
-    if (!read.ok()) {
-      PrintError(args.bounds.Explain(read), args.path);
-      return kExitFailure;  // the temporary file goes with *output
+    StripsResult read = !(*output)->streamed()
+                            ? StripsResult{ds.ReadInto(options, (*output)->view()), Status::OK()}
+                        : local ? ReadInStrips(ds, options, *shape, **output)
+                                : ReadInStripsInFlight(ds, options, *shape, **output);
+    // The temporary file goes with *output.
+    if (!read.read.ok()) {
+      PrintError(args.bounds.Explain(read.read), args.path);
+      return kExitFailure;
+    }
+    if (!read.write.ok()) {
+      PrintError(read.write.message());  // names the output, not the input
+      return kExitFailure;
     }
     Status written = (*output)->Commit();
     if (!written.ok()) {

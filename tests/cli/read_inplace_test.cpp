@@ -154,5 +154,41 @@ TEST_F(ReadInPlace, StreamedStripsOnTmpfsEqualTheMappedFileAndRead) {
   }
 }
 
+// An output that cannot grow past 1 MiB (RLIMIT_FSIZE, SIGXFSZ ignored, as a full file system
+// would refuse it): on tmpfs the strips' write fails mid-read, on a disk directory the space is
+// reserved before the read. Either way one error line that names the output, not the input,
+// and no file left, the old output untouched.
+TEST_F(ReadInPlace, AnOutputThatCannotGrowFailsNamingItAndLeavesNothing) {
+  const std::string file = (dir_ / "big.tif").string();
+  ASSERT_TRUE(test::WriteStreamedImage(file).ok());
+  const std::string stem = "cogr_full_" + std::to_string(getpid());
+  const std::vector<std::string> limited = {"sh", "-c",
+                                            "trap '' XFSZ; ulimit -f 2048 && exec \"$@\"", "sh"};
+  for (const fs::path& dir : {fs::path("/dev/shm"), dir_}) {
+    SCOPED_TRACE(dir.string());
+    const std::string out = (dir / (stem + ".npy")).string();
+    std::ofstream(out) << "previous";
+    test::CliRun r = test::RunCogr(dir_, {"read", file, "-o", out}, limited);
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.err.rfind("cogr: error: " + out + ": cannot ", 0), 0u) << r.err;
+    EXPECT_NE(r.err.find("File too large"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find(file), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << r.err;
+    EXPECT_EQ(test::ReadFileText(out), "previous");
+    std::vector<std::string> left;
+    for (const auto& e : fs::directory_iterator(dir)) {
+      const std::string name = e.path().filename();
+      if (name.rfind(stem, 0) == 0 && name != stem + ".npy") left.push_back(name);
+    }
+    EXPECT_TRUE(left.empty()) << left.front();
+    fs::remove(out);
+  }
+  // Without the limit the same command succeeds (the limit, not the read, failed it).
+  const std::string out = "/dev/shm/" + stem + ".npy";
+  test::CliRun r = Run({"read", file, "-o", out});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  fs::remove(out);
+}
+
 }  // namespace
 }  // namespace cogr

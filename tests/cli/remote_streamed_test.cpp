@@ -155,5 +155,28 @@ TEST_F(CliRemoteStreamed, AFailedStripLeavesNoOutput) {
   EXPECT_TRUE(left.empty()) << left.front();
 }
 
+// The output cannot grow past 1 MiB (RLIMIT_FSIZE, SIGXFSZ ignored: a full tmpfs) while strips
+// are in flight: the write's error is the one printed, naming the output (not the strips'
+// "cancelled" that follows it), and nothing is left.
+TEST_F(CliRemoteStreamed, AnOutputThatCannotGrowFailsNamingIt) {
+  const std::string url = server_->Url("scratch/big.tif");
+  std::filesystem::remove(shm_);
+  test::CliRun r = test::RunCogr(dir_, {"read", url, "-o", shm_},
+                                 {"sh", "-c", "trap '' XFSZ; ulimit -f 2048 && exec \"$@\"", "sh"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err.rfind("cogr: error: " + shm_ + ": cannot write ", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find("File too large"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find(url), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(shm_));
+  std::vector<std::string> left;
+  for (const auto& e : std::filesystem::directory_iterator("/dev/shm")) {
+    if (e.path().filename().string().find("cogr_remote_streamed_" + std::to_string(getpid())) !=
+        std::string::npos)
+      left.push_back(e.path().string());
+  }
+  EXPECT_TRUE(left.empty()) << left.front();
+}
+
 }  // namespace
 }  // namespace cogr
