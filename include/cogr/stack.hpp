@@ -82,7 +82,9 @@ struct StackScene {
 /// Options of one Stack::Read.
 struct StackReadOptions {
   StackOnError on_error = StackOnError::kFail;
-  /// Bounds of the whole read, as ReadOptions'.
+  /// Bounds of the whole read, as ReadOptions': every scene's read gets the call's deadline.
+  /// Once one fires, the call fails with kCancelled even under kFill (a scene cut short is not
+  /// a failed scene to fill).
   std::optional<std::chrono::steady_clock::time_point> deadline;
   uint32_t timeout_ms = 0;
   std::shared_ptr<CancelToken> cancel;

@@ -6,9 +6,12 @@
 #include <cmath>
 #include <cstring>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <new>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <utility>
 
@@ -20,6 +23,50 @@
 namespace cogr {
 
 using namespace internal::stack_detail;  // NOLINT(google-build-using-namespace)
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The deadline of a whole stack call: `deadline`, or `timeout_ms` after the call's start (the
+// earlier wins). Every scene's read gets it as its deadline, so a read started late (after its
+// open, or again) has no budget of its own.
+struct CallBudget {
+  std::optional<Clock::time_point> deadline;
+  uint32_t timeout_ms = 0;  // non-zero when the deadline is the timeout's: errors name it
+};
+
+CallBudget BudgetOf(std::optional<Clock::time_point> deadline, uint32_t timeout_ms,
+                    Clock::time_point start) {
+  if (timeout_ms == 0) return {deadline, 0};
+  const Clock::time_point end = start + std::chrono::milliseconds(timeout_ms);
+  if (deadline && *deadline < end) return {deadline, 0};
+  return {end, timeout_ms};
+}
+
+// A scene's "read deadline exceeded" names the call's timeout, as a read's own would.
+Status NameTimeout(Status st, const CallBudget& budget) {
+  if (st.ok() || st.code() != Code::kCancelled || budget.timeout_ms == 0) return st;
+  constexpr std::string_view kExceeded = "deadline exceeded";
+  std::string message = st.message();
+  const size_t at = message.find(kExceeded);
+  if (at == std::string::npos || message.find("(timeout", at) != std::string::npos) return st;
+  message.insert(at + kExceeded.size(), " (timeout " + std::to_string(budget.timeout_ms) + " ms)");
+  return Status(st.code(), std::move(message));
+}
+
+// kFill forgives a scene's failure, but not the call's own deadline or cancellation: once one
+// of them fired, a scene that ended cancelled fails the whole call (its result would be fill
+// where the scene's pixels should be). Asked after every scene has ended.
+bool ForgivenUnderFill(const Status& scene, const std::shared_ptr<CancelToken>& caller_cancel,
+                       std::optional<Clock::time_point> deadline) {
+  if (scene.code() != Code::kCancelled) return true;
+  const bool stopped =
+      (caller_cancel && caller_cancel->cancelled()) || (deadline && Clock::now() >= *deadline);
+  return !stopped;
+}
+
+}  // namespace
 
 Result<StackRead> Stack::OpenAndRead(const std::vector<std::string>& uris,
                                      const StackOptions& options,
@@ -62,7 +109,9 @@ Result<StackRead> Stack::OpenAndRead(const std::vector<std::string>& uris,
   std::vector<int> bands;
   StackRead result;
   size_t opens_left = n, reads_left = 0;
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = Clock::now();
+  const CallBudget budget = BudgetOf(read_options.deadline, read_options.timeout_ms, start);
+  const std::optional<Clock::time_point>& deadline = budget.deadline;
   for (size_t i = 0; i < n; ++i) {
     Dataset::OpenAsync(uris[i], SceneOpen(options, i),
                        [&post, i](Result<std::shared_ptr<Dataset>> ds) {
@@ -135,8 +184,7 @@ Result<StackRead> Stack::OpenAndRead(const std::vector<std::string>& uris,
       read.window = window;
       read.boundless = true;
       read.fill = options.fill.value_or(ds->nodata().value_or(0.0));
-      read.deadline = read_options.deadline;
-      read.timeout_ms = read_options.timeout_ms;
+      read.deadline = deadline;
       read.cancel = cancel;
       read.trace = read_options.trace;
       const uint64_t nb = bands.size();
@@ -160,7 +208,8 @@ Result<StackRead> Stack::OpenAndRead(const std::vector<std::string>& uris,
                   s.height_ == h && s.width_ == w;
   for (size_t i = 0; i < n && all_read; ++i) {
     if (s.scenes_[i].dataset && (!read_status[i] || read_status[i]->code() == Code::kCancelled) &&
-        !read_options.cancel && read_options.on_error == StackOnError::kFill) {
+        !read_options.cancel && read_options.on_error == StackOnError::kFill &&
+        !(deadline && Clock::now() >= *deadline)) {
       all_read = false;  // cancelled by a failure that kFill forgives: read again
     }
     if (s.scenes_[i].dataset && !read_status[i] && read_options.on_error == StackOnError::kFail) {
@@ -170,7 +219,14 @@ Result<StackRead> Stack::OpenAndRead(const std::vector<std::string>& uris,
       if (!any_failed) all_read = false;
     }
   }
-  if (!all_read) return s.Read(read_options);
+  if (!all_read) {
+    StackReadOptions again = read_options;
+    again.deadline = deadline;
+    again.timeout_ms = 0;
+    auto read = s.Read(again);
+    if (!read.ok()) return NameTimeout(read.status(), budget);
+    return read;
+  }
 
   const uint64_t nb = bands.size();
   Status first_error;
@@ -184,7 +240,8 @@ Result<StackRead> Stack::OpenAndRead(const std::vector<std::string>& uris,
     result.scenes[i].ms = read_ms[i];
     if (s.scenes_[i].dataset) result.scenes[i].io = s.scenes_[i].dataset->io_stats();
     if (st.ok()) continue;
-    if (read_options.on_error == StackOnError::kFill) {
+    if (read_options.on_error == StackOnError::kFill &&
+        ForgivenUnderFill(st, read_options.cancel, deadline)) {
       internal::FillArray(SubView(ArrayView::Of(result.data), i * nb, nb, 0, h, 0, w),
                           s.scenes_[i].fill);
       result.failed.push_back(i);
@@ -194,7 +251,7 @@ Result<StackRead> Stack::OpenAndRead(const std::vector<std::string>& uris,
       first_error = st;
     }
   }
-  if (!first_error.ok()) return first_error;
+  if (!first_error.ok()) return NameTimeout(first_error, budget);
   result.data.transform = s.transform_;
   result.shape = s.shape();
   return result;
@@ -245,7 +302,9 @@ Status Stack::ReadInto(const ArrayView& out, const StackReadOptions& options,
   std::mutex mu;
   std::condition_variable cv;
   size_t done = 0;
-  const auto start = std::chrono::steady_clock::now();
+  const auto start = Clock::now();
+  const CallBudget budget = BudgetOf(options.deadline, options.timeout_ms, start);
+  const std::optional<Clock::time_point>& deadline = budget.deadline;
   auto finish_scene = [&](size_t i, Status st) {
     std::lock_guard<std::mutex> lock(mu);
     scene_results[i].status = std::move(st);
@@ -270,8 +329,7 @@ Status Stack::ReadInto(const ArrayView& out, const StackReadOptions& options,
     ReadOptions read;
     read.bands = bands_;
     read.fill = scene.fill;
-    read.deadline = options.deadline;
-    read.timeout_ms = options.timeout_ms;
+    read.deadline = deadline;
     read.cancel = cancel;
     read.trace = options.trace;
     read.resampling = resampling_;
@@ -349,7 +407,8 @@ Status Stack::ReadInto(const ArrayView& out, const StackReadOptions& options,
     if (st.ok()) continue;
     const std::string& uri = scenes_[i].uri;
     if (scenes_[i].dataset) st = NameScene(st, i, uri);
-    if (options.on_error == StackOnError::kFill) {
+    if (options.on_error == StackOnError::kFill &&
+        ForgivenUnderFill(st, options.cancel, deadline)) {
       internal::FillArray(SubView(out, i * nb, nb, 0, height_, 0, width_), scenes_[i].fill);
       if (result) {
         result->failed.push_back(i);
@@ -361,7 +420,7 @@ Status Stack::ReadInto(const ArrayView& out, const StackReadOptions& options,
       first_error = st;
     }
   }
-  if (!first_error.ok()) return first_error;
+  if (!first_error.ok()) return NameTimeout(first_error, budget);
   if (result) result->scenes = std::move(scene_results);
   return Status::OK();
 }
@@ -403,8 +462,9 @@ Result<StackSample> Stack::Sample(const std::vector<std::pair<double, double>>& 
   }
   SampleOptions sample;
   sample.bands = bands;
-  sample.deadline = options.deadline;
-  sample.timeout_ms = options.timeout_ms;
+  const CallBudget budget = BudgetOf(options.deadline, options.timeout_ms, Clock::now());
+  const std::optional<Clock::time_point>& deadline = budget.deadline;
+  sample.deadline = deadline;
   sample.cancel = options.cancel;
   // Dataset::Sample waits for its blocks: the scenes run on threads of their own, a bounded
   // number at a time.
@@ -437,7 +497,8 @@ Result<StackSample> Stack::Sample(const std::vector<std::pair<double, double>>& 
     }
     Status st = results[i].status();
     if (scenes_[i].dataset) st = NameScene(st, i, scenes_[i].uri);
-    if (options.on_error == StackOnError::kFail) return st;
+    if (options.on_error == StackOnError::kFail || !ForgivenUnderFill(st, options.cancel, deadline))
+      return NameTimeout(st, budget);
     for (size_t k = 0; k < xy.size() * nb; ++k)
       internal::StoreScalar(dtype_, scenes_[i].fill, dst + k * sb);
     out.failed.push_back(i);

@@ -11,6 +11,7 @@
 
 #include "cogr/cancel.hpp"
 #include "cogr/dataset.hpp"
+#include "cogr/stack.hpp"
 #include "cogr/write.hpp"
 #include "io/test_servers.hpp"
 #include "write/write_test_util.hpp"
@@ -183,6 +184,103 @@ TEST_F(MidReadDeadline, RemoteReadsAreCompleteOrCancelled) {
   ASSERT_TRUE(ds);
   for (const auto& [name, options] : Reads())
     CheckMidRead(*ds, "remote " + name, options, false, 4);
+}
+
+// Stacks of two scenes (the same file twice, no block cache): Read, and OpenAndRead (each
+// scene's read starts at its open), under kFail and kFill, with deadlines and a cancelling token
+// from 0 to 1.5x the read's length. kFill forgives a failed scene, not the call's own deadline:
+// every result is the full read (no scene filled) or kCancelled.
+TEST_F(MidReadDeadline, StackReadsAreCompleteOrCancelled) {
+  const std::vector<std::string> uris(2, dir_->File("big.tif"));
+  StackOptions so;
+  so.window = geo::Window{0, 0, 4096, 4096};
+  so.open.block_cache_bytes = 0;
+  so.open.io.memory_header_cache = false;
+  so.open.io.persisted_header_cache = false;
+  auto full = Stack::Open(uris, so);
+  ASSERT_TRUE(full.ok()) << full.status().ToString();
+  const auto t0 = Clock::now();
+  auto want = full->Read();
+  ASSERT_TRUE(want.ok()) << want.status().ToString();
+  const auto length = std::max<Clock::duration>(Clock::now() - t0, std::chrono::microseconds(100));
+  constexpr int kSteps = 3;
+  int cancelled = 0;
+  for (StackOnError on_error : {StackOnError::kFail, StackOnError::kFill}) {
+    for (int open_too = 0; open_too < 2; ++open_too) {
+      for (int k = 0; k <= kSteps; ++k) {
+        const auto delay = length * k * 3 / (2 * kSteps);
+        for (int how = 0; how < 2; ++how) {
+          const std::string where =
+              std::string(on_error == StackOnError::kFill ? "kFill " : "kFail ") +
+              (open_too ? "OpenAndRead " : "Read ") + (how == 0 ? "deadline " : "cancel ") +
+              "after " +
+              std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(delay).count()) +
+              " us";
+          StackReadOptions o;
+          o.on_error = on_error;
+          std::thread canceller;
+          if (how == 0) {
+            o.deadline = Clock::now() + delay;
+          } else {
+            o.cancel = CancelToken::Create();
+            canceller = std::thread([token = o.cancel, delay] {
+              std::this_thread::sleep_for(delay);
+              token->Cancel();
+            });
+          }
+          auto got = open_too ? Stack::OpenAndRead(uris, so, o) : full->Read(o);
+          if (canceller.joinable()) canceller.join();
+          if (got.ok()) {
+            EXPECT_TRUE(got->failed.empty()) << where << ": " << got->failed_messages.front();
+            ASSERT_TRUE(got->data.data == want->data.data)
+                << where << ": OK but the pixels differ from the full read";
+          } else {
+            ++cancelled;
+            ASSERT_EQ(got.status().code(), Code::kCancelled)
+                << where << ": " << got.status().ToString();
+            EXPECT_NE(got.status().message().find(uris[0]), std::string::npos)
+                << where << ": " << got.status().ToString();
+          }
+        }
+      }
+    }
+  }
+  EXPECT_GE(cancelled, 8);  // a deadline of "now" cancels for sure, in each of the 8 groups
+}
+
+// A deadline already past or a token already cancelled: kFill does not turn the call into
+// scenes of fill, for Read and for Sample; a timeout names its budget.
+TEST_F(MidReadDeadline, StackCallsPastTheirDeadlineFailUnderFill) {
+  const std::vector<std::string> uris(2, dir_->File("big.tif"));
+  StackOptions so;
+  so.open.block_cache_bytes = 0;
+  auto stack = Stack::Open(uris, so);
+  ASSERT_TRUE(stack.ok()) << stack.status().ToString();
+  StackReadOptions o;
+  o.on_error = StackOnError::kFill;
+  o.deadline = Clock::now() - std::chrono::milliseconds(1);
+  auto r = stack->Read(o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kCancelled);
+  EXPECT_NE(r.status().message().find("read deadline exceeded"), std::string::npos)
+      << r.status().ToString();
+  o.deadline.reset();
+  o.timeout_ms = 1;
+  r = stack->Read(o);
+  ASSERT_FALSE(r.ok()) << "two 32 MiB deflate reads do not finish in 1 ms";
+  EXPECT_EQ(r.status().message(),
+            "scene 0 (" + uris[0] + "): read deadline exceeded (timeout 1 ms)");
+  StackSampleOptions so_sample;
+  so_sample.on_error = StackOnError::kFill;
+  so_sample.cancel = CancelToken::Create();
+  so_sample.cancel->Cancel();
+  auto sampled = stack->Sample({{500005, 4599995}}, so_sample);
+  ASSERT_FALSE(sampled.ok());
+  EXPECT_EQ(sampled.status().code(), Code::kCancelled) << sampled.status().ToString();
+  so_sample.cancel.reset();
+  auto fine = stack->Sample({{500005, 4599995}}, so_sample);
+  ASSERT_TRUE(fine.ok()) << fine.status().ToString();
+  EXPECT_TRUE(fine->failed.empty());
 }
 
 }  // namespace
