@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "args.hpp"
+#include "bounds.hpp"
 #include "catalog_select.hpp"
 #include "cogr/catalog.hpp"
 #include "commands.hpp"
@@ -25,6 +26,7 @@ namespace {
 constexpr std::string_view kCatalogUsage =
     "usage: cogr catalog build URI... [--from-file LIST] -o CATALOG.gpkg [--concurrency N]\n"
     "                          [--batch N] [--header-bytes N] [--skip-errors]\n"
+    "                          [--timeout SECONDS]\n"
     "       cogr catalog info CATALOG.gpkg\n"
     "       cogr catalog query CATALOG.gpkg [--bounds L,B,R,T] [--bounds-crs CRS]\n"
     "                          [--intersects F.geojson [--crs CRS]] [--where EXPR]\n"
@@ -47,6 +49,8 @@ constexpr std::string_view kCatalogUsage =
     "                    cut to what the parse needs\n"
     "  --skip-errors     leave out scenes that cannot be opened (a warning line each)\n"
     "                    instead of failing the build\n"
+    "  --timeout SECONDS deadline for the whole build (env COGR_TIMEOUT; 0 = none): past it\n"
+    "                    the build fails, --skip-errors or not\n"
     "  --bounds L,B,R,T  left,bottom,right,top in --bounds-crs (default EPSG:4326)\n"
     "  --bounds-crs CRS  the CRS of --bounds (EPSG:3857, WKT, PROJ string, ...)\n"
     "  --intersects FILE GeoJSON Polygon/MultiPolygon (geometry, Feature or FeatureCollection):\n"
@@ -61,7 +65,8 @@ constexpr SubOption kCatalogOptions[] = {
     {"--from-file", "", true},    {"--output", "-o", true},     {"--concurrency", "", true},
     {"--batch", "", true},        {"--header-bytes", "", true}, {"--bounds", "", true},
     {"--bounds-crs", "", true},   {"--where", "", true},        {"--limit", "", true},
-    {"--skip-errors", "", false}, {"--intersects", "", true},   {"--crs", "", true}};
+    {"--skip-errors", "", false}, {"--intersects", "", true},   {"--crs", "", true},
+    {"--timeout", "", true}};
 
 Status ReadList(const std::string& path, std::vector<std::string>& uris) {
   std::ifstream file;
@@ -96,8 +101,14 @@ int Build(const SubArgs& args) {
   std::string output;
   CatalogBuildOptions options;
   options.open.header_read_bytes = 16 * 1024;
+  CommandBounds bounds;
   for (const auto& [name, value] : args.options) {
-    if (name == "--from-file") {
+    if (name == "--timeout") {
+      if (Status st = bounds.ApplyOption(name, value); !st.ok()) {
+        PrintError("catalog build: " + st.message());
+        return kExitUsage;
+      }
+    } else if (name == "--from-file") {
       if (Status st = ReadList(value, uris); !st.ok()) {
         PrintError(st.message());
         return kExitFailure;
@@ -129,6 +140,12 @@ int Build(const SubArgs& args) {
     PrintError("catalog build: no URIs (give them as arguments or with --from-file)");
     return kExitUsage;
   }
+  if (Status st = bounds.ApplyEnvironment(); !st.ok()) {
+    PrintError("catalog build: " + st.message());
+    return kExitUsage;
+  }
+  bounds.Start();
+  bounds.ApplyTo(options.open);
   auto out = OutputFile::Create(output);
   if (!out.ok()) {
     PrintError(out.status().message());
@@ -146,7 +163,7 @@ int Build(const SubArgs& args) {
     return Catalog::Build(uris, (*out)->temp_path(), options);
   }();
   if (!summary.ok()) {
-    PrintError((*out)->Rename(summary.status().message()));
+    PrintError((*out)->Rename(bounds.Explain(summary.status())));
     return kExitFailure;
   }
   if (Status st = (*out)->Commit(); !st.ok()) {

@@ -18,8 +18,10 @@
 
 #include "cogr/crs.hpp"
 #include "cogr/event_queue.hpp"
+#include "read/read_util.hpp"
 #include "stack/catalog_internal.hpp"
 #include "stack/sqlite_db.hpp"
+#include "stack/stack_internal.hpp"
 
 namespace cogr {
 
@@ -332,24 +334,25 @@ Result<CatalogBuildSummary> Catalog::Build(const std::vector<std::string>& uris,
   auto start = [&](size_t i) {
     io::SourceOptions io_options = open.io;
     if (io_options.prefix_bytes == 0) io_options.prefix_bytes = open.header_read_bytes;
-    io::OpenAsync(
-        uris[i], io_options, io::IoContext{}, [&, i](Result<std::shared_ptr<io::Source>> source) {
-          if (!source.ok()) {
-            Status st = source.status();
-            post({i, st.message().find(uris[i]) == std::string::npos
-                         ? Status(st.code(), uris[i] + ": " + st.message())
-                         : st});
-            return;
-          }
-          auto recorder = std::make_shared<internal::RecordingSource>(std::move(source).value());
-          Dataset::OpenAsync(recorder, open, [&, i, recorder](Result<std::shared_ptr<Dataset>> ds) {
-            if (!ds.ok()) {
-              post({i, ds.status()});
-              return;
-            }
-            post({i, MakeRow(**ds, *recorder, options, wgs84)});
-          });
-        });
+    // The open's bounds (deadline, timeout, cancel) hold from the first request on.
+    const io::IoContext context = internal::ContextOf(open, "open");
+    io::OpenAsync(uris[i], io_options, context, [&, i](Result<std::shared_ptr<io::Source>> source) {
+      if (!source.ok()) {
+        Status st = source.status();
+        post({i, st.message().find(uris[i]) == std::string::npos
+                     ? Status(st.code(), uris[i] + ": " + st.message())
+                     : st});
+        return;
+      }
+      auto recorder = std::make_shared<internal::RecordingSource>(std::move(source).value());
+      Dataset::OpenAsync(recorder, open, [&, i, recorder](Result<std::shared_ptr<Dataset>> ds) {
+        if (!ds.ok()) {
+          post({i, ds.status()});
+          return;
+        }
+        post({i, MakeRow(**ds, *recorder, options, wgs84)});
+      });
+    });
   };
   // Rows are written in input order (fid = position in `uris`): a completed open waits in
   // `ready` until those before it are written, and counts as in flight until then, so memory
@@ -371,7 +374,10 @@ Result<CatalogBuildSummary> Catalog::Build(const std::vector<std::string>& uris,
       ++next_write;
       if (!failed.ok()) continue;
       if (!it->second.ok()) {
-        if (!options.skip_errors) {
+        // skip_errors leaves out a scene that failed, not one the build's deadline or
+        // cancellation stopped (the catalog would silently miss it).
+        if (!options.skip_errors || internal::stack_detail::StoppedByCallBound(
+                                        it->second.status(), open.cancel, open.deadline)) {
           failed = it->second.status();
         } else {
           ++summary.skipped;

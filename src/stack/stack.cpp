@@ -50,7 +50,10 @@ Result<Stack> Stack::FromOpened(const std::vector<std::string>& uris,
       continue;
     }
     const Status named = NameScene(opened[i].status(), i, uris[i]);
-    if (options.on_error == StackOnError::kFail) return named;
+    const OpenOptions& open = SceneOpen(options, i);
+    if (options.on_error == StackOnError::kFail ||
+        StoppedByCallBound(opened[i].status(), open.cancel, open.deadline))
+      return named;
     errors[i] = named.message();
   }
   if (std::none_of(datasets.begin(), datasets.end(), [](const auto& d) { return d != nullptr; })) {

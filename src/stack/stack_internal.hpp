@@ -3,13 +3,17 @@
 #pragma once
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <condition_variable>
 #include <cstdio>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "cogr/cancel.hpp"
 #include "cogr/stack.hpp"
 #include "read/assemble.hpp"
 
@@ -39,6 +43,18 @@ inline Status NameScene(const Status& st, size_t i, const std::string& uri) {
   // Dataset errors usually start with the URI already: keep one copy of it.
   if (message.rfind(uri + ": ", 0) == 0) message = message.substr(uri.size() + 2);
   return Status(st.code(), SceneName(i, uri) + ": " + message);
+}
+
+// Whether `st` ended a scene because the whole call's bound fired: its cancel token, or its
+// absolute deadline (asked after the scene ended, so a deadline that cut it has passed). Such a
+// scene is not a failed scene that kFill (or a catalog's skip_errors) may leave out: the call
+// fails, rather than return fill where pixels were not read. A per-scene timeout_ms is the
+// scene's own budget and is not asked about.
+inline bool StoppedByCallBound(const Status& st, const std::shared_ptr<CancelToken>& cancel,
+                               std::optional<std::chrono::steady_clock::time_point> deadline) {
+  if (st.code() != Code::kCancelled) return false;
+  return (cancel && cancel->cancelled()) ||
+         (deadline && std::chrono::steady_clock::now() >= *deadline);
 }
 
 // The options scene i opens with: its own (StackOptions::scene_open) or the shared ones.

@@ -55,15 +55,11 @@ Status NameTimeout(Status st, const CallBudget& budget) {
   return Status(st.code(), std::move(message));
 }
 
-// kFill forgives a scene's failure, but not the call's own deadline or cancellation: once one
-// of them fired, a scene that ended cancelled fails the whole call (its result would be fill
-// where the scene's pixels should be). Asked after every scene has ended.
+// kFill forgives a scene's failure, but not the call's own deadline or cancellation (its
+// result would be fill where the scene's pixels should be). Asked after every scene has ended.
 bool ForgivenUnderFill(const Status& scene, const std::shared_ptr<CancelToken>& caller_cancel,
                        std::optional<Clock::time_point> deadline) {
-  if (scene.code() != Code::kCancelled) return true;
-  const bool stopped =
-      (caller_cancel && caller_cancel->cancelled()) || (deadline && Clock::now() >= *deadline);
-  return !stopped;
+  return !StoppedByCallBound(scene, caller_cancel, deadline);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -170,6 +171,36 @@ TEST_F(CliRemoteLimits, GoodServerReadsNormallyUnderATimeout) {
   EXPECT_EQ(r.err, "");
   const std::vector<uint8_t> npy = test::ReadFileBytes(Out());
   EXPECT_EQ(npy.size(), 128u + 256u * 256u);
+}
+
+// --fill-failed (stack) and --skip-errors (catalog build) leave out scenes that fail, not
+// scenes the command's own deadline stopped: a held server past --timeout fails the command
+// (one error line, no output), where it used to give exit 0 with that scene filled or left out.
+TEST_F(CliRemoteLimits, FillFailedAndSkipErrorsDoNotForgiveTheTimeout) {
+  const std::string good = Url("ok", "good", "");
+  const std::string held = Url("hold", "held", "hold_ms=60000");
+  test::CliRun r =
+      RunBounded({"stack", good, held, "--fill-failed", "--timeout", "2", "-o", Out()});
+  ExpectOneError(r, "cogr: error: scene 1 (" + held + "): open deadline exceeded (--timeout 2)",
+                 "");
+  r = RunBounded({"stack", good, held, "--window", "0,0,64,64", "--fill-failed", "--timeout", "2",
+                  "-o", Out()});
+  ExpectOneError(r, "cogr: error: scene 1 (" + held + "): open deadline exceeded (--timeout 2)",
+                 "");
+  const std::string catalog = (dir_ / "c.gpkg").string();
+  r = RunBounded({"catalog", "build", good, held, "--skip-errors", "-o", catalog},
+                 {"COGR_TIMEOUT=2"});
+  ExpectOneError(r, "cogr: error: " + held + ": open deadline exceeded (COGR_TIMEOUT=2)", "");
+  // A scene that fails on its own (404) is still filled or left out under the same timeout.
+  const std::string gone = server_->Url("ok/io/no_such_file.tif?t=gone");
+  r = RunBounded({"stack", good, gone, "--fill-failed", "--timeout", "30", "-o", Out()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err.rfind("cogr: warning: filled failed scene 1: ", 0), 0u) << r.err;
+  std::filesystem::remove(Out());
+  r = RunBounded(
+      {"catalog", "build", good, gone, "--skip-errors", "--timeout", "30", "-o", catalog});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind(catalog + ": 1 scenes, ", 0), 0u) << r.out;
 }
 
 }  // namespace
