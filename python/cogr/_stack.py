@@ -133,7 +133,8 @@ class Stack:
         """Reads every scene at once (all reads in flight) into one numpy array of .shape; each
         scene decodes straight into its slice. A failing scene raises (its URI in the message)
         unless fill_failed=True: it is then filled. return_failed=True returns (array, failed),
-        failed a list of (scene index, message)."""
+        failed a list of (scene index, message). timeout_ms bounds the whole read (0 = none):
+        past it, cogr.errors.Cancelled is raised, fill_failed or not."""
         arr, failed, _ = self._read(fill_failed, timeout_ms)
         return (arr, failed) if return_failed else arr
 

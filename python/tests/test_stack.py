@@ -99,6 +99,21 @@ def test_missing_scene_filled_and_listed():
     assert (arr[1] == 65535).all()
 
 
+def test_timeout_is_not_a_failed_scene(tmp_path):
+    # fill_failed fills scenes that fail on their own, not scenes the read's own timeout cut
+    # short: past it the read raises (it used to return fill for them).
+    big = str(tmp_path / "big.tif")
+    data = np.random.default_rng(1).integers(1, 4000, (1, 2048, 2048), dtype=np.uint16)
+    cogr.write(big, data, tiled=True, blockxsize=256, blockysize=256, compress="deflate")
+    st = cogr.stack([big, big], window=(0, 0, 2048, 2048), fill_failed=True)
+    with pytest.raises(cogr.errors.Cancelled) as e:
+        st.read(fill_failed=True, timeout_ms=1)
+    assert str(e.value) == f"scene 0 ({big}): read deadline exceeded (timeout 1 ms)"
+    arr, failed = st.read(fill_failed=True, timeout_ms=60000, return_failed=True)
+    assert failed == []
+    np.testing.assert_array_equal(arr[:, 0], np.concatenate([data, data]))
+
+
 def test_other_crs_raises_naming_it():
     other = path("s4_32634.tif")
     with pytest.raises(cogr.errors.InvalidArgument) as e:
