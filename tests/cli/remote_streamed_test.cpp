@@ -46,6 +46,16 @@ class CliRemoteStreamed : public test::CliNginxSuite<CliRemoteStreamed> {
     std::filesystem::remove(shm_);
     test::CliFixture::TearDown();
   }
+  // This test's files in /dev/shm: the output and any temporary file next to it.
+  std::vector<std::string> ShmLeftovers() const {
+    std::vector<std::string> left;
+    const std::string stem = "cogr_remote_streamed_" + std::to_string(getpid());
+    for (const auto& e : std::filesystem::directory_iterator("/dev/shm")) {
+      if (e.path().filename().string().find(stem) != std::string::npos)
+        left.push_back(e.path().string());
+    }
+    return left;
+  }
   std::string shm_;
 };
 
@@ -146,13 +156,7 @@ TEST_F(CliRemoteStreamed, AFailedStripLeavesNoOutput) {
   EXPECT_NE(r.err.find("404"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << r.err;
   EXPECT_FALSE(std::filesystem::exists(shm_));
-  std::vector<std::string> left;
-  for (const auto& e : std::filesystem::directory_iterator("/dev/shm")) {
-    if (e.path().filename().string().find("cogr_remote_streamed_" + std::to_string(getpid())) !=
-        std::string::npos)
-      left.push_back(e.path().string());
-  }
-  EXPECT_TRUE(left.empty()) << left.front();
+  EXPECT_EQ(ShmLeftovers(), std::vector<std::string>{}) << "the output or its temporary file";
 }
 
 // The output cannot grow past 1 MiB (RLIMIT_FSIZE, SIGXFSZ ignored: a full tmpfs) while strips
@@ -169,13 +173,7 @@ TEST_F(CliRemoteStreamed, AnOutputThatCannotGrowFailsNamingIt) {
   EXPECT_EQ(r.err.find(url), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << r.err;
   EXPECT_FALSE(std::filesystem::exists(shm_));
-  std::vector<std::string> left;
-  for (const auto& e : std::filesystem::directory_iterator("/dev/shm")) {
-    if (e.path().filename().string().find("cogr_remote_streamed_" + std::to_string(getpid())) !=
-        std::string::npos)
-      left.push_back(e.path().string());
-  }
-  EXPECT_TRUE(left.empty()) << left.front();
+  EXPECT_EQ(ShmLeftovers(), std::vector<std::string>{}) << "the output or its temporary file";
 }
 
 }  // namespace

@@ -22,6 +22,26 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr uint8_t kPattern = 0xA5;  // what the destination holds before a read
 
+// Bounds a read at `delay` from now: a deadline (how 0) or a token cancelled from another
+// thread (how 1; cancelled here when `delay` is 0, whatever the scheduler does with a thread).
+// The returned thread, if any, is the canceller: join it after the read.
+template <class Options>
+std::thread BoundAfter(Options& o, int how, Clock::duration delay) {
+  if (how == 0) {
+    o.deadline = Clock::now() + delay;
+    return {};
+  }
+  o.cancel = CancelToken::Create();
+  if (delay == Clock::duration::zero()) {
+    o.cancel->Cancel();
+    return {};
+  }
+  return std::thread([token = o.cancel, delay] {
+    std::this_thread::sleep_for(delay);
+    token->Cancel();
+  });
+}
+
 // 4096 x 4096 uint16, deflate, 256² tiles, overviews 2 and 4, nodata 0 (so a mask read reads
 // the pixels): 32 MiB decoded, enough work that a deadline can fall inside the read.
 class MidReadDeadline : public ::testing::Test {
@@ -109,20 +129,7 @@ class MidReadDeadline : public ::testing::Test {
         Array out;
         out.data.assign(full.data.size(), kPattern);
         ReadOptions o = base;
-        std::thread canceller;
-        if (how == 0) {
-          o.deadline = Clock::now() + delay;
-        } else {
-          o.cancel = CancelToken::Create();
-          if (k == 0) {
-            o.cancel->Cancel();  // "now", whatever the scheduler does with a thread
-          } else {
-            canceller = std::thread([token = o.cancel, delay] {
-              std::this_thread::sleep_for(delay);
-              token->Cancel();
-            });
-          }
-        }
+        std::thread canceller = BoundAfter(o, how, delay);
         Status st = read(o, out);
         if (canceller.joinable()) canceller.join();
         const std::string where =
@@ -222,20 +229,7 @@ TEST_F(MidReadDeadline, StackReadsAreCompleteOrCancelled) {
               " us";
           StackReadOptions o;
           o.on_error = on_error;
-          std::thread canceller;
-          if (how == 0) {
-            o.deadline = Clock::now() + delay;
-          } else {
-            o.cancel = CancelToken::Create();
-            if (k == 0) {
-              o.cancel->Cancel();  // "now", whatever the scheduler does with a thread
-            } else {
-              canceller = std::thread([token = o.cancel, delay] {
-                std::this_thread::sleep_for(delay);
-                token->Cancel();
-              });
-            }
-          }
+          std::thread canceller = BoundAfter(o, how, delay);
           auto got = open_too ? Stack::OpenAndRead(uris, so, o) : full->Read(o);
           if (canceller.joinable()) canceller.join();
           if (got.ok()) {
