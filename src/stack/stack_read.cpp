@@ -55,13 +55,6 @@ Status NameTimeout(Status st, const CallBudget& budget) {
   return Status(st.code(), std::move(message));
 }
 
-// kFill forgives a scene's failure, but not the call's own deadline or cancellation (its
-// result would be fill where the scene's pixels should be). Asked after every scene has ended.
-bool ForgivenUnderFill(const Status& scene, const std::shared_ptr<CancelToken>& caller_cancel,
-                       std::optional<Clock::time_point> deadline) {
-  return !StoppedByCallBound(scene, caller_cancel, deadline);
-}
-
 }  // namespace
 
 Result<StackRead> Stack::OpenAndRead(const std::vector<std::string>& uris,
@@ -237,7 +230,7 @@ Result<StackRead> Stack::OpenAndRead(const std::vector<std::string>& uris,
     if (s.scenes_[i].dataset) result.scenes[i].io = s.scenes_[i].dataset->io_stats();
     if (st.ok()) continue;
     if (read_options.on_error == StackOnError::kFill &&
-        ForgivenUnderFill(st, read_options.cancel, deadline)) {
+        !StoppedByCallBound(st, read_options.cancel, deadline)) {
       internal::FillArray(SubView(ArrayView::Of(result.data), i * nb, nb, 0, h, 0, w),
                           s.scenes_[i].fill);
       result.failed.push_back(i);
@@ -404,7 +397,7 @@ Status Stack::ReadInto(const ArrayView& out, const StackReadOptions& options,
     const std::string& uri = scenes_[i].uri;
     if (scenes_[i].dataset) st = NameScene(st, i, uri);
     if (options.on_error == StackOnError::kFill &&
-        ForgivenUnderFill(st, options.cancel, deadline)) {
+        !StoppedByCallBound(st, options.cancel, deadline)) {
       internal::FillArray(SubView(out, i * nb, nb, 0, height_, 0, width_), scenes_[i].fill);
       if (result) {
         result->failed.push_back(i);
@@ -493,7 +486,8 @@ Result<StackSample> Stack::Sample(const std::vector<std::pair<double, double>>& 
     }
     Status st = results[i].status();
     if (scenes_[i].dataset) st = NameScene(st, i, scenes_[i].uri);
-    if (options.on_error == StackOnError::kFail || !ForgivenUnderFill(st, options.cancel, deadline))
+    if (options.on_error == StackOnError::kFail ||
+        !!StoppedByCallBound(st, options.cancel, deadline))
       return NameTimeout(st, budget);
     for (size_t k = 0; k < xy.size() * nb; ++k)
       internal::StoreScalar(dtype_, scenes_[i].fill, dst + k * sb);
