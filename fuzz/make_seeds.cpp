@@ -9,6 +9,7 @@
 //   OUT_DIR/catalog_header/ each file's stored header and footprint, as a catalog keeps them
 // Run by fuzz/make_corpus.sh; the output is regenerated each run, never committed.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -24,6 +25,9 @@
 #include "tiff/ifd_parse.hpp"
 #include "util/fuzz.hpp"
 
+#ifdef COGR_FUZZ_SEEDS_HAVE_LERC
+#include <Lerc_c_api.h>
+#endif
 #ifdef COGR_FUZZ_SEEDS_HAVE_LZMA
 #include <lzma.h>
 #endif
@@ -212,6 +216,75 @@ void SeedGeoJson(const fs::path& out) {
   }
 }
 
+#ifdef COGR_FUZZ_SEEDS_HAVE_LERC
+// LERC2 blobs of every version, made by liblerc (tests/data holds version 4 float tiles only):
+// lookup-table and plain blocks, raw values, several values per pixel, several bands with masks
+// of their own, Huffman-coded bytes and lossless float planes.
+void SeedLerc(const fs::path& out) {
+  constexpr int kW = 24, kH = 20;
+  struct Case {
+    const char* name;
+    int version;
+    unsigned int type;  // liblerc's: 1 uint8, 3 uint16, 6 float32
+    int depth, bands;
+    bool masked;
+    double max_z;
+    bool noise = false;  // bytes no block coding shrinks: raw values
+  };
+  const Case cases[] = {
+      {"u16-lut", 2, 3, 1, 1, true, 0.5},
+      {"u16-lut", 3, 3, 1, 1, true, 0.5},
+      {"u16-lut", 4, 3, 1, 1, true, 0.5},
+      {"u16-depth3-diff", 5, 3, 3, 1, true, 0.5},
+      {"u16-depth3", 6, 3, 3, 1, false, 0.5},
+      {"f32-lossy", 5, 6, 1, 1, true, 0.01},
+      {"f32-lossless-planes", 6, 6, 1, 1, false, 0},
+      {"f32-3bands-masks", 5, 6, 1, 3, true, 0.01},
+      {"f32-3bands-masks", 6, 6, 1, 3, true, 0.01},
+      {"u8-rgb-huffman", 6, 1, 3, 1, false, 0.5},
+      {"u8-raw", 3, 1, 1, 1, false, 0.5, true},
+  };
+  for (const Case& c : cases) {
+    const size_t n = size_t{kW} * kH * c.depth * c.bands;
+    std::vector<uint8_t> raw(n * (c.type == 6 ? 4 : c.type == 3 ? 2 : 1));
+    for (size_t i = 0; i < n; ++i) {
+      const double v = (i % 9 < 6) ? 40 + i % 3 : std::fmod(i * 7.31, 200.0);
+      if (c.type == 6) {
+        const float f = static_cast<float>(v * 0.37 + std::sin(double(i)));
+        std::memcpy(raw.data() + 4 * i, &f, 4);
+      } else if (c.type == 3) {
+        const uint16_t u = static_cast<uint16_t>(v * 50);
+        std::memcpy(raw.data() + 2 * i, &u, 2);
+      } else {
+        raw[i] = static_cast<uint8_t>(c.noise ? (i * 2654435761u) >> 13 : size_t(v));
+      }
+    }
+    std::vector<uint8_t> valid(size_t{kW} * kH * c.bands, 1);
+    for (size_t k = 0; k < valid.size(); ++k) valid[k] = k % (11 + k / (kW * kH)) != 0;
+    std::vector<uint8_t> blob(raw.size() * 2 + 4096);
+    unsigned int written = 0;
+    if (lerc_encodeForVersion(raw.data(), c.version, c.type, c.depth, kW, kH, c.bands,
+                              c.masked ? c.bands : 0, c.masked ? valid.data() : nullptr, c.max_z,
+                              blob.data(), static_cast<unsigned int>(blob.size()), &written) != 0) {
+      continue;
+    }
+    blob.resize(written);
+    cogr::codec::BlockInfo info;
+    info.width = kW;
+    info.height = kH;
+    info.samples = static_cast<uint16_t>(c.depth * c.bands);
+    info.bits_per_sample = c.type == 6 ? 32 : c.type == 3 ? 16 : 8;
+    info.sample_format = c.type == 6 ? 3 : 1;
+    info.lerc_parameters = {4, 0};
+    auto input = cogr::internal::EncodeFuzzDecodeInput(info, blob);
+    if (input) {
+      Write(out / "decode_lerc",
+            std::string("synthetic-") + c.name + "-v" + std::to_string(c.version), *input);
+    }
+  }
+}
+#endif
+
 void SeedSynthetic(const fs::path& out) {
   SeedGeoJson(out);
 #ifdef COGR_FUZZ_SEEDS_HAVE_LZMA
@@ -232,6 +305,9 @@ void SeedSynthetic(const fs::path& out) {
     input = cogr::internal::EncodeFuzzDecodeInput(info, xz);
     if (input) Write(out / "decode_lzma", "synthetic-u8-32x16-pred2", *input);
   }
+#endif
+#ifdef COGR_FUZZ_SEEDS_HAVE_LERC
+  SeedLerc(out);
 #endif
   // A few GeoKeys directories no file of tests/data has: user-defined geographic CRS with an
   // ellipsoid by axes, and a user-defined Transverse Mercator.

@@ -1,5 +1,7 @@
-// Compression 34887: LERC (Esri's Limited Error Raster Compression), decoded by liblerc, as GDAL
-// writes it: one blob per block, optionally wrapped in zlib-deflate or zstd (LERC_PARAMETERS[1]).
+// Compression 34887: LERC (Esri's Limited Error Raster Compression) as GDAL writes it: one blob
+// per block, optionally wrapped in zlib-deflate or zstd (LERC_PARAMETERS[1]). LERC2 blobs are
+// decoded by codec/lerc2.cpp, which checks what liblerc trusts; Huffman-coded values, lossless
+// float planes and LERC1 blobs by liblerc.
 // Pixels the blob's mask marks invalid become NaN for floats and 0 for integers, as libtiff
 // returns them; an 8-bit block with one sample more than the blob gets that sample (alpha) from
 // the mask, also as libtiff does.
@@ -12,6 +14,7 @@
 #include <limits>
 
 #include "codec/codec_internal.hpp"
+#include "codec/lerc2.hpp"
 #include "util/checked.hpp"
 
 namespace cogr::internal {
@@ -49,7 +52,6 @@ void SetInvalid(uint8_t* p, uint32_t type, uint32_t bytes) {
 }  // namespace
 
 Status DecodeLerc(ByteSpan in, MutableByteSpan out, const codec::BlockInfo& info) {
-  COGR_RETURN_IF_ERROR(LoadLerc());  // libLerc is opened here, on first use
   const uint32_t type = LercTypeOf(info);
   if (type == UINT32_MAX) {
     return Status::Unsupported("lerc: " + Num(info.bits_per_sample) +
@@ -84,25 +86,42 @@ Status DecodeLerc(ByteSpan in, MutableByteSpan out, const codec::BlockInfo& info
     return Status::InvalidFile("lerc: blob of " + Num(blob.size()) + " bytes");
   const auto blob_size = static_cast<unsigned int>(blob.size());
 
-  // {version, dataType, nDepth, nCols, nRows, nBands, nValidPixels, blobSize, nMasks}
-  unsigned int blob_info[9] = {};
-  if (lerc_getBlobInfo(blob.data(), blob_size, blob_info, nullptr, 9, 0) != 0) {
-    return Status::InvalidFile("lerc: not a LERC blob (" + Num(blob.size()) + " bytes)");
+  // LERC2 blobs are decoded by cogr (codec/lerc2.hpp), except Huffman-coded values and lossless
+  // float planes; those and LERC1 blobs go to liblerc.
+  Lerc2Info lerc2;
+  bool native = false;
+  if (blob.size() >= 6 && std::memcmp(blob.data(), "Lerc2 ", 6) == 0) {
+    COGR_ASSIGN_OR_RETURN(lerc2, ReadLerc2Info(blob));
+    native = !lerc2.needs_liblerc;
   }
-  const uint32_t depth = blob_info[2];
-  const uint32_t bands = blob_info[5];
-  const uint32_t masks = blob_info[8];
-  if (blob_info[1] != type) {
-    return Status::InvalidFile("lerc: blob has data type " + Num(blob_info[1]) + ", block needs " +
-                               Num(type));
+  if (!native) {
+    COGR_RETURN_IF_ERROR(LoadLerc());  // libLerc is opened here, on first use
+    // {version, dataType, nDepth, nCols, nRows, nBands, nValidPixels, blobSize, nMasks}
+    unsigned int blob_info[9] = {};
+    if (lerc_getBlobInfo(blob.data(), blob_size, blob_info, nullptr, 9, 0) != 0) {
+      return Status::InvalidFile("lerc: not a LERC blob (" + Num(blob.size()) + " bytes)");
+    }
+    if (blob_info[7] > blob.size()) {
+      return Status::InvalidFile("lerc: blob needs " + Num(blob_info[7]) + " bytes, block has " +
+                                 Num(blob.size()));
+    }
+    lerc2.data_type = blob_info[1];
+    lerc2.depth = blob_info[2];
+    lerc2.cols = blob_info[3];
+    lerc2.rows = blob_info[4];
+    lerc2.bands = blob_info[5];
+    lerc2.masks = blob_info[8];
   }
-  if (blob_info[3] != info.width || blob_info[4] != info.height) {
-    return Status::InvalidFile("lerc: blob is " + Num(blob_info[3]) + " x " + Num(blob_info[4]) +
+  const uint32_t depth = lerc2.depth;
+  const uint32_t bands = lerc2.bands;
+  const uint32_t masks = lerc2.masks;
+  if (lerc2.data_type != type) {
+    return Status::InvalidFile("lerc: blob has data type " + Num(lerc2.data_type) +
+                               ", block needs " + Num(type));
+  }
+  if (lerc2.cols != info.width || lerc2.rows != info.height) {
+    return Status::InvalidFile("lerc: blob is " + Num(lerc2.cols) + " x " + Num(lerc2.rows) +
                                ", block is " + Num(info.width) + " x " + Num(info.height));
-  }
-  if (blob_info[7] > blob.size()) {
-    return Status::InvalidFile("lerc: blob needs " + Num(blob_info[7]) + " bytes, block has " +
-                               Num(blob.size()));
   }
   const bool is_float = type == kFloat || type == kDouble;
   const bool interleaved = depth == samples && bands == 1;
@@ -116,13 +135,22 @@ Status DecodeLerc(ByteSpan in, MutableByteSpan out, const codec::BlockInfo& info
   if (masks != 0 && masks != 1 && !(band_sequential && masks == bands)) {
     return Status::InvalidFile("lerc: blob has " + Num(masks) + " masks");
   }
-  uint8_t* mask = masks == 0
-                      ? nullptr
-                      : Scratch(ScratchSlot::kLercMask, static_cast<size_t>(pixels * masks)).data();
-  const int cols = static_cast<int>(info.width);  // == blob_info[3], an unsigned int from liblerc
+  MutableByteSpan mask_span;
+  if (masks != 0) mask_span = Scratch(ScratchSlot::kLercMask, static_cast<size_t>(pixels * masks));
+  uint8_t* mask = mask_span.data();
+  const int cols = static_cast<int>(info.width);  // == the blob's, at most max_image_dimension
   const int rows = static_cast<int>(info.height);
-  if (blob_info[3] > INT_MAX || blob_info[4] > INT_MAX)
+  if (lerc2.cols > INT_MAX || lerc2.rows > INT_MAX)
     return Status::InvalidFile("lerc: blob too large");
+  // Decodes `values_bytes` of values (all bands, `depth` values per pixel) into `dst`.
+  auto decode = [&](uint8_t* dst, size_t values_bytes) -> Status {
+    if (native) return DecodeLerc2(blob, lerc2, MutableByteSpan(dst, values_bytes), mask_span);
+    if (lerc_decode(blob.data(), blob_size, static_cast<int>(masks), mask, static_cast<int>(depth),
+                    cols, rows, static_cast<int>(bands), type, dst) != 0) {
+      return Status::InvalidFile("lerc: corrupt blob (" + Num(blob.size()) + " bytes)");
+    }
+    return Status::OK();
+  };
 
   // libtiff encodes the samples of a big-endian file in file order (it swaps them before the
   // encoder) and swaps them back after decoding; GDAL reads them so. Masked samples are set
@@ -130,10 +158,7 @@ Status DecodeLerc(ByteSpan in, MutableByteSpan out, const codec::BlockInfo& info
   const bool swap = sample_bytes > 1 && NeedsSwap(info.big_endian);
   if (band_sequential) {
     MutableByteSpan planes = Scratch(ScratchSlot::kLercBands, out.size());
-    if (lerc_decode(blob.data(), blob_size, static_cast<int>(masks), mask, 1, cols, rows,
-                    static_cast<int>(bands), type, planes.data()) != 0) {
-      return Status::InvalidFile("lerc: corrupt blob (" + Num(blob.size()) + " bytes)");
-    }
+    COGR_RETURN_IF_ERROR(decode(planes.data(), planes.size()));
     if (swap) SwapWords(planes, sample_bytes);
     for (uint64_t i = 0; i < pixels; ++i) {
       for (uint32_t j = 0; j < samples; ++j) {
@@ -149,10 +174,7 @@ Status DecodeLerc(ByteSpan in, MutableByteSpan out, const codec::BlockInfo& info
     return Status::OK();
   }
 
-  if (lerc_decode(blob.data(), blob_size, static_cast<int>(masks), mask, static_cast<int>(depth),
-                  cols, rows, 1, type, out.data()) != 0) {
-    return Status::InvalidFile("lerc: corrupt blob (" + Num(blob.size()) + " bytes)");
-  }
+  COGR_RETURN_IF_ERROR(decode(out.data(), static_cast<size_t>(pixels * depth * sample_bytes)));
   if (swap) SwapWords(out, sample_bytes);
   if (alpha_from_mask) {
     // The blob filled the first pixels * (samples - 1) bytes; spread them out from the end
