@@ -311,6 +311,194 @@ Status DecodeBitStuffed(Reader& r, size_t max_count, int version, BitStuffScratc
   return Status::OK();
 }
 
+// ---- Huffman-coded bytes ----------------------------------------------------------------------
+
+// The code table (a version, the table size, the range [i0, i1) of symbols, wrapping around the
+// table, their code lengths bit-stuffed, then their codes), and the coded stream: most
+// significant bit first within little-endian 32-bit words. Codes must be prefix-free.
+class HuffmanDecoder {
+ public:
+  Status ReadTable(Reader& r, int lerc_version) {
+    int32_t head[4];
+    for (int32_t& v : head)
+      if (!r.Get(&v)) return Truncated("Huffman table");
+    const int32_t size = head[1], i0 = head[2], i1 = head[3];
+    if (head[0] < 2) return Bad("Huffman table version " + std::to_string(head[0]));
+    auto wrap = [size](int32_t i) { return i < size ? i : i - size; };
+    if (size <= 0 || size > (1 << 15) || i0 < 0 || i0 >= i1 || i1 > 2 * size || wrap(i0) >= size ||
+        wrap(i1 - 1) >= size) {
+      return Bad("Huffman table of " + std::to_string(size) + " symbols, range [" +
+                 std::to_string(i0) + ", " + std::to_string(i1) + ")");
+    }
+    std::vector<uint32_t> lengths;
+    BitStuffScratch scratch;
+    COGR_RETURN_IF_ERROR(DecodeBitStuffed(r, size_t(i1 - i0), lerc_version, &scratch, &lengths));
+    if (lengths.size() != size_t(i1 - i0))
+      return Bad("Huffman table with " + Num(lengths.size()) + " code lengths for " +
+                 std::to_string(i1 - i0) + " symbols");
+    // The codes, each `length` bits.
+    const uint8_t* start = r.pos();
+    size_t at = 0;
+    int bit = 0;
+    int max_len = 0;
+    nodes_.assign(1, Node{});
+    std::vector<std::pair<int, uint32_t>> codes(size_t(size), {0, 0});
+    for (int32_t i = i0; i < i1; ++i) {
+      const int len = int(lengths[size_t(i - i0)]);
+      if (len == 0) continue;
+      if (len > 32) return Bad("Huffman code of " + std::to_string(len) + " bits");
+      if (r.left() - at < 4) return Truncated("Huffman codes");
+      uint32_t word;
+      std::memcpy(&word, start + at, 4);
+      uint32_t code = (word << bit) >> (32 - len);
+      if (32 - bit >= len) {
+        bit += len;
+        if (bit == 32) bit = 0, at += 4;
+      } else {
+        bit += len - 32;
+        at += 4;
+        if (r.left() - at < 4) return Truncated("Huffman codes");
+        std::memcpy(&word, start + at, 4);
+        code |= word >> (32 - bit);
+      }
+      codes[size_t(wrap(i))] = {len, code};
+      max_len = std::max(max_len, len);
+    }
+    if (!r.Skip(at + (bit > 0 ? 4 : 0))) return Truncated("Huffman codes");
+    if (max_len == 0) return Bad("Huffman table without codes");
+    // A tree of every code, and a table of the first lut_bits_ bits for the short ones.
+    lut_bits_ = std::min(max_len, 12);
+    lut_.assign(size_t{1} << lut_bits_, {0, 0});
+    for (size_t k = 0; k < codes.size(); ++k) {
+      const auto [len, code] = codes[k];
+      if (len == 0) continue;
+      int32_t node = 0;
+      for (int b = len - 1; b >= 0; --b) {
+        if (nodes_[size_t(node)].symbol >= 0) return Bad("Huffman codes that are not prefix-free");
+        const int next = int((code >> b) & 1);
+        if (nodes_[size_t(node)].child[next] < 0) {
+          nodes_[size_t(node)].child[next] = int32_t(nodes_.size());
+          nodes_.push_back(Node{});
+        }
+        node = nodes_[size_t(node)].child[next];
+      }
+      Node& leaf = nodes_[size_t(node)];
+      if (leaf.symbol >= 0 || leaf.child[0] >= 0 || leaf.child[1] >= 0)
+        return Bad("Huffman codes that are not prefix-free");
+      leaf.symbol = int32_t(k);
+      if (len <= lut_bits_) {
+        const uint32_t first = code << (lut_bits_ - len);
+        for (uint32_t j = 0; j < (uint32_t{1} << (lut_bits_ - len)); ++j)
+          lut_[first | j] = {int16_t(len), int32_t(k)};
+      }
+    }
+    return Status::OK();
+  }
+
+  // The coded stream starts at r; two zero words after its end let a code be peeked at freely.
+  void Begin(const Reader& r) {
+    stream_words_ = (r.left() + 3) / 4;
+    words_.assign(stream_words_ + 2, 0);
+    std::memcpy(words_.data(), r.pos(), r.left());
+    word_ = 0;
+    bit_ = 0;
+  }
+
+  bool Next(int* symbol) {
+    if (word_ >= stream_words_) return false;
+    const uint64_t x = (uint64_t{words_[word_]} << 32 | words_[word_ + 1]) << bit_;
+    const auto [len, sym] = lut_[size_t(x >> (64 - lut_bits_))];
+    if (len > 0) {
+      Advance(len);
+      *symbol = sym;
+      return true;
+    }
+    int32_t node = 0;
+    for (int steps = 0; steps < 32; ++steps) {
+      const uint64_t y = (uint64_t{words_[word_]} << 32 | words_[word_ + 1]) << bit_;
+      node = nodes_[size_t(node)].child[y >> 63];
+      Advance(1);
+      if (node < 0) return false;
+      if (nodes_[size_t(node)].symbol >= 0) {
+        *symbol = nodes_[size_t(node)].symbol;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // The stream's length as the writer counts it: the words used, and one more.
+  size_t BytesUsed() const { return 4 * (word_ + (bit_ > 0 ? 1 : 0) + 1); }
+
+ private:
+  struct Node {
+    int32_t child[2] = {-1, -1};
+    int32_t symbol = -1;
+  };
+  void Advance(int bits) {
+    bit_ += bits;
+    word_ += size_t(bit_ >> 5);
+    bit_ &= 31;
+  }
+
+  std::vector<Node> nodes_;
+  std::vector<std::pair<int16_t, int32_t>> lut_;
+  int lut_bits_ = 0;
+  std::vector<uint32_t> words_;
+  size_t stream_words_ = 0, word_ = 0;
+  int bit_ = 0;
+};
+
+// 8-bit values: each one's code (mode 2), or the difference to its left neighbour, else the one
+// above, else the previous value (mode 1), depth by depth.
+template <class T>
+Status DecodeHuffmanValues(ByteSpan band, const Header& h, const Layout& lay,
+                           const std::vector<uint8_t>& bits, T* data) {
+  static_assert(sizeof(T) == 1);
+  Reader r(band.data() + lay.values_at, band.size() - lay.values_at);
+  HuffmanDecoder huffman;
+  COGR_RETURN_IF_ERROR(huffman.ReadTable(r, h.version));
+  huffman.Begin(r);
+  const int offset = h.dt == kChar ? 128 : 0;
+  const size_t rows = size_t(h.rows), cols = size_t(h.cols), depth = size_t(h.depth);
+  const bool all_valid = uint64_t(h.valid) == h.pixels();
+  auto valid = [&](size_t k) { return all_valid || (bits[k >> 3] & (0x80u >> (k & 7))) != 0; };
+  auto broken = [] { return Bad("Huffman stream broken or past the blob"); };
+  int sym = 0;
+  if (band.data()[lay.values_at - 1] == 1) {  // differences
+    for (size_t d = 0; d < depth; ++d) {
+      T prev = 0;
+      for (size_t i = 0, k = 0; i < rows; ++i) {
+        for (size_t j = 0; j < cols; ++j, ++k) {
+          if (!valid(k)) continue;
+          if (!huffman.Next(&sym)) return broken();
+          const size_t m = k * depth + d;
+          T v = static_cast<T>(sym - offset);
+          if (j > 0 && valid(k - 1)) {
+            v = static_cast<T>(v + prev);
+          } else if (i > 0 && valid(k - cols)) {
+            v = static_cast<T>(v + data[m - cols * depth]);
+          } else {
+            v = static_cast<T>(v + prev);
+          }
+          data[m] = v;
+          prev = v;
+        }
+      }
+    }
+  } else {  // values
+    for (size_t k = 0; k < rows * cols; ++k) {
+      if (!valid(k)) continue;
+      for (size_t d = 0; d < depth; ++d) {
+        if (!huffman.Next(&sym)) return broken();
+        data[k * depth + d] = static_cast<T>(sym - offset);
+      }
+    }
+  }
+  if (huffman.BytesUsed() > r.left()) return Truncated("Huffman stream");
+  return Status::OK();
+}
+
 // ---- values ---------------------------------------------------------------------------------
 
 // The type a block's offset is stored as: the data type, or a smaller one (`code`, 2 bits).
@@ -494,9 +682,9 @@ class Band {
         return bad(Num(q_.size()) + " values for " + Num(valid) + " valid pixels");
     }
     size_t n = 0;
-    if (!diff && scale >= 0) {
-      // offset + q * scale grows with q, so when the smallest and the largest result convert
-      // to T, all do: no check per value.
+    if (!diff && scale >= 0 && std::isfinite(scale)) {
+      // offset + q * scale grows with q (an infinite scale would make 0 * scale NaN), so when
+      // the smallest and the largest result convert to T, all do: no check per value.
       const uint32_t q_max = *std::max_element(q_.begin(), q_.end());
       const double lo = std::min(offset, z_max), hi = std::min(offset + q_max * scale, z_max);
       T unused;
@@ -611,9 +799,11 @@ Status DecodeBandValues(ByteSpan band, const Header& h, const Layout& lay,
       return b.DecodeBlocks(r, z_max, data);
     }
     case Coding::kHuffman:
+      if constexpr (sizeof(T) == 1) return DecodeHuffmanValues(band, h, lay, bits, data);
+      break;
     case Coding::kFloatPlanes: break;
   }
-  return Status::Unsupported("lerc: Huffman-coded values are decoded by liblerc");
+  return Status::Unsupported("lerc: lossless float planes are decoded by liblerc");
 }
 
 // Decodes into `values` as T, through an aligned copy when `values` is not aligned for T.
@@ -686,8 +876,7 @@ Result<Lerc2Info> ReadLerc2Info(ByteSpan blob) {
         if (i > 0 && (lay.mask_bytes > 0 || partial != any_partial || h.valid == 0))
           own_masks = true;
         any_partial = any_partial || partial;
-        if (lay.coding == Coding::kHuffman || lay.coding == Coding::kFloatPlanes)
-          info.needs_liblerc = true;
+        if (lay.coding == Coding::kFloatPlanes) info.needs_liblerc = true;
         info.bytes += band.size();
         ++info.bands;
         return Status::OK();

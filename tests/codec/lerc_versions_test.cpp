@@ -130,12 +130,12 @@ int CodingOf(const std::vector<uint8_t>& blob, const LercType& t, int version, u
 }
 
 // cogr's own LERC2 decoder gives liblerc's bytes, values and masks, for every blob it decodes;
-// it leaves Huffman-coded values and lossless float planes (and only those) to liblerc.
-void ExpectSameAsLiblerc(const std::vector<uint8_t>& blob, bool huffman_or_planes,
+// it leaves lossless float planes (and only those) to liblerc.
+void ExpectSameAsLiblerc(const std::vector<uint8_t>& blob, bool float_planes,
                          const std::string& what) {
   auto info = internal::ReadLerc2Info(blob);
   ASSERT_TRUE(info.ok()) << what << ": " << info.status().ToString();
-  EXPECT_EQ(info->needs_liblerc, huffman_or_planes) << what;
+  EXPECT_EQ(info->needs_liblerc, float_planes) << what;
   if (info->needs_liblerc) return;
   unsigned int lib_info[9] = {};
   ASSERT_EQ(lerc_getBlobInfo(blob.data(), static_cast<unsigned int>(blob.size()), lib_info, nullptr,
@@ -242,7 +242,7 @@ TEST(CodecLercVersions, EveryVersionTypeDepthAndMaskDecodes) {
                 }
               }
               EXPECT_EQ(bad, 0u) << what;
-              ExpectSameAsLiblerc(blob, coding >= 2, what);
+              ExpectSameAsLiblerc(blob, coding == 3, what);
               ++cases;
             }
           }
@@ -348,12 +348,33 @@ std::vector<uint8_t> MaskedUint16Blob(int version) {
   return blob;
 }
 
+// 8-bit lossless values with a mask: Huffman-coded (differences from version 2, values from 4).
+std::vector<uint8_t> MaskedUint8HuffmanBlob(int version) {
+  constexpr uint32_t kW = 33, kH = 18;
+  std::vector<uint8_t> values(size_t{kW} * kH), valid(values.size());
+  for (size_t i = 0; i < values.size(); ++i) {
+    values[i] = uint8_t(100 + (i % kW) / 3 + (i / kW) % 5 + (i * 7) % 3);
+    valid[i] = i % 13 != 5;
+  }
+  std::vector<uint8_t> blob(values.size() * 4 + 4096);
+  unsigned int written = 0;
+  EXPECT_EQ(lerc_encodeForVersion(values.data(), version, 1, 1, kW, kH, 1, 1, valid.data(), 0.5,
+                                  blob.data(), static_cast<unsigned int>(blob.size()), &written),
+            0);
+  blob.resize(written);
+  EXPECT_EQ(CodingOf(blob, kTypes[1], version, 1, 0.5), 2) << "v" << version << " not Huffman";
+  return blob;
+}
+
 // A forged blob (checksum made to match) fails with a message, or decodes writing every byte:
-// every byte of two blobs set to 0x00, 0xFF and flipped, each decoded into buffers filled with
-// two different patterns. Under AddressSanitizer this also shows that no read leaves the blob.
+// every byte of block-coded and Huffman-coded blobs set to 0x00, 0xFF and flipped, each decoded
+// into buffers filled with two different patterns. Under AddressSanitizer this also shows that
+// no read leaves the blob.
 TEST(CodecLercVersions, ForgedBlobsFailOrWriteEveryByte) {
-  for (int version : {2, 6}) {
-    const std::vector<uint8_t> good = MaskedUint16Blob(version);
+  for (int blob_kind = 0; blob_kind < 4; ++blob_kind) {
+    const int version = blob_kind % 2 == 0 ? 2 : 6;
+    const std::vector<uint8_t> good =
+        blob_kind < 2 ? MaskedUint16Blob(version) : MaskedUint8HuffmanBlob(version);
     auto good_info = internal::ReadLerc2Info(good);
     ASSERT_TRUE(good_info.ok());
     ASSERT_FALSE(good_info->needs_liblerc);
