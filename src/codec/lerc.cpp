@@ -1,7 +1,6 @@
 // Compression 34887: LERC (Esri's Limited Error Raster Compression) as GDAL writes it: one blob
 // per block, optionally wrapped in zlib-deflate or zstd (LERC_PARAMETERS[1]). LERC2 blobs are
-// decoded by codec/lerc2.cpp, which checks what liblerc trusts; Huffman-coded values, lossless
-// float planes and LERC1 blobs by liblerc.
+// decoded by codec/lerc2.cpp, which checks what liblerc trusts; LERC1 blobs by liblerc.
 // Pixels the blob's mask marks invalid become NaN for floats and 0 for integers, as libtiff
 // returns them; an 8-bit block with one sample more than the blob gets that sample (alpha) from
 // the mask, also as libtiff does.
@@ -86,13 +85,11 @@ Status DecodeLerc(ByteSpan in, MutableByteSpan out, const codec::BlockInfo& info
     return Status::InvalidFile("lerc: blob of " + Num(blob.size()) + " bytes");
   const auto blob_size = static_cast<unsigned int>(blob.size());
 
-  // LERC2 blobs are decoded by cogr (codec/lerc2.hpp), except Huffman-coded values and lossless
-  // float planes; those and LERC1 blobs go to liblerc.
+  // LERC2 blobs are decoded by cogr (codec/lerc2.hpp); LERC1 blobs (older writers) by liblerc.
   Lerc2Info lerc2;
-  bool native = false;
-  if (blob.size() >= 6 && std::memcmp(blob.data(), "Lerc2 ", 6) == 0) {
+  const bool native = blob.size() >= 6 && std::memcmp(blob.data(), "Lerc2 ", 6) == 0;
+  if (native) {
     COGR_ASSIGN_OR_RETURN(lerc2, ReadLerc2Info(blob));
-    native = !lerc2.needs_liblerc;
   }
   if (!native) {
     COGR_RETURN_IF_ERROR(LoadLerc());  // libLerc is opened here, on first use

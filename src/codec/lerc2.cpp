@@ -499,6 +499,125 @@ Status DecodeHuffmanValues(ByteSpan band, const Header& h, const Layout& lay,
   return Status::OK();
 }
 
+// ---- lossless float planes (version 6) ----------------------------------------------------------
+
+// One byte plane: a flag, then Huffman-coded bytes (0), one repeated byte (1), the bytes as they
+// are (2) or PackBits-like runs (3). Writes exactly plane.size() bytes or fails.
+Status DecodePlane(ByteSpan in, std::vector<uint8_t>& plane) {
+  if (in.empty()) return Bad("empty float plane");
+  const size_t want = plane.size();
+  const uint8_t* p = in.data() + 1;
+  const size_t n = in.size() - 1;
+  switch (in[0]) {
+    case 0: {
+      Reader r(p, n);
+      HuffmanDecoder huffman;
+      COGR_RETURN_IF_ERROR(huffman.ReadTable(r, 5));
+      huffman.Begin(r);
+      int sym = 0;
+      for (size_t m = 0; m < want; ++m) {
+        if (!huffman.Next(&sym)) return Bad("float plane: Huffman stream broken or past its end");
+        plane[m] = static_cast<uint8_t>(sym);
+      }
+      if (huffman.BytesUsed() > r.left()) return Truncated("float plane");
+      return Status::OK();
+    }
+    case 1: {
+      uint32_t count = 0;
+      if (n < 5) return Truncated("float plane");
+      std::memcpy(&count, p + 1, 4);
+      if (count != want)
+        return Bad("float plane of " + Num(count) + " bytes, " + Num(want) + " expected");
+      std::fill(plane.begin(), plane.end(), p[0]);
+      return Status::OK();
+    }
+    case 2:
+      if (n < want) return Truncated("float plane");
+      std::memcpy(plane.data(), p, want);
+      return Status::OK();
+    case 3: {
+      size_t i = 0, o = 0;
+      while (i < n) {
+        const int head = p[i++];
+        if (head <= 127) {
+          const size_t len = size_t(head) + 1;
+          if (len > n - i || len > want - o) return Bad("float plane: run past its end");
+          std::memcpy(plane.data() + o, p + i, len);
+          i += len;
+          o += len;
+        } else {
+          const size_t len = size_t(head) - 126;
+          if (i >= n || len > want - o) return Bad("float plane: run past its end");
+          std::memset(plane.data() + o, p[i++], len);
+          o += len;
+        }
+      }
+      if (o != want) return Bad("float plane of " + Num(o) + " bytes, " + Num(want) + " expected");
+      return Status::OK();
+    }
+    default: return Bad("float plane coding " + std::to_string(int(in[0])));
+  }
+}
+
+// Sums of sign-exponent and mantissa fields, each wrapping on its own (the planes code the
+// differences of neighbours that way).
+inline uint32_t AddFields(uint32_t a, uint32_t b) {
+  constexpr uint32_t kMantissa = 0x007FFFFFu;
+  return ((a + b) & kMantissa) | ((((a >> 23) + (b >> 23)) & 0x1FFu) << 23);
+}
+inline uint64_t AddFields(uint64_t a, uint64_t b) {
+  constexpr uint64_t kMantissa = 0x000FFFFFFFFFFFFFull;
+  return (((a & kMantissa) + (b & kMantissa)) & kMantissa) |
+         ((((a >> 52) + (b >> 52)) & 0xFFFull) << 52);
+}
+
+// `cols` x `rows` units (floats: a pixel's values; depth > 1: each pixel's values are a row).
+template <class U>
+Status DecodeFloatPlanes(Reader& r, size_t cols, size_t rows, U* units) {
+  constexpr size_t kBytes = sizeof(U);
+  uint8_t predictor = 0;
+  if (!r.Get(&predictor)) return Truncated("float planes");
+  if (predictor > 2) return Bad("float plane predictor " + std::to_string(int(predictor)));
+  const size_t count = cols * rows;
+  std::vector<uint8_t> plane(count);
+  bool seen[kBytes] = {};
+  std::fill(units, units + count, U(0));
+  for (size_t k = 0; k < kBytes; ++k) {
+    uint8_t index = 0, level = 0;
+    uint32_t size = 0;
+    if (!r.Get(&index) || !r.Get(&level) || !r.Get(&size)) return Truncated("float planes");
+    if (index >= kBytes || seen[index])
+      return Bad("float plane of byte " + std::to_string(int(index)) + " (again, or past " +
+                 std::to_string(kBytes) + ")");
+    seen[index] = true;
+    if (level > 5) return Bad("float plane differenced " + std::to_string(int(level)) + " times");
+    if (r.left() < size) return Truncated("float plane");
+    COGR_RETURN_IF_ERROR(DecodePlane(ByteSpan(r.pos(), size), plane));
+    r.Skip(size);
+    for (int l = level; l > 0; --l)  // undo the byte differences
+      for (size_t i = size_t(l); i < count; ++i) plane[i] = uint8_t(plane[i] + plane[i - 1]);
+    for (size_t i = 0; i < count; ++i) units[i] |= U(plane[i]) << (8 * index);
+  }
+  if (predictor == 2) {  // differences along columns, then along rows
+    for (size_t i = 1; i < rows; ++i)
+      for (size_t j = 0; j < cols; ++j)
+        units[i * cols + j] = AddFields(units[i * cols + j], units[(i - 1) * cols + j]);
+  }
+  if (predictor >= 1) {  // along rows
+    for (size_t i = 0; i < rows; ++i)
+      for (size_t j = 1; j < cols; ++j)
+        units[i * cols + j] = AddFields(units[i * cols + j], units[i * cols + j - 1]);
+  }
+  if constexpr (kBytes == 4) {
+    // The planes hold exponent, sign, mantissa from the top; floats are sign, exponent, mantissa.
+    for (size_t i = 0; i < count; ++i) {
+      const uint32_t a = units[i];
+      units[i] = (a & 0x007FFFFFu) | (((a >> 24) & 0xFFu) << 23) | (((a >> 23) & 1u) << 31);
+    }
+  }
+  return Status::OK();
+}
+
 // ---- values ---------------------------------------------------------------------------------
 
 // The type a block's offset is stored as: the data type, or a smaller one (`code`, 2 bits).
@@ -801,9 +920,22 @@ Status DecodeBandValues(ByteSpan band, const Header& h, const Layout& lay,
     case Coding::kHuffman:
       if constexpr (sizeof(T) == 1) return DecodeHuffmanValues(band, h, lay, bits, data);
       break;
-    case Coding::kFloatPlanes: break;
+    case Coding::kFloatPlanes:
+      if constexpr (std::is_floating_point_v<T>) {
+        using U = std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>;
+        Reader r(band.data() + lay.values_at, band.size() - lay.values_at);
+        // Every value is coded, valid or not; with several values per pixel, a pixel's values
+        // are a row.
+        const size_t cols = depth > 1 ? depth : size_t(h.cols);
+        const size_t rows = depth > 1 ? pixels : size_t(h.rows);
+        std::vector<U> units(cols * rows);
+        COGR_RETURN_IF_ERROR(DecodeFloatPlanes(r, cols, rows, units.data()));
+        std::memcpy(data, units.data(), units.size() * sizeof(U));
+        return Status::OK();
+      }
+      break;
   }
-  return Status::Unsupported("lerc: lossless float planes are decoded by liblerc");
+  return Bad("values coded for another data type");
 }
 
 // Decodes into `values` as T, through an aligned copy when `values` is not aligned for T.
@@ -876,7 +1008,6 @@ Result<Lerc2Info> ReadLerc2Info(ByteSpan blob) {
         if (i > 0 && (lay.mask_bytes > 0 || partial != any_partial || h.valid == 0))
           own_masks = true;
         any_partial = any_partial || partial;
-        if (lay.coding == Coding::kFloatPlanes) info.needs_liblerc = true;
         info.bytes += band.size();
         ++info.bands;
         return Status::OK();

@@ -2,12 +2,12 @@
 //
 // liblerc trusts a blob of version 3 or later once its Fletcher-32 checksum matches, and a
 // checksum is easy to make match: a lookup-table index past the table reads liblerc's heap into
-// the pixels, and a block claiming fewer values than it has valid pixels reads past its buffer.
-// This decoder checks every count, index and offset against the blob and the block instead.
-// It covers the block ("tile") coding, raw values and constant images of every version, every
-// data type, several values per pixel and several bands with their masks; blobs whose values
-// are Huffman-coded (8-bit lossless) or coded as lossless float planes (version 6) are reported
-// as such (Lerc2Info::needs_liblerc) and left to liblerc.
+// the pixels, a block claiming fewer values than it has valid pixels reads past its buffer, and
+// its lossless-float decoder leaves bytes unwritten for planes it cannot decode. This decoder
+// checks every count, index, length and offset against the blob and the block instead, for
+// every coding: constant images, raw values, blocks (plain or lookup-table bit stuffing,
+// differences between a pixel's values), Huffman-coded bytes and lossless float planes, every
+// data type, several values per pixel and several bands with their masks.
 #pragma once
 
 #include <cstdint>
@@ -27,15 +27,14 @@ struct Lerc2Info {
   uint32_t bands = 0;
   /// 0: every pixel of every band is valid; 1: one mask for all bands; `bands`: one per band.
   uint32_t masks = 0;
-  uint64_t bytes = 0;          ///< of all the bands' blobs
-  bool needs_liblerc = false;  ///< a band's values are Huffman- or lossless-float-coded
+  uint64_t bytes = 0;  ///< of all the bands' blobs
 };
 
 /// Reads the headers of the blobs at the start of `blob`. kInvalidFile when a header is
 /// malformed or the bands disagree on size, depth or data type.
 Result<Lerc2Info> ReadLerc2Info(ByteSpan blob);
 
-/// Decodes `info` (from ReadLerc2Info on the same bytes, with needs_liblerc false): `values`
+/// Decodes `info` (from ReadLerc2Info on the same bytes): `values`
 /// receives the bands one after the other, each rows x cols pixels of `depth` values of the data
 /// type (host order), exactly info.bands * rows * cols * depth values; invalid pixels get 0.
 /// `mask`, when not empty, receives info.masks planes of rows x cols bytes, 1 for a valid pixel.

@@ -129,14 +129,10 @@ int CodingOf(const std::vector<uint8_t>& blob, const LercType& t, int version, u
   return mode == 0 ? 0 : mode == 3 ? 3 : 2;
 }
 
-// cogr's own LERC2 decoder gives liblerc's bytes, values and masks, for every blob it decodes;
-// it leaves lossless float planes (and only those) to liblerc.
-void ExpectSameAsLiblerc(const std::vector<uint8_t>& blob, bool float_planes,
-                         const std::string& what) {
+// cogr's own LERC2 decoder gives liblerc's bytes, values and masks.
+void ExpectSameAsLiblerc(const std::vector<uint8_t>& blob, const std::string& what) {
   auto info = internal::ReadLerc2Info(blob);
   ASSERT_TRUE(info.ok()) << what << ": " << info.status().ToString();
-  EXPECT_EQ(info->needs_liblerc, float_planes) << what;
-  if (info->needs_liblerc) return;
   unsigned int lib_info[9] = {};
   ASSERT_EQ(lerc_getBlobInfo(blob.data(), static_cast<unsigned int>(blob.size()), lib_info, nullptr,
                              9, 0),
@@ -242,7 +238,7 @@ TEST(CodecLercVersions, EveryVersionTypeDepthAndMaskDecodes) {
                 }
               }
               EXPECT_EQ(bad, 0u) << what;
-              ExpectSameAsLiblerc(blob, coding == 3, what);
+              ExpectSameAsLiblerc(blob, what);
               ++cases;
             }
           }
@@ -283,7 +279,7 @@ TEST(CodecLercVersions, BandsWithSharedAndOwnMasks) {
                 0)
           << what;
       blob.resize(written);
-      ExpectSameAsLiblerc(blob, false, what);
+      ExpectSameAsLiblerc(blob, what);
       auto info = internal::ReadLerc2Info(blob);
       ASSERT_TRUE(info.ok());
       EXPECT_EQ(info->bands, kBands) << what;
@@ -366,18 +362,34 @@ std::vector<uint8_t> MaskedUint8HuffmanBlob(int version) {
   return blob;
 }
 
+// Float32 values coded losslessly (version 6): byte planes, Huffman-coded.
+std::vector<uint8_t> FloatPlanesBlob() {
+  constexpr uint32_t kW = 30, kH = 22;
+  std::vector<float> values(size_t{kW} * kH);
+  for (size_t i = 0; i < values.size(); ++i)
+    values[i] = float(std::sin(double(i) * 0.37) * 1000.0 + double(i) * 0.001);
+  std::vector<uint8_t> blob(values.size() * 8 + 4096);
+  unsigned int written = 0;
+  EXPECT_EQ(lerc_encodeForVersion(values.data(), 6, 6, 1, kW, kH, 1, 0, nullptr, 0.0, blob.data(),
+                                  static_cast<unsigned int>(blob.size()), &written),
+            0);
+  blob.resize(written);
+  EXPECT_EQ(CodingOf(blob, kTypes[6], 6, 1, 0.0), 3) << "not float planes";
+  return blob;
+}
+
 // A forged blob (checksum made to match) fails with a message, or decodes writing every byte:
 // every byte of block-coded and Huffman-coded blobs set to 0x00, 0xFF and flipped, each decoded
 // into buffers filled with two different patterns. Under AddressSanitizer this also shows that
 // no read leaves the blob.
 TEST(CodecLercVersions, ForgedBlobsFailOrWriteEveryByte) {
-  for (int blob_kind = 0; blob_kind < 4; ++blob_kind) {
-    const int version = blob_kind % 2 == 0 ? 2 : 6;
-    const std::vector<uint8_t> good =
-        blob_kind < 2 ? MaskedUint16Blob(version) : MaskedUint8HuffmanBlob(version);
+  for (int blob_kind = 0; blob_kind < 5; ++blob_kind) {
+    const int version = blob_kind % 2 == 0 && blob_kind < 4 ? 2 : 6;
+    const std::vector<uint8_t> good = blob_kind < 2   ? MaskedUint16Blob(version)
+                                      : blob_kind < 4 ? MaskedUint8HuffmanBlob(version)
+                                                      : FloatPlanesBlob();
     auto good_info = internal::ReadLerc2Info(good);
     ASSERT_TRUE(good_info.ok());
-    ASSERT_FALSE(good_info->needs_liblerc);
     if (version >= 3) {
       std::vector<uint8_t> resealed = good;
       Reseal(resealed);
@@ -391,7 +403,7 @@ TEST(CodecLercVersions, ForgedBlobsFailOrWriteEveryByte) {
         if (blob == good) continue;
         if (version >= 3 && at >= 14) Reseal(blob);
         auto info = internal::ReadLerc2Info(blob);
-        if (!info.ok() || info->needs_liblerc || info->bytes > (1u << 20) ||
+        if (!info.ok() || info->bytes > (1u << 20) ||
             uint64_t{info->cols} * info->rows * info->depth * info->bands > (1u << 20)) {
           ++failed;
           continue;
@@ -418,6 +430,32 @@ TEST(CodecLercVersions, ForgedBlobsFailOrWriteEveryByte) {
     EXPECT_GT(failed, 0u);
     EXPECT_GT(decoded, 0u);
   }
+}
+
+// The forgeries liblerc's lossless float decoder returned OK for, with uninitialized bytes in
+// the pixels: two planes of the same byte, and a plane whose Huffman stream is cut short.
+TEST(CodecLercVersions, ForgedFloatPlanesFail) {
+  const std::vector<uint8_t> good = FloatPlanesBlob();
+  auto info = internal::ReadLerc2Info(good);
+  ASSERT_TRUE(info.ok());
+  std::vector<uint8_t> values(size_t{info->cols} * info->rows * 4), mask;
+  ASSERT_TRUE(internal::DecodeLerc2(good, *info, values, mask).ok());
+  // Header (90 bytes for version 6), mask size, ranges, the one-sweep and coding flags, the
+  // predictor, then plane 0: its byte index, level and size.
+  const size_t plane0 = 90 + 4 + 8 + 2 + 1;
+  uint32_t size0 = 0;
+  std::memcpy(&size0, good.data() + plane0 + 2, 4);
+  std::vector<uint8_t> bad = good;
+  bad[plane0 + 6 + size0] = good[plane0];  // plane 1 claims plane 0's byte
+  Reseal(bad);
+  EXPECT_EQ(internal::DecodeLerc2(bad, *info, values, mask).ToString(),
+            "invalid_file: lerc: float plane of byte " + std::to_string(good[plane0]) +
+                " (again, or past 4)");
+  bad = good;
+  const uint32_t shorter = size0 / 2;  // plane 0 ends halfway through its codes
+  std::memcpy(bad.data() + plane0 + 2, &shorter, 4);
+  Reseal(bad);
+  EXPECT_EQ(internal::DecodeLerc2(bad, *info, values, mask).code(), Code::kInvalidFile);
 }
 
 TEST(CodecLercVersions, Lerc2Errors) {
