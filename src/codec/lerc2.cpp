@@ -265,7 +265,7 @@ struct BitStuffScratch {
 
 // One bit-stuffed array of at most `max_count` integers, plain or through a lookup table.
 Status DecodeBitStuffed(Reader& r, size_t max_count, int version, BitStuffScratch* s,
-                        std::vector<uint32_t>* out) {
+                        std::vector<uint32_t>* out, uint32_t* bound = nullptr) {
   uint8_t head = 0;
   if (!r.Get(&head)) return Truncated("bit-stuffed block");
   const int count_bytes = (head >> 6) == 0 ? 4 : 3 - (head >> 6);
@@ -288,6 +288,7 @@ Status DecodeBitStuffed(Reader& r, size_t max_count, int version, BitStuffScratc
   if (n == 0 || n > max_count)
     return Bad("bit-stuffed block of " + Num(n) + " values in a block of " + Num(max_count));
   out->resize(n);
+  if (bound != nullptr) *bound = uint32_t((uint64_t{1} << bits) - 1);  // for lut: below
   if (!lut) {
     if (bits == 0) {  // every value 0 (writers code such a block as a constant instead)
       std::fill(out->begin(), out->end(), 0u);
@@ -303,6 +304,7 @@ Status DecodeBitStuffed(Reader& r, size_t max_count, int version, BitStuffScratc
   COGR_RETURN_IF_ERROR(Unstuff(r, table_size, bits, version, &s->words, &s->table));
   const int index_bits = std::bit_width(table_size);
   COGR_RETURN_IF_ERROR(Unstuff(r, n, index_bits, version, &s->words, out));
+  if (bound != nullptr) *bound = *std::max_element(s->table.begin(), s->table.end());
   for (uint32_t& v : *out) {
     if (v > table_size)
       return Bad("lookup index " + Num(v) + " past a table of " + Num(table_size + 1));
@@ -465,7 +467,19 @@ Status DecodeHuffmanValues(ByteSpan band, const Header& h, const Layout& lay,
   auto valid = [&](size_t k) { return all_valid || (bits[k >> 3] & (0x80u >> (k & 7))) != 0; };
   auto broken = [] { return Bad("Huffman stream broken or past the blob"); };
   int sym = 0;
-  if (band.data()[lay.values_at - 1] == 1) {  // differences
+  if (band.data()[lay.values_at - 1] == 1 && all_valid) {  // differences, no mask
+    for (size_t d = 0; d < depth; ++d) {
+      T prev = 0;
+      for (size_t i = 0; i < rows; ++i) {
+        T* row = data + i * cols * depth + d;
+        for (size_t j = 0; j < cols; ++j) {
+          if (!huffman.Next(&sym)) return broken();
+          const T base = j > 0 ? prev : i > 0 ? row[j * depth - cols * depth] : prev;
+          prev = row[j * depth] = static_cast<T>(static_cast<T>(sym - offset) + base);
+        }
+      }
+    }
+  } else if (band.data()[lay.values_at - 1] == 1) {  // differences
     for (size_t d = 0; d < depth; ++d) {
       T prev = 0;
       for (size_t i = 0, k = 0; i < rows; ++i) {
@@ -788,7 +802,8 @@ class Band {
     }
     // Quantized: offset + q * 2 * maxZError, at most the depth's maximum.
     const size_t block_pixels = size_t(i1 - i0) * size_t(j1 - j0);
-    if (Status st = DecodeBitStuffed(r, block_pixels, version, &scratch_, &q_); !st.ok())
+    uint32_t q_bound = 0;  // no value of q_ is larger
+    if (Status st = DecodeBitStuffed(r, block_pixels, version, &scratch_, &q_, &q_bound); !st.ok())
       return bad(st.message().substr(6));  // without its "lerc: "
     const double scale = 2 * h_.max_z_error;
     const bool every_pixel = q_.size() == block_pixels;  // else one value per valid pixel
@@ -803,17 +818,21 @@ class Band {
     size_t n = 0;
     if (!diff && scale >= 0 && std::isfinite(scale)) {
       // offset + q * scale grows with q (an infinite scale would make 0 * scale NaN), so when
-      // the smallest and the largest result convert to T, all do: no check per value.
-      const uint32_t q_max = *std::max_element(q_.begin(), q_.end());
-      const double lo = std::min(offset, z_max), hi = std::min(offset + q_max * scale, z_max);
+      // the smallest result and the one of q's bound convert to T, all do: no check per value.
+      const double lo = std::min(offset, z_max), hi = std::min(offset + q_bound * scale, z_max);
       T unused;
       if (!std::isnan(lo) && !std::isnan(hi) && CastValue(lo, &unused) && CastValue(hi, &unused)) {
+        const uint32_t* q = q_.data();
         for (int i = i0; i < i1; ++i) {
           size_t k = size_t(i) * cols + size_t(j0);
-          size_t m = k * depth + size_t(d);
-          for (int j = j0; j < j1; ++j, ++k, m += depth)
-            if (every_pixel || Valid(k))
-              data[m] = static_cast<T>(std::min(offset + q_[n++] * scale, z_max));
+          T* out = data + k * depth + size_t(d);
+          if (every_pixel) {
+            for (int j = j0; j < j1; ++j, out += depth)
+              *out = static_cast<T>(std::min(offset + *q++ * scale, z_max));
+          } else {
+            for (int j = j0; j < j1; ++j, ++k, out += depth)
+              if (Valid(k)) *out = static_cast<T>(std::min(offset + *q++ * scale, z_max));
+          }
         }
         return Status::OK();
       }
@@ -1053,7 +1072,8 @@ Status DecodeLerc2(ByteSpan blob, const Lerc2Info& info, MutableByteSpan values,
           return Bad("band " + Num(i) + " reuses the mask of a band before it, and has none");
         }
         have_mask = true;
-        if (CountValid(bits, pixels) != size_t(h.valid)) {
+        const bool partial = h.valid != 0 && uint64_t(h.valid) != pixels;
+        if (partial && CountValid(bits, pixels) != size_t(h.valid)) {
           return Bad("band " + Num(i) + ": the mask has " + Num(CountValid(bits, pixels)) +
                      " valid pixels, the header " + std::to_string(h.valid));
         }
