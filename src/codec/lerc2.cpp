@@ -728,12 +728,13 @@ class Band {
     const int mb = h_.micro_block;
     if (mb > kMaxMicroBlock) return Bad("micro blocks of " + std::to_string(mb));
     const int rows = h_.rows, cols = h_.cols, depth = h_.depth;
-    for (int i0 = 0; i0 < rows; i0 += mb) {
-      const int i1 = std::min(rows, i0 + mb);
-      for (int j0 = 0; j0 < cols; j0 += mb) {
-        const int j1 = std::min(cols, j0 + mb);
+    // Block corners as int64: rows + mb may pass INT_MAX.
+    for (int64_t i0 = 0; i0 < rows; i0 += mb) {
+      const int i1 = int(std::min<int64_t>(rows, i0 + mb));
+      for (int64_t j0 = 0; j0 < cols; j0 += mb) {
+        const int j1 = int(std::min<int64_t>(cols, j0 + mb));
         for (int d = 0; d < depth; ++d)
-          COGR_RETURN_IF_ERROR(DecodeBlock(r, z_max, data, i0, i1, j0, j1, d));
+          COGR_RETURN_IF_ERROR(DecodeBlock(r, z_max, data, int(i0), i1, int(j0), j1, d));
       }
     }
     return Status::OK();
