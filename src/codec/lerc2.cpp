@@ -649,56 +649,24 @@ int OffsetType(uint32_t dt, int code) {
   return t >= int(kChar) && t <= int(kDouble) ? t : -1;
 }
 
+template <class T>
+bool GetAs(Reader& r, double* v) {
+  T x;
+  if (!r.Get(&x)) return false;
+  *v = double(x);
+  return true;
+}
+
 bool ReadAs(Reader& r, int type, double* v) {
   switch (type) {
-    case kChar: {
-      int8_t x;
-      if (!r.Get(&x)) return false;
-      *v = x;
-      return true;
-    }
-    case kByte: {
-      uint8_t x;
-      if (!r.Get(&x)) return false;
-      *v = x;
-      return true;
-    }
-    case kShort: {
-      int16_t x;
-      if (!r.Get(&x)) return false;
-      *v = x;
-      return true;
-    }
-    case kUShort: {
-      uint16_t x;
-      if (!r.Get(&x)) return false;
-      *v = x;
-      return true;
-    }
-    case kInt: {
-      int32_t x;
-      if (!r.Get(&x)) return false;
-      *v = x;
-      return true;
-    }
-    case kUInt: {
-      uint32_t x;
-      if (!r.Get(&x)) return false;
-      *v = x;
-      return true;
-    }
-    case kFloat: {
-      float x;
-      if (!r.Get(&x)) return false;
-      *v = x;
-      return true;
-    }
-    default: {
-      double x;
-      if (!r.Get(&x)) return false;
-      *v = x;
-      return true;
-    }
+    case kChar: return GetAs<int8_t>(r, v);
+    case kByte: return GetAs<uint8_t>(r, v);
+    case kShort: return GetAs<int16_t>(r, v);
+    case kUShort: return GetAs<uint16_t>(r, v);
+    case kInt: return GetAs<int32_t>(r, v);
+    case kUInt: return GetAs<uint32_t>(r, v);
+    case kFloat: return GetAs<float>(r, v);
+    default: return GetAs<double>(r, v);
   }
 }
 

@@ -69,41 +69,24 @@ void Fill(std::vector<uint8_t>& bytes, const LercType& t, uint32_t w, uint32_t h
       }
 }
 
+template <class T>
+double Load(const uint8_t* p) {
+  T v;
+  std::memcpy(&v, p, sizeof(T));
+  return double(v);
+}
+
 double Sample(const std::vector<uint8_t>& bytes, const LercType& t, size_t i) {
   const uint8_t* p = bytes.data() + i * (t.bits / 8);
   switch (t.code) {
-    case 0: return static_cast<int8_t>(*p);
-    case 1: return *p;
-    case 2: {
-      int16_t v;
-      std::memcpy(&v, p, 2);
-      return v;
-    }
-    case 3: {
-      uint16_t v;
-      std::memcpy(&v, p, 2);
-      return v;
-    }
-    case 4: {
-      int32_t v;
-      std::memcpy(&v, p, 4);
-      return v;
-    }
-    case 5: {
-      uint32_t v;
-      std::memcpy(&v, p, 4);
-      return v;
-    }
-    case 6: {
-      float v;
-      std::memcpy(&v, p, 4);
-      return v;
-    }
-    default: {
-      double v;
-      std::memcpy(&v, p, 8);
-      return v;
-    }
+    case 0: return Load<int8_t>(p);
+    case 1: return Load<uint8_t>(p);
+    case 2: return Load<int16_t>(p);
+    case 3: return Load<uint16_t>(p);
+    case 4: return Load<int32_t>(p);
+    case 5: return Load<uint32_t>(p);
+    case 6: return Load<float>(p);
+    default: return Load<double>(p);
   }
 }
 
