@@ -474,7 +474,7 @@ Status DecodeHuffmanValues(ByteSpan band, const Header& h, const Layout& lay,
         T* row = data + i * cols * depth + d;
         for (size_t j = 0; j < cols; ++j) {
           if (!huffman.Next(&sym)) return broken();
-          const T base = j > 0 ? prev : i > 0 ? row[j * depth - cols * depth] : prev;
+          const T base = j > 0 ? prev : i > 0 ? *(row - cols * depth) : prev;  // left, above
           prev = row[j * depth] = static_cast<T>(static_cast<T>(sym - offset) + base);
         }
       }
