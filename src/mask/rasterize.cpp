@@ -329,13 +329,15 @@ void Line(const Grid& g, const std::vector<Part>& parts) {
             const int64_t k = skip - 1;
             // Minor steps among the next k: #{i < k : error + i * a_error - 2 * da * m_i >= 0}
             // = floor((error + (k - 1) * a_error) / (2 * da)) + 1, clamped to [0, k].
-            const int64_t num = error + (k - 1) * a_error, den = 2 * da;
-            int64_t q = num / den;
+            // k (< 2^31) times a_error (< 2^34) passes int64: 128-bit intermediates.
+            __extension__ typedef __int128 Wide;
+            const Wide num = Wide{error} + Wide{k - 1} * a_error, den = Wide{2} * da;
+            Wide q = num / den;
             if (num % den != 0 && num < 0) --q;  // floor division
-            const int64_t m = std::clamp<int64_t>(q + 1, 0, k);
+            const int64_t m = static_cast<int64_t>(std::clamp<Wide>(q + 1, 0, k));
             a += astep * k;
             b += bstep * m;
-            error += k * a_error - m * 2 * da;
+            error = static_cast<int64_t>(Wide{error} + Wide{k} * a_error - Wide{m} * 2 * da);
             count -= k;
             guard = 0;
           }
