@@ -115,7 +115,8 @@ COGR_EXPORT Status Decode(ByteSpan in, MutableByteSpan out, const BlockInfo& inf
 /// during the call.
 using RowSink = std::function<void(uint32_t first_row, uint32_t rows, ByteSpan data)>;
 
-/// True when DecodeRows decodes blocks like `info` incrementally (JPEG: a band of rows at a
+/// True when DecodeRows decodes blocks like `info` incrementally (JPEG stored as read, not
+/// converted through libtiff's RGBA interface: a band of rows at a
 /// time, stopping after the last row asked for); false when it would have to decode the whole
 /// block first (then call Decode).
 COGR_EXPORT bool DecodesByRows(const BlockInfo& info);

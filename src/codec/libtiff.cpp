@@ -293,6 +293,11 @@ std::vector<uint8_t> BuildPrefix(const codec::BlockInfo& info,
   b.Shorts(339, std::vector<uint16_t>(samples, format));
   if (info.photometric == kPhotometricYCbCr)
     b.Shorts(530, {info.ycbcr_subsampling[0], info.ycbcr_subsampling[1]});
+  if (info.compression == codec::kJpeg && !info.jpeg_tables.empty()) {
+    // New-style JPEG converted to RGBA (CMYK, CIELAB): the tables the strips leave out.
+    b.Raw(347, tiff::TagType::kUndefined, info.jpeg_tables.size(),
+          std::vector<uint8_t>(info.jpeg_tables.begin(), info.jpeg_tables.end()));
+  }
   if (ifd != nullptr) {
     if (!ifd->extra_samples().empty() && ifd->extra_samples().size() < samples)
       b.Shorts(338, ifd->extra_samples());

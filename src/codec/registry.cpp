@@ -305,8 +305,9 @@ Status Decode(ByteSpan in, MutableByteSpan out, const BlockInfo& info) {
 
 bool DecodesByRows(const BlockInfo& info) {
 #ifdef COGR_HAVE_JPEG
-  return info.compression == kJpeg && info.bits_per_sample == 8 && info.width > 0 &&
-         info.height > 0 && info.samples > 0;
+  // Not through libtiff's RGBA interface (CMYK, CIELAB): those rows are converted samples.
+  return info.compression == kJpeg && info.stored_samples == 0 && info.bits_per_sample == 8 &&
+         info.width > 0 && info.height > 0 && info.samples > 0;
 #else
   (void)info;
   return false;

@@ -187,6 +187,54 @@ TEST(BlockReaderJoinedPlanes, LimitsApplyToThePlanesSumAndPixelsAreLibtiffs) {
   std::remove(five.c_str());
 }
 
+// A JPEG-compressed pixel-interleaved CMYK image (strips of 16 rows) is decoded through
+// libtiff's RGBA interface in whole blocks; reads without a block cache, which decode JPEG a band
+// of rows at a time, must not hand over the stored CMYK samples as RGBA (found by the
+// decode_jpeg fuzzer, fuzz/regressions/wrong-answer/decode_jpeg-rgba-rows).
+TEST(BlockReaderRgba, JpegCmykReadsLibtiffRgbaWithAndWithoutBlockCache) {
+  const std::string path = TempPath("jpeg_cmyk.tif");
+  TIFF* tif = TIFFOpen(path.c_str(), "w");
+  ASSERT_NE(tif, nullptr);
+  TIFFSetField(tif, TIFFTAG_IMAGEWIDTH, 64);
+  TIFFSetField(tif, TIFFTAG_IMAGELENGTH, 64);
+  TIFFSetField(tif, TIFFTAG_BITSPERSAMPLE, 8);
+  TIFFSetField(tif, TIFFTAG_SAMPLESPERPIXEL, 4);
+  TIFFSetField(tif, TIFFTAG_PHOTOMETRIC, PHOTOMETRIC_SEPARATED);
+  TIFFSetField(tif, TIFFTAG_INKSET, INKSET_CMYK);
+  TIFFSetField(tif, TIFFTAG_PLANARCONFIG, PLANARCONFIG_CONTIG);
+  TIFFSetField(tif, TIFFTAG_COMPRESSION, COMPRESSION_JPEG);
+  TIFFSetField(tif, TIFFTAG_ROWSPERSTRIP, 16);
+  std::vector<uint8_t> row(64 * 4);
+  for (uint32_t y = 0; y < 64; ++y) {
+    for (uint32_t x = 0; x < 64; ++x) {
+      row[4 * x] = static_cast<uint8_t>(4 * x);
+      row[4 * x + 1] = static_cast<uint8_t>(4 * y);
+      row[4 * x + 2] = static_cast<uint8_t>(x + y);
+      row[4 * x + 3] = static_cast<uint8_t>(x < 32 ? 0 : 60);
+    }
+    ASSERT_EQ(TIFFWriteScanline(tif, row.data(), y, 0), 1);
+  }
+  TIFFClose(tif);
+  const std::vector<uint8_t> expected = LibtiffRgba(path, 64, 64);
+  ASSERT_EQ(expected.size(), 4u * 64 * 64);
+  for (uint64_t cache : {uint64_t{0}, uint64_t{64} << 20}) {
+    OpenOptions o;
+    o.block_cache_bytes = cache;
+    auto ds = Dataset::Open(path, o);
+    ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+    ASSERT_EQ((*ds)->count(), 4);
+    auto a = (*ds)->Read(ReadOptions{});
+    ASSERT_TRUE(a.ok()) << a.status().ToString();
+    EXPECT_TRUE(a->data == expected) << "cache " << cache;
+    ReadOptions window;
+    window.window = geo::Window{0, 20, 64, 30};
+    auto w = (*ds)->Read(window);
+    ASSERT_TRUE(w.ok()) << w.status().ToString();
+    EXPECT_TRUE(w->data == Rows(expected, 4, 64, 64, 20, 50)) << "cache " << cache;
+  }
+  std::remove(path.c_str());
+}
+
 // A copy of tests/data/longtail/<name> (little-endian classic TIFF) with StripByteCounts value
 // `index` set to `count`; empty if the tag is not there with `type` (3 SHORT, 4 LONG) and `n`
 // values stored out of line.
