@@ -22,7 +22,8 @@ namespace {
 struct ErrorManager {
   jpeg_error_mgr pub;  // first member: libjpeg hands back a pointer to it
   std::jmp_buf jump;
-  bool truncated;
+  // A warning after which libjpeg makes up pixels: kTruncated or kCorrupt (JpegFailure), 0 if none.
+  int invented;
   char message[JMSG_LENGTH_MAX];
 };
 
@@ -33,25 +34,40 @@ void OnJpegError(j_common_ptr cinfo) {
   std::longjmp(err->jump, 1);
 }
 
-// Warnings are not printed. A premature end of data makes libjpeg invent the missing pixels,
-// which would hide a truncated block, so that one warning is remembered and turned into an error.
-void OnJpegMessage(j_common_ptr cinfo, int msg_level) {
-  if (msg_level < 0) {
-    auto* err = reinterpret_cast<ErrorManager*>(cinfo->err);
-    if (cinfo->err->msg_code == JWRN_JPEG_EOF) err->truncated = true;
-    ++cinfo->err->num_warnings;
-  }
-}
-
 enum class JpegFailure : uint8_t {
   kNone,
   kLibrary,
   kTablesHaveImage,
   kTruncated,
+  kCorrupt,
   kSize,
   kComponents,
   kPrecision
 };
+
+// Warnings are not printed. After some of them libjpeg makes pixels up and carries on: the data
+// ends before the image (the end of the block, or a marker in the middle of a scan), a Huffman or
+// arithmetic code that decodes to nothing, a restart marker out of sequence. Those blocks would
+// read as OK with gray or repeated pixels, so the first such warning is remembered and the
+// decode fails. Other warnings (extra bytes before a marker, an unknown Adobe transform) leave
+// the pixels as decoded.
+void OnJpegMessage(j_common_ptr cinfo, int msg_level) {
+  if (msg_level >= 0) return;
+  auto* err = reinterpret_cast<ErrorManager*>(cinfo->err);
+  ++cinfo->err->num_warnings;
+  if (err->invented != 0) return;
+  switch (cinfo->err->msg_code) {
+    case JWRN_JPEG_EOF: err->invented = static_cast<int>(JpegFailure::kTruncated); break;
+    case JWRN_HIT_MARKER:
+    case JWRN_HUFF_BAD_CODE:
+    case JWRN_ARITH_BAD_CODE:
+    case JWRN_MUST_RESYNC:
+      err->invented = static_cast<int>(JpegFailure::kCorrupt);
+      (*cinfo->err->format_message)(cinfo, err->message);
+      break;
+    default: break;
+  }
+}
 
 // What RunJpeg found; plain data so that nothing with a destructor lives across setjmp/longjmp.
 struct JpegOutcome {
@@ -80,7 +96,7 @@ void RunJpeg(const uint8_t* in, size_t in_size, const uint8_t* tables, size_t ta
   cinfo.err = jpeg_std_error(&err.pub);
   err.pub.error_exit = OnJpegError;
   err.pub.emit_message = OnJpegMessage;
-  err.truncated = false;
+  err.invented = 0;
   err.message[0] = '\0';
   if (setjmp(err.jump)) {
     res->failure = JpegFailure::kLibrary;
@@ -149,15 +165,17 @@ void RunJpeg(const uint8_t* in, size_t in_size, const uint8_t* tables, size_t ta
       ++n;
     }
     if (n == 0) break;
-    if (err.truncated) break;  // libjpeg invented these rows
+    if (err.invented != 0) break;  // libjpeg made up these rows
     if (first + n > dst.row_begin) {
       const uint32_t skip = first < dst.row_begin ? dst.row_begin - first : 0;
       (*dst.sink)(first + skip, n - skip,
                   ByteSpan(dst.out + size_t{skip} * stride, size_t{n - skip} * stride));
     }
   }
-  if (cinfo.output_scanline < last || err.truncated) {
-    res->failure = JpegFailure::kTruncated;
+  if (cinfo.output_scanline < last || err.invented != 0) {
+    res->failure =
+        err.invented != 0 ? static_cast<JpegFailure>(err.invented) : JpegFailure::kTruncated;
+    std::memcpy(res->message, err.message, sizeof(res->message));
     jpeg_destroy_decompress(&cinfo);
     return;
   }
@@ -166,7 +184,11 @@ void RunJpeg(const uint8_t* in, size_t in_size, const uint8_t* tables, size_t ta
   } else {
     jpeg_finish_decompress(&cinfo);
   }
-  if (err.truncated) res->failure = JpegFailure::kTruncated;
+  if (err.invented != 0) {
+    // A warning while reading past the last row (jpeg_finish_decompress).
+    res->failure = static_cast<JpegFailure>(err.invented);
+    std::memcpy(res->message, err.message, sizeof(res->message));
+  }
   jpeg_destroy_decompress(&cinfo);
 }
 
@@ -179,6 +201,7 @@ Status JpegStatus(ByteSpan in, const JpegRows& dst, const codec::BlockInfo& info
     case JpegFailure::kTablesHaveImage:
       return Status::InvalidFile("jpeg: JPEGTables holds an image, not tables");
     case JpegFailure::kTruncated: return Status::InvalidFile("jpeg: premature end of data");
+    case JpegFailure::kCorrupt: return Status::InvalidFile(std::string("jpeg: ") + res.message);
     case JpegFailure::kSize:
       return Status::InvalidFile("jpeg: image is " + Num(res.width) + " x " + Num(res.height) +
                                  ", block is " + Num(info.width) + " x " + Num(info.height));

@@ -16,6 +16,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "codec/codec_internal.hpp"
@@ -234,7 +235,7 @@ toff_t MemSize(thandle_t h) { return static_cast<MemFile*>(h)->size(); }
 int MemMap(thandle_t, void**, toff_t*) { return 0; }
 void MemUnmap(thandle_t, void*, toff_t) {}
 
-// libtiff's first error of one handle; warnings are dropped (GDAL shows them only as debug).
+// libtiff's first error of one handle.
 int OnError(TIFF*, void* user, const char* module, const char* fmt, va_list ap) {
   auto* message = static_cast<std::string*>(user);
   if (message->empty()) {
@@ -244,7 +245,24 @@ int OnError(TIFF*, void* user, const char* module, const char* fmt, va_list ap) 
   }
   return 1;
 }
-int OnWarning(TIFF*, void*, const char*, const char*, va_list) { return 1; }
+// Warnings are dropped (GDAL shows them only as debug), except libjpeg's through libtiff's
+// new-style JPEG codec (blocks converted to RGBA) after which it makes pixels up and carries on:
+// the data ends before the image, a bad code, a restart marker out of sequence. Those are
+// errors, as in cogr's own JPEG decoder. Old-style JPEG ("LibJpeg") keeps GDAL's behaviour: a
+// strip of one scan cut at any byte (ojpeg_ycbcr22_strips_norst.tif) warns so and still reads
+// rasterio's pixels.
+int OnWarning(TIFF*, void* user, const char* module, const char* fmt, va_list ap) {
+  auto* message = static_cast<std::string*>(user);
+  if (!message->empty() || module == nullptr || std::string_view(module) != "JPEGLib") return 1;
+  char buf[512];
+  std::vsnprintf(buf, sizeof buf, fmt, ap);
+  const std::string_view text(buf);
+  const bool invented = text.starts_with("Premature end of JPEG file") ||
+                        (text.starts_with("Corrupt JPEG data") &&
+                         text.find("extraneous bytes") == std::string_view::npos);
+  if (invented) *message = std::string(module) + ": " + buf;
+  return 1;
+}
 
 struct TiffCloser {
   void operator()(TIFF* t) const { TIFFClose(t); }
@@ -324,7 +342,7 @@ class MemTiff {
     std::unique_ptr<TIFFOpenOptions, OptionsFree> opts(TIFFOpenOptionsAlloc());
     if (!opts) return Status::LimitExceeded("libtiff: out of memory");
     TIFFOpenOptionsSetErrorHandlerExtR(opts.get(), &OnError, &error_);
-    TIFFOpenOptionsSetWarningHandlerExtR(opts.get(), &OnWarning, nullptr);
+    TIFFOpenOptionsSetWarningHandlerExtR(opts.get(), &OnWarning, &error_);
     TIFFOpenOptionsSetMaxSingleMemAlloc(
         opts.get(), static_cast<tmsize_t>(std::min<uint64_t>(max_alloc, INT64_MAX)));
     tif_.reset(TIFFClientOpenExt("block", "rm", &file_, &MemRead, &MemWrite, &MemSeek, &MemClose,

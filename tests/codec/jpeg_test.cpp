@@ -106,6 +106,33 @@ TEST_F(CodecJpegErrors, TruncatedIsInvalidFile) {
   }
 }
 
+// libjpeg makes pixels up after some warnings (gray for what is missing) and returns them;
+// cogr fails instead, in both decode paths.
+TEST_F(CodecJpegErrors, MadeUpPixelsAreInvalidFile) {
+  auto ignore = [](uint32_t, uint32_t, ByteSpan) {};
+  // The scan cut in half and closed with EOI: the decoder meets a marker mid-scan.
+  std::vector<uint8_t> ended(b_.raw.begin(),
+                             b_.raw.begin() + static_cast<std::ptrdiff_t>(b_.raw.size() / 2));
+  ended.insert(ended.end(), {0xFF, 0xD9});
+  // A run of stuffed 0xFF bytes in the scan: all-ones bits are no Huffman code.
+  std::vector<uint8_t> bad = b_.raw;
+  for (size_t i = 0; i < 24; i += 2) {
+    bad[bad.size() / 2 + i] = 0xFF;
+    bad[bad.size() / 2 + i + 1] = 0x00;
+  }
+  const std::pair<const std::vector<uint8_t>*, const char*> cases[] = {
+      {&ended, "jpeg: Corrupt JPEG data: premature end of data segment"},
+      {&bad, "jpeg: Corrupt JPEG data: bad Huffman code"}};
+  for (const auto& [block, message] : cases) {
+    Status st = Decode(*block, out_, b_.info);
+    EXPECT_EQ(st.code(), Code::kInvalidFile) << message;
+    EXPECT_EQ(st.message(), message);
+    Status rows = DecodeRows(*block, b_.info, 0, 128, ignore);
+    EXPECT_EQ(rows.code(), Code::kInvalidFile) << message;
+    EXPECT_EQ(rows.message(), message);
+  }
+}
+
 TEST_F(CodecJpegErrors, GarbageIsInvalidFile) {
   std::vector<uint8_t> garbage(500, 0x42);
   EXPECT_EQ(Decode(garbage, out_, b_.info).code(), Code::kInvalidFile);

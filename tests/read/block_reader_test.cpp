@@ -191,10 +191,11 @@ TEST(BlockReaderJoinedPlanes, LimitsApplyToThePlanesSumAndPixelsAreLibtiffs) {
 // libtiff's RGBA interface in whole blocks; reads without a block cache, which decode JPEG a band
 // of rows at a time, must not hand over the stored CMYK samples as RGBA (found by the
 // decode_jpeg fuzzer, fuzz/regressions/wrong-answer/decode_jpeg-rgba-rows).
-TEST(BlockReaderRgba, JpegCmykReadsLibtiffRgbaWithAndWithoutBlockCache) {
-  const std::string path = TempPath("jpeg_cmyk.tif");
+// A JPEG-compressed pixel-interleaved CMYK image of 64 x 64 pixels in strips of 16 rows.
+std::string WriteJpegCmyk(const std::string& name) {
+  const std::string path = TempPath(name);
   TIFF* tif = TIFFOpen(path.c_str(), "w");
-  ASSERT_NE(tif, nullptr);
+  if (tif == nullptr) return "";
   TIFFSetField(tif, TIFFTAG_IMAGEWIDTH, 64);
   TIFFSetField(tif, TIFFTAG_IMAGELENGTH, 64);
   TIFFSetField(tif, TIFFTAG_BITSPERSAMPLE, 8);
@@ -212,9 +213,15 @@ TEST(BlockReaderRgba, JpegCmykReadsLibtiffRgbaWithAndWithoutBlockCache) {
       row[4 * x + 2] = static_cast<uint8_t>(x + y);
       row[4 * x + 3] = static_cast<uint8_t>(x < 32 ? 0 : 60);
     }
-    ASSERT_EQ(TIFFWriteScanline(tif, row.data(), y, 0), 1);
+    if (TIFFWriteScanline(tif, row.data(), y, 0) != 1) return "";
   }
   TIFFClose(tif);
+  return path;
+}
+
+TEST(BlockReaderRgba, JpegCmykReadsLibtiffRgbaWithAndWithoutBlockCache) {
+  const std::string path = WriteJpegCmyk("jpeg_cmyk.tif");
+  ASSERT_FALSE(path.empty());
   const std::vector<uint8_t> expected = LibtiffRgba(path, 64, 64);
   ASSERT_EQ(expected.size(), 4u * 64 * 64);
   for (uint64_t cache : {uint64_t{0}, uint64_t{64} << 20}) {
@@ -231,6 +238,45 @@ TEST(BlockReaderRgba, JpegCmykReadsLibtiffRgbaWithAndWithoutBlockCache) {
     auto w = (*ds)->Read(window);
     ASSERT_TRUE(w.ok()) << w.status().ToString();
     EXPECT_TRUE(w->data == Rows(expected, 4, 64, 64, 20, 50)) << "cache " << cache;
+  }
+  std::remove(path.c_str());
+}
+
+// libjpeg makes pixels up after a bad Huffman code; through libtiff's RGBA interface too, the
+// read fails instead, naming the file and the block.
+TEST(BlockReaderRgba, JpegCmykWithACorruptStripIsInvalidFile) {
+  const std::string path = WriteJpegCmyk("jpeg_cmyk_corrupt.tif");
+  ASSERT_FALSE(path.empty());
+  std::vector<uint8_t> bytes = test::ReadFileBytes(path);
+  {
+    auto ds = Dataset::Open(path);
+    ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+    const tiff::Ifd& ifd = (*ds)->tiff().ifds[0];
+    ASSERT_EQ(ifd.block_offsets().size(), 4u);
+    // Stuffed 0xFF bytes (all-ones bits) in the middle of strip 2's scan.
+    const uint64_t at = ifd.block_offsets()[2] + ifd.block_byte_counts()[2] / 2;
+    ASSERT_LT(at + 24, bytes.size());
+    for (uint64_t i = 0; i < 24; i += 2) {
+      bytes[at + i] = 0xFF;
+      bytes[at + i + 1] = 0x00;
+    }
+  }
+  WriteBytes(path, bytes);
+  for (uint64_t cache : {uint64_t{0}, uint64_t{64} << 20}) {
+    OpenOptions o;
+    o.block_cache_bytes = cache;
+    auto ds = Dataset::Open(path, o);
+    ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+    auto a = (*ds)->Read(ReadOptions{});
+    ASSERT_FALSE(a.ok()) << "cache " << cache;
+    EXPECT_EQ(a.status().code(), Code::kInvalidFile) << a.status().message();
+    EXPECT_EQ(a.status().message(),
+              path +
+                  ": block 2 of IFD 0: jpeg (libtiff RGBA): corrupt block (JPEGLib: Corrupt JPEG "
+                  "data: bad Huffman code)");
+    ReadOptions top;
+    top.window = geo::Window{0, 0, 64, 32};  // strips 0 and 1 only
+    EXPECT_TRUE((*ds)->Read(top).ok()) << "cache " << cache;
   }
   std::remove(path.c_str());
 }
