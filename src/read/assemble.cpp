@@ -250,13 +250,28 @@ void FillBlock(const BlockJob& job, double value, const ArrayView& out, OutputPl
   const size_t sb = out.sample_bytes();
   uint8_t pattern[16];
   StoreScalar(out.dtype, value, pattern);
+  const uint64_t width = job.rect.width();
+  if (width == 0 || job.rect.y1 <= job.rect.y0) return;
+  const size_t row_bytes = static_cast<size_t>(width) * sb;
+  // One row of the value (a memset when its bytes are all alike, as for 0 or any 8-bit value),
+  // then whole-row copies: a sparse block is as fast to fill as a memset of its size.
+  const bool same_bytes =
+      std::all_of(pattern + 1, pattern + sb, [&](uint8_t b) { return b == pattern[0]; });
+  const uint64_t ox = static_cast<uint64_t>(static_cast<int64_t>(job.rect.x0) - place.col0);
   for (const auto& entry : job.band_map) {
     const uint32_t band = entry.second;
-    for (uint64_t y = job.rect.y0; y < job.rect.y1; ++y) {
+    const uint64_t oy0 = static_cast<uint64_t>(static_cast<int64_t>(job.rect.y0) - place.row0);
+    uint8_t* first = out.At(band, oy0, ox);
+    if (same_bytes) {
+      std::memset(first, pattern[0], row_bytes);
+    } else {
+      std::memcpy(first, pattern, sb);
+      for (size_t done = sb; done < row_bytes; done *= 2)
+        std::memcpy(first + done, first, std::min(done, row_bytes - done));
+    }
+    for (uint64_t y = job.rect.y0 + 1; y < job.rect.y1; ++y) {
       const uint64_t oy = static_cast<uint64_t>(static_cast<int64_t>(y) - place.row0);
-      const uint64_t ox = static_cast<uint64_t>(static_cast<int64_t>(job.rect.x0) - place.col0);
-      uint8_t* dst = out.At(band, oy, ox);
-      for (uint64_t i = 0; i < job.rect.width(); ++i) std::memcpy(dst + i * sb, pattern, sb);
+      std::memcpy(out.At(band, oy, ox), first, row_bytes);
     }
   }
 }

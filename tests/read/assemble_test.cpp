@@ -84,5 +84,48 @@ TEST(Assemble, RowsOfABandLandOnlyWhereTheWindowIs) {
   }
 }
 
+TEST(Assemble, FillBlockWritesTheValueOnlyInsideTheRect) {
+  // A sparse block's part of a window, for values whose bytes differ (and one that memsets), at
+  // widths that are not powers of two, in an array larger than the rect.
+  struct Case {
+    DataType dtype;
+    double value;
+  };
+  for (const Case c : {Case{DataType::kFloat32, -9999.5}, Case{DataType::kUInt16, 300},
+                       Case{DataType::kFloat64, 1e300}, Case{DataType::kInt32, 0}}) {
+    for (uint64_t width : {uint64_t{1}, uint64_t{3}, uint64_t{37}, uint64_t{64}}) {
+      const uint64_t sb = DataTypeSize(c.dtype);
+      Array out;
+      out.dtype = c.dtype;
+      out.bands = 2;
+      out.height = 12;
+      out.width = 70;
+      out.data.assign(2 * 12 * 70 * sb, 0xEE);
+      BlockJob job;
+      job.rect = PixelRect{105, 203, 105 + width, 210};
+      job.band_map.emplace_back(0, 1);  // only band 1 of the array
+      FillBlock(job, c.value, ArrayView::Of(out), OutputPlace{100, 200});
+      Array one;
+      one.dtype = c.dtype;
+      one.bands = one.height = one.width = 1;
+      one.data.assign(sb, 0);
+      FillArray(ArrayView::Of(one), c.value);
+      for (uint64_t b = 0; b < 2; ++b) {
+        for (uint64_t y = 0; y < 12; ++y) {
+          for (uint64_t x = 0; x < 70; ++x) {
+            const bool inside = b == 1 && y >= 3 && y < 10 && x >= 5 && x < 5 + width;
+            const uint8_t* at = out.data.data() + ((b * 12 + y) * 70 + x) * sb;
+            for (uint64_t k = 0; k < sb; ++k) {
+              ASSERT_EQ(at[k], inside ? one.data[k] : 0xEE)
+                  << DataTypeName(c.dtype) << " width " << width << " band " << b << " row " << y
+                  << " col " << x;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace cogr::internal
