@@ -5,8 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "cogr/codec.hpp"
 #include "cogr/dataset.hpp"
 #include "io/read_context.hpp"
+#include "read/plan.hpp"
 #include "read/read_util.hpp"
 #include "read/resample.hpp"
 #include "tiff/ifd_fields.hpp"
@@ -174,6 +176,34 @@ Status Dataset::ReadOutShapeImpl(const ReadOptions& options, bool mask, Array* a
     return ReadBlocks(l.ifd_index, b, x0, y0, static_cast<uint64_t>(x0), static_cast<uint64_t>(y0),
                       static_cast<uint64_t>(x1), static_cast<uint64_t>(y1), nodata_.value_or(0.0),
                       ArrayView::Of(chunk));
+  };
+  ds.sparse = [this](int level, const std::vector<int>& b, int64_t x0, int64_t y0, int64_t x1,
+                     int64_t y1) -> Result<bool> {
+    if (level < 0 || level >= static_cast<int>(levels_.size()) || x1 <= x0 || y1 <= y0)
+      return false;
+    const int ifd_index = levels_[static_cast<size_t>(level)].ifd_index;
+    const tiff::Ifd& ifd = tiff_.ifds[static_cast<size_t>(ifd_index)];
+    // Layouts libtiff decodes from several blocks at once (RGBA-converted planes, old-style
+    // JPEG strips) are left to the block reader.
+    const uint16_t ph = ifd.photometric();
+    if (ifd.compression() == codec::kOldJpeg || ph == 5 || ph == 8 ||
+        (ph == 6 && ifd.compression() != codec::kJpeg)) {
+      return false;
+    }
+    COGR_ASSIGN_OR_RETURN(
+        std::vector<internal::BlockJob> jobs,
+        internal::PlanBlocks(
+            ifd, b,
+            internal::PixelRect{static_cast<uint64_t>(x0), static_cast<uint64_t>(y0),
+                                static_cast<uint64_t>(x1), static_cast<uint64_t>(y1)}));
+    std::vector<uint64_t> blocks, offsets, lengths;
+    blocks.reserve(jobs.size());
+    for (const internal::BlockJob& job : jobs) blocks.push_back(job.block_index);
+    COGR_RETURN_IF_ERROR(BlockEntries(ifd, blocks, offsets, lengths));
+    for (size_t i = 0; i < blocks.size(); ++i) {
+      if (offsets[i] != 0 && lengths[i] != 0) return false;
+    }
+    return true;
   };
   ds.fetch_mask = [this](int level, int64_t x0, int64_t y0, int64_t x1, int64_t y1,
                          std::vector<uint8_t>& mask_bytes) -> Status {

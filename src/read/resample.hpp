@@ -74,6 +74,12 @@ struct ResampleSource {
   /// `out` ((y1 - y0) * (x1 - x0) bytes). Called only when a band is MaskKind::kShared.
   std::function<Status(int64_t x0, int64_t y0, int64_t x1, int64_t y1, std::vector<uint8_t>& out)>
       fetch_mask;
+  /// Optional: true when the region of `bands` reads as zeros without fetching (every block
+  /// sparse, no nodata). Every resampling of zeros is zero, so such a chunk is not read or
+  /// convolved: a sparse image's thumbnail costs its block tables, not its pixel count.
+  std::function<Result<bool>(const std::vector<int>& bands, int64_t x0, int64_t y0, int64_t x1,
+                             int64_t y1)>
+      zeros;
   /// Cap on the bytes of one chunk of source pixels (all bands) and of the output.
   uint64_t max_bytes = 16ull << 30;
 };
@@ -147,6 +153,11 @@ struct OutShapeDataset {
   std::function<Status(int level, int64_t x0, int64_t y0, int64_t x1, int64_t y1,
                        std::vector<uint8_t>& out)>
       fetch_mask;
+  /// True when every block of `bands` in the region of `level` is sparse (no bytes: reads
+  /// fill it without fetching). Optional; from the block tables only.
+  std::function<Result<bool>(int level, const std::vector<int>& bands, int64_t x0, int64_t y0,
+                             int64_t x1, int64_t y1)>
+      sparse;
 };
 
 /// Dataset::Read with options.out_shape set: validates bands/window/shape, picks the overview

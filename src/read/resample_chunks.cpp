@@ -332,6 +332,17 @@ Status ResampleChunks(const ChunkJob& job, const std::vector<ResampleBand>& band
         for (size_t i : out_index) fill_nodata(i);
         continue;
       }
+      if (src.zeros) {
+        COGR_ASSIGN_OR_RETURN(const bool zeros,
+                              src.zeros(file_bands, qx0, qy0, qx0 + qx_size, qy0 + qy_size));
+        if (zeros) {
+          const std::vector<float> values(static_cast<size_t>(x_count * y_count), 0.0f);
+          for (size_t i : out_index) {
+            for (int c = 0; c < components; ++c) store(i, c, values);
+          }
+          continue;
+        }
+      }
       const uint64_t chunk_pixels = static_cast<uint64_t>(qx_size) * static_cast<uint64_t>(qy_size);
       const auto chunk_bytes = CheckedMul(chunk_pixels, sample_bytes * file_bands.size() + 1);
       if (!chunk_bytes || *chunk_bytes > src.max_bytes) {
