@@ -62,6 +62,15 @@ class RegionCache {
                                          int64_t, Array&)>& fetch,
               std::vector<int> bands, int64_t x0, int64_t y0, int64_t x1, int64_t y1) {
     COGR_RETURN_IF_ERROR(fetch(bands, x0, y0, x1, y1, pixels_));
+    // Band -> plane, so that a chunk's lookups stay linear in its bands (65,535 bands looked
+    // up one by one in a list took seconds).
+    int max_band = -1;
+    for (int b : bands) max_band = std::max(max_band, b);
+    plane_of_.assign(static_cast<size_t>(max_band + 1), -1);
+    for (size_t i = 0; i < bands.size(); ++i) {
+      if (bands[i] >= 0 && plane_of_[static_cast<size_t>(bands[i])] < 0)
+        plane_of_[static_cast<size_t>(bands[i])] = static_cast<int>(i);
+    }
     bands_ = std::move(bands);
     x0_ = x0, y0_ = y0, x1_ = x1, y1_ = y1;
     loaded_ = true;
@@ -91,12 +100,12 @@ class RegionCache {
 
  private:
   int Plane(int band) const {
-    for (size_t i = 0; i < bands_.size(); ++i)
-      if (bands_[i] == band) return static_cast<int>(i);
-    return -1;
+    if (band < 0 || static_cast<size_t>(band) >= plane_of_.size()) return -1;
+    return plane_of_[static_cast<size_t>(band)];
   }
   bool loaded_ = false;
   std::vector<int> bands_;
+  std::vector<int> plane_of_;  // plane of each band in pixels_, -1 if absent
   int64_t x0_ = 0, y0_ = 0, x1_ = 0, y1_ = 0;
   Array pixels_;
 };

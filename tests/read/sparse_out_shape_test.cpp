@@ -20,7 +20,6 @@
 namespace cogr {
 namespace {
 
-
 std::string TempPath(const std::string& name) {
   return (std::filesystem::temp_directory_path() /
           ("cogr_sparse_out_shape_" + std::to_string(::getpid()) + "_" + name))
@@ -48,8 +47,8 @@ std::string WriteImage(const std::string& name, uint32_t size, uint32_t tile_siz
   TIFFSetField(tif, TIFFTAG_TILELENGTH, kTile);
   if (nodata != nullptr) {
     // GDAL_NODATA, an ASCII tag libtiff does not know.
-    static const TIFFFieldInfo kGdalNodata[] = {{42113, -1, -1, TIFF_ASCII, FIELD_CUSTOM, 1, 0,
-                                                 const_cast<char*>("GDALNoDataValue")}};
+    static const TIFFFieldInfo kGdalNodata[] = {
+        {42113, -1, -1, TIFF_ASCII, FIELD_CUSTOM, 1, 0, const_cast<char*>("GDALNoDataValue")}};
     TIFFMergeFieldInfo(tif, kGdalNodata, 1);
     TIFFSetField(tif, 42113, nodata);
   }
@@ -61,7 +60,8 @@ std::string WriteImage(const std::string& name, uint32_t size, uint32_t tile_siz
       if (!data && !dense) continue;
       for (uint32_t y = 0; y < kTile; ++y) {
         for (uint32_t x = 0; x < kTile; ++x) {
-          const double v = data ? static_cast<double>((x * 7 + y * 3 + col * 11 + row) % 251) : fill;
+          const double v =
+              data ? static_cast<double>((x * 7 + y * 3 + col * 11 + row) % 251) : fill;
           const size_t i = size_t{y} * kTile + x;
           if (float32) {
             const float f = static_cast<float>(v);
@@ -92,7 +92,8 @@ void ExpectSameReads(const std::string& sparse, const std::string& dense,
   for (Resampling r : methods) {
     for (auto shape : shapes) {
       for (const std::optional<geo::Window> window :
-           {std::optional<geo::Window>{}, std::optional<geo::Window>{geo::Window{0, 0, 500, 900}}}) {
+           {std::optional<geo::Window>{},
+            std::optional<geo::Window>{geo::Window{0, 0, 500, 900}}}) {
         ReadOptions o;
         o.out_shape = shape;
         o.resampling = r;
@@ -101,9 +102,8 @@ void ExpectSameReads(const std::string& sparse, const std::string& dense,
         auto y = (*b)->Read(o);
         ASSERT_TRUE(x.ok()) << x.status().ToString();
         ASSERT_TRUE(y.ok()) << y.status().ToString();
-        EXPECT_TRUE(x->data == y->data)
-            << ResamplingName(r) << " " << shape.first << "x" << shape.second
-            << (window ? " window" : " whole");
+        EXPECT_TRUE(x->data == y->data) << ResamplingName(r) << " " << shape.first << "x"
+                                        << shape.second << (window ? " window" : " whole");
       }
     }
   }
