@@ -2,11 +2,13 @@
 // reads, nodata/shared masks, work-type conversion, kernel, store) and IRasterIO's nearest loop.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <string>
 #include <vector>
 
+#include "io/read_context.hpp"
 #include "read/resample.hpp"
 #include "read/resample_kernels.hpp"
 #include "read/resample_sample.hpp"
@@ -205,6 +207,48 @@ ChunkAxis ChunkSource(int64_t dst, int64_t count, double ratio, int64_t win_off,
   return a;
 }
 
+// What the chunks of ResampleChunks cost in all, in kernel steps: each reads its source (the
+// output's share plus margins and GDAL's three extra pixels per axis), runs the horizontal pass
+// over its rows (the kernels with a radius) and its output pixels. Chunking keeps this within a
+// few times the source and output pixels, except for shapes no chunking serves: upsampling
+// columns while shrinking rows (out_shape (1, 1000000) of a 2 x 1,000,000 window) makes every
+// chunk convolve all source rows for its few output columns. Those fail fast, with the numbers,
+// rather than running for hours.
+Status CheckChunkWork(Resampling method, const IoWindow& win, int64_t out_w, int64_t out_h,
+                      double ratio_x, double ratio_y, int64_t block_x, int64_t block_y,
+                      int64_t margin_x, int64_t margin_y) {
+  constexpr double kStepsPerPixel = 256;
+  constexpr double kFreeSteps = 1 << 28;
+  const auto src_len = [](int64_t block, double ratio, int64_t margin, int64_t len) {
+    return std::min(static_cast<double>(len),
+                    static_cast<double>(block) * ratio + 3.0 + 2.0 * static_cast<double>(margin));
+  };
+  const double sx = src_len(block_x, ratio_x, margin_x, win.x_size);
+  const double sy = src_len(block_y, ratio_y, margin_y, win.y_size);
+  const double outs = static_cast<double>(block_x) * static_cast<double>(block_y);
+  double per_chunk = sx * sy + outs;
+  const int radius = KernelRadius(method);
+  if (radius > 0) {
+    const double support_x = 2.0 * radius * std::max(1.0, ratio_x) + 1.0;
+    const double support_y = 2.0 * radius * std::max(1.0, ratio_y) + 1.0;
+    per_chunk += sy * static_cast<double>(block_x) * support_x + outs * support_y;
+  }
+  const double chunks = std::ceil(static_cast<double>(out_w) / static_cast<double>(block_x)) *
+                        std::ceil(static_cast<double>(out_h) / static_cast<double>(block_y));
+  const double steps = chunks * per_chunk;
+  const double pixels = static_cast<double>(win.x_size) * static_cast<double>(win.y_size) +
+                        static_cast<double>(out_w) * static_cast<double>(out_h);
+  if (steps <= kStepsPerPixel * pixels + kFreeSteps) return Status::OK();
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.3g", steps);
+  return Status::LimitExceeded(
+      std::string(ResamplingName(method)) + " resampling of a " + std::to_string(win.x_size) +
+      " x " + std::to_string(win.y_size) + " window to out_shape (" + std::to_string(out_h) + ", " +
+      std::to_string(out_w) + ") takes about " + buf +
+      " kernel steps, over 256 per source and output pixel (it widens one axis while shrinking the "
+      "other: resample one axis at a time)");
+}
+
 // GDALRasterBand::RasterIOResampled / GDALDataset::RasterIOResampled for the bands listed in
 // `out_index` (positions in `bands` and in `out`): splits the output into chunks whose source
 // (plus margins of radius x reduction) stays under ~1M pixels, reads each chunk once for all
@@ -237,35 +281,50 @@ Status ResampleChunks(const ChunkJob& job, const std::vector<ResampleBand>& band
 
   const int radius = KernelRadius(job.method);
   int64_t block_x = out_w, block_y = out_h, full_x = 0, full_y = 0;
+  // cogr departs from GDAL on one point: when upsampling along an axis, a chunk keeps at least
+  // eight source pixels' worth of output pixels (ceil(8 / ratio)). GDAL halves down to one
+  // output pixel, so each chunk re-reads and re-convolves its kernel margin and three extra
+  // pixels around less than one source pixel: a 589,824 x 6 strip read into 32 rows took 64
+  // chunks of a million pixels (19 times the source), and the work grew with out_shape, not with
+  // the source. Upsampling clips no kernel at a chunk edge (the margin covers its support), so
+  // the values do not change.
+  auto min_block = [](double ratio, int64_t len) -> int64_t {
+    if (ratio >= 1.0) return 1;
+    return std::min<int64_t>(len, static_cast<int64_t>(std::ceil(8.0 / ratio)));
+  };
+  const int64_t min_y = min_block(ratio_y, out_h);
+  auto halve = [](int64_t& block, int64_t floor) { block = std::max(floor, block / 2); };
   // cogr also bounds the horizontal pass's buffer (chunk rows x output columns, 8 bytes each),
-  // which only GDAL's extreme aspect ratios (e.g. one output row of a million columns) exceed.
+  // which only GDAL's extreme aspect ratios (e.g. one output row of a million columns) exceed;
+  // that bound comes first: past it, columns halve down to one.
   const int64_t margin_rows =
       2 * radius * std::max<int64_t>(1, static_cast<int64_t>(0.5 + ratio_y));
   while (true) {
     full_x = std::min<int64_t>(W, 3 + static_cast<int64_t>(static_cast<double>(block_x) * ratio_x));
     full_y = std::min<int64_t>(H, 3 + static_cast<int64_t>(static_cast<double>(block_y) * ratio_y));
     const bool gdal_fits = full_x * full_y <= 1024 * 1024;
-    if ((block_x == 1 && block_y == 1) ||
-        (gdal_fits && (full_y + margin_rows) * block_x <= (int64_t{1} << 24))) {
-      break;
-    }
+    const bool horiz_fits = (full_y + margin_rows) * block_x <= (int64_t{1} << 24);
+    const int64_t min_x = horiz_fits ? min_block(ratio_x, out_w) : 1;
+    if ((block_x <= min_x && block_y == min_y) || (gdal_fits && horiz_fits)) break;
     if (gdal_fits) {
-      if (block_x > 1) {
-        block_x /= 2;
+      if (block_x > min_x) {
+        halve(block_x, min_x);
       } else {
-        block_y /= 2;
+        halve(block_y, min_y);
       }
-    } else if (full_x >= win.x_size && win.x_size == src.block_width && block_y > 1) {
-      block_y /= 2;
-    } else if (block_x > 1 && (full_x > full_y || block_y == 1)) {
-      block_x /= 2;
+    } else if (full_x >= win.x_size && win.x_size == src.block_width && block_y > min_y) {
+      halve(block_y, min_y);
+    } else if (block_x > min_x && (full_x > full_y || block_y == min_y)) {
+      halve(block_x, min_x);
     } else {
-      block_y /= 2;
+      halve(block_y, min_y);
     }
   }
   int64_t factor_x = std::max<int64_t>(1, static_cast<int64_t>(0.5 + ratio_x));
   int64_t factor_y = std::max<int64_t>(1, static_cast<int64_t>(0.5 + ratio_y));
   if (job.dataset_level) factor_x = factor_y = std::max(factor_x, factor_y);
+  COGR_RETURN_IF_ERROR(CheckChunkWork(job.method, win, out_w, out_h, ratio_x, ratio_y, block_x,
+                                      block_y, radius * factor_x, radius * factor_y));
 
   const DataType gtype = GdalType(src.dtype);
   const WorkType wt = WorkTypeFor(job.method, ComponentType(gtype));
@@ -284,6 +343,7 @@ Status ResampleChunks(const ChunkJob& job, const std::vector<ResampleBand>& band
   WorkPlane plane;
   std::vector<float> result;
 
+  const ReadContext* context = CurrentReadContext();
   for (int64_t dst_y = 0; dst_y < out_h; dst_y += block_y) {
     const int64_t y_count = std::min(block_y, out_h - dst_y);
     const ChunkAxis rows = ChunkSource(dst_y, y_count, ratio_y, win.y_off, H, radius * factor_y);
@@ -293,6 +353,8 @@ Status ResampleChunks(const ChunkJob& job, const std::vector<ResampleBand>& band
       const int64_t x_count = std::min(block_x, out_w - dst_x);
       const ChunkAxis cols = ChunkSource(dst_x, x_count, ratio_x, win.x_off, W, radius * factor_x);
       const int64_t qx0 = cols.first, qx_size = cols.size;
+      // Chunks of a prefetched region fetch nothing: the deadline and the token are checked here.
+      COGR_RETURN_IF_ERROR(CheckReadContext(context));
 
       KernelGeom g;
       g.ratio_x = ratio_x;
@@ -419,8 +481,10 @@ Status ResampleNearest(const ResampleSource& src, const std::vector<ResampleBand
                                  std::to_string(src.max_bytes));
   }
   Array chunk;
+  const ReadContext* context = CurrentReadContext();
   int64_t j = 0;
   while (j < out_h) {
+    COGR_RETURN_IF_ERROR(CheckReadContext(context));
     const int64_t y0 = ys[static_cast<size_t>(j)];
     int64_t j_end = j + 1;
     while (j_end < out_h &&

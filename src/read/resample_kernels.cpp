@@ -478,19 +478,22 @@ void Mode(const KernelGeom& g, const float* chunk, const uint8_t* mask, bool byt
   const int64_t chunk_right = g.chunk_x_off + g.chunk_x_size;
   const int64_t chunk_bottom = g.chunk_y_off + g.chunk_y_size;
   std::vector<int> histogram(256);
-  std::vector<std::pair<float, int>> counts;
+  std::vector<std::pair<float, int>> list;
+  std::vector<std::pair<float, size_t>> seen;
   for (int64_t iy = g.dst_y1; iy < g.dst_y2; ++iy) {
     const Span sy = SourceSpan(iy, g.ratio_y, g.delta_y, g.chunk_y_off, chunk_bottom);
     float* line = out.data() + static_cast<size_t>(iy - g.dst_y1) * static_cast<size_t>(dst_w);
     for (int64_t ix = g.dst_x1; ix < g.dst_x2; ++ix) {
       const Span sx = SourceSpan(ix, g.ratio_x, g.delta_x, g.chunk_x_off, chunk_right);
+      auto at = [&](int64_t y, int64_t x) {
+        return static_cast<size_t>((y - g.chunk_y_off) * g.chunk_x_size + (x - g.chunk_x_off));
+      };
       float result = fill;
       if (byte_band) {
-        std::fill(histogram.begin(), histogram.end(), 0);
         int best_count = 0, best = -1;
         for (int64_t y = sy.lo; y < sy.hi; ++y) {
           for (int64_t x = sx.lo; x < sx.hi; ++x) {
-            const float v = chunk[(y - g.chunk_y_off) * g.chunk_x_size + (x - g.chunk_x_off)];
+            const float v = chunk[at(y, x)];
             if (has_nodata && v == nodata) continue;
             const int iv = std::clamp(static_cast<int>(v), 0, 255);
             if (++histogram[static_cast<size_t>(iv)] > best_count) {
@@ -500,20 +503,26 @@ void Mode(const KernelGeom& g, const float* chunk, const uint8_t* mask, bool byt
           }
         }
         if (best >= 0) result = static_cast<float>(best);
-      } else {
-        counts.clear();
+        // Clear what this pixel counted (an upsampled pixel counts one value, not 256).
+        for (int64_t y = sy.lo; y < sy.hi; ++y) {
+          for (int64_t x = sx.lo; x < sx.hi; ++x) {
+            histogram[static_cast<size_t>(std::clamp(static_cast<int>(chunk[at(y, x)]), 0, 255))] =
+                0;
+          }
+        }
+      } else if ((sy.hi - sy.lo) * (sx.hi - sx.lo) <= 64) {
+        list.clear();
         int best_count = 0;
         for (int64_t y = sy.lo; y < sy.hi; ++y) {
           for (int64_t x = sx.lo; x < sx.hi; ++x) {
-            const size_t k =
-                static_cast<size_t>((y - g.chunk_y_off) * g.chunk_x_size + (x - g.chunk_x_off));
+            const size_t k = at(y, x);
             if (mask && !mask[k]) continue;
             const float v = chunk[k];
-            auto it = std::find_if(counts.begin(), counts.end(),
-                                   [v](const auto& e) { return e.first == v; });
+            auto it =
+                std::find_if(list.begin(), list.end(), [v](const auto& e) { return e.first == v; });
             int now;
-            if (it == counts.end()) {
-              counts.emplace_back(v, 1);
+            if (it == list.end()) {
+              list.emplace_back(v, 1);
               now = 1;
             } else {
               now = ++it->second;
@@ -524,6 +533,37 @@ void Mode(const KernelGeom& g, const float* chunk, const uint8_t* mask, bool byt
             }
           }
         }
+      } else {
+        // GDAL's list search above is quadratic in distinct values (hours for a shrunk ramp).
+        // The same answer by sorting: the winner is the value whose count reaches the highest
+        // count first, i.e. among the values counted most often, the one whose last occurrence
+        // comes first. Values equal by == (0 and -0) count together; a NaN equals nothing.
+        seen.clear();
+        bool any = false;
+        for (int64_t y = sy.lo; y < sy.hi; ++y) {
+          for (int64_t x = sx.lo; x < sx.hi; ++x) {
+            const size_t k = at(y, x);
+            if (mask && !mask[k]) continue;
+            if (!any) result = chunk[k];  // every value counted once: the first one wins
+            any = true;
+            if (!std::isnan(chunk[k])) seen.emplace_back(chunk[k], k);
+          }
+        }
+        std::sort(seen.begin(), seen.end(), [](const auto& l, const auto& r) {
+          return l.first < r.first || (!(r.first < l.first) && l.second < r.second);
+        });
+        size_t best_count = 1, best_last = 0;
+        for (size_t i = 0; i < seen.size();) {
+          size_t j = i + 1;
+          while (j < seen.size() && seen[j].first == seen[i].first) ++j;
+          const size_t count = j - i, last = seen[j - 1].second;
+          if (count > best_count || (count == best_count && count > 1 && last < best_last)) {
+            best_count = count;
+            best_last = last;
+          }
+          i = j;
+        }
+        if (best_count > 1) result = chunk[best_last];
       }
       line[ix - g.dst_x1] = result;
     }

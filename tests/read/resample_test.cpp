@@ -6,15 +6,18 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <vector>
 
 #include "cogr/dataset.hpp"
+#include "io/read_context.hpp"
 #include "test_util.hpp"
 #include "tiff/ifd_fields.hpp"
 
@@ -377,6 +380,144 @@ TEST(ResampleKernels, FetchErrorsPropagate) {
     const Status st = out.status();
     EXPECT_EQ(st.code(), Code::kInvalidFile);
     EXPECT_EQ(st.message(), "block 3 of IFD 0: truncated");
+  }
+}
+
+// Wraps `src.fetch` to add up the source pixels the chunks read (every band counted once).
+std::shared_ptr<std::atomic<uint64_t>> CountFetchedPixels(ResampleSource& src) {
+  auto pixels = std::make_shared<std::atomic<uint64_t>>(0);
+  src.fetch = [inner = src.fetch, pixels](const std::vector<int>& bands, int64_t x0, int64_t y0,
+                                          int64_t x1, int64_t y1, Array& out) {
+    *pixels += static_cast<uint64_t>((x1 - x0) * (y1 - y0));
+    return inner(bands, x0, y0, x1, y1, out);
+  };
+  return pixels;
+}
+
+TEST(ResampleChunking, UpsampledRowsOfAWideStripAreReadAboutOnce) {
+  // 589,824 x 6, one strip, row r holding 50 r: out_shape (32, 20) shrinks columns 29,491 times
+  // and widens rows. GDAL halves such chunks down to one output row, each re-reading a million
+  // pixels (64 chunks, 19 times the source); cogr keeps 8 source rows' worth of output rows per
+  // chunk (the fuzz input fuzz/regressions/timeout/read_window-wide-strip-bilinear-out-shape).
+  constexpr int64_t kW = 589824, kH = 6;
+  std::vector<uint8_t> v(static_cast<size_t>(kW * kH));
+  for (int64_t r = 0; r < kH; ++r)
+    std::fill_n(v.begin() + r * kW, kW, static_cast<uint8_t>(50 * r));
+  auto src = MemorySource1<uint8_t>(DataType::kUInt8, kW, kH, v);
+  for (Resampling m :
+       {Resampling::kBilinear, Resampling::kCubic, Resampling::kAverage, Resampling::kMode}) {
+    auto copy = src;
+    auto fetched = CountFetchedPixels(copy);
+    auto out = internal::ResampleWindow(copy, kBand1, Whole(kW, kH), 20, 32, m);
+    ASSERT_TRUE(out.ok()) << out.status().ToString();
+    EXPECT_LE(fetched->load(), 2u * static_cast<uint64_t>(kW * kH)) << ResamplingName(m);
+    if (m != Resampling::kBilinear) continue;
+    // Bilinear: output row j is centred on source y = (j + 0.5) * 6 / 32, between the centres of
+    // rows at r + 0.5: 50 (y - 0.5), clamped at the edges; each column is the same.
+    const auto got = Values<uint8_t>(*out);
+    for (int64_t j = 0; j < 32; ++j) {
+      const double y = (static_cast<double>(j) + 0.5) * 6.0 / 32.0;
+      const double want = std::clamp(50.0 * (y - 0.5), 0.0, 250.0);
+      for (int64_t i = 0; i < 20; ++i)
+        ASSERT_EQ(got[static_cast<size_t>(j * 20 + i)], std::lround(want)) << j << "," << i;
+    }
+  }
+}
+
+TEST(ResampleChunking, ShapesNoChunkingServesFailBeforeReading) {
+  // A 2 x 1,000,000 window to out_shape (1, 1000000): each chunk would convolve all million
+  // source rows for a few of the million output columns (about 5.7e12 steps).
+  auto src = MemorySource1<uint8_t>(DataType::kUInt8, 2, 1000000, std::vector<uint8_t>(2000000, 9));
+  auto fetched = CountFetchedPixels(src);
+  auto out =
+      internal::ResampleWindow(src, kBand1, Whole(2, 1000000), 1000000, 1, Resampling::kBilinear);
+  EXPECT_EQ(out.status().code(), Code::kLimitExceeded);
+  EXPECT_EQ(out.status().message(),
+            "bilinear resampling of a 2 x 1000000 window to out_shape (1, 1000000) takes about "
+            "5.67e+12 kernel steps, over 256 per source and output pixel (it widens one axis while "
+            "shrinking the other: resample one axis at a time)");
+  EXPECT_EQ(fetched->load(), 0u);
+  // One axis at a time works: rows first, then columns.
+  auto rows = internal::ResampleWindow(src, kBand1, Whole(2, 1000000), 2, 1, Resampling::kBilinear);
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ(Values<uint8_t>(*rows), (std::vector<uint8_t>{9, 9}));
+}
+
+TEST(ResampleChunking, CancelStopsBetweenChunks) {
+  // The chunks of a prefetched region fetch nothing that checks the token: the chunk loop does.
+  std::vector<uint8_t> v(2048 * 2048);
+  for (size_t i = 0; i < v.size(); ++i) v[i] = static_cast<uint8_t>(i % 251);
+  for (Resampling m : {Resampling::kNearest, Resampling::kBilinear, Resampling::kMode}) {
+    auto src = MemorySource1<uint8_t>(DataType::kUInt8, 2048, 2048, v);
+    internal::ReadContext context;
+    context.cancel = CancelToken::Create();
+    int fetches = 0;
+    src.fetch = [inner = src.fetch, &context, &fetches](const std::vector<int>& bands, int64_t x0,
+                                                        int64_t y0, int64_t x1, int64_t y1,
+                                                        Array& out) {
+      ++fetches;
+      context.cancel->Cancel();  // cancelled while the first chunk is being read
+      return inner(bands, x0, y0, x1, y1, out);
+    };
+    const internal::ScopedReadContext scope(&context);
+    const int64_t out_len = m == Resampling::kNearest ? 1500 : 100;
+    auto out = internal::ResampleWindow(src, kBand1, Whole(2048, 2048), out_len, out_len, m);
+    EXPECT_EQ(out.status().code(), Code::kCancelled) << ResamplingName(m);
+    EXPECT_EQ(out.status().message(), "read cancelled");
+    EXPECT_EQ(fetches, 1) << ResamplingName(m);
+  }
+}
+
+TEST(ResampleKernels, ModeOfLargeSpansKeepsGdalsTieRule) {
+  // Spans over 64 pixels are counted by sorting, not by GDAL's list search (quadratic in the
+  // distinct values); the answer must be the list's: the value reaching the top count first.
+  auto mode_of = [](const std::vector<float>& v, int64_t w, int64_t h) {
+    auto src = MemorySource1<float>(DataType::kFloat32, w, h, v);
+    auto out = internal::ResampleWindow(src, kBand1, Whole(w, h), 1, 1, Resampling::kMode);
+    EXPECT_TRUE(out.ok()) << out.status().ToString();
+    return Values<float>(*out).at(0);
+  };
+  std::vector<float> v(81);
+  for (size_t i = 0; i < v.size(); ++i) v[i] = 1000.0f + static_cast<float>(i);  // distinct
+  v[3] = v[20] = v[40] = 5.0f;   // 5 reaches 3 at index 40
+  v[10] = v[11] = v[30] = 2.0f;  // 2 reaches 3 at index 30: first
+  EXPECT_EQ(mode_of(v, 9, 9), 2.0f);
+  v[70] = 5.0f;  // 5 now reaches 4
+  EXPECT_EQ(mode_of(v, 9, 9), 5.0f);
+  // 0 and -0 count together; the result is the value that raised the count.
+  v[50] = 0.0f, v[51] = -0.0f, v[52] = 0.0f, v[60] = -0.0f, v[61] = 0.0f;
+  const float z = mode_of(v, 9, 9);
+  EXPECT_EQ(z, 0.0f);
+  EXPECT_FALSE(std::signbit(z));  // the fifth one (index 61) is +0
+  // All distinct: the first pixel, even a NaN (which equals nothing).
+  std::vector<float> d(100);
+  for (size_t i = 0; i < d.size(); ++i) d[i] = static_cast<float>(i);
+  d[0] = std::numeric_limits<float>::quiet_NaN();
+  EXPECT_TRUE(std::isnan(mode_of(d, 10, 10)));
+  d[0] = 7.5f, d[1] = 7.5f;  // NaNs elsewhere never count twice
+  for (size_t i = 50; i < 60; ++i) d[i] = std::numeric_limits<float>::quiet_NaN();
+  EXPECT_EQ(mode_of(d, 10, 10), 7.5f);
+
+  // Random spans of few values against the list rule, written out.
+  uint32_t seed = 12345;
+  auto next = [&seed] { return (seed = seed * 1103515245u + 12345u) >> 16; };
+  const float pool[] = {1.0f, 2.0f, 0.0f, -0.0f, 3.5f, std::numeric_limits<float>::quiet_NaN()};
+  for (int trial = 0; trial < 200; ++trial) {
+    const int64_t w = 9 + static_cast<int64_t>(next() % 8),
+                  h = 9 + static_cast<int64_t>(next() % 8);
+    std::vector<float> r(static_cast<size_t>(w * h));
+    for (float& x : r) x = pool[next() % 6];
+    std::vector<std::pair<float, int>> counts;
+    int best_count = 0;
+    float want = 0;
+    for (float x : r) {
+      auto it =
+          std::find_if(counts.begin(), counts.end(), [x](const auto& e) { return e.first == x; });
+      const int now = it == counts.end() ? (counts.emplace_back(x, 1), 1) : ++it->second;
+      if (now > best_count) best_count = now, want = x;
+    }
+    const float got = mode_of(r, w, h);
+    ASSERT_TRUE(got == want && std::signbit(got) == std::signbit(want)) << trial;
   }
 }
 
