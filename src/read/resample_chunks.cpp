@@ -287,7 +287,8 @@ Status ResampleChunks(const ChunkJob& job, const std::vector<ResampleBand>& band
   // pixels around less than one source pixel: a 589,824 x 6 strip read into 32 rows took 64
   // chunks of a million pixels (19 times the source), and the work grew with out_shape, not with
   // the source. Upsampling clips no kernel at a chunk edge (the margin covers its support), so
-  // the values do not change.
+  // the values do not change, but for float rounding where a chunk that holds nodata in one
+  // chunking is all valid in the other (an all-valid chunk convolves without its mask).
   auto min_block = [](double ratio, int64_t len) -> int64_t {
     if (ratio >= 1.0) return 1;
     return std::min<int64_t>(len, static_cast<int64_t>(std::ceil(8.0 / ratio)));
