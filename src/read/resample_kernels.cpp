@@ -479,7 +479,8 @@ void Mode(const KernelGeom& g, const float* chunk, const uint8_t* mask, bool byt
   const int64_t chunk_bottom = g.chunk_y_off + g.chunk_y_size;
   std::vector<int> histogram(256);
   std::vector<std::pair<float, int>> list;
-  std::vector<std::pair<float, size_t>> seen;
+  std::vector<float> seen, top_values;
+  std::vector<size_t> top_counts;
   for (int64_t iy = g.dst_y1; iy < g.dst_y2; ++iy) {
     const Span sy = SourceSpan(iy, g.ratio_y, g.delta_y, g.chunk_y_off, chunk_bottom);
     float* line = out.data() + static_cast<size_t>(iy - g.dst_y1) * static_cast<size_t>(dst_w);
@@ -535,35 +536,51 @@ void Mode(const KernelGeom& g, const float* chunk, const uint8_t* mask, bool byt
         }
       } else {
         // GDAL's list search above is quadratic in distinct values (hours for a shrunk ramp).
-        // The same answer by sorting: the winner is the value whose count reaches the highest
-        // count first, i.e. among the values counted most often, the one whose last occurrence
-        // comes first. Values equal by == (0 and -0) count together; a NaN equals nothing.
+        // The same answer by sorting: the top count M comes from the sorted values; the winner
+        // is the value among those counted M times whose count reaches M first, found by a
+        // second scan in GDAL's order. Values equal by == (0 and -0) count together and the
+        // winner is the pixel that raised the count; a NaN equals nothing (counted once).
         seen.clear();
         bool any = false;
         for (int64_t y = sy.lo; y < sy.hi; ++y) {
           for (int64_t x = sx.lo; x < sx.hi; ++x) {
             const size_t k = at(y, x);
             if (mask && !mask[k]) continue;
-            if (!any) result = chunk[k];  // every value counted once: the first one wins
+            if (!any) result = chunk[k];  // when every value is counted once, the first wins
             any = true;
-            if (!std::isnan(chunk[k])) seen.emplace_back(chunk[k], k);
+            if (!std::isnan(chunk[k])) seen.push_back(chunk[k]);
           }
         }
-        std::sort(seen.begin(), seen.end(), [](const auto& l, const auto& r) {
-          return l.first < r.first || (!(r.first < l.first) && l.second < r.second);
-        });
-        size_t best_count = 1, best_last = 0;
+        std::sort(seen.begin(), seen.end());
+        size_t top = 1;
+        top_values.clear();
         for (size_t i = 0; i < seen.size();) {
           size_t j = i + 1;
-          while (j < seen.size() && seen[j].first == seen[i].first) ++j;
-          const size_t count = j - i, last = seen[j - 1].second;
-          if (count > best_count || (count == best_count && count > 1 && last < best_last)) {
-            best_count = count;
-            best_last = last;
+          while (j < seen.size() && seen[j] == seen[i]) ++j;
+          if (j - i > top) {
+            top = j - i;
+            top_values.clear();
           }
+          if (j - i == top) top_values.push_back(seen[i]);
           i = j;
         }
-        if (best_count > 1) result = chunk[best_last];
+        if (top > 1) {
+          top_counts.assign(top_values.size(), 0);
+          bool found = false;
+          for (int64_t y = sy.lo; y < sy.hi && !found; ++y) {
+            for (int64_t x = sx.lo; x < sx.hi; ++x) {
+              const size_t k = at(y, x);
+              if ((mask && !mask[k]) || std::isnan(chunk[k])) continue;
+              const auto it = std::lower_bound(top_values.begin(), top_values.end(), chunk[k]);
+              if (it == top_values.end() || *it != chunk[k]) continue;
+              if (++top_counts[static_cast<size_t>(it - top_values.begin())] == top) {
+                result = chunk[k];
+                found = true;
+                break;
+              }
+            }
+          }
+        }
       }
       line[ix - g.dst_x1] = result;
     }
