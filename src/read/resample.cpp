@@ -295,12 +295,13 @@ Result<Array> ReadOutShape(const OutShapeDataset& ds, const ReadOptions& options
                         (ds.dtype == DataType::kUInt8 || ds.dtype == DataType::kUInt16) &&
                         ((ds.count == 2 && alpha == 1) || (ds.count == 4 && alpha == 3));
 
-  // A sparse region without nodata reads as zeros, and zeros resample to zeros whatever the
-  // kernel, mask or alpha: such chunks are neither read nor convolved. (A palette's average
-  // maps colors back to entries, and implicit JPEG overviews have no sparse blocks.)
-  if (ds.sparse && !ds.nodata && !ds.palette && !jpeg_level) {
-    src.zeros = [&ds, chosen](const std::vector<int>& b, int64_t x0, int64_t y0, int64_t x1,
-                              int64_t y1) { return ds.sparse(chosen, b, x0, y0, x1, y1); };
+  // A sparse region reads as nodata, or as zeros without: zeros resample to zeros whatever the
+  // kernel, mask or alpha, and a region all nodata is nodata (ResampleChunks), so such chunks
+  // are neither read nor convolved. (A palette's average maps colors back to entries, and
+  // implicit JPEG overviews have no sparse blocks.)
+  if (ds.sparse && !ds.palette && !jpeg_level) {
+    src.sparse = [&ds, chosen](const std::vector<int>& b, int64_t x0, int64_t y0, int64_t x1,
+                               int64_t y1) { return ds.sparse(chosen, b, x0, y0, x1, y1); };
   }
 
   // Read the region the chunks will touch at once when it is small enough (see RegionCache):
@@ -325,11 +326,11 @@ Result<Array> ReadOutShape(const OutShapeDataset& ds, const ReadOptions& options
                        .value_or(UINT64_MAX),
                    cached.size() * DataTypeSize(ds.dtype))
             .value_or(UINT64_MAX);
-    bool all_zeros = false;
-    if (src.zeros && x1 > x0 && y1 > y0) {
-      COGR_ASSIGN_OR_RETURN(all_zeros, src.zeros(cached, x0, y0, x1, y1));
+    bool all_sparse = false;
+    if (src.sparse && x1 > x0 && y1 > y0) {
+      COGR_ASSIGN_OR_RETURN(all_sparse, src.sparse(cached, x0, y0, x1, y1));
     }
-    if (!all_zeros && x1 > x0 && y1 > y0 &&
+    if (!all_sparse && x1 > x0 && y1 > y0 &&
         bytes <= std::min(kOutShapePrefetchBytes, src.max_bytes)) {
       Status st = cache.Load(
           [&ds, chosen](const std::vector<int>& b, int64_t a0, int64_t b0, int64_t a1, int64_t b1,

@@ -74,12 +74,13 @@ struct ResampleSource {
   /// `out` ((y1 - y0) * (x1 - x0) bytes). Called only when a band is MaskKind::kShared.
   std::function<Status(int64_t x0, int64_t y0, int64_t x1, int64_t y1, std::vector<uint8_t>& out)>
       fetch_mask;
-  /// Optional: true when the region of `bands` reads as zeros without fetching (every block
-  /// sparse, no nodata). Every resampling of zeros is zero, so such a chunk is not read or
-  /// convolved: a sparse image's thumbnail costs its block tables, not its pixel count.
+  /// Optional: true when every block of the region of `bands` is sparse, so that it reads as
+  /// nodata (0 without) without fetching. Zeros resample to zeros whatever the kernel, and a
+  /// region all nodata is nodata: such a chunk is not read or convolved, and a sparse image's
+  /// thumbnail costs its block tables, not its pixel count.
   std::function<Result<bool>(const std::vector<int>& bands, int64_t x0, int64_t y0, int64_t x1,
                              int64_t y1)>
-      zeros;
+      sparse;
   /// Cap on the bytes of one chunk of source pixels (all bands) and of the output.
   uint64_t max_bytes = 16ull << 30;
 };

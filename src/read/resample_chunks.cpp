@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "io/read_context.hpp"
+#include "read/assemble.hpp"
 #include "read/resample.hpp"
 #include "read/resample_kernels.hpp"
 #include "read/resample_sample.hpp"
@@ -344,6 +345,20 @@ Status ResampleChunks(const ChunkJob& job, const std::vector<ResampleBand>& band
   WorkPlane plane;
   std::vector<float> result;
 
+  // A sparse chunk holds the nodata value (zeros without). When each band's mask is that value's
+  // and the value, stored in the band's type, is masked as the loop below masks it, the chunk
+  // is all invalid: nodata, as the loop would find after reading it.
+  bool sparse_is_nodata = false;
+  if (src.sparse && has_nodata && components == 1) {
+    uint8_t sample[16];
+    StoreScalar(src.dtype, *src.nodata, sample);
+    std::vector<uint8_t> sample_mask;
+    NodataMask(gtype, sample, 1, *src.nodata, sample_mask);
+    sparse_is_nodata = sample_mask[0] == 0 &&
+                       std::all_of(out_index.begin(), out_index.end(),
+                                   [&](size_t i) { return bands[i].mask == MaskKind::kNodata; });
+  }
+
   const ReadContext* context = CurrentReadContext();
   for (int64_t dst_y = 0; dst_y < out_h; dst_y += block_y) {
     const int64_t y_count = std::min(block_y, out_h - dst_y);
@@ -395,14 +410,18 @@ Status ResampleChunks(const ChunkJob& job, const std::vector<ResampleBand>& band
         for (size_t i : out_index) fill_nodata(i);
         continue;
       }
-      if (src.zeros) {
-        COGR_ASSIGN_OR_RETURN(const bool zeros,
-                              src.zeros(file_bands, qx0, qy0, qx0 + qx_size, qy0 + qy_size));
-        if (zeros) {
+      if (src.sparse && (!src.nodata || sparse_is_nodata)) {
+        COGR_ASSIGN_OR_RETURN(const bool sparse,
+                              src.sparse(file_bands, qx0, qy0, qx0 + qx_size, qy0 + qy_size));
+        if (sparse && !src.nodata) {
           const std::vector<float> values(static_cast<size_t>(x_count * y_count), 0.0f);
           for (size_t i : out_index) {
             for (int c = 0; c < components; ++c) store(i, c, values);
           }
+          continue;
+        }
+        if (sparse) {
+          for (size_t i : out_index) fill_nodata(i);
           continue;
         }
       }

@@ -1,5 +1,5 @@
 // out_shape reads of sparse images (tiles without bytes): chunks whose blocks are all sparse are
-// neither read nor convolved when the file has no nodata (they resample to zeros). The oracle
+// neither read nor convolved (zeros resample to zeros, all nodata is nodata). The oracle
 // is the same image with those tiles written as real zero tiles, which takes the full path.
 #include <gtest/gtest.h>
 
@@ -127,18 +127,32 @@ TEST(SparseOutShape, ReadsAsTheImageWithZeroTilesWritten) {
   }
 }
 
-// With nodata, sparse tiles read as nodata, and resampled as the image with nodata tiles.
+// With nodata, sparse tiles read as nodata, and resample as the image with nodata tiles: chunks
+// all sparse are nodata without being read when the nodata value masks itself (float32 -9999,
+// uint8 0 and 7); uint8 1.5 matches no value (sparse tiles read as 1, valid) and takes the
+// full path.
 TEST(SparseOutShape, WithNodataReadsAsTheImageWithNodataTilesWritten) {
-  const std::string sparse = WriteImage("sparse_nd.tif", 1024, 128, true, false, -9999, "-9999");
-  const std::string dense = WriteImage("dense_nd.tif", 1024, 128, true, true, -9999, "-9999");
-  ASSERT_FALSE(sparse.empty());
-  ASSERT_FALSE(dense.empty());
-  auto ds = Dataset::Open(sparse);
-  ASSERT_TRUE(ds.ok()) << ds.status().ToString();
-  ASSERT_EQ((*ds)->nodata(), std::optional<double>(-9999));
-  ExpectSameReads(sparse, dense, kAll, kShapes);
-  std::remove(sparse.c_str());
-  std::remove(dense.c_str());
+  struct Case {
+    bool float32;
+    const char* nodata;
+    double fill;
+  };
+  for (const Case& c : {Case{true, "-9999", -9999}, Case{false, "0", 0}, Case{false, "7", 7},
+                        Case{false, "1.5", 1}}) {
+    SCOPED_TRACE(std::string(c.float32 ? "float32 " : "uint8 ") + c.nodata);
+    const std::string sparse =
+        WriteImage("sparse_nd.tif", 1024, 128, c.float32, false, c.fill, c.nodata);
+    const std::string dense =
+        WriteImage("dense_nd.tif", 1024, 128, c.float32, true, c.fill, c.nodata);
+    ASSERT_FALSE(sparse.empty());
+    ASSERT_FALSE(dense.empty());
+    auto ds = Dataset::Open(sparse);
+    ASSERT_TRUE(ds.ok()) << ds.status().ToString();
+    ASSERT_EQ((*ds)->nodata(), std::optional<double>(std::stod(c.nodata)));
+    ExpectSameReads(sparse, dense, kAll, kShapes);
+    std::remove(sparse.c_str());
+    std::remove(dense.c_str());
+  }
 }
 
 // 8192² pixels: the resampler works in chunks of at most 16 M source pixels, and the chunks of
@@ -149,6 +163,17 @@ TEST(SparseOutShape, SkippedChunksReadAsZeroTiles) {
   ASSERT_FALSE(sparse.empty());
   ASSERT_FALSE(dense.empty());
   ExpectSameReads(sparse, dense, {Resampling::kBilinear, Resampling::kAverage},
+                  {{37, 41}, {300, 200}});
+  std::remove(sparse.c_str());
+  std::remove(dense.c_str());
+}
+
+TEST(SparseOutShape, SkippedNodataChunksReadAsNodataTiles) {
+  const std::string sparse = WriteImage("big_sparse_nd.tif", 8192, 512, false, false, 9, "9");
+  const std::string dense = WriteImage("big_dense_nd.tif", 8192, 512, false, true, 9, "9");
+  ASSERT_FALSE(sparse.empty());
+  ASSERT_FALSE(dense.empty());
+  ExpectSameReads(sparse, dense, {Resampling::kBilinear, Resampling::kAverage, Resampling::kMode},
                   {{37, 41}, {300, 200}});
   std::remove(sparse.c_str());
   std::remove(dense.c_str());
