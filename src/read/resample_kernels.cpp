@@ -490,6 +490,7 @@ void Mode(const KernelGeom& g, const float* chunk, const uint8_t* mask, bool byt
         return static_cast<size_t>((y - g.chunk_y_off) * g.chunk_x_size + (x - g.chunk_x_off));
       };
       float result = fill;
+      const int64_t span = (sy.hi - sy.lo) * (sx.hi - sx.lo);
       if (byte_band) {
         int best_count = 0, best = -1;
         for (int64_t y = sy.lo; y < sy.hi; ++y) {
@@ -504,14 +505,16 @@ void Mode(const KernelGeom& g, const float* chunk, const uint8_t* mask, bool byt
           }
         }
         if (best >= 0) result = static_cast<float>(best);
-        // Clear what this pixel counted (an upsampled pixel counts one value, not 256).
-        for (int64_t y = sy.lo; y < sy.hi; ++y) {
+        // Left all zero for the next pixel, at the lesser cost of 256 entries and the span's
+        // own values (an upsampled pixel counts one value).
+        if (span > 256) std::fill(histogram.begin(), histogram.end(), 0);
+        for (int64_t y = sy.lo; y < sy.hi && span <= 256; ++y) {
           for (int64_t x = sx.lo; x < sx.hi; ++x) {
             histogram[static_cast<size_t>(std::clamp(static_cast<int>(chunk[at(y, x)]), 0, 255))] =
                 0;
           }
         }
-      } else if ((sy.hi - sy.lo) * (sx.hi - sx.lo) <= 64) {
+      } else if (span <= 64) {
         list.clear();
         int best_count = 0;
         for (int64_t y = sy.lo; y < sy.hi; ++y) {

@@ -468,6 +468,36 @@ TEST(ResampleChunking, CancelStopsBetweenChunks) {
   }
 }
 
+TEST(ResampleKernels, ByteModeOfSpansAroundTheHistogramSize) {
+  // 78 -> 5 gives spans of 16 or 17 pixels a side (256 to 289 values): the histogram is
+  // cleared by entries or as a whole, and each output pixel must count only its own span.
+  constexpr int64_t kN = 78, kOut = 5;
+  std::vector<uint8_t> v(kN * kN);
+  uint32_t seed = 777;
+  for (uint8_t& x : v) x = static_cast<uint8_t>(((seed = seed * 1103515245u + 12345u) >> 16) % 4);
+  auto src = MemorySource1<uint8_t>(DataType::kUInt8, kN, kN, v);
+  auto out = internal::ResampleWindow(src, kBand1, Whole(kN, kN), kOut, kOut, Resampling::kMode);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  const auto got = Values<uint8_t>(*out);
+  const double ratio = static_cast<double>(kN) / kOut;
+  auto lo = [&](int64_t i) { return static_cast<int64_t>(static_cast<double>(i) * ratio + 1e-8); };
+  auto hi = [&](int64_t i) {
+    return static_cast<int64_t>(std::ceil(static_cast<double>(i + 1) * ratio - 1e-8));
+  };
+  for (int64_t j = 0; j < kOut; ++j) {
+    for (int64_t i = 0; i < kOut; ++i) {
+      int counts[4] = {0, 0, 0, 0}, best_count = 0, want = -1;
+      for (int64_t y = lo(j); y < hi(j); ++y) {
+        for (int64_t x = lo(i); x < hi(i); ++x) {
+          const int value = v[static_cast<size_t>(y * kN + x)];
+          if (++counts[value] > best_count) best_count = counts[value], want = value;
+        }
+      }
+      EXPECT_EQ(got[static_cast<size_t>(j * kOut + i)], want) << j << "," << i;
+    }
+  }
+}
+
 TEST(ResampleKernels, ModeOfLargeSpansKeepsGdalsTieRule) {
   // Spans over 64 pixels are counted by sorting, not by GDAL's list search (quadratic in the
   // distinct values); the answer must be the list's: the value reaching the top count first.
